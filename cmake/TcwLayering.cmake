@@ -1,0 +1,43 @@
+# Enforces the layer rule "core/ links no Qt": every target registered by
+# tcw_add_core_library is walked through its link libraries (transitively, over project
+# targets) at configure time; a Qt library anywhere stops the configure with the path.
+
+function(_tcw_collect_links target out visited)
+  set(result)
+  foreach(prop LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(libs ${target} ${prop})
+    if(libs)
+      foreach(lib IN LISTS libs)
+        # Strip generator expressions such as $<LINK_ONLY:x>.
+        string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
+        list(APPEND result "${lib}")
+        if(TARGET ${lib})
+          list(FIND ${visited} ${lib} seen)
+          if(seen EQUAL -1)
+            list(APPEND ${visited} ${lib})
+            _tcw_collect_links(${lib} sub ${visited})
+            foreach(s IN LISTS sub)
+              list(APPEND result "${target} -> ${s}")
+            endforeach()
+          endif()
+        endif()
+      endforeach()
+    endif()
+  endforeach()
+  set(${out} "${result}" PARENT_SCOPE)
+  set(${visited} "${${visited}}" PARENT_SCOPE)
+endfunction()
+
+function(tcw_check_layering)
+  get_property(core_targets GLOBAL PROPERTY TCW_CORE_TARGETS)
+  foreach(target IN LISTS core_targets)
+    set(visited)
+    _tcw_collect_links(${target} links visited)
+    foreach(link IN LISTS links)
+      if(link MATCHES "(^|[ >])(Qt6?::|Qt6?[A-Z]|.*libQt6)")
+        message(FATAL_ERROR "Layer violation: core target '${target}' links Qt (${link}). "
+                            "core/ must not use any Qt module; move the code to widgets/ or app/.")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
