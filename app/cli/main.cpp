@@ -1,12 +1,23 @@
-// tcw: the workbench without a window, for scripts and clusters.
+// tcw: the workbench without a window, for scripts and clusters. Each subcommand lives in
+// its own commands_*.cpp and registers itself here.
+#include "commands.h"
+
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <iostream>
 
 int main(int argc, char** argv) {
-    CLI::App app{"tcw — TransCODE Workbench command line"};
+    CLI::App app{"tcw — TransCODE Workbench on the command line: validate and convert designs, simulate "
+                 "accelerators, train with DynaProp, search co-designs."};
     app.set_version_flag("--version", "tcw 0.1.0");
     app.require_subcommand(1);
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    tcw::cli::CommandContext context;
+    tcw::cli::registerCommands(app, context);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return context.exitCode;
 }

@@ -1,0 +1,12 @@
+// The list of tcw subcommands. A new subcommand: a commands_<name>.cpp defining
+// add<Name>Command, declared and called here.
+#include "commands.h"
+
+namespace tcw::cli {
+
+void registerCommands(CLI::App& app, CommandContext& context) {
+    (void)app;
+    (void)context;
+}
+
+} // namespace tcw::cli
