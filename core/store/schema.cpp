@@ -1,0 +1,127 @@
+// Schema v1 of a workspace and the migration runner.
+#include "schema.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace tcw::store {
+
+namespace {
+
+// v1. Times are ISO 8601 UTC text; JSON columns hold what tcw_io wrote. CHECK constraints
+// keep enumerations and ranges honest even for files written by other tools.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE properties (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE designs (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('transformer', 'accelerator', 'pair')),
+    spec_json  TEXT NOT NULL CHECK (json_valid(spec_json)),
+    hash       TEXT NOT NULL CHECK (length(hash) = 64),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX designs_by_hash ON designs (kind, hash);
+
+CREATE TABLE evaluations (
+    id                INTEGER PRIMARY KEY,
+    design_id         INTEGER NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+    cost_model        TEXT NOT NULL,
+    mode              TEXT NOT NULL CHECK (mode IN ('inference', 'training')),
+    options_json      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(options_json)),
+    cycles            INTEGER CHECK (cycles >= 0),
+    latency_s         REAL CHECK (latency_s >= 0),
+    energy_dynamic_nj REAL CHECK (energy_dynamic_nj >= 0),
+    energy_leakage_nj REAL CHECK (energy_leakage_nj >= 0),
+    area_mm2          REAL CHECK (area_mm2 >= 0),
+    peak_power_mw     REAL CHECK (peak_power_mw >= 0),
+    accuracy          REAL CHECK (accuracy BETWEEN 0 AND 1),
+    accuracy_source   TEXT CHECK (accuracy_source IN ('trained', 'predicted', 'published')),
+    feasible          INTEGER NOT NULL DEFAULT 1 CHECK (feasible IN (0, 1)),
+    infeasible_reason TEXT NOT NULL DEFAULT '',
+    breakdown_json    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(breakdown_json)),
+    created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK ((accuracy IS NULL) = (accuracy_source IS NULL))
+);
+CREATE INDEX evaluations_by_design ON evaluations (design_id, mode, id);
+
+CREATE TABLE training_runs (
+    id                    INTEGER PRIMARY KEY,
+    design_id             INTEGER NOT NULL REFERENCES designs (id) ON DELETE CASCADE,
+    name                  TEXT NOT NULL,
+    dataset               TEXT NOT NULL,
+    config_json           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(config_json)),
+    status                TEXT NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'running', 'finished', 'failed', 'cancelled')),
+    final_accuracy        REAL CHECK (final_accuracy BETWEEN 0 AND 1),
+    curves_json           TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(curves_json)),
+    sparsity_profile_json TEXT NOT NULL DEFAULT '',
+    created_at            TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at           TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX training_runs_by_design ON training_runs (design_id);
+
+CREATE TABLE searches (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    algorithm   TEXT NOT NULL,
+    config_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(config_json)),
+    seed        INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'running', 'finished', 'failed', 'cancelled')),
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    finished_at TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE trials (
+    id              INTEGER PRIMARY KEY,
+    search_id       INTEGER NOT NULL REFERENCES searches (id) ON DELETE CASCADE,
+    iteration       INTEGER NOT NULL CHECK (iteration >= 0),
+    design_id       INTEGER REFERENCES designs (id) ON DELETE SET NULL,
+    evaluation_id   INTEGER REFERENCES evaluations (id) ON DELETE SET NULL,
+    encoding_json   TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(encoding_json)),
+    prediction_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(prediction_json)),
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX trials_by_search ON trials (search_id, iteration);
+)sql";
+
+const std::vector<Migration> kMigrations = {
+    {1, "v1: designs, evaluations, training runs, searches, trials", [](Database& db) { db.exec(kSchemaV1); }},
+};
+
+} // namespace
+
+const std::vector<Migration>& schemaMigrations() {
+    return kMigrations;
+}
+
+void migrate(Database& db, const std::vector<Migration>& migrations) {
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+        if (migrations[i].toVersion != static_cast<int>(i) + 1)
+            throw std::invalid_argument("migration " + std::to_string(i) + " must lead to version " +
+                                        std::to_string(i + 1));
+    }
+    Transaction transaction(db);
+    const int from = db.userVersion();
+    for (const Migration& step : migrations) {
+        if (step.toVersion <= from)
+            continue;
+        try {
+            step.apply(db);
+        } catch (const SqliteError& e) {
+            SqliteError error(e.code(),
+                              "schema migration to " + std::string(step.description) + " failed: " + e.what());
+            error.setExtendedCode(e.extendedCode());
+            throw error; // ~Transaction rolls back every step
+        }
+    }
+    if (!migrations.empty() && migrations.back().toVersion > from)
+        db.setUserVersion(migrations.back().toVersion);
+    transaction.commit();
+}
+
+} // namespace tcw::store

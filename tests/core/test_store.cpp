@@ -1,0 +1,481 @@
+// The workspace store: create / open / reopen, migrations, refusal of bad files without
+// touching them, transactions, backup copies, the content hash.
+#include "store/schema.h"
+#include "store/sha256.h"
+#include "store/workspace.h"
+
+#include <QtTest>
+
+#include <filesystem>
+
+using namespace tcw::store;
+namespace fs = std::filesystem;
+
+namespace {
+QByteArray readBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+
+fs::path toPath(const QString& path) {
+    return fs::path(path.toStdString());
+}
+
+const std::string kModelJson = R"({"schemaVersion":1,"kind":"transformer","layers":[{"hiddenSize":128}]})";
+const std::string kAcceleratorJson = R"({"schemaVersion":1,"kind":"accelerator","peCount":64})";
+
+EvaluationRecord evaluation(std::int64_t designId, const std::string& mode, double latency) {
+    EvaluationRecord e;
+    e.designId = designId;
+    e.mode = mode;
+    e.cycles = 1000;
+    e.latencySeconds = latency;
+    e.energyDynamicNJ = 10.5;
+    e.energyLeakageNJ = 2.25;
+    e.areaMM2 = 120;
+    e.peakPowerMW = 900;
+    e.accuracy = 0.81;
+    e.accuracySource = AccuracySource::Predicted;
+    e.breakdownJson = R"({"mac_lanes":1.5})";
+    return e;
+}
+
+// A workspace with a few rows in every table, closed again.
+void makeWorkspace(const QString& path, int designs = 3) {
+    Workspace ws = Workspace::create(toPath(path));
+    ws.transaction([&] {
+        for (int i = 0; i < designs; ++i) {
+            const auto id = ws.addDesign("model " + std::to_string(i), DesignKind::Transformer,
+                                         R"({"layers":)" + std::to_string(i) + "}");
+            ws.addEvaluation(evaluation(id, "inference", 1e-3 * (i + 1)));
+        }
+    });
+}
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+private slots:
+    void sha256_data();
+    void sha256();
+    void createOpenReopen();
+    void createRefusesExistingFile();
+    void designSummariesTakeLatestEvaluationPerMode();
+    void removeDesignCascades();
+    void trainingRunsSearchesTrials();
+    void migrationsFromFreshFile();
+    void migrationAddsVersion();
+    void failedMigrationRollsBack();
+    void migrationNumberingChecked();
+    void badFilesStayUntouched_data();
+    void badFilesStayUntouched();
+    void transactionRollsBackOnException();
+    void transactionRollsBackOnConstraintViolation();
+    void raiiTransactionRollsBackWithoutCommit();
+    void checkpointEmptiesTheWal();
+    void backupCopiesEverything();
+    void backupRefusesItself();
+};
+
+void TestStore::sha256_data() {
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("expected");
+    // FIPS 180-4 examples, plus lengths around the padding boundary (55, 56, 64 bytes).
+    QTest::newRow("empty") << QByteArray() << "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    QTest::newRow("abc") << QByteArray("abc") << "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    QTest::newRow("448 bits") << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                              << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+    QTest::newRow("55 a") << QByteArray(55, 'a') << "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318";
+    QTest::newRow("56 a") << QByteArray(56, 'a') << "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a";
+    QTest::newRow("64 a") << QByteArray(64, 'a') << "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb";
+    QTest::newRow("million a") << QByteArray(1000000, 'a')
+                               << "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+}
+
+void TestStore::sha256() {
+    QFETCH(QByteArray, input);
+    QFETCH(QString, expected);
+    QCOMPARE(QString::fromStdString(sha256Hex(std::string_view(input.constData(), input.size()))), expected);
+}
+
+void TestStore::createOpenReopen() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.tcw");
+    std::int64_t modelId = 0;
+    EvaluationRecord stored;
+    {
+        Workspace ws = Workspace::create(toPath(path));
+        QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+        QCOMPARE(ws.database().pragmaInt("application_id"), std::int64_t(kApplicationId));
+        QCOMPARE(ws.database().pragmaInt("foreign_keys"), std::int64_t(1));
+        QCOMPARE(ws.counts(), WorkspaceCounts{});
+        modelId = ws.addDesign("BERT-Tiny", DesignKind::Transformer, kModelJson);
+        ws.addDesign("edge", DesignKind::Accelerator, kAcceleratorJson);
+        stored = evaluation(modelId, "inference", 0.002);
+        stored.id = ws.addEvaluation(stored);
+        ws.setProperty("description", "first");
+        ws.setProperty("description", "second");
+    }
+    Workspace ws = Workspace::open(toPath(path));
+    QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+    {
+        Statement mode = ws.database().prepare("PRAGMA journal_mode");
+        QVERIFY(mode.step());
+        QCOMPARE(QString::fromStdString(mode.text(0)), QStringLiteral("wal"));
+    }
+
+    const auto designs = ws.designs();
+    QCOMPARE(designs.size(), std::size_t(2));
+    QCOMPARE(designs[0].id, modelId);
+    QCOMPARE(designs[0].name, std::string("BERT-Tiny"));
+    QCOMPARE(designs[0].kind, DesignKind::Transformer);
+    QCOMPARE(designs[0].specJson, kModelJson);
+    QCOMPARE(designs[0].hash, sha256Hex(kModelJson));
+    QVERIFY(QString::fromStdString(designs[0].createdAt).contains('T'));
+    QCOMPARE(designs[1].kind, DesignKind::Accelerator);
+    QCOMPARE(ws.findDesign(DesignKind::Accelerator, kAcceleratorJson), std::optional<std::int64_t>(designs[1].id));
+    QVERIFY(!ws.findDesign(DesignKind::Transformer, kAcceleratorJson));
+
+    const auto evaluations = ws.evaluations(modelId);
+    QCOMPARE(evaluations.size(), std::size_t(1));
+    stored.createdAt = evaluations[0].createdAt;
+    QCOMPARE(evaluations[0], stored);
+    QCOMPARE(*evaluations[0].energyTotalNJ(), 12.75);
+    QCOMPARE(ws.property("description"), std::optional<std::string>("second"));
+    QVERIFY(!ws.property("missing"));
+    QVERIFY(ws.renameDesign(modelId, "renamed"));
+    QCOMPARE(ws.design(modelId)->name, std::string("renamed"));
+    QVERIFY(!ws.renameDesign(9999, "nobody"));
+}
+
+void TestStore::createRefusesExistingFile() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("exists.tcw");
+    writeBytes(path, "keep me");
+    try {
+        Workspace::create(toPath(path));
+        QFAIL("create() overwrote an existing file");
+    } catch (const WorkspaceError& e) {
+        QCOMPARE(e.reason(), WorkspaceError::Reason::AlreadyExists);
+    }
+    QCOMPARE(readBytes(path), QByteArray("keep me"));
+    QVERIFY_THROWS_EXCEPTION(WorkspaceError, Workspace::create(toPath(dir.filePath("no/such/folder/x.tcw"))));
+}
+
+void TestStore::designSummariesTakeLatestEvaluationPerMode() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("s.tcw")));
+    const auto a = ws.addDesign("a", DesignKind::Pair, R"({"a":1})");
+    const auto b = ws.addDesign("b", DesignKind::Pair, R"({"b":1})");
+    ws.addEvaluation(evaluation(a, "inference", 1.0));
+    ws.addEvaluation(evaluation(a, "inference", 2.0)); // newer: this one is shown
+    ws.addEvaluation(evaluation(a, "training", 30.0));
+
+    const auto inference = ws.designSummaries("inference");
+    QCOMPARE(inference.size(), std::size_t(2));
+    QCOMPARE(inference[0].design.id, a);
+    QVERIFY(inference[0].design.specJson.empty()); // summaries leave the spec text out
+    QVERIFY(inference[0].latest);
+    QCOMPARE(*inference[0].latest->latencySeconds, 2.0);
+    QCOMPARE(inference[1].design.id, b);
+    QVERIFY(!inference[1].latest);
+
+    const auto training = ws.designSummaries("training");
+    QCOMPARE(*training[0].latest->latencySeconds, 30.0);
+    QCOMPARE(training[0].latest->mode, std::string("training"));
+}
+
+void TestStore::removeDesignCascades() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("c.tcw")));
+    const auto a = ws.addDesign("a", DesignKind::Transformer, kModelJson);
+    ws.addEvaluation(evaluation(a, "inference", 1.0));
+    TrainingRunRecord run;
+    run.designId = a;
+    run.name = "run";
+    run.dataset = "fashion-mnist";
+    ws.addTrainingRun(run);
+    QVERIFY(ws.removeDesign(a));
+    QVERIFY(!ws.removeDesign(a));
+    QCOMPARE(ws.counts(), WorkspaceCounts{});
+}
+
+void TestStore::trainingRunsSearchesTrials() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("t.tcw")));
+    const auto model = ws.addDesign("m", DesignKind::Transformer, kModelJson);
+
+    TrainingRunRecord run;
+    run.designId = model;
+    run.name = "DynaProp τ=0.01";
+    run.dataset = "sst2";
+    run.status = RunStatus::Finished;
+    run.finalAccuracy = 0.9;
+    run.finishedAt = "2024-01-01T00:00:00Z";
+    run.id = ws.addTrainingRun(run);
+    auto runs = ws.trainingRuns();
+    QCOMPARE(runs.size(), std::size_t(1));
+    run.createdAt = runs[0].createdAt;
+    QCOMPARE(runs[0], run);
+
+    SearchRecord search;
+    search.name = "boshcode";
+    search.algorithm = "boshcode";
+    search.seed = 42;
+    search.status = RunStatus::Running;
+    search.id = ws.addSearch(search);
+    auto searches = ws.searches();
+    search.createdAt = searches.at(0).createdAt;
+    QCOMPARE(searches.at(0), search);
+
+    TrialRecord trial;
+    trial.searchId = search.id;
+    trial.iteration = 3;
+    trial.designId = model;
+    trial.encodingJson = "[1,2,3]";
+    trial.id = ws.addTrial(trial);
+    auto trials = ws.trials(search.id);
+    trial.createdAt = trials.at(0).createdAt;
+    QCOMPARE(trials.at(0), trial);
+    QCOMPARE(ws.counts().trials, std::int64_t(1));
+}
+
+void TestStore::migrationsFromFreshFile() {
+    // A plain SQLite file at version 0 is brought to the current schema by migrate().
+    QTemporaryDir dir;
+    Database db = Database::open(toPath(dir.filePath("plain.db")), Database::Mode::Create);
+    QCOMPARE(db.userVersion(), 0);
+    migrate(db, schemaMigrations());
+    QCOMPARE(db.userVersion(), kSchemaVersion);
+    Statement tables = db.prepare("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE "
+                                  "type = 'table' ORDER BY name)");
+    QVERIFY(tables.step());
+    QCOMPARE(QString::fromStdString(tables.text(0)),
+             QStringLiteral("designs,evaluations,properties,searches,training_runs,trials"));
+    tables = Statement();
+    migrate(db, schemaMigrations()); // nothing left to do: no error, same version
+    QCOMPARE(db.userVersion(), kSchemaVersion);
+}
+
+void TestStore::migrationAddsVersion() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("m.tcw");
+    makeWorkspace(path);
+    Workspace ws = Workspace::open(toPath(path));
+    auto steps = schemaMigrations();
+    steps.push_back({kSchemaVersion + 1, "test: trials gain a wall time",
+                     [](Database& db) { db.exec("ALTER TABLE trials ADD COLUMN wall_time_s REAL"); }});
+    migrate(ws.database(), steps);
+    QCOMPARE(ws.schemaVersion(), kSchemaVersion + 1);
+    Statement s = ws.database().prepare("SELECT count(*) FROM pragma_table_info('trials') WHERE name = 'wall_time_s'");
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), std::int64_t(1));
+    QCOMPARE(ws.counts().designs, std::int64_t(3)); // the data came along
+}
+
+void TestStore::failedMigrationRollsBack() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("f.tcw");
+    makeWorkspace(path);
+    Workspace ws = Workspace::open(toPath(path));
+    auto steps = schemaMigrations();
+    steps.push_back({kSchemaVersion + 1, "test: good step", [](Database& db) { db.exec("CREATE TABLE extra (x)"); }});
+    steps.push_back({kSchemaVersion + 2, "test: broken step",
+                     [](Database& db) { db.exec("ALTER TABLE no_such_table ADD COLUMN y"); }});
+    try {
+        migrate(ws.database(), steps);
+        QFAIL("a broken migration succeeded");
+    } catch (const SqliteError& e) {
+        QVERIFY2(QString(e.what()).contains("broken step"), e.what());
+    }
+    QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+    Statement s = ws.database().prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'");
+    QVERIFY(s.step());
+    QCOMPARE(s.int64(0), std::int64_t(0)); // the good step of the same run was rolled back too
+    QVERIFY(!ws.database().inTransaction());
+}
+
+void TestStore::migrationNumberingChecked() {
+    QTemporaryDir dir;
+    Database db = Database::open(toPath(dir.filePath("n.db")), Database::Mode::Create);
+    const std::vector<Migration> gap = {{1, "one", [](Database&) {}}, {3, "three", [](Database&) {}}};
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, migrate(db, gap));
+    QCOMPARE(db.userVersion(), 0);
+}
+
+void TestStore::badFilesStayUntouched_data() {
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("reason");
+    using R = WorkspaceError::Reason;
+    QTest::newRow("missing") << "missing" << int(R::NotFound);
+    QTest::newRow("empty") << "empty" << int(R::NotSqlite);
+    QTest::newRow("text file") << "text" << int(R::NotSqlite);
+    QTest::newRow("truncated header") << "truncated" << int(R::NotSqlite);
+    QTest::newRow("damaged pages") << "corrupt" << int(R::Corrupt);
+    QTest::newRow("damaged header") << "corrupt-header" << int(R::Corrupt);
+    QTest::newRow("other application") << "foreign" << int(R::NotWorkspace);
+    QTest::newRow("newer version") << "newer" << int(R::NewerVersion);
+    QTest::newRow("read-only file") << "readonly" << int(R::ReadOnly);
+}
+
+void TestStore::badFilesStayUntouched() {
+    QFETCH(QString, kind);
+    QFETCH(int, reason);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("bad.tcw");
+    const QString good = dir.filePath("good.tcw");
+    makeWorkspace(good, 200); // enough rows for several pages
+
+    if (kind == "empty") {
+        writeBytes(path, {});
+    } else if (kind == "text") {
+        writeBytes(path, QByteArray("name,latency\nbert,1.0\n").repeated(20));
+    } else if (kind == "truncated") {
+        writeBytes(path, readBytes(good).left(60));
+    } else if (kind == "corrupt") {
+        QByteArray bytes = readBytes(good);
+        QVERIFY(bytes.size() > 4 * 4096);
+        for (qsizetype i = 4096; i < bytes.size() - 4096; ++i)
+            bytes[i] = char(0xA5 ^ (i * 31));
+        writeBytes(path, bytes);
+    } else if (kind == "corrupt-header") {
+        QByteArray bytes = readBytes(good);
+        for (int i = 16; i < 100; ++i) // page size, file format numbers, counters: all nonsense
+            bytes[i] = char(0xFF);
+        writeBytes(path, bytes);
+    } else if (kind == "foreign") {
+        Database db = Database::open(toPath(path), Database::Mode::Create);
+        db.exec("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)");
+    } else if (kind == "newer") {
+        QVERIFY(QFile::copy(good, path));
+        Database db = Database::open(toPath(path), Database::Mode::ReadWrite);
+        db.setUserVersion(kSchemaVersion + 7);
+    } else if (kind == "readonly") {
+        QVERIFY(QFile::copy(good, path));
+        QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    }
+
+    const QByteArray before = readBytes(path);
+    const auto modifiedBefore = QFileInfo(path).lastModified();
+    try {
+        Workspace::open(toPath(path));
+        QFAIL("a bad file was opened");
+    } catch (const WorkspaceError& e) {
+        QCOMPARE(int(e.reason()), reason);
+        QVERIFY2(QString(e.what()).contains("bad.tcw"), e.what()); // the message names the file
+    }
+    QCOMPARE(readBytes(path), before);
+    QCOMPARE(QFileInfo(path).lastModified(), modifiedBefore);
+    QCOMPARE(QFileInfo::exists(path), kind != "missing");
+    QVERIFY(!QFileInfo::exists(path + "-wal"));
+    QVERIFY(!QFileInfo::exists(path + "-journal"));
+}
+
+void TestStore::transactionRollsBackOnException() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("r.tcw")));
+    ws.addDesign("kept", DesignKind::Transformer, kModelJson);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, ws.transaction([&] {
+        ws.addDesign("lost 1", DesignKind::Transformer, R"({"x":1})");
+        ws.addDesign("lost 2", DesignKind::Transformer, R"({"x":2})");
+        throw std::runtime_error("user cancelled");
+    }));
+    QCOMPARE(ws.counts().designs, std::int64_t(1));
+    QVERIFY(!ws.database().inTransaction());
+    ws.addDesign("after", DesignKind::Transformer, R"({"x":3})"); // the connection is still usable
+    QCOMPARE(ws.counts().designs, std::int64_t(2));
+}
+
+void TestStore::transactionRollsBackOnConstraintViolation() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("v.tcw")));
+    // A foreign key to nowhere is refused.
+    QVERIFY_THROWS_EXCEPTION(SqliteError, ws.addEvaluation(evaluation(12345, "inference", 1.0)));
+    // A batch whose second write breaks a CHECK leaves no trace of its first.
+    auto badAccuracy = evaluation(0, "inference", 1.0);
+    badAccuracy.accuracy = 1.5;
+    QVERIFY_THROWS_EXCEPTION(SqliteError, ws.transaction([&] {
+        badAccuracy.designId = ws.addDesign("a", DesignKind::Transformer, kModelJson);
+        ws.addEvaluation(badAccuracy);
+    }));
+    QCOMPARE(ws.counts(), WorkspaceCounts{});
+    // Text that is not JSON is refused as a spec.
+    QVERIFY_THROWS_EXCEPTION(SqliteError, ws.addDesign("b", DesignKind::Transformer, "not json"));
+    QCOMPARE(ws.counts().designs, std::int64_t(0));
+}
+
+void TestStore::raiiTransactionRollsBackWithoutCommit() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("raii.tcw")));
+    {
+        Transaction t(ws.database());
+        ws.addDesign("uncommitted", DesignKind::Transformer, kModelJson); // joins t
+        QVERIFY(ws.database().inTransaction());
+    }
+    QCOMPARE(ws.counts().designs, std::int64_t(0));
+    {
+        Transaction t(ws.database());
+        ws.addDesign("committed", DesignKind::Transformer, kModelJson);
+        t.commit();
+    }
+    QCOMPARE(ws.counts().designs, std::int64_t(1));
+}
+
+void TestStore::checkpointEmptiesTheWal() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    Workspace ws = Workspace::create(toPath(path));
+    for (int i = 0; i < 20; ++i)
+        ws.addDesign("d" + std::to_string(i), DesignKind::Transformer, R"({"i":)" + std::to_string(i) + "}");
+    QVERIFY(QFileInfo(path + "-wal").size() > 0);
+    const CheckpointResult result = ws.checkpoint();
+    QVERIFY(result.complete);
+    QVERIFY(result.framesCheckpointed > 0);
+    QCOMPARE(QFileInfo(path + "-wal").size(), qint64(0));
+    // The main file alone now holds the data: a copy of just it opens with every design.
+    const QString copy = dir.filePath("copy.tcw");
+    QVERIFY(QFile::copy(path, copy));
+    QCOMPARE(Workspace::open(toPath(copy)).counts().designs, std::int64_t(20));
+}
+
+void TestStore::backupCopiesEverything() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("src.tcw");
+    const QString target = dir.filePath("dst.tcw");
+    Workspace ws = Workspace::create(toPath(path));
+    const auto id = ws.addDesign("x", DesignKind::Pair, kModelJson);
+    ws.addEvaluation(evaluation(id, "training", 4.0)); // still in the WAL: the copy must see it
+
+    writeBytes(target, "an older file that is replaced");
+    Workspace::backup(toPath(path), toPath(target));
+    QVERIFY(!QFileInfo::exists(target + ".partial"));
+    Workspace copy = Workspace::open(toPath(target));
+    QCOMPARE(copy.designs(), ws.designs());
+    QCOMPARE(copy.evaluations(id), ws.evaluations(id));
+    QCOMPARE(copy.schemaVersion(), kSchemaVersion);
+
+    // The source keeps working after the copy.
+    ws.addDesign("y", DesignKind::Pair, kAcceleratorJson);
+    QCOMPARE(ws.counts().designs, std::int64_t(2));
+    QCOMPARE(copy.counts().designs, std::int64_t(1));
+}
+
+void TestStore::backupRefusesItself() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("self.tcw");
+    makeWorkspace(path);
+    const QByteArray before = readBytes(path);
+    QVERIFY_THROWS_EXCEPTION(WorkspaceError, Workspace::backup(toPath(path), toPath(path)));
+    QCOMPARE(readBytes(path), before);
+    QVERIFY_THROWS_EXCEPTION(WorkspaceError, Workspace::backup(toPath(path), toPath(dir.filePath("nope/x.tcw"))));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "test_store.moc"
