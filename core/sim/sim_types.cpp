@@ -3,7 +3,9 @@
 
 namespace tcw {
 
-std::string_view simModeName(SimMode m) { return m == SimMode::Inference ? "inference" : "training"; }
+std::string_view simModeName(SimMode m) {
+    return m == SimMode::Inference ? "inference" : "training";
+}
 
 std::optional<SimMode> simModeFromName(std::string_view name) {
     if (name == "inference")
@@ -13,7 +15,9 @@ std::optional<SimMode> simModeFromName(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view costModelName(CostModelKind k) { return k == CostModelKind::Elector ? "elector" : "acceltran-fast"; }
+std::string_view costModelName(CostModelKind k) {
+    return k == CostModelKind::Elector ? "elector" : "acceltran-fast";
+}
 
 std::optional<CostModelKind> costModelFromName(std::string_view name) {
     if (name == "elector")
@@ -31,8 +35,9 @@ LayerSparsity SparsitySettings::forLayer(int layer) const {
 
 std::string_view moduleClassName(ModuleClass m) {
     static constexpr std::string_view names[kModuleClassCount] = {
-        "mac_lanes", "sparsity", "fifo", "stochastic_rounding", "softmax", "layer_norm",
-        "dataflow", "dma", "activation_buffer", "weight_buffer", "mask_buffer", "main_memory"};
+        "mac_lanes",         "sparsity",      "fifo",        "stochastic_rounding",
+        "softmax",           "layer_norm",    "dataflow",    "dma",
+        "activation_buffer", "weight_buffer", "mask_buffer", "main_memory"};
     return names[static_cast<int>(m)];
 }
 
@@ -42,9 +47,9 @@ std::string_view phaseName(Phase p) {
 }
 
 std::string_view opKindName(OpKind k) {
-    static constexpr std::string_view names[] = {"load",         "store",      "embedding", "matmul",
-                                                 "convolution",  "softmax",    "layer_norm", "nonlinearity",
-                                                 "elementwise",  "transform",  "head_group", "update"};
+    static constexpr std::string_view names[] = {"load",        "store",     "embedding",  "matmul",
+                                                 "convolution", "softmax",   "layer_norm", "nonlinearity",
+                                                 "elementwise", "transform", "head_group", "update"};
     return names[static_cast<int>(k)];
 }
 
@@ -54,8 +59,8 @@ std::string_view boundName(Bound b) {
         return "compute";
     case Bound::Memory:
         return "memory";
-    case Bound::Balanced:
-        return "balanced";
+    case Bound::Buffer:
+        return "buffer";
     }
     return "";
 }

@@ -44,11 +44,11 @@ struct SparsitySettings {
 struct SimOptions {
     CostModelKind costModel = CostModelKind::Elector;
     SimMode mode = SimMode::Inference;
-    TaskShape task;                     // sequence length 128, vocabulary 30522, 2 classes
+    TaskShape task; // sequence length 128, vocabulary 30522, 2 classes
     SparsitySettings sparsity;
-    bool powerGating = false;           // elector: idle modules leak nothing
+    bool powerGating = false;            // elector: idle modules leak nothing
     bool loadFullEmbeddingTable = false; // elector: load all V rows as the reference does
-    bool opBreakdown = true;            // fill SimResult::ops (off for fast sweeps)
+    bool opBreakdown = true;             // fill SimResult::ops (off for fast sweeps)
 
     bool operator==(const SimOptions&) const = default;
 };
@@ -56,7 +56,7 @@ struct SimOptions {
 // Module classes that area, energy and utilisation are reported for.
 enum class ModuleClass : std::uint8_t {
     MacLanes,
-    Sparsity,           // pre- and post-sparsity (zero-skipping) modules
+    Sparsity, // pre- and post-sparsity (zero-skipping) modules
     Fifo,
     StochasticRounding, // training accelerators only
     Softmax,
@@ -83,37 +83,42 @@ inline constexpr int kPhaseCount = 3;
 std::string_view phaseName(Phase p); // "forward", "backward", "update"
 
 enum class OpKind : std::uint8_t {
-    Load,         // main memory → buffer
-    Store,        // results written back
+    Load,  // main memory → buffer
+    Store, // results written back
     Embedding,
     MatMul,
     Convolution,
     Softmax,
     LayerNorm,
     Nonlinearity,
-    Elementwise,  // residual adds, scaling, masking
-    Transform,    // DFT / DCT mixing
-    HeadGroup,    // acceltran-fast: the heads of one layer, overlapped
-    Update,       // optimizer step
+    Elementwise, // residual adds, scaling, masking
+    Transform,   // DFT / DCT mixing
+    HeadGroup,   // acceltran-fast: the heads of one layer, overlapped
+    Update,      // optimizer step
 };
 std::string_view opKindName(OpKind k);
 
-enum class Bound : std::uint8_t { Compute, Memory, Balanced };
+enum class Bound : std::uint8_t {
+    Compute,
+    Memory,
+    Buffer
+}; // which of compute, main memory, on-chip buffers limits an op
 std::string_view boundName(Bound b);
 
 // One row of the per-op breakdown (what the explorer's latency chart and roofline show).
 struct OpCost {
-    std::string name;            // e.g. "L0.h1.sa_sdp.scores"
+    std::string name; // e.g. "L0.h1.sa_sdp.scores"
     OpKind kind = OpKind::MatMul;
     Phase phase = Phase::Forward;
-    int layer = -1;              // encoder layer, -1 outside the stack
-    std::int64_t cycles = 0;     // added to the total latency by this op
+    int layer = -1;          // encoder layer, -1 outside the stack
+    std::int64_t cycles = 0; // added to the total latency by this op
     std::int64_t computeCycles = 0;
-    std::int64_t memoryCycles = 0;
+    std::int64_t memoryCycles = 0; // main-memory transfer time
+    std::int64_t bufferCycles = 0; // on-chip buffer transfer time
     Bound bound = Bound::Compute;
-    double macs = 0;             // multiply-accumulates performed (before zero-skipping)
-    double mainMemoryBytes = 0;  // moved to or from main memory
-    double bufferBytes = 0;      // moved to or from on-chip buffers
+    double macs = 0;            // multiply-accumulates performed (before zero-skipping)
+    double mainMemoryBytes = 0; // moved to or from main memory
+    double bufferBytes = 0;     // moved to or from on-chip buffers
     double dynamicEnergyNJ = 0;
 
     bool operator==(const OpCost&) const = default;
@@ -129,8 +134,8 @@ struct SimResult {
     double clockMHz = 700;
     double latencySeconds() const { return double(cycles) / (clockMHz * 1e6); }
 
-    std::array<EnergyNJ, kModuleClassCount> energy{}; // by ModuleClass
-    std::array<double, kModuleClassCount> areaMM2{};  // by ModuleClass (main memory: 0, off chip)
+    std::array<EnergyNJ, kModuleClassCount> energy{};    // by ModuleClass
+    std::array<double, kModuleClassCount> areaMM2{};     // by ModuleClass (main memory: 0, off chip)
     std::array<double, kModuleClassCount> utilisation{}; // busy fraction of the run, by ModuleClass
     double peakPowerMW = 0;
 

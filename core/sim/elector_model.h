@@ -1,0 +1,49 @@
+// The project's own analytical accelerator model (docs/simulator.md): tiles dealt out in
+// waves over the MAC lanes, zero-skipping by operand sparsity, buffer residency and
+// spilling, main-memory traffic overlapped with compute when double buffering fits, energy
+// per module from its power and active cycles, leakage over the run.
+#pragma once
+
+#include "cost_model.h"
+#include "workload.h"
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace tcw {
+
+class ElectorModel final : public CostModel {
+public:
+    ElectorModel(const TransformerSpec& model, const TechnologyLibrary& technology, const SimOptions& options);
+    ElectorModel(Workload workload, const TechnologyLibrary& technology, const SimOptions& options);
+
+    CostModelKind kind() const override { return CostModelKind::Elector; }
+    SimResult evaluate(const AcceleratorSpec& accelerator) const override;
+
+    const Workload& workload() const { return m_workload; }
+    const SimOptions& options() const { return m_options; }
+
+private:
+    // Per-op values that do not depend on the accelerator, precomputed once.
+    struct OpConstants {
+        double density = 1; // fraction of MACs the lanes cannot skip
+        double bitsA = 0, bitsB = 0, bitsOut = 0;
+        double weightReadBits = 0;      // per op, before the reload fraction
+        double fixedMainMemoryBits = 0; // dW written, optimizer traffic
+        double liveBitsPerSequence = 0; // transient activations + gradients live during the op
+        double embeddingBitsPerRow = 0; // bits of one embedding row
+        double updateBitsPerRow = 0;    // lazy update traffic of one embedding row
+    };
+    void precompute();
+
+    Workload m_workload;
+    const TechnologyLibrary& m_technology;
+    SimOptions m_options;
+    std::vector<OpConstants> m_constants;
+    std::vector<double> m_savedBitsPerSequence; // per layer
+    std::vector<double> m_layerWeightBits;      // per layer
+    double m_bitsPerValue = 20;
+};
+
+} // namespace tcw

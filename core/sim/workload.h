@@ -1,0 +1,94 @@
+// A model lowered to the ops an accelerator runs, independent of the accelerator: shapes are
+// per sequence (the batch B comes from the accelerator when the workload is costed), so one
+// lowering serves a whole sweep. Training adds the backward pass and the optimizer update.
+#pragma once
+
+#include "design/transformer_spec.h"
+#include "sim_types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tcw {
+
+// Which functional units an op occupies.
+enum class Unit : std::uint8_t { MacLanes, Softmax, LayerNorm, MemoryOnly };
+
+// Whose zeros the lanes skip (zero-skipping applies to the streamed operand only).
+enum class DensitySource : std::uint8_t {
+    Dense,              // nothing skipped
+    Activation,         // forward activations pruned by τ_I (layer's activation sparsity)
+    ActivationGradient, // δ pruned by τ_T (layer's activation-gradient sparsity)
+};
+
+// How values of a tensor are stored: compressed with a zero mask when sparse enough.
+enum class StorageKind : std::uint8_t { Activation, ActivationGradient, Weight, WeightGradient, Dense };
+
+// One operand of a MatMul: (b, rows, cols) where b is B·batchPerSequence when `batched`,
+// otherwise a single instance shared by the whole batch (weights, fixed transform matrices).
+struct Operand {
+    bool batched = true;
+    bool inWeightBuffer = false; // weights and fixed matrices live in the weight buffer
+    StorageKind storage = StorageKind::Activation;
+};
+
+struct WorkOp {
+    std::string name; // "L0.sa_sdp×2.q", "L1.ff0", "L1.bwd.ff0.dW", ...
+    OpKind kind = OpKind::MatMul;
+    Phase phase = Phase::Forward;
+    Unit unit = Unit::MacLanes;
+    int layer = -1;       // encoder layer; -1 = embedding / classifier
+    int multiplicity = 1; // identical ops of identical heads costed once, tiles × multiplicity
+
+    // Geometry. MatMul: A (b, m, k) × B (b, k, n) → (b, m, n).
+    // Convolution: output (b, m, n), each element k taps. Elementwise / Softmax / LayerNorm /
+    // Nonlinearity: (b, m, n) elements, k operations (passes) per element.
+    // b = batchPerSequence·B; k = k·B when contractsOverBatch (weight gradients).
+    std::int64_t batchPerSequence = 1;
+    bool batchFixed = false; // b is batchPerSequence, not scaled by B (weight gradients)
+    std::int64_t m = 1, k = 1, n = 1;
+    bool contractsOverBatch = false;
+    Operand a, b;
+    StorageKind outputStorage = StorageKind::Activation;
+    DensitySource density = DensitySource::Activation;
+
+    // Main-memory traffic that does not depend on residency (elements, per op).
+    double weightReadElements = 0;   // weights / fixed matrices streamed in, once per op
+    bool weightReadIsReload = false; // backward re-read: skipped for weights still resident
+    StorageKind weightReadStorage = StorageKind::Weight;
+    double weightGradientWriteElements = 0; // dW written out
+    double denseReadElements = 0;           // optimizer state (m, v) read
+    double denseWriteElements = 0;          // optimizer state written, weights written back
+    double weightWriteElements = 0;         // updated weights written back (compressed)
+    double gradientReadElements = 0;        // dW read by the update
+    // Embedding look-up: token rows per sequence (≤ vocabulary in all) plus fixed rows.
+    double embeddingTokenRowsPerSequence = 0;
+    double embeddingVocabularyRows = 0;
+    double embeddingFixedRows = 0;
+    double embeddingWidth = 0;
+    StorageKind embeddingStorage = StorageKind::Weight; // token tables are weights; patches dense input
+
+    // Liveness (elements per sequence), filled by the lowering for the residency model.
+    double liveActivationElements = 0; // activations live while this op runs (not saved ones)
+    double liveGradientElements = 0;
+};
+
+struct Workload {
+    TransformerSpec model;
+    TaskShape task;
+    SimMode mode = SimMode::Inference;
+    std::vector<WorkOp> ops;
+    // Activations saved in the forward pass for the backward pass, per layer (elements per
+    // sequence); the embedding layer's are counted in layer 0.
+    std::vector<double> savedActivationElements;
+    // Weights per layer (elements), for the weight-buffer residency between forward and backward.
+    std::vector<double> layerWeightElements;
+    int layerCount = 0;
+};
+
+// Lowers the model; throws std::invalid_argument for a structurally invalid model (run
+// validate() first for a readable list of errors).
+Workload lowerWorkload(const TransformerSpec& model, const TaskShape& task, SimMode mode);
+
+} // namespace tcw
