@@ -552,6 +552,40 @@ private slots:
         QCOMPARE(findOp(rb, "L0.heads")->cycles, qint64(3584 + 16 + 1008 + 1024 + 512 + 2560 + 16 + 2032 + 1024 + 512));
     }
 
+    // The task shape replaces the reference's hard-coded S = 128 and V = 30522: the embedding
+    // table is (V + S, H_0) and the backward conv kernel is S. Eight c_13 heads, H 128, tile 8:
+    // conv T = 4·⌈S/8⌉·16; forward m = −40, backward m = 8·(8 − S).
+    //   S 64: forward ⌈512·(−40)/16384·0.5⌉ = ⌈−0.625⌉ = 0; backward ⌈−14·k_bwd⌉ = −1 per head.
+    void taskShapeIsUsed_data() {
+        QTest::addColumn<int>("sequenceLength");
+        QTest::addColumn<int>("vocabularySize");
+        QTest::addColumn<qint64>("embeddingCycles"); // ⌈(V + S)·128·10 / 785.365⌉
+        QTest::addColumn<qint64>("forwardGroupCycles");
+        QTest::addColumn<qint64>("backwardGroupCycles");
+        QTest::newRow("reference S 128, V 30522") << 128 << 30522 << qint64(49954) << qint64(-8) << qint64(-40);
+        QTest::newRow("S 64") << 64 << 30522 << qint64(49850) << qint64(0) << qint64(-8);
+        QTest::newRow("V 0 (patch inputs)") << 128 << 0 << qint64(209) << qint64(-8) << qint64(-40);
+    }
+    void taskShapeIsUsed() {
+        QFETCH(int, sequenceLength);
+        QFETCH(int, vocabularySize);
+        QFETCH(qint64, embeddingCycles);
+        QFETCH(qint64, forwardGroupCycles);
+        QFETCH(qint64, backwardGroupCycles);
+        AcceleratorSpec a = configTiny();
+        a.tileX = a.tileY = 8;
+        TransformerSpec m;
+        m.layers.push_back(layerOf(128, std::vector<HeadSpec>(8, {HeadType::C13, 16}), {512}));
+        SimOptions o = fastOptions(true);
+        o.task.sequenceLength = sequenceLength;
+        o.task.vocabularySize = vocabularySize;
+        const SimResult r = run(m, a, true, o);
+        QVERIFY(r.feasible);
+        QCOMPARE(findOp(r, "embedding")->cycles, embeddingCycles);
+        QCOMPARE(findOp(r, "L0.heads")->cycles, forwardGroupCycles);
+        QCOMPARE(findOp(r, "L0.heads.bwd")->cycles, backwardGroupCycles);
+    }
+
     // ----- options, determinism, speed-related behaviour ----------------------------------
     void breakdownOffGivesTheSameTotals() {
         SimOptions o = fastOptions(true);
