@@ -1,0 +1,120 @@
+// Simulator speed: evaluations per second on one core (BERT-Tiny inference, BERT-Base
+// training; elector and acceltran-fast), and an exhaustive sweep of the 7,425,000-design
+// elector space for BERT-Tiny inference on all cores. Figures are medians of several runs.
+// The reference's own fast mode takes 0.04 s (BERT-Tiny) to 1.16 s (BERT-Base training)
+// per design (elector-fast-mode.md §10, TRANSCODE.md §4).
+#include "design/design_space.h"
+#include "sim/cost_model.h"
+#include "sim/sweep.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+using namespace tcw;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+TransformerSpec bert(int layers, int hidden, int heads, int ff) {
+    TransformerSpec s;
+    for (int l = 0; l < layers; ++l) {
+        LayerSpec layer;
+        layer.hiddenSize = hidden;
+        for (int h = 0; h < heads; ++h)
+            layer.heads.push_back({HeadType::SaSdp, hidden / heads});
+        layer.feedForwardSizes = {ff};
+        s.layers.push_back(layer);
+    }
+    return s;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Evaluations per second of one prepared model over a seeded stream of space accelerators.
+double evaluationsPerSecond(const TransformerSpec& model, SimMode mode, CostModelKind kind, int evaluations, int runs) {
+    const auto tech = electorTechnology14nm();
+    SimOptions options;
+    options.mode = mode;
+    options.costModel = kind;
+    options.opBreakdown = false;
+    const auto prepared = prepareCostModel(model, tech, options);
+    const auto space = electorSpace();
+    std::mt19937_64 rng(42);
+    std::vector<AcceleratorSpec> accelerators;
+    for (int i = 0; i < 1024; ++i)
+        accelerators.push_back(space.sample(rng));
+    std::vector<double> rates;
+    volatile std::int64_t sink = 0;
+    for (int run = 0; run < runs; ++run) {
+        const auto start = Clock::now();
+        for (int i = 0; i < evaluations; ++i)
+            sink = sink + prepared->evaluate(accelerators[i & 1023]).cycles;
+        rates.push_back(evaluations / std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    return median(rates);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    const int runs = quick ? 3 : 5;
+    std::printf("Simulator throughput, one core, median of %d runs (evaluations per second)\n", runs);
+    struct Case {
+        const char* name;
+        TransformerSpec model;
+        SimMode mode;
+        CostModelKind kind;
+        int evaluations;
+        double target;
+    };
+    const std::vector<Case> cases = {
+        {"BERT-Tiny inference, elector", bert(2, 128, 2, 512), SimMode::Inference, CostModelKind::Elector, 200000,
+         200000},
+        {"BERT-Base training,  elector", bert(12, 768, 12, 3072), SimMode::Training, CostModelKind::Elector, 20000,
+         20000},
+        {"BERT-Tiny inference, acceltran-fast", bert(2, 128, 2, 512), SimMode::Inference, CostModelKind::AcceltranFast,
+         100000, 0},
+        {"BERT-Base training,  acceltran-fast", bert(12, 768, 12, 3072), SimMode::Training,
+         CostModelKind::AcceltranFast, 10000, 0},
+    };
+    for (const auto& c : cases) {
+        const double rate =
+            evaluationsPerSecond(c.model, c.mode, c.kind, quick ? c.evaluations / 10 : c.evaluations, runs);
+        std::printf("  %-38s %12.0f /s  (%.2f µs each)", c.name, rate, 1e6 / rate);
+        if (c.target > 0)
+            std::printf("  target ≥ %.0f: %s", c.target, rate >= c.target ? "met" : "MISSED");
+        std::printf("\n");
+    }
+
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const auto tech = electorTechnology14nm();
+    SimOptions options;
+    options.opBreakdown = false;
+    const auto prepared = prepareCostModel(bert(2, 128, 2, 512), tech, options);
+    const auto space = electorSpace();
+    SweepRequest request;
+    request.threads = threads;
+    if (quick)
+        request.sampleCount = 500000;
+    const auto start = Clock::now();
+    const auto points = sweepAccelerators(*prepared, space, request);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::size_t feasible = 0;
+    for (const auto& p : points)
+        feasible += p.feasible;
+    std::printf("Sweep of %s%zu elector designs, BERT-Tiny inference, %d threads: %.1f s (%.0f /s), %zu feasible"
+                "  target < 60 s: %s\n",
+                quick ? "a sample of " : "all ", points.size(), threads, seconds, points.size() / seconds, feasible,
+                quick          ? "n/a (quick)"
+                : seconds < 60 ? "met"
+                               : "MISSED");
+    return 0;
+}
