@@ -11,6 +11,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-svg-dev libgl-dev
   # core libraries
   libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
+  # zlib reads the gzip'd Fashion-MNIST IDX files (tcw_train)
+  zlib1g-dev
   # fonts for rendering screenshots without a display
   fonts-dejavu-core
   # real data sets for the trainer (read in place)

@@ -1,0 +1,237 @@
+// oneDNN primitives for the trainer, cached per shape. oneDNN errors (a bug or an
+// unsupported shape) surface as dnnl::error exceptions, caught at the trainer's boundary.
+#include "dnnl_context.h"
+
+#include <cstring>
+
+namespace tcw::train {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+namespace {
+enum Op : std::int64_t { OpMatmul = 1, OpSoftmaxF, OpSoftmaxB, OpLnF, OpLnB, OpEltF, OpEltB };
+
+memory::desc viewDesc(const MatView& m) {
+    return memory::desc({m.batch, m.rows, m.cols}, dt::f32, {m.batchStride, m.rowStride, m.colStride});
+}
+
+dnnl::algorithm eltAlg(EltwiseKind kind) {
+    return kind == EltwiseKind::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_relu;
+}
+
+const auto kLnFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+} // namespace
+
+std::size_t DnnlContext::KeyHash::operator()(const Key& k) const noexcept {
+    std::uint64_t h = 1469598103934665603ull;
+    for (auto x : k.v) {
+        h ^= static_cast<std::uint64_t>(x);
+        h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+}
+
+DnnlContext::DnnlContext() : m_engine(dnnl::engine::kind::cpu, 0), m_stream(m_engine) {}
+DnnlContext::~DnnlContext() = default;
+
+DnnlContext::Entry& DnnlContext::cached(const Key& key, const std::function<Entry()>& build) {
+    auto it = m_cache.find(key);
+    if (it == m_cache.end())
+        it = m_cache.emplace(key, build()).first;
+    return it->second;
+}
+
+void DnnlContext::run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles) {
+    for (const auto& [arg, ptr] : handles)
+        entry.args.at(arg).set_data_handle(const_cast<void*>(ptr));
+    entry.primitive.execute(m_stream, entry.args);
+    m_stream.wait();
+}
+
+void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
+                         bool accumulate) {
+    Key key;
+    key.v = {
+        OpMatmul,      a.batch,     a.rows,        a.cols,          a.batchStride, a.rowStride, a.colStride, b.batch,
+        b.rows,        b.cols,      b.batchStride, b.rowStride,     b.colStride,   c.batch,     c.rows,      c.cols,
+        c.batchStride, c.rowStride, c.colStride,   bias != nullptr, accumulate,    0,           0,           0};
+    std::int64_t alphaBits = 0;
+    static_assert(sizeof(float) <= sizeof(alphaBits));
+    std::memcpy(&alphaBits, &alpha, sizeof(float));
+    key.v[21] = alphaBits;
+    Entry& e = cached(key, [&] {
+        dnnl::primitive_attr attr;
+        if (alpha != 1.0f)
+            attr.set_output_scales(0, {alpha});
+        if (accumulate) {
+            dnnl::post_ops ops;
+            ops.append_sum(1.0f);
+            attr.set_post_ops(ops);
+        }
+        const auto aMd = viewDesc(a), bMd = viewDesc(b), cMd = viewDesc(c);
+        const memory::desc biasMd({1, 1, c.cols}, dt::f32, {c.cols, c.cols, 1});
+        auto desc = bias ? dnnl::matmul::desc(aMd, bMd, biasMd, cMd) : dnnl::matmul::desc(aMd, bMd, cMd);
+        dnnl::matmul::primitive_desc pd(desc, attr, m_engine);
+        Entry entry;
+        entry.primitive = dnnl::matmul(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(aMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_WEIGHTS, memory(bMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
+        if (bias)
+            entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    if (bias)
+        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
+    else
+        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
+}
+
+void DnnlContext::softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols) {
+    Key key;
+    key.v[0] = OpSoftmaxF;
+    key.v[1] = rows;
+    key.v[2] = cols;
+    Entry& e = cached(key, [&] {
+        const memory::desc md({rows, cols}, dt::f32, tag::ab);
+        dnnl::softmax_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
+        Entry entry;
+        entry.primitive = dnnl::softmax_forward(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+}
+
+void DnnlContext::softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows,
+                                  std::int64_t cols) {
+    Key key;
+    key.v[0] = OpSoftmaxB;
+    key.v[1] = rows;
+    key.v[2] = cols;
+    Entry& e = cached(key, [&] {
+        const memory::desc md({rows, cols}, dt::f32, tag::ab);
+        dnnl::softmax_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
+        dnnl::softmax_backward::primitive_desc pd({md, md, 1}, m_engine, fwd);
+        Entry entry;
+        entry.primitive = dnnl::softmax_backward(pd);
+        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_DST, dst}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
+}
+
+void DnnlContext::layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
+                                   float* variance, std::int64_t rows, std::int64_t cols, float epsilon) {
+    Key key;
+    key.v[0] = OpLnF;
+    key.v[1] = rows;
+    key.v[2] = cols;
+    std::memcpy(&key.v[3], &epsilon, sizeof(float));
+    Entry& e = cached(key, [&] {
+        const memory::desc md({rows, cols}, dt::f32, tag::ab);
+        dnnl::layer_normalization_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, epsilon, kLnFlags},
+                                                             m_engine);
+        const memory::desc paramMd({cols}, dt::f32, tag::a);
+        Entry entry;
+        entry.primitive = dnnl::layer_normalization_forward(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_SRC, src},
+            {DNNL_ARG_DST, dst},
+            {DNNL_ARG_MEAN, mean},
+            {DNNL_ARG_VARIANCE, variance},
+            {DNNL_ARG_SCALE, gamma},
+            {DNNL_ARG_SHIFT, beta}});
+}
+
+void DnnlContext::layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                                    const float* gamma, const float* beta, float* diffSrc, float* diffGamma,
+                                    float* diffBeta, std::int64_t rows, std::int64_t cols, float epsilon) {
+    Key key;
+    key.v[0] = OpLnB;
+    key.v[1] = rows;
+    key.v[2] = cols;
+    std::memcpy(&key.v[3], &epsilon, sizeof(float));
+    Entry& e = cached(key, [&] {
+        const memory::desc md({rows, cols}, dt::f32, tag::ab);
+        dnnl::layer_normalization_forward::primitive_desc fwd(
+            {dnnl::prop_kind::forward_training, md, epsilon, kLnFlags}, m_engine);
+        dnnl::layer_normalization_backward::primitive_desc pd({dnnl::prop_kind::backward, md, md, epsilon, kLnFlags},
+                                                              m_engine, fwd);
+        const memory::desc paramMd({cols}, dt::f32, tag::a);
+        Entry entry;
+        entry.primitive = dnnl::layer_normalization_backward(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_SRC, src},
+            {DNNL_ARG_MEAN, mean},
+            {DNNL_ARG_VARIANCE, variance},
+            {DNNL_ARG_DIFF_DST, diffDst},
+            {DNNL_ARG_SCALE, gamma},
+            {DNNL_ARG_SHIFT, beta},
+            {DNNL_ARG_DIFF_SRC, diffSrc},
+            {DNNL_ARG_DIFF_SCALE, diffGamma},
+            {DNNL_ARG_DIFF_SHIFT, diffBeta}});
+}
+
+void DnnlContext::eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count) {
+    Key key;
+    key.v[0] = OpEltF;
+    key.v[1] = static_cast<std::int64_t>(kind);
+    key.v[2] = count;
+    Entry& e = cached(key, [&] {
+        const memory::desc md({count}, dt::f32, tag::a);
+        dnnl::eltwise_forward::primitive_desc pd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
+                                                 m_engine);
+        Entry entry;
+        entry.primitive = dnnl::eltwise_forward(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+}
+
+void DnnlContext::eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc,
+                                  std::int64_t count) {
+    Key key;
+    key.v[0] = OpEltB;
+    key.v[1] = static_cast<std::int64_t>(kind);
+    key.v[2] = count;
+    Entry& e = cached(key, [&] {
+        const memory::desc md({count}, dt::f32, tag::a);
+        dnnl::eltwise_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
+                                                  m_engine);
+        dnnl::eltwise_backward::primitive_desc pd({eltAlg(kind), md, md, 0.f, 0.f}, m_engine, fwd);
+        Entry entry;
+        entry.primitive = dnnl::eltwise_backward(pd);
+        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
+        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
+}
+
+} // namespace tcw::train

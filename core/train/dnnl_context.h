@@ -1,0 +1,86 @@
+// Thin layer over oneDNN for the trainer: every primitive is built once per shape and kept
+// in a cache; callers pass raw float pointers. Private to tcw_train (never include it from a
+// public header: only tcw_train may see oneDNN).
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace tcw::train {
+
+// A batch of matrices in memory: element (b, r, c) lives at
+// data[b·batchStride + r·rowStride + c·colStride]. batch == 1 with a batched partner
+// broadcasts. Transposes are views (swapped strides), never copies.
+struct MatView {
+    const float* data = nullptr;
+    std::int64_t batch = 1, rows = 0, cols = 0;
+    std::int64_t batchStride = 0, rowStride = 0, colStride = 1;
+
+    MatView t() const { return {data, batch, cols, rows, batchStride, colStride, rowStride}; }
+};
+
+// A dense row-major [rows, cols] matrix (rowStride = cols).
+inline MatView dense(const float* data, std::int64_t rows, std::int64_t cols) {
+    return {data, 1, rows, cols, rows * cols, cols, 1};
+}
+
+enum class EltwiseKind : std::uint8_t { Gelu, Relu };
+
+class DnnlContext {
+public:
+    DnnlContext();
+    ~DnnlContext();
+    DnnlContext(const DnnlContext&) = delete;
+    DnnlContext& operator=(const DnnlContext&) = delete;
+
+    // c = alpha·a·b (+ bias broadcast over rows, bias[c.cols]) (+ c if accumulate).
+    void matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias = nullptr, float alpha = 1.0f,
+                bool accumulate = false);
+
+    // Row-wise softmax of a dense [rows, cols] array.
+    void softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols);
+    // diffSrc from the softmax output dst and diffDst.
+    void softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows, std::int64_t cols);
+
+    // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
+    void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
+                          float* variance, std::int64_t rows, std::int64_t cols, float epsilon);
+    void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                           const float* gamma, const float* beta, float* diffSrc, float* diffGamma, float* diffBeta,
+                           std::int64_t rows, std::int64_t cols, float epsilon);
+
+    void eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count);
+    // diffSrc = f'(src) ⊙ diffDst.
+    void eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc, std::int64_t count);
+
+    std::size_t cachedPrimitiveCount() const { return m_cache.size(); }
+
+    struct Key {
+        std::array<std::int64_t, 24> v{};
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept;
+    };
+    struct Entry {
+        dnnl::primitive primitive;
+        std::unordered_map<int, dnnl::memory> args; // memory objects; handles set at each call
+    };
+
+private:
+    Entry& cached(const Key& key, const std::function<Entry()>& build);
+    void run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles);
+
+    dnnl::engine m_engine;
+    dnnl::stream m_stream;
+    std::unordered_map<Key, Entry, KeyHash> m_cache;
+};
+
+} // namespace tcw::train

@@ -1,0 +1,121 @@
+// DynaProp runtime pruning: τ_I zeroes small activations in the forward pass, τ_T small
+// gradients (activation gradients in the backward pass, parameter gradients after clipping).
+// Either fixed thresholds or a target sparsity, calibrated per layer and tensor kind from
+// the magnitudes seen. Counts zeros per layer and kind, which makes the SparsityProfile.
+#pragma once
+
+#include "design/sparsity_profile.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tcw::train {
+
+// Forward tensors pruned by τ_I (TRANSCODE.md §1).
+enum class ActivationKind : std::uint8_t {
+    Projection,    // Q, K, V after projection
+    Scores,        // raw Q·Kᵀ before scaling and mask
+    Probabilities, // attention probabilities after softmax
+    Context,       // head outputs (P·V, transforms, convolutions)
+    Dense,         // outputs of the output, feed-forward and inter-layer dense layers
+};
+inline constexpr int kActivationKindCount = 5;
+
+struct DynaPropConfig {
+    float tauActivation = 0.0f;           // τ_I: |x| ≤ τ_I → 0 in the forward pass
+    float tauGradient = 0.0f;             // τ_T: |g| ≤ τ_T → 0 for gradients
+    bool pruneActivationGradients = true; // δ flowing back through every layer
+    bool pruneWeightGradients = true;     // parameter gradients after clipping (reference behaviour)
+    // Target mode: when set, thresholds are calibrated per layer and kind so that this
+    // fraction of each pruned tensor is zero (the fixed τ above is then ignored).
+    std::optional<double> targetActivationSparsity;
+    std::optional<double> targetGradientSparsity;
+    double calibrationSmoothing = 0.3; // weight of the newest quantile in the running τ
+
+    bool operator==(const DynaPropConfig&) const = default;
+};
+
+// Zeros / elements counted in one step (or accumulated over several).
+struct SparsityCount {
+    std::int64_t zeros = 0;
+    std::int64_t elements = 0;
+    double fraction() const { return elements > 0 ? double(zeros) / double(elements) : 0.0; }
+    void add(const SparsityCount& o) {
+        zeros += o.zeros;
+        elements += o.elements;
+    }
+    bool operator==(const SparsityCount&) const = default;
+};
+
+struct LayerSparsityCounts {
+    std::array<SparsityCount, kActivationKindCount> activation; // per kind
+    SparsityCount activationGradient;
+    SparsityCount weightGradient;
+    SparsityCount weight;
+
+    SparsityCount activationTotal() const;
+    void add(const LayerSparsityCounts& o);
+    bool operator==(const LayerSparsityCounts&) const = default;
+};
+
+// Runtime thresholds of one run, per layer: activation kinds, activation gradients, weight
+// gradients.
+struct Thresholds {
+    std::vector<std::array<float, kActivationKindCount>> activation;
+    std::vector<float> activationGradient;
+    std::vector<float> weightGradient;
+
+    bool operator==(const Thresholds&) const = default;
+};
+
+class DynaProp {
+public:
+    DynaProp(int layerCount, const DynaPropConfig& config);
+
+    const DynaPropConfig& config() const { return m_config; }
+    int layerCount() const { return static_cast<int>(m_counts.size()); }
+
+    // |x| ≤ τ → 0 in place (nothing is pruned with τ = 0, exact zeros are still counted).
+    void pruneActivation(int layer, ActivationKind kind, float* x, std::int64_t count);
+    void pruneActivationGradient(int layer, float* g, std::int64_t count);
+    void pruneWeightGradient(int layer, float* g, std::int64_t count);
+    // Counts zeros of weights (not pruned; reported for the profile).
+    void countWeights(int layer, const float* w, std::int64_t count);
+
+    // Counting and calibration sampling happen only while observing (training steps);
+    // evaluation prunes with the same thresholds but changes nothing.
+    void setObserving(bool on) { m_observing = on; }
+    bool observing() const { return m_observing; }
+
+    void beginStep();
+    void endStep(); // target mode: moves each τ towards the quantile seen in this step
+
+    const std::vector<LayerSparsityCounts>& stepCounts() const { return m_counts; }
+    const Thresholds& thresholds() const { return m_thresholds; }
+    void setThresholds(const Thresholds& t) { m_thresholds = t; }
+    bool calibrated() const { return m_calibrated; }
+    void setCalibrated(bool on) { m_calibrated = on; }
+
+private:
+    std::int64_t prune(float* x, std::int64_t count, float tau, SparsityCount& counter, std::vector<float>* samples);
+
+    DynaPropConfig m_config;
+    Thresholds m_thresholds;
+    std::vector<LayerSparsityCounts> m_counts;
+    // Calibration samples of |x| per layer: activation kinds, activation grads, weight grads.
+    std::vector<std::array<std::vector<float>, kActivationKindCount>> m_actSamples;
+    std::vector<std::vector<float>> m_actGradSamples;
+    std::vector<std::vector<float>> m_weightGradSamples;
+    bool m_observing = true;
+    bool m_calibrated = false; // false until the first step's quantiles are known
+};
+
+// Mean over steps of per-layer sparsity → the profile the simulator reads.
+SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source);
+
+std::string activationKindName(ActivationKind kind);
+
+} // namespace tcw::train

@@ -1,0 +1,177 @@
+// Loops where oneDNN has no primitive (see kernels.h).
+#include "kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace tcw::train {
+
+void maskByNonZero(float* g, const float* y, std::int64_t count) {
+    for (std::int64_t i = 0; i < count; ++i)
+        g[i] = y[i] != 0.0f ? g[i] : 0.0f;
+}
+
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
+    std::fill(out, out + cols, 0.0f);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = x + r * rowStride;
+        for (std::int64_t c = 0; c < cols; ++c)
+            out[c] += row[c];
+    }
+}
+
+void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        if (mask[r] == 0.0f)
+            std::fill(x + r * rowStride, x + r * rowStride + cols, 0.0f);
+}
+
+void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
+    for (std::int64_t i = 0; i < count; ++i)
+        y[i] = a[i] + b[i];
+}
+
+TransformMatrices makeTransformMatrices(int n) {
+    TransformMatrices m;
+    const auto nn = static_cast<std::size_t>(n) * n;
+    m.cosine.resize(nn);
+    m.sine.resize(nn);
+    m.dct.resize(nn);
+    const double pi = std::numbers::pi;
+    for (int j = 0; j < n; ++j)
+        for (int k = 0; k < n; ++k) {
+            // jk mod n keeps the angle small, so cos/sin stay exact for large n.
+            const double angle = 2.0 * pi * static_cast<double>((static_cast<std::int64_t>(j) * k) % n) / n;
+            m.cosine[j * n + k] = static_cast<float>(std::cos(angle));
+            m.sine[j * n + k] = static_cast<float>(std::sin(angle));
+            const double scale = j == 0 ? std::sqrt(1.0 / n) : std::sqrt(2.0 / n);
+            m.dct[j * n + k] = static_cast<float>(scale * std::cos(pi * (k + 0.5) * j / n));
+        }
+    return m;
+}
+
+void convHeadForward(const ConvHeadShape& s, const ConvHeadParams& p, const float* q, const float* kp, const float* v,
+                     float* ks, float* kernel, float* out) {
+    const int S = s.sequence, d = s.dim, k = s.kernel, half = k / 2;
+    std::vector<float> logits(static_cast<std::size_t>(k));
+    for (int b = 0; b < s.batch; ++b) {
+        const std::int64_t row0 = static_cast<std::int64_t>(b) * S;
+        for (int t = 0; t < S; ++t) {
+            const std::int64_t row = row0 + t;
+            float* ksRow = ks + row * d; // [d]
+            for (int c = 0; c < d; ++c)
+                ksRow[c] = p.convBias[c];
+            for (int j = 0; j < k; ++j) {
+                const int src = t + j - half;
+                if (src < 0 || src >= S)
+                    continue;
+                const float* kpRow = kp + (row0 + src) * s.projStride;
+                for (int c = 0; c < d; ++c)
+                    ksRow[c] += p.convWeight[c * k + j] * kpRow[c];
+            }
+            const float* qRow = q + row * s.projStride;
+            for (int j = 0; j < k; ++j)
+                logits[j] = p.gateBias[j];
+            for (int c = 0; c < d; ++c) {
+                const float u = qRow[c] * ksRow[c];
+                for (int j = 0; j < k; ++j)
+                    logits[j] += u * p.gateWeight[c * k + j];
+            }
+            float* kRow = kernel + row * k; // [k]
+            const float mx = *std::max_element(logits.begin(), logits.end());
+            float sum = 0.0f;
+            for (int j = 0; j < k; ++j) {
+                kRow[j] = std::exp(logits[j] - mx);
+                sum += kRow[j];
+            }
+            for (int j = 0; j < k; ++j)
+                kRow[j] /= sum;
+            float* outRow = out + row * s.outStride;
+            std::fill(outRow, outRow + d, 0.0f);
+            for (int j = 0; j < k; ++j) {
+                const int src = t + j - half;
+                if (src < 0 || src >= S)
+                    continue;
+                const float* vRow = v + (row0 + src) * s.projStride;
+                for (int c = 0; c < d; ++c)
+                    outRow[c] += kRow[j] * vRow[c];
+            }
+        }
+    }
+}
+
+void convHeadBackward(const ConvHeadShape& s, const ConvHeadParams& p, const float* q, const float* kp, const float* v,
+                      const float* ks, const float* kernel, const float* gOut, float* gq, float* gkp, float* gv,
+                      const ConvHeadGrads& g, std::vector<float>& scratch) {
+    const int S = s.sequence, d = s.dim, k = s.kernel, half = k / 2;
+    scratch.resize(static_cast<std::size_t>(2 * k + d));
+    float* gKernel = scratch.data(); // [k]
+    float* gLogit = gKernel + k;     // [k]
+    float* gU = gLogit + k;          // [d]
+    for (int b = 0; b < s.batch; ++b) {
+        const std::int64_t row0 = static_cast<std::int64_t>(b) * S;
+        for (int t = 0; t < S; ++t) {
+            const std::int64_t row = row0 + t;
+            std::fill(gq + row * s.projStride, gq + row * s.projStride + d, 0.0f);
+            std::fill(gkp + row * s.projStride, gkp + row * s.projStride + d, 0.0f);
+            std::fill(gv + row * s.projStride, gv + row * s.projStride + d, 0.0f);
+        }
+        for (int t = 0; t < S; ++t) {
+            const std::int64_t row = row0 + t;
+            const float* gOutRow = gOut + row * s.outStride;
+            const float* kRow = kernel + row * k;
+            // Dynamic convolution: out[t] = Σ_j kernel[t, j]·v[t + j − half].
+            for (int j = 0; j < k; ++j) {
+                gKernel[j] = 0.0f;
+                const int src = t + j - half;
+                if (src < 0 || src >= S)
+                    continue;
+                const float* vRow = v + (row0 + src) * s.projStride;
+                float* gvRow = gv + (row0 + src) * s.projStride;
+                float acc = 0.0f;
+                for (int c = 0; c < d; ++c) {
+                    acc += gOutRow[c] * vRow[c];
+                    gvRow[c] += kRow[j] * gOutRow[c];
+                }
+                gKernel[j] = acc;
+            }
+            // Softmax over the k taps.
+            float dot = 0.0f;
+            for (int j = 0; j < k; ++j)
+                dot += kRow[j] * gKernel[j];
+            for (int j = 0; j < k; ++j) {
+                gLogit[j] = kRow[j] * (gKernel[j] - dot);
+                g.gateBias[j] += gLogit[j];
+            }
+            // Kernel generator: logits = (q ⊙ ks)·Wg + bg.
+            const float* qRow = q + row * s.projStride;
+            const float* ksRow = ks + row * d;
+            for (int c = 0; c < d; ++c) {
+                const float u = qRow[c] * ksRow[c];
+                float acc = 0.0f;
+                for (int j = 0; j < k; ++j) {
+                    g.gateWeight[c * k + j] += u * gLogit[j];
+                    acc += gLogit[j] * p.gateWeight[c * k + j];
+                }
+                gU[c] = acc;
+            }
+            float* gqRow = gq + row * s.projStride;
+            for (int c = 0; c < d; ++c) {
+                gqRow[c] = gU[c] * ksRow[c];
+                const float gKs = gU[c] * qRow[c];
+                // Depthwise convolution of the key projection.
+                g.convBias[c] += gKs;
+                for (int j = 0; j < k; ++j) {
+                    const int src = t + j - half;
+                    if (src < 0 || src >= S)
+                        continue;
+                    g.convWeight[c * k + j] += gKs * kp[(row0 + src) * s.projStride + c];
+                    gkp[(row0 + src) * s.projStride + c] += p.convWeight[c * k + j] * gKs;
+                }
+            }
+        }
+    }
+}
+
+} // namespace tcw::train

@@ -1,0 +1,60 @@
+// Small loops the trainer needs where oneDNN has no primitive: masks, bias gradients,
+// embedding scatter, pooling, the fixed DFT/DCT matrices and the dynamic-span convolution.
+// Private to tcw_train. Shapes in brackets, row-major.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace tcw::train {
+
+// g ⊙= (y ≠ 0): the derivative of |x| ≤ τ → 0 (and of zeroed padding rows).
+void maskByNonZero(float* g, const float* y, std::int64_t count);
+
+// out[c] = Σ_r x[r·rowStride + c]  (bias gradient), x [rows, cols] with a row stride.
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out);
+
+// Zeroes rows t of x [B·S, cols] (row stride rowStride) where mask[t] == 0.
+void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);
+
+// y[i] = a[i] + b[i].
+void addArrays(const float* a, const float* b, float* y, std::int64_t count);
+
+// DFT (real part, split as cos and sin) and orthonormal DCT-II matrices of size n×n.
+struct TransformMatrices {
+    std::vector<float> cosine; // [n, n] cos(2π jk/n)
+    std::vector<float> sine;   // [n, n] sin(2π jk/n)
+    std::vector<float> dct;    // [n, n] orthonormal DCT-II: row k = basis k
+};
+TransformMatrices makeTransformMatrices(int n);
+
+// ConvBERT-style dynamic-span convolution of one head over B sequences of length S, width d,
+// kernel k. q, kp, v are strided views into the projection buffer (row stride projStride).
+struct ConvHeadParams {
+    const float* convWeight; // [d, k] depthwise taps of the key convolution
+    const float* convBias;   // [d]
+    const float* gateWeight; // [d, k] kernel generator
+    const float* gateBias;   // [k]
+};
+struct ConvHeadGrads {
+    float* convWeight; // [d, k]
+    float* convBias;   // [d]
+    float* gateWeight; // [d, k]
+    float* gateBias;   // [k]
+};
+struct ConvHeadShape {
+    int batch, sequence, dim, kernel;
+    std::int64_t projStride; // row stride of q, kp, v (and their gradients)
+    std::int64_t outStride;  // row stride of the output (its gradient)
+};
+
+// ks [B·S, d] = depthwise_conv(kp) + bias; kernel [B·S, k] = softmax((q ⊙ ks)·Wg + bg);
+// out[t] = Σ_j kernel[t, j]·v[t + j − k/2].
+void convHeadForward(const ConvHeadShape& s, const ConvHeadParams& p, const float* q, const float* kp, const float* v,
+                     float* ks, float* kernel, float* out);
+// Writes gq, gkp, gv (overwrites) and adds to the parameter gradients (caller zeroes them).
+void convHeadBackward(const ConvHeadShape& s, const ConvHeadParams& p, const float* q, const float* kp, const float* v,
+                      const float* ks, const float* kernel, const float* gOut, float* gq, float* gkp, float* gv,
+                      const ConvHeadGrads& g, std::vector<float>& scratch);
+
+} // namespace tcw::train

@@ -1,0 +1,872 @@
+// Forward and backward of a FlexiBERT 2.0 transformer. Notation: B batch, S sequence, N = B·S
+// token rows, H hidden size of the layer, P width of the fused head projections, D = Σ head
+// dims (concatenated head outputs), C classes. Every buffer is row-major with its shape noted.
+#include "network.h"
+
+#include "dnnl_context.h"
+#include "dynaprop.h"
+#include "kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+namespace tcw::train {
+
+namespace {
+
+constexpr float kLayerNormEpsilon = 1e-5f;
+constexpr float kMaskedScore = -1e9f; // added to the scores of padding keys
+
+struct DenseRef {
+    std::int64_t w = -1; // [in, out]
+    std::int64_t b = -1; // [out]
+    int in = 0, out = 0;
+    bool present() const { return w >= 0; }
+};
+
+// Where one head's tensors live: columns of the fused projection and of the concatenation.
+struct HeadPlan {
+    HeadType type = HeadType::SaSdp;
+    int dim = 0;
+    int kernel = 0;         // convolution heads
+    std::int64_t qCol = -1; // column offsets in proj [N, P]; -1 when the head has none
+    std::int64_t kCol = -1;
+    std::int64_t vCol = -1;
+    std::int64_t catCol = 0;     // column offset in cat [N, D]
+    int attentionIndex = -1;     // into the per-layer score/probability buffers
+    std::int64_t wmaWeight = -1; // [d, d]
+    std::int64_t qwCol = -1;     // column offset in qw [N, Σ d of wma heads]
+    int convIndex = -1;
+    std::int64_t convWeight = -1, convBias = -1, gateWeight = -1, gateBias = -1;
+};
+
+struct LayerPlan {
+    int hidden = 0;         // H
+    int projWidth = 0;      // P
+    int catWidth = 0;       // D
+    int wmaWidth = 0;       // Σ d over wma heads
+    int attentionCount = 0; // sa_sdp + sa_wma heads
+    DenseRef proj;          // H → P (all heads' Q, K, V projections fused)
+    DenseRef out;           // D → H
+    std::int64_t ln1Gamma = -1, ln1Beta = -1, ln2Gamma = -1, ln2Beta = -1; // [H]
+    std::vector<DenseRef> ff;                                              // H → f0 → … → H
+    DenseRef next; // H → H' when the next layer is wider or narrower
+    std::vector<HeadPlan> heads;
+    bool padsValues = false; // transform / convolution heads read V (and K) at padding rows
+};
+
+// Activations of one layer kept for the backward pass, sized for the maximum batch.
+struct LayerBuffers {
+    const float* input = nullptr;               // [N, H] (previous layer's output)
+    std::vector<float> proj;                    // [N, P]
+    std::vector<float> qw;                      // [N, wmaWidth] Q·W of wma heads
+    std::vector<float> scores;                  // [A, B, S, S] raw Q·Kᵀ (pruned)
+    std::vector<float> probs;                   // [A, B, S, S] softmax (pruned)
+    std::vector<std::vector<float>> convKs;     // per conv head [N, d]
+    std::vector<std::vector<float>> convKernel; // per conv head [N, k]
+    std::vector<float> cat;                     // [N, D]
+    std::vector<float> dense;                   // [N, H] output projection (pruned)
+    std::vector<float> r1, y1;                  // [N, H] residual sum, layer norm 1
+    std::vector<float> mean1, var1;             // [N]
+    std::vector<std::vector<float>> ffZ, ffA;   // per FF hidden layer [N, f] pre/post activation
+    std::vector<float> ffOut;                   // [N, H] last FF dense (pruned)
+    std::vector<float> r2, y2;                  // [N, H]
+    std::vector<float> mean2, var2;             // [N]
+    std::vector<float> next;                    // [N, H'] inter-layer projection (pruned)
+
+    const float* output() const { return next.empty() ? y2.data() : next.data(); }
+};
+
+} // namespace
+
+struct Network::Impl {
+    TransformerSpec spec;
+    TaskShape task;
+    int maxBatch = 0;
+    int S = 0;
+    DnnlContext dnnl;
+
+    std::vector<ParamTensor> tensors;
+    std::vector<float> params, grads;
+
+    // Embeddings.
+    std::int64_t tokenTable = -1; // [V, H0]
+    DenseRef patchEmbed;          // P_in → H0
+    std::int64_t positions = -1;  // [S, H0]
+    std::int64_t embGamma = -1, embBeta = -1;
+    DenseRef classifier; // H_L → C
+    std::vector<LayerPlan> plans;
+    std::map<int, TransformMatrices> transforms; // by size n
+
+    // Saved activations.
+    std::vector<float> embSum;          // [N, H0] token/patch + position
+    std::vector<float> x0;              // [N, H0] after the embedding layer norm
+    std::vector<float> embMean, embVar; // [N]
+    std::vector<LayerBuffers> layers;
+    std::vector<float> pooled;     // [B, H_L]
+    std::vector<float> logits;     // [B, C]
+    std::vector<float> classProbs; // [B, C]
+    std::vector<float> tokenCount; // [B] real tokens per sequence
+    int lastBatch = 0;
+    bool lastHasPadding = false;
+
+    // Scratch shared across layers (sized to the largest layer).
+    std::vector<float> zScratch;                          // [B, S, S] scaled, masked scores
+    std::vector<float> transformTmp;                      // [B, S, d_max]
+    std::vector<float> gOut, gIn;                         // [N, H_max] gradient w.r.t. layer output / input
+    std::vector<float> gY2, gR2, gY1, gR1, gDense, gNext; // [N, H_max]
+    std::vector<float> gFfA, gFfB;                        // [N, F_max]
+    std::vector<float> gCat;                              // [N, D_max]
+    std::vector<float> gProj;                             // [N, P_max]
+    std::vector<float> gScores, gProbs;                   // [B, S, S]
+    std::vector<float> gQw;                               // [N, d_max]
+    std::vector<float> gLogits;                           // [B, C]
+    std::vector<float> gPooled;                           // [B, H_L]
+    std::vector<float> convScratch;
+
+    Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
+
+    std::int64_t addTensor(const std::string& name, std::int64_t rows, std::int64_t cols, int layer, bool decay);
+    DenseRef addDense(const std::string& name, int in, int out, int layer);
+    void allocate();
+
+    // Layers.
+    void denseForward(const DenseRef& d, const float* x, float* y, std::int64_t rows);
+    void denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
+                       std::int64_t rows);
+    void embeddingForward(const Batch& batch);
+    void embeddingBackward(const Batch& batch, const float* gX0);
+    void attentionHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, const Batch& batch, int l,
+                              DynaProp* prune);
+    void attentionHeadBackward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, int l, DynaProp* prune);
+    void transformHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
+    void transformHeadBackward(const LayerPlan& plan, const HeadPlan& head);
+    void convHeadForwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
+    void convHeadBackwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
+    void layerForward(int l, const Batch& batch, DynaProp* prune);
+    // gOut → gIn for layer l.
+    void layerBackward(int l, const Batch& batch, DynaProp* prune);
+    ForwardResult headForward(const Batch& batch);
+    void headBackward(const Batch& batch);
+
+    ConvHeadParams convParams(const HeadPlan& h) const {
+        return {params.data() + h.convWeight, params.data() + h.convBias, params.data() + h.gateWeight,
+                params.data() + h.gateBias};
+    }
+    std::int64_t rows() const { return static_cast<std::int64_t>(lastBatch) * S; }
+};
+
+Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : spec(s), task(t), maxBatch(maxB) {
+    if (spec.layers.empty())
+        throw std::invalid_argument("the model has no layers");
+    if (maxBatch <= 0 || task.sequenceLength <= 0 || task.numClasses <= 0)
+        throw std::invalid_argument("batch size, sequence length and classes must be positive");
+    S = task.sequenceLength;
+    const int H0 = spec.layers.front().hiddenSize;
+    if (task.patchInputSize > 0)
+        patchEmbed = addDense("embedding.patch", task.patchInputSize, H0, 0);
+    else
+        tokenTable = addTensor("embedding.tokens", task.vocabularySize, H0, 0, true);
+    positions = addTensor("embedding.positions", S, H0, 0, false);
+    embGamma = addTensor("embedding.norm.gamma", 1, H0, 0, false);
+    embBeta = addTensor("embedding.norm.beta", 1, H0, 0, false);
+
+    for (int l = 0; l < spec.layerCount(); ++l) {
+        const LayerSpec& ls = spec.layers[static_cast<std::size_t>(l)];
+        LayerPlan p;
+        p.hidden = ls.hiddenSize;
+        const std::string at = "layers." + std::to_string(l);
+        // Column layout of the fused projection: each head's Q, K, V (as it has them).
+        int col = 0, cat = 0, wma = 0, attention = 0, conv = 0;
+        for (const HeadSpec& hs : ls.heads) {
+            HeadPlan h;
+            h.type = hs.type;
+            h.dim = hs.dim;
+            const bool qkv = !isTransformHead(hs.type);
+            if (qkv) {
+                h.qCol = col;
+                h.kCol = col + hs.dim;
+                h.vCol = col + 2 * hs.dim;
+                col += 3 * hs.dim;
+            } else {
+                h.vCol = col;
+                col += hs.dim;
+                p.padsValues = true;
+            }
+            h.catCol = cat;
+            cat += hs.dim;
+            if (isAttentionHead(hs.type))
+                h.attentionIndex = attention++;
+            if (hs.type == HeadType::SaWma) {
+                h.qwCol = wma;
+                wma += hs.dim;
+            }
+            if (isConvolutionHead(hs.type)) {
+                h.kernel = convolutionKernelSize(hs.type);
+                h.convIndex = conv++;
+                p.padsValues = true;
+            }
+            p.heads.push_back(h);
+        }
+        p.projWidth = col;
+        p.catWidth = cat;
+        p.wmaWidth = wma;
+        p.attentionCount = attention;
+        p.proj = addDense(at + ".heads.proj", p.hidden, p.projWidth, l);
+        for (std::size_t i = 0; i < p.heads.size(); ++i) {
+            HeadPlan& h = p.heads[i];
+            const std::string hn = at + ".heads." + std::to_string(i);
+            if (h.type == HeadType::SaWma)
+                h.wmaWeight = addTensor(hn + ".wma", h.dim, h.dim, l, true);
+            if (h.convIndex >= 0) {
+                h.convWeight = addTensor(hn + ".conv.weight", h.dim, h.kernel, l, true);
+                h.convBias = addTensor(hn + ".conv.bias", 1, h.dim, l, false);
+                h.gateWeight = addTensor(hn + ".gate.weight", h.dim, h.kernel, l, true);
+                h.gateBias = addTensor(hn + ".gate.bias", 1, h.kernel, l, false);
+            }
+        }
+        p.out = addDense(at + ".out", p.catWidth, p.hidden, l);
+        p.ln1Gamma = addTensor(at + ".norm1.gamma", 1, p.hidden, l, false);
+        p.ln1Beta = addTensor(at + ".norm1.beta", 1, p.hidden, l, false);
+        int in = p.hidden;
+        for (std::size_t f = 0; f < ls.feedForwardSizes.size(); ++f) {
+            p.ff.push_back(addDense(at + ".ff." + std::to_string(f), in, ls.feedForwardSizes[f], l));
+            in = ls.feedForwardSizes[f];
+        }
+        if (!ls.feedForwardSizes.empty())
+            p.ff.push_back(addDense(at + ".ff." + std::to_string(ls.feedForwardSizes.size()), in, p.hidden, l));
+        p.ln2Gamma = addTensor(at + ".norm2.gamma", 1, p.hidden, l, false);
+        p.ln2Beta = addTensor(at + ".norm2.beta", 1, p.hidden, l, false);
+        if (l + 1 < spec.layerCount() && spec.layers[static_cast<std::size_t>(l) + 1].hiddenSize != p.hidden)
+            p.next = addDense(at + ".next", p.hidden, spec.layers[static_cast<std::size_t>(l) + 1].hiddenSize, l);
+        plans.push_back(std::move(p));
+    }
+    classifier = addDense("classifier", spec.layers.back().hiddenSize, task.numClasses, spec.layerCount() - 1);
+    params.assign(static_cast<std::size_t>(tensors.back().offset + tensors.back().size()), 0.0f);
+    grads.assign(params.size(), 0.0f);
+    allocate();
+}
+
+std::int64_t Network::Impl::addTensor(const std::string& name, std::int64_t r, std::int64_t c, int layer, bool decay) {
+    const std::int64_t offset = tensors.empty() ? 0 : tensors.back().offset + tensors.back().size();
+    tensors.push_back({name, offset, r, c, layer, decay});
+    return offset;
+}
+
+DenseRef Network::Impl::addDense(const std::string& name, int in, int out, int layer) {
+    DenseRef d;
+    d.in = in;
+    d.out = out;
+    d.w = addTensor(name + ".weight", in, out, layer, true);
+    d.b = addTensor(name + ".bias", 1, out, layer, false);
+    return d;
+}
+
+void Network::Impl::allocate() {
+    const std::size_t N = static_cast<std::size_t>(maxBatch) * S;
+    const std::size_t BSS = static_cast<std::size_t>(maxBatch) * S * S;
+    const int H0 = spec.layers.front().hiddenSize;
+    embSum.resize(N * H0);
+    x0.resize(N * H0);
+    embMean.resize(N);
+    embVar.resize(N);
+    std::size_t hMax = 0, fMax = 0, dMax = 0, pMax = 0, headDimMax = 0;
+    layers.resize(plans.size());
+    for (std::size_t l = 0; l < plans.size(); ++l) {
+        const LayerPlan& p = plans[l];
+        LayerBuffers& b = layers[l];
+        const std::size_t H = p.hidden;
+        b.proj.resize(N * p.projWidth);
+        b.qw.resize(N * p.wmaWidth);
+        b.scores.resize(BSS * p.attentionCount);
+        b.probs.resize(BSS * p.attentionCount);
+        for (const HeadPlan& h : p.heads) {
+            headDimMax = std::max<std::size_t>(headDimMax, h.dim);
+            if (h.convIndex >= 0) {
+                b.convKs.emplace_back(N * h.dim);
+                b.convKernel.emplace_back(N * h.kernel);
+            }
+        }
+        b.cat.resize(N * p.catWidth);
+        for (auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
+            v->resize(N * H);
+        for (auto* v : {&b.mean1, &b.var1, &b.mean2, &b.var2})
+            v->resize(N);
+        for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+            b.ffZ.emplace_back(N * p.ff[f].out);
+            b.ffA.emplace_back(N * p.ff[f].out);
+            fMax = std::max<std::size_t>(fMax, p.ff[f].out);
+        }
+        if (p.next.present())
+            b.next.resize(N * p.next.out);
+        hMax = std::max({hMax, H, static_cast<std::size_t>(p.next.out)});
+        dMax = std::max<std::size_t>(dMax, p.catWidth);
+        pMax = std::max<std::size_t>(pMax, p.projWidth);
+    }
+    const std::size_t C = task.numClasses, HL = spec.layers.back().hiddenSize;
+    pooled.resize(maxBatch * HL);
+    logits.resize(maxBatch * C);
+    classProbs.resize(maxBatch * C);
+    tokenCount.resize(maxBatch);
+    zScratch.resize(BSS);
+    transformTmp.resize(N * headDimMax);
+    for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gY1, &gR1, &gDense, &gNext})
+        v->resize(N * hMax);
+    gFfA.resize(N * fMax);
+    gFfB.resize(N * fMax);
+    gCat.resize(N * dMax);
+    gProj.resize(N * pMax);
+    gScores.resize(BSS);
+    gProbs.resize(BSS);
+    gQw.resize(N * headDimMax);
+    gLogits.resize(maxBatch * C);
+    gPooled.resize(maxBatch * HL);
+    for (const LayerPlan& p : plans)
+        for (const HeadPlan& h : p.heads)
+            if (isTransformHead(h.type)) {
+                transforms.try_emplace(S, makeTransformMatrices(S));
+                transforms.try_emplace(h.dim, makeTransformMatrices(h.dim));
+            }
+}
+
+// ---- dense (matmul) layers -------------------------------------------------------------
+
+void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, std::int64_t n) {
+    // y [n, out] = x [n, in] · W [in, out] + b
+    dnnl.matmul(dense(x, n, d.in), dense(params.data() + d.w, d.in, d.out), dense(y, n, d.out), params.data() + d.b);
+}
+
+void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
+                                  std::int64_t n) {
+    // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ
+    dnnl.matmul(dense(x, n, d.in).t(), dense(gy, n, d.out), dense(grads.data() + d.w, d.in, d.out));
+    columnSums(gy, n, d.out, d.out, grads.data() + d.b);
+    if (gx)
+        dnnl.matmul(dense(gy, n, d.out), dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f,
+                    accumulateGx);
+}
+
+// ---- embeddings --------------------------------------------------------------------------
+
+void Network::Impl::embeddingForward(const Batch& batch) {
+    const std::int64_t N = rows();
+    const int H0 = spec.layers.front().hiddenSize;
+    const float* pos = params.data() + positions; // [S, H0]
+    if (patchEmbed.present()) {
+        denseForward(patchEmbed, batch.patches.data(), embSum.data(), N);
+        for (std::int64_t r = 0; r < N; ++r) {
+            float* e = embSum.data() + r * H0;
+            const float* p = pos + (r % S) * H0;
+            for (int c = 0; c < H0; ++c)
+                e[c] += p[c];
+        }
+    } else {
+        for (std::int64_t r = 0; r < N; ++r) {
+            const std::int32_t token = batch.tokens[static_cast<std::size_t>(r)];
+            if (token < 0 || token >= task.vocabularySize)
+                throw std::out_of_range("token id " + std::to_string(token) + " outside the vocabulary");
+            const float* t = params.data() + tokenTable + static_cast<std::int64_t>(token) * H0;
+            const float* p = pos + (r % S) * H0;
+            float* e = embSum.data() + r * H0;
+            for (int c = 0; c < H0; ++c)
+                e[c] = t[c] + p[c];
+        }
+    }
+    dnnl.layerNormForward(embSum.data(), x0.data(), params.data() + embGamma, params.data() + embBeta, embMean.data(),
+                          embVar.data(), N, H0, kLayerNormEpsilon);
+}
+
+void Network::Impl::embeddingBackward(const Batch& batch, const float* gX0) {
+    const std::int64_t N = rows();
+    const int H0 = spec.layers.front().hiddenSize;
+    float* gE = gR1.data(); // [N, H0] scratch
+    dnnl.layerNormBackward(embSum.data(), embMean.data(), embVar.data(), gX0, params.data() + embGamma,
+                           params.data() + embBeta, gE, grads.data() + embGamma, grads.data() + embBeta, N, H0,
+                           kLayerNormEpsilon);
+    float* gPos = grads.data() + positions; // [S, H0]
+    std::fill(gPos, gPos + static_cast<std::int64_t>(S) * H0, 0.0f);
+    for (std::int64_t r = 0; r < N; ++r)
+        for (int c = 0; c < H0; ++c)
+            gPos[(r % S) * H0 + c] += gE[r * H0 + c];
+    if (patchEmbed.present()) {
+        denseBackward(patchEmbed, batch.patches.data(), gE, nullptr, false, N);
+    } else {
+        // Sparse scatter into the token table (zeroed once per backward with the rest).
+        for (std::int64_t r = 0; r < N; ++r) {
+            float* t = grads.data() + tokenTable + static_cast<std::int64_t>(batch.tokens[r]) * H0;
+            for (int c = 0; c < H0; ++c)
+                t[c] += gE[r * H0 + c];
+        }
+    }
+}
+
+// ---- heads -------------------------------------------------------------------------------
+
+void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, const Batch& batch,
+                                         int l, DynaProp* prune) {
+    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    const std::int64_t BSS = B * S * S;
+    const float* proj = buf.proj.data();
+    MatView q{proj + h.qCol, B, S, d, S * P, P, 1}; // [B, S, d]
+    const MatView k{proj + h.kCol, B, S, d, S * P, P, 1};
+    const MatView v{proj + h.vCol, B, S, d, S * P, P, 1};
+    if (h.type == HeadType::SaWma) {
+        // qw [N, d] = Q [N, d] · W [d, d]
+        const std::int64_t Wd = p.wmaWidth;
+        dnnl.matmul({proj + h.qCol, 1, B * S, d, B * S * P, P, 1}, dense(params.data() + h.wmaWeight, d, d),
+                    {buf.qw.data() + h.qwCol, 1, B * S, d, B * S * Wd, Wd, 1});
+        q = {buf.qw.data() + h.qwCol, B, S, d, S * Wd, Wd, 1};
+    }
+    float* scores = buf.scores.data() + h.attentionIndex * BSS; // [B, S, S]
+    float* probs = buf.probs.data() + h.attentionIndex * BSS;   // [B, S, S]
+    dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1});
+    if (prune)
+        prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
+    const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    for (std::int64_t b = 0; b < B; ++b)
+        for (std::int64_t i = 0; i < S; ++i) {
+            const float* s = scores + (b * S + i) * S;
+            float* z = zScratch.data() + (b * S + i) * S;
+            const float* m = batch.mask.data() + b * S;
+            for (std::int64_t j = 0; j < S; ++j)
+                z[j] = s[j] * scale + (m[j] != 0.0f ? 0.0f : kMaskedScore);
+        }
+    dnnl.softmaxForward(zScratch.data(), probs, B * S, S);
+    if (prune)
+        prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
+    // context [B, S, d] = P · V, into the head's columns of cat
+    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {buf.cat.data() + h.catCol, B, S, d, S * D, D, 1});
+}
+
+void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, int l,
+                                          DynaProp* prune) {
+    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    const std::int64_t BSS = B * S * S;
+    const float* proj = buf.proj.data();
+    const MatView q{proj + h.qCol, B, S, d, S * P, P, 1};
+    const MatView k{proj + h.kCol, B, S, d, S * P, P, 1};
+    const MatView v{proj + h.vCol, B, S, d, S * P, P, 1};
+    const MatView gq{gProj.data() + h.qCol, B, S, d, S * P, P, 1};
+    const MatView gk{gProj.data() + h.kCol, B, S, d, S * P, P, 1};
+    const MatView gv{gProj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const MatView gCtx{gCat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const float* scores = buf.scores.data() + h.attentionIndex * BSS;
+    const float* probs = buf.probs.data() + h.attentionIndex * BSS;
+    const MatView probsV{probs, B, S, S, S * S, S, 1};
+    const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
+    const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
+    dnnl.matmul(gCtx, v.t(), gProbsV); // gP [B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gv); // gV [B, S, d] = Pᵀ · gCtx
+    maskByNonZero(gProbs.data(), probs, BSS);
+    // Softmax backward on the kept probabilities (pruned entries get no gradient).
+    dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
+    const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    for (std::int64_t i = 0; i < BSS; ++i)
+        gScores[i] = scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
+    if (prune)
+        prune->pruneActivationGradient(l, gScores.data(), BSS);
+    if (h.type == HeadType::SaSdp) {
+        dnnl.matmul(gScoresV, k, gq);     // gQ = gS · K
+        dnnl.matmul(gScoresV.t(), q, gk); // gK = gSᵀ · Q
+        return;
+    }
+    const std::int64_t Wd = p.wmaWidth;
+    const MatView qw{buf.qw.data() + h.qwCol, B, S, d, S * Wd, Wd, 1};
+    const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
+    dnnl.matmul(gScoresV, k, gQwV);    // g(QW) = gS · K
+    dnnl.matmul(gScoresV.t(), qw, gk); // gK = gSᵀ · (QW)
+    const MatView q2{proj + h.qCol, 1, B * S, d, B * S * P, P, 1};
+    const MatView gQw2 = dense(gQw.data(), B * S, d);
+    dnnl.matmul(q2.t(), gQw2, dense(grads.data() + h.wmaWeight, d, d)); // dW = Qᵀ · g(QW)
+    dnnl.matmul(gQw2, dense(params.data() + h.wmaWeight, d, d).t(),
+                {gProj.data() + h.qCol, 1, B * S, d, B * S * P, P, 1}); // gQ = g(QW) · Wᵀ
+}
+
+void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
+    // out [B, S, d] = Re(F_S · V · F_d)/√(S·d) (l_dft) or D_S · V · D_dᵀ (l_dct)
+    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    const MatView v{buf.proj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const MatView tmp{transformTmp.data(), B, S, d, S * d, d, 1};
+    const MatView out{buf.cat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const TransformMatrices& ts = transforms.at(S);
+    const TransformMatrices& td = transforms.at(static_cast<int>(d));
+    if (h.type == HeadType::LDft) {
+        const float alpha = 1.0f / std::sqrt(static_cast<float>(S * d));
+        dnnl.matmul(v, dense(td.cosine.data(), d, d), tmp);
+        dnnl.matmul(dense(ts.cosine.data(), S, S), tmp, out, nullptr, alpha);
+        dnnl.matmul(v, dense(td.sine.data(), d, d), tmp);
+        dnnl.matmul(dense(ts.sine.data(), S, S), tmp, out, nullptr, -alpha, true);
+    } else {
+        dnnl.matmul(v, dense(td.dct.data(), d, d).t(), tmp);
+        dnnl.matmul(dense(ts.dct.data(), S, S), tmp, out);
+    }
+}
+
+void Network::Impl::transformHeadBackward(const LayerPlan& p, const HeadPlan& h) {
+    // The DFT real part is self-adjoint (symmetric cos and sin); the DCT's adjoint is D_Sᵀ·g·D_d.
+    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    const MatView gOutV{gCat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const MatView tmp{transformTmp.data(), B, S, d, S * d, d, 1};
+    const MatView gv{gProj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const TransformMatrices& ts = transforms.at(S);
+    const TransformMatrices& td = transforms.at(static_cast<int>(d));
+    if (h.type == HeadType::LDft) {
+        const float alpha = 1.0f / std::sqrt(static_cast<float>(S * d));
+        dnnl.matmul(gOutV, dense(td.cosine.data(), d, d), tmp);
+        dnnl.matmul(dense(ts.cosine.data(), S, S), tmp, gv, nullptr, alpha);
+        dnnl.matmul(gOutV, dense(td.sine.data(), d, d), tmp);
+        dnnl.matmul(dense(ts.sine.data(), S, S), tmp, gv, nullptr, -alpha, true);
+    } else {
+        dnnl.matmul(gOutV, dense(td.dct.data(), d, d), tmp);
+        dnnl.matmul(dense(ts.dct.data(), S, S).t(), tmp, gv);
+    }
+}
+
+void Network::Impl::convHeadForwardAt(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
+    const ConvHeadShape shape{lastBatch, S, h.dim, h.kernel, p.projWidth, p.catWidth};
+    const float* proj = buf.proj.data();
+    convHeadForward(shape, convParams(h), proj + h.qCol, proj + h.kCol, proj + h.vCol,
+                    buf.convKs[static_cast<std::size_t>(h.convIndex)].data(),
+                    buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), buf.cat.data() + h.catCol);
+}
+
+void Network::Impl::convHeadBackwardAt(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
+    const ConvHeadShape shape{lastBatch, S, h.dim, h.kernel, p.projWidth, p.catWidth};
+    const float* proj = buf.proj.data();
+    const ConvHeadGrads g{grads.data() + h.convWeight, grads.data() + h.convBias, grads.data() + h.gateWeight,
+                          grads.data() + h.gateBias};
+    convHeadBackward(shape, convParams(h), proj + h.qCol, proj + h.kCol, proj + h.vCol,
+                     buf.convKs[static_cast<std::size_t>(h.convIndex)].data(),
+                     buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), gCat.data() + h.catCol,
+                     gProj.data() + h.qCol, gProj.data() + h.kCol, gProj.data() + h.vCol, g, convScratch);
+}
+
+// ---- one encoder layer -------------------------------------------------------------------
+
+void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    const std::int64_t N = rows(), H = p.hidden;
+    auto pruneAct = [&](ActivationKind kind, float* x, std::int64_t n) {
+        if (prune)
+            prune->pruneActivation(l, kind, x, n);
+    };
+    // Heads: fused Q/K/V projection, then each head writes its columns of cat.
+    denseForward(p.proj, b.input, b.proj.data(), N);
+    pruneAct(ActivationKind::Projection, b.proj.data(), N * p.projWidth);
+    if (p.padsValues && lastHasPadding)
+        for (const HeadPlan& h : p.heads)
+            if (!isAttentionHead(h.type)) {
+                zeroPaddingRows(b.proj.data() + h.vCol, batch.mask.data(), N, h.dim, p.projWidth);
+                if (h.kCol >= 0)
+                    zeroPaddingRows(b.proj.data() + h.kCol, batch.mask.data(), N, h.dim, p.projWidth);
+            }
+    for (const HeadPlan& h : p.heads) {
+        if (isAttentionHead(h.type))
+            attentionHeadForward(p, h, b, batch, l, prune);
+        else if (isTransformHead(h.type))
+            transformHeadForward(p, h, b);
+        else
+            convHeadForwardAt(p, h, b);
+    }
+    pruneAct(ActivationKind::Context, b.cat.data(), N * p.catWidth);
+    // Output projection, residual, post-norm.
+    denseForward(p.out, b.cat.data(), b.dense.data(), N);
+    pruneAct(ActivationKind::Dense, b.dense.data(), N * H);
+    addArrays(b.dense.data(), b.input, b.r1.data(), N * H);
+    dnnl.layerNormForward(b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
+                          b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon);
+    // Feed-forward stack, residual, post-norm.
+    const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
+    const float* in = b.y1.data();
+    for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+        const std::int64_t width = p.ff[f].out;
+        denseForward(p.ff[f], in, b.ffZ[f].data(), N);
+        dnnl.eltwiseForward(act, b.ffZ[f].data(), b.ffA[f].data(), N * width);
+        pruneAct(ActivationKind::Dense, b.ffA[f].data(), N * width);
+        in = b.ffA[f].data();
+    }
+    if (!p.ff.empty()) {
+        denseForward(p.ff.back(), in, b.ffOut.data(), N);
+        pruneAct(ActivationKind::Dense, b.ffOut.data(), N * H);
+        addArrays(b.ffOut.data(), b.y1.data(), b.r2.data(), N * H);
+    } else {
+        std::copy(b.y1.begin(), b.y1.begin() + N * H, b.r2.begin());
+    }
+    dnnl.layerNormForward(b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma, params.data() + p.ln2Beta,
+                          b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon);
+    if (p.next.present()) {
+        denseForward(p.next, b.y2.data(), b.next.data(), N);
+        pruneAct(ActivationKind::Dense, b.next.data(), N * p.next.out);
+    }
+}
+
+void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
+    (void)batch;
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    const std::int64_t N = rows(), H = p.hidden;
+    auto pruneGrad = [&](float* g, std::int64_t n) {
+        if (prune)
+            prune->pruneActivationGradient(l, g, n);
+    };
+    // Inter-layer projection: gOut [N, H'] → gY2 [N, H].
+    const float* gY2p = gOut.data();
+    if (p.next.present()) {
+        const std::int64_t Hn = p.next.out;
+        std::copy(gOut.begin(), gOut.begin() + N * Hn, gNext.begin());
+        maskByNonZero(gNext.data(), b.next.data(), N * Hn);
+        pruneGrad(gNext.data(), N * Hn);
+        denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
+        gY2p = gY2.data();
+    }
+    // Post-norm 2: gY2 → gR2.
+    dnnl.layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma,
+                           params.data() + p.ln2Beta, gR2.data(), grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta,
+                           N, H, kLayerNormEpsilon);
+    // Feed-forward stack: gR2 → gY1 (= gR2 through the residual + the stack's input gradient).
+    if (!p.ff.empty()) {
+        std::copy(gR2.begin(), gR2.begin() + N * H, gDense.begin());
+        maskByNonZero(gDense.data(), b.ffOut.data(), N * H);
+        pruneGrad(gDense.data(), N * H);
+        std::copy(gR2.begin(), gR2.begin() + N * H, gY1.begin());
+        const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
+        const float* gy = gDense.data();
+        for (std::size_t f = p.ff.size(); f-- > 0;) {
+            const bool first = f == 0;
+            const float* x = first ? b.y1.data() : b.ffA[f - 1].data();
+            if (first) {
+                denseBackward(p.ff[f], x, gy, gY1.data(), true, N);
+                break;
+            }
+            // g wrt ffA[f-1] [N, width] into gFfA, then through the activation to ffZ[f-1]
+            // into gFfB (which may hold gy: it has been consumed by then).
+            const std::int64_t width = p.ff[f].in;
+            float* gA = gFfA.data();
+            denseBackward(p.ff[f], x, gy, gA, false, N);
+            maskByNonZero(gA, b.ffA[f - 1].data(), N * width);
+            float* gZ = gFfB.data();
+            dnnl.eltwiseBackward(act, b.ffZ[f - 1].data(), gA, gZ, N * width);
+            pruneGrad(gZ, N * width);
+            gy = gZ;
+        }
+    } else {
+        std::copy(gR2.begin(), gR2.begin() + N * H, gY1.begin());
+    }
+    // Post-norm 1: gY1 → gR1.
+    dnnl.layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1.data(), params.data() + p.ln1Gamma,
+                           params.data() + p.ln1Beta, gR1.data(), grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta,
+                           N, H, kLayerNormEpsilon);
+    // Output projection: gR1 → gCat.
+    std::copy(gR1.begin(), gR1.begin() + N * H, gDense.begin());
+    maskByNonZero(gDense.data(), b.dense.data(), N * H);
+    pruneGrad(gDense.data(), N * H);
+    denseBackward(p.out, b.cat.data(), gDense.data(), gCat.data(), false, N);
+    maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
+    pruneGrad(gCat.data(), N * p.catWidth);
+    // Heads: gCat → gProj.
+    for (const HeadPlan& h : p.heads) {
+        if (isAttentionHead(h.type))
+            attentionHeadBackward(p, h, b, l, prune);
+        else if (isTransformHead(h.type))
+            transformHeadBackward(p, h);
+        else
+            convHeadBackwardAt(p, h, b);
+    }
+    // Pruned and padding-zeroed projections pass no gradient.
+    maskByNonZero(gProj.data(), b.proj.data(), N * p.projWidth);
+    pruneGrad(gProj.data(), N * p.projWidth);
+    // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ.
+    std::copy(gR1.begin(), gR1.begin() + N * H, gIn.begin());
+    denseBackward(p.proj, b.input, gProj.data(), gIn.data(), true, N);
+}
+
+// ---- pooling, classifier, loss -------------------------------------------------------------
+
+ForwardResult Network::Impl::headForward(const Batch& batch) {
+    const std::int64_t B = lastBatch, HL = spec.layers.back().hiddenSize, C = task.numClasses;
+    const float* x = layers.back().output(); // [N, HL]
+    for (std::int64_t bi = 0; bi < B; ++bi) {
+        float* out = pooled.data() + bi * HL;
+        std::fill(out, out + HL, 0.0f);
+        float count = 0.0f;
+        for (std::int64_t s = 0; s < S; ++s) {
+            const float m = batch.mask[static_cast<std::size_t>(bi * S + s)];
+            if (m == 0.0f)
+                continue;
+            count += 1.0f;
+            const float* row = x + (bi * S + s) * HL;
+            for (std::int64_t c = 0; c < HL; ++c)
+                out[c] += row[c];
+        }
+        count = std::max(count, 1.0f);
+        tokenCount[static_cast<std::size_t>(bi)] = count;
+        for (std::int64_t c = 0; c < HL; ++c)
+            out[c] /= count;
+    }
+    denseForward(classifier, pooled.data(), logits.data(), B);
+    ForwardResult result;
+    double loss = 0.0;
+    for (std::int64_t bi = 0; bi < B; ++bi) {
+        const float* z = logits.data() + bi * C;
+        float* pr = classProbs.data() + bi * C;
+        const float mx = *std::max_element(z, z + C);
+        double sum = 0.0;
+        for (std::int64_t c = 0; c < C; ++c)
+            sum += std::exp(static_cast<double>(z[c] - mx));
+        const double logSum = std::log(sum) + mx;
+        for (std::int64_t c = 0; c < C; ++c)
+            pr[c] = static_cast<float>(std::exp(z[c] - logSum));
+        const int label = batch.labels[static_cast<std::size_t>(bi)];
+        if (label < 0 || label >= C)
+            throw std::out_of_range("label " + std::to_string(label) + " outside the classes");
+        loss += logSum - z[label];
+        result.correct += static_cast<int>(std::max_element(z, z + C) - z) == label;
+    }
+    result.loss = static_cast<float>(loss / static_cast<double>(B));
+    return result;
+}
+
+void Network::Impl::headBackward(const Batch& batch) {
+    const std::int64_t B = lastBatch, HL = spec.layers.back().hiddenSize, C = task.numClasses;
+    for (std::int64_t bi = 0; bi < B; ++bi)
+        for (std::int64_t c = 0; c < C; ++c)
+            gLogits[bi * C + c] = (classProbs[bi * C + c] - (batch.labels[bi] == c ? 1.0f : 0.0f)) / B;
+    denseBackward(classifier, pooled.data(), gLogits.data(), gPooled.data(), false, B);
+    // Mean pooling: each real token gets gPooled / count.
+    for (std::int64_t bi = 0; bi < B; ++bi)
+        for (std::int64_t s = 0; s < S; ++s) {
+            const float m = batch.mask[static_cast<std::size_t>(bi * S + s)];
+            float* g = gOut.data() + (bi * S + s) * HL;
+            const float w = m / tokenCount[static_cast<std::size_t>(bi)];
+            for (std::int64_t c = 0; c < HL; ++c)
+                g[c] = w * gPooled[bi * HL + c];
+        }
+}
+
+// ---- Network -------------------------------------------------------------------------------
+
+Network::Network(const TransformerSpec& spec, const TaskShape& task, int maxBatchSize)
+    : m(std::make_unique<Impl>(spec, task, maxBatchSize)) {}
+Network::~Network() = default;
+
+void Network::initialize(std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.0f, 0.02f);
+    for (const ParamTensor& t : m->tensors) {
+        float* p = m->params.data() + t.offset;
+        const bool isGamma = t.name.ends_with(".gamma");
+        const bool isBias = t.name.ends_with(".bias") || t.name.ends_with(".beta");
+        for (std::int64_t i = 0; i < t.size(); ++i)
+            p[i] = isGamma ? 1.0f : isBias ? 0.0f : normal(rng);
+        if (t.name.ends_with(".wma")) // start as plain dot-product attention
+            for (std::int64_t i = 0; i < t.rows; ++i)
+                p[i * t.cols + i] += 1.0f;
+        if (t.name.ends_with(".conv.weight")) {
+            std::normal_distribution<float> taps(0.0f, 1.0f / std::sqrt(static_cast<float>(t.cols)));
+            for (std::int64_t i = 0; i < t.size(); ++i)
+                p[i] = taps(rng);
+        }
+    }
+}
+
+std::span<float> Network::parameters() {
+    return m->params;
+}
+std::span<const float> Network::parameters() const {
+    return m->params;
+}
+std::span<float> Network::gradients() {
+    return m->grads;
+}
+const std::vector<ParamTensor>& Network::tensors() const {
+    return m->tensors;
+}
+std::int64_t Network::parameterCount() const {
+    return static_cast<std::int64_t>(m->params.size());
+}
+const TransformerSpec& Network::spec() const {
+    return m->spec;
+}
+const TaskShape& Network::task() const {
+    return m->task;
+}
+int Network::maxBatchSize() const {
+    return m->maxBatch;
+}
+
+ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
+    if (batch.size <= 0 || batch.size > m->maxBatch)
+        throw std::invalid_argument("batch size " + std::to_string(batch.size) + " outside 1.." +
+                                    std::to_string(m->maxBatch));
+    if (batch.sequenceLength != m->S)
+        throw std::invalid_argument("batch sequence length " + std::to_string(batch.sequenceLength) +
+                                    " differs from the model's " + std::to_string(m->S));
+    m->lastBatch = batch.size;
+    m->lastHasPadding =
+        std::any_of(batch.mask.begin(), batch.mask.begin() + m->rows(), [](float v) { return v == 0.0f; });
+    m->embeddingForward(batch);
+    for (int l = 0; l < m->spec.layerCount(); ++l) {
+        m->layers[static_cast<std::size_t>(l)].input =
+            l == 0 ? m->x0.data() : m->layers[static_cast<std::size_t>(l) - 1].output();
+        m->layerForward(l, batch, prune);
+    }
+    return m->headForward(batch);
+}
+
+void Network::backward(const Batch& batch, DynaProp* prune) {
+    std::fill(m->grads.begin(), m->grads.end(), 0.0f);
+    m->headBackward(batch);
+    for (int l = m->spec.layerCount(); l-- > 0;) {
+        m->layerBackward(l, batch, prune);
+        std::swap(m->gOut, m->gIn); // the input gradient is the previous layer's output gradient
+    }
+    m->embeddingBackward(batch, m->gOut.data());
+}
+
+std::span<const float> Network::logits() const {
+    return {m->logits.data(), static_cast<std::size_t>(m->lastBatch) * m->task.numClasses};
+}
+
+ActivationMemory Network::savedActivationMemory() const {
+    ActivationMemory mem;
+    const std::int64_t N = m->rows();
+    auto account = [&](const std::vector<float>& v, std::int64_t count) {
+        if (count <= 0 || v.empty())
+            return;
+        count = std::min<std::int64_t>(count, static_cast<std::int64_t>(v.size()));
+        const std::int64_t nonZero = std::count_if(v.begin(), v.begin() + count, [](float x) { return x != 0.0f; });
+        mem.denseBytes += count * 4;
+        mem.compressedBytes += std::min(count * 4, (count + 7) / 8 + nonZero * 4);
+    };
+    const std::int64_t BSS = static_cast<std::int64_t>(m->lastBatch) * m->S * m->S;
+    account(m->embSum, N * m->spec.layers.front().hiddenSize);
+    account(m->x0, N * m->spec.layers.front().hiddenSize);
+    for (std::size_t l = 0; l < m->layers.size(); ++l) {
+        const auto& p = m->plans[l];
+        const auto& b = m->layers[l];
+        const std::int64_t H = p.hidden;
+        account(b.proj, N * p.projWidth);
+        account(b.qw, N * p.wmaWidth);
+        account(b.scores, BSS * p.attentionCount);
+        account(b.probs, BSS * p.attentionCount);
+        for (const auto& v : b.convKs)
+            account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
+        for (const auto& v : b.convKernel)
+            account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
+        account(b.cat, N * p.catWidth);
+        for (const auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
+            account(*v, N * H);
+        for (std::size_t f = 0; f < b.ffZ.size(); ++f) {
+            account(b.ffZ[f], N * p.ff[f].out);
+            account(b.ffA[f], N * p.ff[f].out);
+        }
+        account(b.next, N * p.next.out);
+    }
+    return mem;
+}
+
+} // namespace tcw::train

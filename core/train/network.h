@@ -1,0 +1,76 @@
+// A FlexiBERT 2.0 transformer as the trainer builds it: the parameters that
+// TransformerSpec::parameterCount counts, forward and backward for every part on oneDNN,
+// with DynaProp pruning hooks. One instance per thread; buffers are sized for a maximum
+// batch at construction and reused.
+#pragma once
+
+#include "batch.h"
+#include "design/transformer_spec.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace tcw::train {
+
+class DynaProp;
+
+// One parameter tensor inside the flat parameter vector.
+struct ParamTensor {
+    std::string name;        // e.g. "layers.0.heads.1.wma"
+    std::int64_t offset = 0; // into parameters()
+    std::int64_t rows = 0;   // [rows, cols]; biases and norms have rows == 1
+    std::int64_t cols = 0;
+    int layer = 0;     // encoder layer it belongs to (embeddings → 0, classifier → last)
+    bool decay = true; // AdamW weight decay applies (matrices, not biases or norms)
+    std::int64_t size() const { return rows * cols; }
+};
+
+// Bytes of the activations kept for the backward pass, dense and as stored when sparse
+// (a bitmap plus the non-zero values, whichever is smaller).
+struct ActivationMemory {
+    std::int64_t denseBytes = 0;
+    std::int64_t compressedBytes = 0;
+};
+
+struct ForwardResult {
+    float loss = 0.0f; // mean cross-entropy over the batch
+    int correct = 0;   // argmax(logits) == label
+};
+
+class Network {
+public:
+    Network(const TransformerSpec& spec, const TaskShape& task, int maxBatchSize);
+    ~Network();
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    // Truncated-normal-free BERT-style init: N(0, 0.02) matrices, zero biases, unit norms.
+    void initialize(std::uint64_t seed);
+
+    std::span<float> parameters();
+    std::span<const float> parameters() const;
+    std::span<float> gradients();
+    const std::vector<ParamTensor>& tensors() const;
+    std::int64_t parameterCount() const;
+
+    // Forward pass; keeps what backward needs. `prune` may be null (no pruning, no counts).
+    ForwardResult forward(const Batch& batch, DynaProp* prune);
+    // Gradients of the mean loss of the last forward() into gradients() (overwritten).
+    void backward(const Batch& batch, DynaProp* prune);
+
+    std::span<const float> logits() const;          // [B, C] of the last forward
+    ActivationMemory savedActivationMemory() const; // of the last forward
+
+    const TransformerSpec& spec() const;
+    const TaskShape& task() const;
+    int maxBatchSize() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace tcw::train

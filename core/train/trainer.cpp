@@ -1,0 +1,315 @@
+// The DynaProp training loop (see trainer.h).
+#include "trainer.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace tcw::train {
+
+namespace {
+int threadsOrOne(int threads) {
+    return threads > 0 ? threads : 1;
+}
+
+std::unique_ptr<Network> makeNetwork(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config) {
+    // OpenMP's thread count must be set before oneDNN builds any primitive.
+    omp_set_num_threads(threadsOrOne(config.threads));
+    const auto errors = validate(spec);
+    if (!errors.empty())
+        throw std::invalid_argument("model '" + spec.name + "': " + errors.front().path + ": " +
+                                    errors.front().message);
+    if (config.batchSize <= 0)
+        throw std::invalid_argument("batch size must be positive, got " + std::to_string(config.batchSize));
+    if (data.train.count < config.batchSize)
+        throw std::invalid_argument("the training split has " + std::to_string(data.train.count) +
+                                    " examples, fewer than one batch of " + std::to_string(config.batchSize));
+    return std::make_unique<Network>(spec, data.task, config.batchSize);
+}
+
+void checkDynaProp(const DynaPropConfig& c) {
+    if (c.tauActivation < 0 || c.tauGradient < 0)
+        throw std::invalid_argument("thresholds must be ≥ 0");
+    for (const auto& target : {c.targetActivationSparsity, c.targetGradientSparsity})
+        if (target && !(*target >= 0.0 && *target < 1.0))
+            throw std::invalid_argument("target sparsity must be in [0, 1), got " + std::to_string(*target));
+}
+} // namespace
+
+std::string trainStatusName(TrainStatus status) {
+    switch (status) {
+    case TrainStatus::Completed:
+        return "completed";
+    case TrainStatus::Cancelled:
+        return "cancelled";
+    case TrainStatus::Diverged:
+        return "diverged";
+    }
+    return "?";
+}
+
+Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config)
+    : m_data(data), m_config(config), m_network(makeNetwork(spec, data, config)),
+      m_optimizer(config.optimizer, m_network->parameterCount()), m_dynaprop(spec.layerCount(), config.dynaprop),
+      m_accumulated(static_cast<std::size_t>(spec.layerCount())) {
+    checkDynaProp(config.dynaprop);
+    m_network->initialize(config.seed);
+    m_stepsPerEpoch = data.train.count / config.batchSize;
+}
+
+Trainer::~Trainer() = default;
+
+std::int64_t Trainer::totalSteps() const {
+    return m_config.steps > 0 ? m_config.steps : static_cast<std::int64_t>(m_config.epochs) * m_stepsPerEpoch;
+}
+
+void Trainer::batchIndices(std::int64_t step, std::vector<std::int64_t>& out) {
+    // The order of epoch e depends only on (seed, e): resuming needs no RNG state.
+    const std::int64_t epoch = step / m_stepsPerEpoch;
+    if (epoch != m_permutationEpoch) {
+        m_permutation.resize(static_cast<std::size_t>(m_data.train.count));
+        std::iota(m_permutation.begin(), m_permutation.end(), 0);
+        std::mt19937_64 rng(m_config.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(epoch) + 1);
+        std::shuffle(m_permutation.begin(), m_permutation.end(), rng);
+        m_permutationEpoch = epoch;
+    }
+    const std::int64_t first = (step % m_stepsPerEpoch) * m_config.batchSize;
+    out.assign(m_permutation.begin() + first, m_permutation.begin() + first + m_config.batchSize);
+}
+
+StepReport Trainer::trainStep() {
+    StepReport report;
+    batchIndices(m_step, m_indices);
+    m_data.fillBatch(m_data.train, m_indices, m_batch);
+    m_dynaprop.setObserving(true);
+    m_dynaprop.beginStep();
+    const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
+    report.loss = fwd.loss;
+    report.accuracy = static_cast<double>(fwd.correct) / m_batch.size;
+    if (!std::isfinite(fwd.loss)) {
+        report.finite = false;
+        return report;
+    }
+    if (m_config.memoryEverySteps > 0 && m_step % m_config.memoryEverySteps == 0) {
+        const ActivationMemory mem = m_network->savedActivationMemory();
+        m_peakMemory.denseBytes = std::max(m_peakMemory.denseBytes, mem.denseBytes);
+        m_peakMemory.compressedBytes = std::max(m_peakMemory.compressedBytes, mem.compressedBytes);
+    }
+    m_network->backward(m_batch, &m_dynaprop);
+    auto grads = m_network->gradients();
+    report.gradientNorm = clipGradientNorm(grads, m_config.optimizer.maxGradNorm);
+    if (!std::isfinite(report.gradientNorm)) {
+        report.finite = false;
+        return report;
+    }
+    auto params = m_network->parameters();
+    for (const ParamTensor& t : m_network->tensors()) {
+        m_dynaprop.pruneWeightGradient(t.layer, grads.data() + t.offset, t.size());
+        if (t.decay) // weights proper (matrices), not biases or norms
+            m_dynaprop.countWeights(t.layer, params.data() + t.offset, t.size());
+    }
+    report.learningRate = learningRateAt(m_config.optimizer, m_step);
+    m_optimizer.step(params, grads, m_network->tensors(), m_step);
+    for (std::size_t l = 0; l < m_accumulated.size(); ++l) {
+        m_accumulated[l].add(m_dynaprop.stepCounts()[l]);
+        report.total.add(m_dynaprop.stepCounts()[l]);
+    }
+    m_dynaprop.endStep();
+    ++m_step;
+    return report;
+}
+
+EvalResult Trainer::evaluate(const Dataset::Split& split, std::int64_t maxExamples) {
+    EvalResult result;
+    const std::int64_t n = maxExamples > 0 ? std::min(maxExamples, split.count) : split.count;
+    m_dynaprop.setObserving(false);
+    double lossSum = 0.0;
+    std::int64_t correct = 0, zeros = 0, elements = 0;
+    // Evaluation prunes with the training thresholds; its zeros are counted separately.
+    DynaProp counter(m_dynaprop.layerCount(), [&] {
+        DynaPropConfig c = m_config.dynaprop;
+        c.targetActivationSparsity.reset();
+        c.targetGradientSparsity.reset();
+        return c;
+    }());
+    counter.setThresholds(m_dynaprop.thresholds());
+    std::vector<std::int64_t> indices;
+    Batch batch;
+    for (std::int64_t first = 0; first < n; first += m_config.batchSize) {
+        const std::int64_t count = std::min<std::int64_t>(m_config.batchSize, n - first);
+        indices.resize(static_cast<std::size_t>(count));
+        std::iota(indices.begin(), indices.end(), first);
+        m_data.fillBatch(split, indices, batch);
+        counter.beginStep();
+        const ForwardResult fwd = m_network->forward(batch, &counter);
+        lossSum += static_cast<double>(fwd.loss) * count;
+        correct += fwd.correct;
+        for (const auto& c : counter.stepCounts()) {
+            zeros += c.activationTotal().zeros;
+            elements += c.activationTotal().elements;
+        }
+    }
+    result.examples = n;
+    result.loss = n > 0 ? lossSum / static_cast<double>(n) : 0.0;
+    result.accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    result.activationSparsity = elements > 0 ? static_cast<double>(zeros) / static_cast<double>(elements) : 0.0;
+    return result;
+}
+
+std::uint64_t Trainer::modelFingerprint() const {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) {
+        h ^= v;
+        h *= 1099511628211ull;
+    };
+    for (const ParamTensor& t : m_network->tensors()) {
+        for (char c : t.name)
+            mix(static_cast<unsigned char>(c));
+        mix(static_cast<std::uint64_t>(t.rows));
+        mix(static_cast<std::uint64_t>(t.cols));
+    }
+    return h;
+}
+
+void Trainer::saveCheckpoint(const std::string& path) const {
+    CheckpointState s;
+    s.modelFingerprint = modelFingerprint();
+    s.step = m_step;
+    s.seed = m_config.seed;
+    const auto params = m_network->parameters();
+    s.parameters.assign(params.begin(), params.end());
+    auto& opt = const_cast<Optimizer&>(m_optimizer);
+    s.firstMoment = opt.firstMoment();
+    s.secondMoment = opt.secondMoment();
+    s.thresholds = m_dynaprop.thresholds();
+    s.calibrated = m_dynaprop.calibrated();
+    s.accumulated = m_accumulated;
+    train::saveCheckpoint(path, s);
+}
+
+void Trainer::loadCheckpoint(const std::string& path) {
+    CheckpointState s = train::loadCheckpoint(path);
+    if (s.modelFingerprint != modelFingerprint() ||
+        static_cast<std::int64_t>(s.parameters.size()) != m_network->parameterCount())
+        throw std::runtime_error(path + ": the checkpoint belongs to a different model (" +
+                                 std::to_string(s.parameters.size()) + " parameters, this model has " +
+                                 std::to_string(m_network->parameterCount()) + ")");
+    if (s.firstMoment.size() != m_optimizer.firstMoment().size())
+        throw std::runtime_error(path + ": the checkpoint was written with a different optimizer");
+    if (s.thresholds.activation.size() != static_cast<std::size_t>(m_dynaprop.layerCount()) ||
+        s.accumulated.size() != m_accumulated.size())
+        throw std::runtime_error(path + ": the checkpoint's layer count differs from the model's");
+    std::copy(s.parameters.begin(), s.parameters.end(), m_network->parameters().begin());
+    m_optimizer.firstMoment() = std::move(s.firstMoment);
+    m_optimizer.secondMoment() = std::move(s.secondMoment);
+    m_dynaprop.setThresholds(s.thresholds);
+    m_dynaprop.setCalibrated(s.calibrated);
+    m_accumulated = std::move(s.accumulated);
+    m_step = s.step;
+}
+
+TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config, std::stop_token cancel,
+                  const ProgressCallback& progress) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    Trainer trainer(spec, data, config);
+    if (!config.resumeFrom.empty())
+        trainer.loadCheckpoint(config.resumeFrom);
+    TrainResult result;
+    result.parameterCount = trainer.network().parameterCount();
+    const std::int64_t total = trainer.totalSteps();
+    const std::int64_t firstStep = trainer.step();
+    double lossSum = 0.0, accSum = 0.0;
+    std::int64_t windowSteps = 0;
+    LayerSparsityCounts window;
+    std::int64_t lastGoodCheckpoint = -1;
+    while (trainer.step() < total) {
+        if (cancel.stop_requested()) {
+            result.status = TrainStatus::Cancelled;
+            result.message = "cancelled at step " + std::to_string(trainer.step());
+            break;
+        }
+        const StepReport r = trainer.trainStep();
+        if (!r.finite) {
+            result.status = TrainStatus::Diverged;
+            result.message = "training diverged at step " + std::to_string(trainer.step() + 1) + " (loss " +
+                             std::to_string(r.loss) + ", gradient norm " + std::to_string(r.gradientNorm) + ")";
+            if (!config.checkpointPath.empty())
+                result.message += lastGoodCheckpoint >= 0
+                                      ? "; the last good checkpoint (step " + std::to_string(lastGoodCheckpoint) +
+                                            ") is kept at " + config.checkpointPath
+                                      : "; no checkpoint had been written yet";
+            break;
+        }
+        lossSum += r.loss;
+        accSum += r.accuracy;
+        ++windowSteps;
+        window.add(r.total);
+        const std::int64_t step = trainer.step();
+        const bool log = step % std::max<std::int64_t>(1, config.logEverySteps) == 0 || step == total;
+        const bool eval = config.evalEverySteps > 0 && step % config.evalEverySteps == 0 && step != total;
+        if (log || eval) {
+            CurvePoint p;
+            p.step = step;
+            p.epoch = static_cast<double>(step) / static_cast<double>(trainer.stepsPerEpoch());
+            p.trainLoss = lossSum / windowSteps;
+            p.trainAccuracy = accSum / windowSteps;
+            p.learningRate = r.learningRate;
+            p.activationSparsity = window.activationTotal().fraction();
+            p.activationGradientSparsity = window.activationGradient.fraction();
+            p.weightGradientSparsity = window.weightGradient.fraction();
+            if (eval) {
+                const EvalResult e = trainer.evaluate(data.test, config.evalMaxExamples);
+                p.testLoss = e.loss;
+                p.testAccuracy = e.accuracy;
+            }
+            p.elapsedSeconds = elapsed();
+            result.curve.push_back(p);
+            if (progress) {
+                TrainProgress pr;
+                pr.step = step;
+                pr.totalSteps = total;
+                pr.trainLoss = p.trainLoss;
+                pr.trainAccuracy = p.trainAccuracy;
+                pr.activationSparsity = p.activationSparsity;
+                SparsityCount grads = window.activationGradient;
+                grads.add(window.weightGradient);
+                pr.gradientSparsity = grads.fraction();
+                pr.elapsedSeconds = p.elapsedSeconds;
+                const double perStep = p.elapsedSeconds / static_cast<double>(step - firstStep);
+                pr.etaSeconds = perStep * static_cast<double>(total - step);
+                progress(pr);
+            }
+            lossSum = accSum = 0.0;
+            windowSteps = 0;
+            window = LayerSparsityCounts{};
+        }
+        if (!config.checkpointPath.empty() && config.checkpointEverySteps > 0 &&
+            step % config.checkpointEverySteps == 0) {
+            trainer.saveCheckpoint(config.checkpointPath);
+            lastGoodCheckpoint = step;
+        }
+    }
+    result.steps = trainer.step();
+    if (!result.curve.empty())
+        result.finalTrainLoss = result.curve.back().trainLoss;
+    if (result.status != TrainStatus::Diverged) {
+        result.test = trainer.evaluate(data.test);
+        if (!config.checkpointPath.empty())
+            trainer.saveCheckpoint(config.checkpointPath);
+    }
+    result.accumulated = trainer.accumulated();
+    result.profile = makeSparsityProfile(result.accumulated, spec.name + " on " + data.name);
+    result.thresholds = trainer.dynaprop().thresholds();
+    result.peakActivationMemory = trainer.peakActivationMemory();
+    result.seconds = elapsed();
+    return result;
+}
+
+} // namespace tcw::train

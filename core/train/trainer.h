@@ -1,0 +1,146 @@
+// The DynaProp training loop: a Trainer owns the network, optimizer and pruning state and
+// does one step at a time (tests, the GUI); train() runs a whole job with a cancel token and
+// a progress callback (the CLI). No printing; divergence is a status, not an exception.
+#pragma once
+
+#include "checkpoint.h"
+#include "datasets.h"
+#include "dynaprop.h"
+#include "network.h"
+#include "optimizer.h"
+
+#include <functional>
+#include <limits>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace tcw::train {
+
+struct TrainConfig {
+    int batchSize = 64;
+    std::int64_t steps = 0; // optimizer steps; 0 = epochs × steps per epoch
+    int epochs = 1;
+    std::uint64_t seed = 1; // initialisation and data order
+    int threads = 1;        // oneDNN / OpenMP threads (set before any primitive is built)
+    OptimizerConfig optimizer;
+    DynaPropConfig dynaprop;
+    std::int64_t logEverySteps = 20;       // curve points and progress reports
+    std::int64_t evalEverySteps = 0;       // test-set evaluation during training (0 = only at the end)
+    std::int64_t evalMaxExamples = 0;      // cap on test examples for the periodic evaluations (0 = all)
+    std::int64_t memoryEverySteps = 50;    // how often saved-activation memory is measured
+    std::string checkpointPath;            // empty: no checkpoints
+    std::int64_t checkpointEverySteps = 0; // 0: only at the end
+    std::string resumeFrom;                // checkpoint to continue from
+};
+
+struct StepReport {
+    bool finite = true; // false: the loss or the gradient norm was NaN/Inf (divergence)
+    float loss = 0.0f;
+    double accuracy = 0.0;
+    double gradientNorm = 0.0;
+    float learningRate = 0.0f;
+    LayerSparsityCounts total; // this step, summed over layers
+};
+
+struct EvalResult {
+    double loss = 0.0;
+    double accuracy = 0.0;
+    std::int64_t examples = 0;
+    double activationSparsity = 0.0; // zeros / elements of the pruned forward tensors
+};
+
+struct CurvePoint {
+    std::int64_t step = 0;
+    double epoch = 0.0;
+    double trainLoss = 0.0;     // mean over the steps since the previous point
+    double trainAccuracy = 0.0; // same
+    double learningRate = 0.0;
+    double activationSparsity = 0.0;
+    double activationGradientSparsity = 0.0;
+    double weightGradientSparsity = 0.0;
+    double elapsedSeconds = 0.0;
+    double testLoss = std::numeric_limits<double>::quiet_NaN(); // NaN when not evaluated here
+    double testAccuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct TrainProgress {
+    std::int64_t step = 0;
+    std::int64_t totalSteps = 0;
+    double trainLoss = 0.0;
+    double trainAccuracy = 0.0;
+    double activationSparsity = 0.0;
+    double gradientSparsity = 0.0; // activation and weight gradients together
+    double elapsedSeconds = 0.0;
+    double etaSeconds = 0.0;
+};
+
+enum class TrainStatus : std::uint8_t { Completed, Cancelled, Diverged };
+
+struct TrainResult {
+    TrainStatus status = TrainStatus::Completed;
+    std::string message; // why it stopped, when it did not complete
+    std::int64_t steps = 0;
+    double seconds = 0.0;
+    EvalResult test; // final evaluation (not done when diverged)
+    double finalTrainLoss = 0.0;
+    std::vector<CurvePoint> curve;
+    std::vector<LayerSparsityCounts> accumulated; // per layer, summed over the training steps
+    SparsityProfile profile;
+    Thresholds thresholds;                 // at the end (calibrated ones in target mode)
+    ActivationMemory peakActivationMemory; // dense = without pruning; compressed = as stored
+    std::int64_t parameterCount = 0;
+};
+
+class Trainer {
+public:
+    // The data set must outlive the trainer. Throws std::invalid_argument for an unusable
+    // configuration (batch larger than the training split, bad thresholds).
+    Trainer(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config);
+    ~Trainer();
+
+    std::int64_t step() const { return m_step; }
+    std::int64_t stepsPerEpoch() const { return m_stepsPerEpoch; }
+    std::int64_t totalSteps() const;
+
+    StepReport trainStep();
+    EvalResult evaluate(const Dataset::Split& split, std::int64_t maxExamples = 0);
+
+    void saveCheckpoint(const std::string& path) const;
+    void loadCheckpoint(const std::string& path); // throws if the model differs
+
+    Network& network() { return *m_network; }
+    DynaProp& dynaprop() { return m_dynaprop; }
+    const std::vector<LayerSparsityCounts>& accumulated() const { return m_accumulated; }
+    ActivationMemory peakActivationMemory() const { return m_peakMemory; }
+    std::uint64_t modelFingerprint() const;
+
+private:
+    void batchIndices(std::int64_t step, std::vector<std::int64_t>& out);
+
+    const Dataset& m_data;
+    TrainConfig m_config;
+    std::unique_ptr<Network> m_network;
+    Optimizer m_optimizer;
+    DynaProp m_dynaprop;
+    std::vector<LayerSparsityCounts> m_accumulated;
+    ActivationMemory m_peakMemory;
+    std::int64_t m_step = 0;
+    std::int64_t m_stepsPerEpoch = 0;
+    std::int64_t m_permutationEpoch = -1;
+    std::vector<std::int64_t> m_permutation;
+    std::vector<std::int64_t> m_indices;
+    Batch m_batch;
+};
+
+using ProgressCallback = std::function<void(const TrainProgress&)>;
+
+// Runs the job described by `config` (resuming when config.resumeFrom is set). Bad input
+// (unreadable checkpoint, wrong model) throws; divergence and cancellation are statuses.
+TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config,
+                  std::stop_token cancel = {}, const ProgressCallback& progress = {});
+
+std::string trainStatusName(TrainStatus status);
+
+} // namespace tcw::train
