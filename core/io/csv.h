@@ -1,0 +1,22 @@
+// CSV export of tables (RFC 4180: CRLF line ends; a field holding a comma, a double quote,
+// CR or LF is quoted, with quotes doubled).
+#pragma once
+
+#include "io_types.h"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tcw::io {
+
+using CsvRow = std::vector<std::string>;
+
+std::string csvField(std::string_view field);
+std::string csvText(const CsvRow& header, const std::vector<CsvRow>& rows);
+// Writes header and rows; a row whose width differs from the header's is an error (the file
+// is then not written).
+FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows);
+
+} // namespace tcw::io

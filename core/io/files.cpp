@@ -1,0 +1,343 @@
+// Documents on disk: reading with format detection, writing through a temporary file,
+// locating the data directory and looking presets up by name.
+#include "files.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace tcw::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lowercaseExtension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext;
+}
+
+template <typename T> Loaded<T> failed(const Loaded<Document>& from) {
+    Loaded<T> out;
+    out.format = from.format;
+    out.errors = from.errors;
+    return out;
+}
+
+// "technology table", "transformer design space": the kind as a phrase for messages.
+std::string kindPhrase(DocumentKind kind) {
+    switch (kind) {
+    case DocumentKind::Transformer:
+        return "transformer";
+    case DocumentKind::Accelerator:
+        return "accelerator";
+    case DocumentKind::Technology:
+        return "technology table";
+    case DocumentKind::SparsityProfile:
+        return "sparsity profile";
+    case DocumentKind::TransformerSpace:
+        return "transformer design space";
+    case DocumentKind::AcceleratorSpace:
+        return "accelerator design space";
+    }
+    return "document";
+}
+
+std::string article(std::string_view word) {
+    return std::string(std::string_view("aeiou").find(word.front()) == std::string_view::npos ? "a " : "an ") +
+           std::string(word);
+}
+
+// The document as T, or an error naming the kind the file holds and what was expected.
+template <typename T> Loaded<T> narrow(Loaded<Document> document, std::string_view expected) {
+    if (!document.value)
+        return failed<T>(document);
+    if (auto* value = std::get_if<T>(&*document.value)) {
+        Loaded<T> out;
+        out.value = std::move(*value);
+        out.format = document.format;
+        out.errors = document.errors;
+        return out;
+    }
+    Loaded<T> out = failed<T>(document);
+    out.errors.errors.push_back({"", "holds " + article(kindPhrase(documentKind(*document.value))) + " (" +
+                                         std::string(fileFormatName(document.format)) + "), not " +
+                                         std::string(expected)});
+    return out;
+}
+
+bool looksLikePath(std::string_view nameOrPath) {
+    const fs::path path(nameOrPath);
+    return nameOrPath.find('/') != std::string_view::npos || nameOrPath.find('\\') != std::string_view::npos ||
+           path.has_extension() || fs::is_regular_file(path);
+}
+
+Loaded<Document> notFound(std::string_view name, const std::string& message) {
+    Loaded<Document> out;
+    out.errors.file = std::string(name);
+    out.errors.errors.push_back({"", message});
+    return out;
+}
+
+// Looks `nameOrPath` up as a path or as a preset in the folders of `kinds`, in order.
+Loaded<Document> resolveIn(std::string_view nameOrPath, const fs::path& dataDir,
+                           std::initializer_list<DocumentKind> kinds) {
+    if (looksLikePath(nameOrPath))
+        return loadDocument(fs::path(nameOrPath));
+    if (dataDir.empty())
+        return notFound(nameOrPath, "is neither a file nor a preset: no data directory was found to look presets "
+                                    "up in (set TCW_DATA_DIR)");
+    for (DocumentKind kind : kinds)
+        for (const char* ext : {".json", ".yaml", ".yml"}) {
+            const fs::path candidate = dataDir / presetFolder(kind) / (std::string(nameOrPath) + ext);
+            if (fs::is_regular_file(candidate))
+                return loadDocument(candidate);
+        }
+    std::string known;
+    for (DocumentKind kind : kinds) {
+        const auto names = presetNames(dataDir, kind);
+        if (names.empty())
+            continue;
+        known += known.empty() ? "" : "; ";
+        known += kindPhrase(kind) + " presets: " + joinValues(names, [](const std::string& s) { return s; });
+    }
+    return notFound(nameOrPath, "is neither a file nor a preset in " + dataDir.string() +
+                                    (known.empty() ? "" : " (" + known + ")"));
+}
+
+} // namespace
+
+std::optional<Syntax> syntaxForPath(const fs::path& path) {
+    const std::string ext = lowercaseExtension(path);
+    if (ext == ".json")
+        return Syntax::Json;
+    if (ext == ".yaml" || ext == ".yml")
+        return Syntax::Yaml;
+    return std::nullopt;
+}
+
+Loaded<Document> loadDocument(const fs::path& path) {
+    Loaded<Document> result;
+    result.errors.file = path.string();
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        result.errors.errors.push_back({"", "no such file"});
+        return result;
+    }
+    if (fs::is_directory(path, ec)) {
+        result.errors.errors.push_back({"", "is a directory, not a file"});
+        return result;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        result.errors.errors.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
+        return result;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    Syntax syntax = Syntax::Yaml;
+    if (auto s = syntaxForPath(path)) {
+        syntax = *s;
+    } else {
+        const auto first = text.find_first_not_of(" \t\r\n");
+        syntax = first != std::string::npos && text[first] == '{' ? Syntax::Json : Syntax::Yaml;
+    }
+    return parseDocument(text, syntax, path.string());
+}
+
+Loaded<TransformerSpec> loadTransformer(const fs::path& path) {
+    return narrow<TransformerSpec>(loadDocument(path), "a transformer (workbench JSON or FlexiBERT 2.0 model dict)");
+}
+
+Loaded<AcceleratorFile> loadAccelerator(const fs::path& path) {
+    return narrow<AcceleratorFile>(loadDocument(path), "an accelerator (workbench JSON or AccelTran config YAML)");
+}
+
+Loaded<TechnologyLibrary> loadTechnology(const fs::path& path) {
+    return narrow<TechnologyLibrary>(loadDocument(path), "a technology table (workbench JSON)");
+}
+
+Loaded<SparsityProfile> loadSparsityProfile(const fs::path& path) {
+    return narrow<SparsityProfile>(loadDocument(path), "a sparsity profile (workbench JSON)");
+}
+
+Loaded<TransformerSpace> loadTransformerSpace(const fs::path& path) {
+    return narrow<TransformerSpace>(loadDocument(path),
+                                    "a transformer design space (workbench JSON or TransCODE design-space YAML)");
+}
+
+Loaded<AcceleratorSpace> loadAcceleratorSpace(const fs::path& path) {
+    return narrow<AcceleratorSpace>(loadDocument(path),
+                                    "an accelerator design space (workbench JSON or TransCODE design-space YAML)");
+}
+
+FormatChoice chooseFormat(DocumentKind kind, const fs::path& path, std::optional<bool> reference) {
+    const auto syntax = syntaxForPath(path);
+    const std::string what = article(kindPhrase(kind));
+    if (!syntax)
+        return {std::nullopt, "the output name must end in .json, .yaml or .yml"};
+    if (*syntax == Syntax::Json) {
+        if (!reference.value_or(false))
+            return {FileFormat::WorkbenchJson, ""};
+        switch (kind) {
+        case DocumentKind::Transformer:
+            return {FileFormat::ModelDict, ""};
+        case DocumentKind::Accelerator:
+        case DocumentKind::TransformerSpace:
+        case DocumentKind::AcceleratorSpace:
+            return {std::nullopt, "the reference format of " + what + " is YAML: give the output a .yaml name"};
+        default:
+            return {std::nullopt, what + " has no reference format, only workbench JSON"};
+        }
+    }
+    if (reference && !*reference)
+        return {std::nullopt, "workbench formats are JSON: give the output a .json name"};
+    switch (kind) {
+    case DocumentKind::Accelerator:
+        return {FileFormat::AcceltranConfig, ""};
+    case DocumentKind::TransformerSpace:
+    case DocumentKind::AcceleratorSpace:
+        return {FileFormat::TranscodeSpaceYaml, ""};
+    case DocumentKind::Transformer:
+        return {std::nullopt, "the reference format of a transformer is the FlexiBERT 2.0 model dict, which is "
+                              "JSON: give the output a .json name and ask for --to reference"};
+    default:
+        return {std::nullopt, what + " has no YAML format, only workbench JSON: give the output a .json name"};
+    }
+}
+
+FileErrors saveDocument(const fs::path& path, const Document& document, FileFormat format) {
+    const Written written = formatDocument(document, format);
+    if (!written.ok())
+        return {path.string(), written.errors};
+    return writeTextFile(path, written.text);
+}
+
+FileErrors writeTextFile(const fs::path& path, std::string_view text) {
+    FileErrors result{path.string(), {}};
+    // Write beside the target and rename, so a failed write never leaves half a file.
+    const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            result.errors.push_back({"", std::string("cannot be written: ") + std::strerror(errno)});
+            return result;
+        }
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) {
+            result.errors.push_back({"", std::string("writing failed: ") + std::strerror(errno)});
+            std::error_code ignored;
+            fs::remove(temporary, ignored);
+            return result;
+        }
+    }
+    std::error_code ec;
+    fs::rename(temporary, path, ec);
+    if (ec) {
+        result.errors.push_back({"", "cannot be written: " + ec.message()});
+        fs::remove(temporary, ec);
+    }
+    return result;
+}
+
+// ---------------------------------------------------------------- data directory and presets
+
+fs::path findDataDir(const fs::path& executablePath) {
+    if (const char* env = std::getenv("TCW_DATA_DIR"); env && *env)
+        return fs::path(env);
+    std::error_code ec;
+#ifdef TCW_SOURCE_DATA_DIR
+    if (fs::is_directory(TCW_SOURCE_DATA_DIR, ec))
+        return fs::path(TCW_SOURCE_DATA_DIR);
+#endif
+    if (!executablePath.empty()) {
+        const fs::path installed =
+            (executablePath.parent_path() / ".." / "share" / "transcode-workbench" / "data").lexically_normal();
+        if (fs::is_directory(installed, ec))
+            return installed;
+    }
+    return {};
+}
+
+fs::path presetFolder(DocumentKind kind) {
+    switch (kind) {
+    case DocumentKind::Transformer:
+        return fs::path("presets") / "models";
+    case DocumentKind::Accelerator:
+        return fs::path("presets") / "accelerators";
+    case DocumentKind::Technology:
+        return "tech";
+    case DocumentKind::TransformerSpace:
+    case DocumentKind::AcceleratorSpace:
+        return "spaces";
+    case DocumentKind::SparsityProfile:
+        return {};
+    }
+    return {};
+}
+
+std::vector<std::string> presetNames(const fs::path& dataDir, DocumentKind kind) {
+    std::vector<std::string> names;
+    const fs::path folder = presetFolder(kind);
+    std::error_code ec;
+    if (folder.empty() || !fs::is_directory(dataDir / folder, ec))
+        return names;
+    const bool spaces = kind == DocumentKind::TransformerSpace || kind == DocumentKind::AcceleratorSpace;
+    for (const auto& entry : fs::directory_iterator(dataDir / folder, ec)) {
+        if (!entry.is_regular_file() || !syntaxForPath(entry.path()))
+            continue;
+        if (spaces) { // both space kinds share the folder: keep those of this kind
+            const auto document = loadDocument(entry.path());
+            if (!document.value || documentKind(*document.value) != kind)
+                continue;
+        }
+        names.push_back(entry.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+Loaded<TransformerSpec> resolveTransformer(std::string_view nameOrPath, const fs::path& dataDir) {
+    return narrow<TransformerSpec>(resolveIn(nameOrPath, dataDir, {DocumentKind::Transformer}),
+                                   "a transformer (workbench JSON or FlexiBERT 2.0 model dict)");
+}
+
+Loaded<AcceleratorFile> resolveAccelerator(std::string_view nameOrPath, const fs::path& dataDir) {
+    return narrow<AcceleratorFile>(resolveIn(nameOrPath, dataDir, {DocumentKind::Accelerator}),
+                                   "an accelerator (workbench JSON or AccelTran config YAML)");
+}
+
+Loaded<TechnologyLibrary> resolveTechnology(std::string_view nameOrPath, const fs::path& dataDir) {
+    return narrow<TechnologyLibrary>(resolveIn(nameOrPath, dataDir, {DocumentKind::Technology}),
+                                     "a technology table (workbench JSON)");
+}
+
+Loaded<Document> resolveSpace(std::string_view nameOrPath, const fs::path& dataDir) {
+    Loaded<Document> document =
+        resolveIn(nameOrPath, dataDir, {DocumentKind::TransformerSpace, DocumentKind::AcceleratorSpace});
+    if (document.value) {
+        const DocumentKind kind = documentKind(*document.value);
+        if (kind != DocumentKind::TransformerSpace && kind != DocumentKind::AcceleratorSpace) {
+            document.errors.errors.push_back(
+                {"", "holds " + article(kindPhrase(kind)) + ", not a transformer or accelerator design space"});
+            document.value.reset();
+        }
+    }
+    return document;
+}
+
+Loaded<Document> resolveDocument(std::string_view nameOrPath, const fs::path& dataDir) {
+    return resolveIn(nameOrPath, dataDir,
+                     {DocumentKind::Transformer, DocumentKind::Accelerator, DocumentKind::TransformerSpace,
+                      DocumentKind::AcceleratorSpace, DocumentKind::Technology});
+}
+
+} // namespace tcw::io

@@ -1,0 +1,66 @@
+// Documents on disk: load with format detection by extension and content, save in a chosen
+// format, and find bundled presets (data/presets, data/spaces, data/tech) by name.
+#pragma once
+
+#include "formats.h"
+#include "io_types.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tcw::io {
+
+// .json → JSON, .yaml / .yml → YAML; other extensions: none (the content decides).
+std::optional<Syntax> syntaxForPath(const std::filesystem::path& path);
+
+// Reads any document; the kind and format come from the file.
+Loaded<Document> loadDocument(const std::filesystem::path& path);
+
+// Read one kind; a file of another kind is an error naming both.
+Loaded<TransformerSpec> loadTransformer(const std::filesystem::path& path); // ours or a model dict
+Loaded<AcceleratorFile> loadAccelerator(const std::filesystem::path& path); // ours or AccelTran YAML
+Loaded<TechnologyLibrary> loadTechnology(const std::filesystem::path& path);
+Loaded<SparsityProfile> loadSparsityProfile(const std::filesystem::path& path);
+Loaded<TransformerSpace> loadTransformerSpace(const std::filesystem::path& path); // ours or TransCODE YAML
+Loaded<AcceleratorSpace> loadAcceleratorSpace(const std::filesystem::path& path); // ours or TransCODE YAML
+
+// The format a document of `kind` is written in at `path`: a .yaml / .yml path takes the
+// reference YAML format; a .json path the workbench format, or with `reference` the
+// reference JSON format (model dict). Errors say why no format fits (e.g. a technology table
+// has no YAML form).
+struct FormatChoice {
+    std::optional<FileFormat> format;
+    std::string error;
+};
+FormatChoice chooseFormat(DocumentKind kind, const std::filesystem::path& path, std::optional<bool> reference);
+
+FileErrors saveDocument(const std::filesystem::path& path, const Document& document, FileFormat format);
+FileErrors writeTextFile(const std::filesystem::path& path, std::string_view text);
+
+// ---------------------------------------------------------------- data directory and presets
+
+// The bundled data directory: $TCW_DATA_DIR if set, else the source tree's data/ (when it
+// exists), else <executable dir>/../share/transcode-workbench/data. Empty if none exists.
+std::filesystem::path findDataDir(const std::filesystem::path& executablePath = {});
+
+// The folder under the data directory holding presets of a kind: presets/models,
+// presets/accelerators, tech, spaces (both space kinds); empty for sparsity profiles.
+std::filesystem::path presetFolder(DocumentKind kind);
+// Preset names (file stems) of a kind, sorted.
+std::vector<std::string> presetNames(const std::filesystem::path& dataDir, DocumentKind kind);
+
+// A path (anything with a directory part or an extension, or an existing file) is loaded;
+// otherwise the name is looked up among the presets, e.g. "bert-tiny" →
+// <dataDir>/presets/models/bert-tiny.json, "edge" → presets/accelerators/edge.json,
+// "laptop" → spaces/laptop.yaml.
+Loaded<TransformerSpec> resolveTransformer(std::string_view nameOrPath, const std::filesystem::path& dataDir);
+Loaded<AcceleratorFile> resolveAccelerator(std::string_view nameOrPath, const std::filesystem::path& dataDir);
+Loaded<TechnologyLibrary> resolveTechnology(std::string_view nameOrPath, const std::filesystem::path& dataDir);
+Loaded<Document> resolveSpace(std::string_view nameOrPath, const std::filesystem::path& dataDir); // either space
+// Any kind: models, accelerators, spaces, technology tables are searched in that order.
+Loaded<Document> resolveDocument(std::string_view nameOrPath, const std::filesystem::path& dataDir);
+
+} // namespace tcw::io

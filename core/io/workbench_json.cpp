@@ -1,0 +1,600 @@
+// The workbench's own JSON formats: one per document kind, each with "schemaVersion" and
+// "kind". Field names are the design types' names (with units), so a validation path such
+// as "layers[2].heads[0].type" is also the path of the field in the file.
+#include "format_trees.h"
+
+namespace tcw::io::detail {
+
+namespace {
+
+Activation activationAt(std::size_t index) {
+    return index == 0 ? Activation::Gelu : Activation::Relu;
+}
+Nonlinearity nonlinearityAt(std::size_t index) {
+    return index == 0 ? Nonlinearity::Relu : Nonlinearity::Gelu;
+}
+MemoryType memoryTypeAt(std::size_t index) {
+    return index == 0 ? MemoryType::Rram : index == 1 ? MemoryType::Dram : MemoryType::Hbm;
+}
+BandwidthMode bandwidthModeAt(std::size_t index) {
+    return index == 0 ? BandwidthMode::Low : BandwidthMode::High;
+}
+
+Json header(std::string_view kind) {
+    Json j = Json::object();
+    j["schemaVersion"] = kSchemaVersion;
+    j["kind"] = kind;
+    return j;
+}
+
+Json intList(const std::vector<int>& values) {
+    Json j = Json::array();
+    for (int v : values)
+        j.push_back(v);
+    return j;
+}
+
+Json mbList(const std::vector<double>& values) {
+    Json j = Json::array();
+    for (double v : values)
+        j.push_back(numberJson(v));
+    return j;
+}
+
+template <typename T> void assignIf(T& target, const std::optional<T>& value) {
+    if (value)
+        target = *value;
+}
+
+// ---------------------------------------------------------------- transformer
+
+HeadSpec readHead(const Json& node, const std::string& path, int defaultDim, ValidationErrors& errors) {
+    HeadSpec head{HeadType::SaSdp, defaultDim};
+    ObjectReader r(node, path, errors, {"type", "dim"});
+    if (auto t = r.choice("type", headTypeNames()))
+        head.type = kAllHeadTypes[*t];
+    assignIf(head.dim, r.integer("dim", defaultDim));
+    return head;
+}
+
+LayerSpec readLayer(const Json& node, const std::string& path, ValidationErrors& errors) {
+    LayerSpec layer;
+    ObjectReader r(node, path, errors, {"hiddenSize", "heads", "feedForward"});
+    if (!r.isObject())
+        return layer;
+    assignIf(layer.hiddenSize, r.integer("hiddenSize"));
+    if (const Json* heads = r.required("heads"); heads && expectArray(*heads, r.path("heads"), errors)) {
+        const int defaultDim = heads->empty() ? 1 : std::max(1, layer.hiddenSize / static_cast<int>(heads->size()));
+        for (std::size_t h = 0; h < heads->size(); ++h)
+            layer.heads.push_back(readHead((*heads)[h], indexPath(r.path("heads"), h), defaultDim, errors));
+    }
+    if (const Json* ff = r.required("feedForward"))
+        assignIf(layer.feedForwardSizes, readIntList(*ff, r.path("feedForward"), errors));
+    return layer;
+}
+
+// ---------------------------------------------------------------- accelerator
+
+MainMemorySpec readMainMemory(const Json& node, const std::string& path, ValidationErrors& errors) {
+    MainMemorySpec m;
+    ObjectReader r(node, path, errors, {"type", "banks", "ranks", "channels", "mode"});
+    if (!r.isObject())
+        return m;
+    if (auto t = r.choice("type", memoryTypeNames()))
+        m.type = memoryTypeAt(*t);
+    assignIf(m.banks, r.integer("banks"));
+    assignIf(m.ranks, r.integer("ranks"));
+    assignIf(m.channels, r.integer("channels"));
+    m.mode = MainMemorySpec::defaultMode(m.type);
+    if (auto mode = r.choice("mode", bandwidthModeNames(), m.mode == BandwidthMode::Low ? 0 : 1))
+        m.mode = bandwidthModeAt(*mode);
+    return m;
+}
+
+Json mainMemoryJson(const MainMemorySpec& m) {
+    Json j = Json::object();
+    j["type"] = memoryTypeName(m.type);
+    j["banks"] = m.banks;
+    j["ranks"] = m.ranks;
+    j["channels"] = m.channels;
+    j["mode"] = bandwidthModeName(m.mode);
+    return j;
+}
+
+AcceltranExtras readExtras(const Json& node, const std::string& path, ValidationErrors& errors) {
+    AcceltranExtras x;
+    ObjectReader r(node, path, errors, {"loopUnrolling", "computeOpsTiled", "computeOpsBatchSize"});
+    if (!r.isObject())
+        return x;
+    if (auto loop = r.string("loopUnrolling", x.loopUnrolling)) {
+        if (isLoopUnrolling(*loop))
+            x.loopUnrolling = *loop;
+        else
+            errors.push_back({r.path("loopUnrolling"), "'" + *loop + "' " + kLoopUnrollingRule});
+    }
+    assignIf(x.computeOpsTiled, r.boolean("computeOpsTiled", true));
+    if (r.has("computeOpsBatchSize")) {
+        x.computeOpsBatchSize = r.integer("computeOpsBatchSize");
+        if (x.computeOpsBatchSize && *x.computeOpsBatchSize < 1) {
+            errors.push_back(
+                {r.path("computeOpsBatchSize"), "must be at least 1, got " + std::to_string(*x.computeOpsBatchSize)});
+            x.computeOpsBatchSize.reset();
+        }
+    }
+    return x;
+}
+
+// ---------------------------------------------------------------- technology
+
+ModuleCost readCost(ObjectReader& r) {
+    ModuleCost c;
+    assignIf(c.areaUM2, r.number("areaUM2"));
+    assignIf(c.dynamicPowerMW, r.number("dynamicPowerMW"));
+    assignIf(c.leakagePowerMW, r.number("leakagePowerMW"));
+    return c;
+}
+
+void putCost(Json& j, const ModuleCost& c) {
+    j["areaUM2"] = numberJson(c.areaUM2);
+    j["dynamicPowerMW"] = numberJson(c.dynamicPowerMW);
+    j["leakagePowerMW"] = numberJson(c.leakagePowerMW);
+}
+
+ModuleCost readModule(ObjectReader& parent, std::string_view key, ValidationErrors& errors) {
+    const Json* node = parent.required(key);
+    if (!node)
+        return {};
+    ObjectReader r(*node, parent.path(key), errors, {"areaUM2", "dynamicPowerMW", "leakagePowerMW"});
+    return r.isObject() ? readCost(r) : ModuleCost{};
+}
+
+std::vector<TileVariant> readTileVariants(ObjectReader& parent, std::string_view key, ValidationErrors& errors) {
+    std::vector<TileVariant> out;
+    const Json* list = parent.required(key);
+    if (!list || !expectArray(*list, parent.path(key), errors))
+        return out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        TileVariant v;
+        const std::string path = indexPath(parent.path(key), i);
+        ObjectReader r((*list)[i], path, errors, {"tileX", "areaUM2", "dynamicPowerMW", "leakagePowerMW"});
+        if (r.isObject()) {
+            assignIf(v.tileX, r.integer("tileX"));
+            v.cost = readCost(r);
+            for (const auto& earlier : out)
+                if (earlier.tileX == v.tileX)
+                    errors.push_back({r.path("tileX"), "repeats tile width " + std::to_string(v.tileX)});
+        }
+        out.push_back(v);
+    }
+    return out;
+}
+
+BufferTechnology readBuffer(ObjectReader& parent, std::string_view key, ValidationErrors& errors) {
+    BufferTechnology b;
+    const Json* node = parent.required(key);
+    if (!node)
+        return b;
+    ObjectReader r(*node, parent.path(key), errors,
+                   {"areaUM2PerMB", "leakagePowerMWPerMB", "blockEnergyNJ", "blockElements", "bandwidthBitsPerCycle"});
+    if (!r.isObject())
+        return b;
+    assignIf(b.areaUM2PerMB, r.number("areaUM2PerMB"));
+    assignIf(b.leakagePowerMWPerMB, r.number("leakagePowerMWPerMB"));
+    assignIf(b.blockEnergyNJ, r.number("blockEnergyNJ"));
+    assignIf(b.blockElements, r.integer("blockElements"));
+    assignIf(b.bandwidthBitsPerCycle, r.number("bandwidthBitsPerCycle"));
+    return b;
+}
+
+Json bufferJson(const BufferTechnology& b) {
+    Json j = Json::object();
+    j["areaUM2PerMB"] = numberJson(b.areaUM2PerMB);
+    j["leakagePowerMWPerMB"] = numberJson(b.leakagePowerMWPerMB);
+    j["blockEnergyNJ"] = numberJson(b.blockEnergyNJ);
+    j["blockElements"] = b.blockElements;
+    j["bandwidthBitsPerCycle"] = numberJson(b.bandwidthBitsPerCycle);
+    return j;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- readers
+
+TransformerSpec readTransformerJson(const Json& root, ValidationErrors& errors) {
+    TransformerSpec spec;
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "activation", "layers"});
+    assignIf(spec.name, r.string("name", ""));
+    if (auto a = r.choice("activation", activationNames(), 0))
+        spec.activation = activationAt(*a);
+    if (const Json* layers = r.required("layers"); layers && expectArray(*layers, "layers", errors))
+        for (std::size_t l = 0; l < layers->size(); ++l)
+            spec.layers.push_back(readLayer((*layers)[l], indexPath("layers", l), errors));
+    appendNewErrors(errors, validate(spec));
+    return spec;
+}
+
+AcceleratorFile readAcceleratorJson(const Json& root, ValidationErrors& errors) {
+    AcceleratorFile file;
+    AcceleratorSpec& a = file.spec;
+    ObjectReader r(root, "", errors,
+                   {"schemaVersion", "kind", "name", "tile", "nonlinearity", "peCount", "lanesPerPe", "macsPerLane",
+                    "softmaxPerPe", "batchSize", "activationBufferMB", "weightBufferMB", "maskBufferMB", "mainMemory",
+                    "acceltran"});
+    assignIf(a.name, r.string("name", ""));
+    if (const Json* tile = r.required("tile")) {
+        ObjectReader t(*tile, "tile", errors, {"tileB", "tileX", "tileY"});
+        if (t.isObject()) {
+            assignIf(a.tileB, t.integer("tileB"));
+            assignIf(a.tileX, t.integer("tileX"));
+            assignIf(a.tileY, t.integer("tileY", a.tileX));
+        }
+    }
+    if (auto n = r.choice("nonlinearity", nonlinearityNames()))
+        a.nonlinearity = nonlinearityAt(*n);
+    assignIf(a.peCount, r.integer("peCount"));
+    assignIf(a.lanesPerPe, r.integer("lanesPerPe"));
+    assignIf(a.macsPerLane, r.integer("macsPerLane"));
+    assignIf(a.softmaxPerPe, r.integer("softmaxPerPe"));
+    assignIf(a.batchSize, r.integer("batchSize"));
+    assignIf(a.activationBufferMB, r.number("activationBufferMB"));
+    assignIf(a.weightBufferMB, r.number("weightBufferMB"));
+    assignIf(a.maskBufferMB, r.number("maskBufferMB"));
+    if (const Json* m = r.required("mainMemory"))
+        a.mainMemory = readMainMemory(*m, "mainMemory", errors);
+    if (const Json* x = r.find("acceltran"))
+        file.acceltran = readExtras(*x, "acceltran", errors);
+    appendNewErrors(errors, validate(a));
+    return file;
+}
+
+TechnologyLibrary readTechnologyJson(const Json& root, ValidationErrors& errors) {
+    TechnologyLibrary t;
+    ObjectReader r(root, "", errors,
+                   {"schemaVersion",
+                    "kind",
+                    "name",
+                    "clockMHz",
+                    "integerBits",
+                    "fractionBits",
+                    "macLanes",
+                    "stochasticRounding",
+                    "preSparsity",
+                    "postSparsity",
+                    "fifo",
+                    "dataflow",
+                    "dma",
+                    "softmax",
+                    "layerNorm",
+                    "activationBuffer",
+                    "weightBuffer",
+                    "maskBuffer",
+                    "mainMemoryBlockElements",
+                    "mainMemoryBandwidthBitsPerCycle",
+                    "mainMemories"});
+    assignIf(t.name, r.string("name", ""));
+    assignIf(t.clockMHz, r.number("clockMHz"));
+    assignIf(t.integerBits, r.integer("integerBits"));
+    assignIf(t.fractionBits, r.integer("fractionBits"));
+    if (const Json* lanes = r.required("macLanes"); lanes && expectArray(*lanes, "macLanes", errors)) {
+        for (std::size_t i = 0; i < lanes->size(); ++i) {
+            MacLaneVariant v;
+            ObjectReader l((*lanes)[i], indexPath("macLanes", i), errors,
+                           {"macsPerLane", "nonlinearity", "areaUM2", "dynamicPowerMW", "leakagePowerMW"});
+            if (l.isObject()) {
+                assignIf(v.macsPerLane, l.integer("macsPerLane"));
+                if (auto n = l.choice("nonlinearity", nonlinearityNames()))
+                    v.nonlinearity = nonlinearityAt(*n);
+                v.cost = readCost(l);
+                if (t.macLane(v.macsPerLane, v.nonlinearity))
+                    errors.push_back({l.path(), "repeats the lane with " + std::to_string(v.macsPerLane) +
+                                                    " MACs and " + std::string(nonlinearityName(v.nonlinearity))});
+            }
+            t.macLanes.push_back(v);
+        }
+    }
+    t.stochasticRounding = readModule(r, "stochasticRounding", errors);
+    t.preSparsity = readModule(r, "preSparsity", errors);
+    t.postSparsity = readModule(r, "postSparsity", errors);
+    t.fifo = readModule(r, "fifo", errors);
+    t.dataflow = readModule(r, "dataflow", errors);
+    t.dma = readModule(r, "dma", errors);
+    t.softmax = readTileVariants(r, "softmax", errors);
+    t.layerNorm = readTileVariants(r, "layerNorm", errors);
+    t.activationBuffer = readBuffer(r, "activationBuffer", errors);
+    t.weightBuffer = readBuffer(r, "weightBuffer", errors);
+    t.maskBuffer = readBuffer(r, "maskBuffer", errors);
+    assignIf(t.mainMemoryBlockElements, r.integer("mainMemoryBlockElements"));
+    if (t.mainMemoryBlockElements < 1)
+        errors.push_back({"mainMemoryBlockElements", "must be at least 1"});
+    if (const Json* bw = r.required("mainMemoryBandwidthBitsPerCycle")) {
+        ObjectReader b(*bw, "mainMemoryBandwidthBitsPerCycle", errors, {"lb", "hb"});
+        if (b.isObject()) {
+            assignIf(t.mainMemoryLowBandwidthBitsPerCycle, b.number("lb"));
+            assignIf(t.mainMemoryHighBandwidthBitsPerCycle, b.number("hb"));
+        }
+    }
+    if (const Json* mems = r.required("mainMemories"); mems && expectArray(*mems, "mainMemories", errors)) {
+        for (std::size_t i = 0; i < mems->size(); ++i) {
+            MainMemoryTechnology m;
+            ObjectReader mr((*mems)[i], indexPath("mainMemories", i), errors,
+                            {"type", "banks", "ranks", "channels", "blockEnergyNJ"});
+            if (mr.isObject()) {
+                if (auto type = mr.choice("type", memoryTypeNames()))
+                    m.type = memoryTypeAt(*type);
+                assignIf(m.banks, mr.integer("banks"));
+                assignIf(m.ranks, mr.integer("ranks"));
+                assignIf(m.channels, mr.integer("channels"));
+                assignIf(m.blockEnergyNJ, mr.number("blockEnergyNJ"));
+                for (const auto& earlier : t.mainMemories)
+                    if (earlier.key() == m.key())
+                        errors.push_back({mr.path(), "repeats main memory " + m.key()});
+            }
+            t.mainMemories.push_back(m);
+        }
+    }
+    ValidationErrors checks = validate(t);
+    for (auto& e : checks)
+        if (e.path.rfind("mainMemoryBandwidth.", 0) == 0)
+            e.path = "mainMemoryBandwidthBitsPerCycle." + e.path.substr(20);
+    appendNewErrors(errors, checks);
+    return t;
+}
+
+SparsityProfile readSparsityProfileJson(const Json& root, ValidationErrors& errors) {
+    SparsityProfile p;
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "source", "layers"});
+    assignIf(p.source, r.string("source", ""));
+    if (const Json* layers = r.required("layers"); layers && expectArray(*layers, "layers", errors)) {
+        for (std::size_t i = 0; i < layers->size(); ++i) {
+            LayerSparsity s;
+            ObjectReader l((*layers)[i], indexPath("layers", i), errors,
+                           {"activation", "weight", "activationGradient", "weightGradient"});
+            if (l.isObject()) {
+                assignIf(s.activation, l.number("activation"));
+                assignIf(s.weight, l.number("weight"));
+                assignIf(s.activationGradient, l.number("activationGradient"));
+                assignIf(s.weightGradient, l.number("weightGradient"));
+            }
+            p.layers.push_back(s);
+        }
+    }
+    appendNewErrors(errors, validate(p));
+    return p;
+}
+
+TransformerSpace readTransformerSpaceJson(const Json& root, ValidationErrors& errors) {
+    TransformerSpace s;
+    ObjectReader r(root, "", errors,
+                   {"schemaVersion", "kind", "name", "layerCounts", "hiddenSizes", "headCounts", "headTypes",
+                    "feedForwardSizes", "feedForwardDepths", "activation"});
+    assignIf(s.name, r.string("name", ""));
+    auto ints = [&](std::string_view key, std::vector<int>& target) {
+        if (const Json* v = r.required(key))
+            assignIf(target, readIntList(*v, r.path(key), errors));
+    };
+    ints("layerCounts", s.layerCounts);
+    ints("hiddenSizes", s.hiddenSizes);
+    ints("headCounts", s.headCounts);
+    if (const Json* types = r.required("headTypes"); types && expectArray(*types, "headTypes", errors))
+        for (std::size_t i = 0; i < types->size(); ++i)
+            if (auto t = readChoice((*types)[i], indexPath("headTypes", i), errors, headTypeNames()))
+                s.headTypes.push_back(kAllHeadTypes[*t]);
+    ints("feedForwardSizes", s.feedForwardSizes);
+    ints("feedForwardDepths", s.feedForwardDepths);
+    if (auto a = r.choice("activation", activationNames(), 0))
+        s.activation = activationAt(*a);
+    appendNewErrors(errors, validateSpace(s));
+    return s;
+}
+
+AcceleratorSpace readAcceleratorSpaceJson(const Json& root, ValidationErrors& errors) {
+    AcceleratorSpace s;
+    ObjectReader r(root, "", errors,
+                   {"schemaVersion", "kind", "name", "tileB", "tileX", "nonlinearities", "peCounts", "lanesPerPe",
+                    "macsPerLane", "softmaxPerPe", "batchSizes", "activationBufferMB", "weightBufferMB", "maskBufferMB",
+                    "mainMemories"});
+    assignIf(s.name, r.string("name", ""));
+    auto ints = [&](std::string_view key, std::vector<int>& target) {
+        if (const Json* v = r.required(key))
+            assignIf(target, readIntList(*v, r.path(key), errors));
+    };
+    auto sizes = [&](std::string_view key, std::vector<double>& target) {
+        if (const Json* v = r.required(key))
+            assignIf(target, readNumberList(*v, r.path(key), errors));
+    };
+    ints("tileB", s.tileB);
+    ints("tileX", s.tileX);
+    if (const Json* n = r.required("nonlinearities"); n && expectArray(*n, "nonlinearities", errors))
+        for (std::size_t i = 0; i < n->size(); ++i)
+            if (auto v = readChoice((*n)[i], indexPath("nonlinearities", i), errors, nonlinearityNames()))
+                s.nonlinearities.push_back(nonlinearityAt(*v));
+    ints("peCounts", s.peCounts);
+    ints("lanesPerPe", s.lanesPerPe);
+    ints("macsPerLane", s.macsPerLane);
+    ints("softmaxPerPe", s.softmaxPerPe);
+    ints("batchSizes", s.batchSizes);
+    sizes("activationBufferMB", s.activationBufferMB);
+    sizes("weightBufferMB", s.weightBufferMB);
+    sizes("maskBufferMB", s.maskBufferMB);
+    if (const Json* m = r.required("mainMemories"); m && expectArray(*m, "mainMemories", errors))
+        for (std::size_t i = 0; i < m->size(); ++i)
+            s.mainMemories.push_back(readMainMemory((*m)[i], indexPath("mainMemories", i), errors));
+    appendNewErrors(errors, validateSpace(s));
+    return s;
+}
+
+// ---------------------------------------------------------------- writers
+
+Json transformerJson(const TransformerSpec& spec) {
+    Json j = header("transformer");
+    j["name"] = spec.name;
+    j["activation"] = activationName(spec.activation);
+    Json layers = Json::array();
+    for (const auto& layer : spec.layers) {
+        Json l = Json::object();
+        l["hiddenSize"] = layer.hiddenSize;
+        Json heads = Json::array();
+        for (const auto& h : layer.heads) {
+            Json head = Json::object();
+            head["type"] = headTypeName(h.type);
+            head["dim"] = h.dim;
+            heads.push_back(std::move(head));
+        }
+        l["heads"] = std::move(heads);
+        l["feedForward"] = intList(layer.feedForwardSizes);
+        layers.push_back(std::move(l));
+    }
+    j["layers"] = std::move(layers);
+    return j;
+}
+
+Json acceleratorJson(const AcceleratorFile& file) {
+    const AcceleratorSpec& a = file.spec;
+    Json j = header("accelerator");
+    j["name"] = a.name;
+    Json tile = Json::object();
+    tile["tileB"] = a.tileB;
+    tile["tileX"] = a.tileX;
+    tile["tileY"] = a.tileY;
+    j["tile"] = std::move(tile);
+    j["nonlinearity"] = nonlinearityName(a.nonlinearity);
+    j["peCount"] = a.peCount;
+    j["lanesPerPe"] = a.lanesPerPe;
+    j["macsPerLane"] = a.macsPerLane;
+    j["softmaxPerPe"] = a.softmaxPerPe;
+    j["batchSize"] = a.batchSize;
+    j["activationBufferMB"] = numberJson(a.activationBufferMB);
+    j["weightBufferMB"] = numberJson(a.weightBufferMB);
+    j["maskBufferMB"] = numberJson(a.maskBufferMB);
+    j["mainMemory"] = mainMemoryJson(a.mainMemory);
+    const AcceltranExtras& x = file.acceltran;
+    if (!x.isDerived()) {
+        Json extras = Json::object();
+        if (x.loopUnrolling != AcceltranExtras{}.loopUnrolling)
+            extras["loopUnrolling"] = x.loopUnrolling;
+        if (!x.computeOpsTiled)
+            extras["computeOpsTiled"] = false;
+        if (x.computeOpsBatchSize)
+            extras["computeOpsBatchSize"] = *x.computeOpsBatchSize;
+        j["acceltran"] = std::move(extras);
+    }
+    return j;
+}
+
+Json technologyJson(const TechnologyLibrary& t) {
+    Json j = header("technology");
+    j["name"] = t.name;
+    j["clockMHz"] = numberJson(t.clockMHz);
+    j["integerBits"] = t.integerBits;
+    j["fractionBits"] = t.fractionBits;
+    Json lanes = Json::array();
+    for (const auto& v : t.macLanes) {
+        Json l = Json::object();
+        l["macsPerLane"] = v.macsPerLane;
+        l["nonlinearity"] = nonlinearityName(v.nonlinearity);
+        putCost(l, v.cost);
+        lanes.push_back(std::move(l));
+    }
+    j["macLanes"] = std::move(lanes);
+    auto module = [&](const char* key, const ModuleCost& c) {
+        Json m = Json::object();
+        putCost(m, c);
+        j[key] = std::move(m);
+    };
+    module("stochasticRounding", t.stochasticRounding);
+    module("preSparsity", t.preSparsity);
+    module("postSparsity", t.postSparsity);
+    module("fifo", t.fifo);
+    module("dataflow", t.dataflow);
+    module("dma", t.dma);
+    auto tiles = [&](const char* key, const std::vector<TileVariant>& variants) {
+        Json list = Json::array();
+        for (const auto& v : variants) {
+            Json e = Json::object();
+            e["tileX"] = v.tileX;
+            putCost(e, v.cost);
+            list.push_back(std::move(e));
+        }
+        j[key] = std::move(list);
+    };
+    tiles("softmax", t.softmax);
+    tiles("layerNorm", t.layerNorm);
+    j["activationBuffer"] = bufferJson(t.activationBuffer);
+    j["weightBuffer"] = bufferJson(t.weightBuffer);
+    j["maskBuffer"] = bufferJson(t.maskBuffer);
+    j["mainMemoryBlockElements"] = t.mainMemoryBlockElements;
+    Json bw = Json::object();
+    bw["lb"] = numberJson(t.mainMemoryLowBandwidthBitsPerCycle);
+    bw["hb"] = numberJson(t.mainMemoryHighBandwidthBitsPerCycle);
+    j["mainMemoryBandwidthBitsPerCycle"] = std::move(bw);
+    Json mems = Json::array();
+    for (const auto& m : t.mainMemories) {
+        Json e = Json::object();
+        e["type"] = memoryTypeName(m.type);
+        e["banks"] = m.banks;
+        e["ranks"] = m.ranks;
+        e["channels"] = m.channels;
+        e["blockEnergyNJ"] = numberJson(m.blockEnergyNJ);
+        mems.push_back(std::move(e));
+    }
+    j["mainMemories"] = std::move(mems);
+    return j;
+}
+
+Json sparsityProfileJson(const SparsityProfile& p) {
+    Json j = header("sparsityProfile");
+    j["source"] = p.source;
+    Json layers = Json::array();
+    for (const auto& s : p.layers) {
+        Json l = Json::object();
+        l["activation"] = numberJson(s.activation);
+        l["weight"] = numberJson(s.weight);
+        l["activationGradient"] = numberJson(s.activationGradient);
+        l["weightGradient"] = numberJson(s.weightGradient);
+        layers.push_back(std::move(l));
+    }
+    j["layers"] = std::move(layers);
+    return j;
+}
+
+Json transformerSpaceJson(const TransformerSpace& s) {
+    Json j = header("transformerSpace");
+    j["name"] = s.name;
+    j["layerCounts"] = intList(s.layerCounts);
+    j["hiddenSizes"] = intList(s.hiddenSizes);
+    j["headCounts"] = intList(s.headCounts);
+    Json types = Json::array();
+    for (HeadType t : s.headTypes)
+        types.push_back(headTypeName(t));
+    j["headTypes"] = std::move(types);
+    j["feedForwardSizes"] = intList(s.feedForwardSizes);
+    j["feedForwardDepths"] = intList(s.feedForwardDepths);
+    j["activation"] = activationName(s.activation);
+    return j;
+}
+
+Json acceleratorSpaceJson(const AcceleratorSpace& s) {
+    Json j = header("acceleratorSpace");
+    j["name"] = s.name;
+    j["tileB"] = intList(s.tileB);
+    j["tileX"] = intList(s.tileX);
+    Json nl = Json::array();
+    for (Nonlinearity n : s.nonlinearities)
+        nl.push_back(nonlinearityName(n));
+    j["nonlinearities"] = std::move(nl);
+    j["peCounts"] = intList(s.peCounts);
+    j["lanesPerPe"] = intList(s.lanesPerPe);
+    j["macsPerLane"] = intList(s.macsPerLane);
+    j["softmaxPerPe"] = intList(s.softmaxPerPe);
+    j["batchSizes"] = intList(s.batchSizes);
+    j["activationBufferMB"] = mbList(s.activationBufferMB);
+    j["weightBufferMB"] = mbList(s.weightBufferMB);
+    j["maskBufferMB"] = mbList(s.maskBufferMB);
+    Json mems = Json::array();
+    for (const auto& m : s.mainMemories)
+        mems.push_back(mainMemoryJson(m));
+    j["mainMemories"] = std::move(mems);
+    return j;
+}
+
+} // namespace tcw::io::detail
