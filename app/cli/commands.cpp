@@ -5,8 +5,8 @@
 namespace tcw::cli {
 
 void registerCommands(CLI::App& app, CommandContext& context) {
-    (void)app;
-    (void)context;
+    addValidateCommand(app, context);
+    addConvertCommand(app, context);
 }
 
 } // namespace tcw::cli

@@ -4,13 +4,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
 namespace tcw::cli {
 
 struct CommandContext {
     int exitCode = 0;
+    std::filesystem::path executablePath; // of the running tcw, for io::findDataDir (installed data)
 };
 
 // Adds every subcommand; the list is in commands.cpp.
 void registerCommands(CLI::App& app, CommandContext& context);
+
+void addValidateCommand(CLI::App& app, CommandContext& context); // commands_validate.cpp
+void addConvertCommand(CLI::App& app, CommandContext& context);  // commands_convert.cpp
 
 } // namespace tcw::cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -13,6 +14,10 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "tcw 0.1.0");
     app.require_subcommand(1);
     tcw::cli::CommandContext context;
+    std::error_code noLink;
+    context.executablePath = std::filesystem::read_symlink("/proc/self/exe", noLink);
+    if (noLink)
+        context.executablePath = std::filesystem::absolute(argv[0], noLink);
     tcw::cli::registerCommands(app, context);
     try {
         app.parse(argc, argv);
