@@ -7,6 +7,8 @@ namespace tcw::cli {
 void registerCommands(CLI::App& app, CommandContext& context) {
     addValidateCommand(app, context);
     addConvertCommand(app, context);
+    addTrainCommands(app, context);
+    addSimulateCommands(app, context);
 }
 
 } // namespace tcw::cli

@@ -18,5 +18,7 @@ void registerCommands(CLI::App& app, CommandContext& context);
 
 void addValidateCommand(CLI::App& app, CommandContext& context); // commands_validate.cpp
 void addConvertCommand(CLI::App& app, CommandContext& context);  // commands_convert.cpp
+void addTrainCommands(CLI::App& app, CommandContext& context);   // commands_train.cpp: train, sweep-thresholds
+void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
 
 } // namespace tcw::cli

@@ -506,6 +506,7 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
         util(ModuleClass::Dma, mainBusy / runCycles);
         util(ModuleClass::ActivationBuffer, actBufferBits / actBandwidth / runCycles);
         util(ModuleClass::WeightBuffer, weightBufferBits / weightBandwidth / runCycles);
+        util(ModuleClass::MaskBuffer, maskBits / t.maskBuffer.bandwidthBitsPerCycle / runCycles);
         util(ModuleClass::MainMemory, mainBusy / runCycles);
     }
     return r;

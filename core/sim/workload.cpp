@@ -219,7 +219,7 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
     const std::int64_t S = m_task.sequenceLength, H = hidden, d = h.head.dim;
     const int c = h.count;
     const std::string p = "L" + std::to_string(l) + "." + std::string(headTypeName(h.head.type)) +
-                          (c > 1 ? "×" + std::to_string(c) : std::string()) + ".";
+                          (c > 1 ? "_x" + std::to_string(c) : std::string()) + ".";
     const Phase F = Phase::Forward;
     auto projection = [&](const char* what) {
         const int t = tensor(double(c * S * d));
@@ -406,7 +406,7 @@ int Lowering::headBackward(int l, int g, int hidden, const HeadTensors& h, int x
     const std::int64_t S = m_task.sequenceLength, H = hidden, d = h.head.dim;
     const int c = h.count;
     const std::string p = "L" + std::to_string(l) + ".bwd." + std::string(headTypeName(h.head.type)) +
-                          (c > 1 ? "×" + std::to_string(c) : std::string()) + ".";
+                          (c > 1 ? "_x" + std::to_string(c) : std::string()) + ".";
     const Phase B = Phase::Backward;
     const auto G = DensitySource::ActivationGradient;
     std::vector<int> inputGrads;

@@ -76,7 +76,7 @@ private slots:
         // 1024 lanes → 2 waves → 256 compute cycles.
         SimOptions o;
         const auto r = simulate(bert(2, 128, 2, 512), edge(), m_tech, o);
-        const OpCost* q = findOp(r, "L0.sa_sdp×2.q");
+        const OpCost* q = findOp(r, "L0.sa_sdp_x2.q");
         QVERIFY(q);
         QCOMPARE(q->computeCycles, std::int64_t(256));
         QCOMPARE(q->macs, 2.0 * 4 * 128 * 128 * 64);

@@ -1,0 +1,449 @@
+// tcw simulate: cost of one model on one accelerator; tcw sweep: one model over an
+// accelerator design space on all cores, with the Pareto-optimal accelerators.
+#include "commands.h"
+#include "progress_bar.h"
+
+#include "io/csv.h"
+#include "io/files.h"
+#include "io/sim_result_json.h"
+#include "search/pareto.h"
+#include "sim/cost_model.h"
+#include "sim/sweep.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <string>
+
+namespace tcw::cli {
+
+namespace {
+
+// Options shared by simulate and sweep: what to run and how to cost it.
+struct CostOptions {
+    std::string model;
+    std::string mode = "inference";
+    std::string costModel = "elector";
+    std::string technology = "elector-14nm-700mhz";
+    std::string sparsityFile;
+    std::optional<double> activationSparsity, weightSparsity, gradientSparsity;
+    int sequenceLength = 128;
+    int vocabulary = 30522;
+    int classes = 2;
+    bool fullEmbeddingTable = false;
+    bool powerGating = false;
+};
+
+void addCostOptions(CLI::App* command, CostOptions& o) {
+    command
+        ->add_option("--model", o.model,
+                     "Transformer: a file (workbench JSON or FlexiBERT 2.0 model dict) or a "
+                     "preset name (bert-tiny, bert-mini, bert-small, bert-medium, bert-base)")
+        ->required();
+    command->add_option("--mode", o.mode, "inference or training (forward, backward and AdamW update)")
+        ->check(CLI::IsMember({"inference", "training"}))
+        ->capture_default_str();
+    command
+        ->add_option("--cost-model", o.costModel,
+                     "elector (the workbench's model) or acceltran-fast (the reference fast mode, quirks "
+                     "included, for comparison with published numbers)")
+        ->check(CLI::IsMember({"elector", "acceltran-fast"}))
+        ->capture_default_str();
+    command->add_option("--technology", o.technology, "Technology table: a file or a name under data/tech")
+        ->capture_default_str();
+    auto* file = command->add_option("--sparsity", o.sparsityFile,
+                                     "Measured sparsity profile (JSON written by tcw train) instead of scalars");
+    command->add_option("--act-sparsity", o.activationSparsity, "Activation sparsity, 0..1 (default 0.5)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->excludes(file);
+    command->add_option("--weight-sparsity", o.weightSparsity, "Weight sparsity, 0..1 (default 0.5)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->excludes(file);
+    command->add_option("--grad-sparsity", o.gradientSparsity, "Gradient sparsity, 0..1 (default 0.9)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->excludes(file);
+    command->add_option("--seq", o.sequenceLength, "Sequence length")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
+    command->add_option("--vocab", o.vocabulary, "Vocabulary size")
+        ->check(CLI::Range(1, 1 << 26))
+        ->capture_default_str();
+    command->add_option("--classes", o.classes, "Classifier outputs")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
+    command->add_flag("--full-embedding-table", o.fullEmbeddingTable,
+                      "elector: load the whole embedding table as the reference does (default: only the rows a "
+                      "batch uses)");
+    command->add_flag("--power-gating", o.powerGating, "elector: idle logic does not leak");
+}
+
+struct Prepared {
+    TransformerSpec model;
+    TechnologyLibrary technology;
+    SimOptions options;
+};
+
+// Loads the model, the technology table and the sparsity; prints every error and returns
+// nothing when something is wrong.
+std::optional<Prepared> prepare(const CostOptions& o, const std::filesystem::path& dataDir) {
+    Prepared p;
+    auto model = io::resolveTransformer(o.model, dataDir);
+    if (!model) {
+        model.errors.file = o.model;
+        std::cerr << model.errors.toString() << "\n";
+        return std::nullopt;
+    }
+    p.model = *model.value;
+    if (const auto errors = validate(p.model); !errors.empty()) {
+        std::cerr << io::FileErrors{o.model, errors}.toString() << "\n";
+        return std::nullopt;
+    }
+    auto tech = io::resolveTechnology(o.technology, dataDir);
+    if (!tech) {
+        tech.errors.file = o.technology;
+        std::cerr << tech.errors.toString() << "\n";
+        return std::nullopt;
+    }
+    p.technology = *tech.value;
+    p.options.mode = *simModeFromName(o.mode);
+    p.options.costModel = *costModelFromName(o.costModel);
+    p.options.task.sequenceLength = o.sequenceLength;
+    p.options.task.vocabularySize = o.vocabulary;
+    p.options.task.numClasses = o.classes;
+    p.options.loadFullEmbeddingTable = o.fullEmbeddingTable;
+    p.options.powerGating = o.powerGating;
+    if (o.activationSparsity)
+        p.options.sparsity.activation = *o.activationSparsity;
+    if (o.weightSparsity)
+        p.options.sparsity.weight = *o.weightSparsity;
+    if (o.gradientSparsity)
+        p.options.sparsity.gradient = *o.gradientSparsity;
+    if (!o.sparsityFile.empty()) {
+        auto profile = io::loadSparsityProfile(o.sparsityFile);
+        if (!profile) {
+            profile.errors.file = o.sparsityFile;
+            std::cerr << profile.errors.toString() << "\n";
+            return std::nullopt;
+        }
+        p.options.sparsity.profile = std::make_shared<SparsityProfile>(*profile.value);
+    }
+    return p;
+}
+
+std::string grouped(std::int64_t value) {
+    std::string digits = std::to_string(value < 0 ? -value : value), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return value < 0 ? "-" + out : out;
+}
+
+// nJ with an SI prefix: "187.8 µJ".
+std::string energy(double nj) {
+    char text[32];
+    if (nj >= 1e9)
+        std::snprintf(text, sizeof text, "%.4g J", nj * 1e-9);
+    else if (nj >= 1e6)
+        std::snprintf(text, sizeof text, "%.4g mJ", nj * 1e-6);
+    else if (nj >= 1e3)
+        std::snprintf(text, sizeof text, "%.4g µJ", nj * 1e-3);
+    else
+        std::snprintf(text, sizeof text, "%.4g nJ", nj);
+    return text;
+}
+
+std::string seconds(double s) {
+    char text[32];
+    if (s >= 1)
+        std::snprintf(text, sizeof text, "%.4g s", s);
+    else if (s >= 1e-3)
+        std::snprintf(text, sizeof text, "%.4g ms", s * 1e3);
+    else
+        std::snprintf(text, sizeof text, "%.4g µs", s * 1e6);
+    return text;
+}
+
+void printResult(const SimResult& r, const TransformerSpec& model, const AcceleratorSpec& a, const SimOptions& o,
+                 int opRows) {
+    std::printf("%s on %s: %s, %s, batch %d × sequence %d\n", model.name.empty() ? "model" : model.name.c_str(),
+                a.name.empty() ? "accelerator" : a.name.c_str(), std::string(costModelName(r.costModel)).c_str(),
+                std::string(simModeName(r.mode)).c_str(), a.batchSize, o.task.sequenceLength);
+    if (!r.feasible) {
+        std::printf("  INFEASIBLE\n");
+        for (const auto& reason : r.infeasibleReasons)
+            std::printf("    %s\n", reason.c_str());
+        if (r.cycles == 0)
+            return;
+        std::printf("  (numbers below ignore the infeasibility)\n");
+    }
+    std::printf("  latency       %s cycles = %s at %.0f MHz (%.1f sequences/s)\n", grouped(r.cycles).c_str(),
+                seconds(r.latencySeconds()).c_str(), r.clockMHz,
+                r.latencySeconds() > 0 ? a.batchSize / r.latencySeconds() : 0.0);
+    std::printf("  energy        dynamic %s, leakage %s, total %s\n", energy(r.dynamicEnergyNJ()).c_str(),
+                energy(r.leakageEnergyNJ()).c_str(), energy(r.totalEnergyNJ()).c_str());
+    std::printf("  area          %.3f mm²\n", r.totalAreaMM2());
+    std::printf("  power         peak %.3f W, average %.3f W\n", r.peakPowerMW / 1e3, r.averagePowerMW() / 1e3);
+    std::printf("  utilisation   MAC lanes %.1f%%, softmax %.1f%%, layer norm %.1f%%, main memory %.1f%%\n",
+                100 * r.utilisation[int(ModuleClass::MacLanes)], 100 * r.utilisation[int(ModuleClass::Softmax)],
+                100 * r.utilisation[int(ModuleClass::LayerNorm)], 100 * r.utilisation[int(ModuleClass::MainMemory)]);
+    if (r.mode == SimMode::Training) {
+        std::printf("  split         ");
+        for (int p = 0; p < kPhaseCount; ++p)
+            std::printf("%s %s cycles (%.1f%%)%s", std::string(phaseName(Phase(p))).c_str(),
+                        grouped(r.cyclesByPhase[p]).c_str(), r.cycles ? 100.0 * r.cyclesByPhase[p] / r.cycles : 0.0,
+                        p + 1 < kPhaseCount ? ", " : "\n");
+    }
+    std::printf("\n  %-20s %12s %16s %16s %12s\n", "module", "area mm²", "dynamic", "leakage", "utilisation");
+    for (int m = 0; m < kModuleClassCount; ++m) {
+        if (r.areaMM2[m] == 0 && r.energy[m].dynamic == 0 && r.energy[m].leakage == 0)
+            continue;
+        std::printf("  %-20s %12.3f %16s %16s %11.1f%%\n", std::string(moduleClassName(ModuleClass(m))).c_str(),
+                    r.areaMM2[m], energy(r.energy[m].dynamic).c_str(), energy(r.energy[m].leakage).c_str(),
+                    100 * r.utilisation[m]);
+    }
+    if (r.ops.empty() || opRows == 0)
+        return;
+    std::vector<std::size_t> order(r.ops.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return r.ops[x].cycles > r.ops[y].cycles; });
+    const std::size_t rows = opRows < 0 ? order.size() : std::min<std::size_t>(order.size(), opRows);
+    std::printf("\n  %-40s %-9s %12s %7s %-8s %14s %12s\n", rows < order.size() ? "op (slowest first)" : "op", "phase",
+                "cycles", "share", "bound", "MACs", "DRAM bytes");
+    for (std::size_t k = 0; k < rows; ++k) {
+        const auto& op = r.ops[order[k]];
+        std::printf("  %-40s %-9s %12s %6.1f%% %-8s %14.4g %12.4g\n", op.name.c_str(),
+                    std::string(phaseName(op.phase)).c_str(), grouped(op.cycles).c_str(),
+                    r.cycles ? 100.0 * op.cycles / r.cycles : 0.0, std::string(boundName(op.bound)).c_str(), op.macs,
+                    op.mainMemoryBytes);
+    }
+    if (rows < order.size())
+        std::printf("  … %zu more ops (--ops all to list every op)\n", order.size() - rows);
+}
+
+struct SimulateOptions {
+    CostOptions cost;
+    std::string accelerator;
+    bool json = false;
+    std::string ops = "15";
+};
+
+int runSimulate(const SimulateOptions& o, const std::filesystem::path& dataDir) {
+    auto prepared = prepare(o.cost, dataDir);
+    if (!prepared)
+        return 2;
+    auto accelerator = io::resolveAccelerator(o.accelerator, dataDir);
+    if (!accelerator) {
+        accelerator.errors.file = o.accelerator;
+        std::cerr << accelerator.errors.toString() << "\n";
+        return 2;
+    }
+    const AcceleratorSpec& a = accelerator->spec;
+    const SimResult r = simulate(prepared->model, a, prepared->technology, prepared->options);
+    if (o.json) {
+        std::cout << io::simResultJson(r) << "\n";
+    } else {
+        const int rows = o.ops == "all" ? -1 : std::max(0, std::atoi(o.ops.c_str()));
+        printResult(r, prepared->model, a, prepared->options, rows);
+    }
+    return r.feasible ? 0 : 1;
+}
+
+struct SweepOptions {
+    CostOptions cost;
+    std::string space = "elector";
+    std::uint64_t sample = 100000;
+    bool all = false;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    std::string out;
+    int show = 20;
+};
+
+int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
+    auto prepared = prepare(o.cost, dataDir);
+    if (!prepared)
+        return 2;
+    auto document = io::resolveSpace(o.space, dataDir);
+    if (!document || !std::holds_alternative<AcceleratorSpace>(*document.value)) {
+        document.errors.file = o.space;
+        if (document)
+            document.errors.errors.push_back({"", "is a transformer space; sweep needs an accelerator space"});
+        std::cerr << document.errors.toString() << "\n";
+        return 2;
+    }
+    const auto& space = std::get<AcceleratorSpace>(*document.value);
+    prepared->options.opBreakdown = false;
+    const auto model = prepareCostModel(prepared->model, prepared->technology, prepared->options);
+
+    // Ctrl-C stops the sweep cleanly: the finished points are still written.
+    static std::stop_source stop;
+    std::signal(SIGINT, [](int) { stop.request_stop(); });
+    SweepRequest request;
+    request.sampleCount = o.all ? 0 : o.sample;
+    request.seed = o.seed;
+    request.threads = o.threads;
+    ProgressBar bar("sweep " + space.name);
+    const auto start = std::chrono::steady_clock::now();
+    const auto points = sweepAccelerators(
+        *model, space, request, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); },
+        stop.get_token());
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::signal(SIGINT, SIG_DFL);
+    char rate[96];
+    std::snprintf(rate, sizeof rate, "%zu designs, %.0f designs/s", points.size(), points.size() / elapsed);
+    bar.finish(rate);
+
+    // Pareto-optimal feasible accelerators in (latency, total energy, area).
+    std::vector<ObjectiveVector> objectives;
+    std::vector<std::size_t> feasible;
+    for (std::size_t i = 0; i < points.size(); ++i)
+        if (points[i].feasible) {
+            feasible.push_back(i);
+            objectives.push_back({double(points[i].cycles), points[i].totalEnergyNJ(), points[i].areaMM2});
+        }
+    std::vector<bool> onFront(points.size(), false);
+    std::vector<std::size_t> front;
+    for (std::size_t k : nonDominatedFront(objectives)) {
+        onFront[feasible[k]] = true;
+        front.push_back(feasible[k]);
+    }
+    std::sort(front.begin(), front.end(), [&](auto x, auto y) { return points[x].cycles < points[y].cycles; });
+    std::printf("%s, %s, %s: %zu accelerators evaluated (%zu feasible) in %.2f s on %d threads, %.0f per second\n",
+                prepared->model.name.c_str(), std::string(simModeName(prepared->options.mode)).c_str(),
+                std::string(costModelName(prepared->options.costModel)).c_str(), points.size(), feasible.size(),
+                elapsed, request.threads > 0 ? request.threads : int(std::thread::hardware_concurrency()),
+                points.size() / elapsed);
+    std::printf("Pareto-optimal in latency, energy and area: %zu accelerators%s\n", front.size(),
+                front.size() > std::size_t(o.show) ? (" (the " + std::to_string(o.show) + " fastest shown)").c_str()
+                                                   : "");
+    std::printf("  %9s %-4s %-5s %5s %5s %4s %4s %5s %5s %5s %5s %-12s %12s %12s %10s\n", "index", "tile", "PEs",
+                "lanes", "MACs", "smx", "B", "actMB", "wgtMB", "mskMB", "", "memory", "cycles", "energy", "area mm²");
+    for (std::size_t k = 0; k < front.size() && k < std::size_t(o.show); ++k) {
+        const auto& p = points[front[k]];
+        const auto a = space.at(p.index);
+        std::printf("  %9" PRIu64 " %d×%-2d %5d %5d %5d %4d %4d %5g %5g %5g %5s %-12s %12s %12s %10.2f\n", p.index,
+                    a.tileB, a.tileX, a.peCount, a.lanesPerPe, a.macsPerLane, a.softmaxPerPe, a.batchSize,
+                    a.activationBufferMB, a.weightBufferMB, a.maskBufferMB, "", a.mainMemory.key().c_str(),
+                    grouped(p.cycles).c_str(), energy(p.totalEnergyNJ()).c_str(), p.areaMM2);
+    }
+    if (!o.out.empty()) {
+        const io::CsvRow header = {"index",
+                                   "tile_b",
+                                   "tile_x",
+                                   "tile_y",
+                                   "pe",
+                                   "lanes_per_pe",
+                                   "mac_per_lane",
+                                   "softmax_per_pe",
+                                   "batch_size",
+                                   "activation_buffer_mb",
+                                   "weight_buffer_mb",
+                                   "mask_buffer_mb",
+                                   "main_memory",
+                                   "feasible",
+                                   "cycles",
+                                   "latency_s",
+                                   "energy_dynamic_nj",
+                                   "energy_leakage_nj",
+                                   "energy_total_nj",
+                                   "area_mm2",
+                                   "peak_power_mw",
+                                   "mac_utilisation",
+                                   "pareto"};
+        std::vector<io::CsvRow> rows;
+        rows.reserve(points.size());
+        auto num = [](double v) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.10g", v);
+            return std::string(text);
+        };
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const auto& p = points[i];
+            const auto a = space.at(p.index);
+            rows.push_back({std::to_string(p.index),
+                            std::to_string(a.tileB),
+                            std::to_string(a.tileX),
+                            std::to_string(a.tileY),
+                            std::to_string(a.peCount),
+                            std::to_string(a.lanesPerPe),
+                            std::to_string(a.macsPerLane),
+                            std::to_string(a.softmaxPerPe),
+                            std::to_string(a.batchSize),
+                            num(a.activationBufferMB),
+                            num(a.weightBufferMB),
+                            num(a.maskBufferMB),
+                            a.mainMemory.key(),
+                            p.feasible ? "1" : "0",
+                            std::to_string(p.cycles),
+                            num(double(p.cycles) / (prepared->technology.clockMHz * 1e6)),
+                            num(p.dynamicEnergyNJ),
+                            num(p.leakageEnergyNJ),
+                            num(p.totalEnergyNJ()),
+                            num(p.areaMM2),
+                            num(p.peakPowerMW),
+                            num(p.macUtilisation),
+                            onFront[i] ? "1" : "0"});
+        }
+        if (const auto errors = io::writeCsv(o.out, header, rows); !errors.ok()) {
+            std::cerr << errors.toString() << "\n";
+            return 1;
+        }
+        std::printf("Wrote %zu rows to %s\n", rows.size(), o.out.c_str());
+    }
+    return stop.stop_requested() ? 130 : 0;
+}
+
+} // namespace
+
+void addSimulateCommands(CLI::App& app, CommandContext& context) {
+    auto simulate = std::make_shared<SimulateOptions>();
+    CLI::App* command = app.add_subcommand(
+        "simulate", "Latency, energy, area, peak power and utilisation of one transformer on one accelerator, "
+                    "for inference or training, with the breakdown by module and by op.");
+    addCostOptions(command, simulate->cost);
+    command
+        ->add_option("--accelerator", simulate->accelerator,
+                     "Accelerator: a file (workbench JSON or AccelTran config YAML) or a preset (edge, server)")
+        ->required();
+    command->add_flag("--json", simulate->json, "Print the whole result as JSON (schemaVersion 1, kind simResult)");
+    command->add_option("--ops", simulate->ops, "How many op rows to list, slowest first: a number or 'all'")
+        ->capture_default_str();
+    command->footer(
+        "Exit status: 0 feasible, 1 infeasible (the reasons are printed), 2 bad input.\n"
+        "Examples:\n"
+        "  tcw simulate --model bert-tiny --accelerator edge\n"
+        "  tcw simulate --model bert-base --accelerator server --mode training --cost-model acceltran-fast\n"
+        "  tcw simulate --model run/model.json --accelerator edge --mode training --sparsity run/sparsity.json");
+    command->callback(
+        [simulate, &context] { context.exitCode = runSimulate(*simulate, io::findDataDir(context.executablePath)); });
+
+    auto sweep = std::make_shared<SweepOptions>();
+    CLI::App* sweepCommand = app.add_subcommand(
+        "sweep", "Evaluate one transformer on an accelerator design space (a seeded sample or all of it) on all "
+                 "cores; print the rate and the Pareto-optimal accelerators in latency, energy and area.");
+    addCostOptions(sweepCommand, sweep->cost);
+    sweepCommand->add_option("--space", sweep->space, "Accelerator space: a name under data/spaces or a file")
+        ->capture_default_str();
+    auto* sample = sweepCommand->add_option("--sample", sweep->sample, "Evaluate this many distinct seeded designs")
+                       ->capture_default_str();
+    sweepCommand->add_flag("--all", sweep->all, "Evaluate every design of the space")->excludes(sample);
+    sweepCommand->add_option("--seed", sweep->seed, "Seed of the sample")->capture_default_str();
+    sweepCommand->add_option("--threads", sweep->threads, "Worker threads (0: all cores)")->capture_default_str();
+    sweepCommand->add_option("--out", sweep->out, "Write every evaluated design to this CSV file");
+    sweepCommand->add_option("--show", sweep->show, "Pareto rows to print")->capture_default_str();
+    sweepCommand->footer("Ctrl-C stops early and still reports and writes the designs finished so far.\n"
+                         "Examples:\n"
+                         "  tcw sweep --model bert-tiny --all\n"
+                         "  tcw sweep --model bert-base --mode training --sample 200000 --out base-training.csv");
+    sweepCommand->callback(
+        [sweep, &context] { context.exitCode = runSweep(*sweep, io::findDataDir(context.executablePath)); });
+}
+
+} // namespace tcw::cli
