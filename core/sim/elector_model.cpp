@@ -286,8 +286,20 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
             macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
             const double aBlock = double((op.a.batched && !op.batchFixed ? tb : 1) * tx * ty);
             const double bBlock = double((op.b.batched && !op.batchFixed ? tb : 1) * ty * ty);
-            readA = double(tiles) * aBlock * c.bitsA;
-            readB = double(tiles) * bBlock * c.bitsB;
+            // Operand reuse (§3.2): a wave covers c output-tile columns and r rows, and the PE
+            // dataflow broadcasts each operand block to every lane of the wave that needs it,
+            // so an A block is re-read once per group of c columns and a B block once per
+            // group of r rows. One lane (no sharing) reads every block once per tile.
+            const std::int64_t rowTiles = bt * mt;
+            const std::int64_t columns = std::min(nt, lanes);
+            const std::int64_t rows = std::min(rowTiles, std::max<std::int64_t>(1, lanes / columns));
+            const std::int64_t aReads =
+                mult * (op.a.batched && !op.batchFixed ? bt : 1) * mt * kt * ceilDiv(nt, columns);
+            const std::int64_t bRowGroups =
+                op.b.batched && !op.batchFixed ? bt * ceilDiv(mt, std::min(mt, rows)) : ceilDiv(rowTiles, rows);
+            const std::int64_t bReads = mult * kt * nt * bRowGroups;
+            readA = double(aReads) * aBlock * c.bitsA;
+            readB = double(bReads) * bBlock * c.bitsB;
             written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
             const double waveTiles = double(std::min(tiles, lanes));
             const double aBlocks = double(mult * (op.a.batched && !op.batchFixed ? bt : 1) * mt * kt);
