@@ -10,14 +10,16 @@ namespace tcw::io::detail {
 
 namespace {
 
-// One list per layer, exactly `layers` of them.
-const Json* perLayerList(ObjectReader& r, std::string_view key, int layers, ValidationErrors& errors) {
+// One list per layer, exactly `layers` of them. A wrong count goes to `countErrors`, added
+// after the checks of the entries (it must not hide their errors, as a placeholder would).
+const Json* perLayerList(ObjectReader& r, std::string_view key, int layers, ValidationErrors& errors,
+                         ValidationErrors& countErrors) {
     const Json* list = r.required(key);
     if (!list || !expectArray(*list, r.path(key), errors))
         return nullptr;
     if (layers >= 1 && static_cast<int>(list->size()) != layers) {
         const bool extra = static_cast<int>(list->size()) > layers;
-        errors.push_back(
+        countErrors.push_back(
             {r.path(key),
              "has " + std::to_string(list->size()) + " entries for l = " + std::to_string(layers) + " layers; " +
                  (extra ? "remove the extra entries (the reference ignores them)" : "one entry per layer is needed")});
@@ -43,9 +45,10 @@ TransformerSpec readModelDict(const Json& root, const std::string& name, Validat
         else
             layers = *l;
     }
-    const Json* o = perLayerList(r, "o", layers, errors);
-    const Json* h = perLayerList(r, "h", layers, errors);
-    const Json* f = perLayerList(r, "f", layers, errors);
+    ValidationErrors countErrors;
+    const Json* o = perLayerList(r, "o", layers, errors, countErrors);
+    const Json* h = perLayerList(r, "h", layers, errors, countErrors);
+    const Json* f = perLayerList(r, "f", layers, errors, countErrors);
     for (int l = 0; l < layers; ++l) {
         LayerSpec layer;
         const auto at = static_cast<std::size_t>(l);
@@ -75,6 +78,7 @@ TransformerSpec readModelDict(const Json& root, const std::string& name, Validat
     for (auto& e : checks)
         e.path = modelDictPath(e.path);
     appendNewErrors(errors, checks);
+    errors.insert(errors.end(), countErrors.begin(), countErrors.end());
     return spec;
 }
 
