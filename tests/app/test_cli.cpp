@@ -1,0 +1,166 @@
+// The tcw binary end to end: validate's exit codes and report lines, convert's round trips.
+#include <QtTest>
+
+namespace {
+
+const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
+const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
+const QString kTestData = QStringLiteral(TCW_TEST_DATA_DIR) + "/io";
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run tcw(const QStringList& args, const QString& workingDirectory = {}) {
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("TCW_DATA_DIR", kData);
+    process.setProcessEnvironment(env);
+    if (!workingDirectory.isEmpty())
+        process.setWorkingDirectory(workingDirectory);
+    process.start(kTcw, args);
+    if (!process.waitForFinished(60000))
+        return {};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void validate_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QStringList>("lines"); // expected stdout lines, in order, exactly
+        const QString tiny = kData + "/presets/models/bert-tiny.json";
+        const QString bad = kTestData + "/bad/bad_transformer.json";
+        const QString dict = kTestData + "/model_dicts/glue16/2a8863139d4ccf931452c5f86c3a5a52.json";
+        QTest::newRow("good preset file")
+            << QStringList{"validate", tiny} << 0 << QStringList{"ok  " + tiny + " (transformer, workbench JSON)"};
+        QTest::newRow("preset names") << QStringList{"validate", "bert-tiny", "edge", "elector"} << 0
+                                      << QStringList{"ok  bert-tiny (transformer, workbench JSON)",
+                                                     "ok  edge (accelerator, workbench JSON)",
+                                                     "ok  elector (acceleratorSpace, TransCODE design-space YAML)"};
+        QTest::newRow("bad file")
+            << QStringList{"validate", bad} << 1
+            << QStringList{bad + ": activation: 'swish' is not one of gelu, relu",
+                           bad + ": layers[1].feedForward[1]: must be a whole number, got the string 'wide'",
+                           bad + ": layers[2].dropout: unknown field; the fields here are hiddenSize, heads, "
+                                 "feedForward",
+                           bad + ": layers[2].heads[0].type: 'sa_foo' is not one of sa_sdp, sa_wma, l_dft, l_dct, "
+                                 "c_5, c_9, c_13",
+                           bad + ": layers[1].hiddenSize: must be between 1 and 65536, got -4",
+                           bad + ": layers[2].heads[1].dim: must be between 1 and 65536, got 0"};
+        QTest::newRow("good and bad") << QStringList{"validate", "bert-tiny", kTestData + "/bad/bad_model_dict.json"}
+                                      << 1 << QStringList{};
+        QTest::newRow("in space") << QStringList{"validate",  kData + "/presets/accelerators/reference/edge.yaml",
+                                                 "bert-tiny", "--space",
+                                                 "elector",   "--space",
+                                                 "laptop"}
+                                  << 0
+                                  << QStringList{"ok  " + kData +
+                                                     "/presets/accelerators/reference/edge.yaml (accelerator, "
+                                                     "AccelTran config YAML) in space elector",
+                                                 "ok  bert-tiny (transformer, workbench JSON) in space laptop"};
+        // Membership errors name the model dict's own fields (h[…], f[…], o[…]).
+        QTest::newRow("model dict outside laptop")
+            << QStringList{"validate", dict, "--space", "laptop"} << 1
+            << QStringList{dict + ": h[0]: 512 is not one of 128, 256 (space 'laptop')",
+                           dict + ": f[0]: stack depth 3 is not one of 1, 2 (space 'laptop')",
+                           dict + ": f[0][2]: 2048 is not one of 256, 512, 1024 (space 'laptop')",
+                           dict + ": f[1][0]: 2048 is not one of 256, 512, 1024 (space 'laptop')",
+                           dict + ": f[1][1]: 3072 is not one of 256, 512, 1024 (space 'laptop')"};
+        QTest::newRow("unknown space") << QStringList{"validate", "bert-tiny", "--space", "nospace"} << 2
+                                       << QStringList{};
+        QTest::newRow("missing file") << QStringList{"validate", "/nonexistent/model.json"} << 1
+                                      << QStringList{"/nonexistent/model.json: no such file"};
+    }
+    void validate() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QStringList, lines);
+        const Run run = tcw(args);
+        QVERIFY2(run.exitCode == exitCode, qPrintable(run.out + run.err));
+        if (!lines.isEmpty())
+            QCOMPARE(run.out.trimmed().split('\n'), lines);
+    }
+
+    void validateWithoutFilesIsAUsageError() {
+        const Run run = tcw({"validate"});
+        QVERIFY(run.exitCode != 0 && run.exitCode != 1);
+        QVERIFY(run.err.contains("FILE"));
+    }
+
+    void helpDescribesTheCommands() {
+        const Run validate = tcw({"validate", "--help"});
+        QCOMPARE(validate.exitCode, 0);
+        QVERIFY(validate.out.contains("--space"));
+        QVERIFY(validate.out.contains("Exit status"));
+        const Run convert = tcw({"convert", "--help"});
+        QCOMPARE(convert.exitCode, 0);
+        QVERIFY(convert.out.contains("--to"));
+        QVERIFY(convert.out.contains("model dict"));
+    }
+
+    void convertRoundTrips() {
+        QTemporaryDir dir;
+        const QString d = dir.path();
+        Run run = tcw({"convert", "edge", d + "/edge.yaml"});
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out.trimmed(), "wrote " + d +
+                                        "/edge.yaml (accelerator, AccelTran config YAML) from edge "
+                                        "(workbench JSON)");
+        QCOMPARE(readAll(d + "/edge.yaml"), readAll(kData + "/presets/accelerators/reference/edge.yaml"));
+        QCOMPARE(tcw({"convert", d + "/edge.yaml", d + "/edge.json"}).exitCode, 0);
+        QCOMPARE(readAll(d + "/edge.json"), readAll(kData + "/presets/accelerators/edge.json"));
+
+        QCOMPARE(tcw({"convert", "bert-tiny", d + "/bert-tiny.json", "--to", "reference"}).exitCode, 0);
+        QCOMPARE(readAll(d + "/bert-tiny.json"),
+                 QByteArray(R"({"l": 2, "o": [["sa_sdp_64", "sa_sdp_64"], ["sa_sdp_64", "sa_sdp_64"]], )"
+                            R"("h": [128, 128], "f": [[512], [512]]})"
+                            "\n"));
+        QCOMPARE(tcw({"convert", d + "/bert-tiny.json", d + "/ours.json"}).exitCode, 0);
+        QCOMPARE(readAll(d + "/ours.json"), readAll(kData + "/presets/models/bert-tiny.json"));
+
+        QCOMPARE(tcw({"convert", "laptop", d + "/laptop.json"}).exitCode, 0);
+        QCOMPARE(tcw({"convert", d + "/laptop.json", d + "/laptop.yaml"}).exitCode, 0);
+        QCOMPARE(readAll(d + "/laptop.yaml"), readAll(kData + "/spaces/laptop.yaml"));
+    }
+
+    void convertRefusesWhatItCannotWrite_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("tech as yaml") << QStringList{"convert", "elector-14nm-700mhz", "tech.yaml"} << 2
+                                      << "has no YAML format";
+        QTest::newRow("transformer as yaml") << QStringList{"convert", "bert-tiny", "m.yaml"} << 2
+                                             << "give the output a .json name and ask for --to reference";
+        QTest::newRow("ours as yaml") << QStringList{"convert", "edge", "e.yaml", "--to", "ours"} << 2
+                                      << "workbench formats are JSON";
+        QTest::newRow("invalid input") << QStringList{"convert", kTestData + "/bad/bad_acceltran.yaml", "x.json"} << 1
+                                       << "softmax_per_pe: required field is missing";
+        QTest::newRow("bad --to") << QStringList{"convert", "edge", "e.yaml", "--to", "theirs"} << 105 << "theirs";
+    }
+    void convertRefusesWhatItCannotWrite() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const Run run = tcw(args, dir.path());
+        QVERIFY2(run.exitCode == exitCode, qPrintable(QString::number(run.exitCode) + ": " + run.err));
+        QVERIFY2(run.err.contains(message), qPrintable(run.err));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0); // nothing written
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
