@@ -7,6 +7,8 @@
 #include "dynaprop.h"
 #include "kernels.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -745,6 +747,10 @@ void Network::Impl::headBackward(const Batch& batch) {
             for (std::int64_t c = 0; c < HL; ++c)
                 g[c] = w * gPooled[bi * HL + c];
         }
+}
+
+void setComputeThreads(int threads) {
+    omp_set_num_threads(threads > 0 ? threads : 1);
 }
 
 // ---- Network -------------------------------------------------------------------------------

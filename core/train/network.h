@@ -17,6 +17,10 @@ namespace tcw::train {
 
 class DynaProp;
 
+// Sets the oneDNN (OpenMP) thread count for work started from the calling thread. Call it
+// before the first forward pass: primitives are built for the count in force then.
+void setComputeThreads(int threads);
+
 // One parameter tensor inside the flat parameter vector.
 struct ParamTensor {
     std::string name;        // e.g. "layers.0.heads.1.wma"

@@ -1,8 +1,6 @@
 // The DynaProp training loop (see trainer.h).
 #include "trainer.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,7 +17,7 @@ int threadsOrOne(int threads) {
 
 std::unique_ptr<Network> makeNetwork(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config) {
     // OpenMP's thread count must be set before oneDNN builds any primitive.
-    omp_set_num_threads(threadsOrOne(config.threads));
+    setComputeThreads(threadsOrOne(config.threads));
     const auto errors = validate(spec);
     if (!errors.empty())
         throw std::invalid_argument("model '" + spec.name + "': " + errors.front().path + ": " +

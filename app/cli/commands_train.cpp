@@ -1,0 +1,534 @@
+// tcw train and tcw sweep-thresholds: DynaProp training runs from the command line. Writes
+// the run's curves (CSV, JSON), final metrics, sparsity profile and checkpoint into RUN_DIR;
+// a progress bar with loss, accuracy, sparsity and ETA goes to stderr.
+#include "commands.h"
+
+#include "train/datasets.h"
+#include "train/presets.h"
+#include "train/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace tcw::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+struct TrainOptions {
+    std::string model = "vit-fashion-mnist";
+    std::string data = "fashion-mnist";
+    std::string dataDir;    // Fashion-MNIST directory / fortunes root (defaults: Debian paths)
+    std::string vocabulary; // WordPiece vocab.txt for tsv:DIR
+    int patch = 4;          // Fashion-MNIST patch side
+    int sequenceLength = 0; // text: tokens per example (0 = data set default)
+    std::int64_t maxTrain = 0, maxTest = 0, maxPerClass = 0;
+    int epochs = 1;
+    std::int64_t steps = 0;
+    int batch = 64;
+    float learningRate = 1e-3f;
+    float weightDecay = 0.05f;
+    double warmupFraction = 0.05;
+    float maxGradNorm = 1.0f;
+    std::string optimizer = "adamw";
+    float tauAct = 0.0f, tauGrad = 0.0f;
+    double targetAct = -1.0, targetGrad = -1.0;
+    bool noPruneActGrads = false, noPruneWeightGrads = false;
+    int threads = 1;
+    std::uint64_t seed = 1;
+    std::int64_t evalEvery = 0;
+    std::int64_t evalMax = 2000;
+    std::int64_t checkpointEvery = 0;
+    std::string resume;
+    std::string out;
+    bool quiet = false;
+};
+
+// --- model loading: a built-in preset, a workbench transformer JSON or a model dict ---------
+
+TransformerSpec specFromJson(const Json& j, const std::string& file) {
+    TransformerSpec spec;
+    spec.name = fs::path(file).stem().string();
+    auto fail = [&](const std::string& what) { throw std::runtime_error(file + ": " + what); };
+    if (j.contains("l") && j.contains("o") && j.contains("h")) { // FlexiBERT 2.0 model dict
+        const int layers = j.at("l").get<int>();
+        for (int l = 0; l < layers; ++l) {
+            LayerSpec layer;
+            layer.hiddenSize = j.at("h").at(static_cast<std::size_t>(l)).get<int>();
+            for (const auto& h : j.at("o").at(static_cast<std::size_t>(l))) {
+                // "sa_sdp_64" or the reference's "sa_sdp_<param>_64": type then the last field.
+                const std::string text = h.get<std::string>();
+                std::optional<HeadSpec> head;
+                for (HeadType t : kAllHeadTypes)
+                    if (text.rfind(std::string(headTypeName(t)) + "_", 0) == 0 && (!head || head->type < t))
+                        head = HeadSpec{t, std::stoi(text.substr(text.rfind('_') + 1))};
+                if (!head)
+                    fail("o[" + std::to_string(l) + "]: unknown head '" + text + "'");
+                layer.heads.push_back(*head);
+            }
+            if (j.contains("f"))
+                layer.feedForwardSizes = j.at("f").at(static_cast<std::size_t>(l)).get<std::vector<int>>();
+            spec.layers.push_back(layer);
+        }
+        return spec;
+    }
+    if (j.value("kind", "") != "transformer")
+        fail("not a transformer (expected a workbench JSON with \"kind\": \"transformer\" or a model dict)");
+    spec.name = j.value("name", spec.name);
+    const auto act = activationFromName(j.value("activation", "gelu"));
+    if (!act)
+        fail("activation must be gelu or relu");
+    spec.activation = *act;
+    for (const auto& l : j.at("layers")) {
+        LayerSpec layer;
+        layer.hiddenSize = l.at("hiddenSize").get<int>();
+        for (const auto& h : l.at("heads")) {
+            const auto type = headTypeFromName(h.at("type").get<std::string>());
+            if (!type)
+                fail("unknown head type '" + h.at("type").get<std::string>() + "'");
+            layer.heads.push_back({*type, h.at("dim").get<int>()});
+        }
+        layer.feedForwardSizes = l.value("feedForward", std::vector<int>{});
+        spec.layers.push_back(layer);
+    }
+    return spec;
+}
+
+TransformerSpec loadModel(const std::string& model) {
+    if (auto preset = train::builtinPreset(model))
+        return *preset;
+    std::ifstream in(model);
+    if (!in) {
+        std::string names;
+        for (const auto& n : train::builtinPresetNames())
+            names += (names.empty() ? "" : ", ") + n;
+        throw std::runtime_error("--model '" + model + "': neither a file nor a built-in preset (" + names + ")");
+    }
+    try {
+        return specFromJson(Json::parse(in), model);
+    } catch (const nlohmann::json::exception& e) {
+        throw std::runtime_error(model + ": " + e.what());
+    }
+}
+
+// --- data ---------------------------------------------------------------------------------
+
+train::Dataset loadData(const TrainOptions& o) {
+    if (o.data == "fashion-mnist")
+        return train::loadFashionMnist(o.dataDir.empty() ? train::kFashionMnistDefaultDir : o.dataDir, o.patch,
+                                       o.maxTrain, o.maxTest);
+    if (o.data == "fortunes") {
+        train::FortunesOptions f;
+        if (!o.dataDir.empty())
+            f.root = o.dataDir;
+        if (o.sequenceLength > 0)
+            f.sequenceLength = o.sequenceLength;
+        f.maxPerClass = o.maxPerClass;
+        f.seed = o.seed;
+        return train::loadFortunes(f);
+    }
+    if (o.data == "listops") {
+        train::ListOpsOptions l;
+        l.seed = o.seed;
+        if (o.maxTrain > 0)
+            l.trainCount = o.maxTrain;
+        if (o.maxTest > 0)
+            l.testCount = o.maxTest;
+        if (o.sequenceLength > 0)
+            l.sequenceLength = o.sequenceLength;
+        return train::makeListOps(l);
+    }
+    if (o.data.rfind("tsv:", 0) == 0) {
+        train::TextOptions t;
+        t.vocabularyFile = o.vocabulary;
+        if (o.sequenceLength > 0)
+            t.sequenceLength = o.sequenceLength;
+        return train::loadGlueTsv(o.data.substr(4), t);
+    }
+    throw std::runtime_error("--data '" + o.data + "': expected fashion-mnist, fortunes, listops or tsv:DIR");
+}
+
+train::TrainConfig makeConfig(const TrainOptions& o, const train::Dataset& data) {
+    train::TrainConfig c;
+    c.batchSize = o.batch;
+    c.steps = o.steps;
+    c.epochs = o.epochs;
+    c.seed = o.seed;
+    c.threads = o.threads;
+    c.optimizer.kind = o.optimizer == "sgd" ? train::OptimizerKind::Sgd : train::OptimizerKind::AdamW;
+    c.optimizer.learningRate = o.learningRate;
+    c.optimizer.weightDecay = o.weightDecay;
+    c.optimizer.maxGradNorm = o.maxGradNorm;
+    const std::int64_t total = o.steps > 0 ? o.steps : std::int64_t(o.epochs) * (data.train.count / o.batch);
+    c.optimizer.totalSteps = total;
+    c.optimizer.warmupSteps = static_cast<std::int64_t>(o.warmupFraction * static_cast<double>(total));
+    c.dynaprop.tauActivation = o.tauAct;
+    c.dynaprop.tauGradient = o.tauGrad;
+    if (o.targetAct >= 0)
+        c.dynaprop.targetActivationSparsity = o.targetAct;
+    if (o.targetGrad >= 0)
+        c.dynaprop.targetGradientSparsity = o.targetGrad;
+    c.dynaprop.pruneActivationGradients = !o.noPruneActGrads;
+    c.dynaprop.pruneWeightGradients = !o.noPruneWeightGrads;
+    c.evalEverySteps = o.evalEvery;
+    c.evalMaxExamples = o.evalMax;
+    c.checkpointEverySteps = o.checkpointEvery;
+    c.resumeFrom = o.resume;
+    return c;
+}
+
+std::string formatSeconds(double s) {
+    std::ostringstream out;
+    if (s >= 3600)
+        out << int(s / 3600) << " h " << std::setw(2) << std::setfill('0') << int(std::fmod(s, 3600) / 60) << " min";
+    else if (s >= 60)
+        out << int(s / 60) << " min " << std::setw(2) << std::setfill('0') << int(std::fmod(s, 60)) << " s";
+    else
+        out << std::fixed << std::setprecision(1) << s << " s";
+    return out.str();
+}
+
+std::string percent(double fraction) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1) << 100.0 * fraction << "%";
+    return out.str();
+}
+
+// One line per report: redrawn in place on a terminal, every ~5% of the run otherwise.
+class TrainProgressBar {
+public:
+    explicit TrainProgressBar(bool quiet) : m_quiet(quiet), m_terminal(isatty(STDERR_FILENO) != 0) {}
+    void operator()(const train::TrainProgress& p) {
+        if (m_quiet)
+            return;
+        const double fraction = p.totalSteps > 0 ? double(p.step) / double(p.totalSteps) : 1.0;
+        if (!m_terminal && fraction < m_nextPrint && p.step != p.totalSteps)
+            return;
+        m_nextPrint = fraction + 0.05;
+        const int width = 24, filled = static_cast<int>(fraction * width);
+        std::ostringstream line;
+        line << "[" << std::string(filled, '#') << std::string(width - filled, '-') << "] " << p.step << "/"
+             << p.totalSteps << "  loss " << std::fixed << std::setprecision(4) << p.trainLoss << "  acc "
+             << percent(p.trainAccuracy) << "  act-sparsity " << percent(p.activationSparsity) << "  grad-sparsity "
+             << percent(p.gradientSparsity) << "  ETA " << formatSeconds(p.etaSeconds);
+        std::cerr << (m_terminal ? "\r" : "") << line.str() << (m_terminal ? "\033[K" : "\n") << std::flush;
+        m_drawn = m_terminal;
+    }
+    void finish() {
+        if (m_drawn)
+            std::cerr << "\n";
+        m_drawn = false;
+    }
+
+private:
+    bool m_quiet, m_terminal;
+    bool m_drawn = false;
+    double m_nextPrint = 0.0;
+};
+
+Json curvesJson(const std::vector<train::CurvePoint>& curve) {
+    Json points = Json::array();
+    auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+    for (const auto& p : curve)
+        points.push_back({{"step", p.step},
+                          {"epoch", p.epoch},
+                          {"trainLoss", p.trainLoss},
+                          {"trainAccuracy", p.trainAccuracy},
+                          {"learningRate", p.learningRate},
+                          {"activationSparsity", p.activationSparsity},
+                          {"activationGradientSparsity", p.activationGradientSparsity},
+                          {"weightGradientSparsity", p.weightGradientSparsity},
+                          {"elapsedSeconds", p.elapsedSeconds},
+                          {"testLoss", num(p.testLoss)},
+                          {"testAccuracy", num(p.testAccuracy)}});
+    return points;
+}
+
+void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& curve) {
+    std::ofstream out(path);
+    out << "step,epoch,train_loss,train_accuracy,learning_rate,activation_sparsity,activation_gradient_sparsity,"
+           "weight_gradient_sparsity,elapsed_s,test_loss,test_accuracy\n";
+    for (const auto& p : curve) {
+        out << p.step << ',' << p.epoch << ',' << p.trainLoss << ',' << p.trainAccuracy << ',' << p.learningRate << ','
+            << p.activationSparsity << ',' << p.activationGradientSparsity << ',' << p.weightGradientSparsity << ','
+            << p.elapsedSeconds << ',';
+        if (std::isfinite(p.testLoss))
+            out << p.testLoss << ',' << p.testAccuracy;
+        else
+            out << ',';
+        out << '\n';
+    }
+}
+
+// The workbench's sparsity-profile JSON (schemaVersion 1), as tcw simulate --sparsity reads it.
+Json sparsityProfileJson(const SparsityProfile& p) {
+    Json layers = Json::array();
+    for (const auto& l : p.layers)
+        layers.push_back({{"activation", l.activation},
+                          {"weight", l.weight},
+                          {"activationGradient", l.activationGradient},
+                          {"weightGradient", l.weightGradient}});
+    return {{"schemaVersion", 1}, {"kind", "sparsityProfile"}, {"source", p.source}, {"layers", layers}};
+}
+
+Json countsJson(const train::LayerSparsityCounts& c) {
+    Json kinds = Json::object();
+    for (int k = 0; k < train::kActivationKindCount; ++k)
+        kinds[train::activationKindName(static_cast<train::ActivationKind>(k))] = c.activation[k].fraction();
+    return {{"activation", c.activationTotal().fraction()},
+            {"activationByKind", kinds},
+            {"activationGradient", c.activationGradient.fraction()},
+            {"weightGradient", c.weightGradient.fraction()},
+            {"weight", c.weight.fraction()}};
+}
+
+Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const train::Dataset& data,
+                 const train::TrainConfig& config) {
+    train::LayerSparsityCounts total;
+    Json layers = Json::array();
+    for (const auto& c : r.accumulated) {
+        total.add(c);
+        layers.push_back(countsJson(c));
+    }
+    Json thresholds = Json::array();
+    for (std::size_t l = 0; l < r.thresholds.activation.size(); ++l) {
+        Json act = Json::object();
+        for (int k = 0; k < train::kActivationKindCount; ++k)
+            act[train::activationKindName(static_cast<train::ActivationKind>(k))] = r.thresholds.activation[l][k];
+        thresholds.push_back({{"activation", act},
+                              {"activationGradient", r.thresholds.activationGradient[l]},
+                              {"weightGradient", r.thresholds.weightGradient[l]}});
+    }
+    Json j = {{"schemaVersion", 1},
+              {"kind", "trainingRun"},
+              {"status", train::trainStatusName(r.status)},
+              {"message", r.message},
+              {"model", spec.name},
+              {"data", data.name},
+              {"parameters", r.parameterCount},
+              {"trainExamples", data.train.count},
+              {"testExamples", r.test.examples},
+              {"steps", r.steps},
+              {"batchSize", config.batchSize},
+              {"threads", config.threads},
+              {"seed", config.seed},
+              {"seconds", r.seconds},
+              {"testAccuracy", r.test.accuracy},
+              {"testLoss", r.test.loss},
+              {"testActivationSparsity", r.test.activationSparsity},
+              {"finalTrainLoss", r.finalTrainLoss},
+              {"tauActivation", config.dynaprop.tauActivation},
+              {"tauGradient", config.dynaprop.tauGradient},
+              {"targetActivationSparsity",
+               config.dynaprop.targetActivationSparsity ? Json(*config.dynaprop.targetActivationSparsity) : Json()},
+              {"targetGradientSparsity",
+               config.dynaprop.targetGradientSparsity ? Json(*config.dynaprop.targetGradientSparsity) : Json()},
+              {"sparsity", countsJson(total)},
+              {"sparsityPerLayer", layers},
+              {"thresholds", thresholds},
+              {"peakActivationMemoryBytes",
+               {{"withoutPruning", r.peakActivationMemory.denseBytes},
+                {"withPruning", r.peakActivationMemory.compressedBytes}}}};
+    return j;
+}
+
+void writeJson(const fs::path& path, const Json& j) {
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    if (!out)
+        throw std::runtime_error(path.string() + ": cannot write");
+}
+
+void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
+    cmd->add_option("--model", o.model, "built-in preset name or a transformer JSON / model dict file")
+        ->capture_default_str();
+    cmd->add_option("--data", o.data, "fashion-mnist | fortunes | listops | tsv:DIR")->capture_default_str();
+    cmd->add_option("--data-dir", o.dataDir, "Fashion-MNIST directory or fortunes root (default: Debian paths)");
+    cmd->add_option("--vocab", o.vocabulary, "WordPiece vocab.txt for tsv:DIR (default: word vocabulary)");
+    cmd->add_option("--patch", o.patch, "Fashion-MNIST patch side (4 → 49 tokens, 7 → 16)")->capture_default_str();
+    cmd->add_option("--seq-len", o.sequenceLength, "text: tokens per example");
+    cmd->add_option("--max-train", o.maxTrain, "cap on training examples (0 = all)");
+    cmd->add_option("--max-test", o.maxTest, "cap on test examples (0 = all)");
+    cmd->add_option("--max-per-class", o.maxPerClass, "fortunes: cap per language (0 = all)");
+    auto* epochs = cmd->add_option("--epochs", o.epochs, "passes over the training split")->capture_default_str();
+    auto* steps = cmd->add_option("--steps", o.steps, "optimizer steps (instead of --epochs)");
+    epochs->excludes(steps);
+    cmd->add_option("--batch", o.batch, "batch size")->capture_default_str();
+    cmd->add_option("--lr", o.learningRate, "peak learning rate")->capture_default_str();
+    cmd->add_option("--weight-decay", o.weightDecay, "AdamW decoupled weight decay")->capture_default_str();
+    cmd->add_option("--warmup", o.warmupFraction, "warm-up share of the steps")->capture_default_str();
+    cmd->add_option("--clip", o.maxGradNorm, "gradient-norm clipping (0 = off)")->capture_default_str();
+    cmd->add_option("--optimizer", o.optimizer, "adamw | sgd")
+        ->check(CLI::IsMember({"adamw", "sgd"}))
+        ->capture_default_str();
+    cmd->add_flag("--no-prune-act-grads", o.noPruneActGrads, "τ_T leaves activation gradients alone");
+    cmd->add_flag("--no-prune-weight-grads", o.noPruneWeightGrads, "τ_T leaves parameter gradients alone");
+    cmd->add_option("--threads", o.threads, "oneDNN / OpenMP threads")->capture_default_str();
+    cmd->add_option("--seed", o.seed, "seed of initialisation and data order")->capture_default_str();
+    cmd->add_option("--eval-every", o.evalEvery, "evaluate on the test split every N steps (0 = at the end)");
+    cmd->add_option("--eval-max", o.evalMax, "test examples for the periodic evaluations")->capture_default_str();
+    cmd->add_flag("--quiet", o.quiet, "no progress bar");
+}
+
+int runTrain(const TrainOptions& o) {
+    const TransformerSpec spec = loadModel(o.model);
+    const train::Dataset data = loadData(o);
+    train::TrainConfig config = makeConfig(o, data);
+    fs::create_directories(o.out);
+    config.checkpointPath = (fs::path(o.out) / "checkpoint.bin").string();
+    std::cerr << "tcw train: " << spec.name << " (" << spec.parameterCount(data.task) << " parameters) on " << data.name
+              << ": " << data.train.count << " train / " << data.test.count << " test examples, "
+              << data.task.numClasses << " classes, sequence " << data.task.sequenceLength << ", " << config.threads
+              << " thread(s)\n";
+    TrainProgressBar bar(o.quiet);
+    const train::TrainResult r = train::train(spec, data, config, {}, std::ref(bar));
+    bar.finish();
+    const fs::path dir(o.out);
+    writeCurvesCsv(dir / "curves.csv", r.curve);
+    writeJson(dir / "curves.json", {{"schemaVersion", 1}, {"kind", "trainingCurves"}, {"points", curvesJson(r.curve)}});
+    writeJson(dir / "metrics.json", metricsJson(r, spec, data, config));
+    writeJson(dir / "sparsity_profile.json", sparsityProfileJson(r.profile));
+    if (r.status == train::TrainStatus::Diverged) {
+        std::cerr << "tcw train: " << r.message << "\n";
+        return 1;
+    }
+    train::LayerSparsityCounts total;
+    for (const auto& c : r.accumulated)
+        total.add(c);
+    std::cout << "test accuracy " << percent(r.test.accuracy) << " (loss " << std::setprecision(4) << r.test.loss
+              << ", " << r.test.examples << " examples) after " << r.steps << " steps in " << formatSeconds(r.seconds)
+              << "\nsparsity: activations " << percent(total.activationTotal().fraction()) << ", activation gradients "
+              << percent(total.activationGradient.fraction()) << ", weight gradients "
+              << percent(total.weightGradient.fraction())
+              << "\npeak saved-activation memory: " << r.peakActivationMemory.denseBytes / 1048576.0 << " MiB dense, "
+              << r.peakActivationMemory.compressedBytes / 1048576.0 << " MiB stored sparse\n"
+              << "wrote " << (dir / "metrics.json").string() << ", curves.csv, curves.json, sparsity_profile.json, "
+              << "checkpoint.bin\n";
+    return 0;
+}
+
+std::vector<float> parseList(const std::string& text, const std::string& option) {
+    std::vector<float> values;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        try {
+            values.push_back(std::stof(item));
+        } catch (const std::exception&) {
+            throw std::runtime_error(option + ": '" + item + "' is not a number");
+        }
+    }
+    if (values.empty())
+        throw std::runtime_error(option + ": expected a comma-separated list of thresholds");
+    return values;
+}
+
+int runSweep(const TrainOptions& base, const std::string& tauActList, const std::string& tauGradList) {
+    const TransformerSpec spec = loadModel(base.model);
+    const train::Dataset data = loadData(base);
+    const auto acts = parseList(tauActList, "--tau-act");
+    const auto gradsList = parseList(tauGradList, "--tau-grad");
+    fs::create_directories(base.out);
+    std::ofstream csv(fs::path(base.out) / "sweep.csv");
+    csv << "tau_act,tau_grad,activation_sparsity,activation_gradient_sparsity,weight_gradient_sparsity,"
+           "test_accuracy,test_loss,status,seconds\n";
+    Json records = Json::array();
+    int failures = 0;
+    for (float ta : acts)
+        for (float tg : gradsList) {
+            TrainOptions o = base;
+            o.tauAct = ta;
+            o.tauGrad = tg;
+            train::TrainConfig config = makeConfig(o, data);
+            TrainProgressBar bar(true);
+            const train::TrainResult r = train::train(spec, data, config);
+            train::LayerSparsityCounts total;
+            for (const auto& c : r.accumulated)
+                total.add(c);
+            const Json rec = {{"tauActivation", ta},
+                              {"tauGradient", tg},
+                              {"activationSparsity", total.activationTotal().fraction()},
+                              {"activationGradientSparsity", total.activationGradient.fraction()},
+                              {"weightGradientSparsity", total.weightGradient.fraction()},
+                              {"testAccuracy", r.test.accuracy},
+                              {"testLoss", r.test.loss},
+                              {"status", train::trainStatusName(r.status)},
+                              {"seconds", r.seconds}};
+            failures += r.status != train::TrainStatus::Completed;
+            records.push_back(rec);
+            csv << ta << ',' << tg << ',' << rec["activationSparsity"] << ',' << rec["activationGradientSparsity"]
+                << ',' << rec["weightGradientSparsity"] << ',' << r.test.accuracy << ',' << r.test.loss << ','
+                << train::trainStatusName(r.status) << ',' << r.seconds << std::endl;
+            std::cerr << "τ_I " << ta << "  τ_T " << tg << ": accuracy " << percent(r.test.accuracy)
+                      << "  act-sparsity " << percent(total.activationTotal().fraction()) << "  act-grad-sparsity "
+                      << percent(total.activationGradient.fraction()) << "  weight-grad-sparsity "
+                      << percent(total.weightGradient.fraction()) << "  " << formatSeconds(r.seconds) << "\n";
+        }
+    writeJson(fs::path(base.out) / "sweep.json", {{"schemaVersion", 1},
+                                                  {"kind", "thresholdSweep"},
+                                                  {"model", spec.name},
+                                                  {"data", data.name},
+                                                  {"points", records}});
+    std::cout << "wrote " << (fs::path(base.out) / "sweep.csv").string() << " and sweep.json (" << records.size()
+              << " points)\n";
+    return failures > 0 ? 1 : 0;
+}
+
+template <typename F> void guarded(CommandContext& context, const char* name, F&& body) {
+    try {
+        context.exitCode = body();
+    } catch (const train::DataError& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        context.exitCode = 2;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        context.exitCode = 2;
+    } catch (const std::exception& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        context.exitCode = 1;
+    }
+}
+
+} // namespace
+
+void addTrainCommands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<TrainOptions>();
+    auto* train = app.add_subcommand("train", "train a transformer with DynaProp runtime pruning");
+    addCommonOptions(train, *options);
+    auto* tauAct = train->add_option("--tau-act", options->tauAct, "τ_I: |activation| ≤ τ_I → 0");
+    auto* tauGrad = train->add_option("--tau-grad", options->tauGrad, "τ_T: |gradient| ≤ τ_T → 0");
+    auto* targetAct = train->add_option("--target-act-sparsity", options->targetAct,
+                                        "calibrate τ_I per layer and tensor kind to this activation sparsity");
+    auto* targetGrad = train->add_option("--target-grad-sparsity", options->targetGrad,
+                                         "calibrate τ_T per layer to this gradient sparsity");
+    targetAct->excludes(tauAct);
+    targetGrad->excludes(tauGrad);
+    train->add_option("--resume", options->resume, "continue from a checkpoint");
+    train->add_option("--checkpoint-every", options->checkpointEvery, "steps between checkpoints (0 = at the end)");
+    train->add_option("--out", options->out, "run directory")->required();
+    train->callback([options, &context] { guarded(context, "tcw train", [&] { return runTrain(*options); }); });
+
+    auto sweepOptions = std::make_shared<TrainOptions>();
+    auto acts = std::make_shared<std::string>("0,0.02,0.04,0.06");
+    auto grads = std::make_shared<std::string>("0,0.0001,0.0002");
+    auto* sweep = app.add_subcommand("sweep-thresholds", "train once per (τ_I, τ_T) grid point; one record each");
+    addCommonOptions(sweep, *sweepOptions);
+    sweep->add_option("--tau-act", *acts, "comma-separated τ_I values")->capture_default_str();
+    sweep->add_option("--tau-grad", *grads, "comma-separated τ_T values")->capture_default_str();
+    sweep->add_option("--out", sweepOptions->out, "output directory (sweep.csv, sweep.json)")->required();
+    sweep->callback([sweepOptions, acts, grads, &context] {
+        guarded(context, "tcw sweep-thresholds", [&] { return runSweep(*sweepOptions, *acts, *grads); });
+    });
+}
+
+} // namespace tcw::cli

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the trainer's step benchmark beside the PyTorch peer on the same model, at 1 and 2
+# threads, and prints both medians and the ratio (ours / PyTorch; the target is ≤ 0.6).
+# Not part of ctest. Usage: tests/bench/run_train_bench.sh [BUILD_DIR] [STEPS]
+# Needs: the bench_train_step target built in BUILD_DIR (default build), and Debian's
+# python3-torch with an optimised BLAS:  apt-get install python3-torch libopenblas0-openmp
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../../build}"
+steps="${2:-50}"
+ours="$build/tests/bench/bench_train_step"
+if [ ! -x "$ours" ]; then
+  echo "error: $ours not found; build it: cmake --build $build --target bench_train_step" >&2
+  exit 2
+fi
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "error: PyTorch is missing for /usr/bin/python3; install: apt-get install python3-torch libopenblas0-openmp" >&2
+  exit 2
+fi
+if ! dpkg-query -W -f='${Status}' libopenblas0-openmp 2>/dev/null | grep -q "install ok installed"; then
+  echo "warning: libopenblas0-openmp is not installed; PyTorch falls back to the reference BLAS (an unfair peer)." >&2
+  echo "         install: apt-get install libopenblas0-openmp" >&2
+fi
+# Steady timings: no malloc trimming churn, no busy-waiting OpenMP threads on a shared machine.
+export MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 OMP_WAIT_POLICY=PASSIVE
+for threads in 1 2; do
+  o="$(OMP_NUM_THREADS=$threads "$ours" --threads "$threads" --steps "$steps")"
+  p="$(OMP_NUM_THREADS=$threads /usr/bin/python3 "$here/pytorch_train_step.py" --threads "$threads" --steps "$steps")"
+  echo "$o"
+  echo "$p"
+  om="$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<<"$o")"
+  pm="$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' <<<"$p")"
+  awk -v o="$om" -v p="$pm" -v t="$threads" \
+    'BEGIN { printf "threads=%d ours=%.2f ms pytorch=%.2f ms ratio=%.3f (target <= 0.6)\n", t, o, p, o / p }'
+done
