@@ -265,88 +265,141 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
 
         const std::int64_t mult = op.multiplicity;
         const std::int64_t b = op.batchFixed ? op.batchPerSequence : op.batchPerSequence * B;
-        std::int64_t computeCycles = 0;
-        double busy = 0;                            // unit-cycles of work (tiles × tile time)
-        double readA = 0, readB = 0, written = 0;   // buffer bits
-        double waveActBits = 0, waveWeightBits = 0; // distinct data one wave touches
-        double macs = 0;
-        Unit unit = op.unit;
         const bool isMatMul = op.kind == OpKind::MatMul || op.kind == OpKind::Transform;
+        const Unit unit = isMatMul ? Unit::MacLanes : op.unit;
+        const std::int64_t units = unit == Unit::Softmax ? softmaxUnits : unit == Unit::LayerNorm ? normUnits : lanes;
 
-        if (isMatMul) {
-            // §3.2 (b, m, k) × (b, k, n): output tiles tb × tx × ty, contraction in slices of ty.
-            const std::int64_t k = op.contractsOverBatch ? op.k * B : op.k;
-            const std::int64_t bt = ceilDiv(b, tb), mt = ceilDiv(op.m, tx), nt = ceilDiv(op.n, ty), kt = ceilDiv(k, ty);
-            const std::int64_t tiles = mult * bt * mt * nt * kt;
-            const double tileMacs = double(tb * tx * ty * ty);
-            const auto tileCycles =
-                std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / a.macsPerLane)));
-            computeCycles = ceilDiv(tiles, lanes) * tileCycles;
-            busy = double(tiles) * double(tileCycles);
-            macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
-            const double aBlock = double((op.a.batched && !op.batchFixed ? tb : 1) * tx * ty);
-            const double bBlock = double((op.b.batched && !op.batchFixed ? tb : 1) * ty * ty);
-            // Operand reuse (§3.2): a wave covers c output-tile columns and r rows, and the PE
-            // dataflow broadcasts each operand block to every lane of the wave that needs it,
-            // so an A block is re-read once per group of c columns and a B block once per
-            // group of r rows. One lane (no sharing) reads every block once per tile.
-            const std::int64_t rowTiles = bt * mt;
-            const std::int64_t columns = std::min(nt, lanes);
-            const std::int64_t rows = std::min(rowTiles, std::max<std::int64_t>(1, lanes / columns));
-            const std::int64_t aReads =
-                mult * (op.a.batched && !op.batchFixed ? bt : 1) * mt * kt * ceilDiv(nt, columns);
-            const std::int64_t bRowGroups =
-                op.b.batched && !op.batchFixed ? bt * ceilDiv(mt, std::min(mt, rows)) : ceilDiv(rowTiles, rows);
-            const std::int64_t bReads = mult * kt * nt * bRowGroups;
-            readA = double(aReads) * aBlock * c.bitsA;
-            readB = double(bReads) * bBlock * c.bitsB;
-            written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
-            const double waveTiles = double(std::min(tiles, lanes));
-            const double aBlocks = double(mult * (op.a.batched && !op.batchFixed ? bt : 1) * mt * kt);
-            const double bBlocks = double(mult * (op.b.batched && !op.batchFixed ? bt : 1) * kt * nt);
-            const double aWave = std::min(waveTiles, aBlocks) * aBlock * c.bitsA;
-            const double bWave = std::min(waveTiles, bBlocks) * bBlock * c.bitsB;
-            (op.a.inWeightBuffer ? waveWeightBits : waveActBits) += aWave;
-            (op.b.inWeightBuffer ? waveWeightBits : waveActBits) += bWave;
-        } else if (unit == Unit::Softmax || unit == Unit::LayerNorm) {
-            // §3.3 row-wise units: a tile is tb·tx rows × ty columns; a unit built for tile
-            // width tx takes tx elements per cycle per pass.
-            const std::int64_t rows = b * op.m;
-            const std::int64_t tiles = mult * ceilDiv(rows, tb * tx) * ceilDiv(op.n, ty);
-            const std::int64_t tileCycles = op.k * tb * ty;
-            const std::int64_t units = unit == Unit::Softmax ? softmaxUnits : normUnits;
-            computeCycles = ceilDiv(tiles, units) * tileCycles;
-            busy = double(tiles) * double(tileCycles);
-            macs = double(mult) * double(rows) * double(op.n) * double(op.k);
-            readA = double(mult) * double(rows) * double(op.n) * c.bitsA * (op.phase == Phase::Backward ? 2 : 1);
-            written = double(mult) * double(rows) * double(op.n) * c.bitsOut;
-            waveActBits = std::min<double>(double(tiles), double(units)) * double(tb * tx * ty) * c.bitsA;
-        } else {
-            // §3.4 element-wise work on the lanes (non-linearities, adds, convolutions,
-            // optimizer): tiles of tb·tx·ty elements, k operations each, Mc per cycle.
-            std::int64_t elements = b * op.m * op.n;
-            if (op.kind == OpKind::Update && op.embeddingWidth > 0) {
-                const double rowsUsed =
-                    m_options.loadFullEmbeddingTable
-                        ? op.embeddingVocabularyRows
-                        : std::min(op.embeddingTokenRowsPerSequence * double(B), op.embeddingVocabularyRows);
-                elements += static_cast<std::int64_t>(rowsUsed * op.embeddingWidth);
-            }
-            const std::int64_t tileElements = tb * tx * ty;
-            const std::int64_t tiles = mult * ceilDiv(elements, tileElements);
-            const auto tileCycles = std::max<std::int64_t>(
-                1, static_cast<std::int64_t>(std::ceil(double(tileElements * op.k) * c.density / a.macsPerLane)));
-            computeCycles = ceilDiv(tiles, lanes) * tileCycles;
-            busy = double(tiles) * double(tileCycles);
-            macs = double(mult) * double(elements) * double(op.k);
-            const double inputs = op.kind == OpKind::Elementwise ? 2.0 : 1.0;
-            const double window = op.kind == OpKind::Convolution ? double(tx + op.k - 1) / double(tx) : 1.0;
-            readA = double(mult) * double(elements) * c.bitsA * inputs * window;
-            written = double(mult) * double(elements) * c.bitsOut;
-            waveActBits = std::min<double>(double(tiles), double(lanes)) * double(tileElements) * c.bitsA * inputs;
-            unit = Unit::MacLanes;
+        // The op's work as a function of the wave size L (how many tiles run at once): the
+        // scheduler shrinks waves whose operand tiles do not fit the buffers twice (double
+        // buffering), so a small buffer costs parallelism before it costs feasibility.
+        struct Work {
+            std::int64_t computeCycles = 0;
+            double busy = 0;                            // unit-cycles of work (tiles × tile time)
+            double readA = 0, readB = 0, written = 0;   // buffer bits
+            double waveActBits = 0, waveWeightBits = 0; // distinct data one wave holds
+            double macs = 0;
+        };
+        std::int64_t extraElements = 0; // lazily updated embedding rows (update ops)
+        if (op.kind == OpKind::Update && op.embeddingWidth > 0) {
+            const double rowsUsed =
+                m_options.loadFullEmbeddingTable
+                    ? op.embeddingVocabularyRows
+                    : std::min(op.embeddingTokenRowsPerSequence * double(B), op.embeddingVocabularyRows);
+            extraElements = static_cast<std::int64_t>(rowsUsed * op.embeddingWidth);
         }
-
+        auto work = [&](std::int64_t L) {
+            Work w;
+            if (isMatMul) {
+                // §3.2 (b, m, k) × (b, k, n): output tiles tb × tx × ty, contraction in slices
+                // of ty; each tile runs on one lane, zero-skipping the streamed operand.
+                const std::int64_t k = op.contractsOverBatch ? op.k * B : op.k;
+                const std::int64_t bt = ceilDiv(b, tb), mt = ceilDiv(op.m, tx), nt = ceilDiv(op.n, ty),
+                                   kt = ceilDiv(k, ty);
+                const std::int64_t tiles = mult * bt * mt * nt * kt;
+                const double tileMacs = double(tb * tx * ty * ty);
+                const auto tileCycles = std::max<std::int64_t>(
+                    1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / a.macsPerLane)));
+                w.computeCycles = ceilDiv(tiles, L) * tileCycles;
+                w.busy = double(tiles) * double(tileCycles);
+                w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
+                const bool aBatched = op.a.batched && !op.batchFixed, bBatched = op.b.batched && !op.batchFixed;
+                const double aBlock = double((aBatched ? tb : 1) * tx * ty);
+                const double bBlock = double((bBatched ? tb : 1) * ty * ty);
+                // Wave shape and reuse: a wave covers c output-tile columns, r rows
+                // (identical heads count as more rows) and κ contraction slices; the PE
+                // dataflow broadcasts each operand block to every lane of the wave needing it,
+                // so an A block is read once per group of c columns, a B block once per group
+                // of r rows.
+                const std::int64_t rowTiles = mult * bt * mt;
+                const std::int64_t columns = std::min(nt, L);
+                const std::int64_t rows = std::min(rowTiles, std::max<std::int64_t>(1, L / columns));
+                const std::int64_t slices = std::min(kt, std::max<std::int64_t>(1, L / (columns * rows)));
+                const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
+                const std::int64_t bReads = mult * (bBatched ? bt : 1) * kt * nt * ceilDiv(rowTiles, rows);
+                w.readA = double(aReads) * aBlock * c.bitsA;
+                w.readB = double(bReads) * bBlock * c.bitsB;
+                w.written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
+                const double aWave = double(rows * slices) * aBlock * c.bitsA;
+                const std::int64_t bInstances = bBatched ? std::min(mult * bt, ceilDiv(rows, mt)) : 1;
+                const double bWave = double(columns * slices * bInstances) * bBlock * c.bitsB;
+                (op.a.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += aWave;
+                (op.b.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += bWave;
+            } else if (unit == Unit::Softmax || unit == Unit::LayerNorm) {
+                // §3.3 row-wise units: a tile is tb·tx rows × ty columns; a unit built for
+                // tile width tx takes tx elements per cycle per pass.
+                const std::int64_t rows = b * op.m;
+                const std::int64_t tiles = mult * ceilDiv(rows, tb * tx) * ceilDiv(op.n, ty);
+                const std::int64_t tileCycles = op.k * tb * ty;
+                w.computeCycles = ceilDiv(tiles, L) * tileCycles;
+                w.busy = double(tiles) * double(tileCycles);
+                w.macs = double(mult) * double(rows) * double(op.n) * double(op.k);
+                const double elements = double(mult) * double(rows) * double(op.n);
+                w.readA = elements * c.bitsA * (op.phase == Phase::Backward ? 2 : 1);
+                w.written = elements * c.bitsOut;
+                w.waveActBits = double(std::min(tiles, L)) * double(tb * tx * ty) * c.bitsA;
+            } else {
+                // §3.4 element-wise work on the lanes (non-linearities, adds, convolutions,
+                // optimizer): tiles of tb·tx·ty elements, k operations each, Mc per cycle.
+                const std::int64_t elements = b * op.m * op.n + extraElements;
+                const std::int64_t tileElements = tb * tx * ty;
+                const std::int64_t tiles = mult * ceilDiv(elements, tileElements);
+                const auto tileCycles = std::max<std::int64_t>(
+                    1, static_cast<std::int64_t>(std::ceil(double(tileElements * op.k) * c.density / a.macsPerLane)));
+                w.computeCycles = ceilDiv(tiles, L) * tileCycles;
+                w.busy = double(tiles) * double(tileCycles);
+                w.macs = double(mult) * double(elements) * double(op.k);
+                const double inputs = op.kind == OpKind::Elementwise ? 2.0 : 1.0;
+                const double window = op.kind == OpKind::Convolution ? double(tx + op.k - 1) / double(tx) : 1.0;
+                w.readA = double(mult) * double(elements) * c.bitsA * inputs * window;
+                w.written = double(mult) * double(elements) * c.bitsOut;
+                w.waveActBits = double(std::min(tiles, L)) * double(tileElements) * c.bitsA * inputs * window;
+            }
+            return w;
+        };
+        // Fits double-buffered: two waves' operand tiles in each buffer, their zero masks
+        // (one bit per element) in the mask buffer.
+        auto fits = [&](const Work& w, double copies) {
+            return copies * w.waveActBits <= actCapacity && copies * w.waveWeightBits <= weightCapacity &&
+                   copies * (w.waveActBits + w.waveWeightBits) / bits <= maskCapacity;
+        };
+        Work chosen = work(units);
+        bool doubleBuffered = fits(chosen, 2);
+        if (!doubleBuffered) {
+            // Largest wave that still double-buffers (the working set grows with L).
+            std::int64_t lo = 1, hi = units;
+            if (fits(work(1), 2)) {
+                while (lo < hi) {
+                    const std::int64_t mid = lo + (hi - lo + 1) / 2;
+                    if (fits(work(mid), 2))
+                        lo = mid;
+                    else
+                        hi = mid - 1;
+                }
+                chosen = work(lo);
+                doubleBuffered = true;
+            } else {
+                chosen = work(1); // one tile at a time, no overlap
+                if (!fits(chosen, 1)) {
+                    r.feasible = false;
+                    if (r.infeasibleReasons.size() < 8) {
+                        const bool act = chosen.waveActBits > actCapacity;
+                        const bool weight = chosen.waveWeightBits > weightCapacity;
+                        r.infeasibleReasons.push_back(
+                            op.name + ": one tile's " +
+                            (act ? "operands need " + megabytes(chosen.waveActBits) + " of activation buffer, it has " +
+                                       megabytes(actCapacity)
+                             : weight
+                                 ? "weights need " + megabytes(chosen.waveWeightBits) + " of weight buffer, it has " +
+                                       megabytes(weightCapacity)
+                                 : "zero masks need " + megabytes((chosen.waveActBits + chosen.waveWeightBits) / bits) +
+                                       " of mask buffer, it has " + megabytes(maskCapacity)));
+                    }
+                }
+            }
+        }
+        const std::int64_t computeCycles = chosen.computeCycles;
+        const double busy = chosen.busy, readA = chosen.readA, readB = chosen.readB, written = chosen.written,
+                     macs = chosen.macs;
         // Main-memory traffic (§4): weights once per op (reloads only for what did not stay
         // resident), gradients and optimizer state, embedding rows.
         double opMainBits =
@@ -378,27 +431,9 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
         // Zero masks of compressed operands go through the mask buffer: one bit per element.
         const double masks = (c.bitsA < bits ? readA / c.bitsA : 0) + (c.bitsB < bits ? readB / c.bitsB : 0);
 
-        // Feasibility (§6): one wave's distinct operand tiles must fit their buffers.
-        if (waveActBits > actCapacity || waveWeightBits > weightCapacity || waveActBits / bits > maskCapacity) {
-            r.feasible = false;
-            if (r.infeasibleReasons.size() < 8) {
-                if (waveActBits > actCapacity)
-                    r.infeasibleReasons.push_back(op.name + ": the operand tiles of one wave need " +
-                                                  megabytes(waveActBits) + " of activation buffer, it has " +
-                                                  megabytes(actCapacity));
-                else if (waveWeightBits > weightCapacity)
-                    r.infeasibleReasons.push_back(op.name + ": the weight tiles of one wave need " +
-                                                  megabytes(waveWeightBits) + " of weight buffer, it has " +
-                                                  megabytes(weightCapacity));
-                else
-                    r.infeasibleReasons.push_back(op.name + ": the zero masks of one wave need " +
-                                                  megabytes(waveActBits / bits) + " of mask buffer, it has " +
-                                                  megabytes(maskCapacity));
-            }
-        }
-        // Overlap (§4.3): double buffering needs two waves' tiles in each buffer; the
-        // embedding look-up starts the run and has nothing to hide behind.
-        const bool overlapped = !embedding && 2 * waveActBits <= actCapacity && 2 * waveWeightBits <= weightCapacity;
+        // Overlap (§4.3): with double buffering the next wave's operands stream in while
+        // this one computes; the embedding look-up starts the run and has nothing to hide behind.
+        const bool overlapped = !embedding && doubleBuffered;
         const std::int64_t onChip = std::max(computeCycles, bufferCycles);
         const std::int64_t opCycles = overlapped ? std::max(onChip, memoryCycles) : onChip + memoryCycles;
 

@@ -257,8 +257,8 @@ private slots:
         QTest::addColumn<double>("weightMB");
         QTest::addColumn<int>("macs");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("activation buffer") << 0.001 << 8.0 << 16 << "activation buffer";
-        QTest::newRow("weight buffer") << 4.0 << 0.0001 << 16 << "weight buffer";
+        QTest::newRow("activation buffer") << 0.00005 << 8.0 << 16 << "activation buffer";
+        QTest::newRow("weight buffer") << 4.0 << 0.00002 << 16 << "weight buffer";
         QTest::newRow("no such lane") << 4.0 << 8.0 << 4 << "macsPerLane";
     }
     void infeasibleDesignsNameTheirReason() {
