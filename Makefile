@@ -5,6 +5,9 @@ BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 WORKSPACE  ?= data/examples/example.tcw
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+# ccache hashes paths relative to the checkout, so clones in other folders share the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 .PHONY: run test deps configure build bench format clean
 
