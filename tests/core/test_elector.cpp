@@ -84,6 +84,36 @@ private slots:
         QCOMPARE(q->mainMemoryBytes, 2.0 * (128 * 64 + 64) * 11 / 8);
     }
 
+    void areaEqualsTheReference_data() {
+        QTest::addColumn<bool>("server");
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<double>("areaMM2");
+        // Reference area model results (elector-fast-mode.md §5, §10; TRANSCODE.md §4).
+        QTest::newRow("edge inference") << false << int(SimMode::Inference) << 54.06426665203198;
+        QTest::newRow("edge training") << false << int(SimMode::Training) << 54.14520736499207;
+        QTest::newRow("server inference") << true << int(SimMode::Inference) << 1829.6963167631302;
+        QTest::newRow("server training") << true << int(SimMode::Training) << 1830.9913681704852;
+    }
+    void areaEqualsTheReference() {
+        QFETCH(bool, server);
+        QFETCH(int, mode);
+        QFETCH(double, areaMM2);
+        AcceleratorSpec a = edge();
+        if (server) {
+            a.peCount = 512;
+            a.lanesPerPe = 32;
+            a.softmaxPerPe = 32;
+            a.activationBufferMB = 32;
+            a.weightBufferMB = 64;
+            a.maskBufferMB = 8;
+            a.mainMemory = *MainMemorySpec::fromKey("rram_32_2_1");
+        }
+        SimOptions o;
+        o.mode = SimMode(mode);
+        const auto r = simulate(bert(2, 128, 2, 512), a, m_tech, o);
+        QVERIFY(qAbs(r.totalAreaMM2() - areaMM2) < 1e-9 * areaMM2);
+    }
+
     void fullEmbeddingTableIsCloseToTheCycleLevelReference() {
         // Reference cycle-level mode, BERT-Tiny on edge: 79,232 cycles, most of them loading
         // the whole 30,522-row table. With the same behaviour we must land within ±25%.
