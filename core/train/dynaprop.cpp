@@ -7,7 +7,9 @@
 namespace tcw::train {
 
 namespace {
-constexpr std::int64_t kSamplesPerTensor = 2048; // |x| samples per tensor for calibration
+// Every kSampleStride-th |x| is kept for calibration: tensors weigh in by their size, as
+// they do in the measured sparsity (zeros / elements over all pruned tensors).
+constexpr std::int64_t kSampleStride = 61;
 
 // The value below which `fraction` of the samples lie (0 when the fraction is 0).
 float quantile(std::vector<float>& samples, double fraction) {
@@ -65,6 +67,11 @@ DynaProp::DynaProp(int layerCount, const DynaPropConfig& config)
 
 std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCount& counter,
                              std::vector<float>* samples) {
+    // Calibration samples are the magnitudes before pruning, so the quantile for the target
+    // is exact whatever τ is in force.
+    if (samples && m_observing)
+        for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
+            samples->push_back(std::fabs(x[i]));
     std::int64_t zeros = 0;
     if (tau > 0.0f) {
         for (std::int64_t i = 0; i < count; ++i) {
@@ -76,16 +83,9 @@ std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCo
         for (std::int64_t i = 0; i < count; ++i)
             zeros += x[i] == 0.0f;
     }
-    if (!m_observing)
-        return zeros;
-    counter.zeros += zeros;
-    counter.elements += count;
-    if (samples) {
-        // Samples are taken after pruning; pruned values are below τ, so the quantile of
-        // the pruned tensor still says where the target lies as long as τ is below it.
-        const std::int64_t stride = std::max<std::int64_t>(1, count / kSamplesPerTensor);
-        for (std::int64_t i = (count % stride) / 2; i < count; i += stride)
-            samples->push_back(std::fabs(x[i]));
+    if (m_observing) {
+        counter.zeros += zeros;
+        counter.elements += count;
     }
     return zeros;
 }
@@ -137,30 +137,19 @@ void DynaProp::beginStep() {
 void DynaProp::endStep() {
     if (!m_observing)
         return;
-    // The sampled tensor was pruned with the current τ; the pruned share is known exactly
-    // (count), so the quantile is taken among the survivors for the remaining share.
     const double alpha = m_calibrated ? m_config.calibrationSmoothing : 1.0;
-    auto update = [&](float& tau, std::vector<float>& samples, const SparsityCount& count, double target) {
+    auto update = [&](float& tau, std::vector<float>& samples, double target) {
         if (samples.empty())
             return;
-        const auto q = quantile(samples, target);
-        // If τ already prunes more than the target, q lies among the zeros (0): fall back to
-        // scaling τ down in proportion to the overshoot.
-        float next = q;
-        if (q == 0.0f && count.fraction() > target)
-            next = tau * static_cast<float>(std::max(0.5, target / std::max(count.fraction(), 1e-9)));
-        tau = static_cast<float>((1.0 - alpha) * tau + alpha * next);
+        tau = static_cast<float>((1.0 - alpha) * tau + alpha * quantile(samples, target));
     };
     for (std::size_t l = 0; l < m_counts.size(); ++l) {
         if (m_config.targetActivationSparsity)
             for (int k = 0; k < kActivationKindCount; ++k)
-                update(m_thresholds.activation[l][k], m_actSamples[l][k], m_counts[l].activation[k],
-                       *m_config.targetActivationSparsity);
+                update(m_thresholds.activation[l][k], m_actSamples[l][k], *m_config.targetActivationSparsity);
         if (m_config.targetGradientSparsity) {
-            update(m_thresholds.activationGradient[l], m_actGradSamples[l], m_counts[l].activationGradient,
-                   *m_config.targetGradientSparsity);
-            update(m_thresholds.weightGradient[l], m_weightGradSamples[l], m_counts[l].weightGradient,
-                   *m_config.targetGradientSparsity);
+            update(m_thresholds.activationGradient[l], m_actGradSamples[l], *m_config.targetGradientSparsity);
+            update(m_thresholds.weightGradient[l], m_weightGradSamples[l], *m_config.targetGradientSparsity);
         }
     }
     m_calibrated = true;
