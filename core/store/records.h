@@ -64,6 +64,8 @@ struct EvaluationRecord {
     std::string infeasibleReason;     // when !feasible: why, readable
     std::string breakdownJson = "{}"; // per-module energy / area, per-op costs, phase split
     std::string createdAt;
+    std::optional<double> accuracyStdDev; // the source's uncertainty (a surrogate's σ), when known
+    std::string accuracyDetail;           // provenance: which surrogate or training run, readable
 
     bool operator==(const EvaluationRecord&) const = default;
     std::optional<double> energyTotalNJ() const {
@@ -98,6 +100,8 @@ struct SearchRecord {
     RunStatus status = RunStatus::Pending;
     std::string createdAt;
     std::string finishedAt;
+    std::string stateJson = "{}"; // what a resumed search needs besides its trials (progress, RNG scheme)
+    std::string updatedAt;        // last status or state change ("" until the first)
 
     bool operator==(const SearchRecord&) const = default;
 };
@@ -112,6 +116,8 @@ struct TrialRecord {
     std::string encodingJson = "[]";   // the candidate in the search's integer encoding
     std::string predictionJson = "{}"; // the surrogate's prediction when it was proposed
     std::string createdAt;
+    std::optional<std::int64_t> position; // 0, 1, 2, … in the order the search proposed its trials
+    std::string objectivesJson = "[]";    // the objective values, in the search's objective order
 
     bool operator==(const TrialRecord&) const = default;
 };

@@ -89,8 +89,32 @@ CREATE TABLE trials (
 CREATE INDEX trials_by_search ON trials (search_id, iteration);
 )sql";
 
+// v2 (co-design search): a search keeps its resumable state; a trial knows its position in
+// the search (unique, so a resumed search can never store one twice) and its objective
+// values; an accuracy carries its uncertainty and provenance detail (which surrogate, which
+// training run). Indexes on the metric columns serve the explorer's range queries.
+constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE searches ADD COLUMN state_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(state_json));
+ALTER TABLE searches ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE trials ADD COLUMN position INTEGER CHECK (position >= 0);
+ALTER TABLE trials ADD COLUMN objectives_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(objectives_json));
+CREATE UNIQUE INDEX trials_by_position ON trials (search_id, position);
+
+ALTER TABLE evaluations ADD COLUMN accuracy_stddev REAL CHECK (accuracy_stddev >= 0);
+ALTER TABLE evaluations ADD COLUMN accuracy_detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX evaluations_by_accuracy ON evaluations (mode, accuracy);
+CREATE INDEX evaluations_by_latency ON evaluations (mode, latency_s);
+CREATE INDEX evaluations_by_energy ON evaluations (mode, energy_dynamic_nj + energy_leakage_nj);
+CREATE INDEX evaluations_by_area ON evaluations (mode, area_mm2);
+
+CREATE INDEX training_runs_by_dataset ON training_runs (dataset, design_id);
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "v1: designs, evaluations, training runs, searches, trials", [](Database& db) { db.exec(kSchemaV1); }},
+    {2, "v2: resumable searches, trial positions and objectives, accuracy uncertainty",
+     [](Database& db) { db.exec(kSchemaV2); }},
 };
 
 } // namespace

@@ -140,7 +140,8 @@ void removeWithSidecars(const fs::path& path) {
 constexpr std::string_view kDesignColumns = "id, name, kind, spec_json, hash, created_at";
 constexpr std::string_view kEvaluationColumns =
     "id, design_id, cost_model, mode, options_json, cycles, latency_s, energy_dynamic_nj, energy_leakage_nj, "
-    "area_mm2, peak_power_mw, accuracy, accuracy_source, feasible, infeasible_reason, breakdown_json, created_at";
+    "area_mm2, peak_power_mw, accuracy, accuracy_source, feasible, infeasible_reason, breakdown_json, created_at, "
+    "accuracy_stddev, accuracy_detail";
 
 DesignRecord readDesign(const Statement& s, int c = 0) {
     DesignRecord d;
@@ -172,6 +173,8 @@ EvaluationRecord readEvaluation(const Statement& s, int c = 0) {
     e.infeasibleReason = s.text(c + 14);
     e.breakdownJson = s.text(c + 15);
     e.createdAt = s.text(c + 16);
+    e.accuracyStdDev = s.optionalReal(c + 17);
+    e.accuracyDetail = s.text(c + 18);
     return e;
 }
 
@@ -349,7 +352,8 @@ std::vector<DesignSummary> Workspace::designSummaries(std::string_view mode) con
         "SELECT d.id, d.name, d.kind, '', d.hash, d.created_at, e.id, e.design_id, e.cost_model, e.mode, "
         "e.options_json, e.cycles, e.latency_s, e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, "
         "e.peak_power_mw, e.accuracy, e.accuracy_source, e.feasible, e.infeasible_reason, e.breakdown_json, "
-        "e.created_at FROM designs d LEFT JOIN evaluations e ON e.id = (SELECT id FROM evaluations WHERE "
+        "e.created_at, e.accuracy_stddev, e.accuracy_detail FROM designs d LEFT JOIN evaluations e ON e.id = (SELECT "
+        "id FROM evaluations WHERE "
         "design_id = d.id AND mode = ?1 ORDER BY id DESC LIMIT 1) ORDER BY d.id";
     Statement s = m_db.prepare(sql);
     s.bind(1, mode);
@@ -372,8 +376,8 @@ std::int64_t Workspace::addEvaluation(const EvaluationRecord& e) {
         Statement s = m_db.prepare(
             "INSERT INTO evaluations (design_id, cost_model, mode, options_json, cycles, latency_s, "
             "energy_dynamic_nj, energy_leakage_nj, area_mm2, peak_power_mw, accuracy, accuracy_source, feasible, "
-            "infeasible_reason, breakdown_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-            "?14, ?15)");
+            "infeasible_reason, breakdown_json, accuracy_stddev, accuracy_detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
         s.bind(1, e.designId).bind(2, e.costModel).bind(3, e.mode).bind(4, orEmptyObject(e.optionsJson));
         s.bind(5, e.cycles).bind(6, e.latencySeconds).bind(7, e.energyDynamicNJ).bind(8, e.energyLeakageNJ);
         s.bind(9, e.areaMM2).bind(10, e.peakPowerMW).bind(11, e.accuracy);
@@ -382,6 +386,7 @@ std::int64_t Workspace::addEvaluation(const EvaluationRecord& e) {
         else
             s.bind(12, accuracySourceName(e.accuracySource));
         s.bind(13, e.feasible ? 1 : 0).bind(14, e.infeasibleReason).bind(15, orEmptyObject(e.breakdownJson));
+        s.bind(16, e.accuracyStdDev).bind(17, e.accuracyDetail);
         s.run();
         id = m_db.lastInsertRowId();
     });
@@ -440,42 +445,74 @@ std::vector<TrainingRunRecord> Workspace::trainingRuns() const {
 std::int64_t Workspace::addSearch(const SearchRecord& r) {
     std::int64_t id = 0;
     transaction([&] {
-        Statement s = m_db.prepare("INSERT INTO searches (name, algorithm, config_json, seed, status, finished_at) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        Statement s = m_db.prepare("INSERT INTO searches (name, algorithm, config_json, seed, status, finished_at, "
+                                   "state_json, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         s.bind(1, r.name).bind(2, r.algorithm).bind(3, orEmptyObject(r.configJson)).bind(4, r.seed);
-        s.bind(5, runStatusName(r.status)).bind(6, r.finishedAt).run();
+        s.bind(5, runStatusName(r.status)).bind(6, r.finishedAt).bind(7, orEmptyObject(r.stateJson));
+        s.bind(8, r.updatedAt).run();
         id = m_db.lastInsertRowId();
     });
     return id;
 }
 
+namespace {
+constexpr std::string_view kSearchColumns =
+    "id, name, algorithm, config_json, seed, status, created_at, finished_at, state_json, updated_at";
+
+SearchRecord readSearch(const Statement& s) {
+    SearchRecord r;
+    r.id = s.int64(0);
+    r.name = s.text(1);
+    r.algorithm = s.text(2);
+    r.configJson = s.text(3);
+    r.seed = s.int64(4);
+    r.status = runStatusFromName(s.text(5)).value_or(RunStatus::Pending);
+    r.createdAt = s.text(6);
+    r.finishedAt = s.text(7);
+    r.stateJson = s.text(8);
+    r.updatedAt = s.text(9);
+    return r;
+}
+} // namespace
+
 std::vector<SearchRecord> Workspace::searches() const {
-    Statement s = m_db.prepare(
-        "SELECT id, name, algorithm, config_json, seed, status, created_at, finished_at FROM searches ORDER BY id");
+    Statement s = m_db.prepare("SELECT " + std::string(kSearchColumns) + " FROM searches ORDER BY id");
     std::vector<SearchRecord> out;
-    while (s.step()) {
-        SearchRecord r;
-        r.id = s.int64(0);
-        r.name = s.text(1);
-        r.algorithm = s.text(2);
-        r.configJson = s.text(3);
-        r.seed = s.int64(4);
-        r.status = runStatusFromName(s.text(5)).value_or(RunStatus::Pending);
-        r.createdAt = s.text(6);
-        r.finishedAt = s.text(7);
-        out.push_back(std::move(r));
-    }
+    while (s.step())
+        out.push_back(readSearch(s));
     return out;
+}
+
+std::optional<SearchRecord> Workspace::search(std::int64_t id) const {
+    Statement s = m_db.prepare("SELECT " + std::string(kSearchColumns) + " FROM searches WHERE id = ?1");
+    s.bind(1, id);
+    return s.step() ? std::optional<SearchRecord>(readSearch(s)) : std::nullopt;
+}
+
+bool Workspace::updateSearch(std::int64_t id, RunStatus status, const std::string& stateJson) {
+    bool changed = false;
+    transaction([&] {
+        const bool ended =
+            status == RunStatus::Finished || status == RunStatus::Failed || status == RunStatus::Cancelled;
+        Statement s = m_db.prepare(
+            "UPDATE searches SET status = ?1, state_json = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+            "finished_at = CASE WHEN ?3 THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ELSE '' END WHERE id = ?4");
+        s.bind(1, runStatusName(status)).bind(2, orEmptyObject(stateJson)).bind(3, ended ? 1 : 0).bind(4, id).run();
+        changed = m_db.changes() > 0;
+    });
+    return changed;
 }
 
 std::int64_t Workspace::addTrial(const TrialRecord& r) {
     std::int64_t id = 0;
     transaction([&] {
         Statement s = m_db.prepare("INSERT INTO trials (search_id, iteration, design_id, evaluation_id, "
-                                   "encoding_json, prediction_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                                   "encoding_json, prediction_json, position, objectives_json) VALUES (?1, ?2, ?3, "
+                                   "?4, ?5, ?6, ?7, ?8)");
         s.bind(1, r.searchId).bind(2, r.iteration).bind(3, r.designId).bind(4, r.evaluationId);
         s.bind(5, r.encodingJson.empty() ? std::string("[]") : r.encodingJson);
-        s.bind(6, orEmptyObject(r.predictionJson)).run();
+        s.bind(6, orEmptyObject(r.predictionJson)).bind(7, r.position);
+        s.bind(8, r.objectivesJson.empty() ? std::string("[]") : r.objectivesJson).run();
         id = m_db.lastInsertRowId();
     });
     return id;
@@ -483,7 +520,8 @@ std::int64_t Workspace::addTrial(const TrialRecord& r) {
 
 std::vector<TrialRecord> Workspace::trials(std::int64_t searchId) const {
     Statement s = m_db.prepare("SELECT id, search_id, iteration, design_id, evaluation_id, encoding_json, "
-                               "prediction_json, created_at FROM trials WHERE search_id = ?1 ORDER BY iteration, id");
+                               "prediction_json, created_at, position, objectives_json FROM trials WHERE search_id = "
+                               "?1 ORDER BY iteration, position, id");
     s.bind(1, searchId);
     std::vector<TrialRecord> out;
     while (s.step()) {
@@ -496,9 +534,17 @@ std::vector<TrialRecord> Workspace::trials(std::int64_t searchId) const {
         r.encodingJson = s.text(5);
         r.predictionJson = s.text(6);
         r.createdAt = s.text(7);
+        r.position = s.optionalInt64(8);
+        r.objectivesJson = s.text(9);
         out.push_back(std::move(r));
     }
     return out;
+}
+
+std::optional<EvaluationRecord> Workspace::evaluation(std::int64_t id) const {
+    Statement s = m_db.prepare("SELECT " + std::string(kEvaluationColumns) + " FROM evaluations WHERE id = ?1");
+    s.bind(1, id);
+    return s.step() ? std::optional<EvaluationRecord>(readEvaluation(s)) : std::nullopt;
 }
 
 WorkspaceCounts Workspace::counts() const {

@@ -97,11 +97,17 @@ public:
     std::int64_t addTrainingRun(const TrainingRunRecord& run);
     std::vector<TrainingRunRecord> trainingRuns() const;
 
+    std::optional<EvaluationRecord> evaluation(std::int64_t id) const;
+
     std::int64_t addSearch(const SearchRecord& search);
     std::vector<SearchRecord> searches() const;
+    std::optional<SearchRecord> search(std::int64_t id) const;
+    // Sets a search's status and state (and finishedAt when the status ends it). False when
+    // there is no such search.
+    bool updateSearch(std::int64_t id, RunStatus status, const std::string& stateJson);
 
     std::int64_t addTrial(const TrialRecord& trial);
-    std::vector<TrialRecord> trials(std::int64_t searchId) const;
+    std::vector<TrialRecord> trials(std::int64_t searchId) const; // by iteration, then position, then id
 
     WorkspaceCounts counts() const;
 

@@ -82,6 +82,8 @@ private slots:
     void checkpointEmptiesTheWal();
     void backupCopiesEverything();
     void backupRefusesItself();
+    void v1WorkspaceMigratesToV2();
+    void searchStateTrialPositionsAccuracyUncertainty();
 };
 
 void TestStore::sha256_data() {
@@ -475,6 +477,91 @@ void TestStore::backupRefusesItself() {
     QVERIFY_THROWS_EXCEPTION(WorkspaceError, Workspace::backup(toPath(path), toPath(path)));
     QCOMPARE(readBytes(path), before);
     QVERIFY_THROWS_EXCEPTION(WorkspaceError, Workspace::backup(toPath(path), toPath(dir.filePath("nope/x.tcw"))));
+}
+
+void TestStore::v1WorkspaceMigratesToV2() {
+    // A workspace written by schema v1 (before searches could resume) opens, gains the v2
+    // columns with their defaults, and keeps every row.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("v1.tcw");
+    {
+        Database db = Database::open(toPath(path), Database::Mode::Create);
+        db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+        migrate(db, {schemaMigrations().front()});
+        QCOMPARE(db.userVersion(), 1);
+        db.exec(R"(INSERT INTO designs (name, kind, spec_json, hash) VALUES ('m', 'transformer', '{}', ')" +
+                std::string(64, 'a') + "')");
+        db.exec("INSERT INTO evaluations (design_id, cost_model, mode, accuracy, accuracy_source) VALUES (1, "
+                "'elector', 'inference', 0.5, 'published')");
+        db.exec("INSERT INTO searches (name, algorithm) VALUES ('s', 'random')");
+        db.exec("INSERT INTO trials (search_id, iteration, design_id) VALUES (1, 0, 1)");
+    }
+    Workspace ws = Workspace::open(toPath(path));
+    QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+    QCOMPARE(ws.counts(), (WorkspaceCounts{1, 1, 0, 1, 1}));
+    const auto evaluations = ws.evaluations(1);
+    QCOMPARE(evaluations.size(), std::size_t(1));
+    QCOMPARE(evaluations[0].accuracy, std::optional<double>(0.5));
+    QVERIFY(!evaluations[0].accuracyStdDev);
+    QCOMPARE(ws.searches().at(0).stateJson, std::string("{}"));
+    const auto trials = ws.trials(1);
+    QVERIFY(!trials.at(0).position);
+    QCOMPARE(trials.at(0).objectivesJson, std::string("[]"));
+}
+
+void TestStore::searchStateTrialPositionsAccuracyUncertainty() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("s.tcw")));
+    const auto pair = ws.addDesign("p", DesignKind::Pair, R"({"transformer":{},"accelerator":{}})");
+    EvaluationRecord e = evaluation(pair, "inference", 1e-3);
+    e.accuracyStdDev = 0.0125;
+    e.accuracyDetail = "surrogate: 8 boosted-tree ensembles on flexibert2_glue16";
+    e.id = ws.addEvaluation(e);
+    auto stored = ws.evaluation(e.id);
+    QVERIFY(stored);
+    e.createdAt = stored->createdAt;
+    QCOMPARE(*stored, e);
+    QVERIFY(!ws.evaluation(e.id + 100));
+
+    SearchRecord search;
+    search.name = "s";
+    search.algorithm = "nsga2";
+    search.status = RunStatus::Running;
+    search.id = ws.addSearch(search);
+    QVERIFY(ws.updateSearch(search.id, RunStatus::Running, R"({"trialsCommitted":2})"));
+    auto now = ws.search(search.id);
+    QVERIFY(now);
+    QCOMPARE(now->stateJson, std::string(R"({"trialsCommitted":2})"));
+    QVERIFY(now->finishedAt.empty());
+    QVERIFY(!now->updatedAt.empty());
+    QVERIFY(ws.updateSearch(search.id, RunStatus::Finished, "{}"));
+    QCOMPARE(ws.search(search.id)->status, RunStatus::Finished);
+    QVERIFY(!ws.search(search.id)->finishedAt.empty());
+    QVERIFY(!ws.updateSearch(search.id + 1, RunStatus::Finished, "{}"));
+
+    // Trials come back by round, then position, whatever order they were committed in.
+    for (int position : {2, 0, 1}) {
+        TrialRecord t;
+        t.searchId = search.id;
+        t.iteration = 0;
+        t.position = position;
+        t.designId = pair;
+        t.evaluationId = e.id;
+        t.objectivesJson = "[" + std::to_string(position) + "]";
+        ws.addTrial(t);
+    }
+    const auto trials = ws.trials(search.id);
+    QCOMPARE(trials.size(), std::size_t(3));
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(trials[i].position, std::optional<std::int64_t>(i));
+        QCOMPARE(trials[i].objectivesJson, "[" + std::to_string(i) + "]");
+    }
+    // A position is stored once per search: a resumed search cannot duplicate a trial.
+    TrialRecord again;
+    again.searchId = search.id;
+    again.position = 1;
+    QVERIFY_THROWS_EXCEPTION(SqliteError, ws.addTrial(again));
+    QCOMPARE(ws.counts().trials, std::int64_t(3));
 }
 
 QTEST_GUILESS_MAIN(TestStore)
