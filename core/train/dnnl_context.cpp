@@ -61,6 +61,11 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
     static_assert(sizeof(float) <= sizeof(alphaBits));
     std::memcpy(&alphaBits, &alpha, sizeof(float));
     key.v[21] = alphaBits;
+    key.v[22] = m_bf16Matmul ? 1 : 0;
+    if (m_bf16Matmul) {
+        matmulBf16(key, a, b, c, bias, alpha, accumulate);
+        return;
+    }
     Entry& e = cached(key, [&] {
         dnnl::primitive_attr attr;
         if (alpha != 1.0f)
@@ -87,6 +92,48 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
         run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
     else
         run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
+}
+
+void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
+                             float alpha, bool accumulate) {
+    Entry& e = cached(key, [&] {
+        dnnl::primitive_attr attr;
+        if (alpha != 1.0f)
+            attr.set_output_scales(0, {alpha});
+        if (accumulate) {
+            dnnl::post_ops ops;
+            ops.append_sum(1.0f);
+            attr.set_post_ops(ops);
+        }
+        const memory::desc aBf({a.batch, a.rows, a.cols}, dt::bf16, tag::abc);
+        const memory::desc bBf({b.batch, b.rows, b.cols}, dt::bf16, tag::abc);
+        const auto cMd = viewDesc(c);
+        const memory::desc biasMd({1, 1, c.cols}, dt::f32, {c.cols, c.cols, 1});
+        auto desc = bias ? dnnl::matmul::desc(aBf, bBf, biasMd, cMd) : dnnl::matmul::desc(aBf, bBf, cMd);
+        dnnl::matmul::primitive_desc pd(desc, attr, m_engine);
+        Entry entry;
+        entry.primitive = dnnl::matmul(pd);
+        entry.aF32 = memory(viewDesc(a), m_engine, DNNL_MEMORY_NONE);
+        entry.bF32 = memory(viewDesc(b), m_engine, DNNL_MEMORY_NONE);
+        entry.aBf16 = memory(aBf, m_engine); // owned buffers, allocated once per shape
+        entry.bBf16 = memory(bBf, m_engine);
+        entry.convertA = dnnl::reorder(entry.aF32, entry.aBf16);
+        entry.convertB = dnnl::reorder(entry.bF32, entry.bBf16);
+        entry.args.emplace(DNNL_ARG_SRC, entry.aBf16);
+        entry.args.emplace(DNNL_ARG_WEIGHTS, entry.bBf16);
+        entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
+        if (bias)
+            entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        return entry;
+    });
+    e.aF32.set_data_handle(const_cast<float*>(a.data));
+    e.bF32.set_data_handle(const_cast<float*>(b.data));
+    e.convertA.execute(m_stream, {{DNNL_ARG_FROM, e.aF32}, {DNNL_ARG_TO, e.aBf16}});
+    e.convertB.execute(m_stream, {{DNNL_ARG_FROM, e.bF32}, {DNNL_ARG_TO, e.bBf16}});
+    if (bias)
+        run(e, {{DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
+    else
+        run(e, {{DNNL_ARG_DST, c.data}});
 }
 
 void DnnlContext::softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols) {

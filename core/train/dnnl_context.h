@@ -62,6 +62,11 @@ public:
 
     std::size_t cachedPrimitiveCount() const { return m_cache.size(); }
 
+    // Mixed precision: matmul operands are converted to bf16 (dense, so transposed and
+    // strided views become plain) and multiplied with f32 accumulation into f32 outputs.
+    void setBf16Matmul(bool on) { m_bf16Matmul = on; }
+    bool bf16Matmul() const { return m_bf16Matmul; }
+
     struct Key {
         std::array<std::int64_t, 24> v{};
         bool operator==(const Key&) const = default;
@@ -72,15 +77,21 @@ public:
     struct Entry {
         dnnl::primitive primitive;
         std::unordered_map<int, dnnl::memory> args; // memory objects; handles set at each call
+        // bf16 matmuls: f32 → bf16 conversions of both operands into memory owned here.
+        dnnl::primitive convertA, convertB;
+        dnnl::memory aF32, aBf16, bF32, bBf16;
     };
 
 private:
     Entry& cached(const Key& key, const std::function<Entry()>& build);
     void run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles);
+    void matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
+                    float alpha, bool accumulate);
 
     dnnl::engine m_engine;
     dnnl::stream m_stream;
     std::unordered_map<Key, Entry, KeyHash> m_cache;
+    bool m_bf16Matmul = false;
 };
 
 } // namespace tcw::train

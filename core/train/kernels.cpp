@@ -27,6 +27,12 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
             std::fill(x + r * rowStride, x + r * rowStride + cols, 0.0f);
 }
 
+void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
+                 std::int64_t cols) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
+}
+
 void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
     for (std::int64_t i = 0; i < count; ++i)
         y[i] = a[i] + b[i];

@@ -17,6 +17,10 @@ void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64
 // Zeroes rows t of x [B·S, cols] (row stride rowStride) where mask[t] == 0.
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);
 
+// dst[r, c] = src[r, c] for a [rows, cols] block, each side with its own row stride.
+void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
+                 std::int64_t cols);
+
 // y[i] = a[i] + b[i].
 void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 

@@ -40,7 +40,6 @@ struct HeadPlan {
     std::int64_t catCol = 0;     // column offset in cat [N, D]
     int attentionIndex = -1;     // into the per-layer score/probability buffers
     std::int64_t wmaWeight = -1; // [d, d]
-    std::int64_t qwCol = -1;     // column offset in qw [N, Σ d of wma heads]
     int convIndex = -1;
     std::int64_t convWeight = -1, convBias = -1, gateWeight = -1, gateBias = -1;
 };
@@ -49,7 +48,6 @@ struct LayerPlan {
     int hidden = 0;         // H
     int projWidth = 0;      // P
     int catWidth = 0;       // D
-    int wmaWidth = 0;       // Σ d over wma heads
     int attentionCount = 0; // sa_sdp + sa_wma heads
     DenseRef proj;          // H → P (all heads' Q, K, V projections fused)
     DenseRef out;           // D → H
@@ -64,7 +62,8 @@ struct LayerPlan {
 struct LayerBuffers {
     const float* input = nullptr;               // [N, H] (previous layer's output)
     std::vector<float> proj;                    // [N, P]
-    std::vector<float> qw;                      // [N, wmaWidth] Q·W of wma heads
+    std::vector<std::vector<float>> headQkv;    // per attention head [3, N, d]: dense Q, K, V
+    std::vector<std::vector<float>> headQw;     // per attention head [N, d]: Q·W (wma heads only)
     std::vector<float> scores;                  // [A, B, S, S] raw Q·Kᵀ (pruned)
     std::vector<float> probs;                   // [A, B, S, S] softmax (pruned)
     std::vector<std::vector<float>> convKs;     // per conv head [N, d]
@@ -125,6 +124,7 @@ struct Network::Impl {
     std::vector<float> gProj;                             // [N, P_max]
     std::vector<float> gScores, gProbs;                   // [B, S, S]
     std::vector<float> gQw;                               // [N, d_max]
+    std::vector<float> headDense, headGrad;               // [N, d_max] dense per-head context / gradients
     std::vector<float> gLogits;                           // [B, C]
     std::vector<float> gPooled;                           // [B, H_L]
     std::vector<float> convScratch;
@@ -182,7 +182,7 @@ Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : sp
         p.hidden = ls.hiddenSize;
         const std::string at = "layers." + std::to_string(l);
         // Column layout of the fused projection: each head's Q, K, V (as it has them).
-        int col = 0, cat = 0, wma = 0, attention = 0, conv = 0;
+        int col = 0, cat = 0, attention = 0, conv = 0;
         for (const HeadSpec& hs : ls.heads) {
             HeadPlan h;
             h.type = hs.type;
@@ -202,10 +202,6 @@ Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : sp
             cat += hs.dim;
             if (isAttentionHead(hs.type))
                 h.attentionIndex = attention++;
-            if (hs.type == HeadType::SaWma) {
-                h.qwCol = wma;
-                wma += hs.dim;
-            }
             if (isConvolutionHead(hs.type)) {
                 h.kernel = convolutionKernelSize(hs.type);
                 h.convIndex = conv++;
@@ -215,7 +211,6 @@ Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : sp
         }
         p.projWidth = col;
         p.catWidth = cat;
-        p.wmaWidth = wma;
         p.attentionCount = attention;
         p.proj = addDense(at + ".heads.proj", p.hidden, p.projWidth, l);
         for (std::size_t i = 0; i < p.heads.size(); ++i) {
@@ -282,11 +277,14 @@ void Network::Impl::allocate() {
         LayerBuffers& b = layers[l];
         const std::size_t H = p.hidden;
         b.proj.resize(N * p.projWidth);
-        b.qw.resize(N * p.wmaWidth);
         b.scores.resize(BSS * p.attentionCount);
         b.probs.resize(BSS * p.attentionCount);
         for (const HeadPlan& h : p.heads) {
             headDimMax = std::max<std::size_t>(headDimMax, h.dim);
+            if (h.attentionIndex >= 0) {
+                b.headQkv.emplace_back(3 * N * h.dim);
+                b.headQw.emplace_back(h.type == HeadType::SaWma ? N * h.dim : 0);
+            }
             if (h.convIndex >= 0) {
                 b.convKs.emplace_back(N * h.dim);
                 b.convKernel.emplace_back(N * h.kernel);
@@ -324,6 +322,8 @@ void Network::Impl::allocate() {
     gScores.resize(BSS);
     gProbs.resize(BSS);
     gQw.resize(N * headDimMax);
+    headDense.resize(N * headDimMax);
+    headGrad.resize(N * headDimMax);
     gLogits.resize(maxBatch * C);
     gPooled.resize(maxBatch * HL);
     for (const LayerPlan& p : plans)
@@ -409,18 +409,22 @@ void Network::Impl::embeddingBackward(const Batch& batch, const float* gX0) {
 
 void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, const Batch& batch,
                                          int l, DynaProp* prune) {
-    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    // Q, K, V are copied out of the fused projection into dense [B, S, d] blocks: oneDNN's
+    // fast (brgemm) batched matmuls want dense operands, and the copies are cheap.
+    const std::int64_t B = lastBatch, N = B * S, d = h.dim, P = p.projWidth, D = p.catWidth;
     const std::int64_t BSS = B * S * S;
-    const float* proj = buf.proj.data();
-    MatView q{proj + h.qCol, B, S, d, S * P, P, 1}; // [B, S, d]
-    const MatView k{proj + h.kCol, B, S, d, S * P, P, 1};
-    const MatView v{proj + h.vCol, B, S, d, S * P, P, 1};
+    float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
+    float *qD = qkv, *kD = qkv + N * d, *vD = qkv + 2 * N * d;
+    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d);
+    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d);
+    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d);
+    MatView q{qD, B, S, d, S * d, d, 1}; // [B, S, d]
+    const MatView k{kD, B, S, d, S * d, d, 1};
+    const MatView v{vD, B, S, d, S * d, d, 1};
     if (h.type == HeadType::SaWma) {
-        // qw [N, d] = Q [N, d] · W [d, d]
-        const std::int64_t Wd = p.wmaWidth;
-        dnnl.matmul({proj + h.qCol, 1, B * S, d, B * S * P, P, 1}, dense(params.data() + h.wmaWeight, d, d),
-                    {buf.qw.data() + h.qwCol, 1, B * S, d, B * S * Wd, Wd, 1});
-        q = {buf.qw.data() + h.qwCol, B, S, d, S * Wd, Wd, 1};
+        float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data(); // [N, d] = Q · W
+        dnnl.matmul(dense(qD, N, d), dense(params.data() + h.wmaWeight, d, d), dense(qw, N, d));
+        q = {qw, B, S, d, S * d, d, 1};
     }
     float* scores = buf.scores.data() + h.attentionIndex * BSS; // [B, S, S]
     float* probs = buf.probs.data() + h.attentionIndex * BSS;   // [B, S, S]
@@ -439,29 +443,32 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     dnnl.softmaxForward(zScratch.data(), probs, B * S, S);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
-    // context [B, S, d] = P · V, into the head's columns of cat
-    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {buf.cat.data() + h.catCol, B, S, d, S * D, D, 1});
+    // context [B, S, d] = P · V, then into the head's columns of cat
+    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {headDense.data(), B, S, d, S * d, d, 1});
+    copyStrided(headDense.data(), d, buf.cat.data() + h.catCol, D, N, d);
 }
 
 void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, int l,
                                           DynaProp* prune) {
-    const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
+    const std::int64_t B = lastBatch, N = B * S, d = h.dim, P = p.projWidth, D = p.catWidth;
     const std::int64_t BSS = B * S * S;
-    const float* proj = buf.proj.data();
-    const MatView q{proj + h.qCol, B, S, d, S * P, P, 1};
-    const MatView k{proj + h.kCol, B, S, d, S * P, P, 1};
-    const MatView v{proj + h.vCol, B, S, d, S * P, P, 1};
-    const MatView gq{gProj.data() + h.qCol, B, S, d, S * P, P, 1};
-    const MatView gk{gProj.data() + h.kCol, B, S, d, S * P, P, 1};
-    const MatView gv{gProj.data() + h.vCol, B, S, d, S * P, P, 1};
-    const MatView gCtx{gCat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
+    const MatView q{qkv, B, S, d, S * d, d, 1};
+    const MatView k{qkv + N * d, B, S, d, S * d, d, 1};
+    const MatView v{qkv + 2 * N * d, B, S, d, S * d, d, 1};
+    float* gCtxD = headDense.data(); // [B, S, d]
+    float* gD = headGrad.data();     // [B, S, d] gradient of Q, K or V before it goes into gProj
+    const MatView gCtx{gCtxD, B, S, d, S * d, d, 1};
+    const MatView gDV{gD, B, S, d, S * d, d, 1};
+    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d);
     const float* scores = buf.scores.data() + h.attentionIndex * BSS;
     const float* probs = buf.probs.data() + h.attentionIndex * BSS;
     const MatView probsV{probs, B, S, S, S * S, S, 1};
     const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
     const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
-    dnnl.matmul(gCtx, v.t(), gProbsV); // gP [B, S, S] = gCtx · Vᵀ
-    dnnl.matmul(probsV.t(), gCtx, gv); // gV [B, S, d] = Pᵀ · gCtx
+    dnnl.matmul(gCtx, v.t(), gProbsV);  // gP [B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gDV); // gV [B, S, d] = Pᵀ · gCtx
+    copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
     maskByNonZero(gProbs.data(), probs, BSS);
     // Softmax backward on the kept probabilities (pruned entries get no gradient).
     dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
@@ -471,20 +478,22 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
-        dnnl.matmul(gScoresV, k, gq);     // gQ = gS · K
-        dnnl.matmul(gScoresV.t(), q, gk); // gK = gSᵀ · Q
+        dnnl.matmul(gScoresV, k, gDV); // gQ = gS · K
+        copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
+        dnnl.matmul(gScoresV.t(), q, gDV); // gK = gSᵀ · Q
+        copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
         return;
     }
-    const std::int64_t Wd = p.wmaWidth;
-    const MatView qw{buf.qw.data() + h.qwCol, B, S, d, S * Wd, Wd, 1};
+    const float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data();
+    const MatView qwV{qw, B, S, d, S * d, d, 1};
+    dnnl.matmul(gScoresV.t(), qwV, gDV); // gK = gSᵀ · (QW)
+    copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
     const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV, k, gQwV);    // g(QW) = gS · K
-    dnnl.matmul(gScoresV.t(), qw, gk); // gK = gSᵀ · (QW)
-    const MatView q2{proj + h.qCol, 1, B * S, d, B * S * P, P, 1};
-    const MatView gQw2 = dense(gQw.data(), B * S, d);
-    dnnl.matmul(q2.t(), gQw2, dense(grads.data() + h.wmaWeight, d, d)); // dW = Qᵀ · g(QW)
-    dnnl.matmul(gQw2, dense(params.data() + h.wmaWeight, d, d).t(),
-                {gProj.data() + h.qCol, 1, B * S, d, B * S * P, P, 1}); // gQ = g(QW) · Wᵀ
+    dnnl.matmul(gScoresV, k, gQwV); // g(QW) = gS · K
+    const MatView gQw2 = dense(gQw.data(), N, d);
+    dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d)); // dW = Qᵀ · g(QW)
+    dnnl.matmul(gQw2, dense(params.data() + h.wmaWeight, d, d).t(), dense(gD, N, d)); // gQ = g(QW) · Wᵀ
+    copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
 }
 
 void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
@@ -833,6 +842,10 @@ void Network::backward(const Batch& batch, DynaProp* prune) {
     m->embeddingBackward(batch, m->gOut.data());
 }
 
+void Network::setBf16Matmul(bool on) {
+    m->dnnl.setBf16Matmul(on);
+}
+
 std::span<const float> Network::logits() const {
     return {m->logits.data(), static_cast<std::size_t>(m->lastBatch) * m->task.numClasses};
 }
@@ -856,7 +869,10 @@ ActivationMemory Network::savedActivationMemory() const {
         const auto& b = m->layers[l];
         const std::int64_t H = p.hidden;
         account(b.proj, N * p.projWidth);
-        account(b.qw, N * p.wmaWidth);
+        for (const auto& v : b.headQkv)
+            account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
+        for (const auto& v : b.headQw)
+            account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
         account(b.scores, BSS * p.attentionCount);
         account(b.probs, BSS * p.attentionCount);
         for (const auto& v : b.convKs)

@@ -65,7 +65,11 @@ public:
     // Gradients of the mean loss of the last forward() into gradients() (overwritten).
     void backward(const Batch& batch, DynaProp* prune);
 
-    std::span<const float> logits() const;          // [B, C] of the last forward
+    std::span<const float> logits() const; // [B, C] of the last forward
+
+    // Mixed precision: matmul operands in bf16 with f32 accumulation (f32 master weights,
+    // f32 everything else). Off by default; the gradient checks run in f32.
+    void setBf16Matmul(bool on);
     ActivationMemory savedActivationMemory() const; // of the last forward
 
     const TransformerSpec& spec() const;

@@ -21,7 +21,7 @@ using namespace tcw::train;
 
 int main(int argc, char** argv) {
     int threads = 1, steps = 50, warmup = 5;
-    bool dynaprop = false;
+    bool dynaprop = false, bf16 = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc)
@@ -30,8 +30,10 @@ int main(int argc, char** argv) {
             steps = std::atoi(argv[++i]);
         else if (a == "--dynaprop")
             dynaprop = true;
+        else if (a == "--bf16")
+            bf16 = true;
         else {
-            std::fprintf(stderr, "usage: bench_train_step [--threads N] [--steps N] [--dynaprop]\n");
+            std::fprintf(stderr, "usage: bench_train_step [--threads N] [--steps N] [--dynaprop] [--bf16]\n");
             return 2;
         }
     }
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     task.numClasses = C;
     Network net(spec, task, B);
     net.initialize(1);
+    net.setBf16Matmul(bf16);
     OptimizerConfig oc;
     oc.kind = OptimizerKind::Sgd;
     oc.learningRate = 0.01f;
@@ -83,8 +86,8 @@ int main(int argc, char** argv) {
     std::sort(ms.begin(), ms.end());
     const double median = ms[ms.size() / 2];
     const double gflop = 3.0 * spec.forwardFlopsPerToken(task) * B * S / 1e9;
-    std::printf("ours threads=%d steps=%d median_ms=%.2f min_ms=%.2f gflop_per_step=%.2f gflops=%.1f loss=%.4f%s\n",
+    std::printf("ours threads=%d steps=%d median_ms=%.2f min_ms=%.2f gflop_per_step=%.2f gflops=%.1f loss=%.4f%s%s\n",
                 threads, steps, median, ms.front(), gflop, gflop / (median / 1000.0), loss,
-                dynaprop ? " dynaprop=on" : "");
+                dynaprop ? " dynaprop=on" : "", bf16 ? " matmul=bf16" : " matmul=f32");
     return 0;
 }
