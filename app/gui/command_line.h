@@ -1,0 +1,27 @@
+// The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME].
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+class QCommandLineParser;
+
+namespace tcw::app {
+
+struct CommandLineOptions {
+    QString workspace;  // FILE, empty when not given
+    QString screenshot; // render the window to this PNG and exit
+    QString view;       // what to show first (see MainWindow::viewNames())
+};
+
+struct CommandLineResult {
+    CommandLineOptions options;
+    QString error; // non-empty: print it with the usage and exit 2
+};
+
+// Sets up parser (including --help and --version) and parses arguments. --help and
+// --version print and exit inside QCommandLineParser::process, as users expect.
+CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList& arguments,
+                                   const QStringList& viewNames);
+
+} // namespace tcw::app

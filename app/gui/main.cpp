@@ -1,0 +1,94 @@
+// transcode-workbench: the desktop application. Parses the command line, captures the log,
+// builds the main window and opens the workspace; --screenshot renders the window and exits.
+#include "command_line.h"
+#include "log_capture.h"
+#include "main_window.h"
+#include "models/log_model.h"
+#include "screenshot.h"
+#include "workspace_controller.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QIcon>
+#include <QLoggingCategory>
+#include <QSettings>
+#include <QTemporaryDir>
+
+#include <cstdio>
+
+Q_LOGGING_CATEGORY(lcApp, "tcw.app")
+
+namespace {
+// --screenshot reads the user's settings (recent workspaces) but must not change them: it
+// works on a copy in a temporary folder.
+void useCopyOfSettings(const QTemporaryDir& folder) {
+    const QString original = QSettings().fileName();
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, folder.path());
+    const QString copy = QSettings().fileName();
+    QDir().mkpath(QFileInfo(copy).absolutePath());
+    if (QFileInfo::exists(original))
+        QFile::copy(original, copy);
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("TransCODE"));
+    QApplication::setOrganizationDomain(QStringLiteral("transcode-workbench.org"));
+    QApplication::setApplicationName(QStringLiteral("TransCODE Workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("TransCODE Workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(TCW_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("transcode-workbench"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/transcode-workbench.svg")));
+
+    QCommandLineParser parser;
+    const auto parsed =
+        tcw::app::parseCommandLine(parser, QApplication::arguments(), tcw::app::MainWindow::viewNames());
+    if (!parsed.error.isEmpty()) {
+        std::fprintf(stderr, "transcode-workbench: %s\n\n%s", qPrintable(parsed.error), qPrintable(parser.helpText()));
+        return 2;
+    }
+    const tcw::app::CommandLineOptions& options = parsed.options;
+    const bool screenshotMode = !options.screenshot.isEmpty();
+    QTemporaryDir settingsCopy;
+    if (screenshotMode)
+        useCopyOfSettings(settingsCopy);
+
+    tcw::models::LogModel log;
+    tcw::app::LogCapture capture(&log);
+    tcw::app::MainWindow window(&log);
+    window.setInteractive(!screenshotMode);
+    // A screenshot shows the default layout at the default size, whatever the user last had.
+    if (!screenshotMode)
+        window.restoreLayout();
+    qCInfo(lcApp).noquote() << QStringLiteral("TransCODE Workbench %1 on Qt %2 (%3)")
+                                   .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                                        QApplication::platformName());
+    window.show();
+    window.startUp(options.workspace);
+    if (!options.view.isEmpty()) {
+        // Central views need the workspace: apply the view once it has opened.
+        QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
+                         [&window, view = options.view] { window.showView(view); });
+        window.showView(options.view);
+    }
+    if (!screenshotMode)
+        return app.exec();
+
+    bool startupFailed = false;
+    QObject::connect(window.controller(), &tcw::app::WorkspaceController::errorOccurred, &window,
+                     [&startupFailed] { startupFailed = true; });
+    tcw::app::ScreenshotTaker screenshot(&window, window.controller(), options.screenshot);
+    QObject::connect(&screenshot, &tcw::app::ScreenshotTaker::finished, &app,
+                     [&startupFailed](bool saved, const QString& message) {
+                         std::fprintf(saved ? stdout : stderr, "transcode-workbench: %s\n", qPrintable(message));
+                         // A screenshot of a workspace that failed to open is still written, but the
+                         // exit status says the FILE was not shown.
+                         QCoreApplication::exit(saved && !startupFailed ? 0 : 1);
+                     });
+    screenshot.start();
+    return app.exec();
+}

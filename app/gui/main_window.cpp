@@ -1,0 +1,618 @@
+// Main window: builds the views and docks of GUI.md and wires them to the controllers.
+#include "main_window.h"
+
+#include "app_paths.h"
+#include "editors/design_spec_view.h"
+#include "export_actions.h"
+#include "models/design_proxy_model.h"
+#include "models/explorer_settings.h"
+#include "models/log_model.h"
+#include "models/selection_link.h"
+#include "models/workspace_tree_model.h"
+#include "panels/design_detail_panel.h"
+#include "panels/empty_state_widget.h"
+#include "panels/explorer_toolbar.h"
+#include "panels/log_panel.h"
+#include "panels/welcome_page.h"
+#include "plural.h"
+#include "recent_files.h"
+#include "shortcuts_dialog.h"
+#include "workspace_controller.h"
+#include "workspace_dialogs.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeView>
+#include <QUndoGroup>
+
+namespace tcw::app {
+
+using models::WorkspaceTreeModel;
+
+namespace {
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+const QString kTableHeaderKey = QStringLiteral("window/designTableHeader");
+constexpr int kStatusTimeoutMs = 8000;
+
+QDockWidget* makeDock(const QString& title, const QString& objectName, QWidget* content, QMainWindow* window) {
+    auto* dock = new QDockWidget(title, window);
+    dock->setObjectName(objectName); // saveState() identifies docks by object name
+    dock->setWidget(content);
+    dock->toggleViewAction()->setStatusTip(QObject::tr("Show or hide the %1 panel").arg(title));
+    dock->toggleViewAction()->setToolTip(dock->toggleViewAction()->statusTip());
+    return dock;
+}
+} // namespace
+
+MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
+    : QMainWindow(parent), m_actions(createMainActions(this)), m_logModel(log ? log : new models::LogModel(this)),
+      m_explorerSettings(new models::ExplorerSettings(this)), m_controller(new WorkspaceController(this)),
+      m_recent(new RecentFiles(this)), m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)),
+      m_undoGroup(new QUndoGroup(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("TransCODE Workbench"));
+    setDockNestingEnabled(true);
+    // The bottom panel spans the full width, as in GUI.md; the side docks stop above it.
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+
+    QSettings settings;
+    m_explorerSettings->load(settings);
+    m_controller->setMode(m_explorerSettings->mode());
+    m_controller->setPresetDirectory(presetDirectory());
+
+    m_toolBar = new widgets::ExplorerToolBar(m_explorerSettings, this);
+    addToolBar(Qt::TopToolBarArea, m_toolBar);
+    createCentralViews();
+    createDocks();
+    m_exports = new ExportActions(this, m_controller, m_proxy);
+    createMenus();
+    createStatusBar();
+    connectWorkspace();
+    connectSelection();
+
+    resize(1400, 900);
+    placeDocks();
+    updateWorkspaceState();
+}
+
+MainWindow::~MainWindow() = default;
+
+// ---- construction ----------------------------------------------------------------------
+
+void MainWindow::createCentralViews() {
+    m_central = new QStackedWidget(this);
+    m_central->setObjectName(QStringLiteral("centralStack"));
+
+    m_welcome = new widgets::WelcomePage(m_central);
+    m_welcome->setActions({m_actions.newWorkspace, m_actions.openWorkspace, m_actions.openExample});
+    m_welcome->setRecentFiles(m_recent->files());
+    connect(m_welcome, &widgets::WelcomePage::recentFileActivated, m_dialogs, &WorkspaceDialogs::openFile);
+    m_central->addWidget(m_welcome);
+
+    m_explorerTabs = new QTabWidget(m_central);
+    m_explorerTabs->setObjectName(QStringLiteral("explorerTabs"));
+    m_explorerTabs->setDocumentMode(true);
+    const QList<QAction*> fillActions = {m_actions.importDesigns, m_actions.openExample};
+    m_paretoEmpty = new widgets::EmptyStateWidget({}, {}, m_explorerTabs);
+    m_paretoEmpty->setObjectName(QStringLiteral("paretoView"));
+    m_paretoEmpty->setActions(fillActions);
+    m_parallelEmpty = new widgets::EmptyStateWidget({}, {}, m_explorerTabs);
+    m_parallelEmpty->setObjectName(QStringLiteral("parallelView"));
+    m_parallelEmpty->setActions(fillActions);
+
+    m_tablePage = new QStackedWidget(m_explorerTabs);
+    m_tablePage->setObjectName(QStringLiteral("tableView"));
+    m_tableEmpty = new widgets::EmptyStateWidget(
+        tr("No designs in this workspace yet"),
+        tr("Import transformer and accelerator files (File ▸ Import Designs), or run a search."), m_tablePage);
+    m_tableEmpty->setActions(fillActions);
+    m_proxy = new models::DesignProxyModel(this);
+    m_proxy->setSourceModel(m_controller->designModel());
+    m_table = new QTableView(m_tablePage);
+    m_table->setObjectName(QStringLiteral("designTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(models::DesignTableModel::IdColumn, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    // Columns start as wide as their headers (numbers are narrower than "Peak power (mW)").
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int column = 0; column < models::DesignTableModel::ColumnCount; ++column) {
+        const QString title = m_proxy->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column, header->fontMetrics().horizontalAdvance(title) + 28);
+    }
+    header->resizeSection(models::DesignTableModel::NameColumn, 200);
+    header->resizeSection(models::DesignTableModel::KindColumn, 100);
+    header->setStretchLastSection(true);
+    m_tablePage->addWidget(m_tableEmpty);
+    m_tablePage->addWidget(m_table);
+
+    m_explorerTabs->addTab(m_paretoEmpty, tr("Pareto"));
+    m_explorerTabs->addTab(m_parallelEmpty, tr("Parallel coords"));
+    m_explorerTabs->addTab(m_tablePage, tr("Table"));
+    m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
+    m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
+    m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
+    m_central->addWidget(m_explorerTabs);
+    setCentralWidget(m_central);
+}
+
+void MainWindow::createDocks() {
+    m_tree = new QTreeView(this);
+    m_tree->setObjectName(QStringLiteral("workspaceTree"));
+    m_tree->setModel(m_controller->treeModel());
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setExpandsOnDoubleClick(true);
+    m_tree->setToolTip(tr("Select a design to show it everywhere; double-click a preset to import it"));
+    m_workspaceDock = makeDock(tr("Workspace"), QStringLiteral("workspaceDock"), m_tree, this);
+
+    m_detail = new widgets::DesignDetailPanel(this);
+    m_detail->setMode(m_explorerSettings->mode());
+    m_detailDock = makeDock(tr("Design detail"), QStringLiteral("designDetailDock"), m_detail, this);
+
+    m_editorTabs = new QTabWidget(this);
+    m_editorTabs->setObjectName(QStringLiteral("editorTabs"));
+    m_editorTabs->setDocumentMode(true);
+    m_acceleratorView = new widgets::DesignSpecView(store::DesignKind::Accelerator, m_editorTabs);
+    m_transformerView = new widgets::DesignSpecView(store::DesignKind::Transformer, m_editorTabs);
+    m_editorTabs->addTab(m_acceleratorView, tr("Accelerator"));
+    m_editorTabs->addTab(m_transformerView, tr("Transformer"));
+    m_editorTabs->setTabToolTip(0, tr("The selected design's accelerator: tiles, PEs, lanes, buffers, memory"));
+    m_editorTabs->setTabToolTip(1, tr("The selected design's transformer: layers, heads, feed-forward stacks"));
+    m_editorsDock = makeDock(tr("Editors"), QStringLiteral("editorsDock"), m_editorTabs, this);
+
+    m_panelTabs = new QTabWidget(this);
+    m_panelTabs->setObjectName(QStringLiteral("panelTabs"));
+    m_panelTabs->setDocumentMode(true);
+    m_searchEmpty = new widgets::EmptyStateWidget(
+        tr("No searches in this workspace"),
+        tr("Co-design searches (BOSHCODE, NSGA-II, random) show their progress, time left and hypervolume here."),
+        m_panelTabs);
+    m_trainingEmpty = new widgets::EmptyStateWidget(
+        tr("No training runs in this workspace"),
+        tr("DynaProp training runs show their loss and accuracy curves and the measured sparsity here."), m_panelTabs);
+    auto* lessonEmpty = new widgets::EmptyStateWidget(
+        tr("No lesson open"), tr("Lessons walk through transformer–accelerator co-design step by step, here."),
+        m_panelTabs);
+    m_logPanel = new widgets::LogPanel(m_logModel, m_panelTabs);
+    m_panelTabs->addTab(m_searchEmpty, tr("Search"));
+    m_panelTabs->addTab(m_trainingEmpty, tr("Training"));
+    m_panelTabs->addTab(lessonEmpty, tr("Lesson"));
+    m_panelTabs->addTab(m_logPanel, tr("Log"));
+    m_panelTabs->setTabToolTip(3, tr("Messages from the workbench: what was opened, saved, imported, and any errors"));
+    m_panelDock = makeDock(tr("Panel"), QStringLiteral("panelDock"), m_panelTabs, this);
+
+    const QList<QDockWidget*> docks = {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock};
+    for (int i = 0; i < docks.size(); ++i)
+        docks[i]->toggleViewAction()->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+}
+
+void MainWindow::placeDocks() {
+    for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock}) {
+        dock->setFloating(false);
+        removeDockWidget(dock); // from wherever the user put it
+    }
+    addDockWidget(Qt::LeftDockWidgetArea, m_workspaceDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_detailDock);
+    splitDockWidget(m_detailDock, m_editorsDock, Qt::Vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_panelDock);
+    for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock})
+        dock->show();
+    m_toolBar->show();
+    resizeDocks({m_workspaceDock, m_detailDock}, {260, 360}, Qt::Horizontal);
+    resizeDocks({m_detailDock, m_editorsDock, m_panelDock}, {330, 270, 210}, Qt::Vertical);
+}
+
+void MainWindow::createMenus() {
+    const MainActions& a = m_actions;
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(a.newWorkspace);
+    file->addAction(a.openWorkspace);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setToolTipsVisible(true);
+    file->addAction(a.openExample);
+    file->addSeparator();
+    file->addAction(a.save);
+    file->addAction(a.saveAs);
+    file->addSeparator();
+    file->addAction(a.importDesigns);
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(a.exportTableCsv);
+    exportMenu->addAction(a.exportDesignJson);
+    exportMenu->addAction(a.exportWindowPng);
+    file->addSeparator();
+    file->addAction(a.closeWorkspace);
+    file->addAction(a.quit);
+    updateRecentMenu(m_recent->files());
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    undo->setShortcuts(QKeySequence::Undo);
+    undo->setToolTip(tr("Undo the last edit of a design"));
+    QAction* redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts(QKeySequence::Redo);
+    redo->setToolTip(tr("Redo the edit just undone"));
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(a.find);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(a.showPareto);
+    view->addAction(a.showParallel);
+    view->addAction(a.showTable);
+    view->addSeparator();
+    for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock})
+        view->addAction(dock->toggleViewAction());
+    QAction* toolBarToggle = m_toolBar->toggleViewAction();
+    toolBarToggle->setText(tr("&Toolbar"));
+    toolBarToggle->setStatusTip(tr("Show or hide the toolbar"));
+    toolBarToggle->setToolTip(toolBarToggle->statusTip());
+    view->addAction(toolBarToggle);
+    view->addSeparator();
+    QMenu* mode = view->addMenu(tr("Cost &Mode"));
+    mode->addActions(m_toolBar->modeActions()->actions());
+    view->addSeparator();
+    view->addAction(a.resetLayout);
+    view->addAction(a.fullScreen);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(a.shortcuts);
+    help->addSeparator();
+    help->addAction(a.about);
+    help->addAction(a.aboutQt);
+
+    // The toolbar's workspace button offers the workspace commands.
+    m_workspaceMenu = new QMenu(this);
+    m_workspaceMenu->addAction(a.newWorkspace);
+    m_workspaceMenu->addAction(a.openWorkspace);
+    m_workspaceMenu->addMenu(m_recentMenu);
+    m_workspaceMenu->addAction(a.openExample);
+    m_workspaceMenu->addSeparator();
+    m_workspaceMenu->addAction(a.saveAs);
+    m_workspaceMenu->addAction(a.copyWorkspacePath);
+    m_workspaceMenu->addAction(a.closeWorkspace);
+    m_toolBar->setWorkspaceMenu(m_workspaceMenu);
+
+    for (QMenu* menu : menuBar()->findChildren<QMenu*>())
+        menu->setToolTipsVisible(true);
+
+    // What each action does.
+    connect(a.newWorkspace, &QAction::triggered, m_dialogs, &WorkspaceDialogs::newWorkspace);
+    connect(a.openWorkspace, &QAction::triggered, m_dialogs, &WorkspaceDialogs::openWorkspace);
+    connect(a.openExample, &QAction::triggered, m_dialogs, &WorkspaceDialogs::openExample);
+    connect(a.clearRecent, &QAction::triggered, m_recent, &RecentFiles::clear);
+    connect(a.save, &QAction::triggered, m_controller, &WorkspaceController::saveWorkspace);
+    connect(a.saveAs, &QAction::triggered, m_dialogs, &WorkspaceDialogs::saveAs);
+    connect(a.closeWorkspace, &QAction::triggered, m_controller, &WorkspaceController::closeWorkspace);
+    connect(a.importDesigns, &QAction::triggered, m_dialogs, &WorkspaceDialogs::importDesigns);
+    connect(a.exportTableCsv, &QAction::triggered, m_exports, &ExportActions::exportTableCsv);
+    connect(a.exportDesignJson, &QAction::triggered, m_exports, &ExportActions::exportDesignJson);
+    connect(a.exportWindowPng, &QAction::triggered, m_exports, &ExportActions::exportWindowPng);
+    connect(a.copyWorkspacePath, &QAction::triggered, this,
+            [this] { QApplication::clipboard()->setText(QDir::toNativeSeparators(m_controller->filePath())); });
+    connect(a.quit, &QAction::triggered, this, &QWidget::close);
+    connect(a.find, &QAction::triggered, this, [this] {
+        showView(QStringLiteral("table"));
+        m_toolBar->focusFilter();
+    });
+    connect(a.showPareto, &QAction::triggered, this, [this] { showView(QStringLiteral("pareto")); });
+    connect(a.showParallel, &QAction::triggered, this, [this] { showView(QStringLiteral("parallel")); });
+    connect(a.showTable, &QAction::triggered, this, [this] { showView(QStringLiteral("table")); });
+    connect(a.resetLayout, &QAction::triggered, this, &MainWindow::resetLayout);
+    connect(a.fullScreen, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+    });
+    connect(a.shortcuts, &QAction::triggered, this, [this] { ShortcutsDialog(menuBar(), this).exec(); });
+    connect(a.about, &QAction::triggered, this, [this] {
+        QMessageBox::about(
+            this, tr("About TransCODE Workbench"),
+            tr("<h3>TransCODE Workbench %1</h3>"
+               "<p>Co-design transformer models and hardware accelerators: train candidates with runtime pruning "
+               "(DynaProp), simulate them on a parameterised accelerator, search the joint design space, and "
+               "explore the accuracy, latency, energy and area trade-offs.</p>"
+               "<p>Built with Qt %2, running on Qt %3.</p>")
+                .arg(QApplication::applicationVersion(), QStringLiteral(QT_VERSION_STR),
+                     QString::fromLatin1(qVersion())));
+    });
+    connect(a.aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createStatusBar() {
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setRange(0, 0); // indeterminate: opening and copying report no fraction
+    m_busyBar->setMaximumWidth(120);
+    m_busyBar->setMaximumHeight(14);
+    m_busyBar->setToolTip(tr("Working on the workspace…"));
+    m_busyBar->hide();
+    m_countsLabel = new QLabel(this);
+    m_countsLabel->setToolTip(tr("What the open workspace holds"));
+    m_choiceLabel = new QLabel(this);
+    m_choiceLabel->setToolTip(tr("The explorer's objectives and cost mode (change them in the toolbar)"));
+    auto separator = [this] {
+        auto* line = new QFrame(this);
+        line->setFrameShape(QFrame::VLine);
+        line->setFrameShadow(QFrame::Sunken);
+        return line;
+    };
+    statusBar()->addPermanentWidget(m_busyBar);
+    statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar()->addPermanentWidget(separator());
+    statusBar()->addPermanentWidget(m_choiceLabel);
+    m_choiceLabel->setText(m_explorerSettings->summary());
+}
+
+void MainWindow::connectWorkspace() {
+    connect(m_controller, &WorkspaceController::workspaceOpened, m_recent, &RecentFiles::add);
+    connect(m_controller, &WorkspaceController::workspaceOpened, this, &MainWindow::updateWorkspaceState);
+    connect(m_controller, &WorkspaceController::workspaceClosed, this, &MainWindow::updateWorkspaceState);
+    connect(m_controller, &WorkspaceController::contentChanged, this, &MainWindow::updateEmptyStates);
+    connect(m_controller, &WorkspaceController::errorOccurred, m_dialogs, &WorkspaceDialogs::showError);
+    connect(m_controller, &WorkspaceController::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); });
+    connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
+        m_busyBar->setVisible(busy);
+        updateWorkspaceState();
+    });
+    connect(m_exports, &ExportActions::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); });
+    connect(m_exports, &ExportActions::errorOccurred, m_dialogs, &WorkspaceDialogs::showError);
+    connect(m_recent, &RecentFiles::changed, this, &MainWindow::updateRecentMenu);
+    connect(m_recent, &RecentFiles::changed, m_welcome, &widgets::WelcomePage::setRecentFiles);
+
+    // The toolbar's choices: kept, shown, and applied to what exists today (mode and filter).
+    connect(m_explorerSettings, &models::ExplorerSettings::changed, this, [this] {
+        QSettings settings;
+        m_explorerSettings->save(settings);
+        m_choiceLabel->setText(m_explorerSettings->summary());
+    });
+    connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, m_controller, &WorkspaceController::setMode);
+    connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, m_detail, &widgets::DesignDetailPanel::setMode);
+    connect(m_explorerSettings, &models::ExplorerSettings::filterTextChanged, m_proxy,
+            &models::DesignProxyModel::setFilterText);
+    connect(m_explorerSettings, &models::ExplorerSettings::changed, this, [this] {
+        statusBar()->showMessage(tr("Explorer: %1").arg(m_explorerSettings->summary()), kStatusTimeoutMs);
+    });
+    m_proxy->setFilterText(m_explorerSettings->filterText());
+}
+
+void MainWindow::connectSelection() {
+    // The table's own selection (over its sort/filter proxy) mirrors the shared one.
+    new models::SelectionLink(m_controller->selectionModel(), m_table->selectionModel(), this);
+    connect(m_controller->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showCurrentDesign);
+    connect(m_controller->designModel(), &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentDesign);
+
+    // The tree selects designs in the shared selection and opens the panel of what it shows.
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& index) {
+        if (m_syncingTree || !index.isValid())
+            return;
+        const auto type = WorkspaceTreeModel::NodeType(index.data(WorkspaceTreeModel::NodeTypeRole).toInt());
+        if (type == WorkspaceTreeModel::NodeType::Design)
+            m_controller->selectDesign(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
+        else if (type == WorkspaceTreeModel::NodeType::Search)
+            showView(QStringLiteral("search"));
+        else if (type == WorkspaceTreeModel::NodeType::TrainingRun)
+            showView(QStringLiteral("training"));
+    });
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex& index) {
+        const QString path = index.data(WorkspaceTreeModel::FilePathRole).toString();
+        if (!path.isEmpty())
+            m_dialogs->importFiles({path}); // a preset: add it to the workspace
+    });
+    connect(m_controller->treeModel(), &QAbstractItemModel::modelReset, this, [this] {
+        m_tree->expandToDepth(0);
+        showCurrentDesign();
+    });
+    m_tree->expandToDepth(0);
+}
+
+// ---- state -----------------------------------------------------------------------------
+
+void MainWindow::updateWorkspaceState() {
+    const bool open = m_controller->isOpen();
+    const bool idle = !m_controller->isBusy();
+    for (QAction* action : m_actions.workspaceActions())
+        action->setEnabled(open && idle);
+    m_actions.newWorkspace->setEnabled(idle);
+    m_actions.openWorkspace->setEnabled(idle);
+    m_actions.openExample->setEnabled(idle);
+    m_central->setCurrentWidget(open ? static_cast<QWidget*>(m_explorerTabs) : m_welcome);
+    m_toolBar->setWorkspace(m_controller->displayName(), QDir::toNativeSeparators(m_controller->filePath()));
+    setWindowTitle(open ? tr("%1 — TransCODE Workbench").arg(m_controller->displayName()) : tr("TransCODE Workbench"));
+    setWindowFilePath(m_controller->filePath());
+    updateEmptyStates();
+}
+
+void MainWindow::updateEmptyStates() {
+    const store::WorkspaceCounts counts = m_controller->counts();
+    const int evaluated = m_controller->designModel()->evaluatedCount();
+    const QString none = tr("No evaluated designs yet — run a search or import designs (File ▸ Import)");
+    for (widgets::EmptyStateWidget* view : {m_paretoEmpty, m_parallelEmpty}) {
+        if (evaluated == 0) {
+            view->setTitle(none);
+            view->setText(view == m_paretoEmpty
+                              ? tr("The Pareto plot puts any two objectives against each other, with the front of "
+                                   "the best trade-offs as a step line.")
+                              : tr("Parallel coordinates draw every objective as an axis and each design as a "
+                                   "line; brush an axis to filter."));
+        } else {
+            view->setTitle(
+                tr("%1 in %2 mode")
+                    .arg(countOf(evaluated, tr("evaluated design"), tr("evaluated designs")),
+                         m_explorerSettings->mode() == SimMode::Training ? tr("training") : tr("inference")));
+            view->setText(tr("They are listed with their metrics in the Table tab (Ctrl+3)."));
+        }
+    }
+    m_tablePage->setCurrentWidget(m_controller->designModel()->rowCount() > 0 ? static_cast<QWidget*>(m_table)
+                                                                              : m_tableEmpty);
+    m_searchEmpty->setText(counts.searches > 0
+                               ? tr("%1 in this workspace, listed in the Workspace tree.")
+                                     .arg(countOf(counts.searches, tr("search"), tr("searches")))
+                               : tr("Co-design searches (BOSHCODE, NSGA-II, random) show their progress, time left "
+                                    "and hypervolume here."));
+    m_trainingEmpty->setText(counts.trainingRuns > 0
+                                 ? tr("%1 in this workspace, listed in the Workspace tree.")
+                                       .arg(countOf(counts.trainingRuns, tr("training run"), tr("training runs")))
+                                 : tr("DynaProp training runs show their loss and accuracy curves and the measured "
+                                      "sparsity here."));
+    m_countsLabel->setText(m_controller->isOpen()
+                               ? countOf(counts.designs, tr("design"), tr("designs")) + QStringLiteral(" · ") +
+                                     countOf(counts.evaluations, tr("evaluation"), tr("evaluations"))
+                               : QString());
+}
+
+void MainWindow::updateRecentMenu(const QStringList& files) {
+    m_recentMenu->clear();
+    for (int i = 0; i < files.size(); ++i) {
+        const QFileInfo info(files[i]);
+        const QString label = info.exists() ? info.fileName() : tr("%1 (missing)").arg(info.fileName());
+        QAction* action = m_recentMenu->addAction(QStringLiteral("&%1  %2").arg((i + 1) % 10).arg(label));
+        action->setToolTip(QDir::toNativeSeparators(files[i]));
+        action->setStatusTip(tr("Open %1").arg(QDir::toNativeSeparators(files[i])));
+        connect(action, &QAction::triggered, m_dialogs, [this, path = files[i]] { m_dialogs->openFile(path); });
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent workspaces"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(m_actions.clearRecent);
+    m_actions.clearRecent->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::showCurrentDesign() {
+    const auto id = m_controller->currentDesignId();
+    const auto design = id ? m_controller->design(*id) : std::nullopt;
+    m_detail->setDesign(design, id ? m_controller->evaluations(*id) : std::vector<store::EvaluationRecord>{});
+    m_acceleratorView->setDesign(design);
+    m_transformerView->setDesign(design);
+    if (design && design->kind != store::DesignKind::Pair)
+        m_editorTabs->setCurrentWidget(design->kind == store::DesignKind::Accelerator ? m_acceleratorView
+                                                                                      : m_transformerView);
+    m_actions.exportDesignJson->setEnabled(design.has_value());
+
+    // Follow in the tree without echoing back into the selection.
+    m_syncingTree = true;
+    const QModelIndex treeIndex = id ? m_controller->treeModel()->indexOfDesign(*id) : QModelIndex();
+    if (treeIndex.isValid()) {
+        m_tree->setCurrentIndex(treeIndex);
+        m_tree->scrollTo(treeIndex);
+    } else {
+        m_tree->clearSelection();
+    }
+    m_syncingTree = false;
+}
+
+// ---- views, layout ---------------------------------------------------------------------
+
+QStringList MainWindow::viewNames() {
+    return {QStringLiteral("welcome"),     QStringLiteral("pareto"),     QStringLiteral("parallel"),
+            QStringLiteral("table"),       QStringLiteral("search"),     QStringLiteral("training"),
+            QStringLiteral("lesson"),      QStringLiteral("log"),        QStringLiteral("detail"),
+            QStringLiteral("accelerator"), QStringLiteral("transformer")};
+}
+
+bool MainWindow::showView(const QString& name) {
+    const int central =
+        QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table")}.indexOf(name);
+    const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
+                                  QStringLiteral("log")}
+                          .indexOf(name);
+    const int editor = QStringList{QStringLiteral("accelerator"), QStringLiteral("transformer")}.indexOf(name);
+    if (name == QLatin1String("welcome")) {
+        if (m_controller->isOpen())
+            return false; // the welcome page is what shows when nothing is open
+        m_central->setCurrentWidget(m_welcome);
+    } else if (central >= 0) {
+        if (!m_controller->isOpen())
+            return false;
+        m_explorerTabs->setCurrentIndex(central);
+    } else if (panel >= 0) {
+        m_panelDock->show();
+        m_panelDock->raise();
+        m_panelTabs->setCurrentIndex(panel);
+    } else if (editor >= 0) {
+        m_editorsDock->show();
+        m_editorsDock->raise();
+        m_editorTabs->setCurrentIndex(editor);
+    } else if (name == QLatin1String("detail")) {
+        m_detailDock->show();
+        m_detailDock->raise();
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::saveLayout() const {
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState(kLayoutVersion));
+    settings.setValue(kTableHeaderKey, m_table->horizontalHeader()->saveState());
+}
+
+bool MainWindow::restoreLayout() {
+    QSettings settings;
+    const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
+    const QByteArray state = settings.value(kStateKey).toByteArray();
+    const QByteArray header = settings.value(kTableHeaderKey).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (!header.isEmpty())
+        m_table->horizontalHeader()->restoreState(header);
+    // restoreState checks the version: a layout saved by another arrangement of docks is
+    // ignored and the default placement stays.
+    return !state.isEmpty() && restoreState(state, kLayoutVersion);
+}
+
+void MainWindow::resetLayout() {
+    if (isFullScreen())
+        m_actions.fullScreen->setChecked(false);
+    placeDocks();
+    statusBar()->showMessage(tr("Layout reset"), kStatusTimeoutMs);
+}
+
+void MainWindow::setInteractive(bool interactive) {
+    m_interactive = interactive;
+    m_dialogs->setInteractive(interactive);
+}
+
+void MainWindow::startUp(const QString& file) {
+    if (!file.isEmpty()) {
+        m_dialogs->openFile(file);
+        return;
+    }
+    const QString last = m_recent->mostRecentExisting();
+    if (!last.isEmpty())
+        m_controller->openWorkspace(last);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_interactive)
+        saveLayout();
+    event->accept();
+}
+
+} // namespace tcw::app

@@ -1,0 +1,139 @@
+// The main window: the composition root. It creates the docks, views, menus and toolbar and
+// connects them to the controllers; what they do lives in the controllers, widgets and core.
+#pragma once
+
+#include "main_actions.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QTreeView;
+class QUndoGroup;
+
+namespace tcw::models {
+class DesignProxyModel;
+class ExplorerSettings;
+class LogModel;
+} // namespace tcw::models
+
+namespace tcw::widgets {
+class DesignDetailPanel;
+class DesignSpecView;
+class EmptyStateWidget;
+class ExplorerToolBar;
+class LogPanel;
+class WelcomePage;
+} // namespace tcw::widgets
+
+namespace tcw::app {
+
+class ExportActions;
+class RecentFiles;
+class WorkspaceController;
+class WorkspaceDialogs;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    // Bumped whenever docks are added, removed or renamed: an older saved layout is then
+    // ignored instead of restored half-way.
+    static constexpr int kLayoutVersion = 1;
+
+    // log: the model the Log tab shows (the application's message handler fills it); the
+    // window makes its own when none is given.
+    explicit MainWindow(models::LogModel* log = nullptr, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    WorkspaceController* controller() const { return m_controller; }
+    models::ExplorerSettings* explorerSettings() const { return m_explorerSettings; }
+    WorkspaceDialogs* dialogs() const { return m_dialogs; }
+    ExportActions* exports() const { return m_exports; }
+    RecentFiles* recentFiles() const { return m_recent; }
+    const MainActions& actions() const { return m_actions; }
+    QUndoGroup* undoGroup() const { return m_undoGroup; }
+
+    // Names accepted by --view and showView(): central tabs, bottom tabs, docks.
+    static QStringList viewNames();
+    bool showView(const QString& name);
+
+    // Opens file; without one the most recent workspace that still exists; else the welcome
+    // page stays.
+    void startUp(const QString& file);
+
+    // Window geometry, dock and toolbar layout, table columns: to and from QSettings.
+    void saveLayout() const;
+    bool restoreLayout();
+    void resetLayout();
+
+    // Non-interactive (--screenshot): errors are logged, not shown in dialogs, and closing
+    // does not overwrite the user's saved layout.
+    void setInteractive(bool interactive);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createCentralViews();
+    void createDocks();
+    void createMenus();
+    void createStatusBar();
+    void connectWorkspace();
+    void connectSelection();
+    void placeDocks();
+    void updateWorkspaceState();
+    void updateEmptyStates();
+    void updateRecentMenu(const QStringList& files);
+    void showCurrentDesign();
+
+    MainActions m_actions;
+    models::LogModel* m_logModel;
+    models::ExplorerSettings* m_explorerSettings;
+    WorkspaceController* m_controller;
+    RecentFiles* m_recent;
+    WorkspaceDialogs* m_dialogs;
+    ExportActions* m_exports = nullptr;
+    QUndoGroup* m_undoGroup;
+    bool m_interactive = true;
+    bool m_syncingTree = false;
+
+    widgets::ExplorerToolBar* m_toolBar = nullptr;
+    QStackedWidget* m_central = nullptr;
+    widgets::WelcomePage* m_welcome = nullptr;
+    QTabWidget* m_explorerTabs = nullptr;
+    widgets::EmptyStateWidget* m_paretoEmpty = nullptr;
+    widgets::EmptyStateWidget* m_parallelEmpty = nullptr;
+    QStackedWidget* m_tablePage = nullptr;
+    widgets::EmptyStateWidget* m_tableEmpty = nullptr;
+    QTableView* m_table = nullptr;
+    models::DesignProxyModel* m_proxy = nullptr;
+
+    QDockWidget* m_workspaceDock = nullptr;
+    QTreeView* m_tree = nullptr;
+    QDockWidget* m_detailDock = nullptr;
+    widgets::DesignDetailPanel* m_detail = nullptr;
+    QDockWidget* m_editorsDock = nullptr;
+    QTabWidget* m_editorTabs = nullptr;
+    widgets::DesignSpecView* m_acceleratorView = nullptr;
+    widgets::DesignSpecView* m_transformerView = nullptr;
+    QDockWidget* m_panelDock = nullptr;
+    QTabWidget* m_panelTabs = nullptr;
+    widgets::EmptyStateWidget* m_searchEmpty = nullptr;
+    widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
+    widgets::LogPanel* m_logPanel = nullptr;
+
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_workspaceMenu = nullptr;
+    QProgressBar* m_busyBar = nullptr;
+    QLabel* m_countsLabel = nullptr;
+    QLabel* m_choiceLabel = nullptr;
+};
+
+} // namespace tcw::app

@@ -1,0 +1,53 @@
+// Screenshot: idle workspace → let posted layout and paint events run → grab → PNG.
+#include "screenshot.h"
+
+#include "workspace_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QPixmap>
+#include <QTimer>
+#include <QWidget>
+
+namespace tcw::app {
+
+ScreenshotTaker::ScreenshotTaker(QWidget* window, WorkspaceController* controller, const QString& path, QObject* parent)
+    : QObject(parent), m_window(window), m_controller(controller), m_path(path) {}
+
+void ScreenshotTaker::start() {
+    connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
+        if (!busy)
+            whenIdle();
+    });
+    // An open started before start() may still be queued: look again once the loop runs.
+    QTimer::singleShot(0, this, [this] {
+        if (!m_controller->isBusy())
+            whenIdle();
+    });
+}
+
+void ScreenshotTaker::whenIdle() {
+    if (m_scheduled)
+        return;
+    m_scheduled = true;
+    // Layout requests and the status bar's messages are posted events: give them a turn of
+    // the event loop (a short wait, not a timing assumption) before rendering.
+    QTimer::singleShot(100, this, &ScreenshotTaker::capture);
+}
+
+void ScreenshotTaker::capture() {
+    if (!m_window) {
+        emit finished(false, tr("the window closed before it was rendered"));
+        return;
+    }
+    const QPixmap pixmap = m_window->grab();
+    const QString dir = QFileInfo(m_path).absolutePath();
+    if (!QDir().mkpath(dir) || !pixmap.save(m_path, "PNG")) {
+        emit finished(false, tr("cannot write '%1'").arg(QDir::toNativeSeparators(m_path)));
+        return;
+    }
+    emit finished(
+        true, tr("wrote %1 (%2×%3)").arg(QDir::toNativeSeparators(m_path)).arg(pixmap.width()).arg(pixmap.height()));
+}
+
+} // namespace tcw::app

@@ -1,0 +1,350 @@
+// Workspace controller: jobs on one worker thread, results adopted on the GUI thread.
+#include "workspace_controller.h"
+
+#include "design_import.h"
+#include "plural.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLoggingCategory>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+#include <filesystem>
+
+Q_LOGGING_CATEGORY(lcWorkspace, "tcw.workspace")
+
+namespace tcw::app {
+
+namespace {
+std::filesystem::path toPath(const QString& path) {
+    return std::filesystem::path(path.toStdString());
+}
+
+QString statusText(store::RunStatus status) {
+    return QString::fromUtf8(store::runStatusName(status));
+}
+
+QList<models::WorkspaceTreeContent::Preset> listPresets(const QString& folder) {
+    QList<models::WorkspaceTreeContent::Preset> presets;
+    const QFileInfoList files =
+        QDir(folder).entryInfoList({QStringLiteral("*.json"), QStringLiteral("*.yaml"), QStringLiteral("*.yml")},
+                                   QDir::Files | QDir::Readable, QDir::Name);
+    for (const QFileInfo& file : files)
+        presets.push_back({file.completeBaseName(), file.absoluteFilePath()});
+    return presets;
+}
+
+// The message of whatever a job threw, for the user.
+QString describe(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    } catch (...) {
+        return QObject::tr("an unknown error");
+    }
+}
+} // namespace
+
+WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode) {
+    WorkspaceSnapshot snapshot;
+    snapshot.designs = workspace.designSummaries(simModeName(mode));
+    snapshot.counts = workspace.counts();
+    for (const auto& d : snapshot.designs) {
+        QString detail;
+        if (d.latest)
+            detail = d.latest->feasible ? QObject::tr("· evaluated") : QObject::tr("· infeasible");
+        snapshot.tree.designs.push_back({d.design.id, QString::fromStdString(d.design.name), detail, d.design.kind});
+    }
+    for (const auto& s : workspace.searches())
+        snapshot.tree.searches.push_back(
+            {s.id, QString::fromStdString(s.name),
+             QObject::tr("%1 search, %2").arg(QString::fromStdString(s.algorithm), statusText(s.status))});
+    for (const auto& r : workspace.trainingRuns())
+        snapshot.tree.trainingRuns.push_back(
+            {r.id, QString::fromStdString(r.name),
+             QObject::tr("Training on %1, %2").arg(QString::fromStdString(r.dataset), statusText(r.status))});
+    return snapshot;
+}
+
+struct WorkspaceController::OpenOutcome {
+    std::shared_ptr<store::Workspace> workspace;
+    WorkspaceSnapshot snapshot;
+    QString path;
+    QString error; // empty on success
+};
+
+WorkspaceController::WorkspaceController(QObject* parent)
+    : QObject(parent), m_designModel(new models::DesignTableModel(this)),
+      m_selection(new QItemSelectionModel(m_designModel, this)), m_treeModel(new models::WorkspaceTreeModel(this)) {
+    m_worker.setMaxThreadCount(1);
+    m_treeModel->setContent(m_treeContent);
+}
+
+WorkspaceController::~WorkspaceController() {
+    ++m_generation; // nothing that finishes now is adopted
+    m_worker.waitForDone();
+}
+
+QString WorkspaceController::displayName() const {
+    return isOpen() ? QFileInfo(m_path).completeBaseName() : QString();
+}
+
+template <typename Result>
+void WorkspaceController::runJob(std::function<Result()> work, std::function<void(Result)> done,
+                                 bool staleAfterNewerJob) {
+    const quint64 generation = staleAfterNewerJob ? ++m_generation : m_generation;
+    if (m_busy++ == 0)
+        emit busyChanged(true);
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, done, generation, staleAfterNewerJob] {
+        watcher->deleteLater();
+        const bool stale = staleAfterNewerJob && generation != m_generation;
+        if (!stale)
+            done(watcher->future().result());
+        if (--m_busy == 0)
+            emit busyChanged(false);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_worker, std::move(work)));
+}
+
+void WorkspaceController::startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
+                                    const QString& failureTitle, SuccessMessage successMessage) {
+    const SimMode mode = m_mode;
+    runJob<OpenOutcome>(
+        [path, openFn, mode] {
+            OpenOutcome outcome;
+            outcome.path = path;
+            try {
+                outcome.workspace = openFn();
+                outcome.snapshot = loadSnapshot(*outcome.workspace, mode);
+            } catch (...) {
+                outcome.workspace.reset();
+                outcome.error = describe(std::current_exception());
+            }
+            return outcome;
+        },
+        [this, failureTitle, successMessage](OpenOutcome outcome) {
+            if (!outcome.error.isEmpty()) {
+                emit errorOccurred(failureTitle, outcome.error); // the UI shows and logs it
+                return;
+            }
+            adopt(std::move(outcome), successMessage);
+        },
+        true);
+}
+
+void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage) {
+    m_workspace = std::move(outcome.workspace);
+    m_path = QFileInfo(outcome.path).absoluteFilePath();
+    applySnapshot(std::move(outcome.snapshot));
+    const QString message = successMessage(QDir::toNativeSeparators(m_path), m_counts);
+    qCInfo(lcWorkspace).noquote() << message;
+    emit statusMessage(message);
+    emit workspaceOpened(m_path);
+}
+
+void WorkspaceController::createWorkspace(const QString& path, bool replaceExisting) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (isOpen() && replaceExisting && QFileInfo(m_path) == QFileInfo(absolute))
+        closeWorkspace(); // the file about to be replaced is the open one
+    startOpen(
+        absolute,
+        [absolute, replaceExisting] {
+            const auto file = toPath(absolute);
+            if (replaceExisting && std::filesystem::exists(file)) {
+                for (const char* suffix : {"", "-wal", "-shm"})
+                    std::filesystem::remove(std::filesystem::path(file.string() + suffix));
+            }
+            return std::make_shared<store::Workspace>(store::Workspace::create(file));
+        },
+        tr("Cannot create the workspace"),
+        [](const QString& file, const store::WorkspaceCounts&) { return tr("Created workspace %1").arg(file); });
+}
+
+void WorkspaceController::openWorkspace(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (isOpen() && QFileInfo(m_path) == QFileInfo(absolute)) {
+        emit statusMessage(tr("%1 is already open").arg(QDir::toNativeSeparators(absolute)));
+        return;
+    }
+    startOpen(
+        absolute, [absolute] { return std::make_shared<store::Workspace>(store::Workspace::open(toPath(absolute))); },
+        tr("Cannot open the workspace"),
+        [](const QString& file, const store::WorkspaceCounts& counts) {
+            return tr("Opened %1: %2, %3")
+                .arg(file, countOf(counts.designs, tr("design"), tr("designs")),
+                     countOf(counts.evaluations, tr("evaluation"), tr("evaluations")));
+        });
+}
+
+void WorkspaceController::saveWorkspace() {
+    if (!isOpen())
+        return;
+    try {
+        const store::CheckpointResult result = m_workspace->checkpoint();
+        const QString message =
+            result.complete
+                ? tr("Saved %1: every change is in the file (%2 written back)")
+                      .arg(QFileInfo(m_path).fileName(),
+                           countOf(result.framesCheckpointed, tr("journal page"), tr("journal pages")))
+                : tr("Saved %1: every change is stored; part of the journal is still in use by another program")
+                      .arg(QFileInfo(m_path).fileName());
+        qCInfo(lcWorkspace).noquote() << message;
+        emit statusMessage(message);
+    } catch (const std::exception& e) {
+        emit errorOccurred(tr("Cannot save the workspace"), QString::fromStdString(e.what()));
+    }
+}
+
+void WorkspaceController::saveWorkspaceAs(const QString& path) {
+    if (!isOpen())
+        return;
+    const QString source = m_path;
+    const QString target = QFileInfo(path).absoluteFilePath();
+    if (QFileInfo(source) == QFileInfo(target)) {
+        saveWorkspace();
+        return;
+    }
+    startOpen(
+        target,
+        [source, target] {
+            store::Workspace::backup(toPath(source), toPath(target));
+            return std::make_shared<store::Workspace>(store::Workspace::open(toPath(target)));
+        },
+        tr("Cannot save the workspace as a new file"),
+        [](const QString& file, const store::WorkspaceCounts&) {
+            return tr("Saved a copy as %1; working in the copy now").arg(file);
+        });
+}
+
+void WorkspaceController::closeWorkspace() {
+    ++m_generation; // an open still running would otherwise replace "nothing open"
+    if (!isOpen())
+        return;
+    const QString path = m_path;
+    m_workspace.reset(); // closing the last connection writes the journal back into the file
+    m_path.clear();
+    applySnapshot({});
+    qCInfo(lcWorkspace).noquote() << tr("Closed %1").arg(QDir::toNativeSeparators(path));
+    emit workspaceClosed();
+}
+
+void WorkspaceController::importDesigns(const QStringList& files) {
+    if (!isOpen() || files.isEmpty())
+        return;
+    runJob<ImportResult>([files] { return readDesignFiles(files); },
+                         [this](ImportResult result) { addImported(result.designs, result.errors); }, false);
+}
+
+void WorkspaceController::addImported(const std::vector<ImportedDesign>& designs, const QStringList& errors) {
+    int added = 0;
+    int duplicates = 0;
+    if (isOpen() && !designs.empty()) {
+        try {
+            m_workspace->transaction([&] {
+                for (const ImportedDesign& d : designs) {
+                    if (m_workspace->findDesign(d.kind, d.specJson)) {
+                        ++duplicates;
+                        continue;
+                    }
+                    m_workspace->addDesign(d.name, d.kind, d.specJson);
+                    ++added;
+                }
+            });
+        } catch (const std::exception& e) {
+            emit errorOccurred(tr("Cannot import designs"),
+                               tr("Nothing was imported: %1").arg(QString::fromStdString(e.what())));
+            return;
+        }
+        reload();
+    }
+    QString message = tr("Imported %1").arg(countOf(added, tr("design"), tr("designs")));
+    if (duplicates > 0)
+        message += tr("; %1 already in the workspace").arg(duplicates);
+    if (!errors.isEmpty())
+        message += tr("; %1 not read").arg(countOf(errors.size(), tr("file"), tr("files")));
+    qCInfo(lcWorkspace).noquote() << message;
+    emit statusMessage(message);
+    if (!errors.isEmpty())
+        emit errorOccurred(tr("Some files were not imported"), errors.join(QLatin1Char('\n')));
+}
+
+void WorkspaceController::setMode(SimMode mode) {
+    if (m_mode == mode)
+        return;
+    m_mode = mode;
+    reload();
+}
+
+void WorkspaceController::reload() {
+    if (!isOpen())
+        return;
+    try {
+        applySnapshot(loadSnapshot(*m_workspace, m_mode));
+    } catch (const std::exception& e) {
+        emit errorOccurred(tr("Cannot read the workspace"), QString::fromStdString(e.what()));
+    }
+}
+
+void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
+    const auto selected = currentDesignId();
+    m_counts = snapshot.counts;
+    m_treeContent = std::move(snapshot.tree);
+    m_treeContent.presetModels = m_presetModels;
+    m_treeContent.presetAccelerators = m_presetAccelerators;
+    m_designModel->setDesigns(std::move(snapshot.designs)); // resets the shared selection
+    m_treeModel->setContent(m_treeContent);
+    if (selected)
+        selectDesign(*selected); // keep the user's place across a reload
+    emit contentChanged();
+}
+
+void WorkspaceController::setPresetDirectory(const QString& presetDirectory) {
+    m_presetModels = listPresets(QDir(presetDirectory).filePath(QStringLiteral("models")));
+    m_presetAccelerators = listPresets(QDir(presetDirectory).filePath(QStringLiteral("accelerators")));
+    m_treeContent.presetModels = m_presetModels;
+    m_treeContent.presetAccelerators = m_presetAccelerators;
+    m_treeModel->setContent(m_treeContent);
+}
+
+std::optional<qint64> WorkspaceController::currentDesignId() const {
+    const QModelIndex current = m_selection->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return current.data(models::DesignTableModel::DesignIdRole).toLongLong();
+}
+
+std::optional<store::DesignRecord> WorkspaceController::design(qint64 id) const {
+    if (!isOpen())
+        return std::nullopt;
+    try {
+        return m_workspace->design(id);
+    } catch (const std::exception& e) {
+        qCWarning(lcWorkspace) << "cannot read design" << id << e.what();
+        return std::nullopt;
+    }
+}
+
+std::vector<store::EvaluationRecord> WorkspaceController::evaluations(qint64 id) const {
+    if (!isOpen())
+        return {};
+    try {
+        return m_workspace->evaluations(id);
+    } catch (const std::exception& e) {
+        qCWarning(lcWorkspace) << "cannot read evaluations of design" << id << e.what();
+        return {};
+    }
+}
+
+void WorkspaceController::selectDesign(qint64 id) {
+    const int row = m_designModel->rowOfDesign(id);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_designModel->index(row, 0);
+    m_selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+} // namespace tcw::app

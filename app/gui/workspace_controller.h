@@ -1,0 +1,112 @@
+// The open workspace and everything done to it: create, open, save, save as, close, import.
+// Opening and copying run on a worker thread (one at a time, in order); results come back as
+// values and a stale one (the user opened something else meanwhile) is dropped. Writes happen
+// here, on the GUI thread, one transaction each. No dialogs: the UI asks, this does.
+#pragma once
+
+#include "models/design_table_model.h"
+#include "models/workspace_tree_model.h"
+#include "sim/sim_types.h"
+#include "store/workspace.h"
+
+#include <QItemSelectionModel>
+#include <QObject>
+#include <QThreadPool>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace tcw::app {
+
+struct ImportedDesign; // design_import.h
+
+// What the views show of a workspace, read in one go.
+struct WorkspaceSnapshot {
+    std::vector<store::DesignSummary> designs;
+    models::WorkspaceTreeContent tree;
+    store::WorkspaceCounts counts;
+};
+WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode);
+
+class WorkspaceController : public QObject {
+    Q_OBJECT
+
+public:
+    explicit WorkspaceController(QObject* parent = nullptr);
+    ~WorkspaceController() override; // waits for the worker to finish
+
+    bool isOpen() const { return m_workspace != nullptr; }
+    bool isBusy() const { return m_busy > 0; }
+    QString filePath() const { return m_path; }
+    QString displayName() const; // file name without the extension
+    SimMode mode() const { return m_mode; }
+    store::WorkspaceCounts counts() const { return m_counts; }
+    store::Workspace* workspace() { return m_workspace.get(); }
+
+    models::DesignTableModel* designModel() const { return m_designModel; }
+    QItemSelectionModel* selectionModel() const { return m_selection; } // the one shared selection
+    models::WorkspaceTreeModel* treeModel() const { return m_treeModel; }
+
+    // The selected design (current index of the shared selection), if any.
+    std::optional<qint64> currentDesignId() const;
+    std::optional<store::DesignRecord> design(qint64 id) const;
+    std::vector<store::EvaluationRecord> evaluations(qint64 id) const;
+    void selectDesign(qint64 id); // through the shared selection
+
+    // The bundled presets listed under Presets in the tree (data/presets/models|accelerators).
+    void setPresetDirectory(const QString& presetDirectory);
+
+public slots:
+    // A new workspace at path. With replaceExisting an existing file there is deleted first
+    // (the user confirmed it); the open workspace is closed first when it is that file.
+    void createWorkspace(const QString& path, bool replaceExisting = false);
+    void openWorkspace(const QString& path);
+    void saveWorkspace();
+    void saveWorkspaceAs(const QString& path);
+    void closeWorkspace();
+    void importDesigns(const QStringList& files);
+    void setMode(tcw::SimMode mode);
+    void reload(); // re-read the open workspace into the models
+
+signals:
+    void workspaceOpened(const QString& path);
+    void workspaceClosed();
+    void contentChanged(); // the models were refreshed
+    void busyChanged(bool busy);
+    void statusMessage(const QString& text);
+    void errorOccurred(const QString& title, const QString& text);
+
+private:
+    struct OpenOutcome;
+    // Runs work on the worker thread; done(result) runs on this thread afterwards, unless a
+    // newer open / create / close has made the result stale.
+    template <typename Result>
+    void runJob(std::function<Result()> work, std::function<void(Result)> done, bool staleAfterNewerJob);
+    // The status message after a successful open: from the file and what it holds.
+    using SuccessMessage = std::function<QString(const QString& path, const store::WorkspaceCounts& counts)>;
+    void startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
+                   const QString& failureTitle, SuccessMessage successMessage);
+    void adopt(OpenOutcome outcome, const SuccessMessage& successMessage);
+    void applySnapshot(WorkspaceSnapshot snapshot);
+    void addImported(const std::vector<ImportedDesign>& designs, const QStringList& errors);
+
+    std::shared_ptr<store::Workspace> m_workspace;
+    QString m_path;
+    SimMode m_mode = SimMode::Inference;
+    store::WorkspaceCounts m_counts;
+    QList<models::WorkspaceTreeContent::Preset> m_presetModels;
+    QList<models::WorkspaceTreeContent::Preset> m_presetAccelerators;
+    models::WorkspaceTreeContent m_treeContent;
+
+    models::DesignTableModel* m_designModel;
+    QItemSelectionModel* m_selection;
+    models::WorkspaceTreeModel* m_treeModel;
+
+    QThreadPool m_worker; // one thread: jobs run one after another, in order
+    int m_busy = 0;
+    quint64 m_generation = 0; // bumped by every open / create / close
+};
+
+} // namespace tcw::app

@@ -1,0 +1,89 @@
+// Explorer settings: change signals and persistence.
+#include "explorer_settings.h"
+
+#include <QSettings>
+
+namespace tcw::models {
+
+ExplorerSettings::ExplorerSettings(QObject* parent) : QObject(parent) {}
+
+QString ExplorerSettings::summary() const {
+    return tr("x: %1 · y: %2 · colour: %3 · %4")
+        .arg(objectiveInfo(m_choice.x).labelWithUnit(), objectiveInfo(m_choice.y).labelWithUnit(),
+             objectiveInfo(m_choice.colour).labelWithUnit(),
+             m_choice.mode == SimMode::Inference ? tr("inference") : tr("training"));
+}
+
+void ExplorerSettings::load(QSettings& settings) {
+    ExplorerChoice c = m_choice;
+    settings.beginGroup(QStringLiteral("explorer"));
+    auto objective = [&](const char* key, Objective fallback) {
+        return objectiveFromKey(settings.value(QLatin1String(key)).toString()).value_or(fallback);
+    };
+    c.x = objective("x", c.x);
+    c.y = objective("y", c.y);
+    c.colour = objective("colour", c.colour);
+    const auto mode = simModeFromName(settings.value(QStringLiteral("mode")).toString().toStdString());
+    c.mode = mode.value_or(c.mode);
+    settings.endGroup();
+    setChoice(c);
+}
+
+void ExplorerSettings::save(QSettings& settings) const {
+    settings.beginGroup(QStringLiteral("explorer"));
+    settings.setValue(QStringLiteral("x"), objectiveInfo(m_choice.x).key);
+    settings.setValue(QStringLiteral("y"), objectiveInfo(m_choice.y).key);
+    settings.setValue(QStringLiteral("colour"), objectiveInfo(m_choice.colour).key);
+    settings.setValue(QStringLiteral("mode"), QString::fromUtf8(simModeName(m_choice.mode)));
+    settings.endGroup();
+}
+
+void ExplorerSettings::setChoice(const ExplorerChoice& choice) {
+    setXObjective(choice.x);
+    setYObjective(choice.y);
+    setColourObjective(choice.colour);
+    setMode(choice.mode);
+    setFilterText(choice.filterText);
+}
+
+void ExplorerSettings::setXObjective(Objective objective) {
+    if (m_choice.x == objective)
+        return;
+    m_choice.x = objective;
+    emit xObjectiveChanged(objective);
+    emit changed();
+}
+
+void ExplorerSettings::setYObjective(Objective objective) {
+    if (m_choice.y == objective)
+        return;
+    m_choice.y = objective;
+    emit yObjectiveChanged(objective);
+    emit changed();
+}
+
+void ExplorerSettings::setColourObjective(Objective objective) {
+    if (m_choice.colour == objective)
+        return;
+    m_choice.colour = objective;
+    emit colourObjectiveChanged(objective);
+    emit changed();
+}
+
+void ExplorerSettings::setMode(SimMode mode) {
+    if (m_choice.mode == mode)
+        return;
+    m_choice.mode = mode;
+    emit modeChanged(mode);
+    emit changed();
+}
+
+void ExplorerSettings::setFilterText(const QString& text) {
+    if (m_choice.filterText == text)
+        return;
+    m_choice.filterText = text;
+    emit filterTextChanged(text);
+    emit changed();
+}
+
+} // namespace tcw::models

@@ -1,0 +1,68 @@
+// What the explorer shows: the objectives on the x and y axes and the colour scale, the
+// simulation mode (inference or training costs) and the filter text. One instance is shared
+// by the toolbar (which edits it), the views (which read it) and the status bar.
+#pragma once
+
+#include "objective.h"
+#include "sim/sim_types.h"
+
+#include <QObject>
+#include <QString>
+
+class QSettings;
+
+namespace tcw::models {
+
+// The settings as a value, for comparisons, persistence and tests.
+struct ExplorerChoice {
+    Objective x = Objective::Latency;
+    Objective y = Objective::Accuracy;
+    Objective colour = Objective::Energy;
+    SimMode mode = SimMode::Inference;
+    QString filterText;
+
+    bool operator==(const ExplorerChoice&) const = default;
+};
+
+class ExplorerSettings : public QObject {
+    Q_OBJECT
+
+public:
+    explicit ExplorerSettings(QObject* parent = nullptr);
+
+    const ExplorerChoice& choice() const { return m_choice; }
+    Objective xObjective() const { return m_choice.x; }
+    Objective yObjective() const { return m_choice.y; }
+    Objective colourObjective() const { return m_choice.colour; }
+    SimMode mode() const { return m_choice.mode; }
+    QString filterText() const { return m_choice.filterText; }
+
+    // "x: Latency (ms) · y: Accuracy (%) · colour: Energy (mJ) · inference"
+    QString summary() const;
+
+    // Reads and writes the group "explorer"; unknown or missing keys keep the defaults. The
+    // filter is not kept: a forgotten filter would greet the next session with missing rows.
+    void load(QSettings& settings);
+    void save(QSettings& settings) const;
+
+public slots:
+    void setChoice(const tcw::models::ExplorerChoice& choice);
+    void setXObjective(tcw::models::Objective objective);
+    void setYObjective(tcw::models::Objective objective);
+    void setColourObjective(tcw::models::Objective objective);
+    void setMode(tcw::SimMode mode);
+    void setFilterText(const QString& text);
+
+signals:
+    void xObjectiveChanged(tcw::models::Objective objective);
+    void yObjectiveChanged(tcw::models::Objective objective);
+    void colourObjectiveChanged(tcw::models::Objective objective);
+    void modeChanged(tcw::SimMode mode);
+    void filterTextChanged(const QString& text);
+    void changed(); // after any of the above
+
+private:
+    ExplorerChoice m_choice;
+};
+
+} // namespace tcw::models

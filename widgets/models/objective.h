@@ -1,0 +1,40 @@
+// The metrics the explorer can put on an axis or a colour scale, with their units and the
+// direction that is better. Keys are stable: they are stored in settings and files.
+#pragma once
+
+#include "store/records.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace tcw::models {
+
+enum class Objective {
+    Accuracy,  // %, higher is better
+    Latency,   // ms
+    Energy,    // mJ, dynamic + leakage
+    Area,      // mm²
+    PeakPower, // mW
+};
+
+struct ObjectiveInfo {
+    Objective objective;
+    QString key;         // "latency": settings and file key
+    QString label;       // "Latency"
+    QString unit;        // "ms"
+    QString description; // one sentence, for tooltips
+    bool higherIsBetter = false;
+
+    QString labelWithUnit() const { return unit.isEmpty() ? label : label + QStringLiteral(" (") + unit + ')'; }
+};
+
+const QList<ObjectiveInfo>& allObjectives();
+const ObjectiveInfo& objectiveInfo(Objective objective);
+std::optional<Objective> objectiveFromKey(const QString& key);
+
+// The objective's value in its display unit (ms, mJ, %, ...), if the evaluation has it.
+std::optional<double> objectiveValue(const store::EvaluationRecord& evaluation, Objective objective);
+
+} // namespace tcw::models

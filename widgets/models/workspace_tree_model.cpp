@@ -1,0 +1,171 @@
+// Workspace tree: a small node tree rebuilt on every change (cheap next to the views' work).
+#include "workspace_tree_model.h"
+
+#include <QFont>
+#include <QHash>
+
+namespace tcw::models {
+
+struct WorkspaceTreeModel::Node {
+    NodeType type = NodeType::Group;
+    QString text;
+    QString toolTip;
+    qint64 id = 0;
+    QString path;
+    Node* parent = nullptr;
+    int row = 0; // index in parent->children
+    std::vector<std::unique_ptr<Node>> children;
+
+    Node* add(NodeType childType, QString childText, QString childToolTip, qint64 childId = 0, QString childPath = {}) {
+        auto child = std::make_unique<Node>();
+        child->type = childType;
+        child->text = std::move(childText);
+        child->toolTip = std::move(childToolTip);
+        child->id = childId;
+        child->path = std::move(childPath);
+        child->parent = this;
+        child->row = int(children.size());
+        children.push_back(std::move(child));
+        return children.back().get();
+    }
+};
+
+WorkspaceTreeModel::WorkspaceTreeModel(QObject* parent)
+    : QAbstractItemModel(parent), m_root(std::make_unique<Node>()) {}
+
+WorkspaceTreeModel::~WorkspaceTreeModel() = default;
+
+void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
+    beginResetModel();
+    m_root = std::make_unique<Node>();
+    auto group = [](Node* parent, const QString& title, qsizetype count, const QString& toolTip) {
+        return parent->add(NodeType::Group, QStringLiteral("%1 (%2)").arg(title).arg(count), toolTip);
+    };
+
+    Node* designs = group(m_root.get(), tr("Designs"), content.designs.size(),
+                          tr("Designs in this workspace, by kind. Import more with File ▸ Import Designs."));
+    struct KindGroup {
+        store::DesignKind kind;
+        QString title;
+        QString toolTip;
+    };
+    const KindGroup kinds[] = {
+        {store::DesignKind::Pair, tr("Co-designs"), tr("A transformer with the accelerator it runs on")},
+        {store::DesignKind::Transformer, tr("Transformers"), tr("FlexiBERT 2.0 models")},
+        {store::DesignKind::Accelerator, tr("Accelerators"), tr("ELECTOR-space accelerators")},
+    };
+    for (const KindGroup& k : kinds) {
+        QList<const WorkspaceTreeContent::Item*> items;
+        for (const auto& item : content.designs)
+            if (item.kind == k.kind)
+                items.push_back(&item);
+        Node* kindNode = group(designs, k.title, items.size(), k.toolTip);
+        for (const auto* item : items)
+            kindNode->add(NodeType::Design, item->name, tr("Design #%1 %2").arg(item->id).arg(item->detail), item->id);
+    }
+
+    Node* searches = group(m_root.get(), tr("Searches"), content.searches.size(),
+                           tr("Co-design searches run in this workspace, with their trials"));
+    for (const auto& item : content.searches)
+        searches->add(NodeType::Search, item.name, item.detail, item.id);
+
+    Node* runs = group(m_root.get(), tr("Training runs"), content.trainingRuns.size(),
+                       tr("DynaProp training runs: curves and measured sparsity"));
+    for (const auto& item : content.trainingRuns)
+        runs->add(NodeType::TrainingRun, item.name, item.detail, item.id);
+
+    Node* presets = group(m_root.get(), tr("Presets"), content.presetModels.size() + content.presetAccelerators.size(),
+                          tr("Reference designs bundled with the workbench (data/presets)"));
+    Node* models = group(presets, tr("Models"), content.presetModels.size(), tr("BERT-Tiny … BERT-Base"));
+    for (const auto& p : content.presetModels)
+        models->add(NodeType::PresetModel, p.name, p.path, 0, p.path);
+    Node* accelerators =
+        group(presets, tr("Accelerators"), content.presetAccelerators.size(), tr("The edge and server references"));
+    for (const auto& p : content.presetAccelerators)
+        accelerators->add(NodeType::PresetAccelerator, p.name, p.path, 0, p.path);
+    endResetModel();
+}
+
+WorkspaceTreeModel::Node* WorkspaceTreeModel::nodeOf(const QModelIndex& index) const {
+    return index.isValid() ? static_cast<Node*>(index.internalPointer()) : m_root.get();
+}
+
+QModelIndex WorkspaceTreeModel::indexOfNode(const Node* node) const {
+    if (!node || node == m_root.get())
+        return {};
+    return createIndex(node->row, 0, const_cast<Node*>(node));
+}
+
+QModelIndex WorkspaceTreeModel::indexOfDesign(qint64 designId) const {
+    if (m_root->children.empty())
+        return {};
+    for (const auto& kindGroup : m_root->children.front()->children)
+        for (const auto& item : kindGroup->children)
+            if (item->type == NodeType::Design && item->id == designId)
+                return indexOfNode(item.get());
+    return {};
+}
+
+QModelIndex WorkspaceTreeModel::index(int row, int column, const QModelIndex& parent) const {
+    if (column != 0 || row < 0)
+        return {};
+    const Node* p = nodeOf(parent);
+    if (row >= int(p->children.size()))
+        return {};
+    return createIndex(row, 0, p->children[std::size_t(row)].get());
+}
+
+QModelIndex WorkspaceTreeModel::parent(const QModelIndex& child) const {
+    if (!child.isValid())
+        return {};
+    return indexOfNode(nodeOf(child)->parent);
+}
+
+int WorkspaceTreeModel::rowCount(const QModelIndex& parent) const {
+    if (parent.column() > 0)
+        return 0;
+    return int(nodeOf(parent)->children.size());
+}
+
+int WorkspaceTreeModel::columnCount(const QModelIndex&) const {
+    return 1;
+}
+
+QVariant WorkspaceTreeModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Node* node = nodeOf(index);
+    switch (role) {
+    case Qt::DisplayRole:
+        return node->text;
+    case Qt::ToolTipRole:
+        return node->toolTip;
+    case Qt::FontRole:
+        if (node->type == NodeType::Group && node->parent == m_root.get()) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    case NodeTypeRole:
+        return int(node->type);
+    case ItemIdRole:
+        return node->id;
+    case FilePathRole:
+        return node->path;
+    default:
+        return {};
+    }
+}
+
+Qt::ItemFlags WorkspaceTreeModel::flags(const QModelIndex& index) const {
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    const Node* node = nodeOf(index);
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (node->type == NodeType::Group && node->children.empty())
+        f |= Qt::ItemNeverHasChildren;
+    return f;
+}
+
+} // namespace tcw::models

@@ -1,0 +1,66 @@
+// The workspace dock's tree: the designs by kind, the searches, the training runs, and the
+// bundled presets. Rebuilt from a plain value (WorkspaceTreeContent) whenever they change.
+#pragma once
+
+#include "store/records.h"
+
+#include <QAbstractItemModel>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace tcw::models {
+
+struct WorkspaceTreeContent {
+    struct Item {
+        qint64 id = 0;
+        QString name;
+        QString detail;                                   // e.g. a run's status and data set; shown in the tooltip
+        store::DesignKind kind = store::DesignKind::Pair; // designs only
+    };
+    struct Preset {
+        QString name; // file stem: "bert-tiny"
+        QString path; // absolute file path
+    };
+    QList<Item> designs;
+    QList<Item> searches;
+    QList<Item> trainingRuns;
+    QList<Preset> presetModels;
+    QList<Preset> presetAccelerators;
+};
+
+class WorkspaceTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+
+public:
+    enum class NodeType { Group, Design, Search, TrainingRun, PresetModel, PresetAccelerator };
+    enum Role {
+        NodeTypeRole = Qt::UserRole + 1, // int(NodeType)
+        ItemIdRole,                      // qint64: design / search / run id; 0 for others
+        FilePathRole,                    // QString: presets only
+    };
+
+    explicit WorkspaceTreeModel(QObject* parent = nullptr);
+    ~WorkspaceTreeModel() override;
+
+    void setContent(const WorkspaceTreeContent& content);
+    QModelIndex indexOfDesign(qint64 designId) const; // invalid when absent
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+
+private:
+    struct Node;
+    Node* nodeOf(const QModelIndex& index) const;
+    QModelIndex indexOfNode(const Node* node) const;
+
+    std::unique_ptr<Node> m_root;
+};
+
+} // namespace tcw::models
