@@ -84,6 +84,7 @@ void saveCheckpoint(const std::string& path, const CheckpointState& s) {
             w.put(s.thresholds.weightGradient[l]);
         }
         w.put<std::uint8_t>(s.calibrated ? 1 : 0);
+        w.put(s.pruneRandomState);
         w.put(static_cast<std::uint32_t>(s.accumulated.size()));
         for (const auto& c : s.accumulated) {
             for (const auto& a : c.activation)
@@ -132,6 +133,7 @@ CheckpointState loadCheckpoint(const std::string& path) {
         s.thresholds.weightGradient.push_back(r.get<float>());
     }
     s.calibrated = r.get<std::uint8_t>() != 0;
+    s.pruneRandomState = r.get<std::uint64_t>();
     const auto counted = r.get<std::uint32_t>();
     if (counted > 4096)
         throw std::runtime_error(path + ": corrupt checkpoint (" + std::to_string(counted) + " count layers)");

@@ -22,6 +22,7 @@ struct CheckpointState {
     std::vector<float> firstMoment, secondMoment; // empty for SGD
     Thresholds thresholds;
     bool calibrated = false;
+    std::uint64_t pruneRandomState = 0;           // stochastic gradient pruning
     std::vector<LayerSparsityCounts> accumulated; // sparsity counts summed over the steps done
 
     bool operator==(const CheckpointState&) const = default;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tcw::train {
 
@@ -63,6 +64,9 @@ DynaProp::DynaProp(int layerCount, const DynaPropConfig& config)
     const float tauGrad = config.targetGradientSparsity ? 0.0f : config.tauGradient;
     m_thresholds.activationGradient.assign(n, tauGrad);
     m_thresholds.weightGradient.assign(n, tauGrad);
+    m_random = config.seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    if (m_random == 0)
+        m_random = 1;
 }
 
 std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCount& counter,
@@ -97,8 +101,42 @@ void DynaProp::pruneActivation(int layer, ActivationKind kind, float* x, std::in
     prune(x, count, m_thresholds.activation[l][k], m_counts[l].activation[k], samples);
 }
 
+std::int64_t DynaProp::pruneStochastic(float* x, std::int64_t count, float tau, SparsityCount& counter,
+                                       std::vector<float>* samples) {
+    if (samples && m_observing)
+        for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
+            samples->push_back(std::fabs(x[i]));
+    std::int64_t zeros = 0;
+    std::uint64_t r = m_random;
+    const float invTau = 1.0f / tau;
+    for (std::int64_t i = 0; i < count; ++i) {
+        const float a = std::fabs(x[i]);
+        if (a > tau)
+            continue;
+        r ^= r << 13; // xorshift64
+        r ^= r >> 7;
+        r ^= r << 17;
+        const float u = static_cast<float>(r >> 40) * (1.0f / 16777216.0f); // [0, 1)
+        const bool keep = u < a * invTau;
+        x[i] = keep ? std::copysign(tau, x[i]) : 0.0f;
+        zeros += !keep;
+    }
+    m_random = r;
+    if (m_observing) {
+        counter.zeros += zeros;
+        counter.elements += count;
+    }
+    return zeros;
+}
+
 void DynaProp::pruneActivationGradient(int layer, float* g, std::int64_t count) {
     const auto l = static_cast<std::size_t>(layer);
+    if (m_config.pruneActivationGradients && m_config.stochasticActivationGradients &&
+        m_thresholds.activationGradient[l] > 0.0f) {
+        auto* samples = m_config.targetGradientSparsity ? &m_actGradSamples[l] : nullptr;
+        pruneStochastic(g, count, m_thresholds.activationGradient[l], m_counts[l].activationGradient, samples);
+        return;
+    }
     const float tau = m_config.pruneActivationGradients ? m_thresholds.activationGradient[l] : 0.0f;
     auto* samples =
         m_config.targetGradientSparsity && m_config.pruneActivationGradients ? &m_actGradSamples[l] : nullptr;
@@ -143,12 +181,41 @@ void DynaProp::endStep() {
             return;
         tau = static_cast<float>((1.0 - alpha) * tau + alpha * quantile(samples, target));
     };
+    // Stochastic pruning zeroes a value |x| ≤ τ with probability 1 − |x|/τ: τ solves
+    // Σ_{|x| ≤ τ} (1 − |x|/τ) = target · n over the samples.
+    auto updateStochastic = [&](float& tau, std::vector<float>& samples, double target) {
+        if (samples.empty())
+            return;
+        std::sort(samples.begin(), samples.end());
+        const double n = static_cast<double>(samples.size());
+        double prefix = 0.0, next = samples.back();
+        for (std::size_t m = 1; m <= samples.size(); ++m) {
+            prefix += samples[m - 1];
+            // With the m smallest below τ: τ = prefix / (m − target·n), valid if it lies in
+            // [samples[m−1], samples[m]).
+            const double denominator = static_cast<double>(m) - target * n;
+            if (denominator <= 0.0)
+                continue;
+            const double candidate = prefix / denominator;
+            const double upper = m < samples.size() ? samples[m] : std::numeric_limits<double>::infinity();
+            if (candidate >= samples[m - 1] && candidate < upper) {
+                next = candidate;
+                break;
+            }
+        }
+        tau = static_cast<float>((1.0 - alpha) * tau + alpha * next);
+    };
+    const bool stochastic = m_config.pruneActivationGradients && m_config.stochasticActivationGradients;
     for (std::size_t l = 0; l < m_counts.size(); ++l) {
         if (m_config.targetActivationSparsity)
             for (int k = 0; k < kActivationKindCount; ++k)
                 update(m_thresholds.activation[l][k], m_actSamples[l][k], *m_config.targetActivationSparsity);
         if (m_config.targetGradientSparsity) {
-            update(m_thresholds.activationGradient[l], m_actGradSamples[l], *m_config.targetGradientSparsity);
+            if (stochastic)
+                updateStochastic(m_thresholds.activationGradient[l], m_actGradSamples[l],
+                                 *m_config.targetGradientSparsity);
+            else
+                update(m_thresholds.activationGradient[l], m_actGradSamples[l], *m_config.targetGradientSparsity);
             update(m_thresholds.weightGradient[l], m_weightGradSamples[l], *m_config.targetGradientSparsity);
         }
     }

@@ -29,6 +29,11 @@ struct DynaPropConfig {
     float tauGradient = 0.0f;             // τ_T: |g| ≤ τ_T → 0 for gradients
     bool pruneActivationGradients = true; // δ flowing back through every layer
     bool pruneWeightGradients = true;     // parameter gradients after clipping (reference behaviour)
+    // Activation gradients below τ_T become 0 or ±τ_T with probability |g|/τ_T (unbiased:
+    // E[pruned g] = g), instead of always 0. Keeps most of them zero without biasing the
+    // gradient that reaches earlier layers. Parameter gradients are always pruned exactly.
+    bool stochasticActivationGradients = true;
+    std::uint64_t seed = 1; // of the stochastic pruning
     // Target mode: when set, thresholds are calibrated per layer and kind so that this
     // fraction of each pruned tensor is zero (the fixed τ above is then ignored).
     std::optional<double> targetActivationSparsity;
@@ -97,10 +102,14 @@ public:
     const Thresholds& thresholds() const { return m_thresholds; }
     void setThresholds(const Thresholds& t) { m_thresholds = t; }
     bool calibrated() const { return m_calibrated; }
+    std::uint64_t randomState() const { return m_random; }
+    void setRandomState(std::uint64_t state) { m_random = state; }
     void setCalibrated(bool on) { m_calibrated = on; }
 
 private:
     std::int64_t prune(float* x, std::int64_t count, float tau, SparsityCount& counter, std::vector<float>* samples);
+    std::int64_t pruneStochastic(float* x, std::int64_t count, float tau, SparsityCount& counter,
+                                 std::vector<float>* samples);
 
     DynaPropConfig m_config;
     Thresholds m_thresholds;
@@ -110,7 +119,8 @@ private:
     std::vector<std::vector<float>> m_actGradSamples;
     std::vector<std::vector<float>> m_weightGradSamples;
     bool m_observing = true;
-    bool m_calibrated = false; // false until the first step's quantiles are known
+    bool m_calibrated = false;  // false until the first step's quantiles are known
+    std::uint64_t m_random = 0; // xorshift state of the stochastic pruning
 };
 
 // Mean over steps of per-layer sparsity → the profile the simulator reads.

@@ -30,6 +30,11 @@ std::unique_ptr<Network> makeNetwork(const TransformerSpec& spec, const Dataset&
     return std::make_unique<Network>(spec, data.task, config.batchSize);
 }
 
+DynaPropConfig withSeed(DynaPropConfig c, std::uint64_t seed) {
+    c.seed = seed;
+    return c;
+}
+
 void checkDynaProp(const DynaPropConfig& c) {
     if (c.tauActivation < 0 || c.tauGradient < 0)
         throw std::invalid_argument("thresholds must be ≥ 0");
@@ -53,7 +58,8 @@ std::string trainStatusName(TrainStatus status) {
 
 Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config)
     : m_data(data), m_config(config), m_network(makeNetwork(spec, data, config)),
-      m_optimizer(config.optimizer, m_network->parameterCount()), m_dynaprop(spec.layerCount(), config.dynaprop),
+      m_optimizer(config.optimizer, m_network->parameterCount()),
+      m_dynaprop(spec.layerCount(), withSeed(config.dynaprop, config.seed)),
       m_accumulated(static_cast<std::size_t>(spec.layerCount())) {
     checkDynaProp(config.dynaprop);
     m_network->initialize(config.seed);
@@ -186,6 +192,7 @@ void Trainer::saveCheckpoint(const std::string& path) const {
     s.secondMoment = opt.secondMoment();
     s.thresholds = m_dynaprop.thresholds();
     s.calibrated = m_dynaprop.calibrated();
+    s.pruneRandomState = m_dynaprop.randomState();
     s.accumulated = m_accumulated;
     train::saveCheckpoint(path, s);
 }
@@ -207,6 +214,7 @@ void Trainer::loadCheckpoint(const std::string& path) {
     m_optimizer.secondMoment() = std::move(s.secondMoment);
     m_dynaprop.setThresholds(s.thresholds);
     m_dynaprop.setCalibrated(s.calibrated);
+    m_dynaprop.setRandomState(s.pruneRandomState);
     m_accumulated = std::move(s.accumulated);
     m_step = s.step;
 }
