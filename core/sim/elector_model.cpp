@@ -287,7 +287,7 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
                     : std::min(op.embeddingTokenRowsPerSequence * double(B), op.embeddingVocabularyRows);
             extraElements = static_cast<std::int64_t>(rowsUsed * op.embeddingWidth);
         }
-        auto work = [&](std::int64_t L) {
+        auto work = [&](std::int64_t L, bool workingSetOnly = false) {
             Work w;
             if (isMatMul) {
                 // §3.2 (b, m, k) × (b, k, n): output tiles tb × tx × ty, contraction in slices
@@ -295,13 +295,6 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
                 const std::int64_t k = op.contractsOverBatch ? op.k * B : op.k;
                 const std::int64_t bt = ceilDiv(b, tb), mt = ceilDiv(op.m, tx), nt = ceilDiv(op.n, ty),
                                    kt = ceilDiv(k, ty);
-                const std::int64_t tiles = mult * bt * mt * nt * kt;
-                const double tileMacs = double(tb * tx * ty * ty);
-                const auto tileCycles = std::max<std::int64_t>(
-                    1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / a.macsPerLane)));
-                w.computeCycles = ceilDiv(tiles, L) * tileCycles;
-                w.busy = double(tiles) * double(tileCycles);
-                w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
                 const bool aBatched = op.a.batched && !op.batchFixed, bBatched = op.b.batched && !op.batchFixed;
                 const double aBlock = double((aBatched ? tb : 1) * tx * ty);
                 const double bBlock = double((bBatched ? tb : 1) * ty * ty);
@@ -314,16 +307,25 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
                 const std::int64_t columns = std::min(nt, L);
                 const std::int64_t rows = std::min(rowTiles, std::max<std::int64_t>(1, L / columns));
                 const std::int64_t slices = std::min(kt, std::max<std::int64_t>(1, L / (columns * rows)));
-                const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
-                const std::int64_t bReads = mult * (bBatched ? bt : 1) * kt * nt * ceilDiv(rowTiles, rows);
-                w.readA = double(aReads) * aBlock * c.bitsA;
-                w.readB = double(bReads) * bBlock * c.bitsB;
-                w.written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
                 const double aWave = double(rows * slices) * aBlock * c.bitsA;
                 const std::int64_t bInstances = bBatched ? std::min(mult * bt, ceilDiv(rows, mt)) : 1;
                 const double bWave = double(columns * slices * bInstances) * bBlock * c.bitsB;
                 (op.a.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += aWave;
                 (op.b.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += bWave;
+                if (workingSetOnly)
+                    return w;
+                const std::int64_t tiles = mult * bt * mt * nt * kt;
+                const double tileMacs = double(tb * tx * ty * ty);
+                const auto tileCycles = std::max<std::int64_t>(
+                    1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / a.macsPerLane)));
+                w.computeCycles = ceilDiv(tiles, L) * tileCycles;
+                w.busy = double(tiles) * double(tileCycles);
+                w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
+                const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
+                const std::int64_t bReads = mult * (bBatched ? bt : 1) * kt * nt * ceilDiv(rowTiles, rows);
+                w.readA = double(aReads) * aBlock * c.bitsA;
+                w.readB = double(bReads) * bBlock * c.bitsB;
+                w.written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
             } else if (unit == Unit::Softmax || unit == Unit::LayerNorm) {
                 // §3.3 row-wise units: a tile is tb·tx rows × ty columns; a unit built for
                 // tile width tx takes tx elements per cycle per pass.
@@ -358,19 +360,25 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
         };
         // Fits double-buffered: two waves' operand tiles in each buffer, their zero masks
         // (one bit per element) in the mask buffer.
-        auto fits = [&](const Work& w, double copies) {
-            return copies * w.waveActBits <= actCapacity && copies * w.waveWeightBits <= weightCapacity &&
-                   copies * (w.waveActBits + w.waveWeightBits) / bits <= maskCapacity;
+        auto fitsBits = [&](double actBits, double weightBits, double copies) {
+            return copies * actBits <= actCapacity && copies * weightBits <= weightCapacity &&
+                   copies * (actBits + weightBits) / bits <= maskCapacity;
+        };
+        auto fits = [&](const Work& w, double copies) { return fitsBits(w.waveActBits, w.waveWeightBits, copies); };
+        // The same test from the wave's working set alone (cheap: used by the bisection).
+        auto waveFits = [&](std::int64_t L) {
+            const Work w = work(L, /*workingSetOnly=*/true);
+            return fitsBits(w.waveActBits, w.waveWeightBits, 2);
         };
         Work chosen = work(units);
         bool doubleBuffered = fits(chosen, 2);
         if (!doubleBuffered) {
             // Largest wave that still double-buffers (the working set grows with L).
             std::int64_t lo = 1, hi = units;
-            if (fits(work(1), 2)) {
+            if (waveFits(1)) {
                 while (lo < hi) {
                     const std::int64_t mid = lo + (hi - lo + 1) / 2;
-                    if (fits(work(mid), 2))
+                    if (waveFits(mid))
                         lo = mid;
                     else
                         hi = mid - 1;
