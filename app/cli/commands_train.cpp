@@ -43,7 +43,7 @@ struct TrainOptions {
     std::string optimizer = "adamw";
     float tauAct = 0.0f, tauGrad = 0.0f;
     double targetAct = -1.0, targetGrad = -1.0;
-    bool noPruneActGrads = false, noPruneWeightGrads = false;
+    bool noPruneActGrads = false, noPruneWeightGrads = false, exactActGrads = false, bf16 = false;
     int threads = 1;
     std::uint64_t seed = 1;
     std::int64_t evalEvery = 0;
@@ -180,6 +180,8 @@ train::TrainConfig makeConfig(const TrainOptions& o, const train::Dataset& data)
         c.dynaprop.targetGradientSparsity = o.targetGrad;
     c.dynaprop.pruneActivationGradients = !o.noPruneActGrads;
     c.dynaprop.pruneWeightGradients = !o.noPruneWeightGrads;
+    c.dynaprop.stochasticActivationGradients = !o.exactActGrads;
+    c.bf16Matmul = o.bf16;
     c.evalEverySteps = o.evalEvery;
     c.evalMaxExamples = o.evalMax;
     c.checkpointEverySteps = o.checkpointEvery;
@@ -333,6 +335,8 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
                config.dynaprop.targetActivationSparsity ? Json(*config.dynaprop.targetActivationSparsity) : Json()},
               {"targetGradientSparsity",
                config.dynaprop.targetGradientSparsity ? Json(*config.dynaprop.targetGradientSparsity) : Json()},
+              {"stochasticActivationGradientPruning", config.dynaprop.stochasticActivationGradients},
+              {"bf16Matmul", config.bf16Matmul},
               {"sparsity", countsJson(total)},
               {"sparsityPerLayer", layers},
               {"thresholds", thresholds},
@@ -373,6 +377,9 @@ void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
         ->capture_default_str();
     cmd->add_flag("--no-prune-act-grads", o.noPruneActGrads, "τ_T leaves activation gradients alone");
     cmd->add_flag("--no-prune-weight-grads", o.noPruneWeightGrads, "τ_T leaves parameter gradients alone");
+    cmd->add_flag("--exact-act-grad-pruning", o.exactActGrads,
+                  "activation gradients below τ_T become 0 (default: 0 or ±τ_T, unbiased)");
+    cmd->add_flag("--bf16", o.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
     cmd->add_option("--threads", o.threads, "oneDNN / OpenMP threads")->capture_default_str();
     cmd->add_option("--seed", o.seed, "seed of initialisation and data order")->capture_default_str();
     cmd->add_option("--eval-every", o.evalEvery, "evaluate on the test split every N steps (0 = at the end)");

@@ -63,6 +63,7 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
       m_accumulated(static_cast<std::size_t>(spec.layerCount())) {
     checkDynaProp(config.dynaprop);
     m_network->initialize(config.seed);
+    m_network->setBf16Matmul(config.bf16Matmul);
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 
@@ -99,7 +100,10 @@ StepReport Trainer::trainStep() {
         report.finite = false;
         return report;
     }
-    if (m_config.memoryEverySteps > 0 && m_step % m_config.memoryEverySteps == 0) {
+    // Memory is sampled once the thresholds are in force (target mode calibrates after step 0).
+    const bool calibrating = (m_config.dynaprop.targetActivationSparsity && !m_dynaprop.calibrated());
+    if (m_config.memoryEverySteps > 0 && m_step % m_config.memoryEverySteps == 1 % m_config.memoryEverySteps &&
+        !calibrating) {
         const ActivationMemory mem = m_network->savedActivationMemory();
         m_peakMemory.denseBytes = std::max(m_peakMemory.denseBytes, mem.denseBytes);
         m_peakMemory.compressedBytes = std::max(m_peakMemory.compressedBytes, mem.compressedBytes);

@@ -22,8 +22,9 @@ struct TrainConfig {
     int batchSize = 64;
     std::int64_t steps = 0; // optimizer steps; 0 = epochs × steps per epoch
     int epochs = 1;
-    std::uint64_t seed = 1; // initialisation and data order
-    int threads = 1;        // oneDNN / OpenMP threads (set before any primitive is built)
+    std::uint64_t seed = 1;  // initialisation and data order
+    int threads = 1;         // oneDNN / OpenMP threads (set before any primitive is built)
+    bool bf16Matmul = false; // mixed-precision matmuls (see Network::setBf16Matmul)
     OptimizerConfig optimizer;
     DynaPropConfig dynaprop;
     std::int64_t logEverySteps = 20;       // curve points and progress reports
