@@ -9,7 +9,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QPixmap>
 #include <QSaveFile>
 #include <QSettings>
@@ -54,10 +53,10 @@ bool ExportActions::writeDesignJson(qint64 designId, const QString& path, QStrin
             *error = tr("Design #%1 is not in the workspace.").arg(designId);
         return false;
     }
-    // The stored text is the canonical JSON; indent it for people reading the file.
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(design->specJson));
-    const QByteArray bytes =
-        document.isNull() ? QByteArray::fromStdString(design->specJson) : document.toJson(QJsonDocument::Indented);
+    // The stored text is what tcw_io wrote (readable, in its field order): export it as is.
+    QByteArray bytes = QByteArray::fromStdString(design->specJson);
+    if (!bytes.endsWith('\n'))
+        bytes += '\n';
     return writeFile(path, bytes, error);
 }
 

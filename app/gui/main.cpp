@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <cstring>
+#include <initializer_list>
 
 Q_LOGGING_CATEGORY(lcApp, "tcw.app")
 
@@ -32,15 +34,40 @@ void useCopyOfSettings(const QTemporaryDir& folder) {
     if (QFileInfo::exists(original))
         QFile::copy(original, copy);
 }
+
+bool hasArgument(int argc, char** argv, std::initializer_list<const char*> names) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* name : names)
+            if (std::strcmp(argv[i], name) == 0)
+                return true;
+    return false;
+}
+
+void setIdentity() {
+    QCoreApplication::setOrganizationName(QStringLiteral("TransCODE"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("transcode-workbench.org"));
+    QCoreApplication::setApplicationName(QStringLiteral("TransCODE Workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TCW_VERSION));
+}
 } // namespace
 
 int main(int argc, char** argv) {
+    // --help and --version print text: they work without a display.
+    if (hasArgument(argc, argv, {"-h", "--help", "--help-all", "-?", "-v", "--version"})) {
+        QCoreApplication textOnly(argc, argv);
+        setIdentity();
+        QCommandLineParser parser;
+        tcw::app::parseCommandLine(parser, QCoreApplication::arguments(), tcw::app::MainWindow::viewNames());
+        return 0; // not reached: QCommandLineParser::process prints and exits
+    }
+    // A screenshot needs no screen: without one, render offscreen instead of failing.
+    if (hasArgument(argc, argv, {"--screenshot"}) && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("TransCODE"));
-    QApplication::setOrganizationDomain(QStringLiteral("transcode-workbench.org"));
-    QApplication::setApplicationName(QStringLiteral("TransCODE Workbench"));
+    setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("TransCODE Workbench"));
-    QApplication::setApplicationVersion(QStringLiteral(TCW_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("transcode-workbench"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/transcode-workbench.svg")));
 

@@ -224,7 +224,7 @@ void MainWindow::placeDocks() {
         dock->show();
     m_toolBar->show();
     resizeDocks({m_workspaceDock, m_detailDock}, {260, 360}, Qt::Horizontal);
-    resizeDocks({m_detailDock, m_editorsDock, m_panelDock}, {330, 270, 210}, Qt::Vertical);
+    resizeDocks({m_detailDock, m_editorsDock, m_panelDock}, {330, 300, 180}, Qt::Vertical);
 }
 
 void MainWindow::createMenus() {
@@ -361,7 +361,8 @@ void MainWindow::createStatusBar() {
     };
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countsLabel);
-    statusBar()->addPermanentWidget(separator());
+    m_countsSeparator = separator();
+    statusBar()->addPermanentWidget(m_countsSeparator);
     statusBar()->addPermanentWidget(m_choiceLabel);
     m_choiceLabel->setText(m_explorerSettings->summary());
 }
@@ -469,20 +470,27 @@ void MainWindow::updateEmptyStates() {
     }
     m_tablePage->setCurrentWidget(m_controller->designModel()->rowCount() > 0 ? static_cast<QWidget*>(m_table)
                                                                               : m_tableEmpty);
-    m_searchEmpty->setText(counts.searches > 0
-                               ? tr("%1 in this workspace, listed in the Workspace tree.")
-                                     .arg(countOf(counts.searches, tr("search"), tr("searches")))
-                               : tr("Co-design searches (BOSHCODE, NSGA-II, random) show their progress, time left "
-                                    "and hypervolume here."));
-    m_trainingEmpty->setText(counts.trainingRuns > 0
-                                 ? tr("%1 in this workspace, listed in the Workspace tree.")
-                                       .arg(countOf(counts.trainingRuns, tr("training run"), tr("training runs")))
-                                 : tr("DynaProp training runs show their loss and accuracy curves and the measured "
-                                      "sparsity here."));
-    m_countsLabel->setText(m_controller->isOpen()
-                               ? countOf(counts.designs, tr("design"), tr("designs")) + QStringLiteral(" · ") +
-                                     countOf(counts.evaluations, tr("evaluation"), tr("evaluations"))
-                               : QString());
+    const bool open = m_controller->isOpen();
+    auto panelTitle = [open](qint64 count, const QString& one, const QString& many, const QString& emptyTitle) {
+        if (!open)
+            return tr("No workspace open");
+        return count > 0 ? tr("%1 in this workspace").arg(countOf(count, one, many)) : emptyTitle;
+    };
+    m_searchEmpty->setTitle(
+        panelTitle(counts.searches, tr("search"), tr("searches"), tr("No searches in this workspace")));
+    m_searchEmpty->setText(counts.searches > 0 ? tr("They are listed in the Workspace tree.")
+                                               : tr("Co-design searches (BOSHCODE, NSGA-II, random) show their "
+                                                    "progress, time left and hypervolume here."));
+    m_trainingEmpty->setTitle(panelTitle(counts.trainingRuns, tr("training run"), tr("training runs"),
+                                         tr("No training runs in this workspace")));
+    m_trainingEmpty->setText(counts.trainingRuns > 0 ? tr("They are listed in the Workspace tree.")
+                                                     : tr("DynaProp training runs show their loss and accuracy "
+                                                          "curves and the measured sparsity here."));
+    m_countsLabel->setVisible(open);
+    m_countsSeparator->setVisible(open);
+    m_countsLabel->setText(open ? countOf(counts.designs, tr("design"), tr("designs")) + QStringLiteral(" · ") +
+                                      countOf(counts.evaluations, tr("evaluation"), tr("evaluations"))
+                                : QString());
 }
 
 void MainWindow::updateRecentMenu(const QStringList& files) {

@@ -133,6 +133,7 @@ private:
     QMenu* m_workspaceMenu = nullptr;
     QProgressBar* m_busyBar = nullptr;
     QLabel* m_countsLabel = nullptr;
+    QWidget* m_countsSeparator = nullptr;
     QLabel* m_choiceLabel = nullptr;
 };
 

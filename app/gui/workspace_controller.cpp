@@ -80,6 +80,7 @@ WorkspaceController::WorkspaceController(QObject* parent)
     : QObject(parent), m_designModel(new models::DesignTableModel(this)),
       m_selection(new QItemSelectionModel(m_designModel, this)), m_treeModel(new models::WorkspaceTreeModel(this)) {
     m_worker.setMaxThreadCount(1);
+    m_treeContent.hasWorkspace = false;
     m_treeModel->setContent(m_treeContent);
 }
 
@@ -293,6 +294,7 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
     const auto selected = currentDesignId();
     m_counts = snapshot.counts;
     m_treeContent = std::move(snapshot.tree);
+    m_treeContent.hasWorkspace = isOpen();
     m_treeContent.presetModels = m_presetModels;
     m_treeContent.presetAccelerators = m_presetAccelerators;
     m_designModel->setDesigns(std::move(snapshot.designs)); // resets the shared selection

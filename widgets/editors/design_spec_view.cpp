@@ -43,25 +43,23 @@ DesignSpecView::DesignSpecView(store::DesignKind part, QWidget* parent)
 }
 
 void DesignSpecView::setDesign(const std::optional<store::DesignRecord>& design) {
-    QJsonDocument document;
-    if (design) {
+    QString text;
+    if (design && design->kind == m_part) {
+        text = QString::fromStdString(design->specJson); // verbatim: the writer's field order and layout
+    } else if (design && design->kind == store::DesignKind::Pair) {
         const QJsonDocument whole = QJsonDocument::fromJson(QByteArray::fromStdString(design->specJson));
-        if (design->kind == m_part) {
-            document = whole;
-        } else if (design->kind == store::DesignKind::Pair && whole.isObject()) {
-            const char* key = m_part == store::DesignKind::Accelerator ? "accelerator" : "transformer";
-            const QJsonValue member = whole.object().value(QLatin1String(key));
-            if (member.isObject())
-                document = QJsonDocument(member.toObject());
-        }
+        const char* key = m_part == store::DesignKind::Accelerator ? "accelerator" : "transformer";
+        const QJsonValue member = whole.object().value(QLatin1String(key));
+        if (member.isObject())
+            text = QString::fromUtf8(QJsonDocument(member.toObject()).toJson(QJsonDocument::Indented));
     }
-    if (document.isNull()) {
+    if (text.isEmpty()) {
         m_text->clear();
         m_stack->setCurrentWidget(m_empty);
         return;
     }
     m_caption->setText(tr("%1 — as stored in the workspace (read-only)").arg(QString::fromStdString(design->name)));
-    m_text->setPlainText(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+    m_text->setPlainText(text);
     m_stack->setCurrentIndex(1);
 }
 

@@ -38,12 +38,26 @@ WorkspaceTreeModel::~WorkspaceTreeModel() = default;
 void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
     beginResetModel();
     m_root = std::make_unique<Node>();
-    auto group = [](Node* parent, const QString& title, qsizetype count, const QString& toolTip) {
-        return parent->add(NodeType::Group, QStringLiteral("%1 (%2)").arg(title).arg(count), toolTip);
-    };
+    m_designsGroup = nullptr;
 
+    if (content.hasWorkspace)
+        addWorkspaceGroups(content);
+    addPresetGroups(content);
+    endResetModel();
+}
+
+WorkspaceTreeModel::Node* WorkspaceTreeModel::addGroup(Node* parent, const QString& title, qsizetype count,
+                                                       const QString& toolTip) {
+    return parent->add(NodeType::Group, QStringLiteral("%1 (%2)").arg(title).arg(count), toolTip);
+}
+
+void WorkspaceTreeModel::addWorkspaceGroups(const WorkspaceTreeContent& content) {
+    auto group = [this](Node* parent, const QString& title, qsizetype count, const QString& toolTip) {
+        return addGroup(parent, title, count, toolTip);
+    };
     Node* designs = group(m_root.get(), tr("Designs"), content.designs.size(),
                           tr("Designs in this workspace, by kind. Import more with File ▸ Import Designs."));
+    m_designsGroup = designs;
     struct KindGroup {
         store::DesignKind kind;
         QString title;
@@ -61,7 +75,10 @@ void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
                 items.push_back(&item);
         Node* kindNode = group(designs, k.title, items.size(), k.toolTip);
         for (const auto* item : items)
-            kindNode->add(NodeType::Design, item->name, tr("Design #%1 %2").arg(item->id).arg(item->detail), item->id);
+            kindNode->add(NodeType::Design, item->name,
+                          item->detail.isEmpty() ? tr("Design #%1").arg(item->id)
+                                                 : tr("Design #%1 %2").arg(item->id).arg(item->detail),
+                          item->id);
     }
 
     Node* searches = group(m_root.get(), tr("Searches"), content.searches.size(),
@@ -73,6 +90,12 @@ void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
                        tr("DynaProp training runs: curves and measured sparsity"));
     for (const auto& item : content.trainingRuns)
         runs->add(NodeType::TrainingRun, item.name, item.detail, item.id);
+}
+
+void WorkspaceTreeModel::addPresetGroups(const WorkspaceTreeContent& content) {
+    auto group = [this](Node* parent, const QString& title, qsizetype count, const QString& toolTip) {
+        return addGroup(parent, title, count, toolTip);
+    };
 
     Node* presets = group(m_root.get(), tr("Presets"), content.presetModels.size() + content.presetAccelerators.size(),
                           tr("Reference designs bundled with the workbench (data/presets)"));
@@ -83,7 +106,6 @@ void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
         group(presets, tr("Accelerators"), content.presetAccelerators.size(), tr("The edge and server references"));
     for (const auto& p : content.presetAccelerators)
         accelerators->add(NodeType::PresetAccelerator, p.name, p.path, 0, p.path);
-    endResetModel();
 }
 
 WorkspaceTreeModel::Node* WorkspaceTreeModel::nodeOf(const QModelIndex& index) const {
@@ -97,9 +119,9 @@ QModelIndex WorkspaceTreeModel::indexOfNode(const Node* node) const {
 }
 
 QModelIndex WorkspaceTreeModel::indexOfDesign(qint64 designId) const {
-    if (m_root->children.empty())
+    if (!m_designsGroup)
         return {};
-    for (const auto& kindGroup : m_root->children.front()->children)
+    for (const auto& kindGroup : m_designsGroup->children)
         for (const auto& item : kindGroup->children)
             if (item->type == NodeType::Design && item->id == designId)
                 return indexOfNode(item.get());

@@ -24,6 +24,7 @@ struct WorkspaceTreeContent {
         QString name; // file stem: "bert-tiny"
         QString path; // absolute file path
     };
+    bool hasWorkspace = true; // false: only the presets are listed
     QList<Item> designs;
     QList<Item> searches;
     QList<Item> trainingRuns;
@@ -57,10 +58,14 @@ public:
 
 private:
     struct Node;
+    Node* addGroup(Node* parent, const QString& title, qsizetype count, const QString& toolTip);
+    void addWorkspaceGroups(const WorkspaceTreeContent& content);
+    void addPresetGroups(const WorkspaceTreeContent& content);
     Node* nodeOf(const QModelIndex& index) const;
     QModelIndex indexOfNode(const Node* node) const;
 
     std::unique_ptr<Node> m_root;
+    Node* m_designsGroup = nullptr; // inside m_root; null without a workspace
 };
 
 } // namespace tcw::models
