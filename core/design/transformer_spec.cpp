@@ -196,6 +196,19 @@ void TransformerSpec::canonicalize() {
                          [](const HeadSpec& a, const HeadSpec& b) { return a.type < b.type; });
 }
 
+TransformerSpec uniformTransformer(int layers, int hiddenSize, int heads, int feedForwardSize, HeadType headType) {
+    TransformerSpec spec;
+    for (int l = 0; l < layers; ++l) {
+        LayerSpec layer;
+        layer.hiddenSize = hiddenSize;
+        for (int h = 0; h < heads; ++h)
+            layer.heads.push_back({headType, heads > 0 ? hiddenSize / heads : 0});
+        layer.feedForwardSizes = {feedForwardSize};
+        spec.layers.push_back(std::move(layer));
+    }
+    return spec;
+}
+
 ValidationErrors validate(const TransformerSpec& spec) {
     ValidationErrors errors;
     if (spec.layers.empty())

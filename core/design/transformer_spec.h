@@ -89,6 +89,11 @@ struct TransformerSpec {
     void canonicalize();
 };
 
+// A uniform model: `layers` identical layers of `hiddenSize` with `heads` heads of one kind
+// (dim ⌊hiddenSize / heads⌋) and one feed-forward layer; BERT-Tiny is (2, 128, 2, 512).
+TransformerSpec uniformTransformer(int layers, int hiddenSize, int heads, int feedForwardSize,
+                                   HeadType headType = HeadType::SaSdp);
+
 // Structural checks (no design-space membership): positive sizes, at least one layer and
 // one head, head dims in range. Every error has a field path.
 ValidationErrors validate(const TransformerSpec& spec);

@@ -19,19 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-TransformerSpec bert(int layers, int hidden, int heads, int ff) {
-    TransformerSpec s;
-    for (int l = 0; l < layers; ++l) {
-        LayerSpec layer;
-        layer.hiddenSize = hidden;
-        for (int h = 0; h < heads; ++h)
-            layer.heads.push_back({HeadType::SaSdp, hidden / heads});
-        layer.feedForwardSizes = {ff};
-        s.layers.push_back(layer);
-    }
-    return s;
-}
-
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
@@ -76,13 +63,13 @@ int main(int argc, char** argv) {
         double target;
     };
     const std::vector<Case> cases = {
-        {"BERT-Tiny inference, elector", bert(2, 128, 2, 512), SimMode::Inference, CostModelKind::Elector, 200000,
-         200000},
-        {"BERT-Base training,  elector", bert(12, 768, 12, 3072), SimMode::Training, CostModelKind::Elector, 20000,
-         20000},
-        {"BERT-Tiny inference, acceltran-fast", bert(2, 128, 2, 512), SimMode::Inference, CostModelKind::AcceltranFast,
-         100000, 0},
-        {"BERT-Base training,  acceltran-fast", bert(12, 768, 12, 3072), SimMode::Training,
+        {"BERT-Tiny inference, elector", uniformTransformer(2, 128, 2, 512), SimMode::Inference, CostModelKind::Elector,
+         200000, 200000},
+        {"BERT-Base training,  elector", uniformTransformer(12, 768, 12, 3072), SimMode::Training,
+         CostModelKind::Elector, 20000, 20000},
+        {"BERT-Tiny inference, acceltran-fast", uniformTransformer(2, 128, 2, 512), SimMode::Inference,
+         CostModelKind::AcceltranFast, 100000, 0},
+        {"BERT-Base training,  acceltran-fast", uniformTransformer(12, 768, 12, 3072), SimMode::Training,
          CostModelKind::AcceltranFast, 10000, 0},
     };
     for (const auto& c : cases) {
@@ -98,7 +85,7 @@ int main(int argc, char** argv) {
     const auto tech = electorTechnology14nm();
     SimOptions options;
     options.opBreakdown = false;
-    const auto prepared = prepareCostModel(bert(2, 128, 2, 512), tech, options);
+    const auto prepared = prepareCostModel(uniformTransformer(2, 128, 2, 512), tech, options);
     const auto space = electorSpace();
     SweepRequest request;
     request.threads = threads;

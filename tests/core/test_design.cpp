@@ -11,19 +11,6 @@
 using namespace tcw;
 
 namespace {
-TransformerSpec bertLike(int layers, int hidden, int heads, int ff) {
-    TransformerSpec s;
-    for (int l = 0; l < layers; ++l) {
-        LayerSpec layer;
-        layer.hiddenSize = hidden;
-        for (int h = 0; h < heads; ++h)
-            layer.heads.push_back({HeadType::SaSdp, hidden / heads});
-        layer.feedForwardSizes = {ff};
-        s.layers.push_back(layer);
-    }
-    return s;
-}
-
 TransformerSpec fromModelDict(const nlohmann::json& m) {
     TransformerSpec spec;
     const int L = m.at("l").get<int>();
@@ -79,7 +66,7 @@ private slots:
         // bert-base-uncased has 109,482,240 parameters with its pooler (768² + 768), 512
         // positions and 2 token types; our model has none of those, 128 positions and a
         // 2-class classifier (768·2 + 2).
-        const auto base = bertLike(12, 768, 12, 3072);
+        const auto base = uniformTransformer(12, 768, 12, 3072);
         const std::int64_t expected = 109'482'240 - 590'592 - (512 - 128) * 768 - 2 * 768 + 1538;
         QCOMPARE(base.parameterCount(TaskShape{}), expected);
     }
@@ -87,7 +74,7 @@ private slots:
     void flopsPerTokenOfBertTiny() {
         // Per layer and token: QKV 3·128·128, scores + context 2·128·128 (S = 128),
         // output 128·128, FF 2·128·512; classifier 128·2/128 once.
-        const auto tiny = bertLike(2, 128, 2, 512);
+        const auto tiny = uniformTransformer(2, 128, 2, 512);
         const double macs = 2 * (3 * 128.0 * 128 + 2 * 128.0 * 128 + 128.0 * 128 + 2 * 128.0 * 512) + 2.0;
         QCOMPARE(tiny.forwardFlopsPerToken(TaskShape{}), 2 * macs);
     }
@@ -177,7 +164,7 @@ private slots:
         QVERIFY(space.check(s).empty());
 
         const auto ts = flexibert2Space();
-        auto model = bertLike(3, 300, 3, 900);
+        auto model = uniformTransformer(3, 300, 3, 900);
         const auto snapped = ts.snap(model);
         QVERIFY(ts.check(snapped).empty());
         QCOMPARE(snapped.layerCount(), 2);
@@ -185,7 +172,7 @@ private slots:
     }
 
     void validationNamesEveryBadField() {
-        auto model = bertLike(2, 128, 2, 512);
+        auto model = uniformTransformer(2, 128, 2, 512);
         model.layers[1].hiddenSize = 100;
         model.layers[0].heads[1].type = HeadType::C9;
         model.layers[0].heads[1].dim = 63;

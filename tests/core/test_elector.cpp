@@ -12,19 +12,6 @@ using namespace tcw;
 
 namespace {
 
-TransformerSpec bert(int layers, int hidden, int heads, int ff) {
-    TransformerSpec s;
-    for (int l = 0; l < layers; ++l) {
-        LayerSpec layer;
-        layer.hiddenSize = hidden;
-        for (int h = 0; h < heads; ++h)
-            layer.heads.push_back({HeadType::SaSdp, hidden / heads});
-        layer.feedForwardSizes = {ff};
-        s.layers.push_back(layer);
-    }
-    return s;
-}
-
 // AccelTran-Edge (config_tiny): the AcceleratorSpec defaults.
 AcceleratorSpec edge() {
     return AcceleratorSpec{};
@@ -75,7 +62,7 @@ private slots:
         // Tiles 2·⌈4/1⌉·⌈128/16⌉·⌈64/16⌉·⌈128/16⌉ = 2048; each ⌈16·16·16·0.5/16⌉ = 128 cycles;
         // 1024 lanes → 2 waves → 256 compute cycles.
         SimOptions o;
-        const auto r = simulate(bert(2, 128, 2, 512), edge(), m_tech, o);
+        const auto r = simulate(uniformTransformer(2, 128, 2, 512), edge(), m_tech, o);
         const OpCost* q = findOp(r, "L0.sa_sdp_x2.q");
         QVERIFY(q);
         QCOMPARE(q->computeCycles, std::int64_t(256));
@@ -110,7 +97,7 @@ private slots:
         }
         SimOptions o;
         o.mode = SimMode(mode);
-        const auto r = simulate(bert(2, 128, 2, 512), a, m_tech, o);
+        const auto r = simulate(uniformTransformer(2, 128, 2, 512), a, m_tech, o);
         QVERIFY(qAbs(r.totalAreaMM2() - areaMM2) < 1e-9 * areaMM2);
     }
 
@@ -119,11 +106,11 @@ private slots:
         // the whole 30,522-row table. With the same behaviour we must land within ±25%.
         SimOptions o;
         o.loadFullEmbeddingTable = true;
-        const auto full = simulate(bert(2, 128, 2, 512), edge(), m_tech, o);
+        const auto full = simulate(uniformTransformer(2, 128, 2, 512), edge(), m_tech, o);
         QVERIFY(full.feasible);
         QVERIFY2(full.cycles >= 0.75 * 79232 && full.cycles <= 1.25 * 79232, qPrintable(QString::number(full.cycles)));
         o.loadFullEmbeddingTable = false;
-        const auto rows = simulate(bert(2, 128, 2, 512), edge(), m_tech, o);
+        const auto rows = simulate(uniformTransformer(2, 128, 2, 512), edge(), m_tech, o);
         // Only 4·128 rows: the look-up costs far less.
         QVERIFY(rows.cycles < full.cycles / 2);
         const OpCost* e = findOp(rows, "embedding");
@@ -133,7 +120,7 @@ private slots:
     }
 
     void weightsReadEqualTheParameterCount() {
-        for (const auto& model : {bert(2, 128, 2, 512), bert(4, 256, 4, 1024)}) {
+        for (const auto& model : {uniformTransformer(2, 128, 2, 512), uniformTransformer(4, 256, 4, 1024)}) {
             const TaskShape task;
             const auto w = lowerWorkload(model, task, SimMode::Inference);
             double read = 0;
@@ -300,7 +287,7 @@ private slots:
         a.activationBufferMB = activationMB;
         a.weightBufferMB = weightMB;
         a.macsPerLane = macs;
-        const auto r = simulate(bert(2, 128, 2, 512), a, m_tech, SimOptions{});
+        const auto r = simulate(uniformTransformer(2, 128, 2, 512), a, m_tech, SimOptions{});
         QVERIFY(!r.feasible);
         QVERIFY(!r.infeasibleReasons.empty());
         QVERIFY2(QString::fromStdString(r.infeasibleReasons.front()).contains(expected),
@@ -311,7 +298,7 @@ private slots:
         // Every accelerator of a seeded sample of the elector space can run BERT-Tiny.
         std::mt19937_64 rng(23);
         const auto space = electorSpace();
-        const ElectorModel model(bert(2, 128, 2, 512), m_tech, SimOptions{});
+        const ElectorModel model(uniformTransformer(2, 128, 2, 512), m_tech, SimOptions{});
         for (int i = 0; i < 500; ++i) {
             const auto r = model.evaluate(space.sample(rng));
             QVERIFY2(r.feasible, r.infeasibleReasons.empty() ? "" : r.infeasibleReasons.front().c_str());
@@ -325,15 +312,15 @@ private slots:
         scalar.mode = SimMode::Training;
         SimOptions measured = scalar;
         measured.sparsity.profile = profile;
-        const auto a = simulate(bert(2, 128, 2, 512), edge(), m_tech, scalar);
-        const auto b = simulate(bert(2, 128, 2, 512), edge(), m_tech, measured);
+        const auto a = simulate(uniformTransformer(2, 128, 2, 512), edge(), m_tech, scalar);
+        const auto b = simulate(uniformTransformer(2, 128, 2, 512), edge(), m_tech, measured);
         QVERIFY(b.cycles < a.cycles);
         QVERIFY(b.dynamicEnergyNJ() < a.dynamicEnergyNJ());
     }
 
     void everyHeadKindLowersAndCosts() {
         for (HeadType type : kAllHeadTypes) {
-            TransformerSpec spec = bert(2, 128, 2, 512);
+            TransformerSpec spec = uniformTransformer(2, 128, 2, 512);
             for (auto& layer : spec.layers)
                 for (auto& h : layer.heads)
                     h.type = type;

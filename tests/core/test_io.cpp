@@ -70,19 +70,6 @@ std::string errorsText(const FileErrors& errors) {
     return errors.toString();
 }
 
-TransformerSpec bert(int layers, int hidden, int heads, int ff) {
-    TransformerSpec s;
-    for (int l = 0; l < layers; ++l) {
-        LayerSpec layer;
-        layer.hiddenSize = hidden;
-        for (int h = 0; h < heads; ++h)
-            layer.heads.push_back({HeadType::SaSdp, hidden / heads});
-        layer.feedForwardSizes = {ff};
-        s.layers.push_back(layer);
-    }
-    return s;
-}
-
 std::vector<fs::path> filesUnder(const fs::path& dir, const std::string& extension) {
     std::vector<fs::path> out;
     for (const auto& e : fs::recursive_directory_iterator(dir))
@@ -165,7 +152,7 @@ private slots:
         QFETCH(int, ff);
         const auto spec = resolveTransformer(name.toStdString(), kDataDir);
         QVERIFY2(spec.ok(), errorsText(spec.errors).c_str());
-        TransformerSpec expected = bert(layers, hidden, heads, ff);
+        TransformerSpec expected = uniformTransformer(layers, hidden, heads, ff);
         expected.name = name.toStdString();
         QCOMPARE(*spec.value == expected, true);
         QVERIFY(flexibert2Space().check(*spec.value).empty());
@@ -502,7 +489,7 @@ private slots:
         AcceleratorSpace accelerators = electorSpace();
         accelerators.mainMemories[0].mode = BandwidthMode::Low;
         accelerators.maskBufferMB = {0.5, 1};
-        TransformerSpec relu = bert(2, 128, 2, 512);
+        TransformerSpec relu = uniformTransformer(2, 128, 2, 512);
         relu.activation = Activation::Relu;
         AcceleratorFile custom{electorSpace().at(12345), {"k_i_j_b", false, 3}};
         for (const Document& d :
@@ -515,7 +502,7 @@ private slots:
     }
 
     void unrepresentableDocumentsAreReported() {
-        TransformerSpec relu = bert(2, 128, 2, 512);
+        TransformerSpec relu = uniformTransformer(2, 128, 2, 512);
         relu.activation = Activation::Relu;
         const Written dict = formatDocument(relu, FileFormat::ModelDict);
         QVERIFY(!dict.ok() && dict.text.empty());
