@@ -233,6 +233,29 @@ private slots:
         QCOMPARE(laptop->headTypes.size(), std::size_t(7));
     }
 
+    void everyShippedSpaceEncodesAndDecodesLosslessly() {
+        // Encode∘decode is the identity for 10,000 seeded designs of every bundled space.
+        for (const auto& path : filesUnder(kDataDir / "spaces", ".yaml")) {
+            const auto document = loadDocument(path);
+            QVERIFY2(document.ok(), errorsText(document.errors).c_str());
+            std::mt19937_64 rng(31);
+            if (const auto* space = std::get_if<TransformerSpace>(&*document.value)) {
+                for (int i = 0; i < 10'000; ++i) {
+                    const auto spec = space->sample(rng);
+                    const auto e = space->encode(spec);
+                    QCOMPARE(int(e.size()), space->encodingLength());
+                    QCOMPARE(space->decode(e), spec);
+                }
+            } else {
+                const auto& accelerators = std::get<AcceleratorSpace>(*document.value);
+                for (int i = 0; i < 10'000; ++i) {
+                    const auto spec = accelerators.sample(rng);
+                    QCOMPARE(accelerators.decode(accelerators.encode(spec)), spec);
+                }
+            }
+        }
+    }
+
     void laptopSamplesValidate() {
         const auto laptop = loadTransformerSpace(kDataDir / "spaces/laptop.yaml");
         QVERIFY(laptop.ok());
