@@ -78,12 +78,14 @@ std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCo
             samples->push_back(std::fabs(x[i]));
     std::int64_t zeros = 0;
     if (tau > 0.0f) {
+#pragma omp parallel for if (count > (1 << 16)) reduction(+ : zeros) schedule(static)
         for (std::int64_t i = 0; i < count; ++i) {
             const bool small = std::fabs(x[i]) <= tau;
             x[i] = small ? 0.0f : x[i];
             zeros += small;
         }
     } else {
+#pragma omp parallel for if (count > (1 << 16)) reduction(+ : zeros) schedule(static)
         for (std::int64_t i = 0; i < count; ++i)
             zeros += x[i] == 0.0f;
     }

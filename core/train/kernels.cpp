@@ -7,17 +7,28 @@
 
 namespace tcw::train {
 
+// Loops over more than this many elements are shared among the OpenMP threads.
+constexpr std::int64_t kParallelElements = 1 << 16;
+
 void maskByNonZero(float* g, const float* y, std::int64_t count) {
+#pragma omp parallel for if (count > kParallelElements) schedule(static)
     for (std::int64_t i = 0; i < count; ++i)
         g[i] = y[i] != 0.0f ? g[i] : 0.0f;
 }
 
 void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
-    std::fill(out, out + cols, 0.0f);
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* row = x + r * rowStride;
-        for (std::int64_t c = 0; c < cols; ++c)
-            out[c] += row[c];
+    // Column blocks of 64 per thread: each column is summed by one thread in row order, so
+    // the result does not depend on the thread count.
+    const std::int64_t blocks = (cols + 63) / 64;
+#pragma omp parallel for if (rows * cols > kParallelElements && blocks > 1) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t c0 = blk * 64, c1 = std::min(cols, c0 + 64);
+        std::fill(out + c0, out + c1, 0.0f);
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const float* row = x + r * rowStride;
+            for (std::int64_t c = c0; c < c1; ++c)
+                out[c] += row[c];
+        }
     }
 }
 
@@ -29,11 +40,13 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
 
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
                  std::int64_t cols) {
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
     for (std::int64_t r = 0; r < rows; ++r)
         std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
 }
 
 void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
+#pragma omp parallel for if (count > kParallelElements) schedule(static)
     for (std::int64_t i = 0; i < count; ++i)
         y[i] = a[i] + b[i];
 }

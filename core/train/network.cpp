@@ -432,6 +432,7 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     if (prune)
         prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+#pragma omp parallel for collapse(2) if (BSS > (1 << 16)) schedule(static)
     for (std::int64_t b = 0; b < B; ++b)
         for (std::int64_t i = 0; i < S; ++i) {
             const float* s = scores + (b * S + i) * S;
@@ -473,6 +474,7 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     // Softmax backward on the kept probabilities (pruned entries get no gradient).
     dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+#pragma omp parallel for if (BSS > (1 << 16)) schedule(static)
     for (std::int64_t i = 0; i < BSS; ++i)
         gScores[i] = scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
     if (prune)
