@@ -37,6 +37,57 @@ std::string csvText(const CsvRow& header, const std::vector<CsvRow>& rows) {
     return out;
 }
 
+ParsedCsv parseCsv(std::string_view text) {
+    ParsedCsv out;
+    CsvRow row;
+    std::string field;
+    bool quoted = false;
+    bool fieldStarted = false;
+    std::size_t line = 1, quoteLine = 0;
+    auto endField = [&] {
+        row.push_back(std::move(field));
+        field.clear();
+        fieldStarted = false;
+    };
+    auto endRow = [&] {
+        endField();
+        out.rows.push_back(std::move(row));
+        row.clear();
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                line += c == '\n';
+                field += c;
+            }
+        } else if (c == '"' && !fieldStarted && field.empty()) {
+            quoted = fieldStarted = true;
+            quoteLine = line;
+        } else if (c == ',') {
+            endField();
+        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            continue; // the LF ends the row
+        } else if (c == '\n') {
+            ++line;
+            endRow();
+        } else {
+            field += c;
+            fieldStarted = true;
+        }
+    }
+    if (quoted)
+        out.errors.push_back({"line " + std::to_string(quoteLine), "a quoted field is not closed"});
+    else if (fieldStarted || !field.empty() || !row.empty())
+        endRow();
+    return out;
+}
+
 FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows) {
     FileErrors errors{path.string(), {}};
     for (std::size_t i = 0; i < rows.size(); ++i)

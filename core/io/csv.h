@@ -19,4 +19,13 @@ std::string csvText(const CsvRow& header, const std::vector<CsvRow>& rows);
 // is then not written).
 FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows);
 
+// Parses RFC 4180 text (CRLF or LF line ends, quoted fields with doubled quotes, a final line
+// end optional) into rows; the first row is the header. An unterminated quote is an error
+// naming its line.
+struct ParsedCsv {
+    std::vector<CsvRow> rows;
+    ValidationErrors errors;
+};
+ParsedCsv parseCsv(std::string_view text);
+
 } // namespace tcw::io

@@ -44,6 +44,8 @@ std::string kindPhrase(DocumentKind kind) {
         return "transformer design space";
     case DocumentKind::AcceleratorSpace:
         return "accelerator design space";
+    case DocumentKind::Pair:
+        return "co-design pair";
     }
     return "document";
 }
@@ -172,6 +174,10 @@ Loaded<TransformerSpace> loadTransformerSpace(const fs::path& path) {
                                     "a transformer design space (workbench JSON or TransCODE design-space YAML)");
 }
 
+Loaded<CodesignPair> loadPair(const fs::path& path) {
+    return narrow<CodesignPair>(loadDocument(path), "a co-design pair (workbench JSON)");
+}
+
 Loaded<AcceleratorSpace> loadAcceleratorSpace(const fs::path& path) {
     return narrow<AcceleratorSpace>(loadDocument(path),
                                     "an accelerator design space (workbench JSON or TransCODE design-space YAML)");
@@ -192,6 +198,9 @@ FormatChoice chooseFormat(DocumentKind kind, const fs::path& path, std::optional
         case DocumentKind::TransformerSpace:
         case DocumentKind::AcceleratorSpace:
             return {std::nullopt, "the reference format of " + what + " is YAML: give the output a .yaml name"};
+        case DocumentKind::Pair:
+            return {std::nullopt, "the reference form of " + what +
+                                      " is two files, a model dict and an AccelTran YAML (saveReferencePair)"};
         default:
             return {std::nullopt, what + " has no reference format, only workbench JSON"};
         }
@@ -217,6 +226,60 @@ FileErrors saveDocument(const fs::path& path, const Document& document, FileForm
     if (!written.ok())
         return {path.string(), written.errors};
     return writeTextFile(path, written.text);
+}
+
+// ---------------------------------------------------------------- co-designs in reference formats
+
+namespace {
+// A file name from a design name: letters, digits, '.', '-' and '_' kept, others '_'.
+std::string fileStem(const std::string& name, const char* fallback) {
+    std::string stem;
+    for (unsigned char c : name)
+        stem += std::isalnum(c) || c == '.' || c == '-' || c == '_' ? char(c) : '_';
+    return stem.empty() || stem.front() == '.' ? fallback + stem : stem;
+}
+} // namespace
+
+ReferencePairFiles referencePairFiles(const fs::path& parent, const CodesignPair& pair) {
+    const fs::path folder = parent / fileStem(pair.name, "pair");
+    return {folder, folder / (fileStem(pair.transformer.name, "model") + ".json"),
+            folder / (fileStem(pair.accelerator.name, "accelerator") + ".yaml")};
+}
+
+FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair) {
+    const ReferencePairFiles files = referencePairFiles(parent, pair);
+    const Written dict = formatDocument(pair.transformer, FileFormat::ModelDict);
+    if (!dict.ok())
+        return {files.modelDict.string(), dict.errors};
+    const Written yaml = formatDocument(AcceleratorFile{pair.accelerator, {}}, FileFormat::AcceltranConfig);
+    if (!yaml.ok())
+        return {files.acceleratorYaml.string(), yaml.errors};
+    std::error_code ec;
+    fs::create_directories(files.folder, ec);
+    if (ec)
+        return {files.folder.string(), {{"", "cannot create the folder: " + ec.message()}}};
+    if (FileErrors e = writeTextFile(files.modelDict, dict.text); !e.ok())
+        return e;
+    return writeTextFile(files.acceleratorYaml, yaml.text);
+}
+
+Loaded<CodesignPair> loadReferencePair(const fs::path& modelDict, const fs::path& acceleratorYaml) {
+    Loaded<CodesignPair> out;
+    out.format = FileFormat::ModelDict;
+    out.errors.file = modelDict.parent_path().string();
+    const Loaded<TransformerSpec> model = loadTransformer(modelDict);
+    const Loaded<AcceleratorFile> accelerator = loadAccelerator(acceleratorYaml);
+    for (const auto* part : {&model.errors, &accelerator.errors})
+        for (const ValidationError& e : part->errors)
+            out.errors.errors.push_back({e.path, fs::path(part->file).filename().string() + ": " + e.message});
+    if (model && model.format != FileFormat::ModelDict)
+        out.errors.errors.push_back({"", modelDict.filename().string() + " is not a FlexiBERT 2.0 model dict"});
+    if (accelerator && accelerator.format != FileFormat::AcceltranConfig)
+        out.errors.errors.push_back({"", acceleratorYaml.filename().string() + " is not an AccelTran config"});
+    if (!out.errors.ok())
+        return out;
+    out.value = CodesignPair{modelDict.parent_path().filename().string(), *model, accelerator->spec};
+    return out;
 }
 
 FileErrors writeTextFile(const fs::path& path, std::string_view text) {
@@ -278,6 +341,7 @@ fs::path presetFolder(DocumentKind kind) {
     case DocumentKind::AcceleratorSpace:
         return "spaces";
     case DocumentKind::SparsityProfile:
+    case DocumentKind::Pair:
         return {};
     }
     return {};

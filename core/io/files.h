@@ -26,6 +26,7 @@ Loaded<TechnologyLibrary> loadTechnology(const std::filesystem::path& path);
 Loaded<SparsityProfile> loadSparsityProfile(const std::filesystem::path& path);
 Loaded<TransformerSpace> loadTransformerSpace(const std::filesystem::path& path); // ours or TransCODE YAML
 Loaded<AcceleratorSpace> loadAcceleratorSpace(const std::filesystem::path& path); // ours or TransCODE YAML
+Loaded<CodesignPair> loadPair(const std::filesystem::path& path);                 // workbench JSON
 
 // The format a document of `kind` is written in at `path`: a .yaml / .yml path takes the
 // reference YAML format; a .json path the workbench format, or with `reference` the
@@ -36,6 +37,21 @@ struct FormatChoice {
     std::string error;
 };
 FormatChoice chooseFormat(DocumentKind kind, const std::filesystem::path& path, std::optional<bool> reference);
+
+// A co-design in the reference tools' formats: a folder named after the pair holding the
+// model as a FlexiBERT 2.0 model dict (<transformer name>.json) and the accelerator as an
+// AccelTran config (<accelerator name>.yaml). The names travel in the file names, so reading
+// the two files back gives the same pair (names made only of letters, digits, '.', '-', '_').
+struct ReferencePairFiles {
+    std::filesystem::path folder, modelDict, acceleratorYaml;
+};
+ReferencePairFiles referencePairFiles(const std::filesystem::path& parent, const CodesignPair& pair);
+// Writes both files under parent (the folder is created); errors say what a model dict or a
+// config cannot hold (e.g. a ReLU model has no model dict).
+FileErrors saveReferencePair(const std::filesystem::path& parent, const CodesignPair& pair);
+// The pair named after the model dict's folder; every error of either file.
+Loaded<CodesignPair> loadReferencePair(const std::filesystem::path& modelDict,
+                                       const std::filesystem::path& acceleratorYaml);
 
 FileErrors saveDocument(const std::filesystem::path& path, const Document& document, FileFormat format);
 FileErrors writeTextFile(const std::filesystem::path& path, std::string_view text);

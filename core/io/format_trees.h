@@ -38,6 +38,7 @@ TechnologyLibrary readTechnologyJson(const Json& root, ValidationErrors& errors)
 SparsityProfile readSparsityProfileJson(const Json& root, ValidationErrors& errors);
 TransformerSpace readTransformerSpaceJson(const Json& root, ValidationErrors& errors);
 AcceleratorSpace readAcceleratorSpaceJson(const Json& root, ValidationErrors& errors);
+CodesignPair readPairJson(const Json& root, ValidationErrors& errors);
 
 Json transformerJson(const TransformerSpec& spec);
 Json acceleratorJson(const AcceleratorFile& file);
@@ -45,6 +46,7 @@ Json technologyJson(const TechnologyLibrary& tech);
 Json sparsityProfileJson(const SparsityProfile& profile);
 Json transformerSpaceJson(const TransformerSpace& space);
 Json acceleratorSpaceJson(const AcceleratorSpace& space);
+Json pairJson(const CodesignPair& pair);
 
 // FlexiBERT 2.0 model dict; `name` (the file stem) names the model.
 TransformerSpec readModelDict(const Json& root, const std::string& name, ValidationErrors& errors);

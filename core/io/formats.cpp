@@ -13,13 +13,14 @@ using detail::Json;
 
 namespace {
 
-constexpr std::array<std::pair<DocumentKind, std::string_view>, 6> kKindNames = {{
+constexpr std::array<std::pair<DocumentKind, std::string_view>, 7> kKindNames = {{
     {DocumentKind::Transformer, "transformer"},
     {DocumentKind::Accelerator, "accelerator"},
     {DocumentKind::Technology, "technology"},
     {DocumentKind::SparsityProfile, "sparsityProfile"},
     {DocumentKind::TransformerSpace, "transformerSpace"},
     {DocumentKind::AcceleratorSpace, "acceleratorSpace"},
+    {DocumentKind::Pair, "pair"},
 }};
 
 std::vector<std::string> kindNames() {
@@ -91,6 +92,9 @@ Loaded<Document> parseWorkbench(const Json& root, Loaded<Document> result) {
         break;
     case DocumentKind::AcceleratorSpace:
         document = detail::readAcceleratorSpaceJson(root, errors);
+        break;
+    case DocumentKind::Pair:
+        document = detail::readPairJson(root, errors);
         break;
     }
     if (errors.empty())
@@ -181,9 +185,13 @@ std::string_view fileFormatName(FileFormat format) {
 }
 
 DocumentKind documentKind(const Document& document) {
-    constexpr std::array<DocumentKind, std::variant_size_v<Document>> kinds = {
-        DocumentKind::Transformer,     DocumentKind::Accelerator,      DocumentKind::Technology,
-        DocumentKind::SparsityProfile, DocumentKind::TransformerSpace, DocumentKind::AcceleratorSpace};
+    constexpr std::array<DocumentKind, std::variant_size_v<Document>> kinds = {DocumentKind::Transformer,
+                                                                               DocumentKind::Accelerator,
+                                                                               DocumentKind::Technology,
+                                                                               DocumentKind::SparsityProfile,
+                                                                               DocumentKind::TransformerSpace,
+                                                                               DocumentKind::AcceleratorSpace,
+                                                                               DocumentKind::Pair};
     return kinds[document.index()];
 }
 
@@ -231,6 +239,34 @@ bool formatHolds(FileFormat format, DocumentKind kind) {
     return false;
 }
 
+namespace {
+Json workbenchTree(const Document& document) {
+    return std::visit(
+        [](const auto& v) -> Json {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, TransformerSpec>)
+                return detail::transformerJson(v);
+            else if constexpr (std::is_same_v<T, AcceleratorFile>)
+                return detail::acceleratorJson(v);
+            else if constexpr (std::is_same_v<T, TechnologyLibrary>)
+                return detail::technologyJson(v);
+            else if constexpr (std::is_same_v<T, SparsityProfile>)
+                return detail::sparsityProfileJson(v);
+            else if constexpr (std::is_same_v<T, TransformerSpace>)
+                return detail::transformerSpaceJson(v);
+            else if constexpr (std::is_same_v<T, AcceleratorSpace>)
+                return detail::acceleratorSpaceJson(v);
+            else
+                return detail::pairJson(v);
+        },
+        document);
+}
+} // namespace
+
+std::string canonicalJson(const Document& document) {
+    return workbenchTree(document).dump();
+}
+
 Written formatDocument(const Document& document, FileFormat format) {
     const DocumentKind kind = documentKind(document);
     if (!formatHolds(format, kind))
@@ -239,24 +275,7 @@ Written formatDocument(const Document& document, FileFormat format) {
                           std::string(fileFormatName(format))}}};
     switch (format) {
     case FileFormat::WorkbenchJson:
-        return {detail::prettyJson(std::visit(
-                    [](const auto& v) -> Json {
-                        using T = std::decay_t<decltype(v)>;
-                        if constexpr (std::is_same_v<T, TransformerSpec>)
-                            return detail::transformerJson(v);
-                        else if constexpr (std::is_same_v<T, AcceleratorFile>)
-                            return detail::acceleratorJson(v);
-                        else if constexpr (std::is_same_v<T, TechnologyLibrary>)
-                            return detail::technologyJson(v);
-                        else if constexpr (std::is_same_v<T, SparsityProfile>)
-                            return detail::sparsityProfileJson(v);
-                        else if constexpr (std::is_same_v<T, TransformerSpace>)
-                            return detail::transformerSpaceJson(v);
-                        else
-                            return detail::acceleratorSpaceJson(v);
-                    },
-                    document)),
-                {}};
+        return {detail::prettyJson(workbenchTree(document)), {}};
     case FileFormat::ModelDict:
         return detail::writeModelDict(std::get<TransformerSpec>(document));
     case FileFormat::AcceltranConfig:

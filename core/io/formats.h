@@ -26,6 +26,11 @@ bool formatHolds(FileFormat format, DocumentKind kind);
 // activation, the TransCODE layout groups head types by kind, …); the text is then empty.
 Written formatDocument(const Document& document, FileFormat format);
 
+// The workbench JSON of a document on one line, fields in the writer's order: equal documents
+// give equal text (hence equal workspace hashes). For a pair this is the text the co-design
+// search stores ({"schemaVersion":1,"kind":"pair","name":…,"transformer":{…},"accelerator":{…}}).
+std::string canonicalJson(const Document& document);
+
 // The path of a workbench field (as in ValidationError::path, e.g. "layers[1].hiddenSize" or
 // "peCount") in the given format ("h[1]", "pe"), so membership errors name the file's fields.
 std::string fieldPathIn(FileFormat format, std::string_view workbenchPath);

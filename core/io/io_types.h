@@ -18,7 +18,15 @@
 namespace tcw::io {
 
 // What a document describes. The names are the "kind" values of the workbench JSON formats.
-enum class DocumentKind { Transformer, Accelerator, Technology, SparsityProfile, TransformerSpace, AcceleratorSpace };
+enum class DocumentKind {
+    Transformer,
+    Accelerator,
+    Technology,
+    SparsityProfile,
+    TransformerSpace,
+    AcceleratorSpace,
+    Pair, // "pair": a co-design, one transformer and one accelerator
+};
 std::string_view documentKindName(DocumentKind kind); // "transformer", "acceleratorSpace", ...
 std::optional<DocumentKind> documentKindFromName(std::string_view name);
 
@@ -59,9 +67,19 @@ struct AcceleratorFile {
     bool operator==(const AcceleratorFile&) const = default;
 };
 
+// A co-design: the transformer and the accelerator that runs it, under one name. The
+// workspace stores co-designs (kind "pair") in the canonical text of canonicalJson().
+struct CodesignPair {
+    std::string name;
+    TransformerSpec transformer;
+    AcceleratorSpec accelerator;
+
+    bool operator==(const CodesignPair&) const = default;
+};
+
 // Any document the io module reads or writes.
 using Document = std::variant<TransformerSpec, AcceleratorFile, TechnologyLibrary, SparsityProfile, TransformerSpace,
-                              AcceleratorSpace>;
+                              AcceleratorSpace, CodesignPair>;
 DocumentKind documentKind(const Document& document);
 
 // Everything wrong with one file: its name and every error found, each with a field path.

@@ -423,6 +423,42 @@ AcceleratorSpace readAcceleratorSpaceJson(const Json& root, ValidationErrors& er
     return s;
 }
 
+namespace {
+// Reads one member of a pair ("transformer" or "accelerator") with its own reader; its errors
+// get the member's name in front of their paths.
+template <typename Read>
+auto readPairMember(ObjectReader& r, std::string_view key, std::string_view kind, Read read, ValidationErrors& errors) {
+    ValidationErrors inner;
+    decltype(read(Json(), inner)) value{};
+    const Json* node = r.required(key);
+    if (!node)
+        return value;
+    if (!node->is_object()) {
+        errors.push_back({std::string(key), "must be an object (a " + std::string(kind) + "), got " + describe(*node)});
+        return value;
+    }
+    if (const auto k = node->find("kind"); k != node->end() && !(k->is_string() && k->get<std::string>() == kind))
+        inner.push_back({"kind", "must be '" + std::string(kind) + "' inside a pair, got " + describe(*k)});
+    value = read(*node, inner);
+    for (ValidationError& e : inner)
+        errors.push_back({e.path.empty() ? std::string(key) : fieldPath(std::string(key), e.path), e.message});
+    return value;
+}
+} // namespace
+
+CodesignPair readPairJson(const Json& root, ValidationErrors& errors) {
+    CodesignPair pair;
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "transformer", "accelerator"});
+    assignIf(pair.name, r.string("name", ""));
+    pair.transformer = readPairMember(r, "transformer", "transformer", readTransformerJson, errors);
+    // Reference-only accelerator fields (AcceltranExtras) have no place in a pair: the derived
+    // values apply, as for every design the search writes.
+    pair.accelerator = readPairMember(
+        r, "accelerator", "accelerator",
+        [](const Json& node, ValidationErrors& e) { return readAcceleratorJson(node, e).spec; }, errors);
+    return pair;
+}
+
 // ---------------------------------------------------------------- writers
 
 Json transformerJson(const TransformerSpec& spec) {
@@ -594,6 +630,14 @@ Json acceleratorSpaceJson(const AcceleratorSpace& s) {
     for (const auto& m : s.mainMemories)
         mems.push_back(mainMemoryJson(m));
     j["mainMemories"] = std::move(mems);
+    return j;
+}
+
+Json pairJson(const CodesignPair& pair) {
+    Json j = header("pair");
+    j["name"] = pair.name;
+    j["transformer"] = transformerJson(pair.transformer);
+    j["accelerator"] = acceleratorJson({pair.accelerator, {}});
     return j;
 }
 

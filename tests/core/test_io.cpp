@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -740,6 +742,81 @@ private slots:
         QVERIFY(!ragged.ok());
         QCOMPARE(q(ragged.errors[0].path), QString("rows[1]"));
         QVERIFY(!fs::exists(temp.path() / "ragged.csv"));
+    }
+
+    void csvParsesWhatItWrites() {
+        const std::vector<CsvRow> rows = {{"name", "spec"}, {"a, b", "{\"k\":\"v\"}"}, {"", "line\r\nbreak"}};
+        const ParsedCsv parsed = parseCsv(csvText(rows[0], {rows[1], rows[2]}));
+        QVERIFY(parsed.errors.empty());
+        QCOMPARE(parsed.rows == rows, true);
+        QCOMPARE(parseCsv("a,b\nc,d").rows.size(), std::size_t(2)); // LF, no final line end
+        const ParsedCsv open = parseCsv("a\n\"unterminated,\n");
+        QCOMPARE(open.errors.size(), std::size_t(1));
+        QCOMPARE(q(open.errors[0].path), QString("line 2"));
+    }
+
+    // A co-design pair as the search stores it: one line, fields in writer order, nested
+    // workbench documents; it reads back to the same pair and prints to the same text.
+    void pairsRoundTrip() {
+        const auto model = resolveTransformer("bert-tiny", kDataDir);
+        const auto accelerator = resolveAccelerator("edge", kDataDir);
+        QVERIFY(model && accelerator);
+        const CodesignPair pair{"tiny on edge", *model, accelerator->spec};
+        const std::string canonical = canonicalJson(pair);
+        QVERIFY(canonical.find('\n') == std::string::npos);
+        QVERIFY(canonical.rfind(R"({"schemaVersion":1,"kind":"pair","name":"tiny on edge","transformer":{)", 0) == 0);
+        const auto parsed = parseDocument(canonical, Syntax::Json, "pair.json");
+        QVERIFY2(parsed.ok(), parsed.errors.toString().c_str());
+        QCOMPARE(documentKind(*parsed.value), DocumentKind::Pair);
+        QCOMPARE(std::get<CodesignPair>(*parsed.value) == pair, true);
+        const Written pretty = formatDocument(pair, FileFormat::WorkbenchJson);
+        QVERIFY(pretty.ok());
+        const auto again = parseDocument(pretty.text, Syntax::Json, "pair.json");
+        QVERIFY(again.ok());
+        QCOMPARE(canonicalJson(*again.value), canonical);
+        QVERIFY(!formatDocument(pair, FileFormat::ModelDict).ok());
+        QVERIFY(!chooseFormat(DocumentKind::Pair, "p.json", true).format);
+        QCOMPARE(*chooseFormat(DocumentKind::Pair, "p.json", std::nullopt).format, FileFormat::WorkbenchJson);
+    }
+
+    void pairErrorsNameTheMember() {
+        const auto parsed = parseDocument(
+            R"({"schemaVersion":1,"kind":"pair","name":"x","transformer":{"kind":"accelerator","layers":[]},)"
+            R"("accelerator":4})",
+            Syntax::Json, "bad.json");
+        QVERIFY(!parsed.ok());
+        QStringList paths;
+        for (const auto& e : parsed.errors.errors)
+            paths << q(e.path);
+        QVERIFY2(paths.contains("transformer.kind"), qPrintable(paths.join(' ')));
+        QVERIFY2(paths.contains("accelerator"), qPrintable(paths.join(' ')));
+        QVERIFY(std::any_of(parsed.errors.errors.begin(), parsed.errors.errors.end(),
+                            [](const ValidationError& e) { return e.path.rfind("transformer.layers", 0) == 0; }));
+    }
+
+    // The reference form of a pair: a folder named after it with a model dict and an AccelTran
+    // config named after its parts; reading both back gives the same pair.
+    void pairsRoundTripThroughReferenceFiles() {
+        TempDir temp;
+        std::mt19937_64 rng(7);
+        for (int i = 0; i < 8; ++i) {
+            TransformerSpec model = flexibert2Space().sample(rng);
+            model.name = "m" + std::to_string(i);
+            AcceleratorSpec accelerator = electorSpace().sample(rng);
+            accelerator.name = "a" + std::to_string(i);
+            const CodesignPair pair{"pair-" + std::to_string(i), model, accelerator};
+            const FileErrors saved = saveReferencePair(temp.path(), pair);
+            QVERIFY2(saved.ok(), saved.toString().c_str());
+            const ReferencePairFiles files = referencePairFiles(temp.path(), pair);
+            QCOMPARE(files.folder.filename().string(), pair.name);
+            QVERIFY(fs::is_regular_file(files.modelDict) && fs::is_regular_file(files.acceleratorYaml));
+            const auto loaded = loadReferencePair(files.modelDict, files.acceleratorYaml);
+            QVERIFY2(loaded.ok(), loaded.errors.toString().c_str());
+            QCOMPARE(canonicalJson(*loaded.value), canonicalJson(pair));
+        }
+        const auto swapped = loadReferencePair(kDataDir / "presets" / "models" / "bert-tiny.json",
+                                               kDataDir / "presets" / "accelerators" / "edge.json");
+        QVERIFY(!swapped.ok()); // workbench JSON files are not the reference formats
     }
 };
 
