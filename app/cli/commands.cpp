@@ -9,6 +9,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addConvertCommand(app, context);
     addTrainCommands(app, context);
     addSimulateCommands(app, context);
+    addSearchCommands(app, context);
 }
 
 } // namespace tcw::cli

@@ -16,9 +16,10 @@ struct CommandContext {
 // Adds every subcommand; the list is in commands.cpp.
 void registerCommands(CLI::App& app, CommandContext& context);
 
-void addValidateCommand(CLI::App& app, CommandContext& context); // commands_validate.cpp
-void addConvertCommand(CLI::App& app, CommandContext& context);  // commands_convert.cpp
-void addTrainCommands(CLI::App& app, CommandContext& context);   // commands_train.cpp: train, sweep-thresholds
+void addValidateCommand(CLI::App& app, CommandContext& context);  // commands_validate.cpp
+void addConvertCommand(CLI::App& app, CommandContext& context);   // commands_convert.cpp
+void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_train.cpp: train, sweep-thresholds
 void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
+void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
 
 } // namespace tcw::cli

@@ -257,4 +257,36 @@ std::size_t kneePoint(const std::vector<ObjectiveVector>& front) {
     return best;
 }
 
+bool ParetoArchive::insert(ObjectiveVector point, std::size_t id) {
+    for (const auto& member : m_points)
+        if (member == point || dominates(member, point))
+            return false;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < m_points.size(); ++i) {
+        if (dominates(point, m_points[i]))
+            continue;
+        if (kept != i) {
+            m_points[kept] = std::move(m_points[i]);
+            m_ids[kept] = m_ids[i];
+        }
+        ++kept;
+    }
+    m_points.resize(kept);
+    m_ids.resize(kept);
+    // Insertion order = id order for a search (ids are trial positions): keep them sorted.
+    const auto at = std::upper_bound(m_ids.begin(), m_ids.end(), id) - m_ids.begin();
+    m_points.insert(m_points.begin() + at, std::move(point));
+    m_ids.insert(m_ids.begin() + at, id);
+    m_cachedVolume = -1;
+    return true;
+}
+
+double ParetoArchive::hypervolume(const ObjectiveVector& reference) const {
+    if (m_cachedVolume < 0 || reference != m_cachedReference) {
+        m_cachedVolume = tcw::hypervolume(m_points, reference);
+        m_cachedReference = reference;
+    }
+    return m_cachedVolume;
+}
+
 } // namespace tcw

@@ -1,6 +1,7 @@
 // Multi-objective utilities as free functions over points in objective space, every
 // objective minimised (negate one to maximise it): dominance, the non-dominated front,
-// non-dominated sorting, crowding distance, exact hypervolume, IGD and the knee point.
+// non-dominated sorting, crowding distance, exact hypervolume, IGD and the knee point; and
+// ParetoArchive, the front of a growing set kept up to date point by point.
 #pragma once
 
 #include <cstddef>
@@ -37,5 +38,29 @@ double invertedGenerationalDistance(const std::vector<ObjectiveVector>& approxim
 // Knee of a front: the point farthest from the hyperplane through the extreme points, after
 // normalising each objective to [0, 1]. Returns an index into `front` (0 for ≤ 2 points).
 std::size_t kneePoint(const std::vector<ObjectiveVector>& front);
+
+// The non-dominated subset of a growing set of points, updated as each point arrives: a new
+// point joins unless a member dominates or equals it (the first of equal points stays, as in
+// nonDominatedFront), and the members it dominates leave. Afterwards the members are exactly
+// nonDominatedFront of every point inserted so far (same ids, in insertion order).
+class ParetoArchive {
+public:
+    // True when the point joined the front.
+    bool insert(ObjectiveVector point, std::size_t id);
+
+    const std::vector<ObjectiveVector>& points() const { return m_points; }
+    const std::vector<std::size_t>& ids() const { return m_ids; } // ascending when ids are inserted ascending
+    std::size_t size() const { return m_points.size(); }
+    bool empty() const { return m_points.empty(); }
+
+    // hypervolume(points(), reference), cached until the front or the reference changes.
+    double hypervolume(const ObjectiveVector& reference) const;
+
+private:
+    std::vector<ObjectiveVector> m_points;
+    std::vector<std::size_t> m_ids;
+    mutable ObjectiveVector m_cachedReference;
+    mutable double m_cachedVolume = -1;
+};
 
 } // namespace tcw

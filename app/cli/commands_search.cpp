@@ -1,0 +1,840 @@
+// tcw search: co-design search over transformer × accelerator pairs into a workspace, with a
+// progress bar showing the hypervolume; --resume continues an interrupted search. tcw pareto:
+// a search's front as a table. tcw export: chosen pairs as JSON, CSV or the reference formats.
+#include "commands.h"
+#include "progress_bar.h"
+
+#include "codesign/search_session.h"
+#include "codesign/trained_accuracy.h"
+#include "io/csv.h"
+#include "io/files.h"
+#include "io/formats.h"
+#include "io/search_json.h"
+#include "search/pareto.h"
+#include "store/workspace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <thread>
+
+namespace tcw::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using search::Metric;
+
+struct SearchOptions {
+    std::string workspace;
+    std::string algorithm = "boshcode";
+    int budget = 512;
+    std::vector<std::string> objectives;
+    std::vector<std::string> weights;
+    std::vector<double> normalisers;
+    std::vector<std::string> constraints;
+    std::string mode = "inference";
+    std::string accuracy = "predicted";
+    std::string accuracyTable = "flexibert2_glue16";
+    std::string modelSpace = "flexibert2";
+    std::string acceleratorSpace = "elector";
+    std::string fixModel, fixAccelerator;
+    std::string costModel = "elector";
+    int sequenceLength = 0, vocabulary = 0, classes = 0;
+    // training (accuracy trained)
+    std::string data = "fashion-mnist";
+    std::string dataDir;
+    int patch = 7;
+    std::int64_t trainSteps = 200;
+    int trainBatch = 64;
+    double trainLearningRate = 1e-3;
+    double tauAct = 0, tauGrad = 0;
+    std::uint64_t trainSeed = 1;
+    std::int64_t maxTrain = 12800, maxTest = 2000;
+    // algorithms
+    int initial = 256;
+    int queries = 4;
+    int candidates = 100;
+    int patience = 10;
+    int population = 64;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    bool resume = false;
+    bool quiet = false;
+};
+
+// ---------------------------------------------------------------- formatting
+
+std::string fixed(double v, int digits) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", digits, v);
+    return text;
+}
+
+// A metric in a readable unit: latency ms, energy mJ, area mm², power W.
+std::string metricText(Metric m, double v) {
+    switch (m) {
+    case Metric::Accuracy:
+        return fixed(100 * v, 2) + "%";
+    case Metric::Latency:
+        return fixed(v * 1e3, 4) + " ms";
+    case Metric::DynamicEnergy:
+    case Metric::LeakageEnergy:
+    case Metric::TotalEnergy:
+        return fixed(v / 1e6, 4) + " mJ";
+    case Metric::Area:
+        return fixed(v, 1) + " mm²";
+    case Metric::PeakPower:
+        return fixed(v / 1e3, 2) + " W";
+    }
+    return fixed(v, 4);
+}
+
+std::string objectivesText(const search::ObjectiveConfig& o) {
+    std::string text;
+    for (std::size_t i = 0; i < o.metrics.size(); ++i) {
+        text += (i ? ", " : "") + std::string(search::metricName(o.metrics[i])) +
+                (search::isMaximised(o.metrics[i]) ? " ↑" : " ↓");
+        if (o.scalarisation == search::Scalarisation::WeightedSum)
+            text += " ×" + fixed(o.weights[i], 3);
+    }
+    text += " (" + std::string(simModeName(o.mode)) + ", " +
+            (o.scalarisation == search::Scalarisation::Pareto ? "Pareto" : "weighted sum") + ")";
+    for (const auto& c : o.constraints)
+        text += "; " + std::string(search::metricName(c.metric)) + (search::isMaximised(c.metric) ? " ≥ " : " ≤ ") +
+                fixed(c.bound, 6);
+    return text;
+}
+
+// Width of text as shown (UTF-8: count code points, not bytes).
+std::size_t displayWidth(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+void printTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        width[c] = displayWidth(header[c]);
+        for (const auto& r : rows)
+            width[c] = std::max(width[c], displayWidth(r[c]));
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string out;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const std::string pad(width[c] - displayWidth(cells[c]), ' ');
+            const bool last = c + 1 == cells.size();
+            out += (c ? "  " : "") +
+                   (last ? cells[c] : (c == 0 || c + 1 == cells.size() ? cells[c] + pad : pad + cells[c]));
+        }
+        std::cout << out << "\n";
+    };
+    line(header);
+    for (const auto& r : rows)
+        line(r);
+}
+
+// ---------------------------------------------------------------- parsing the options
+
+std::vector<std::string> splitList(const std::vector<std::string>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) {
+        std::stringstream in(item);
+        std::string part;
+        while (std::getline(in, part, ','))
+            if (!part.empty())
+                out.push_back(part);
+    }
+    return out;
+}
+
+std::optional<search::Constraint> parseConstraint(const std::string& text, std::string& error) {
+    const auto at = text.find_first_of("<>");
+    if (at == std::string::npos || at + 1 >= text.size() || text[at + 1] != '=') {
+        error = "constraint '" + text + "': write METRIC<=VALUE or accuracy>=VALUE";
+        return std::nullopt;
+    }
+    const auto metric = search::metricFromName(text.substr(0, at));
+    if (!metric) {
+        error = "constraint '" + text + "': unknown metric '" + text.substr(0, at) +
+                "' (accuracy, latency, dynamic-energy, leakage-energy, energy, area, power)";
+        return std::nullopt;
+    }
+    if ((text[at] == '>') != search::isMaximised(*metric)) {
+        error = "constraint '" + text + "': accuracy takes a lower bound (>=), every other metric an upper bound (<=)";
+        return std::nullopt;
+    }
+    try {
+        std::size_t used = 0;
+        const std::string number = text.substr(at + 2);
+        const double bound = std::stod(number, &used);
+        if (used != number.size())
+            throw std::invalid_argument("trailing text");
+        return search::Constraint{*metric, bound};
+    } catch (const std::exception&) {
+        error = "constraint '" + text + "': the bound must be a number (in s, nJ, mm², mW or a fraction)";
+        return std::nullopt;
+    }
+}
+
+template <typename T>
+std::optional<T> resolveOne(io::Loaded<io::Document> doc, const std::string& what, std::string& error) {
+    if (!doc) {
+        error = doc.errors.toString();
+        return std::nullopt;
+    }
+    if (!std::holds_alternative<T>(*doc.value)) {
+        error =
+            what + " is a " + std::string(io::documentKindName(io::documentKind(*doc.value))) + ", not the kind needed";
+        return std::nullopt;
+    }
+    return std::get<T>(*doc.value);
+}
+
+// Builds a new search's configuration from the options; returns errors in `error`.
+std::optional<search::SearchConfig> makeConfig(const SearchOptions& o, const fs::path& dataDir, std::string& error) {
+    search::SearchConfig c;
+    c.algorithm = o.algorithm;
+    c.budget = o.budget;
+    c.seed = o.seed;
+    c.modelSpaceName = o.modelSpace;
+    c.acceleratorSpaceName = o.acceleratorSpace;
+    const auto models = resolveOne<TransformerSpace>(io::resolveSpace(o.modelSpace, dataDir), o.modelSpace, error);
+    if (!models)
+        return std::nullopt;
+    const auto accelerators =
+        resolveOne<AcceleratorSpace>(io::resolveSpace(o.acceleratorSpace, dataDir), o.acceleratorSpace, error);
+    if (!accelerators)
+        return std::nullopt;
+    c.modelSpace = *models;
+    c.acceleratorSpace = *accelerators;
+    if (!o.fixModel.empty()) {
+        const auto m = io::resolveTransformer(o.fixModel, dataDir);
+        if (!m) {
+            error = m.errors.toString();
+            return std::nullopt;
+        }
+        c.fixedModel = *m;
+    }
+    if (!o.fixAccelerator.empty()) {
+        const auto a = io::resolveAccelerator(o.fixAccelerator, dataDir);
+        if (!a) {
+            error = a.errors.toString();
+            return std::nullopt;
+        }
+        c.fixedAccelerator = a->spec;
+    }
+
+    // Objectives: the TransCODE preset, explicit weights (weighted sum) or Pareto.
+    const auto weights = splitList(o.weights);
+    const auto names = splitList(o.objectives);
+    if (weights.size() == 1 && weights[0] == "transcode") {
+        c.objectives = search::transcodeReferenceObjective();
+        if (!names.empty()) {
+            error = "--weights transcode sets its own objectives (accuracy, latency, dynamic and leakage energy); "
+                    "leave out --objectives";
+            return std::nullopt;
+        }
+    } else {
+        c.objectives.metrics.clear();
+        for (const auto& n :
+             names.empty() ? std::vector<std::string>{"accuracy", "latency", "energy", "area"} : names) {
+            const auto m = search::metricFromName(n);
+            if (!m) {
+                error = "--objectives: unknown metric '" + n +
+                        "' (accuracy, latency, dynamic-energy, leakage-energy, energy, area, power)";
+                return std::nullopt;
+            }
+            c.objectives.metrics.push_back(*m);
+        }
+        c.objectives.weights.clear();
+        c.objectives.normalisers.clear();
+        for (Metric m : c.objectives.metrics) {
+            c.objectives.weights.push_back(search::referenceWeight(m));
+            c.objectives.normalisers.push_back(search::referenceNormaliser(m));
+        }
+        c.objectives.scalarisation = search::Scalarisation::Pareto;
+        if (!weights.empty()) {
+            if (weights.size() != c.objectives.metrics.size()) {
+                error = "--weights: give one weight per objective (" + std::to_string(c.objectives.metrics.size()) +
+                        "), or 'transcode'";
+                return std::nullopt;
+            }
+            try {
+                for (std::size_t i = 0; i < weights.size(); ++i)
+                    c.objectives.weights[i] = std::stod(weights[i]);
+            } catch (const std::exception&) {
+                error = "--weights: numbers, or 'transcode'";
+                return std::nullopt;
+            }
+            c.objectives.scalarisation = search::Scalarisation::WeightedSum;
+        }
+    }
+    if (!o.normalisers.empty()) {
+        if (o.normalisers.size() != c.objectives.metrics.size()) {
+            error = "--normalisers: give one per objective";
+            return std::nullopt;
+        }
+        c.objectives.normalisers = o.normalisers;
+    }
+    c.objectives.mode = o.mode == "training" ? SimMode::Training : SimMode::Inference;
+    for (const auto& text : o.constraints) {
+        const auto k = parseConstraint(text, error);
+        if (!k)
+            return std::nullopt;
+        c.objectives.constraints.push_back(*k);
+    }
+    c.costModel = *costModelFromName(o.costModel);
+
+    c.accuracy = *search::accuracySourceKindFromName(o.accuracy);
+    c.accuracyTable = o.accuracyTable;
+    c.training.dataset = o.data;
+    c.training.dataDir = o.dataDir;
+    c.training.patch = o.patch;
+    c.training.steps = o.trainSteps;
+    c.training.batchSize = o.trainBatch;
+    c.training.learningRate = o.trainLearningRate;
+    c.training.tauActivation = o.tauAct;
+    c.training.tauGradient = o.tauGrad;
+    c.training.seed = o.trainSeed;
+    c.training.maxTrain = o.maxTrain;
+    c.training.maxTest = o.maxTest;
+    if (c.accuracy == search::AccuracySourceKind::Trained)
+        c.task = codesign::taskShapeFor(c.training); // simulate the task the models are trained on
+    if (o.sequenceLength > 0)
+        c.task.sequenceLength = o.sequenceLength;
+    if (o.vocabulary > 0)
+        c.task.vocabularySize = o.vocabulary;
+    if (o.classes > 0)
+        c.task.numClasses = o.classes;
+
+    c.initialPairs = o.initial;
+    c.queriesPerStep = o.queries;
+    c.candidatesPerStep = o.candidates;
+    c.patience = o.patience;
+    c.populationSize = o.population;
+    const auto problems = search::validate(c);
+    if (!problems.empty()) {
+        error = problems.front();
+        return std::nullopt;
+    }
+    return c;
+}
+
+// Opens (or, for a new search, creates) the workspace; prints the store's message on failure.
+std::optional<store::Workspace> openWorkspace(const std::string& path, bool create) {
+    try {
+        std::error_code ec;
+        if (create && !fs::exists(path, ec))
+            return store::Workspace::create(path);
+        return store::Workspace::open(path);
+    } catch (const store::WorkspaceError& e) {
+        std::cerr << "tcw: " << e.what() << "\n";
+        return std::nullopt;
+    }
+}
+
+// Ctrl-C: a flag set by the handler (async-signal-safe), turned into a stop request by a thread.
+volatile std::sig_atomic_t g_interrupted = 0;
+
+class InterruptWatcher {
+public:
+    InterruptWatcher() {
+        g_interrupted = 0;
+        std::signal(SIGINT, [](int) { g_interrupted = 1; });
+        std::signal(SIGTERM, [](int) { g_interrupted = 1; });
+        m_thread = std::jthread([this](std::stop_token done) {
+            while (!done.stop_requested()) {
+                if (g_interrupted) {
+                    m_stop.request_stop();
+                    return;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+        });
+    }
+    ~InterruptWatcher() {
+        m_thread.request_stop();
+        m_thread.join();
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    std::stop_token token() const { return m_stop.get_token(); }
+
+private:
+    std::stop_source m_stop;
+    std::jthread m_thread;
+};
+
+// ---------------------------------------------------------------- the front as a table
+
+std::vector<int> sortedFront(const codesign::StoredSearch& s) {
+    std::vector<int> front = search::paretoFront(s.trials, s.problem);
+    // Deterministic order: by the objectives in order (accuracy descending, costs ascending),
+    // then by trial position.
+    std::sort(front.begin(), front.end(), [&](int a, int b) {
+        const auto va = search::minimisedObjectives(s.trials[static_cast<std::size_t>(a)].metrics, s.config.objectives);
+        const auto vb = search::minimisedObjectives(s.trials[static_cast<std::size_t>(b)].metrics, s.config.objectives);
+        return va != vb ? va < vb : a < b;
+    });
+    return front;
+}
+
+std::string accuracySourceText(const search::PairMetrics& m) {
+    std::string text(search::accuracyOriginName(m.accuracyOrigin));
+    if (m.accuracyOrigin == search::AccuracyOrigin::Predicted)
+        text += " ±" + fixed(100 * m.accuracyStdDev, 2);
+    return text.empty() ? "-" : text;
+}
+
+void printFront(const codesign::StoredSearch& s, const std::vector<int>& positions, std::size_t limit) {
+    std::vector<std::string> header = {"trial"};
+    bool hasAccuracy = false;
+    for (Metric m : s.config.objectives.metrics) {
+        header.push_back(std::string(search::metricName(m)));
+        if (m == Metric::Accuracy) {
+            header.push_back("source");
+            hasAccuracy = true;
+        }
+    }
+    if (!hasAccuracy) {
+        header.push_back("accuracy");
+        header.push_back("source");
+    }
+    header.push_back("design");
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < positions.size() && i < limit; ++i) {
+        const search::Trial& t = s.trials[static_cast<std::size_t>(positions[i])];
+        std::vector<std::string> row = {std::to_string(t.position)};
+        for (Metric m : s.config.objectives.metrics) {
+            row.push_back(metricText(m, t.metrics.value(m)));
+            if (m == Metric::Accuracy)
+                row.push_back(accuracySourceText(t.metrics));
+        }
+        if (!hasAccuracy) {
+            row.push_back(metricText(Metric::Accuracy, t.metrics.accuracy));
+            row.push_back(accuracySourceText(t.metrics));
+        }
+        row.push_back(s.problem.space.describe(t.proposal.candidate));
+        rows.push_back(std::move(row));
+    }
+    printTable(header, rows);
+    if (positions.size() > limit)
+        std::cout << "… " << positions.size() - limit << " more (tcw pareto shows them all)\n";
+}
+
+// ---------------------------------------------------------------- tcw search
+
+int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
+    auto workspace = openWorkspace(o.workspace, !o.resume);
+    if (!workspace)
+        return 2;
+    codesign::SessionOptions sessionOptions;
+    sessionOptions.dataDir = dataDir;
+    sessionOptions.threads = o.threads;
+    std::optional<codesign::SearchSession> session;
+    try {
+        if (o.resume) {
+            session.emplace(codesign::SearchSession::resume(*workspace, sessionOptions));
+        } else {
+            std::string error;
+            auto config = makeConfig(o, dataDir, error);
+            if (!config) {
+                std::cerr << "tcw search: " << error << "\n";
+                return 2;
+            }
+            if (const auto open = codesign::unfinishedSearch(*workspace))
+                std::cerr << "note: search " << open->id << " in " << o.workspace
+                          << " did not finish; `tcw search --workspace " << o.workspace
+                          << " --resume` continues it. Starting a new search.\n";
+            session.emplace(codesign::SearchSession::start(*workspace, std::move(*config), sessionOptions));
+        }
+    } catch (const codesign::SearchSetupError& e) {
+        std::cerr << "tcw search: " << e.what() << "\n";
+        return 2;
+    }
+    const search::SearchConfig& c = session->config();
+    std::cout << (o.resume ? "resuming search " : "search ") << session->searchId() << " in " << o.workspace << ": "
+              << c.algorithm << ", budget " << c.budget << ", seed " << c.seed;
+    if (o.resume)
+        std::cout << ", " << session->storedTrials() << " trials already stored";
+    std::cout << "\n  spaces      " << c.modelSpaceName << (c.fixedModel ? " (model fixed)" : "") << " × "
+              << c.acceleratorSpaceName << (c.fixedAccelerator ? " (accelerator fixed)" : "") << "\n  objectives  "
+              << objectivesText(c.objectives) << "\n  accuracy    " << search::accuracySourceKindName(c.accuracy)
+              << ": " << session->accuracyDescription() << "\n"
+              << std::flush;
+
+    InterruptWatcher interrupt;
+    ProgressBar bar(c.algorithm);
+    const bool weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum;
+    search::SearchOutcome outcome;
+    try {
+        outcome = session->run(interrupt.token(), [&](const search::SearchProgress& p) {
+            if (o.quiet)
+                return;
+            std::string extra = "HV " + fixed(p.hypervolume, 4) + "  front " + std::to_string(p.frontSize);
+            if (weighted && p.bestScore > -1e8)
+                extra += "  best " + fixed(p.bestScore, 5);
+            if (p.replaying)
+                extra += "  (replaying stored trials)";
+            bar.update(static_cast<std::uint64_t>(p.trials), static_cast<std::uint64_t>(p.budget), extra);
+        });
+    } catch (const std::exception& e) {
+        bar.finish("failed");
+        std::cerr << "tcw search: the search failed: " << e.what() << "\n  the " << o.workspace
+                  << " workspace keeps every finished trial; --resume continues.\n";
+        return 1;
+    }
+    std::string summary = std::to_string(outcome.trials.size()) + " trials, hypervolume " +
+                          fixed(outcome.hypervolume, 4) + ", " + std::to_string(outcome.front.size()) + " on the front";
+    bar.finish(summary);
+    if (outcome.replayMismatches > 0)
+        std::cerr << "warning: " << outcome.replayMismatches
+                  << " stored trials differ from what the resumed search proposed (kept as stored)\n";
+    if (outcome.cancelled) {
+        std::cerr << "interrupted: " << outcome.trials.size() << " trials are stored; `tcw search --workspace "
+                  << o.workspace << " --resume` continues.\n";
+        return 130;
+    }
+    if (outcome.stoppedByRule)
+        std::cout << "stopped early: " << c.patience << " steps without improvement\n";
+    const codesign::StoredSearch stored = codesign::readStoredSearch(*workspace, session->searchId());
+    if (weighted) {
+        int best = -1;
+        double bestScore = -std::numeric_limits<double>::infinity();
+        for (const auto& t : stored.trials) {
+            const double s = search::trialScore(t, stored.problem);
+            if (s > bestScore) {
+                bestScore = s;
+                best = t.position;
+            }
+        }
+        if (best >= 0)
+            std::cout << "best weighted score " << fixed(bestScore, 6) << " (trial " << best << ")\n";
+    }
+    const auto front = sortedFront(stored);
+    std::cout << "Pareto front (" << front.size() << " pairs):\n";
+    printFront(stored, front, 15);
+    return 0;
+}
+
+// ---------------------------------------------------------------- tcw pareto / export
+
+struct ReadOptions {
+    std::string workspace;
+    std::int64_t search = 0; // 0: the latest
+};
+
+std::optional<codesign::StoredSearch> readSearch(const ReadOptions& o, int& exitCode) {
+    // Read-only use: the store still opens read-write (it checks the file first and changes
+    // nothing unless a migration is due).
+    auto workspace = openWorkspace(o.workspace, false);
+    if (!workspace) {
+        exitCode = 2;
+        return std::nullopt;
+    }
+    try {
+        return codesign::readStoredSearch(*workspace,
+                                          o.search > 0 ? std::optional<std::int64_t>(o.search) : std::nullopt);
+    } catch (const codesign::SearchSetupError& e) {
+        std::cerr << "tcw: " << o.workspace << ": " << e.what() << "\n";
+        exitCode = 2;
+        return std::nullopt;
+    }
+}
+
+int runPareto(const ReadOptions& o) {
+    int exitCode = 0;
+    const auto s = readSearch(o, exitCode);
+    if (!s)
+        return exitCode;
+    const auto front = sortedFront(*s);
+    std::cout << "search " << s->record.id << " (" << s->config.algorithm << ", " << runStatusName(s->record.status)
+              << "): " << s->trials.size() << " trials, hypervolume "
+              << fixed(search::trialsHypervolume(s->trials, s->problem), 4) << "\n  objectives  "
+              << objectivesText(s->config.objectives) << "\nPareto front (" << front.size() << " pairs):\n";
+    printFront(*s, front, front.size());
+    return 0;
+}
+
+struct ExportOptions {
+    ReadOptions read;
+    std::string selection = "front";
+    std::string format = "json";
+    std::string out;
+};
+
+// Positions chosen by --selection: front, all, best, knee, or trial numbers "3,17,42".
+std::optional<std::vector<int>> select(const codesign::StoredSearch& s, const std::string& selection,
+                                       std::string& error) {
+    if (selection == "all") {
+        std::vector<int> all(s.trials.size());
+        std::iota(all.begin(), all.end(), 0);
+        return all;
+    }
+    const auto front = sortedFront(s);
+    if (selection == "front")
+        return front;
+    if (selection == "best" || selection == "knee") {
+        if (front.empty()) {
+            error = "no acceptable trial";
+            return std::nullopt;
+        }
+        if (selection == "best" && s.config.objectives.scalarisation == search::Scalarisation::WeightedSum) {
+            int best = front.front();
+            for (int p : front)
+                if (search::trialScore(s.trials[static_cast<std::size_t>(p)], s.problem) >
+                    search::trialScore(s.trials[static_cast<std::size_t>(best)], s.problem))
+                    best = p;
+            return std::vector<int>{best};
+        }
+        std::vector<ObjectiveVector> points;
+        for (int p : front)
+            points.push_back(search::normalisedObjectives(s.trials[static_cast<std::size_t>(p)].metrics,
+                                                          s.config.objectives, s.config.box));
+        return std::vector<int>{front[kneePoint(points)]};
+    }
+    std::vector<int> chosen;
+    for (const auto& part : splitList({selection})) {
+        try {
+            std::size_t used = 0;
+            const int p = std::stoi(part, &used);
+            if (used != part.size() || p < 0 || p >= static_cast<int>(s.trials.size()))
+                throw std::out_of_range(part);
+            chosen.push_back(p);
+        } catch (const std::exception&) {
+            error = "--selection: '" + part + "' is not a trial of this search (0.." +
+                    std::to_string(s.trials.size() - 1) + "); or use front, all, best, knee";
+            return std::nullopt;
+        }
+    }
+    return chosen;
+}
+
+int runExport(const ExportOptions& o) {
+    int exitCode = 0;
+    const auto s = readSearch(o.read, exitCode);
+    if (!s)
+        return exitCode;
+    std::string error;
+    const auto chosen = select(*s, o.selection, error);
+    if (!chosen) {
+        std::cerr << "tcw export: " << error << "\n";
+        return 2;
+    }
+    const auto& space = s->problem.space;
+    if (o.format == "csv") {
+        io::CsvRow header = {"trial",
+                             "round",
+                             "origin",
+                             "accuracy",
+                             "accuracy_source",
+                             "accuracy_stddev",
+                             "latency_s",
+                             "energy_dynamic_nj",
+                             "energy_leakage_nj",
+                             "energy_total_nj",
+                             "area_mm2",
+                             "peak_power_mw",
+                             "feasible",
+                             "model_encoding",
+                             "accelerator_encoding",
+                             "design"};
+        std::vector<io::CsvRow> rows;
+        auto num = [](double v) {
+            char text[40];
+            std::snprintf(text, sizeof text, "%.17g", v);
+            return std::string(text);
+        };
+        for (int p : *chosen) {
+            const auto& t = s->trials[static_cast<std::size_t>(p)];
+            const auto& m = t.metrics;
+            rows.push_back({std::to_string(t.position), std::to_string(t.round), t.proposal.origin, num(m.accuracy),
+                            std::string(search::accuracyOriginName(m.accuracyOrigin)), num(m.accuracyStdDev),
+                            num(m.latencySeconds), num(m.dynamicEnergyNJ), num(m.leakageEnergyNJ),
+                            num(m.totalEnergyNJ()), num(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
+                            io::intListJson(t.proposal.candidate.model),
+                            io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate)});
+        }
+        const auto errors = io::writeCsv(o.out, header, rows);
+        if (!errors.ok()) {
+            std::cerr << errors.toString() << "\n";
+            return 1;
+        }
+    } else if (o.format == "json") {
+        using Json = nlohmann::ordered_json;
+        Json pairs = Json::array();
+        for (int p : *chosen) {
+            const auto& t = s->trials[static_cast<std::size_t>(p)];
+            const auto& m = t.metrics;
+            Json metrics = {{"accuracy", m.accuracy},
+                            {"accuracySource", search::accuracyOriginName(m.accuracyOrigin)},
+                            {"accuracyStdDev", m.accuracyStdDev},
+                            {"accuracyDetail", m.accuracyDetail},
+                            {"cycles", m.cycles},
+                            {"latencySeconds", m.latencySeconds},
+                            {"energyDynamicNJ", m.dynamicEnergyNJ},
+                            {"energyLeakageNJ", m.leakageEnergyNJ},
+                            {"energyTotalNJ", m.totalEnergyNJ()},
+                            {"areaMM2", m.areaMM2},
+                            {"peakPowerMW", m.peakPowerMW},
+                            {"feasible", m.feasible}};
+            pairs.push_back(
+                {{"trial", t.position},
+                 {"round", t.round},
+                 {"origin", t.proposal.origin},
+                 {"encoding", t.proposal.candidate.joined()},
+                 {"metrics", std::move(metrics)},
+                 {"pair", Json::parse(io::pairJson(
+                              space.model(t.proposal.candidate), space.accelerator(t.proposal.candidate),
+                              "search " + std::to_string(s->record.id) + " trial " + std::to_string(t.position)))}});
+        }
+        Json doc = {{"schemaVersion", 1},
+                    {"kind", "searchExport"},
+                    {"search", {{"id", s->record.id}, {"algorithm", s->config.algorithm}, {"seed", s->config.seed}}},
+                    {"selection", o.selection},
+                    {"pairs", std::move(pairs)}};
+        const auto errors = io::writeTextFile(o.out, doc.dump(2) + "\n");
+        if (!errors.ok()) {
+            std::cerr << errors.toString() << "\n";
+            return 1;
+        }
+    } else { // reference: a model dict and an AccelTran config per pair, in the folder OUT
+        std::error_code ec;
+        fs::create_directories(o.out, ec);
+        if (ec) {
+            std::cerr << "tcw export: cannot create the folder " << o.out << ": " << ec.message() << "\n";
+            return 1;
+        }
+        for (int p : *chosen) {
+            const auto& t = s->trials[static_cast<std::size_t>(p)];
+            TransformerSpec model = space.model(t.proposal.candidate);
+            model.name = "trial_" + std::to_string(t.position);
+            AcceleratorSpec accelerator = space.accelerator(t.proposal.candidate);
+            accelerator.name = model.name;
+            const fs::path base = fs::path(o.out) / model.name;
+            auto errors =
+                io::saveDocument(base.string() + "_model.json", io::Document{model}, io::FileFormat::ModelDict);
+            if (errors.ok())
+                errors = io::saveDocument(base.string() + "_accelerator.yaml",
+                                          io::Document{io::AcceleratorFile{accelerator, {}}},
+                                          io::FileFormat::AcceltranConfig);
+            if (!errors.ok()) {
+                std::cerr << errors.toString() << "\n";
+                return 1;
+            }
+        }
+    }
+    std::cout << "exported " << chosen->size() << " pair" << (chosen->size() == 1 ? "" : "s") << " of search "
+              << s->record.id << " to " << o.out << " (" << o.format << ")\n";
+    return 0;
+}
+
+} // namespace
+
+void addSearchCommands(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<SearchOptions>();
+    SearchOptions& o = *options;
+    CLI::App* search = app.add_subcommand(
+        "search", "co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace");
+    search->add_option("--workspace", o.workspace, "workspace file (.tcw); created when missing")->required();
+    search->add_option("--algorithm", o.algorithm, "boshcode | nsga2 | random")
+        ->check(CLI::IsMember({"boshcode", "nsga2", "random"}))
+        ->capture_default_str();
+    search->add_option("--budget", o.budget, "evaluations in all (stored ones included)")
+        ->check(CLI::Range(1, 10'000'000))
+        ->capture_default_str();
+    search
+        ->add_option("--objectives", o.objectives,
+                     "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power "
+                     "(default accuracy,latency,energy,area)")
+        ->delimiter(',');
+    search
+        ->add_option("--weights", o.weights,
+                     "one weight per objective (a weighted sum instead of a Pareto search), or 'transcode' for "
+                     "TransCODE's reference objective 0.5·acc + 0.1·latency + 0.2·dynamic + 0.1·leakage energy")
+        ->delimiter(',');
+    search->add_option("--normalisers", o.normalisers, "weighted sum: 1 − value / normaliser per cost objective")
+        ->delimiter(',');
+    search->add_option("--constraint", o.constraints,
+                       "accuracy>=A, latency<=L (s), area<=A (mm²), power<=P (mW), energy<=E (nJ); repeatable");
+    search->add_option("--mode", o.mode, "costs of inference or training")
+        ->check(CLI::IsMember({"inference", "training"}))
+        ->capture_default_str();
+    search
+        ->add_option("--accuracy", o.accuracy,
+                     "predicted (a surrogate fit on --accuracy-table) or trained (DynaProp on --data)")
+        ->check(CLI::IsMember({"predicted", "trained"}))
+        ->capture_default_str();
+    search->add_option("--accuracy-table", o.accuracyTable, "bundled table name (data/accuracy) or a JSON file")
+        ->capture_default_str();
+    search->add_option("--model-space", o.modelSpace, "transformer space: name (flexibert2, laptop) or file")
+        ->capture_default_str();
+    search->add_option("--accelerator-space", o.acceleratorSpace, "accelerator space: name (elector) or file")
+        ->capture_default_str();
+    search->add_option("--fix-model", o.fixModel, "search accelerators for this model (preset or file)");
+    search->add_option("--fix-accelerator", o.fixAccelerator, "search models for this accelerator (preset or file)");
+    search->add_option("--cost-model", o.costModel, "elector | acceltran-fast")
+        ->check(CLI::IsMember({"elector", "acceltran-fast"}))
+        ->capture_default_str();
+    search->add_option("--seq", o.sequenceLength, "simulated sequence length (default 128, or the data set's)");
+    search->add_option("--vocab", o.vocabulary, "simulated vocabulary size");
+    search->add_option("--classes", o.classes, "simulated classifier outputs");
+    search->add_option("--data", o.data, "trained accuracy: fashion-mnist | listops")->capture_default_str();
+    search->add_option("--data-dir", o.dataDir, "Fashion-MNIST directory (default: the Debian package's)");
+    search->add_option("--patch", o.patch, "Fashion-MNIST patch side")->capture_default_str();
+    search->add_option("--train-steps", o.trainSteps, "optimizer steps per trained model")->capture_default_str();
+    search->add_option("--train-batch", o.trainBatch, "training batch size")->capture_default_str();
+    search->add_option("--train-lr", o.trainLearningRate, "peak learning rate")->capture_default_str();
+    search->add_option("--tau-act", o.tauAct, "DynaProp τ_I for training")->capture_default_str();
+    search->add_option("--tau-grad", o.tauGrad, "DynaProp τ_T for training")->capture_default_str();
+    search->add_option("--train-seed", o.trainSeed, "seed of every training run")->capture_default_str();
+    search->add_option("--max-train", o.maxTrain, "training examples (0 = all)")->capture_default_str();
+    search->add_option("--max-test", o.maxTest, "test examples (0 = all)")->capture_default_str();
+    search->add_option("--initial", o.initial, "BOSHCODE: initial pairs (TransCODE: 256 = 16 models × 16 accelerators)")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
+    search->add_option("--queries", o.queries, "BOSHCODE: pairs proposed per step")->capture_default_str();
+    search->add_option("--candidates", o.candidates, "BOSHCODE: random candidates per step")->capture_default_str();
+    search->add_option("--patience", o.patience, "BOSHCODE: steps without improvement before stopping (0: never)")
+        ->capture_default_str();
+    search->add_option("--population", o.population, "NSGA-II population size")->capture_default_str();
+    search->add_option("--seed", o.seed, "random seed")->capture_default_str();
+    search->add_option("--threads", o.threads, "evaluation threads (0 = all cores)")->capture_default_str();
+    search->add_flag("--resume", o.resume, "continue the workspace's unfinished search with its stored configuration");
+    search->add_flag("--quiet", o.quiet, "no progress bar");
+    search->callback([options, &context] {
+        context.exitCode = runSearchCommand(*options, io::findDataDir(context.executablePath));
+    });
+
+    auto read = std::make_shared<ReadOptions>();
+    CLI::App* pareto = app.add_subcommand("pareto", "print a search's Pareto front as a table (deterministic order)");
+    pareto->add_option("workspace", read->workspace, "workspace file (.tcw)")->required();
+    pareto->add_option("--search", read->search, "search id (default: the latest)");
+    pareto->callback([read, &context] { context.exitCode = runPareto(*read); });
+
+    auto exportOptions = std::make_shared<ExportOptions>();
+    CLI::App* exporter = app.add_subcommand("export", "write pairs of a search as JSON, CSV or the reference formats");
+    exporter->add_option("workspace", exportOptions->read.workspace, "workspace file (.tcw)")->required();
+    exporter->add_option("--search", exportOptions->read.search, "search id (default: the latest)");
+    exporter->add_option("--selection", exportOptions->selection, "front | all | best | knee | trial numbers 3,17,42")
+        ->capture_default_str();
+    exporter
+        ->add_option("--format", exportOptions->format,
+                     "json (one document), csv, or reference (a folder of model dicts + AccelTran YAML)")
+        ->check(CLI::IsMember({"json", "csv", "reference"}))
+        ->capture_default_str();
+    exporter->add_option("--out", exportOptions->out, "output file (json, csv) or folder (reference)")->required();
+    exporter->callback([exportOptions, &context] { context.exitCode = runExport(*exportOptions); });
+}
+
+} // namespace tcw::cli

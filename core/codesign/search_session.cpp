@@ -1,0 +1,431 @@
+// Searches in a workspace: start, journal, resume.
+#include "search_session.h"
+
+#include "trained_accuracy.h"
+
+#include "io/files.h"
+#include "io/formats.h"
+#include "io/search_json.h"
+#include "io/sim_result_json.h"
+#include "search/rng.h"
+#include "store/sha256.h"
+#include "train/datasets.h"
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tcw::codesign {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string utcNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+std::string readFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+search::AccuracyTable loadTable(const search::SearchConfig& config, const fs::path& dataDir, std::string* sha256) {
+    const fs::path path = io::accuracyTablePath(config.accuracyTable, dataDir);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        std::string names;
+        for (const auto& n : io::accuracyTableNames(dataDir))
+            names += (names.empty() ? "" : ", ") + n;
+        throw SearchSetupError("accuracy table '" + config.accuracyTable + "' not found (" + path.string() +
+                               "); bundled tables: " + (names.empty() ? "none (no data directory)" : names));
+    }
+    const std::string text = readFile(path);
+    const auto table = io::parseAccuracyTable(text, path.string());
+    if (!table)
+        throw SearchSetupError(table.errors.toString());
+    if (sha256)
+        *sha256 = store::sha256Hex(text);
+    return *table;
+}
+
+std::map<std::string, CachedTraining> cachedTrainings(const store::Workspace& ws, const std::string& dataset) {
+    std::map<std::string, CachedTraining> cache;
+    for (const auto& run : ws.trainingRuns()) {
+        if (run.status != store::RunStatus::Finished || run.dataset != dataset || !run.finalAccuracy)
+            continue;
+        CachedTraining c{run.id, *run.finalAccuracy, nullptr};
+        if (!run.sparsityProfileJson.empty()) {
+            const auto doc =
+                io::parseDocument(run.sparsityProfileJson, io::Syntax::Json, "training run " + std::to_string(run.id));
+            if (doc && std::holds_alternative<SparsityProfile>(*doc.value))
+                c.profile = std::make_shared<SparsityProfile>(std::get<SparsityProfile>(*doc.value));
+        }
+        cache.emplace(run.configJson, std::move(c)); // first (oldest) run of a key wins
+    }
+    return cache;
+}
+
+SimOptions simOptions(const search::SearchConfig& c) {
+    SimOptions o;
+    o.costModel = c.costModel;
+    o.mode = c.objectives.mode;
+    o.task = c.task;
+    o.opBreakdown = false;
+    return o;
+}
+
+std::string optionsJson(const search::SearchConfig& c, bool measuredSparsity) {
+    std::ostringstream out;
+    out << "{\"task\":{\"sequenceLength\":" << c.task.sequenceLength << ",\"vocabularySize\":" << c.task.vocabularySize
+        << ",\"numClasses\":" << c.task.numClasses << ",\"patchInputSize\":" << c.task.patchInputSize
+        << "},\"sparsity\":\"" << (measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9") << "\"}";
+    return out.str();
+}
+
+std::string stateJson(int committed, std::string_view status) {
+    return "{\"trialsCommitted\":" + std::to_string(committed) + ",\"status\":\"" + std::string(status) +
+           "\",\"random\":\"counter-based: each draw seeded by splitmix64(seed, stream, index); the state is the "
+           "stored trials\"}";
+}
+
+std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
+                                      const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
+                                      std::vector<std::int64_t>* evaluationIds) {
+    std::vector<std::pair<search::Trial, std::pair<std::int64_t, std::int64_t>>> rows;
+    for (const auto& r : ws.trials(searchId)) {
+        if (!r.position || !r.evaluationId)
+            continue;
+        const auto code = io::parseIntListJson(r.encodingJson);
+        const auto evaluation = ws.evaluation(*r.evaluationId);
+        if (!code || static_cast<int>(code->size()) != space.dimension() || !evaluation)
+            throw SearchSetupError("trial " + std::to_string(*r.position) + " of search " + std::to_string(searchId) +
+                                   " is damaged (encoding or evaluation missing)");
+        search::Trial t;
+        t.position = static_cast<int>(*r.position);
+        t.round = r.iteration;
+        t.proposal.candidate.model.assign(code->begin(), code->begin() + space.modelLength());
+        t.proposal.candidate.accelerator.assign(code->begin() + space.modelLength(), code->end());
+        io::readProposalJson(r.predictionJson, t.proposal);
+        search::PairMetrics& m = t.metrics;
+        const store::EvaluationRecord& e = *evaluation;
+        m.feasible = e.feasible;
+        m.infeasibleReason = e.infeasibleReason;
+        m.cycles = e.cycles.value_or(0);
+        m.latencySeconds = e.latencySeconds.value_or(0);
+        m.dynamicEnergyNJ = e.energyDynamicNJ.value_or(0);
+        m.leakageEnergyNJ = e.energyLeakageNJ.value_or(0);
+        m.areaMM2 = e.areaMM2.value_or(0);
+        m.peakPowerMW = e.peakPowerMW.value_or(0);
+        m.accuracy = e.accuracy.value_or(0);
+        m.accuracyStdDev = e.accuracyStdDev.value_or(0);
+        m.accuracyOrigin = originOf(e.accuracySource);
+        m.accuracyDetail = e.accuracyDetail;
+        rows.push_back({std::move(t), {r.designId.value_or(0), *r.evaluationId}});
+    }
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.first.position < b.first.position; });
+    std::vector<search::Trial> trials;
+    for (auto& [t, ids] : rows) {
+        trials.push_back(std::move(t));
+        if (designIds)
+            designIds->push_back(ids.first);
+        if (evaluationIds)
+            evaluationIds->push_back(ids.second);
+    }
+    return trials;
+}
+
+search::SearchConfig parseConfig(const store::SearchRecord& record) {
+    const auto config = io::parseSearchConfig(record.configJson, "search " + std::to_string(record.id));
+    if (!config)
+        throw SearchSetupError("the configuration of search " + std::to_string(record.id) +
+                               " cannot be read: " + config.errors.toString());
+    return *config;
+}
+
+} // namespace
+
+store::AccuracySource storeSource(search::AccuracyOrigin origin) {
+    switch (origin) {
+    case search::AccuracyOrigin::Predicted:
+        return store::AccuracySource::Predicted;
+    case search::AccuracyOrigin::Trained:
+        return store::AccuracySource::Trained;
+    case search::AccuracyOrigin::Imported:
+        return store::AccuracySource::Published;
+    case search::AccuracyOrigin::None:
+        break;
+    }
+    return store::AccuracySource::None;
+}
+
+search::AccuracyOrigin originOf(store::AccuracySource source) {
+    switch (source) {
+    case store::AccuracySource::Predicted:
+        return search::AccuracyOrigin::Predicted;
+    case store::AccuracySource::Trained:
+        return search::AccuracyOrigin::Trained;
+    case store::AccuracySource::Published:
+        return search::AccuracyOrigin::Imported;
+    case store::AccuracySource::None:
+        break;
+    }
+    return search::AccuracyOrigin::None;
+}
+
+search::HypervolumeBox sampleBox(const search::SearchConfig& config, const TechnologyLibrary& technology,
+                                 double accuracyLo, double accuracyHi, int samples) {
+    const search::CoDesignSpace space = search::makeSpace(config);
+    const search::SimulationEvaluator evaluator(space, technology, simOptions(config), nullptr);
+    std::vector<search::PairMetrics> sample;
+    for (int k = 0; k < samples; ++k) {
+        // Seed 0, not the search's: searches of one space share a box and compare.
+        auto rng = search::derivedRng(0, search::RngStream::Reference, static_cast<std::uint64_t>(k));
+        sample.push_back(evaluator.simulate(space.sample(rng)));
+    }
+    return search::boxFromSample(sample, config.objectives, accuracyLo, accuracyHi);
+}
+
+std::optional<store::SearchRecord> unfinishedSearch(const store::Workspace& workspace) {
+    const auto searches = workspace.searches();
+    for (auto it = searches.rbegin(); it != searches.rend(); ++it)
+        if (it->status != store::RunStatus::Finished)
+            return *it;
+    return std::nullopt;
+}
+
+StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<std::int64_t> searchId) {
+    std::optional<store::SearchRecord> record;
+    if (searchId) {
+        record = workspace.search(*searchId);
+        if (!record)
+            throw SearchSetupError("the workspace has no search " + std::to_string(*searchId));
+    } else {
+        const auto all = workspace.searches();
+        if (all.empty())
+            throw SearchSetupError("the workspace holds no search yet (run tcw search first)");
+        record = all.back();
+    }
+    StoredSearch s;
+    s.record = *record;
+    s.config = parseConfig(s.record);
+    try {
+        s.problem = search::Problem{search::makeSpace(s.config), s.config.objectives, s.config.box};
+    } catch (const std::invalid_argument& e) {
+        throw SearchSetupError(e.what());
+    }
+    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds);
+    return s;
+}
+
+// ---------------------------------------------------------------- journal
+
+WorkspaceJournal::WorkspaceJournal(store::Workspace& workspace, std::int64_t searchId,
+                                   const search::SearchConfig& config, const search::CoDesignSpace& space,
+                                   int storedTrials)
+    : m_workspace(workspace), m_searchId(searchId), m_config(config), m_space(space), m_committed(storedTrials) {}
+
+void WorkspaceJournal::record(const search::Trial& trial) {
+    const std::string label = "search " + std::to_string(m_searchId) + " trial " + std::to_string(trial.position);
+    const search::PairMetrics& m = trial.metrics;
+    m_workspace.transaction([&] {
+        const TransformerSpec model = m_space.model(trial.proposal.candidate);
+        const AcceleratorSpec accelerator = m_space.accelerator(trial.proposal.candidate);
+        const std::string spec = io::pairJson(model, accelerator, "");
+        const auto existing = m_workspace.findDesign(store::DesignKind::Pair, spec);
+        const std::int64_t designId =
+            existing ? *existing : m_workspace.addDesign(label, store::DesignKind::Pair, spec);
+
+        std::string accuracyDetail = m.accuracyDetail;
+        if (m.training && !m.training->cachedRunId) {
+            TransformerSpec named = model;
+            named.name = label;
+            const std::string modelSpec = io::formatDocument(io::Document{model}, io::FileFormat::WorkbenchJson).text;
+            const auto modelId = m_workspace.findDesign(store::DesignKind::Transformer, modelSpec);
+            store::TrainingRunRecord run;
+            run.designId = modelId ? *modelId : m_workspace.addDesign(label, store::DesignKind::Transformer, modelSpec);
+            run.name = label;
+            run.dataset = m.training->dataset;
+            run.configJson = m.training->configJson;
+            run.status = store::RunStatus::Finished;
+            run.finalAccuracy = m.training->finalAccuracy;
+            run.curvesJson = m.training->curvesJson;
+            run.sparsityProfileJson = m.training->sparsityProfileJson;
+            run.finishedAt = utcNow();
+            m_workspace.addTrainingRun(run);
+        }
+
+        store::EvaluationRecord e;
+        e.designId = designId;
+        e.costModel = std::string(costModelName(m_config.costModel));
+        e.mode = std::string(simModeName(m_config.objectives.mode));
+        e.optionsJson = optionsJson(m_config, m.training && m.training->profile);
+        e.cycles = m.cycles;
+        e.latencySeconds = m.latencySeconds;
+        e.energyDynamicNJ = m.dynamicEnergyNJ;
+        e.energyLeakageNJ = m.leakageEnergyNJ;
+        e.areaMM2 = m.areaMM2;
+        e.peakPowerMW = m.peakPowerMW;
+        e.accuracySource = storeSource(m.accuracyOrigin);
+        if (e.accuracySource != store::AccuracySource::None) {
+            e.accuracy = m.accuracy;
+            e.accuracyStdDev = m.accuracyStdDev;
+        }
+        e.accuracyDetail = accuracyDetail;
+        e.feasible = m.feasible;
+        e.infeasibleReason = m.infeasibleReason;
+        if (m.simulation)
+            e.breakdownJson = io::simResultJson(*m.simulation, -1);
+        const std::int64_t evaluationId = m_workspace.addEvaluation(e);
+
+        store::TrialRecord t;
+        t.searchId = m_searchId;
+        t.iteration = trial.round;
+        t.position = trial.position;
+        t.designId = designId;
+        t.evaluationId = evaluationId;
+        t.encodingJson = io::intListJson(trial.proposal.candidate.joined());
+        t.predictionJson = io::proposalJson(trial.proposal);
+        const auto values = search::metricValues(m, m_config.objectives);
+        t.objectivesJson = io::numberListJson(values);
+        m_workspace.addTrial(t);
+        m_workspace.updateSearch(m_searchId, store::RunStatus::Running, stateJson(m_committed + 1, "running"));
+    });
+    ++m_committed;
+}
+
+// ---------------------------------------------------------------- session
+
+struct SearchSession::Parts {
+    TechnologyLibrary technology = electorTechnology14nm();
+    search::Problem problem;
+    std::shared_ptr<const search::AccuracyOracle> accuracy;
+    std::unique_ptr<search::SimulationEvaluator> evaluator;
+    std::unique_ptr<search::Optimizer> optimizer;
+    std::vector<TransformerSpec> tableModels;
+};
+
+SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,
+                             const SessionOptions& options, std::vector<search::Trial> stored)
+    : m_workspace(workspace), m_searchId(searchId), m_config(std::move(config)), m_options(options),
+      m_stored(std::move(stored)), m_parts(std::make_unique<Parts>()) {
+    Parts& p = *m_parts;
+    try {
+        p.problem = search::Problem{search::makeSpace(m_config), m_config.objectives, m_config.box};
+    } catch (const std::invalid_argument& e) {
+        throw SearchSetupError(e.what());
+    }
+    if (m_config.accuracy == search::AccuracySourceKind::Predicted) {
+        search::AccuracyTable table = loadTable(m_config, m_options.dataDir, nullptr);
+        for (const auto& e : table.entries)
+            p.tableModels.push_back(e.model);
+        auto model = std::make_shared<search::TableAccuracyModel>(std::move(table), m_config.modelSpace);
+        if (model->fittedEntries() == 0)
+            throw SearchSetupError("accuracy table '" + m_config.accuracyTable + "' has no model of space '" +
+                                   m_config.modelSpaceName + "' with a known accuracy to fit a predictor on");
+        p.accuracy = std::move(model);
+    } else {
+        auto trained = std::make_shared<TrainedAccuracy>(m_config.training,
+                                                         cachedTrainings(m_workspace, m_config.training.dataset));
+        try {
+            trained->loadData();
+        } catch (const std::exception& e) {
+            throw SearchSetupError(std::string("cannot load the training data: ") + e.what());
+        }
+        p.accuracy = std::move(trained);
+    }
+    p.evaluator =
+        std::make_unique<search::SimulationEvaluator>(p.problem.space, p.technology, simOptions(m_config), p.accuracy);
+    p.optimizer =
+        search::makeOptimizer(m_config, p.problem, search::initialCandidates(m_config, p.problem.space, p.tableModels));
+}
+
+SearchSession::SearchSession(SearchSession&&) noexcept = default;
+SearchSession::~SearchSession() = default;
+
+std::string SearchSession::accuracyDescription() const {
+    return m_parts->accuracy->describe();
+}
+
+SearchSession SearchSession::start(store::Workspace& workspace, search::SearchConfig config,
+                                   const SessionOptions& options) {
+    const auto problems = search::validate(config);
+    if (!problems.empty())
+        throw SearchSetupError(problems.front());
+    double lo = 0.0, hi = 1.0;
+    if (config.accuracy == search::AccuracySourceKind::Predicted) {
+        const search::AccuracyTable table = loadTable(config, options.dataDir, &config.accuracyTableSha256);
+        double min = 1, max = 0;
+        for (const auto& e : table.entries)
+            if (e.accuracy) {
+                min = std::min(min, *e.accuracy);
+                max = std::max(max, *e.accuracy);
+            }
+        if (max >= min) {
+            lo = std::max(0.0, min - 0.05);
+            hi = std::min(1.0, max + 0.05);
+        }
+    }
+    if (config.box.empty()) {
+        try {
+            config.box = sampleBox(config, electorTechnology14nm(), lo, hi);
+        } catch (const std::invalid_argument& e) {
+            throw SearchSetupError(e.what());
+        }
+    }
+    store::SearchRecord record;
+    record.name = config.algorithm + " on " + config.modelSpaceName + " × " + config.acceleratorSpaceName;
+    record.algorithm = config.algorithm;
+    record.configJson = io::searchConfigJson(config);
+    record.seed = static_cast<std::int64_t>(config.seed);
+    record.status = store::RunStatus::Pending;
+    record.stateJson = stateJson(0, "pending");
+    // Build first: bad input is reported before anything is written.
+    SearchSession session(workspace, 0, config, options, {});
+    session.m_searchId = workspace.addSearch(record);
+    return session;
+}
+
+SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOptions& options) {
+    const auto record = unfinishedSearch(workspace);
+    if (!record)
+        throw SearchSetupError("the workspace has no unfinished search to resume");
+    search::SearchConfig config = parseConfig(*record);
+    const search::CoDesignSpace space = search::makeSpace(config);
+    std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
+    return SearchSession(workspace, record->id, std::move(config), options, std::move(stored));
+}
+
+search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress) {
+    Parts& p = *m_parts;
+    WorkspaceJournal journal(m_workspace, m_searchId, m_config, p.problem.space, storedTrials());
+    m_workspace.updateSearch(m_searchId, store::RunStatus::Running, stateJson(storedTrials(), "running"));
+    search::RunOptions options;
+    options.budget = m_config.budget;
+    options.threads = m_options.threads;
+    try {
+        search::SearchOutcome outcome =
+            search::runSearch(*p.optimizer, p.problem, *p.evaluator, options, m_stored, &journal, stop, progress);
+        const auto status = outcome.cancelled ? store::RunStatus::Cancelled : store::RunStatus::Finished;
+        m_workspace.updateSearch(m_searchId, status,
+                                 stateJson(journal.committed(), outcome.cancelled       ? "cancelled"
+                                                                : outcome.stoppedByRule ? "stopped by patience"
+                                                                                        : "budget spent"));
+        return outcome;
+    } catch (...) {
+        m_workspace.updateSearch(m_searchId, store::RunStatus::Failed, stateJson(journal.committed(), "failed"));
+        throw;
+    }
+}
+
+} // namespace tcw::codesign

@@ -1,0 +1,111 @@
+// A co-design search bound to a workspace: the configuration stored with the search, every
+// trial committed in its own transaction the moment its evaluation finishes (its pair
+// design, evaluation, training run when one was trained, and the search's state), and resume
+// from whatever a crash, Ctrl-C or `kill -9` left behind. Wires core/search to the store, the
+// trainer and the file formats; the CLI and the GUI call this.
+#pragma once
+
+#include "search/search_config.h"
+#include "search/search_runner.h"
+#include "store/workspace.h"
+
+#include "design/technology_library.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace tcw::codesign {
+
+// Bad input found while setting a search up (unknown table, missing data set, ...): the
+// message says what to change.
+class SearchSetupError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A search as the workspace holds it.
+struct StoredSearch {
+    store::SearchRecord record;
+    search::SearchConfig config;
+    search::Problem problem;
+    std::vector<search::Trial> trials;                  // position order
+    std::vector<std::int64_t> designIds, evaluationIds; // per trial
+};
+
+// The search with this id, or the latest one (throws SearchSetupError when there is none or
+// its configuration cannot be read).
+StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<std::int64_t> searchId = {});
+
+// The latest search that did not finish (running when it was killed, cancelled, failed).
+std::optional<store::SearchRecord> unfinishedSearch(const store::Workspace& workspace);
+
+// Writes each trial in one transaction.
+class WorkspaceJournal : public search::SearchJournal {
+public:
+    WorkspaceJournal(store::Workspace& workspace, std::int64_t searchId, const search::SearchConfig& config,
+                     const search::CoDesignSpace& space, int storedTrials);
+    void record(const search::Trial& trial) override;
+    int committed() const { return m_committed; }
+
+private:
+    store::Workspace& m_workspace;
+    std::int64_t m_searchId;
+    const search::SearchConfig& m_config;
+    const search::CoDesignSpace& m_space;
+    std::string m_optionsJson;
+    int m_committed;
+};
+
+struct SessionOptions {
+    std::filesystem::path dataDir; // bundled data (accuracy tables); io::findDataDir()
+    int threads = 0;               // evaluation threads; 0: all cores
+};
+
+class SearchSession {
+public:
+    // Completes the configuration (hypervolume box from a seeded sample, the accuracy table's
+    // hash) and stores a new search. Throws SearchSetupError for bad input.
+    static SearchSession start(store::Workspace& workspace, search::SearchConfig config, const SessionOptions& options);
+    // Continues the latest unfinished search with its stored configuration.
+    static SearchSession resume(store::Workspace& workspace, const SessionOptions& options);
+
+    SearchSession(SearchSession&&) noexcept;
+    ~SearchSession();
+
+    std::int64_t searchId() const { return m_searchId; }
+    const search::SearchConfig& config() const { return m_config; }
+    int storedTrials() const { return static_cast<int>(m_stored.size()); }
+    std::string accuracyDescription() const;
+
+    // Runs to the budget (or the optimiser's stopping rule, or stop), then records the
+    // search's status: finished, or cancelled when stopped; failed (and rethrown) on an error.
+    search::SearchOutcome run(std::stop_token stop = {}, const search::SearchProgressCallback& progress = {});
+
+private:
+    SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,
+                  const SessionOptions& options, std::vector<search::Trial> stored);
+
+    store::Workspace& m_workspace;
+    std::int64_t m_searchId;
+    search::SearchConfig m_config;
+    SessionOptions m_options;
+    std::vector<search::Trial> m_stored;
+    struct Parts;
+    std::unique_ptr<Parts> m_parts;
+};
+
+// The box a new search measures hypervolume in: hardware metrics of a seeded sample of the
+// space, accuracy over [lo, hi].
+search::HypervolumeBox sampleBox(const search::SearchConfig& config, const TechnologyLibrary& technology,
+                                 double accuracyLo, double accuracyHi, int samples = 512);
+
+// The store's name for an accuracy origin, and back.
+store::AccuracySource storeSource(search::AccuracyOrigin origin);
+search::AccuracyOrigin originOf(store::AccuracySource source);
+
+} // namespace tcw::codesign

@@ -1,0 +1,169 @@
+// Trained accuracies, cached.
+#include "trained_accuracy.h"
+
+#include "io/search_json.h"
+#include "train/datasets.h"
+#include "train/trainer.h"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace tcw::codesign {
+
+namespace {
+
+train::Dataset loadDataset(const search::TrainingSettings& s) {
+    if (s.dataset == "fashion-mnist")
+        return train::loadFashionMnist(s.dataDir.empty() ? train::kFashionMnistDefaultDir : s.dataDir, s.patch,
+                                       s.maxTrain, s.maxTest);
+    if (s.dataset == "listops") {
+        train::ListOpsOptions o;
+        o.seed = s.seed;
+        if (s.maxTrain > 0)
+            o.trainCount = s.maxTrain;
+        if (s.maxTest > 0)
+            o.testCount = s.maxTest;
+        return train::makeListOps(o);
+    }
+    throw std::invalid_argument("training data set '" + s.dataset + "' is not one of fashion-mnist, listops");
+}
+
+} // namespace
+
+TaskShape taskShapeFor(const search::TrainingSettings& s) {
+    TaskShape t;
+    if (s.dataset == "fashion-mnist") {
+        const int side = 28 / std::max(1, s.patch);
+        t.sequenceLength = side * side;
+        t.vocabularySize = 0;
+        t.numClasses = 10;
+        t.patchInputSize = s.patch * s.patch;
+    } else if (s.dataset == "listops") {
+        const train::ListOpsOptions o;
+        t.sequenceLength = o.sequenceLength;
+        t.vocabularySize = 32;
+        t.numClasses = 10;
+    }
+    return t;
+}
+
+TrainedAccuracy::TrainedAccuracy(search::TrainingSettings settings, std::map<std::string, CachedTraining> cache)
+    : m_settings(std::move(settings)), m_cache(std::move(cache)) {}
+
+TrainedAccuracy::~TrainedAccuracy() = default;
+
+void TrainedAccuracy::loadData() const {
+    std::lock_guard lock(m_mutex);
+    if (!m_data)
+        m_data = std::make_unique<train::Dataset>(loadDataset(m_settings));
+}
+
+std::string TrainedAccuracy::describe() const {
+    std::ostringstream out;
+    out << "DynaProp on " << m_settings.dataset << ", " << m_settings.steps << " steps of " << m_settings.batchSize
+        << ", τ_I " << m_settings.tauActivation << ", τ_T " << m_settings.tauGradient << ", seed " << m_settings.seed;
+    return out.str();
+}
+
+search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model, std::stop_token stop) const {
+    const std::string key = io::trainingKeyJson(model, m_settings);
+    if (const auto it = m_cache.find(key); it != m_cache.end()) {
+        search::AccuracyEstimate e;
+        e.value = it->second.accuracy;
+        e.origin = search::AccuracyOrigin::Trained;
+        e.detail = describe();
+        auto outcome = std::make_shared<search::TrainingOutcome>();
+        outcome->cachedRunId = it->second.runId;
+        outcome->finalAccuracy = it->second.accuracy;
+        outcome->profile = it->second.profile;
+        e.training = std::move(outcome);
+        return e;
+    }
+    loadData();
+    std::shared_future<search::AccuracyEstimate> run;
+    std::promise<search::AccuracyEstimate> mine;
+    bool owner = false;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_runs.find(key);
+        if (it == m_runs.end()) {
+            run = mine.get_future().share();
+            m_runs.emplace(key, run);
+            owner = true;
+        } else {
+            run = it->second;
+        }
+    }
+    if (owner) {
+        try {
+            mine.set_value(train(model, key, stop));
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_runs.erase(key); // a cancelled or failed run is not cached
+            mine.set_exception(std::current_exception());
+        }
+    }
+    search::AccuracyEstimate e = run.get();
+    if (!owner && e.training) {
+        // The same run serves this trial too; it is stored once (with the first trial).
+        auto shared = std::make_shared<search::TrainingOutcome>(*e.training);
+        shared->cachedRunId = -1;
+        e.training = std::move(shared);
+    }
+    return e;
+}
+
+search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, const std::string& key,
+                                                std::stop_token stop) const {
+    train::TrainConfig c;
+    c.batchSize = m_settings.batchSize;
+    c.steps = m_settings.steps;
+    c.seed = m_settings.seed;
+    c.threads = m_settings.threads;
+    c.optimizer.learningRate = static_cast<float>(m_settings.learningRate);
+    c.optimizer.totalSteps = m_settings.steps;
+    c.optimizer.warmupSteps = m_settings.steps / 20;
+    c.dynaprop.tauActivation = static_cast<float>(m_settings.tauActivation);
+    c.dynaprop.tauGradient = static_cast<float>(m_settings.tauGradient);
+    c.logEverySteps = std::max<std::int64_t>(1, m_settings.steps / 20);
+    c.evalMaxExamples = m_settings.maxTest;
+    const train::TrainResult r = train::train(model, *m_data, c, stop);
+    if (r.status == train::TrainStatus::Cancelled)
+        throw std::runtime_error("training cancelled");
+    search::AccuracyEstimate e;
+    e.origin = search::AccuracyOrigin::Trained;
+    e.detail = describe();
+    auto outcome = std::make_shared<search::TrainingOutcome>();
+    outcome->dataset = m_settings.dataset;
+    outcome->configJson = key;
+    outcome->seconds = r.seconds;
+    for (const auto& p : r.curve) {
+        search::TrainingCurvePoint q;
+        q.step = p.step;
+        q.trainLoss = p.trainLoss;
+        q.trainAccuracy = p.trainAccuracy;
+        q.learningRate = p.learningRate;
+        q.activationSparsity = p.activationSparsity;
+        q.activationGradientSparsity = p.activationGradientSparsity;
+        q.weightGradientSparsity = p.weightGradientSparsity;
+        q.elapsedSeconds = p.elapsedSeconds;
+        if (std::isfinite(p.testAccuracy))
+            q.testAccuracy = p.testAccuracy;
+        outcome->curve.push_back(q);
+    }
+    if (r.status == train::TrainStatus::Diverged) {
+        e.value = 1.0 / std::max(1, m_data->task.numClasses); // chance: what a diverged model is worth
+        e.detail += " (diverged: " + r.message + ")";
+    } else {
+        e.value = r.test.accuracy;
+        outcome->profile = std::make_shared<SparsityProfile>(r.profile);
+        outcome->sparsityProfileJson = io::sparsityProfileText(r.profile);
+    }
+    outcome->finalAccuracy = e.value;
+    outcome->curvesJson = io::trainingCurvesJson(outcome->curve);
+    e.training = std::move(outcome);
+    return e;
+}
+
+} // namespace tcw::codesign

@@ -1,0 +1,420 @@
+// JSON of the co-design search: configuration, accuracy tables, pairs, trial details.
+#include "search_json.h"
+
+#include "files.h"
+#include "format_trees.h"
+#include "tree.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace tcw::io {
+
+namespace {
+
+using detail::Json;
+namespace fs = std::filesystem;
+
+std::string readText(const fs::path& path, bool& ok) {
+    std::ifstream in(path, std::ios::binary);
+    ok = static_cast<bool>(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+Json dumpable(double v) {
+    return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
+
+Json doubles(std::span<const double> values) {
+    Json j = Json::array();
+    for (double v : values)
+        j.push_back(dumpable(v));
+    return j;
+}
+
+std::optional<double> scoreOf(const Json& v) {
+    if (v.is_number())
+        return v.get<double>();
+    if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        try {
+            std::size_t used = 0;
+            const double d = std::stod(s, &used);
+            if (s.find_first_not_of(" \t", used) == std::string::npos)
+                return d;
+        } catch (const std::exception&) {
+        }
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------- search configuration
+
+Json objectivesJson(const search::ObjectiveConfig& o) {
+    Json j = Json::object();
+    Json metrics = Json::array();
+    for (auto m : o.metrics)
+        metrics.push_back(search::metricName(m));
+    j["metrics"] = std::move(metrics);
+    j["mode"] = simModeName(o.mode);
+    j["scalarisation"] = o.scalarisation == search::Scalarisation::Pareto ? "pareto" : "weighted-sum";
+    j["weights"] = doubles(o.weights);
+    j["normalisers"] = doubles(o.normalisers);
+    Json constraints = Json::array();
+    for (const auto& c : o.constraints)
+        constraints.push_back(
+            {{"metric", search::metricName(c.metric)}, {search::isMaximised(c.metric) ? "min" : "max", c.bound}});
+    j["constraints"] = std::move(constraints);
+    return j;
+}
+
+search::ObjectiveConfig readObjectives(const Json& j) {
+    search::ObjectiveConfig o;
+    o.metrics.clear();
+    for (const auto& m : j.at("metrics")) {
+        const auto metric = search::metricFromName(m.get<std::string>());
+        if (!metric)
+            throw std::invalid_argument("objectives.metrics: unknown metric '" + m.get<std::string>() + "'");
+        o.metrics.push_back(*metric);
+    }
+    const auto mode = simModeFromName(j.at("mode").get<std::string>());
+    if (!mode)
+        throw std::invalid_argument("objectives.mode must be inference or training");
+    o.mode = *mode;
+    const std::string s = j.at("scalarisation").get<std::string>();
+    if (s != "pareto" && s != "weighted-sum")
+        throw std::invalid_argument("objectives.scalarisation must be pareto or weighted-sum");
+    o.scalarisation = s == "pareto" ? search::Scalarisation::Pareto : search::Scalarisation::WeightedSum;
+    o.weights = j.at("weights").get<std::vector<double>>();
+    o.normalisers = j.at("normalisers").get<std::vector<double>>();
+    for (const auto& c : j.at("constraints")) {
+        const auto metric = search::metricFromName(c.at("metric").get<std::string>());
+        if (!metric)
+            throw std::invalid_argument("objectives.constraints: unknown metric");
+        o.constraints.push_back({*metric, c.at(search::isMaximised(*metric) ? "min" : "max").get<double>()});
+    }
+    return o;
+}
+
+Json trainingJson(const search::TrainingSettings& t) {
+    return {{"dataset", t.dataset},
+            {"dataDir", t.dataDir},
+            {"patch", t.patch},
+            {"steps", t.steps},
+            {"batchSize", t.batchSize},
+            {"learningRate", t.learningRate},
+            {"tauActivation", t.tauActivation},
+            {"tauGradient", t.tauGradient},
+            {"seed", t.seed},
+            {"maxTrain", t.maxTrain},
+            {"maxTest", t.maxTest},
+            {"threads", t.threads}};
+}
+
+search::TrainingSettings readTraining(const Json& j) {
+    search::TrainingSettings t;
+    t.dataset = j.at("dataset").get<std::string>();
+    t.dataDir = j.at("dataDir").get<std::string>();
+    t.patch = j.at("patch").get<int>();
+    t.steps = j.at("steps").get<std::int64_t>();
+    t.batchSize = j.at("batchSize").get<int>();
+    t.learningRate = j.at("learningRate").get<double>();
+    t.tauActivation = j.at("tauActivation").get<double>();
+    t.tauGradient = j.at("tauGradient").get<double>();
+    t.seed = j.at("seed").get<std::uint64_t>();
+    t.maxTrain = j.at("maxTrain").get<std::int64_t>();
+    t.maxTest = j.at("maxTest").get<std::int64_t>();
+    t.threads = j.at("threads").get<int>();
+    return t;
+}
+
+template <typename T> T readDocument(const Json& j, T (*reader)(const Json&, ValidationErrors&), const char* what) {
+    ValidationErrors errors;
+    T value = reader(j, errors);
+    if (!errors.empty())
+        throw std::invalid_argument(std::string(what) + ": " + errors.front().toString());
+    return value;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- accuracy tables
+
+Loaded<search::AccuracyTable> parseAccuracyTable(std::string_view text, const std::string& file) {
+    Loaded<search::AccuracyTable> result;
+    result.errors.file = file;
+    auto parsed = detail::parseJsonText(text);
+    if (!parsed.tree) {
+        result.errors.errors = std::move(parsed.errors);
+        return result;
+    }
+    const Json& root = *parsed.tree;
+    ValidationErrors& errors = result.errors.errors;
+    search::AccuracyTable table;
+    table.name = fs::path(file).stem().string();
+    if (!root.is_object() || !root.contains("models") || !root.at("models").is_array()) {
+        errors.push_back({"models", "an accuracy table is an object with a \"models\" list"});
+        return result;
+    }
+    if (root.contains("source") && root.at("source").is_string())
+        table.source = root.at("source").get<std::string>();
+    const Json& models = root.at("models");
+    for (std::size_t i = 0; i < models.size(); ++i) {
+        const std::string path = detail::indexPath("models", i);
+        const Json& entry = models[i];
+        if (!entry.is_object() || !entry.contains("model")) {
+            errors.push_back({path, "each entry needs a \"model\" (a model dict or a workbench transformer)"});
+            continue;
+        }
+        search::AccuracyTable::Entry e;
+        e.id = entry.contains("hash")   ? entry.at("hash").get<std::string>()
+               : entry.contains("name") ? entry.at("name").get<std::string>()
+                                        : std::to_string(i);
+        ValidationErrors modelErrors;
+        const Json& model = entry.at("model");
+        e.model = model.contains("l") ? detail::readModelDict(model, e.id, modelErrors)
+                                      : detail::readTransformerJson(model, modelErrors);
+        for (auto& err : modelErrors)
+            errors.push_back({detail::fieldPath(path + ".model", err.path), err.message});
+        const char* key = entry.contains("accuracy") ? "accuracy" : "glue";
+        if (entry.contains(key) && !entry.at(key).is_null()) {
+            e.accuracy = scoreOf(entry.at(key));
+            if (!e.accuracy || *e.accuracy < 0 || *e.accuracy > 1)
+                errors.push_back({path + "." + key, "must be a fraction in [0, 1] (or null when unknown), got " +
+                                                        detail::describe(entry.at(key))});
+        }
+        table.entries.push_back(std::move(e));
+    }
+    if (errors.empty())
+        result.value = std::move(table);
+    return result;
+}
+
+Loaded<search::AccuracyTable> loadAccuracyTable(const fs::path& path) {
+    bool ok = false;
+    const std::string text = readText(path, ok);
+    if (!ok) {
+        Loaded<search::AccuracyTable> result;
+        result.errors.file = path.string();
+        result.errors.errors.push_back({"", "cannot be read"});
+        return result;
+    }
+    return parseAccuracyTable(text, path.string());
+}
+
+fs::path accuracyTablePath(std::string_view nameOrPath, const fs::path& dataDir) {
+    const fs::path p(nameOrPath);
+    std::error_code ec;
+    if (p.has_parent_path() || p.has_extension() || fs::exists(p, ec))
+        return p;
+    return dataDir / "accuracy" / (std::string(nameOrPath) + ".json");
+}
+
+std::vector<std::string> accuracyTableNames(const fs::path& dataDir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dataDir / "accuracy", ec))
+        if (e.path().extension() == ".json")
+            names.push_back(e.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// ---------------------------------------------------------------- search configuration
+
+std::string searchConfigJson(const search::SearchConfig& c) {
+    Json j = Json::object();
+    j["schemaVersion"] = kSchemaVersion;
+    j["kind"] = "searchConfig";
+    j["algorithm"] = c.algorithm;
+    j["budget"] = c.budget;
+    j["seed"] = c.seed;
+    j["modelSpace"] = {{"name", c.modelSpaceName}, {"space", detail::transformerSpaceJson(c.modelSpace)}};
+    j["acceleratorSpace"] = {{"name", c.acceleratorSpaceName},
+                             {"space", detail::acceleratorSpaceJson(c.acceleratorSpace)}};
+    j["fixedModel"] = c.fixedModel ? detail::transformerJson(*c.fixedModel) : Json(nullptr);
+    j["fixedAccelerator"] = c.fixedAccelerator ? detail::acceleratorJson({*c.fixedAccelerator, {}}) : Json(nullptr);
+    j["objectives"] = objectivesJson(c.objectives);
+    j["simulator"] = {{"costModel", costModelName(c.costModel)},
+                      {"sequenceLength", c.task.sequenceLength},
+                      {"vocabularySize", c.task.vocabularySize},
+                      {"numClasses", c.task.numClasses},
+                      {"patchInputSize", c.task.patchInputSize}};
+    j["accuracy"] = {{"source", search::accuracySourceKindName(c.accuracy)},
+                     {"table", c.accuracyTable},
+                     {"tableSha256", c.accuracyTableSha256},
+                     {"training", trainingJson(c.training)}};
+    j["boshcode"] = {{"initialPairs", c.initialPairs},
+                     {"initialFromTable", c.initialFromTable},
+                     {"candidatesPerStep", c.candidatesPerStep},
+                     {"queriesPerStep", c.queriesPerStep},
+                     {"patience", c.patience}};
+    j["nsga2"] = {{"populationSize", c.populationSize}};
+    j["hypervolumeBox"] = {{"lo", doubles(c.box.lo)}, {"hi", doubles(c.box.hi)}};
+    return j.dump(1);
+}
+
+Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std::string& file) {
+    Loaded<search::SearchConfig> result;
+    result.errors.file = file;
+    auto parsed = detail::parseJsonText(text);
+    if (!parsed.tree) {
+        result.errors.errors = std::move(parsed.errors);
+        return result;
+    }
+    const Json& j = *parsed.tree;
+    try {
+        if (!j.is_object() || j.value("kind", "") != "searchConfig")
+            throw std::invalid_argument("not a search configuration (kind \"searchConfig\")");
+        if (j.at("schemaVersion").get<int>() > kSchemaVersion)
+            throw std::invalid_argument("written by a newer workbench (schemaVersion " +
+                                        std::to_string(j.at("schemaVersion").get<int>()) + ")");
+        search::SearchConfig c;
+        c.algorithm = j.at("algorithm").get<std::string>();
+        c.budget = j.at("budget").get<int>();
+        c.seed = j.at("seed").get<std::uint64_t>();
+        c.modelSpaceName = j.at("modelSpace").at("name").get<std::string>();
+        c.modelSpace = readDocument(j.at("modelSpace").at("space"), &detail::readTransformerSpaceJson, "modelSpace");
+        c.acceleratorSpaceName = j.at("acceleratorSpace").at("name").get<std::string>();
+        c.acceleratorSpace =
+            readDocument(j.at("acceleratorSpace").at("space"), &detail::readAcceleratorSpaceJson, "acceleratorSpace");
+        if (!j.at("fixedModel").is_null())
+            c.fixedModel = readDocument(j.at("fixedModel"), &detail::readTransformerJson, "fixedModel");
+        if (!j.at("fixedAccelerator").is_null())
+            c.fixedAccelerator =
+                readDocument(j.at("fixedAccelerator"), &detail::readAcceleratorJson, "fixedAccelerator").spec;
+        c.objectives = readObjectives(j.at("objectives"));
+        const Json& sim = j.at("simulator");
+        const auto costModel = costModelFromName(sim.at("costModel").get<std::string>());
+        if (!costModel)
+            throw std::invalid_argument("simulator.costModel must be elector or acceltran-fast");
+        c.costModel = *costModel;
+        c.task.sequenceLength = sim.at("sequenceLength").get<int>();
+        c.task.vocabularySize = sim.at("vocabularySize").get<int>();
+        c.task.numClasses = sim.at("numClasses").get<int>();
+        c.task.patchInputSize = sim.at("patchInputSize").get<int>();
+        const Json& acc = j.at("accuracy");
+        const auto source = search::accuracySourceKindFromName(acc.at("source").get<std::string>());
+        if (!source)
+            throw std::invalid_argument("accuracy.source must be predicted or trained");
+        c.accuracy = *source;
+        c.accuracyTable = acc.at("table").get<std::string>();
+        c.accuracyTableSha256 = acc.at("tableSha256").get<std::string>();
+        c.training = readTraining(acc.at("training"));
+        const Json& b = j.at("boshcode");
+        c.initialPairs = b.at("initialPairs").get<int>();
+        c.initialFromTable = b.at("initialFromTable").get<bool>();
+        c.candidatesPerStep = b.at("candidatesPerStep").get<int>();
+        c.queriesPerStep = b.at("queriesPerStep").get<int>();
+        c.patience = b.at("patience").get<int>();
+        c.populationSize = j.at("nsga2").at("populationSize").get<int>();
+        c.box.lo = j.at("hypervolumeBox").at("lo").get<std::vector<double>>();
+        c.box.hi = j.at("hypervolumeBox").at("hi").get<std::vector<double>>();
+        for (const std::string& problem : search::validate(c))
+            result.errors.errors.push_back({"", problem});
+        if (result.errors.errors.empty())
+            result.value = std::move(c);
+    } catch (const std::exception& e) {
+        result.errors.errors.push_back({"", e.what()});
+    }
+    return result;
+}
+
+// ---------------------------------------------------------------- pairs and trial values
+
+std::string pairJson(const TransformerSpec& model, const AcceleratorSpec& accelerator, const std::string& name) {
+    Json j = Json::object();
+    j["schemaVersion"] = kSchemaVersion;
+    j["kind"] = "pair";
+    j["name"] = name;
+    j["transformer"] = detail::transformerJson(model);
+    j["accelerator"] = detail::acceleratorJson({accelerator, {}});
+    return j.dump();
+}
+
+std::string intListJson(std::span<const int> values) {
+    Json j = Json::array();
+    for (int v : values)
+        j.push_back(v);
+    return j.dump();
+}
+
+std::string numberListJson(std::span<const double> values) {
+    return doubles(values).dump();
+}
+
+std::optional<std::vector<int>> parseIntListJson(std::string_view text) {
+    auto parsed = detail::parseJsonText(text);
+    if (!parsed.tree || !parsed.tree->is_array())
+        return std::nullopt;
+    std::vector<int> out;
+    for (const auto& v : *parsed.tree) {
+        if (!v.is_number_integer())
+            return std::nullopt;
+        out.push_back(v.get<int>());
+    }
+    return out;
+}
+
+std::string proposalJson(const search::Proposal& p) {
+    Json j = Json::object();
+    j["origin"] = p.origin;
+    if (p.predictedValue)
+        j["predicted"] = dumpable(*p.predictedValue);
+    if (p.predictedStdDev)
+        j["predictedStdDev"] = dumpable(*p.predictedStdDev);
+    return j.dump();
+}
+
+bool readProposalJson(std::string_view text, search::Proposal& p) {
+    auto parsed = detail::parseJsonText(text);
+    if (!parsed.tree || !parsed.tree->is_object())
+        return false;
+    const Json& j = *parsed.tree;
+    p.origin = j.value("origin", "");
+    p.predictedValue.reset();
+    p.predictedStdDev.reset();
+    if (j.contains("predicted") && j.at("predicted").is_number())
+        p.predictedValue = j.at("predicted").get<double>();
+    if (j.contains("predictedStdDev") && j.at("predictedStdDev").is_number())
+        p.predictedStdDev = j.at("predictedStdDev").get<double>();
+    return true;
+}
+
+std::string trainingCurvesJson(const std::vector<search::TrainingCurvePoint>& curve) {
+    Json points = Json::array();
+    for (const auto& p : curve) {
+        Json point = {{"step", p.step},
+                      {"trainLoss", dumpable(p.trainLoss)},
+                      {"trainAccuracy", dumpable(p.trainAccuracy)},
+                      {"learningRate", dumpable(p.learningRate)},
+                      {"activationSparsity", dumpable(p.activationSparsity)},
+                      {"activationGradientSparsity", dumpable(p.activationGradientSparsity)},
+                      {"weightGradientSparsity", dumpable(p.weightGradientSparsity)},
+                      {"elapsedSeconds", dumpable(p.elapsedSeconds)}};
+        point["testAccuracy"] = p.testAccuracy ? dumpable(*p.testAccuracy) : Json(nullptr);
+        points.push_back(std::move(point));
+    }
+    return Json{{"points", std::move(points)}}.dump();
+}
+
+std::string trainingKeyJson(const TransformerSpec& model, const search::TrainingSettings& t) {
+    TransformerSpec canonical = model;
+    canonical.canonicalize();
+    canonical.name.clear();
+    Json j = trainingJson(t);
+    j.erase("threads"); // how many threads trained it does not change what was trained
+    j.erase("dataDir");
+    j["model"] = detail::transformerJson(canonical);
+    return j.dump();
+}
+
+std::string sparsityProfileText(const SparsityProfile& profile) {
+    return detail::sparsityProfileJson(profile).dump();
+}
+
+} // namespace tcw::io

@@ -1,0 +1,44 @@
+// Evaluation of a candidate pair, separate from the optimisers so it can run anywhere: the
+// accelerator's cost from the simulator, the model's accuracy from an AccuracyOracle.
+#pragma once
+
+#include "accuracy.h"
+#include "codesign_space.h"
+
+#include "design/technology_library.h"
+#include "sim/sim_types.h"
+
+#include <memory>
+#include <stop_token>
+
+namespace tcw::search {
+
+class PairEvaluator {
+public:
+    virtual ~PairEvaluator() = default;
+    // Thread-safe; may take long (training), honouring stop where it can.
+    virtual PairMetrics evaluate(const Candidate& candidate, std::stop_token stop) const = 0;
+};
+
+class SimulationEvaluator : public PairEvaluator {
+public:
+    // options.mode selects inference or training costs; options.opBreakdown is turned off
+    // (the search needs totals; per-op rows would only cost time and workspace space).
+    SimulationEvaluator(CoDesignSpace space, TechnologyLibrary technology, SimOptions options,
+                        std::shared_ptr<const AccuracyOracle> accuracy);
+    PairMetrics evaluate(const Candidate& candidate, std::stop_token stop) const override;
+    // Hardware metrics only (no accuracy), for the hypervolume box.
+    PairMetrics simulate(const Candidate& candidate) const;
+
+    const SimOptions& options() const { return m_options; }
+
+private:
+    PairMetrics simulate(const Candidate& candidate, const SimOptions& options) const;
+
+    CoDesignSpace m_space;
+    TechnologyLibrary m_technology;
+    SimOptions m_options;
+    std::shared_ptr<const AccuracyOracle> m_accuracy;
+};
+
+} // namespace tcw::search

@@ -1,0 +1,95 @@
+// Search configuration: validation and the factories.
+#include "search_config.h"
+
+#include "random_search.h"
+#include "rng.h"
+
+#include <algorithm>
+
+namespace tcw::search {
+
+std::string_view accuracySourceKindName(AccuracySourceKind k) {
+    return k == AccuracySourceKind::Trained ? "trained" : "predicted";
+}
+
+std::optional<AccuracySourceKind> accuracySourceKindFromName(std::string_view name) {
+    if (name == "trained")
+        return AccuracySourceKind::Trained;
+    if (name == "predicted")
+        return AccuracySourceKind::Predicted;
+    return std::nullopt;
+}
+
+std::vector<std::string> validate(const SearchConfig& c) {
+    std::vector<std::string> problems;
+    if (c.algorithm != "boshcode" && c.algorithm != "nsga2" && c.algorithm != "random")
+        problems.push_back("algorithm '" + c.algorithm + "' is not one of boshcode, nsga2, random");
+    if (c.budget < 1)
+        problems.push_back("the budget must be at least 1 evaluation");
+    if (const std::string o = validate(c.objectives); !o.empty())
+        problems.push_back(o);
+    if (c.fixedModel && c.fixedAccelerator)
+        problems.push_back("fix the model or the accelerator, not both (nothing would be left to search)");
+    if (c.initialPairs < 1 || c.candidatesPerStep < 1 || c.queriesPerStep < 1 || c.populationSize < 4)
+        problems.push_back("initial pairs, candidates and queries per step must be ≥ 1 and the population ≥ 4");
+    if (c.patience < 0)
+        problems.push_back("patience must be ≥ 0 (0: never stop early)");
+    if (c.accuracy == AccuracySourceKind::Trained && (c.training.steps < 1 || c.training.batchSize < 1))
+        problems.push_back("training needs at least one step and a batch of at least 1");
+    if (!c.box.empty() && (c.box.lo.size() != c.objectives.metrics.size() || c.box.hi.size() != c.box.lo.size()))
+        problems.push_back("the hypervolume box does not match the objectives");
+    return problems;
+}
+
+CoDesignSpace makeSpace(const SearchConfig& c) {
+    CoDesignSpace space(c.modelSpace, c.acceleratorSpace);
+    if (c.fixedModel)
+        space.fixModel(*c.fixedModel);
+    if (c.fixedAccelerator)
+        space.fixAccelerator(*c.fixedAccelerator);
+    return space;
+}
+
+std::vector<Candidate> initialCandidates(const SearchConfig& c, const CoDesignSpace& space,
+                                         const std::vector<TransformerSpec>& tableModels) {
+    std::vector<TransformerSpec> models;
+    for (const auto& m : tableModels)
+        if (space.models().check(m).empty())
+            models.push_back(m);
+    std::vector<Candidate> out;
+    if (!c.initialFromTable || models.empty() || space.modelFixed() || space.acceleratorFixed())
+        return out; // the optimiser samples its own random initial pairs
+    const int n = c.initialPairs;
+    const int perModel = (n + static_cast<int>(models.size()) - 1) / static_cast<int>(models.size());
+    std::vector<Candidate> accelerators;
+    for (int j = 0; j < perModel; ++j) {
+        auto rng = derivedRng(c.seed, RngStream::Initial, 1'000'000u + static_cast<std::uint64_t>(j));
+        accelerators.push_back(space.sample(rng));
+    }
+    for (int k = 0; k < n; ++k) {
+        Candidate pair = accelerators[static_cast<std::size_t>(k) / models.size()];
+        pair.model = space.models().encode(models[static_cast<std::size_t>(k) % models.size()]);
+        out.push_back(std::move(pair));
+    }
+    return out;
+}
+
+std::unique_ptr<Optimizer> makeOptimizer(const SearchConfig& c, const Problem& problem,
+                                         std::vector<Candidate> initial) {
+    if (c.algorithm == "random")
+        return std::make_unique<RandomSearch>(problem, c.seed);
+    if (c.algorithm == "nsga2") {
+        Nsga2Config n;
+        n.populationSize = c.populationSize;
+        return std::make_unique<Nsga2>(problem, c.seed, n);
+    }
+    BoshcodeConfig b;
+    b.initialPairs = c.initialPairs;
+    b.initialCandidates = std::move(initial);
+    b.candidatesPerStep = c.candidatesPerStep;
+    b.queriesPerStep = c.queriesPerStep;
+    b.patience = c.patience;
+    return std::make_unique<Boshcode>(problem, c.seed, std::move(b));
+}
+
+} // namespace tcw::search

@@ -1,0 +1,239 @@
+// The ask–tell loop with parallel evaluation, journaling and replay.
+#include "search_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace tcw::search {
+
+namespace {
+
+// The running front and best score of the trials seen so far.
+class Tracker {
+public:
+    explicit Tracker(const Problem& problem)
+        : m_problem(problem), m_reference(problem.objectives.metrics.size(), 1.0) {}
+
+    void add(const Trial& t) {
+        if (!acceptable(t.metrics, m_problem.objectives))
+            return;
+        m_best = std::max(m_best, trialScore(t, m_problem));
+        m_archive.insert(normalisedObjectives(t.metrics, m_problem.objectives, m_problem.box),
+                         static_cast<std::size_t>(t.position));
+    }
+    double hypervolume() const { return m_archive.hypervolume(m_reference); }
+    double best() const { return m_best; }
+    int frontSize() const { return static_cast<int>(m_archive.size()); }
+    std::vector<int> front() const {
+        std::vector<int> out;
+        for (std::size_t id : m_archive.ids())
+            out.push_back(static_cast<int>(id));
+        return out;
+    }
+
+private:
+    const Problem& m_problem;
+    ObjectiveVector m_reference;
+    ParetoArchive m_archive;
+    double m_best = -std::numeric_limits<double>::infinity();
+};
+
+// Evaluates `todo` (indices into proposals) on `threads` threads; calls onDone(index, metrics)
+// on the calling thread as each finishes. Returns early, after the running evaluations end,
+// when stop is requested. Rethrows the first evaluation error after every thread stopped.
+void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal>& proposals,
+                      const std::vector<int>& todo, int threads, std::stop_token stop,
+                      const std::function<void(int, PairMetrics)>& onDone) {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::pair<int, PairMetrics>> finished;
+    std::exception_ptr error;
+    std::size_t next = 0;
+    int running = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), todo.size()));
+    auto worker = [&] {
+        while (true) {
+            int index = -1;
+            {
+                std::lock_guard lock(mutex);
+                if (next < todo.size() && !stop.stop_requested() && !error)
+                    index = todo[next++];
+            }
+            if (index < 0)
+                break;
+            try {
+                PairMetrics m = evaluator.evaluate(proposals[static_cast<std::size_t>(index)].candidate, stop);
+                std::lock_guard lock(mutex);
+                if (!stop.stop_requested())
+                    finished.emplace_back(index, std::move(m));
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!error && !stop.stop_requested()) // a cancelled evaluation may end in an error
+                    error = std::current_exception();
+            }
+            ready.notify_one();
+        }
+        std::lock_guard lock(mutex);
+        --running;
+        ready.notify_one();
+    };
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < running; ++t)
+        pool.emplace_back(worker);
+    std::unique_lock lock(mutex);
+    while (true) {
+        ready.wait(lock, [&] { return !finished.empty() || running == 0; });
+        while (!finished.empty()) {
+            auto [index, metrics] = std::move(finished.front());
+            finished.pop_front();
+            lock.unlock();
+            onDone(index, std::move(metrics)); // the journal writes outside the lock
+            lock.lock();
+        }
+        if (running == 0 && finished.empty())
+            break;
+    }
+    lock.unlock();
+    pool.clear(); // joins
+    if (error)
+        std::rethrow_exception(error);
+}
+
+} // namespace
+
+SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const PairEvaluator& evaluator,
+                        const RunOptions& options, std::vector<Trial> stored, SearchJournal* journal,
+                        std::stop_token stop, const SearchProgressCallback& progress) {
+    SearchOutcome outcome;
+    Tracker tracker(problem);
+    const int threads =
+        std::max(1, options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    std::map<int, std::map<int, Trial>> storedRounds; // round → position → trial
+    for (Trial& t : stored)
+        storedRounds[t.round].emplace(t.position, std::move(t));
+    const int lastStoredRound = storedRounds.empty() ? -1 : storedRounds.rbegin()->first;
+
+    auto lastReport = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    auto report = [&](bool replaying, bool force) {
+        if (!progress)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!force && now - lastReport < std::chrono::milliseconds(200))
+            return;
+        lastReport = now;
+        progress({static_cast<int>(outcome.trials.size()), options.budget, optimizer.round(), tracker.hypervolume(),
+                  tracker.best(), tracker.frontSize(), replaying});
+    };
+
+    while (true) {
+        const int round = optimizer.round();
+        const auto storedHere = storedRounds.find(round);
+        if (storedHere != storedRounds.end() && round < lastStoredRound) {
+            // A complete stored round (a later one exists, so this one was told): replay it.
+            std::vector<Trial> trials;
+            for (auto& [position, t] : storedHere->second)
+                trials.push_back(t);
+            optimizer.tell(trials);
+            for (Trial& t : trials) {
+                tracker.add(t);
+                outcome.trials.push_back(std::move(t));
+            }
+            report(true, false);
+            continue;
+        }
+        const int budgetLeft = options.budget - static_cast<int>(outcome.trials.size());
+        if (budgetLeft <= 0)
+            break;
+        if (optimizer.finished()) {
+            outcome.stoppedByRule = true;
+            break;
+        }
+        if (stop.stop_requested()) {
+            outcome.cancelled = true;
+            break;
+        }
+        const std::vector<Proposal> proposals = optimizer.ask(budgetLeft, stop);
+        if (stop.stop_requested()) {
+            outcome.cancelled = true;
+            break;
+        }
+        if (proposals.empty())
+            break;
+        const int first = static_cast<int>(outcome.trials.size());
+        std::vector<std::optional<Trial>> roundTrials(proposals.size());
+        std::vector<int> todo;
+        for (std::size_t k = 0; k < proposals.size(); ++k) {
+            const int position = first + static_cast<int>(k);
+            if (storedHere != storedRounds.end()) {
+                const auto it = storedHere->second.find(position);
+                if (it != storedHere->second.end()) {
+                    if (!(it->second.proposal.candidate == proposals[k].candidate))
+                        ++outcome.replayMismatches;
+                    roundTrials[k] = it->second;
+                    tracker.add(it->second);
+                    continue;
+                }
+            }
+            todo.push_back(static_cast<int>(k));
+        }
+        evaluateParallel(evaluator, proposals, todo, threads, stop, [&](int k, PairMetrics metrics) {
+            Trial t{first + k, round, proposals[static_cast<std::size_t>(k)], std::move(metrics)};
+            if (journal)
+                journal->record(t);
+            tracker.add(t);
+            roundTrials[static_cast<std::size_t>(k)] = std::move(t);
+            report(false, false);
+        });
+        if (std::any_of(roundTrials.begin(), roundTrials.end(), [](const auto& t) { return !t.has_value(); })) {
+            // Cancelled mid-round: what finished is in the journal; the round is not told.
+            for (auto& t : roundTrials)
+                if (t)
+                    outcome.trials.push_back(std::move(*t));
+            std::sort(outcome.trials.begin(), outcome.trials.end(),
+                      [](const Trial& a, const Trial& b) { return a.position < b.position; });
+            outcome.cancelled = true;
+            break;
+        }
+        std::vector<Trial> told;
+        for (auto& t : roundTrials)
+            told.push_back(std::move(*t));
+        optimizer.tell(told);
+        for (Trial& t : told)
+            outcome.trials.push_back(std::move(t));
+        report(false, true);
+    }
+    outcome.hypervolume = tracker.hypervolume();
+    outcome.front = tracker.front();
+    report(false, true);
+    return outcome;
+}
+
+std::vector<int> paretoFront(const std::vector<Trial>& trials, const Problem& problem) {
+    std::vector<ObjectiveVector> points;
+    std::vector<int> positions;
+    for (const Trial& t : trials)
+        if (acceptable(t.metrics, problem.objectives)) {
+            points.push_back(minimisedObjectives(t.metrics, problem.objectives));
+            positions.push_back(t.position);
+        }
+    std::vector<int> out;
+    for (std::size_t i : nonDominatedFront(points))
+        out.push_back(positions[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+double trialsHypervolume(const std::vector<Trial>& trials, const Problem& problem) {
+    std::vector<ObjectiveVector> points;
+    for (const Trial& t : trials)
+        if (acceptable(t.metrics, problem.objectives))
+            points.push_back(normalisedObjectives(t.metrics, problem.objectives, problem.box));
+    return hypervolume(points, ObjectiveVector(problem.objectives.metrics.size(), 1.0));
+}
+
+} // namespace tcw::search
