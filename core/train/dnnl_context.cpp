@@ -51,7 +51,7 @@ void DnnlContext::run(Entry& entry, std::initializer_list<std::pair<int, const v
 }
 
 void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
-                         bool accumulate) {
+                         bool accumulate, unsigned stable) {
     Key key;
     key.v = {
         OpMatmul,      a.batch,     a.rows,        a.cols,          a.batchStride, a.rowStride, a.colStride, b.batch,
@@ -63,7 +63,8 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
     key.v[21] = alphaBits;
     key.v[22] = m_bf16Matmul ? 1 : 0;
     if (m_bf16Matmul) {
-        matmulBf16(key, a, b, c, bias, alpha, accumulate);
+        key.v[23] = stable;
+        matmulBf16(key, a, b, c, bias, alpha, accumulate, stable);
         return;
     }
     Entry& e = cached(key, [&] {
@@ -94,8 +95,42 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
         run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
 }
 
+namespace {
+std::int64_t extentOf(const MatView& v) { // elements from v.data to its last element
+    return (v.batch - 1) * v.batchStride + (v.rows - 1) * v.rowStride + (v.cols - 1) * v.colStride + 1;
+}
+
+std::uint16_t toBf16(float f) { // round to nearest even
+    std::uint32_t x = 0;
+    std::memcpy(&x, &f, sizeof x);
+    x += 0x7FFFu + ((x >> 16) & 1u);
+    return static_cast<std::uint16_t>(x >> 16);
+}
+} // namespace
+
+void DnnlContext::invalidateBf16Cache() {
+    for (auto& [key, copy] : m_bf16Copies)
+        copy.valid = false;
+}
+
+const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
+    const std::int64_t extent = extentOf(v);
+    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
+    if (!copy.valid) {
+        copy.data.resize(static_cast<std::size_t>(extent));
+        const float* src = v.data;
+        std::uint16_t* dst = copy.data.data();
+#pragma omp parallel for if (extent > (1 << 16)) schedule(static)
+        for (std::int64_t i = 0; i < extent; ++i)
+            dst[i] = toBf16(src[i]);
+        copy.valid = true;
+    }
+    return copy.data.data();
+}
+
 void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                             float alpha, bool accumulate) {
+                             float alpha, bool accumulate, unsigned stable) {
+    const bool stableA = (stable & StableA) != 0, stableB = (stable & StableB) != 0;
     Entry& e = cached(key, [&] {
         dnnl::primitive_attr attr;
         if (alpha != 1.0f)
@@ -105,31 +140,52 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
             ops.append_sum(1.0f);
             attr.set_post_ops(ops);
         }
-        const memory::desc aBf({a.batch, a.rows, a.cols}, dt::bf16, tag::abc);
-        const memory::desc bBf({b.batch, b.rows, b.cols}, dt::bf16, tag::abc);
+        // Stable operands keep their strides (a converted copy of the same storage); the
+        // others are converted into a dense buffer by a reorder at every call.
+        auto bfView = [](const MatView& m) {
+            return memory::desc({m.batch, m.rows, m.cols}, dt::bf16, {m.batchStride, m.rowStride, m.colStride});
+        };
+        const memory::desc aBf = stableA ? bfView(a) : memory::desc({a.batch, a.rows, a.cols}, dt::bf16, tag::abc);
+        const memory::desc bBf = stableB ? bfView(b) : memory::desc({b.batch, b.rows, b.cols}, dt::bf16, tag::abc);
         const auto cMd = viewDesc(c);
         const memory::desc biasMd({1, 1, c.cols}, dt::f32, {c.cols, c.cols, 1});
         auto desc = bias ? dnnl::matmul::desc(aBf, bBf, biasMd, cMd) : dnnl::matmul::desc(aBf, bBf, cMd);
         dnnl::matmul::primitive_desc pd(desc, attr, m_engine);
         Entry entry;
         entry.primitive = dnnl::matmul(pd);
-        entry.aF32 = memory(viewDesc(a), m_engine, DNNL_MEMORY_NONE);
-        entry.bF32 = memory(viewDesc(b), m_engine, DNNL_MEMORY_NONE);
-        entry.aBf16 = memory(aBf, m_engine); // owned buffers, allocated once per shape
-        entry.bBf16 = memory(bBf, m_engine);
-        entry.convertA = dnnl::reorder(entry.aF32, entry.aBf16);
-        entry.convertB = dnnl::reorder(entry.bF32, entry.bBf16);
-        entry.args.emplace(DNNL_ARG_SRC, entry.aBf16);
-        entry.args.emplace(DNNL_ARG_WEIGHTS, entry.bBf16);
+        if (stableA) {
+            entry.args.emplace(DNNL_ARG_SRC, memory(aBf, m_engine, DNNL_MEMORY_NONE));
+        } else {
+            entry.aF32 = memory(viewDesc(a), m_engine, DNNL_MEMORY_NONE);
+            entry.aBf16 = memory(aBf, m_engine); // owned buffer, allocated once per shape
+            entry.convertA = dnnl::reorder(entry.aF32, entry.aBf16);
+            entry.args.emplace(DNNL_ARG_SRC, entry.aBf16);
+        }
+        if (stableB) {
+            entry.args.emplace(DNNL_ARG_WEIGHTS, memory(bBf, m_engine, DNNL_MEMORY_NONE));
+        } else {
+            entry.bF32 = memory(viewDesc(b), m_engine, DNNL_MEMORY_NONE);
+            entry.bBf16 = memory(bBf, m_engine);
+            entry.convertB = dnnl::reorder(entry.bF32, entry.bBf16);
+            entry.args.emplace(DNNL_ARG_WEIGHTS, entry.bBf16);
+        }
         entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         if (bias)
             entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
         return entry;
     });
-    e.aF32.set_data_handle(const_cast<float*>(a.data));
-    e.bF32.set_data_handle(const_cast<float*>(b.data));
-    e.convertA.execute(m_stream, {{DNNL_ARG_FROM, e.aF32}, {DNNL_ARG_TO, e.aBf16}});
-    e.convertB.execute(m_stream, {{DNNL_ARG_FROM, e.bF32}, {DNNL_ARG_TO, e.bBf16}});
+    if (stableA) {
+        e.args.at(DNNL_ARG_SRC).set_data_handle(const_cast<std::uint16_t*>(bf16Storage(a)));
+    } else {
+        e.aF32.set_data_handle(const_cast<float*>(a.data));
+        e.convertA.execute(m_stream, {{DNNL_ARG_FROM, e.aF32}, {DNNL_ARG_TO, e.aBf16}});
+    }
+    if (stableB) {
+        e.args.at(DNNL_ARG_WEIGHTS).set_data_handle(const_cast<std::uint16_t*>(bf16Storage(b)));
+    } else {
+        e.bF32.set_data_handle(const_cast<float*>(b.data));
+        e.convertB.execute(m_stream, {{DNNL_ARG_FROM, e.bF32}, {DNNL_ARG_TO, e.bBf16}});
+    }
     if (bias)
         run(e, {{DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
     else

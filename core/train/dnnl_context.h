@@ -33,6 +33,11 @@ inline MatView dense(const float* data, std::int64_t rows, std::int64_t cols) {
 
 enum class EltwiseKind : std::uint8_t { Gelu, Relu };
 
+// Which matmul operands hold data that stays unchanged until the next invalidateBf16Cache()
+// (parameters, activations saved for backward): in bf16 mode their conversion is done once
+// and shared by every view of the same storage (e.g. X in the forward, Xᵀ in the backward).
+enum MatmulStable : unsigned { StableNone = 0, StableA = 1, StableB = 2, StableAB = 3 };
+
 class DnnlContext {
 public:
     DnnlContext();
@@ -42,7 +47,9 @@ public:
 
     // c = alpha·a·b (+ bias broadcast over rows, bias[c.cols]) (+ c if accumulate).
     void matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias = nullptr, float alpha = 1.0f,
-                bool accumulate = false);
+                bool accumulate = false, unsigned stable = StableNone);
+    // Forgets bf16 conversions of stable operands (call when parameters or saved activations change).
+    void invalidateBf16Cache();
 
     // Row-wise softmax of a dense [rows, cols] array.
     void softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols);
@@ -86,7 +93,19 @@ private:
     Entry& cached(const Key& key, const std::function<Entry()>& build);
     void run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles);
     void matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                    float alpha, bool accumulate);
+                    float alpha, bool accumulate, unsigned stable);
+    const std::uint16_t* bf16Storage(const MatView& v); // converted once per invalidation
+
+    struct Bf16Copy {
+        std::vector<std::uint16_t> data;
+        bool valid = false;
+    };
+    struct StorageKeyHash {
+        std::size_t operator()(const std::pair<const float*, std::int64_t>& k) const noexcept {
+            return std::hash<const float*>()(k.first) ^ (std::hash<std::int64_t>()(k.second) << 1);
+        }
+    };
+    std::unordered_map<std::pair<const float*, std::int64_t>, Bf16Copy, StorageKeyHash> m_bf16Copies;
 
     dnnl::engine m_engine;
     dnnl::stream m_stream;

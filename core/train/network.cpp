@@ -338,17 +338,19 @@ void Network::Impl::allocate() {
 
 void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, std::int64_t n) {
     // y [n, out] = x [n, in] · W [in, out] + b
-    dnnl.matmul(dense(x, n, d.in), dense(params.data() + d.w, d.in, d.out), dense(y, n, d.out), params.data() + d.b);
+    dnnl.matmul(dense(x, n, d.in), dense(params.data() + d.w, d.in, d.out), dense(y, n, d.out), params.data() + d.b,
+                1.0f, false, StableAB);
 }
 
 void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
                                   std::int64_t n) {
     // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ
-    dnnl.matmul(dense(x, n, d.in).t(), dense(gy, n, d.out), dense(grads.data() + d.w, d.in, d.out));
+    dnnl.matmul(dense(x, n, d.in).t(), dense(gy, n, d.out), dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f,
+                false, StableA);
     columnSums(gy, n, d.out, d.out, grads.data() + d.b);
     if (gx)
         dnnl.matmul(dense(gy, n, d.out), dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f,
-                    accumulateGx);
+                    accumulateGx, StableB);
 }
 
 // ---- embeddings --------------------------------------------------------------------------
@@ -423,12 +425,13 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     const MatView v{vD, B, S, d, S * d, d, 1};
     if (h.type == HeadType::SaWma) {
         float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data(); // [N, d] = Q · W
-        dnnl.matmul(dense(qD, N, d), dense(params.data() + h.wmaWeight, d, d), dense(qw, N, d));
+        dnnl.matmul(dense(qD, N, d), dense(params.data() + h.wmaWeight, d, d), dense(qw, N, d), nullptr, 1.0f, false,
+                    StableAB);
         q = {qw, B, S, d, S * d, d, 1};
     }
     float* scores = buf.scores.data() + h.attentionIndex * BSS; // [B, S, S]
     float* probs = buf.probs.data() + h.attentionIndex * BSS;   // [B, S, S]
-    dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1});
+    dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
@@ -445,7 +448,8 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
     // context [B, S, d] = P · V, then into the head's columns of cat
-    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {headDense.data(), B, S, d, S * d, d, 1});
+    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false,
+                StableAB);
     copyStrided(headDense.data(), d, buf.cat.data() + h.catCol, D, N, d);
 }
 
@@ -467,8 +471,8 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     const MatView probsV{probs, B, S, S, S * S, S, 1};
     const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
     const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
-    dnnl.matmul(gCtx, v.t(), gProbsV);  // gP [B, S, S] = gCtx · Vᵀ
-    dnnl.matmul(probsV.t(), gCtx, gDV); // gV [B, S, d] = Pᵀ · gCtx
+    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableB);  // gP [B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableA); // gV [B, S, d] = Pᵀ · gCtx
     copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
     maskByNonZero(gProbs.data(), probs, BSS);
     // Softmax backward on the kept probabilities (pruned entries get no gradient).
@@ -480,20 +484,21 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
-        dnnl.matmul(gScoresV, k, gDV); // gQ = gS · K
+        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableB); // gQ = gS · K
         copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
-        dnnl.matmul(gScoresV.t(), q, gDV); // gK = gSᵀ · Q
+        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · Q
         copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
         return;
     }
     const float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data();
     const MatView qwV{qw, B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV.t(), qwV, gDV); // gK = gSᵀ · (QW)
+    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · (QW)
     copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
     const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV, k, gQwV); // g(QW) = gS · K
+    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableB); // g(QW) = gS · K
     const MatView gQw2 = dense(gQw.data(), N, d);
-    dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d)); // dW = Qᵀ · g(QW)
+    dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d), nullptr, 1.0f, false,
+                StableA);                                                             // dW = Qᵀ · g(QW)
     dnnl.matmul(gQw2, dense(params.data() + h.wmaWeight, d, d).t(), dense(gD, N, d)); // gQ = g(QW) · Wᵀ
     copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
 }
@@ -823,6 +828,7 @@ ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
         throw std::invalid_argument("batch sequence length " + std::to_string(batch.sequenceLength) +
                                     " differs from the model's " + std::to_string(m->S));
     m->lastBatch = batch.size;
+    m->dnnl.invalidateBf16Cache(); // parameters and the batch may have changed since the last pass
     m->lastHasPadding =
         std::any_of(batch.mask.begin(), batch.mask.begin() + m->rows(), [](float v) { return v == 0.0f; });
     m->embeddingForward(batch);

@@ -87,6 +87,7 @@ private slots:
     void gradients_data();
     void gradients();
     void pruningMaskMatchesForward();
+    void bf16MatmulsCloseToF32();
 };
 
 void TestTrainGradients::gradients_data() {
@@ -206,6 +207,45 @@ void TestTrainGradients::pruningMaskMatchesForward() {
         lossAt(0.0f);
         QVERIFY2(std::fabs(numeric - gNorm) <= 0.05 * gNorm + 1e-4,
                  (t.name + ": analytic " + std::to_string(gNorm) + ", numeric " + std::to_string(numeric)).c_str());
+    }
+}
+
+// Mixed precision (bf16 matmul operands, f32 accumulation) must give nearly the f32
+// gradients, including the shared bf16 copies of stable operands across forward and backward.
+void TestTrainGradients::bf16MatmulsCloseToF32() {
+    TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::SaWma);
+    LayerSpec second;
+    second.hiddenSize = 24;
+    second.heads = {{HeadType::LDft, 8}, {HeadType::LDct, 8}, {HeadType::C9, 8}};
+    second.feedForwardSizes = {32};
+    spec.layers.push_back(second);
+    const TaskShape task = textTask();
+    Network net(spec, task, 3);
+    const Batch batch = makeBatch(task, 3, 8);
+    // Two parameter sets in turn: stale bf16 copies of the first would spoil the second.
+    for (std::uint64_t seed : {4u, 5u}) {
+        randomize(net, seed);
+        net.setBf16Matmul(false);
+        const float lossF32 = net.forward(batch, nullptr).loss;
+        net.backward(batch, nullptr);
+        const std::vector<float> f32(net.gradients().begin(), net.gradients().end());
+        net.setBf16Matmul(true);
+        const float lossBf16 = net.forward(batch, nullptr).loss;
+        net.backward(batch, nullptr);
+        QVERIFY2(std::fabs(lossBf16 - lossF32) < 0.02f * std::fabs(lossF32),
+                 (std::to_string(lossBf16) + " vs " + std::to_string(lossF32)).c_str());
+        for (const ParamTensor& t : net.tensors()) {
+            double dot = 0.0, a2 = 0.0, b2 = 0.0;
+            for (std::int64_t i = t.offset; i < t.offset + t.size(); ++i) {
+                dot += double(f32[i]) * net.gradients()[i];
+                a2 += double(f32[i]) * f32[i];
+                b2 += double(net.gradients()[i]) * net.gradients()[i];
+            }
+            if (a2 == 0.0)
+                continue;
+            const double cosine = dot / std::sqrt(a2 * b2);
+            QVERIFY2(cosine > 0.98, (t.name + ": cosine " + std::to_string(cosine)).c_str());
+        }
     }
 }
 
