@@ -1,13 +1,30 @@
-// Design table sorting (missing values last) and word filtering.
+// Design table sorting (missing values last), word and range filtering.
 #include "design_proxy_model.h"
 
 #include "design_table_model.h"
 
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tcw::models {
+
+bool DesignFilter::acceptsValues(const store::DesignSummary& design) const {
+    for (const ObjectiveRange& r : ranges) {
+        const auto value = design.latest ? objectiveValue(*design.latest, r.objective) : std::nullopt;
+        if (!value || std::isnan(*value) || *value < r.lo || *value > r.hi)
+            return false;
+    }
+    return true;
+}
+
+bool DesignFilter::acceptsText(const QStringList& words, const QString& rowText) {
+    for (const QString& word : words)
+        if (!rowText.contains(word, Qt::CaseInsensitive))
+            return false;
+    return true;
+}
 
 DesignProxyModel::DesignProxyModel(QObject* parent) : QSortFilterProxyModel(parent) {
     setSortRole(DesignTableModel::SortRole);
@@ -15,12 +32,40 @@ DesignProxyModel::DesignProxyModel(QObject* parent) : QSortFilterProxyModel(pare
     setSortLocaleAware(true);
 }
 
+std::optional<ObjectiveRange> DesignProxyModel::range(Objective objective) const {
+    for (const ObjectiveRange& r : m_filter.ranges)
+        if (r.objective == objective)
+            return r;
+    return std::nullopt;
+}
+
 void DesignProxyModel::setFilterText(const QString& text) {
     const QStringList words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
-    if (words == m_words)
+    if (words == m_filter.words)
         return;
-    m_words = words;
+    m_filter.words = words;
     invalidateRowsFilter();
+    emit filterChanged();
+}
+
+void DesignProxyModel::setRange(Objective objective, std::optional<std::pair<double, double>> range) {
+    std::vector<ObjectiveRange> ranges = m_filter.ranges;
+    std::erase_if(ranges, [objective](const ObjectiveRange& r) { return r.objective == objective; });
+    if (range)
+        ranges.push_back({objective, std::min(range->first, range->second), std::max(range->first, range->second)});
+    if (ranges == m_filter.ranges)
+        return;
+    m_filter.ranges = std::move(ranges);
+    invalidateRowsFilter();
+    emit filterChanged();
+}
+
+void DesignProxyModel::clearRanges() {
+    if (m_filter.ranges.empty())
+        return;
+    m_filter.ranges.clear();
+    invalidateRowsFilter();
+    emit filterChanged();
 }
 
 bool DesignProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const {
@@ -42,8 +87,20 @@ bool DesignProxyModel::lessThan(const QModelIndex& left, const QModelIndex& righ
     return QSortFilterProxyModel::lessThan(left, right);
 }
 
+bool DesignProxyModel::acceptsSourceRow(int sourceRow) const {
+    return filterAcceptsRow(sourceRow, {});
+}
+
 bool DesignProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
-    if (m_words.isEmpty())
+    if (m_filter.isEmpty())
+        return true;
+    if (!m_filter.ranges.empty()) {
+        const auto* table = qobject_cast<const DesignTableModel*>(sourceModel());
+        const store::DesignSummary* design = table ? table->designAt(sourceRow) : nullptr;
+        if (design && !m_filter.acceptsValues(*design))
+            return false;
+    }
+    if (m_filter.words.isEmpty())
         return true;
     static constexpr int kTextColumns[] = {DesignTableModel::NameColumn, DesignTableModel::KindColumn,
                                            DesignTableModel::FeasibleColumn, DesignTableModel::AccuracySourceColumn,
@@ -53,10 +110,7 @@ bool DesignProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
         text += sourceModel()->index(sourceRow, column, sourceParent).data().toString();
         text += '\n';
     }
-    for (const QString& word : m_words)
-        if (!text.contains(word, Qt::CaseInsensitive))
-            return false;
-    return true;
+    return DesignFilter::acceptsText(m_filter.words, text);
 }
 
 } // namespace tcw::models

@@ -1,10 +1,38 @@
-// Sorting and text filtering of the design table. Designs without a value in the sorted
-// column (not evaluated in this mode) always come last, whichever way the column is sorted.
+// Sorting and filtering of the design table: text words and value ranges per objective (the
+// parallel coordinates' brushes). Designs without a value in the sorted column (not evaluated
+// in this mode) always come last, whichever way the column is sorted. The plots show the rows
+// this proxy accepts, so one filter applies to every view.
 #pragma once
+
+#include "objective.h"
+#include "store/records.h"
 
 #include <QSortFilterProxyModel>
 
+#include <optional>
+#include <vector>
+
 namespace tcw::models {
+
+// A closed interval of an objective in display units.
+struct ObjectiveRange {
+    Objective objective = Objective::Latency;
+    double lo = 0, hi = 0;
+
+    bool operator==(const ObjectiveRange&) const = default;
+};
+
+// The filter as a value: what a row must satisfy. A design outside a range (or without a
+// value for a ranged objective) is rejected; words must all occur in the row's text.
+struct DesignFilter {
+    QStringList words;
+    std::vector<ObjectiveRange> ranges;
+
+    bool operator==(const DesignFilter&) const = default;
+    bool isEmpty() const { return words.isEmpty() && ranges.empty(); }
+    bool acceptsValues(const store::DesignSummary& design) const; // the ranges only
+    static bool acceptsText(const QStringList& words, const QString& rowText);
+};
 
 class DesignProxyModel : public QSortFilterProxyModel {
     Q_OBJECT
@@ -12,17 +40,28 @@ class DesignProxyModel : public QSortFilterProxyModel {
 public:
     explicit DesignProxyModel(QObject* parent = nullptr);
 
+    const DesignFilter& filter() const { return m_filter; }
+    std::optional<ObjectiveRange> range(Objective objective) const;
+    // Whether a row of the source model passes the filter (for views that draw every row).
+    bool acceptsSourceRow(int sourceRow) const;
+
 public slots:
     // Case-insensitive substring over the name, kind, feasibility, accuracy source and cost
     // model columns; whitespace-separated words must all match (in any of those columns).
     void setFilterText(const QString& text);
+    // lo > hi is swapped; nothing (std::nullopt) clears the objective's range.
+    void setRange(tcw::models::Objective objective, std::optional<std::pair<double, double>> range);
+    void clearRanges();
+
+signals:
+    void filterChanged(); // after any change of words or ranges
 
 protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
 private:
-    QStringList m_words;
+    DesignFilter m_filter;
 };
 
 } // namespace tcw::models

@@ -7,6 +7,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace tcw::models {
@@ -54,10 +55,131 @@ QString localTime(const std::string& isoUtc) {
 
 DesignTableModel::DesignTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs) {
+void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits) {
     beginResetModel();
     m_designs = std::move(designs);
+    m_traits = traits.size() == m_designs.size() ? std::move(traits) : std::vector<DesignTraits>{};
+    for (const ObjectiveInfo& info : allObjectives()) {
+        std::vector<double>& column = m_values[std::size_t(info.objective)];
+        column.assign(m_designs.size(), std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t i = 0; i < m_designs.size(); ++i)
+            if (m_designs[i].latest)
+                column[i] = objectiveValue(*m_designs[i].latest, info.objective)
+                                .value_or(std::numeric_limits<double>::quiet_NaN());
+    }
+    QSet<qint64> kept;
+    for (const auto& d : m_designs)
+        if (m_exportSet.contains(d.design.id))
+            kept.insert(d.design.id);
+    const bool exportChanged = kept.size() != m_exportSet.size();
+    m_exportSet = std::move(kept);
+    recomputeFront();
     endResetModel();
+    emit frontChanged();
+    if (exportChanged)
+        emit exportSetChanged(int(m_exportSet.size()));
+}
+
+void DesignTableModel::setFront(Objective x, Objective y, const std::vector<ObjectiveBound>& bounds) {
+    if (x == m_frontX && y == m_frontY && bounds == m_bounds)
+        return;
+    m_frontX = x;
+    m_frontY = y;
+    m_bounds = bounds;
+    recomputeFront();
+    emitColumnChanged(ParetoRankColumn);
+    emit frontChanged();
+}
+
+AxisSense DesignTableModel::frontSense() const {
+    return {objectiveInfo(m_frontX).higherIsBetter, objectiveInfo(m_frontY).higherIsBetter};
+}
+
+void DesignTableModel::recomputeFront() {
+    const std::size_t n = m_designs.size();
+    m_eligible.assign(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!m_designs[i].latest || !m_designs[i].latest->feasible)
+            continue;
+        bool ok = true;
+        for (const ObjectiveBound& b : m_bounds)
+            ok = ok && meetsBound(m_values[std::size_t(b.objective)][i], b);
+        m_eligible[i] = ok;
+    }
+    m_ranks = paretoRanks2D(values(m_frontX), values(m_frontY), frontSense(), m_eligible);
+}
+
+void DesignTableModel::emitColumnChanged(int column) {
+    if (!m_designs.empty())
+        emit dataChanged(index(0, column), index(rowCount() - 1, column));
+}
+
+const std::vector<double>& DesignTableModel::values(Objective objective) const {
+    return m_values[std::size_t(objective)];
+}
+
+bool DesignTableModel::isFeasible(int row) const {
+    const auto* d = designAt(row);
+    return d && d->latest && d->latest->feasible;
+}
+
+Dominance DesignTableModel::dominanceOf(const store::EvaluationRecord& evaluation) const {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return dominanceAgainst(objectiveValue(evaluation, m_frontX).value_or(nan),
+                            objectiveValue(evaluation, m_frontY).value_or(nan), values(m_frontX), values(m_frontY),
+                            frontSense(), m_eligible);
+}
+
+void DesignTableModel::setInExportSet(const QList<int>& rows, bool in) {
+    bool changed = false;
+    for (int row : rows) {
+        const auto* d = designAt(row);
+        if (!d)
+            continue;
+        const bool was = m_exportSet.contains(d->design.id);
+        if (was == in)
+            continue;
+        if (in)
+            m_exportSet.insert(d->design.id);
+        else
+            m_exportSet.remove(d->design.id);
+        changed = true;
+        const QModelIndex cell = index(row, InExportSetColumn);
+        emit dataChanged(cell, cell, {Qt::CheckStateRole, Qt::DisplayRole, SortRole});
+    }
+    if (changed)
+        emit exportSetChanged(int(m_exportSet.size()));
+}
+
+void DesignTableModel::toggleExportSet(const QList<int>& rows) {
+    bool allIn = !rows.isEmpty();
+    for (int row : rows)
+        if (const auto* d = designAt(row); d && !m_exportSet.contains(d->design.id))
+            allIn = false;
+    setInExportSet(rows, !allIn);
+}
+
+void DesignTableModel::clearExportSet() {
+    if (m_exportSet.isEmpty())
+        return;
+    m_exportSet.clear();
+    emitColumnChanged(InExportSetColumn);
+    emit exportSetChanged(0);
+}
+
+Qt::ItemFlags DesignTableModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == InExportSetColumn)
+        f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+bool DesignTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        index.column() != InExportSetColumn || role != Qt::CheckStateRole)
+        return false;
+    setInExportSet({index.row()}, Qt::CheckState(value.toInt()) == Qt::Checked);
+    return true;
 }
 
 const store::DesignSummary* DesignTableModel::designAt(int row) const {
@@ -111,25 +233,41 @@ QVariant DesignTableModel::data(const QModelIndex& index, int role) const {
     const int column = index.column();
     switch (role) {
     case Qt::DisplayRole:
-        return displayData(row, column);
+        return displayData(index.row(), column);
     case SortRole:
-        return sortData(row, column);
+        return sortData(index.row(), column);
     case Qt::ToolTipRole:
-        return toolTipData(row, column);
+        return toolTipData(index.row(), column);
     case DesignIdRole:
         return qint64(row.design.id);
     case DesignKindRole:
         return int(row.design.kind);
     case EvaluatedRole:
         return row.latest.has_value();
+    case ParetoRankRole:
+        return m_ranks.empty() ? -1 : m_ranks[std::size_t(index.row())];
+    case EligibleRole:
+        return !m_eligible.empty() && m_eligible[std::size_t(index.row())];
+    case Qt::CheckStateRole:
+        if (column == InExportSetColumn)
+            return int(m_exportSet.contains(row.design.id) ? Qt::Checked : Qt::Unchecked);
+        return {};
     case ExportRole:
         if (const auto objective = objectiveOfColumn(column)) {
             const auto value = row.latest ? objectiveValue(*row.latest, *objective) : std::nullopt;
             return value ? QString::number(*value, 'g', QLocale::FloatingPointShortest) : QString();
         }
-        return column == CreatedColumn ? QString::fromStdString(row.design.createdAt) : displayData(row, column);
+        if (column == CreatedColumn)
+            return QString::fromStdString(row.design.createdAt);
+        if (column == InExportSetColumn)
+            return m_exportSet.contains(row.design.id) ? QStringLiteral("yes") : QStringLiteral("no");
+        if (const QVariant v = sortData(index.row(), column); v.typeId() == QMetaType::Double)
+            return std::isnan(v.toDouble()) ? QString() : QString::number(v.toDouble(), 'g', 17);
+        return displayData(index.row(), column);
     case Qt::TextAlignmentRole:
-        if (objectiveOfColumn(column) || column == IdColumn)
+        if (column == InExportSetColumn)
+            return int(Qt::AlignCenter);
+        if (objectiveOfColumn(column) || isNumericColumn(column))
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::FontRole:
@@ -149,7 +287,49 @@ QVariant DesignTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
-QVariant DesignTableModel::displayData(const store::DesignSummary& row, int column) const {
+double DesignTableModel::traitValue(int r, int column) const {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (std::size_t(r) >= m_traits.size())
+        return nan;
+    const DesignTraits& t = m_traits[std::size_t(r)];
+    auto get = [nan](const auto& v) { return v ? double(*v) : nan; };
+    switch (column) {
+    case LayersColumn:
+        return get(t.layers);
+    case ParametersColumn:
+        return get(t.parametersM);
+    case PeCountColumn:
+        return get(t.peCount);
+    case MultipliersColumn:
+        return get(t.multipliers);
+    case BatchColumn:
+        return get(t.batchSize);
+    case BufferColumn:
+        return get(t.bufferMB);
+    default:
+        return nan;
+    }
+}
+
+bool DesignTableModel::isNumericColumn(int column) {
+    switch (column) {
+    case IdColumn:
+    case ParetoRankColumn:
+    case AccuracyStdDevColumn:
+    case LayersColumn:
+    case ParametersColumn:
+    case PeCountColumn:
+    case MultipliersColumn:
+    case BatchColumn:
+    case BufferColumn:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QVariant DesignTableModel::displayData(int r, int column) const {
+    const store::DesignSummary& row = m_designs[std::size_t(r)];
     if (const auto objective = objectiveOfColumn(column)) {
         if (!row.latest)
             return QStringLiteral("—");
@@ -165,6 +345,26 @@ QVariant DesignTableModel::displayData(const store::DesignSummary& row, int colu
         if (!row.latest)
             return tr("not evaluated");
         return row.latest->feasible ? tr("yes") : tr("no");
+    case InExportSetColumn:
+        return QString(); // the check box says it
+    case ParetoRankColumn: {
+        const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
+        return rank < 0 ? QStringLiteral("—") : QString::number(rank);
+    }
+    case AccuracyStdDevColumn:
+        return row.latest && row.latest->accuracyStdDev ? formatNumber(*row.latest->accuracyStdDev * 100)
+                                                        : QStringLiteral("—");
+    case LayersColumn:
+    case ParametersColumn:
+    case PeCountColumn:
+    case MultipliersColumn:
+    case BatchColumn:
+    case BufferColumn: {
+        const double v = traitValue(r, column);
+        return std::isnan(v) ? QStringLiteral("—") : formatNumber(v);
+    }
+    case MainMemoryColumn:
+        return std::size_t(r) < m_traits.size() ? m_traits[std::size_t(r)].mainMemory : QString();
     case AccuracySourceColumn:
         return row.latest ? QString::fromUtf8(store::accuracySourceName(row.latest->accuracySource)) : QString();
     case CostModelColumn:
@@ -178,28 +378,64 @@ QVariant DesignTableModel::displayData(const store::DesignSummary& row, int colu
     }
 }
 
-QVariant DesignTableModel::sortData(const store::DesignSummary& row, int column) const {
-    if (const auto objective = objectiveOfColumn(column)) {
-        const auto value = row.latest ? objectiveValue(*row.latest, *objective) : std::nullopt;
-        return value.value_or(std::numeric_limits<double>::quiet_NaN());
-    }
+QVariant DesignTableModel::sortData(int r, int column) const {
+    const store::DesignSummary& row = m_designs[std::size_t(r)];
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (const auto objective = objectiveOfColumn(column))
+        return m_values[std::size_t(*objective)][std::size_t(r)];
     switch (column) {
+    case ParetoRankColumn: {
+        const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
+        return rank < 0 ? nan : double(rank);
+    }
+    case InExportSetColumn:
+        return m_exportSet.contains(row.design.id) ? 1.0 : 0.0;
+    case AccuracyStdDevColumn:
+        return row.latest && row.latest->accuracyStdDev ? *row.latest->accuracyStdDev * 100 : nan;
+    case LayersColumn:
+    case ParametersColumn:
+    case PeCountColumn:
+    case MultipliersColumn:
+    case BatchColumn:
+    case BufferColumn:
+        return traitValue(r, column);
     case CreatedColumn:
         return QString::fromStdString(row.design.createdAt); // ISO 8601 sorts as text
     case IdColumn:
         return qint64(row.design.id);
     default:
-        return displayData(row, column);
+        return displayData(r, column);
     }
 }
 
-QVariant DesignTableModel::toolTipData(const store::DesignSummary& row, int column) const {
+QVariant DesignTableModel::toolTipData(int r, int column) const {
+    const store::DesignSummary& row = m_designs[std::size_t(r)];
+    if (column == ParetoRankColumn) {
+        if (!row.latest)
+            return tr("Not evaluated in this mode: not ranked");
+        if (!row.latest->feasible)
+            return tr("Infeasible designs are not ranked");
+        if (m_eligible.empty() || !m_eligible[std::size_t(r)])
+            return tr("Outside a constraint: not ranked");
+        return m_ranks[std::size_t(r)] == 0
+                   ? tr("On the Pareto front of %1 against %2")
+                         .arg(objectiveInfo(m_frontY).label, objectiveInfo(m_frontX).label)
+                   : tr("Dominated: in front %1 once the better fronts are removed").arg(m_ranks[std::size_t(r)]);
+    }
+    if (column == InExportSetColumn)
+        return tr("Tick to add the design to the export set (Space toggles the selected designs)");
     if (row.latest && !row.latest->feasible && !row.latest->infeasibleReason.empty())
         return tr("Infeasible: %1").arg(QString::fromStdString(row.latest->infeasibleReason));
-    if (column == AccuracyColumn && row.latest && row.latest->accuracy)
-        return tr("Accuracy %1 % (%2)")
-            .arg(formatNumber(*row.latest->accuracy * 100),
-                 QString::fromUtf8(store::accuracySourceName(row.latest->accuracySource)));
+    if ((column == AccuracyColumn || column == AccuracySourceColumn || column == AccuracyStdDevColumn) && row.latest &&
+        row.latest->accuracy) {
+        QString text = tr("Accuracy %1 %").arg(formatNumber(*row.latest->accuracy * 100));
+        if (row.latest->accuracyStdDev)
+            text += tr(" ± %1").arg(formatNumber(*row.latest->accuracyStdDev * 100));
+        text += tr(" (%1)").arg(QString::fromUtf8(store::accuracySourceName(row.latest->accuracySource)));
+        if (!row.latest->accuracyDetail.empty())
+            text += '\n' + QString::fromStdString(row.latest->accuracyDetail);
+        return text;
+    }
     if (column == EnergyColumn && row.latest && row.latest->energyTotalNJ())
         return tr("Dynamic %1 nJ + leakage %2 nJ")
             .arg(formatNumber(row.latest->energyDynamicNJ.value_or(0)),
@@ -240,8 +476,30 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Created");
         case IdColumn:
             return tr("ID");
+        case ParetoRankColumn:
+            return tr("Pareto rank");
+        case InExportSetColumn:
+            return tr("Export");
+        case AccuracyStdDevColumn:
+            return tr("Accuracy σ (%)");
+        case LayersColumn:
+            return tr("Layers");
+        case ParametersColumn:
+            return tr("Parameters (M)");
+        case PeCountColumn:
+            return tr("PEs");
+        case MultipliersColumn:
+            return tr("Multipliers");
+        case BatchColumn:
+            return tr("Batch");
+        case BufferColumn:
+            return tr("Buffers (MB)");
+        case MainMemoryColumn:
+            return tr("Main memory");
         }
     }
+    if (role == Qt::TextAlignmentRole)
+        return int((isNumericColumn(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole) {
         switch (section) {
         case NameColumn:
@@ -258,6 +516,27 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("When the design was added to the workspace");
         case IdColumn:
             return tr("The design's number in the workspace");
+        case ParetoRankColumn:
+            return tr("0: on the Pareto front of the plotted objectives (among feasible designs within the "
+                      "constraints); 1: on the front once rank 0 is removed; …");
+        case InExportSetColumn:
+            return tr("Whether the design is in the export set (File ▸ Export); Space toggles the selected rows");
+        case AccuracyStdDevColumn:
+            return tr("Uncertainty of the accuracy: the surrogate's standard deviation, in percentage points");
+        case LayersColumn:
+            return tr("Encoder layers of the transformer");
+        case ParametersColumn:
+            return tr("Trainable parameters of the transformer, in millions (sequence 128, BERT vocabulary)");
+        case PeCountColumn:
+            return tr("Processing elements of the accelerator");
+        case MultipliersColumn:
+            return tr("Multipliers of the accelerator: PEs × MAC lanes × MACs per lane");
+        case BatchColumn:
+            return tr("Sequences the accelerator processes together");
+        case BufferColumn:
+            return tr("On-chip buffer capacity: activation + weight + mask buffers");
+        case MainMemoryColumn:
+            return tr("Main memory: type, banks, ranks, channels");
         }
     }
     return {};
@@ -270,6 +549,8 @@ QHash<int, QByteArray> DesignTableModel::roleNames() const {
     names.insert(DesignKindRole, "designKind");
     names.insert(EvaluatedRole, "evaluated");
     names.insert(ExportRole, "exportValue");
+    names.insert(ParetoRankRole, "paretoRank");
+    names.insert(EligibleRole, "eligible");
     return names;
 }
 

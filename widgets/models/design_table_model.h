@@ -3,11 +3,15 @@
 // coordinates and the editors share (with one QItemSelectionModel over it).
 #pragma once
 
+#include "design_traits.h"
+#include "front_analysis.h"
 #include "objective.h"
 #include "store/records.h"
 
 #include <QAbstractTableModel>
+#include <QSet>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -31,6 +35,16 @@ public:
         CostModelColumn,
         CreatedColumn,
         IdColumn,
+        ParetoRankColumn,     // rank in the plotted two objectives among eligible designs
+        InExportSetColumn,    // checkable: the design is in the export set
+        AccuracyStdDevColumn, // the accuracy's uncertainty (a surrogate's σ), in points
+        LayersColumn,
+        ParametersColumn,
+        PeCountColumn,
+        MultipliersColumn,
+        BatchColumn,
+        BufferColumn,
+        MainMemoryColumn,
         ColumnCount
     };
 
@@ -40,12 +54,38 @@ public:
         DesignKindRole,              // int(store::DesignKind)
         EvaluatedRole,               // bool: the row has an evaluation in the current mode
         ExportRole,                  // full-precision numbers in display units, "" when missing
+        ParetoRankRole,              // int: 0 on the front, -1 when not ranked
+        EligibleRole,                // bool: evaluated, feasible and within every constraint
     };
 
     explicit DesignTableModel(QObject* parent = nullptr);
 
-    void setDesigns(std::vector<store::DesignSummary> designs);
+    // traits: one per design (or none); rows keep the export set of designs that stay.
+    void setDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits = {});
     const std::vector<store::DesignSummary>& designs() const { return m_designs; }
+
+    // What the Pareto rank and the eligibility mean: the two plotted objectives and the
+    // constraint bounds. Ranks are recomputed (O(n log n)) and the rank column refreshed.
+    void setFront(Objective x, Objective y, const std::vector<ObjectiveBound>& bounds);
+    Objective frontX() const { return m_frontX; }
+    Objective frontY() const { return m_frontY; }
+    const std::vector<ObjectiveBound>& bounds() const { return m_bounds; }
+    AxisSense frontSense() const;
+
+    // Column-wise values in display units (NaN when missing), for plots: by row.
+    const std::vector<double>& values(Objective objective) const;
+    const std::vector<int>& paretoRanks() const { return m_ranks; }
+    const std::vector<bool>& eligible() const { return m_eligible; }
+    bool isFeasible(int row) const;
+    // Where an evaluation (e.g. of an edited design) would stand against the eligible rows in
+    // the plotted objectives.
+    Dominance dominanceOf(const store::EvaluationRecord& evaluation) const;
+
+    // The export set: designs chosen for File ▸ Export Selected (kept across reloads).
+    const QSet<qint64>& exportSet() const { return m_exportSet; }
+    void setInExportSet(const QList<int>& rows, bool in);
+    void toggleExportSet(const QList<int>& rows); // all in → all out; otherwise all in
+    void clearExportSet();
     const store::DesignSummary* designAt(int row) const;
     int rowOfDesign(std::int64_t designId) const; // -1 when absent
     int evaluatedCount() const;
@@ -57,13 +97,31 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+
+signals:
+    void exportSetChanged(int size);
+    void frontChanged(); // ranks or eligibility recomputed
 
 private:
-    QVariant displayData(const store::DesignSummary& row, int column) const;
-    QVariant sortData(const store::DesignSummary& row, int column) const;
-    QVariant toolTipData(const store::DesignSummary& row, int column) const;
+    void recomputeFront();
+    void emitColumnChanged(int column);
+    QVariant displayData(int row, int column) const;
+    QVariant sortData(int row, int column) const;
+    QVariant toolTipData(int row, int column) const;
+    double traitValue(int row, int column) const; // NaN when unknown
+    static bool isNumericColumn(int column);
 
     std::vector<store::DesignSummary> m_designs;
+    std::vector<DesignTraits> m_traits;          // empty or one per design
+    std::array<std::vector<double>, 5> m_values; // by Objective
+    std::vector<int> m_ranks;
+    std::vector<bool> m_eligible;
+    Objective m_frontX = Objective::Latency;
+    Objective m_frontY = Objective::Accuracy;
+    std::vector<ObjectiveBound> m_bounds;
+    QSet<qint64> m_exportSet;
 };
 
 } // namespace tcw::models

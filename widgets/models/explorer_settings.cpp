@@ -3,6 +3,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 namespace tcw::models {
 
 ExplorerSettings::ExplorerSettings(QObject* parent) : QObject(parent) {}
@@ -44,6 +46,43 @@ void ExplorerSettings::setChoice(const ExplorerChoice& choice) {
     setColourObjective(choice.colour);
     setMode(choice.mode);
     setFilterText(choice.filterText);
+    if (m_choice.bounds != choice.bounds) {
+        m_choice.bounds = choice.bounds;
+        emit boundsChanged();
+        emit changed();
+    }
+}
+
+std::optional<double> ExplorerSettings::bound(Objective objective) const {
+    for (const ObjectiveBound& b : m_choice.bounds)
+        if (b.objective == objective)
+            return b.bound;
+    return std::nullopt;
+}
+
+void ExplorerSettings::setBound(Objective objective, std::optional<double> bound) {
+    std::vector<ObjectiveBound> bounds = m_choice.bounds;
+    auto it =
+        std::find_if(bounds.begin(), bounds.end(), [objective](const auto& b) { return b.objective == objective; });
+    if (bound && it != bounds.end())
+        it->bound = *bound;
+    else if (bound)
+        bounds.push_back({objective, *bound});
+    else if (it != bounds.end())
+        bounds.erase(it);
+    if (bounds == m_choice.bounds)
+        return;
+    m_choice.bounds = std::move(bounds);
+    emit boundsChanged();
+    emit changed();
+}
+
+void ExplorerSettings::clearBounds() {
+    if (m_choice.bounds.empty())
+        return;
+    m_choice.bounds.clear();
+    emit boundsChanged();
+    emit changed();
 }
 
 void ExplorerSettings::setXObjective(Objective objective) {

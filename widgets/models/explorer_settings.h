@@ -3,11 +3,15 @@
 // by the toolbar (which edits it), the views (which read it) and the status bar.
 #pragma once
 
+#include "front_analysis.h"
 #include "objective.h"
 #include "sim/sim_types.h"
 
 #include <QObject>
 #include <QString>
+
+#include <optional>
+#include <vector>
 
 class QSettings;
 
@@ -20,6 +24,7 @@ struct ExplorerChoice {
     Objective colour = Objective::Energy;
     SimMode mode = SimMode::Inference;
     QString filterText;
+    std::vector<ObjectiveBound> bounds; // constraint thresholds, at most one per objective
 
     bool operator==(const ExplorerChoice&) const = default;
 };
@@ -36,12 +41,15 @@ public:
     Objective colourObjective() const { return m_choice.colour; }
     SimMode mode() const { return m_choice.mode; }
     QString filterText() const { return m_choice.filterText; }
+    const std::vector<ObjectiveBound>& bounds() const { return m_choice.bounds; }
+    std::optional<double> bound(Objective objective) const;
 
     // "x: Latency (ms) · y: Accuracy (%) · colour: Energy (mJ) · inference"
     QString summary() const;
 
     // Reads and writes the group "explorer"; unknown or missing keys keep the defaults. The
-    // filter is not kept: a forgotten filter would greet the next session with missing rows.
+    // filter and the constraint bounds are not kept: they belong to one workspace, and a
+    // forgotten filter would greet the next session with missing rows.
     void load(QSettings& settings);
     void save(QSettings& settings) const;
 
@@ -52,6 +60,9 @@ public slots:
     void setColourObjective(tcw::models::Objective objective);
     void setMode(tcw::SimMode mode);
     void setFilterText(const QString& text);
+    // Nothing (std::nullopt) removes the objective's constraint.
+    void setBound(tcw::models::Objective objective, std::optional<double> bound);
+    void clearBounds();
 
 signals:
     void xObjectiveChanged(tcw::models::Objective objective);
@@ -59,6 +70,7 @@ signals:
     void colourObjectiveChanged(tcw::models::Objective objective);
     void modeChanged(tcw::SimMode mode);
     void filterTextChanged(const QString& text);
+    void boundsChanged();
     void changed(); // after any of the above
 
 private:
