@@ -59,7 +59,7 @@ struct TrainOptions {
 TransformerSpec specFromJson(const Json& j, const std::string& file) {
     TransformerSpec spec;
     spec.name = fs::path(file).stem().string();
-    auto fail = [&](const std::string& what) { throw std::runtime_error(file + ": " + what); };
+    auto fail = [&](const std::string& what) { throw std::invalid_argument(file + ": " + what); };
     if (j.contains("l") && j.contains("o") && j.contains("h")) { // FlexiBERT 2.0 model dict
         const int layers = j.at("l").get<int>();
         for (int l = 0; l < layers; ++l) {
@@ -112,12 +112,12 @@ TransformerSpec loadModel(const std::string& model) {
         std::string names;
         for (const auto& n : train::builtinPresetNames())
             names += (names.empty() ? "" : ", ") + n;
-        throw std::runtime_error("--model '" + model + "': neither a file nor a built-in preset (" + names + ")");
+        throw std::invalid_argument("--model '" + model + "': neither a file nor a built-in preset (" + names + ")");
     }
     try {
         return specFromJson(Json::parse(in), model);
     } catch (const nlohmann::json::exception& e) {
-        throw std::runtime_error(model + ": " + e.what());
+        throw std::invalid_argument(model + ": " + e.what());
     }
 }
 
@@ -155,7 +155,7 @@ train::Dataset loadData(const TrainOptions& o) {
             t.sequenceLength = o.sequenceLength;
         return train::loadGlueTsv(o.data.substr(4), t);
     }
-    throw std::runtime_error("--data '" + o.data + "': expected fashion-mnist, fortunes, listops or tsv:DIR");
+    throw std::invalid_argument("--data '" + o.data + "': expected fashion-mnist, fortunes, listops or tsv:DIR");
 }
 
 train::TrainConfig makeConfig(const TrainOptions& o, const train::Dataset& data) {
@@ -432,11 +432,11 @@ std::vector<float> parseList(const std::string& text, const std::string& option)
         try {
             values.push_back(std::stof(item));
         } catch (const std::exception&) {
-            throw std::runtime_error(option + ": '" + item + "' is not a number");
+            throw std::invalid_argument(option + ": '" + item + "' is not a number");
         }
     }
     if (values.empty())
-        throw std::runtime_error(option + ": expected a comma-separated list of thresholds");
+        throw std::invalid_argument(option + ": expected a comma-separated list of thresholds");
     return values;
 }
 
