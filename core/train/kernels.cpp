@@ -16,6 +16,12 @@ void maskByNonZero(float* g, const float* y, std::int64_t count) {
         g[i] = y[i] != 0.0f ? g[i] : 0.0f;
 }
 
+void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count) {
+#pragma omp parallel for if (count > kParallelElements) schedule(static)
+    for (std::int64_t i = 0; i < count; ++i)
+        dst[i] = y[i] != 0.0f ? src[i] : 0.0f;
+}
+
 void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
     // Column blocks of 64 per thread: each column is summed by one thread in row order, so
     // the result does not depend on the thread count.

@@ -11,6 +11,9 @@ namespace tcw::train {
 // g ⊙= (y ≠ 0): the derivative of |x| ≤ τ → 0 (and of zeroed padding rows).
 void maskByNonZero(float* g, const float* y, std::int64_t count);
 
+// dst = src ⊙ (y ≠ 0) in one pass.
+void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count);
+
 // out[c] = Σ_r x[r·rowStride + c]  (bias gradient), x [rows, cols] with a row stride.
 void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out);
 

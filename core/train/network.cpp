@@ -635,8 +635,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     const float* gY2p = gOut.data();
     if (p.next.present()) {
         const std::int64_t Hn = p.next.out;
-        std::copy(gOut.begin(), gOut.begin() + N * Hn, gNext.begin());
-        maskByNonZero(gNext.data(), b.next.data(), N * Hn);
+        copyMaskedByNonZero(gOut.data(), b.next.data(), gNext.data(), N * Hn);
         pruneGrad(gNext.data(), N * Hn);
         denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
         gY2p = gY2.data();
@@ -647,8 +646,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
                            N, H, kLayerNormEpsilon);
     // Feed-forward stack: gR2 → gY1 (= gR2 through the residual + the stack's input gradient).
     if (!p.ff.empty()) {
-        std::copy(gR2.begin(), gR2.begin() + N * H, gDense.begin());
-        maskByNonZero(gDense.data(), b.ffOut.data(), N * H);
+        copyMaskedByNonZero(gR2.data(), b.ffOut.data(), gDense.data(), N * H);
         pruneGrad(gDense.data(), N * H);
         std::copy(gR2.begin(), gR2.begin() + N * H, gY1.begin());
         const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
@@ -679,8 +677,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
                            params.data() + p.ln1Beta, gR1.data(), grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta,
                            N, H, kLayerNormEpsilon);
     // Output projection: gR1 → gCat.
-    std::copy(gR1.begin(), gR1.begin() + N * H, gDense.begin());
-    maskByNonZero(gDense.data(), b.dense.data(), N * H);
+    copyMaskedByNonZero(gR1.data(), b.dense.data(), gDense.data(), N * H);
     pruneGrad(gDense.data(), N * H);
     denseBackward(p.out, b.cat.data(), gDense.data(), gCat.data(), false, N);
     maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
