@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stop_token>
 
 using namespace tcw;
 using namespace tcw::train;
@@ -72,6 +73,7 @@ private slots:
     void checkpointResumeContinuesExactly();
     void checkpointRejectsOtherFiles();
     void divergenceKeepsLastGoodCheckpoint();
+    void cancelStopsWithProgressReported();
     void higherActivationThresholdMoreSparsity();
     void higherGradientThresholdMoreSparsity();
     void gradientPruningSwitches();
@@ -148,6 +150,25 @@ void TestTrainDynaProp::divergenceKeepsLastGoodCheckpoint() {
     for (float p : kept.parameters)
         QVERIFY(std::isfinite(p));
     std::filesystem::remove(config.checkpointPath);
+}
+
+void TestTrainDynaProp::cancelStopsWithProgressReported() {
+    TrainConfig config = baseConfig();
+    config.logEverySteps = 2;
+    std::stop_source stop;
+    std::vector<TrainProgress> reports;
+    const TrainResult r =
+        tcw::train::train(tinyModel(), listOps(), config, stop.get_token(), [&](const TrainProgress& p) {
+            reports.push_back(p);
+            if (p.step >= 4)
+                stop.request_stop();
+        });
+    QCOMPARE(r.status, TrainStatus::Cancelled);
+    QCOMPARE(r.steps, 4);
+    QCOMPARE(int(reports.size()), 2);
+    QCOMPARE(reports.back().totalSteps, 12);
+    QVERIFY(reports.back().etaSeconds >= 0.0);
+    QVERIFY(std::isfinite(reports.back().trainLoss));
 }
 
 void TestTrainDynaProp::higherActivationThresholdMoreSparsity() {
