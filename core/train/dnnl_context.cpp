@@ -113,6 +113,12 @@ void DnnlContext::invalidateBf16Cache() {
         copy.valid = false;
 }
 
+void DnnlContext::forgetBf16(const MatView& v) {
+    const auto it = m_bf16Copies.find({v.data, extentOf(v)});
+    if (it != m_bf16Copies.end())
+        it->second.valid = false;
+}
+
 const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
     const std::int64_t extent = extentOf(v);
     Bf16Copy& copy = m_bf16Copies[{v.data, extent}];

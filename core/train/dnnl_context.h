@@ -50,6 +50,8 @@ public:
                 bool accumulate = false, unsigned stable = StableNone);
     // Forgets bf16 conversions of stable operands (call when parameters or saved activations change).
     void invalidateBf16Cache();
+    // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
+    void forgetBf16(const MatView& v);
 
     // Row-wise softmax of a dense [rows, cols] array.
     void softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols);

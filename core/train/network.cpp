@@ -344,13 +344,15 @@ void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, st
 
 void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
                                   std::int64_t n) {
-    // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ
-    dnnl.matmul(dense(x, n, d.in).t(), dense(gy, n, d.out), dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f,
-                false, StableA);
+    // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
+    // matmuls unchanged, so in bf16 mode it is converted once and forgotten afterwards.
+    const MatView gyV = dense(gy, n, d.out);
+    dnnl.matmul(dense(x, n, d.in).t(), gyV, dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f, false, StableAB);
     columnSums(gy, n, d.out, d.out, grads.data() + d.b);
     if (gx)
-        dnnl.matmul(dense(gy, n, d.out), dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f,
-                    accumulateGx, StableB);
+        dnnl.matmul(gyV, dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f, accumulateGx,
+                    StableAB);
+    dnnl.forgetBf16(gyV);
 }
 
 // ---- embeddings --------------------------------------------------------------------------
