@@ -1,0 +1,118 @@
+// Plot widget: one render() for the screen and for PNG (QImage), SVG (QSvgGenerator) and
+// PDF (QPdfWriter) files.
+#include "plot_widget.h"
+
+#include <QContextMenuEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImage>
+#include <QMenu>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QSvgGenerator>
+
+namespace tcw::widgets {
+
+PlotWidget::PlotWidget(QWidget* parent) : QWidget(parent) {
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setContextMenuPolicy(Qt::DefaultContextMenu);
+}
+
+void PlotWidget::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    render(painter, QRectF(rect()), false);
+}
+
+QString PlotWidget::exportFileFilter() {
+    return tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)");
+}
+
+bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const {
+    if (size.isEmpty())
+        size = this->size().expandedTo(QSize(640, 420));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    auto fail = [&](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    const QRectF target(QPointF(0, 0), QSizeF(size));
+    if (suffix == QLatin1String("png")) {
+        // Twice the pixels, so the picture stays sharp on high-density screens and in print.
+        QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(2);
+        image.fill(Qt::white);
+        {
+            QPainter painter(&image);
+            painter.setRenderHint(QPainter::Antialiasing);
+            render(painter, target, true);
+        }
+        return image.save(path, "PNG") ? true : fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+    }
+    if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(size);
+        svg.setViewBox(target);
+        svg.setTitle(m_exportName);
+        svg.setDescription(tr("Exported from TransCODE Workbench"));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+        painter.setRenderHint(QPainter::Antialiasing);
+        render(painter, target, true);
+        painter.end();
+        return QFileInfo(path).size() > 0 ? true : fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+    }
+    if (suffix == QLatin1String("pdf")) {
+        QPdfWriter pdf(path);
+        pdf.setTitle(m_exportName);
+        pdf.setCreator(QStringLiteral("TransCODE Workbench"));
+        pdf.setResolution(72); // one pixel of `size` = one point on the page
+        pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QPainter painter;
+        if (!painter.begin(&pdf))
+            return fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+        painter.setRenderHint(QPainter::Antialiasing);
+        render(painter, target, true);
+        painter.end();
+        return true;
+    }
+    return fail(tr("'%1': plots are exported as .png, .svg or .pdf files.").arg(QFileInfo(path).fileName()));
+}
+
+void PlotWidget::exportWithDialog() {
+    QSettings settings;
+    QString folder = settings.value(QStringLiteral("lastExportDirectory")).toString();
+    if (folder.isEmpty())
+        folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Plot"), QDir(folder).filePath(m_exportName + ".svg"), exportFileFilter(), &selected);
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastExportDirectory"), QFileInfo(path).absolutePath());
+    QString error;
+    if (exportTo(path, &error))
+        emit exported(path);
+    else
+        emit exportFailed(error);
+}
+
+void PlotWidget::contextMenuEvent(QContextMenuEvent* event) {
+    QMenu menu(this);
+    const QList<QAction*> own = contextActions();
+    menu.addActions(own);
+    if (!own.isEmpty())
+        menu.addSeparator();
+    QAction* exportAction = menu.addAction(tr("Export Plot…"), this, &PlotWidget::exportWithDialog);
+    exportAction->setToolTip(tr("Save this plot as PNG, SVG or PDF"));
+    menu.exec(event->globalPos());
+}
+
+} // namespace tcw::widgets

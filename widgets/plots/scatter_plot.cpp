@@ -1,0 +1,869 @@
+// Scatter plot: cached raster layer for the plain points, QPainter for everything else.
+#include "scatter_plot.h"
+
+#include <QAction>
+#include <QFontMetricsF>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace tcw::widgets {
+
+using models::AxisScale;
+using plotting::Chrome;
+using plotting::Frame;
+
+namespace {
+constexpr double kPointRadius = 2.6;   // plain points, logical pixels
+constexpr double kFrontRadius = 3.8;   // front points
+constexpr int kDominatedAlpha = 150;   // dimmed: behind the front
+constexpr int kOutsideAlpha = 70;      // greyed: infeasible or outside a constraint
+constexpr double kGridCell = 8;        // hit-test grid cell, logical pixels
+constexpr double kColourBarWidth = 12; // and its margin: the bar, ticks and title
+constexpr double kRightMargin = 86;
+
+// An anti-aliased disc of radius r (device pixels) as coverage 0…256 on a square kernel.
+struct Stamp {
+    int half = 0;
+    std::vector<int> coverage; // (2·half+1)², row-major
+};
+
+Stamp makeStamp(double radius) {
+    Stamp s;
+    s.half = int(std::ceil(radius));
+    const int side = 2 * s.half + 1;
+    s.coverage.resize(std::size_t(side * side));
+    for (int j = 0; j < side; ++j)
+        for (int i = 0; i < side; ++i) {
+            int inside = 0; // 4 × 4 samples per pixel
+            for (int sj = 0; sj < 4; ++sj)
+                for (int si = 0; si < 4; ++si) {
+                    const double dx = i - s.half + (si + 0.5) / 4 - 0.5;
+                    const double dy = j - s.half + (sj + 0.5) / 4 - 0.5;
+                    inside += dx * dx + dy * dy <= radius * radius;
+                }
+            s.coverage[std::size_t(j * side + i)] = inside * 16;
+        }
+    return s;
+}
+
+// Blends a premultiplied colour of alpha `alpha` (0…255) scaled by coverage (0…256) into dst.
+inline void blend(QRgb& dst, QRgb colour, int alpha, int coverage) {
+    const int a = (alpha * coverage) >> 8;
+    if (a <= 0)
+        return;
+    const int inv = 255 - a;
+    const int r = (qRed(colour) * a + qRed(dst) * inv) / 255;
+    const int g = (qGreen(colour) * a + qGreen(dst) * inv) / 255;
+    const int b = (qBlue(colour) * a + qBlue(dst) * inv) / 255;
+    const int da = a + (qAlpha(dst) * inv) / 255;
+    dst = qRgba(r, g, b, da);
+}
+
+QColor withAlpha(QColor c, int alpha) {
+    c.setAlpha(alpha);
+    return c;
+}
+} // namespace
+
+ScatterPlot::ScatterPlot(QWidget* parent) : PlotWidget(parent) {
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 240);
+    setCursor(Qt::CrossCursor);
+    setToolTip(tr("Click a point to select its design (Ctrl+click adds or removes). Drag to zoom into a "
+                  "rectangle, Shift+drag to select the points in it, middle-drag or Ctrl+drag to pan, the wheel "
+                  "to zoom, double-click to reset. Drag a dashed constraint line to move it. ←/→ step along the "
+                  "front; Space adds the selection to the export set."));
+}
+
+// ---- state --------------------------------------------------------------------------------
+
+void ScatterPlot::setData(Data data) {
+    m_data = std::move(data);
+    m_hover = -1;
+    if (m_autoView)
+        fitView();
+    invalidate();
+}
+
+void ScatterPlot::setLogScale(bool x, bool y) {
+    if (x == m_logX && y == m_logY)
+        return;
+    m_logX = x;
+    m_logY = y;
+    m_autoView = true;
+    fitView();
+    invalidate();
+    emit viewChanged();
+}
+
+void ScatterPlot::setOutsideMode(OutsideMode mode) {
+    if (mode == m_outsideMode)
+        return;
+    m_outsideMode = mode;
+    if (m_autoView)
+        fitView();
+    invalidate();
+}
+
+void ScatterPlot::setSelection(std::vector<int> selected, int current) {
+    m_selected = std::move(selected);
+    m_current = current;
+    update();
+}
+
+void ScatterPlot::setWhatIf(std::optional<WhatIf> whatIf) {
+    m_whatIf = std::move(whatIf);
+    update();
+}
+
+void ScatterPlot::setConstraintLines(std::optional<double> x, std::optional<double> y) {
+    if (x == m_constraintX && y == m_constraintY)
+        return;
+    m_constraintX = x;
+    m_constraintY = y;
+    update();
+}
+
+void ScatterPlot::setView(const AxisScale& x, const AxisScale& y) {
+    m_xView = x;
+    m_yView = y;
+    m_xView.logarithmic = m_logX;
+    m_yView.logarithmic = m_logY;
+    m_autoView = false;
+    invalidate();
+    emit viewChanged();
+}
+
+void ScatterPlot::resetView() {
+    m_autoView = true;
+    fitView();
+    invalidate();
+    emit viewChanged();
+}
+
+bool ScatterPlot::drawn(std::size_t i) const {
+    const quint8 f = m_data.flags[i];
+    if (!(f & Visible))
+        return false;
+    return m_outsideMode == OutsideMode::Grey || (f & Eligible);
+}
+
+void ScatterPlot::fitView() {
+    std::vector<double> xs, ys;
+    xs.reserve(m_data.x.size());
+    ys.reserve(m_data.y.size());
+    for (std::size_t i = 0; i < m_data.x.size(); ++i)
+        if (drawn(i)) {
+            xs.push_back(m_data.x[i]);
+            ys.push_back(m_data.y[i]);
+        }
+    m_xView = models::fittedScale(xs, m_logX);
+    m_yView = models::fittedScale(ys, m_logY);
+}
+
+void ScatterPlot::invalidate() {
+    m_layerValid = false;
+    update();
+}
+
+void ScatterPlot::zoomAt(QPointF pixel, double factorX, double factorY) {
+    const Frame frame = frameFor(rect());
+    auto zoom = [](AxisScale s, double unitCentre, double factor) {
+        const double a = s.logarithmic ? std::log10(s.lo) : s.lo;
+        const double b = s.logarithmic ? std::log10(s.hi) : s.hi;
+        const double c = a + unitCentre * (b - a);
+        const double na = c - (c - a) / factor, nb = c + (b - c) / factor;
+        if (!(nb > na) || (nb - na) < 1e-12 * std::max(1.0, std::abs(c)))
+            return s;
+        s.lo = s.logarithmic ? std::pow(10.0, na) : na;
+        s.hi = s.logarithmic ? std::pow(10.0, nb) : nb;
+        return s;
+    };
+    const double ux = std::clamp((pixel.x() - frame.plot.left()) / frame.plot.width(), 0.0, 1.0);
+    const double uy = std::clamp((frame.plot.bottom() - pixel.y()) / frame.plot.height(), 0.0, 1.0);
+    m_xView = zoom(m_xView, ux, factorX);
+    m_yView = zoom(m_yView, uy, factorY);
+    m_autoView = false;
+    invalidate();
+    emit viewChanged();
+}
+
+void ScatterPlot::panByPixels(QPointF delta) {
+    const Frame frame = frameFor(rect());
+    auto shift = [](AxisScale s, double unitShift) {
+        if (s.logarithmic) {
+            const double f = std::pow(s.hi / s.lo, unitShift);
+            s.lo *= f;
+            s.hi *= f;
+        } else {
+            const double d = (s.hi - s.lo) * unitShift;
+            s.lo += d;
+            s.hi += d;
+        }
+        return s;
+    };
+    m_xView = shift(m_xView, -delta.x() / frame.plot.width());
+    m_yView = shift(m_yView, delta.y() / frame.plot.height());
+    m_autoView = false;
+    invalidate();
+    emit viewChanged();
+}
+
+// ---- geometry -----------------------------------------------------------------------------
+
+Frame ScatterPlot::frameFor(const QRectF& rect) const {
+    const plotting::Margins m;
+    Frame f;
+    f.plot = QRectF(rect.left() + m.left, rect.top() + m.top, rect.width() - m.left - kRightMargin,
+                    rect.height() - m.top - m.bottom);
+    f.x = m_xView;
+    f.y = m_yView;
+    return f;
+}
+
+QRectF ScatterPlot::plotRect() const {
+    return frameFor(rect()).plot;
+}
+
+QPointF ScatterPlot::positionOf(int index) const {
+    const Frame frame = frameFor(rect());
+    return {frame.px(m_data.x[std::size_t(index)]), frame.py(m_data.y[std::size_t(index)])};
+}
+
+int ScatterPlot::pointAt(QPointF pos, double radius) const {
+    if (!m_layerValid) {
+        const Chrome chrome = plotting::chromeFor(palette(), false);
+        rebuildLayer(frameFor(rect()), chrome);
+    }
+    if (m_gridColumns == 0 || !m_gridPlot.adjusted(-radius, -radius, radius, radius).contains(pos))
+        return -1;
+    const int c0 = std::max(0, int((pos.x() - radius - m_gridPlot.left()) / kGridCell));
+    const int c1 = std::min(m_gridColumns - 1, int((pos.x() + radius - m_gridPlot.left()) / kGridCell));
+    const int r0 = std::max(0, int((pos.y() - radius - m_gridPlot.top()) / kGridCell));
+    const int r1 = std::min(m_gridRows - 1, int((pos.y() + radius - m_gridPlot.top()) / kGridCell));
+    int best = -1;
+    double bestD2 = radius * radius;
+    auto consider = [&](int i) {
+        const double dx = m_screenX[std::size_t(i)] - pos.x(), dy = m_screenY[std::size_t(i)] - pos.y();
+        const double d2 = dx * dx + dy * dy;
+        // Ties go to the front: it is drawn on top.
+        const bool front = m_data.flags[std::size_t(i)] & Front;
+        if (d2 < bestD2 || (d2 == bestD2 && front)) {
+            bestD2 = d2;
+            best = i;
+        }
+    };
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c) {
+            const int cell = r * m_gridColumns + c;
+            for (int k = m_gridStart[std::size_t(cell)]; k < m_gridStart[std::size_t(cell) + 1]; ++k)
+                consider(m_gridItems[std::size_t(k)]);
+        }
+    return best;
+}
+
+std::vector<int> ScatterPlot::pointsIn(const QRectF& area) const {
+    if (!m_layerValid)
+        rebuildLayer(frameFor(rect()), plotting::chromeFor(palette(), false));
+    std::vector<int> inside;
+    const QRectF r = area.normalized();
+    for (std::size_t i = 0; i < m_screenX.size(); ++i)
+        if (!std::isnan(m_screenX[i]) && r.contains(m_screenX[i], m_screenY[i]))
+            inside.push_back(int(i));
+    return inside;
+}
+
+// ---- drawing ------------------------------------------------------------------------------
+
+models::ColourScale ScatterPlot::colourScale() const {
+    std::vector<double> values;
+    values.reserve(m_data.colour.size());
+    for (std::size_t i = 0; i < m_data.colour.size(); ++i)
+        if (drawn(i))
+            values.push_back(m_data.colour[i]);
+    // Costs span decades across the design space: a log scale once they span two or more.
+    double lo = INFINITY, hi = -INFINITY;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    const bool logarithmic = lo > 0 && hi / lo >= 100;
+    const AxisScale s = models::fittedScale(values, logarithmic, 0);
+    models::ColourScale scale;
+    scale.setRange(s.lo, s.hi, logarithmic);
+    return scale;
+}
+
+QRgb ScatterPlot::pointColour(std::size_t i, const models::ColourScale& scale) const {
+    return m_data.flags[i] & Eligible ? scale.colour(m_data.colour[i]) : models::ColourScale::missingColour();
+}
+
+void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
+    const qreal dpr = devicePixelRatioF();
+    const QSize deviceSize = (size() * dpr).expandedTo(QSize(1, 1));
+    if (m_layer.size() != deviceSize)
+        m_layer = QImage(deviceSize, QImage::Format_ARGB32_Premultiplied);
+    m_layer.setDevicePixelRatio(dpr);
+    m_layer.fill(chrome.background);
+    {
+        QPainter p(&m_layer);
+        p.fillRect(frame.plot, chrome.plotBackground);
+        plotting::drawGrid(p, frame, chrome);
+    }
+
+    const std::size_t n = m_data.x.size();
+    m_screenX.assign(n, NAN);
+    m_screenY.assign(n, NAN);
+    const models::ColourScale scale = colourScale();
+    const Stamp stamp = makeStamp(kPointRadius * dpr);
+    const int side = 2 * stamp.half + 1;
+    const QRectF clip = frame.plot;
+    const int width = m_layer.width(), height = m_layer.height();
+    const int clipLeft = int(clip.left() * dpr), clipRight = int(clip.right() * dpr);
+    const int clipTop = int(clip.top() * dpr), clipBottom = int(clip.bottom() * dpr);
+    auto* bits = reinterpret_cast<QRgb*>(m_layer.bits());
+    const int stride = int(m_layer.bytesPerLine() / 4);
+
+    // Precomputed transforms: unit = (t(v) - t(lo)) · k, so one multiply per coordinate.
+    auto axis = [](const AxisScale& s) {
+        const double a = s.logarithmic ? std::log10(s.lo) : s.lo;
+        const double b = s.logarithmic ? std::log10(s.hi) : s.hi;
+        return std::pair{a, 1.0 / (b - a)};
+    };
+    const auto [x0, kx] = axis(frame.x);
+    const auto [y0, ky] = axis(frame.y);
+
+    // Two passes: greyed points first, so coloured ones stay on top; front points are drawn
+    // later with an outline.
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!drawn(i))
+                continue;
+            const quint8 f = m_data.flags[i];
+            const bool outside = !(f & Eligible);
+            if ((pass == 0) != outside)
+                continue;
+            const double vx = frame.x.logarithmic ? (m_data.x[i] > 0 ? std::log10(m_data.x[i]) : NAN) : m_data.x[i];
+            const double vy = frame.y.logarithmic ? (m_data.y[i] > 0 ? std::log10(m_data.y[i]) : NAN) : m_data.y[i];
+            const double sx = frame.plot.left() + (vx - x0) * kx * frame.plot.width();
+            const double sy = frame.plot.bottom() - (vy - y0) * ky * frame.plot.height();
+            if (!(sx >= clip.left() && sx <= clip.right() && sy >= clip.top() && sy <= clip.bottom()))
+                continue;
+            m_screenX[i] = float(sx);
+            m_screenY[i] = float(sy);
+            if (f & Front)
+                continue;
+            const QRgb colour = pointColour(i, scale);
+            const int alpha = outside ? kOutsideAlpha : kDominatedAlpha;
+            const int cx = int(sx * dpr), cy = int(sy * dpr);
+            for (int j = 0; j < side; ++j) {
+                const int yy = cy + j - stamp.half;
+                if (yy < clipTop || yy >= clipBottom || yy >= height)
+                    continue;
+                QRgb* row = bits + std::ptrdiff_t(yy) * stride;
+                const int* cov = stamp.coverage.data() + std::ptrdiff_t(j) * side;
+                for (int k = 0; k < side; ++k) {
+                    const int xx = cx + k - stamp.half;
+                    if (xx < clipLeft || xx >= clipRight || xx >= width || cov[k] == 0)
+                        continue;
+                    blend(row[xx], colour, alpha, cov[k]);
+                }
+            }
+        }
+    }
+
+    // Hit-test grid over the plot area: counting sort of the drawn points into cells.
+    m_gridPlot = frame.plot;
+    m_gridColumns = std::max(1, int(std::ceil(frame.plot.width() / kGridCell)));
+    m_gridRows = std::max(1, int(std::ceil(frame.plot.height() / kGridCell)));
+    const std::size_t cells = std::size_t(m_gridColumns) * std::size_t(m_gridRows);
+    m_gridStart.assign(cells + 1, 0);
+    std::vector<int> cellOf(n, -1);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::isnan(m_screenX[i]))
+            continue;
+        const int c = std::min(m_gridColumns - 1, int((m_screenX[i] - frame.plot.left()) / kGridCell));
+        const int r = std::min(m_gridRows - 1, int((m_screenY[i] - frame.plot.top()) / kGridCell));
+        cellOf[i] = r * m_gridColumns + c;
+        ++m_gridStart[std::size_t(cellOf[i]) + 1];
+    }
+    for (std::size_t c = 0; c < cells; ++c)
+        m_gridStart[c + 1] += m_gridStart[c];
+    m_gridItems.assign(std::size_t(m_gridStart[cells]), 0);
+    std::vector<int> fill(m_gridStart.begin(), m_gridStart.end() - 1);
+    for (std::size_t i = 0; i < n; ++i)
+        if (cellOf[i] >= 0)
+            m_gridItems[std::size_t(fill[std::size_t(cellOf[i])]++)] = int(i);
+    m_layerValid = true;
+}
+
+void ScatterPlot::drawVectorPoints(QPainter& painter, const Frame& frame) const {
+    const models::ColourScale scale = colourScale();
+    painter.save();
+    painter.setClipRect(frame.plot);
+    painter.setPen(Qt::NoPen);
+    for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t i = 0; i < m_data.x.size(); ++i) {
+            if (!drawn(i) || (m_data.flags[i] & Front))
+                continue;
+            const bool outside = !(m_data.flags[i] & Eligible);
+            if ((pass == 0) != outside)
+                continue;
+            const double x = frame.px(m_data.x[i]), y = frame.py(m_data.y[i]);
+            if (std::isnan(x) || std::isnan(y) || !frame.plot.contains(x, y))
+                continue;
+            painter.setBrush(
+                withAlpha(QColor::fromRgb(pointColour(i, scale)), outside ? kOutsideAlpha : kDominatedAlpha));
+            painter.drawEllipse(QPointF(x, y), kPointRadius, kPointRadius);
+        }
+    painter.restore();
+}
+
+void ScatterPlot::render(QPainter& painter, const QRectF& rect, bool forExport) const {
+    const Chrome chrome = plotting::chromeFor(palette(), forExport);
+    const Frame frame = frameFor(rect);
+    if (forExport) {
+        painter.fillRect(rect, chrome.background);
+        painter.fillRect(frame.plot, chrome.plotBackground);
+        plotting::drawGrid(painter, frame, chrome);
+        drawVectorPoints(painter, frame);
+    } else {
+        if (!m_layerValid || m_layer.size() != size() * devicePixelRatioF())
+            rebuildLayer(frame, chrome);
+        painter.drawImage(QPointF(0, 0), m_layer);
+    }
+    painter.setRenderHint(QPainter::Antialiasing);
+    drawOverlay(painter, frame, chrome, forExport);
+    plotting::drawAxes(painter, frame, chrome, m_data.xTitle + (m_logX ? tr(" — log scale") : QString()),
+                       m_data.yTitle + (m_logY ? tr(" — log scale") : QString()));
+    drawColourBar(painter, rect, frame, chrome);
+    drawLegend(painter, frame, chrome);
+    if (!forExport && (m_drag == Drag::Zoom || m_drag == Drag::Select)) {
+        QColor fill = m_drag == Drag::Zoom ? palette().color(QPalette::Highlight) : models::palette::selection();
+        painter.setPen(QPen(fill.darker(120), 1, Qt::DashLine));
+        fill.setAlpha(40);
+        painter.setBrush(fill);
+        painter.drawRect(QRectF(m_pressPos, m_lastPos).normalized());
+    }
+    if (!forExport && hasFocus()) {
+        painter.setPen(QPen(palette().color(QPalette::Highlight), 1));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(frame.plot.adjusted(-1, -1, 1, 1));
+    }
+}
+
+void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrome& chrome, bool forExport) const {
+    painter.save();
+    painter.setClipRect(frame.plot.adjusted(-kFrontRadius - 1, -kFrontRadius - 1, kFrontRadius + 1, kFrontRadius + 1));
+    drawConstraints(painter, frame, chrome);
+
+    // The front: its step line, then its points with an outline (readable in greyscale print).
+    if (m_data.frontLine.size() >= 1) {
+        QPainterPath path;
+        bool started = false;
+        for (const auto& p : m_data.frontLine) {
+            const QPointF q(frame.px(p.x), frame.py(p.y));
+            if (std::isnan(q.x()) || std::isnan(q.y()))
+                continue;
+            started ? path.lineTo(q) : path.moveTo(q);
+            started = true;
+        }
+        painter.setPen(QPen(models::palette::front(), 1.6));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(path);
+    }
+    const models::ColourScale scale = colourScale();
+    painter.setPen(QPen(models::palette::front(), 1.2));
+    for (std::size_t i = 0; i < m_data.x.size(); ++i) {
+        if (!(m_data.flags[i] & Front) || !drawn(i))
+            continue;
+        const QPointF q(frame.px(m_data.x[i]), frame.py(m_data.y[i]));
+        if (!frame.plot.contains(q))
+            continue;
+        painter.setBrush(QColor::fromRgb(scale.colour(m_data.colour[i])));
+        painter.drawEllipse(q, kFrontRadius, kFrontRadius);
+    }
+
+    // Selection: rings, the current design's thicker.
+    if (!forExport) {
+        for (int index : m_selected) {
+            if (index < 0 || std::size_t(index) >= m_data.x.size() || !drawn(std::size_t(index)))
+                continue;
+            const QPointF q(frame.px(m_data.x[std::size_t(index)]), frame.py(m_data.y[std::size_t(index)]));
+            const bool current = index == m_current;
+            painter.setPen(QPen(models::palette::selection(), current ? 3 : 2));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(q, current ? 7.5 : 6, current ? 7.5 : 6);
+        }
+        if (m_hover >= 0 && std::size_t(m_hover) < m_data.x.size()) {
+            const QPointF q(frame.px(m_data.x[std::size_t(m_hover)]), frame.py(m_data.y[std::size_t(m_hover)]));
+            painter.setPen(QPen(chrome.text, 1));
+            painter.drawEllipse(q, 5.5, 5.5);
+        }
+    }
+
+    // The what-if point: a diamond from the design the edit started from.
+    if (m_whatIf) {
+        const QPointF q(frame.px(m_whatIf->x), frame.py(m_whatIf->y));
+        const QColor colour =
+            m_whatIf->joinsFront ? models::palette::whatIfJoins() : models::palette::whatIfDominated();
+        if (m_whatIf->origin) {
+            const QPointF o(frame.px(m_whatIf->origin->x()), frame.py(m_whatIf->origin->y()));
+            if (!std::isnan(o.x()) && !std::isnan(o.y()) && QLineF(o, q).length() > 2) {
+                painter.setPen(QPen(colour.darker(110), 1.4, Qt::DashLine));
+                painter.drawLine(o, q);
+            }
+        }
+        if (!std::isnan(q.x()) && !std::isnan(q.y())) {
+            QPolygonF diamond;
+            const double r = 7;
+            diamond << QPointF(q.x(), q.y() - r) << QPointF(q.x() + r, q.y()) << QPointF(q.x(), q.y() + r)
+                    << QPointF(q.x() - r, q.y());
+            painter.setPen(QPen(chrome.text, 1.5));
+            painter.setBrush(colour);
+            painter.drawPolygon(diamond);
+            if (!m_whatIf->label.isEmpty()) {
+                const QFont small = plotting::smallFont(painter.font());
+                painter.setFont(small);
+                const QFontMetricsF fm(small);
+                const QString text = m_whatIf->label;
+                const double w = fm.horizontalAdvance(text) + 8;
+                QRectF box(q.x() + 10, q.y() - fm.height() - 6, w, fm.height() + 4);
+                if (box.right() > frame.plot.right())
+                    box.moveRight(q.x() - 10);
+                if (box.top() < frame.plot.top())
+                    box.moveTop(q.y() + 8);
+                QColor back = chrome.plotBackground;
+                back.setAlpha(225);
+                painter.setPen(QPen(colour, 1));
+                painter.setBrush(back);
+                painter.drawRoundedRect(box, 3, 3);
+                painter.setPen(chrome.text);
+                painter.drawText(box, Qt::AlignCenter, text);
+            }
+        }
+    }
+    painter.restore();
+}
+
+void ScatterPlot::drawConstraints(QPainter& painter, const Frame& frame, const Chrome& chrome) const {
+    const QColor colour = models::palette::constraint();
+    QColor shade = colour;
+    shade.setAlpha(22);
+    const QFont small = plotting::smallFont(painter.font());
+    painter.setFont(small);
+    const QFontMetricsF fm(small);
+    auto label = [&](const QString& text, QPointF at) {
+        painter.setPen(colour.darker(130));
+        painter.drawText(at, text);
+    };
+    // Shade the side that violates the bound: for a lower-is-better objective, above it.
+    if (m_constraintX) {
+        const double x = frame.px(*m_constraintX);
+        if (!std::isnan(x)) {
+            const bool higherBetter = m_data.sense.xHigherIsBetter;
+            const QRectF bad =
+                higherBetter ? QRectF(frame.plot.left(), frame.plot.top(), x - frame.plot.left(), frame.plot.height())
+                             : QRectF(x, frame.plot.top(), frame.plot.right() - x, frame.plot.height());
+            painter.fillRect(bad.intersected(frame.plot), shade);
+            painter.setPen(QPen(colour, 1.6, Qt::DashLine));
+            painter.drawLine(QPointF(x, frame.plot.top()), QPointF(x, frame.plot.bottom()));
+            label(QStringLiteral("%1 %2").arg(higherBetter ? QStringLiteral("≥") : QStringLiteral("≤"),
+                                              models::tickLabel(*m_constraintX, std::abs(*m_constraintX) / 1000)),
+                  QPointF(x + 4, frame.plot.top() + fm.ascent() + 2));
+        }
+    }
+    if (m_constraintY) {
+        const double y = frame.py(*m_constraintY);
+        if (!std::isnan(y)) {
+            const bool higherBetter = m_data.sense.yHigherIsBetter;
+            const QRectF bad =
+                higherBetter ? QRectF(frame.plot.left(), y, frame.plot.width(), frame.plot.bottom() - y)
+                             : QRectF(frame.plot.left(), frame.plot.top(), frame.plot.width(), y - frame.plot.top());
+            painter.fillRect(bad.intersected(frame.plot), shade);
+            painter.setPen(QPen(colour, 1.6, Qt::DashLine));
+            painter.drawLine(QPointF(frame.plot.left(), y), QPointF(frame.plot.right(), y));
+            const QString text =
+                QStringLiteral("%1 %2").arg(higherBetter ? QStringLiteral("≥") : QStringLiteral("≤"),
+                                            models::tickLabel(*m_constraintY, std::abs(*m_constraintY) / 1000));
+            label(text, QPointF(frame.plot.right() - fm.horizontalAdvance(text) - 4, y - 4));
+        }
+    }
+    Q_UNUSED(chrome);
+}
+
+void ScatterPlot::drawColourBar(QPainter& painter, const QRectF& rect, const Frame& frame, const Chrome& chrome) const {
+    const models::ColourScale scale = colourScale();
+    const QRectF bar(frame.plot.right() + 14, frame.plot.top() + 4, kColourBarWidth, frame.plot.height() - 8);
+    painter.save();
+    QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
+    for (int k = 0; k <= 16; ++k)
+        gradient.setColorAt(k / 16.0, QColor::fromRgb(models::viridis(k / 16.0)));
+    painter.setPen(QPen(chrome.axis, 0.8));
+    painter.setBrush(gradient);
+    painter.drawRect(bar);
+    const AxisScale axis{scale.lo(), scale.hi(), scale.logarithmic()};
+    const QFont small = plotting::smallFont(painter.font());
+    painter.setFont(small);
+    const QFontMetricsF fm(small);
+    painter.setPen(chrome.mutedText);
+    for (const auto& t : models::axisTicks(axis, 6)) {
+        if (!t.major && axis.logarithmic)
+            continue;
+        const double y = bar.bottom() - scale.position(t.value) * bar.height();
+        painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y));
+        painter.drawText(QPointF(bar.right() + 5, y + fm.ascent() / 2 - 1), t.label);
+    }
+    painter.setPen(chrome.text);
+    const QString title = m_data.colourTitle + (scale.logarithmic() ? tr(" (log)") : QString());
+    painter.translate(rect.right() - 6, bar.center().y() + fm.horizontalAdvance(title) / 2);
+    painter.rotate(-90);
+    painter.drawText(QPointF(0, 0), plotting::elided(fm, title, bar.height()));
+    painter.restore();
+}
+
+void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome& chrome) const {
+    painter.save();
+    const QFont small = plotting::smallFont(painter.font());
+    painter.setFont(small);
+    const QFontMetricsF fm(small);
+    double x = frame.plot.left();
+    const double y = frame.plot.top() - 10;
+    auto entry = [&](const QString& text, const std::function<void(QPointF)>& marker) {
+        marker(QPointF(x + 5, y - fm.ascent() / 3));
+        painter.setPen(chrome.mutedText);
+        painter.drawText(QPointF(x + 13, y), text);
+        x += 13 + fm.horizontalAdvance(text) + 14;
+    };
+    const QColor mid = QColor::fromRgb(models::viridis(0.55));
+    entry(tr("Pareto front"), [&](QPointF c) {
+        painter.setPen(QPen(models::palette::front(), 1.2));
+        painter.setBrush(mid);
+        painter.drawEllipse(c, kFrontRadius, kFrontRadius);
+    });
+    entry(tr("dominated"), [&](QPointF c) {
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(withAlpha(mid, kDominatedAlpha));
+        painter.drawEllipse(c, kPointRadius, kPointRadius);
+    });
+    if (m_outsideMode == OutsideMode::Grey)
+        entry(tr("infeasible or outside a constraint"), [&](QPointF c) {
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(withAlpha(QColor::fromRgb(models::ColourScale::missingColour()), 140));
+            painter.drawEllipse(c, kPointRadius, kPointRadius);
+        });
+    if (m_whatIf)
+        entry(tr("what-if"), [&](QPointF c) {
+            QPolygonF d;
+            d << QPointF(c.x(), c.y() - 5) << QPointF(c.x() + 5, c.y()) << QPointF(c.x(), c.y() + 5)
+              << QPointF(c.x() - 5, c.y());
+            painter.setPen(QPen(chrome.text, 1));
+            painter.setBrush(m_whatIf->joinsFront ? models::palette::whatIfJoins()
+                                                  : models::palette::whatIfDominated());
+            painter.drawPolygon(d);
+        });
+    painter.restore();
+}
+
+// ---- interaction --------------------------------------------------------------------------
+
+std::optional<Qt::Orientation> ScatterPlot::constraintNear(QPointF pos) const {
+    const Frame frame = frameFor(rect());
+    if (!frame.plot.adjusted(-4, -4, 4, 4).contains(pos))
+        return std::nullopt;
+    if (m_constraintX && std::abs(frame.px(*m_constraintX) - pos.x()) <= 4)
+        return Qt::Vertical;
+    if (m_constraintY && std::abs(frame.py(*m_constraintY) - pos.y()) <= 4)
+        return Qt::Horizontal;
+    return std::nullopt;
+}
+
+void ScatterPlot::mousePressEvent(QMouseEvent* event) {
+    setFocus(Qt::MouseFocusReason);
+    m_pressPos = m_lastPos = event->position();
+    m_pressModifiers = event->modifiers();
+    if (event->button() == Qt::MiddleButton) {
+        m_drag = Drag::Pan;
+        setCursor(Qt::ClosedHandCursor);
+        return;
+    }
+    if (event->button() != Qt::LeftButton)
+        return PlotWidget::mousePressEvent(event);
+    if (const auto line = constraintNear(event->position())) {
+        m_drag = *line == Qt::Vertical ? Drag::ConstraintX : Drag::ConstraintY;
+        return;
+    }
+    m_drag = Drag::Pending;
+}
+
+void ScatterPlot::mouseMoveEvent(QMouseEvent* event) {
+    const QPointF pos = event->position();
+    const Frame frame = frameFor(rect());
+    switch (m_drag) {
+    case Drag::None: {
+        const int hover = pointAt(pos);
+        if (hover != m_hover) {
+            m_hover = hover;
+            update();
+        }
+        if (hover >= 0 && m_toolTip)
+            QToolTip::showText(event->globalPosition().toPoint(), m_toolTip(hover), this);
+        else
+            QToolTip::hideText();
+        const auto line = constraintNear(pos);
+        setCursor(line ? (*line == Qt::Vertical ? Qt::SplitHCursor : Qt::SplitVCursor)
+                       : (hover >= 0 ? Qt::PointingHandCursor : Qt::CrossCursor));
+        return;
+    }
+    case Drag::Pending:
+        if (QLineF(m_pressPos, pos).length() < 4)
+            return;
+        m_drag = (m_pressModifiers & Qt::ShiftModifier)     ? Drag::Select
+                 : (m_pressModifiers & Qt::ControlModifier) ? Drag::Pan
+                                                            : Drag::Zoom;
+        if (m_drag == Drag::Pan)
+            setCursor(Qt::ClosedHandCursor);
+        [[fallthrough]];
+    case Drag::Zoom:
+    case Drag::Select:
+        if (m_drag == Drag::Pan) {
+            panByPixels(pos - m_lastPos);
+            break;
+        }
+        m_lastPos = pos;
+        update();
+        return;
+    case Drag::Pan:
+        panByPixels(pos - m_lastPos);
+        break;
+    case Drag::ConstraintX:
+        emit constraintDragged(Qt::Vertical, frame.dataX(std::clamp(pos.x(), frame.plot.left(), frame.plot.right())));
+        break;
+    case Drag::ConstraintY:
+        emit constraintDragged(Qt::Horizontal, frame.dataY(std::clamp(pos.y(), frame.plot.top(), frame.plot.bottom())));
+        break;
+    }
+    m_lastPos = pos;
+}
+
+void ScatterPlot::mouseReleaseEvent(QMouseEvent* event) {
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    setCursor(Qt::CrossCursor);
+    const QRectF band = QRectF(m_pressPos, event->position()).normalized();
+    switch (drag) {
+    case Drag::Pending: {
+        const int hit = pointAt(event->position());
+        if (hit >= 0)
+            emit pointClicked(hit, m_pressModifiers);
+        else
+            emit emptyClicked(m_pressModifiers);
+        break;
+    }
+    case Drag::Zoom:
+        if (band.width() > 6 && band.height() > 6) {
+            const Frame frame = frameFor(rect());
+            AxisScale x = m_xView, y = m_yView;
+            x.lo = frame.dataX(band.left());
+            x.hi = frame.dataX(band.right());
+            y.lo = frame.dataY(band.bottom());
+            y.hi = frame.dataY(band.top());
+            setView(x, y);
+        }
+        break;
+    case Drag::Select:
+        emit pointsBanded(pointsIn(band), m_pressModifiers);
+        break;
+    default:
+        break;
+    }
+    update();
+}
+
+void ScatterPlot::mouseDoubleClickEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && pointAt(event->position()) < 0)
+        resetView();
+}
+
+void ScatterPlot::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0)
+        return;
+    const double factor = std::pow(1.25, steps);
+    const bool onlyX = event->modifiers() & Qt::ShiftModifier;
+    const bool onlyY = event->modifiers() & Qt::ControlModifier;
+    zoomAt(event->position(), onlyY ? 1.0 : factor, onlyX ? 1.0 : factor);
+    event->accept();
+}
+
+void ScatterPlot::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+        emit stepRequested(+1);
+        return;
+    case Qt::Key_Left:
+    case Qt::Key_Down:
+        emit stepRequested(-1);
+        return;
+    case Qt::Key_Space:
+        emit exportToggleRequested();
+        return;
+    case Qt::Key_Home:
+    case Qt::Key_0:
+        resetView();
+        return;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomAt(plotRect().center(), 1.25, 1.25);
+        return;
+    case Qt::Key_Minus:
+        zoomAt(plotRect().center(), 0.8, 0.8);
+        return;
+    case Qt::Key_Escape:
+        if (m_drag != Drag::None) {
+            m_drag = Drag::None;
+            update();
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    PlotWidget::keyPressEvent(event);
+}
+
+void ScatterPlot::leaveEvent(QEvent* event) {
+    if (m_hover >= 0) {
+        m_hover = -1;
+        update();
+    }
+    PlotWidget::leaveEvent(event);
+}
+
+void ScatterPlot::resizeEvent(QResizeEvent* event) {
+    m_layerValid = false;
+    PlotWidget::resizeEvent(event);
+}
+
+QList<QAction*> ScatterPlot::contextActions() {
+    if (!m_resetAction) {
+        m_resetAction = new QAction(tr("Reset Zoom"), this);
+        m_resetAction->setToolTip(tr("Show every point again (double-click, Home)"));
+        connect(m_resetAction, &QAction::triggered, this, &ScatterPlot::resetView);
+    }
+    m_resetAction->setEnabled(!m_autoView);
+    return {m_resetAction};
+}
+
+} // namespace tcw::widgets
