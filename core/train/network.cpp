@@ -113,20 +113,24 @@ struct Network::Impl {
     std::vector<float> tokenCount; // [B] real tokens per sequence
     int lastBatch = 0;
     bool lastHasPadding = false;
+    // Whether the last forward zeroed activations (τ_I > 0 or padding rows): only then do
+    // gradients need masking by the kept entries (otherwise the masks change nothing).
+    bool activationsPruned = false;
+    bool maskGradients = false;
 
     // Scratch shared across layers (sized to the largest layer).
-    std::vector<float> zScratch;                          // [B, S, S] scaled, masked scores
-    std::vector<float> transformTmp;                      // [B, S, d_max]
-    std::vector<float> gOut, gIn;                         // [N, H_max] gradient w.r.t. layer output / input
-    std::vector<float> gY2, gR2, gY1, gR1, gDense, gNext; // [N, H_max]
-    std::vector<float> gFfA, gFfB;                        // [N, F_max]
-    std::vector<float> gCat;                              // [N, D_max]
-    std::vector<float> gProj;                             // [N, P_max]
-    std::vector<float> gScores, gProbs;                   // [B, S, S]
-    std::vector<float> gQw;                               // [N, d_max]
-    std::vector<float> headDense, headGrad;               // [N, d_max] dense per-head context / gradients
-    std::vector<float> gLogits;                           // [B, C]
-    std::vector<float> gPooled;                           // [B, H_L]
+    std::vector<float> zScratch;                     // [B, S, S] scaled, masked scores
+    std::vector<float> transformTmp;                 // [B, S, d_max]
+    std::vector<float> gOut, gIn;                    // [N, H_max] gradient w.r.t. layer output / input
+    std::vector<float> gY2, gR2, gR1, gDense, gNext; // [N, H_max]
+    std::vector<float> gFfA, gFfB;                   // [N, F_max]
+    std::vector<float> gCat;                         // [N, D_max]
+    std::vector<float> gProj;                        // [N, P_max]
+    std::vector<float> gScores, gProbs;              // [B, S, S]
+    std::vector<float> gQw;                          // [N, d_max]
+    std::vector<float> headDense, headGrad;          // [N, d_max] dense per-head context / gradients
+    std::vector<float> gLogits;                      // [B, C]
+    std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
 
     Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
@@ -313,7 +317,7 @@ void Network::Impl::allocate() {
     tokenCount.resize(maxBatch);
     zScratch.resize(BSS);
     transformTmp.resize(N * headDimMax);
-    for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gY1, &gR1, &gDense, &gNext})
+    for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gR1, &gDense, &gNext})
         v->resize(N * hMax);
     gFfA.resize(N * fMax);
     gFfB.resize(N * fMax);
@@ -476,13 +480,14 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableB);  // gP [B, S, S] = gCtx · Vᵀ
     dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableA); // gV [B, S, d] = Pᵀ · gCtx
     copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
-    maskByNonZero(gProbs.data(), probs, BSS);
+    if (activationsPruned)
+        maskByNonZero(gProbs.data(), probs, BSS);
     // Softmax backward on the kept probabilities (pruned entries get no gradient).
     dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
 #pragma omp parallel for if (BSS > (1 << 16)) schedule(static)
     for (std::int64_t i = 0; i < BSS; ++i)
-        gScores[i] = scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
+        gScores[i] = !activationsPruned || scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
@@ -646,18 +651,27 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     dnnl.layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma,
                            params.data() + p.ln2Beta, gR2.data(), grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta,
                            N, H, kLayerNormEpsilon);
-    // Feed-forward stack: gR2 → gY1 (= gR2 through the residual + the stack's input gradient).
+    // Gradients below pass through unchanged (no masks, no τ_T changes) unless the forward
+    // zeroed activations or τ_T > 0 here: then a scratch copy is masked and pruned.
+    const bool gradsPruned =
+        prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
+    const bool copyGrads = maskGradients || gradsPruned;
+    // Feed-forward stack: gR2 → gY1 = gR2 (residual) + the stack's input gradient, which is
+    // accumulated into gR2 itself once the stack has consumed it.
+    float* gY1p = gR2.data();
     if (!p.ff.empty()) {
-        copyMaskedByNonZero(gR2.data(), b.ffOut.data(), gDense.data(), N * H);
-        pruneGrad(gDense.data(), N * H);
-        std::copy(gR2.begin(), gR2.begin() + N * H, gY1.begin());
+        const float* gy = gR2.data();
+        if (copyGrads) {
+            copyMaskedByNonZero(gR2.data(), b.ffOut.data(), gDense.data(), N * H);
+            gy = gDense.data();
+        }
+        pruneGrad(const_cast<float*>(gy), N * H); // with τ_T = 0 this only counts zeros
         const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
-        const float* gy = gDense.data();
         for (std::size_t f = p.ff.size(); f-- > 0;) {
             const bool first = f == 0;
             const float* x = first ? b.y1.data() : b.ffA[f - 1].data();
             if (first) {
-                denseBackward(p.ff[f], x, gy, gY1.data(), true, N);
+                denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
             }
             // g wrt ffA[f-1] [N, width] into gFfA, then through the activation to ffZ[f-1]
@@ -665,24 +679,28 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             const std::int64_t width = p.ff[f].in;
             float* gA = gFfA.data();
             denseBackward(p.ff[f], x, gy, gA, false, N);
-            maskByNonZero(gA, b.ffA[f - 1].data(), N * width);
+            if (maskGradients)
+                maskByNonZero(gA, b.ffA[f - 1].data(), N * width);
             float* gZ = gFfB.data();
             dnnl.eltwiseBackward(act, b.ffZ[f - 1].data(), gA, gZ, N * width);
             pruneGrad(gZ, N * width);
             gy = gZ;
         }
-    } else {
-        std::copy(gR2.begin(), gR2.begin() + N * H, gY1.begin());
     }
     // Post-norm 1: gY1 → gR1.
-    dnnl.layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1.data(), params.data() + p.ln1Gamma,
+    dnnl.layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma,
                            params.data() + p.ln1Beta, gR1.data(), grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta,
                            N, H, kLayerNormEpsilon);
     // Output projection: gR1 → gCat.
-    copyMaskedByNonZero(gR1.data(), b.dense.data(), gDense.data(), N * H);
-    pruneGrad(gDense.data(), N * H);
-    denseBackward(p.out, b.cat.data(), gDense.data(), gCat.data(), false, N);
-    maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
+    const float* gOutProj = gR1.data();
+    if (copyGrads) {
+        copyMaskedByNonZero(gR1.data(), b.dense.data(), gDense.data(), N * H);
+        gOutProj = gDense.data();
+    }
+    pruneGrad(const_cast<float*>(gOutProj), N * H);
+    denseBackward(p.out, b.cat.data(), gOutProj, gCat.data(), false, N);
+    if (maskGradients)
+        maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
     pruneGrad(gCat.data(), N * p.catWidth);
     // Heads: gCat → gProj.
     for (const HeadPlan& h : p.heads) {
@@ -694,11 +712,12 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             convHeadBackwardAt(p, h, b);
     }
     // Pruned and padding-zeroed projections pass no gradient.
-    maskByNonZero(gProj.data(), b.proj.data(), N * p.projWidth);
+    if (maskGradients)
+        maskByNonZero(gProj.data(), b.proj.data(), N * p.projWidth);
     pruneGrad(gProj.data(), N * p.projWidth);
-    // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ.
-    std::copy(gR1.begin(), gR1.begin() + N * H, gIn.begin());
-    denseBackward(p.proj, b.input, gProj.data(), gIn.data(), true, N);
+    // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ, accumulated into gR1, which becomes gIn.
+    denseBackward(p.proj, b.input, gProj.data(), gR1.data(), true, N);
+    std::swap(gIn, gR1);
 }
 
 // ---- pooling, classifier, loss -------------------------------------------------------------
@@ -828,8 +847,14 @@ ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
                                     " differs from the model's " + std::to_string(m->S));
     m->lastBatch = batch.size;
     m->dnnl.invalidateBf16Cache(); // parameters and the batch may have changed since the last pass
+    m->activationsPruned = false;
+    if (prune)
+        for (const auto& layer : prune->thresholds().activation)
+            for (float tau : layer)
+                m->activationsPruned = m->activationsPruned || tau > 0.0f;
     m->lastHasPadding =
         std::any_of(batch.mask.begin(), batch.mask.begin() + m->rows(), [](float v) { return v == 0.0f; });
+    m->maskGradients = m->activationsPruned || m->lastHasPadding;
     m->embeddingForward(batch);
     for (int l = 0; l < m->spec.layerCount(); ++l) {
         m->layers[static_cast<std::size_t>(l)].input =
