@@ -100,12 +100,6 @@ std::int64_t extentOf(const MatView& v) { // elements from v.data to its last el
     return (v.batch - 1) * v.batchStride + (v.rows - 1) * v.rowStride + (v.cols - 1) * v.colStride + 1;
 }
 
-std::uint16_t toBf16(float f) { // round to nearest even
-    std::uint32_t x = 0;
-    std::memcpy(&x, &f, sizeof x);
-    x += 0x7FFFu + ((x >> 16) & 1u);
-    return static_cast<std::uint16_t>(x >> 16);
-}
 } // namespace
 
 void DnnlContext::invalidateBf16Cache() {
@@ -123,12 +117,15 @@ const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
     const std::int64_t extent = extentOf(v);
     Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
     if (!copy.valid) {
-        copy.data.resize(static_cast<std::size_t>(extent));
-        const float* src = v.data;
-        std::uint16_t* dst = copy.data.data();
-#pragma omp parallel for if (extent > (1 << 16)) schedule(static)
-        for (std::int64_t i = 0; i < extent; ++i)
-            dst[i] = toBf16(src[i]);
+        if (copy.data.empty()) {
+            copy.data.resize(static_cast<std::size_t>(extent));
+            const memory::desc f32Md({extent}, dt::f32, tag::a), bf16Md({extent}, dt::bf16, tag::a);
+            copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
+            copy.to = memory(bf16Md, m_engine, copy.data.data());
+            copy.convert = dnnl::reorder(copy.from, copy.to);
+        }
+        copy.from.set_data_handle(const_cast<float*>(v.data));
+        copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
         copy.valid = true;
     }
     return copy.data.data();

@@ -101,6 +101,8 @@ private:
     struct Bf16Copy {
         std::vector<std::uint16_t> data;
         bool valid = false;
+        dnnl::primitive convert; // f32 → bf16 reorder of the whole storage
+        dnnl::memory from, to;
     };
     struct StorageKeyHash {
         std::size_t operator()(const std::pair<const float*, std::int64_t>& k) const noexcept {

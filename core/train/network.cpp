@@ -865,7 +865,12 @@ ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
 }
 
 void Network::backward(const Batch& batch, DynaProp* prune) {
-    std::fill(m->grads.begin(), m->grads.end(), 0.0f);
+    // Every gradient is overwritten by the backward pass except those accumulated by
+    // scatter (token table) or loops (convolution heads): only these are zeroed first.
+    for (const ParamTensor& t : m->tensors)
+        if (t.offset == m->tokenTable || t.name.find(".conv.") != std::string::npos ||
+            t.name.find(".gate.") != std::string::npos)
+            std::fill(m->grads.begin() + t.offset, m->grads.begin() + t.offset + t.size(), 0.0f);
     m->headBackward(batch);
     for (int l = m->spec.layerCount(); l-- > 0;) {
         m->layerBackward(l, batch, prune);

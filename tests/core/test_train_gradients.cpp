@@ -128,6 +128,11 @@ void TestTrainGradients::gradients() {
     net.forward(batch, nullptr);
     net.backward(batch, nullptr);
     const std::vector<float> grads(net.gradients().begin(), net.gradients().end());
+    // A second backward of the same forward gives the same gradients (nothing accumulates
+    // across passes, nothing is left unwritten).
+    std::fill(net.gradients().begin(), net.gradients().end(), 12345.0f);
+    net.backward(batch, nullptr);
+    QVERIFY(std::equal(grads.begin(), grads.end(), net.gradients().begin()));
     auto params = net.parameters();
     std::mt19937_64 rng(3);
     std::normal_distribution<float> normal(0.0f, 1.0f);
