@@ -55,7 +55,8 @@ void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal
     std::deque<std::pair<int, PairMetrics>> finished;
     std::exception_ptr error;
     std::size_t next = 0;
-    int running = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), todo.size()));
+    const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), todo.size()));
+    int running = workers; // guarded by mutex; workers count themselves out
     auto worker = [&] {
         while (true) {
             int index = -1;
@@ -83,7 +84,7 @@ void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal
         ready.notify_one();
     };
     std::vector<std::jthread> pool;
-    for (int t = 0; t < running; ++t)
+    for (int t = 0; t < workers; ++t)
         pool.emplace_back(worker);
     std::unique_lock lock(mutex);
     while (true) {
