@@ -7,6 +7,7 @@
 #include "io/formats.h"
 #include "objective.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QLocale>
 #include <QRegularExpression>
@@ -162,10 +163,24 @@ QString exportFileStem(const QString& name, QStringList& taken) {
     return unique;
 }
 
+namespace {
+bool stopped(const ExportProgress& progress, int done, int total, QString* error) {
+    if (!progress || progress(done, total))
+        return false;
+    if (error)
+        *error = QCoreApplication::translate("DesignExport", "The export was cancelled after %1 of %2 designs.")
+                     .arg(done)
+                     .arg(total);
+    return true;
+}
+} // namespace
+
 std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                                QString* error) {
+                                                QString* error, const ExportProgress& progress) {
     QStringList written, taken;
     for (const ExportedDesign& d : designs) {
+        if (stopped(progress, int(written.size()), int(designs.size()), error))
+            return std::nullopt;
         const auto parsed = io::parseDocument(d.design.specJson, io::Syntax::Json, d.design.name);
         if (!parsed) {
             if (error)
@@ -186,9 +201,12 @@ std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign
 }
 
 std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                               QString* error) {
+                                               QString* error, const ExportProgress& progress) {
     QStringList written;
+    int done = 0;
     for (const ExportedDesign& d : designs) {
+        if (stopped(progress, done++, int(designs.size()), error))
+            return std::nullopt;
         const auto parsed = io::parseDocument(d.design.specJson, io::Syntax::Json, d.design.name);
         if (!parsed) {
             if (error)

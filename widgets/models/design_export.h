@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,13 +45,16 @@ std::vector<ReadDesign> designsFromCsv(const QString& text, const QString& fileN
 // A file name from a design name ("tiny on edge" → "tiny_on_edge"), unique within `taken`.
 QString exportFileStem(const QString& name, QStringList& taken);
 
+// Called after each design with (done, total); returning false stops the export.
+using ExportProgress = std::function<bool(int done, int total)>;
+
 // Writes one workbench JSON file per design into folder (names from exportFileStem); the
-// written paths, or nothing with *error.
+// written paths, or nothing with *error (also when stopped).
 std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                                QString* error);
+                                                QString* error, const ExportProgress& progress = {});
 // Writes each design's reference form into folder: a pair as a folder with its model dict
 // and AccelTran YAML, a transformer as a model dict, an accelerator as AccelTran YAML.
 std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                               QString* error);
+                                               QString* error, const ExportProgress& progress = {});
 
 } // namespace tcw::models

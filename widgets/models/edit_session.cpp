@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
+
 namespace tcw::models {
 
 namespace {
@@ -97,9 +99,24 @@ void EditSession::begin(qint64 designId, const io::CodesignPair& pair, const Sim
     m_stored = stored;
     m_start = m_current = pair;
     m_startEvaluation = evaluate(m_start, true);
+    adoptStored();
     m_currentEvaluation = m_startEvaluation;
     emit started();
     emit evaluated();
+}
+
+void EditSession::adoptStored() {
+    if (!m_stored || !m_stored->latencySeconds || m_stored->mode != simModeName(m_options.mode))
+        return;
+    store::EvaluationRecord& simulated = m_startEvaluation.record;
+    const auto differs = [](std::optional<double> a, std::optional<double> b) {
+        return a.has_value() != b.has_value() || (a && std::abs(*a - *b) > 1e-9 * std::max(1.0, std::abs(*a)));
+    };
+    if (differs(simulated.latencySeconds, m_stored->latencySeconds) || differs(simulated.areaMM2, m_stored->areaMM2) ||
+        differs(simulated.energyTotalNJ(), m_stored->energyTotalNJ()))
+        m_startEvaluation.storedNote = tr("The stored metrics differ from a simulation with this version of the "
+                                          "simulator; the breakdown shows the simulation.");
+    simulated = *m_stored;
 }
 
 void EditSession::end() {
@@ -118,12 +135,32 @@ void EditSession::setMode(SimMode mode) {
     m_options.mode = mode;
     m_prepared.reset();
     m_preparedFor.reset();
-    if (m_stored && m_stored->mode != simModeName(mode))
-        m_stored.reset(); // its accuracy still holds; its metrics belong to the other mode
+    if (m_stored && m_stored->mode != simModeName(mode)) {
+        // Its accuracy still holds; its metrics belong to the other mode.
+        store::EvaluationRecord accuracyOnly;
+        accuracyOnly.mode = std::string(simModeName(mode));
+        accuracyOnly.accuracy = m_stored->accuracy;
+        accuracyOnly.accuracyStdDev = m_stored->accuracyStdDev;
+        accuracyOnly.accuracySource = m_stored->accuracySource;
+        accuracyOnly.accuracyDetail = m_stored->accuracyDetail;
+        m_stored = accuracyOnly;
+    }
     if (!m_active)
         return;
     m_startEvaluation = evaluate(m_start, true);
-    m_currentEvaluation = evaluate(m_current, false);
+    m_currentEvaluation = m_start == m_current ? m_startEvaluation : evaluate(m_current, false);
+    emit evaluated();
+}
+
+void EditSession::reevaluateCurrent() {
+    if (m_current == m_start) {
+        // Back where it began (undo): the start exactly as it was shown.
+        const double ms = evaluate(m_current, false).evaluationMs;
+        m_currentEvaluation = m_startEvaluation;
+        m_currentEvaluation.evaluationMs = ms;
+    } else {
+        m_currentEvaluation = evaluate(m_current, false);
+    }
     emit evaluated();
 }
 
@@ -131,16 +168,14 @@ void EditSession::setAccelerator(const AcceleratorSpec& accelerator) {
     if (!m_active || accelerator == m_current.accelerator)
         return;
     m_current.accelerator = accelerator;
-    m_currentEvaluation = evaluate(m_current, false);
-    emit evaluated();
+    reevaluateCurrent();
 }
 
 void EditSession::setTransformer(const TransformerSpec& transformer) {
     if (!m_active || transformer == m_current.transformer)
         return;
     m_current.transformer = transformer;
-    m_currentEvaluation = evaluate(m_current, false);
-    emit evaluated();
+    reevaluateCurrent();
 }
 
 void EditSession::prepare(const TransformerSpec& transformer) {
@@ -188,12 +223,17 @@ WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStar
     } else if (const auto p = m_predictor(pair.transformer)) {
         w.record.accuracy = p->value;
         w.record.accuracyStdDev = p->stdDev;
-        w.record.accuracySource = store::AccuracySource::Predicted;
+        w.record.accuracySource = p->source;
         w.record.accuracyDetail = p->detail.empty() ? m_predictorDescription.toStdString() : p->detail;
-        w.accuracyNote = tr("%1 ± %2 predicted (%3); train the model to measure it")
-                             .arg(p->value * 100, 0, 'f', 2)
-                             .arg(p->stdDev * 100, 0, 'f', 2)
-                             .arg(m_predictorDescription);
+        w.accuracyNote = p->source == store::AccuracySource::Predicted
+                             ? tr("%1 ± %2 predicted (%3); train the model to measure it")
+                                   .arg(p->value * 100, 0, 'f', 2)
+                                   .arg(p->stdDev * 100, 0, 'f', 2)
+                                   .arg(m_predictorDescription)
+                             : tr("%1 (%2: %3)")
+                                   .arg(p->value * 100, 0, 'f', 2)
+                                   .arg(QString::fromUtf8(store::accuracySourceName(p->source)),
+                                        QString::fromStdString(p->detail));
     } else {
         w.accuracyNote = tr("not yet predicted: the predictor knows models of the %1 space only")
                              .arg(QString::fromStdString(m_modelSpace.name));

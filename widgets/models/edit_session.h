@@ -24,6 +24,7 @@ struct AccuracyPrediction {
     double value = 0;  // fraction correct
     double stdDev = 0; // the predictor's uncertainty (fraction)
     std::string detail;
+    store::AccuracySource source = store::AccuracySource::Predicted; // Published: a table's own entry
 };
 // Returns nothing for a model the predictor cannot judge (e.g. outside its design space).
 using AccuracyPredictor = std::function<std::optional<AccuracyPrediction>(const TransformerSpec&)>;
@@ -35,6 +36,7 @@ struct WhatIfEvaluation {
     ValidationErrors errors;        // why it could not be simulated
     ValidationErrors outsideSpace;  // parameters outside the design spaces (allowed, flagged)
     QString accuracyNote;           // "predicted ± 1.2 by …", "trained", "not yet predicted: …"
+    QString storedNote;             // the start: when the stored metrics differ from a re-simulation
     double evaluationMs = 0;        // wall time of the simulation (and prediction)
 };
 
@@ -61,7 +63,9 @@ public:
     bool hasPredictor() const { return bool(m_predictor); }
 
     // Starts editing a workspace design (designId 0: not from the workspace). stored: its
-    // latest evaluation in the explorer's mode, for the accuracy and the options.
+    // latest evaluation in the explorer's mode, for the accuracy and the options. The start's
+    // metrics are the stored ones (what the table and the plot show), its breakdown a fresh
+    // simulation; back at the start after edits, the start's evaluation is shown again.
     void begin(qint64 designId, const io::CodesignPair& pair, const SimOptions& options,
                const std::optional<store::EvaluationRecord>& stored);
     void end();
@@ -87,6 +91,8 @@ signals:
 
 private:
     WhatIfEvaluation evaluate(const io::CodesignPair& pair, bool isStart);
+    void adoptStored();
+    void reevaluateCurrent();
     void prepare(const TransformerSpec& transformer);
 
     TechnologyLibrary m_technology;

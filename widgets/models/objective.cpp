@@ -3,6 +3,8 @@
 
 #include <QCoreApplication>
 
+#include <cmath>
+
 namespace tcw::models {
 
 const QList<ObjectiveInfo>& allObjectives() {
@@ -57,6 +59,38 @@ std::optional<double> objectiveValue(const store::EvaluationRecord& e, Objective
         return e.peakPowerMW;
     }
     return std::nullopt;
+}
+
+MetricDelta metricDelta(const store::EvaluationRecord& start, const store::EvaluationRecord& now, Objective objective) {
+    MetricDelta d;
+    d.start = objectiveValue(start, objective);
+    d.now = objectiveValue(now, objective);
+    if (!d.start || !d.now)
+        return d;
+    const double diff = *d.now - *d.start;
+    d.changed = diff != 0;
+    d.better = objectiveInfo(objective).higherIsBetter ? diff > 0 : diff < 0;
+    if (*d.start != 0)
+        d.relative = diff / std::abs(*d.start);
+    return d;
+}
+
+QString deltaText(const MetricDelta& d, Objective objective) {
+    if (!d.start || !d.now)
+        return {};
+    if (!d.changed)
+        return QStringLiteral("±0");
+    const QChar minus(0x2212);
+    if (objective == Objective::Accuracy) { // already a percentage: the change in points
+        const double points = *d.now - *d.start;
+        return (points > 0 ? QStringLiteral("+") : QString(minus)) + QString::number(std::abs(points), 'f', 2) +
+               QStringLiteral(" pt");
+    }
+    if (!d.relative)
+        return {};
+    const double pct = *d.relative * 100;
+    return (pct > 0 ? QStringLiteral("+") : QString(minus)) +
+           QString::number(std::abs(pct), 'f', std::abs(pct) < 10 ? 1 : 0) + QStringLiteral(" %");
 }
 
 } // namespace tcw::models

@@ -37,4 +37,16 @@ std::optional<Objective> objectiveFromKey(const QString& key);
 // The objective's value in its display unit (ms, mJ, %, ...), if the evaluation has it.
 std::optional<double> objectiveValue(const store::EvaluationRecord& evaluation, Objective objective);
 
+// An objective before and after an edit: the change, relative (a fraction of the start) and
+// whether it is for the better (accuracy up, costs down).
+struct MetricDelta {
+    std::optional<double> start, now;
+    std::optional<double> relative; // (now − start) / |start|; none without both or from 0
+    bool changed = false;
+    bool better = false;
+};
+MetricDelta metricDelta(const store::EvaluationRecord& start, const store::EvaluationRecord& now, Objective objective);
+// "+12.3 %", "−4.0 %", "±0 %" (accuracy: in points, "+1.2 pt").
+QString deltaText(const MetricDelta& delta, Objective objective);
+
 } // namespace tcw::models

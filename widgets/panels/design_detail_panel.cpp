@@ -1,15 +1,26 @@
-// Design detail: a form rebuilt on every change of design or mode.
+// Design detail: the summary and charts follow the edit session; the form the stored design.
 #include "design_detail_panel.h"
 
+#include "editors/what_if_summary.h"
 #include "empty_state_widget.h"
+#include "models/breakdown_series.h"
+#include "models/edit_session.h"
 #include "models/objective.h"
+#include "models/op_table_model.h"
+#include "models/roofline.h"
+#include "plots/bar_chart.h"
+#include "plots/roofline_plot.h"
 
 #include <QDateTime>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QSortFilterProxyModel>
 #include <QStackedWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace tcw::widgets {
@@ -25,6 +36,14 @@ QString kindText(store::DesignKind kind) {
         return DesignDetailPanel::tr("Co-design");
     }
     return {};
+}
+
+QLabel* sectionTitle(const QString& text, QWidget* parent) {
+    auto* label = new QLabel(text, parent);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    return label;
 }
 } // namespace
 
@@ -47,13 +66,64 @@ DesignDetailPanel::DesignDetailPanel(QWidget* parent) : QWidget(parent), m_stack
     m_subtitle = new QLabel(content);
     m_subtitle->setForegroundRole(QPalette::PlaceholderText);
     m_subtitle->setWordWrap(true);
+    m_summary = new WhatIfSummary(content);
+    m_storedNote = new QLabel(content);
+    m_storedNote->setWordWrap(true);
+    m_storedNote->setStyleSheet(QStringLiteral("color: #a0522d"));
+    column->addWidget(m_title);
+    column->addWidget(m_subtitle);
+    column->addSpacing(4);
+    column->addWidget(m_summary);
+    column->addWidget(m_storedNote);
+
+    m_breakdown = new QWidget(content);
+    auto* charts = new QVBoxLayout(m_breakdown);
+    charts->setContentsMargins(0, 6, 0, 0);
+    m_phaseSplit = new QLabel(m_breakdown);
+    m_phaseSplit->setToolTip(tr("Share of the run's cycles in each phase"));
+    m_energy = new BarChart(m_breakdown);
+    m_area = new BarChart(m_breakdown);
+    m_utilisation = new BarChart(m_breakdown);
+    m_latency = new BarChart(m_breakdown);
+    m_roofline = new RooflinePlot(m_breakdown);
+    m_roofline->setMinimumHeight(280);
+    m_ops = new models::OpTableModel(this);
+    auto* sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_ops);
+    sorted->setSortRole(models::OpTableModel::SortRole);
+    m_opTable = new QTableView(m_breakdown);
+    m_opTable->setObjectName(QStringLiteral("opTable"));
+    m_opTable->setModel(sorted);
+    m_opTable->setSortingEnabled(true);
+    m_opTable->sortByColumn(models::OpTableModel::CyclesColumn, Qt::DescendingOrder);
+    m_opTable->verticalHeader()->hide();
+    m_opTable->verticalHeader()->setDefaultSectionSize(m_opTable->fontMetrics().height() + 4);
+    m_opTable->setMinimumHeight(220);
+    m_opTable->setAlternatingRowColors(true);
+    m_opTable->setWordWrap(false);
+    m_opTable->setToolTip(tr("Every op of the run; click a header to sort"));
+    charts->addWidget(m_phaseSplit);
+    charts->addWidget(m_latency);
+    charts->addWidget(m_energy);
+    charts->addWidget(m_area);
+    charts->addWidget(m_utilisation);
+    charts->addWidget(m_roofline);
+    charts->addWidget(sectionTitle(tr("Ops"), m_breakdown));
+    charts->addWidget(m_opTable);
+    column->addWidget(m_breakdown);
+
+    column->addWidget(sectionTitle(tr("In the workspace"), content));
     m_form = new QFormLayout;
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_form->setLabelAlignment(Qt::AlignLeft);
-    column->addWidget(m_title);
-    column->addWidget(m_subtitle);
-    column->addSpacing(6);
     column->addLayout(m_form);
+    m_report = new QPushButton(tr("HTML Report…"), content);
+    m_report->setToolTip(tr("Write this design's numbers and charts to an HTML file"));
+    connect(m_report, &QPushButton::clicked, this, &DesignDetailPanel::reportRequested);
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_report);
+    column->addLayout(buttons);
     column->addStretch();
     auto* scroll = new QScrollArea;
     scroll->setWidget(content);
@@ -64,6 +134,12 @@ DesignDetailPanel::DesignDetailPanel(QWidget* parent) : QWidget(parent), m_stack
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack);
+}
+
+void DesignDetailPanel::setSession(models::EditSession* session) {
+    m_session = session;
+    connect(session, &models::EditSession::evaluated, this, &DesignDetailPanel::refreshBreakdown);
+    connect(session, &models::EditSession::ended, this, &DesignDetailPanel::refreshBreakdown);
 }
 
 void DesignDetailPanel::setDesign(const std::optional<store::DesignRecord>& design,
@@ -80,6 +156,18 @@ void DesignDetailPanel::setMode(SimMode mode) {
     refresh();
 }
 
+void DesignDetailPanel::setDominance(const QString& status, bool joinsFront) {
+    m_summary->setDominance(status, joinsFront);
+}
+
+bool DesignDetailPanel::showsBreakdown() const {
+    return m_breakdown->isVisibleTo(this);
+}
+
+QList<const PlotWidget*> DesignDetailPanel::charts() const {
+    return {m_latency, m_energy, m_area, m_utilisation, m_roofline};
+}
+
 void DesignDetailPanel::addRow(const QString& label, const QString& value, const QString& toolTip) {
     auto* name = new QLabel(label);
     auto* field = new QLabel(value);
@@ -94,13 +182,14 @@ void DesignDetailPanel::addRow(const QString& label, const QString& value, const
 }
 
 QString DesignDetailPanel::metricText(const QString& label) const {
+    for (const auto& info : models::allObjectives())
+        if (info.label == label && m_summary->isVisibleTo(this))
+            return m_summary->valueText(info.objective);
     const auto* field = findChild<QLabel*>(QStringLiteral("metric:") + label);
     return field ? field->text() : QString();
 }
 
 void DesignDetailPanel::refresh() {
-    while (m_form->rowCount() > 0)
-        m_form->removeRow(0);
     if (!m_design) {
         m_stack->setCurrentWidget(m_empty);
         return;
@@ -113,7 +202,40 @@ void DesignDetailPanel::refresh() {
                             .arg(kindText(d.kind))
                             .arg(d.id)
                             .arg(QLocale().toString(created.toLocalTime(), QLocale::ShortFormat)));
+    refreshStored();
+    refreshBreakdown();
+}
 
+void DesignDetailPanel::refreshBreakdown() {
+    const bool live = m_session && m_session->isActive() && m_design && m_session->designId() == m_design->id;
+    m_summary->setVisible(live);
+    m_breakdown->setVisible(live && m_session->currentEvaluation().simulated);
+    m_report->setEnabled(live);
+    if (!live) {
+        m_storedNote->clear();
+        return;
+    }
+    const models::WhatIfEvaluation& now = m_session->currentEvaluation();
+    m_summary->setEvaluations(m_session->startEvaluation(), now, m_session->isModified());
+    m_title->setText(m_session->isModified() ? tr("%1 (edited)").arg(QString::fromStdString(m_design->name))
+                                             : QString::fromStdString(m_design->name));
+    m_storedNote->setText(m_session->startEvaluation().storedNote);
+    m_storedNote->setVisible(!m_session->startEvaluation().storedNote.isEmpty());
+    if (!now.simulated)
+        return;
+    m_phaseSplit->setText(tr("Latency by phase: %1").arg(models::phaseSplitText(now.sim)));
+    m_energy->setSeries(models::energyByModule(now.sim));
+    m_area->setSeries(models::areaByModule(now.sim));
+    m_utilisation->setSeries(models::utilisationByModule(now.sim));
+    m_latency->setSeries(models::latencyByOpKind(now.sim));
+    m_roofline->setRoofline(models::rooflineOf(now.sim, m_session->current().accelerator, m_session->technology()));
+    m_ops->setOps(now.sim.ops);
+}
+
+void DesignDetailPanel::refreshStored() {
+    while (m_form->rowCount() > 0)
+        m_form->removeRow(0);
+    const store::DesignRecord& d = *m_design;
     const std::string modeName(simModeName(m_mode));
     int inMode = 0;
     const store::EvaluationRecord* latest = nullptr;
@@ -135,10 +257,16 @@ void DesignDetailPanel::refresh() {
     for (const models::ObjectiveInfo& info : models::allObjectives()) {
         const auto value = models::objectiveValue(*latest, info.objective);
         QString text = value ? QLocale().toString(*value, 'g', 5) + QLatin1Char(' ') + info.unit : tr("—");
-        if (info.objective == models::Objective::Accuracy && value)
+        if (info.objective == models::Objective::Accuracy && value) {
+            if (latest->accuracyStdDev)
+                text += QStringLiteral(" ± %1").arg(QLocale().toString(*latest->accuracyStdDev * 100, 'g', 3));
             text += QStringLiteral(" (%1)").arg(QString::fromUtf8(store::accuracySourceName(latest->accuracySource)));
+        }
         addRow(info.label, text, info.description);
     }
+    if (!latest->accuracyDetail.empty())
+        addRow(tr("Accuracy from"), QString::fromStdString(latest->accuracyDetail),
+               tr("The surrogate, table entry or training run behind the accuracy"));
     if (latest->energyDynamicNJ || latest->energyLeakageNJ)
         addRow(tr("Energy split"), tr("%1 nJ dynamic, %2 nJ leakage")
                                        .arg(QLocale().toString(latest->energyDynamicNJ.value_or(0), 'g', 5),

@@ -2,6 +2,7 @@
 // PDF (QPdfWriter) files.
 #include "plot_widget.h"
 
+#include <QBuffer>
 #include <QContextMenuEvent>
 #include <QDir>
 #include <QFileDialog>
@@ -84,6 +85,23 @@ bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const
         return true;
     }
     return fail(tr("'%1': plots are exported as .png, .svg or .pdf files.").arg(QFileInfo(path).fileName()));
+}
+
+QByteArray PlotWidget::svgData(QSize size) const {
+    if (size.isEmpty())
+        size = sizeHint().expandedTo(QSize(480, 240));
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(m_exportName);
+    QPainter painter(&svg);
+    painter.setRenderHint(QPainter::Antialiasing);
+    render(painter, QRectF(QPointF(0, 0), QSizeF(size)), true);
+    painter.end();
+    return buffer.data();
 }
 
 void PlotWidget::exportWithDialog() {

@@ -23,6 +23,8 @@ public:
     // SVG) or points (PDF); empty: the widget's size. False with *error on failure.
     bool exportTo(const QString& path, QString* error, QSize size = {}) const;
     static QString exportFileFilter(); // for file dialogs
+    // The plot as an SVG document (for reports), size in pixels; empty: the size hint.
+    QByteArray svgData(QSize size = {}) const;
 
     // The name suggested when exporting, without an extension ("pareto-latency-accuracy").
     QString exportName() const { return m_exportName; }
