@@ -27,6 +27,19 @@ void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int6
 // y[i] = a[i] + b[i].
 void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 
+// A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
+// made sparse are kept for the backward pass.
+struct SparseTensor {
+    std::int64_t count = 0;          // elements of the dense tensor
+    std::vector<std::uint64_t> bits; // [⌈count / 64⌉] bit i set: element i is non-zero
+    std::vector<float> values;       // [non-zeros] in element order
+    std::int64_t bytes() const {
+        return static_cast<std::int64_t>(bits.size() * sizeof(std::uint64_t) + values.size() * sizeof(float));
+    }
+};
+void compressTensor(const float* x, std::int64_t count, SparseTensor& out);
+void decompressTensor(const SparseTensor& in, float* x);
+
 // DFT (real part, split as cos and sin) and orthonormal DCT-II matrices of size n×n.
 struct TransformMatrices {
     std::vector<float> cosine; // [n, n] cos(2π jk/n)

@@ -73,6 +73,7 @@ struct LayerBuffers {
     std::vector<float> r1, y1;                  // [N, H] residual sum, layer norm 1
     std::vector<float> mean1, var1;             // [N]
     std::vector<std::vector<float>> ffZ, ffA;   // per FF hidden layer [N, f] pre/post activation
+    std::vector<SparseTensor> ffASparse;        // ffA as kept when compressed (ffA is then empty)
     std::vector<float> ffOut;                   // [N, H] last FF dense (pruned)
     std::vector<float> r2, y2;                  // [N, H]
     std::vector<float> mean2, var2;             // [N]
@@ -113,6 +114,10 @@ struct Network::Impl {
     std::vector<float> tokenCount; // [B] real tokens per sequence
     int lastBatch = 0;
     bool lastHasPadding = false;
+    // Compressed mode: each layer keeps its FF hidden activations as SparseTensors; one dense
+    // buffer per FF position (shared by the layers) holds the layer being computed.
+    bool compressFeedForward = false;
+    std::vector<std::vector<float>> ffAShared; // per FF hidden position [N, max width]
     // Whether the last forward zeroed activations (τ_I > 0 or padding rows): only then do
     // gradients need masking by the kept entries (otherwise the masks change nothing).
     bool activationsPruned = false;
@@ -153,6 +158,10 @@ struct Network::Impl {
     void convHeadForwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
     void convHeadBackwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
     void layerForward(int l, const Batch& batch, DynaProp* prune);
+    float* ffAData(LayerBuffers& b, std::size_t f) {
+        return compressFeedForward ? ffAShared[f].data() : b.ffA[f].data();
+    }
+    void setCompressFeedForward(bool on);
     // gOut → gIn for layer l.
     void layerBackward(int l, const Batch& batch, DynaProp* prune);
     ForwardResult headForward(const Batch& batch);
@@ -610,12 +619,19 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
         denseForward(p.ff[f], in, b.ffZ[f].data(), N);
-        dnnl.eltwiseForward(act, b.ffZ[f].data(), b.ffA[f].data(), N * width);
-        pruneAct(ActivationKind::Dense, b.ffA[f].data(), N * width);
-        in = b.ffA[f].data();
+        float* a = ffAData(b, f);
+        dnnl.eltwiseForward(act, b.ffZ[f].data(), a, N * width);
+        pruneAct(ActivationKind::Dense, a, N * width);
+        in = a;
     }
     if (!p.ff.empty()) {
         denseForward(p.ff.back(), in, b.ffOut.data(), N);
+        if (compressFeedForward)
+            for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+                const std::int64_t width = p.ff[f].out;
+                compressTensor(ffAShared[f].data(), N * width, b.ffASparse[f]);
+                dnnl.forgetBf16(dense(ffAShared[f].data(), N, width)); // the next layer reuses the buffer
+            }
         pruneAct(ActivationKind::Dense, b.ffOut.data(), N * H);
         addArrays(b.ffOut.data(), b.y1.data(), b.r2.data(), N * H);
     } else {
@@ -667,9 +683,14 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         }
         pruneGrad(const_cast<float*>(gy), N * H); // with τ_T = 0 this only counts zeros
         const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
+        if (compressFeedForward)
+            for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+                decompressTensor(b.ffASparse[f], ffAShared[f].data());
+                dnnl.forgetBf16(dense(ffAShared[f].data(), N, p.ff[f].out));
+            }
         for (std::size_t f = p.ff.size(); f-- > 0;) {
             const bool first = f == 0;
-            const float* x = first ? b.y1.data() : b.ffA[f - 1].data();
+            const float* x = first ? b.y1.data() : ffAData(b, f - 1);
             if (first) {
                 denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
@@ -680,7 +701,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             float* gA = gFfA.data();
             denseBackward(p.ff[f], x, gy, gA, false, N);
             if (maskGradients)
-                maskByNonZero(gA, b.ffA[f - 1].data(), N * width);
+                maskByNonZero(gA, x, N * width);
             float* gZ = gFfB.data();
             dnnl.eltwiseBackward(act, b.ffZ[f - 1].data(), gA, gZ, N * width);
             pruneGrad(gZ, N * width);
@@ -879,6 +900,35 @@ void Network::backward(const Batch& batch, DynaProp* prune) {
     m->embeddingBackward(batch, m->gOut.data());
 }
 
+void Network::Impl::setCompressFeedForward(bool on) {
+    if (on == compressFeedForward)
+        return;
+    compressFeedForward = on;
+    const std::size_t N = static_cast<std::size_t>(maxBatch) * S;
+    ffAShared.clear();
+    for (std::size_t l = 0; l < plans.size(); ++l) {
+        const LayerPlan& p = plans[l];
+        LayerBuffers& b = layers[l];
+        for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+            const std::size_t size = N * static_cast<std::size_t>(p.ff[f].out);
+            if (on) {
+                std::vector<float>().swap(b.ffA[f]); // release the per-layer dense copy
+                if (ffAShared.size() <= f)
+                    ffAShared.resize(f + 1);
+                if (ffAShared[f].size() < size)
+                    ffAShared[f].resize(size);
+            } else {
+                b.ffA[f].resize(size);
+            }
+        }
+        b.ffASparse.assign(on ? p.ff.size() - std::min<std::size_t>(p.ff.size(), 1) : 0, SparseTensor{});
+    }
+}
+
+void Network::setCompressSavedActivations(bool on) {
+    m->setCompressFeedForward(on);
+}
+
 void Network::setBf16Matmul(bool on) {
     m->dnnl.setBf16Matmul(on);
 }
@@ -921,7 +971,12 @@ ActivationMemory Network::savedActivationMemory() const {
             account(*v, N * H);
         for (std::size_t f = 0; f < b.ffZ.size(); ++f) {
             account(b.ffZ[f], N * p.ff[f].out);
-            account(b.ffA[f], N * p.ff[f].out);
+            if (m->compressFeedForward) {
+                mem.denseBytes += N * p.ff[f].out * 4;
+                mem.compressedBytes += b.ffASparse[f].bytes();
+            } else {
+                account(b.ffA[f], N * p.ff[f].out);
+            }
         }
         account(b.next, N * p.next.out);
     }

@@ -70,6 +70,10 @@ public:
     // Mixed precision: matmul operands in bf16 with f32 accumulation (f32 master weights,
     // f32 everything else). Off by default; the gradient checks run in f32.
     void setBf16Matmul(bool on);
+    // Keeps the feed-forward hidden activations (the largest saved tensors) between forward
+    // and backward as bitmap + non-zero values instead of dense: less memory when pruning
+    // makes them sparse, the same results. savedActivationMemory() then reports what is held.
+    void setCompressSavedActivations(bool on);
     ActivationMemory savedActivationMemory() const; // of the last forward
 
     const TransformerSpec& spec() const;

@@ -64,6 +64,9 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
     checkDynaProp(config.dynaprop);
     m_network->initialize(config.seed);
     m_network->setBf16Matmul(config.bf16Matmul);
+    const bool prunesActivations =
+        config.dynaprop.tauActivation > 0.0f || config.dynaprop.targetActivationSparsity.has_value();
+    m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct TrainConfig {
     std::uint64_t seed = 1;  // initialisation and data order
     int threads = 1;         // oneDNN / OpenMP threads (set before any primitive is built)
     bool bf16Matmul = false; // mixed-precision matmuls (see Network::setBf16Matmul)
+    // Feed-forward activations kept compressed between forward and backward; by default
+    // whenever τ_I prunes (fixed τ_I > 0 or a target activation sparsity).
+    std::optional<bool> compressSavedActivations;
     OptimizerConfig optimizer;
     DynaPropConfig dynaprop;
     std::int64_t logEverySteps = 20;       // curve points and progress reports

@@ -79,6 +79,7 @@ private slots:
     void gradientPruningSwitches();
     void targetModeCalibrates();
     void sparseActivationsTakeLessMemory();
+    void compressedActivationsSameRun();
     void sparserProfileCostsLessTrainingEnergy();
 };
 
@@ -259,6 +260,21 @@ void TestTrainDynaProp::sparseActivationsTakeLessMemory() {
     QCOMPARE(sparse.peakActivationMemory().denseBytes, dense.peakActivationMemory().denseBytes);
     QVERIFY(sparse.peakActivationMemory().compressedBytes < 0.8 * dense.peakActivationMemory().compressedBytes);
     QVERIFY(dense.peakActivationMemory().compressedBytes <= dense.peakActivationMemory().denseBytes);
+}
+
+void TestTrainDynaProp::compressedActivationsSameRun() {
+    TrainConfig config = baseConfig();
+    config.steps = 5;
+    config.memoryEverySteps = 1;
+    config.dynaprop.tauActivation = 0.1f;
+    config.dynaprop.tauGradient = 1e-4f;
+    config.compressSavedActivations = false;
+    Trainer dense(tinyModel(), listOps(), config);
+    config.compressSavedActivations = true;
+    Trainer compressed(tinyModel(), listOps(), config);
+    QCOMPARE(paramsAfter(compressed, 5), paramsAfter(dense, 5));
+    QCOMPARE(compressed.accumulated(), dense.accumulated());
+    QVERIFY(compressed.peakActivationMemory().compressedBytes < dense.peakActivationMemory().denseBytes);
 }
 
 void TestTrainDynaProp::sparserProfileCostsLessTrainingEnergy() {
