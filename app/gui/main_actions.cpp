@@ -25,7 +25,19 @@ QIcon themed(const char* name, QStyle::StandardPixmap fallback) {
 } // namespace
 
 QList<QAction*> MainActions::workspaceActions() const {
-    return {save, saveAs, closeWorkspace, importDesigns, exportTableCsv, copyWorkspacePath};
+    return {save,
+            saveAs,
+            closeWorkspace,
+            importDesigns,
+            exportTableCsv,
+            exportDesignsCsv,
+            exportDesignsJson,
+            exportDesignsReference,
+            exportPlot,
+            copyWorkspacePath,
+            clearFilters,
+            toggleExportSet,
+            clearExportSet};
 }
 
 MainActions createMainActions(QObject* owner) {
@@ -51,8 +63,22 @@ MainActions createMainActions(QObject* owner) {
                            {Key(Qt::CTRL | Qt::Key_I)});
     a.exportTableCsv = make(owner, QObject::tr("Design &Table as CSV…"),
                             QObject::tr("Write the rows the table shows (sorted and filtered) to a CSV file"));
-    a.exportDesignJson = make(owner, QObject::tr("Selected &Design as JSON…"),
-                              QObject::tr("Write the selected design's specification to a JSON file"));
+    a.exportDesignsJson = make(owner, QObject::tr("Designs as &JSON…"),
+                               QObject::tr("Write the export set (or else the selected designs) to a folder, one "
+                                           "workbench JSON file per design"),
+                               {Key(Qt::CTRL | Qt::SHIFT | Qt::Key_E)});
+    a.exportDesignsCsv = make(owner, QObject::tr("Designs as &CSV…"),
+                              QObject::tr("Write the export set (or else the selected designs) with their metrics "
+                                          "and specifications to a CSV file that imports back"));
+    a.exportDesignsReference = make(owner, QObject::tr("Designs in &Reference Formats…"),
+                                    QObject::tr("Write the export set (or else the selected designs) as FlexiBERT "
+                                                "2.0 model dicts and AccelTran accelerator YAML"));
+    a.exportPlot = make(owner, QObject::tr("Current &Plot…"),
+                        QObject::tr("Save the Pareto plot or the parallel coordinates as PNG, SVG or PDF"),
+                        {Key(Qt::CTRL | Qt::SHIFT | Qt::Key_P)});
+    a.exportReport = make(owner, QObject::tr("Design &Report (HTML)…"),
+                          QObject::tr("Write the selected (or edited) co-design's numbers and charts to an HTML "
+                                      "file"));
     a.exportWindowPng = make(owner, QObject::tr("&Window as PNG…"), QObject::tr("Save a picture of the window"));
     a.copyWorkspacePath = make(owner, QObject::tr("Copy Workspace &Path"),
                                QObject::tr("Copy the workspace file's full path to the clipboard"));
@@ -61,6 +87,14 @@ MainActions createMainActions(QObject* owner) {
 
     a.find = make(owner, QObject::tr("&Find…"), QObject::tr("Filter the designs by name, kind or provenance"),
                   Key::keyBindings(Key::Find));
+    a.toggleExportSet = make(owner, QObject::tr("Add to / Remove from &Export Set"),
+                             QObject::tr("Put the selected designs in the export set, or take them out when they "
+                                         "all are in it (Space in the plots and the table)"),
+                             {Key(Qt::CTRL | Qt::Key_E)});
+    a.clearExportSet = make(owner, QObject::tr("C&lear Export Set"), QObject::tr("Empty the export set"));
+    a.saveEditedDesign = make(owner, QObject::tr("Save Edited Design &As…"),
+                              QObject::tr("Add the edited co-design to the workspace as a new design"),
+                              {Key(Qt::CTRL | Qt::ALT | Qt::Key_S)});
 
     a.showPareto =
         make(owner, QObject::tr("&Pareto Plot"), QObject::tr("Show the Pareto plot"), {Key(Qt::CTRL | Qt::Key_1)});
@@ -68,6 +102,10 @@ MainActions createMainActions(QObject* owner) {
                           {Key(Qt::CTRL | Qt::Key_2)});
     a.showTable =
         make(owner, QObject::tr("&Design Table"), QObject::tr("Show the design table"), {Key(Qt::CTRL | Qt::Key_3)});
+    a.clearFilters = make(owner, QObject::tr("&Clear Filters"),
+                          QObject::tr("Remove the filter text, every brush of the parallel coordinates and every "
+                                      "constraint line"),
+                          {Key(Qt::CTRL | Qt::SHIFT | Qt::Key_F)});
     a.resetLayout =
         make(owner, QObject::tr("&Reset Layout"), QObject::tr("Put every dock and toolbar back where it starts out"));
     a.fullScreen = make(owner, QObject::tr("&Full Screen"), QObject::tr("Use the whole screen for the window"),

@@ -20,16 +20,24 @@ struct MainActions {
     QAction* closeWorkspace = nullptr;
     QAction* importDesigns = nullptr;
     QAction* exportTableCsv = nullptr;
-    QAction* exportDesignJson = nullptr;
+    QAction* exportDesignsJson = nullptr;
+    QAction* exportDesignsCsv = nullptr;
+    QAction* exportDesignsReference = nullptr;
+    QAction* exportPlot = nullptr;
+    QAction* exportReport = nullptr;
     QAction* exportWindowPng = nullptr;
     QAction* copyWorkspacePath = nullptr;
     QAction* quit = nullptr;
     // Edit (undo / redo come from the QUndoGroup)
     QAction* find = nullptr;
+    QAction* toggleExportSet = nullptr;
+    QAction* clearExportSet = nullptr;
+    QAction* saveEditedDesign = nullptr;
     // View
     QAction* showPareto = nullptr;
     QAction* showParallel = nullptr;
     QAction* showTable = nullptr;
+    QAction* clearFilters = nullptr;
     QAction* resetLayout = nullptr;
     QAction* fullScreen = nullptr;
     // Help

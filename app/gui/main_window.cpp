@@ -2,10 +2,13 @@
 #include "main_window.h"
 
 #include "app_paths.h"
-#include "editors/design_spec_view.h"
+#include "edit_controller.h"
+#include "editors/accelerator_editor.h"
+#include "editors/transformer_editor.h"
 #include "export_actions.h"
 #include "models/design_proxy_model.h"
 #include "models/explorer_settings.h"
+#include "models/front_analysis.h"
 #include "models/log_model.h"
 #include "models/selection_link.h"
 #include "models/workspace_tree_model.h"
@@ -14,6 +17,9 @@
 #include "panels/explorer_toolbar.h"
 #include "panels/log_panel.h"
 #include "panels/welcome_page.h"
+#include "plots/parallel_coordinates.h"
+#include "plots/pareto_plot_view.h"
+#include "plots/scatter_plot.h"
 #include "plural.h"
 #include "recent_files.h"
 #include "shortcuts_dialog.h"
@@ -28,17 +34,22 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMap>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTreeView>
 #include <QUndoGroup>
+#include <QUndoStack>
 
 namespace tcw::app {
 
@@ -63,8 +74,8 @@ QDockWidget* makeDock(const QString& title, const QString& objectName, QWidget* 
 MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     : QMainWindow(parent), m_actions(createMainActions(this)), m_logModel(log ? log : new models::LogModel(this)),
       m_explorerSettings(new models::ExplorerSettings(this)), m_controller(new WorkspaceController(this)),
-      m_recent(new RecentFiles(this)), m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)),
-      m_undoGroup(new QUndoGroup(this)) {
+      m_edits(new EditController(m_controller, this)), m_recent(new RecentFiles(this)),
+      m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)), m_undoGroup(new QUndoGroup(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TransCODE Workbench"));
     setDockNestingEnabled(true);
@@ -82,10 +93,19 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     createCentralViews();
     createDocks();
     m_exports = new ExportActions(this, m_controller, m_proxy);
+    m_exports->setCurrentPlot([this]() -> const widgets::PlotWidget* {
+        if (m_explorerTabs->currentIndex() == 0 && m_paretoPage->currentWidget() == m_paretoView)
+            return m_paretoView->plot();
+        if (m_explorerTabs->currentIndex() == 1 && m_parallelPage->currentWidget() == m_parallelView)
+            return m_parallelView->plot();
+        return nullptr;
+    });
+    m_exports->setReportSource(m_edits->session(), [this] { return m_detail->charts(); });
     createMenus();
     createStatusBar();
     connectWorkspace();
     connectSelection();
+    m_edits->loadPredictor(dataDirectory());
 
     resize(1400, 900);
     placeDocks();
@@ -110,11 +130,13 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setObjectName(QStringLiteral("explorerTabs"));
     m_explorerTabs->setDocumentMode(true);
     const QList<QAction*> fillActions = {m_actions.importDesigns, m_actions.openExample};
-    m_paretoEmpty = new widgets::EmptyStateWidget({}, {}, m_explorerTabs);
-    m_paretoEmpty->setObjectName(QStringLiteral("paretoView"));
+    m_paretoPage = new QStackedWidget(m_explorerTabs);
+    m_paretoPage->setObjectName(QStringLiteral("paretoPage"));
+    m_paretoEmpty = new widgets::EmptyStateWidget({}, {}, m_paretoPage);
     m_paretoEmpty->setActions(fillActions);
-    m_parallelEmpty = new widgets::EmptyStateWidget({}, {}, m_explorerTabs);
-    m_parallelEmpty->setObjectName(QStringLiteral("parallelView"));
+    m_parallelPage = new QStackedWidget(m_explorerTabs);
+    m_parallelPage->setObjectName(QStringLiteral("parallelPage"));
+    m_parallelEmpty = new widgets::EmptyStateWidget({}, {}, m_parallelPage);
     m_parallelEmpty->setActions(fillActions);
 
     m_tablePage = new QStackedWidget(m_explorerTabs);
@@ -125,6 +147,14 @@ void MainWindow::createCentralViews() {
     m_tableEmpty->setActions(fillActions);
     m_proxy = new models::DesignProxyModel(this);
     m_proxy->setSourceModel(m_controller->designModel());
+    m_paretoView = new widgets::ParetoPlotView(m_controller->designModel(), m_proxy, m_controller->selectionModel(),
+                                               m_explorerSettings, m_paretoPage);
+    m_paretoPage->addWidget(m_paretoEmpty);
+    m_paretoPage->addWidget(m_paretoView);
+    m_parallelView = new widgets::ParallelCoordinatesView(
+        m_controller->designModel(), m_proxy, m_controller->selectionModel(), m_explorerSettings, m_parallelPage);
+    m_parallelPage->addWidget(m_parallelEmpty);
+    m_parallelPage->addWidget(m_parallelView);
     m_table = new QTableView(m_tablePage);
     m_table->setObjectName(QStringLiteral("designTable"));
     m_table->setModel(m_proxy);
@@ -146,12 +176,24 @@ void MainWindow::createCentralViews() {
     }
     header->resizeSection(models::DesignTableModel::NameColumn, 200);
     header->resizeSection(models::DesignTableModel::KindColumn, 100);
+    header->resizeSection(models::DesignTableModel::InExportSetColumn, 56);
     header->setStretchLastSection(true);
+    // The export tick and the rank lead; specification columns start hidden (the column
+    // chooser, a right-click on the header, shows them).
+    header->moveSection(header->visualIndex(models::DesignTableModel::InExportSetColumn), 0);
+    header->moveSection(header->visualIndex(models::DesignTableModel::ParetoRankColumn), 2);
+    for (int column : {models::DesignTableModel::CostModelColumn, models::DesignTableModel::CreatedColumn,
+                       models::DesignTableModel::PeCountColumn, models::DesignTableModel::BatchColumn,
+                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn})
+        header->hideSection(column);
+    installColumnChooser();
+    auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_table, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(space, &QShortcut::activated, this, &MainWindow::toggleExportSetOfSelection);
     m_tablePage->addWidget(m_tableEmpty);
     m_tablePage->addWidget(m_table);
 
-    m_explorerTabs->addTab(m_paretoEmpty, tr("Pareto"));
-    m_explorerTabs->addTab(m_parallelEmpty, tr("Parallel coords"));
+    m_explorerTabs->addTab(m_paretoPage, tr("Pareto"));
+    m_explorerTabs->addTab(m_parallelPage, tr("Parallel coords"));
     m_explorerTabs->addTab(m_tablePage, tr("Table"));
     m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
@@ -172,15 +214,30 @@ void MainWindow::createDocks() {
 
     m_detail = new widgets::DesignDetailPanel(this);
     m_detail->setMode(m_explorerSettings->mode());
+    m_detail->setSession(m_edits->session());
     m_detailDock = makeDock(tr("Design detail"), QStringLiteral("designDetailDock"), m_detail, this);
 
     m_editorTabs = new QTabWidget(this);
     m_editorTabs->setObjectName(QStringLiteral("editorTabs"));
     m_editorTabs->setDocumentMode(true);
-    m_acceleratorView = new widgets::DesignSpecView(store::DesignKind::Accelerator, m_editorTabs);
-    m_transformerView = new widgets::DesignSpecView(store::DesignKind::Transformer, m_editorTabs);
-    m_editorTabs->addTab(m_acceleratorView, tr("Accelerator"));
-    m_editorTabs->addTab(m_transformerView, tr("Transformer"));
+    m_acceleratorEditor = new widgets::AcceleratorEditor(m_edits->session(), m_editorTabs);
+    m_transformerEditor = new widgets::TransformerEditor(m_edits->session(), m_editorTabs);
+    {
+        QList<QPair<QString, QString>> presets;
+        const QFileInfoList files =
+            QDir(QDir(presetDirectory()).filePath(QStringLiteral("models"))).entryInfoList({QStringLiteral("*.json")});
+        for (const QFileInfo& file : files)
+            presets.append({file.completeBaseName(), file.absoluteFilePath()});
+        m_transformerEditor->setPresets(presets);
+    }
+    m_editorTabs->addTab(m_acceleratorEditor, tr("Accelerator"));
+    m_editorTabs->addTab(m_transformerEditor, tr("Transformer"));
+    m_undoGroup->addStack(m_acceleratorEditor->undoStack());
+    m_undoGroup->addStack(m_transformerEditor->undoStack());
+    m_undoGroup->setActiveStack(m_acceleratorEditor->undoStack());
+    connect(m_editorTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        m_undoGroup->setActiveStack(index == 0 ? m_acceleratorEditor->undoStack() : m_transformerEditor->undoStack());
+    });
     m_editorTabs->setTabToolTip(0, tr("The selected design's accelerator: tiles, PEs, lanes, buffers, memory"));
     m_editorTabs->setTabToolTip(1, tr("The selected design's transformer: layers, heads, feed-forward stacks"));
     m_editorsDock = makeDock(tr("Editors"), QStringLiteral("editorsDock"), m_editorTabs, this);
@@ -241,8 +298,14 @@ void MainWindow::createMenus() {
     file->addSeparator();
     file->addAction(a.importDesigns);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(a.exportDesignsJson);
+    exportMenu->addAction(a.exportDesignsCsv);
+    exportMenu->addAction(a.exportDesignsReference);
+    exportMenu->addSeparator();
+    exportMenu->addAction(a.exportPlot);
+    exportMenu->addAction(a.exportReport);
+    exportMenu->addSeparator();
     exportMenu->addAction(a.exportTableCsv);
-    exportMenu->addAction(a.exportDesignJson);
     exportMenu->addAction(a.exportWindowPng);
     file->addSeparator();
     file->addAction(a.closeWorkspace);
@@ -258,8 +321,13 @@ void MainWindow::createMenus() {
     redo->setToolTip(tr("Redo the edit just undone"));
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addAction(a.saveEditedDesign);
     edit->addSeparator();
     edit->addAction(a.find);
+    edit->addAction(a.clearFilters);
+    edit->addSeparator();
+    edit->addAction(a.toggleExportSet);
+    edit->addAction(a.clearExportSet);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(a.showPareto);
@@ -311,8 +379,21 @@ void MainWindow::createMenus() {
     connect(a.closeWorkspace, &QAction::triggered, m_controller, &WorkspaceController::closeWorkspace);
     connect(a.importDesigns, &QAction::triggered, m_dialogs, &WorkspaceDialogs::importDesigns);
     connect(a.exportTableCsv, &QAction::triggered, m_exports, &ExportActions::exportTableCsv);
-    connect(a.exportDesignJson, &QAction::triggered, m_exports, &ExportActions::exportDesignJson);
+    connect(a.exportDesignsJson, &QAction::triggered, m_exports, &ExportActions::exportDesignsJson);
+    connect(a.exportDesignsCsv, &QAction::triggered, m_exports, &ExportActions::exportDesignsCsv);
+    connect(a.exportDesignsReference, &QAction::triggered, m_exports, &ExportActions::exportDesignsReference);
+    connect(a.exportPlot, &QAction::triggered, m_exports, &ExportActions::exportPlot);
+    connect(a.exportReport, &QAction::triggered, m_exports, &ExportActions::exportReport);
     connect(a.exportWindowPng, &QAction::triggered, m_exports, &ExportActions::exportWindowPng);
+    connect(a.toggleExportSet, &QAction::triggered, this, &MainWindow::toggleExportSetOfSelection);
+    connect(a.clearExportSet, &QAction::triggered, m_controller->designModel(),
+            &models::DesignTableModel::clearExportSet);
+    connect(a.saveEditedDesign, &QAction::triggered, this, &MainWindow::saveEditedDesign);
+    connect(a.clearFilters, &QAction::triggered, this, [this] {
+        m_explorerSettings->setFilterText({});
+        m_explorerSettings->clearBounds();
+        m_proxy->clearRanges();
+    });
     connect(a.copyWorkspacePath, &QAction::triggered, this,
             [this] { QApplication::clipboard()->setText(QDir::toNativeSeparators(m_controller->filePath())); });
     connect(a.quit, &QAction::triggered, this, &QWidget::close);
@@ -399,6 +480,36 @@ void MainWindow::connectWorkspace() {
         statusBar()->showMessage(tr("Explorer: %1").arg(m_explorerSettings->summary()), kStatusTimeoutMs);
     });
     m_proxy->setFilterText(m_explorerSettings->filterText());
+
+    // The Pareto rank and the front follow the plotted objectives and the constraint lines.
+    auto setFront = [this] {
+        m_controller->designModel()->setFront(m_explorerSettings->xObjective(), m_explorerSettings->yObjective(),
+                                              m_explorerSettings->bounds());
+    };
+    connect(m_explorerSettings, &models::ExplorerSettings::xObjectiveChanged, this, setFront);
+    connect(m_explorerSettings, &models::ExplorerSettings::yObjectiveChanged, this, setFront);
+    connect(m_explorerSettings, &models::ExplorerSettings::boundsChanged, this, setFront);
+    setFront();
+
+    // Editing: the session follows the selection and the mode; its evaluations reach the
+    // plot (the what-if point) and the editors and detail (where it would stand).
+    auto message = [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); };
+    connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, this,
+            [this](SimMode mode) { m_edits->followDesign(m_controller->currentDesignId(), mode); });
+    connect(m_edits, &EditController::statusMessage, this, message);
+    connect(m_edits, &EditController::errorOccurred, m_dialogs, &WorkspaceDialogs::showError);
+    connect(m_edits->session(), &models::EditSession::evaluated, this, &MainWindow::updateWhatIf);
+    connect(m_edits->session(), &models::EditSession::ended, this, &MainWindow::updateWhatIf);
+    connect(m_controller->designModel(), &models::DesignTableModel::frontChanged, this, &MainWindow::updateWhatIf);
+    connect(m_paretoView, &widgets::ParetoPlotView::statusMessage, this, message);
+    connect(m_parallelView, &widgets::ParallelCoordinatesView::statusMessage, this, message);
+    connect(m_acceleratorEditor, &widgets::AcceleratorEditor::saveRequested, this, &MainWindow::saveEditedDesign);
+    connect(m_transformerEditor, &widgets::TransformerEditor::saveRequested, this, &MainWindow::saveEditedDesign);
+    connect(m_transformerEditor, &widgets::TransformerEditor::message, this, message);
+    connect(m_detail, &widgets::DesignDetailPanel::reportRequested, m_exports, &ExportActions::exportReport);
+    connect(m_controller->designModel(), &models::DesignTableModel::exportSetChanged, this, [this, message](int size) {
+        message(tr("Export set: %1").arg(countOf(size, tr("design"), tr("designs"))));
+    });
 }
 
 void MainWindow::connectSelection() {
@@ -452,6 +563,8 @@ void MainWindow::updateEmptyStates() {
     const store::WorkspaceCounts counts = m_controller->counts();
     const int evaluated = m_controller->designModel()->evaluatedCount();
     const QString none = tr("No evaluated designs yet — run a search or import designs (File ▸ Import)");
+    m_paretoPage->setCurrentWidget(evaluated > 0 ? static_cast<QWidget*>(m_paretoView) : m_paretoEmpty);
+    m_parallelPage->setCurrentWidget(evaluated > 0 ? static_cast<QWidget*>(m_parallelView) : m_parallelEmpty);
     for (widgets::EmptyStateWidget* view : {m_paretoEmpty, m_parallelEmpty}) {
         if (evaluated == 0) {
             view->setTitle(none);
@@ -513,13 +626,13 @@ void MainWindow::updateRecentMenu(const QStringList& files) {
 void MainWindow::showCurrentDesign() {
     const auto id = m_controller->currentDesignId();
     const auto design = id ? m_controller->design(*id) : std::nullopt;
+    m_edits->followDesign(id, m_explorerSettings->mode());
     m_detail->setDesign(design, id ? m_controller->evaluations(*id) : std::vector<store::EvaluationRecord>{});
-    m_acceleratorView->setDesign(design);
-    m_transformerView->setDesign(design);
     if (design && design->kind != store::DesignKind::Pair)
-        m_editorTabs->setCurrentWidget(design->kind == store::DesignKind::Accelerator ? m_acceleratorView
-                                                                                      : m_transformerView);
-    m_actions.exportDesignJson->setEnabled(design.has_value());
+        m_editorTabs->setCurrentWidget(design->kind == store::DesignKind::Accelerator
+                                           ? static_cast<QWidget*>(m_acceleratorEditor)
+                                           : m_transformerEditor);
+    m_actions.exportReport->setEnabled(m_edits->session()->isActive());
 
     // Follow in the tree without echoing back into the selection.
     m_syncingTree = true;
@@ -533,13 +646,141 @@ void MainWindow::showCurrentDesign() {
     m_syncingTree = false;
 }
 
+void MainWindow::updateWhatIf() {
+    const models::EditSession* session = m_edits->session();
+    if (!session->isActive() || !session->isModified()) {
+        m_paretoView->setWhatIf(std::nullopt, std::nullopt);
+        // Unedited: where the design itself stands.
+        QString status;
+        bool onFront = false;
+        if (session->isActive()) {
+            const int row = m_controller->designModel()->rowOfDesign(session->designId());
+            const auto& ranks = m_controller->designModel()->paretoRanks();
+            const int rank = row >= 0 && std::size_t(row) < ranks.size() ? ranks[std::size_t(row)] : -1;
+            onFront = rank == 0;
+            status = rank == 0  ? tr("On the Pareto front; change a parameter to see where the design moves")
+                     : rank > 0 ? tr("Pareto rank %1; change a parameter to see where the design moves").arg(rank)
+                                : tr("Not ranked (infeasible or outside a constraint)");
+        }
+        m_acceleratorEditor->setDominance(status, onFront);
+        m_transformerEditor->setDominance(status, onFront);
+        m_detail->setDominance(status, onFront);
+        return;
+    }
+    m_paretoView->setWhatIf(session->currentEvaluation().record, session->startEvaluation().record);
+    const QString status = m_paretoView->whatIfStatus();
+    const bool joins = m_paretoView->whatIfDominance().joinsFront && session->currentEvaluation().record.feasible;
+    m_acceleratorEditor->setDominance(status, joins);
+    m_transformerEditor->setDominance(status, joins);
+    m_detail->setDominance(status, joins);
+}
+
+void MainWindow::installColumnChooser() {
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    header->setToolTip(tr("Click to sort; drag to reorder; right-click to choose the columns"));
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& pos) {
+        QMenu menu(this);
+        menu.setToolTipsVisible(true);
+        for (int logical = 0; logical < header->count(); ++logical) {
+            const QString title = m_proxy->headerData(logical, Qt::Horizontal).toString();
+            QAction* action = menu.addAction(title);
+            action->setCheckable(true);
+            action->setChecked(!header->isSectionHidden(logical));
+            action->setToolTip(m_proxy->headerData(logical, Qt::Horizontal, Qt::ToolTipRole).toString());
+            // The name column stays: a row without it cannot be told apart.
+            action->setEnabled(logical != models::DesignTableModel::NameColumn);
+            connect(action, &QAction::toggled, header,
+                    [header, logical](bool shown) { header->setSectionHidden(logical, !shown); });
+        }
+        menu.exec(header->mapToGlobal(pos));
+    });
+}
+
+void MainWindow::toggleExportSetOfSelection() {
+    QList<int> rows;
+    for (const QModelIndex& index : m_controller->selectionModel()->selectedRows())
+        rows << index.row();
+    m_controller->designModel()->toggleExportSet(rows);
+}
+
+void MainWindow::saveEditedDesign() {
+    const models::EditSession* session = m_edits->session();
+    if (!session->isActive() || !session->isModified())
+        return;
+    QString name = m_edits->suggestedName();
+    if (m_interactive) {
+        bool ok = false;
+        name = QInputDialog::getText(this, tr("Save as Design"), tr("Name of the new co-design:"), QLineEdit::Normal,
+                                     name, &ok);
+        if (!ok || name.trimmed().isEmpty())
+            return;
+    }
+    m_edits->saveAsDesign(name.trimmed());
+}
+
+bool MainWindow::selectRepresentativeDesign() {
+    const models::DesignTableModel* model = m_controller->designModel();
+    const auto& x = model->values(m_explorerSettings->xObjective());
+    const auto& y = model->values(m_explorerSettings->yObjective());
+    const auto front = models::frontInXOrder(x, y, model->paretoRanks());
+    int row = front.empty() ? -1 : int(front[front.size() / 2]);
+    for (int r = 0; row < 0 && r < model->rowCount(); ++r)
+        if (model->designAt(r)->design.kind == store::DesignKind::Pair)
+            row = r;
+    if (row < 0)
+        return false;
+    m_controller->selectDesign(model->designAt(row)->design.id);
+    return true;
+}
+
+bool MainWindow::applyAcceleratorEdits(const QStringList& edits, QString* error) {
+    static const QMap<QString, widgets::AcceleratorEditor::Field> fields = {
+        {QStringLiteral("tileB"), widgets::AcceleratorEditor::TileB},
+        {QStringLiteral("tileX"), widgets::AcceleratorEditor::TileX},
+        {QStringLiteral("peCount"), widgets::AcceleratorEditor::PeCount},
+        {QStringLiteral("lanesPerPe"), widgets::AcceleratorEditor::LanesPerPe},
+        {QStringLiteral("macsPerLane"), widgets::AcceleratorEditor::MacsPerLane},
+        {QStringLiteral("softmaxPerPe"), widgets::AcceleratorEditor::SoftmaxPerPe},
+        {QStringLiteral("batchSize"), widgets::AcceleratorEditor::BatchSize},
+        {QStringLiteral("activationBufferMB"), widgets::AcceleratorEditor::ActivationBuffer},
+        {QStringLiteral("weightBufferMB"), widgets::AcceleratorEditor::WeightBuffer},
+        {QStringLiteral("maskBufferMB"), widgets::AcceleratorEditor::MaskBuffer},
+    };
+    if (!m_edits->session()->isActive() && !selectRepresentativeDesign()) {
+        if (error)
+            *error = tr("no co-design to edit");
+        return false;
+    }
+    for (const QString& edit : edits) {
+        const QString key = edit.section(QLatin1Char('='), 0, 0).trimmed();
+        bool ok = false;
+        const double value = edit.section(QLatin1Char('='), 1).trimmed().toDouble(&ok);
+        if (!fields.contains(key) || !ok) {
+            if (error)
+                *error = tr("'%1' is not NAME=NUMBER with NAME one of %2")
+                             .arg(edit, QStringList(fields.keys()).join(QStringLiteral(", ")));
+            return false;
+        }
+        m_acceleratorEditor->edit(fields.value(key), value);
+    }
+    return true;
+}
+
 // ---- views, layout ---------------------------------------------------------------------
 
 QStringList MainWindow::viewNames() {
-    return {QStringLiteral("welcome"),     QStringLiteral("pareto"),     QStringLiteral("parallel"),
-            QStringLiteral("table"),       QStringLiteral("search"),     QStringLiteral("training"),
-            QStringLiteral("lesson"),      QStringLiteral("log"),        QStringLiteral("detail"),
-            QStringLiteral("accelerator"), QStringLiteral("transformer")};
+    return {QStringLiteral("welcome"),
+            QStringLiteral("pareto"),
+            QStringLiteral("parallel"),
+            QStringLiteral("table"),
+            QStringLiteral("search"),
+            QStringLiteral("training"),
+            QStringLiteral("lesson"),
+            QStringLiteral("log"),
+            QStringLiteral("detail"),
+            QStringLiteral("accelerator-editor"),
+            QStringLiteral("transformer-editor")};
 }
 
 bool MainWindow::showView(const QString& name) {
@@ -548,7 +789,8 @@ bool MainWindow::showView(const QString& name) {
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
                           .indexOf(name);
-    const int editor = QStringList{QStringLiteral("accelerator"), QStringLiteral("transformer")}.indexOf(name);
+    const int editor =
+        QStringList{QStringLiteral("accelerator-editor"), QStringLiteral("transformer-editor")}.indexOf(name);
     if (name == QLatin1String("welcome")) {
         if (m_controller->isOpen())
             return false; // the welcome page is what shows when nothing is open
@@ -565,9 +807,13 @@ bool MainWindow::showView(const QString& name) {
         m_editorsDock->show();
         m_editorsDock->raise();
         m_editorTabs->setCurrentIndex(editor);
+        if (!m_controller->currentDesignId())
+            selectRepresentativeDesign();
     } else if (name == QLatin1String("detail")) {
         m_detailDock->show();
         m_detailDock->raise();
+        if (!m_controller->currentDesignId())
+            selectRepresentativeDesign();
     } else {
         return false;
     }

@@ -24,9 +24,12 @@ class LogModel;
 } // namespace tcw::models
 
 namespace tcw::widgets {
+class AcceleratorEditor;
 class DesignDetailPanel;
-class DesignSpecView;
 class EmptyStateWidget;
+class ParallelCoordinatesView;
+class ParetoPlotView;
+class TransformerEditor;
 class ExplorerToolBar;
 class LogPanel;
 class WelcomePage;
@@ -34,6 +37,7 @@ class WelcomePage;
 
 namespace tcw::app {
 
+class EditController;
 class ExportActions;
 class RecentFiles;
 class WorkspaceController;
@@ -53,6 +57,11 @@ public:
     ~MainWindow() override;
 
     WorkspaceController* controller() const { return m_controller; }
+    EditController* edits() const { return m_edits; }
+    widgets::ParetoPlotView* paretoView() const { return m_paretoView; }
+    widgets::ParallelCoordinatesView* parallelView() const { return m_parallelView; }
+    widgets::AcceleratorEditor* acceleratorEditor() const { return m_acceleratorEditor; }
+    widgets::TransformerEditor* transformerEditor() const { return m_transformerEditor; }
     models::ExplorerSettings* explorerSettings() const { return m_explorerSettings; }
     WorkspaceDialogs* dialogs() const { return m_dialogs; }
     ExportActions* exports() const { return m_exports; }
@@ -67,6 +76,14 @@ public:
     // Opens file; without one the most recent workspace that still exists; else the welcome
     // page stays.
     void startUp(const QString& file);
+
+    // Selects a design to show when nothing is selected: the front's middle design (for
+    // --screenshot of the detail and the editors). False when there is none.
+    bool selectRepresentativeDesign();
+    // Applies "name=value" edits to the selected co-design's accelerator, as the editor does
+    // (--edit); the names are AcceleratorSpec's (peCount, lanesPerPe, …). False on an unknown
+    // name or a value that is not a number.
+    bool applyAcceleratorEdits(const QStringList& edits, QString* error);
 
     // Window geometry, dock and toolbar layout, table columns: to and from QSettings.
     void saveLayout() const;
@@ -92,11 +109,16 @@ private:
     void updateEmptyStates();
     void updateRecentMenu(const QStringList& files);
     void showCurrentDesign();
+    void updateWhatIf();
+    void installColumnChooser();
+    void saveEditedDesign();
+    void toggleExportSetOfSelection();
 
     MainActions m_actions;
     models::LogModel* m_logModel;
     models::ExplorerSettings* m_explorerSettings;
     WorkspaceController* m_controller;
+    EditController* m_edits;
     RecentFiles* m_recent;
     WorkspaceDialogs* m_dialogs;
     ExportActions* m_exports = nullptr;
@@ -108,8 +130,12 @@ private:
     QStackedWidget* m_central = nullptr;
     widgets::WelcomePage* m_welcome = nullptr;
     QTabWidget* m_explorerTabs = nullptr;
+    QStackedWidget* m_paretoPage = nullptr;
     widgets::EmptyStateWidget* m_paretoEmpty = nullptr;
+    widgets::ParetoPlotView* m_paretoView = nullptr;
+    QStackedWidget* m_parallelPage = nullptr;
     widgets::EmptyStateWidget* m_parallelEmpty = nullptr;
+    widgets::ParallelCoordinatesView* m_parallelView = nullptr;
     QStackedWidget* m_tablePage = nullptr;
     widgets::EmptyStateWidget* m_tableEmpty = nullptr;
     QTableView* m_table = nullptr;
@@ -121,8 +147,8 @@ private:
     widgets::DesignDetailPanel* m_detail = nullptr;
     QDockWidget* m_editorsDock = nullptr;
     QTabWidget* m_editorTabs = nullptr;
-    widgets::DesignSpecView* m_acceleratorView = nullptr;
-    widgets::DesignSpecView* m_transformerView = nullptr;
+    widgets::AcceleratorEditor* m_acceleratorEditor = nullptr;
+    widgets::TransformerEditor* m_transformerEditor = nullptr;
     QDockWidget* m_panelDock = nullptr;
     QTabWidget* m_panelTabs = nullptr;
     widgets::EmptyStateWidget* m_searchEmpty = nullptr;

@@ -46,6 +46,19 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar* menus, QWidget* parent) : QDial
     for (QAction* top : menus->actions())
         if (top->menu())
             collect(top->menu(), plain(top->text()) + QStringLiteral(" ▸ "), tree, m_count);
+    // Keys the plots and the table handle themselves (they have no menu command).
+    const QList<QPair<QString, QString>> viewKeys = {
+        {tr("Pareto plot, parallel coordinates ▸ Next design on the front"), tr("→ or ↑")},
+        {tr("Pareto plot, parallel coordinates ▸ Previous design on the front"), tr("← or ↓")},
+        {tr("Pareto plot, parallel coordinates, table ▸ Selection in or out of the export set"), tr("Space")},
+        {tr("Pareto plot ▸ Reset zoom"), tr("Home, or double-click")},
+        {tr("Pareto plot ▸ Zoom in / out"), tr("+ / −, or the wheel")},
+        {tr("Parallel coordinates ▸ Clear brushes"), tr("Esc")},
+    };
+    for (const auto& [command, key] : viewKeys) {
+        new QTreeWidgetItem(tree, {command, key});
+        ++m_count;
+    }
     tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
 

@@ -48,10 +48,19 @@ QString describe(const std::exception_ptr& error) {
 }
 } // namespace
 
-WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode) {
+WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, const TraitsCache& known) {
     WorkspaceSnapshot snapshot;
     snapshot.designs = workspace.designSummaries(simModeName(mode));
     snapshot.counts = workspace.counts();
+    snapshot.traits.reserve(snapshot.designs.size());
+    for (const auto& d : snapshot.designs) {
+        if (const auto it = known.find(d.design.id); it != known.end()) {
+            snapshot.traits.push_back(*it);
+            continue;
+        }
+        const auto full = workspace.design(d.design.id);
+        snapshot.traits.push_back(full ? models::traitsOf(full->kind, full->specJson) : models::DesignTraits{});
+    }
     for (const auto& d : snapshot.designs) {
         QString detail;
         if (d.latest)
@@ -120,7 +129,7 @@ void WorkspaceController::startOpen(const QString& path, std::function<std::shar
             outcome.path = path;
             try {
                 outcome.workspace = openFn();
-                outcome.snapshot = loadSnapshot(*outcome.workspace, mode);
+                outcome.snapshot = loadSnapshot(*outcome.workspace, mode, {});
             } catch (...) {
                 outcome.workspace.reset();
                 outcome.error = describe(std::current_exception());
@@ -284,7 +293,7 @@ void WorkspaceController::reload() {
     if (!isOpen())
         return;
     try {
-        applySnapshot(loadSnapshot(*m_workspace, m_mode));
+        applySnapshot(loadSnapshot(*m_workspace, m_mode, m_traits));
     } catch (const std::exception& e) {
         emit errorOccurred(tr("Cannot read the workspace"), QString::fromStdString(e.what()));
     }
@@ -297,7 +306,10 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
     m_treeContent.hasWorkspace = isOpen();
     m_treeContent.presetModels = m_presetModels;
     m_treeContent.presetAccelerators = m_presetAccelerators;
-    m_designModel->setDesigns(std::move(snapshot.designs)); // resets the shared selection
+    m_traits.clear();
+    for (std::size_t i = 0; i < snapshot.designs.size() && i < snapshot.traits.size(); ++i)
+        m_traits.insert(snapshot.designs[i].design.id, snapshot.traits[i]);
+    m_designModel->setDesigns(std::move(snapshot.designs), std::move(snapshot.traits)); // resets the selection
     m_treeModel->setContent(m_treeContent);
     if (selected)
         selectDesign(*selected); // keep the user's place across a reload
@@ -339,6 +351,34 @@ std::vector<store::EvaluationRecord> WorkspaceController::evaluations(qint64 id)
         qCWarning(lcWorkspace) << "cannot read evaluations of design" << id << e.what();
         return {};
     }
+}
+
+std::optional<qint64> WorkspaceController::addEvaluatedDesign(const std::string& name, store::DesignKind kind,
+                                                              const std::string& specJson,
+                                                              store::EvaluationRecord evaluation) {
+    if (!isOpen())
+        return std::nullopt;
+    if (const auto existing = m_workspace->findDesign(kind, specJson)) {
+        selectDesign(*existing);
+        emit statusMessage(tr("This design is already in the workspace as #%1; selected it").arg(*existing));
+        return existing;
+    }
+    std::int64_t id = 0;
+    try {
+        m_workspace->transaction([&] {
+            id = m_workspace->addDesign(name, kind, specJson);
+            evaluation.id = 0;
+            evaluation.designId = id;
+            m_workspace->addEvaluation(evaluation);
+        });
+    } catch (const std::exception& e) {
+        emit errorOccurred(tr("Cannot save the design"), QString::fromStdString(e.what()));
+        return std::nullopt;
+    }
+    qCInfo(lcWorkspace).noquote() << tr("Added design #%1 %2").arg(id).arg(QString::fromStdString(name));
+    reload();
+    selectDesign(id);
+    return id;
 }
 
 void WorkspaceController::selectDesign(qint64 id) {

@@ -9,6 +9,7 @@
 #include "sim/sim_types.h"
 #include "store/workspace.h"
 
+#include <QHash>
 #include <QItemSelectionModel>
 #include <QObject>
 #include <QThreadPool>
@@ -25,10 +26,14 @@ struct ImportedDesign; // design_import.h
 // What the views show of a workspace, read in one go.
 struct WorkspaceSnapshot {
     std::vector<store::DesignSummary> designs;
+    std::vector<models::DesignTraits> traits; // one per design
     models::WorkspaceTreeContent tree;
     store::WorkspaceCounts counts;
 };
-WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode);
+// known: traits already read, by design id (specifications do not change); only the other
+// designs' specifications are read and parsed.
+using TraitsCache = QHash<qint64, models::DesignTraits>;
+WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, const TraitsCache& known = {});
 
 class WorkspaceController : public QObject {
     Q_OBJECT
@@ -54,6 +59,11 @@ public:
     std::optional<store::DesignRecord> design(qint64 id) const;
     std::vector<store::EvaluationRecord> evaluations(qint64 id) const;
     void selectDesign(qint64 id); // through the shared selection
+
+    // Adds a design with an evaluation in one transaction, reloads and selects it. An
+    // identical design already stored is selected instead. The id, or nothing (errorOccurred).
+    std::optional<qint64> addEvaluatedDesign(const std::string& name, store::DesignKind kind,
+                                             const std::string& specJson, store::EvaluationRecord evaluation);
 
     // The bundled presets listed under Presets in the tree (data/presets/models|accelerators).
     void setPresetDirectory(const QString& presetDirectory);
@@ -99,6 +109,7 @@ private:
     QList<models::WorkspaceTreeContent::Preset> m_presetModels;
     QList<models::WorkspaceTreeContent::Preset> m_presetAccelerators;
     models::WorkspaceTreeContent m_treeContent;
+    TraitsCache m_traits;
 
     models::DesignTableModel* m_designModel;
     QItemSelectionModel* m_selection;

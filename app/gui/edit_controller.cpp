@@ -1,0 +1,141 @@
+// Edit controller: selection → session; predictor fit on a worker; save through the store.
+#include "edit_controller.h"
+
+#include "workspace_controller.h"
+
+#include "design/design_space.h"
+#include "io/formats.h"
+#include "io/search_json.h"
+#include "io/sim_result_json.h"
+#include "models/design_traits.h"
+#include "search/accuracy.h"
+
+#include <QFutureWatcher>
+#include <QLoggingCategory>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcEdit, "tcw.edit")
+
+namespace tcw::app {
+
+namespace {
+struct LoadedPredictor {
+    std::shared_ptr<const search::TableAccuracyModel> model;
+    QString description;
+    QString error;
+};
+
+LoadedPredictor fitPredictor(const QString& dataDirectory) {
+    LoadedPredictor out;
+    try {
+        const std::filesystem::path dir(dataDirectory.toStdString());
+        const auto table = io::loadAccuracyTable(io::accuracyTablePath("flexibert2_glue16", dir));
+        if (!table) {
+            out.error = QString::fromStdString(table.errors.toString());
+            return out;
+        }
+        out.model = std::make_shared<search::TableAccuracyModel>(*table.value, flexibert2Space());
+        out.description = QString::fromStdString(out.model->describe());
+    } catch (const std::exception& e) {
+        out.error = QString::fromStdString(e.what());
+    }
+    return out;
+}
+} // namespace
+
+EditController::EditController(WorkspaceController* workspace, QObject* parent)
+    : QObject(parent), m_workspace(workspace), m_session(new models::EditSession(this)) {}
+
+void EditController::loadPredictor(const QString& dataDirectory) {
+    auto* watcher = new QFutureWatcher<LoadedPredictor>(this);
+    connect(watcher, &QFutureWatcher<LoadedPredictor>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const LoadedPredictor loaded = watcher->result();
+        if (!loaded.model) {
+            qCWarning(lcEdit).noquote() << tr("No accuracy predictor: %1").arg(loaded.error);
+            return;
+        }
+        const auto model = loaded.model;
+        const TransformerSpace space = flexibert2Space();
+        m_session->setAccuracyPredictor(
+            [model, space](const TransformerSpec& spec) -> std::optional<models::AccuracyPrediction> {
+                if (!space.check(spec).empty())
+                    return std::nullopt;
+                const search::AccuracyEstimate e = model->estimate(spec, {});
+                if (e.origin == search::AccuracyOrigin::None)
+                    return std::nullopt;
+                return models::AccuracyPrediction{e.value, e.stdDev, e.detail,
+                                                  e.origin == search::AccuracyOrigin::Imported
+                                                      ? store::AccuracySource::Published
+                                                      : store::AccuracySource::Predicted};
+            },
+            loaded.description);
+        qCInfo(lcEdit).noquote() << tr("Accuracy predictor ready: %1").arg(loaded.description);
+        emit predictorLoaded(loaded.description);
+    });
+    watcher->setFuture(QtConcurrent::run([dataDirectory] { return fitPredictor(dataDirectory); }));
+}
+
+void EditController::followDesign(std::optional<qint64> designId, SimMode mode) {
+    const auto design = designId ? m_workspace->design(*designId) : std::nullopt;
+    const auto parts =
+        design && design->kind == store::DesignKind::Pair ? models::partsOf(design->specJson) : std::nullopt;
+    if (!parts || !parts->transformer || !parts->accelerator) {
+        m_session->end();
+        return;
+    }
+    std::optional<store::EvaluationRecord> latest;
+    for (const auto& e : m_workspace->evaluations(*designId))
+        if (e.mode == simModeName(mode) && (!latest || e.id > latest->id))
+            latest = e;
+    SimOptions options;
+    if (latest)
+        options = models::simOptionsOf(*latest);
+    options.mode = mode;
+    if (m_session->isActive() && m_session->designId() == *designId && m_session->options().mode == mode)
+        return; // already editing it: keep the edits
+    m_session->begin(*designId, io::CodesignPair{parts->name, *parts->transformer, *parts->accelerator}, options,
+                     latest);
+}
+
+QString EditController::suggestedName() const {
+    const QString base = QString::fromStdString(m_session->start().name) + tr(" (edited)");
+    QString name = base;
+    const auto* model = m_workspace->designModel();
+    auto taken = [model](const QString& n) {
+        for (const auto& d : model->designs())
+            if (QString::fromStdString(d.design.name) == n)
+                return true;
+        return false;
+    };
+    for (int i = 2; taken(name); ++i)
+        name = QStringLiteral("%1 %2").arg(base).arg(i);
+    return name;
+}
+
+std::optional<qint64> EditController::saveAsDesign(const QString& name) {
+    if (!m_session->isActive() || !m_workspace->isOpen())
+        return std::nullopt;
+    const models::WhatIfEvaluation& now = m_session->currentEvaluation();
+    if (!now.simulated) {
+        emit errorOccurred(
+            tr("Cannot save the design"),
+            tr("The edited design cannot be simulated: %1").arg(QString::fromStdString(now.errors.front().toString())));
+        return std::nullopt;
+    }
+    io::CodesignPair pair = m_session->current();
+    pair.name = name.toStdString();
+    store::EvaluationRecord evaluation = now.record;
+    SimResult totals = now.sim;
+    totals.ops.clear(); // the search stores totals too; the explorer recomputes the ops
+    evaluation.breakdownJson = io::simResultJson(totals, -1);
+    const auto id =
+        m_workspace->addEvaluatedDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair), evaluation);
+    if (id)
+        emit statusMessage(tr("Saved %1 as design #%2").arg(name).arg(*id));
+    return id;
+}
+
+} // namespace tcw::app
