@@ -123,7 +123,27 @@ TransformerSpec loadModel(const std::string& model) {
 
 // --- data ---------------------------------------------------------------------------------
 
+// Keeps the first n examples of a text split (n ≤ 0: all).
+void capSplit(train::Dataset::Split& split, std::int64_t n, int sequenceLength) {
+    if (n <= 0 || n >= split.count)
+        return;
+    split.count = n;
+    split.tokens.resize(static_cast<std::size_t>(n) * sequenceLength);
+    split.labels.resize(static_cast<std::size_t>(n));
+}
+
+train::Dataset loadDataUncapped(const TrainOptions& o);
+
 train::Dataset loadData(const TrainOptions& o) {
+    train::Dataset data = loadDataUncapped(o);
+    if (!data.isImage() && o.data != "listops") { // Fashion-MNIST and ListOps cap while loading
+        capSplit(data.train, o.maxTrain, data.task.sequenceLength);
+        capSplit(data.test, o.maxTest, data.task.sequenceLength);
+    }
+    return data;
+}
+
+train::Dataset loadDataUncapped(const TrainOptions& o) {
     if (o.data == "fashion-mnist")
         return train::loadFashionMnist(o.dataDir.empty() ? train::kFashionMnistDefaultDir : o.dataDir, o.patch,
                                        o.maxTrain, o.maxTest);
