@@ -772,8 +772,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->capture_default_str();
     search
         ->add_option("--accuracy", o.accuracy,
-                     "predicted (a surrogate fit on --accuracy-table) or trained (DynaProp on --data)")
-        ->check(CLI::IsMember({"predicted", "trained"}))
+                     "predicted (a surrogate fit on --accuracy-table), imported (the table's score for the models "
+                     "it lists, predicted otherwise) or trained (DynaProp on --data)")
+        ->check(CLI::IsMember({"predicted", "imported", "trained"}))
         ->capture_default_str();
     search->add_option("--accuracy-table", o.accuracyTable, "bundled table name (data/accuracy) or a JSON file")
         ->capture_default_str();

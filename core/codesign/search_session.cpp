@@ -325,11 +325,13 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    if (m_config.accuracy == search::AccuracySourceKind::Predicted) {
+    if (m_config.accuracy != search::AccuracySourceKind::Trained) {
         search::AccuracyTable table = loadTable(m_config, m_options.dataDir, nullptr);
         for (const auto& e : table.entries)
             p.tableModels.push_back(e.model);
-        auto model = std::make_shared<search::TableAccuracyModel>(std::move(table), m_config.modelSpace);
+        search::TableAccuracyModel::Config fit;
+        fit.preferListed = m_config.accuracy == search::AccuracySourceKind::Imported;
+        auto model = std::make_shared<search::TableAccuracyModel>(std::move(table), m_config.modelSpace, fit);
         if (model->fittedEntries() == 0)
             throw SearchSetupError("accuracy table '" + m_config.accuracyTable + "' has no model of space '" +
                                    m_config.modelSpaceName + "' with a known accuracy to fit a predictor on");
@@ -363,7 +365,7 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     if (!problems.empty())
         throw SearchSetupError(problems.front());
     double lo = 0.0, hi = 1.0;
-    if (config.accuracy == search::AccuracySourceKind::Predicted) {
+    if (config.accuracy != search::AccuracySourceKind::Trained) {
         const search::AccuracyTable table = loadTable(config, options.dataDir, &config.accuracyTableSha256);
         double min = 1, max = 0;
         for (const auto& e : table.entries)

@@ -300,7 +300,7 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
         const Json& acc = j.at("accuracy");
         const auto source = search::accuracySourceKindFromName(acc.at("source").get<std::string>());
         if (!source)
-            throw std::invalid_argument("accuracy.source must be predicted or trained");
+            throw std::invalid_argument("accuracy.source must be predicted, imported or trained");
         c.accuracy = *source;
         c.accuracyTable = acc.at("table").get<std::string>();
         c.accuracyTableSha256 = acc.at("tableSha256").get<std::string>();

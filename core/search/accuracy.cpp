@@ -81,6 +81,8 @@ AccuracyEstimate TableAccuracyModel::estimate(const TransformerSpec& model, std:
     AccuracyEstimate e;
     const TransformerSpec key = canonicalized(model);
     for (const auto& [encoding, index] : m_known) {
+        if (!m_config.preferListed)
+            break;
         const auto& entry = m_table.entries[index];
         if (canonicalized(entry.model) == key) {
             e.value = *entry.accuracy;

@@ -1,7 +1,8 @@
 // Where a search gets the accuracy of a model: an AccuracyOracle. Predicted accuracies come
 // from a surrogate fit on a table of models with known scores (the bundled 16 FlexiBERT 2.0
-// GLUE scores, or the workspace's trained runs); a model the table lists exactly gets its
-// listed score, marked imported. Trained accuracies come from the trainer (core/codesign).
+// GLUE scores, or the workspace's trained runs); optionally a model the table lists exactly
+// gets its listed score instead, marked imported. Trained accuracies come from the trainer
+// (core/codesign).
 #pragma once
 
 #include "boosted_trees.h"
@@ -58,6 +59,10 @@ public:
         BoostedTreesConfig trees;
         int ensembles = 8;
         std::uint64_t seed = 1;
+        // Listed models get their listed score (imported) rather than the prediction. Off by
+        // default: a search then sees one smooth predictor everywhere, as TransCODE's did, not
+        // exact values on 13 models and predictions shrunk toward the mean around them.
+        bool preferListed = false;
     };
     TableAccuracyModel(AccuracyTable table, TransformerSpace space, Config config);
     TableAccuracyModel(AccuracyTable table, TransformerSpace space);

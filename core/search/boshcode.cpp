@@ -26,6 +26,48 @@ std::vector<double> simplexWeights(std::uint64_t seed, int step, std::size_t cou
     return w;
 }
 
+// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error < 1.2e-9).
+double normalQuantile(double p) {
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                               1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                               6.680131188771972e+01, -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                               -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    const double low = 0.02425;
+    if (p < low) {
+        const double q = std::sqrt(-2 * std::log(p));
+        return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const double q = p - 0.5, r = q * q;
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+// Normal scores of y (ties share their mean rank).
+std::vector<double> normalScores(const std::vector<double>& y) {
+    const std::size_t n = y.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return y[a] < y[b]; });
+    std::vector<double> z(n);
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i;
+        while (j + 1 < n && y[order[j + 1]] == y[order[i]])
+            ++j;
+        const double rank = 0.5 * double(i + j);
+        for (std::size_t k = i; k <= j; ++k)
+            z[order[k]] = normalQuantile((rank + 0.5) / double(n));
+        i = j + 1;
+    }
+    return z;
+}
+
 } // namespace
 
 Boshcode::Boshcode(Problem problem, std::uint64_t seed, BoshcodeConfig config)
@@ -102,6 +144,33 @@ std::vector<Proposal> Boshcode::ask(int maxCount, std::stop_token stop) {
         if (!m_seen.count(c) && inPool.insert(c).second)
             pool.push_back(std::move(c));
     }
+    if (kind == "gobi" && m_config.mutantsPerIncumbent > 0) {
+        // Mutants of the K best acceptable trials (by score; earlier trial first on ties).
+        std::vector<std::size_t> best(m_trials.size());
+        std::iota(best.begin(), best.end(), 0);
+        std::vector<double> score(m_trials.size());
+        for (std::size_t i = 0; i < m_trials.size(); ++i)
+            score[i] = trialScore(m_trials[i], m_problem);
+        const auto k = std::min<std::size_t>(best.size(), static_cast<std::size_t>(m_config.queriesPerStep));
+        std::partial_sort(
+            best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k), best.end(),
+            [&](std::size_t a, std::size_t b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
+        int free = 0;
+        for (int i = 0; i < space.dimension(); ++i)
+            free += space.isFree(i) ? 1 : 0;
+        const double rate = 2.0 / std::max(1, free);
+        for (std::size_t j = 0; j < k; ++j) {
+            int added = 0;
+            for (int attempt = 0; attempt < 3 * m_config.mutantsPerIncumbent && added < m_config.mutantsPerIncumbent;
+                 ++attempt) {
+                Candidate c = space.mutate(m_trials[best[j]].proposal.candidate, rate, rng);
+                if (!m_seen.count(c) && inPool.insert(c).second) {
+                    pool.push_back(std::move(c));
+                    ++added;
+                }
+            }
+        }
+    }
     if (kind == "diversity" || pool.empty()) {
         for (int k = 0; k < queries && k < static_cast<int>(pool.size()); ++k)
             out.push_back({pool[k], "diversity", std::nullopt, std::nullopt});
@@ -115,7 +184,8 @@ std::vector<Proposal> Boshcode::ask(int maxCount, std::stop_token stop) {
     for (int k = 0; k < m_config.surrogate.extraInputs; ++k)
         extra.push_back(space.toUnit(space.sample(surrogateRng)));
     Surrogate surrogate;
-    if (!surrogate.fit(x, targets(step), extra, m_config.surrogate, surrogateRng, stop))
+    const std::vector<double> y = m_config.rankTargets ? normalScores(targets(step)) : targets(step);
+    if (!surrogate.fit(x, y, extra, m_config.surrogate, surrogateRng, stop))
         return out; // cancelled
     std::vector<std::vector<double>> poolUnits;
     for (const Candidate& c : pool)

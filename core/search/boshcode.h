@@ -2,9 +2,13 @@
 // transformer–accelerator pairs. After an initial set of pairs (256 in TransCODE), every step
 // fits the teacher / student / natural-parameter surrogates to all trials from scratch and
 // proposes up to K pairs by one of three moves (CODEBench's split):
-//   GOBI (80%): the K best of 100 random candidates by μ − κ·σ start AdaHessian descent on
-//     the acquisition; the optima are snapped to valid designs (a repeat falls back to the
-//     next-best random candidate);
+//   GOBI (80%): the K best candidates by μ − κ·σ start AdaHessian descent on the
+//     acquisition; the optima are snapped to valid designs (a repeat falls back to the
+//     next-best candidate). Candidates: 100 random pairs plus mutants of the K best trials so
+//     far. The mutants are our addition: the encoding's index-coded genes (feed-forward and
+//     head options) make the space rugged, so a start next to an incumbent — the same model on
+//     a slightly different accelerator, one layer changed — is often where the improvement
+//     is; random pairs alone keep the search global but rarely land there;
 //   uncertainty (10%): the K random candidates of largest σ;
 //   diversity (10%): K random candidates.
 // Single objective: the target is −(weighted score). Multi-objective: each step scalarises the
@@ -12,6 +16,11 @@
 // Tchebycheff function max_i λ_i·f_i + 0.05·Σ λ_i·f_i (ParEGO), which, unlike a weighted sum,
 // reaches non-convex parts of the front, so successive steps spread along it. Trials that
 // are infeasible or violate a constraint get the worst acceptable target plus a margin.
+// The surrogates learn the targets' normal scores, Φ⁻¹((rank + ½)/n), not the raw values (an
+// output warping as in HEBO, Cowen-Rivers et al. 2022): with TransCODE's weights the score is
+// 0.5·accuracy plus cost terms a thousand times smaller, and on raw values the networks would
+// see only accuracy; ranks spread the best designs apart so the cost differences among them —
+// where the improvements are — are learnt too.
 // Stops after `patience` steps without improving the best score (hypervolume when Pareto).
 #pragma once
 
@@ -27,10 +36,12 @@ struct BoshcodeConfig {
     int initialPairs = 256;
     std::vector<Candidate> initialCandidates; // when given, the first round (else random pairs)
     int candidatesPerStep = 100;
-    int queriesPerStep = 4; // K
+    int mutantsPerIncumbent = 6; // candidates around each of the K best trials (0: random only)
+    int queriesPerStep = 4;      // K
     double gobiShare = 0.8;
     double uncertaintyShare = 0.1; // diversity: the rest
     int patience = 10;             // steps without improvement before stopping; 0: never
+    bool rankTargets = true;       // fit normal scores of the targets (see above)
     SurrogateConfig surrogate;
     GobiConfig gobi;
 };

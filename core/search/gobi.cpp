@@ -11,6 +11,7 @@ namespace tcw::search {
 GobiResult gobi(const Surrogate& surrogate, std::vector<double> x, const std::vector<bool>& free, const GobiConfig& c,
                 std::mt19937_64& rng) {
     const std::size_t d = x.size();
+    const std::vector<double> start = x;
     std::vector<double> m(d, 0.0), v(d, 0.0), g, gPlus, gMinus, probe(d), shifted(d);
     double value = surrogate.acquisition(x, c.kappa, &g);
     int quiet = 0, step = 0;
@@ -32,7 +33,7 @@ GobiResult gobi(const Surrogate& surrogate, std::vector<double> x, const std::ve
             m[i] = c.beta1 * m[i] + (1 - c.beta1) * g[i];
             v[i] = c.beta2 * v[i] + (1 - c.beta2) * hessianDiagonal * hessianDiagonal;
             x[i] -= c.learningRate * (m[i] / c1) / (std::sqrt(v[i] / c2) + c.epsilon);
-            x[i] = std::clamp(x[i], 0.0, 1.0);
+            x[i] = std::clamp(x[i], std::max(0.0, start[i] - c.trustRadius), std::min(1.0, start[i] + c.trustRadius));
         }
         const double next = surrogate.acquisition(x, c.kappa, &g);
         quiet = std::abs(next - value) < c.tolerance ? quiet + 1 : 0;

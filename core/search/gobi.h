@@ -23,6 +23,8 @@ struct GobiConfig {
     int patience = 6;          // … for this many consecutive steps
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4;
     double finiteDifference = 1e-3;
+    // Box half-width around the start that the descent stays in (unit-cube units; ≥ 1: none).
+    double trustRadius = 1.0;
 };
 
 struct GobiResult {

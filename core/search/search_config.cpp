@@ -9,7 +9,15 @@
 namespace tcw::search {
 
 std::string_view accuracySourceKindName(AccuracySourceKind k) {
-    return k == AccuracySourceKind::Trained ? "trained" : "predicted";
+    switch (k) {
+    case AccuracySourceKind::Trained:
+        return "trained";
+    case AccuracySourceKind::Imported:
+        return "imported";
+    case AccuracySourceKind::Predicted:
+        break;
+    }
+    return "predicted";
 }
 
 std::optional<AccuracySourceKind> accuracySourceKindFromName(std::string_view name) {
@@ -17,6 +25,8 @@ std::optional<AccuracySourceKind> accuracySourceKindFromName(std::string_view na
         return AccuracySourceKind::Trained;
     if (name == "predicted")
         return AccuracySourceKind::Predicted;
+    if (name == "imported")
+        return AccuracySourceKind::Imported;
     return std::nullopt;
 }
 

@@ -20,10 +20,11 @@
 namespace tcw::search {
 
 enum class AccuracySourceKind : std::uint8_t {
-    Predicted, // surrogate fit on a table (exact table entries: their listed score)
+    Predicted, // a surrogate fit on a table, for every model (TransCODE's setting)
     Trained,   // the DynaProp trainer, cached in the workspace
+    Imported,  // a table's listed score for the models it lists; the surrogate for the others
 };
-std::string_view accuracySourceKindName(AccuracySourceKind k); // "predicted", "trained"
+std::string_view accuracySourceKindName(AccuracySourceKind k); // "predicted", "trained", "imported"
 std::optional<AccuracySourceKind> accuracySourceKindFromName(std::string_view name);
 
 // How a model is trained for a trained accuracy (short budgets: a search trains many).
