@@ -24,8 +24,20 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QStringLiteral("view"),
         QCoreApplication::translate("main", "Show NAME first, one of: %1.").arg(viewNames.join(QStringLiteral(", "))),
         QStringLiteral("NAME"));
+    const QCommandLineOption select(
+        QStringLiteral("select"),
+        QCoreApplication::translate("main", "Select design ID once the workspace is open (the detail and the editors "
+                                            "show it)."),
+        QStringLiteral("ID"));
+    const QCommandLineOption edit(
+        QStringLiteral("edit"),
+        QCoreApplication::translate("main", "Change the selected co-design's accelerator as the editor would, e.g. "
+                                            "peCount=512 (repeatable): the what-if point shows where it lands."),
+        QStringLiteral("NAME=VALUE"));
     parser.addOption(screenshot);
     parser.addOption(view);
+    parser.addOption(select);
+    parser.addOption(edit);
     parser.process(arguments); // --help / --version / unknown options exit here
 
     CommandLineResult result;
@@ -39,6 +51,16 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         result.options.workspace = positional.front();
     result.options.screenshot = parser.value(screenshot);
     result.options.view = parser.value(view);
+    result.options.edits = parser.values(edit);
+    if (parser.isSet(select)) {
+        bool ok = false;
+        result.options.select = parser.value(select).toLongLong(&ok);
+        if (!ok || result.options.select <= 0) {
+            result.error = QCoreApplication::translate("main", "--select takes a design number, got '%1'.")
+                               .arg(parser.value(select));
+            return result;
+        }
+    }
     if (!result.options.view.isEmpty() && !viewNames.contains(result.options.view))
         result.error = QCoreApplication::translate("main", "Unknown view '%1'; choose one of: %2.")
                            .arg(result.options.view, viewNames.join(QStringLiteral(", ")));

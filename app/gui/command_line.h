@@ -1,4 +1,5 @@
-// The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME].
+// The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
+// [--edit NAME=VALUE]….
 #pragma once
 
 #include <QString>
@@ -12,6 +13,8 @@ struct CommandLineOptions {
     QString workspace;  // FILE, empty when not given
     QString screenshot; // render the window to this PNG and exit
     QString view;       // what to show first (see MainWindow::viewNames())
+    qint64 select = 0;  // the design to select once open (0: none)
+    QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
 };
 
 struct CommandLineResult {

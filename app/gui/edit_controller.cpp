@@ -96,7 +96,8 @@ void EditController::followDesign(std::optional<qint64> designId, SimMode mode) 
     options.mode = mode;
     if (m_session->isActive() && m_session->designId() == *designId && m_session->options().mode == mode)
         return; // already editing it: keep the edits
-    m_session->begin(*designId, io::CodesignPair{parts->name, *parts->transformer, *parts->accelerator}, options,
+    // The workspace's name of the design (the pair document may carry another, or none).
+    m_session->begin(*designId, io::CodesignPair{design->name, *parts->transformer, *parts->accelerator}, options,
                      latest);
 }
 

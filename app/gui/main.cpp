@@ -96,11 +96,20 @@ int main(int argc, char** argv) {
                                         QApplication::platformName());
     window.show();
     window.startUp(options.workspace);
-    if (!options.view.isEmpty()) {
-        // Central views need the workspace: apply the view once it has opened.
+    if (!options.view.isEmpty() || options.select > 0 || !options.edits.isEmpty()) {
+        // Central views, selections and edits need the workspace: apply them once it has opened.
         QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
-                         [&window, view = options.view] { window.showView(view); });
-        window.showView(options.view);
+                         [&window, options] {
+                             if (options.select > 0)
+                                 window.controller()->selectDesign(options.select);
+                             if (!options.view.isEmpty())
+                                 window.showView(options.view);
+                             QString error;
+                             if (!options.edits.isEmpty() && !window.applyAcceleratorEdits(options.edits, &error))
+                                 qCWarning(lcApp).noquote() << "--edit:" << error;
+                         });
+        if (!options.view.isEmpty())
+            window.showView(options.view);
     }
     if (!screenshotMode)
         return app.exec();
@@ -109,6 +118,7 @@ int main(int argc, char** argv) {
     QObject::connect(window.controller(), &tcw::app::WorkspaceController::errorOccurred, &window,
                      [&startupFailed] { startupFailed = true; });
     tcw::app::ScreenshotTaker screenshot(&window, window.controller(), options.screenshot);
+    screenshot.setTarget([&window, view = options.view] { return window.screenshotTarget(view); });
     QObject::connect(&screenshot, &tcw::app::ScreenshotTaker::finished, &app,
                      [&startupFailed](bool saved, const QString& message) {
                          std::fprintf(saved ? stdout : stderr, "transcode-workbench: %s\n", qPrintable(message));

@@ -36,6 +36,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QMap>
 #include <QMenuBar>
@@ -280,8 +281,8 @@ void MainWindow::placeDocks() {
     for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock})
         dock->show();
     m_toolBar->show();
-    resizeDocks({m_workspaceDock, m_detailDock}, {260, 360}, Qt::Horizontal);
-    resizeDocks({m_detailDock, m_editorsDock, m_panelDock}, {330, 300, 180}, Qt::Vertical);
+    resizeDocks({m_workspaceDock, m_detailDock}, {240, 400}, Qt::Horizontal);
+    resizeDocks({m_detailDock, m_editorsDock, m_panelDock}, {380, 300, 160}, Qt::Vertical);
 }
 
 void MainWindow::createMenus() {
@@ -809,15 +810,41 @@ bool MainWindow::showView(const QString& name) {
         m_editorTabs->setCurrentIndex(editor);
         if (!m_controller->currentDesignId())
             selectRepresentativeDesign();
+        emphasiseDock(m_editorsDock);
     } else if (name == QLatin1String("detail")) {
         m_detailDock->show();
         m_detailDock->raise();
         if (!m_controller->currentDesignId())
             selectRepresentativeDesign();
+        emphasiseDock(m_detailDock);
     } else {
         return false;
     }
     return true;
+}
+
+QWidget* MainWindow::screenshotTarget(const QString& view) {
+    QDockWidget* dock = view == QLatin1String("detail") ? m_detailDock
+                        : view == QLatin1String("accelerator-editor") || view == QLatin1String("transformer-editor")
+                            ? m_editorsDock
+                            : nullptr;
+    if (!dock)
+        return this;
+    dock->setFloating(true);
+    dock->resize(dock == m_detailDock ? QSize(960, 1080) : QSize(560, 1040));
+    dock->show();
+    dock->layout()->activate();
+    return dock;
+}
+
+void MainWindow::emphasiseDock(QDockWidget* dock) {
+    // Asked for by name: give it most of the right side's height and a comfortable width.
+    if (dockWidgetArea(m_detailDock) != Qt::RightDockWidgetArea ||
+        dockWidgetArea(m_editorsDock) != Qt::RightDockWidgetArea)
+        return;
+    const int height = m_detailDock->height() + m_editorsDock->height();
+    QDockWidget* other = dock == m_detailDock ? m_editorsDock : m_detailDock;
+    resizeDocks({dock, other}, {height * 4 / 5, height / 5}, Qt::Vertical);
 }
 
 void MainWindow::saveLayout() const {

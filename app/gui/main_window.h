@@ -72,6 +72,9 @@ public:
     // Names accepted by --view and showView(): central tabs, bottom tabs, docks.
     static QStringList viewNames();
     bool showView(const QString& name);
+    // What --screenshot renders for a view: the window, or for the detail and the editors
+    // their dock, floated at a size that shows their content.
+    QWidget* screenshotTarget(const QString& view);
 
     // Opens file; without one the most recent workspace that still exists; else the welcome
     // page stays.
@@ -110,6 +113,7 @@ private:
     void updateRecentMenu(const QStringList& files);
     void showCurrentDesign();
     void updateWhatIf();
+    void emphasiseDock(QDockWidget* dock);
     void installColumnChooser();
     void saveEditedDesign();
     void toggleExportSetOfSelection();

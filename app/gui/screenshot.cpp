@@ -40,7 +40,15 @@ void ScreenshotTaker::capture() {
         emit finished(false, tr("the window closed before it was rendered"));
         return;
     }
-    const QPixmap pixmap = m_window->grab();
+    // The target may be rearranged for the picture (a dock floated and resized): let the
+    // posted layout requests run once more before rendering it.
+    if (m_target && !m_targetWidget) {
+        m_targetWidget = m_target();
+        QTimer::singleShot(150, this, &ScreenshotTaker::capture);
+        return;
+    }
+    QWidget* target = m_targetWidget ? m_targetWidget.data() : m_window.data();
+    const QPixmap pixmap = target->grab();
     const QString dir = QFileInfo(m_path).absolutePath();
     if (!QDir().mkpath(dir) || !pixmap.save(m_path, "PNG")) {
         emit finished(false, tr("cannot write '%1'").arg(QDir::toNativeSeparators(m_path)));

@@ -6,6 +6,8 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
+
 class QWidget;
 
 namespace tcw::app {
@@ -19,6 +21,8 @@ public:
     ScreenshotTaker(QWidget* window, WorkspaceController* controller, const QString& path, QObject* parent = nullptr);
 
     void start(); // call after window->show()
+    // What to render when the time comes (default: the window), e.g. one dock.
+    void setTarget(std::function<QWidget*()> target) { m_target = std::move(target); }
 
 signals:
     void finished(bool saved, const QString& message);
@@ -31,6 +35,8 @@ private:
     WorkspaceController* m_controller;
     QString m_path;
     bool m_scheduled = false;
+    std::function<QWidget*()> m_target;
+    QPointer<QWidget> m_targetWidget;
 };
 
 } // namespace tcw::app

@@ -8,6 +8,7 @@
 #include <QStackedLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tcw::widgets {
 
@@ -15,6 +16,7 @@ ParameterField::ParameterField(double minimum, double maximum, int decimals, con
     : QWidget(parent), m_stack(new QStackedLayout(this)), m_combo(new QComboBox(this)),
       m_spin(new QDoubleSpinBox(this)), m_decimals(decimals), m_suffix(suffix) {
     m_stack->setContentsMargins(0, 0, 0, 0);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_spin->setRange(minimum, maximum);
     m_spin->setDecimals(decimals);
     m_spin->setSuffix(suffix.isEmpty() ? QString() : QLatin1Char(' ') + suffix);
@@ -38,7 +40,9 @@ ParameterField::ParameterField(double minimum, double maximum, int decimals, con
 }
 
 QString ParameterField::text(double value) const {
-    const QString number = QLocale().toString(value, 'f', m_decimals);
+    // Whole numbers without decimals; fractions (0.5 MB) with as few as they need.
+    const QString number =
+        m_decimals == 0 ? QLocale().toString(qint64(std::llround(value))) : QLocale().toString(value, 'g', 6);
     return m_suffix.isEmpty() ? number : number + QLatin1Char(' ') + m_suffix;
 }
 

@@ -159,7 +159,14 @@ QWidget* TransformerEditor::buildPage() {
             [this](bool on) { QSettings().setValue(QStringLiteral("editors/transformerRestricted"), on); });
     column->addWidget(m_restricted);
 
-    m_table = new QTableView(page);
+    // The table, its buttons and the metrics scroll together, so the dock can be short.
+    auto* scroll = new QScrollArea(page);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* inner = new QWidget;
+    auto* body = new QVBoxLayout(inner);
+    body->setContentsMargins(0, 0, 0, 0);
+    m_table = new QTableView(inner);
     m_table->setObjectName(QStringLiteral("layerTable"));
     m_table->setModel(m_layers);
     m_table->setItemDelegateForColumn(models::LayerTableModel::HiddenColumn,
@@ -175,11 +182,11 @@ QWidget* TransformerEditor::buildPage() {
                                                       QHeaderView::ResizeToContents);
     m_table->setMinimumHeight(160);
     m_table->setToolTip(tr("One row per encoder layer; double-click a cell to change it"));
-    column->addWidget(m_table, 1);
+    body->addWidget(m_table, 1);
 
     auto* layerButtons = new QHBoxLayout;
     auto button = [&](const QString& text, const QString& tip) {
-        auto* b = new QPushButton(text, page);
+        auto* b = new QPushButton(text, inner);
         b->setToolTip(tip);
         layerButtons->addWidget(b);
         return b;
@@ -193,20 +200,23 @@ QWidget* TransformerEditor::buildPage() {
     connect(m_remove, &QPushButton::clicked, this, &TransformerEditor::removeLayer);
     connect(m_up, &QPushButton::clicked, this, [this] { moveLayer(-1); });
     connect(m_down, &QPushButton::clicked, this, [this] { moveLayer(+1); });
-    column->addLayout(layerButtons);
+    body->addLayout(layerButtons);
 
-    m_stats = new QLabel(page);
+    m_stats = new QLabel(inner);
     m_stats->setObjectName(QStringLiteral("transformerStats"));
     m_stats->setToolTip(tr("Trainable parameters (sequence 128, BERT vocabulary) and forward FLOPs per sequence"));
-    column->addWidget(m_stats);
-    m_problems = new QLabel(page);
+    m_stats->setWordWrap(true);
+    body->addWidget(m_stats);
+    m_problems = new QLabel(inner);
     m_problems->setWordWrap(true);
-    column->addWidget(m_problems);
-    auto* metrics = new QGroupBox(tr("Metrics"), page);
+    body->addWidget(m_problems);
+    auto* metrics = new QGroupBox(tr("Metrics"), inner);
     auto* metricsLayout = new QVBoxLayout(metrics);
     m_summary = new WhatIfSummary(metrics);
     metricsLayout->addWidget(m_summary);
-    column->addWidget(metrics);
+    body->addWidget(metrics);
+    scroll->setWidget(inner);
+    column->addWidget(scroll, 1);
 
     auto* buttons = new QHBoxLayout;
     m_reset = new QPushButton(tr("Back to Start"), page);

@@ -13,7 +13,7 @@ using models::Objective;
 namespace {
 QString valueOf(const store::EvaluationRecord& e, const models::ObjectiveInfo& info) {
     const auto v = models::objectiveValue(e, info.objective);
-    return v ? QLocale().toString(*v, 'g', 4) + QLatin1Char(' ') + info.unit : QStringLiteral("—");
+    return v ? models::formatMetric(*v) + QLatin1Char(' ') + info.unit : QStringLiteral("—");
 }
 } // namespace
 

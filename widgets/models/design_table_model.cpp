@@ -44,7 +44,7 @@ QString kindLabel(store::DesignKind kind) {
 
 QString formatNumber(double value) {
     // Four significant digits: enough to tell designs apart, short enough to scan a column.
-    return QLocale().toString(value, 'g', 4);
+    return formatMetric(value);
 }
 
 QString localTime(const std::string& isoUtc) {

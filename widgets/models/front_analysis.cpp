@@ -118,13 +118,14 @@ Dominance dominanceAgainst(double px, double py, std::span<const double> x, std:
 }
 
 QString dominanceText(const Dominance& d, bool valid) {
-    auto tr = [](const char* text, int n = -1) { return QCoreApplication::translate("Dominance", text, nullptr, n); };
+    auto tr = [](const char* text) { return QCoreApplication::translate("Dominance", text); };
+    auto designs = [&tr](int n) { return QString::number(n) + ' ' + (n == 1 ? tr("design") : tr("designs")); };
     if (!valid)
         return tr("Not on the plot (no value for an axis)");
     if (d.joinsFront)
-        return d.dominates > 0 ? tr("Would join the front, dominating %n design(s)", d.dominates)
+        return d.dominates > 0 ? tr("Would join the front, dominating %1").arg(designs(d.dominates))
                                : tr("Would join the front");
-    return tr("Dominated by %n design(s)", d.dominatedBy);
+    return tr("Dominated by %1").arg(designs(d.dominatedBy));
 }
 
 } // namespace tcw::models

@@ -2,6 +2,7 @@
 #include "objective.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 
 #include <cmath>
 
@@ -59,6 +60,15 @@ std::optional<double> objectiveValue(const store::EvaluationRecord& e, Objective
         return e.peakPowerMW;
     }
     return std::nullopt;
+}
+
+QString formatMetric(double value) {
+    const double a = std::abs(value);
+    if (std::isnan(value))
+        return QStringLiteral("—");
+    if (a >= 1e4 && a < 1e9)
+        return QLocale().toString(value, 'f', 0);
+    return QLocale().toString(value, 'g', 4);
 }
 
 MetricDelta metricDelta(const store::EvaluationRecord& start, const store::EvaluationRecord& now, Objective objective) {

@@ -37,6 +37,10 @@ std::optional<Objective> objectiveFromKey(const QString& key);
 // The objective's value in its display unit (ms, mJ, %, ...), if the evaluation has it.
 std::optional<double> objectiveValue(const store::EvaluationRecord& evaluation, Objective objective);
 
+// A metric for people: four significant digits, without exponents up to 10⁹ (1,188,000 rather
+// than 1.188e+06), locale-grouped.
+QString formatMetric(double value);
+
 // An objective before and after an edit: the change, relative (a fraction of the start) and
 // whether it is for the better (accuracy up, costs down).
 struct MetricDelta {

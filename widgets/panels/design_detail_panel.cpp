@@ -9,6 +9,7 @@
 #include "models/op_table_model.h"
 #include "models/roofline.h"
 #include "plots/bar_chart.h"
+#include "plots/chart_grid.h"
 #include "plots/roofline_plot.h"
 
 #include <QDateTime>
@@ -102,14 +103,17 @@ DesignDetailPanel::DesignDetailPanel(QWidget* parent) : QWidget(parent), m_stack
     m_opTable->setAlternatingRowColors(true);
     m_opTable->setWordWrap(false);
     m_opTable->setToolTip(tr("Every op of the run; click a header to sort"));
+    auto* opsBlock = new QWidget(m_breakdown);
+    auto* opsLayout = new QVBoxLayout(opsBlock);
+    opsLayout->setContentsMargins(0, 0, 0, 0);
+    opsLayout->addWidget(sectionTitle(tr("Ops"), opsBlock));
+    opsLayout->addWidget(m_opTable);
+    auto* grid = new ChartGrid(m_breakdown);
+    for (QWidget* chart :
+         std::initializer_list<QWidget*>{m_latency, m_energy, m_area, m_utilisation, m_roofline, opsBlock})
+        grid->addChart(chart);
     charts->addWidget(m_phaseSplit);
-    charts->addWidget(m_latency);
-    charts->addWidget(m_energy);
-    charts->addWidget(m_area);
-    charts->addWidget(m_utilisation);
-    charts->addWidget(m_roofline);
-    charts->addWidget(sectionTitle(tr("Ops"), m_breakdown));
-    charts->addWidget(m_opTable);
+    charts->addWidget(grid);
     column->addWidget(m_breakdown);
 
     column->addWidget(sectionTitle(tr("In the workspace"), content));
@@ -256,7 +260,7 @@ void DesignDetailPanel::refreshStored() {
     }
     for (const models::ObjectiveInfo& info : models::allObjectives()) {
         const auto value = models::objectiveValue(*latest, info.objective);
-        QString text = value ? QLocale().toString(*value, 'g', 5) + QLatin1Char(' ') + info.unit : tr("—");
+        QString text = value ? models::formatMetric(*value) + QLatin1Char(' ') + info.unit : tr("—");
         if (info.objective == models::Objective::Accuracy && value) {
             if (latest->accuracyStdDev)
                 text += QStringLiteral(" ± %1").arg(QLocale().toString(*latest->accuracyStdDev * 100, 'g', 3));

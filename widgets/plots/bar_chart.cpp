@@ -1,6 +1,7 @@
 // Bar chart: category labels left, bars on a shared linear axis, totals at the bar ends.
 #include "bar_chart.h"
 
+#include "models/objective.h"
 #include "plot_painting.h"
 
 #include <QFontMetricsF>
@@ -121,7 +122,7 @@ void BarChart::render(QPainter& painter, const QRectF& rect, bool forExport) con
         }
         painter.setPen(chrome.mutedText);
         painter.drawText(QPointF(x + 4, y + l.barHeight / 2 + fm.ascent() / 2 - 1),
-                         QLocale().toString(m_series.total(c), 'g', 3));
+                         models::formatMetric(m_series.total(c)));
     }
     painter.setPen(QPen(chrome.axis, 1));
     painter.drawLine(l.plot.topLeft(), l.plot.bottomLeft());

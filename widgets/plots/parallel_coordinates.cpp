@@ -381,8 +381,7 @@ void ParallelCoordinatesPlot::keyPressEvent(QKeyEvent* event) {
         QList<int> rows;
         for (const QModelIndex& index : m_selection->selectedRows())
             rows << index.row();
-        m_model->toggleExportSet(rows);
-        emit statusMessage(tr("Export set: %Ln design(s)", nullptr, int(m_model->exportSet().size())));
+        m_model->toggleExportSet(rows); // the window reports the export set's new size
         return;
     }
     case Qt::Key_Escape:

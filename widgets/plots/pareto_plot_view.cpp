@@ -112,7 +112,8 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
                 m_selection->select(items, flags | QItemSelectionModel::Rows);
                 if (!rows.empty())
                     m_selection->setCurrentIndex(m_model->index(rows.front(), 0), QItemSelectionModel::NoUpdate);
-                emit statusMessage(tr("Selected %Ln design(s) in the rectangle", nullptr, int(rows.size())));
+                emit statusMessage(rows.size() == 1 ? tr("Selected 1 design in the rectangle")
+                                                    : tr("Selected %1 designs in the rectangle").arg(rows.size()));
             });
     connect(m_plot, &ScatterPlot::constraintDragged, this, [this](Qt::Orientation line, double value) {
         m_settings->setBound(line == Qt::Vertical ? m_settings->xObjective() : m_settings->yObjective(), value);
@@ -122,8 +123,7 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
         QList<int> rows;
         for (const QModelIndex& index : m_selection->selectedRows())
             rows << index.row();
-        m_model->toggleExportSet(rows);
-        emit statusMessage(tr("Export set: %Ln design(s)", nullptr, int(m_model->exportSet().size())));
+        m_model->toggleExportSet(rows); // the window reports the export set's new size
     });
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &ParetoPlotView::rebuild);
@@ -308,7 +308,7 @@ QString ParetoPlotView::toolTipFor(int row) const {
     text += QStringLiteral("<table>");
     for (const auto& info : models::allObjectives()) {
         const double v = m_model->values(info.objective)[std::size_t(row)];
-        QString value = std::isnan(v) ? QStringLiteral("—") : QLocale().toString(v, 'g', 4) + ' ' + info.unit;
+        QString value = std::isnan(v) ? QStringLiteral("—") : models::formatMetric(v) + ' ' + info.unit;
         if (info.objective == Objective::Accuracy && d->latest && d->latest->accuracy) {
             if (d->latest->accuracyStdDev)
                 value += QStringLiteral(" ± %1").arg(QLocale().toString(*d->latest->accuracyStdDev * 100, 'g', 2));
