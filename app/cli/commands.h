@@ -21,5 +21,6 @@ void addConvertCommand(CLI::App& app, CommandContext& context);   // commands_co
 void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_train.cpp: train, sweep-thresholds
 void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
 void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
+void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
 
 } // namespace tcw::cli
