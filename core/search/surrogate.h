@@ -21,7 +21,7 @@ struct SurrogateConfig {
     double dropout = 0.1;  // teacher
     int mcSamples = 16;    // dropout passes whose spread the student learns
     int extraInputs = 256; // random points added to the student's inputs (σ away from the data)
-    Mlp::TrainOptions teacher{400, 64, 3e-3, 1e-4};
+    Mlp::TrainOptions teacher{1000, 64, 1e-2, 1e-4};
     Mlp::TrainOptions student{300, 64, 3e-3, 1e-4};
     Mlp::TrainOptions natural{300, 64, 2e-3, 1e-4};
 };

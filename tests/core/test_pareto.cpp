@@ -140,6 +140,42 @@ private slots:
         }
     }
 
+    void archiveIsTheFrontOfEverythingInserted_data() {
+        QTest::addColumn<int>("dimensions");
+        QTest::addColumn<bool>("integers");
+        for (int d = 2; d <= 5; ++d) {
+            QTest::addRow("%d-d real", d) << d << false;
+            QTest::addRow("%d-d ties", d) << d << true;
+        }
+    }
+    void archiveIsTheFrontOfEverythingInserted() {
+        // Incremental front: after every insertion the members are exactly nonDominatedFront of
+        // all points so far (so no member is dominated and every dropped point is), and the
+        // hypervolume equals the batch computation and never decreases.
+        QFETCH(int, dimensions);
+        QFETCH(bool, integers);
+        std::mt19937_64 rng(4000 + dimensions + (integers ? 100 : 0));
+        const ObjectiveVector ref(dimensions, integers ? 7.0 : 1.0);
+        for (int trial = 0; trial < 10; ++trial) {
+            ParetoArchive archive;
+            std::vector<ObjectiveVector> all;
+            double previous = 0;
+            for (const auto& p : randomPoints(rng, 50, dimensions, integers)) {
+                all.push_back(p);
+                const bool joined = archive.insert(p, all.size() - 1);
+                const auto front = nonDominatedFront(all);
+                QCOMPARE(archive.ids(), front);
+                QCOMPARE(joined, front.back() == all.size() - 1);
+                for (std::size_t k = 0; k < front.size(); ++k)
+                    QCOMPARE(archive.points()[k], all[front[k]]);
+                const double volume = archive.hypervolume(ref);
+                QCOMPARE(volume, hypervolume(all, ref));
+                QVERIFY(volume >= previous);
+                previous = volume;
+            }
+        }
+    }
+
     void crowdingAndKnee() {
         const std::vector<ObjectiveVector> front = {{0, 4}, {1, 2}, {2, 1.5}, {4, 0}};
         const auto c = crowdingDistance(front);
