@@ -1,0 +1,223 @@
+// tcw search / pareto / export end to end: a real search killed with SIGKILL mid-run and
+// resumed ends with exactly the trials of an uninterrupted run (none lost, none changed); bad
+// workspaces are refused with a message naming the file and stay byte for byte as they were;
+// the front prints in a deterministic order; exports in every format.
+#include "store/sqlite.h"
+
+#include <QtTest>
+
+#include <filesystem>
+
+namespace {
+
+const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
+const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+QProcessEnvironment environment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("TCW_DATA_DIR", kData);
+    return env;
+}
+
+Run runTcw(const QStringList& args) {
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.start(kTcw, args);
+    if (!process.waitForFinished(120000))
+        return {};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// One row per trial: position, round, encoding, objective values and the evaluation's
+// metrics, read with a read-only connection (the GUI's view of a running search).
+QStringList storedTrials(const QString& path) {
+    using namespace tcw::store;
+    Database db = Database::open(path.toStdString(), Database::Mode::ReadOnly);
+    Statement s = db.prepare(
+        "SELECT t.position, t.iteration, t.encoding_json, t.objectives_json, t.prediction_json, e.cycles, "
+        "e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, e.accuracy, e.accuracy_source, e.accuracy_stddev "
+        "FROM trials t JOIN evaluations e ON e.id = t.evaluation_id ORDER BY t.position");
+    QStringList rows;
+    while (s.step()) {
+        QStringList cells;
+        for (int c = 0; c < s.columnCount(); ++c)
+            cells << QString::fromStdString(s.isNull(c) ? "null" : s.text(c));
+        rows << cells.join('|');
+    }
+    return rows;
+}
+
+int committedTrials(const QString& path) {
+    try {
+        using namespace tcw::store;
+        Database db = Database::open(path.toStdString(), Database::Mode::ReadOnly);
+        Statement s = db.prepare("SELECT count(*) FROM trials");
+        return s.step() ? static_cast<int>(s.int64(0)) : 0;
+    } catch (const tcw::store::SqliteError&) {
+        return 0; // not created yet, or the schema is being written
+    }
+}
+
+// A BOSHCODE search long enough to be killed in its surrogate steps (~10 s on 2 cores).
+QStringList searchArgs(const QString& workspace) {
+    return {"search", "--workspace", workspace, "--algorithm",  "boshcode", "--budget",
+            "140",    "--initial",   "64",      "--seed",       "5",        "--threads",
+            "2",      "--patience",  "0",       "--candidates", "50",       "--quiet"};
+}
+
+} // namespace
+
+class TestCliSearch : public QObject {
+    Q_OBJECT
+private slots:
+    void sigkillThenResumeMatchesUninterrupted() {
+        QTemporaryDir dir;
+        const QString whole = dir.filePath("whole.tcw"), killed = dir.filePath("killed.tcw");
+        const Run uninterrupted = runTcw(searchArgs(whole));
+        QVERIFY2(uninterrupted.exitCode == 0, qPrintable(uninterrupted.err));
+        const QStringList expected = storedTrials(whole);
+        QCOMPARE(expected.size(), 140);
+
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.start(kTcw, searchArgs(killed));
+        QVERIFY(process.waitForStarted());
+        // Kill -9 once the search is past its initial pairs and into the surrogate steps.
+        QElapsedTimer waited;
+        waited.start();
+        while (committedTrials(killed) < 90 && process.state() == QProcess::Running && waited.elapsed() < 120000)
+            QTest::qWait(20);
+        QCOMPARE(process.state(), QProcess::Running);
+        process.kill(); // SIGKILL
+        QVERIFY(process.waitForFinished(10000));
+        const QStringList atKill = storedTrials(killed);
+        QVERIFY2(atKill.size() >= 90 && atKill.size() < 140, qPrintable(QString::number(atKill.size())));
+
+        const Run resumed = runTcw({"search", "--workspace", killed, "--resume", "--quiet"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains(QString("%1 trials already stored").arg(atKill.size())), qPrintable(resumed.out));
+        const QStringList final = storedTrials(killed);
+        for (const QString& row : atKill) // no committed trial lost or changed
+            QVERIFY2(final.contains(row), qPrintable(row));
+        QCOMPARE(final, expected); // the same trials as the uninterrupted run
+        const Run again = runTcw({"search", "--workspace", killed, "--resume"});
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY(again.err.contains("no unfinished search"));
+    }
+
+    void badWorkspacesAreRefusedUntouched_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not SQLite") << "text"
+                                    << "not an SQLite database";
+        QTest::newRow("corrupt") << "corrupt"
+                                 << "damaged";
+        QTest::newRow("newer version") << "newer"
+                                       << "newer TransCODE Workbench";
+        QTest::newRow("read-only") << "readonly"
+                                   << "read-only";
+    }
+    void badWorkspacesAreRefusedUntouched() {
+        QFETCH(QString, kind);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString good = dir.filePath("good.tcw"), bad = dir.filePath("bad.tcw");
+        QCOMPARE(
+            runTcw({"search", "--workspace", good, "--algorithm", "random", "--budget", "600", "--quiet"}).exitCode, 0);
+        if (kind == "text") {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("trial,accuracy\n1,0.8\n");
+        } else {
+            QVERIFY(QFile::copy(good, bad));
+            if (kind == "corrupt") {
+                QFile f(bad);
+                QVERIFY(f.open(QIODevice::ReadWrite));
+                QByteArray bytes = f.readAll();
+                QVERIFY(bytes.size() > 8 * 4096);
+                for (qsizetype i = 4096; i < bytes.size() - 4096; ++i)
+                    bytes[i] = char(0x5A ^ (i * 17));
+                f.seek(0);
+                f.write(bytes);
+            } else if (kind == "newer") {
+                tcw::store::Database db =
+                    tcw::store::Database::open(bad.toStdString(), tcw::store::Database::Mode::ReadWrite);
+                db.setUserVersion(99);
+            } else if (kind == "readonly") {
+                QVERIFY(QFile::setPermissions(bad, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+            }
+        }
+        const QByteArray before = readAll(bad);
+        for (const QStringList& args :
+             {QStringList{"search", "--workspace", bad, "--budget", "5"},
+              QStringList{"search", "--workspace", bad, "--resume"}, QStringList{"pareto", bad},
+              QStringList{"export", bad, "--out", dir.filePath("x.json")}}) {
+            const Run r = runTcw(args);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(bad) && r.err.contains(message), qPrintable(r.err));
+        }
+        QCOMPARE(readAll(bad), before);
+        QVERIFY(!QFileInfo::exists(bad + "-wal"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.json")));
+    }
+
+    void paretoAndExport() {
+        QTemporaryDir dir;
+        const QString ws = dir.filePath("w.tcw");
+        const Run search = runTcw({"search", "--workspace", ws, "--algorithm", "nsga2", "--budget", "128",
+                                   "--population", "32", "--constraint", "area<=3000", "--quiet"});
+        QVERIFY2(search.exitCode == 0, qPrintable(search.err));
+        QVERIFY(search.out.contains("objectives  accuracy ↑, latency ↓, energy ↓, area ↓ (inference, Pareto); area ≤"));
+        const Run pareto = runTcw({"pareto", ws});
+        QCOMPARE(pareto.exitCode, 0);
+        QCOMPARE(runTcw({"pareto", ws}).out, pareto.out); // deterministic
+        const QStringList lines = pareto.out.split('\n', Qt::SkipEmptyParts);
+        const int header = static_cast<int>(lines.indexOf(QRegularExpression("^trial .*")));
+        QVERIFY(header > 0);
+        const int frontSize = static_cast<int>(lines.size()) - header - 1;
+        QVERIFY(frontSize >= 2);
+        // Rows by accuracy, descending (the first objective).
+        double previous = 100; // percent
+        for (int i = header + 1; i < lines.size(); ++i) {
+            const double accuracy = lines[i].section(' ', 1, 1, QString::SectionSkipEmpty).chopped(1).toDouble();
+            QVERIFY(accuracy <= previous);
+            previous = accuracy;
+        }
+        QVERIFY(lines[header + 1].contains("predicted ±"));
+
+        const Run csv = runTcw({"export", ws, "--format", "csv", "--out", dir.filePath("front.csv")});
+        QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
+        QCOMPARE(readAll(dir.filePath("front.csv")).count("\r\n"), frontSize + 1);
+        const Run json = runTcw({"export", ws, "--selection", "knee", "--out", dir.filePath("knee.json")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const auto doc = QJsonDocument::fromJson(readAll(dir.filePath("knee.json"))).object();
+        QCOMPARE(doc["kind"].toString(), QString("searchExport"));
+        QCOMPARE(doc["pairs"].toArray().size(), 1);
+        QCOMPARE(doc["pairs"][0]["pair"]["kind"].toString(), QString("pair"));
+        const Run reference =
+            runTcw({"export", ws, "--selection", "0,5", "--format", "reference", "--out", dir.filePath("ref")});
+        QVERIFY2(reference.exitCode == 0, qPrintable(reference.err));
+        for (const char* file : {"trial_0_model.json", "trial_0_accelerator.yaml", "trial_5_model.json"})
+            QVERIFY(QFileInfo::exists(dir.filePath("ref/") + file));
+        // The exported reference files read back as the designs they came from.
+        const Run validate = runTcw({"validate", dir.filePath("ref/trial_5_model.json"),
+                                     dir.filePath("ref/trial_5_accelerator.yaml"), "--space", "flexibert2"});
+        QVERIFY(validate.out.contains("ok  " + dir.filePath("ref/trial_5_model.json")));
+        QCOMPARE(runTcw({"export", ws, "--selection", "9999", "--out", dir.filePath("n.json")}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliSearch)
+#include "test_cli_search.moc"
