@@ -3,6 +3,8 @@
 // a progress bar with loss, accuracy, sparsity and ETA goes to stderr.
 #include "commands.h"
 
+#include "io/files.h"
+#include "io/formats.h"
 #include "train/datasets.h"
 #include "train/presets.h"
 #include "train/trainer.h"
@@ -54,71 +56,20 @@ struct TrainOptions {
     bool quiet = false;
 };
 
-// --- model loading: a built-in preset, a workbench transformer JSON or a model dict ---------
+// --- model loading: a file in any transformer format or a data preset (io), else a
+// preset built into the trainer ---------------------------------------------------------
 
-TransformerSpec specFromJson(const Json& j, const std::string& file) {
-    TransformerSpec spec;
-    spec.name = fs::path(file).stem().string();
-    auto fail = [&](const std::string& what) { throw std::invalid_argument(file + ": " + what); };
-    if (j.contains("l") && j.contains("o") && j.contains("h")) { // FlexiBERT 2.0 model dict
-        const int layers = j.at("l").get<int>();
-        for (int l = 0; l < layers; ++l) {
-            LayerSpec layer;
-            layer.hiddenSize = j.at("h").at(static_cast<std::size_t>(l)).get<int>();
-            for (const auto& h : j.at("o").at(static_cast<std::size_t>(l))) {
-                // "sa_sdp_64" or the reference's "sa_sdp_<param>_64": type then the last field.
-                const std::string text = h.get<std::string>();
-                std::optional<HeadSpec> head;
-                for (HeadType t : kAllHeadTypes)
-                    if (text.rfind(std::string(headTypeName(t)) + "_", 0) == 0 && (!head || head->type < t))
-                        head = HeadSpec{t, std::stoi(text.substr(text.rfind('_') + 1))};
-                if (!head)
-                    fail("o[" + std::to_string(l) + "]: unknown head '" + text + "'");
-                layer.heads.push_back(*head);
-            }
-            if (j.contains("f"))
-                layer.feedForwardSizes = j.at("f").at(static_cast<std::size_t>(l)).get<std::vector<int>>();
-            spec.layers.push_back(layer);
-        }
-        return spec;
-    }
-    if (j.value("kind", "") != "transformer")
-        fail("not a transformer (expected a workbench JSON with \"kind\": \"transformer\" or a model dict)");
-    spec.name = j.value("name", spec.name);
-    const auto act = activationFromName(j.value("activation", "gelu"));
-    if (!act)
-        fail("activation must be gelu or relu");
-    spec.activation = *act;
-    for (const auto& l : j.at("layers")) {
-        LayerSpec layer;
-        layer.hiddenSize = l.at("hiddenSize").get<int>();
-        for (const auto& h : l.at("heads")) {
-            const auto type = headTypeFromName(h.at("type").get<std::string>());
-            if (!type)
-                fail("unknown head type '" + h.at("type").get<std::string>() + "'");
-            layer.heads.push_back({*type, h.at("dim").get<int>()});
-        }
-        layer.feedForwardSizes = l.value("feedForward", std::vector<int>{});
-        spec.layers.push_back(layer);
-    }
-    return spec;
-}
-
-TransformerSpec loadModel(const std::string& model) {
+TransformerSpec loadModel(const std::string& model, const fs::path& dataDir) {
+    auto loaded = io::resolveTransformer(model, dataDir);
+    if (loaded)
+        return *loaded.value;
     if (auto preset = train::builtinPreset(model))
         return *preset;
-    std::ifstream in(model);
-    if (!in) {
-        std::string names;
-        for (const auto& n : train::builtinPresetNames())
-            names += (names.empty() ? "" : ", ") + n;
-        throw std::invalid_argument("--model '" + model + "': neither a file nor a built-in preset (" + names + ")");
-    }
-    try {
-        return specFromJson(Json::parse(in), model);
-    } catch (const nlohmann::json::exception& e) {
-        throw std::invalid_argument(model + ": " + e.what());
-    }
+    loaded.errors.file = model;
+    std::string names;
+    for (const auto& n : train::builtinPresetNames())
+        names += (names.empty() ? "" : ", ") + n;
+    throw std::invalid_argument(loaded.errors.toString() + "\n(built-in trainer presets: " + names + ")");
 }
 
 // --- data ---------------------------------------------------------------------------------
@@ -292,17 +243,6 @@ void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& 
     }
 }
 
-// The workbench's sparsity-profile JSON (schemaVersion 1), as tcw simulate --sparsity reads it.
-Json sparsityProfileJson(const SparsityProfile& p) {
-    Json layers = Json::array();
-    for (const auto& l : p.layers)
-        layers.push_back({{"activation", l.activation},
-                          {"weight", l.weight},
-                          {"activationGradient", l.activationGradient},
-                          {"weightGradient", l.weightGradient}});
-    return {{"schemaVersion", 1}, {"kind", "sparsityProfile"}, {"source", p.source}, {"layers", layers}};
-}
-
 Json countsJson(const train::LayerSparsityCounts& c) {
     Json kinds = Json::object();
     for (int k = 0; k < train::kActivationKindCount; ++k)
@@ -407,8 +347,8 @@ void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
     cmd->add_flag("--quiet", o.quiet, "no progress bar");
 }
 
-int runTrain(const TrainOptions& o) {
-    const TransformerSpec spec = loadModel(o.model);
+int runTrain(const TrainOptions& o, const fs::path& dataDir) {
+    const TransformerSpec spec = loadModel(o.model, dataDir);
     const train::Dataset data = loadData(o);
     train::TrainConfig config = makeConfig(o, data);
     fs::create_directories(o.out);
@@ -424,7 +364,10 @@ int runTrain(const TrainOptions& o) {
     writeCurvesCsv(dir / "curves.csv", r.curve);
     writeJson(dir / "curves.json", {{"schemaVersion", 1}, {"kind", "trainingCurves"}, {"points", curvesJson(r.curve)}});
     writeJson(dir / "metrics.json", metricsJson(r, spec, data, config));
-    writeJson(dir / "sparsity_profile.json", sparsityProfileJson(r.profile));
+    if (const auto errors =
+            io::saveDocument(dir / "sparsity_profile.json", io::Document{r.profile}, io::FileFormat::WorkbenchJson);
+        !errors.ok())
+        throw std::runtime_error(errors.toString());
     if (r.status == train::TrainStatus::Diverged) {
         std::cerr << "tcw train: " << r.message << "\n";
         return 1;
@@ -460,8 +403,9 @@ std::vector<float> parseList(const std::string& text, const std::string& option)
     return values;
 }
 
-int runSweep(const TrainOptions& base, const std::string& tauActList, const std::string& tauGradList) {
-    const TransformerSpec spec = loadModel(base.model);
+int runSweep(const TrainOptions& base, const std::string& tauActList, const std::string& tauGradList,
+             const fs::path& dataDir) {
+    const TransformerSpec spec = loadModel(base.model, dataDir);
     const train::Dataset data = loadData(base);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
@@ -543,7 +487,9 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     train->add_option("--resume", options->resume, "continue from a checkpoint");
     train->add_option("--checkpoint-every", options->checkpointEvery, "steps between checkpoints (0 = at the end)");
     train->add_option("--out", options->out, "run directory")->required();
-    train->callback([options, &context] { guarded(context, "tcw train", [&] { return runTrain(*options); }); });
+    train->callback([options, &context] {
+        guarded(context, "tcw train", [&] { return runTrain(*options, io::findDataDir(context.executablePath)); });
+    });
 
     auto sweepOptions = std::make_shared<TrainOptions>();
     auto acts = std::make_shared<std::string>("0,0.02,0.04,0.06");
@@ -554,7 +500,8 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     sweep->add_option("--tau-grad", *grads, "comma-separated τ_T values")->capture_default_str();
     sweep->add_option("--out", sweepOptions->out, "output directory (sweep.csv, sweep.json)")->required();
     sweep->callback([sweepOptions, acts, grads, &context] {
-        guarded(context, "tcw sweep-thresholds", [&] { return runSweep(*sweepOptions, *acts, *grads); });
+        guarded(context, "tcw sweep-thresholds",
+                [&] { return runSweep(*sweepOptions, *acts, *grads, io::findDataDir(context.executablePath)); });
     });
 }
 
