@@ -1,12 +1,18 @@
-// Design import through tcw_io: load (any supported format, detected from the content),
-// keep transformers and accelerators, write them back as canonical workbench JSON.
+// Design import through tcw_io: load (any supported format, detected from the content), keep
+// transformers, accelerators and co-designs, and store them in canonical text; designs CSV
+// files (File ▸ Export ▸ Designs as CSV) give their rows; a model dict and an AccelTran YAML
+// chosen together from one folder (Export ▸ Designs in Reference Formats) give one co-design.
 #include "design_import.h"
 
 #include "io/files.h"
 #include "io/formats.h"
+#include "models/design_export.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QMap>
 
 #include <variant>
 
@@ -16,46 +22,98 @@ namespace {
 QString tr(const char* text) {
     return QCoreApplication::translate("DesignImport", text);
 }
+
+std::filesystem::path toPath(const QString& file) {
+    return std::filesystem::path(file.toStdString());
+}
+
+// Reference files (a model dict and an AccelTran config) that share a folder, by folder.
+struct ReferenceFolder {
+    QStringList modelDicts, configs;
+};
+
+void readCsv(const QString& file, ImportResult& result) {
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        result.errors << tr("%1: cannot be read: %2").arg(file, f.errorString());
+        return;
+    }
+    QStringList errors;
+    for (models::ReadDesign& d : models::designsFromCsv(QString::fromUtf8(f.readAll()), file, &errors))
+        result.designs.push_back({file, d.name, d.kind, std::move(d.specJson)});
+    result.errors << errors;
+}
 } // namespace
 
 QString designImportFileFilter() {
-    return tr("Design files (*.json *.yaml *.yml);;Workbench and model-dict JSON (*.json);;AccelTran YAML (*.yaml "
-              "*.yml);;All files (*)");
+    return tr("Design files (*.json *.yaml *.yml *.csv);;Workbench and model-dict JSON (*.json);;AccelTran YAML "
+              "(*.yaml *.yml);;Designs CSV (*.csv);;All files (*)");
 }
 
 ImportResult readDesignFiles(const QStringList& files) {
     ImportResult result;
+    QMap<QString, ReferenceFolder> referenceFolders;
     for (const QString& file : files) {
-        const io::Loaded<io::Document> loaded = io::loadDocument(std::filesystem::path(file.toStdString()));
+        if (QFileInfo(file).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) == 0) {
+            readCsv(file, result);
+            continue;
+        }
+        const io::Loaded<io::Document> loaded = io::loadDocument(toPath(file));
         if (!loaded) {
             result.errors << QString::fromStdString(loaded.errors.toString()).trimmed();
             continue;
         }
+        const QString folder = QFileInfo(file).absolutePath();
+        if (loaded.format == io::FileFormat::ModelDict) {
+            referenceFolders[folder].modelDicts << file;
+        } else if (loaded.format == io::FileFormat::AcceltranConfig) {
+            referenceFolders[folder].configs << file;
+        }
         ImportedDesign design;
         design.sourceFile = file;
-        if (const auto* model = std::get_if<TransformerSpec>(&*loaded.value)) {
+        if (const auto* pair = std::get_if<io::CodesignPair>(&*loaded.value)) {
+            design.kind = store::DesignKind::Pair;
+            design.name = pair->name;
+            design.specJson = io::canonicalJson(*pair); // as the search stores pairs
+        } else if (const auto* model = std::get_if<TransformerSpec>(&*loaded.value)) {
             design.kind = store::DesignKind::Transformer;
             design.name = model->name;
         } else if (const auto* accelerator = std::get_if<io::AcceleratorFile>(&*loaded.value)) {
             design.kind = store::DesignKind::Accelerator;
             design.name = accelerator->spec.name;
         } else {
-            result.errors << tr("%1: holds a %2, not a design; import transformers or accelerators.")
+            result.errors << tr("%1: holds a %2, not a design; import transformers, accelerators or co-designs.")
                                  .arg(file, QString::fromUtf8(io::documentKindName(io::documentKind(*loaded.value))));
             continue;
         }
         if (design.name.empty())
             design.name = QFileInfo(file).completeBaseName().toStdString();
-        const io::Written written = io::formatDocument(*loaded.value, io::FileFormat::WorkbenchJson);
-        if (!written.ok()) {
-            QStringList problems;
-            for (const auto& error : written.errors)
-                problems << QString::fromStdString(error.toString());
-            result.errors << tr("%1: cannot be stored: %2").arg(file, problems.join(QStringLiteral("; ")));
-            continue;
+        if (design.specJson.empty()) {
+            const io::Written written = io::formatDocument(*loaded.value, io::FileFormat::WorkbenchJson);
+            if (!written.ok()) {
+                QStringList problems;
+                for (const auto& error : written.errors)
+                    problems << QString::fromStdString(error.toString());
+                result.errors << tr("%1: cannot be stored: %2").arg(file, problems.join(QStringLiteral("; ")));
+                continue;
+            }
+            design.specJson = written.text;
         }
-        design.specJson = written.text;
         result.designs.push_back(std::move(design));
+    }
+    // One model dict and one AccelTran config chosen from the same folder: the co-design they
+    // were exported from, named after the folder, instead of two separate designs.
+    for (auto it = referenceFolders.begin(); it != referenceFolders.end(); ++it) {
+        if (it->modelDicts.size() != 1 || it->configs.size() != 1)
+            continue;
+        const auto pair = io::loadReferencePair(toPath(it->modelDicts.front()), toPath(it->configs.front()));
+        if (!pair)
+            continue;
+        std::erase_if(result.designs, [&](const ImportedDesign& d) {
+            return d.sourceFile == it->modelDicts.front() || d.sourceFile == it->configs.front();
+        });
+        result.designs.push_back(
+            {QDir::toNativeSeparators(it.key()), pair->name, store::DesignKind::Pair, io::canonicalJson(*pair)});
     }
     return result;
 }

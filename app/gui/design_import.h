@@ -1,6 +1,6 @@
-// Reading design files (workbench JSON, FlexiBERT 2.0 model dicts, AccelTran accelerator
-// YAML) into the canonical text the workspace stores, through tcw_io. Runs on a worker
-// thread: no GUI, no workspace access.
+// Reading design files (workbench JSON of transformers, accelerators and co-designs, FlexiBERT
+// 2.0 model dicts, AccelTran accelerator YAML, designs CSV) into the canonical text the
+// workspace stores, through tcw_io. Runs on a worker thread: no GUI, no workspace access.
 #pragma once
 
 #include "store/records.h"

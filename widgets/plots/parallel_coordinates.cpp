@@ -425,10 +425,11 @@ ParallelCoordinatesView::ParallelCoordinatesView(models::DesignTableModel* model
     m_status = new QLabel(this);
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setToolTip(tr("How many designs pass the brushes and the filter"));
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     bar->addWidget(clear);
     bar->addWidget(exportButton);
-    bar->addStretch();
-    bar->addWidget(m_status);
+    bar->addWidget(m_status, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);

@@ -6,13 +6,14 @@
 #include "models/explorer_settings.h"
 #include "scatter_plot.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
 #include <QSettings>
 #include <QStyle>
-#include <QToolButton>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -27,39 +28,39 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
                                QItemSelectionModel* selection, models::ExplorerSettings* settings, QWidget* parent)
     : QWidget(parent), m_model(model), m_proxy(proxy), m_selection(selection), m_settings(settings),
       m_plot(new ScatterPlot(this)) {
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 4, 6, 0);
-    bar->setSpacing(4);
+    // A tool bar rather than a row of buttons: when the tab is narrow, what does not fit moves
+    // into its "»" menu instead of widening the window.
+    auto* bar = new QToolBar(this);
+    bar->setIconSize(QSize(16, 16));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_logX = addToggle(bar, tr("Log x"), tr("Logarithmic horizontal axis"));
     m_logY = addToggle(bar, tr("Log y"), tr("Logarithmic vertical axis"));
     m_hideOutside = addToggle(bar, tr("Hide infeasible"),
                               tr("Hide infeasible designs and designs outside a constraint instead of greying them"));
-    bar->addSpacing(8);
+    bar->addSeparator();
     m_constrainX = addToggle(bar, tr("Constrain x"),
                              tr("A draggable threshold on the horizontal objective: designs on its wrong side are "
                                 "greyed and leave the front"));
     m_constrainY = addToggle(bar, tr("Constrain y"), tr("A draggable threshold on the vertical objective"));
-    bar->addSpacing(8);
-    auto* reset = new QToolButton(this);
-    reset->setText(tr("Reset zoom"));
+    bar->addSeparator();
+    QAction* reset = bar->addAction(tr("Reset zoom"));
     reset->setToolTip(tr("Show every point again (Home, or double-click the plot)"));
-    reset->setAutoRaise(true);
-    bar->addWidget(reset);
-    auto* exportButton = new QToolButton(this);
-    exportButton->setText(tr("Export…"));
-    exportButton->setToolTip(tr("Save the plot as PNG, SVG or PDF"));
-    exportButton->setAutoRaise(true);
-    bar->addWidget(exportButton);
-    bar->addStretch();
+    QAction* exportAction = bar->addAction(tr("Export…"));
+    exportAction->setToolTip(tr("Save the plot as PNG, SVG or PDF"));
     m_status = new QLabel(this);
     m_status->setForegroundRole(QPalette::PlaceholderText);
     m_status->setToolTip(tr("What the plot shows"));
-    bar->addWidget(m_status);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto* barRow = new QHBoxLayout;
+    barRow->setContentsMargins(4, 0, 8, 0);
+    barRow->addWidget(bar);
+    barRow->addWidget(m_status, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addLayout(bar);
+    layout->addLayout(barRow);
     layout->addWidget(m_plot, 1);
     setObjectName(QStringLiteral("paretoView"));
     m_plot->setObjectName(QStringLiteral("paretoPlot"));
@@ -72,23 +73,23 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
     m_plot->setOutsideMode(m_hideOutside->isChecked() ? ScatterPlot::OutsideMode::Hide
                                                       : ScatterPlot::OutsideMode::Grey);
 
-    connect(m_logX, &QToolButton::toggled, this, [this] {
+    connect(m_logX, &QAction::toggled, this, [this] {
         m_plot->setLogScale(m_logX->isChecked(), m_logY->isChecked());
         saveChoices();
     });
-    connect(m_logY, &QToolButton::toggled, this, [this] {
+    connect(m_logY, &QAction::toggled, this, [this] {
         m_plot->setLogScale(m_logX->isChecked(), m_logY->isChecked());
         saveChoices();
     });
-    connect(m_hideOutside, &QToolButton::toggled, this, [this](bool hide) {
+    connect(m_hideOutside, &QAction::toggled, this, [this](bool hide) {
         m_plot->setOutsideMode(hide ? ScatterPlot::OutsideMode::Hide : ScatterPlot::OutsideMode::Grey);
         saveChoices();
         updateStatus();
     });
-    connect(m_constrainX, &QToolButton::clicked, this, [this](bool on) { toggleConstraint(true, on); });
-    connect(m_constrainY, &QToolButton::clicked, this, [this](bool on) { toggleConstraint(false, on); });
-    connect(reset, &QToolButton::clicked, m_plot, &ScatterPlot::resetView);
-    connect(exportButton, &QToolButton::clicked, m_plot, &ScatterPlot::exportWithDialog);
+    connect(m_constrainX, &QAction::triggered, this, [this](bool on) { toggleConstraint(true, on); });
+    connect(m_constrainY, &QAction::triggered, this, [this](bool on) { toggleConstraint(false, on); });
+    connect(reset, &QAction::triggered, m_plot, &ScatterPlot::resetView);
+    connect(exportAction, &QAction::triggered, m_plot, &ScatterPlot::exportWithDialog);
 
     m_plot->setToolTipProvider([this](int row) { return toolTipFor(row); });
     connect(m_plot, &ScatterPlot::pointClicked, this, [this](int row, Qt::KeyboardModifiers modifiers) {
@@ -136,14 +137,11 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
     rebuild();
 }
 
-QToolButton* ParetoPlotView::addToggle(QLayout* layout, const QString& text, const QString& toolTip) {
-    auto* button = new QToolButton(this);
-    button->setText(text);
-    button->setToolTip(toolTip);
-    button->setCheckable(true);
-    button->setAutoRaise(true);
-    layout->addWidget(button);
-    return button;
+QAction* ParetoPlotView::addToggle(QToolBar* bar, const QString& text, const QString& toolTip) {
+    QAction* action = bar->addAction(text);
+    action->setToolTip(toolTip);
+    action->setCheckable(true);
+    return action;
 }
 
 void ParetoPlotView::saveChoices() const {

@@ -13,7 +13,8 @@
 
 class QItemSelectionModel;
 class QLabel;
-class QToolButton;
+class QAction;
+class QToolBar;
 
 namespace tcw::models {
 class DesignProxyModel;
@@ -58,18 +59,18 @@ private:
     void toggleConstraint(bool onX, bool on);
     void saveChoices() const;
     QString toolTipFor(int row) const;
-    QToolButton* addToggle(QLayout* layout, const QString& text, const QString& toolTip);
+    QAction* addToggle(QToolBar* bar, const QString& text, const QString& toolTip);
 
     models::DesignTableModel* m_model;
     models::DesignProxyModel* m_proxy;
     QItemSelectionModel* m_selection;
     models::ExplorerSettings* m_settings;
     ScatterPlot* m_plot;
-    QToolButton* m_logX;
-    QToolButton* m_logY;
-    QToolButton* m_hideOutside;
-    QToolButton* m_constrainX;
-    QToolButton* m_constrainY;
+    QAction* m_logX;
+    QAction* m_logY;
+    QAction* m_hideOutside;
+    QAction* m_constrainX;
+    QAction* m_constrainY;
     QLabel* m_status;
 
     std::optional<store::EvaluationRecord> m_whatIf, m_whatIfStart;

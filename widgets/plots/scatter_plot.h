@@ -63,6 +63,8 @@ public:
     void setOutsideMode(OutsideMode mode);
     OutsideMode outsideMode() const { return m_outsideMode; }
     void setSelection(std::vector<int> selected, int current);
+    const std::vector<int>& selection() const { return m_selected; }
+    int current() const { return m_current; }
     void setWhatIf(std::optional<WhatIf> whatIf);
     const std::optional<WhatIf>& whatIf() const { return m_whatIf; }
     void setConstraintLines(std::optional<double> x, std::optional<double> y);
