@@ -157,8 +157,10 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
         e.detail += " (diverged: " + r.message + ")";
     } else {
         e.value = r.test.accuracy;
-        outcome->profile = std::make_shared<SparsityProfile>(r.profile);
-        outcome->sparsityProfileJson = io::sparsityProfileText(r.profile);
+        auto profile = std::make_shared<SparsityProfile>(r.profile);
+        profile->source = "measured by " + describe();
+        outcome->sparsityProfileJson = io::sparsityProfileText(*profile);
+        outcome->profile = std::move(profile);
     }
     outcome->finalAccuracy = e.value;
     outcome->curvesJson = io::trainingCurvesJson(outcome->curve);
