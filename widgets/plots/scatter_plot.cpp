@@ -54,17 +54,23 @@ Stamp makeStamp(double radius) {
     return s;
 }
 
-// Blends a premultiplied colour of alpha `alpha` (0…255) scaled by coverage (0…256) into dst.
-inline void blend(QRgb& dst, QRgb colour, int alpha, int coverage) {
-    const int a = (alpha * coverage) >> 8;
-    if (a <= 0)
+// x / 255 for x in [0, 255²], without a division.
+inline unsigned div255(unsigned x) {
+    return (x + 1 + (x >> 8)) >> 8;
+}
+
+// Blends an opaque colour at alpha `alpha` (0…255) scaled by coverage (0…256) into a
+// premultiplied pixel.
+inline void blend(QRgb& dst, QRgb colour, unsigned alpha, unsigned coverage) {
+    const unsigned a = (alpha * coverage) >> 8;
+    if (a == 0)
         return;
-    const int inv = 255 - a;
-    const int r = (qRed(colour) * a + qRed(dst) * inv) / 255;
-    const int g = (qGreen(colour) * a + qGreen(dst) * inv) / 255;
-    const int b = (qBlue(colour) * a + qBlue(dst) * inv) / 255;
-    const int da = a + (qAlpha(dst) * inv) / 255;
-    dst = qRgba(r, g, b, da);
+    const unsigned inv = 255 - a;
+    const unsigned r = div255(qRed(colour) * a + qRed(dst) * inv);
+    const unsigned g = div255(qGreen(colour) * a + qGreen(dst) * inv);
+    const unsigned b = div255(qBlue(colour) * a + qBlue(dst) * inv);
+    const unsigned da = a + div255(qAlpha(dst) * inv);
+    dst = (da << 24) | (r << 16) | (g << 8) | b;
 }
 
 QColor withAlpha(QColor c, int alpha) {
@@ -89,9 +95,45 @@ ScatterPlot::ScatterPlot(QWidget* parent) : PlotWidget(parent) {
 void ScatterPlot::setData(Data data) {
     m_data = std::move(data);
     m_hover = -1;
+    updateTransformed();
+    updateColours();
     if (m_autoView)
         fitView();
     invalidate();
+}
+
+void ScatterPlot::updateTransformed() {
+    const std::size_t n = m_data.x.size();
+    m_tx.resize(n);
+    m_ty.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        m_tx[i] = !m_logX ? m_data.x[i] : m_data.x[i] > 0 ? std::log10(m_data.x[i]) : NAN;
+        m_ty[i] = !m_logY ? m_data.y[i] : m_data.y[i] > 0 ? std::log10(m_data.y[i]) : NAN;
+    }
+}
+
+void ScatterPlot::updateColours() {
+    std::vector<double> values;
+    values.reserve(m_data.colour.size());
+    double lo = INFINITY, hi = -INFINITY;
+    for (std::size_t i = 0; i < m_data.colour.size(); ++i) {
+        if (!drawn(i))
+            continue;
+        const double v = m_data.colour[i];
+        values.push_back(v);
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+    // Costs span decades across the design space: a log scale once they span two or more.
+    const bool logarithmic = lo > 0 && hi / lo >= 100;
+    const AxisScale s = models::fittedScale(values, logarithmic, 0);
+    m_colourScale.setRange(s.lo, s.hi, logarithmic);
+    m_colours.resize(m_data.colour.size());
+    for (std::size_t i = 0; i < m_colours.size(); ++i)
+        m_colours[i] =
+            m_data.flags[i] & Eligible ? m_colourScale.colour(m_data.colour[i]) : models::ColourScale::missingColour();
 }
 
 void ScatterPlot::setLogScale(bool x, bool y) {
@@ -100,6 +142,7 @@ void ScatterPlot::setLogScale(bool x, bool y) {
     m_logX = x;
     m_logY = y;
     m_autoView = true;
+    updateTransformed();
     fitView();
     invalidate();
     emit viewChanged();
@@ -109,6 +152,7 @@ void ScatterPlot::setOutsideMode(OutsideMode mode) {
     if (mode == m_outsideMode)
         return;
     m_outsideMode = mode;
+    updateColours();
     if (m_autoView)
         fitView();
     invalidate();
@@ -284,28 +328,8 @@ std::vector<int> ScatterPlot::pointsIn(const QRectF& area) const {
 
 // ---- drawing ------------------------------------------------------------------------------
 
-models::ColourScale ScatterPlot::colourScale() const {
-    std::vector<double> values;
-    values.reserve(m_data.colour.size());
-    for (std::size_t i = 0; i < m_data.colour.size(); ++i)
-        if (drawn(i))
-            values.push_back(m_data.colour[i]);
-    // Costs span decades across the design space: a log scale once they span two or more.
-    double lo = INFINITY, hi = -INFINITY;
-    for (double v : values)
-        if (std::isfinite(v)) {
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-    const bool logarithmic = lo > 0 && hi / lo >= 100;
-    const AxisScale s = models::fittedScale(values, logarithmic, 0);
-    models::ColourScale scale;
-    scale.setRange(s.lo, s.hi, logarithmic);
-    return scale;
-}
-
-QRgb ScatterPlot::pointColour(std::size_t i, const models::ColourScale& scale) const {
-    return m_data.flags[i] & Eligible ? scale.colour(m_data.colour[i]) : models::ColourScale::missingColour();
+QRgb ScatterPlot::pointColour(std::size_t i, const models::ColourScale&) const {
+    return m_colours[i];
 }
 
 void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
@@ -324,7 +348,7 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
     const std::size_t n = m_data.x.size();
     m_screenX.assign(n, NAN);
     m_screenY.assign(n, NAN);
-    const models::ColourScale scale = colourScale();
+    const models::ColourScale& scale = colourScale();
     const Stamp stamp = makeStamp(kPointRadius * dpr);
     const int side = 2 * stamp.half + 1;
     const QRectF clip = frame.plot;
@@ -353,10 +377,8 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
             const bool outside = !(f & Eligible);
             if ((pass == 0) != outside)
                 continue;
-            const double vx = frame.x.logarithmic ? (m_data.x[i] > 0 ? std::log10(m_data.x[i]) : NAN) : m_data.x[i];
-            const double vy = frame.y.logarithmic ? (m_data.y[i] > 0 ? std::log10(m_data.y[i]) : NAN) : m_data.y[i];
-            const double sx = frame.plot.left() + (vx - x0) * kx * frame.plot.width();
-            const double sy = frame.plot.bottom() - (vy - y0) * ky * frame.plot.height();
+            const double sx = frame.plot.left() + (m_tx[i] - x0) * kx * frame.plot.width();
+            const double sy = frame.plot.bottom() - (m_ty[i] - y0) * ky * frame.plot.height();
             if (!(sx >= clip.left() && sx <= clip.right() && sy >= clip.top() && sy <= clip.bottom()))
                 continue;
             m_screenX[i] = float(sx);
@@ -364,7 +386,7 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
             if (f & Front)
                 continue;
             const QRgb colour = pointColour(i, scale);
-            const int alpha = outside ? kOutsideAlpha : kDominatedAlpha;
+            const unsigned alpha = outside ? kOutsideAlpha : kDominatedAlpha;
             const int cx = int(sx * dpr), cy = int(sy * dpr);
             for (int j = 0; j < side; ++j) {
                 const int yy = cy + j - stamp.half;
@@ -376,7 +398,7 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
                     const int xx = cx + k - stamp.half;
                     if (xx < clipLeft || xx >= clipRight || xx >= width || cov[k] == 0)
                         continue;
-                    blend(row[xx], colour, alpha, cov[k]);
+                    blend(row[xx], colour, alpha, unsigned(cov[k]));
                 }
             }
         }
@@ -388,7 +410,8 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
     m_gridRows = std::max(1, int(std::ceil(frame.plot.height() / kGridCell)));
     const std::size_t cells = std::size_t(m_gridColumns) * std::size_t(m_gridRows);
     m_gridStart.assign(cells + 1, 0);
-    std::vector<int> cellOf(n, -1);
+    std::vector<int>& cellOf = m_cellOf;
+    cellOf.assign(n, -1);
     for (std::size_t i = 0; i < n; ++i) {
         if (std::isnan(m_screenX[i]))
             continue;
@@ -400,7 +423,8 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
     for (std::size_t c = 0; c < cells; ++c)
         m_gridStart[c + 1] += m_gridStart[c];
     m_gridItems.assign(std::size_t(m_gridStart[cells]), 0);
-    std::vector<int> fill(m_gridStart.begin(), m_gridStart.end() - 1);
+    std::vector<int>& fill = m_fill;
+    fill.assign(m_gridStart.begin(), m_gridStart.end() - 1);
     for (std::size_t i = 0; i < n; ++i)
         if (cellOf[i] >= 0)
             m_gridItems[std::size_t(fill[std::size_t(cellOf[i])]++)] = int(i);
@@ -408,7 +432,7 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
 }
 
 void ScatterPlot::drawVectorPoints(QPainter& painter, const Frame& frame) const {
-    const models::ColourScale scale = colourScale();
+    const models::ColourScale& scale = colourScale();
     painter.save();
     painter.setClipRect(frame.plot);
     painter.setPen(Qt::NoPen);
@@ -482,7 +506,7 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
     }
-    const models::ColourScale scale = colourScale();
+    const models::ColourScale& scale = colourScale();
     painter.setPen(QPen(models::palette::front(), 1.2));
     for (std::size_t i = 0; i < m_data.x.size(); ++i) {
         if (!(m_data.flags[i] & Front) || !drawn(i))
@@ -603,7 +627,7 @@ void ScatterPlot::drawConstraints(QPainter& painter, const Frame& frame, const C
 }
 
 void ScatterPlot::drawColourBar(QPainter& painter, const QRectF& rect, const Frame& frame, const Chrome& chrome) const {
-    const models::ColourScale scale = colourScale();
+    const models::ColourScale& scale = colourScale();
     const QRectF bar(frame.plot.right() + 14, frame.plot.top() + 4, kColourBarWidth, frame.plot.height() - 8);
     painter.save();
     QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());

@@ -116,7 +116,9 @@ private:
     enum class Drag { None, Pending, Zoom, Select, Pan, ConstraintX, ConstraintY };
 
     plotting::Frame frameFor(const QRectF& rect) const;
-    models::ColourScale colourScale() const;
+    const models::ColourScale& colourScale() const { return m_colourScale; }
+    void updateColours();            // the colour scale and each point's colour, after data or filter changes
+    void updateTransformed();        // log10 of the coordinates on log axes, after data or axis changes
     bool drawn(std::size_t i) const; // shown at all (visible and not hidden by the outside mode)
     void fitView();
     void invalidate();
@@ -132,6 +134,9 @@ private:
     QRgb pointColour(std::size_t i, const models::ColourScale& scale) const;
 
     Data m_data;
+    models::ColourScale m_colourScale;
+    std::vector<QRgb> m_colours;    // per point
+    std::vector<double> m_tx, m_ty; // per point: the coordinate on its axis' scale (log10 on log axes)
     bool m_logX = false, m_logY = false;
     OutsideMode m_outsideMode = OutsideMode::Grey;
     std::vector<int> m_selected;
@@ -153,7 +158,7 @@ private:
     mutable QImage m_layer;
     mutable bool m_layerValid = false;
     mutable std::vector<float> m_screenX, m_screenY; // widget coordinates; NaN when not drawn
-    mutable std::vector<int> m_gridStart, m_gridItems;
+    mutable std::vector<int> m_gridStart, m_gridItems, m_cellOf, m_fill;
     mutable int m_gridColumns = 0, m_gridRows = 0;
     mutable QRectF m_gridPlot;
 };
