@@ -177,9 +177,12 @@ QWidget* TransformerEditor::buildPage() {
                              QAbstractItemView::AnyKeyPressed);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setSectionResizeMode(models::LayerTableModel::HeadsColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(models::LayerTableModel::FeedForwardColumn,
-                                                      QHeaderView::ResizeToContents);
+    // Heads take the room left and wrap; every other column is as wide as its contents.
+    for (int c = 0; c < models::LayerTableModel::ColumnCount; ++c)
+        m_table->horizontalHeader()->setSectionResizeMode(
+            c, c == models::LayerTableModel::HeadsColumn ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
+    m_table->setWordWrap(true);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setMinimumHeight(160);
     m_table->setToolTip(tr("One row per encoder layer; double-click a cell to change it"));
     body->addWidget(m_table, 1);

@@ -266,8 +266,20 @@ void ParetoPlotView::updateStatus() {
     for (int r : m_model->paretoRanks())
         front += r == 0;
     const QLocale locale;
-    m_status->setText(tr("%1 of %2 designs shown · %3 on the front")
-                          .arg(locale.toString(m_shown), locale.toString(m_model->rowCount()), locale.toString(front)));
+    m_statusText = tr("%1 of %2 shown · %3 on the front")
+                       .arg(locale.toString(m_shown), locale.toString(m_model->rowCount()), locale.toString(front));
+    m_status->setToolTip(tr("%1 designs pass the filter and have both objectives; %2 are on the Pareto front")
+                             .arg(locale.toString(m_shown), locale.toString(front)));
+    elideStatus();
+}
+
+void ParetoPlotView::elideStatus() {
+    m_status->setText(m_status->fontMetrics().elidedText(m_statusText, Qt::ElideLeft, m_status->width()));
+}
+
+void ParetoPlotView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    elideStatus();
 }
 
 void ParetoPlotView::stepAlongFront(int direction) {

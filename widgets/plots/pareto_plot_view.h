@@ -51,11 +51,15 @@ signals:
     void whatIfChanged(const QString& status, bool joinsFront);
     void statusMessage(const QString& text);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void syncSelection();
     void updateWhatIf();
     void updateConstraintLines();
     void updateStatus();
+    void elideStatus();
     void toggleConstraint(bool onX, bool on);
     void saveChoices() const;
     QString toolTipFor(int row) const;
@@ -72,6 +76,7 @@ private:
     QAction* m_constrainX;
     QAction* m_constrainY;
     QLabel* m_status;
+    QString m_statusText;
 
     std::optional<store::EvaluationRecord> m_whatIf, m_whatIfStart;
     models::Dominance m_dominance;

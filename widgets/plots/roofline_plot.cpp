@@ -2,6 +2,7 @@
 #include "roofline_plot.h"
 
 #include "models/colour_map.h"
+#include "models/objective.h"
 #include "plot_painting.h"
 
 #include <QFontMetricsF>
@@ -131,7 +132,7 @@ void RooflinePlot::render(QPainter& painter, const QRectF& rect, bool forExport)
     const QFontMetricsF fm(small);
     painter.setPen(chrome.text);
     const QString computeLabel =
-        tr("compute roof %1 GFLOP/s (dense)").arg(QLocale().toString(m_roofline.peakGflops, 'g', 4));
+        tr("compute roof %1 GFLOP/s (dense)").arg(models::formatMetric(m_roofline.peakGflops));
     painter.drawText(
         QPointF(std::max(g.plot.left() + 4, knee.x() - fm.horizontalAdvance(computeLabel) / 2), knee.y() - 5),
         computeLabel);
