@@ -16,6 +16,7 @@
 #include "panels/empty_state_widget.h"
 #include "panels/explorer_toolbar.h"
 #include "panels/log_panel.h"
+#include "panels/range_filter_dialog.h"
 #include "panels/welcome_page.h"
 #include "plots/parallel_coordinates.h"
 #include "plots/pareto_plot_view.h"
@@ -51,6 +52,8 @@
 #include <QTreeView>
 #include <QUndoGroup>
 #include <QUndoStack>
+
+#include <cmath>
 
 namespace tcw::app {
 
@@ -679,10 +682,31 @@ void MainWindow::updateWhatIf() {
 void MainWindow::installColumnChooser() {
     QHeaderView* header = m_table->horizontalHeader();
     header->setContextMenuPolicy(Qt::CustomContextMenu);
-    header->setToolTip(tr("Click to sort; drag to reorder; right-click to choose the columns"));
+    header->setToolTip(
+        tr("Click to sort; drag to reorder; right-click to limit a metric to a range or to choose the columns"));
     connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& pos) {
         QMenu menu(this);
         menu.setToolTipsVisible(true);
+        // A metric's column: its range filter (the same ranges the parallel coordinates brush).
+        std::optional<models::Objective> objective;
+        const int clicked = header->logicalIndexAt(pos);
+        for (const auto& info : models::allObjectives())
+            if (models::DesignTableModel::columnOf(info.objective) == clicked)
+                objective = info.objective;
+        if (objective) {
+            const QString label = models::objectiveInfo(*objective).label;
+            QAction* limit = menu.addAction(tr("Limit %1 to a Range…").arg(label));
+            limit->setToolTip(tr("Show only the designs whose %1 lies in a range").arg(label.toLower()));
+            connect(limit, &QAction::triggered, this, [this, o = *objective] { editRange(o); });
+            if (m_proxy->range(*objective)) {
+                QAction* clear = menu.addAction(tr("Clear the Limit on %1").arg(label));
+                clear->setToolTip(tr("Show the designs outside the range again"));
+                connect(clear, &QAction::triggered, this,
+                        [this, o = *objective] { m_proxy->setRange(o, std::nullopt); });
+            }
+            menu.addSeparator();
+        }
+        menu.addSection(tr("Columns"));
         for (int logical = 0; logical < header->count(); ++logical) {
             const QString title = m_proxy->headerData(logical, Qt::Horizontal).toString();
             QAction* action = menu.addAction(title);
@@ -696,6 +720,32 @@ void MainWindow::installColumnChooser() {
         }
         menu.exec(header->mapToGlobal(pos));
     });
+}
+
+void MainWindow::editRange(models::Objective objective) {
+    // Start from the current limit, else from the values that occur.
+    double lo = INFINITY, hi = -INFINITY;
+    for (double v : m_controller->designModel()->values(objective))
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    if (const auto range = m_proxy->range(objective)) {
+        lo = range->lo;
+        hi = range->hi;
+    }
+    if (!std::isfinite(lo))
+        return;
+    widgets::RangeFilterDialog dialog(objective, lo, hi, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const auto [from, to] = dialog.range();
+    m_proxy->setRange(objective, std::pair{from, to});
+    statusBar()->showMessage(tr("%1 shown with %2 from %3 to %4")
+                                 .arg(countOf(m_proxy->rowCount(), tr("design"), tr("designs")),
+                                      models::objectiveInfo(objective).label.toLower(), models::formatMetric(from),
+                                      models::formatMetric(to)),
+                             kStatusTimeoutMs);
 }
 
 void MainWindow::toggleExportSetOfSelection() {

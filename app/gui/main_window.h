@@ -3,6 +3,7 @@
 #pragma once
 
 #include "main_actions.h"
+#include "models/objective.h"
 
 #include <QMainWindow>
 #include <QStringList>
@@ -117,6 +118,7 @@ private:
     void installColumnChooser();
     void saveEditedDesign();
     void toggleExportSetOfSelection();
+    void editRange(models::Objective objective);
 
     MainActions m_actions;
     models::LogModel* m_logModel;
