@@ -97,7 +97,12 @@ void drawVerticalAxis(QPainter& painter, double xPixel, const QRectF& span, cons
         if (!t.major && scale.logarithmic)
             continue;
         const double w = fm.horizontalAdvance(t.label);
-        painter.drawText(QPointF(labelsLeft ? xPixel - 6 - w : xPixel + 6, y + fm.ascent() / 2 - 1), t.label);
+        const QPointF at(labelsLeft ? xPixel - 6 - w : xPixel + 6, y + fm.ascent() / 2 - 1);
+        // A backing behind the label: lines run under the axes of parallel coordinates.
+        QColor back = chrome.background;
+        back.setAlpha(210);
+        painter.fillRect(QRectF(at.x() - 2, at.y() - fm.ascent(), w + 4, fm.height()), back);
+        painter.drawText(at, t.label);
     }
     painter.restore();
 }
