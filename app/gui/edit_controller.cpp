@@ -12,6 +12,7 @@
 
 #include <QFutureWatcher>
 #include <QLoggingCategory>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
@@ -79,7 +80,24 @@ void EditController::loadPredictor(const QString& dataDirectory) {
 }
 
 void EditController::followDesign(std::optional<qint64> designId, SimMode mode) {
-    const auto design = designId ? m_workspace->design(*designId) : std::nullopt;
+    if (!designId) {
+        // A reload resets the selection and restores it at once: end the edit only if nothing
+        // is selected once that is over, so reloading (an import, a save) keeps the edits.
+        QTimer::singleShot(0, this, [this] {
+            if (!m_workspace->currentDesignId())
+                m_session->end();
+        });
+        return;
+    }
+    if (m_session->isActive() && m_session->designId() == *designId) {
+        if (m_session->options().mode == mode)
+            return; // already editing it: keep the edits
+        if (m_session->isModified()) {
+            m_session->setMode(mode); // the edits, costed in the other mode
+            return;
+        }
+    }
+    const auto design = m_workspace->design(*designId);
     const auto parts =
         design && design->kind == store::DesignKind::Pair ? models::partsOf(design->specJson) : std::nullopt;
     if (!parts || !parts->transformer || !parts->accelerator) {
@@ -94,8 +112,6 @@ void EditController::followDesign(std::optional<qint64> designId, SimMode mode) 
     if (latest)
         options = models::simOptionsOf(*latest);
     options.mode = mode;
-    if (m_session->isActive() && m_session->designId() == *designId && m_session->options().mode == mode)
-        return; // already editing it: keep the edits
     // The workspace's name of the design (the pair document may carry another, or none).
     m_session->begin(*designId, io::CodesignPair{design->name, *parts->transformer, *parts->accelerator}, options,
                      latest);

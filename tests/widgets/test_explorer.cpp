@@ -242,6 +242,11 @@ private slots:
         QVERIFY(window.paretoView()->plot()->whatIf().has_value()); // the what-if point
         QVERIFY(!window.paretoView()->whatIfStatus().isEmpty());
 
+        // A reload of the workspace (after an import, say) keeps the edit.
+        window.controller()->reload();
+        QCoreApplication::processEvents();
+        QVERIFY(session->isActive() && session->isModified());
+
         // Undo through the Edit menu's group restores everything.
         QUndoGroup* group = window.undoGroup();
         QCOMPARE(group->activeStack(), editor->undoStack());
