@@ -6,7 +6,12 @@
 // the seeds at checkpoints, and the evaluations each algorithm needs to reach random
 // search's final hypervolume.
 //
-//   bench_search [--budget N] [--seeds S] [--threads T] [--data DIR]
+// --ablation instead runs BOSHCODE on TransCODE's reference weighted objective with and
+// without its two additions (normal-score targets, incumbent mutants among GOBI's
+// candidates) and prints after how many surrogate-guided evaluations each variant first
+// beats the best of its 256 initial pairs.
+//
+//   bench_search [--budget N] [--seeds S] [--threads T] [--data DIR] [--ablation]
 #include "codesign/search_session.h"
 #include "io/files.h"
 #include "io/search_json.h"
@@ -19,6 +24,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace tcw;
@@ -76,12 +82,52 @@ double stddev(const std::vector<double>& v) {
     return v.size() > 1 ? std::sqrt(s / double(v.size() - 1)) : 0;
 }
 
+// Evaluations after the initial pairs until BOSHCODE first beats their best (−1: never).
+int firstImprovement(const SearchConfig& base, std::uint64_t seed, int extra, bool rankTargets, bool mutants,
+                     int threads, const std::vector<TransformerSpec>& tableModels,
+                     const std::shared_ptr<const AccuracyOracle>& accuracy, double& seconds) {
+    SearchConfig config = base;
+    config.seed = seed;
+    config.objectives = transcodeReferenceObjective();
+    const Problem problem{makeSpace(config), config.objectives, config.box};
+    SimOptions sim;
+    const SimulationEvaluator evaluator(problem.space, electorTechnology14nm(), sim, accuracy);
+    BoshcodeConfig b;
+    b.initialCandidates = initialCandidates(config, problem.space, tableModels);
+    b.patience = 0;
+    b.rankTargets = rankTargets;
+    b.mutantsPerIncumbent = mutants ? 6 : 0;
+    Boshcode optimizer(problem, seed, b);
+    RunOptions options;
+    options.budget = 256 + extra;
+    options.threads = threads;
+    const auto start = std::chrono::steady_clock::now();
+    const SearchOutcome outcome = runSearch(optimizer, problem, evaluator, options);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double bestInitial = -1e300;
+    for (const Trial& t : outcome.trials)
+        if (t.position < 256)
+            bestInitial = std::max(bestInitial, trialScore(t, problem));
+    for (const Trial& t : outcome.trials)
+        if (t.position >= 256 && trialScore(t, problem) > bestInitial)
+            return t.position - 255;
+    return -1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     int budget = 1024, seeds = 5, threads = 2;
+    bool ablation = false;
     std::filesystem::path dataDir = io::findDataDir();
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--ablation"))
+            ablation = true;
     for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--ablation")) {
+            --i;
+            continue;
+        }
         if (!std::strcmp(argv[i], "--budget"))
             budget = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--seeds"))
@@ -105,6 +151,34 @@ int main(int argc, char** argv) {
     for (const auto& e : table->entries)
         tableModels.push_back(e.model);
     const auto accuracy = std::make_shared<TableAccuracyModel>(*table, base.modelSpace);
+    if (ablation) {
+        const int extra = 160;
+        std::printf("BOSHCODE on TransCODE's reference objective, 256 initial pairs (16 × 16), %d more "
+                    "evaluations, seeds 1..%d: evaluations until a pair beats the best initial one (- = never)\n\n",
+                    extra, seeds);
+        std::printf("%-34s", "variant");
+        for (int s = 1; s <= seeds; ++s)
+            std::printf("  seed %-3d", s);
+        std::printf("  s per run\n");
+        for (const auto& [name, rank, mutants] :
+             {std::tuple<const char*, bool, bool>{"normal scores + mutants (default)", true, true},
+              {"normal scores, no mutants", true, false},
+              {"raw targets + mutants", false, true},
+              {"raw targets, no mutants", false, false}}) {
+            std::printf("%-34s", name);
+            double total = 0;
+            for (int s = 1; s <= seeds; ++s) {
+                double seconds = 0;
+                const int n = firstImprovement(base, static_cast<std::uint64_t>(s), extra, rank, mutants, threads,
+                                               tableModels, accuracy, seconds);
+                total += seconds;
+                std::printf("  %-8s", n > 0 ? std::to_string(n).c_str() : "-");
+                std::fflush(stdout);
+            }
+            std::printf("  %.1f\n", total / seeds);
+        }
+        return 0;
+    }
 
     std::printf("bench_search: flexibert2 × elector, predicted accuracy (%s), objectives accuracy, latency, "
                 "energy, area (inference, Pareto)\nbudget %d evaluations, seeds 1..%d, %d evaluation threads; "
