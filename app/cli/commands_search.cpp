@@ -308,8 +308,8 @@ std::optional<search::SearchConfig> makeConfig(const SearchOptions& o, const fs:
     c.training.seed = o.trainSeed;
     c.training.maxTrain = o.maxTrain;
     c.training.maxTest = o.maxTest;
-    if (c.accuracy == search::AccuracySourceKind::Trained)
-        c.task = codesign::taskShapeFor(c.training); // simulate the task the models are trained on
+    if (c.accuracy == search::AccuracySourceKind::Trained || c.accuracyTable == "workspace")
+        c.task = codesign::taskShapeFor(c.training); // simulate the task the models are (were) trained on
     if (o.sequenceLength > 0)
         c.task.sequenceLength = o.sequenceLength;
     if (o.vocabulary > 0)
@@ -776,7 +776,10 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "it lists, predicted otherwise) or trained (DynaProp on --data)")
         ->check(CLI::IsMember({"predicted", "imported", "trained"}))
         ->capture_default_str();
-    search->add_option("--accuracy-table", o.accuracyTable, "bundled table name (data/accuracy) or a JSON file")
+    search
+        ->add_option("--accuracy-table", o.accuracyTable,
+                     "predictor's table: a bundled name (data/accuracy), a JSON file, or 'workspace' (the "
+                     "workspace's training runs on --data)")
         ->capture_default_str();
     search->add_option("--model-space", o.modelSpace, "transformer space: name (flexibert2, laptop) or file")
         ->capture_default_str();

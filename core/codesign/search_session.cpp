@@ -15,6 +15,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace tcw::codesign {
@@ -39,7 +40,35 @@ std::string readFile(const fs::path& path) {
     return text.str();
 }
 
-search::AccuracyTable loadTable(const search::SearchConfig& config, const fs::path& dataDir, std::string* sha256) {
+// The workspace's finished training runs on the configured data set (up to a run id) as an
+// accuracy table: what the predictor learns when the search is told to use the workspace.
+search::AccuracyTable workspaceTable(const store::Workspace& ws, const search::SearchConfig& config) {
+    search::AccuracyTable table;
+    table.name = "workspace training runs on " + config.training.dataset;
+    table.source = "training runs of this workspace up to run " + std::to_string(config.workspaceRunsUpTo);
+    std::set<std::string> seen;
+    for (const auto& run : ws.trainingRuns()) {
+        if (run.id > config.workspaceRunsUpTo || run.status != store::RunStatus::Finished || !run.finalAccuracy ||
+            run.dataset != config.training.dataset)
+            continue;
+        const auto design = ws.design(run.designId);
+        if (!design || design->kind != store::DesignKind::Transformer)
+            continue;
+        const auto doc = io::parseDocument(design->specJson, io::Syntax::Json, "design " + std::to_string(design->id));
+        if (!doc || !std::holds_alternative<TransformerSpec>(*doc.value))
+            continue;
+        if (!seen.insert(io::trainingKeyJson(std::get<TransformerSpec>(*doc.value), {})).second)
+            continue; // one entry per model (the oldest run)
+        table.entries.push_back(
+            {"run " + std::to_string(run.id), std::get<TransformerSpec>(*doc.value), run.finalAccuracy});
+    }
+    return table;
+}
+
+search::AccuracyTable loadTable(const search::SearchConfig& config, const fs::path& dataDir, std::string* sha256,
+                                const store::Workspace& ws) {
+    if (config.accuracyTable == "workspace")
+        return workspaceTable(ws, config);
     const fs::path path = io::accuracyTablePath(config.accuracyTable, dataDir);
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -326,7 +355,7 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
         throw SearchSetupError(e.what());
     }
     if (m_config.accuracy != search::AccuracySourceKind::Trained) {
-        search::AccuracyTable table = loadTable(m_config, m_options.dataDir, nullptr);
+        search::AccuracyTable table = loadTable(m_config, m_options.dataDir, nullptr, m_workspace);
         for (const auto& e : table.entries)
             p.tableModels.push_back(e.model);
         search::TableAccuracyModel::Config fit;
@@ -334,7 +363,10 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
         auto model = std::make_shared<search::TableAccuracyModel>(std::move(table), m_config.modelSpace, fit);
         if (model->fittedEntries() == 0)
             throw SearchSetupError("accuracy table '" + m_config.accuracyTable + "' has no model of space '" +
-                                   m_config.modelSpaceName + "' with a known accuracy to fit a predictor on");
+                                   m_config.modelSpaceName + "' with a known accuracy to fit a predictor on" +
+                                   (m_config.accuracyTable == "workspace"
+                                        ? " (train some first, e.g. with tcw search --accuracy trained)"
+                                        : ""));
         p.accuracy = std::move(model);
     } else {
         auto trained = std::make_shared<TrainedAccuracy>(m_config.training,
@@ -366,7 +398,10 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
         throw SearchSetupError(problems.front());
     double lo = 0.0, hi = 1.0;
     if (config.accuracy != search::AccuracySourceKind::Trained) {
-        const search::AccuracyTable table = loadTable(config, options.dataDir, &config.accuracyTableSha256);
+        if (config.accuracyTable == "workspace")
+            for (const auto& run : workspace.trainingRuns())
+                config.workspaceRunsUpTo = std::max(config.workspaceRunsUpTo, run.id);
+        const search::AccuracyTable table = loadTable(config, options.dataDir, &config.accuracyTableSha256, workspace);
         double min = 1, max = 0;
         for (const auto& e : table.entries)
             if (e.accuracy) {

@@ -247,6 +247,7 @@ std::string searchConfigJson(const search::SearchConfig& c) {
     j["accuracy"] = {{"source", search::accuracySourceKindName(c.accuracy)},
                      {"table", c.accuracyTable},
                      {"tableSha256", c.accuracyTableSha256},
+                     {"workspaceRunsUpTo", c.workspaceRunsUpTo},
                      {"training", trainingJson(c.training)}};
     j["boshcode"] = {{"initialPairs", c.initialPairs},
                      {"initialFromTable", c.initialFromTable},
@@ -304,6 +305,7 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
         c.accuracy = *source;
         c.accuracyTable = acc.at("table").get<std::string>();
         c.accuracyTableSha256 = acc.at("tableSha256").get<std::string>();
+        c.workspaceRunsUpTo = acc.value("workspaceRunsUpTo", std::int64_t(0));
         c.training = readTraining(acc.at("training"));
         const Json& b = j.at("boshcode");
         c.initialPairs = b.at("initialPairs").get<int>();

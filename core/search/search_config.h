@@ -61,8 +61,12 @@ struct SearchConfig {
     TaskShape task; // simulated task shape (sequence 128, vocabulary 30522, 2 classes)
 
     AccuracySourceKind accuracy = AccuracySourceKind::Predicted;
-    std::string accuracyTable = "flexibert2_glue16"; // a bundled table name or a file
-    std::string accuracyTableSha256;                 // of the table's text when the search began
+    // A bundled table name, a file, or "workspace": the workspace's finished training runs on
+    // training.dataset with id ≤ workspaceRunsUpTo (fixed when the search starts, so a resumed
+    // search fits the same predictor).
+    std::string accuracyTable = "flexibert2_glue16";
+    std::int64_t workspaceRunsUpTo = 0;
+    std::string accuracyTableSha256; // of the table's text when the search began
     TrainingSettings training;
 
     // BOSHCODE

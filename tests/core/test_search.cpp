@@ -3,6 +3,8 @@
 // process and through a workspace), and BOSHCODE in TransCODE's setting beating its initial
 // pairs.
 #include "codesign/search_session.h"
+#include "io/files.h"
+#include "io/formats.h"
 #include "io/search_json.h"
 #include "search/boshcode.h"
 #include "search/gobi.h"
@@ -463,6 +465,44 @@ private slots:
         const auto broken = io::parseSearchConfig(R"({"kind":"searchConfig","schemaVersion":99})", "x");
         QVERIFY(!broken.ok());
         QVERIFY(QString::fromStdString(broken.errors.toString()).contains("newer"));
+    }
+
+    void predictorFitOnTheWorkspacesTrainingRuns() {
+        // --accuracy-table workspace: the predictor learns from the finished training runs on the
+        // data set, up to the last run when the search started.
+        QTemporaryDir dir;
+        auto ws = store::Workspace::create(dir.filePath("runs.tcw").toStdString());
+        const auto laptop = io::resolveSpace("laptop", kDataDir);
+        QVERIFY(laptop.ok());
+        SearchConfig c;
+        c.algorithm = "random";
+        c.budget = 20;
+        c.modelSpaceName = "laptop";
+        c.modelSpace = std::get<TransformerSpace>(*laptop.value);
+        c.acceleratorSpace = electorSpace();
+        c.accuracyTable = "workspace";
+        codesign::SessionOptions options;
+        options.dataDir = kDataDir;
+        QVERIFY_THROWS_EXCEPTION(codesign::SearchSetupError, codesign::SearchSession::start(ws, c, options));
+        std::mt19937_64 rng(2);
+        for (int k = 0; k < 6; ++k) {
+            const TransformerSpec model = c.modelSpace.sample(rng);
+            store::TrainingRunRecord run;
+            run.designId = ws.addDesign("m", store::DesignKind::Transformer,
+                                        io::formatDocument(io::Document{model}, io::FileFormat::WorkbenchJson).text);
+            run.dataset = k == 5 ? "listops" : "fashion-mnist"; // another data set: left out
+            run.status = store::RunStatus::Finished;
+            run.finalAccuracy = 0.6 + 0.05 * k;
+            ws.addTrainingRun(run);
+        }
+        auto session = codesign::SearchSession::start(ws, c, options);
+        QCOMPARE(session.config().workspaceRunsUpTo, std::int64_t(6));
+        QVERIFY(QString::fromStdString(session.accuracyDescription()).contains("on 5 models of workspace"));
+        session.run();
+        const auto stored = codesign::readStoredSearch(ws);
+        const auto evaluation = ws.evaluation(stored.evaluationIds.front());
+        QCOMPARE(evaluation->accuracySource, store::AccuracySource::Predicted);
+        QVERIFY(*evaluation->accuracy >= 0.55 && *evaluation->accuracy <= 0.9);
     }
 
     void workspaceSessionResumesExactly() {
