@@ -106,7 +106,7 @@ private slots:
 
     void hypervolumeEqualsBruteForce_data() {
         QTest::addColumn<int>("dimensions");
-        for (int d = 2; d <= 4; ++d)
+        for (int d = 2; d <= 5; ++d)
             QTest::addRow("%d-d", d) << d;
     }
     void hypervolumeEqualsBruteForce() {
@@ -114,7 +114,11 @@ private slots:
         std::mt19937_64 rng(77 + dimensions);
         const ObjectiveVector ref(dimensions, 1.1);
         for (int trial = 0; trial < 40; ++trial) {
-            const auto p = randomPoints(rng, dimensions == 4 ? 9 : 14, dimensions, trial % 2 == 0);
+            const auto p = randomPoints(rng,
+                                        dimensions == 5   ? 7
+                                        : dimensions == 4 ? 9
+                                                          : 14,
+                                        dimensions, trial % 2 == 0);
             auto scaled = p;
             if (trial % 2 == 0)
                 for (auto& v : scaled)
