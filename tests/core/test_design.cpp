@@ -1,12 +1,15 @@
 // Design value types, design spaces and the TransCODE encodings.
 #include "design/design_space.h"
+#include "design/run_control.h"
 #include "design/technology_library.h"
 
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <fstream>
 #include <random>
+#include <thread>
 
 using namespace tcw;
 
@@ -208,6 +211,32 @@ private slots:
         QVERIFY(!MainMemorySpec::fromKey("dram_32_2"));
         QCOMPARE(MainMemorySpec::fromKey("dram_32_2_1")->mode, BandwidthMode::Low);
         QCOMPARE(MainMemorySpec::fromKey("hbm_32_1_4")->mode, BandwidthMode::High);
+    }
+    // A paused job waits at its safe point; resume and stop both release it, and the
+    // return value tells the job which one happened.
+    void runControlPausesResumesAndStops() {
+        RunControl control;
+        std::stop_source stop;
+        QVERIFY(control.waitWhilePaused(stop.get_token())); // not paused: passes at once
+        control.pause();
+        QVERIFY(control.paused());
+        std::atomic<int> state{0}; // 0 waiting, 1 resumed, 2 stopped
+        std::jthread job([&] { state = control.waitWhilePaused(stop.get_token()) ? 1 : 2; });
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        QCOMPARE(state.load(), 0); // still held
+        control.resume();
+        job.join();
+        QCOMPARE(state.load(), 1);
+
+        control.pause();
+        state = 0;
+        std::jthread stopped([&] { state = control.waitWhilePaused(stop.get_token()) ? 1 : 2; });
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        QCOMPARE(state.load(), 0);
+        stop.request_stop(); // stop while paused must not hang
+        stopped.join();
+        QCOMPARE(state.load(), 2);
+        QVERIFY(control.paused()); // stopping does not resume
     }
 };
 
