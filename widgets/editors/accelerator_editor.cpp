@@ -1,26 +1,24 @@
 // Accelerator editor: fields ↔ AcceleratorSpec, edits as AcceleratorEditCommands.
 #include "accelerator_editor.h"
 
-#include "models/edit_commands.h"
-#include "models/edit_session.h"
-#include "panels/empty_state_widget.h"
-#include "parameter_field.h"
+#include "editor_frame.h"
 #include "what_if_summary.h"
 
+#include "models/edit_commands.h"
+#include "models/edit_session.h"
+#include "parameter_field.h"
+
 #include "design/design_space.h"
+#include "design/validation.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
-#include <QStackedWidget>
-#include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -161,17 +159,24 @@ void setValue(AcceleratorSpec& a, AcceleratorEditor::Field f, double v) {
 } // namespace
 
 AcceleratorEditor::AcceleratorEditor(models::EditSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session), m_stack(new QUndoStack(this)), m_pages(new QStackedWidget(this)) {
+    : QWidget(parent), m_session(session), m_stack(new QUndoStack(this)) {
     setObjectName(QStringLiteral("acceleratorEditor"));
-    m_empty = new EmptyStateWidget(tr("No co-design selected"),
-                                   tr("Select a co-design (a transformer with its accelerator) to change its "
-                                      "accelerator here and see at once where it lands."),
-                                   this);
-    m_pages->addWidget(m_empty);
-    m_pages->addWidget(buildForm());
+    m_frame = new EditorFrame(
+        m_stack,
+        {tr("No co-design selected"),
+         tr("Select a co-design (a transformer with its accelerator) to change its accelerator here and see at once "
+            "where it lands."),
+         tr("Undo the last change to the accelerator (Ctrl+Z)"), tr("Redo the change undone last (Ctrl+Shift+Z)"),
+         tr("Set every accelerator parameter back to the design the edit started from (undoable)")},
+        this);
+    m_frame->problemsLabel()->setObjectName(QStringLiteral("acceleratorErrors"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    layout->addWidget(m_frame);
+    buildForm();
+    connect(m_frame, &EditorFrame::resetRequested, this,
+            [this] { push(m_session->start().accelerator, tr("Back to the start"), -1); });
+    connect(m_frame, &EditorFrame::saveRequested, this, &AcceleratorEditor::saveRequested);
 
     connect(m_session, &models::EditSession::started, this, [this] { m_stack->clear(); });
     connect(m_session, &models::EditSession::ended, this, [this] {
@@ -183,44 +188,22 @@ AcceleratorEditor::AcceleratorEditor(models::EditSession* session, QWidget* pare
     refresh();
 }
 
-QWidget* AcceleratorEditor::buildForm() {
-    auto* page = new QWidget;
-    auto* column = new QVBoxLayout(page);
-    column->setContentsMargins(6, 6, 6, 6);
+WhatIfSummary* AcceleratorEditor::summary() const {
+    return m_frame->summary();
+}
 
-    auto* header = new QHBoxLayout;
-    m_title = new QLabel(page);
-    m_title->setWordWrap(true);
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    m_title->setFont(bold);
-    header->addWidget(m_title, 1);
-    auto addTool = [&](QAction* action, const QString& tip) {
-        auto* button = new QToolButton(page);
-        action->setToolTip(tip);
-        button->setDefaultAction(action);
-        button->setAutoRaise(true);
-        header->addWidget(button);
-    };
-    addTool(m_stack->createUndoAction(page, tr("Undo")), tr("Undo the last change to the accelerator (Ctrl+Z)"));
-    addTool(m_stack->createRedoAction(page, tr("Redo")), tr("Redo the change undone last (Ctrl+Shift+Z)"));
-    column->addLayout(header);
-
-    m_restricted = new QCheckBox(tr("Only values of the ELECTOR design space"), page);
+void AcceleratorEditor::buildForm() {
+    m_restricted = new QCheckBox(tr("Only values of the ELECTOR design space"), this);
     m_restricted->setToolTip(tr("On: every parameter offers the design space's values. Off: any value, checked "
                                 "against the technology table"));
     connect(m_restricted, &QCheckBox::toggled, this, [this](bool on) {
         setRestricted(on);
         QSettings().setValue(QStringLiteral("editors/acceleratorRestricted"), on);
     });
-    column->addWidget(m_restricted);
+    m_frame->top()->addWidget(m_restricted);
 
-    auto* scroll = new QScrollArea(page);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* inner = new QWidget;
-    auto* groups = new QVBoxLayout(inner);
-    groups->setContentsMargins(0, 0, 0, 0);
+    QVBoxLayout* groups = m_frame->body();
+    QWidget* inner = groups->parentWidget();
     auto group = [&](const QString& title, std::initializer_list<Field> fields) {
         auto* box = new QGroupBox(title, inner);
         auto* form = new QFormLayout(box);
@@ -303,31 +286,7 @@ QWidget* AcceleratorEditor::buildForm() {
     });
     groups->addWidget(memoryBox);
 
-    m_errors = new QLabel(inner);
-    m_errors->setWordWrap(true);
-    m_errors->setObjectName(QStringLiteral("acceleratorErrors"));
-    groups->addWidget(m_errors);
-    auto* metrics = new QGroupBox(tr("Metrics"), inner);
-    auto* metricsLayout = new QVBoxLayout(metrics);
-    m_summary = new WhatIfSummary(metrics);
-    metricsLayout->addWidget(m_summary);
-    groups->addWidget(metrics);
-    groups->addStretch();
-    scroll->setWidget(inner);
-    column->addWidget(scroll, 1);
-
-    auto* buttons = new QHBoxLayout;
-    m_reset = new QPushButton(tr("Back to Start"), page);
-    m_reset->setToolTip(tr("Set every accelerator parameter back to the design the edit started from (undoable)"));
-    connect(m_reset, &QPushButton::clicked, this,
-            [this] { push(m_session->start().accelerator, tr("Back to the start"), -1); });
-    m_save = new QPushButton(tr("Save as Design…"), page);
-    m_save->setToolTip(tr("Add the edited co-design to the workspace as a new design, with its metrics"));
-    connect(m_save, &QPushButton::clicked, this, &AcceleratorEditor::saveRequested);
-    buttons->addWidget(m_reset);
-    buttons->addStretch();
-    buttons->addWidget(m_save);
-    column->addLayout(buttons);
+    m_frame->setBodyGrows(false);
 
     // The space's values for the restricted fields.
     const AcceleratorSpace& space = m_session->acceleratorSpace();
@@ -343,7 +302,6 @@ QWidget* AcceleratorEditor::buildForm() {
     m_fields[MaskBuffer]->setChoices(space.maskBufferMB);
     for (const MainMemorySpec& m : space.mainMemories)
         m_spaceMemory->addItem(QString::fromStdString(m.key()), QString::fromStdString(m.key()));
-    return page;
 }
 
 bool AcceleratorEditor::isRestricted() const {
@@ -378,19 +336,15 @@ void AcceleratorEditor::push(const AcceleratorSpec& next, const QString& text, i
 }
 
 void AcceleratorEditor::setDominance(const QString& status, bool joinsFront) {
-    m_summary->setDominance(status, joinsFront);
+    m_frame->summary()->setDominance(status, joinsFront);
 }
 
 void AcceleratorEditor::refresh() {
-    if (!m_session->isActive()) {
-        m_pages->setCurrentWidget(m_empty);
-        m_summary->clear();
+    const bool active =
+        m_frame->showSession(*m_session, [](const ValidationError& e) { return e.path.rfind("accelerator", 0) == 0; });
+    if (!active)
         return;
-    }
-    m_pages->setCurrentIndex(1);
     const AcceleratorSpec& a = m_session->current().accelerator;
-    m_title->setText(m_session->isModified() ? tr("%1 (edited)").arg(QString::fromStdString(m_session->start().name))
-                                             : QString::fromStdString(m_session->start().name));
     for (int f = 0; f < FieldCount; ++f)
         m_fields[std::size_t(f)]->setValue(valueOf(a, Field(f)));
     const QSignalBlocker b1(m_nonlinearity), b2(m_memoryType), b3(m_memoryMode), b4(m_spaceMemory);
@@ -405,19 +359,7 @@ void AcceleratorEditor::refresh() {
     }
     m_spaceMemory->setCurrentIndex(index);
 
-    const models::WhatIfEvaluation& now = m_session->currentEvaluation();
-    QStringList problems;
-    for (const auto& e : now.errors)
-        if (e.path.rfind("accelerator", 0) == 0)
-            problems << QString::fromStdString(e.toString()).toHtmlEscaped();
-    m_errors->setText(
-        problems.isEmpty()
-            ? QString()
-            : QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(problems.join(QStringLiteral("<br>"))));
-    m_errors->setVisible(!problems.isEmpty());
-    m_summary->setEvaluations(m_session->startEvaluation(), now, m_session->isModified());
-    m_reset->setEnabled(!(a == m_session->start().accelerator));
-    m_save->setEnabled(m_session->isModified() && now.simulated);
+    m_frame->resetButton()->setEnabled(!(a == m_session->start().accelerator));
 }
 
 } // namespace tcw::widgets

@@ -12,9 +12,6 @@
 
 class QCheckBox;
 class QComboBox;
-class QLabel;
-class QPushButton;
-class QStackedWidget;
 class QUndoStack;
 
 namespace tcw::models {
@@ -23,7 +20,7 @@ class EditSession;
 
 namespace tcw::widgets {
 
-class EmptyStateWidget;
+class EditorFrame;
 class ParameterField;
 class WhatIfSummary;
 
@@ -53,7 +50,7 @@ public:
 
     QUndoStack* undoStack() const { return m_stack; }
     ParameterField* field(Field f) const { return m_fields[std::size_t(f)]; }
-    WhatIfSummary* summary() const { return m_summary; }
+    WhatIfSummary* summary() const;
     bool isRestricted() const;
     void setRestricted(bool restricted);
 
@@ -69,13 +66,11 @@ signals:
 private:
     void refresh();
     void push(const AcceleratorSpec& next, const QString& text, int mergeKey);
-    QWidget* buildForm();
+    void buildForm();
 
     models::EditSession* m_session;
     QUndoStack* m_stack;
-    QStackedWidget* m_pages;
-    EmptyStateWidget* m_empty;
-    QLabel* m_title;
+    EditorFrame* m_frame;
     QCheckBox* m_restricted;
     std::array<ParameterField*, FieldCount> m_fields{};
     QComboBox* m_nonlinearity;
@@ -83,10 +78,6 @@ private:
     QComboBox* m_memoryMode;
     QComboBox* m_spaceMemory; // restricted: the space's memories as one choice
     QWidget* m_freeMemory;
-    QLabel* m_errors;
-    WhatIfSummary* m_summary;
-    QPushButton* m_reset;
-    QPushButton* m_save;
 };
 
 } // namespace tcw::widgets

@@ -2,32 +2,30 @@
 // TransformerEditCommand.
 #include "transformer_editor.h"
 
+#include "editor_frame.h"
+#include "what_if_summary.h"
+
 #include "models/edit_commands.h"
 #include "models/edit_session.h"
 #include "models/layer_table_model.h"
-#include "panels/empty_state_widget.h"
-#include "what_if_summary.h"
 
 #include "design/design_space.h"
+#include "design/validation.h"
 #include "io/files.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QStyledItemDelegate>
 #include <QTableView>
-#include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -72,18 +70,22 @@ private:
 } // namespace
 
 TransformerEditor::TransformerEditor(models::EditSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session), m_stack(new QUndoStack(this)), m_layers(new models::LayerTableModel(this)),
-      m_pages(new QStackedWidget(this)) {
+    : QWidget(parent), m_session(session), m_stack(new QUndoStack(this)), m_layers(new models::LayerTableModel(this)) {
     setObjectName(QStringLiteral("transformerEditor"));
-    m_empty = new EmptyStateWidget(tr("No co-design selected"),
-                                   tr("Select a co-design to change its transformer here: layers, heads, "
-                                      "feed-forward stacks, with the metrics updated at once."),
-                                   this);
-    m_pages->addWidget(m_empty);
-    m_pages->addWidget(buildPage());
+    m_frame = new EditorFrame(m_stack,
+                              {tr("No co-design selected"),
+                               tr("Select a co-design to change its transformer here: layers, heads, "
+                                  "feed-forward stacks, with the metrics updated at once."),
+                               tr("Undo the last change to the transformer"), tr("Redo the change undone last"),
+                               tr("Set the transformer back to the design the edit started from (undoable)")},
+                              this);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_pages);
+    layout->addWidget(m_frame);
+    buildPage();
+    connect(m_frame, &EditorFrame::resetRequested, this,
+            [this] { apply(m_session->start().transformer, tr("Back to the start")); });
+    connect(m_frame, &EditorFrame::saveRequested, this, &TransformerEditor::saveRequested);
 
     std::vector<int> hidden = m_session->modelSpace().hiddenSizes;
     m_layers->setHiddenSizeChoices(hidden);
@@ -101,28 +103,12 @@ TransformerEditor::TransformerEditor(models::EditSession* session, QWidget* pare
     refresh();
 }
 
-QWidget* TransformerEditor::buildPage() {
-    auto* page = new QWidget;
-    auto* column = new QVBoxLayout(page);
-    column->setContentsMargins(6, 6, 6, 6);
+WhatIfSummary* TransformerEditor::summary() const {
+    return m_frame->summary();
+}
 
-    auto* header = new QHBoxLayout;
-    m_title = new QLabel(page);
-    m_title->setWordWrap(true);
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    m_title->setFont(bold);
-    header->addWidget(m_title, 1);
-    for (QAction* action : {m_stack->createUndoAction(page, tr("Undo")), m_stack->createRedoAction(page, tr("Redo"))}) {
-        action->setToolTip(action->text().startsWith(tr("Undo")) ? tr("Undo the last change to the transformer")
-                                                                 : tr("Redo the change undone last"));
-        auto* button = new QToolButton(page);
-        button->setDefaultAction(action);
-        button->setAutoRaise(true);
-        header->addWidget(button);
-    }
-    column->addLayout(header);
-
+void TransformerEditor::buildPage() {
+    QWidget* page = this;
     auto* options = new QHBoxLayout;
     m_presets = new QComboBox(page);
     m_presets->setToolTip(tr("Replace the transformer with a preset model (undoable)"));
@@ -151,21 +137,16 @@ QWidget* TransformerEditor::buildPage() {
     options->addWidget(m_presets, 1);
     options->addWidget(new QLabel(tr("Activation"), page));
     options->addWidget(m_activation);
-    column->addLayout(options);
+    m_frame->top()->addLayout(options);
     m_restricted = new QCheckBox(tr("Only values of the FlexiBERT 2.0 design space"), page);
     m_restricted->setToolTip(tr("On: hidden sizes, head counts and feed-forward widths must be the space's (the "
                                 "accuracy predictor knows only those). Off: any value"));
     connect(m_restricted, &QCheckBox::toggled, this,
             [this](bool on) { QSettings().setValue(QStringLiteral("editors/transformerRestricted"), on); });
-    column->addWidget(m_restricted);
+    m_frame->top()->addWidget(m_restricted);
 
-    // The table, its buttons and the metrics scroll together, so the dock can be short.
-    auto* scroll = new QScrollArea(page);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* inner = new QWidget;
-    auto* body = new QVBoxLayout(inner);
-    body->setContentsMargins(0, 0, 0, 0);
+    QVBoxLayout* body = m_frame->body();
+    QWidget* inner = body->parentWidget();
     m_table = new QTableView(inner);
     m_table->setObjectName(QStringLiteral("layerTable"));
     m_table->setModel(m_layers);
@@ -210,30 +191,6 @@ QWidget* TransformerEditor::buildPage() {
     m_stats->setToolTip(tr("Trainable parameters (sequence 128, BERT vocabulary) and forward FLOPs per sequence"));
     m_stats->setWordWrap(true);
     body->addWidget(m_stats);
-    m_problems = new QLabel(inner);
-    m_problems->setWordWrap(true);
-    body->addWidget(m_problems);
-    auto* metrics = new QGroupBox(tr("Metrics"), inner);
-    auto* metricsLayout = new QVBoxLayout(metrics);
-    m_summary = new WhatIfSummary(metrics);
-    metricsLayout->addWidget(m_summary);
-    body->addWidget(metrics);
-    scroll->setWidget(inner);
-    column->addWidget(scroll, 1);
-
-    auto* buttons = new QHBoxLayout;
-    m_reset = new QPushButton(tr("Back to Start"), page);
-    m_reset->setToolTip(tr("Set the transformer back to the design the edit started from (undoable)"));
-    connect(m_reset, &QPushButton::clicked, this,
-            [this] { apply(m_session->start().transformer, tr("Back to the start")); });
-    m_save = new QPushButton(tr("Save as Design…"), page);
-    m_save->setToolTip(tr("Add the edited co-design to the workspace as a new design, with its metrics"));
-    connect(m_save, &QPushButton::clicked, this, &TransformerEditor::saveRequested);
-    buttons->addWidget(m_reset);
-    buttons->addStretch();
-    buttons->addWidget(m_save);
-    column->addLayout(buttons);
-    return page;
 }
 
 void TransformerEditor::setPresets(const QList<QPair<QString, QString>>& presets) {
@@ -309,19 +266,15 @@ void TransformerEditor::moveLayer(int delta) {
 }
 
 void TransformerEditor::setDominance(const QString& status, bool joinsFront) {
-    m_summary->setDominance(status, joinsFront);
+    m_frame->summary()->setDominance(status, joinsFront);
 }
 
 void TransformerEditor::refresh() {
-    if (!m_session->isActive()) {
-        m_pages->setCurrentWidget(m_empty);
-        m_summary->clear();
+    const bool active =
+        m_frame->showSession(*m_session, [](const ValidationError& e) { return e.path.rfind("accelerator", 0) != 0; });
+    if (!active)
         return;
-    }
-    m_pages->setCurrentIndex(1);
     const TransformerSpec& t = m_session->current().transformer;
-    m_title->setText(m_session->isModified() ? tr("%1 (edited)").arg(QString::fromStdString(m_session->start().name))
-                                             : QString::fromStdString(m_session->start().name));
     m_layers->setSpec(t);
     {
         const QSignalBlocker block(m_activation);
@@ -333,23 +286,11 @@ void TransformerEditor::refresh() {
                          .arg(t.layerCount())
                          .arg(l.toString(double(t.parameterCount(task)) / 1e6, 'f', 2))
                          .arg(l.toString(t.forwardFlopsPerToken(task) * task.sequenceLength / 1e9, 'f', 2)));
-    const models::WhatIfEvaluation& now = m_session->currentEvaluation();
-    QStringList problems;
-    for (const auto& e : now.errors)
-        if (e.path.rfind("accelerator", 0) != 0)
-            problems << QString::fromStdString(e.toString()).toHtmlEscaped();
-    m_problems->setText(
-        problems.isEmpty()
-            ? QString()
-            : QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(problems.join(QStringLiteral("<br>"))));
-    m_problems->setVisible(!problems.isEmpty());
-    m_summary->setEvaluations(m_session->startEvaluation(), now, m_session->isModified());
     const int selected = selectedLayer();
     m_remove->setEnabled(selected >= 0 && t.layerCount() > 1);
     m_up->setEnabled(selected > 0);
     m_down->setEnabled(selected >= 0 && selected + 1 < t.layerCount());
-    m_reset->setEnabled(!(t == m_session->start().transformer));
-    m_save->setEnabled(m_session->isModified() && now.simulated);
+    m_frame->resetButton()->setEnabled(!(t == m_session->start().transformer));
 }
 
 } // namespace tcw::widgets

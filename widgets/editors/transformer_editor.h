@@ -13,7 +13,6 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QPushButton;
-class QStackedWidget;
 class QTableView;
 class QUndoStack;
 
@@ -24,7 +23,7 @@ class LayerTableModel;
 
 namespace tcw::widgets {
 
-class EmptyStateWidget;
+class EditorFrame;
 class WhatIfSummary;
 
 class TransformerEditor : public QWidget {
@@ -36,7 +35,7 @@ public:
     QUndoStack* undoStack() const { return m_stack; }
     models::LayerTableModel* layerModel() const { return m_layers; }
     QTableView* layerTable() const { return m_table; }
-    WhatIfSummary* summary() const { return m_summary; }
+    WhatIfSummary* summary() const;
     QString statsText() const;
 
     // Presets offered (name → file), loaded by the application from the data directory.
@@ -60,14 +59,12 @@ signals:
 private:
     void refresh();
     int selectedLayer() const;
-    QWidget* buildPage();
+    void buildPage();
 
     models::EditSession* m_session;
     QUndoStack* m_stack;
     models::LayerTableModel* m_layers;
-    QStackedWidget* m_pages;
-    EmptyStateWidget* m_empty;
-    QLabel* m_title;
+    EditorFrame* m_frame;
     QComboBox* m_presets;
     QCheckBox* m_restricted;
     QComboBox* m_activation;
@@ -77,10 +74,6 @@ private:
     QPushButton* m_up;
     QPushButton* m_down;
     QLabel* m_stats;
-    QLabel* m_problems;
-    WhatIfSummary* m_summary;
-    QPushButton* m_reset;
-    QPushButton* m_save;
 };
 
 } // namespace tcw::widgets
