@@ -1,25 +1,16 @@
-// Data directory lookup.
+// Data directory lookup: io::findDataDir, in Qt strings.
 #include "app_paths.h"
+
+#include "io/files.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 
 namespace tcw::app {
 
 QString dataDirectory() {
-    const QString fromEnvironment = qEnvironmentVariable("TCW_DATA_DIR");
-    if (!fromEnvironment.isEmpty())
-        return QDir(fromEnvironment).absolutePath();
-    const QString installed =
-        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/transcode-workbench/data"));
-    if (QFileInfo(installed).isDir())
-        return QDir(installed).absolutePath();
-#ifdef TCW_SOURCE_DATA_DIR
-    if (QFileInfo(QStringLiteral(TCW_SOURCE_DATA_DIR)).isDir())
-        return QStringLiteral(TCW_SOURCE_DATA_DIR);
-#endif
-    return {};
+    const auto dir = io::findDataDir(QCoreApplication::applicationFilePath().toStdString());
+    return dir.empty() ? QString() : QDir(QString::fromStdString(dir.string())).absolutePath();
 }
 
 QString exampleWorkspacePath() {

@@ -316,16 +316,18 @@ fs::path findDataDir(const fs::path& executablePath) {
     if (const char* env = std::getenv("TCW_DATA_DIR"); env && *env)
         return fs::path(env);
     std::error_code ec;
-#ifdef TCW_SOURCE_DATA_DIR
-    if (fs::is_directory(TCW_SOURCE_DATA_DIR, ec))
-        return fs::path(TCW_SOURCE_DATA_DIR);
-#endif
+    // An installed program uses its installed data, even when the source tree it was built
+    // from is still around.
     if (!executablePath.empty()) {
         const fs::path installed =
             (executablePath.parent_path() / ".." / "share" / "transcode-workbench" / "data").lexically_normal();
         if (fs::is_directory(installed, ec))
             return installed;
     }
+#ifdef TCW_SOURCE_DATA_DIR
+    if (fs::is_directory(TCW_SOURCE_DATA_DIR, ec))
+        return fs::path(TCW_SOURCE_DATA_DIR);
+#endif
     return {};
 }
 

@@ -58,8 +58,9 @@ FileErrors writeTextFile(const std::filesystem::path& path, std::string_view tex
 
 // ---------------------------------------------------------------- data directory and presets
 
-// The bundled data directory: $TCW_DATA_DIR if set, else the source tree's data/ (when it
-// exists), else <executable dir>/../share/transcode-workbench/data. Empty if none exists.
+// The bundled data directory: $TCW_DATA_DIR if set, else <executable dir>/../share/
+// transcode-workbench/data (an installed program), else the source tree's data/ (a build that
+// has not been installed). Empty if none exists. The CLI and the GUI both ask here.
 std::filesystem::path findDataDir(const std::filesystem::path& executablePath = {});
 
 // The folder under the data directory holding presets of a kind: presets/models,
