@@ -185,7 +185,15 @@ void TestLessons::effectiveStateFoldsSteps() {
     QVERIFY(s2.highlight.isEmpty());
     QCOMPARE(s2.x, std::optional(models::Objective::Energy));
     QCOMPARE(models::effectiveState(lesson, 0).acceleratorEdits.size(), std::size_t(1));
+    // A step that moves to another workspace drops the selection made in the earlier one.
+    lesson.steps[0].state.workspace = "one.tcw";
+    lesson.steps[0].state.select = "design";
+    QCOMPARE(models::effectiveState(lesson, 1).select, std::optional<QString>("design"));
+    lesson.steps[2].state.workspace = "two.tcw";
+    QVERIFY(!models::effectiveState(lesson, 2).select);
     // Going back gives what going forward gave.
+    lesson.steps[2].state.workspace.reset();
+    lesson.steps[0].state = a.state;
     QCOMPARE(models::effectiveState(lesson, 1), s1);
 }
 
@@ -427,7 +435,7 @@ void TestLessons::exitRestoresLayoutAndControls() {
     mine.y = models::Objective::Latency;
     mine.colour = models::Objective::PeakPower;
     window.explorerSettings()->setChoice(mine);
-    window.lessonDock("editors")->hide(); // the user's own arrangement
+    window.lessonDock("detail")->hide(); // the user's own arrangement
     QApplication::processEvents();
     const QByteArray before = window.saveState(MainWindow::kLayoutVersion);
     QMap<QString, bool> visible;
@@ -439,7 +447,8 @@ void TestLessons::exitRestoresLayoutAndControls() {
     QVERIFY(applyStep(lessons, 0));
     lessons->setHiddenControls({"toolbar.x", "detail.energy"});
     QVERIFY(controlNamed(window, "toolbar.x")->isHidden());
-    QVERIFY(window.lessonDock("editors")->isVisible()); // the step showed it
+    QVERIFY(window.lessonDock("detail")->isVisible());   // the step showed it
+    QVERIFY(!window.lessonDock("editors")->isVisible()); // and hid this one
     QCOMPARE(window.lessonDock("workspace")->windowTitle(), QStringLiteral("Lesson"));
 
     lessons->exit();

@@ -328,6 +328,8 @@ LessonState effectiveState(const Lesson& lesson, int step) {
             if (from)
                 into = from;
         };
+        if (s.workspace && s.workspace != out.workspace)
+            out.select.reset(); // a selection names a design of the workspace it was made in
         take(out.workspace, s.workspace);
         take(out.view, s.view);
         take(out.mode, s.mode);

@@ -83,7 +83,8 @@ QByteArray serialiseLesson(const Lesson& lesson);
 bool writeLessonFile(const Lesson& lesson, const QString& path, QString* error);
 
 // What holds at step (0-based): the persistent fields of steps 0..step folded in order
-// (the later one wins; docks by their last mention), and the step-only fields of step itself.
+// (the later one wins; docks by their last mention; a step that changes the workspace drops the
+// earlier selection), and the step-only fields of step itself.
 // Going back to a step therefore gives the same state as arriving at it going forward.
 LessonState effectiveState(const Lesson& lesson, int step);
 

@@ -3,6 +3,8 @@
 
 #include <QEvent>
 #include <QPainter>
+#include <QScrollArea>
+#include <QTimer>
 
 namespace tcw::widgets {
 
@@ -38,6 +40,20 @@ void ControlHighlight::setTarget(QWidget* target) {
         setParent(window); // hides until follow() shows it
     watch(true);
     follow();
+    // A control inside a scrolled panel (the detail's charts) is scrolled into view, now and
+    // once the layouts that showing its dock posted have run.
+    scrollIntoView();
+    QTimer::singleShot(0, this, &ControlHighlight::scrollIntoView);
+}
+
+void ControlHighlight::scrollIntoView() {
+    if (!m_target)
+        return;
+    for (QWidget* w = m_target->parentWidget(); w; w = w->parentWidget())
+        if (auto* area = qobject_cast<QScrollArea*>(w)) {
+            area->ensureWidgetVisible(m_target, 8, 8);
+            break;
+        }
 }
 
 void ControlHighlight::watch(bool on) {

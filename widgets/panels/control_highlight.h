@@ -27,6 +27,7 @@ protected:
 
 private:
     void follow();
+    void scrollIntoView();
     void watch(bool on);
 
     QPointer<QWidget> m_target;

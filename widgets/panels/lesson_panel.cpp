@@ -32,6 +32,8 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent) {
     m_steps = new QListWidget(this);
     m_steps->setObjectName(QStringLiteral("lessonSteps"));
     m_steps->setToolTip(tr("The lesson's steps: click one to go there"));
+    m_steps->setTextElideMode(Qt::ElideRight);
+    m_steps->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(m_steps, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && row != m_step)
             emit stepRequested(row);
@@ -99,8 +101,10 @@ void LessonPanel::setLesson(const models::Lesson& lesson, const QString& baseDir
     m_title->setToolTip(lesson.summary);
     const QSignalBlocker block(m_steps);
     m_steps->clear();
-    for (std::size_t i = 0; i < lesson.steps.size(); ++i)
-        m_steps->addItem(QStringLiteral("%1. %2").arg(i + 1).arg(lesson.steps[i].title));
+    for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+        auto* item = new QListWidgetItem(QStringLiteral("%1. %2").arg(i + 1).arg(lesson.steps[i].title), m_steps);
+        item->setToolTip(lesson.steps[i].title);
+    }
     setStatus({});
     if (!lesson.steps.empty())
         showStep(0);
