@@ -32,7 +32,14 @@ LessonController::LessonController(MainWindow* window)
     connect(m_panel, &widgets::LessonPanel::exitRequested, this, [this] { exit(); });
 }
 
-LessonController::~LessonController() = default;
+widgets::LessonPanel* LessonController::panel() const {
+    return m_panel.data();
+}
+
+LessonController::~LessonController() {
+    if (m_panel && !m_panel->parent())
+        delete m_panel.data();
+}
 
 models::LessonVocabulary LessonController::vocabulary() const {
     models::LessonVocabulary v;

@@ -32,7 +32,7 @@ public:
     explicit LessonController(MainWindow* window);
     ~LessonController() override;
 
-    widgets::LessonPanel* panel() const { return m_panel; }
+    widgets::LessonPanel* panel() const;
     bool isRunning() const { return m_lesson.has_value(); }
     const std::optional<models::Lesson>& lesson() const { return m_lesson; }
     QString lessonPath() const { return m_path; } // empty for a lesson being recorded
@@ -94,7 +94,7 @@ private:
     void fail(const QString& text);
 
     MainWindow* m_window;
-    widgets::LessonPanel* m_panel;
+    QPointer<widgets::LessonPanel> m_panel; // in the left dock while a lesson runs, else ours
     widgets::ControlHighlight* m_highlight;
     std::optional<models::Lesson> m_lesson;
     QString m_path;

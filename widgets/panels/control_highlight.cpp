@@ -14,13 +14,13 @@ constexpr int kPenPx = 3;
 const QColor kOutline(0xE6, 0x9F, 0x00); // Okabe–Ito orange: visible on light and dark, colour-blind safe
 } // namespace
 
-ControlHighlight::ControlHighlight(QObject* owner) : QWidget(nullptr) {
+ControlHighlight::ControlHighlight(QObject* owner) : QWidget(qobject_cast<QWidget*>(owner)) {
     setObjectName(QStringLiteral("controlHighlight"));
     setAttribute(Qt::WA_TransparentForMouseEvents);
     setAttribute(Qt::WA_NoSystemBackground);
     setFocusPolicy(Qt::NoFocus);
     hide();
-    if (owner)
+    if (owner && !parentWidget()) // not a widget: go with it all the same
         connect(owner, &QObject::destroyed, this, &QObject::deleteLater);
 }
 
