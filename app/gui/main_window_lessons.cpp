@@ -267,9 +267,12 @@ void MainWindow::updateLessonTab() {
         m_lessonEmpty->setActions({m_lessonExit});
     } else {
         m_lessonEmpty->setTitle(tr("No lesson running"));
-        m_lessonEmpty->setText(tr("Lessons walk through transformer–accelerator co-design step by step, in the "
-                                  "left dock. Start one:"));
-        m_lessonEmpty->setActions(m_lessonStarters);
+        const int shipped = int(m_lessonStarters.size()) - 1; // the last is Open Lesson…
+        m_lessonEmpty->setText(tr("Step-by-step lessons on co-design, shown in the left dock: start with the first, "
+                                  "pick one from the Lessons menu, or open a lesson file."));
+        // The first lesson and Open Lesson…: a row of every title would not fit the panel.
+        m_lessonEmpty->setActions(shipped > 0 ? QList<QAction*>{m_lessonStarters.front(), m_lessonStarters.back()}
+                                              : QList<QAction*>{m_lessonStarters.back()});
     }
 }
 
