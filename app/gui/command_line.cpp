@@ -34,7 +34,17 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QCoreApplication::translate("main", "Change the selected co-design's accelerator as the editor would, e.g. "
                                             "peCount=512 (repeatable): the what-if point shows where it lands."),
         QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption lesson(
+        QStringLiteral("lesson"),
+        QCoreApplication::translate("main", "Start the lesson FILE (JSON; the shipped ones are in data/lessons). With "
+                                            "--screenshot the picture is taken once its step has been applied."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption lessonStep(
+        QStringLiteral("lesson-step"),
+        QCoreApplication::translate("main", "Go to step N of the lesson (from 1; default 1)."), QStringLiteral("N"));
     parser.addOption(screenshot);
+    parser.addOption(lesson);
+    parser.addOption(lessonStep);
     parser.addOption(view);
     parser.addOption(select);
     parser.addOption(edit);
@@ -52,6 +62,17 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     result.options.screenshot = parser.value(screenshot);
     result.options.view = parser.value(view);
     result.options.edits = parser.values(edit);
+    result.options.lesson = parser.value(lesson);
+    if (parser.isSet(lessonStep)) {
+        bool ok = false;
+        result.options.lessonStep = parser.value(lessonStep).toInt(&ok);
+        if (!ok || result.options.lessonStep < 1 || result.options.lesson.isEmpty()) {
+            result.error = QCoreApplication::translate("main", "--lesson-step takes a step number from 1 and needs "
+                                                               "--lesson, got '%1'.")
+                               .arg(parser.value(lessonStep));
+            return result;
+        }
+    }
     if (parser.isSet(select)) {
         bool ok = false;
         result.options.select = parser.value(select).toLongLong(&ok);

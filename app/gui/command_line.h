@@ -1,5 +1,5 @@
 // The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
-// [--edit NAME=VALUE]….
+// [--edit NAME=VALUE]… [--lesson FILE [--lesson-step N]].
 #pragma once
 
 #include <QString>
@@ -15,6 +15,8 @@ struct CommandLineOptions {
     QString view;       // what to show first (see MainWindow::viewNames())
     qint64 select = 0;  // the design to select once open (0: none)
     QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
+    QString lesson;     // a lesson to start
+    int lessonStep = 1; // its step to go to, from 1
 };
 
 struct CommandLineResult {

@@ -1,6 +1,7 @@
 // transcode-workbench: the desktop application. Parses the command line, captures the log,
 // builds the main window and opens the workspace; --screenshot renders the window and exits.
 #include "command_line.h"
+#include "lesson_controller.h"
 #include "log_capture.h"
 #include "main_window.h"
 #include "models/log_model.h"
@@ -111,6 +112,20 @@ int main(int argc, char** argv) {
         if (!options.view.isEmpty())
             window.showView(options.view);
     }
+    if (!options.lesson.isEmpty()) {
+        const auto parsedLesson = window.lessons()->read(options.lesson);
+        if (!parsedLesson.lesson) {
+            std::fprintf(stderr, "transcode-workbench: %s\n", qPrintable(parsedLesson.errors.join('\n')));
+            return 2;
+        }
+        if (options.lessonStep > int(parsedLesson.lesson->steps.size())) {
+            std::fprintf(stderr, "transcode-workbench: --lesson-step %d: the lesson has %d steps\n", options.lessonStep,
+                         int(parsedLesson.lesson->steps.size()));
+            return 2;
+        }
+        window.lessons()->start(*parsedLesson.lesson, options.lesson);
+        window.lessons()->goToStep(options.lessonStep - 1);
+    }
     if (!screenshotMode)
         return app.exec();
 
@@ -126,6 +141,16 @@ int main(int argc, char** argv) {
                          // exit status says the FILE was not shown.
                          QCoreApplication::exit(saved && !startupFailed ? 0 : 1);
                      });
-    screenshot.start();
+    if (options.lesson.isEmpty() || window.lessons()->currentStep() != options.lessonStep - 1 ||
+        !window.lessons()->isApplying()) {
+        screenshot.start();
+    } else {
+        // The step opens its workspace first: take the picture once the whole step holds.
+        QObject::connect(window.lessons(), &tcw::app::LessonController::stepApplied, &screenshot,
+                         [&screenshot, step = options.lessonStep - 1](int applied) {
+                             if (applied == step)
+                                 screenshot.start();
+                         });
+    }
     return app.exec();
 }

@@ -6,15 +6,18 @@
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
 #include "export_actions.h"
+#include "lesson_controller.h"
 #include "models/design_proxy_model.h"
 #include "models/explorer_settings.h"
 #include "models/front_analysis.h"
 #include "models/log_model.h"
 #include "models/selection_link.h"
 #include "models/workspace_tree_model.h"
+#include "panels/control_highlight.h"
 #include "panels/design_detail_panel.h"
 #include "panels/empty_state_widget.h"
 #include "panels/explorer_toolbar.h"
+#include "panels/lesson_panel.h"
 #include "panels/log_panel.h"
 #include "panels/range_filter_dialog.h"
 #include "panels/welcome_page.h"
@@ -31,17 +34,23 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMap>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSettings>
 #include <QShortcut>
@@ -96,6 +105,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     addToolBar(Qt::TopToolBarArea, m_toolBar);
     createCentralViews();
     createDocks();
+    m_lessons = new LessonController(this);
     m_exports = new ExportActions(this, m_controller, m_proxy);
     m_exports->setCurrentPlot([this]() -> const widgets::PlotWidget* {
         if (m_explorerTabs->currentIndex() == 0 && m_paretoPage->currentWidget() == m_paretoView)
@@ -214,7 +224,11 @@ void MainWindow::createDocks() {
     m_tree->setUniformRowHeights(true);
     m_tree->setExpandsOnDoubleClick(true);
     m_tree->setToolTip(tr("Select a design to show it everywhere; double-click a preset to import it"));
-    m_workspaceDock = makeDock(tr("Workspace"), QStringLiteral("workspaceDock"), m_tree, this);
+    // A running lesson takes this dock over with its steps (LessonController).
+    m_leftStack = new QStackedWidget(this);
+    m_leftStack->setObjectName(QStringLiteral("leftDockStack"));
+    m_leftStack->addWidget(m_tree);
+    m_workspaceDock = makeDock(tr("Workspace"), QStringLiteral("workspaceDock"), m_leftStack, this);
 
     m_detail = new widgets::DesignDetailPanel(this);
     m_detail->setMode(m_explorerSettings->mode());
@@ -256,13 +270,13 @@ void MainWindow::createDocks() {
     m_trainingEmpty = new widgets::EmptyStateWidget(
         tr("No training runs in this workspace"),
         tr("DynaProp training runs show their loss and accuracy curves and the measured sparsity here."), m_panelTabs);
-    auto* lessonEmpty = new widgets::EmptyStateWidget(
-        tr("No lesson open"), tr("Lessons walk through transformer–accelerator co-design step by step, here."),
-        m_panelTabs);
+    m_lessonEmpty = new widgets::EmptyStateWidget(
+        tr("No lesson running"),
+        tr("Lessons walk through transformer–accelerator co-design step by step, in the left dock."), m_panelTabs);
     m_logPanel = new widgets::LogPanel(m_logModel, m_panelTabs);
     m_panelTabs->addTab(m_searchEmpty, tr("Search"));
     m_panelTabs->addTab(m_trainingEmpty, tr("Training"));
-    m_panelTabs->addTab(lessonEmpty, tr("Lesson"));
+    m_panelTabs->addTab(m_lessonEmpty, tr("Lesson"));
     m_panelTabs->addTab(m_logPanel, tr("Log"));
     m_panelTabs->setTabToolTip(3, tr("Messages from the workbench: what was opened, saved, imported, and any errors"));
     m_panelDock = makeDock(tr("Panel"), QStringLiteral("panelDock"), m_panelTabs, this);
@@ -351,6 +365,8 @@ void MainWindow::createMenus() {
     view->addSeparator();
     view->addAction(a.resetLayout);
     view->addAction(a.fullScreen);
+
+    createLessonMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a.shortcuts);
@@ -785,7 +801,9 @@ bool MainWindow::selectRepresentativeDesign() {
     return true;
 }
 
-bool MainWindow::applyAcceleratorEdits(const QStringList& edits, QString* error) {
+// The accelerator fields by their AcceleratorSpec names (--edit, lessons' acceleratorEdits;
+// main_window_lessons.cpp declares it too).
+const QMap<QString, widgets::AcceleratorEditor::Field>& acceleratorEditFields() {
     static const QMap<QString, widgets::AcceleratorEditor::Field> fields = {
         {QStringLiteral("tileB"), widgets::AcceleratorEditor::TileB},
         {QStringLiteral("tileX"), widgets::AcceleratorEditor::TileX},
@@ -798,6 +816,28 @@ bool MainWindow::applyAcceleratorEdits(const QStringList& edits, QString* error)
         {QStringLiteral("weightBufferMB"), widgets::AcceleratorEditor::WeightBuffer},
         {QStringLiteral("maskBufferMB"), widgets::AcceleratorEditor::MaskBuffer},
     };
+    return fields;
+}
+
+QStringList MainWindow::acceleratorEditNames() {
+    return acceleratorEditFields().keys();
+}
+
+QMap<QString, double> MainWindow::acceleratorEditValues(const AcceleratorSpec& a) {
+    return {{QStringLiteral("tileB"), a.tileB},
+            {QStringLiteral("tileX"), a.tileX},
+            {QStringLiteral("peCount"), a.peCount},
+            {QStringLiteral("lanesPerPe"), a.lanesPerPe},
+            {QStringLiteral("macsPerLane"), a.macsPerLane},
+            {QStringLiteral("softmaxPerPe"), a.softmaxPerPe},
+            {QStringLiteral("batchSize"), a.batchSize},
+            {QStringLiteral("activationBufferMB"), a.activationBufferMB},
+            {QStringLiteral("weightBufferMB"), a.weightBufferMB},
+            {QStringLiteral("maskBufferMB"), a.maskBufferMB}};
+}
+
+bool MainWindow::applyAcceleratorEdits(const QStringList& edits, QString* error) {
+    const auto& fields = acceleratorEditFields();
     if (!m_edits->session()->isActive() && !selectRepresentativeDesign()) {
         if (error)
             *error = tr("no co-design to edit");
@@ -941,6 +981,7 @@ void MainWindow::startUp(const QString& file) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    m_lessons->exit(false); // the saved layout is the user's, not a lesson's
     if (m_interactive)
         saveLayout();
     event->accept();

@@ -2,10 +2,13 @@
 // connects them to the controllers; what they do lives in the controllers, widgets and core.
 #pragma once
 
+#include "design/accelerator_spec.h"
 #include "main_actions.h"
 #include "models/objective.h"
 
 #include <QMainWindow>
+#include <QMap>
+#include <QPointer>
 #include <QStringList>
 
 class QDockWidget;
@@ -40,6 +43,7 @@ namespace tcw::app {
 
 class EditController;
 class ExportActions;
+class LessonController;
 class RecentFiles;
 class WorkspaceController;
 class WorkspaceDialogs;
@@ -89,6 +93,25 @@ public:
     // name or a value that is not a number.
     bool applyAcceleratorEdits(const QStringList& edits, QString* error);
 
+    // Lessons: the controls a lesson may hide or highlight, by stable name; the docks and
+    // tabs it may show; the accelerator fields it may edit (the --edit names).
+    struct LessonControl {
+        QString name;
+        QString description;
+        QPointer<QWidget> widget;
+    };
+    QList<LessonControl> lessonControls() const;
+    static QStringList lessonDockNames(); // workspace, detail, editors, panel
+    QDockWidget* lessonDock(const QString& name) const;
+    static QStringList acceleratorEditNames();
+    static QMap<QString, double> acceleratorEditValues(const AcceleratorSpec& spec);
+    QString currentCentralView() const; // pareto | parallel | table
+    QString currentPanelTab() const;    // search | training | lesson | log
+    QString currentEditorTab() const;   // accelerator | transformer
+    void showEditorTab(const QString& name);
+    QStackedWidget* leftDockStack() const { return m_leftStack; } // the tree; a lesson's panel
+    LessonController* lessons() const { return m_lessons; }
+
     // Window geometry, dock and toolbar layout, table columns: to and from QSettings.
     void saveLayout() const;
     bool restoreLayout();
@@ -119,6 +142,9 @@ private:
     void saveEditedDesign();
     void toggleExportSetOfSelection();
     void editRange(models::Objective objective);
+    void createLessonMenu();
+    void updateLessonMenu();
+    void updateLessonTab();
 
     MainActions m_actions;
     models::LogModel* m_logModel;
@@ -149,6 +175,7 @@ private:
 
     QDockWidget* m_workspaceDock = nullptr;
     QTreeView* m_tree = nullptr;
+    QStackedWidget* m_leftStack = nullptr;
     QDockWidget* m_detailDock = nullptr;
     widgets::DesignDetailPanel* m_detail = nullptr;
     QDockWidget* m_editorsDock = nullptr;
@@ -160,6 +187,13 @@ private:
     widgets::EmptyStateWidget* m_searchEmpty = nullptr;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     widgets::LogPanel* m_logPanel = nullptr;
+    widgets::EmptyStateWidget* m_lessonEmpty = nullptr;
+    LessonController* m_lessons = nullptr;
+    QMenu* m_lessonMenu = nullptr;
+    QList<QAction*> m_lessonStarters; // the shipped lessons and Open Lesson…
+    QAction* m_lessonExit = nullptr;
+    QAction* m_lessonRename = nullptr;
+    QAction* m_lessonSave = nullptr;
 
     QMenu* m_recentMenu = nullptr;
     QMenu* m_workspaceMenu = nullptr;

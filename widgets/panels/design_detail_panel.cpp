@@ -87,6 +87,13 @@ DesignDetailPanel::DesignDetailPanel(QWidget* parent) : QWidget(parent), m_stack
     m_utilisation = new BarChart(m_breakdown);
     m_latency = new BarChart(m_breakdown);
     m_roofline = new RooflinePlot(m_breakdown);
+    // Stable names: lessons point at these charts.
+    m_summary->setObjectName(QStringLiteral("detailSummary"));
+    m_energy->setObjectName(QStringLiteral("energyChart"));
+    m_area->setObjectName(QStringLiteral("areaChart"));
+    m_utilisation->setObjectName(QStringLiteral("utilisationChart"));
+    m_latency->setObjectName(QStringLiteral("latencyChart"));
+    m_roofline->setObjectName(QStringLiteral("rooflinePlot"));
     m_roofline->setMinimumHeight(280);
     m_ops = new models::OpTableModel(this);
     auto* sorted = new QSortFilterProxyModel(this);

@@ -1,0 +1,436 @@
+// LessonController: steps applied as effective states (models::effectiveState), the workspace
+// first and the rest once it has opened.
+#include "lesson_controller.h"
+
+#include "app_paths.h"
+#include "edit_controller.h"
+#include "main_window.h"
+#include "models/design_table_model.h"
+#include "panels/control_highlight.h"
+#include "panels/lesson_panel.h"
+#include "workspace_controller.h"
+
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QStackedWidget>
+
+namespace tcw::app {
+
+namespace {
+QString canonical(const QString& path) {
+    const QFileInfo info(path);
+    return info.exists() ? info.canonicalFilePath() : info.absoluteFilePath();
+}
+} // namespace
+
+LessonController::LessonController(MainWindow* window)
+    : QObject(window), m_window(window), m_panel(new widgets::LessonPanel),
+      m_highlight(new widgets::ControlHighlight(window)) {
+    m_panel->hide();
+    connect(m_panel, &widgets::LessonPanel::stepRequested, this, &LessonController::goToStep);
+    connect(m_panel, &widgets::LessonPanel::exitRequested, this, [this] { exit(); });
+}
+
+widgets::LessonPanel* LessonController::panel() const {
+    return m_panel.data();
+}
+
+LessonController::~LessonController() {
+    if (m_panel && !m_panel->parent())
+        delete m_panel.data();
+}
+
+models::LessonVocabulary LessonController::vocabulary() const {
+    models::LessonVocabulary v;
+    v.views = {QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table")};
+    v.docks = MainWindow::lessonDockNames();
+    v.panelTabs = {QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
+                   QStringLiteral("log")};
+    v.editorTabs = {QStringLiteral("accelerator"), QStringLiteral("transformer")};
+    for (const MainWindow::LessonControl& c : m_window->lessonControls())
+        v.controls << c.name;
+    v.editFields = MainWindow::acceleratorEditNames();
+    return v;
+}
+
+models::LessonParseResult LessonController::read(const QString& path) const {
+    return models::readLessonFile(path, vocabulary());
+}
+
+QString LessonController::resolveWorkspace(const QString& written) const {
+    if (QFileInfo(written).isAbsolute())
+        return written;
+    if (!m_path.isEmpty()) {
+        const QString beside = QFileInfo(m_path).dir().filePath(written);
+        if (QFileInfo::exists(beside))
+            return beside;
+    }
+    return QDir(dataDirectory()).filePath(written);
+}
+
+bool LessonController::open(const QString& path) {
+    const models::LessonParseResult result = read(path);
+    if (!result.lesson) {
+        emit errorOccurred(tr("Cannot Open the Lesson"), result.errors.join(QLatin1Char('\n')));
+        return false;
+    }
+    start(*result.lesson, path);
+    return true;
+}
+
+void LessonController::start(const models::Lesson& lesson, const QString& path) {
+    if (!m_user) { // the user's own state, kept from before the first lesson
+        UserState user;
+        user.layout = m_window->saveState(MainWindow::kLayoutVersion);
+        user.choice = m_window->explorerSettings()->choice();
+        user.workspace = m_window->controller()->filePath();
+        user.selected = m_window->controller()->currentDesignId();
+        m_user = user;
+    }
+    m_lesson = lesson;
+    m_path = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+    m_panel->setLesson(lesson, m_path.isEmpty() ? QDir::currentPath() : QFileInfo(m_path).absolutePath());
+    takeOverLeftDock(true);
+    emit started(lesson.title);
+    m_step = -1;
+    goToStep(0);
+}
+
+void LessonController::goToStep(int step) {
+    if (!m_lesson || step < 0 || std::size_t(step) >= m_lesson->steps.size())
+        return;
+    m_step = step;
+    const quint64 generation = ++m_generation;
+    disconnect(m_openedConnection);
+    disconnect(m_failedConnection);
+    m_panel->showStep(step);
+    m_panel->setStatus({});
+    emit changed();
+
+    const models::LessonState state = models::effectiveState(*m_lesson, step);
+    WorkspaceController* workspace = m_window->controller();
+    if (state.workspace) {
+        const QString path = resolveWorkspace(*state.workspace);
+        if (!QFileInfo::exists(path)) {
+            fail(tr("The step's workspace %1 does not exist").arg(QDir::toNativeSeparators(path)));
+            return;
+        }
+        if (!workspace->isOpen() || canonical(workspace->filePath()) != canonical(path)) {
+            m_applying = true;
+            m_panel->setStatus(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+            // Opening runs on the worker thread: the rest of the step waits for it.
+            m_openedConnection = connect(workspace, &WorkspaceController::workspaceOpened, this,
+                                         [this, generation] { applyAfterWorkspace(generation); });
+            m_failedConnection = connect(workspace, &WorkspaceController::errorOccurred, this,
+                                         [this, generation](const QString& title, const QString& text) {
+                                             if (generation == m_generation)
+                                                 fail(title + QStringLiteral(": ") + text);
+                                         });
+            workspace->openWorkspace(path);
+            return;
+        }
+    }
+    applyAfterWorkspace(generation);
+}
+
+void LessonController::applyAfterWorkspace(quint64 generation) {
+    if (generation != m_generation || !m_lesson)
+        return; // a later step or an exit came first
+    disconnect(m_openedConnection);
+    disconnect(m_failedConnection);
+    m_applying = false;
+    m_panel->setStatus({});
+    const models::LessonState state = models::effectiveState(*m_lesson, m_step);
+    WorkspaceController* workspace = m_window->controller();
+
+    models::ExplorerChoice choice = m_window->explorerSettings()->choice();
+    if (state.mode)
+        choice.mode = *state.mode;
+    if (state.x)
+        choice.x = *state.x;
+    if (state.y)
+        choice.y = *state.y;
+    if (state.colour)
+        choice.colour = *state.colour;
+    if (state.filter)
+        choice.filterText = *state.filter;
+    if (state.bounds)
+        choice.bounds = *state.bounds;
+    m_window->explorerSettings()->setChoice(choice); // mode changes reload synchronously
+
+    if (state.select) {
+        const models::DesignTableModel* model = workspace->designModel();
+        std::optional<qint64> id;
+        for (int row = 0; row < model->rowCount() && !id; ++row)
+            if (QString::fromStdString(model->designAt(row)->design.name) == *state.select)
+                id = model->designAt(row)->design.id;
+        if (id)
+            workspace->selectDesign(*id);
+        else
+            m_panel->setStatus(tr("No design named “%1” in this workspace").arg(*state.select), true);
+    }
+
+    // Views first (showing a bottom tab shows its dock), then the docks the step names.
+    if (state.view)
+        m_window->showView(*state.view);
+    if (state.panelTab)
+        m_window->showView(*state.panelTab);
+    if (state.editorTab)
+        m_window->showEditorTab(*state.editorTab);
+    for (const QString& name : state.showDocks)
+        if (QDockWidget* dock = m_window->lessonDock(name))
+            dock->show();
+    for (const QString& name : state.hideDocks)
+        if (QDockWidget* dock = m_window->lessonDock(name))
+            dock->hide();
+    m_window->lessonDock(QStringLiteral("workspace"))->show(); // the lesson lives there
+
+    applyEdits(state);
+    applyHidden(state.hiddenControls);
+    setHighlightedControl(state.highlight);
+    emit stepApplied(m_step);
+}
+
+void LessonController::applyEdits(const models::LessonState& state) {
+    EditController* edits = m_window->edits();
+    const auto id = m_window->controller()->currentDesignId();
+    // Each step's what-if starts from the stored design: edits of an earlier step go.
+    if (edits->session()->isModified() && id) {
+        edits->session()->end();
+        edits->followDesign(id, m_window->explorerSettings()->mode());
+    }
+    if (state.acceleratorEdits.empty())
+        return;
+    QStringList list;
+    for (const auto& [field, value] : state.acceleratorEdits)
+        list << QStringLiteral("%1=%2").arg(field).arg(value, 0, 'g', 17);
+    QString error;
+    if (!m_window->applyAcceleratorEdits(list, &error))
+        m_panel->setStatus(tr("The step's edits cannot be applied: %1").arg(error), true);
+}
+
+void LessonController::fail(const QString& text) {
+    m_applying = false;
+    m_panel->setStatus(text, true);
+    emit statusMessage(text);
+}
+
+QWidget* LessonController::control(const QString& name) const {
+    for (const MainWindow::LessonControl& c : m_window->lessonControls())
+        if (c.name == name)
+            return c.widget;
+    return nullptr;
+}
+
+void LessonController::applyHidden(const QStringList& names) {
+    // Give back what the last step hid, then hide this step's.
+    for (auto it = m_hidden.crbegin(); it != m_hidden.crend(); ++it)
+        if (it->first)
+            it->first->setVisible(it->second);
+    m_hidden.clear();
+    m_hiddenNames.clear();
+    for (const QString& name : names) {
+        QWidget* widget = control(name);
+        if (!widget)
+            continue;
+        m_hidden.append({widget, !widget->isHidden()});
+        widget->hide();
+        m_hiddenNames << name;
+    }
+}
+
+void LessonController::setHiddenControls(const QStringList& names) {
+    applyHidden(names);
+    emit changed();
+}
+
+void LessonController::setHighlightedControl(const QString& name) {
+    QWidget* widget = name.isEmpty() ? nullptr : control(name);
+    m_highlightName = widget ? name : QString();
+    m_highlight->setTarget(widget);
+    emit changed();
+}
+
+void LessonController::takeOverLeftDock(bool on) {
+    QStackedWidget* stack = m_window->leftDockStack();
+    QDockWidget* dock = m_window->lessonDock(QStringLiteral("workspace"));
+    if (on) {
+        if (stack->indexOf(m_panel) < 0)
+            stack->addWidget(m_panel);
+        stack->setCurrentWidget(m_panel);
+        dock->setWindowTitle(tr("Lesson"));
+        dock->show();
+        dock->raise();
+    } else {
+        stack->setCurrentIndex(0);
+        stack->removeWidget(m_panel);
+        m_panel->setParent(nullptr);
+        m_panel->hide();
+        dock->setWindowTitle(tr("Workspace"));
+    }
+}
+
+void LessonController::exit(bool restoreWorkspace) {
+    if (!m_lesson)
+        return;
+    ++m_generation;
+    disconnect(m_openedConnection);
+    disconnect(m_failedConnection);
+    m_applying = false;
+    applyHidden({});
+    setHighlightedControl({});
+    takeOverLeftDock(false);
+    m_lesson.reset();
+    m_path.clear();
+    m_step = -1;
+    const UserState user = *m_user;
+    m_user.reset();
+    m_window->restoreState(user.layout, MainWindow::kLayoutVersion);
+    m_window->explorerSettings()->setChoice(user.choice);
+    if (m_window->edits()->session()->isModified()) { // a step's what-if is not the user's
+        m_window->edits()->session()->end();
+        m_window->edits()->followDesign(m_window->controller()->currentDesignId(), user.choice.mode);
+    }
+    WorkspaceController* workspace = m_window->controller();
+    const bool sameWorkspace = user.workspace.isEmpty() ||
+                               (workspace->isOpen() && canonical(workspace->filePath()) == canonical(user.workspace));
+    if (restoreWorkspace && !sameWorkspace) {
+        if (user.selected) {
+            auto* connection = new QMetaObject::Connection;
+            *connection =
+                connect(workspace, &WorkspaceController::workspaceOpened, this, [workspace, connection, user] {
+                    disconnect(*connection);
+                    delete connection;
+                    workspace->selectDesign(*user.selected);
+                });
+        }
+        workspace->openWorkspace(user.workspace);
+    } else if (sameWorkspace && user.selected) {
+        workspace->selectDesign(*user.selected);
+    }
+    emit exited();
+    emit changed();
+}
+
+models::LessonState LessonController::captureState() const {
+    models::LessonState s;
+    WorkspaceController* workspace = m_window->controller();
+    if (workspace->isOpen()) {
+        const QString path = canonical(workspace->filePath());
+        const QString data = canonical(dataDirectory());
+        const QString lessonDir = m_path.isEmpty() ? QString() : canonical(QFileInfo(m_path).absolutePath());
+        // Portable where possible: beside the lesson, then in the data directory.
+        if (!lessonDir.isEmpty() && path.startsWith(lessonDir + QLatin1Char('/')))
+            s.workspace = QDir(lessonDir).relativeFilePath(path);
+        else if (!data.isEmpty() && path.startsWith(data + QLatin1Char('/')))
+            s.workspace = QDir(data).relativeFilePath(path);
+        else
+            s.workspace = path;
+        s.view = m_window->currentCentralView();
+    }
+    const models::ExplorerChoice& choice = m_window->explorerSettings()->choice();
+    s.mode = choice.mode;
+    s.x = choice.x;
+    s.y = choice.y;
+    s.colour = choice.colour;
+    s.filter = choice.filterText;
+    s.bounds = choice.bounds;
+    if (const auto id = workspace->currentDesignId())
+        if (const auto design = workspace->design(*id))
+            s.select = QString::fromStdString(design->name);
+    for (const QString& name : MainWindow::lessonDockNames())
+        (m_window->lessonDock(name)->isVisible() ? s.showDocks : s.hideDocks) << name;
+    s.panelTab = m_window->currentPanelTab();
+    s.editorTab = m_window->currentEditorTab();
+    s.hiddenControls = m_hiddenNames;
+    s.highlight = m_highlightName;
+    const QStringList fields = MainWindow::acceleratorEditNames();
+    const auto* session = m_window->edits()->session();
+    if (session->isModified()) {
+        const QMap<QString, double> start = MainWindow::acceleratorEditValues(session->start().accelerator);
+        const QMap<QString, double> now = MainWindow::acceleratorEditValues(session->current().accelerator);
+        for (const QString& field : fields)
+            if (start.value(field) != now.value(field))
+                s.acceleratorEdits.emplace_back(field, now.value(field));
+    }
+    return s;
+}
+
+void LessonController::recordStep(const QString& title, const QString& text) {
+    models::LessonStep step;
+    step.title =
+        title.trimmed().isEmpty() ? tr("Step %1").arg(m_lesson ? m_lesson->steps.size() + 1 : 1) : title.trimmed();
+    step.text = text;
+    step.state = captureState();
+    if (!m_lesson) {
+        models::Lesson lesson;
+        lesson.title = tr("Untitled lesson");
+        lesson.steps.push_back(step);
+        // Recording keeps what is on screen: start without re-applying anything.
+        if (!m_user) {
+            UserState user;
+            user.layout = m_window->saveState(MainWindow::kLayoutVersion);
+            user.choice = m_window->explorerSettings()->choice();
+            user.workspace = m_window->controller()->filePath();
+            user.selected = m_window->controller()->currentDesignId();
+            m_user = user;
+        }
+        m_lesson = lesson;
+        m_path.clear();
+        m_panel->setLesson(*m_lesson, QDir::currentPath());
+        takeOverLeftDock(true);
+        m_step = 0;
+        emit started(lesson.title);
+    } else {
+        const auto at = m_lesson->steps.begin() + std::min<std::ptrdiff_t>(m_step + 1, m_lesson->steps.size());
+        m_lesson->steps.insert(at, step);
+        m_step = std::min<int>(m_step + 1, int(m_lesson->steps.size()) - 1);
+        const QString base = m_path.isEmpty() ? QDir::currentPath() : QFileInfo(m_path).absolutePath();
+        m_panel->setLesson(*m_lesson, base);
+        m_panel->showStep(m_step);
+    }
+    emit statusMessage(tr("Recorded step %1 of %2").arg(m_step + 1).arg(m_lesson->steps.size()));
+    emit changed();
+}
+
+void LessonController::setLessonTitle(const QString& title) {
+    if (!m_lesson || title.trimmed().isEmpty())
+        return;
+    m_lesson->title = title.trimmed();
+    const int step = m_step;
+    m_panel->setLesson(*m_lesson, m_path.isEmpty() ? QDir::currentPath() : QFileInfo(m_path).absolutePath());
+    m_panel->showStep(step);
+    emit changed();
+}
+
+bool LessonController::saveAs(const QString& path, QString* error) {
+    if (!m_lesson) {
+        if (error)
+            *error = tr("no lesson to save: record a step first");
+        return false;
+    }
+    models::Lesson lesson = *m_lesson;
+    // Workspaces recorded beside the old file or by absolute path stay found from the new place.
+    const QDir newDir = QFileInfo(path).absoluteDir();
+    for (models::LessonStep& step : lesson.steps)
+        if (step.state.workspace) {
+            const QString resolved = canonical(resolveWorkspace(*step.state.workspace));
+            const QString data = canonical(dataDirectory());
+            if (!data.isEmpty() && resolved.startsWith(data + QLatin1Char('/')))
+                step.state.workspace = QDir(data).relativeFilePath(resolved);
+            else if (resolved.startsWith(canonical(newDir.absolutePath()) + QLatin1Char('/')))
+                step.state.workspace = newDir.relativeFilePath(resolved);
+            else
+                step.state.workspace = resolved;
+        }
+    if (!models::writeLessonFile(lesson, path, error))
+        return false;
+    m_lesson = lesson;
+    m_path = QFileInfo(path).absoluteFilePath();
+    emit statusMessage(tr("Saved the lesson to %1").arg(QDir::toNativeSeparators(path)));
+    emit changed();
+    return true;
+}
+
+} // namespace tcw::app

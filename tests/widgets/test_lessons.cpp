@@ -1,0 +1,513 @@
+// Lessons (offscreen): every shipped lesson loads against the window's names and each of its
+// steps applies (the view, mode, axes, filter, selection, docks, tabs, hidden and highlighted
+// controls and edits it names hold afterwards, with the simulator's numbers the text quotes);
+// the fold of step states; record → save → load; bad files name the file and the field; Exit
+// gives back the layout, the explorer choices and every hidden control; --lesson screenshots.
+#include "edit_controller.h"
+#include "lesson_controller.h"
+#include "main_window.h"
+#include "models/design_table_model.h"
+#include "models/edit_session.h"
+#include "models/explorer_settings.h"
+#include "models/lesson.h"
+#include "panels/control_highlight.h"
+#include "panels/lesson_panel.h"
+#include "workspace_controller.h"
+
+#include <QDockWidget>
+#include <QImage>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tcw;
+using app::LessonController;
+using app::MainWindow;
+
+namespace {
+QString lessonDir() {
+    return QStringLiteral(TCW_SOURCE_DATA_DIR "/lessons");
+}
+
+QStringList shippedLessons() {
+    QStringList files;
+    for (const QFileInfo& f : QDir(lessonDir()).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        files << f.absoluteFilePath();
+    return files;
+}
+
+// Goes to step and waits until its whole state holds (its workspace may open first).
+bool applyStep(LessonController* lessons, int step) {
+    QSignalSpy applied(lessons, &LessonController::stepApplied);
+    lessons->goToStep(step);
+    return QTest::qWaitFor(
+        [&] {
+            for (const QList<QVariant>& args : applied)
+                if (args.at(0).toInt() == step)
+                    return true;
+            return false;
+        },
+        30000);
+}
+
+bool statusIsError(const MainWindow& window) {
+    auto* status = window.lessons()->panel()->findChild<QLabel*>(QStringLiteral("lessonStatus"));
+    return status && !status->isHidden() && !status->text().isEmpty();
+}
+
+QWidget* controlNamed(const MainWindow& window, const QString& name) {
+    for (const MainWindow::LessonControl& c : window.lessonControls())
+        if (c.name == name)
+            return c.widget;
+    return nullptr;
+}
+
+QString statusText(const MainWindow& window) {
+    return window.lessons()->panel()->findChild<QLabel*>(QStringLiteral("lessonStatus"))->text();
+}
+} // namespace
+
+class TestLessons : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void fiveLessonsShip();
+    void everyControlIsRegisteredAndNamed();
+    void effectiveStateFoldsSteps();
+    void shippedLessonLoadsAndEachStepApplies_data();
+    void shippedLessonLoadsAndEachStepApplies();
+    void quotedNumbersHold();
+    void badLessonsNameFileAndField_data();
+    void badLessonsNameFileAndField();
+    void recordSaveLoadRoundTrip();
+    void exitRestoresLayoutAndControls();
+    void panelButtonsStepAndExit();
+    void screenshotOfALessonStep();
+
+private:
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_dir;
+};
+
+void TestLessons::initTestCase() {
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_lessons"));
+}
+
+void TestLessons::init() {
+    QSettings().clear();
+}
+
+void TestLessons::fiveLessonsShip() {
+    const QStringList files = shippedLessons();
+    QCOMPARE(files.size(), 5);
+    MainWindow window;
+    QStringList titles;
+    for (const QString& file : files) {
+        const auto parsed = window.lessons()->read(file);
+        QVERIFY2(parsed.lesson, qPrintable(parsed.errors.join('\n')));
+        QVERIFY2(parsed.lesson->steps.size() >= 4 && parsed.lesson->steps.size() <= 7, qPrintable(file));
+        for (const models::LessonStep& step : parsed.lesson->steps)
+            QVERIFY2(step.text.size() > 150, qPrintable(file + ": " + step.title)); // real teaching text
+        titles << parsed.lesson->title;
+    }
+    QCOMPARE(titles, (QStringList{"Tiles, PEs and utilisation", "Memory-bound versus compute-bound",
+                                  "DynaProp — sparsity against accuracy", "Pareto fronts and hypervolume",
+                                  "Co-design against one-sided search"}));
+    // The Lessons menu lists them, before Help.
+    QStringList menus;
+    for (QAction* a : window.menuBar()->actions())
+        menus << a->text();
+    QVERIFY(menus.indexOf("&Lessons") >= 0 && menus.indexOf("&Lessons") < menus.indexOf("&Help"));
+    QMenu* lessons = window.menuBar()->actions().at(menus.indexOf("&Lessons"))->menu();
+    for (const QString& title : titles)
+        QVERIFY2(std::any_of(lessons->actions().cbegin(), lessons->actions().cend(),
+                             [&](QAction* a) { return a->text() == title; }),
+                 qPrintable(title));
+}
+
+void TestLessons::everyControlIsRegisteredAndNamed() {
+    MainWindow window;
+    QStringList names;
+    for (const MainWindow::LessonControl& c : window.lessonControls()) {
+        QVERIFY2(c.widget, qPrintable(c.name + " has no widget"));
+        QVERIFY2(!c.description.isEmpty(), qPrintable(c.name));
+        QVERIFY2(!names.contains(c.name), qPrintable(c.name + " twice"));
+        names << c.name;
+    }
+    QVERIFY(names.contains("detail.roofline"));
+    QVERIFY(names.contains("accelerator.peCount"));
+    QCOMPARE(window.lessons()->vocabulary().editFields, MainWindow::acceleratorEditNames());
+}
+
+void TestLessons::effectiveStateFoldsSteps() {
+    models::Lesson lesson;
+    lesson.title = "fold";
+    models::LessonStep a, b, c;
+    a.title = "a";
+    a.state.view = "pareto";
+    a.state.filter = "one";
+    a.state.hiddenControls = {"table"};
+    a.state.acceleratorEdits = {{"peCount", 128}};
+    b.title = "b";
+    b.state.filter = "two";
+    b.state.hideDocks = {"detail"};
+    b.state.highlight = "pareto.plot";
+    c.title = "c";
+    c.state.showDocks = {"detail"};
+    c.state.x = models::Objective::Energy;
+    lesson.steps = {a, b, c};
+
+    const auto s1 = models::effectiveState(lesson, 1);
+    QCOMPARE(s1.view, std::optional<QString>("pareto"));
+    QCOMPARE(s1.filter, std::optional<QString>("two"));
+    QCOMPARE(s1.hideDocks, QStringList{"detail"});
+    QVERIFY(s1.hiddenControls.isEmpty()); // step-only: step 0's hidden control does not carry
+    QVERIFY(s1.acceleratorEdits.empty());
+    QCOMPARE(s1.highlight, QStringLiteral("pareto.plot"));
+    const auto s2 = models::effectiveState(lesson, 2);
+    QCOMPARE(s2.showDocks, QStringList{"detail"});
+    QVERIFY(s2.hideDocks.isEmpty());
+    QVERIFY(s2.highlight.isEmpty());
+    QCOMPARE(s2.x, std::optional(models::Objective::Energy));
+    QCOMPARE(models::effectiveState(lesson, 0).acceleratorEdits.size(), std::size_t(1));
+    // A step that moves to another workspace drops the selection made in the earlier one.
+    lesson.steps[0].state.workspace = "one.tcw";
+    lesson.steps[0].state.select = "design";
+    QCOMPARE(models::effectiveState(lesson, 1).select, std::optional<QString>("design"));
+    lesson.steps[2].state.workspace = "two.tcw";
+    QVERIFY(!models::effectiveState(lesson, 2).select);
+    // Going back gives what going forward gave.
+    lesson.steps[2].state.workspace.reset();
+    lesson.steps[0].state = a.state;
+    QCOMPARE(models::effectiveState(lesson, 1), s1);
+}
+
+void TestLessons::shippedLessonLoadsAndEachStepApplies_data() {
+    QTest::addColumn<QString>("file");
+    for (const QString& file : shippedLessons())
+        QTest::newRow(qPrintable(QFileInfo(file).completeBaseName())) << file;
+}
+
+void TestLessons::shippedLessonLoadsAndEachStepApplies() {
+    QFETCH(QString, file);
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    LessonController* lessons = window.lessons();
+    const auto parsed = lessons->read(file);
+    QVERIFY2(parsed.lesson, qPrintable(parsed.errors.join('\n')));
+    lessons->start(*parsed.lesson, file);
+    QVERIFY(lessons->isRunning());
+    // The lesson has the left dock.
+    QCOMPARE(window.leftDockStack()->currentWidget(), lessons->panel());
+    QVERIFY(window.lessonDock("workspace")->isVisible());
+
+    for (int step = 0; step < int(parsed.lesson->steps.size()); ++step) {
+        QVERIFY2(applyStep(lessons, step), qPrintable(QStringLiteral("step %1 never applied").arg(step + 1)));
+        const QString where = QStringLiteral("%1 step %2: ").arg(QFileInfo(file).fileName()).arg(step + 1);
+        QVERIFY2(!statusIsError(window), qPrintable(where + statusText(window)));
+        const models::LessonState state = models::effectiveState(*parsed.lesson, step);
+        QVERIFY(lessons->panel()->progressLabel()->text().startsWith(
+            QStringLiteral("Step %1 of %2 ").arg(step + 1).arg(parsed.lesson->steps.size())));
+        if (state.workspace)
+            QCOMPARE(QFileInfo(window.controller()->filePath()).canonicalFilePath(),
+                     QFileInfo(lessons->resolveWorkspace(*state.workspace)).canonicalFilePath());
+        if (state.view)
+            QCOMPARE(window.currentCentralView(), *state.view);
+        const models::ExplorerChoice& choice = window.explorerSettings()->choice();
+        if (state.mode)
+            QCOMPARE(choice.mode, *state.mode);
+        if (state.x)
+            QCOMPARE(choice.x, *state.x);
+        if (state.y)
+            QCOMPARE(choice.y, *state.y);
+        if (state.colour)
+            QCOMPARE(choice.colour, *state.colour);
+        if (state.filter)
+            QCOMPARE(choice.filterText, *state.filter);
+        if (state.bounds)
+            QCOMPARE(choice.bounds, *state.bounds);
+        if (state.select) {
+            const auto id = window.controller()->currentDesignId();
+            QVERIFY2(id, qPrintable(where + "nothing selected"));
+            QCOMPARE(QString::fromStdString(window.controller()->design(*id)->name), *state.select);
+        }
+        for (const QString& dock : state.showDocks)
+            QVERIFY2(window.lessonDock(dock)->isVisible(), qPrintable(where + dock));
+        for (const QString& dock : state.hideDocks)
+            QVERIFY2(!window.lessonDock(dock)->isVisible(), qPrintable(where + dock));
+        if (state.panelTab)
+            QCOMPARE(window.currentPanelTab(), *state.panelTab);
+        if (state.editorTab)
+            QCOMPARE(window.currentEditorTab(), *state.editorTab);
+        QCOMPARE(lessons->hiddenControls(), state.hiddenControls);
+        for (const QString& name : state.hiddenControls)
+            QVERIFY2(controlNamed(window, name)->isHidden(), qPrintable(where + name));
+        QCOMPARE(lessons->highlightedControl(), state.highlight);
+        if (!state.highlight.isEmpty()) {
+            QWidget* target = controlNamed(window, state.highlight);
+            QCOMPARE(lessons->highlight()->target(), target);
+            if (target->isVisible()) {
+                // The outline surrounds the control on its window.
+                QVERIFY2(lessons->highlight()->isVisible(), qPrintable(where + state.highlight));
+                const QRect around = lessons->highlight()->geometry();
+                const QRect control(target->mapTo(target->window(), QPoint(0, 0)), target->size());
+                QVERIFY(around.contains(control));
+            }
+        }
+        const models::EditSession* session = window.edits()->session();
+        if (!state.acceleratorEdits.empty()) {
+            QVERIFY2(session->isModified(), qPrintable(where + "the edits did not apply"));
+            const auto values = MainWindow::acceleratorEditValues(session->current().accelerator);
+            for (const auto& [field, value] : state.acceleratorEdits)
+                QCOMPARE(values.value(field), value);
+        } else {
+            QVERIFY2(!session->isModified(), qPrintable(where + "an earlier step's edits remained"));
+        }
+    }
+    lessons->exit();
+    QVERIFY(!lessons->isRunning());
+}
+
+void TestLessons::quotedNumbersHold() {
+    // The lessons quote the simulator; the window's live re-simulation gives the same numbers.
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/1-tiles-pes-utilisation.json"));
+    QVERIFY(applyStep(lessons, 0));
+    const models::EditSession* session = window.edits()->session();
+    QVERIFY(session->isActive());
+    QCOMPARE(qRound(session->currentEvaluation().record.latencySeconds.value_or(0) * 1e7), 4017); // 401.7 µs
+    QVERIFY(applyStep(lessons, 2));                                                               // 128 PEs
+    QCOMPARE(qRound(session->currentEvaluation().record.latencySeconds.value_or(0) * 1e7), 3667); // 366.7 µs
+    QCOMPARE(qRound(session->currentEvaluation().record.areaMM2.value_or(0) * 10), 1225);         // 122.5 mm²
+    QVERIFY(applyStep(lessons, 3));                                                               // 512 PEs: no faster
+    QCOMPARE(qRound(session->currentEvaluation().record.latencySeconds.value_or(0) * 1e7), 3667);
+    QCOMPARE(qRound(session->currentEvaluation().record.areaMM2.value_or(0) * 10), 4236);
+
+    QVERIFY(lessons->open(lessonDir() + "/3-dynaprop-sparsity-accuracy.json"));
+    QVERIFY(applyStep(lessons, 0)); // training mode
+    QCOMPARE(window.explorerSettings()->mode(), SimMode::Training);
+    QCOMPARE(qRound(session->currentEvaluation().record.latencySeconds.value_or(0) * 1e6), 3817); // 3.817 ms
+    const auto& r = session->currentEvaluation().record;
+    QCOMPARE(qRound((r.energyDynamicNJ.value_or(0) + r.energyLeakageNJ.value_or(0)) / 1e4), 9965); // 99.65 mJ
+
+    QVERIFY(lessons->open(lessonDir() + "/5-codesign-vs-one-sided.json"));
+    QVERIFY(applyStep(lessons, 1)); // the fixed-accelerator search only
+    QCOMPARE(window.controller()->designModel()->rowCount(), 192);
+    auto* proxyRows = window.findChild<QTableView*>("designTable")->model();
+    QCOMPARE(proxyRows->rowCount(), 64);
+    lessons->exit();
+}
+
+void TestLessons::badLessonsNameFileAndField_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("allowed");
+    const QByteArray head = R"({"schemaVersion":1,"kind":"lesson","title":"t","steps":[)";
+    QTest::newRow("not json") << QByteArray("{ nope") << "(top)"
+                              << "not JSON";
+    QTest::newRow("kind") << QByteArray(R"({"schemaVersion":1,"kind":"design","title":"t","steps":[{"title":"a"}]})")
+                          << "kind"
+                          << "\"lesson\"";
+    QTest::newRow("no steps") << QByteArray(R"({"schemaVersion":1,"kind":"lesson","title":"t","steps":[]})") << "steps"
+                              << "at least one step";
+    QTest::newRow("unknown control") << head + R"({"title":"a","state":{"highlight":"rooflne"}}]})"
+                                     << "steps[0].state.highlight"
+                                     << "detail.roofline";
+    QTest::newRow("hidden control")
+        << head + R"({"title":"a"},{"title":"b","state":{"hiddenControls":["table","nope"]}}]})"
+        << "steps[1].state.hiddenControls[1]"
+        << "toolbar.filter";
+    QTest::newRow("view") << head + R"({"title":"a","state":{"view":"roofline"}}]})"
+                          << "steps[0].state.view"
+                          << "pareto, parallel, table";
+    QTest::newRow("axis") << head + R"({"title":"a","state":{"axes":{"x":"speed"}}}]})"
+                          << "steps[0].state.axes.x"
+                          << "latency";
+    QTest::newRow("edit field") << head + R"({"title":"a","state":{"acceleratorEdits":{"pes":4}}}]})"
+                                << "steps[0].state.acceleratorEdits.pes"
+                                << "peCount";
+    QTest::newRow("typo in a key") << head + R"({"title":"a","stat":{}}]})"
+                                   << "steps[0].stat"
+                                   << "title, text, figure, state";
+    QTest::newRow("dock") << head + R"({"title":"a","state":{"hideDocks":["toolbar"]}}]})"
+                          << "steps[0].state.hideDocks[0]"
+                          << "workspace, detail, editors, panel";
+}
+
+void TestLessons::badLessonsNameFileAndField() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, field);
+    QFETCH(QString, allowed);
+    const QString path = m_dir.filePath("bad.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(json);
+    f.close();
+    MainWindow window;
+    window.setInteractive(false);
+    QSignalSpy errors(window.lessons(), &LessonController::errorOccurred);
+    QVERIFY(!window.lessons()->open(path));
+    QVERIFY(!window.lessons()->isRunning());
+    QCOMPARE(errors.size(), 1);
+    const QString text = errors.front().at(1).toString();
+    QVERIFY2(text.contains(path + ": " + field + ": "), qPrintable(text));
+    QVERIFY2(text.contains(allowed), qPrintable(text));
+}
+
+void TestLessons::recordSaveLoadRoundTrip() {
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/4-pareto-fronts-hypervolume.json"));
+    QVERIFY(applyStep(lessons, 1)); // energy on x
+    // The teacher hides the filter, outlines the table, selects a design and edits it.
+    window.controller()->selectDesign(window.controller()->designModel()->designAt(3)->design.id);
+    lessons->setHiddenControls({"toolbar.filter"});
+    lessons->setHighlightedControl("table");
+    QString error;
+    QVERIFY2(window.applyAcceleratorEdits({"peCount=256"}, &error), qPrintable(error));
+    const models::LessonState now = lessons->captureState();
+    QCOMPARE(now.hiddenControls, QStringList{"toolbar.filter"});
+    QCOMPARE(now.x, std::optional(models::Objective::Energy));
+    QCOMPARE(now.workspace, std::optional<QString>("examples/example.tcw")); // portable: data-relative
+    QCOMPARE(now.acceleratorEdits.size(), std::size_t(1));
+    lessons->recordStep("My step", "<p>Look at the table.</p>");
+    QCOMPARE(lessons->currentStep(), 2);
+    QCOMPARE(lessons->lesson()->steps.size(), std::size_t(7));
+    QCOMPARE(lessons->lesson()->steps[2].title, QStringLiteral("My step"));
+    QCOMPARE(lessons->lesson()->steps[2].state, now);
+
+    const QString saved = m_dir.filePath("teacher/my-lesson.json");
+    QVERIFY(QDir().mkpath(QFileInfo(saved).absolutePath()));
+    QVERIFY2(lessons->saveAs(saved, &error), qPrintable(error));
+    const auto reread = lessons->read(saved);
+    QVERIFY2(reread.lesson, qPrintable(reread.errors.join('\n')));
+    QCOMPARE(*reread.lesson, *lessons->lesson());
+    QCOMPARE(models::serialiseLesson(*reread.lesson), models::serialiseLesson(*lessons->lesson()));
+
+    // Another user opens it: the recorded step applies as recorded.
+    lessons->exit();
+    QVERIFY(lessons->open(saved));
+    QVERIFY(applyStep(lessons, 2));
+    QVERIFY(controlNamed(window, "toolbar.filter")->isHidden());
+    QCOMPARE(lessons->highlightedControl(), QStringLiteral("table"));
+    QCOMPARE(MainWindow::acceleratorEditValues(window.edits()->session()->current().accelerator).value("peCount"),
+             256.0);
+    lessons->exit();
+    QVERIFY(!controlNamed(window, "toolbar.filter")->isHidden());
+
+    // A lesson recorded from scratch starts with its first step.
+    lessons->recordStep({}, {});
+    QVERIFY(lessons->isRunning());
+    QCOMPARE(lessons->lesson()->steps.size(), std::size_t(1));
+    QCOMPARE(lessons->lesson()->steps[0].title, QStringLiteral("Step 1"));
+    lessons->exit();
+}
+
+void TestLessons::exitRestoresLayoutAndControls() {
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    models::ExplorerChoice mine;
+    mine.x = models::Objective::Area;
+    mine.y = models::Objective::Latency;
+    mine.colour = models::Objective::PeakPower;
+    window.explorerSettings()->setChoice(mine);
+    window.lessonDock("detail")->hide(); // the user's own arrangement
+    QApplication::processEvents();
+    const QByteArray before = window.saveState(MainWindow::kLayoutVersion);
+    QMap<QString, bool> visible;
+    for (const QString& dock : MainWindow::lessonDockNames())
+        visible[dock] = window.lessonDock(dock)->isVisible();
+
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/2-memory-vs-compute-bound.json"));
+    QVERIFY(applyStep(lessons, 0));
+    lessons->setHiddenControls({"toolbar.x", "detail.energy"});
+    QVERIFY(controlNamed(window, "toolbar.x")->isHidden());
+    QVERIFY(window.lessonDock("detail")->isVisible());   // the step showed it
+    QVERIFY(!window.lessonDock("editors")->isVisible()); // and hid this one
+    QCOMPARE(window.lessonDock("workspace")->windowTitle(), QStringLiteral("Lesson"));
+
+    lessons->exit();
+    QApplication::processEvents();
+    QCOMPARE(window.explorerSettings()->choice(), mine);
+    for (const QString& dock : MainWindow::lessonDockNames())
+        QCOMPARE(window.lessonDock(dock)->isVisible(), visible[dock]);
+    QCOMPARE(window.saveState(MainWindow::kLayoutVersion), before);
+    QVERIFY(!controlNamed(window, "toolbar.x")->isHidden());
+    QVERIFY(!controlNamed(window, "detail.energy")->isHidden());
+    QVERIFY(!lessons->highlight()->isVisible());
+    QCOMPARE(window.leftDockStack()->currentWidget()->objectName(), QStringLiteral("workspaceTree"));
+    QCOMPARE(window.lessonDock("workspace")->windowTitle(), QStringLiteral("Workspace"));
+    QVERIFY(!window.edits()->session()->isModified());
+}
+
+void TestLessons::panelButtonsStepAndExit() {
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/4-pareto-fronts-hypervolume.json"));
+    widgets::LessonPanel* panel = lessons->panel();
+    QVERIFY(!panel->backButton()->isEnabled());
+    QCOMPARE(panel->nextButton()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_Right));
+    QSignalSpy applied(lessons, &LessonController::stepApplied);
+    panel->nextButton()->click();
+    QCOMPARE(lessons->currentStep(), 1);
+    QVERIFY(QTest::qWaitFor([&] { return !applied.isEmpty() && applied.last().at(0).toInt() == 1; }, 30000));
+    QVERIFY(panel->backButton()->isEnabled());
+    panel->stepList()->setCurrentRow(5); // the last step, from the list
+    QCOMPARE(lessons->currentStep(), 5);
+    QVERIFY(!panel->nextButton()->isEnabled());
+    QVERIFY(panel->progressLabel()->text().startsWith("Step 6 of 6"));
+    panel->findChild<QPushButton*>("lessonExit")->click();
+    QVERIFY(!lessons->isRunning());
+}
+
+void TestLessons::screenshotOfALessonStep() {
+    const QString png = m_dir.filePath("lesson.png");
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
+    process.setProcessEnvironment(env);
+    process.start(TCW_WORKBENCH_EXE, {"--lesson", lessonDir() + "/5-codesign-vs-one-sided.json", "--lesson-step", "2",
+                                      "--screenshot", png});
+    QVERIFY(process.waitForFinished(60000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(1400, 900));
+
+    // A bad step number is refused before anything is shown.
+    process.start(TCW_WORKBENCH_EXE, {"--lesson", lessonDir() + "/5-codesign-vs-one-sided.json", "--lesson-step", "9",
+                                      "--screenshot", png});
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardError().contains("the lesson has 6 steps"));
+}
+
+QTEST_MAIN(TestLessons)
+#include "test_lessons.moc"
