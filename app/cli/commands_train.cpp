@@ -51,6 +51,7 @@ struct TrainOptions {
     bool noPruneActGrads = false, noPruneWeightGrads = false, exactActGrads = false, bf16 = false;
     int threads = 1;
     std::uint64_t seed = 1;
+    std::int64_t logEvery = 20;
     std::int64_t evalEvery = 0;
     std::int64_t evalMax = 2000;
     std::int64_t checkpointEvery = 0;
@@ -110,6 +111,7 @@ codesign::TrainingRequest requestOf(const TrainOptions& o) {
     r.bf16 = o.bf16;
     r.threads = o.threads;
     r.seed = o.seed;
+    r.logEverySteps = o.logEvery;
     r.evalEverySteps = o.evalEvery;
     r.evalMaxExamples = o.evalMax;
     r.checkpointEverySteps = o.checkpointEvery;
@@ -202,6 +204,8 @@ void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
     cmd->add_flag("--bf16", o.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
     cmd->add_option("--threads", o.threads, "oneDNN / OpenMP threads")->capture_default_str();
     cmd->add_option("--seed", o.seed, "seed of initialisation and data order")->capture_default_str();
+    cmd->add_option("--log-every", o.logEvery, "steps between curve points and progress reports")
+        ->capture_default_str();
     cmd->add_option("--eval-every", o.evalEvery, "evaluate on the test split every N steps (0 = at the end)");
     cmd->add_option("--eval-max", o.evalMax, "test examples for the periodic evaluations")->capture_default_str();
     cmd->add_flag("--quiet", o.quiet, "no progress bar");

@@ -33,6 +33,7 @@ class ParetoPlotView;
 class TransformerEditor;
 class ExplorerToolBar;
 class LogPanel;
+class TrainingPanel;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -41,6 +42,7 @@ namespace tcw::app {
 class EditController;
 class ExportActions;
 class RecentFiles;
+class TrainingController;
 class WorkspaceController;
 class WorkspaceDialogs;
 
@@ -69,6 +71,11 @@ public:
     RecentFiles* recentFiles() const { return m_recent; }
     const MainActions& actions() const { return m_actions; }
     QUndoGroup* undoGroup() const { return m_undoGroup; }
+    TrainingController* training() const { return m_training; }
+    widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    // Starts a run of the selected design with the Training panel's settings (errors are
+    // shown, or logged when not interactive). False when it did not start.
+    bool startTraining();
 
     // Names accepted by --view and showView(): central tabs, bottom tabs, docks.
     static QStringList viewNames();
@@ -119,6 +126,8 @@ private:
     void saveEditedDesign();
     void toggleExportSetOfSelection();
     void editRange(models::Objective objective);
+    void createTraining();
+    void updateTrainingDesign();
 
     MainActions m_actions;
     models::LogModel* m_logModel;
@@ -159,6 +168,9 @@ private:
     QTabWidget* m_panelTabs = nullptr;
     widgets::EmptyStateWidget* m_searchEmpty = nullptr;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
+    QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
+    widgets::TrainingPanel* m_trainingPanel = nullptr;
+    TrainingController* m_training = nullptr;
     widgets::LogPanel* m_logPanel = nullptr;
 
     QMenu* m_recentMenu = nullptr;

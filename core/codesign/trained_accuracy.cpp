@@ -2,9 +2,9 @@
 #include "trained_accuracy.h"
 
 #include "io/search_json.h"
-#include "training_job.h"
 #include "train/datasets.h"
 #include "train/trainer.h"
+#include "training_job.h"
 
 #include <cmath>
 #include <sstream>

@@ -374,7 +374,8 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
             store::EvaluationRecord e;
             e.mode = std::string(simModeName(mode));
             if (target.accelerator) {
-                const SimResult r = simulateTarget(target.model, *target.accelerator, data.task, mode, technology, profile);
+                const SimResult r =
+                    simulateTarget(target.model, *target.accelerator, data.task, mode, technology, profile);
                 e.cycles = r.cycles;
                 e.latencySeconds = r.latencySeconds();
                 e.energyDynamicNJ = r.dynamicEnergyNJ();
@@ -395,10 +396,10 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         const auto design = workspace.design(target.designId);
         if (!design || design->kind != store::DesignKind::Transformer) {
             // A pair's transformer is its own design (as the search stores them).
-            const std::string spec =
-                io::formatDocument(io::Document{target.model}, io::FileFormat::WorkbenchJson).text;
+            const std::string spec = io::formatDocument(io::Document{target.model}, io::FileFormat::WorkbenchJson).text;
             const auto existing = workspace.findDesign(store::DesignKind::Transformer, spec);
-            modelDesignId = existing ? *existing : workspace.addDesign(target.name, store::DesignKind::Transformer, spec);
+            modelDesignId =
+                existing ? *existing : workspace.addDesign(target.name, store::DesignKind::Transformer, spec);
         }
         store::TrainingRunRecord run;
         run.designId = modelDesignId;

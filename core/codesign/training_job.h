@@ -6,6 +6,7 @@
 #include "design/accelerator_spec.h"
 #include "design/technology_library.h"
 #include "design/transformer_spec.h"
+#include "sim/sim_types.h"
 #include "store/workspace.h"
 #include "train/trainer.h"
 
@@ -25,7 +26,7 @@ struct TrainingDataRequest {
     int patch = 4;                      // Fashion-MNIST patch side (4 → 49 tokens, 7 → 16)
     int sequenceLength = 0;             // text: tokens per example (0 = the data set's default)
     std::int64_t maxTrain = 0, maxTest = 0, maxPerClass = 0; // caps (0 = all)
-    std::uint64_t seed = 1;             // synthetic (listops) and sampled (fortunes) data
+    std::uint64_t seed = 1;                                  // synthetic (listops) and sampled (fortunes) data
 
     bool operator==(const TrainingDataRequest&) const = default;
 };

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "checkpoint.h"
-#include "design/run_control.h"
 #include "datasets.h"
+#include "design/run_control.h"
 #include "dynaprop.h"
 #include "network.h"
 #include "optimizer.h"
@@ -50,7 +50,7 @@ struct StepReport {
     double accuracy = 0.0;
     double gradientNorm = 0.0;
     float learningRate = 0.0f;
-    LayerSparsityCounts total; // this step, summed over layers
+    LayerSparsityCounts total;      // this step, summed over layers
     MagnitudeHistograms magnitudes; // this step's, when TrainConfig::collectMagnitudeHistograms
 };
 
@@ -85,10 +85,10 @@ struct TrainProgress {
     double elapsedSeconds = 0.0;
     double etaSeconds = 0.0;
     // The window since the previous report (the steps behind `point`):
-    CurvePoint point;                         // as appended to TrainResult::curve
-    std::vector<LayerSparsityCounts> layers;  // zeros / elements per layer and tensor kind
-    Thresholds thresholds;                    // in force at the report (calibrated ones in target mode)
-    MagnitudeHistograms magnitudes;           // filled when TrainConfig::collectMagnitudeHistograms
+    CurvePoint point;                        // as appended to TrainResult::curve
+    std::vector<LayerSparsityCounts> layers; // zeros / elements per layer and tensor kind
+    Thresholds thresholds;                   // in force at the report (calibrated ones in target mode)
+    MagnitudeHistograms magnitudes;          // filled when TrainConfig::collectMagnitudeHistograms
 };
 
 enum class TrainStatus : std::uint8_t { Completed, Cancelled, Diverged };

@@ -312,18 +312,18 @@ void TestTrainDynaProp::sparserProfileCostsLessTrainingEnergy() {
 
 void TestTrainDynaProp::magnitudeHistogramBins() {
     using H = MagnitudeHistogram;
-    const std::vector<float> x = {0.0f, -0.0f, 1e-12f, 1.0f, -1.0f, 1.5f, 0.25f, 0.2499f, 3e5f,
-                                  std::numeric_limits<float>::infinity()};
+    const std::vector<float> x = {0.0f, -0.0f, 1e-12f,  1.0f, -1.0f,
+                                  1.5f, 0.25f, 0.2499f, 3e5f, std::numeric_limits<float>::infinity()};
     H h;
     h.add(x.data(), static_cast<std::int64_t>(x.size()));
     QCOMPARE(h.total(), std::int64_t(x.size()));
-    QCOMPARE(h.counts[0], 3); // zeros and 1e-12 < 2^-32
+    QCOMPARE(h.counts[0], 3);               // zeros and 1e-12 < 2^-32
     const int one = -H::kFirstExponent + 1; // [1, 2)
     QCOMPARE(h.lowerEdge(one), 1.0);
     QCOMPARE(h.upperEdge(one), 2.0);
-    QCOMPARE(h.counts[one], 3);     // 1, −1, 1.5
-    QCOMPARE(h.counts[one - 2], 1); // 0.25 in [0.25, 0.5)
-    QCOMPARE(h.counts[one - 3], 1); // 0.2499 in [0.125, 0.25)
+    QCOMPARE(h.counts[one], 3);              // 1, −1, 1.5
+    QCOMPARE(h.counts[one - 2], 1);          // 0.25 in [0.25, 0.5)
+    QCOMPARE(h.counts[one - 3], 1);          // 0.2499 in [0.125, 0.25)
     QCOMPARE(h.counts[H::kBinCount - 1], 2); // 3e5 and Inf above 2^8
     QCOMPARE(H::upperEdge(H::kBinCount - 1), std::numeric_limits<double>::infinity());
 }
