@@ -1,5 +1,5 @@
 // The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
-// [--edit NAME=VALUE]….
+// [--edit NAME=VALUE]… [--train-demo REPORTS [--train-data NAME]].
 #pragma once
 
 #include <QString>
@@ -15,6 +15,8 @@ struct CommandLineOptions {
     QString view;       // what to show first (see MainWindow::viewNames())
     qint64 select = 0;  // the design to select once open (0: none)
     QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
+    int trainDemo = 0;  // --screenshot after this many training reports of a run on the selection
+    QString trainData;  // the demo run's data set (the Training panel's default when empty)
 };
 
 struct CommandLineResult {

@@ -92,10 +92,16 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     scroll->setWidget(createForm());
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(270);
     scroll->setMaximumWidth(330);
     layout->addWidget(scroll);
-    layout->addWidget(createPlots(), 1);
+    // The plots keep a readable size and scroll when the dock is made small.
+    auto* plotScroll = new QScrollArea;
+    plotScroll->setWidget(createPlots());
+    plotScroll->setWidgetResizable(true);
+    plotScroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(plotScroll, 1);
     updateThresholdMode();
     updateActions();
 }
@@ -110,7 +116,9 @@ QWidget* TrainingPanel::createForm() {
                                  "trained and its accelerator costs it."));
     f->addRow(tr("Design:"), m_designLabel);
     m_acceleratorPreset = new QComboBox;
-    m_acceleratorPreset->setToolTip(tr("The accelerator that costs a lone transformer's training steps"));
+    m_acceleratorPreset->setToolTip(tr("The accelerator that costs a lone transformer's training steps (a pair is "
+                                       "costed on its own)"));
+    m_acceleratorPreset->setPlaceholderText(tr("the pair's own"));
     f->addRow(tr("Accelerator:"), m_acceleratorPreset);
 
     m_dataset = new QComboBox;
@@ -144,7 +152,7 @@ QWidget* TrainingPanel::createForm() {
     f->addRow(tr("Threads:"), m_threads);
     m_logEvery = spin(1, 100'000, 10, tr("Steps between reports: curve points, heat-map columns, histograms"));
     f->addRow(tr("Report every:"), m_logEvery);
-    m_evalDuring = new QCheckBox(tr("Evaluate the test split at every report"));
+    m_evalDuring = new QCheckBox(tr("Test at every report"));
     m_evalDuring->setToolTip(tr("Test points on the curves during the run (slower); otherwise only at the end"));
     f->addRow(QString(), m_evalDuring);
 
@@ -176,18 +184,6 @@ QWidget* TrainingPanel::createForm() {
     f->addRow(m_thresholdStack);
     connect(m_thresholdMode, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateThresholdMode);
 
-    auto* buttons = new QHBoxLayout;
-    for (QAction* a : {m_start, m_pause, m_resume, m_stop}) {
-        auto* b = new QToolButton;
-        b->setDefaultAction(a);
-        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        buttons->addWidget(b);
-    }
-    m_start->setIconText(tr("Start"));
-    m_pause->setIconText(tr("Pause"));
-    m_resume->setIconText(tr("Resume"));
-    m_stop->setIconText(tr("Stop"));
-    f->addRow(buttons);
     return form;
 }
 
@@ -197,6 +193,17 @@ QWidget* TrainingPanel::createPlots() {
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(4);
     auto* statusRow = new QHBoxLayout;
+    // The run controls stay in view whatever the form's scroll position.
+    for (QAction* a : {m_start, m_pause, m_resume, m_stop}) {
+        auto* b = new QToolButton;
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        statusRow->addWidget(b);
+    }
+    m_start->setIconText(tr("Start"));
+    m_pause->setIconText(tr("Pause"));
+    m_resume->setIconText(tr("Resume"));
+    m_stop->setIconText(tr("Stop"));
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
@@ -238,11 +245,12 @@ void TrainingPanel::setDesign(std::optional<qint64> designId, const QString& nam
     if (!designId)
         m_designLabel->setText(name.isEmpty() ? tr("Select a transformer or a co-design") : name);
     else
-        m_designLabel->setText(hasAccelerator ? tr("%1 (pair: its transformer is trained, its accelerator "
-                                                   "costs it)")
-                                                    .arg(name)
-                                              : tr("%1 (transformer)").arg(name));
-    m_acceleratorPreset->setEnabled(designId && !hasAccelerator);
+        m_designLabel->setText(hasAccelerator ? tr("%1 (pair)").arg(name) : tr("%1 (transformer)").arg(name));
+    // A pair brings its own accelerator; a transformer is costed on a preset.
+    if (hasAccelerator)
+        m_acceleratorPreset->setCurrentIndex(-1);
+    else if (m_acceleratorPreset->currentIndex() < 0 && m_acceleratorPreset->count() > 0)
+        m_acceleratorPreset->setCurrentIndex(0);
     updateActions();
 }
 
@@ -355,12 +363,13 @@ void TrainingPanel::updateCost() {
         return;
     }
     m_cost->setText(
-        tr("Simulated training step on %1 with the measured sparsity: <b>%2 s</b>%3, <b>%4 J</b>%5 "
-           "(dense: %6 s, %7 J)")
-            .arg(cost->accelerator.toHtmlEscaped(), models::formatMetric(cost->latencySeconds),
+        tr("Simulated training step on %1 with the sparsity measured so far: <b>%2 ms</b>%3, <b>%4 mJ</b>%5 "
+           "(dense: %6 ms, %7 mJ)")
+            .arg(cost->accelerator.toHtmlEscaped(), models::formatMetric(cost->latencySeconds * 1e3),
                  percentChange(cost->latencySeconds, cost->denseLatencySeconds),
-                 models::formatMetric(cost->energyNJ * 1e-9), percentChange(cost->energyNJ, cost->denseEnergyNJ),
-                 models::formatMetric(cost->denseLatencySeconds), models::formatMetric(cost->denseEnergyNJ * 1e-9)));
+                 models::formatMetric(cost->energyNJ * 1e-6), percentChange(cost->energyNJ, cost->denseEnergyNJ),
+                 models::formatMetric(cost->denseLatencySeconds * 1e3),
+                 models::formatMetric(cost->denseEnergyNJ * 1e-6)));
 }
 
 void TrainingPanel::runPausedChanged(bool paused) {
