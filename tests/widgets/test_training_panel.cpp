@@ -77,6 +77,7 @@ class TestTrainingPanel : public QObject {
 
 private slots:
     void initTestCase();
+    void seriesAppendsAndMergesColumns();
     void runFromPanelMatchesTcwTrain();
     void pauseResumeStop();
     void closingDuringARunStopsIt();
@@ -91,6 +92,34 @@ void TestTrainingPanel::initTestCase() {
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
     QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
     QCoreApplication::setApplicationName(QStringLiteral("test_training_panel"));
+}
+
+void TestTrainingPanel::seriesAppendsAndMergesColumns() {
+    models::TrainingSeries series;
+    series.reset({"L1 a", "L1 b"});
+    const int reports = models::TrainingSeries::kMaxColumns + 1;
+    for (int i = 1; i <= reports; ++i) {
+        models::TrainingUpdate u;
+        u.step = i * 10;
+        u.totalSteps = reports * 10;
+        u.points.push_back({u.step, 1.0 / i, 0.1, models::kNoValue, models::kNoValue});
+        // Row a: the report's index as a fraction of all; row b: seen only in even reports.
+        u.sparsityColumns.push_back({double(i) / reports, i % 2 == 0 ? 1.0 : models::kNoValue});
+        u.columnSteps.push_back(u.step);
+        if (i == 3)
+            u.activationThresholds = {0.5};
+        series.apply(u);
+    }
+    QCOMPARE(int(series.points().size()), reports); // every curve point is kept
+    QCOMPARE(series.step(), qint64(reports * 10));
+    // One column too many: neighbouring pairs were merged into their mean, the later step.
+    QCOMPARE(series.columnCount(), models::TrainingSeries::kMaxColumns / 2 + 1);
+    QCOMPARE(series.columnStep(0), 20);
+    QCOMPARE(series.column(0)[0], 0.5 * (1.0 + 2.0) / reports);
+    QCOMPARE(series.column(0)[1], 1.0); // NaN and 1 → the seen value
+    QCOMPARE(series.columnStep(series.columnCount() - 1), qint64(reports * 10));
+    QCOMPARE(series.activationThresholds(), std::vector<double>{0.5}); // kept until a report brings new ones
+    QCOMPARE(models::formatDuration(65), QStringLiteral("1 min 05 s"));
 }
 
 void TestTrainingPanel::runFromPanelMatchesTcwTrain() {

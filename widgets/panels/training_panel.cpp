@@ -217,7 +217,9 @@ QWidget* TrainingPanel::createPlots() {
     grid->addLayout(statusRow, 0, 0, 1, 3);
     m_cost = new QLabel;
     m_cost->setObjectName(QStringLiteral("trainingCost"));
-    m_cost->setWordWrap(true);
+    // One line, clipped in a narrow dock (word wrap would make the plots' scroll area size them
+    // by their preferred rather than their minimum height).
+    m_cost->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_cost->setToolTip(tr("One training step (forward, backward, update of a batch) simulated on the design's "
                           "accelerator with the sparsity measured so far, against the same step without sparsity"));
     grid->addWidget(m_cost, 1, 0, 1, 3);
