@@ -383,7 +383,7 @@ void TestTrainDynaProp::histogramsAndPauseChangeNothing() {
     std::jthread resumer;
     const TrainResult paused = tcw::train::train(
         tinyModel(), listOps(), config, stop.get_token(),
-        [&](const TrainProgress& p) {
+        [&](const TrainProgress&) {
             if (++reports == 2) {
                 // Paused mid-run: the next step waits until another thread resumes.
                 control.pause();
