@@ -148,10 +148,11 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
             Qt::QueuedConnection);
     };
     TrainingOutcome outcome;
+    std::filesystem::path runDir;
     try {
         const train::Dataset data = codesign::loadTrainingData(job->request.data);
         train::TrainConfig config = codesign::makeTrainConfig(job->request, data);
-        const std::filesystem::path runDir = codesign::newRunDirectory(job->workspacePath.toStdString());
+        runDir = codesign::newRunDirectory(job->workspacePath.toStdString());
         config.checkpointPath = (runDir / "checkpoint.bin").string();
         const int layers = job->target.model.layerCount();
 
@@ -235,6 +236,10 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
     } catch (const std::exception& e) {
         outcome.status = QStringLiteral("failed");
         outcome.message = QString::fromStdString(e.what());
+        // A run that failed before writing anything (bad options, missing data) leaves no folder.
+        std::error_code ignored;
+        if (!runDir.empty() && std::filesystem::is_empty(runDir, ignored))
+            std::filesystem::remove(runDir, ignored);
     }
     post([this, outcome, path = job->workspacePath] { finish(outcome, path); });
 }

@@ -14,6 +14,7 @@
 #include "workspace_controller.h"
 
 #include <QJsonArray>
+#include <QLabel>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -80,6 +81,7 @@ private slots:
     void seriesAppendsAndMergesColumns();
     void runFromPanelMatchesTcwTrain();
     void pauseResumeStop();
+    void badOptionsFailWithoutARun();
     void closingDuringARunStopsIt();
 
 private:
@@ -285,6 +287,32 @@ void TestTrainingPanel::pauseResumeStop() {
     QVERIFY(ws.evaluations(pair).empty());
     QVERIFY(panel->startAction()->isEnabled());
     QVERIFY(!panel->stopAction()->isEnabled());
+}
+
+void TestTrainingPanel::badOptionsFailWithoutARun() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    const qint64 pair = makeWorkspace(path);
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, path));
+    window.controller()->selectDesign(pair);
+    codesign::TrainingRequest request = smallRequest(10, 2);
+    request.data.maxTrain = 8; // fewer examples than one batch of 16
+    window.trainingPanel()->setRequest(request);
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY(!outcome.stored);
+    QCOMPARE(outcome.status, QStringLiteral("failed"));
+    QVERIFY2(outcome.message.contains("fewer than one batch of 16"), qPrintable(outcome.message));
+    QVERIFY(window.trainingPanel()->findChild<QLabel*>("trainingStatus")->text().startsWith("Training failed"));
+    QVERIFY(window.trainingPanel()->startAction()->isEnabled());
+    QVERIFY(QDir(path + ".runs").isEmpty()); // no folder left for a run that never ran
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    QVERIFY(ws.trainingRuns().empty());
 }
 
 void TestTrainingPanel::closingDuringARunStopsIt() {
