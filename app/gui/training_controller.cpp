@@ -164,8 +164,11 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
         std::vector<train::LayerSparsityCounts> soFar(static_cast<std::size_t>(layers));
         models::TrainingUpdate pending;
         auto lastPost = Clock::now() - std::chrono::hours(1);
-        auto flush = [&] {
-            if (job->costAccelerator) {
+        // The cost changes slowly and a big model takes a while to simulate: once a second.
+        auto lastCost = Clock::now() - std::chrono::hours(1);
+        auto flush = [&](bool final) {
+            if (job->costAccelerator && (final || Clock::now() - lastCost >= std::chrono::seconds(1))) {
+                lastCost = Clock::now();
                 auto profile = std::make_shared<SparsityProfile>(train::makeSparsityProfile(soFar, "so far"));
                 const SimResult now = codesign::simulateTarget(job->target.model, *job->costAccelerator, data.task,
                                                                SimMode::Training, job->technology, profile);
@@ -215,11 +218,11 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
                                               p.thresholds.weightGradient.end());
             const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastPost);
             if (since.count() >= job->updateIntervalMs || p.step == p.totalSteps)
-                flush();
+                flush(p.step == p.totalSteps);
         };
         const train::TrainResult result = train::train(job->target.model, data, config, stop, progress, &m_control);
         if (!pending.points.empty())
-            flush();
+            flush(true);
         codesign::writeRunFiles(runDir, result, job->target.model, data, config);
         store::Workspace workspace = store::Workspace::open(job->workspacePath.toStdString());
         const auto stored =
