@@ -39,6 +39,9 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -544,7 +547,7 @@ void MainWindow::connectSelection() {
         else if (type == WorkspaceTreeModel::NodeType::Search)
             showView(QStringLiteral("search"));
         else if (type == WorkspaceTreeModel::NodeType::TrainingRun)
-            showView(QStringLiteral("training"));
+            showStoredTrainingRun(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
     });
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex& index) {
         const QString path = index.data(WorkspaceTreeModel::FilePathRole).toString();
@@ -1007,6 +1010,38 @@ void MainWindow::createTraining() {
         statusBar()->showMessage(summary, kStatusTimeoutMs);
         updateTrainingDesign();
     });
+}
+
+void MainWindow::showStoredTrainingRun(qint64 runId) {
+    showView(QStringLiteral("training"));
+    if (!m_controller->isOpen() || m_training->isRunning())
+        return;
+    for (const store::TrainingRunRecord& run : m_controller->workspace()->trainingRuns()) {
+        if (run.id != runId)
+            continue;
+        std::vector<models::TrainingCurveSample> curve;
+        const QJsonArray points =
+            QJsonDocument::fromJson(QByteArray::fromStdString(run.curvesJson)).object().value("points").toArray();
+        for (const QJsonValue& v : points) {
+            const QJsonObject p = v.toObject();
+            auto number = [&p](const char* key) {
+                const QJsonValue x = p.value(QLatin1String(key));
+                return x.isDouble() ? x.toDouble() : models::kNoValue;
+            };
+            curve.push_back({p.value("step").toInteger(), number("trainLoss"), number("trainAccuracy"),
+                             number("testLoss"), number("testAccuracy")});
+        }
+        const qint64 planned =
+            QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object().value("steps").toInteger();
+        QString text = tr("Stored run %1 (%2, %3): %4")
+                           .arg(run.id)
+                           .arg(QString::fromStdString(std::string(store::runStatusName(run.status))),
+                                QString::fromStdString(run.dataset), QString::fromStdString(run.name));
+        if (run.finalAccuracy)
+            text += tr(" · test accuracy %1%").arg(100.0 * *run.finalAccuracy, 0, 'f', 2);
+        m_trainingPanel->showStoredRun(text, curve, planned);
+        return;
+    }
 }
 
 void MainWindow::updateTrainingDesign() {

@@ -76,6 +76,8 @@ public:
     // Starts a run of the selected design with the Training panel's settings (errors are
     // shown, or logged when not interactive). False when it did not start.
     bool startTraining();
+    // A stored run's curve in the Training panel (what clicking it in the Workspace tree does).
+    void showStoredTrainingRun(qint64 runId);
 
     // Names accepted by --view and showView(): central tabs, bottom tabs, docks.
     static QStringList viewNames();

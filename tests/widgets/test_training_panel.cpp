@@ -14,9 +14,9 @@
 #include "workspace_controller.h"
 
 #include <QJsonArray>
-#include <QLabel>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -227,6 +227,16 @@ void TestTrainingPanel::runFromPanelMatchesTcwTrain() {
     const auto shown = window.controller()->evaluations(pair);
     QCOMPARE(shown.back().accuracySource, store::AccuracySource::Trained);
     QVERIFY(panel->startAction()->isEnabled());
+
+    // The stored run, shown again from the workspace: the same curve.
+    const std::vector<models::TrainingCurveSample> live = series.points();
+    window.showStoredTrainingRun(runsA[0].id);
+    QCOMPARE(int(series.points().size()), 4);
+    for (std::size_t i = 0; i < live.size(); ++i) {
+        QCOMPARE(series.points()[i].step, live[i].step);
+        QCOMPARE(series.points()[i].trainLoss, live[i].trainLoss);
+    }
+    QVERIFY(panel->findChild<QLabel*>("trainingStatus")->text().startsWith("Stored run 1 (finished"));
 }
 
 void TestTrainingPanel::pauseResumeStop() {

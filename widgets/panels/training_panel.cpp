@@ -389,6 +389,27 @@ void TrainingPanel::runFinished(const QString& summary, bool ok) {
     updateActions();
 }
 
+void TrainingPanel::showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
+                                  qint64 totalSteps) {
+    if (m_running)
+        return; // the live run keeps the plots
+    m_series.reset({});
+    models::TrainingUpdate update;
+    update.points = curve;
+    update.step = curve.empty() ? 0 : curve.back().step;
+    update.totalSteps = std::max(totalSteps, update.step);
+    m_series.apply(update);
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, update.totalSteps)));
+    m_progress->setValue(static_cast<int>(update.step));
+    m_status->setText(description);
+    m_status->setStyleSheet(QString());
+    m_cost->clear();
+    m_heatMap->seriesChanged();
+    for (auto* p :
+         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->update();
+}
+
 void TrainingPanel::updateActions() {
     m_start->setEnabled(!m_running && m_designId.has_value());
     m_pause->setEnabled(m_running && !m_paused);

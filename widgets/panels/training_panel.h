@@ -52,6 +52,9 @@ public:
     void applyUpdate(const models::TrainingUpdate& update);
     void runPausedChanged(bool paused);
     void runFinished(const QString& summary, bool ok);
+    // A stored run's curve (no run going): the plots show it, the status says which run.
+    void showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
+                       qint64 totalSteps);
 
     bool isRunning() const { return m_running; }
     const models::TrainingSeries& series() const { return m_series; }
