@@ -82,6 +82,7 @@ private slots:
     void runFromPanelMatchesTcwTrain();
     void pauseResumeStop();
     void badOptionsFailWithoutARun();
+    void loneTransformerCostedOnAPreset();
     void closingDuringARunStopsIt();
 
 private:
@@ -323,6 +324,45 @@ void TestTrainingPanel::badOptionsFailWithoutARun() {
     QVERIFY(QDir(path + ".runs").isEmpty()); // no folder left for a run that never ran
     const store::Workspace ws = store::Workspace::open(path.toStdString());
     QVERIFY(ws.trainingRuns().empty());
+}
+
+void TestTrainingPanel::loneTransformerCostedOnAPreset() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    qint64 model = 0;
+    {
+        store::Workspace ws = store::Workspace::create(path.toStdString());
+        const TransformerSpec spec = train::uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::C5}, {48});
+        model = ws.addDesign("tiny", store::DesignKind::Transformer,
+                             io::formatDocument(io::Document{spec}, io::FileFormat::WorkbenchJson).text);
+    }
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, path));
+    window.controller()->selectDesign(model);
+    auto* panel = window.trainingPanel();
+    QVERIFY(panel->acceleratorPresetFile().endsWith(".json")); // a preset is picked for the cost
+    panel->setRequest(smallRequest(4, 2));
+    window.training()->setUpdateIntervalMs(0);
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(outcome.stored, qPrintable(outcome.message));
+    QVERIFY(panel->series().cost().has_value());
+    QVERIFY(panel->series().cost()->latencySeconds > 0);
+    // Stored on the transformer itself: accuracy-only evaluations in both modes.
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    QCOMPARE(ws.trainingRuns().front().designId, model);
+    const auto evaluations = ws.evaluations(model);
+    QCOMPARE(int(evaluations.size()), 2);
+    for (const auto& e : evaluations) {
+        QCOMPARE(e.accuracySource, store::AccuracySource::Trained);
+        QCOMPARE(*e.accuracy, outcome.testAccuracy);
+        QVERIFY(!e.latencySeconds);
+    }
+    QCOMPARE(ws.designs().size(), std::size_t(1)); // no second copy of the transformer
 }
 
 void TestTrainingPanel::closingDuringARunStopsIt() {
