@@ -3,8 +3,11 @@
 // a progress bar with loss, accuracy, sparsity and ETA goes to stderr.
 #include "commands.h"
 
+#include "codesign/training_job.h"
+#include "design/technology_library.h"
 #include "io/files.h"
 #include "io/formats.h"
+#include "store/workspace.h"
 #include "train/datasets.h"
 #include "train/presets.h"
 #include "train/trainer.h"
@@ -48,12 +51,15 @@ struct TrainOptions {
     bool noPruneActGrads = false, noPruneWeightGrads = false, exactActGrads = false, bf16 = false;
     int threads = 1;
     std::uint64_t seed = 1;
+    std::int64_t logEvery = 20;
     std::int64_t evalEvery = 0;
     std::int64_t evalMax = 2000;
     std::int64_t checkpointEvery = 0;
     std::string resume;
     std::string out;
     bool quiet = false;
+    std::string workspace; // tcw train --workspace: store the run there
+    std::int64_t design = 0;
 };
 
 // --- model loading: a file in any transformer format or a data preset (io), else a
@@ -72,92 +78,45 @@ TransformerSpec loadModel(const std::string& model, const fs::path& dataDir) {
     throw std::invalid_argument(loaded.errors.toString() + "\n(built-in trainer presets: " + names + ")");
 }
 
-// --- data ---------------------------------------------------------------------------------
+// --- options → request (codesign/training_job: the one path the GUI takes too) ----------
 
-// Keeps the first n examples of a text split (n ≤ 0: all).
-void capSplit(train::Dataset::Split& split, std::int64_t n, int sequenceLength) {
-    if (n <= 0 || n >= split.count)
-        return;
-    split.count = n;
-    split.tokens.resize(static_cast<std::size_t>(n) * sequenceLength);
-    split.labels.resize(static_cast<std::size_t>(n));
-}
-
-train::Dataset loadDataUncapped(const TrainOptions& o);
-
-train::Dataset loadData(const TrainOptions& o) {
-    train::Dataset data = loadDataUncapped(o);
-    if (!data.isImage() && o.data != "listops") { // Fashion-MNIST and ListOps cap while loading
-        capSplit(data.train, o.maxTrain, data.task.sequenceLength);
-        capSplit(data.test, o.maxTest, data.task.sequenceLength);
-    }
-    return data;
-}
-
-train::Dataset loadDataUncapped(const TrainOptions& o) {
-    if (o.data == "fashion-mnist")
-        return train::loadFashionMnist(o.dataDir.empty() ? train::kFashionMnistDefaultDir : o.dataDir, o.patch,
-                                       o.maxTrain, o.maxTest);
-    if (o.data == "fortunes") {
-        train::FortunesOptions f;
-        if (!o.dataDir.empty())
-            f.root = o.dataDir;
-        if (o.sequenceLength > 0)
-            f.sequenceLength = o.sequenceLength;
-        f.maxPerClass = o.maxPerClass;
-        f.seed = o.seed;
-        return train::loadFortunes(f);
-    }
-    if (o.data == "listops") {
-        train::ListOpsOptions l;
-        l.seed = o.seed;
-        if (o.maxTrain > 0)
-            l.trainCount = o.maxTrain;
-        if (o.maxTest > 0)
-            l.testCount = o.maxTest;
-        if (o.sequenceLength > 0)
-            l.sequenceLength = o.sequenceLength;
-        return train::makeListOps(l);
-    }
-    if (o.data.rfind("tsv:", 0) == 0) {
-        train::TextOptions t;
-        t.vocabularyFile = o.vocabulary;
-        if (o.sequenceLength > 0)
-            t.sequenceLength = o.sequenceLength;
-        return train::loadGlueTsv(o.data.substr(4), t);
-    }
-    throw std::invalid_argument("--data '" + o.data + "': expected fashion-mnist, fortunes, listops or tsv:DIR");
-}
-
-train::TrainConfig makeConfig(const TrainOptions& o, const train::Dataset& data) {
-    train::TrainConfig c;
-    c.batchSize = o.batch;
-    c.steps = o.steps;
-    c.epochs = o.epochs;
-    c.seed = o.seed;
-    c.threads = o.threads;
-    c.optimizer.kind = o.optimizer == "sgd" ? train::OptimizerKind::Sgd : train::OptimizerKind::AdamW;
-    c.optimizer.learningRate = o.learningRate;
-    c.optimizer.weightDecay = o.weightDecay;
-    c.optimizer.maxGradNorm = o.maxGradNorm;
-    const std::int64_t total = o.steps > 0 ? o.steps : std::int64_t(o.epochs) * (data.train.count / o.batch);
-    c.optimizer.totalSteps = total;
-    c.optimizer.warmupSteps = static_cast<std::int64_t>(o.warmupFraction * static_cast<double>(total));
-    c.dynaprop.tauActivation = o.tauAct;
-    c.dynaprop.tauGradient = o.tauGrad;
+codesign::TrainingRequest requestOf(const TrainOptions& o) {
+    codesign::TrainingRequest r;
+    r.data.name = o.data;
+    r.data.dataDir = o.dataDir;
+    r.data.vocabulary = o.vocabulary;
+    r.data.patch = o.patch;
+    r.data.sequenceLength = o.sequenceLength;
+    r.data.maxTrain = o.maxTrain;
+    r.data.maxTest = o.maxTest;
+    r.data.maxPerClass = o.maxPerClass;
+    r.data.seed = o.seed;
+    r.epochs = o.epochs;
+    r.steps = o.steps;
+    r.batch = o.batch;
+    r.learningRate = o.learningRate;
+    r.weightDecay = o.weightDecay;
+    r.warmupFraction = o.warmupFraction;
+    r.maxGradNorm = o.maxGradNorm;
+    r.sgd = o.optimizer == "sgd";
+    r.tauActivation = o.tauAct;
+    r.tauGradient = o.tauGrad;
     if (o.targetAct >= 0)
-        c.dynaprop.targetActivationSparsity = o.targetAct;
+        r.targetActivationSparsity = o.targetAct;
     if (o.targetGrad >= 0)
-        c.dynaprop.targetGradientSparsity = o.targetGrad;
-    c.dynaprop.pruneActivationGradients = !o.noPruneActGrads;
-    c.dynaprop.pruneWeightGradients = !o.noPruneWeightGrads;
-    c.dynaprop.stochasticActivationGradients = !o.exactActGrads;
-    c.bf16Matmul = o.bf16;
-    c.evalEverySteps = o.evalEvery;
-    c.evalMaxExamples = o.evalMax;
-    c.checkpointEverySteps = o.checkpointEvery;
-    c.resumeFrom = o.resume;
-    return c;
+        r.targetGradientSparsity = o.targetGrad;
+    r.pruneActivationGradients = !o.noPruneActGrads;
+    r.pruneWeightGradients = !o.noPruneWeightGrads;
+    r.stochasticActivationGradients = !o.exactActGrads;
+    r.bf16 = o.bf16;
+    r.threads = o.threads;
+    r.seed = o.seed;
+    r.logEverySteps = o.logEvery;
+    r.evalEverySteps = o.evalEvery;
+    r.evalMaxExamples = o.evalMax;
+    r.checkpointEverySteps = o.checkpointEvery;
+    r.resumeFrom = o.resume;
+    return r;
 }
 
 std::string formatSeconds(double s) {
@@ -209,103 +168,6 @@ private:
     double m_nextPrint = 0.0;
 };
 
-Json curvesJson(const std::vector<train::CurvePoint>& curve) {
-    Json points = Json::array();
-    auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
-    for (const auto& p : curve)
-        points.push_back({{"step", p.step},
-                          {"epoch", p.epoch},
-                          {"trainLoss", p.trainLoss},
-                          {"trainAccuracy", p.trainAccuracy},
-                          {"learningRate", p.learningRate},
-                          {"activationSparsity", p.activationSparsity},
-                          {"activationGradientSparsity", p.activationGradientSparsity},
-                          {"weightGradientSparsity", p.weightGradientSparsity},
-                          {"elapsedSeconds", p.elapsedSeconds},
-                          {"testLoss", num(p.testLoss)},
-                          {"testAccuracy", num(p.testAccuracy)}});
-    return points;
-}
-
-void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& curve) {
-    std::ofstream out(path);
-    out << "step,epoch,train_loss,train_accuracy,learning_rate,activation_sparsity,activation_gradient_sparsity,"
-           "weight_gradient_sparsity,elapsed_s,test_loss,test_accuracy\n";
-    for (const auto& p : curve) {
-        out << p.step << ',' << p.epoch << ',' << p.trainLoss << ',' << p.trainAccuracy << ',' << p.learningRate << ','
-            << p.activationSparsity << ',' << p.activationGradientSparsity << ',' << p.weightGradientSparsity << ','
-            << p.elapsedSeconds << ',';
-        if (std::isfinite(p.testLoss))
-            out << p.testLoss << ',' << p.testAccuracy;
-        else
-            out << ',';
-        out << '\n';
-    }
-}
-
-Json countsJson(const train::LayerSparsityCounts& c) {
-    Json kinds = Json::object();
-    for (int k = 0; k < train::kActivationKindCount; ++k)
-        kinds[train::activationKindName(static_cast<train::ActivationKind>(k))] = c.activation[k].fraction();
-    return {{"activation", c.activationTotal().fraction()},
-            {"activationByKind", kinds},
-            {"activationGradient", c.activationGradient.fraction()},
-            {"weightGradient", c.weightGradient.fraction()},
-            {"weight", c.weight.fraction()}};
-}
-
-Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const train::Dataset& data,
-                 const train::TrainConfig& config) {
-    train::LayerSparsityCounts total;
-    Json layers = Json::array();
-    for (const auto& c : r.accumulated) {
-        total.add(c);
-        layers.push_back(countsJson(c));
-    }
-    Json thresholds = Json::array();
-    for (std::size_t l = 0; l < r.thresholds.activation.size(); ++l) {
-        Json act = Json::object();
-        for (int k = 0; k < train::kActivationKindCount; ++k)
-            act[train::activationKindName(static_cast<train::ActivationKind>(k))] = r.thresholds.activation[l][k];
-        thresholds.push_back({{"activation", act},
-                              {"activationGradient", r.thresholds.activationGradient[l]},
-                              {"weightGradient", r.thresholds.weightGradient[l]}});
-    }
-    Json j = {{"schemaVersion", 1},
-              {"kind", "trainingRun"},
-              {"status", train::trainStatusName(r.status)},
-              {"message", r.message},
-              {"model", spec.name},
-              {"data", data.name},
-              {"parameters", r.parameterCount},
-              {"trainExamples", data.train.count},
-              {"testExamples", r.test.examples},
-              {"steps", r.steps},
-              {"batchSize", config.batchSize},
-              {"threads", config.threads},
-              {"seed", config.seed},
-              {"seconds", r.seconds},
-              {"testAccuracy", r.test.accuracy},
-              {"testLoss", r.test.loss},
-              {"testActivationSparsity", r.test.activationSparsity},
-              {"finalTrainLoss", r.finalTrainLoss},
-              {"tauActivation", config.dynaprop.tauActivation},
-              {"tauGradient", config.dynaprop.tauGradient},
-              {"targetActivationSparsity",
-               config.dynaprop.targetActivationSparsity ? Json(*config.dynaprop.targetActivationSparsity) : Json()},
-              {"targetGradientSparsity",
-               config.dynaprop.targetGradientSparsity ? Json(*config.dynaprop.targetGradientSparsity) : Json()},
-              {"stochasticActivationGradientPruning", config.dynaprop.stochasticActivationGradients},
-              {"bf16Matmul", config.bf16Matmul},
-              {"sparsity", countsJson(total)},
-              {"sparsityPerLayer", layers},
-              {"thresholds", thresholds},
-              {"peakActivationMemoryBytes",
-               {{"withoutPruning", r.peakActivationMemory.denseBytes},
-                {"withPruning", r.peakActivationMemory.compressedBytes}}}};
-    return j;
-}
-
 void writeJson(const fs::path& path, const Json& j) {
     std::ofstream out(path);
     out << j.dump(2) << "\n";
@@ -342,17 +204,28 @@ void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
     cmd->add_flag("--bf16", o.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
     cmd->add_option("--threads", o.threads, "oneDNN / OpenMP threads")->capture_default_str();
     cmd->add_option("--seed", o.seed, "seed of initialisation and data order")->capture_default_str();
+    cmd->add_option("--log-every", o.logEvery, "steps between curve points and progress reports")
+        ->capture_default_str();
     cmd->add_option("--eval-every", o.evalEvery, "evaluate on the test split every N steps (0 = at the end)");
     cmd->add_option("--eval-max", o.evalMax, "test examples for the periodic evaluations")->capture_default_str();
     cmd->add_flag("--quiet", o.quiet, "no progress bar");
 }
 
 int runTrain(const TrainOptions& o, const fs::path& dataDir) {
-    const TransformerSpec spec = loadModel(o.model, dataDir);
-    const train::Dataset data = loadData(o);
-    train::TrainConfig config = makeConfig(o, data);
-    fs::create_directories(o.out);
-    config.checkpointPath = (fs::path(o.out) / "checkpoint.bin").string();
+    // --workspace: the run is stored there; its folder defaults to one next to the workspace.
+    std::optional<store::Workspace> workspace;
+    std::optional<codesign::TrainingTarget> target;
+    if (!o.workspace.empty()) {
+        workspace.emplace(store::Workspace::open(o.workspace));
+        target = codesign::trainingTargetOf(*workspace, o.design);
+    }
+    const TransformerSpec spec = target ? target->model : loadModel(o.model, dataDir);
+    const codesign::TrainingRequest request = requestOf(o);
+    const train::Dataset data = codesign::loadTrainingData(request.data);
+    train::TrainConfig config = codesign::makeTrainConfig(request, data);
+    const fs::path dir = !o.out.empty() ? fs::path(o.out) : codesign::newRunDirectory(o.workspace);
+    fs::create_directories(dir);
+    config.checkpointPath = (dir / "checkpoint.bin").string();
     std::cerr << "tcw train: " << spec.name << " (" << spec.parameterCount(data.task) << " parameters) on " << data.name
               << ": " << data.train.count << " train / " << data.test.count << " test examples, "
               << data.task.numClasses << " classes, sequence " << data.task.sequenceLength << ", " << config.threads
@@ -360,14 +233,16 @@ int runTrain(const TrainOptions& o, const fs::path& dataDir) {
     TrainProgressBar bar(o.quiet);
     const train::TrainResult r = train::train(spec, data, config, {}, std::ref(bar));
     bar.finish();
-    const fs::path dir(o.out);
-    writeCurvesCsv(dir / "curves.csv", r.curve);
-    writeJson(dir / "curves.json", {{"schemaVersion", 1}, {"kind", "trainingCurves"}, {"points", curvesJson(r.curve)}});
-    writeJson(dir / "metrics.json", metricsJson(r, spec, data, config));
-    if (const auto errors =
-            io::saveDocument(dir / "sparsity_profile.json", io::Document{r.profile}, io::FileFormat::WorkbenchJson);
-        !errors.ok())
-        throw std::runtime_error(errors.toString());
+    codesign::writeRunFiles(dir, r, spec, data, config);
+    if (workspace) {
+        const auto stored =
+            codesign::storeTrainingRun(*workspace, *target, request, data, r, dir, electorTechnology14nm());
+        std::cerr << "tcw train: stored as training run " << stored.runId << " of design " << o.design << " in "
+                  << o.workspace;
+        if (!stored.evaluationIds.empty())
+            std::cerr << " with " << stored.evaluationIds.size() << " trained evaluations";
+        std::cerr << "\n";
+    }
     if (r.status == train::TrainStatus::Diverged) {
         std::cerr << "tcw train: " << r.message << "\n";
         return 1;
@@ -406,7 +281,7 @@ std::vector<float> parseList(const std::string& text, const std::string& option)
 int runSweep(const TrainOptions& base, const std::string& tauActList, const std::string& tauGradList,
              const fs::path& dataDir) {
     const TransformerSpec spec = loadModel(base.model, dataDir);
-    const train::Dataset data = loadData(base);
+    const train::Dataset data = codesign::loadTrainingData(requestOf(base).data);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
     fs::create_directories(base.out);
@@ -420,7 +295,7 @@ int runSweep(const TrainOptions& base, const std::string& tauActList, const std:
             TrainOptions o = base;
             o.tauAct = ta;
             o.tauGrad = tg;
-            train::TrainConfig config = makeConfig(o, data);
+            train::TrainConfig config = codesign::makeTrainConfig(requestOf(o), data);
             TrainProgressBar bar(true);
             const train::TrainResult r = train::train(spec, data, config);
             train::LayerSparsityCounts total;
@@ -486,7 +361,21 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     targetGrad->excludes(tauGrad);
     train->add_option("--resume", options->resume, "continue from a checkpoint");
     train->add_option("--checkpoint-every", options->checkpointEvery, "steps between checkpoints (0 = at the end)");
-    train->add_option("--out", options->out, "run directory")->required();
+    auto* out = train->add_option("--out", options->out, "run directory (default with --workspace: FILE.runs/run-…)");
+    auto* workspace = train->add_option("--workspace", options->workspace,
+                                        "store the run in this workspace (training run + trained evaluations)");
+    auto* design = train->add_option("--design", options->design,
+                                     "with --workspace: the design to train (a transformer, or a pair whose "
+                                     "transformer is trained and whose accelerator is simulated with the measured "
+                                     "sparsity)");
+    workspace->needs(design);
+    design->needs(workspace);
+    design->excludes("--model");
+
+    train->parse_complete_callback([options, out] {
+        if (out->count() == 0 && options->workspace.empty())
+            throw CLI::RequiredError("--out (or --workspace)");
+    });
     train->callback([options, &context] {
         guarded(context, "tcw train", [&] { return runTrain(*options, io::findDataDir(context.executablePath)); });
     });

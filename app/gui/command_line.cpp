@@ -42,9 +42,21 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     const QCommandLineOption lessonStep(
         QStringLiteral("lesson-step"),
         QCoreApplication::translate("main", "Go to step N of the lesson (from 1; default 1)."), QStringLiteral("N"));
+    const QCommandLineOption trainDemo(
+        QStringLiteral("train-demo"),
+        QCoreApplication::translate("main", "With --screenshot: train the selected design (or the front's middle "
+                                            "one) with the Training panel's settings on a copy of FILE and take the "
+                                            "picture after REPORTS progress reports, mid-run."),
+        QStringLiteral("REPORTS"));
+    const QCommandLineOption trainData(
+        QStringLiteral("train-data"),
+        QCoreApplication::translate("main", "The --train-demo run's data set: fashion-mnist, listops or fortunes."),
+        QStringLiteral("NAME"));
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
+    parser.addOption(trainDemo);
+    parser.addOption(trainData);
     parser.addOption(view);
     parser.addOption(select);
     parser.addOption(edit);
@@ -79,6 +91,26 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         if (!ok || result.options.select <= 0) {
             result.error = QCoreApplication::translate("main", "--select takes a design number, got '%1'.")
                                .arg(parser.value(select));
+            return result;
+        }
+    }
+    if (parser.isSet(trainDemo)) {
+        bool ok = false;
+        result.options.trainDemo = parser.value(trainDemo).toInt(&ok);
+        if (!ok || result.options.trainDemo <= 0 || result.options.screenshot.isEmpty() ||
+            result.options.workspace.isEmpty()) {
+            result.error = QCoreApplication::translate("main", "--train-demo takes a number of reports (> 0) and "
+                                                               "needs FILE and --screenshot, got '%1'.")
+                               .arg(parser.value(trainDemo));
+            return result;
+        }
+        result.options.trainData = parser.value(trainData);
+        if (!result.options.trainData.isEmpty() &&
+            !QStringList{QStringLiteral("fashion-mnist"), QStringLiteral("listops"), QStringLiteral("fortunes")}
+                 .contains(result.options.trainData)) {
+            result.error = QCoreApplication::translate("main", "--train-data: '%1' is not one of fashion-mnist, "
+                                                               "listops, fortunes.")
+                               .arg(result.options.trainData);
             return result;
         }
     }

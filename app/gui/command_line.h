@@ -1,5 +1,6 @@
 // The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
 // [--edit NAME=VALUE]… [--lesson FILE [--lesson-step N]].
+// [--edit NAME=VALUE]… [--train-demo REPORTS [--train-data NAME]].
 #pragma once
 
 #include <QString>
@@ -17,6 +18,8 @@ struct CommandLineOptions {
     QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
     QString lesson;     // a lesson to start
     int lessonStep = 1; // its step to go to, from 1
+    int trainDemo = 0;  // --screenshot after this many training reports of a run on the selection
+    QString trainData;  // the demo run's data set (the Training panel's default when empty)
 };
 
 struct CommandLineResult {

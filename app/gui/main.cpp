@@ -5,7 +5,10 @@
 #include "log_capture.h"
 #include "main_window.h"
 #include "models/log_model.h"
+#include "panels/training_panel.h"
 #include "screenshot.h"
+#include "store/workspace.h"
+#include "training_controller.h"
 #include "workspace_controller.h"
 
 #include <QApplication>
@@ -85,6 +88,19 @@ int main(int argc, char** argv) {
     if (screenshotMode)
         useCopyOfSettings(settingsCopy);
 
+    // --train-demo trains on a copy: a screenshot never changes the user's workspace.
+    QTemporaryDir demoFolder;
+    QString workspaceFile = options.workspace;
+    if (options.trainDemo > 0) {
+        workspaceFile = demoFolder.filePath(QFileInfo(options.workspace).fileName());
+        try {
+            tcw::store::Workspace::backup(options.workspace.toStdString(), workspaceFile.toStdString());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "transcode-workbench: %s\n", e.what());
+            return 1;
+        }
+    }
+
     tcw::models::LogModel log;
     tcw::app::LogCapture capture(&log);
     tcw::app::MainWindow window(&log);
@@ -96,7 +112,7 @@ int main(int argc, char** argv) {
                                    .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
                                         QApplication::platformName());
     window.show();
-    window.startUp(options.workspace);
+    window.startUp(workspaceFile);
     if (!options.view.isEmpty() || options.select > 0 || !options.edits.isEmpty()) {
         // Central views, selections and edits need the workspace: apply them once it has opened.
         QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
@@ -134,6 +150,40 @@ int main(int argc, char** argv) {
                      [&startupFailed] { startupFailed = true; });
     tcw::app::ScreenshotTaker screenshot(&window, window.controller(), options.screenshot);
     screenshot.setTarget([&window, view = options.view] { return window.screenshotTarget(view); });
+    if (options.trainDemo > 0) {
+        // Start the run once the workspace is open; take the picture after the asked reports.
+        QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
+                         [&window, options] {
+                             if (!window.controller()->currentDesignId())
+                                 window.selectRepresentativeDesign();
+                             if (!options.trainData.isEmpty()) {
+                                 auto request = window.trainingPanel()->request();
+                                 request.data.name = options.trainData.toStdString();
+                                 window.trainingPanel()->setRequest(request);
+                             }
+                             window.showView(QStringLiteral("training"));
+                             if (!window.startTraining())
+                                 QCoreApplication::exit(1);
+                         });
+        QObject::connect(window.training(), &tcw::app::TrainingController::updated, &screenshot,
+                         [&window, &screenshot, reports = options.trainDemo, started = false]() mutable {
+                             if (!started &&
+                                 static_cast<int>(window.trainingPanel()->series().points().size()) >= reports) {
+                                 started = true;
+                                 screenshot.start();
+                             }
+                         });
+        QObject::connect(window.training(), &tcw::app::TrainingController::finished, &screenshot,
+                         [](const tcw::app::TrainingOutcome& outcome) {
+                             if (!outcome.stored) {
+                                 std::fprintf(stderr, "transcode-workbench: --train-demo: %s\n",
+                                              qPrintable(outcome.message));
+                                 QCoreApplication::exit(1);
+                             }
+                         });
+    } else {
+        screenshot.start();
+    }
     QObject::connect(&screenshot, &tcw::app::ScreenshotTaker::finished, &app,
                      [&startupFailed](bool saved, const QString& message) {
                          std::fprintf(saved ? stdout : stderr, "transcode-workbench: %s\n", qPrintable(message));

@@ -20,6 +20,7 @@
 #include "panels/lesson_panel.h"
 #include "panels/log_panel.h"
 #include "panels/range_filter_dialog.h"
+#include "panels/training_panel.h"
 #include "panels/welcome_page.h"
 #include "plots/parallel_coordinates.h"
 #include "plots/pareto_plot_view.h"
@@ -27,6 +28,7 @@
 #include "plural.h"
 #include "recent_files.h"
 #include "shortcuts_dialog.h"
+#include "training_controller.h"
 #include "workspace_controller.h"
 #include "workspace_dialogs.h"
 
@@ -34,6 +36,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDebug>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -43,6 +46,9 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -275,7 +281,10 @@ void MainWindow::createDocks() {
         tr("Lessons walk through transformer–accelerator co-design step by step, in the left dock."), m_panelTabs);
     m_logPanel = new widgets::LogPanel(m_logModel, m_panelTabs);
     m_panelTabs->addTab(m_searchEmpty, tr("Search"));
-    m_panelTabs->addTab(m_trainingEmpty, tr("Training"));
+    createTraining();
+    m_panelTabs->addTab(m_trainingPage, tr("Training"));
+    m_panelTabs->setTabToolTip(1, tr("Train the selected design with DynaProp and watch its curves, sparsity and "
+                                     "simulated cost live"));
     m_panelTabs->addTab(m_lessonEmpty, tr("Lesson"));
     m_panelTabs->addTab(m_logPanel, tr("Log"));
     m_panelTabs->setTabToolTip(3, tr("Messages from the workbench: what was opened, saved, imported, and any errors"));
@@ -366,6 +375,11 @@ void MainWindow::createMenus() {
     view->addAction(a.resetLayout);
     view->addAction(a.fullScreen);
 
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    training->addAction(m_trainingPanel->startAction());
+    training->addAction(m_trainingPanel->pauseAction());
+    training->addAction(m_trainingPanel->resumeAction());
+    training->addAction(m_trainingPanel->stopAction());
     createLessonMenu();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -548,7 +562,7 @@ void MainWindow::connectSelection() {
         else if (type == WorkspaceTreeModel::NodeType::Search)
             showView(QStringLiteral("search"));
         else if (type == WorkspaceTreeModel::NodeType::TrainingRun)
-            showView(QStringLiteral("training"));
+            showStoredTrainingRun(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
     });
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex& index) {
         const QString path = index.data(WorkspaceTreeModel::FilePathRole).toString();
@@ -614,6 +628,7 @@ void MainWindow::updateEmptyStates() {
     m_searchEmpty->setText(counts.searches > 0 ? tr("They are listed in the Workspace tree.")
                                                : tr("Co-design searches (BOSHCODE, NSGA-II, random) show their "
                                                     "progress, time left and hypervolume here."));
+    m_trainingPage->setCurrentWidget(open ? static_cast<QWidget*>(m_trainingPanel) : m_trainingEmpty);
     m_trainingEmpty->setTitle(panelTitle(counts.trainingRuns, tr("training run"), tr("training runs"),
                                          tr("No training runs in this workspace")));
     m_trainingEmpty->setText(counts.trainingRuns > 0 ? tr("They are listed in the Workspace tree.")
@@ -647,6 +662,7 @@ void MainWindow::showCurrentDesign() {
     const auto id = m_controller->currentDesignId();
     const auto design = id ? m_controller->design(*id) : std::nullopt;
     m_edits->followDesign(id, m_explorerSettings->mode());
+    updateTrainingDesign();
     m_detail->setDesign(design, id ? m_controller->evaluations(*id) : std::vector<store::EvaluationRecord>{});
     if (design && design->kind != store::DesignKind::Pair)
         m_editorTabs->setCurrentWidget(design->kind == store::DesignKind::Accelerator
@@ -894,6 +910,8 @@ bool MainWindow::showView(const QString& name) {
         m_panelDock->show();
         m_panelDock->raise();
         m_panelTabs->setCurrentIndex(panel);
+        if (name == QLatin1String("training")) // its plots want room: most of the window's height
+            resizeDocks({m_panelDock}, {height() * 3 / 5}, Qt::Vertical);
     } else if (editor >= 0) {
         m_editorsDock->show();
         m_editorsDock->raise();
@@ -981,10 +999,123 @@ void MainWindow::startUp(const QString& file) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_training->isRunning()) {
+        if (m_interactive &&
+            QMessageBox::question(this, tr("Training in progress"),
+                                  tr("A training run is going. Stop it and close? The run so far is stored in the "
+                                     "workspace as cancelled, with its curve and checkpoint."),
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_training->stopAndWait();
+    }
     m_lessons->exit(false); // the saved layout is the user's, not a lesson's
     if (m_interactive)
         saveLayout();
     event->accept();
+}
+
+void MainWindow::createTraining() {
+    m_training = new TrainingController(m_controller, this);
+    m_trainingPanel = new widgets::TrainingPanel(m_panelTabs);
+    m_trainingPage = new QStackedWidget(m_panelTabs);
+    m_trainingPage->addWidget(m_trainingEmpty);
+    m_trainingPage->addWidget(m_trainingPanel);
+    QList<QPair<QString, QString>> presets;
+    for (const QFileInfo& file : QDir(QDir(presetDirectory()).filePath(QStringLiteral("accelerators")))
+                                     .entryInfoList({QStringLiteral("*.json")}))
+        presets.append({file.completeBaseName(), file.absoluteFilePath()});
+    m_trainingPanel->setAcceleratorPresets(presets);
+    connect(m_trainingPanel, &widgets::TrainingPanel::startRequested, this, &MainWindow::startTraining);
+    connect(m_trainingPanel, &widgets::TrainingPanel::pauseRequested, m_training, &TrainingController::pause);
+    connect(m_trainingPanel, &widgets::TrainingPanel::resumeRequested, m_training, &TrainingController::resume);
+    connect(m_trainingPanel, &widgets::TrainingPanel::stopRequested, m_training, &TrainingController::stop);
+    connect(m_training, &TrainingController::started, m_trainingPanel, &widgets::TrainingPanel::runStarted);
+    connect(m_training, &TrainingController::updated, m_trainingPanel, &widgets::TrainingPanel::applyUpdate);
+    connect(m_training, &TrainingController::pausedChanged, m_trainingPanel, &widgets::TrainingPanel::runPausedChanged);
+    connect(m_training, &TrainingController::finished, this, [this](const TrainingOutcome& o) {
+        QString summary;
+        if (!o.stored)
+            summary = tr("Training failed: %1").arg(o.message);
+        else if (o.status == QLatin1String("completed"))
+            summary = tr("Run %1 completed: test accuracy %2% after %3 steps — stored; the design's accuracy is "
+                         "now trained")
+                          .arg(o.runId)
+                          .arg(100.0 * o.testAccuracy, 0, 'f', 2)
+                          .arg(o.steps);
+        else
+            summary = tr("Run %1 %2 at step %3 — stored with its curve so far").arg(o.runId).arg(o.status).arg(o.steps);
+        m_trainingPanel->runFinished(summary, o.stored && o.status == QLatin1String("completed"));
+        statusBar()->showMessage(summary, kStatusTimeoutMs);
+        updateTrainingDesign();
+    });
+}
+
+void MainWindow::showStoredTrainingRun(qint64 runId) {
+    showView(QStringLiteral("training"));
+    if (!m_controller->isOpen() || m_training->isRunning())
+        return;
+    for (const store::TrainingRunRecord& run : m_controller->workspace()->trainingRuns()) {
+        if (run.id != runId)
+            continue;
+        std::vector<models::TrainingCurveSample> curve;
+        const QJsonArray points =
+            QJsonDocument::fromJson(QByteArray::fromStdString(run.curvesJson)).object().value("points").toArray();
+        for (const QJsonValue& v : points) {
+            const QJsonObject p = v.toObject();
+            auto number = [&p](const char* key) {
+                const QJsonValue x = p.value(QLatin1String(key));
+                return x.isDouble() ? x.toDouble() : models::kNoValue;
+            };
+            curve.push_back({p.value("step").toInteger(), number("trainLoss"), number("trainAccuracy"),
+                             number("testLoss"), number("testAccuracy")});
+        }
+        const qint64 planned =
+            QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object().value("steps").toInteger();
+        QString text = tr("Stored run %1 (%2, %3): %4")
+                           .arg(run.id)
+                           .arg(QString::fromStdString(std::string(store::runStatusName(run.status))),
+                                QString::fromStdString(run.dataset), QString::fromStdString(run.name));
+        if (run.finalAccuracy)
+            text += tr(" · test accuracy %1%").arg(100.0 * *run.finalAccuracy, 0, 'f', 2);
+        m_trainingPanel->showStoredRun(text, curve, planned);
+        return;
+    }
+}
+
+void MainWindow::updateTrainingDesign() {
+    const auto id = m_controller->isOpen() ? m_controller->currentDesignId() : std::nullopt;
+    const auto design = id ? m_controller->design(*id) : std::nullopt;
+    if (!design) {
+        m_trainingPanel->setDesign(std::nullopt, tr("Select a transformer or a co-design in the explorer"), false);
+    } else if (design->kind == store::DesignKind::Accelerator) {
+        m_trainingPanel->setDesign(std::nullopt,
+                                   tr("%1 is an accelerator: select a transformer or a co-design to train")
+                                       .arg(QString::fromStdString(design->name)),
+                                   false);
+    } else {
+        m_trainingPanel->setDesign(design->id, QString::fromStdString(design->name),
+                                   design->kind == store::DesignKind::Pair);
+    }
+}
+
+bool MainWindow::startTraining() {
+    const auto id = m_trainingPanel->designId();
+    QString error;
+    if (id && m_training->start(*id, m_trainingPanel->request(), m_trainingPanel->acceleratorPresetFile(), &error)) {
+        m_panelDock->show();
+        m_panelDock->raise();
+        m_panelTabs->setCurrentWidget(m_trainingPage);
+        return true;
+    }
+    if (!id)
+        error = tr("Select a transformer or a co-design to train.");
+    if (m_interactive)
+        QMessageBox::warning(this, tr("Cannot start training"), error);
+    else
+        qWarning().noquote() << "training:" << error;
+    return false;
 }
 
 } // namespace tcw::app

@@ -36,6 +36,7 @@ class ParetoPlotView;
 class TransformerEditor;
 class ExplorerToolBar;
 class LogPanel;
+class TrainingPanel;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -45,6 +46,7 @@ class EditController;
 class ExportActions;
 class LessonController;
 class RecentFiles;
+class TrainingController;
 class WorkspaceController;
 class WorkspaceDialogs;
 
@@ -73,6 +75,13 @@ public:
     RecentFiles* recentFiles() const { return m_recent; }
     const MainActions& actions() const { return m_actions; }
     QUndoGroup* undoGroup() const { return m_undoGroup; }
+    TrainingController* training() const { return m_training; }
+    widgets::TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    // Starts a run of the selected design with the Training panel's settings (errors are
+    // shown, or logged when not interactive). False when it did not start.
+    bool startTraining();
+    // A stored run's curve in the Training panel (what clicking it in the Workspace tree does).
+    void showStoredTrainingRun(qint64 runId);
 
     // Names accepted by --view and showView(): central tabs, bottom tabs, docks.
     static QStringList viewNames();
@@ -145,6 +154,8 @@ private:
     void createLessonMenu();
     void updateLessonMenu();
     void updateLessonTab();
+    void createTraining();
+    void updateTrainingDesign();
 
     MainActions m_actions;
     models::LogModel* m_logModel;
@@ -186,6 +197,9 @@ private:
     QTabWidget* m_panelTabs = nullptr;
     widgets::EmptyStateWidget* m_searchEmpty = nullptr;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
+    QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
+    widgets::TrainingPanel* m_trainingPanel = nullptr;
+    TrainingController* m_training = nullptr;
     widgets::LogPanel* m_logPanel = nullptr;
     widgets::EmptyStateWidget* m_lessonEmpty = nullptr;
     LessonController* m_lessons = nullptr;

@@ -4,6 +4,7 @@
 #include "io/search_json.h"
 #include "train/datasets.h"
 #include "train/trainer.h"
+#include "training_job.h"
 
 #include <cmath>
 #include <sstream>
@@ -13,20 +14,30 @@ namespace tcw::codesign {
 
 namespace {
 
-train::Dataset loadDataset(const search::TrainingSettings& s) {
-    if (s.dataset == "fashion-mnist")
-        return train::loadFashionMnist(s.dataDir.empty() ? train::kFashionMnistDefaultDir : s.dataDir, s.patch,
-                                       s.maxTrain, s.maxTest);
-    if (s.dataset == "listops") {
-        train::ListOpsOptions o;
-        o.seed = s.seed;
-        if (s.maxTrain > 0)
-            o.trainCount = s.maxTrain;
-        if (s.maxTest > 0)
-            o.testCount = s.maxTest;
-        return train::makeListOps(o);
-    }
-    throw std::invalid_argument("training data set '" + s.dataset + "' is not one of fashion-mnist, listops");
+// The search's training settings as a training request (training_job builds the data set and
+// the trainer's configuration for the CLI, the GUI and the search alike). The search's runs
+// keep the weight decay and logging they have always had, so cached runs stay comparable.
+TrainingRequest requestOf(const search::TrainingSettings& s) {
+    if (s.dataset != "fashion-mnist" && s.dataset != "listops")
+        throw std::invalid_argument("training data set '" + s.dataset + "' is not one of fashion-mnist, listops");
+    TrainingRequest r;
+    r.data.name = s.dataset;
+    r.data.dataDir = s.dataDir;
+    r.data.patch = s.patch;
+    r.data.maxTrain = s.maxTrain;
+    r.data.maxTest = s.maxTest;
+    r.data.seed = s.seed;
+    r.steps = s.steps;
+    r.batch = s.batchSize;
+    r.seed = s.seed;
+    r.threads = s.threads;
+    r.learningRate = static_cast<float>(s.learningRate);
+    r.weightDecay = 0.01f;
+    r.tauActivation = static_cast<float>(s.tauActivation);
+    r.tauGradient = static_cast<float>(s.tauGradient);
+    r.logEverySteps = std::max<std::int64_t>(1, s.steps / 20);
+    r.evalMaxExamples = s.maxTest;
+    return r;
 }
 
 } // namespace
@@ -56,7 +67,7 @@ TrainedAccuracy::~TrainedAccuracy() = default;
 void TrainedAccuracy::loadData() const {
     std::lock_guard lock(m_mutex);
     if (!m_data)
-        m_data = std::make_unique<train::Dataset>(loadDataset(m_settings));
+        m_data = std::make_unique<train::Dataset>(loadTrainingData(requestOf(m_settings).data));
 }
 
 std::string TrainedAccuracy::describe() const {
@@ -116,18 +127,7 @@ search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model,
 
 search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, const std::string& key,
                                                 std::stop_token stop) const {
-    train::TrainConfig c;
-    c.batchSize = m_settings.batchSize;
-    c.steps = m_settings.steps;
-    c.seed = m_settings.seed;
-    c.threads = m_settings.threads;
-    c.optimizer.learningRate = static_cast<float>(m_settings.learningRate);
-    c.optimizer.totalSteps = m_settings.steps;
-    c.optimizer.warmupSteps = m_settings.steps / 20;
-    c.dynaprop.tauActivation = static_cast<float>(m_settings.tauActivation);
-    c.dynaprop.tauGradient = static_cast<float>(m_settings.tauGradient);
-    c.logEverySteps = std::max<std::int64_t>(1, m_settings.steps / 20);
-    c.evalMaxExamples = m_settings.maxTest;
+    const train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
     const train::TrainResult r = train::train(model, *m_data, c, stop);
     if (r.status == train::TrainStatus::Cancelled)
         throw std::runtime_error("training cancelled");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace tcw::train {
@@ -35,6 +36,45 @@ void LayerSparsityCounts::add(const LayerSparsityCounts& o) {
     activationGradient.add(o.activationGradient);
     weightGradient.add(o.weightGradient);
     weight.add(o.weight);
+}
+
+void MagnitudeHistogram::add(const float* x, std::int64_t count) {
+    constexpr int last = kBinCount - 1;
+    for (std::int64_t i = 0; i < count; ++i) {
+        std::uint32_t bits;
+        std::memcpy(&bits, x + i, sizeof bits);
+        // Biased exponent e: |x| in [2^(e − 127), 2^(e − 126)) for normal numbers; 0 for zeros
+        // and denormals (all below 2^kFirstExponent).
+        const int exponent = static_cast<int>((bits >> 23) & 0xffu) - 127;
+        const int bin = exponent < kFirstExponent ? 0 : std::min(last, exponent - kFirstExponent + 1);
+        ++counts[static_cast<std::size_t>(bin)];
+    }
+}
+
+void MagnitudeHistogram::add(const MagnitudeHistogram& o) {
+    for (std::size_t b = 0; b < counts.size(); ++b)
+        counts[b] += o.counts[b];
+}
+
+std::int64_t MagnitudeHistogram::total() const {
+    std::int64_t n = 0;
+    for (const auto c : counts)
+        n += c;
+    return n;
+}
+
+double MagnitudeHistogram::lowerEdge(int bin) {
+    return bin <= 0 ? 0.0 : std::ldexp(1.0, kFirstExponent + bin - 1);
+}
+
+double MagnitudeHistogram::upperEdge(int bin) {
+    return bin >= kBinCount - 1 ? std::numeric_limits<double>::infinity() : std::ldexp(1.0, kFirstExponent + bin);
+}
+
+void MagnitudeHistograms::add(const MagnitudeHistograms& o) {
+    activation.add(o.activation);
+    activationGradient.add(o.activationGradient);
+    weightGradient.add(o.weightGradient);
 }
 
 std::string activationKindName(ActivationKind kind) {
@@ -70,7 +110,9 @@ DynaProp::DynaProp(int layerCount, const DynaPropConfig& config)
 }
 
 std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCount& counter,
-                             std::vector<float>* samples) {
+                             std::vector<float>* samples, MagnitudeHistogram& histogram) {
+    if (m_collectMagnitudes && m_observing)
+        histogram.add(x, count);
     // Calibration samples are the magnitudes before pruning, so the quantile for the target
     // is exact whatever τ is in force.
     if (samples && m_observing)
@@ -100,11 +142,13 @@ void DynaProp::pruneActivation(int layer, ActivationKind kind, float* x, std::in
     const auto l = static_cast<std::size_t>(layer);
     const int k = static_cast<int>(kind);
     auto* samples = m_config.targetActivationSparsity ? &m_actSamples[l][k] : nullptr;
-    prune(x, count, m_thresholds.activation[l][k], m_counts[l].activation[k], samples);
+    prune(x, count, m_thresholds.activation[l][k], m_counts[l].activation[k], samples, m_magnitudes.activation);
 }
 
 std::int64_t DynaProp::pruneStochastic(float* x, std::int64_t count, float tau, SparsityCount& counter,
-                                       std::vector<float>* samples) {
+                                       std::vector<float>* samples, MagnitudeHistogram& histogram) {
+    if (m_collectMagnitudes && m_observing)
+        histogram.add(x, count);
     if (samples && m_observing)
         for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
             samples->push_back(std::fabs(x[i]));
@@ -136,13 +180,14 @@ void DynaProp::pruneActivationGradient(int layer, float* g, std::int64_t count) 
     if (m_config.pruneActivationGradients && m_config.stochasticActivationGradients &&
         m_thresholds.activationGradient[l] > 0.0f) {
         auto* samples = m_config.targetGradientSparsity ? &m_actGradSamples[l] : nullptr;
-        pruneStochastic(g, count, m_thresholds.activationGradient[l], m_counts[l].activationGradient, samples);
+        pruneStochastic(g, count, m_thresholds.activationGradient[l], m_counts[l].activationGradient, samples,
+                        m_magnitudes.activationGradient);
         return;
     }
     const float tau = m_config.pruneActivationGradients ? m_thresholds.activationGradient[l] : 0.0f;
     auto* samples =
         m_config.targetGradientSparsity && m_config.pruneActivationGradients ? &m_actGradSamples[l] : nullptr;
-    prune(g, count, tau, m_counts[l].activationGradient, samples);
+    prune(g, count, tau, m_counts[l].activationGradient, samples, m_magnitudes.activationGradient);
 }
 
 void DynaProp::pruneWeightGradient(int layer, float* g, std::int64_t count) {
@@ -150,7 +195,7 @@ void DynaProp::pruneWeightGradient(int layer, float* g, std::int64_t count) {
     const float tau = m_config.pruneWeightGradients ? m_thresholds.weightGradient[l] : 0.0f;
     auto* samples =
         m_config.targetGradientSparsity && m_config.pruneWeightGradients ? &m_weightGradSamples[l] : nullptr;
-    prune(g, count, tau, m_counts[l].weightGradient, samples);
+    prune(g, count, tau, m_counts[l].weightGradient, samples, m_magnitudes.weightGradient);
 }
 
 void DynaProp::countWeights(int layer, const float* w, std::int64_t count) {
@@ -165,6 +210,7 @@ void DynaProp::countWeights(int layer, const float* w, std::int64_t count) {
 void DynaProp::beginStep() {
     for (auto& c : m_counts)
         c = LayerSparsityCounts{};
+    m_magnitudes = MagnitudeHistograms{};
     for (auto& layer : m_actSamples)
         for (auto& s : layer)
             s.clear();

@@ -66,6 +66,35 @@ struct LayerSparsityCounts {
     bool operator==(const LayerSparsityCounts&) const = default;
 };
 
+// Magnitudes |x| before pruning, binned by their binary exponent (log-spaced, read from the
+// float's bits, so counting costs one shift per value): bin 0 holds |x| < 2^kFirstExponent
+// (zeros included), bin b in 1 … kBinCount − 2 holds [2^(kFirstExponent + b − 1),
+// 2^(kFirstExponent + b)), the last bin everything from 2^(kFirstExponent + kBinCount − 2) up
+// (Inf and NaN too).
+struct MagnitudeHistogram {
+    static constexpr int kFirstExponent = -32; // 2^-32 ≈ 2.3e-10
+    static constexpr int kBinCount = 42;       // up to 2^8 = 256
+    std::array<std::int64_t, kBinCount> counts{};
+
+    void add(const float* x, std::int64_t count);
+    void add(const MagnitudeHistogram& o);
+    std::int64_t total() const;
+    static double lowerEdge(int bin); // 0 for bin 0
+    static double upperEdge(int bin); // +Inf for the last bin
+    bool operator==(const MagnitudeHistogram&) const = default;
+};
+
+// The histograms of one step (or a window of steps): forward activations (every kind),
+// activation gradients, parameter gradients.
+struct MagnitudeHistograms {
+    MagnitudeHistogram activation;
+    MagnitudeHistogram activationGradient;
+    MagnitudeHistogram weightGradient;
+
+    void add(const MagnitudeHistograms& o);
+    bool operator==(const MagnitudeHistograms&) const = default;
+};
+
 // Runtime thresholds of one run, per layer: activation kinds, activation gradients, weight
 // gradients.
 struct Thresholds {
@@ -95,6 +124,11 @@ public:
     void setObserving(bool on) { m_observing = on; }
     bool observing() const { return m_observing; }
 
+    // Histograms of |x| before pruning during observed steps (off by default: it costs a pass
+    // over every pruned tensor). They change nothing that is computed.
+    void setCollectMagnitudes(bool on) { m_collectMagnitudes = on; }
+    const MagnitudeHistograms& stepMagnitudes() const { return m_magnitudes; }
+
     void beginStep();
     void endStep(); // target mode: moves each τ towards the quantile seen in this step
 
@@ -107,9 +141,10 @@ public:
     void setCalibrated(bool on) { m_calibrated = on; }
 
 private:
-    std::int64_t prune(float* x, std::int64_t count, float tau, SparsityCount& counter, std::vector<float>* samples);
+    std::int64_t prune(float* x, std::int64_t count, float tau, SparsityCount& counter, std::vector<float>* samples,
+                       MagnitudeHistogram& histogram);
     std::int64_t pruneStochastic(float* x, std::int64_t count, float tau, SparsityCount& counter,
-                                 std::vector<float>* samples);
+                                 std::vector<float>* samples, MagnitudeHistogram& histogram);
 
     DynaPropConfig m_config;
     Thresholds m_thresholds;
@@ -118,6 +153,8 @@ private:
     std::vector<std::array<std::vector<float>, kActivationKindCount>> m_actSamples;
     std::vector<std::vector<float>> m_actGradSamples;
     std::vector<std::vector<float>> m_weightGradSamples;
+    MagnitudeHistograms m_magnitudes; // this step's, when collected
+    bool m_collectMagnitudes = false;
     bool m_observing = true;
     bool m_calibrated = false;  // false until the first step's quantiles are known
     std::uint64_t m_random = 0; // xorshift state of the stochastic pruning

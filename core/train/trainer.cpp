@@ -67,6 +67,7 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
     const bool prunesActivations =
         config.dynaprop.tauActivation > 0.0f || config.dynaprop.targetActivationSparsity.has_value();
     m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
+    m_dynaprop.setCollectMagnitudes(config.collectMagnitudeHistograms);
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 
@@ -130,6 +131,8 @@ StepReport Trainer::trainStep() {
         m_accumulated[l].add(m_dynaprop.stepCounts()[l]);
         report.total.add(m_dynaprop.stepCounts()[l]);
     }
+    if (m_config.collectMagnitudeHistograms)
+        report.magnitudes = m_dynaprop.stepMagnitudes();
     m_dynaprop.endStep();
     ++m_step;
     return report;
@@ -227,10 +230,20 @@ void Trainer::loadCheckpoint(const std::string& path) {
 }
 
 TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config, std::stop_token cancel,
-                  const ProgressCallback& progress) {
+                  const ProgressCallback& progress, RunControl* control) {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    double pausedSeconds = 0.0; // time spent paused is not training time
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count() - pausedSeconds; };
+    auto goOn = [&] {
+        if (control && control->paused()) {
+            const auto before = Clock::now();
+            const bool resumed = control->waitWhilePaused(cancel);
+            pausedSeconds += std::chrono::duration<double>(Clock::now() - before).count();
+            return resumed;
+        }
+        return !cancel.stop_requested();
+    };
     Trainer trainer(spec, data, config);
     if (!config.resumeFrom.empty())
         trainer.loadCheckpoint(config.resumeFrom);
@@ -241,9 +254,11 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     double lossSum = 0.0, accSum = 0.0;
     std::int64_t windowSteps = 0;
     LayerSparsityCounts window;
+    std::vector<LayerSparsityCounts> windowLayers(static_cast<std::size_t>(spec.layerCount()));
+    MagnitudeHistograms windowMagnitudes;
     std::int64_t lastGoodCheckpoint = -1;
     while (trainer.step() < total) {
-        if (cancel.stop_requested()) {
+        if (!goOn()) {
             result.status = TrainStatus::Cancelled;
             result.message = "cancelled at step " + std::to_string(trainer.step());
             break;
@@ -264,6 +279,12 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         accSum += r.accuracy;
         ++windowSteps;
         window.add(r.total);
+        if (progress) {
+            const auto& layers = trainer.dynaprop().stepCounts();
+            for (std::size_t l = 0; l < windowLayers.size(); ++l)
+                windowLayers[l].add(layers[l]);
+            windowMagnitudes.add(r.magnitudes);
+        }
         const std::int64_t step = trainer.step();
         const bool log = step % std::max<std::int64_t>(1, config.logEverySteps) == 0 || step == total;
         const bool eval = config.evalEverySteps > 0 && step % config.evalEverySteps == 0 && step != total;
@@ -297,11 +318,17 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
                 pr.elapsedSeconds = p.elapsedSeconds;
                 const double perStep = p.elapsedSeconds / static_cast<double>(step - firstStep);
                 pr.etaSeconds = perStep * static_cast<double>(total - step);
+                pr.point = p;
+                pr.layers = windowLayers;
+                pr.thresholds = trainer.dynaprop().thresholds();
+                pr.magnitudes = windowMagnitudes;
                 progress(pr);
             }
             lossSum = accSum = 0.0;
             windowSteps = 0;
             window = LayerSparsityCounts{};
+            std::fill(windowLayers.begin(), windowLayers.end(), LayerSparsityCounts{});
+            windowMagnitudes = MagnitudeHistograms{};
         }
         if (!config.checkpointPath.empty() && config.checkpointEverySteps > 0 &&
             step % config.checkpointEverySteps == 0) {

@@ -5,6 +5,7 @@
 
 #include "checkpoint.h"
 #include "datasets.h"
+#include "design/run_control.h"
 #include "dynaprop.h"
 #include "network.h"
 #include "optimizer.h"
@@ -38,6 +39,9 @@ struct TrainConfig {
     std::string checkpointPath;            // empty: no checkpoints
     std::int64_t checkpointEverySteps = 0; // 0: only at the end
     std::string resumeFrom;                // checkpoint to continue from
+    // Progress reports carry magnitude histograms of activations and gradients (a live view
+    // wants them; they cost a pass over every pruned tensor and change no result).
+    bool collectMagnitudeHistograms = false;
 };
 
 struct StepReport {
@@ -46,7 +50,8 @@ struct StepReport {
     double accuracy = 0.0;
     double gradientNorm = 0.0;
     float learningRate = 0.0f;
-    LayerSparsityCounts total; // this step, summed over layers
+    LayerSparsityCounts total;      // this step, summed over layers
+    MagnitudeHistograms magnitudes; // this step's, when TrainConfig::collectMagnitudeHistograms
 };
 
 struct EvalResult {
@@ -79,6 +84,11 @@ struct TrainProgress {
     double gradientSparsity = 0.0; // activation and weight gradients together
     double elapsedSeconds = 0.0;
     double etaSeconds = 0.0;
+    // The window since the previous report (the steps behind `point`):
+    CurvePoint point;                        // as appended to TrainResult::curve
+    std::vector<LayerSparsityCounts> layers; // zeros / elements per layer and tensor kind
+    Thresholds thresholds;                   // in force at the report (calibrated ones in target mode)
+    MagnitudeHistograms magnitudes;          // filled when TrainConfig::collectMagnitudeHistograms
 };
 
 enum class TrainStatus : std::uint8_t { Completed, Cancelled, Diverged };
@@ -143,8 +153,10 @@ using ProgressCallback = std::function<void(const TrainProgress&)>;
 
 // Runs the job described by `config` (resuming when config.resumeFrom is set). Bad input
 // (unreadable checkpoint, wrong model) throws; divergence and cancellation are statuses.
+// control, when given, pauses the run between steps (a paused run ends exactly as an
+// uninterrupted one; a stop request wakes it).
 TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainConfig& config,
-                  std::stop_token cancel = {}, const ProgressCallback& progress = {});
+                  std::stop_token cancel = {}, const ProgressCallback& progress = {}, RunControl* control = nullptr);
 
 std::string trainStatusName(TrainStatus status);
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <stop_token>
+#include <thread>
 
 using namespace tcw;
 using namespace tcw::train;
@@ -81,6 +82,9 @@ private slots:
     void sparseActivationsTakeLessMemory();
     void compressedActivationsSameRun();
     void sparserProfileCostsLessTrainingEnergy();
+    void magnitudeHistogramBins();
+    void progressCarriesWindowAndHistograms();
+    void histogramsAndPauseChangeNothing();
 };
 
 void TestTrainDynaProp::sameSeedSameRun() {
@@ -304,6 +308,123 @@ void TestTrainDynaProp::sparserProfileCostsLessTrainingEnergy() {
     };
     const double eLow = energy(low), eHigh = energy(high);
     QVERIFY2(eHigh < eLow, (std::to_string(eHigh) + " vs " + std::to_string(eLow)).c_str());
+}
+
+void TestTrainDynaProp::magnitudeHistogramBins() {
+    using H = MagnitudeHistogram;
+    const std::vector<float> x = {0.0f, -0.0f, 1e-12f,  1.0f, -1.0f,
+                                  1.5f, 0.25f, 0.2499f, 3e5f, std::numeric_limits<float>::infinity()};
+    H h;
+    h.add(x.data(), static_cast<std::int64_t>(x.size()));
+    QCOMPARE(h.total(), std::int64_t(x.size()));
+    QCOMPARE(h.counts[0], 3);               // zeros and 1e-12 < 2^-32
+    const int one = -H::kFirstExponent + 1; // [1, 2)
+    QCOMPARE(h.lowerEdge(one), 1.0);
+    QCOMPARE(h.upperEdge(one), 2.0);
+    QCOMPARE(h.counts[one], 3);              // 1, −1, 1.5
+    QCOMPARE(h.counts[one - 2], 1);          // 0.25 in [0.25, 0.5)
+    QCOMPARE(h.counts[one - 3], 1);          // 0.2499 in [0.125, 0.25)
+    QCOMPARE(h.counts[H::kBinCount - 1], 2); // 3e5 and Inf above 2^8
+    QCOMPARE(H::upperEdge(H::kBinCount - 1), std::numeric_limits<double>::infinity());
+}
+
+void TestTrainDynaProp::progressCarriesWindowAndHistograms() {
+    TrainConfig config = baseConfig();
+    config.logEverySteps = 4;
+    config.collectMagnitudeHistograms = true;
+    config.dynaprop.tauActivation = 0.02f;
+    config.dynaprop.tauGradient = 1e-4f;
+    std::vector<TrainProgress> reports;
+    const TrainResult r =
+        tcw::train::train(tinyModel(), listOps(), config, {}, [&](const TrainProgress& p) { reports.push_back(p); });
+    QCOMPARE(int(reports.size()), 3);
+    std::vector<LayerSparsityCounts> summed(2);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const TrainProgress& p = reports[i];
+        QCOMPARE(p.point.step, r.curve[i].step);
+        QCOMPARE(p.point.trainLoss, r.curve[i].trainLoss);
+        QCOMPARE(int(p.layers.size()), 2);
+        QCOMPARE(p.thresholds.activation.size(), std::size_t(2));
+        QCOMPARE(p.thresholds.activation[0][0], 0.02f);
+        // The histograms count every element the window's counts saw, before pruning.
+        const LayerSparsityCounts total = totalOf(p.layers);
+        QCOMPARE(p.magnitudes.activation.total(), total.activationTotal().elements);
+        QCOMPARE(p.magnitudes.activationGradient.total(), total.activationGradient.elements);
+        QCOMPARE(p.magnitudes.weightGradient.total(), total.weightGradient.elements);
+        QVERIFY(total.activationTotal().elements > 0);
+        // The window's sparsity is the curve point's.
+        QCOMPARE(total.activationTotal().fraction(), p.point.activationSparsity);
+        for (std::size_t l = 0; l < 2; ++l)
+            summed[l].add(p.layers[l]);
+        // Some activations lie at or below τ_I and were pruned: the bins below τ hold them.
+        std::int64_t below = 0;
+        for (int b = 0; b < MagnitudeHistogram::kBinCount; ++b)
+            if (MagnitudeHistogram::upperEdge(b) <= 0.02)
+                below += p.magnitudes.activation.counts[static_cast<std::size_t>(b)];
+        QVERIFY(below > 0);
+        QVERIFY(below <= total.activationTotal().zeros);
+    }
+    // Windows add up to the run's accumulated counts (weights are counted per step too).
+    for (std::size_t l = 0; l < 2; ++l)
+        QCOMPARE(summed[l], r.accumulated[l]);
+}
+
+void TestTrainDynaProp::histogramsAndPauseChangeNothing() {
+    TrainConfig config = baseConfig();
+    config.logEverySteps = 3;
+    config.dynaprop.targetActivationSparsity = 0.3;
+    config.dynaprop.tauGradient = 1e-4f;
+    const TrainResult plain = tcw::train::train(tinyModel(), listOps(), config);
+
+    config.collectMagnitudeHistograms = true;
+    RunControl control;
+    std::stop_source stop;
+    int reports = 0;
+    std::jthread resumer;
+    const TrainResult paused = tcw::train::train(
+        tinyModel(), listOps(), config, stop.get_token(),
+        [&](const TrainProgress&) {
+            if (++reports == 2) {
+                // Paused mid-run: the next step waits until another thread resumes.
+                control.pause();
+                resumer = std::jthread([&control] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+                    control.resume();
+                });
+            }
+        },
+        &control);
+    QCOMPARE(paused.status, TrainStatus::Completed);
+    QCOMPARE(paused.steps, plain.steps);
+    QCOMPARE(paused.test.accuracy, plain.test.accuracy);
+    QCOMPARE(paused.test.loss, plain.test.loss);
+    QCOMPARE(paused.accumulated, plain.accumulated);
+    QCOMPARE(paused.thresholds, plain.thresholds);
+    QCOMPARE(paused.curve.size(), plain.curve.size());
+    for (std::size_t i = 0; i < plain.curve.size(); ++i) {
+        QCOMPARE(paused.curve[i].trainLoss, plain.curve[i].trainLoss);
+        QCOMPARE(paused.curve[i].trainAccuracy, plain.curve[i].trainAccuracy);
+    }
+
+    // Stop while paused: the run wakes and ends as cancelled where it was.
+    RunControl second;
+    std::stop_source stopSecond;
+    std::jthread stopper;
+    const TrainResult cancelled = tcw::train::train(
+        tinyModel(), listOps(), config, stopSecond.get_token(),
+        [&](const TrainProgress& p) {
+            if (p.step == 3) {
+                second.pause();
+                stopper = std::jthread([&stopSecond] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    stopSecond.request_stop();
+                });
+            }
+        },
+        &second);
+    QCOMPARE(cancelled.status, TrainStatus::Cancelled);
+    QCOMPARE(cancelled.steps, 3);
+    QCOMPARE(int(cancelled.curve.size()), 1);
 }
 
 QTEST_APPLESS_MAIN(TestTrainDynaProp)

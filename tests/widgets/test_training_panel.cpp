@@ -1,0 +1,393 @@
+// The Training panel end to end (offscreen): a run started from the panel gives exactly the
+// numbers `tcw train` gives for the same options and seed, is stored with its curve and makes
+// the design's accuracy trained; pause holds the step, resume continues, stop stores the run
+// as cancelled with its partial curve; closing the window during a run stops it cleanly.
+#include "codesign/training_job.h"
+#include "io/files.h"
+#include "io/formats.h"
+#include "main_window.h"
+#include "panels/training_panel.h"
+#include "plots/training_plots.h"
+#include "store/workspace.h"
+#include "train/presets.h"
+#include "training_controller.h"
+#include "workspace_controller.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tcw;
+using tcw::app::MainWindow;
+using tcw::app::TrainingController;
+using tcw::app::TrainingOutcome;
+using tcw::app::WorkspaceController;
+
+Q_DECLARE_METATYPE(tcw::app::TrainingOutcome)
+
+namespace {
+
+// A workspace with one pair: a two-layer transformer small enough to train in a blink, on
+// the edge accelerator. Returns the pair's id.
+qint64 makeWorkspace(const QString& path) {
+    store::Workspace ws = store::Workspace::create(path.toStdString());
+    TransformerSpec model = train::uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::C5}, {48});
+    const std::filesystem::path data = TCW_SOURCE_DATA_DIR;
+    const io::CodesignPair pair{"tiny on edge", model, io::resolveAccelerator("edge", data)->spec};
+    return ws.addDesign("tiny on edge", store::DesignKind::Pair, io::canonicalJson(pair));
+}
+
+codesign::TrainingRequest smallRequest(std::int64_t steps, std::int64_t logEvery) {
+    codesign::TrainingRequest r;
+    r.data.name = "listops";
+    r.data.maxTrain = 256;
+    r.data.maxTest = 64;
+    r.data.sequenceLength = 24;
+    r.data.seed = 5;
+    r.steps = steps;
+    r.batch = 16;
+    r.learningRate = 3e-3f;
+    r.seed = 5;
+    r.threads = 1;
+    r.logEverySteps = logEvery;
+    r.tauActivation = 0.02f;
+    r.tauGradient = 1e-4f;
+    return r;
+}
+
+bool openIn(MainWindow& window, const QString& path) {
+    QSignalSpy opened(window.controller(), &WorkspaceController::workspaceOpened);
+    window.controller()->openWorkspace(path);
+    return opened.wait(10000);
+}
+
+QJsonArray curvePoints(const std::string& curvesJson) {
+    return QJsonDocument::fromJson(QByteArray::fromStdString(curvesJson)).object().value("points").toArray();
+}
+
+} // namespace
+
+class TestTrainingPanel : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void seriesAppendsAndMergesColumns();
+    void runFromPanelMatchesTcwTrain();
+    void pauseResumeStop();
+    void badOptionsFailWithoutARun();
+    void loneTransformerCostedOnAPreset();
+    void closingDuringARunStopsIt();
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+void TestTrainingPanel::initTestCase() {
+    qRegisterMetaType<TrainingOutcome>();
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_training_panel"));
+}
+
+void TestTrainingPanel::seriesAppendsAndMergesColumns() {
+    models::TrainingSeries series;
+    series.reset({"L1 a", "L1 b"});
+    const int reports = models::TrainingSeries::kMaxColumns + 1;
+    for (int i = 1; i <= reports; ++i) {
+        models::TrainingUpdate u;
+        u.step = i * 10;
+        u.totalSteps = reports * 10;
+        u.points.push_back({u.step, 1.0 / i, 0.1, models::kNoValue, models::kNoValue});
+        // Row a: the report's index as a fraction of all; row b: seen only in even reports.
+        u.sparsityColumns.push_back({double(i) / reports, i % 2 == 0 ? 1.0 : models::kNoValue});
+        u.columnSteps.push_back(u.step);
+        if (i == 3)
+            u.activationThresholds = {0.5};
+        series.apply(u);
+    }
+    QCOMPARE(int(series.points().size()), reports); // every curve point is kept
+    QCOMPARE(series.step(), qint64(reports * 10));
+    // One column too many: neighbouring pairs were merged into their mean, the later step.
+    QCOMPARE(series.columnCount(), models::TrainingSeries::kMaxColumns / 2 + 1);
+    QCOMPARE(series.columnStep(0), 20);
+    QCOMPARE(series.column(0)[0], 0.5 * (1.0 + 2.0) / reports);
+    QCOMPARE(series.column(0)[1], 1.0); // NaN and 1 → the seen value
+    QCOMPARE(series.columnStep(series.columnCount() - 1), qint64(reports * 10));
+    QCOMPARE(series.activationThresholds(), std::vector<double>{0.5}); // kept until a report brings new ones
+    QCOMPARE(models::formatDuration(65), QStringLiteral("1 min 05 s"));
+}
+
+void TestTrainingPanel::runFromPanelMatchesTcwTrain() {
+    QTemporaryDir dir;
+    const QString gui = dir.filePath("gui.tcw"), cli = dir.filePath("cli.tcw");
+    const qint64 pair = makeWorkspace(gui);
+    QCOMPARE(makeWorkspace(cli), pair);
+
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, gui));
+    window.controller()->selectDesign(pair);
+    auto* panel = window.trainingPanel();
+    QCOMPARE(panel->designId(), std::optional<qint64>(pair));
+    QVERIFY(panel->startAction()->isEnabled());
+    panel->setRequest(smallRequest(12, 3));
+    window.training()->setUpdateIntervalMs(0); // every report reaches the panel
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+    QSignalSpy reloaded(window.controller(), &WorkspaceController::contentChanged);
+    panel->startAction()->trigger();
+    QVERIFY(window.training()->isRunning());
+    QVERIFY(!panel->startAction()->isEnabled());
+    QVERIFY(finished.wait(120000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(outcome.stored, qPrintable(outcome.message));
+    QCOMPARE(outcome.status, QStringLiteral("completed"));
+    QCOMPARE(outcome.steps, 12);
+    QCOMPARE(outcome.trainedEvaluations, 2);
+    QVERIFY(QFileInfo::exists(outcome.runDirectory + "/checkpoint.bin"));
+    QVERIFY(QFileInfo::exists(outcome.runDirectory + "/curves.csv"));
+    QVERIFY(outcome.runDirectory.startsWith(gui + ".runs/run-"));
+
+    // The panel saw every report: four curve points, four heat-map columns of 2 layers × 7 rows,
+    // histograms that count something, and the simulated cost.
+    const auto& series = panel->series();
+    QCOMPARE(int(series.points().size()), 4);
+    QCOMPARE(series.columnCount(), 4);
+    QCOMPARE(int(series.rowLabels().size()), 14);
+    QCOMPARE(int(series.column(0).size()), 14);
+    QVERIFY(series.activations().total() > 0);
+    QVERIFY(series.gradients().total() > 0);
+    QCOMPARE(series.activationThresholds().front(), double(0.02f));
+    QVERIFY(series.cost().has_value());
+    QVERIFY(series.cost()->latencySeconds > 0);
+    QVERIFY(series.cost()->denseLatencySeconds > 0);
+    // The plots draw what they hold (export renders the same picture as the screen).
+    for (auto* plot : panel->findChildren<widgets::PlotWidget*>()) {
+        QString error;
+        QVERIFY2(plot->exportTo(dir.filePath(plot->exportName() + ".png"), &error, QSize(400, 240)), qPrintable(error));
+    }
+
+    // The same options through the tcw binary, stored in the other workspace.
+    QProcess tcw;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("TCW_DATA_DIR", TCW_SOURCE_DATA_DIR);
+    tcw.setProcessEnvironment(env);
+    tcw.start(TCW_CLI_BINARY, {"train",     "--workspace", cli,           "--design",    QString::number(pair),
+                               "--data",    "listops",     "--max-train", "256",         "--max-test",
+                               "64",        "--seq-len",   "24",          "--steps",     "12",
+                               "--batch",   "16",          "--lr",        "0.003",       "--seed",
+                               "5",         "--threads",   "1",           "--log-every", "3",
+                               "--tau-act", "0.02",        "--tau-grad",  "0.0001",      "--quiet"});
+    QVERIFY(tcw.waitForFinished(120000));
+    QVERIFY2(tcw.exitCode() == 0, tcw.readAllStandardError().constData());
+
+    const store::Workspace a = store::Workspace::open(gui.toStdString());
+    const store::Workspace b = store::Workspace::open(cli.toStdString());
+    const auto runsA = a.trainingRuns(), runsB = b.trainingRuns();
+    QCOMPARE(int(runsA.size()), 1);
+    QCOMPARE(int(runsB.size()), 1);
+    QCOMPARE(runsA[0].status, store::RunStatus::Finished);
+    QCOMPARE(runsB[0].status, store::RunStatus::Finished);
+    QVERIFY(runsA[0].finalAccuracy.has_value());
+    QCOMPARE(*runsA[0].finalAccuracy, *runsB[0].finalAccuracy);
+    QCOMPARE(*runsA[0].finalAccuracy, outcome.testAccuracy);
+    QCOMPARE(runsA[0].sparsityProfileJson, runsB[0].sparsityProfileJson);
+    const QJsonArray pa = curvePoints(runsA[0].curvesJson), pb = curvePoints(runsB[0].curvesJson);
+    QCOMPARE(pa.size(), 4);
+    QCOMPARE(pa.size(), pb.size());
+    for (int i = 0; i < pa.size(); ++i) {
+        QJsonObject x = pa[i].toObject(), y = pb[i].toObject();
+        x.remove("elapsedSeconds"); // time is the one thing allowed to differ
+        y.remove("elapsedSeconds");
+        QCOMPARE(x, y);
+        QCOMPARE(x.value("trainLoss").toDouble(), series.points()[std::size_t(i)].trainLoss);
+    }
+    // The pair's evaluations: both modes, trained accuracy, the measured sparsity's metrics,
+    // the same in both workspaces.
+    const auto ea = a.evaluations(pair), eb = b.evaluations(pair);
+    QCOMPARE(int(ea.size()), 2);
+    QCOMPARE(int(eb.size()), 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        QCOMPARE(ea[i].accuracySource, store::AccuracySource::Trained);
+        QCOMPARE(*ea[i].accuracy, *runsA[0].finalAccuracy);
+        QCOMPARE(ea[i].mode, eb[i].mode);
+        QCOMPARE(*ea[i].latencySeconds, *eb[i].latencySeconds);
+        QCOMPARE(*ea[i].energyDynamicNJ, *eb[i].energyDynamicNJ);
+        QVERIFY(ea[i].accuracyDetail.find("run " + std::to_string(runsA[0].id)) != std::string::npos);
+    }
+    // The explorer reloaded: the design now shows a trained accuracy.
+    QTRY_VERIFY(!reloaded.isEmpty());
+    const auto shown = window.controller()->evaluations(pair);
+    QCOMPARE(shown.back().accuracySource, store::AccuracySource::Trained);
+    QVERIFY(panel->startAction()->isEnabled());
+
+    // The stored run, shown again from the workspace: the same curve.
+    const std::vector<models::TrainingCurveSample> live = series.points();
+    window.showStoredTrainingRun(runsA[0].id);
+    QCOMPARE(int(series.points().size()), 4);
+    for (std::size_t i = 0; i < live.size(); ++i) {
+        QCOMPARE(series.points()[i].step, live[i].step);
+        QCOMPARE(series.points()[i].trainLoss, live[i].trainLoss);
+    }
+    QVERIFY(panel->findChild<QLabel*>("trainingStatus")->text().startsWith("Stored run 1 (finished"));
+}
+
+void TestTrainingPanel::pauseResumeStop() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    const qint64 pair = makeWorkspace(path);
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, path));
+    window.controller()->selectDesign(pair);
+    auto* panel = window.trainingPanel();
+    panel->setRequest(smallRequest(100000, 2)); // far more than the test lets it do
+    TrainingController* training = window.training();
+    training->setUpdateIntervalMs(0);
+    QSignalSpy updated(training, &TrainingController::updated);
+    QSignalSpy finished(training, &TrainingController::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(updated.wait(60000));
+
+    panel->pauseAction()->trigger();
+    QVERIFY(training->isPaused());
+    QVERIFY(!panel->pauseAction()->isEnabled());
+    QVERIFY(panel->resumeAction()->isEnabled());
+    // Reports already under way arrive; then the step holds still.
+    for (int quiet = 0, rounds = 0; quiet < 2; ++rounds) {
+        QVERIFY(rounds < 60);
+        const qsizetype before = updated.count();
+        QTest::qWait(200);
+        quiet = updated.count() == before ? quiet + 1 : 0;
+    }
+    const qint64 pausedAt = panel->series().step();
+    QTest::qWait(400);
+    QCOMPARE(panel->series().step(), pausedAt);
+    QVERIFY(panel->statusText().startsWith("Paused at step"));
+
+    panel->resumeAction()->trigger();
+    QVERIFY(!training->isPaused());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->series().step() >= pausedAt + 4, 20000);
+
+    panel->stopAction()->trigger();
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(outcome.stored, qPrintable(outcome.message));
+    QCOMPARE(outcome.status, QStringLiteral("cancelled"));
+    QVERIFY(outcome.steps > pausedAt);
+    QVERIFY(outcome.steps < 100000);
+
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    const auto runs = ws.trainingRuns();
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(runs[0].status, store::RunStatus::Cancelled);
+    // The partial curve: one point per report up to where it stopped.
+    const QJsonArray points = curvePoints(runs[0].curvesJson);
+    QCOMPARE(qint64(points.size()), outcome.steps / 2);
+    QCOMPARE(qint64(points.size()), qint64(panel->series().points().size()));
+    // A cancelled run is not an accuracy for the design.
+    QVERIFY(ws.evaluations(pair).empty());
+    QVERIFY(panel->startAction()->isEnabled());
+    QVERIFY(!panel->stopAction()->isEnabled());
+}
+
+void TestTrainingPanel::badOptionsFailWithoutARun() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    const qint64 pair = makeWorkspace(path);
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, path));
+    window.controller()->selectDesign(pair);
+    codesign::TrainingRequest request = smallRequest(10, 2);
+    request.data.maxTrain = 8; // fewer examples than one batch of 16
+    window.trainingPanel()->setRequest(request);
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY(!outcome.stored);
+    QCOMPARE(outcome.status, QStringLiteral("failed"));
+    QVERIFY2(outcome.message.contains("fewer than one batch of 16"), qPrintable(outcome.message));
+    QVERIFY(window.trainingPanel()->findChild<QLabel*>("trainingStatus")->text().startsWith("Training failed"));
+    QVERIFY(window.trainingPanel()->startAction()->isEnabled());
+    QVERIFY(QDir(path + ".runs").isEmpty()); // no folder left for a run that never ran
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    QVERIFY(ws.trainingRuns().empty());
+}
+
+void TestTrainingPanel::loneTransformerCostedOnAPreset() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    qint64 model = 0;
+    {
+        store::Workspace ws = store::Workspace::create(path.toStdString());
+        const TransformerSpec spec = train::uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::C5}, {48});
+        model = ws.addDesign("tiny", store::DesignKind::Transformer,
+                             io::formatDocument(io::Document{spec}, io::FileFormat::WorkbenchJson).text);
+    }
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(openIn(window, path));
+    window.controller()->selectDesign(model);
+    auto* panel = window.trainingPanel();
+    QVERIFY(panel->acceleratorPresetFile().endsWith(".json")); // a preset is picked for the cost
+    panel->setRequest(smallRequest(4, 2));
+    window.training()->setUpdateIntervalMs(0);
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+    QVERIFY(window.startTraining());
+    QVERIFY(finished.wait(60000));
+    const auto outcome = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(outcome.stored, qPrintable(outcome.message));
+    QVERIFY(panel->series().cost().has_value());
+    QVERIFY(panel->series().cost()->latencySeconds > 0);
+    // Stored on the transformer itself: accuracy-only evaluations in both modes.
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    QCOMPARE(ws.trainingRuns().front().designId, model);
+    const auto evaluations = ws.evaluations(model);
+    QCOMPARE(int(evaluations.size()), 2);
+    for (const auto& e : evaluations) {
+        QCOMPARE(e.accuracySource, store::AccuracySource::Trained);
+        QCOMPARE(*e.accuracy, outcome.testAccuracy);
+        QVERIFY(!e.latencySeconds);
+    }
+    QCOMPARE(ws.designs().size(), std::size_t(1)); // no second copy of the transformer
+}
+
+void TestTrainingPanel::closingDuringARunStopsIt() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("w.tcw");
+    const qint64 pair = makeWorkspace(path);
+    {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(openIn(window, path));
+        window.controller()->selectDesign(pair);
+        window.trainingPanel()->setRequest(smallRequest(100000, 5));
+        QSignalSpy updated(window.training(), &TrainingController::updated);
+        QVERIFY(window.startTraining());
+        QVERIFY(updated.wait(60000));
+        window.trainingPanel()->pauseAction()->trigger(); // even a paused run stops
+        QVERIFY(window.close());
+        QVERIFY(!window.isVisible());
+    }
+    const store::Workspace ws = store::Workspace::open(path.toStdString());
+    const auto runs = ws.trainingRuns();
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(runs[0].status, store::RunStatus::Cancelled);
+}
+
+QTEST_MAIN(TestTrainingPanel)
+#include "test_training_panel.moc"

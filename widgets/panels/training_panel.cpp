@@ -1,0 +1,429 @@
+// Training panel: the form, the run controls and the live plots.
+#include "training_panel.h"
+
+#include "models/objective.h"
+#include "plots/training_plots.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace tcw::widgets {
+
+namespace {
+
+QAction* makeAction(QObject* owner, const QString& text, const QString& tip, const QKeySequence& key,
+                    const QString& objectName) {
+    auto* action = new QAction(text, owner);
+    action->setObjectName(objectName);
+    action->setShortcut(key);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+    action->setStatusTip(tip);
+    return action;
+}
+
+QSpinBox* spin(int lo, int hi, int value, const QString& tip, const QString& special = {}) {
+    auto* s = new QSpinBox;
+    s->setRange(lo, hi);
+    s->setValue(value);
+    s->setToolTip(tip);
+    s->setGroupSeparatorShown(true);
+    if (!special.isEmpty())
+        s->setSpecialValueText(special);
+    return s;
+}
+
+QDoubleSpinBox* doubleSpin(double lo, double hi, double value, int decimals, double step, const QString& tip) {
+    auto* s = new QDoubleSpinBox;
+    s->setRange(lo, hi);
+    s->setDecimals(decimals);
+    s->setSingleStep(step);
+    s->setValue(value);
+    s->setToolTip(tip);
+    return s;
+}
+
+QString percentChange(double now, double dense) {
+    if (!(dense > 0) || !std::isfinite(now))
+        return {};
+    return QStringLiteral(" (%1%2%)")
+        .arg(now <= dense ? QStringLiteral("−") : QStringLiteral("+"))
+        .arg(QLocale().toString(std::abs(100.0 * (1.0 - now / dense)), 'f', 1));
+}
+
+} // namespace
+
+TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("trainingPanel"));
+    m_start = makeAction(this, tr("&Train Selected Design"),
+                         tr("Train the selected design's transformer with DynaProp on the chosen data set"),
+                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), QStringLiteral("trainStart"));
+    m_pause = makeAction(this, tr("&Pause Training"),
+                         tr("Pause the run between two steps (pausing changes nothing it computes)"),
+                         QKeySequence(Qt::Key_F6), QStringLiteral("trainPause"));
+    m_resume = makeAction(this, tr("&Resume Training"), tr("Continue the paused run"),
+                          QKeySequence(Qt::SHIFT | Qt::Key_F6), QStringLiteral("trainResume"));
+    m_stop = makeAction(this, tr("&Stop Training"),
+                        tr("Stop the run after the current step; it is stored as cancelled with its curve so far"),
+                        QKeySequence(Qt::SHIFT | Qt::Key_F5), QStringLiteral("trainStop"));
+    connect(m_start, &QAction::triggered, this, &TrainingPanel::startRequested);
+    connect(m_pause, &QAction::triggered, this, &TrainingPanel::pauseRequested);
+    connect(m_resume, &QAction::triggered, this, &TrainingPanel::resumeRequested);
+    connect(m_stop, &QAction::triggered, this, &TrainingPanel::stopRequested);
+
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(createForm());
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(270);
+    scroll->setMaximumWidth(330);
+    layout->addWidget(scroll);
+    // The plots keep a readable size and scroll when the dock is made small.
+    auto* plotScroll = new QScrollArea;
+    plotScroll->setWidget(createPlots());
+    plotScroll->setWidgetResizable(true);
+    plotScroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(plotScroll, 1);
+    updateThresholdMode();
+    updateActions();
+}
+
+QWidget* TrainingPanel::createForm() {
+    auto* form = new QWidget;
+    auto* f = new QFormLayout(form);
+    f->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_designLabel = new QLabel(tr("Select a transformer or a co-design"));
+    m_designLabel->setWordWrap(true);
+    m_designLabel->setToolTip(tr("The design a run trains: the explorer's selection. A pair's transformer is "
+                                 "trained and its accelerator costs it."));
+    f->addRow(tr("Design:"), m_designLabel);
+    m_acceleratorPreset = new QComboBox;
+    m_acceleratorPreset->setToolTip(tr("The accelerator that costs a lone transformer's training steps (a pair is "
+                                       "costed on its own)"));
+    m_acceleratorPreset->setPlaceholderText(tr("the pair's own"));
+    f->addRow(tr("Accelerator:"), m_acceleratorPreset);
+
+    m_dataset = new QComboBox;
+    m_dataset->addItem(tr("Fashion-MNIST"), QStringLiteral("fashion-mnist"));
+    m_dataset->addItem(tr("ListOps (synthetic)"), QStringLiteral("listops"));
+    m_dataset->addItem(tr("Fortunes (language)"), QStringLiteral("fortunes"));
+    m_dataset->addItem(tr("GLUE TSV folder"), QStringLiteral("tsv"));
+    m_dataset->setToolTip(tr("Fashion-MNIST images as patches; ListOps expressions generated from the seed; "
+                             "fortunes language identification; a folder with train.tsv and dev.tsv"));
+    f->addRow(tr("Data set:"), m_dataset);
+    m_dataDir = new QLineEdit;
+    m_dataDir->setPlaceholderText(tr("default location"));
+    m_dataDir->setToolTip(tr("Fashion-MNIST folder or fortunes root (empty: the system's); for a TSV data set "
+                             "the folder with train.tsv and dev.tsv (required)"));
+    f->addRow(tr("Folder:"), m_dataDir);
+    m_maxTrain = spin(0, 10'000'000, 12'800, tr("Training examples used (0 = all)"), tr("all"));
+    f->addRow(tr("Train examples:"), m_maxTrain);
+    m_maxTest = spin(0, 10'000'000, 2'000, tr("Test examples evaluated (0 = all)"), tr("all"));
+    f->addRow(tr("Test examples:"), m_maxTest);
+    m_steps = spin(1, 10'000'000, 200, tr("Optimizer steps (batches) of the run"));
+    f->addRow(tr("Steps:"), m_steps);
+    m_batch = spin(1, 4096, 64, tr("Examples per step"));
+    f->addRow(tr("Batch:"), m_batch);
+    m_learningRate = doubleSpin(1e-6, 1.0, 1e-3, 6, 1e-4, tr("Peak learning rate of AdamW (5% warm-up, cosine decay)"));
+    f->addRow(tr("Learning rate:"), m_learningRate);
+    m_seed = spin(0, 1'000'000, 1,
+                  tr("Seed of the initialisation and the data order: the same seed gives the same "
+                     "run, here and in tcw train"));
+    f->addRow(tr("Seed:"), m_seed);
+    m_threads = spin(1, 256, 1, tr("oneDNN / OpenMP threads of the run"));
+    f->addRow(tr("Threads:"), m_threads);
+    m_logEvery = spin(1, 100'000, 10, tr("Steps between reports: curve points, heat-map columns, histograms"));
+    f->addRow(tr("Report every:"), m_logEvery);
+    m_evalDuring = new QCheckBox(tr("Test at every report"));
+    m_evalDuring->setToolTip(tr("Test points on the curves during the run (slower); otherwise only at the end"));
+    f->addRow(QString(), m_evalDuring);
+
+    m_thresholdMode = new QComboBox;
+    m_thresholdMode->addItem(tr("Fixed thresholds"));
+    m_thresholdMode->addItem(tr("Target sparsities"));
+    m_thresholdMode->setToolTip(tr("DynaProp: fixed τ_I / τ_T, or thresholds calibrated per layer and tensor kind "
+                                   "to reach a sparsity"));
+    f->addRow(tr("Pruning:"), m_thresholdMode);
+    m_thresholdStack = new QStackedWidget;
+    auto* fixed = new QWidget;
+    auto* fixedForm = new QFormLayout(fixed);
+    fixedForm->setContentsMargins(0, 0, 0, 0);
+    m_tauActivation = doubleSpin(0, 10, 0.02, 4, 0.005, tr("τ_I: forward activations with |x| ≤ τ_I become 0"));
+    m_tauGradient = doubleSpin(0, 1, 1e-4, 6, 1e-5,
+                               tr("τ_T: gradients with |g| ≤ τ_T become 0 (activation "
+                                  "gradients: 0 or ±τ_T, unbiased)"));
+    fixedForm->addRow(tr("τ_I:"), m_tauActivation);
+    fixedForm->addRow(tr("τ_T:"), m_tauGradient);
+    auto* target = new QWidget;
+    auto* targetForm = new QFormLayout(target);
+    targetForm->setContentsMargins(0, 0, 0, 0);
+    m_targetActivation = doubleSpin(0, 0.99, 0.5, 2, 0.05, tr("Activation sparsity τ_I is calibrated to"));
+    m_targetGradient = doubleSpin(0, 0.99, 0.8, 2, 0.05, tr("Gradient sparsity τ_T is calibrated to"));
+    targetForm->addRow(tr("Activations:"), m_targetActivation);
+    targetForm->addRow(tr("Gradients:"), m_targetGradient);
+    m_thresholdStack->addWidget(fixed);
+    m_thresholdStack->addWidget(target);
+    f->addRow(m_thresholdStack);
+    connect(m_thresholdMode, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateThresholdMode);
+
+    return form;
+}
+
+QWidget* TrainingPanel::createPlots() {
+    auto* plots = new QWidget;
+    auto* grid = new QGridLayout(plots);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+    auto* statusRow = new QHBoxLayout;
+    // The run controls stay in view whatever the form's scroll position.
+    for (QAction* a : {m_start, m_pause, m_resume, m_stop}) {
+        auto* b = new QToolButton;
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        statusRow->addWidget(b);
+    }
+    m_start->setIconText(tr("Start"));
+    m_pause->setIconText(tr("Pause"));
+    m_resume->setIconText(tr("Resume"));
+    m_stop->setIconText(tr("Stop"));
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("step %v of %m"));
+    m_progress->setToolTip(tr("Optimizer steps done of the run's total"));
+    m_status = new QLabel(tr("No run yet"));
+    m_status->setObjectName(QStringLiteral("trainingStatus"));
+    m_status->setToolTip(tr("The run's state, time spent and time left"));
+    statusRow->addWidget(m_progress, 1);
+    statusRow->addWidget(m_status, 2);
+    grid->addLayout(statusRow, 0, 0, 1, 3);
+    m_cost = new QLabel;
+    m_cost->setObjectName(QStringLiteral("trainingCost"));
+    // One line, clipped in a narrow dock (word wrap would make the plots' scroll area size them
+    // by their preferred rather than their minimum height).
+    m_cost->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_cost->setToolTip(tr("One training step (forward, backward, update of a batch) simulated on the design's "
+                          "accelerator with the sparsity measured so far, against the same step without sparsity"));
+    grid->addWidget(m_cost, 1, 0, 1, 3);
+    m_lossPlot = new TrainingCurvePlot(TrainingCurvePlot::Quantity::Loss, &m_series);
+    m_accuracyPlot = new TrainingCurvePlot(TrainingCurvePlot::Quantity::Accuracy, &m_series);
+    m_heatMap = new SparsityHeatMap(&m_series);
+    m_activationHistogram = new MagnitudeHistogramPlot(MagnitudeHistogramPlot::Tensors::Activations, &m_series);
+    m_gradientHistogram = new MagnitudeHistogramPlot(MagnitudeHistogramPlot::Tensors::Gradients, &m_series);
+    grid->addWidget(m_lossPlot, 2, 0);
+    grid->addWidget(m_accuracyPlot, 2, 1);
+    grid->addWidget(m_activationHistogram, 2, 2);
+    grid->addWidget(m_heatMap, 3, 0, 1, 2);
+    grid->addWidget(m_gradientHistogram, 3, 2);
+    grid->setRowStretch(2, 1);
+    grid->setRowStretch(3, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(2, 1);
+    return plots;
+}
+
+void TrainingPanel::setDesign(std::optional<qint64> designId, const QString& name, bool hasAccelerator) {
+    m_designId = designId;
+    m_hasAccelerator = hasAccelerator;
+    if (!designId)
+        m_designLabel->setText(name.isEmpty() ? tr("Select a transformer or a co-design") : name);
+    else
+        m_designLabel->setText(hasAccelerator ? tr("%1 (pair)").arg(name) : tr("%1 (transformer)").arg(name));
+    // A pair brings its own accelerator; a transformer is costed on a preset.
+    if (hasAccelerator)
+        m_acceleratorPreset->setCurrentIndex(-1);
+    else if (m_acceleratorPreset->currentIndex() < 0 && m_acceleratorPreset->count() > 0)
+        m_acceleratorPreset->setCurrentIndex(0);
+    updateActions();
+}
+
+void TrainingPanel::setAcceleratorPresets(const QList<QPair<QString, QString>>& presets) {
+    m_acceleratorPreset->clear();
+    for (const auto& [name, file] : presets)
+        m_acceleratorPreset->addItem(name, file);
+}
+
+QString TrainingPanel::acceleratorPresetFile() const {
+    return m_hasAccelerator ? QString() : m_acceleratorPreset->currentData().toString();
+}
+
+codesign::TrainingRequest TrainingPanel::request() const {
+    codesign::TrainingRequest r = m_base;
+    const QString dataset = m_dataset->currentData().toString();
+    r.data.name = dataset == QLatin1String("tsv") ? "tsv:" + m_dataDir->text().toStdString() : dataset.toStdString();
+    r.data.dataDir = dataset == QLatin1String("tsv") ? std::string() : m_dataDir->text().toStdString();
+    r.data.maxTrain = m_maxTrain->value();
+    r.data.maxTest = m_maxTest->value();
+    r.data.seed = static_cast<std::uint64_t>(m_seed->value());
+    r.steps = m_steps->value();
+    r.batch = m_batch->value();
+    r.learningRate = static_cast<float>(m_learningRate->value());
+    r.seed = static_cast<std::uint64_t>(m_seed->value());
+    r.threads = m_threads->value();
+    r.logEverySteps = m_logEvery->value();
+    r.evalEverySteps = m_evalDuring->isChecked() ? m_logEvery->value() : 0;
+    const bool target = m_thresholdMode->currentIndex() == 1;
+    r.tauActivation = target ? 0.0f : static_cast<float>(m_tauActivation->value());
+    r.tauGradient = target ? 0.0f : static_cast<float>(m_tauGradient->value());
+    r.targetActivationSparsity = target ? std::optional<double>(m_targetActivation->value()) : std::nullopt;
+    r.targetGradientSparsity = target ? std::optional<double>(m_targetGradient->value()) : std::nullopt;
+    r.collectMagnitudeHistograms = true;
+    return r;
+}
+
+void TrainingPanel::setRequest(const codesign::TrainingRequest& r) {
+    m_base = r;
+    const QString name = QString::fromStdString(r.data.name);
+    const bool tsv = name.startsWith(QLatin1String("tsv:"));
+    m_dataset->setCurrentIndex(std::max(0, m_dataset->findData(tsv ? QStringLiteral("tsv") : name)));
+    m_dataDir->setText(tsv ? name.mid(4) : QString::fromStdString(r.data.dataDir));
+    m_maxTrain->setValue(static_cast<int>(r.data.maxTrain));
+    m_maxTest->setValue(static_cast<int>(r.data.maxTest));
+    m_steps->setValue(static_cast<int>(r.steps));
+    m_batch->setValue(r.batch);
+    m_learningRate->setValue(r.learningRate);
+    m_seed->setValue(static_cast<int>(r.seed));
+    m_threads->setValue(r.threads);
+    m_logEvery->setValue(static_cast<int>(r.logEverySteps));
+    m_evalDuring->setChecked(r.evalEverySteps > 0);
+    const bool target = r.targetActivationSparsity || r.targetGradientSparsity;
+    m_thresholdMode->setCurrentIndex(target ? 1 : 0);
+    m_tauActivation->setValue(r.tauActivation);
+    m_tauGradient->setValue(r.tauGradient);
+    m_targetActivation->setValue(r.targetActivationSparsity.value_or(0.0));
+    m_targetGradient->setValue(r.targetGradientSparsity.value_or(0.0));
+}
+
+void TrainingPanel::runStarted(const QString& description, const QStringList& heatMapRows) {
+    m_running = true;
+    m_paused = false;
+    m_series.reset(heatMapRows);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_status->setText(tr("Preparing: %1").arg(description));
+    m_cost->clear();
+    m_heatMap->seriesChanged();
+    for (auto* p :
+         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->update();
+    updateActions();
+}
+
+void TrainingPanel::applyUpdate(const models::TrainingUpdate& update) {
+    m_series.apply(update);
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, update.totalSteps)));
+    m_progress->setValue(static_cast<int>(update.step));
+    m_status->setText(statusText());
+    m_lossPlot->seriesChanged();
+    m_accuracyPlot->seriesChanged();
+    if (!update.sparsityColumns.empty())
+        m_heatMap->seriesChanged();
+    m_activationHistogram->seriesChanged();
+    m_gradientHistogram->seriesChanged();
+    if (update.cost)
+        updateCost();
+}
+
+QString TrainingPanel::statusText() const {
+    const auto& points = m_series.points();
+    QString text = m_paused ? tr("Paused at step %1").arg(m_series.step())
+                            : tr("Step %1 of %2").arg(m_series.step()).arg(m_series.totalSteps());
+    text += tr(" · %1 spent · %2 left")
+                .arg(models::formatDuration(m_series.elapsedSeconds()), models::formatDuration(m_series.etaSeconds()));
+    if (!points.empty())
+        text += tr(" · loss %1 · accuracy %2%")
+                    .arg(QLocale().toString(points.back().trainLoss, 'f', 3))
+                    .arg(QLocale().toString(100.0 * points.back().trainAccuracy, 'f', 1));
+    return text;
+}
+
+void TrainingPanel::updateCost() {
+    const auto& cost = m_series.cost();
+    if (!cost)
+        return;
+    if (!cost->infeasibleReason.isEmpty()) {
+        m_cost->setText(tr("Simulated on %1: infeasible (%2)").arg(cost->accelerator, cost->infeasibleReason));
+        return;
+    }
+    m_cost->setText(
+        tr("Simulated training step on %1 with the sparsity measured so far: <b>%2 ms</b>%3, <b>%4 mJ</b>%5 "
+           "(dense: %6 ms, %7 mJ)")
+            .arg(cost->accelerator.toHtmlEscaped(), models::formatMetric(cost->latencySeconds * 1e3),
+                 percentChange(cost->latencySeconds, cost->denseLatencySeconds),
+                 models::formatMetric(cost->energyNJ * 1e-6), percentChange(cost->energyNJ, cost->denseEnergyNJ),
+                 models::formatMetric(cost->denseLatencySeconds * 1e3),
+                 models::formatMetric(cost->denseEnergyNJ * 1e-6)));
+}
+
+void TrainingPanel::runPausedChanged(bool paused) {
+    m_paused = paused;
+    if (m_running)
+        m_status->setText(statusText());
+    updateActions();
+}
+
+void TrainingPanel::runFinished(const QString& summary, bool ok) {
+    m_running = false;
+    m_paused = false;
+    m_status->setText(summary);
+    m_status->setStyleSheet(ok ? QString() : QStringLiteral("font-weight: bold"));
+    updateActions();
+}
+
+void TrainingPanel::showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
+                                  qint64 totalSteps) {
+    if (m_running)
+        return; // the live run keeps the plots
+    m_series.reset({});
+    models::TrainingUpdate update;
+    update.points = curve;
+    update.step = curve.empty() ? 0 : curve.back().step;
+    update.totalSteps = std::max(totalSteps, update.step);
+    m_series.apply(update);
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, update.totalSteps)));
+    m_progress->setValue(static_cast<int>(update.step));
+    m_status->setText(description);
+    m_status->setStyleSheet(QString());
+    m_cost->clear();
+    m_heatMap->seriesChanged();
+    for (auto* p :
+         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->update();
+}
+
+void TrainingPanel::updateActions() {
+    m_start->setEnabled(!m_running && m_designId.has_value());
+    m_pause->setEnabled(m_running && !m_paused);
+    m_resume->setEnabled(m_running && m_paused);
+    m_stop->setEnabled(m_running);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_dataset, m_dataDir, m_maxTrain, m_maxTest, m_steps, m_batch,
+                                                      m_learningRate, m_seed, m_threads, m_logEvery, m_evalDuring,
+                                                      m_thresholdMode, m_thresholdStack})
+        w->setEnabled(!m_running);
+    m_acceleratorPreset->setEnabled(!m_running && m_designId && !m_hasAccelerator);
+}
+
+void TrainingPanel::updateThresholdMode() {
+    m_thresholdStack->setCurrentIndex(m_thresholdMode->currentIndex());
+}
+
+} // namespace tcw::widgets

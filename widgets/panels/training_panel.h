@@ -1,0 +1,118 @@
+// The Training panel: pick what to train on which data and how (steps, batch, learning rate,
+// seed, threads, fixed thresholds τ_I / τ_T or target sparsities), start, pause, resume and
+// stop it, and watch it live: loss and accuracy curves, the sparsity heat map, magnitude
+// histograms with the thresholds, and the simulated cost of a training step of the design
+// with the sparsity measured so far. The panel holds no logic: the training controller
+// (app/gui) runs the job and feeds it TrainingUpdates.
+#pragma once
+
+#include "codesign/training_job.h"
+#include "models/training_series.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSpinBox;
+class QStackedWidget;
+
+namespace tcw::widgets {
+
+class TrainingCurvePlot;
+class SparsityHeatMap;
+class MagnitudeHistogramPlot;
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+
+    // The design a start would train; none: Start is disabled with the reason shown.
+    // hasAccelerator: a pair (its accelerator costs the run); else a preset is picked here.
+    void setDesign(std::optional<qint64> designId, const QString& name, bool hasAccelerator);
+    std::optional<qint64> designId() const { return m_designId; }
+    // Accelerator presets (name, file) for costing a lone transformer.
+    void setAcceleratorPresets(const QList<QPair<QString, QString>>& presets);
+    QString acceleratorPresetFile() const; // "" for a pair
+
+    // The form as a request (data set, budget, optimiser, thresholds, seed, threads).
+    codesign::TrainingRequest request() const;
+    void setRequest(const codesign::TrainingRequest& request);
+
+    // Run state, from the controller.
+    void runStarted(const QString& description, const QStringList& heatMapRows);
+    void applyUpdate(const models::TrainingUpdate& update);
+    void runPausedChanged(bool paused);
+    void runFinished(const QString& summary, bool ok);
+    // A stored run's curve (no run going): the plots show it, the status says which run.
+    void showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
+                       qint64 totalSteps);
+
+    bool isRunning() const { return m_running; }
+    const models::TrainingSeries& series() const { return m_series; }
+    QString statusText() const;
+
+    QAction* startAction() const { return m_start; }
+    QAction* pauseAction() const { return m_pause; }
+    QAction* resumeAction() const { return m_resume; }
+    QAction* stopAction() const { return m_stop; }
+
+signals:
+    void startRequested();
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
+
+private:
+    QWidget* createForm();
+    QWidget* createPlots();
+    void updateActions();
+    void updateThresholdMode();
+    void updateCost();
+
+    codesign::TrainingRequest m_base; // fields the form does not show (setRequest keeps them)
+    std::optional<qint64> m_designId;
+    bool m_hasAccelerator = false;
+    bool m_running = false, m_paused = false;
+    models::TrainingSeries m_series;
+
+    QAction *m_start, *m_pause, *m_resume, *m_stop;
+    QLabel* m_designLabel = nullptr;
+    QComboBox* m_acceleratorPreset = nullptr;
+    QComboBox* m_dataset = nullptr;
+    QLineEdit* m_dataDir = nullptr;
+    QSpinBox* m_maxTrain = nullptr;
+    QSpinBox* m_maxTest = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QDoubleSpinBox* m_learningRate = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QSpinBox* m_threads = nullptr;
+    QSpinBox* m_logEvery = nullptr;
+    QComboBox* m_thresholdMode = nullptr;
+    QStackedWidget* m_thresholdStack = nullptr;
+    QDoubleSpinBox* m_tauActivation = nullptr;
+    QDoubleSpinBox* m_tauGradient = nullptr;
+    QDoubleSpinBox* m_targetActivation = nullptr;
+    QDoubleSpinBox* m_targetGradient = nullptr;
+    QCheckBox* m_evalDuring = nullptr;
+
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_cost = nullptr;
+    TrainingCurvePlot* m_lossPlot = nullptr;
+    TrainingCurvePlot* m_accuracyPlot = nullptr;
+    SparsityHeatMap* m_heatMap = nullptr;
+    MagnitudeHistogramPlot* m_activationHistogram = nullptr;
+    MagnitudeHistogramPlot* m_gradientHistogram = nullptr;
+};
+
+} // namespace tcw::widgets
