@@ -34,7 +34,15 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QCoreApplication::translate("main", "Change the selected co-design's accelerator as the editor would, e.g. "
                                             "peCount=512 (repeatable): the what-if point shows where it lands."),
         QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption searchDemo(
+        QStringLiteral("search-demo"),
+        QCoreApplication::translate("main", "Start an NSGA-II search (seed 1, predicted accuracy) from the Search "
+                                            "panel in the opened workspace and pause it after TRIALS trials; with "
+                                            "--screenshot the picture is taken then. The workspace is changed: use "
+                                            "a copy."),
+        QStringLiteral("TRIALS"));
     parser.addOption(screenshot);
+    parser.addOption(searchDemo);
     parser.addOption(view);
     parser.addOption(select);
     parser.addOption(edit);
@@ -58,6 +66,15 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         if (!ok || result.options.select <= 0) {
             result.error = QCoreApplication::translate("main", "--select takes a design number, got '%1'.")
                                .arg(parser.value(select));
+            return result;
+        }
+    }
+    if (parser.isSet(searchDemo)) {
+        bool ok = false;
+        result.options.searchDemo = parser.value(searchDemo).toInt(&ok);
+        if (!ok || result.options.searchDemo <= 0) {
+            result.error = QCoreApplication::translate("main", "--search-demo takes a number of trials, got '%1'.")
+                               .arg(parser.value(searchDemo));
             return result;
         }
     }

@@ -1,5 +1,5 @@
 // The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
-// [--edit NAME=VALUE]….
+// [--edit NAME=VALUE]… [--search-demo TRIALS].
 #pragma once
 
 #include <QString>
@@ -15,6 +15,7 @@ struct CommandLineOptions {
     QString view;       // what to show first (see MainWindow::viewNames())
     qint64 select = 0;  // the design to select once open (0: none)
     QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
+    int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
 };
 
 struct CommandLineResult {

@@ -4,9 +4,12 @@
 #include "log_capture.h"
 #include "main_window.h"
 #include "models/log_model.h"
+#include "panels/search_panel.h"
 #include "screenshot.h"
+#include "search_controller.h"
 #include "workspace_controller.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -16,9 +19,11 @@
 #include <QLoggingCategory>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 
 Q_LOGGING_CATEGORY(lcApp, "tcw.app")
@@ -111,6 +116,41 @@ int main(int argc, char** argv) {
         if (!options.view.isEmpty())
             window.showView(options.view);
     }
+    // --search-demo: a search started from the panel, paused mid-run once the explorer shows
+    // its trials; the screenshot (if any) waits for that.
+    bool demoPaused = options.searchDemo <= 0;
+    std::function<void()> whenDemoPaused;
+    if (options.searchDemo > 0) {
+        tcw::app::SearchController* search = window.searches();
+        tcw::widgets::SearchPanel* panel = window.searchPanel();
+        search->setThreads(2);
+        QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
+                         [&window, panel] {
+                             window.showView(QStringLiteral("search"));
+                             panel->setAlgorithm(QStringLiteral("nsga2"));
+                             panel->setBudget(2000);
+                             panel->setSeed(1);
+                             if (!panel->startAction()->isEnabled())
+                                 qCWarning(lcApp).noquote() << "--search-demo: cannot start:" << int(panel->state())
+                                                            << panel->validationErrors().join(QStringLiteral("; "));
+                             panel->startAction()->trigger();
+                         });
+        QObject::connect(search, &tcw::app::SearchController::progressed, &window,
+                         [search, trials = options.searchDemo](const tcw::widgets::SearchPanel::Progress& p) {
+                             if (p.trials >= trials && search->state() == tcw::widgets::SearchPanel::State::Running)
+                                 search->pause();
+                         });
+        QObject::connect(search, &tcw::app::SearchController::stateChanged, &window,
+                         [&window, &demoPaused, &whenDemoPaused](tcw::widgets::SearchPanel::State state) {
+                             if (state != tcw::widgets::SearchPanel::State::Paused || demoPaused)
+                                 return;
+                             demoPaused = true;
+                             // The trials committed so far into the explorer, then the picture.
+                             window.controller()->reloadInBackground();
+                             if (whenDemoPaused)
+                                 QTimer::singleShot(800, &window, whenDemoPaused);
+                         });
+    }
     if (!screenshotMode)
         return app.exec();
 
@@ -126,6 +166,9 @@ int main(int argc, char** argv) {
                          // exit status says the FILE was not shown.
                          QCoreApplication::exit(saved && !startupFailed ? 0 : 1);
                      });
-    screenshot.start();
+    if (demoPaused)
+        screenshot.start();
+    else
+        whenDemoPaused = [&screenshot] { screenshot.start(); };
     return app.exec();
 }

@@ -33,6 +33,7 @@ class ParetoPlotView;
 class TransformerEditor;
 class ExplorerToolBar;
 class LogPanel;
+class SearchPanel;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -41,6 +42,7 @@ namespace tcw::app {
 class EditController;
 class ExportActions;
 class RecentFiles;
+class SearchController;
 class WorkspaceController;
 class WorkspaceDialogs;
 
@@ -59,6 +61,8 @@ public:
 
     WorkspaceController* controller() const { return m_controller; }
     EditController* edits() const { return m_edits; }
+    SearchController* searches() const { return m_search; }
+    widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::ParetoPlotView* paretoView() const { return m_paretoView; }
     widgets::ParallelCoordinatesView* parallelView() const { return m_parallelView; }
     widgets::AcceleratorEditor* acceleratorEditor() const { return m_acceleratorEditor; }
@@ -108,6 +112,7 @@ private:
     void createStatusBar();
     void connectWorkspace();
     void connectSelection();
+    void connectSearch();
     void placeDocks();
     void updateWorkspaceState();
     void updateEmptyStates();
@@ -126,6 +131,7 @@ private:
     WorkspaceController* m_controller;
     EditController* m_edits;
     RecentFiles* m_recent;
+    SearchController* m_search;
     WorkspaceDialogs* m_dialogs;
     ExportActions* m_exports = nullptr;
     QUndoGroup* m_undoGroup;
@@ -157,7 +163,7 @@ private:
     widgets::TransformerEditor* m_transformerEditor = nullptr;
     QDockWidget* m_panelDock = nullptr;
     QTabWidget* m_panelTabs = nullptr;
-    widgets::EmptyStateWidget* m_searchEmpty = nullptr;
+    widgets::SearchPanel* m_searchPanel = nullptr;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     widgets::LogPanel* m_logPanel = nullptr;
 
@@ -167,6 +173,7 @@ private:
     QLabel* m_countsLabel = nullptr;
     QWidget* m_countsSeparator = nullptr;
     QLabel* m_choiceLabel = nullptr;
+    QProgressBar* m_searchBar = nullptr; // a running search: trials, time left, hypervolume
 };
 
 } // namespace tcw::app
