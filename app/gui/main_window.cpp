@@ -584,15 +584,13 @@ void MainWindow::connectSearch() {
     connect(m_search, &SearchController::started, this, [this](qint64, int budget, const QString& description) {
         m_searchPanel->resetProgress(budget);
         m_searchPanel->setMessage(tr("Running %1").arg(description));
-        m_searchBar->setRange(0, std::max(1, budget));
-        m_searchBar->setValue(0);
+        widgets::setProgressQuietly(m_searchBar, budget, 0);
         m_searchBar->setFormat(tr("Search: starting"));
         m_searchBar->show();
     });
     connect(m_search, &SearchController::progressed, this, [this](const widgets::SearchPanel::Progress& p) {
         m_searchPanel->setProgress(p);
-        m_searchBar->setRange(0, std::max(1, p.budget));
-        m_searchBar->setValue(std::min(p.trials, p.budget));
+        widgets::setProgressQuietly(m_searchBar, p.budget, p.trials);
         const bool paused = m_search->state() == widgets::SearchPanel::State::Paused;
         const QString hypervolume = QString::number(p.hypervolume, 'f', 4);
         m_searchBar->setFormat(paused

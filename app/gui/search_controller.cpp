@@ -16,6 +16,7 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcSearch, "tcw.search")
@@ -154,7 +155,7 @@ void SearchController::launch(Job job) {
             store::Workspace workspace = store::Workspace::open(job.path.toStdString());
             codesign::SessionOptions options;
             options.dataDir = job.dataDir;
-            options.threads = job.threads;
+            options.threads = job.threads > 0 ? job.threads : std::max(1, int(std::thread::hardware_concurrency()) - 1);
             codesign::SearchSession session = job.config
                                                   ? codesign::SearchSession::start(workspace, *job.config, options)
                                                   : codesign::SearchSession::resume(workspace, options);

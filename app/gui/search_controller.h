@@ -33,7 +33,8 @@ public:
     ~SearchController() override; // stops a running search and waits for it
 
     void setDataDirectory(const QString& dataDirectory);
-    void setThreads(int threads) { m_threads = threads; } // evaluation threads; 0: all cores
+    // Evaluation threads; 0: all cores but one, which stays with the window.
+    void setThreads(int threads) { m_threads = threads; }
     // Explorer reloads while a search runs are at least this far apart (ms).
     void setReloadInterval(int milliseconds);
 

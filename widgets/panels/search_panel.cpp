@@ -64,6 +64,14 @@ QString number(double v) {
 
 } // namespace
 
+void setProgressQuietly(QProgressBar* bar, int maximum, int value) {
+    const bool enabled = bar->updatesEnabled();
+    bar->setUpdatesEnabled(false); // repaint() does nothing now
+    bar->setRange(0, std::max(1, maximum));
+    bar->setValue(std::clamp(value, 0, std::max(1, maximum)));
+    bar->setUpdatesEnabled(enabled); // schedules one update()
+}
+
 QString formatDuration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0)
         return QObject::tr("—");
@@ -487,8 +495,7 @@ void SearchPanel::updateControls() {
 }
 
 void SearchPanel::resetProgress(int budget) {
-    m_progress->setRange(0, std::max(1, budget));
-    m_progress->setValue(0);
+    setProgressQuietly(m_progress, budget, 0);
     m_plot->clear();
     m_plot->setBudget(budget);
     for (QLabel* label : {m_trials, m_eta, m_hypervolume, m_best, m_front})
@@ -497,8 +504,7 @@ void SearchPanel::resetProgress(int budget) {
 
 void SearchPanel::setProgress(const Progress& p) {
     const QLocale locale;
-    m_progress->setRange(0, std::max(1, p.budget));
-    m_progress->setValue(std::min(p.trials, p.budget));
+    setProgressQuietly(m_progress, p.budget, p.trials);
     m_trials->setText(tr("%1 / %2").arg(locale.toString(p.trials), locale.toString(p.budget)));
     m_eta->setText(p.replaying ? tr("replaying stored trials") : formatDuration(p.etaSeconds));
     m_hypervolume->setText(locale.toString(p.hypervolume, 'f', 4));

@@ -143,6 +143,11 @@ private:
     HypervolumePlot* m_plot = nullptr;
 };
 
+// Sets a progress bar's range and value with an ordinary, coalesced repaint: QProgressBar
+// repaints at once (synchronously) when its text changes, a cost the GUI thread should not
+// pay several times a second while a search runs.
+void setProgressQuietly(QProgressBar* bar, int maximum, int value);
+
 // "2 h 05 min", "3 min 20 s", "12 s": a time left for the progress line.
 QString formatDuration(double seconds);
 
