@@ -583,7 +583,7 @@ void MainWindow::connectSearch() {
     connect(m_search, &SearchController::unfinishedChanged, m_searchPanel, &widgets::SearchPanel::setUnfinishedSearch);
     connect(m_search, &SearchController::started, this, [this](qint64, int budget, const QString& description) {
         m_searchPanel->resetProgress(budget);
-        m_searchPanel->setMessage(tr("Running %1").arg(description));
+        m_searchPanel->setMessage(tr("Running %1").arg(description.section(QLatin1Char(';'), 0, 0)), description);
         widgets::setProgressQuietly(m_searchBar, budget, 0);
         m_searchBar->setFormat(tr("Search: starting"));
         m_searchBar->show();
@@ -606,7 +606,8 @@ void MainWindow::connectSearch() {
         else if (state == State::Paused)
             m_searchBar->setFormat(tr("Search paused at %1/%2").arg(m_searchBar->value()).arg(m_searchBar->maximum()));
     });
-    connect(m_search, &SearchController::finished, m_searchPanel, &widgets::SearchPanel::setMessage);
+    connect(m_search, &SearchController::finished, m_searchPanel,
+            [this](const QString& message) { m_searchPanel->setMessage(message); });
     connect(m_search, &SearchController::failed, m_dialogs, &WorkspaceDialogs::showError);
     connect(m_search, &SearchController::statusMessage, this,
             [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); });
@@ -916,8 +917,8 @@ bool MainWindow::showView(const QString& name) {
         m_panelDock->raise();
         m_panelTabs->setCurrentIndex(panel);
         // The Search panel's setup needs more height than the default bottom strip.
-        if (panel == 0 && !m_panelDock->isFloating() && m_panelDock->height() < 330)
-            resizeDocks({m_panelDock}, {330}, Qt::Vertical);
+        if (panel == 0 && !m_panelDock->isFloating() && m_panelDock->height() < 400)
+            resizeDocks({m_panelDock}, {400}, Qt::Vertical);
     } else if (editor >= 0) {
         m_editorsDock->show();
         m_editorsDock->raise();

@@ -18,6 +18,7 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTimer>
@@ -93,11 +94,21 @@ SearchPanel::SearchPanel(QWidget* parent) : QWidget(parent) {
     m_validationTimer->setInterval(150);
     connect(m_validationTimer, &QTimer::timeout, this, &SearchPanel::validate);
 
-    auto* layout = new QHBoxLayout(this);
+    // In a scroll area: the bottom dock may be narrower or lower than the three groups, and
+    // the panel must not force the window wider.
+    auto* scroll = new QScrollArea(this);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* content = new QWidget(scroll);
+    auto* layout = new QHBoxLayout(content);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(createSetup(), 0);
     layout->addWidget(createObjectives(), 0);
     layout->addWidget(createRun(), 1);
+    scroll->setWidget(content);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     updateControls();
 }
 
@@ -136,6 +147,7 @@ void SearchPanel::createActions() {
 
 QWidget* SearchPanel::createSetup() {
     auto* box = new QGroupBox(tr("Search"), this);
+    box->setMaximumWidth(320);
     auto* form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_algorithm = new QComboBox(box);
@@ -281,12 +293,13 @@ QWidget* SearchPanel::createRun() {
     auto* box = new QGroupBox(tr("Run"), this);
     auto* layout = new QVBoxLayout(box);
     auto* buttons = new QHBoxLayout;
+    auto* resumeRow = new QHBoxLayout;
     for (QAction* action : {m_start, m_pause, m_resume, m_stop, m_resumeUnfinished}) {
         auto* button = new QToolButton(box);
         button->setDefaultAction(action);
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setObjectName(action->objectName() + QStringLiteral("Button"));
-        buttons->addWidget(button);
+        (action == m_resumeUnfinished ? resumeRow : buttons)->addWidget(button);
     }
     buttons->addStretch(1);
     layout->addLayout(buttons);
@@ -312,16 +325,18 @@ QWidget* SearchPanel::createRun() {
                                                  {tr("Hypervolume"), m_hypervolume},
                                                  {tr("Best score"), m_best},
                                                  {tr("Front"), m_front}};
-    for (int i = 0; i < rows.size(); ++i) {
-        figures->addWidget(new QLabel(rows[i].first, box), 0, 2 * i);
-        figures->addWidget(rows[i].second, 0, 2 * i + 1);
-        figures->setColumnStretch(2 * i + 1, 1);
+    for (int i = 0; i < rows.size(); ++i) { // three pairs to a row
+        figures->addWidget(new QLabel(rows[i].first, box), i / 3, 2 * (i % 3));
+        figures->addWidget(rows[i].second, i / 3, 2 * (i % 3) + 1);
+        figures->setColumnStretch(2 * (i % 3) + 1, 1);
     }
     layout->addLayout(figures);
     m_message = new QLabel(box);
     m_message->setObjectName(QStringLiteral("searchMessage"));
     m_message->setWordWrap(true);
-    layout->addWidget(m_message);
+    m_message->setMinimumWidth(200);
+    resumeRow->addWidget(m_message, 1);
+    layout->addLayout(resumeRow);
     m_plot = new HypervolumePlot(box);
     layout->addWidget(m_plot, 1);
     return box;
@@ -515,8 +530,9 @@ void SearchPanel::setProgress(const Progress& p) {
     m_plot->addPoint(p.trials, p.hypervolume);
 }
 
-void SearchPanel::setMessage(const QString& text) {
+void SearchPanel::setMessage(const QString& text, const QString& detail) {
     m_message->setText(text);
+    m_message->setToolTip(detail.isEmpty() ? text : detail);
 }
 
 QString SearchPanel::statusText() const {

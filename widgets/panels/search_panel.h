@@ -77,7 +77,8 @@ public slots:
     // unfinished: a search of the open workspace that did not finish ("" when none).
     void setUnfinishedSearch(const QString& description);
     void setProgress(const tcw::widgets::SearchPanel::Progress& progress);
-    void setMessage(const QString& text); // what happened last ("Search 3 finished: …")
+    // What happened last ("Search 3 finished: …"); detail shows as its tooltip.
+    void setMessage(const QString& text, const QString& detail = {});
     void resetProgress(int budget);
 
 signals:
