@@ -291,9 +291,11 @@ void SearchController::stopAndWait() {
     m_pauseClock.invalidate();
     m_control.resume();
     m_reloadTimer->stop();
-    qCInfo(lcSearch).noquote() << tr("Search stopped; its trials are stored and it can be resumed");
+    const QString message = tr("Search stopped; its trials are stored and it can be resumed");
+    qCInfo(lcSearch).noquote() << message;
     setState(m_workspace->isOpen() ? State::Idle : State::NoWorkspace);
     refreshUnfinished();
+    emit finished(message, true);
 }
 
 } // namespace tcw::app
