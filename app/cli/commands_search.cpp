@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "progress_bar.h"
 
+#include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "codesign/trained_accuracy.h"
 #include "io/csv.h"
@@ -34,43 +35,26 @@ using search::Metric;
 
 struct SearchOptions {
     std::string workspace;
-    std::string algorithm = "boshcode";
-    int budget = 512;
-    std::vector<std::string> objectives;
-    std::vector<std::string> weights;
-    std::vector<double> normalisers;
-    std::vector<std::string> constraints;
-    std::string mode = "inference";
-    std::string accuracy = "predicted";
-    std::string accuracyTable = "flexibert2_glue16";
-    std::string modelSpace = "flexibert2";
-    std::string acceleratorSpace = "elector";
-    std::string fixModel, fixAccelerator;
-    std::string costModel = "elector";
-    int sequenceLength = 0, vocabulary = 0, classes = 0;
-    // training (accuracy trained)
-    std::string data = "fashion-mnist";
-    std::string dataDir;
-    int patch = 7;
-    std::int64_t trainSteps = 200;
-    int trainBatch = 64;
-    double trainLearningRate = 1e-3;
-    double tauAct = 0, tauGrad = 0;
-    std::uint64_t trainSeed = 1;
-    std::int64_t maxTrain = 12800, maxTest = 2000;
-    // algorithms
-    int initial = 256;
-    int queries = 4;
-    int candidates = 100;
-    int patience = 10;
-    int population = 64;
-    std::uint64_t seed = 1;
+    codesign::SearchRequest request; // what defines a new search
     int threads = 0;
     bool resume = false;
     bool quiet = false;
 };
 
 // ---------------------------------------------------------------- formatting
+
+// "3,17" "42" → 3, 17, 42.
+std::vector<std::string> splitList(const std::vector<std::string>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) {
+        std::stringstream in(item);
+        std::string part;
+        while (std::getline(in, part, ','))
+            if (!part.empty())
+                out.push_back(part);
+    }
+    return out;
+}
 
 std::string fixed(double v, int digits) {
     char text[64];
@@ -141,193 +125,6 @@ void printTable(const std::vector<std::string>& header, const std::vector<std::v
     line(header);
     for (const auto& r : rows)
         line(r);
-}
-
-// ---------------------------------------------------------------- parsing the options
-
-std::vector<std::string> splitList(const std::vector<std::string>& items) {
-    std::vector<std::string> out;
-    for (const auto& item : items) {
-        std::stringstream in(item);
-        std::string part;
-        while (std::getline(in, part, ','))
-            if (!part.empty())
-                out.push_back(part);
-    }
-    return out;
-}
-
-std::optional<search::Constraint> parseConstraint(const std::string& text, std::string& error) {
-    const auto at = text.find_first_of("<>");
-    if (at == std::string::npos || at + 1 >= text.size() || text[at + 1] != '=') {
-        error = "constraint '" + text + "': write METRIC<=VALUE or accuracy>=VALUE";
-        return std::nullopt;
-    }
-    const auto metric = search::metricFromName(text.substr(0, at));
-    if (!metric) {
-        error = "constraint '" + text + "': unknown metric '" + text.substr(0, at) +
-                "' (accuracy, latency, dynamic-energy, leakage-energy, energy, area, power)";
-        return std::nullopt;
-    }
-    if ((text[at] == '>') != search::isMaximised(*metric)) {
-        error = "constraint '" + text + "': accuracy takes a lower bound (>=), every other metric an upper bound (<=)";
-        return std::nullopt;
-    }
-    try {
-        std::size_t used = 0;
-        const std::string number = text.substr(at + 2);
-        const double bound = std::stod(number, &used);
-        if (used != number.size())
-            throw std::invalid_argument("trailing text");
-        return search::Constraint{*metric, bound};
-    } catch (const std::exception&) {
-        error = "constraint '" + text + "': the bound must be a number (in s, nJ, mm², mW or a fraction)";
-        return std::nullopt;
-    }
-}
-
-template <typename T>
-std::optional<T> resolveOne(io::Loaded<io::Document> doc, const std::string& what, std::string& error) {
-    if (!doc) {
-        error = doc.errors.toString();
-        return std::nullopt;
-    }
-    if (!std::holds_alternative<T>(*doc.value)) {
-        error =
-            what + " is a " + std::string(io::documentKindName(io::documentKind(*doc.value))) + ", not the kind needed";
-        return std::nullopt;
-    }
-    return std::get<T>(*doc.value);
-}
-
-// Builds a new search's configuration from the options; returns errors in `error`.
-std::optional<search::SearchConfig> makeConfig(const SearchOptions& o, const fs::path& dataDir, std::string& error) {
-    search::SearchConfig c;
-    c.algorithm = o.algorithm;
-    c.budget = o.budget;
-    c.seed = o.seed;
-    c.modelSpaceName = o.modelSpace;
-    c.acceleratorSpaceName = o.acceleratorSpace;
-    const auto models = resolveOne<TransformerSpace>(io::resolveSpace(o.modelSpace, dataDir), o.modelSpace, error);
-    if (!models)
-        return std::nullopt;
-    const auto accelerators =
-        resolveOne<AcceleratorSpace>(io::resolveSpace(o.acceleratorSpace, dataDir), o.acceleratorSpace, error);
-    if (!accelerators)
-        return std::nullopt;
-    c.modelSpace = *models;
-    c.acceleratorSpace = *accelerators;
-    if (!o.fixModel.empty()) {
-        const auto m = io::resolveTransformer(o.fixModel, dataDir);
-        if (!m) {
-            error = m.errors.toString();
-            return std::nullopt;
-        }
-        c.fixedModel = *m;
-    }
-    if (!o.fixAccelerator.empty()) {
-        const auto a = io::resolveAccelerator(o.fixAccelerator, dataDir);
-        if (!a) {
-            error = a.errors.toString();
-            return std::nullopt;
-        }
-        c.fixedAccelerator = a->spec;
-    }
-
-    // Objectives: the TransCODE preset, explicit weights (weighted sum) or Pareto.
-    const auto weights = splitList(o.weights);
-    const auto names = splitList(o.objectives);
-    if (weights.size() == 1 && weights[0] == "transcode") {
-        c.objectives = search::transcodeReferenceObjective();
-        if (!names.empty()) {
-            error = "--weights transcode sets its own objectives (accuracy, latency, dynamic and leakage energy); "
-                    "leave out --objectives";
-            return std::nullopt;
-        }
-    } else {
-        c.objectives.metrics.clear();
-        for (const auto& n :
-             names.empty() ? std::vector<std::string>{"accuracy", "latency", "energy", "area"} : names) {
-            const auto m = search::metricFromName(n);
-            if (!m) {
-                error = "--objectives: unknown metric '" + n +
-                        "' (accuracy, latency, dynamic-energy, leakage-energy, energy, area, power)";
-                return std::nullopt;
-            }
-            c.objectives.metrics.push_back(*m);
-        }
-        c.objectives.weights.clear();
-        c.objectives.normalisers.clear();
-        for (Metric m : c.objectives.metrics) {
-            c.objectives.weights.push_back(search::referenceWeight(m));
-            c.objectives.normalisers.push_back(search::referenceNormaliser(m));
-        }
-        c.objectives.scalarisation = search::Scalarisation::Pareto;
-        if (!weights.empty()) {
-            if (weights.size() != c.objectives.metrics.size()) {
-                error = "--weights: give one weight per objective (" + std::to_string(c.objectives.metrics.size()) +
-                        "), or 'transcode'";
-                return std::nullopt;
-            }
-            try {
-                for (std::size_t i = 0; i < weights.size(); ++i)
-                    c.objectives.weights[i] = std::stod(weights[i]);
-            } catch (const std::exception&) {
-                error = "--weights: numbers, or 'transcode'";
-                return std::nullopt;
-            }
-            c.objectives.scalarisation = search::Scalarisation::WeightedSum;
-        }
-    }
-    if (!o.normalisers.empty()) {
-        if (o.normalisers.size() != c.objectives.metrics.size()) {
-            error = "--normalisers: give one per objective";
-            return std::nullopt;
-        }
-        c.objectives.normalisers = o.normalisers;
-    }
-    c.objectives.mode = o.mode == "training" ? SimMode::Training : SimMode::Inference;
-    for (const auto& text : o.constraints) {
-        const auto k = parseConstraint(text, error);
-        if (!k)
-            return std::nullopt;
-        c.objectives.constraints.push_back(*k);
-    }
-    c.costModel = *costModelFromName(o.costModel);
-
-    c.accuracy = *search::accuracySourceKindFromName(o.accuracy);
-    c.accuracyTable = o.accuracyTable;
-    c.training.dataset = o.data;
-    c.training.dataDir = o.dataDir;
-    c.training.patch = o.patch;
-    c.training.steps = o.trainSteps;
-    c.training.batchSize = o.trainBatch;
-    c.training.learningRate = o.trainLearningRate;
-    c.training.tauActivation = o.tauAct;
-    c.training.tauGradient = o.tauGrad;
-    c.training.seed = o.trainSeed;
-    c.training.maxTrain = o.maxTrain;
-    c.training.maxTest = o.maxTest;
-    if (c.accuracy == search::AccuracySourceKind::Trained || c.accuracyTable == "workspace")
-        c.task = codesign::taskShapeFor(c.training); // simulate the task the models are (were) trained on
-    if (o.sequenceLength > 0)
-        c.task.sequenceLength = o.sequenceLength;
-    if (o.vocabulary > 0)
-        c.task.vocabularySize = o.vocabulary;
-    if (o.classes > 0)
-        c.task.numClasses = o.classes;
-
-    c.initialPairs = o.initial;
-    c.queriesPerStep = o.queries;
-    c.candidatesPerStep = o.candidates;
-    c.patience = o.patience;
-    c.populationSize = o.population;
-    const auto problems = search::validate(c);
-    if (!problems.empty()) {
-        error = problems.front();
-        return std::nullopt;
-    }
-    return c;
 }
 
 // Opens (or, for a new search, creates) the workspace; prints the store's message on failure.
@@ -446,12 +243,12 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
         if (o.resume) {
             session.emplace(codesign::SearchSession::resume(*workspace, sessionOptions));
         } else {
-            std::string error;
-            auto config = makeConfig(o, dataDir, error);
-            if (!config) {
-                std::cerr << "tcw search: " << error << "\n";
+            auto built = codesign::buildSearchConfig(o.request, dataDir);
+            if (!built.config) {
+                std::cerr << "tcw search: " << built.errors.front() << "\n";
                 return 2;
             }
+            auto& config = built.config;
             if (const auto open = codesign::unfinishedSearch(*workspace))
                 std::cerr << "note: search " << open->id << " in " << o.workspace
                           << " did not finish; `tcw search --workspace " << o.workspace
@@ -744,75 +541,76 @@ int runExport(const ExportOptions& o) {
 void addSearchCommands(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<SearchOptions>();
     SearchOptions& o = *options;
+    codesign::SearchRequest& r = o.request;
     CLI::App* search = app.add_subcommand(
         "search", "co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace");
     search->add_option("--workspace", o.workspace, "workspace file (.tcw); created when missing")->required();
-    search->add_option("--algorithm", o.algorithm, "boshcode | nsga2 | random")
+    search->add_option("--algorithm", r.algorithm, "boshcode | nsga2 | random")
         ->check(CLI::IsMember({"boshcode", "nsga2", "random"}))
         ->capture_default_str();
-    search->add_option("--budget", o.budget, "evaluations in all (stored ones included)")
+    search->add_option("--budget", r.budget, "evaluations in all (stored ones included)")
         ->check(CLI::Range(1, 10'000'000))
         ->capture_default_str();
     search
-        ->add_option("--objectives", o.objectives,
+        ->add_option("--objectives", r.objectives,
                      "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power "
                      "(default accuracy,latency,energy,area)")
         ->delimiter(',');
     search
-        ->add_option("--weights", o.weights,
+        ->add_option("--weights", r.weights,
                      "one weight per objective (a weighted sum instead of a Pareto search), or 'transcode' for "
                      "TransCODE's reference objective 0.5·acc + 0.1·latency + 0.2·dynamic + 0.1·leakage energy")
         ->delimiter(',');
-    search->add_option("--normalisers", o.normalisers, "weighted sum: 1 − value / normaliser per cost objective")
+    search->add_option("--normalisers", r.normalisers, "weighted sum: 1 − value / normaliser per cost objective")
         ->delimiter(',');
-    search->add_option("--constraint", o.constraints,
+    search->add_option("--constraint", r.constraints,
                        "accuracy>=A, latency<=L (s), area<=A (mm²), power<=P (mW), energy<=E (nJ); repeatable");
-    search->add_option("--mode", o.mode, "costs of inference or training")
+    search->add_option("--mode", r.mode, "costs of inference or training")
         ->check(CLI::IsMember({"inference", "training"}))
         ->capture_default_str();
     search
-        ->add_option("--accuracy", o.accuracy,
+        ->add_option("--accuracy", r.accuracy,
                      "predicted (a surrogate fit on --accuracy-table), imported (the table's score for the models "
                      "it lists, predicted otherwise) or trained (DynaProp on --data)")
         ->check(CLI::IsMember({"predicted", "imported", "trained"}))
         ->capture_default_str();
     search
-        ->add_option("--accuracy-table", o.accuracyTable,
+        ->add_option("--accuracy-table", r.accuracyTable,
                      "predictor's table: a bundled name (data/accuracy), a JSON file, or 'workspace' (the "
                      "workspace's training runs on --data)")
         ->capture_default_str();
-    search->add_option("--model-space", o.modelSpace, "transformer space: name (flexibert2, laptop) or file")
+    search->add_option("--model-space", r.modelSpace, "transformer space: name (flexibert2, laptop) or file")
         ->capture_default_str();
-    search->add_option("--accelerator-space", o.acceleratorSpace, "accelerator space: name (elector) or file")
+    search->add_option("--accelerator-space", r.acceleratorSpace, "accelerator space: name (elector) or file")
         ->capture_default_str();
-    search->add_option("--fix-model", o.fixModel, "search accelerators for this model (preset or file)");
-    search->add_option("--fix-accelerator", o.fixAccelerator, "search models for this accelerator (preset or file)");
-    search->add_option("--cost-model", o.costModel, "elector | acceltran-fast")
+    search->add_option("--fix-model", r.fixModel, "search accelerators for this model (preset or file)");
+    search->add_option("--fix-accelerator", r.fixAccelerator, "search models for this accelerator (preset or file)");
+    search->add_option("--cost-model", r.costModel, "elector | acceltran-fast")
         ->check(CLI::IsMember({"elector", "acceltran-fast"}))
         ->capture_default_str();
-    search->add_option("--seq", o.sequenceLength, "simulated sequence length (default 128, or the data set's)");
-    search->add_option("--vocab", o.vocabulary, "simulated vocabulary size");
-    search->add_option("--classes", o.classes, "simulated classifier outputs");
-    search->add_option("--data", o.data, "trained accuracy: fashion-mnist | listops")->capture_default_str();
-    search->add_option("--data-dir", o.dataDir, "Fashion-MNIST directory (default: the Debian package's)");
-    search->add_option("--patch", o.patch, "Fashion-MNIST patch side")->capture_default_str();
-    search->add_option("--train-steps", o.trainSteps, "optimizer steps per trained model")->capture_default_str();
-    search->add_option("--train-batch", o.trainBatch, "training batch size")->capture_default_str();
-    search->add_option("--train-lr", o.trainLearningRate, "peak learning rate")->capture_default_str();
-    search->add_option("--tau-act", o.tauAct, "DynaProp τ_I for training")->capture_default_str();
-    search->add_option("--tau-grad", o.tauGrad, "DynaProp τ_T for training")->capture_default_str();
-    search->add_option("--train-seed", o.trainSeed, "seed of every training run")->capture_default_str();
-    search->add_option("--max-train", o.maxTrain, "training examples (0 = all)")->capture_default_str();
-    search->add_option("--max-test", o.maxTest, "test examples (0 = all)")->capture_default_str();
-    search->add_option("--initial", o.initial, "BOSHCODE: initial pairs (TransCODE: 256 = 16 models × 16 accelerators)")
+    search->add_option("--seq", r.sequenceLength, "simulated sequence length (default 128, or the data set's)");
+    search->add_option("--vocab", r.vocabulary, "simulated vocabulary size");
+    search->add_option("--classes", r.classes, "simulated classifier outputs");
+    search->add_option("--data", r.data, "trained accuracy: fashion-mnist | listops")->capture_default_str();
+    search->add_option("--data-dir", r.dataDir, "Fashion-MNIST directory (default: the Debian package's)");
+    search->add_option("--patch", r.patch, "Fashion-MNIST patch side")->capture_default_str();
+    search->add_option("--train-steps", r.trainSteps, "optimizer steps per trained model")->capture_default_str();
+    search->add_option("--train-batch", r.trainBatch, "training batch size")->capture_default_str();
+    search->add_option("--train-lr", r.trainLearningRate, "peak learning rate")->capture_default_str();
+    search->add_option("--tau-act", r.tauAct, "DynaProp τ_I for training")->capture_default_str();
+    search->add_option("--tau-grad", r.tauGrad, "DynaProp τ_T for training")->capture_default_str();
+    search->add_option("--train-seed", r.trainSeed, "seed of every training run")->capture_default_str();
+    search->add_option("--max-train", r.maxTrain, "training examples (0 = all)")->capture_default_str();
+    search->add_option("--max-test", r.maxTest, "test examples (0 = all)")->capture_default_str();
+    search->add_option("--initial", r.initial, "BOSHCODE: initial pairs (TransCODE: 256 = 16 models × 16 accelerators)")
         ->check(CLI::Range(1, 1'000'000))
         ->capture_default_str();
-    search->add_option("--queries", o.queries, "BOSHCODE: pairs proposed per step")->capture_default_str();
-    search->add_option("--candidates", o.candidates, "BOSHCODE: random candidates per step")->capture_default_str();
-    search->add_option("--patience", o.patience, "BOSHCODE: steps without improvement before stopping (0: never)")
+    search->add_option("--queries", r.queries, "BOSHCODE: pairs proposed per step")->capture_default_str();
+    search->add_option("--candidates", r.candidates, "BOSHCODE: random candidates per step")->capture_default_str();
+    search->add_option("--patience", r.patience, "BOSHCODE: steps without improvement before stopping (0: never)")
         ->capture_default_str();
-    search->add_option("--population", o.population, "NSGA-II population size")->capture_default_str();
-    search->add_option("--seed", o.seed, "random seed")->capture_default_str();
+    search->add_option("--population", r.population, "NSGA-II population size")->capture_default_str();
+    search->add_option("--seed", r.seed, "random seed")->capture_default_str();
     search->add_option("--threads", o.threads, "evaluation threads (0 = all cores)")->capture_default_str();
     search->add_flag("--resume", o.resume, "continue the workspace's unfinished search with its stored configuration");
     search->add_flag("--quiet", o.quiet, "no progress bar");

@@ -52,11 +52,19 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QStringLiteral("train-data"),
         QCoreApplication::translate("main", "The --train-demo run's data set: fashion-mnist, listops or fortunes."),
         QStringLiteral("NAME"));
+    const QCommandLineOption searchDemo(
+        QStringLiteral("search-demo"),
+        QCoreApplication::translate("main", "Start an NSGA-II search (seed 1, predicted accuracy) from the Search "
+                                            "panel in the opened workspace and pause it after TRIALS trials; with "
+                                            "--screenshot the picture is taken then. The workspace is changed: use "
+                                            "a copy."),
+        QStringLiteral("TRIALS"));
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
     parser.addOption(trainDemo);
     parser.addOption(trainData);
+    parser.addOption(searchDemo);
     parser.addOption(view);
     parser.addOption(select);
     parser.addOption(edit);
@@ -111,6 +119,15 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
             result.error = QCoreApplication::translate("main", "--train-data: '%1' is not one of fashion-mnist, "
                                                                "listops, fortunes.")
                                .arg(result.options.trainData);
+            return result;
+        }
+    }
+    if (parser.isSet(searchDemo)) {
+        bool ok = false;
+        result.options.searchDemo = parser.value(searchDemo).toInt(&ok);
+        if (!ok || result.options.searchDemo <= 0) {
+            result.error = QCoreApplication::translate("main", "--search-demo takes a number of trials, got '%1'.")
+                               .arg(parser.value(searchDemo));
             return result;
         }
     }

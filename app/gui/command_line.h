@@ -1,6 +1,6 @@
 // The command line: transcode-workbench [FILE] [--screenshot PNG] [--view NAME] [--select ID]
-// [--edit NAME=VALUE]… [--lesson FILE [--lesson-step N]].
-// [--edit NAME=VALUE]… [--train-demo REPORTS [--train-data NAME]].
+// [--edit NAME=VALUE]… [--lesson FILE [--lesson-step N]] [--train-demo REPORTS [--train-data NAME]]
+// [--search-demo TRIALS].
 #pragma once
 
 #include <QString>
@@ -20,6 +20,7 @@ struct CommandLineOptions {
     int lessonStep = 1; // its step to go to, from 1
     int trainDemo = 0;  // --screenshot after this many training reports of a run on the selection
     QString trainData;  // the demo run's data set (the Training panel's default when empty)
+    int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
 };
 
 struct CommandLineResult {

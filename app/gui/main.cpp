@@ -5,12 +5,15 @@
 #include "log_capture.h"
 #include "main_window.h"
 #include "models/log_model.h"
+#include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "screenshot.h"
+#include "search_controller.h"
 #include "store/workspace.h"
 #include "training_controller.h"
 #include "workspace_controller.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -20,9 +23,11 @@
 #include <QLoggingCategory>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 
 Q_LOGGING_CATEGORY(lcApp, "tcw.app")
@@ -142,6 +147,41 @@ int main(int argc, char** argv) {
         window.lessons()->start(*parsedLesson.lesson, options.lesson);
         window.lessons()->goToStep(options.lessonStep - 1);
     }
+    // --search-demo: a search started from the panel, paused mid-run once the explorer shows
+    // its trials; the screenshot (if any) waits for that.
+    bool demoPaused = options.searchDemo <= 0;
+    std::function<void()> whenDemoPaused;
+    if (options.searchDemo > 0) {
+        tcw::app::SearchController* search = window.searches();
+        tcw::widgets::SearchPanel* panel = window.searchPanel();
+        search->setThreads(2);
+        QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
+                         [&window, panel] {
+                             window.showView(QStringLiteral("search"));
+                             panel->setAlgorithm(QStringLiteral("nsga2"));
+                             panel->setBudget(2000);
+                             panel->setSeed(1);
+                             if (!panel->startAction()->isEnabled())
+                                 qCWarning(lcApp).noquote() << "--search-demo: cannot start:" << int(panel->state())
+                                                            << panel->validationErrors().join(QStringLiteral("; "));
+                             panel->startAction()->trigger();
+                         });
+        QObject::connect(search, &tcw::app::SearchController::progressed, &window,
+                         [search, trials = options.searchDemo](const tcw::widgets::SearchPanel::Progress& p) {
+                             if (p.trials >= trials && search->state() == tcw::widgets::SearchPanel::State::Running)
+                                 search->pause();
+                         });
+        QObject::connect(search, &tcw::app::SearchController::stateChanged, &window,
+                         [&window, &demoPaused, &whenDemoPaused](tcw::widgets::SearchPanel::State state) {
+                             if (state != tcw::widgets::SearchPanel::State::Paused || demoPaused)
+                                 return;
+                             demoPaused = true;
+                             // The trials committed so far into the explorer, then the picture.
+                             window.controller()->reloadInBackground();
+                             if (whenDemoPaused)
+                                 QTimer::singleShot(800, &window, whenDemoPaused);
+                         });
+    }
     if (!screenshotMode)
         return app.exec();
 
@@ -181,8 +221,6 @@ int main(int argc, char** argv) {
                                  QCoreApplication::exit(1);
                              }
                          });
-    } else {
-        screenshot.start();
     }
     QObject::connect(&screenshot, &tcw::app::ScreenshotTaker::finished, &app,
                      [&startupFailed](bool saved, const QString& message) {
@@ -191,16 +229,20 @@ int main(int argc, char** argv) {
                          // exit status says the FILE was not shown.
                          QCoreApplication::exit(saved && !startupFailed ? 0 : 1);
                      });
-    if (options.lesson.isEmpty() || window.lessons()->currentStep() != options.lessonStep - 1 ||
-        !window.lessons()->isApplying()) {
-        screenshot.start();
-    } else {
-        // The step opens its workspace first: take the picture once the whole step holds.
+    // When the picture is taken: after the demo run's reports (above), once the demo search
+    // has paused, once the lesson's step holds (its workspace opens first), or now.
+    if (options.trainDemo > 0) {
+    } else if (!demoPaused) {
+        whenDemoPaused = [&screenshot] { screenshot.start(); };
+    } else if (!options.lesson.isEmpty() && window.lessons()->currentStep() == options.lessonStep - 1 &&
+               window.lessons()->isApplying()) {
         QObject::connect(window.lessons(), &tcw::app::LessonController::stepApplied, &screenshot,
                          [&screenshot, step = options.lessonStep - 1](int applied) {
                              if (applied == step)
                                  screenshot.start();
                          });
+    } else {
+        screenshot.start();
     }
     return app.exec();
 }

@@ -20,6 +20,7 @@
 #include "panels/lesson_panel.h"
 #include "panels/log_panel.h"
 #include "panels/range_filter_dialog.h"
+#include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "panels/welcome_page.h"
 #include "plots/parallel_coordinates.h"
@@ -27,6 +28,7 @@
 #include "plots/scatter_plot.h"
 #include "plural.h"
 #include "recent_files.h"
+#include "search_controller.h"
 #include "shortcuts_dialog.h"
 #include "training_controller.h"
 #include "workspace_controller.h"
@@ -94,7 +96,8 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     : QMainWindow(parent), m_actions(createMainActions(this)), m_logModel(log ? log : new models::LogModel(this)),
       m_explorerSettings(new models::ExplorerSettings(this)), m_controller(new WorkspaceController(this)),
       m_edits(new EditController(m_controller, this)), m_recent(new RecentFiles(this)),
-      m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)), m_undoGroup(new QUndoGroup(this)) {
+      m_search(new SearchController(m_controller, this)), m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)),
+      m_undoGroup(new QUndoGroup(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TransCODE Workbench"));
     setDockNestingEnabled(true);
@@ -125,6 +128,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     createStatusBar();
     connectWorkspace();
     connectSelection();
+    connectSearch();
     m_edits->loadPredictor(dataDirectory());
 
     resize(1400, 900);
@@ -269,10 +273,8 @@ void MainWindow::createDocks() {
     m_panelTabs = new QTabWidget(this);
     m_panelTabs->setObjectName(QStringLiteral("panelTabs"));
     m_panelTabs->setDocumentMode(true);
-    m_searchEmpty = new widgets::EmptyStateWidget(
-        tr("No searches in this workspace"),
-        tr("Co-design searches (BOSHCODE, NSGA-II, random) show their progress, time left and hypervolume here."),
-        m_panelTabs);
+    m_searchPanel = new widgets::SearchPanel(m_panelTabs);
+    m_searchPanel->setDataDirectory(dataDirectory().toStdString());
     m_trainingEmpty = new widgets::EmptyStateWidget(
         tr("No training runs in this workspace"),
         tr("DynaProp training runs show their loss and accuracy curves and the measured sparsity here."), m_panelTabs);
@@ -280,7 +282,9 @@ void MainWindow::createDocks() {
         tr("No lesson running"),
         tr("Lessons walk through transformer–accelerator co-design step by step, in the left dock."), m_panelTabs);
     m_logPanel = new widgets::LogPanel(m_logModel, m_panelTabs);
-    m_panelTabs->addTab(m_searchEmpty, tr("Search"));
+    m_panelTabs->addTab(m_searchPanel, tr("Search"));
+    m_panelTabs->setTabToolTip(0, tr("Co-design search: set it up, start, pause, resume, stop; its progress and "
+                                     "hypervolume"));
     createTraining();
     m_panelTabs->addTab(m_trainingPage, tr("Training"));
     m_panelTabs->setTabToolTip(1, tr("Train the selected design with DynaProp and watch its curves, sparsity and "
@@ -375,6 +379,18 @@ void MainWindow::createMenus() {
     view->addAction(a.resetLayout);
     view->addAction(a.fullScreen);
 
+    QMenu* searchMenu = menuBar()->addMenu(tr("&Search"));
+    QAction* newSearch = searchMenu->addAction(tr("&New Search…"));
+    newSearch->setObjectName(QStringLiteral("newSearchAction"));
+    newSearch->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_N));
+    newSearch->setToolTip(tr("Show the Search panel to set up a co-design search"));
+    connect(newSearch, &QAction::triggered, this, [this] { showView(QStringLiteral("search")); });
+    searchMenu->addSeparator();
+    for (QAction* action : {m_searchPanel->startAction(), m_searchPanel->pauseAction(), m_searchPanel->resumeAction(),
+                            m_searchPanel->stopAction()})
+        searchMenu->addAction(action);
+    searchMenu->addSeparator();
+    searchMenu->addAction(m_searchPanel->resumeUnfinishedAction());
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addAction(m_trainingPanel->startAction());
     training->addAction(m_trainingPanel->pauseAction());
@@ -474,6 +490,13 @@ void MainWindow::createStatusBar() {
         line->setFrameShadow(QFrame::Sunken);
         return line;
     };
+    m_searchBar = new QProgressBar(this);
+    m_searchBar->setObjectName(QStringLiteral("searchStatusBar"));
+    m_searchBar->setMaximumWidth(360);
+    m_searchBar->setMaximumHeight(16);
+    m_searchBar->setToolTip(tr("The running search: trials of the budget, time left, hypervolume (Search tab)"));
+    m_searchBar->hide();
+    statusBar()->addPermanentWidget(m_searchBar);
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countsLabel);
     m_countsSeparator = separator();
@@ -576,6 +599,49 @@ void MainWindow::connectSelection() {
     m_tree->expandToDepth(0);
 }
 
+void MainWindow::connectSearch() {
+    using State = widgets::SearchPanel::State;
+    m_search->setDataDirectory(dataDirectory());
+    connect(m_searchPanel, &widgets::SearchPanel::startRequested, m_search, &SearchController::start);
+    connect(m_searchPanel, &widgets::SearchPanel::pauseRequested, m_search, &SearchController::pause);
+    connect(m_searchPanel, &widgets::SearchPanel::resumeRequested, m_search, &SearchController::resume);
+    connect(m_searchPanel, &widgets::SearchPanel::stopRequested, m_search, &SearchController::stop);
+    connect(m_searchPanel, &widgets::SearchPanel::resumeUnfinishedRequested, m_search,
+            &SearchController::resumeUnfinished);
+    connect(m_search, &SearchController::stateChanged, m_searchPanel, &widgets::SearchPanel::setState);
+    connect(m_search, &SearchController::unfinishedChanged, m_searchPanel, &widgets::SearchPanel::setUnfinishedSearch);
+    connect(m_search, &SearchController::started, this, [this](qint64, int budget, const QString& description) {
+        m_searchPanel->resetProgress(budget);
+        m_searchPanel->setMessage(tr("Running %1").arg(description.section(QLatin1Char(';'), 0, 0)), description);
+        widgets::setProgressQuietly(m_searchBar, budget, 0);
+        m_searchBar->setFormat(tr("Search: starting"));
+        m_searchBar->show();
+    });
+    connect(m_search, &SearchController::progressed, this, [this](const widgets::SearchPanel::Progress& p) {
+        m_searchPanel->setProgress(p);
+        widgets::setProgressQuietly(m_searchBar, p.budget, p.trials);
+        const bool paused = m_search->state() == widgets::SearchPanel::State::Paused;
+        const QString hypervolume = QString::number(p.hypervolume, 'f', 4);
+        m_searchBar->setFormat(paused
+                                   ? tr("Search paused at %1/%2 · HV %3").arg(p.trials).arg(p.budget).arg(hypervolume)
+                                   : tr("Search %1/%2 · %3 left · HV %4")
+                                         .arg(p.trials)
+                                         .arg(p.budget)
+                                         .arg(widgets::formatDuration(p.etaSeconds), hypervolume));
+    });
+    connect(m_search, &SearchController::stateChanged, this, [this](State state) {
+        if (state == State::Idle || state == State::NoWorkspace)
+            m_searchBar->hide();
+        else if (state == State::Paused)
+            m_searchBar->setFormat(tr("Search paused at %1/%2").arg(m_searchBar->value()).arg(m_searchBar->maximum()));
+    });
+    connect(m_search, &SearchController::finished, m_searchPanel,
+            [this](const QString& message) { m_searchPanel->setMessage(message); });
+    connect(m_search, &SearchController::failed, m_dialogs, &WorkspaceDialogs::showError);
+    connect(m_search, &SearchController::statusMessage, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); });
+}
+
 // ---- state -----------------------------------------------------------------------------
 
 void MainWindow::updateWorkspaceState() {
@@ -623,11 +689,6 @@ void MainWindow::updateEmptyStates() {
             return tr("No workspace open");
         return count > 0 ? tr("%1 in this workspace").arg(countOf(count, one, many)) : emptyTitle;
     };
-    m_searchEmpty->setTitle(
-        panelTitle(counts.searches, tr("search"), tr("searches"), tr("No searches in this workspace")));
-    m_searchEmpty->setText(counts.searches > 0 ? tr("They are listed in the Workspace tree.")
-                                               : tr("Co-design searches (BOSHCODE, NSGA-II, random) show their "
-                                                    "progress, time left and hypervolume here."));
     m_trainingPage->setCurrentWidget(open ? static_cast<QWidget*>(m_trainingPanel) : m_trainingEmpty);
     m_trainingEmpty->setTitle(panelTitle(counts.trainingRuns, tr("training run"), tr("training runs"),
                                          tr("No training runs in this workspace")));
@@ -912,6 +973,9 @@ bool MainWindow::showView(const QString& name) {
         m_panelTabs->setCurrentIndex(panel);
         if (name == QLatin1String("training")) // its plots want room: most of the window's height
             resizeDocks({m_panelDock}, {height() * 3 / 5}, Qt::Vertical);
+        // The Search panel's setup needs more height than the default bottom strip.
+        if (panel == 0 && !m_panelDock->isFloating() && m_panelDock->height() < 400)
+            resizeDocks({m_panelDock}, {400}, Qt::Vertical);
     } else if (editor >= 0) {
         m_editorsDock->show();
         m_editorsDock->raise();
@@ -1013,6 +1077,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_lessons->exit(false); // the saved layout is the user's, not a lesson's
     if (m_interactive)
         saveLayout();
+    m_search->stopAndWait(); // its trials are stored; the search stays resumable
     event->accept();
 }
 

@@ -37,6 +37,7 @@ class TransformerEditor;
 class ExplorerToolBar;
 class LogPanel;
 class TrainingPanel;
+class SearchPanel;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -47,6 +48,7 @@ class ExportActions;
 class LessonController;
 class RecentFiles;
 class TrainingController;
+class SearchController;
 class WorkspaceController;
 class WorkspaceDialogs;
 
@@ -65,6 +67,8 @@ public:
 
     WorkspaceController* controller() const { return m_controller; }
     EditController* edits() const { return m_edits; }
+    SearchController* searches() const { return m_search; }
+    widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::ParetoPlotView* paretoView() const { return m_paretoView; }
     widgets::ParallelCoordinatesView* parallelView() const { return m_parallelView; }
     widgets::AcceleratorEditor* acceleratorEditor() const { return m_acceleratorEditor; }
@@ -140,6 +144,7 @@ private:
     void createStatusBar();
     void connectWorkspace();
     void connectSelection();
+    void connectSearch();
     void placeDocks();
     void updateWorkspaceState();
     void updateEmptyStates();
@@ -163,6 +168,7 @@ private:
     WorkspaceController* m_controller;
     EditController* m_edits;
     RecentFiles* m_recent;
+    SearchController* m_search;
     WorkspaceDialogs* m_dialogs;
     ExportActions* m_exports = nullptr;
     QUndoGroup* m_undoGroup;
@@ -195,7 +201,7 @@ private:
     widgets::TransformerEditor* m_transformerEditor = nullptr;
     QDockWidget* m_panelDock = nullptr;
     QTabWidget* m_panelTabs = nullptr;
-    widgets::EmptyStateWidget* m_searchEmpty = nullptr;
+    widgets::SearchPanel* m_searchPanel = nullptr;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
     widgets::TrainingPanel* m_trainingPanel = nullptr;
@@ -215,6 +221,7 @@ private:
     QLabel* m_countsLabel = nullptr;
     QWidget* m_countsSeparator = nullptr;
     QLabel* m_choiceLabel = nullptr;
+    QProgressBar* m_searchBar = nullptr; // a running search: trials, time left, hypervolume
 };
 
 } // namespace tcw::app

@@ -235,6 +235,11 @@ void WorkspaceController::closeWorkspace() {
     if (!isOpen())
         return;
     const QString path = m_path;
+    {
+        std::lock_guard lock(m_reader->mutex); // the background reader's connection goes too
+        m_reader->workspace.reset();
+        m_reader->path.clear();
+    }
     m_workspace.reset(); // closing the last connection writes the journal back into the file
     m_path.clear();
     applySnapshot({});
@@ -297,6 +302,58 @@ void WorkspaceController::reload() {
     } catch (const std::exception& e) {
         emit errorOccurred(tr("Cannot read the workspace"), QString::fromStdString(e.what()));
     }
+}
+
+void WorkspaceController::reloadInBackground() {
+    if (!isOpen())
+        return;
+    if (m_backgroundReloadRunning) {
+        m_backgroundReloadPending = true;
+        return;
+    }
+    startBackgroundReload();
+}
+
+void WorkspaceController::startBackgroundReload() {
+    m_backgroundReloadRunning = true;
+    m_backgroundReloadPending = false;
+    const quint64 generation = m_generation;
+    struct Result {
+        WorkspaceSnapshot snapshot;
+        QString error;
+    };
+    runJob<Result>(
+        [reader = m_reader, path = m_path, mode = m_mode, known = m_traits] {
+            Result result;
+            try {
+                std::shared_ptr<store::Workspace> workspace;
+                {
+                    std::lock_guard lock(reader->mutex);
+                    if (!reader->workspace || reader->path != path) {
+                        reader->workspace.reset();
+                        reader->workspace = std::make_shared<store::Workspace>(store::Workspace::open(toPath(path)));
+                        reader->path = path;
+                    }
+                    workspace = reader->workspace;
+                }
+                result.snapshot = loadSnapshot(*workspace, mode, known);
+            } catch (...) {
+                result.error = describe(std::current_exception());
+            }
+            return result;
+        },
+        [this, generation](Result result) {
+            m_backgroundReloadRunning = false;
+            if (generation != m_generation || !isOpen())
+                return; // the workspace was closed or replaced meanwhile
+            if (!result.error.isEmpty())
+                qCWarning(lcWorkspace).noquote() << tr("Cannot re-read the workspace: %1").arg(result.error);
+            else
+                applySnapshot(std::move(result.snapshot));
+            if (m_backgroundReloadPending)
+                startBackgroundReload();
+        },
+        false);
 }
 
 void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {

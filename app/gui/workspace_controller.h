@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -79,6 +80,10 @@ public slots:
     void importDesigns(const QStringList& files);
     void setMode(tcw::SimMode mode);
     void reload(); // re-read the open workspace into the models
+    // Re-reads the open workspace on the worker thread through a read connection of its own
+    // (WAL: it never waits for a writer such as a running search), then refreshes the models.
+    // Calls while one is under way coalesce into one more afterwards.
+    void reloadInBackground();
 
 signals:
     void workspaceOpened(const QString& path);
@@ -114,6 +119,17 @@ private:
     models::DesignTableModel* m_designModel;
     QItemSelectionModel* m_selection;
     models::WorkspaceTreeModel* m_treeModel;
+
+    void startBackgroundReload();
+    // The worker's own read connection, for background reloads; opened there on first use.
+    struct Reader {
+        std::mutex mutex;
+        std::shared_ptr<store::Workspace> workspace;
+        QString path;
+    };
+    std::shared_ptr<Reader> m_reader = std::make_shared<Reader>();
+    bool m_backgroundReloadRunning = false;
+    bool m_backgroundReloadPending = false;
 
     QThreadPool m_worker; // one thread: jobs run one after another, in order
     int m_busy = 0;

@@ -443,13 +443,15 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     return SearchSession(workspace, record->id, std::move(config), options, std::move(stored));
 }
 
-search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress) {
+search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress,
+                                         RunControl* control) {
     Parts& p = *m_parts;
     WorkspaceJournal journal(m_workspace, m_searchId, m_config, p.problem.space, storedTrials());
     m_workspace.updateSearch(m_searchId, store::RunStatus::Running, stateJson(storedTrials(), "running"));
     search::RunOptions options;
     options.budget = m_config.budget;
     options.threads = m_options.threads;
+    options.control = control;
     try {
         search::SearchOutcome outcome =
             search::runSearch(*p.optimizer, p.problem, *p.evaluator, options, m_stored, &journal, stop, progress);

@@ -84,7 +84,9 @@ public:
 
     // Runs to the budget (or the optimiser's stopping rule, or stop), then records the
     // search's status: finished, or cancelled when stopped; failed (and rethrown) on an error.
-    search::SearchOutcome run(std::stop_token stop = {}, const search::SearchProgressCallback& progress = {});
+    // control (optional, not owned) pauses and resumes the evaluations; results do not change.
+    search::SearchOutcome run(std::stop_token stop = {}, const search::SearchProgressCallback& progress = {},
+                              RunControl* control = nullptr);
 
 private:
     SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,

@@ -144,6 +144,9 @@ std::string validate(const ObjectiveConfig& c) {
         if (!(c.normalisers[i] > 0) || !std::isfinite(c.normalisers[i]))
             return "normalisers must be finite and > 0";
     }
+    if (c.scalarisation == Scalarisation::WeightedSum &&
+        std::all_of(c.weights.begin(), c.weights.end(), [](double w) { return w == 0; }))
+        return "a weighted score needs at least one weight above 0";
     for (const Constraint& k : c.constraints)
         if (!std::isfinite(k.bound) || (k.metric != Metric::Accuracy && k.bound <= 0))
             return "constraint on " + std::string(metricName(k.metric)) + " needs a finite positive bound";

@@ -47,8 +47,9 @@ private:
 // Evaluates `todo` (indices into proposals) on `threads` threads; calls onDone(index, metrics)
 // on the calling thread as each finishes. Returns early, after the running evaluations end,
 // when stop is requested. Rethrows the first evaluation error after every thread stopped.
+// A paused control holds every worker before it takes its next evaluation.
 void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal>& proposals,
-                      const std::vector<int>& todo, int threads, std::stop_token stop,
+                      const std::vector<int>& todo, int threads, std::stop_token stop, RunControl* control,
                       const std::function<void(int, PairMetrics)>& onDone) {
     std::mutex mutex;
     std::condition_variable ready;
@@ -59,6 +60,8 @@ void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal
     int running = workers; // guarded by mutex; workers count themselves out
     auto worker = [&] {
         while (true) {
+            if (control && !control->waitWhilePaused(stop))
+                break;
             int index = -1;
             {
                 std::lock_guard lock(mutex);
@@ -119,7 +122,10 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
         storedRounds[t.round].emplace(t.position, std::move(t));
     const int lastStoredRound = storedRounds.empty() ? -1 : storedRounds.rbegin()->first;
 
-    auto lastReport = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    const auto started = std::chrono::steady_clock::now();
+    auto lastReport = started - std::chrono::seconds(1);
+    int evaluatedThisRun = 0, lastPosition = -1;
+    int trialsSeen = 0; // told ones and those of the round in flight that finished
     auto report = [&](bool replaying, bool force) {
         if (!progress)
             return;
@@ -127,8 +133,18 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
         if (!force && now - lastReport < std::chrono::milliseconds(200))
             return;
         lastReport = now;
-        progress({static_cast<int>(outcome.trials.size()), options.budget, optimizer.round(), tracker.hypervolume(),
-                  tracker.best(), tracker.frontSize(), replaying});
+        SearchProgress p;
+        p.trials = std::max(static_cast<int>(outcome.trials.size()), trialsSeen);
+        p.budget = options.budget;
+        p.round = optimizer.round();
+        p.hypervolume = tracker.hypervolume();
+        p.bestScore = tracker.best();
+        p.frontSize = tracker.frontSize();
+        p.replaying = replaying;
+        p.evaluatedThisRun = evaluatedThisRun;
+        p.elapsedSeconds = std::chrono::duration<double>(now - started).count();
+        p.lastPosition = lastPosition;
+        progress(p);
     };
 
     while (true) {
@@ -154,6 +170,10 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
             outcome.stoppedByRule = true;
             break;
         }
+        if (options.control && !options.control->waitWhilePaused(stop)) {
+            outcome.cancelled = true;
+            break;
+        }
         if (stop.stop_requested()) {
             outcome.cancelled = true;
             break;
@@ -166,6 +186,7 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
         if (proposals.empty())
             break;
         const int first = static_cast<int>(outcome.trials.size());
+        trialsSeen = first;
         std::vector<std::optional<Trial>> roundTrials(proposals.size());
         std::vector<int> todo;
         for (std::size_t k = 0; k < proposals.size(); ++k) {
@@ -177,16 +198,20 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
                         ++outcome.replayMismatches;
                     roundTrials[k] = it->second;
                     tracker.add(it->second);
+                    ++trialsSeen;
                     continue;
                 }
             }
             todo.push_back(static_cast<int>(k));
         }
-        evaluateParallel(evaluator, proposals, todo, threads, stop, [&](int k, PairMetrics metrics) {
+        evaluateParallel(evaluator, proposals, todo, threads, stop, options.control, [&](int k, PairMetrics metrics) {
             Trial t{first + k, round, proposals[static_cast<std::size_t>(k)], std::move(metrics)};
             if (journal)
                 journal->record(t);
             tracker.add(t);
+            ++trialsSeen;
+            ++evaluatedThisRun;
+            lastPosition = t.position;
             roundTrials[static_cast<std::size_t>(k)] = std::move(t);
             report(false, false);
         });

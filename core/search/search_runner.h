@@ -12,6 +12,8 @@
 #include "optimizer.h"
 #include "pair_evaluator.h"
 
+#include "design/run_control.h"
+
 #include <functional>
 #include <stop_token>
 #include <vector>
@@ -30,16 +32,23 @@ struct SearchProgress {
     int trials = 0; // evaluated so far (stored ones included)
     int budget = 0;
     int round = 0;
-    double hypervolume = 0; // of the acceptable trials' normalised objectives, reference 1
-    double bestScore = 0;   // trialScore of the best trial
-    int frontSize = 0;      // acceptable non-dominated trials
-    bool replaying = false; // telling stored trials
+    double hypervolume = 0;    // of the acceptable trials' normalised objectives, reference 1
+    double bestScore = 0;      // trialScore of the best trial
+    int frontSize = 0;         // acceptable non-dominated trials
+    bool replaying = false;    // telling stored trials
+    int evaluatedThisRun = 0;  // trials evaluated by this call (not stored before it): the rate for an ETA
+    double elapsedSeconds = 0; // since this call began, pauses included
+    int lastPosition = -1;     // the latest trial committed by this call, -1 before the first
 };
 using SearchProgressCallback = std::function<void(const SearchProgress&)>;
 
 struct RunOptions {
     int budget = 256; // trials in all, stored ones included
     int threads = 0;  // evaluation threads; 0: all hardware threads
+    // Pausing holds evaluations that have not started (and the next round's ask); running
+    // ones finish and reach the journal. A paused run ends with the same trials as one never
+    // paused. Not owned; may be null.
+    RunControl* control = nullptr;
 };
 
 struct SearchOutcome {

@@ -2,6 +2,7 @@
 // gradients, GOBI, determinism of every optimiser, exact resume after an interruption (in
 // process and through a workspace), and BOSHCODE in TransCODE's setting beating its initial
 // pairs.
+#include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -19,7 +20,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 using namespace tcw;
 using namespace tcw::search;
@@ -93,6 +96,29 @@ public:
 private:
     int m_limit;
     std::stop_source& m_stop;
+};
+
+// Pauses the run at the commit `limit` (from the runner's thread, as a GUI would between two
+// trials) and counts commits for the test's thread.
+class PausingJournal : public SearchJournal {
+public:
+    PausingJournal(int limit, RunControl& control) : m_limit(limit), m_control(control) {}
+    void record(const Trial& t) override {
+        std::lock_guard lock(mutex);
+        committed.push_back(t);
+        if (static_cast<int>(committed.size()) == m_limit)
+            m_control.pause();
+    }
+    int count() {
+        std::lock_guard lock(mutex);
+        return static_cast<int>(committed.size());
+    }
+    std::mutex mutex;
+    std::vector<Trial> committed;
+
+private:
+    int m_limit;
+    RunControl& m_control;
 };
 
 // Throws on the commit after `limit`: a crash in the middle of a round.
@@ -402,6 +428,121 @@ private slots:
         QCOMPARE(int(committed.size() + rest.committed.size()), options.budget); // nothing evaluated twice
         for (const Trial& t : committed)                                         // no committed trial lost or changed
             QVERIFY(outcome.trials[std::size_t(t.position)] == t);
+    }
+
+    void pausedRunEndsAsUnpaused_data() {
+        QTest::addColumn<QString>("algorithm");
+        QTest::newRow("random") << "random";
+        QTest::newRow("nsga2") << "nsga2";
+    }
+    void pausedRunEndsAsUnpaused() {
+        QFETCH(QString, algorithm);
+        Setup s(defaultObjectives());
+        RunOptions options;
+        options.budget = 40;
+        options.threads = 2;
+        auto whole = makeAlgorithm(algorithm, s.problem, 5);
+        const auto uninterrupted = runSearch(*whole, s.problem, *s.evaluator, options);
+
+        RunControl control;
+        options.control = &control;
+        PausingJournal journal(13, control);
+        auto paused = makeAlgorithm(algorithm, s.problem, 5);
+        std::vector<SearchProgress> reports;
+        std::mutex reportsMutex;
+        SearchOutcome outcome;
+        std::thread run([&] {
+            outcome =
+                runSearch(*paused, s.problem, *s.evaluator, options, {}, &journal, {}, [&](const SearchProgress& p) {
+                    std::lock_guard lock(reportsMutex);
+                    reports.push_back(p);
+                });
+        });
+        // Whatever happens below, the run ends before the test returns.
+        struct Finish {
+            RunControl& control;
+            std::thread& run;
+            ~Finish() {
+                control.resume();
+                if (run.joinable())
+                    run.join();
+            }
+        } finish{control, run};
+        QTRY_VERIFY(control.paused());
+        // Held: evaluations already under way (or finished and queued for the journal) are
+        // committed; no new one starts however long it stays paused.
+        QTest::qWait(300);
+        const int whilePaused = journal.count();
+        QVERIFY2(whilePaused >= 13 && whilePaused < options.budget, qPrintable(QString::number(whilePaused)));
+        QTest::qWait(300);
+        QCOMPARE(journal.count(), whilePaused);
+        control.resume();
+        run.join();
+        QVERIFY(!outcome.cancelled);
+        QVERIFY(outcome.trials == uninterrupted.trials);
+        QCOMPARE(journal.count(), options.budget);
+        QCOMPARE(outcome.hypervolume, uninterrupted.hypervolume);
+        // The last report counts every trial, all evaluated by this call, the latest position.
+        QVERIFY(!reports.empty());
+        QCOMPARE(reports.back().trials, options.budget);
+        QCOMPARE(reports.back().evaluatedThisRun, options.budget);
+        QCOMPARE(reports.back().lastPosition, journal.committed.back().position);
+        QVERIFY(reports.back().elapsedSeconds > 0);
+        for (std::size_t i = 1; i < reports.size(); ++i)
+            QVERIFY(reports[i].trials >= reports[i - 1].trials);
+    }
+
+    void stopWhilePausedEndsTheRun() {
+        Setup s(defaultObjectives());
+        RunOptions options;
+        options.budget = 40;
+        options.threads = 2;
+        RunControl control;
+        control.pause(); // paused before the first evaluation
+        options.control = &control;
+        auto optimizer = makeAlgorithm("random", s.problem, 5);
+        std::stop_source stop;
+        SearchOutcome outcome;
+        std::thread run(
+            [&] { outcome = runSearch(*optimizer, s.problem, *s.evaluator, options, {}, nullptr, stop.get_token()); });
+        QTest::qWait(100);
+        stop.request_stop();
+        run.join(); // wakes up: a stop ends a paused run
+        QVERIFY(outcome.cancelled);
+        QVERIFY(outcome.trials.empty());
+    }
+
+    void requestBuildsTheConfigOrEveryError() {
+        const auto dataDir = io::findDataDir();
+        codesign::SearchRequest request;
+        request.algorithm = "nsga2";
+        request.budget = 30;
+        request.objectives = {"accuracy,latency"};
+        request.weights = {"0.7", "0.3"};
+        request.constraints = {"area<=3000"};
+        const auto built = codesign::buildSearchConfig(request, dataDir);
+        QVERIFY2(built.errors.empty(), built.errors.empty() ? "" : built.errors.front().c_str());
+        QCOMPARE(built.config->objectives.metrics, (std::vector<Metric>{Metric::Accuracy, Metric::Latency}));
+        QCOMPARE(built.config->objectives.weights, (std::vector<double>{0.7, 0.3}));
+        QVERIFY(built.config->objectives.scalarisation == Scalarisation::WeightedSum);
+        QCOMPARE(built.config->objectives.constraints.size(), std::size_t(1));
+        QCOMPARE(built.config->objectives.constraints[0].bound, 3000.0);
+        QCOMPARE(built.config->modelSpace.name.empty(), false);
+
+        request.objectives = {"accuracy", "speed"};
+        request.constraints = {"accuracy<=0.9"};
+        request.budget = 0;
+        request.modelSpace = "no-such-space";
+        const auto bad = codesign::buildSearchConfig(request, dataDir);
+        QVERIFY(!bad.config);
+        auto mentions = [&](const std::string& text) {
+            return std::any_of(bad.errors.begin(), bad.errors.end(),
+                               [&](const std::string& e) { return e.find(text) != std::string::npos; });
+        };
+        QVERIFY(mentions("unknown metric 'speed'"));
+        QVERIFY(mentions("accuracy takes a lower bound"));
+        QVERIFY(mentions("budget must be at least 1"));
+        QVERIFY(mentions("no-such-space"));
     }
 
     void nsga2KeepsTheFront() {

@@ -189,7 +189,7 @@ void TestMainWindow::windowBuilds() {
     QStringList menus;
     for (QAction* a : window.menuBar()->actions())
         menus << a->text();
-    QCOMPARE(menus, (QStringList{"&File", "&Edit", "&View", "&Training", "&Lessons", "&Help"}));
+    QCOMPARE(menus, (QStringList{"&File", "&Edit", "&View", "&Search", "&Training", "&Lessons", "&Help"}));
 }
 
 void TestMainWindow::everyCommandIsWiredAndExplained() {

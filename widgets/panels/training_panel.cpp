@@ -75,12 +75,12 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), QStringLiteral("trainStart"));
     m_pause = makeAction(this, tr("&Pause Training"),
                          tr("Pause the run between two steps (pausing changes nothing it computes)"),
-                         QKeySequence(Qt::Key_F6), QStringLiteral("trainPause"));
-    m_resume = makeAction(this, tr("&Resume Training"), tr("Continue the paused run"),
-                          QKeySequence(Qt::SHIFT | Qt::Key_F6), QStringLiteral("trainResume"));
+                         QKeySequence(Qt::Key_F8), QStringLiteral("trainPause"));
+    m_resume = makeAction(this, tr("&Resume Training"), tr("Continue the paused run"), QKeySequence(Qt::Key_F9),
+                          QStringLiteral("trainResume"));
     m_stop = makeAction(this, tr("&Stop Training"),
                         tr("Stop the run after the current step; it is stored as cancelled with its curve so far"),
-                        QKeySequence(Qt::SHIFT | Qt::Key_F5), QStringLiteral("trainStop"));
+                        QKeySequence(Qt::SHIFT | Qt::Key_F8), QStringLiteral("trainStop"));
     connect(m_start, &QAction::triggered, this, &TrainingPanel::startRequested);
     connect(m_pause, &QAction::triggered, this, &TrainingPanel::pauseRequested);
     connect(m_resume, &QAction::triggered, this, &TrainingPanel::resumeRequested);

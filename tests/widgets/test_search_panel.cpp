@@ -1,0 +1,251 @@
+// The Search panel in the window (offscreen), on a copy of the example workspace: an NSGA-II
+// search started from the panel streams its designs into the explorer's design model while it
+// runs; pausing stops the trial count, resuming continues it; stopping stores the search as
+// cancelled with its trials, and resuming it from the panel ends with exactly the trials (and
+// configuration) of an uninterrupted `tcw search` with the same seed. Closing the workspace or
+// the window mid-search stops it cleanly. The panel's validation names bad choices.
+#include "main_window.h"
+#include "models/design_table_model.h"
+#include "panels/search_panel.h"
+#include "plots/hypervolume_plot.h"
+#include "search_controller.h"
+#include "workspace_controller.h"
+
+#include "store/sqlite.h"
+
+#include <QAction>
+#include <QFile>
+#include <QLabel>
+#include <QProcess>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tcw;
+using app::MainWindow;
+using State = widgets::SearchPanel::State;
+
+namespace {
+
+const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
+const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
+constexpr int kBudget = 3000;
+
+// Rows of the latest search's trials with their evaluations, read through a read-only
+// connection (as another program would see the file).
+QStringList storedTrials(const QString& path) {
+    store::Database db = store::Database::open(path.toStdString(), store::Database::Mode::ReadOnly);
+    store::Statement s = db.prepare(
+        "SELECT t.position, t.iteration, t.encoding_json, t.objectives_json, t.prediction_json, e.cycles, "
+        "e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, e.accuracy, e.accuracy_source, e.accuracy_stddev "
+        "FROM trials t JOIN evaluations e ON e.id = t.evaluation_id "
+        "WHERE t.search_id = (SELECT max(id) FROM searches) ORDER BY t.position");
+    QStringList rows;
+    while (s.step()) {
+        QStringList cells;
+        for (int c = 0; c < s.columnCount(); ++c)
+            cells << QString::fromStdString(s.isNull(c) ? "null" : s.text(c));
+        rows << cells.join('|');
+    }
+    return rows;
+}
+
+int committedTrials(const QString& path) {
+    return int(storedTrials(path).size());
+}
+
+// The latest search's status and configuration.
+QPair<QString, QString> latestSearch(const QString& path) {
+    store::Database db = store::Database::open(path.toStdString(), store::Database::Mode::ReadOnly);
+    store::Statement s = db.prepare("SELECT status, config_json FROM searches ORDER BY id DESC LIMIT 1");
+    if (!s.step())
+        return {};
+    return {QString::fromStdString(s.text(0)), QString::fromStdString(s.text(1))};
+}
+
+bool waitForOpen(app::WorkspaceController* controller) {
+    return QTest::qWaitFor([controller] { return controller->isOpen() && !controller->isBusy(); }, 60000);
+}
+
+} // namespace
+
+class TestSearchPanel : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_search_panel"));
+        qputenv("TCW_DATA_DIR", kData.toUtf8());
+    }
+    void init() { QSettings().clear(); }
+
+    void validationNamesBadChoices() {
+        widgets::SearchPanel panel;
+        panel.setDataDirectory(kData.toStdString());
+        QVERIFY2(panel.validationErrors().isEmpty(), qPrintable(panel.validationErrors().join('\n')));
+        panel.setState(State::Idle);
+        QVERIFY(panel.startAction()->isEnabled());
+        // Every objective unticked: nothing to search.
+        for (auto m :
+             {search::Metric::Accuracy, search::Metric::Latency, search::Metric::TotalEnergy, search::Metric::Area})
+            panel.setObjectiveWeight(m, false, 0.1);
+        QVERIFY(!panel.validationErrors().isEmpty());
+        QVERIFY(!panel.startAction()->isEnabled());
+        auto* label = panel.findChild<QLabel*>(QStringLiteral("searchValidation"));
+        QVERIFY(label && label->text().contains(QStringLiteral("objective")));
+        // A weighted score with all weights zero is refused by core's validation.
+        panel.setObjectiveWeight(search::Metric::Accuracy, true, 0.0);
+        panel.setWeighted(true);
+        QVERIFY2(!panel.validationErrors().isEmpty(), "zero weights accepted");
+        panel.setObjectiveWeight(search::Metric::Accuracy, true, 0.6);
+        panel.setObjectiveWeight(search::Metric::Latency, true, 0.4);
+        QVERIFY2(panel.validationErrors().isEmpty(), qPrintable(panel.validationErrors().join('\n')));
+        const codesign::SearchRequest r = panel.request();
+        QCOMPARE(r.objectives, (std::vector<std::string>{"accuracy", "latency"}));
+        QCOMPARE(r.weights, (std::vector<std::string>{"0.6", "0.4"}));
+        // An accuracy constraint in percent becomes a fraction.
+        panel.setConstraint(search::Metric::Accuracy, true, 75.0);
+        panel.setConstraint(search::Metric::Latency, true, 2.0); // ms
+        QCOMPARE(panel.request().constraints, (std::vector<std::string>{"accuracy>=0.75", "latency<=0.002"}));
+    }
+
+    void startPauseResumeStopResume() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("search.tcw"));
+        const QString reference = dir.filePath(QStringLiteral("reference.tcw"));
+        QVERIFY(QFile::copy(kData + QStringLiteral("/examples/example.tcw"), path));
+        QVERIFY(QFile::copy(kData + QStringLiteral("/examples/example.tcw"), reference));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        QFile::setPermissions(reference, QFile::ReadOwner | QFile::WriteOwner);
+
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(path);
+        QVERIFY(waitForOpen(window.controller()));
+        widgets::SearchPanel* panel = window.searchPanel();
+        app::SearchController* search = window.searches();
+        search->setThreads(2);
+        search->setReloadInterval(100);
+        QCOMPARE(panel->state(), State::Idle);
+        QVERIFY(panel->resumeUnfinishedAction()->isEnabled() == false); // the example's searches finished
+        const int designsBefore = window.controller()->designModel()->rowCount();
+
+        panel->setAlgorithm(QStringLiteral("nsga2"));
+        panel->setBudget(kBudget);
+        panel->setSeed(4);
+        QVERIFY2(panel->validationErrors().isEmpty(), qPrintable(panel->validationErrors().join('\n')));
+        // Pause from the first report on (a search of this size takes about a second).
+        auto pauseEarly = connect(search, &app::SearchController::progressed, search, [search] {
+            if (search->state() == State::Running)
+                search->pause();
+        });
+        QVERIFY(panel->startAction()->isEnabled());
+        panel->startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->state(), State::Paused, 60000);
+        disconnect(pauseEarly);
+        QVERIFY(!panel->startAction()->isEnabled());
+        QVERIFY(panel->resumeAction()->isEnabled());
+        QVERIFY(panel->stopAction()->isEnabled());
+
+        // Paused mid-run: what was committed streams into the explorer while the search is
+        // still under way, and the count holds.
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->designModel()->rowCount() > designsBefore, 30000);
+        QVERIFY(search->isActive());
+        QTest::qWait(400);
+        const int whilePaused = committedTrials(path);
+        QVERIFY2(whilePaused > 0 && whilePaused < kBudget, qPrintable(QString::number(whilePaused)));
+        QTest::qWait(400);
+        QCOMPARE(committedTrials(path), whilePaused);
+        QCOMPARE(latestSearch(path).first, QStringLiteral("running"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->designModel()->rowCount() >= designsBefore + 1, 10000);
+        QVERIFY(!panel->hypervolumePlot()->points().isEmpty());
+
+        // Resume; stop again at about a third of the budget.
+        auto stopLater = connect(search, &app::SearchController::progressed, search,
+                                 [search](const widgets::SearchPanel::Progress& p) {
+                                     if (p.trials >= kBudget / 3 && search->state() == State::Running)
+                                         search->stop();
+                                 });
+        panel->resumeAction()->trigger();
+        QCOMPARE(panel->state(), State::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->state(), State::Idle, 60000);
+        disconnect(stopLater);
+        const int stopped = committedTrials(path);
+        QVERIFY2(stopped > whilePaused && stopped < kBudget, qPrintable(QString::number(stopped)));
+        QCOMPARE(latestSearch(path).first, QStringLiteral("cancelled"));
+        QVERIFY(search->progress().etaSeconds >= 0);
+        // The last trials reach the explorer after the search ended.
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->counts().evaluations >= 2000 + stopped, 10000);
+
+        // Resume from the panel: it completes the stored search.
+        QTRY_VERIFY(panel->resumeUnfinishedAction()->isEnabled());
+        panel->resumeUnfinishedAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->state() == State::Running || panel->state() == State::Idle, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->state(), State::Idle, 120000);
+        QCOMPARE(latestSearch(path).first, QStringLiteral("finished"));
+        QCOMPARE(committedTrials(path), kBudget);
+        QVERIFY(!panel->resumeUnfinishedAction()->isEnabled());
+        QCOMPARE(int(panel->hypervolumePlot()->points().back().x()), kBudget);
+        for (qsizetype i = 1; i < panel->hypervolumePlot()->points().size(); ++i) // the front only improves
+            QVERIFY(panel->hypervolumePlot()->points()[i].y() >= panel->hypervolumePlot()->points()[i - 1].y());
+
+        // The same search from the command line, never interrupted.
+        QProcess tcw;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TCW_DATA_DIR"), kData);
+        tcw.setProcessEnvironment(env);
+        tcw.start(kTcw, {"search", "--workspace", reference, "--algorithm", "nsga2", "--budget",
+                         QString::number(kBudget), "--seed", "4", "--threads", "2", "--quiet"});
+        QVERIFY(tcw.waitForFinished(120000));
+        QCOMPARE(tcw.exitCode(), 0);
+        QCOMPARE(latestSearch(path).second, latestSearch(reference).second); // the same configuration
+        const QStringList gui = storedTrials(path), cli = storedTrials(reference);
+        QCOMPARE(gui.size(), cli.size());
+        for (qsizetype i = 0; i < gui.size(); ++i)
+            QCOMPARE(gui[i], cli[i]);
+        window.controller()->closeWorkspace();
+    }
+
+    void closingStopsARunningSearch() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("close.tcw"));
+        QVERIFY(QFile::copy(kData + QStringLiteral("/examples/example.tcw"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        for (bool closeWindow : {false, true}) {
+            MainWindow window;
+            window.setInteractive(false);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.controller()->openWorkspace(path);
+            QVERIFY(waitForOpen(window.controller()));
+            window.searchPanel()->setAlgorithm(QStringLiteral("random"));
+            window.searchPanel()->setBudget(1'000'000); // far more than runs before the close
+            window.searches()->setThreads(2);
+            window.searchPanel()->startAction()->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(window.searches()->progress().trials > 0, 60000);
+            if (closeWindow)
+                window.close();
+            else
+                window.controller()->closeWorkspace();
+            QVERIFY(!window.searches()->isActive()); // stopped and joined at once
+            QCOMPARE(latestSearch(path).first, QStringLiteral("cancelled"));
+            QVERIFY(committedTrials(path) > 0);
+            if (!closeWindow) {
+                QCOMPARE(window.searchPanel()->state(), State::NoWorkspace);
+                QVERIFY(!window.searchPanel()->startAction()->isEnabled());
+            }
+        }
+    }
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestSearchPanel)
+#include "test_search_panel.moc"
