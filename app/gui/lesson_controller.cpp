@@ -424,6 +424,15 @@ bool LessonController::saveAs(const QString& path, QString* error) {
             else
                 step.state.workspace = resolved;
         }
+    // So do figures: relative to the new file when beside or under it, else by absolute path.
+    const QDir oldDir = m_path.isEmpty() ? QDir::current() : QFileInfo(m_path).absoluteDir();
+    for (models::LessonStep& step : lesson.steps)
+        if (!step.figure.isEmpty()) {
+            const QString resolved = QFileInfo(oldDir.filePath(step.figure)).absoluteFilePath();
+            step.figure = resolved.startsWith(newDir.absolutePath() + QLatin1Char('/'))
+                              ? newDir.relativeFilePath(resolved)
+                              : resolved;
+        }
     if (!models::writeLessonFile(lesson, path, error))
         return false;
     m_lesson = lesson;

@@ -2,7 +2,9 @@
 // steps applies (the view, mode, axes, filter, selection, docks, tabs, hidden and highlighted
 // controls and edits it names hold afterwards, with the simulator's numbers the text quotes);
 // the fold of step states; record → save → load; bad files name the file and the field; Exit
-// gives back the layout, the explorer choices and every hidden control; --lesson screenshots.
+// gives back the layout, the explorer choices and every hidden control; --lesson screenshots;
+// every figure a shipped lesson names exists, renders crisply at the panel's width, shows on
+// its step and opens larger on a click.
 #include "edit_controller.h"
 #include "lesson_controller.h"
 #include "main_window.h"
@@ -14,6 +16,7 @@
 #include "panels/lesson_panel.h"
 #include "workspace_controller.h"
 
+#include <QDialog>
 #include <QDockWidget>
 #include <QImage>
 #include <QLabel>
@@ -94,6 +97,9 @@ private slots:
     void exitRestoresLayoutAndControls();
     void panelButtonsStepAndExit();
     void screenshotOfALessonStep();
+    void shippedFiguresExistAndRender();
+    void figuresShowOnTheirStepsAndEnlarge();
+    void rasterAndMissingFigures();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -259,6 +265,8 @@ void TestLessons::shippedLessonLoadsAndEachStepApplies() {
         QCOMPARE(lessons->hiddenControls(), state.hiddenControls);
         for (const QString& name : state.hiddenControls)
             QVERIFY2(controlNamed(window, name)->isHidden(), qPrintable(where + name));
+        QCOMPARE(lessons->panel()->figureLabel()->isVisible(),
+                 !parsed.lesson->steps[std::size_t(step)].figure.isEmpty());
         QCOMPARE(lessons->highlightedControl(), state.highlight);
         if (!state.highlight.isEmpty()) {
             QWidget* target = controlNamed(window, state.highlight);
@@ -405,6 +413,10 @@ void TestLessons::recordSaveLoadRoundTrip() {
     QVERIFY2(reread.lesson, qPrintable(reread.errors.join('\n')));
     QCOMPARE(*reread.lesson, *lessons->lesson());
     QCOMPARE(models::serialiseLesson(*reread.lesson), models::serialiseLesson(*lessons->lesson()));
+    // The figure beside the shipped lesson is still found from the new place.
+    const QString figure = reread.lesson->steps[6].figure;
+    QVERIFY2(figure.endsWith("figures/pareto-hypervolume.svg"), qPrintable(figure));
+    QVERIFY2(QFileInfo(QFileInfo(saved).dir().filePath(figure)).isFile(), qPrintable(figure));
 
     // Another user opens it: the recorded step applies as recorded.
     lessons->exit();
@@ -507,6 +519,141 @@ void TestLessons::screenshotOfALessonStep() {
     QVERIFY(process.waitForFinished(60000));
     QCOMPARE(process.exitCode(), 2);
     QVERIFY(process.readAllStandardError().contains("the lesson has 6 steps"));
+}
+
+namespace {
+// Distinct colours and the share of pixels that differ from the top-left (background) one.
+std::pair<int, double> inkOf(const QImage& image) {
+    QSet<QRgb> colours;
+    const QRgb background = image.pixel(image.width() / 2, 3);
+    qsizetype differing = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            colours.insert(image.pixel(x, y));
+            differing += image.pixel(x, y) != background;
+        }
+    return {int(colours.size()), double(differing) / double(image.width() * image.height())};
+}
+} // namespace
+
+void TestLessons::shippedFiguresExistAndRender() {
+    MainWindow window;
+    for (const QString& file : shippedLessons()) {
+        const auto parsed = window.lessons()->read(file);
+        QVERIFY2(parsed.lesson, qPrintable(parsed.errors.join('\n')));
+        int figures = 0;
+        for (const models::LessonStep& step : parsed.lesson->steps) {
+            if (step.figure.isEmpty())
+                continue;
+            ++figures;
+            const QString path = QFileInfo(file).dir().filePath(step.figure);
+            const QString where = QFileInfo(file).fileName() + ": " + step.figure;
+            QVERIFY2(QFileInfo(path).isFile(), qPrintable(where + " does not exist"));
+            QVERIFY2(path.endsWith(".svg"), qPrintable(where)); // drawn crisply at any width
+            // At the panel's width, on a plain and on a high-density screen: the image is
+            // made at that size (not scaled from another), with real drawing on it.
+            const QImage one = widgets::LessonPanel::renderFigure(path, 280, 1.0);
+            QVERIFY2(!one.isNull(), qPrintable(where + " does not render"));
+            QCOMPARE(one.width(), 280);
+            QVERIFY2(one.height() > 150 && one.height() < 300, qPrintable(where)); // fits beside the text
+            const auto [colours, ink] = inkOf(one);
+            QVERIFY2(colours > 50, qPrintable(where + QStringLiteral(": %1 colours").arg(colours)));
+            QVERIFY2(ink > 0.05 && ink < 0.8, qPrintable(where + QStringLiteral(": ink %1").arg(ink)));
+            const QImage two = widgets::LessonPanel::renderFigure(path, 280, 2.0);
+            QCOMPARE(two.size(), QSize(560, one.height() * 2));
+            QCOMPARE(two.devicePixelRatio(), 2.0);
+        }
+        QVERIFY2(figures >= 1, qPrintable(file + " has no figure"));
+    }
+}
+
+void TestLessons::figuresShowOnTheirStepsAndEnlarge() {
+    for (const QString& file : shippedLessons()) {
+        MainWindow window;
+        const auto parsed = window.lessons()->read(file);
+        QVERIFY(parsed.lesson);
+        widgets::LessonPanel panel;
+        panel.resize(330, 900); // wider than the figures are drawn
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setLesson(*parsed.lesson, QFileInfo(file).absolutePath());
+        for (int i = 0; i < int(parsed.lesson->steps.size()); ++i) {
+            panel.showStep(i);
+            QApplication::processEvents();
+            const QString where = QStringLiteral("%1 step %2").arg(QFileInfo(file).fileName()).arg(i + 1);
+            QLabel* figure = panel.figureLabel();
+            const bool has = !parsed.lesson->steps[std::size_t(i)].figure.isEmpty();
+            QVERIFY2(figure->isVisible() == has, qPrintable(where));
+            QVERIFY2(panel.findChild<QLabel*>("lessonStatus")->isHidden(), qPrintable(where));
+            if (!has)
+                continue;
+            // Drawn for the label's own width (no wider than the panel), at the screen's density.
+            const QPixmap pixmap = figure->pixmap();
+            QVERIFY(!pixmap.isNull());
+            QCOMPARE(pixmap.devicePixelRatio(), figure->devicePixelRatioF());
+            QCOMPARE(qRound(pixmap.width() / pixmap.devicePixelRatio()), std::min(figure->width(), 280));
+            QVERIFY2(figure->width() <= panel.width(), qPrintable(where));
+            QCOMPARE(figure->height(), qRound(pixmap.height() / pixmap.devicePixelRatio()));
+            QVERIFY(figure->toolTip().contains("click to enlarge"));
+
+            // A narrower dock redraws it narrower; a click opens it larger.
+            const int wide = figure->width();
+            panel.resize(panel.minimumSizeHint().width(), 900);
+            QApplication::processEvents();
+            QVERIFY2(figure->width() < wide, qPrintable(where));
+            QCOMPARE(qRound(figure->pixmap().width() / figure->pixmap().devicePixelRatio()),
+                     std::min(figure->width(), 280));
+            panel.resize(330, 900);
+            QApplication::processEvents();
+            QTest::mouseClick(figure, Qt::LeftButton);
+            auto* dialog = panel.findChild<QDialog*>("lessonFigureDialog");
+            QVERIFY2(dialog && dialog->isVisible(), qPrintable(where));
+            const QPixmap large = dialog->findChild<QLabel*>("lessonFigureLarge")->pixmap();
+            QVERIFY(large.width() / large.devicePixelRatio() > 2 * pixmap.width() / pixmap.devicePixelRatio());
+            dialog->close();
+            QApplication::processEvents();
+        }
+    }
+}
+
+void TestLessons::rasterAndMissingFigures() {
+    // A PNG figure wider than the panel is scaled down, a small one kept as it is; a figure that
+    // cannot be read names its path in the status line.
+    QImage wide(600, 300, QImage::Format_RGB32);
+    wide.fill(Qt::darkCyan);
+    QVERIFY(wide.save(m_dir.filePath("wide.png")));
+    QImage small(120, 60, QImage::Format_RGB32);
+    small.fill(Qt::darkRed);
+    QVERIFY(small.save(m_dir.filePath("small.png")));
+    QImage scaled = widgets::LessonPanel::renderFigure(m_dir.filePath("wide.png"), 280, 1.0);
+    QCOMPARE(scaled.size(), QSize(280, 140));
+    scaled = widgets::LessonPanel::renderFigure(m_dir.filePath("small.png"), 280, 2.0);
+    QCOMPARE(scaled.size(), QSize(120, 60)); // never enlarged
+    QCOMPARE(scaled.devicePixelRatio(), 1.0);
+    QVERIFY(widgets::LessonPanel::renderFigure(m_dir.filePath("nope.svg"), 280, 1.0).isNull());
+
+    models::Lesson lesson;
+    lesson.title = "figures";
+    models::LessonStep a, b;
+    a.title = "a";
+    a.figure = "wide.png";
+    b.title = "b";
+    b.figure = "nope.svg";
+    lesson.steps = {a, b};
+    widgets::LessonPanel panel;
+    panel.resize(250, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setLesson(lesson, m_dir.path());
+    QApplication::processEvents();
+    QVERIFY(panel.figureLabel()->isVisible());
+    QCOMPARE(panel.figureLabel()->pixmap().width(), qRound(panel.figureLabel()->width() * panel.devicePixelRatioF()));
+    panel.showStep(1);
+    QVERIFY(panel.figureLabel()->isHidden());
+    auto* status = panel.findChild<QLabel*>("lessonStatus");
+    QVERIFY(!status->isHidden());
+    QVERIFY2(status->text().contains(QDir::toNativeSeparators(m_dir.filePath("nope.svg"))), qPrintable(status->text()));
+    QVERIFY(!panel.enlargeFigure());
 }
 
 QTEST_MAIN(TestLessons)
