@@ -18,6 +18,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 Q_LOGGING_CATEGORY(lcSearch, "tcw.search")
 
@@ -172,8 +175,37 @@ void SearchController::launch(Job job) {
                   weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum] {
                 onStarted(id, budget, stored, description, weighted);
             });
+            // Reports are coalesced: a fast search reports over a thousand trials a second, and
+            // one queued call each would keep the event loop busy. The worker leaves the latest
+            // report in a mailbox and posts only when the mailbox was empty; the GUI thread
+            // takes whatever is there when it gets to it (the hypervolume curve gets a point
+            // per take, not per trial, when the window is slower than the search).
+            struct Mailbox {
+                std::mutex mutex;
+                std::optional<search::SearchProgress> latest;
+            };
+            auto mailbox = std::make_shared<Mailbox>();
             const search::SearchOutcome outcome = session.run(
-                stop, [&](const search::SearchProgress& p) { post([this, p] { onProgress(p); }); }, &m_control);
+                stop,
+                [&](const search::SearchProgress& p) {
+                    bool wasEmpty = false;
+                    {
+                        std::lock_guard lock(mailbox->mutex);
+                        wasEmpty = !mailbox->latest.has_value();
+                        mailbox->latest = p;
+                    }
+                    if (wasEmpty)
+                        post([this, mailbox] {
+                            std::optional<search::SearchProgress> latest;
+                            {
+                                std::lock_guard lock(mailbox->mutex);
+                                latest.swap(mailbox->latest);
+                            }
+                            if (latest)
+                                onProgress(*latest);
+                        });
+                },
+                &m_control);
             cancelled = outcome.cancelled;
             const QString figures = tr("%1, hypervolume %2, %3 on the front")
                                         .arg(countOf(int(outcome.trials.size()), tr("trial"), tr("trials")),

@@ -5,11 +5,14 @@
 #include "plural.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLoggingCategory>
 #include <QtConcurrent/QtConcurrentRun>
+#include <cstdio>
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 
@@ -78,6 +81,22 @@ WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, 
     return snapshot;
 }
 
+void trimUnchangedRows(WorkspaceSnapshot& snapshot, const std::vector<std::pair<qint64, qint64>>& rows) {
+    if (rows.empty() || snapshot.designs.size() < rows.size())
+        return;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const store::DesignSummary& d = snapshot.designs[i];
+        if (d.design.id != rows[i].first || (d.latest ? d.latest->id : -1) != rows[i].second)
+            return; // a design changed or went away: the whole list
+    }
+    snapshot.unchangedRows = rows.size();
+    const auto n = std::ptrdiff_t(rows.size());
+    snapshot.designs.erase(snapshot.designs.begin(), snapshot.designs.begin() + n);
+    snapshot.tree.designs.remove(0, std::min(qsizetype(n), snapshot.tree.designs.size())); // one item per design
+    snapshot.traits.erase(snapshot.traits.begin(),
+                          snapshot.traits.begin() + std::min(n, std::ptrdiff_t(snapshot.traits.size())));
+}
+
 struct WorkspaceController::OpenOutcome {
     std::shared_ptr<store::Workspace> workspace;
     WorkspaceSnapshot snapshot;
@@ -112,8 +131,10 @@ void WorkspaceController::runJob(std::function<Result()> work, std::function<voi
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, done, generation, staleAfterNewerJob] {
         watcher->deleteLater();
         const bool stale = staleAfterNewerJob && generation != m_generation;
-        if (!stale)
-            done(watcher->future().result());
+        if (!stale) {
+            QFuture<Result> future = watcher->future();
+            done(future.takeResult()); // moved out: a snapshot of many designs is not copied here
+        }
         if (--m_busy == 0)
             emit busyChanged(false);
     });
@@ -316,6 +337,8 @@ void WorkspaceController::reloadInBackground() {
 
 void WorkspaceController::startBackgroundReload() {
     m_backgroundReloadRunning = true;
+    const bool full = m_fullRefreshNeeded;
+    m_fullRefreshNeeded = false;
     m_backgroundReloadPending = false;
     const quint64 generation = m_generation;
     struct Result {
@@ -323,7 +346,8 @@ void WorkspaceController::startBackgroundReload() {
         QString error;
     };
     runJob<Result>(
-        [reader = m_reader, path = m_path, mode = m_mode, known = m_traits] {
+        [reader = m_reader, path = m_path, mode = m_mode, known = m_traits,
+         rows = full ? std::vector<std::pair<qint64, qint64>>{} : m_designModel->rowKeys()] {
             Result result;
             try {
                 std::shared_ptr<store::Workspace> workspace;
@@ -337,6 +361,7 @@ void WorkspaceController::startBackgroundReload() {
                     workspace = reader->workspace;
                 }
                 result.snapshot = loadSnapshot(*workspace, mode, known);
+                trimUnchangedRows(result.snapshot, rows);
             } catch (...) {
                 result.error = describe(std::current_exception());
             }
@@ -357,18 +382,40 @@ void WorkspaceController::startBackgroundReload() {
 }
 
 void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
+    const bool added = snapshot.unchangedRows > 0;
+    if (added && (snapshot.unchangedRows != std::size_t(m_designModel->rowCount()) || !m_treeContent.hasWorkspace ||
+                  std::size_t(m_treeContent.designs.size()) != snapshot.unchangedRows)) {
+        // The views changed while the rows were read (a full reload came first): read
+        // everything again.
+        m_fullRefreshNeeded = true;
+        reloadInBackground();
+        return;
+    }
     const auto selected = currentDesignId();
     m_counts = snapshot.counts;
-    m_treeContent = std::move(snapshot.tree);
-    m_treeContent.hasWorkspace = isOpen();
-    m_treeContent.presetModels = m_presetModels;
-    m_treeContent.presetAccelerators = m_presetAccelerators;
-    m_traits.clear();
+    if (added) {
+        m_treeContent.designs.append(snapshot.tree.designs);
+        m_treeContent.searches = snapshot.tree.searches;
+        m_treeContent.trainingRuns = snapshot.tree.trainingRuns;
+    } else {
+        m_treeContent = std::move(snapshot.tree);
+        m_treeContent.hasWorkspace = isOpen();
+        m_treeContent.presetModels = m_presetModels;
+        m_treeContent.presetAccelerators = m_presetAccelerators;
+    }
+    if (!added)
+        m_traits.clear();
     for (std::size_t i = 0; i < snapshot.designs.size() && i < snapshot.traits.size(); ++i)
         m_traits.insert(snapshot.designs[i].design.id, snapshot.traits[i]);
-    m_designModel->setDesigns(std::move(snapshot.designs), std::move(snapshot.traits)); // resets the selection
-    m_treeModel->setContent(m_treeContent);
-    if (selected)
+    if (added)
+        m_designModel->appendDesigns(std::move(snapshot.designs), std::move(snapshot.traits)); // keeps the selection
+    else
+        m_designModel->setDesigns(std::move(snapshot.designs), std::move(snapshot.traits)); // resets the selection
+    if (added)
+        m_treeModel->appendDesigns(snapshot.tree.designs, m_treeContent.searches, m_treeContent.trainingRuns);
+    else
+        m_treeModel->setContent(m_treeContent);
+    if (selected && currentDesignId() != selected)
         selectDesign(*selected); // keep the user's place across a reload
     emit contentChanged();
 }

@@ -26,8 +26,12 @@ struct ImportedDesign; // design_import.h
 
 // What the views show of a workspace, read in one go.
 struct WorkspaceSnapshot {
+    // The designs after the first unchangedRows, which equal the rows the design model held
+    // when the read began (a background refresh while a search streams trials in: only the
+    // new rows travel to the GUI thread). unchangedRows = 0: every design.
+    std::size_t unchangedRows = 0;
     std::vector<store::DesignSummary> designs;
-    std::vector<models::DesignTraits> traits; // one per design
+    std::vector<models::DesignTraits> traits; // one per design in designs
     models::WorkspaceTreeContent tree;
     store::WorkspaceCounts counts;
 };
@@ -35,6 +39,9 @@ struct WorkspaceSnapshot {
 // designs' specifications are read and parsed.
 using TraitsCache = QHash<qint64, models::DesignTraits>;
 WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, const TraitsCache& known = {});
+// Drops the leading designs that equal rows ((design id, latest evaluation id) per row, as
+// DesignTableModel::rowKeys()) and records how many: a refresh that only added designs.
+void trimUnchangedRows(WorkspaceSnapshot& snapshot, const std::vector<std::pair<qint64, qint64>>& rows);
 
 class WorkspaceController : public QObject {
     Q_OBJECT
@@ -130,6 +137,7 @@ private:
     std::shared_ptr<Reader> m_reader = std::make_shared<Reader>();
     bool m_backgroundReloadRunning = false;
     bool m_backgroundReloadPending = false;
+    bool m_fullRefreshNeeded = false; // the next background refresh sends every design
 
     QThreadPool m_worker; // one thread: jobs run one after another, in order
     int m_busy = 0;

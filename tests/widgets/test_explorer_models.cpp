@@ -180,6 +180,55 @@ private slots:
         QVERIFY(spy.count() >= 4);
     }
 
+    // A search streaming trials in: designs appended at the end are inserted rows (no reset,
+    // the export set stays) and leave the model exactly as a reset to the whole list would;
+    // the earlier rows a new front point outranks are refreshed.
+    void appendedDesignsAreInsertedNotReset() {
+        const std::vector<store::DesignSummary> first{evaluated(1, 1, 70), evaluated(2, 2, 80), evaluated(3, 4, 90)};
+        const std::vector<store::DesignSummary> added{evaluated(4, 0.5, 95), // dominates every earlier design
+                                                      evaluated(5, 8, 60)};
+        DesignTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        DesignProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(DesignTableModel::ParetoRankColumn);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setDesigns(first);
+        model.setInExportSet({1}, true);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy fronts(&model, &DesignTableModel::frontChanged);
+        model.appendDesigns(added);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(inserts.count(), 1);
+        QCOMPARE(inserts.front().at(1).toInt(), 3);
+        QCOMPARE(inserts.front().at(2).toInt(), 4);
+        QCOMPARE(changes.count(), 1); // the three earlier ranks moved down one front
+        QCOMPARE(fronts.count(), 1);
+        QCOMPARE(model.exportSet(), QSet<qint64>{2});
+
+        std::vector<store::DesignSummary> all = first;
+        all.insert(all.end(), added.begin(), added.end());
+        DesignTableModel fresh;
+        fresh.setDesigns(all);
+        QCOMPARE(model.paretoRanks(), fresh.paretoRanks());
+        QCOMPARE(model.eligible(), fresh.eligible());
+        for (Objective o : {Objective::Accuracy, Objective::Latency})
+            for (int r = 0; r < 5; ++r) {
+                const double a = model.values(o)[std::size_t(r)], b = fresh.values(o)[std::size_t(r)];
+                QVERIFY(a == b || (std::isnan(a) && std::isnan(b)));
+            }
+        for (int r = 0; r < 5; ++r)
+            for (int c = 0; c < model.columnCount(); ++c)
+                if (c != DesignTableModel::InExportSetColumn)
+                    QCOMPARE(model.index(r, c).data(), fresh.index(r, c).data());
+        QCOMPARE(proxy.rowCount(), 5);
+        QCOMPARE(proxy.index(0, DesignTableModel::NameColumn).data(), QVariant(QStringLiteral("d4")));
+        QCOMPARE(model.rowKeys().size(), std::size_t(5));
+        QCOMPARE(model.rowKeys()[3].first, qint64(4));
+    }
+
     void rangesFilterRowsAndViews() {
         DesignTableModel model;
         model.setDesigns({evaluated(1, 1, 70), evaluated(2, 2, 80), evaluated(3, 4, 90)});

@@ -131,6 +131,7 @@ private slots:
     void exportsWriteFiles();
     void logTabShowsApplicationMessages();
     void liveModelsPassTester();
+    void backgroundRefreshSendsOnlyAddedDesigns();
     void viewsByName();
     void screenshotWritesPng_data();
     void screenshotWritesPng();
@@ -568,6 +569,47 @@ void TestMainWindow::liveModelsPassTester() {
     window.explorerSettings()->setFilterText(QStringLiteral("edge"));
     window.explorerSettings()->setMode(SimMode::Training);
     window.controller()->closeWorkspace();
+}
+
+// A refresh while a search streams trials in: the rows the model already holds stay behind
+// on the worker thread; anything else than designs added at the end sends the whole list.
+void TestMainWindow::backgroundRefreshSendsOnlyAddedDesigns() {
+    auto summary = [](qint64 id, std::optional<qint64> evaluation) {
+        store::DesignSummary d;
+        d.design.id = id;
+        d.design.name = "d" + std::to_string(id);
+        if (evaluation) {
+            d.latest = store::EvaluationRecord{};
+            d.latest->id = *evaluation;
+        }
+        return d;
+    };
+    auto snapshotOf = [&] {
+        app::WorkspaceSnapshot s;
+        s.designs = {summary(1, 10), summary(2, std::nullopt), summary(3, 12), summary(4, 13)};
+        s.traits.resize(4);
+        return s;
+    };
+    app::WorkspaceSnapshot added = snapshotOf();
+    app::trimUnchangedRows(added, {{1, 10}, {2, -1}});
+    QCOMPARE(added.unchangedRows, std::size_t(2));
+    QCOMPARE(added.designs.size(), std::size_t(2));
+    QCOMPARE(added.designs.front().design.id, qint64(3));
+    QCOMPARE(added.traits.size(), std::size_t(2));
+
+    app::WorkspaceSnapshot reEvaluated = snapshotOf(); // design 3 got a newer evaluation
+    app::trimUnchangedRows(reEvaluated, {{1, 10}, {2, -1}, {3, 11}});
+    QCOMPARE(reEvaluated.unchangedRows, std::size_t(0));
+    QCOMPARE(reEvaluated.designs.size(), std::size_t(4));
+
+    app::WorkspaceSnapshot removed = snapshotOf(); // the model holds more rows than the workspace
+    app::trimUnchangedRows(removed, {{1, 10}, {2, -1}, {3, 12}, {4, 13}, {5, 14}});
+    QCOMPARE(removed.unchangedRows, std::size_t(0));
+
+    app::WorkspaceSnapshot empty = snapshotOf(); // an empty model: the whole list
+    app::trimUnchangedRows(empty, {});
+    QCOMPARE(empty.unchangedRows, std::size_t(0));
+    QCOMPARE(empty.designs.size(), std::size_t(4));
 }
 
 void TestMainWindow::viewsByName() {

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <functional>
+
 #include <cmath>
 
 using namespace tcw;
@@ -72,6 +74,7 @@ private slots:
     void proxyFiltersByWords();
     void selectionLinkMirrorsBothWays();
     void workspaceTreeModelPassesTester();
+    void workspaceTreeGrowsLikeARebuild();
     void logModelPassesTesterAndCaps();
     void explorerSettingsSignalAndPersist();
     void csvExportQuotesAndUsesFullPrecision();
@@ -217,6 +220,45 @@ void TestModels::workspaceTreeModelPassesTester() {
              QStringLiteral("/data/presets/models/bert-tiny.json"));
     model.setContent({});
     QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("Designs (0)"));
+}
+
+// Designs streamed in (appendDesigns) give the tree a rebuild with the whole content would:
+// the same nodes, texts and tooltips; the searches and runs lists are replaced.
+void TestModels::workspaceTreeGrowsLikeARebuild() {
+    WorkspaceTreeContent start;
+    start.designs = {{1, "pair 1", "· evaluated", store::DesignKind::Pair},
+                     {2, "bert-base", {}, store::DesignKind::Transformer}};
+    start.searches = {{7, "search 1", "nsga2 search, running"}};
+    const QList<WorkspaceTreeContent::Item> added = {{3, "pair 3", "· evaluated", store::DesignKind::Pair},
+                                                     {4, "edge", {}, store::DesignKind::Accelerator},
+                                                     {5, "pair 5", "· infeasible", store::DesignKind::Pair}};
+    WorkspaceTreeContent whole = start;
+    whole.designs += added;
+    whole.searches = {{7, "search 1", "nsga2 search, finished"}};
+    whole.trainingRuns = {{9, "run 1", "Training on listops, finished"}};
+
+    WorkspaceTreeModel grown;
+    QAbstractItemModelTester tester(&grown, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    grown.setContent(start);
+    QSignalSpy resets(&grown, &QAbstractItemModel::modelReset);
+    grown.appendDesigns(added, whole.searches, whole.trainingRuns);
+    QCOMPARE(resets.count(), 0);
+    WorkspaceTreeModel rebuilt;
+    rebuilt.setContent(whole);
+
+    std::function<void(const QModelIndex&, const QModelIndex&)> same = [&](const QModelIndex& a, const QModelIndex& b) {
+        QCOMPARE(grown.rowCount(a), rebuilt.rowCount(b));
+        for (int r = 0; r < grown.rowCount(a); ++r) {
+            const QModelIndex x = grown.index(r, 0, a), y = rebuilt.index(r, 0, b);
+            QCOMPARE(x.data().toString(), y.data().toString());
+            QCOMPARE(x.data(Qt::ToolTipRole).toString(), y.data(Qt::ToolTipRole).toString());
+            QCOMPARE(x.data(WorkspaceTreeModel::ItemIdRole), y.data(WorkspaceTreeModel::ItemIdRole));
+            same(x, y);
+        }
+    };
+    same({}, {});
+    QCOMPARE(grown.index(0, 0).data().toString(), QStringLiteral("Designs (5)"));
+    QCOMPARE(grown.indexOfDesign(5).parent().data().toString(), QStringLiteral("Co-designs (3)"));
 }
 
 void TestModels::logModelPassesTesterAndCaps() {

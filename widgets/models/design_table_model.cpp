@@ -59,14 +59,7 @@ void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs, std
     beginResetModel();
     m_designs = std::move(designs);
     m_traits = traits.size() == m_designs.size() ? std::move(traits) : std::vector<DesignTraits>{};
-    for (const ObjectiveInfo& info : allObjectives()) {
-        std::vector<double>& column = m_values[std::size_t(info.objective)];
-        column.assign(m_designs.size(), std::numeric_limits<double>::quiet_NaN());
-        for (std::size_t i = 0; i < m_designs.size(); ++i)
-            if (m_designs[i].latest)
-                column[i] = objectiveValue(*m_designs[i].latest, info.objective)
-                                .value_or(std::numeric_limits<double>::quiet_NaN());
-    }
+    assignValues(0);
     QSet<qint64> kept;
     for (const auto& d : m_designs)
         if (m_exportSet.contains(d.design.id))
@@ -78,6 +71,52 @@ void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs, std
     emit frontChanged();
     if (exportChanged)
         emit exportSetChanged(int(m_exportSet.size()));
+}
+
+std::vector<std::pair<qint64, qint64>> DesignTableModel::rowKeys() const {
+    std::vector<std::pair<qint64, qint64>> keys;
+    keys.reserve(m_designs.size());
+    for (const auto& d : m_designs)
+        keys.emplace_back(d.design.id, d.latest ? d.latest->id : -1);
+    return keys;
+}
+
+void DesignTableModel::appendDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits) {
+    if (designs.empty())
+        return;
+    const std::size_t first = m_designs.size();
+    const bool withTraits = traits.size() == designs.size() && m_traits.size() == first;
+    beginInsertRows({}, int(first), int(first + designs.size()) - 1);
+    m_designs.insert(m_designs.end(), std::make_move_iterator(designs.begin()), std::make_move_iterator(designs.end()));
+    if (withTraits)
+        m_traits.insert(m_traits.end(), std::make_move_iterator(traits.begin()), std::make_move_iterator(traits.end()));
+    else
+        m_traits.clear(); // all rows have traits, or none
+    assignValues(first);
+    const std::vector<int> before = m_ranks;
+    recomputeFront();
+    endInsertRows();
+    // The earlier rows whose rank the new designs changed.
+    std::size_t lo = first, hi = 0;
+    for (std::size_t i = 0; i < first; ++i)
+        if (before[i] != m_ranks[i]) {
+            lo = std::min(lo, i);
+            hi = i;
+        }
+    if (lo < first)
+        emit dataChanged(index(int(lo), ParetoRankColumn), index(int(hi), ParetoRankColumn));
+    emit frontChanged();
+}
+
+void DesignTableModel::assignValues(std::size_t first) {
+    for (const ObjectiveInfo& info : allObjectives()) {
+        std::vector<double>& column = m_values[std::size_t(info.objective)];
+        column.resize(m_designs.size(), std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t i = first; i < m_designs.size(); ++i)
+            column[i] = m_designs[i].latest ? objectiveValue(*m_designs[i].latest, info.objective)
+                                                  .value_or(std::numeric_limits<double>::quiet_NaN())
+                                            : std::numeric_limits<double>::quiet_NaN();
+    }
 }
 
 void DesignTableModel::setFront(Objective x, Objective y, const std::vector<ObjectiveBound>& bounds) {

@@ -62,6 +62,14 @@ public:
 
     // traits: one per design (or none); rows keep the export set of designs that stay.
     void setDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits = {});
+    // Designs added after the current ones (a search streaming its trials in): inserted rows,
+    // not a reset, so views keep their selection and scroll position and a sorting proxy
+    // places only the new rows; the earlier rows whose Pareto rank changed are refreshed.
+    // traits: one per new design, or none (only when the model holds no traits either).
+    void appendDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits = {});
+    // (design id, latest evaluation id or -1) per row: what a refresh compares to tell an
+    // extension from a change. Evaluations are never changed once stored.
+    std::vector<std::pair<qint64, qint64>> rowKeys() const;
     const std::vector<store::DesignSummary>& designs() const { return m_designs; }
 
     // What the Pareto rank and the eligibility mean: the two plotted objectives and the
@@ -106,6 +114,7 @@ signals:
 
 private:
     void recomputeFront();
+    void assignValues(std::size_t first); // m_values for rows first… from m_designs
     void emitColumnChanged(int column);
     QVariant displayData(int row, int column) const;
     QVariant sortData(int row, int column) const;

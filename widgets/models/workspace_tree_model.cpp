@@ -1,8 +1,10 @@
-// Workspace tree: a small node tree rebuilt on every change (cheap next to the views' work).
+// Workspace tree: a small node tree, rebuilt on a reset and grown in place by appendDesigns.
 #include "workspace_tree_model.h"
 
 #include <QFont>
 #include <QHash>
+
+#include <iterator>
 
 namespace tcw::models {
 
@@ -12,6 +14,7 @@ struct WorkspaceTreeModel::Node {
     QString toolTip;
     qint64 id = 0;
     QString path;
+    QString groupTitle; // groups: the title before "(count)"
     Node* parent = nullptr;
     int row = 0; // index in parent->children
     std::vector<std::unique_ptr<Node>> children;
@@ -30,6 +33,13 @@ struct WorkspaceTreeModel::Node {
     }
 };
 
+namespace {
+QString designToolTip(const WorkspaceTreeContent::Item& item) {
+    return item.detail.isEmpty() ? WorkspaceTreeModel::tr("Design #%1").arg(item.id)
+                                 : WorkspaceTreeModel::tr("Design #%1 %2").arg(item.id).arg(item.detail);
+}
+} // namespace
+
 WorkspaceTreeModel::WorkspaceTreeModel(QObject* parent)
     : QAbstractItemModel(parent), m_root(std::make_unique<Node>()) {}
 
@@ -38,7 +48,7 @@ WorkspaceTreeModel::~WorkspaceTreeModel() = default;
 void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
     beginResetModel();
     m_root = std::make_unique<Node>();
-    m_designsGroup = nullptr;
+    m_designsGroup = m_searchesGroup = m_runsGroup = nullptr;
 
     if (content.hasWorkspace)
         addWorkspaceGroups(content);
@@ -48,7 +58,9 @@ void WorkspaceTreeModel::setContent(const WorkspaceTreeContent& content) {
 
 WorkspaceTreeModel::Node* WorkspaceTreeModel::addGroup(Node* parent, const QString& title, qsizetype count,
                                                        const QString& toolTip) {
-    return parent->add(NodeType::Group, QStringLiteral("%1 (%2)").arg(title).arg(count), toolTip);
+    Node* group = parent->add(NodeType::Group, QStringLiteral("%1 (%2)").arg(title).arg(count), toolTip);
+    group->groupTitle = title;
+    return group;
 }
 
 void WorkspaceTreeModel::addWorkspaceGroups(const WorkspaceTreeContent& content) {
@@ -75,21 +87,83 @@ void WorkspaceTreeModel::addWorkspaceGroups(const WorkspaceTreeContent& content)
                 items.push_back(&item);
         Node* kindNode = group(designs, k.title, items.size(), k.toolTip);
         for (const auto* item : items)
-            kindNode->add(NodeType::Design, item->name,
-                          item->detail.isEmpty() ? tr("Design #%1").arg(item->id)
-                                                 : tr("Design #%1 %2").arg(item->id).arg(item->detail),
-                          item->id);
+            addDesign(kindNode, *item);
     }
 
-    Node* searches = group(m_root.get(), tr("Searches"), content.searches.size(),
-                           tr("Co-design searches run in this workspace, with their trials"));
+    Node* searches = m_searchesGroup = group(m_root.get(), tr("Searches"), content.searches.size(),
+                                             tr("Co-design searches run in this workspace, with their trials"));
     for (const auto& item : content.searches)
         searches->add(NodeType::Search, item.name, item.detail, item.id);
 
-    Node* runs = group(m_root.get(), tr("Training runs"), content.trainingRuns.size(),
-                       tr("DynaProp training runs: curves and measured sparsity"));
+    Node* runs = m_runsGroup = group(m_root.get(), tr("Training runs"), content.trainingRuns.size(),
+                                     tr("DynaProp training runs: curves and measured sparsity"));
     for (const auto& item : content.trainingRuns)
         runs->add(NodeType::TrainingRun, item.name, item.detail, item.id);
+}
+
+void WorkspaceTreeModel::addDesign(Node* kindGroup, const WorkspaceTreeContent::Item& item) {
+    kindGroup->add(NodeType::Design, item.name, designToolTip(item), item.id);
+}
+
+void WorkspaceTreeModel::appendDesigns(const QList<WorkspaceTreeContent::Item>& added,
+                                       const QList<WorkspaceTreeContent::Item>& searches,
+                                       const QList<WorkspaceTreeContent::Item>& trainingRuns) {
+    if (!m_designsGroup)
+        return;
+    const store::DesignKind kinds[] = {store::DesignKind::Pair, store::DesignKind::Transformer,
+                                       store::DesignKind::Accelerator}; // the kind groups' order
+    qsizetype total = 0;
+    for (std::size_t k = 0; k < std::size(kinds); ++k) {
+        Node* kindGroup = m_designsGroup->children[k].get();
+        qsizetype count = 0;
+        for (const auto& item : added)
+            count += item.kind == kinds[k];
+        if (count > 0) {
+            const int first = int(kindGroup->children.size());
+            beginInsertRows(indexOfNode(kindGroup), first, first + int(count) - 1);
+            for (const auto& item : added)
+                if (item.kind == kinds[k])
+                    addDesign(kindGroup, item);
+            endInsertRows();
+            setGroupCount(kindGroup, qsizetype(kindGroup->children.size()));
+        }
+        total += qsizetype(kindGroup->children.size());
+    }
+    setGroupCount(m_designsGroup, total);
+    replaceChildren(m_searchesGroup, NodeType::Search, searches);
+    replaceChildren(m_runsGroup, NodeType::TrainingRun, trainingRuns);
+}
+
+void WorkspaceTreeModel::replaceChildren(Node* group, NodeType type, const QList<WorkspaceTreeContent::Item>& items) {
+    bool same = qsizetype(group->children.size()) == items.size();
+    for (qsizetype i = 0; same && i < items.size(); ++i) {
+        const Node& n = *group->children[std::size_t(i)];
+        same = n.id == items[i].id && n.text == items[i].name && n.toolTip == items[i].detail;
+    }
+    if (same)
+        return;
+    const QModelIndex parent = indexOfNode(group);
+    if (!group->children.empty()) {
+        beginRemoveRows(parent, 0, int(group->children.size()) - 1);
+        group->children.clear();
+        endRemoveRows();
+    }
+    if (!items.isEmpty()) {
+        beginInsertRows(parent, 0, int(items.size()) - 1);
+        for (const auto& item : items)
+            group->add(type, item.name, item.detail, item.id);
+        endInsertRows();
+    }
+    setGroupCount(group, items.size());
+}
+
+void WorkspaceTreeModel::setGroupCount(Node* group, qsizetype count) {
+    const QString text = QStringLiteral("%1 (%2)").arg(group->groupTitle).arg(count);
+    if (group->text == text)
+        return;
+    group->text = text;
+    const QModelIndex index = indexOfNode(group);
+    emit dataChanged(index, index, {Qt::DisplayRole});
 }
 
 void WorkspaceTreeModel::addPresetGroups(const WorkspaceTreeContent& content) {

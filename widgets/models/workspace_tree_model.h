@@ -1,5 +1,6 @@
 // The workspace dock's tree: the designs by kind, the searches, the training runs, and the
-// bundled presets. Rebuilt from a plain value (WorkspaceTreeContent) whenever they change.
+// bundled presets. Built from a plain value (WorkspaceTreeContent); designs added later are
+// inserted (appendDesigns) so a search streaming trials in does not rebuild it every time.
 #pragma once
 
 #include "store/records.h"
@@ -47,6 +48,13 @@ public:
     ~WorkspaceTreeModel() override;
 
     void setContent(const WorkspaceTreeContent& content);
+    // Designs added to the workspace (a search streaming its trials in), and the searches
+    // and training runs as they are now: rows are inserted under their kind and the two
+    // smaller lists replaced, without a reset, so the view keeps what is expanded and
+    // selected. Only with a workspace (after setContent with hasWorkspace).
+    void appendDesigns(const QList<WorkspaceTreeContent::Item>& added,
+                       const QList<WorkspaceTreeContent::Item>& searches,
+                       const QList<WorkspaceTreeContent::Item>& trainingRuns);
     QModelIndex indexOfDesign(qint64 designId) const; // invalid when absent
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
@@ -65,7 +73,13 @@ private:
     QModelIndex indexOfNode(const Node* node) const;
 
     std::unique_ptr<Node> m_root;
+    static void addDesign(Node* kindGroup, const WorkspaceTreeContent::Item& item);
+    void replaceChildren(Node* group, NodeType type, const QList<WorkspaceTreeContent::Item>& items);
+    void setGroupCount(Node* group, qsizetype count);
+
     Node* m_designsGroup = nullptr; // inside m_root; null without a workspace
+    Node* m_searchesGroup = nullptr;
+    Node* m_runsGroup = nullptr;
 };
 
 } // namespace tcw::models
