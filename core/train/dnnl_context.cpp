@@ -11,14 +11,10 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
-enum Op : std::int64_t { OpMatmul = 1, OpSoftmaxF, OpSoftmaxB, OpLnF, OpLnB, OpEltF, OpEltB };
+enum Op : std::int64_t { OpMatmul = 1, OpSoftmaxF, OpSoftmaxB, OpLnF, OpLnB };
 
 memory::desc viewDesc(const MatView& m) {
     return memory::desc({m.batch, m.rows, m.cols}, dt::f32, {m.batchStride, m.rowStride, m.colStride});
-}
-
-dnnl::algorithm eltAlg(EltwiseKind kind) {
-    return kind == EltwiseKind::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_relu;
 }
 
 const auto kLnFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
@@ -52,11 +48,59 @@ void DnnlContext::run(Entry& entry, std::initializer_list<std::pair<int, const v
 
 void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
                          bool accumulate, unsigned stable) {
+    matmulImpl(a, b, c, bias, alpha, accumulate, stable, nullptr);
+}
+
+void DnnlContext::matmulTimes(const MatView& a, const MatView& b, const MatView& c, const float* m, unsigned stable) {
+    matmulImpl(a, b, c, nullptr, 1.0f, false, stable, m);
+}
+
+dnnl::primitive_attr DnnlContext::matmulAttr(const MatView& c, float alpha, bool accumulate, bool multiply) {
+    dnnl::primitive_attr attr;
+    if (alpha != 1.0f)
+        attr.set_output_scales(0, {alpha});
+    if (accumulate || multiply) {
+        dnnl::post_ops ops;
+        if (accumulate)
+            ops.append_sum(1.0f);
+        if (multiply)
+            ops.append_binary(dnnl::algorithm::binary_mul, viewDesc(c));
+        attr.set_post_ops(ops);
+    }
+    return attr;
+}
+
+// The multiplier of matmulTimes is the first (only) post-op.
+constexpr int kArgMultiplier = DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1;
+
+void DnnlContext::matmulImpl(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
+                             bool accumulate, unsigned stable, const float* multiplyBy) {
     Key key;
-    key.v = {
-        OpMatmul,      a.batch,     a.rows,        a.cols,          a.batchStride, a.rowStride, a.colStride, b.batch,
-        b.rows,        b.cols,      b.batchStride, b.rowStride,     b.colStride,   c.batch,     c.rows,      c.cols,
-        c.batchStride, c.rowStride, c.colStride,   bias != nullptr, accumulate,    0,           0,           0};
+    key.v = {OpMatmul,
+             a.batch,
+             a.rows,
+             a.cols,
+             a.batchStride,
+             a.rowStride,
+             a.colStride,
+             b.batch,
+             b.rows,
+             b.cols,
+             b.batchStride,
+             b.rowStride,
+             b.colStride,
+             c.batch,
+             c.rows,
+             c.cols,
+             c.batchStride,
+             c.rowStride,
+             c.colStride,
+             bias != nullptr,
+             accumulate,
+             0,
+             0,
+             0,
+             multiplyBy != nullptr};
     std::int64_t alphaBits = 0;
     static_assert(sizeof(float) <= sizeof(alphaBits));
     std::memcpy(&alphaBits, &alpha, sizeof(float));
@@ -64,18 +108,11 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
     key.v[22] = m_bf16Matmul ? 1 : 0;
     if (m_bf16Matmul) {
         key.v[23] = stable;
-        matmulBf16(key, a, b, c, bias, alpha, accumulate, stable);
+        matmulBf16(key, a, b, c, bias, alpha, accumulate, stable, multiplyBy);
         return;
     }
     Entry& e = cached(key, [&] {
-        dnnl::primitive_attr attr;
-        if (alpha != 1.0f)
-            attr.set_output_scales(0, {alpha});
-        if (accumulate) {
-            dnnl::post_ops ops;
-            ops.append_sum(1.0f);
-            attr.set_post_ops(ops);
-        }
+        const dnnl::primitive_attr attr = matmulAttr(c, alpha, accumulate, multiplyBy != nullptr);
         const auto aMd = viewDesc(a), bMd = viewDesc(b), cMd = viewDesc(c);
         const memory::desc biasMd({1, 1, c.cols}, dt::f32, {c.cols, c.cols, 1});
         auto desc = bias ? dnnl::matmul::desc(aMd, bMd, biasMd, cMd) : dnnl::matmul::desc(aMd, bMd, cMd);
@@ -87,12 +124,15 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
         entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         if (bias)
             entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        if (multiplyBy)
+            entry.args.emplace(kArgMultiplier, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         return entry;
     });
     if (bias)
-        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
-    else
-        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
+        e.args.at(DNNL_ARG_BIAS).set_data_handle(const_cast<float*>(bias));
+    if (multiplyBy)
+        e.args.at(kArgMultiplier).set_data_handle(const_cast<float*>(multiplyBy));
+    run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
 }
 
 namespace {
@@ -132,17 +172,10 @@ const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
 }
 
 void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                             float alpha, bool accumulate, unsigned stable) {
+                             float alpha, bool accumulate, unsigned stable, const float* multiplyBy) {
     const bool stableA = (stable & StableA) != 0, stableB = (stable & StableB) != 0;
     Entry& e = cached(key, [&] {
-        dnnl::primitive_attr attr;
-        if (alpha != 1.0f)
-            attr.set_output_scales(0, {alpha});
-        if (accumulate) {
-            dnnl::post_ops ops;
-            ops.append_sum(1.0f);
-            attr.set_post_ops(ops);
-        }
+        const dnnl::primitive_attr attr = matmulAttr(c, alpha, accumulate, multiplyBy != nullptr);
         // Stable operands keep their strides (a converted copy of the same storage); the
         // others are converted into a dense buffer by a reorder at every call.
         auto bfView = [](const MatView& m) {
@@ -175,8 +208,12 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
         entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         if (bias)
             entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        if (multiplyBy)
+            entry.args.emplace(kArgMultiplier, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         return entry;
     });
+    if (multiplyBy)
+        e.args.at(kArgMultiplier).set_data_handle(const_cast<float*>(multiplyBy));
     if (stableA) {
         e.args.at(DNNL_ARG_SRC).set_data_handle(const_cast<std::uint16_t*>(bf16Storage(a)));
     } else {
@@ -299,45 +336,6 @@ void DnnlContext::layerNormBackward(const float* src, const float* mean, const f
             {DNNL_ARG_DIFF_SRC, diffSrc},
             {DNNL_ARG_DIFF_SCALE, diffGamma},
             {DNNL_ARG_DIFF_SHIFT, diffBeta}});
-}
-
-void DnnlContext::eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count) {
-    Key key;
-    key.v[0] = OpEltF;
-    key.v[1] = static_cast<std::int64_t>(kind);
-    key.v[2] = count;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({count}, dt::f32, tag::a);
-        dnnl::eltwise_forward::primitive_desc pd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
-                                                 m_engine);
-        Entry entry;
-        entry.primitive = dnnl::eltwise_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-}
-
-void DnnlContext::eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc,
-                                  std::int64_t count) {
-    Key key;
-    key.v[0] = OpEltB;
-    key.v[1] = static_cast<std::int64_t>(kind);
-    key.v[2] = count;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({count}, dt::f32, tag::a);
-        dnnl::eltwise_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
-                                                  m_engine);
-        dnnl::eltwise_backward::primitive_desc pd({eltAlg(kind), md, md, 0.f, 0.f}, m_engine, fwd);
-        Entry entry;
-        entry.primitive = dnnl::eltwise_backward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
 }
 
 } // namespace tcw::train

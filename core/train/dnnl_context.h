@@ -31,8 +31,6 @@ inline MatView dense(const float* data, std::int64_t rows, std::int64_t cols) {
     return {data, 1, rows, cols, rows * cols, cols, 1};
 }
 
-enum class EltwiseKind : std::uint8_t { Gelu, Relu };
-
 // Which matmul operands hold data that stays unchanged until the next invalidateBf16Cache()
 // (parameters, activations saved for backward): in bf16 mode their conversion is done once
 // and shared by every view of the same storage (e.g. X in the forward, Xᵀ in the backward).
@@ -48,6 +46,10 @@ public:
     // c = alpha·a·b (+ bias broadcast over rows, bias[c.cols]) (+ c if accumulate).
     void matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias = nullptr, float alpha = 1.0f,
                 bool accumulate = false, unsigned stable = StableNone);
+    // c = (a·b) ⊙ m, with m laid out like c: the element-wise product is a post-op of the
+    // matmul (one pass over c instead of two), e.g. a gradient times an activation's derivative.
+    void matmulTimes(const MatView& a, const MatView& b, const MatView& c, const float* m,
+                     unsigned stable = StableNone);
     // Forgets bf16 conversions of stable operands (call when parameters or saved activations change).
     void invalidateBf16Cache();
     // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
@@ -65,10 +67,6 @@ public:
                            const float* gamma, const float* beta, float* diffSrc, float* diffGamma, float* diffBeta,
                            std::int64_t rows, std::int64_t cols, float epsilon);
 
-    void eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count);
-    // diffSrc = f'(src) ⊙ diffDst.
-    void eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc, std::int64_t count);
-
     std::size_t cachedPrimitiveCount() const { return m_cache.size(); }
 
     // Mixed precision: matmul operands are converted to bf16 (dense, so transposed and
@@ -77,7 +75,7 @@ public:
     bool bf16Matmul() const { return m_bf16Matmul; }
 
     struct Key {
-        std::array<std::int64_t, 24> v{};
+        std::array<std::int64_t, 25> v{};
         bool operator==(const Key&) const = default;
     };
     struct KeyHash {
@@ -92,10 +90,13 @@ public:
     };
 
 private:
+    void matmulImpl(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
+                    bool accumulate, unsigned stable, const float* multiplyBy);
+    static dnnl::primitive_attr matmulAttr(const MatView& c, float alpha, bool accumulate, bool multiply);
     Entry& cached(const Key& key, const std::function<Entry()>& build);
     void run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles);
     void matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                    float alpha, bool accumulate, unsigned stable);
+                    float alpha, bool accumulate, unsigned stable, const float* multiplyBy);
     const std::uint16_t* bf16Storage(const MatView& v); // converted once per invalidation
 
     struct Bf16Copy {

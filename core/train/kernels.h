@@ -27,6 +27,13 @@ void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int6
 // y[i] = a[i] + b[i].
 void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 
+// Activation and its derivative in one pass: a[i] = f(z[i]) and z[i] ← f'(z[i]) (in place:
+// the backward pass needs only the derivative, which it multiplies into the incoming
+// gradient inside the matmul that produces it). GELU is the erf form, with erf from
+// Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, the approximation oneDNN's gelu_erf uses).
+void geluForwardKeepDerivative(float* z, float* a, std::int64_t count);
+void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
+
 // A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
 // made sparse are kept for the backward pass.
 struct SparseTensor {

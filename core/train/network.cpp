@@ -72,12 +72,14 @@ struct LayerBuffers {
     std::vector<float> dense;                   // [N, H] output projection (pruned)
     std::vector<float> r1, y1;                  // [N, H] residual sum, layer norm 1
     std::vector<float> mean1, var1;             // [N]
-    std::vector<std::vector<float>> ffZ, ffA;   // per FF hidden layer [N, f] pre/post activation
-    std::vector<SparseTensor> ffASparse;        // ffA as kept when compressed (ffA is then empty)
-    std::vector<float> ffOut;                   // [N, H] last FF dense (pruned)
-    std::vector<float> r2, y2;                  // [N, H]
-    std::vector<float> mean2, var2;             // [N]
-    std::vector<float> next;                    // [N, H'] inter-layer projection (pruned)
+    // Per FF hidden layer [N, f]: the activation's derivative at the pre-activation (all the
+    // backward pass needs of it) and the activation.
+    std::vector<std::vector<float>> ffDerivative, ffA;
+    std::vector<SparseTensor> ffASparse; // ffA as kept when compressed (ffA is then empty)
+    std::vector<float> ffOut;            // [N, H] last FF dense (pruned)
+    std::vector<float> r2, y2;           // [N, H]
+    std::vector<float> mean2, var2;      // [N]
+    std::vector<float> next;             // [N, H'] inter-layer projection (pruned)
 
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
 };
@@ -146,8 +148,9 @@ struct Network::Impl {
 
     // Layers.
     void denseForward(const DenseRef& d, const float* x, float* y, std::int64_t rows);
+    // gxTimes (optional, [rows, in]): gx = (gy · Wᵀ) ⊙ gxTimes, fused into the matmul.
     void denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
-                       std::int64_t rows);
+                       std::int64_t rows, const float* gxTimes = nullptr);
     void embeddingForward(const Batch& batch);
     void embeddingBackward(const Batch& batch, const float* gX0);
     void attentionHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, const Batch& batch, int l,
@@ -309,7 +312,7 @@ void Network::Impl::allocate() {
         for (auto* v : {&b.mean1, &b.var1, &b.mean2, &b.var2})
             v->resize(N);
         for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-            b.ffZ.emplace_back(N * p.ff[f].out);
+            b.ffDerivative.emplace_back(N * p.ff[f].out);
             b.ffA.emplace_back(N * p.ff[f].out);
             fMax = std::max<std::size_t>(fMax, p.ff[f].out);
         }
@@ -356,15 +359,17 @@ void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, st
 }
 
 void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
-                                  std::int64_t n) {
+                                  std::int64_t n, const float* gxTimes) {
     // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
     // matmuls unchanged, so in bf16 mode it is converted once and forgotten afterwards.
     const MatView gyV = dense(gy, n, d.out);
     dnnl.matmul(dense(x, n, d.in).t(), gyV, dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f, false, StableAB);
     columnSums(gy, n, d.out, d.out, grads.data() + d.b);
-    if (gx)
-        dnnl.matmul(gyV, dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f, accumulateGx,
-                    StableAB);
+    const MatView wT = dense(params.data() + d.w, d.in, d.out).t();
+    if (gx && gxTimes)
+        dnnl.matmulTimes(gyV, wT, dense(gx, n, d.in), gxTimes, StableAB);
+    else if (gx)
+        dnnl.matmul(gyV, wT, dense(gx, n, d.in), nullptr, 1.0f, accumulateGx, StableAB);
     dnnl.forgetBf16(gyV);
 }
 
@@ -613,14 +618,17 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     addArrays(b.dense.data(), b.input, b.r1.data(), N * H);
     dnnl.layerNormForward(b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
                           b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon);
-    // Feed-forward stack, residual, post-norm.
-    const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
+    // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
     const float* in = b.y1.data();
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
-        denseForward(p.ff[f], in, b.ffZ[f].data(), N);
+        float* z = b.ffDerivative[f].data();
+        denseForward(p.ff[f], in, z, N);
         float* a = ffAData(b, f);
-        dnnl.eltwiseForward(act, b.ffZ[f].data(), a, N * width);
+        if (spec.activation == Activation::Gelu)
+            geluForwardKeepDerivative(z, a, N * width);
+        else
+            reluForwardKeepDerivative(z, a, N * width);
         pruneAct(ActivationKind::Dense, a, N * width);
         in = a;
     }
@@ -682,7 +690,6 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             gy = gDense.data();
         }
         pruneGrad(const_cast<float*>(gy), N * H); // with τ_T = 0 this only counts zeros
-        const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
         if (compressFeedForward)
             for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
                 decompressTensor(b.ffASparse[f], ffAShared[f].data());
@@ -695,15 +702,15 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
                 denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
             }
-            // g wrt ffA[f-1] [N, width] into gFfA, then through the activation to ffZ[f-1]
-            // into gFfB (which may hold gy: it has been consumed by then).
+            // g wrt the pre-activation [N, width] = (gy · Wᵀ) ⊙ f'(z) ⊙ (a ≠ 0), in one matmul
+            // into whichever of gFfA / gFfB does not hold gy. Pruned activations (a = 0) pass
+            // no gradient: their derivative is zeroed first.
             const std::int64_t width = p.ff[f].in;
-            float* gA = gFfA.data();
-            denseBackward(p.ff[f], x, gy, gA, false, N);
+            float* derivative = b.ffDerivative[f - 1].data();
             if (maskGradients)
-                maskByNonZero(gA, x, N * width);
-            float* gZ = gFfB.data();
-            dnnl.eltwiseBackward(act, b.ffZ[f - 1].data(), gA, gZ, N * width);
+                maskByNonZero(derivative, x, N * width);
+            float* gZ = gy == gFfA.data() ? gFfB.data() : gFfA.data();
+            denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
         }
@@ -969,8 +976,8 @@ ActivationMemory Network::savedActivationMemory() const {
         account(b.cat, N * p.catWidth);
         for (const auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
             account(*v, N * H);
-        for (std::size_t f = 0; f < b.ffZ.size(); ++f) {
-            account(b.ffZ[f], N * p.ff[f].out);
+        for (std::size_t f = 0; f < b.ffDerivative.size(); ++f) {
+            account(b.ffDerivative[f], N * p.ff[f].out);
             if (m->compressFeedForward) {
                 mem.denseBytes += N * p.ff[f].out * 4;
                 mem.compressedBytes += b.ffASparse[f].bytes();
