@@ -11,7 +11,7 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
-enum Op : std::int64_t { OpMatmul = 1, OpSoftmaxF, OpSoftmaxB, OpLnF, OpLnB };
+enum Op : std::int64_t { OpMatmul = 1, OpLnF, OpLnB };
 
 memory::desc viewDesc(const MatView& m) {
     return memory::desc({m.batch, m.rows, m.cols}, dt::f32, {m.batchStride, m.rowStride, m.colStride});
@@ -230,43 +230,6 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
         run(e, {{DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
     else
         run(e, {{DNNL_ARG_DST, c.data}});
-}
-
-void DnnlContext::softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols) {
-    Key key;
-    key.v[0] = OpSoftmaxF;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::softmax_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
-        Entry entry;
-        entry.primitive = dnnl::softmax_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-}
-
-void DnnlContext::softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows,
-                                  std::int64_t cols) {
-    Key key;
-    key.v[0] = OpSoftmaxB;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::softmax_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
-        dnnl::softmax_backward::primitive_desc pd({md, md, 1}, m_engine, fwd);
-        Entry entry;
-        entry.primitive = dnnl::softmax_backward(pd);
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_DST, dst}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
 }
 
 void DnnlContext::layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,

@@ -55,11 +55,6 @@ public:
     // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
     void forgetBf16(const MatView& v);
 
-    // Row-wise softmax of a dense [rows, cols] array.
-    void softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols);
-    // diffSrc from the softmax output dst and diffDst.
-    void softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows, std::int64_t cols);
-
     // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
     void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
                           float* variance, std::int64_t rows, std::int64_t cols, float epsilon);

@@ -12,62 +12,63 @@ namespace tcw::train {
 // Loops over more than this many elements are shared among the OpenMP threads.
 constexpr std::int64_t kParallelElements = 1 << 16;
 
-void maskByNonZero(float* g, const float* y, std::int64_t count) {
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
-        g[i] = y[i] != 0.0f ? g[i] : 0.0f;
-}
-
-void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count) {
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
-        dst[i] = y[i] != 0.0f ? src[i] : 0.0f;
-}
-
-void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
-    // Column blocks of 64 per thread: each column is summed by one thread in row order, so
-    // the result does not depend on the thread count.
-    const std::int64_t blocks = (cols + 63) / 64;
-#pragma omp parallel for if (rows * cols > kParallelElements && blocks > 1) schedule(static)
-    for (std::int64_t blk = 0; blk < blocks; ++blk) {
-        const std::int64_t c0 = blk * 64, c1 = std::min(cols, c0 + 64);
-        std::fill(out + c0, out + c1, 0.0f);
-        for (std::int64_t r = 0; r < rows; ++r) {
-            const float* row = x + r * rowStride;
-            for (std::int64_t c = c0; c < c1; ++c)
-                out[c] += row[c];
-        }
-    }
-}
-
-void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride) {
-    for (std::int64_t r = 0; r < rows; ++r)
-        if (mask[r] == 0.0f)
-            std::fill(x + r * rowStride, x + r * rowStride + cols, 0.0f);
-}
-
-void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols) {
-#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r)
-        std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
-}
-
-void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
-        y[i] = a[i] + b[i];
-}
-
 namespace {
 
-// The library is built for baseline x86-64; element-wise math that the compiler vectorises
-// gets AVX-512 / AVX2 clones chosen at load time by the CPU.
+// The library is built for baseline x86-64; loops that the compiler vectorises get
+// AVX-512 / AVX2 clones chosen at load time by the CPU. (OpenMP regions call them per
+// chunk: a clone's target does not reach the outlined body of a parallel loop.)
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define TCW_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TCW_VECTOR_CLONES
 #endif
+
+// Splits [0, count) into cache-sized chunks shared among the OpenMP threads.
+template <typename Chunk> void forChunks(std::int64_t count, Chunk chunk) {
+    constexpr std::int64_t kChunk = 1 << 14;
+    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
+#pragma omp parallel for if (count > kParallelElements) schedule(static)
+    for (std::int64_t c = 0; c < chunks; ++c)
+        chunk(c * kChunk, std::min(count, (c + 1) * kChunk));
+}
+
+TCW_VECTOR_CLONES void maskChunk(float* g, const float* y, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+        g[i] = y[i] != 0.0f ? g[i] : 0.0f;
+}
+
+TCW_VECTOR_CLONES void copyMaskedChunk(const float* src, const float* y, float* dst, std::int64_t begin,
+                                       std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+        dst[i] = y[i] != 0.0f ? src[i] : 0.0f;
+}
+
+TCW_VECTOR_CLONES void addChunk(const float* a, const float* b, float* y, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+        y[i] = a[i] + b[i];
+}
+
+// out[c0, c1) = column sums of rows; c1 − c0 ≤ 64, kept in a local accumulator.
+TCW_VECTOR_CLONES void columnSumsBlock(const float* x, std::int64_t rows, std::int64_t rowStride, std::int64_t c0,
+                                       std::int64_t c1, float* out) {
+    float acc[64] = {};
+    const std::int64_t width = c1 - c0;
+    if (width == 64) {
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const float* row = x + r * rowStride + c0;
+            for (std::int64_t c = 0; c < 64; ++c)
+                acc[c] += row[c];
+        }
+    } else {
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const float* row = x + r * rowStride + c0;
+            for (std::int64_t c = 0; c < width; ++c)
+                acc[c] += row[c];
+        }
+    }
+    for (std::int64_t c = 0; c < width; ++c)
+        out[c0 + c] = acc[c];
+}
 
 // e^y for y ≤ 0 (clamped at −87: below it the result is 0 to f32 precision anyway), written
 // without library calls so that loops over it vectorise. Cephes expf: 2^n · e^r, |r| ≤ ln2/2.
@@ -110,16 +111,128 @@ TCW_VECTOR_CLONES void reluChunk(float* z, float* a, std::int64_t begin, std::in
     }
 }
 
-// Splits [0, count) into cache-sized chunks shared among the OpenMP threads.
-template <typename Chunk> void forChunks(std::int64_t count, Chunk chunk) {
-    constexpr std::int64_t kChunk = 1 << 14;
-    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
+// Row reductions in 16 lanes (element j goes to lane j mod 16, lanes combined in a fixed
+// order): they vectorise without reassociation, and every CPU and thread count gives the
+// same bits.
+constexpr std::int64_t kLanes = 16;
+
+inline float laneSum(const float* lanes) {
+    float sum = 0.0f;
+    for (std::int64_t l = 0; l < kLanes; ++l)
+        sum += lanes[l];
+    return sum;
+}
+
+// Rows [begin, end) of the attention softmax, each `cols` long (see kernels.h).
+TCW_VECTOR_CLONES void attentionSoftmaxRows(const float* scores, const float* keyMask, float* probs, std::int64_t cols,
+                                            float scale, std::int64_t begin, std::int64_t end,
+                                            std::int64_t rowsPerSequence) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* s = scores + r * cols;
+        float* p = probs + r * cols;
+        if (keyMask) {
+            const float* m = keyMask + (r / rowsPerSequence) * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                p[j] = s[j] * scale + (m[j] == 0.0f ? kMaskedScore : 0.0f);
+        } else {
+            for (std::int64_t j = 0; j < cols; ++j)
+                p[j] = s[j] * scale;
+        }
+        float lanes[kLanes];
+        std::fill(lanes, lanes + kLanes, -3.0e38f);
+        const std::int64_t whole = cols - cols % kLanes; // columns in full groups of 16
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] = std::max(lanes[l], p[j0 + l]);
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] = std::max(lanes[j - whole], p[j]);
+        float mx = lanes[0];
+        for (std::int64_t l = 1; l < kLanes; ++l)
+            mx = std::max(mx, lanes[l]);
+        std::fill(lanes, lanes + kLanes, 0.0f);
+        for (std::int64_t j = 0; j < cols; ++j)
+            p[j] = expNonPositive(p[j] - mx);
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] += p[j0 + l];
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] += p[j];
+        const float inv = 1.0f / laneSum(lanes);
+        for (std::int64_t j = 0; j < cols; ++j)
+            p[j] *= inv;
+    }
+}
+
+TCW_VECTOR_CLONES void attentionSoftmaxBackwardRows(const float* probs, const float* gProbs, const float* scores,
+                                                    float* gScores, std::int64_t cols, float scale, std::int64_t begin,
+                                                    std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* p = probs + r * cols;
+        const float* gp = gProbs + r * cols;
+        float* gs = gScores + r * cols;
+        float lanes[kLanes] = {};
+        const std::int64_t whole = cols - cols % kLanes;
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] += p[j0 + l] * gp[j0 + l];
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] += p[j] * gp[j];
+        const float dot = laneSum(lanes);
+        if (scores) {
+            const float* s = scores + r * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                gs[j] = s[j] != 0.0f ? scale * p[j] * (gp[j] - dot) : 0.0f;
+        } else {
+            for (std::int64_t j = 0; j < cols; ++j)
+                gs[j] = scale * p[j] * (gp[j] - dot);
+        }
+    }
+}
+
+// Rows at a time so that a chunk is about 16 k elements.
+template <typename RowsFn> void forRowChunks(std::int64_t rows, std::int64_t cols, RowsFn fn) {
+    const std::int64_t perChunk = std::max<std::int64_t>(1, (1 << 14) / std::max<std::int64_t>(cols, 1));
+    const std::int64_t chunks = (rows + perChunk - 1) / perChunk;
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
     for (std::int64_t c = 0; c < chunks; ++c)
-        chunk(c * kChunk, std::min(count, (c + 1) * kChunk));
+        fn(c * perChunk, std::min(rows, (c + 1) * perChunk));
 }
 
 } // namespace
+
+void maskByNonZero(float* g, const float* y, std::int64_t count) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) { maskChunk(g, y, b, e); });
+}
+
+void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) { copyMaskedChunk(src, y, dst, b, e); });
+}
+
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
+    // Column blocks of 64 per thread: each column is summed by one thread in row order, so
+    // the result does not depend on the thread count.
+    const std::int64_t blocks = (cols + 63) / 64;
+#pragma omp parallel for if (rows * cols > kParallelElements && blocks > 1) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk)
+        columnSumsBlock(x, rows, rowStride, blk * 64, std::min(cols, blk * 64 + 64), out);
+}
+
+void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        if (mask[r] == 0.0f)
+            std::fill(x + r * rowStride, x + r * rowStride + cols, 0.0f);
+}
+
+void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
+                 std::int64_t cols) {
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
+    for (std::int64_t r = 0; r < rows; ++r)
+        std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
+}
+
+void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
+    forChunks(count, [&](std::int64_t bb, std::int64_t e) { addChunk(a, b, y, bb, e); });
+}
 
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
     forChunks(count, [&](std::int64_t b, std::int64_t e) { geluChunk(z, a, b, e); });
@@ -127,6 +240,20 @@ void geluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
 
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
     forChunks(count, [&](std::int64_t b, std::int64_t e) { reluChunk(z, a, b, e); });
+}
+
+void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
+                      std::int64_t queries, std::int64_t keys, float scale) {
+    forRowChunks(sequences * queries, keys, [&](std::int64_t b, std::int64_t e) {
+        attentionSoftmaxRows(scores, keyMask, probs, keys, scale, b, e, queries);
+    });
+}
+
+void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
+                              std::int64_t rows, std::int64_t keys, float scale) {
+    forRowChunks(rows, keys, [&](std::int64_t b, std::int64_t e) {
+        attentionSoftmaxBackwardRows(probs, gProbs, scores, gScores, keys, scale, b, e);
+    });
 }
 
 void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {

@@ -34,6 +34,19 @@ void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count);
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
 
+// Added to the scaled score of a padding key: its probability becomes 0.
+inline constexpr float kMaskedScore = -1e9f;
+
+// Attention probabilities in one pass: probs[b, i, :] = softmax(scale·scores[b, i, :] +
+// (keyMask[b, j] == 0 ? kMaskedScore : 0)), scores and probs [sequences, queries, keys],
+// keyMask [sequences, keys] or null (no padding).
+void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
+                      std::int64_t queries, std::int64_t keys, float scale);
+// Its backward through the scale: gScores = scale · P ⊙ (gP − rowsum(P ⊙ gP)), [rows, keys].
+// With scores non-null, entries whose raw score is 0 (pruned) get no gradient.
+void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
+                              std::int64_t rows, std::int64_t keys, float scale);
+
 // A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
 // made sparse are kept for the backward pass.
 struct SparseTensor {

@@ -20,7 +20,6 @@ namespace tcw::train {
 namespace {
 
 constexpr float kLayerNormEpsilon = 1e-5f;
-constexpr float kMaskedScore = -1e9f; // added to the scores of padding keys
 
 struct DenseRef {
     std::int64_t w = -1; // [in, out]
@@ -126,7 +125,6 @@ struct Network::Impl {
     bool maskGradients = false;
 
     // Scratch shared across layers (sized to the largest layer).
-    std::vector<float> zScratch;                     // [B, S, S] scaled, masked scores
     std::vector<float> transformTmp;                 // [B, S, d_max]
     std::vector<float> gOut, gIn;                    // [N, H_max] gradient w.r.t. layer output / input
     std::vector<float> gY2, gR2, gR1, gDense, gNext; // [N, H_max]
@@ -327,7 +325,6 @@ void Network::Impl::allocate() {
     logits.resize(maxBatch * C);
     classProbs.resize(maxBatch * C);
     tokenCount.resize(maxBatch);
-    zScratch.resize(BSS);
     transformTmp.resize(N * headDimMax);
     for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gR1, &gDense, &gNext})
         v->resize(N * hMax);
@@ -454,17 +451,9 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
+    // probs = softmax(scores / √d, padding keys masked), in one pass.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-#pragma omp parallel for collapse(2) if (BSS > (1 << 16)) schedule(static)
-    for (std::int64_t b = 0; b < B; ++b)
-        for (std::int64_t i = 0; i < S; ++i) {
-            const float* s = scores + (b * S + i) * S;
-            float* z = zScratch.data() + (b * S + i) * S;
-            const float* m = batch.mask.data() + b * S;
-            for (std::int64_t j = 0; j < S; ++j)
-                z[j] = s[j] * scale + (m[j] != 0.0f ? 0.0f : kMaskedScore);
-        }
-    dnnl.softmaxForward(zScratch.data(), probs, B * S, S);
+    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, B, S, S, scale);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
     // context [B, S, d] = P · V, then into the head's columns of cat
@@ -491,32 +480,34 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     const MatView probsV{probs, B, S, S, S * S, S, 1};
     const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
     const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
-    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableB);  // gP [B, S, S] = gCtx · Vᵀ
-    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableA); // gV [B, S, d] = Pᵀ · gCtx
+    // gCtx and gS are each read by two matmuls unchanged: in bf16 mode they are converted
+    // once (marked stable) and forgotten after their last use.
+    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableAB); // gV [B, S, d] = Pᵀ · gCtx
+    dnnl.forgetBf16(gCtx);
     copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
-    if (activationsPruned)
-        maskByNonZero(gProbs.data(), probs, BSS);
-    // Softmax backward on the kept probabilities (pruned entries get no gradient).
-    dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
+    // Softmax backward through the 1/√d scale. Pruned probabilities (P = 0) get no gradient
+    // by the formula itself; pruned raw scores are masked.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-#pragma omp parallel for if (BSS > (1 << 16)) schedule(static)
-    for (std::int64_t i = 0; i < BSS; ++i)
-        gScores[i] = !activationsPruned || scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
+    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), B * S, S,
+                             scale);
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
-        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableB); // gQ = gS · K
+        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableAB); // gQ = gS · K
         copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
-        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · Q
+        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
+        dnnl.forgetBf16(gScoresV);
         copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
         return;
     }
     const float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data();
     const MatView qwV{qw, B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · (QW)
+    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · (QW)
     copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
     const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableB); // g(QW) = gS · K
+    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableAB); // g(QW) = gS · K
+    dnnl.forgetBf16(gScoresV);
     const MatView gQw2 = dense(gQw.data(), N, d);
     dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d), nullptr, 1.0f, false,
                 StableA);                                                             // dW = Qᵀ · g(QW)
