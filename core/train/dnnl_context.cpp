@@ -145,29 +145,53 @@ std::int64_t extentOf(const MatView& v) { // elements from v.data to its last el
 void DnnlContext::invalidateBf16Cache() {
     for (auto& [key, copy] : m_bf16Copies)
         copy.valid = false;
+    for (Bf16Block& block : m_bf16Blocks)
+        block.copy.valid = false;
 }
 
 void DnnlContext::forgetBf16(const MatView& v) {
     const auto it = m_bf16Copies.find({v.data, extentOf(v)});
     if (it != m_bf16Copies.end())
         it->second.valid = false;
+    for (Bf16Block& block : m_bf16Blocks)
+        if (v.data >= block.base && v.data < block.base + block.count)
+            block.copy.valid = false;
+}
+
+void DnnlContext::convertBf16Together(const float* base, std::int64_t count) {
+    for (const Bf16Block& block : m_bf16Blocks)
+        if (block.base == base && block.count == count)
+            return;
+    Bf16Block block;
+    block.base = base;
+    block.count = count;
+    m_bf16Blocks.push_back(std::move(block));
+}
+
+void DnnlContext::convert(Bf16Copy& copy, const float* from, std::int64_t count) {
+    if (copy.data.empty()) {
+        copy.data.resize(static_cast<std::size_t>(count));
+        const memory::desc f32Md({count}, dt::f32, tag::a), bf16Md({count}, dt::bf16, tag::a);
+        copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
+        copy.to = memory(bf16Md, m_engine, copy.data.data());
+        copy.convert = dnnl::reorder(copy.from, copy.to);
+    }
+    copy.from.set_data_handle(const_cast<float*>(from));
+    copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
+    copy.valid = true;
 }
 
 const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
     const std::int64_t extent = extentOf(v);
-    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
-    if (!copy.valid) {
-        if (copy.data.empty()) {
-            copy.data.resize(static_cast<std::size_t>(extent));
-            const memory::desc f32Md({extent}, dt::f32, tag::a), bf16Md({extent}, dt::bf16, tag::a);
-            copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
-            copy.to = memory(bf16Md, m_engine, copy.data.data());
-            copy.convert = dnnl::reorder(copy.from, copy.to);
+    for (Bf16Block& block : m_bf16Blocks)
+        if (v.data >= block.base && v.data + extent <= block.base + block.count) {
+            if (!block.copy.valid)
+                convert(block.copy, block.base, block.count);
+            return block.copy.data.data() + (v.data - block.base);
         }
-        copy.from.set_data_handle(const_cast<float*>(v.data));
-        copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
-        copy.valid = true;
-    }
+    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
+    if (!copy.valid)
+        convert(copy, v.data, extent);
     return copy.data.data();
 }
 

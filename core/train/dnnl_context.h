@@ -54,6 +54,10 @@ public:
     void invalidateBf16Cache();
     // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
     void forgetBf16(const MatView& v);
+    // Stable operands inside [base, base + count) are converted with the whole range, in one
+    // reorder per invalidation (e.g. every parameter at once, or a head's Q, K and V): fewer,
+    // larger conversions and OpenMP regions than one per operand.
+    void convertBf16Together(const float* base, std::int64_t count);
 
     // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
     void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
@@ -106,6 +110,13 @@ private:
         }
     };
     std::unordered_map<std::pair<const float*, std::int64_t>, Bf16Copy, StorageKeyHash> m_bf16Copies;
+    struct Bf16Block {
+        const float* base = nullptr;
+        std::int64_t count = 0;
+        Bf16Copy copy;
+    };
+    std::vector<Bf16Block> m_bf16Blocks; // from convertBf16Together
+    void convert(Bf16Copy& copy, const float* from, std::int64_t count);
 
     dnnl::engine m_engine;
     dnnl::stream m_stream;

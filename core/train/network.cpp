@@ -929,6 +929,13 @@ void Network::setCompressSavedActivations(bool on) {
 
 void Network::setBf16Matmul(bool on) {
     m->dnnl.setBf16Matmul(on);
+    if (!on)
+        return;
+    // All parameters are converted in one reorder per step, each attention head's Q, K, V in one.
+    m->dnnl.convertBf16Together(m->params.data(), static_cast<std::int64_t>(m->params.size()));
+    for (LayerBuffers& b : m->layers)
+        for (const std::vector<float>& qkv : b.headQkv)
+            m->dnnl.convertBf16Together(qkv.data(), static_cast<std::int64_t>(qkv.size()));
 }
 
 std::span<const float> Network::logits() const {
