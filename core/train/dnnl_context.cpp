@@ -168,14 +168,28 @@ void DnnlContext::convertBf16Together(const float* base, std::int64_t count) {
     m_bf16Blocks.push_back(std::move(block));
 }
 
+void DnnlContext::allocate(Bf16Copy& copy, std::int64_t count) {
+    if (!copy.data.empty())
+        return;
+    copy.data.resize(static_cast<std::size_t>(count));
+    const memory::desc f32Md({count}, dt::f32, tag::a), bf16Md({count}, dt::bf16, tag::a);
+    copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
+    copy.to = memory(bf16Md, m_engine, copy.data.data());
+    copy.convert = dnnl::reorder(copy.from, copy.to);
+}
+
+std::uint16_t* DnnlContext::bf16Output(const MatView& v) {
+    if (!m_bf16Matmul)
+        return nullptr;
+    const std::int64_t extent = extentOf(v);
+    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
+    allocate(copy, extent);
+    copy.valid = true;
+    return copy.data.data();
+}
+
 void DnnlContext::convert(Bf16Copy& copy, const float* from, std::int64_t count) {
-    if (copy.data.empty()) {
-        copy.data.resize(static_cast<std::size_t>(count));
-        const memory::desc f32Md({count}, dt::f32, tag::a), bf16Md({count}, dt::bf16, tag::a);
-        copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
-        copy.to = memory(bf16Md, m_engine, copy.data.data());
-        copy.convert = dnnl::reorder(copy.from, copy.to);
-    }
+    allocate(copy, count);
     copy.from.set_data_handle(const_cast<float*>(from));
     copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
     copy.valid = true;

@@ -58,6 +58,10 @@ public:
     // reorder per invalidation (e.g. every parameter at once, or a head's Q, K and V): fewer,
     // larger conversions and OpenMP regions than one per operand.
     void convertBf16Together(const float* base, std::int64_t count);
+    // For a producer that writes the bf16 copy of v (a stable operand) itself, next to the
+    // f32 values: the copy's storage, valid until the next invalidation or forgetBf16(v).
+    // Null when bf16 matmuls are off.
+    std::uint16_t* bf16Output(const MatView& v);
 
     // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
     void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
@@ -116,6 +120,7 @@ private:
         Bf16Copy copy;
     };
     std::vector<Bf16Block> m_bf16Blocks; // from convertBf16Together
+    void allocate(Bf16Copy& copy, std::int64_t count);
     void convert(Bf16Copy& copy, const float* from, std::int64_t count);
 
     dnnl::engine m_engine;

@@ -70,6 +70,14 @@ TCW_VECTOR_CLONES void columnSumsBlock(const float* x, std::int64_t rows, std::i
         out[c0 + c] = acc[c];
 }
 
+// y = bf16(x), round to nearest even (finite x; the bits oneDNN's f32 → bf16 reorder gives).
+TCW_VECTOR_CLONES void toBf16Chunk(const float* x, std::uint16_t* y, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+        const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[i]);
+        y[i] = static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+    }
+}
+
 // e^y for y ≤ 0 (clamped at −87: below it the result is 0 to f32 precision anyway), written
 // without library calls so that loops over it vectorise. Cephes expf: 2^n · e^r, |r| ≤ ln2/2.
 inline float expNonPositive(float y) {
@@ -234,8 +242,12 @@ void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
     forChunks(count, [&](std::int64_t bb, std::int64_t e) { addChunk(a, b, y, bb, e); });
 }
 
-void geluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
-    forChunks(count, [&](std::int64_t b, std::int64_t e) { geluChunk(z, a, b, e); });
+void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) {
+        geluChunk(z, a, b, e);
+        if (aBf16)
+            toBf16Chunk(a, aBf16, b, e); // while the chunk is in cache
+    });
 }
 
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
@@ -243,9 +255,11 @@ void reluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
 }
 
 void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
-                      std::int64_t queries, std::int64_t keys, float scale) {
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16) {
     forRowChunks(sequences * queries, keys, [&](std::int64_t b, std::int64_t e) {
         attentionSoftmaxRows(scores, keyMask, probs, keys, scale, b, e, queries);
+        if (probsBf16)
+            toBf16Chunk(probs, probsBf16, b * keys, e * keys);
     });
 }
 

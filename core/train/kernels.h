@@ -31,7 +31,8 @@ void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 // the backward pass needs only the derivative, which it multiplies into the incoming
 // gradient inside the matmul that produces it). GELU is the erf form, with erf from
 // Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, the approximation oneDNN's gelu_erf uses).
-void geluForwardKeepDerivative(float* z, float* a, std::int64_t count);
+// aBf16 (optional): a in bf16 as well (round to nearest even, as oneDNN's reorder).
+void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16 = nullptr);
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
 
 // Added to the scaled score of a padding key: its probability becomes 0.
@@ -40,8 +41,9 @@ inline constexpr float kMaskedScore = -1e9f;
 // Attention probabilities in one pass: probs[b, i, :] = softmax(scale·scores[b, i, :] +
 // (keyMask[b, j] == 0 ? kMaskedScore : 0)), scores and probs [sequences, queries, keys],
 // keyMask [sequences, keys] or null (no padding).
+// probsBf16 (optional): probs in bf16 as well.
 void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
-                      std::int64_t queries, std::int64_t keys, float scale);
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16 = nullptr);
 // Its backward through the scale: gScores = scale · P ⊙ (gP − rowsum(P ⊙ gP)), [rows, keys].
 // With scores non-null, entries whose raw score is 0 (pruned) get no gradient.
 void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,

@@ -83,6 +83,12 @@ struct LayerBuffers {
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
 };
 
+// Whether pruning may change activations of this kind in layer l (τ_I > 0) after they are
+// computed: then their bf16 copy must be made afterwards, not by the kernel producing them.
+bool prunesActivations(const DynaProp* prune, int l, ActivationKind kind) {
+    return prune && prune->thresholds().activation[static_cast<std::size_t>(l)][static_cast<std::size_t>(kind)] > 0.0f;
+}
+
 } // namespace
 
 struct Network::Impl {
@@ -453,12 +459,16 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
         prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
     // probs = softmax(scores / √d, padding keys masked), in one pass.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, B, S, S, scale);
+    // In bf16 mode the kernel also writes the bf16 copy that P·V and Pᵀ·gCtx read, unless
+    // pruning may still change the probabilities.
+    const MatView probsV{probs, B, S, S, S * S, S, 1};
+    std::uint16_t* probsBf16 =
+        prunesActivations(prune, l, ActivationKind::Probabilities) ? nullptr : dnnl.bf16Output(probsV);
+    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, B, S, S, scale, probsBf16);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
     // context [B, S, d] = P · V, then into the head's columns of cat
-    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false,
-                StableAB);
+    dnnl.matmul(probsV, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
     copyStrided(headDense.data(), d, buf.cat.data() + h.catCol, D, N, d);
 }
 
@@ -617,7 +627,9 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         denseForward(p.ff[f], in, z, N);
         float* a = ffAData(b, f);
         if (spec.activation == Activation::Gelu)
-            geluForwardKeepDerivative(z, a, N * width);
+            geluForwardKeepDerivative(
+                z, a, N * width,
+                prunesActivations(prune, l, ActivationKind::Dense) ? nullptr : dnnl.bf16Output(dense(a, N, width)));
         else
             reluForwardKeepDerivative(z, a, N * width);
         pruneAct(ActivationKind::Dense, a, N * width);
