@@ -11,13 +11,12 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
-enum Op : std::int64_t { OpMatmul = 1, OpLnF, OpLnB };
+enum Op : std::int64_t { OpMatmul = 1 };
 
 memory::desc viewDesc(const MatView& m) {
     return memory::desc({m.batch, m.rows, m.cols}, dt::f32, {m.batchStride, m.rowStride, m.colStride});
 }
 
-const auto kLnFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
 } // namespace
 
 std::size_t DnnlContext::KeyHash::operator()(const Key& k) const noexcept {
@@ -268,75 +267,6 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
         run(e, {{DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
     else
         run(e, {{DNNL_ARG_DST, c.data}});
-}
-
-void DnnlContext::layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
-                                   float* variance, std::int64_t rows, std::int64_t cols, float epsilon) {
-    Key key;
-    key.v[0] = OpLnF;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    std::memcpy(&key.v[3], &epsilon, sizeof(float));
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::layer_normalization_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, epsilon, kLnFlags},
-                                                             m_engine);
-        const memory::desc paramMd({cols}, dt::f32, tag::a);
-        Entry entry;
-        entry.primitive = dnnl::layer_normalization_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src},
-            {DNNL_ARG_DST, dst},
-            {DNNL_ARG_MEAN, mean},
-            {DNNL_ARG_VARIANCE, variance},
-            {DNNL_ARG_SCALE, gamma},
-            {DNNL_ARG_SHIFT, beta}});
-}
-
-void DnnlContext::layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
-                                    const float* gamma, const float* beta, float* diffSrc, float* diffGamma,
-                                    float* diffBeta, std::int64_t rows, std::int64_t cols, float epsilon) {
-    Key key;
-    key.v[0] = OpLnB;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    std::memcpy(&key.v[3], &epsilon, sizeof(float));
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::layer_normalization_forward::primitive_desc fwd(
-            {dnnl::prop_kind::forward_training, md, epsilon, kLnFlags}, m_engine);
-        dnnl::layer_normalization_backward::primitive_desc pd({dnnl::prop_kind::backward, md, md, epsilon, kLnFlags},
-                                                              m_engine, fwd);
-        const memory::desc paramMd({cols}, dt::f32, tag::a);
-        Entry entry;
-        entry.primitive = dnnl::layer_normalization_backward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src},
-            {DNNL_ARG_MEAN, mean},
-            {DNNL_ARG_VARIANCE, variance},
-            {DNNL_ARG_DIFF_DST, diffDst},
-            {DNNL_ARG_SCALE, gamma},
-            {DNNL_ARG_SHIFT, beta},
-            {DNNL_ARG_DIFF_SRC, diffSrc},
-            {DNNL_ARG_DIFF_SCALE, diffGamma},
-            {DNNL_ARG_DIFF_SHIFT, diffBeta}});
 }
 
 } // namespace tcw::train

@@ -1,4 +1,5 @@
-// Thin layer over oneDNN for the trainer: every primitive is built once per shape and kept
+// Thin layer over oneDNN matmuls for the trainer (layer norm, softmax and activations are
+// fused loops in kernels.h): every primitive is built once per shape and kept
 // in a cache; callers pass raw float pointers. Private to tcw_train (never include it from a
 // public header: only tcw_train may see oneDNN).
 #pragma once
@@ -62,13 +63,6 @@ public:
     // f32 values: the copy's storage, valid until the next invalidation or forgetBf16(v).
     // Null when bf16 matmuls are off.
     std::uint16_t* bf16Output(const MatView& v);
-
-    // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
-    void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
-                          float* variance, std::int64_t rows, std::int64_t cols, float epsilon);
-    void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
-                           const float* gamma, const float* beta, float* diffSrc, float* diffGamma, float* diffBeta,
-                           std::int64_t rows, std::int64_t cols, float epsilon);
 
     std::size_t cachedPrimitiveCount() const { return m_cache.size(); }
 

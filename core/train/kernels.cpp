@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <vector>
 
 namespace tcw::train {
 
@@ -41,11 +42,6 @@ TCW_VECTOR_CLONES void copyMaskedChunk(const float* src, const float* y, float* 
                                        std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i)
         dst[i] = y[i] != 0.0f ? src[i] : 0.0f;
-}
-
-TCW_VECTOR_CLONES void addChunk(const float* a, const float* b, float* y, std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i)
-        y[i] = a[i] + b[i];
 }
 
 // out[c0, c1) = column sums of rows; c1 − c0 ≤ 64, kept in a local accumulator.
@@ -197,6 +193,71 @@ TCW_VECTOR_CLONES void attentionSoftmaxBackwardRows(const float* probs, const fl
     }
 }
 
+// Sum of x[0, n) in 16 lanes.
+inline float rowSum(const float* x, std::int64_t n) {
+    float lanes[kLanes] = {};
+    const std::int64_t whole = n - n % kLanes;
+    for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+        for (std::int64_t l = 0; l < kLanes; ++l)
+            lanes[l] += x[j0 + l];
+    for (std::int64_t j = whole; j < n; ++j)
+        lanes[j - whole] += x[j];
+    return laneSum(lanes);
+}
+
+// Layer norm forward of rows [begin, end); `work` holds one row (cols floats).
+TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum, float* dst, const float* gamma,
+                                     const float* beta, float* mean, float* variance, std::int64_t cols, float epsilon,
+                                     std::int64_t begin, std::int64_t end, float* work) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* x = a + r * cols;
+        if (b) {
+            float* s = sum + r * cols;
+            const float* br = b + r * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                s[j] = x[j] + br[j];
+            x = s;
+        }
+        const float mu = rowSum(x, cols) / static_cast<float>(cols);
+        for (std::int64_t j = 0; j < cols; ++j)
+            work[j] = (x[j] - mu) * (x[j] - mu);
+        const float var = rowSum(work, cols) / static_cast<float>(cols);
+        const float inv = 1.0f / std::sqrt(var + epsilon);
+        float* y = dst + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            y[j] = gamma[j] * ((x[j] - mu) * inv) + beta[j];
+        mean[r] = mu;
+        variance[r] = var;
+    }
+}
+
+// Layer norm backward of rows [begin, end); adds this block's Σ diffDst·x̂ and Σ diffDst to
+// partGamma, partBeta [cols]; `work` holds two rows.
+TCW_VECTOR_CLONES void layerNormBackwardRows(const float* src, const float* mean, const float* variance,
+                                             const float* diffDst, const float* gamma, float* diffSrc, float* partGamma,
+                                             float* partBeta, std::int64_t cols, float epsilon, std::int64_t begin,
+                                             std::int64_t end, float* work) {
+    float* g = work;         // γ ⊙ diffDst
+    float* gx = work + cols; // γ ⊙ diffDst ⊙ x̂
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* x = src + r * cols;
+        const float* dy = diffDst + r * cols;
+        const float mu = mean[r], inv = 1.0f / std::sqrt(variance[r] + epsilon);
+        for (std::int64_t j = 0; j < cols; ++j) {
+            const float xh = (x[j] - mu) * inv;
+            g[j] = gamma[j] * dy[j];
+            gx[j] = g[j] * xh;
+            partGamma[j] += dy[j] * xh;
+            partBeta[j] += dy[j];
+        }
+        const float meanG = rowSum(g, cols) / static_cast<float>(cols);
+        const float meanGx = rowSum(gx, cols) / static_cast<float>(cols);
+        float* ds = diffSrc + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            ds[j] = inv * (g[j] - meanG - (x[j] - mu) * inv * meanGx);
+    }
+}
+
 // Rows at a time so that a chunk is about 16 k elements.
 template <typename RowsFn> void forRowChunks(std::int64_t rows, std::int64_t cols, RowsFn fn) {
     const std::int64_t perChunk = std::max<std::int64_t>(1, (1 << 14) / std::max<std::int64_t>(cols, 1));
@@ -238,10 +299,6 @@ void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int6
         std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
 }
 
-void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
-    forChunks(count, [&](std::int64_t bb, std::int64_t e) { addChunk(a, b, y, bb, e); });
-}
-
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16) {
     forChunks(count, [&](std::int64_t b, std::int64_t e) {
         geluChunk(z, a, b, e);
@@ -252,6 +309,42 @@ void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint
 
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
     forChunks(count, [&](std::int64_t b, std::int64_t e) { reluChunk(z, a, b, e); });
+}
+
+void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
+                      float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
+                      std::uint16_t* dstBf16) {
+    forRowChunks(rows, cols, [&](std::int64_t bb, std::int64_t e) {
+        std::vector<float> work(static_cast<std::size_t>(cols));
+        layerNormRows(a, b, sum, dst, gamma, beta, mean, variance, cols, epsilon, bb, e, work.data());
+        if (dstBf16)
+            toBf16Chunk(dst, dstBf16, bb * cols, e * cols);
+    });
+}
+
+void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                       const float* gamma, float* diffSrc, float* diffGamma, float* diffBeta, std::int64_t rows,
+                       std::int64_t cols, float epsilon, std::vector<float>& scratch) {
+    constexpr std::int64_t kBlockRows = 64; // fixed: the parameter-gradient sums do not depend on threads
+    const std::int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+    // Per block: Σ diffDst·x̂ [cols], Σ diffDst [cols], then two work rows.
+    const std::int64_t perBlock = 4 * cols;
+    scratch.assign(static_cast<std::size_t>(blocks * perBlock), 0.0f);
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        float* part = scratch.data() + blk * perBlock;
+        layerNormBackwardRows(src, mean, variance, diffDst, gamma, diffSrc, part, part + cols, cols, epsilon,
+                              blk * kBlockRows, std::min(rows, (blk + 1) * kBlockRows), part + 2 * cols);
+    }
+    std::fill(diffGamma, diffGamma + cols, 0.0f);
+    std::fill(diffBeta, diffBeta + cols, 0.0f);
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const float* part = scratch.data() + blk * perBlock;
+        for (std::int64_t j = 0; j < cols; ++j) {
+            diffGamma[j] += part[j];
+            diffBeta[j] += part[cols + j];
+        }
+    }
 }
 
 void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,

@@ -1,4 +1,5 @@
-// Small loops the trainer needs where oneDNN has no primitive: masks, bias gradients,
+// Loops the trainer runs itself: fused layer norm, attention softmax and activation passes
+// (fewer passes over memory than oneDNN primitives chained), masks, bias gradients,
 // embedding scatter, pooling, the fixed DFT/DCT matrices and the dynamic-span convolution.
 // Private to tcw_train. Shapes in brackets, row-major.
 #pragma once
@@ -24,9 +25,6 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
                  std::int64_t cols);
 
-// y[i] = a[i] + b[i].
-void addArrays(const float* a, const float* b, float* y, std::int64_t count);
-
 // Activation and its derivative in one pass: a[i] = f(z[i]) and z[i] ← f'(z[i]) (in place:
 // the backward pass needs only the derivative, which it multiplies into the incoming
 // gradient inside the matmul that produces it). GELU is the erf form, with erf from
@@ -34,6 +32,20 @@ void addArrays(const float* a, const float* b, float* y, std::int64_t count);
 // aBf16 (optional): a in bf16 as well (round to nearest even, as oneDNN's reorder).
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16 = nullptr);
 void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
+
+// Layer norm over the last axis of [rows, cols] with scale and shift (biased variance; mean
+// and variance [rows] are saved for the backward pass), one pass over each row. With b
+// non-null it normalises the residual sum a + b, which it also stores in `sum` (the
+// backward pass needs it); otherwise it normalises a. dstBf16 (optional): dst in bf16 too.
+void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
+                      float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
+                      std::uint16_t* dstBf16 = nullptr);
+// diffSrc from src (the normalised input), its saved statistics and diffDst; overwrites
+// diffGamma and diffBeta [cols]. Those are summed over fixed blocks of rows, then the blocks
+// in order: the same bits for any thread count.
+void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                       const float* gamma, float* diffSrc, float* diffGamma, float* diffBeta, std::int64_t rows,
+                       std::int64_t cols, float epsilon, std::vector<float>& scratch);
 
 // Added to the scaled score of a padding key: its probability becomes 0.
 inline constexpr float kMaskedScore = -1e9f;

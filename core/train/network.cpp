@@ -143,6 +143,7 @@ struct Network::Impl {
     std::vector<float> gLogits;                      // [B, C]
     std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
+    std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
 
     Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
 
@@ -402,17 +403,16 @@ void Network::Impl::embeddingForward(const Batch& batch) {
                 e[c] = t[c] + p[c];
         }
     }
-    dnnl.layerNormForward(embSum.data(), x0.data(), params.data() + embGamma, params.data() + embBeta, embMean.data(),
-                          embVar.data(), N, H0, kLayerNormEpsilon);
+    layerNormForward(embSum.data(), nullptr, nullptr, x0.data(), params.data() + embGamma, params.data() + embBeta,
+                     embMean.data(), embVar.data(), N, H0, kLayerNormEpsilon, dnnl.bf16Output(dense(x0.data(), N, H0)));
 }
 
 void Network::Impl::embeddingBackward(const Batch& batch, const float* gX0) {
     const std::int64_t N = rows();
     const int H0 = spec.layers.front().hiddenSize;
     float* gE = gR1.data(); // [N, H0] scratch
-    dnnl.layerNormBackward(embSum.data(), embMean.data(), embVar.data(), gX0, params.data() + embGamma,
-                           params.data() + embBeta, gE, grads.data() + embGamma, grads.data() + embBeta, N, H0,
-                           kLayerNormEpsilon);
+    layerNormBackward(embSum.data(), embMean.data(), embVar.data(), gX0, params.data() + embGamma, gE,
+                      grads.data() + embGamma, grads.data() + embBeta, N, H0, kLayerNormEpsilon, normScratch);
     float* gPos = grads.data() + positions; // [S, H0]
     std::fill(gPos, gPos + static_cast<std::int64_t>(S) * H0, 0.0f);
     for (std::int64_t r = 0; r < N; ++r)
@@ -616,9 +616,10 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     // Output projection, residual, post-norm.
     denseForward(p.out, b.cat.data(), b.dense.data(), N);
     pruneAct(ActivationKind::Dense, b.dense.data(), N * H);
-    addArrays(b.dense.data(), b.input, b.r1.data(), N * H);
-    dnnl.layerNormForward(b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
-                          b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon);
+    // r1 = dense + input and its layer norm in one pass (also y1's bf16 copy for the FF matmuls).
+    layerNormForward(b.dense.data(), b.input, b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma,
+                     params.data() + p.ln1Beta, b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon,
+                     dnnl.bf16Output(dense(b.y1.data(), N, H)));
     // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
     const float* in = b.y1.data();
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
@@ -644,12 +645,15 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                 dnnl.forgetBf16(dense(ffAShared[f].data(), N, width)); // the next layer reuses the buffer
             }
         pruneAct(ActivationKind::Dense, b.ffOut.data(), N * H);
-        addArrays(b.ffOut.data(), b.y1.data(), b.r2.data(), N * H);
+        layerNormForward(b.ffOut.data(), b.y1.data(), b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma,
+                         params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
+                         dnnl.bf16Output(dense(b.y2.data(), N, H)));
     } else {
         std::copy(b.y1.begin(), b.y1.begin() + N * H, b.r2.begin());
+        layerNormForward(b.r2.data(), nullptr, nullptr, b.y2.data(), params.data() + p.ln2Gamma,
+                         params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
+                         dnnl.bf16Output(dense(b.y2.data(), N, H)));
     }
-    dnnl.layerNormForward(b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma, params.data() + p.ln2Beta,
-                          b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon);
     if (p.next.present()) {
         denseForward(p.next, b.y2.data(), b.next.data(), N);
         pruneAct(ActivationKind::Dense, b.next.data(), N * p.next.out);
@@ -675,9 +679,8 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         gY2p = gY2.data();
     }
     // Post-norm 2: gY2 → gR2.
-    dnnl.layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma,
-                           params.data() + p.ln2Beta, gR2.data(), grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta,
-                           N, H, kLayerNormEpsilon);
+    layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma, gR2.data(),
+                      grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta, N, H, kLayerNormEpsilon, normScratch);
     // Gradients below pass through unchanged (no masks, no τ_T changes) unless the forward
     // zeroed activations or τ_T > 0 here: then a scratch copy is masked and pruned.
     const bool gradsPruned =
@@ -719,9 +722,8 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         }
     }
     // Post-norm 1: gY1 → gR1.
-    dnnl.layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma,
-                           params.data() + p.ln1Beta, gR1.data(), grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta,
-                           N, H, kLayerNormEpsilon);
+    layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma, gR1.data(),
+                      grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta, N, H, kLayerNormEpsilon, normScratch);
     // Output projection: gR1 → gCat.
     const float* gOutProj = gR1.data();
     if (copyGrads) {
