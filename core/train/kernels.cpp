@@ -66,6 +66,16 @@ TCW_VECTOR_CLONES void columnSumsBlock(const float* x, std::int64_t rows, std::i
         out[c0 + c] = acc[c];
 }
 
+// bf16 copy of columns [c0, c1) of a dense [rows, cols] x (round to nearest even).
+TCW_VECTOR_CLONES void columnsToBf16(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                     std::int64_t c1, std::uint16_t* y) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = c0; c < c1; ++c) {
+            const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[r * cols + c]);
+            y[r * cols + c] = static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+        }
+}
+
 // y = bf16(x), round to nearest even (finite x; the bits oneDNN's f32 → bf16 reorder gives).
 TCW_VECTOR_CLONES void toBf16Chunk(const float* x, std::uint16_t* y, std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
@@ -277,13 +287,19 @@ void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int6
     forChunks(count, [&](std::int64_t b, std::int64_t e) { copyMaskedChunk(src, y, dst, b, e); });
 }
 
-void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out,
+                std::uint16_t* xBf16) {
     // Column blocks of 64 per thread: each column is summed by one thread in row order, so
-    // the result does not depend on the thread count.
+    // the result does not depend on the thread count. The bf16 copy is made block by block
+    // right after the block's sums, while its rows are still in cache.
     const std::int64_t blocks = (cols + 63) / 64;
 #pragma omp parallel for if (rows * cols > kParallelElements && blocks > 1) schedule(static)
-    for (std::int64_t blk = 0; blk < blocks; ++blk)
-        columnSumsBlock(x, rows, rowStride, blk * 64, std::min(cols, blk * 64 + 64), out);
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t c0 = blk * 64, c1 = std::min(cols, c0 + 64);
+        columnSumsBlock(x, rows, rowStride, c0, c1, out);
+        if (xBf16)
+            columnsToBf16(x, rows, cols, c0, c1, xBf16);
+    }
 }
 
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride) {

@@ -16,7 +16,9 @@ void maskByNonZero(float* g, const float* y, std::int64_t count);
 void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count);
 
 // out[c] = Σ_r x[r·rowStride + c]  (bias gradient), x [rows, cols] with a row stride.
-void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out);
+// xBf16 (optional, dense x only): x in bf16 as well, in the same pass.
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out,
+                std::uint16_t* xBf16 = nullptr);
 
 // Zeroes rows t of x [B·S, cols] (row stride rowStride) where mask[t] == 0.
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);

@@ -364,11 +364,12 @@ void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, st
 
 void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
                                   std::int64_t n, const float* gxTimes) {
-    // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
-    // matmuls unchanged, so in bf16 mode it is converted once and forgotten afterwards.
+    // db = Σ_rows gy ; dW [in, out] = xᵀ · gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
+    // matmuls unchanged: in bf16 mode the bias-gradient pass also writes its bf16 copy, which
+    // both share and which is forgotten afterwards.
     const MatView gyV = dense(gy, n, d.out);
+    columnSums(gy, n, d.out, d.out, grads.data() + d.b, dnnl.bf16Output(gyV));
     dnnl.matmul(dense(x, n, d.in).t(), gyV, dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f, false, StableAB);
-    columnSums(gy, n, d.out, d.out, grads.data() + d.b);
     const MatView wT = dense(params.data() + d.w, d.in, d.out).t();
     if (gx && gxTimes)
         dnnl.matmulTimes(gyV, wT, dense(gx, n, d.in), gxTimes, StableAB);
