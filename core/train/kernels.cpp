@@ -309,7 +309,15 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
 }
 
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols) {
+                 std::int64_t cols, std::uint16_t* dstBf16) {
+    if (dstBf16 && dstStride == cols) {
+        forRowChunks(rows, cols, [&](std::int64_t b, std::int64_t e) {
+            for (std::int64_t r = b; r < e; ++r)
+                std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
+            toBf16Chunk(dst, dstBf16, b * cols, e * cols);
+        });
+        return;
+    }
 #pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
     for (std::int64_t r = 0; r < rows; ++r)
         std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
@@ -373,9 +381,11 @@ void attentionSoftmax(const float* scores, const float* keyMask, float* probs, s
 }
 
 void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
-                              std::int64_t rows, std::int64_t keys, float scale) {
+                              std::int64_t rows, std::int64_t keys, float scale, std::uint16_t* gScoresBf16) {
     forRowChunks(rows, keys, [&](std::int64_t b, std::int64_t e) {
         attentionSoftmaxBackwardRows(probs, gProbs, scores, gScores, keys, scale, b, e);
+        if (gScoresBf16)
+            toBf16Chunk(gScores, gScoresBf16, b * keys, e * keys);
     });
 }
 

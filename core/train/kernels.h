@@ -24,8 +24,9 @@ void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);
 
 // dst[r, c] = src[r, c] for a [rows, cols] block, each side with its own row stride.
+// dstBf16 (optional, dense dst only): dst in bf16 as well.
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols);
+                 std::int64_t cols, std::uint16_t* dstBf16 = nullptr);
 
 // Activation and its derivative in one pass: a[i] = f(z[i]) and z[i] ← f'(z[i]) (in place:
 // the backward pass needs only the derivative, which it multiplies into the incoming
@@ -60,8 +61,9 @@ void attentionSoftmax(const float* scores, const float* keyMask, float* probs, s
                       std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16 = nullptr);
 // Its backward through the scale: gScores = scale · P ⊙ (gP − rowsum(P ⊙ gP)), [rows, keys].
 // With scores non-null, entries whose raw score is 0 (pruned) get no gradient.
+// gScoresBf16 (optional): gScores in bf16 as well.
 void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
-                              std::int64_t rows, std::int64_t keys, float scale);
+                              std::int64_t rows, std::int64_t keys, float scale, std::uint16_t* gScoresBf16 = nullptr);
 
 // A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
 // made sparse are kept for the backward pass.

@@ -441,9 +441,10 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     const std::int64_t BSS = B * S * S;
     float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
     float *qD = qkv, *kD = qkv + N * d, *vD = qkv + 2 * N * d;
-    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d);
-    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d);
-    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d);
+    // In bf16 mode the copies also write the bf16 copies the attention matmuls read.
+    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d, dnnl.bf16Output(dense(qD, N, d)));
+    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d, dnnl.bf16Output(dense(kD, N, d)));
+    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d, dnnl.bf16Output(dense(vD, N, d)));
     MatView q{qD, B, S, d, S * d, d, 1}; // [B, S, d]
     const MatView k{kD, B, S, d, S * d, d, 1};
     const MatView v{vD, B, S, d, S * d, d, 1};
@@ -485,14 +486,14 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     float* gD = headGrad.data();     // [B, S, d] gradient of Q, K or V before it goes into gProj
     const MatView gCtx{gCtxD, B, S, d, S * d, d, 1};
     const MatView gDV{gD, B, S, d, S * d, d, 1};
-    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d);
+    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d, dnnl.bf16Output(gCtx));
     const float* scores = buf.scores.data() + h.attentionIndex * BSS;
     const float* probs = buf.probs.data() + h.attentionIndex * BSS;
     const MatView probsV{probs, B, S, S, S * S, S, 1};
     const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
     const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
-    // gCtx and gS are each read by two matmuls unchanged: in bf16 mode they are converted
-    // once (marked stable) and forgotten after their last use.
+    // gCtx and gS are each read by two matmuls unchanged: in bf16 mode their producers
+    // (the copy above, the softmax backward below) write the bf16 copies, forgotten after use.
     dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [B, S, S] = gCtx · Vᵀ
     dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableAB); // gV [B, S, d] = Pᵀ · gCtx
     dnnl.forgetBf16(gCtx);
@@ -500,8 +501,10 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     // Softmax backward through the 1/√d scale. Pruned probabilities (P = 0) get no gradient
     // by the formula itself; pruned raw scores are masked.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
+    const bool gradsPruned =
+        prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
     attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), B * S, S,
-                             scale);
+                             scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
@@ -946,11 +949,8 @@ void Network::setBf16Matmul(bool on) {
     m->dnnl.setBf16Matmul(on);
     if (!on)
         return;
-    // All parameters are converted in one reorder per step, each attention head's Q, K, V in one.
+    // All parameters are converted in one reorder per step.
     m->dnnl.convertBf16Together(m->params.data(), static_cast<std::int64_t>(m->params.size()));
-    for (LayerBuffers& b : m->layers)
-        for (const std::vector<float>& qkv : b.headQkv)
-            m->dnnl.convertBf16Together(qkv.data(), static_cast<std::int64_t>(qkv.size()));
 }
 
 std::span<const float> Network::logits() const {
