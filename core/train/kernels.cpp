@@ -67,8 +67,8 @@ TCW_VECTOR_CLONES void columnSumsBlock(const float* x, std::int64_t rows, std::i
 }
 
 // bf16 copy of columns [c0, c1) of a dense [rows, cols] x (round to nearest even).
-TCW_VECTOR_CLONES void columnsToBf16(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t c0,
-                                     std::int64_t c1, std::uint16_t* y) {
+TCW_VECTOR_CLONES void columnsToBf16(const float* __restrict x, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                     std::int64_t c1, std::uint16_t* __restrict y) {
     for (std::int64_t r = 0; r < rows; ++r)
         for (std::int64_t c = c0; c < c1; ++c) {
             const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[r * cols + c]);
@@ -77,7 +77,8 @@ TCW_VECTOR_CLONES void columnsToBf16(const float* x, std::int64_t rows, std::int
 }
 
 // y = bf16(x), round to nearest even (finite x; the bits oneDNN's f32 → bf16 reorder gives).
-TCW_VECTOR_CLONES void toBf16Chunk(const float* x, std::uint16_t* y, std::int64_t begin, std::int64_t end) {
+TCW_VECTOR_CLONES void toBf16Chunk(const float* __restrict x, std::uint16_t* __restrict y, std::int64_t begin,
+                                   std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
         const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[i]);
         y[i] = static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
@@ -243,15 +244,18 @@ TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum,
 
 // Layer norm backward of rows [begin, end); adds this block's Σ diffDst·x̂ and Σ diffDst to
 // partGamma, partBeta [cols]; `work` holds two rows.
-TCW_VECTOR_CLONES void layerNormBackwardRows(const float* src, const float* mean, const float* variance,
-                                             const float* diffDst, const float* gamma, float* diffSrc, float* partGamma,
-                                             float* partBeta, std::int64_t cols, float epsilon, std::int64_t begin,
-                                             std::int64_t end, float* work) {
-    float* g = work;         // γ ⊙ diffDst
-    float* gx = work + cols; // γ ⊙ diffDst ⊙ x̂
+// (The buffers never overlap: __restrict lets the row loops vectorise without alias checks.)
+TCW_VECTOR_CLONES void layerNormBackwardRows(const float* __restrict src, const float* __restrict mean,
+                                             const float* __restrict variance, const float* __restrict diffDst,
+                                             const float* __restrict gamma, float* __restrict diffSrc,
+                                             float* __restrict partGamma, float* __restrict partBeta, std::int64_t cols,
+                                             float epsilon, std::int64_t begin, std::int64_t end,
+                                             float* __restrict work) {
+    float* __restrict g = work;         // γ ⊙ diffDst
+    float* __restrict gx = work + cols; // γ ⊙ diffDst ⊙ x̂
     for (std::int64_t r = begin; r < end; ++r) {
-        const float* x = src + r * cols;
-        const float* dy = diffDst + r * cols;
+        const float* __restrict x = src + r * cols;
+        const float* __restrict dy = diffDst + r * cols;
         const float mu = mean[r], inv = 1.0f / std::sqrt(variance[r] + epsilon);
         for (std::int64_t j = 0; j < cols; ++j) {
             const float xh = (x[j] - mu) * inv;
@@ -262,7 +266,7 @@ TCW_VECTOR_CLONES void layerNormBackwardRows(const float* src, const float* mean
         }
         const float meanG = rowSum(g, cols) / static_cast<float>(cols);
         const float meanGx = rowSum(gx, cols) / static_cast<float>(cols);
-        float* ds = diffSrc + r * cols;
+        float* __restrict ds = diffSrc + r * cols;
         for (std::int64_t j = 0; j < cols; ++j)
             ds[j] = inv * (g[j] - meanG - (x[j] - mu) * inv * meanGx);
     }
