@@ -56,8 +56,8 @@ public:
     // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
     void forgetBf16(const MatView& v);
     // Stable operands inside [base, base + count) are converted with the whole range, in one
-    // reorder per invalidation (e.g. every parameter at once, or a head's Q, K and V): fewer,
-    // larger conversions and OpenMP regions than one per operand.
+    // reorder per invalidation (the trainer's flat parameter vector): one large conversion
+    // and OpenMP region instead of one per weight matrix.
     void convertBf16Together(const float* base, std::int64_t count);
     // For a producer that writes the bf16 copy of v (a stable operand) itself, next to the
     // f32 values: the copy's storage, valid until the next invalidation or forgetBf16(v).
