@@ -1,4 +1,4 @@
-// Loops where oneDNN has no primitive (see kernels.h).
+// The trainer's own loops (see kernels.h).
 #include "kernels.h"
 
 #include <algorithm>
@@ -216,10 +216,22 @@ inline float rowSum(const float* x, std::int64_t n) {
     return laneSum(lanes);
 }
 
-// Layer norm forward of rows [begin, end); `work` holds one row (cols floats).
+// Σ (x[j] − mu)² over [0, n) in 16 lanes.
+inline float rowSquaredDeviations(const float* x, std::int64_t n, float mu) {
+    float lanes[kLanes] = {};
+    const std::int64_t whole = n - n % kLanes;
+    for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+        for (std::int64_t l = 0; l < kLanes; ++l)
+            lanes[l] += (x[j0 + l] - mu) * (x[j0 + l] - mu);
+    for (std::int64_t j = whole; j < n; ++j)
+        lanes[j - whole] += (x[j] - mu) * (x[j] - mu);
+    return laneSum(lanes);
+}
+
+// Layer norm forward of rows [begin, end).
 TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum, float* dst, const float* gamma,
                                      const float* beta, float* mean, float* variance, std::int64_t cols, float epsilon,
-                                     std::int64_t begin, std::int64_t end, float* work) {
+                                     std::int64_t begin, std::int64_t end) {
     for (std::int64_t r = begin; r < end; ++r) {
         const float* x = a + r * cols;
         if (b) {
@@ -230,9 +242,7 @@ TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum,
             x = s;
         }
         const float mu = rowSum(x, cols) / static_cast<float>(cols);
-        for (std::int64_t j = 0; j < cols; ++j)
-            work[j] = (x[j] - mu) * (x[j] - mu);
-        const float var = rowSum(work, cols) / static_cast<float>(cols);
+        const float var = rowSquaredDeviations(x, cols, mu) / static_cast<float>(cols);
         const float inv = 1.0f / std::sqrt(var + epsilon);
         float* y = dst + r * cols;
         for (std::int64_t j = 0; j < cols; ++j)
@@ -343,8 +353,7 @@ void layerNormForward(const float* a, const float* b, float* sum, float* dst, co
                       float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
                       std::uint16_t* dstBf16) {
     forRowChunks(rows, cols, [&](std::int64_t bb, std::int64_t e) {
-        std::vector<float> work(static_cast<std::size_t>(cols));
-        layerNormRows(a, b, sum, dst, gamma, beta, mean, variance, cols, epsilon, bb, e, work.data());
+        layerNormRows(a, b, sum, dst, gamma, beta, mean, variance, cols, epsilon, bb, e);
         if (dstBf16)
             toBf16Chunk(dst, dstBf16, bb * cols, e * cols);
     });
