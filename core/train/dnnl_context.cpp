@@ -11,17 +11,12 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
-enum Op : std::int64_t { OpMatmul = 1, OpSoftmaxF, OpSoftmaxB, OpLnF, OpLnB, OpEltF, OpEltB };
+enum Op : std::int64_t { OpMatmul = 1 };
 
 memory::desc viewDesc(const MatView& m) {
     return memory::desc({m.batch, m.rows, m.cols}, dt::f32, {m.batchStride, m.rowStride, m.colStride});
 }
 
-dnnl::algorithm eltAlg(EltwiseKind kind) {
-    return kind == EltwiseKind::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_relu;
-}
-
-const auto kLnFlags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
 } // namespace
 
 std::size_t DnnlContext::KeyHash::operator()(const Key& k) const noexcept {
@@ -52,11 +47,59 @@ void DnnlContext::run(Entry& entry, std::initializer_list<std::pair<int, const v
 
 void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
                          bool accumulate, unsigned stable) {
+    matmulImpl(a, b, c, bias, alpha, accumulate, stable, nullptr);
+}
+
+void DnnlContext::matmulTimes(const MatView& a, const MatView& b, const MatView& c, const float* m, unsigned stable) {
+    matmulImpl(a, b, c, nullptr, 1.0f, false, stable, m);
+}
+
+dnnl::primitive_attr DnnlContext::matmulAttr(const MatView& c, float alpha, bool accumulate, bool multiply) {
+    dnnl::primitive_attr attr;
+    if (alpha != 1.0f)
+        attr.set_output_scales(0, {alpha});
+    if (accumulate || multiply) {
+        dnnl::post_ops ops;
+        if (accumulate)
+            ops.append_sum(1.0f);
+        if (multiply)
+            ops.append_binary(dnnl::algorithm::binary_mul, viewDesc(c));
+        attr.set_post_ops(ops);
+    }
+    return attr;
+}
+
+// The multiplier of matmulTimes is the first (only) post-op.
+constexpr int kArgMultiplier = DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1;
+
+void DnnlContext::matmulImpl(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
+                             bool accumulate, unsigned stable, const float* multiplyBy) {
     Key key;
-    key.v = {
-        OpMatmul,      a.batch,     a.rows,        a.cols,          a.batchStride, a.rowStride, a.colStride, b.batch,
-        b.rows,        b.cols,      b.batchStride, b.rowStride,     b.colStride,   c.batch,     c.rows,      c.cols,
-        c.batchStride, c.rowStride, c.colStride,   bias != nullptr, accumulate,    0,           0,           0};
+    key.v = {OpMatmul,
+             a.batch,
+             a.rows,
+             a.cols,
+             a.batchStride,
+             a.rowStride,
+             a.colStride,
+             b.batch,
+             b.rows,
+             b.cols,
+             b.batchStride,
+             b.rowStride,
+             b.colStride,
+             c.batch,
+             c.rows,
+             c.cols,
+             c.batchStride,
+             c.rowStride,
+             c.colStride,
+             bias != nullptr,
+             accumulate,
+             0,
+             0,
+             0,
+             multiplyBy != nullptr};
     std::int64_t alphaBits = 0;
     static_assert(sizeof(float) <= sizeof(alphaBits));
     std::memcpy(&alphaBits, &alpha, sizeof(float));
@@ -64,18 +107,11 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
     key.v[22] = m_bf16Matmul ? 1 : 0;
     if (m_bf16Matmul) {
         key.v[23] = stable;
-        matmulBf16(key, a, b, c, bias, alpha, accumulate, stable);
+        matmulBf16(key, a, b, c, bias, alpha, accumulate, stable, multiplyBy);
         return;
     }
     Entry& e = cached(key, [&] {
-        dnnl::primitive_attr attr;
-        if (alpha != 1.0f)
-            attr.set_output_scales(0, {alpha});
-        if (accumulate) {
-            dnnl::post_ops ops;
-            ops.append_sum(1.0f);
-            attr.set_post_ops(ops);
-        }
+        const dnnl::primitive_attr attr = matmulAttr(c, alpha, accumulate, multiplyBy != nullptr);
         const auto aMd = viewDesc(a), bMd = viewDesc(b), cMd = viewDesc(c);
         const memory::desc biasMd({1, 1, c.cols}, dt::f32, {c.cols, c.cols, 1});
         auto desc = bias ? dnnl::matmul::desc(aMd, bMd, biasMd, cMd) : dnnl::matmul::desc(aMd, bMd, cMd);
@@ -87,12 +123,15 @@ void DnnlContext::matmul(const MatView& a, const MatView& b, const MatView& c, c
         entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         if (bias)
             entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        if (multiplyBy)
+            entry.args.emplace(kArgMultiplier, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         return entry;
     });
     if (bias)
-        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
-    else
-        run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
+        e.args.at(DNNL_ARG_BIAS).set_data_handle(const_cast<float*>(bias));
+    if (multiplyBy)
+        e.args.at(kArgMultiplier).set_data_handle(const_cast<float*>(multiplyBy));
+    run(e, {{DNNL_ARG_SRC, a.data}, {DNNL_ARG_WEIGHTS, b.data}, {DNNL_ARG_DST, c.data}});
 }
 
 namespace {
@@ -105,44 +144,75 @@ std::int64_t extentOf(const MatView& v) { // elements from v.data to its last el
 void DnnlContext::invalidateBf16Cache() {
     for (auto& [key, copy] : m_bf16Copies)
         copy.valid = false;
+    for (Bf16Block& block : m_bf16Blocks)
+        block.copy.valid = false;
 }
 
 void DnnlContext::forgetBf16(const MatView& v) {
     const auto it = m_bf16Copies.find({v.data, extentOf(v)});
     if (it != m_bf16Copies.end())
         it->second.valid = false;
+    for (Bf16Block& block : m_bf16Blocks)
+        if (v.data >= block.base && v.data < block.base + block.count)
+            block.copy.valid = false;
+}
+
+void DnnlContext::convertBf16Together(const float* base, std::int64_t count) {
+    for (const Bf16Block& block : m_bf16Blocks)
+        if (block.base == base && block.count == count)
+            return;
+    Bf16Block block;
+    block.base = base;
+    block.count = count;
+    m_bf16Blocks.push_back(std::move(block));
+}
+
+void DnnlContext::allocate(Bf16Copy& copy, std::int64_t count) {
+    if (!copy.data.empty())
+        return;
+    copy.data.resize(static_cast<std::size_t>(count));
+    const memory::desc f32Md({count}, dt::f32, tag::a), bf16Md({count}, dt::bf16, tag::a);
+    copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
+    copy.to = memory(bf16Md, m_engine, copy.data.data());
+    copy.convert = dnnl::reorder(copy.from, copy.to);
+}
+
+std::uint16_t* DnnlContext::bf16Output(const MatView& v) {
+    if (!m_bf16Matmul)
+        return nullptr;
+    const std::int64_t extent = extentOf(v);
+    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
+    allocate(copy, extent);
+    copy.valid = true;
+    return copy.data.data();
+}
+
+void DnnlContext::convert(Bf16Copy& copy, const float* from, std::int64_t count) {
+    allocate(copy, count);
+    copy.from.set_data_handle(const_cast<float*>(from));
+    copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
+    copy.valid = true;
 }
 
 const std::uint16_t* DnnlContext::bf16Storage(const MatView& v) {
     const std::int64_t extent = extentOf(v);
-    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
-    if (!copy.valid) {
-        if (copy.data.empty()) {
-            copy.data.resize(static_cast<std::size_t>(extent));
-            const memory::desc f32Md({extent}, dt::f32, tag::a), bf16Md({extent}, dt::bf16, tag::a);
-            copy.from = memory(f32Md, m_engine, DNNL_MEMORY_NONE);
-            copy.to = memory(bf16Md, m_engine, copy.data.data());
-            copy.convert = dnnl::reorder(copy.from, copy.to);
+    for (Bf16Block& block : m_bf16Blocks)
+        if (v.data >= block.base && v.data + extent <= block.base + block.count) {
+            if (!block.copy.valid)
+                convert(block.copy, block.base, block.count);
+            return block.copy.data.data() + (v.data - block.base);
         }
-        copy.from.set_data_handle(const_cast<float*>(v.data));
-        copy.convert.execute(m_stream, {{DNNL_ARG_FROM, copy.from}, {DNNL_ARG_TO, copy.to}});
-        copy.valid = true;
-    }
+    Bf16Copy& copy = m_bf16Copies[{v.data, extent}];
+    if (!copy.valid)
+        convert(copy, v.data, extent);
     return copy.data.data();
 }
 
 void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                             float alpha, bool accumulate, unsigned stable) {
+                             float alpha, bool accumulate, unsigned stable, const float* multiplyBy) {
     const bool stableA = (stable & StableA) != 0, stableB = (stable & StableB) != 0;
     Entry& e = cached(key, [&] {
-        dnnl::primitive_attr attr;
-        if (alpha != 1.0f)
-            attr.set_output_scales(0, {alpha});
-        if (accumulate) {
-            dnnl::post_ops ops;
-            ops.append_sum(1.0f);
-            attr.set_post_ops(ops);
-        }
+        const dnnl::primitive_attr attr = matmulAttr(c, alpha, accumulate, multiplyBy != nullptr);
         // Stable operands keep their strides (a converted copy of the same storage); the
         // others are converted into a dense buffer by a reorder at every call.
         auto bfView = [](const MatView& m) {
@@ -175,8 +245,12 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
         entry.args.emplace(DNNL_ARG_DST, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         if (bias)
             entry.args.emplace(DNNL_ARG_BIAS, memory(biasMd, m_engine, DNNL_MEMORY_NONE));
+        if (multiplyBy)
+            entry.args.emplace(kArgMultiplier, memory(cMd, m_engine, DNNL_MEMORY_NONE));
         return entry;
     });
+    if (multiplyBy)
+        e.args.at(kArgMultiplier).set_data_handle(const_cast<float*>(multiplyBy));
     if (stableA) {
         e.args.at(DNNL_ARG_SRC).set_data_handle(const_cast<std::uint16_t*>(bf16Storage(a)));
     } else {
@@ -193,151 +267,6 @@ void DnnlContext::matmulBf16(const Key& key, const MatView& a, const MatView& b,
         run(e, {{DNNL_ARG_DST, c.data}, {DNNL_ARG_BIAS, bias}});
     else
         run(e, {{DNNL_ARG_DST, c.data}});
-}
-
-void DnnlContext::softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols) {
-    Key key;
-    key.v[0] = OpSoftmaxF;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::softmax_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
-        Entry entry;
-        entry.primitive = dnnl::softmax_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-}
-
-void DnnlContext::softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows,
-                                  std::int64_t cols) {
-    Key key;
-    key.v[0] = OpSoftmaxB;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::softmax_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, md, 1}, m_engine);
-        dnnl::softmax_backward::primitive_desc pd({md, md, 1}, m_engine, fwd);
-        Entry entry;
-        entry.primitive = dnnl::softmax_backward(pd);
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_DST, dst}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
-}
-
-void DnnlContext::layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
-                                   float* variance, std::int64_t rows, std::int64_t cols, float epsilon) {
-    Key key;
-    key.v[0] = OpLnF;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    std::memcpy(&key.v[3], &epsilon, sizeof(float));
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::layer_normalization_forward::primitive_desc pd({dnnl::prop_kind::forward_training, md, epsilon, kLnFlags},
-                                                             m_engine);
-        const memory::desc paramMd({cols}, dt::f32, tag::a);
-        Entry entry;
-        entry.primitive = dnnl::layer_normalization_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src},
-            {DNNL_ARG_DST, dst},
-            {DNNL_ARG_MEAN, mean},
-            {DNNL_ARG_VARIANCE, variance},
-            {DNNL_ARG_SCALE, gamma},
-            {DNNL_ARG_SHIFT, beta}});
-}
-
-void DnnlContext::layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
-                                    const float* gamma, const float* beta, float* diffSrc, float* diffGamma,
-                                    float* diffBeta, std::int64_t rows, std::int64_t cols, float epsilon) {
-    Key key;
-    key.v[0] = OpLnB;
-    key.v[1] = rows;
-    key.v[2] = cols;
-    std::memcpy(&key.v[3], &epsilon, sizeof(float));
-    Entry& e = cached(key, [&] {
-        const memory::desc md({rows, cols}, dt::f32, tag::ab);
-        dnnl::layer_normalization_forward::primitive_desc fwd(
-            {dnnl::prop_kind::forward_training, md, epsilon, kLnFlags}, m_engine);
-        dnnl::layer_normalization_backward::primitive_desc pd({dnnl::prop_kind::backward, md, md, epsilon, kLnFlags},
-                                                              m_engine, fwd);
-        const memory::desc paramMd({cols}, dt::f32, tag::a);
-        Entry entry;
-        entry.primitive = dnnl::layer_normalization_backward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_MEAN, memory(pd.mean_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_VARIANCE, memory(pd.variance_desc(), m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SCALE, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SHIFT, memory(paramMd, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src},
-            {DNNL_ARG_MEAN, mean},
-            {DNNL_ARG_VARIANCE, variance},
-            {DNNL_ARG_DIFF_DST, diffDst},
-            {DNNL_ARG_SCALE, gamma},
-            {DNNL_ARG_SHIFT, beta},
-            {DNNL_ARG_DIFF_SRC, diffSrc},
-            {DNNL_ARG_DIFF_SCALE, diffGamma},
-            {DNNL_ARG_DIFF_SHIFT, diffBeta}});
-}
-
-void DnnlContext::eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count) {
-    Key key;
-    key.v[0] = OpEltF;
-    key.v[1] = static_cast<std::int64_t>(kind);
-    key.v[2] = count;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({count}, dt::f32, tag::a);
-        dnnl::eltwise_forward::primitive_desc pd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
-                                                 m_engine);
-        Entry entry;
-        entry.primitive = dnnl::eltwise_forward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-}
-
-void DnnlContext::eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc,
-                                  std::int64_t count) {
-    Key key;
-    key.v[0] = OpEltB;
-    key.v[1] = static_cast<std::int64_t>(kind);
-    key.v[2] = count;
-    Entry& e = cached(key, [&] {
-        const memory::desc md({count}, dt::f32, tag::a);
-        dnnl::eltwise_forward::primitive_desc fwd({dnnl::prop_kind::forward_training, eltAlg(kind), md, 0.f, 0.f},
-                                                  m_engine);
-        dnnl::eltwise_backward::primitive_desc pd({eltAlg(kind), md, md, 0.f, 0.f}, m_engine, fwd);
-        Entry entry;
-        entry.primitive = dnnl::eltwise_backward(pd);
-        entry.args.emplace(DNNL_ARG_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_DST, memory(md, m_engine, DNNL_MEMORY_NONE));
-        entry.args.emplace(DNNL_ARG_DIFF_SRC, memory(md, m_engine, DNNL_MEMORY_NONE));
-        return entry;
-    });
-    run(e, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_SRC, diffSrc}});
 }
 
 } // namespace tcw::train

@@ -1,4 +1,5 @@
-// Thin layer over oneDNN for the trainer: every primitive is built once per shape and kept
+// Thin layer over oneDNN matmuls for the trainer (layer norm, softmax and activations are
+// fused loops in kernels.h): every primitive is built once per shape and kept
 // in a cache; callers pass raw float pointers. Private to tcw_train (never include it from a
 // public header: only tcw_train may see oneDNN).
 #pragma once
@@ -31,8 +32,6 @@ inline MatView dense(const float* data, std::int64_t rows, std::int64_t cols) {
     return {data, 1, rows, cols, rows * cols, cols, 1};
 }
 
-enum class EltwiseKind : std::uint8_t { Gelu, Relu };
-
 // Which matmul operands hold data that stays unchanged until the next invalidateBf16Cache()
 // (parameters, activations saved for backward): in bf16 mode their conversion is done once
 // and shared by every view of the same storage (e.g. X in the forward, Xᵀ in the backward).
@@ -48,26 +47,22 @@ public:
     // c = alpha·a·b (+ bias broadcast over rows, bias[c.cols]) (+ c if accumulate).
     void matmul(const MatView& a, const MatView& b, const MatView& c, const float* bias = nullptr, float alpha = 1.0f,
                 bool accumulate = false, unsigned stable = StableNone);
+    // c = (a·b) ⊙ m, with m laid out like c: the element-wise product is a post-op of the
+    // matmul (one pass over c instead of two), e.g. a gradient times an activation's derivative.
+    void matmulTimes(const MatView& a, const MatView& b, const MatView& c, const float* m,
+                     unsigned stable = StableNone);
     // Forgets bf16 conversions of stable operands (call when parameters or saved activations change).
     void invalidateBf16Cache();
     // Forgets the bf16 copy of one storage (a scratch buffer that was stable for a while).
     void forgetBf16(const MatView& v);
-
-    // Row-wise softmax of a dense [rows, cols] array.
-    void softmaxForward(const float* src, float* dst, std::int64_t rows, std::int64_t cols);
-    // diffSrc from the softmax output dst and diffDst.
-    void softmaxBackward(const float* dst, const float* diffDst, float* diffSrc, std::int64_t rows, std::int64_t cols);
-
-    // Layer norm over the last axis of [rows, cols]; mean and variance [rows] are saved.
-    void layerNormForward(const float* src, float* dst, const float* gamma, const float* beta, float* mean,
-                          float* variance, std::int64_t rows, std::int64_t cols, float epsilon);
-    void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
-                           const float* gamma, const float* beta, float* diffSrc, float* diffGamma, float* diffBeta,
-                           std::int64_t rows, std::int64_t cols, float epsilon);
-
-    void eltwiseForward(EltwiseKind kind, const float* src, float* dst, std::int64_t count);
-    // diffSrc = f'(src) ⊙ diffDst.
-    void eltwiseBackward(EltwiseKind kind, const float* src, const float* diffDst, float* diffSrc, std::int64_t count);
+    // Stable operands inside [base, base + count) are converted with the whole range, in one
+    // reorder per invalidation (the trainer's flat parameter vector): one large conversion
+    // and OpenMP region instead of one per weight matrix.
+    void convertBf16Together(const float* base, std::int64_t count);
+    // For a producer that writes the bf16 copy of v (a stable operand) itself, next to the
+    // f32 values: the copy's storage, valid until the next invalidation or forgetBf16(v).
+    // Null when bf16 matmuls are off.
+    std::uint16_t* bf16Output(const MatView& v);
 
     std::size_t cachedPrimitiveCount() const { return m_cache.size(); }
 
@@ -77,7 +72,7 @@ public:
     bool bf16Matmul() const { return m_bf16Matmul; }
 
     struct Key {
-        std::array<std::int64_t, 24> v{};
+        std::array<std::int64_t, 25> v{};
         bool operator==(const Key&) const = default;
     };
     struct KeyHash {
@@ -92,10 +87,13 @@ public:
     };
 
 private:
+    void matmulImpl(const MatView& a, const MatView& b, const MatView& c, const float* bias, float alpha,
+                    bool accumulate, unsigned stable, const float* multiplyBy);
+    static dnnl::primitive_attr matmulAttr(const MatView& c, float alpha, bool accumulate, bool multiply);
     Entry& cached(const Key& key, const std::function<Entry()>& build);
     void run(Entry& entry, std::initializer_list<std::pair<int, const void*>> handles);
     void matmulBf16(const Key& key, const MatView& a, const MatView& b, const MatView& c, const float* bias,
-                    float alpha, bool accumulate, unsigned stable);
+                    float alpha, bool accumulate, unsigned stable, const float* multiplyBy);
     const std::uint16_t* bf16Storage(const MatView& v); // converted once per invalidation
 
     struct Bf16Copy {
@@ -110,6 +108,14 @@ private:
         }
     };
     std::unordered_map<std::pair<const float*, std::int64_t>, Bf16Copy, StorageKeyHash> m_bf16Copies;
+    struct Bf16Block {
+        const float* base = nullptr;
+        std::int64_t count = 0;
+        Bf16Copy copy;
+    };
+    std::vector<Bf16Block> m_bf16Blocks; // from convertBf16Together
+    void allocate(Bf16Copy& copy, std::int64_t count);
+    void convert(Bf16Copy& copy, const float* from, std::int64_t count);
 
     dnnl::engine m_engine;
     dnnl::stream m_stream;

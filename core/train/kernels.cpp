@@ -1,40 +1,318 @@
-// Loops where oneDNN has no primitive (see kernels.h).
+// The trainer's own loops (see kernels.h).
 #include "kernels.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
+#include <vector>
 
 namespace tcw::train {
 
 // Loops over more than this many elements are shared among the OpenMP threads.
 constexpr std::int64_t kParallelElements = 1 << 16;
 
-void maskByNonZero(float* g, const float* y, std::int64_t count) {
+namespace {
+
+// The library is built for baseline x86-64; loops that the compiler vectorises get
+// AVX-512 / AVX2 clones chosen at load time by the CPU. (OpenMP regions call them per
+// chunk: a clone's target does not reach the outlined body of a parallel loop.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TCW_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define TCW_VECTOR_CLONES
+#endif
+
+// Splits [0, count) into cache-sized chunks shared among the OpenMP threads.
+template <typename Chunk> void forChunks(std::int64_t count, Chunk chunk) {
+    constexpr std::int64_t kChunk = 1 << 14;
+    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
 #pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
+    for (std::int64_t c = 0; c < chunks; ++c)
+        chunk(c * kChunk, std::min(count, (c + 1) * kChunk));
+}
+
+TCW_VECTOR_CLONES void maskChunk(float* g, const float* y, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
         g[i] = y[i] != 0.0f ? g[i] : 0.0f;
 }
 
-void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count) {
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
+TCW_VECTOR_CLONES void copyMaskedChunk(const float* src, const float* y, float* dst, std::int64_t begin,
+                                       std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
         dst[i] = y[i] != 0.0f ? src[i] : 0.0f;
 }
 
-void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out) {
+// out[c0, c1) = column sums of rows; c1 − c0 ≤ 64, kept in a local accumulator.
+TCW_VECTOR_CLONES void columnSumsBlock(const float* x, std::int64_t rows, std::int64_t rowStride, std::int64_t c0,
+                                       std::int64_t c1, float* out) {
+    float acc[64] = {};
+    const std::int64_t width = c1 - c0;
+    if (width == 64) {
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const float* row = x + r * rowStride + c0;
+            for (std::int64_t c = 0; c < 64; ++c)
+                acc[c] += row[c];
+        }
+    } else {
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const float* row = x + r * rowStride + c0;
+            for (std::int64_t c = 0; c < width; ++c)
+                acc[c] += row[c];
+        }
+    }
+    for (std::int64_t c = 0; c < width; ++c)
+        out[c0 + c] = acc[c];
+}
+
+// bf16 copy of columns [c0, c1) of a dense [rows, cols] x (round to nearest even).
+TCW_VECTOR_CLONES void columnsToBf16(const float* __restrict x, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                     std::int64_t c1, std::uint16_t* __restrict y) {
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = c0; c < c1; ++c) {
+            const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[r * cols + c]);
+            y[r * cols + c] = static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+        }
+}
+
+// y = bf16(x), round to nearest even (finite x; the bits oneDNN's f32 → bf16 reorder gives).
+TCW_VECTOR_CLONES void toBf16Chunk(const float* __restrict x, std::uint16_t* __restrict y, std::int64_t begin,
+                                   std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+        const std::uint32_t bits = std::bit_cast<std::uint32_t>(x[i]);
+        y[i] = static_cast<std::uint16_t>((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+    }
+}
+
+// e^y for y ≤ 0 (clamped at −87: below it the result is 0 to f32 precision anyway), written
+// without library calls so that loops over it vectorise. Cephes expf: 2^n · e^r, |r| ≤ ln2/2.
+inline float expNonPositive(float y) {
+    y = std::max(y, -87.0f);
+    const float n = std::floor(y * std::numbers::log2e_v<float> + 0.5f);
+    const float r = y - n * 0.693359375f + n * 2.12194440e-4f; // ln 2 split hi + lo
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    const float er = p * r * r + r + 1.0f;
+    const float scale = std::bit_cast<float>((static_cast<std::int32_t>(n) + 127) << 23);
+    return er * scale;
+}
+
+TCW_VECTOR_CLONES void geluChunk(float* z, float* a, std::int64_t begin, std::int64_t end) {
+    constexpr float kInvSqrt2 = 0.70710678118654752f, kInvSqrt2Pi = 0.39894228040143268f;
+    for (std::int64_t i = begin; i < end; ++i) {
+        const float x = z[i];
+        const float u = x * kInvSqrt2;
+        const float e = expNonPositive(-u * u); // e^(−x²/2)
+        const float t = 1.0f / (1.0f + 0.3275911f * std::fabs(u));
+        const float poly =
+            t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+        const float erfAbs = 1.0f - poly * e;
+        const float cdf = 0.5f + 0.5f * std::copysign(erfAbs, u); // Φ(x)
+        a[i] = x * cdf;
+        z[i] = cdf + x * e * kInvSqrt2Pi; // Φ(x) + x·φ(x)
+    }
+}
+
+TCW_VECTOR_CLONES void reluChunk(float* z, float* a, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+        const float x = z[i];
+        a[i] = x > 0.0f ? x : 0.0f;
+        z[i] = x > 0.0f ? 1.0f : 0.0f;
+    }
+}
+
+// Row reductions in 16 lanes (element j goes to lane j mod 16, lanes combined in a fixed
+// order): they vectorise without reassociation, and every CPU and thread count gives the
+// same bits.
+constexpr std::int64_t kLanes = 16;
+
+inline float laneSum(const float* lanes) {
+    float sum = 0.0f;
+    for (std::int64_t l = 0; l < kLanes; ++l)
+        sum += lanes[l];
+    return sum;
+}
+
+// Rows [begin, end) of the attention softmax, each `cols` long (see kernels.h).
+TCW_VECTOR_CLONES void attentionSoftmaxRows(const float* scores, const float* keyMask, float* probs, std::int64_t cols,
+                                            float scale, std::int64_t begin, std::int64_t end,
+                                            std::int64_t rowsPerSequence) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* s = scores + r * cols;
+        float* p = probs + r * cols;
+        if (keyMask) {
+            const float* m = keyMask + (r / rowsPerSequence) * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                p[j] = s[j] * scale + (m[j] == 0.0f ? kMaskedScore : 0.0f);
+        } else {
+            for (std::int64_t j = 0; j < cols; ++j)
+                p[j] = s[j] * scale;
+        }
+        float lanes[kLanes];
+        std::fill(lanes, lanes + kLanes, -3.0e38f);
+        const std::int64_t whole = cols - cols % kLanes; // columns in full groups of 16
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] = std::max(lanes[l], p[j0 + l]);
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] = std::max(lanes[j - whole], p[j]);
+        float mx = lanes[0];
+        for (std::int64_t l = 1; l < kLanes; ++l)
+            mx = std::max(mx, lanes[l]);
+        std::fill(lanes, lanes + kLanes, 0.0f);
+        for (std::int64_t j = 0; j < cols; ++j)
+            p[j] = expNonPositive(p[j] - mx);
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] += p[j0 + l];
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] += p[j];
+        const float inv = 1.0f / laneSum(lanes);
+        for (std::int64_t j = 0; j < cols; ++j)
+            p[j] *= inv;
+    }
+}
+
+TCW_VECTOR_CLONES void attentionSoftmaxBackwardRows(const float* probs, const float* gProbs, const float* scores,
+                                                    float* gScores, std::int64_t cols, float scale, std::int64_t begin,
+                                                    std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* p = probs + r * cols;
+        const float* gp = gProbs + r * cols;
+        float* gs = gScores + r * cols;
+        float lanes[kLanes] = {};
+        const std::int64_t whole = cols - cols % kLanes;
+        for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+            for (std::int64_t l = 0; l < kLanes; ++l)
+                lanes[l] += p[j0 + l] * gp[j0 + l];
+        for (std::int64_t j = whole; j < cols; ++j)
+            lanes[j - whole] += p[j] * gp[j];
+        const float dot = laneSum(lanes);
+        if (scores) {
+            const float* s = scores + r * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                gs[j] = s[j] != 0.0f ? scale * p[j] * (gp[j] - dot) : 0.0f;
+        } else {
+            for (std::int64_t j = 0; j < cols; ++j)
+                gs[j] = scale * p[j] * (gp[j] - dot);
+        }
+    }
+}
+
+// Sum of x[0, n) in 16 lanes.
+inline float rowSum(const float* x, std::int64_t n) {
+    float lanes[kLanes] = {};
+    const std::int64_t whole = n - n % kLanes;
+    for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+        for (std::int64_t l = 0; l < kLanes; ++l)
+            lanes[l] += x[j0 + l];
+    for (std::int64_t j = whole; j < n; ++j)
+        lanes[j - whole] += x[j];
+    return laneSum(lanes);
+}
+
+// Σ (x[j] − mu)² over [0, n) in 16 lanes.
+inline float rowSquaredDeviations(const float* x, std::int64_t n, float mu) {
+    float lanes[kLanes] = {};
+    const std::int64_t whole = n - n % kLanes;
+    for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
+        for (std::int64_t l = 0; l < kLanes; ++l)
+            lanes[l] += (x[j0 + l] - mu) * (x[j0 + l] - mu);
+    for (std::int64_t j = whole; j < n; ++j)
+        lanes[j - whole] += (x[j] - mu) * (x[j] - mu);
+    return laneSum(lanes);
+}
+
+// Layer norm forward of rows [begin, end).
+TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum, float* dst, const float* gamma,
+                                     const float* beta, float* mean, float* variance, std::int64_t cols, float epsilon,
+                                     std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* x = a + r * cols;
+        if (b) {
+            float* s = sum + r * cols;
+            const float* br = b + r * cols;
+            for (std::int64_t j = 0; j < cols; ++j)
+                s[j] = x[j] + br[j];
+            x = s;
+        }
+        const float mu = rowSum(x, cols) / static_cast<float>(cols);
+        const float var = rowSquaredDeviations(x, cols, mu) / static_cast<float>(cols);
+        const float inv = 1.0f / std::sqrt(var + epsilon);
+        float* y = dst + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            y[j] = gamma[j] * ((x[j] - mu) * inv) + beta[j];
+        mean[r] = mu;
+        variance[r] = var;
+    }
+}
+
+// Layer norm backward of rows [begin, end); adds this block's Σ diffDst·x̂ and Σ diffDst to
+// partGamma, partBeta [cols]; `work` holds two rows.
+// (The buffers never overlap: __restrict lets the row loops vectorise without alias checks.)
+TCW_VECTOR_CLONES void layerNormBackwardRows(const float* __restrict src, const float* __restrict mean,
+                                             const float* __restrict variance, const float* __restrict diffDst,
+                                             const float* __restrict gamma, float* __restrict diffSrc,
+                                             float* __restrict partGamma, float* __restrict partBeta, std::int64_t cols,
+                                             float epsilon, std::int64_t begin, std::int64_t end,
+                                             float* __restrict work) {
+    float* __restrict g = work;         // γ ⊙ diffDst
+    float* __restrict gx = work + cols; // γ ⊙ diffDst ⊙ x̂
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* __restrict x = src + r * cols;
+        const float* __restrict dy = diffDst + r * cols;
+        const float mu = mean[r], inv = 1.0f / std::sqrt(variance[r] + epsilon);
+        for (std::int64_t j = 0; j < cols; ++j) {
+            const float xh = (x[j] - mu) * inv;
+            g[j] = gamma[j] * dy[j];
+            gx[j] = g[j] * xh;
+            partGamma[j] += dy[j] * xh;
+            partBeta[j] += dy[j];
+        }
+        const float meanG = rowSum(g, cols) / static_cast<float>(cols);
+        const float meanGx = rowSum(gx, cols) / static_cast<float>(cols);
+        float* __restrict ds = diffSrc + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            ds[j] = inv * (g[j] - meanG - (x[j] - mu) * inv * meanGx);
+    }
+}
+
+// Rows at a time so that a chunk is about 16 k elements.
+template <typename RowsFn> void forRowChunks(std::int64_t rows, std::int64_t cols, RowsFn fn) {
+    const std::int64_t perChunk = std::max<std::int64_t>(1, (1 << 14) / std::max<std::int64_t>(cols, 1));
+    const std::int64_t chunks = (rows + perChunk - 1) / perChunk;
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
+    for (std::int64_t c = 0; c < chunks; ++c)
+        fn(c * perChunk, std::min(rows, (c + 1) * perChunk));
+}
+
+} // namespace
+
+void maskByNonZero(float* g, const float* y, std::int64_t count) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) { maskChunk(g, y, b, e); });
+}
+
+void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) { copyMaskedChunk(src, y, dst, b, e); });
+}
+
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out,
+                std::uint16_t* xBf16) {
     // Column blocks of 64 per thread: each column is summed by one thread in row order, so
-    // the result does not depend on the thread count.
+    // the result does not depend on the thread count. The bf16 copy is made block by block
+    // right after the block's sums, while its rows are still in cache.
     const std::int64_t blocks = (cols + 63) / 64;
 #pragma omp parallel for if (rows * cols > kParallelElements && blocks > 1) schedule(static)
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
         const std::int64_t c0 = blk * 64, c1 = std::min(cols, c0 + 64);
-        std::fill(out + c0, out + c1, 0.0f);
-        for (std::int64_t r = 0; r < rows; ++r) {
-            const float* row = x + r * rowStride;
-            for (std::int64_t c = c0; c < c1; ++c)
-                out[c] += row[c];
-        }
+        columnSumsBlock(x, rows, rowStride, c0, c1, out);
+        if (xBf16)
+            columnsToBf16(x, rows, cols, c0, c1, xBf16);
     }
 }
 
@@ -45,16 +323,83 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
 }
 
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols) {
+                 std::int64_t cols, std::uint16_t* dstBf16) {
+    if (dstBf16 && dstStride == cols) {
+        forRowChunks(rows, cols, [&](std::int64_t b, std::int64_t e) {
+            for (std::int64_t r = b; r < e; ++r)
+                std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
+            toBf16Chunk(dst, dstBf16, b * cols, e * cols);
+        });
+        return;
+    }
 #pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
     for (std::int64_t r = 0; r < rows; ++r)
         std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
 }
 
-void addArrays(const float* a, const float* b, float* y, std::int64_t count) {
-#pragma omp parallel for if (count > kParallelElements) schedule(static)
-    for (std::int64_t i = 0; i < count; ++i)
-        y[i] = a[i] + b[i];
+void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) {
+        geluChunk(z, a, b, e);
+        if (aBf16)
+            toBf16Chunk(a, aBf16, b, e); // while the chunk is in cache
+    });
+}
+
+void reluForwardKeepDerivative(float* z, float* a, std::int64_t count) {
+    forChunks(count, [&](std::int64_t b, std::int64_t e) { reluChunk(z, a, b, e); });
+}
+
+void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
+                      float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
+                      std::uint16_t* dstBf16) {
+    forRowChunks(rows, cols, [&](std::int64_t bb, std::int64_t e) {
+        layerNormRows(a, b, sum, dst, gamma, beta, mean, variance, cols, epsilon, bb, e);
+        if (dstBf16)
+            toBf16Chunk(dst, dstBf16, bb * cols, e * cols);
+    });
+}
+
+void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                       const float* gamma, float* diffSrc, float* diffGamma, float* diffBeta, std::int64_t rows,
+                       std::int64_t cols, float epsilon, std::vector<float>& scratch) {
+    constexpr std::int64_t kBlockRows = 64; // fixed: the parameter-gradient sums do not depend on threads
+    const std::int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+    // Per block: Σ diffDst·x̂ [cols], Σ diffDst [cols], then two work rows.
+    const std::int64_t perBlock = 4 * cols;
+    scratch.assign(static_cast<std::size_t>(blocks * perBlock), 0.0f);
+#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        float* part = scratch.data() + blk * perBlock;
+        layerNormBackwardRows(src, mean, variance, diffDst, gamma, diffSrc, part, part + cols, cols, epsilon,
+                              blk * kBlockRows, std::min(rows, (blk + 1) * kBlockRows), part + 2 * cols);
+    }
+    std::fill(diffGamma, diffGamma + cols, 0.0f);
+    std::fill(diffBeta, diffBeta + cols, 0.0f);
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const float* part = scratch.data() + blk * perBlock;
+        for (std::int64_t j = 0; j < cols; ++j) {
+            diffGamma[j] += part[j];
+            diffBeta[j] += part[cols + j];
+        }
+    }
+}
+
+void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16) {
+    forRowChunks(sequences * queries, keys, [&](std::int64_t b, std::int64_t e) {
+        attentionSoftmaxRows(scores, keyMask, probs, keys, scale, b, e, queries);
+        if (probsBf16)
+            toBf16Chunk(probs, probsBf16, b * keys, e * keys);
+    });
+}
+
+void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
+                              std::int64_t rows, std::int64_t keys, float scale, std::uint16_t* gScoresBf16) {
+    forRowChunks(rows, keys, [&](std::int64_t b, std::int64_t e) {
+        attentionSoftmaxBackwardRows(probs, gProbs, scores, gScores, keys, scale, b, e);
+        if (gScoresBf16)
+            toBf16Chunk(gScores, gScoresBf16, b * keys, e * keys);
+    });
 }
 
 void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {

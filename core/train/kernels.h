@@ -1,4 +1,5 @@
-// Small loops the trainer needs where oneDNN has no primitive: masks, bias gradients,
+// Loops the trainer runs itself: fused layer norm, attention softmax and activation passes
+// (fewer passes over memory than oneDNN primitives chained), masks, bias gradients,
 // embedding scatter, pooling, the fixed DFT/DCT matrices and the dynamic-span convolution.
 // Private to tcw_train. Shapes in brackets, row-major.
 #pragma once
@@ -15,17 +16,54 @@ void maskByNonZero(float* g, const float* y, std::int64_t count);
 void copyMaskedByNonZero(const float* src, const float* y, float* dst, std::int64_t count);
 
 // out[c] = Σ_r x[r·rowStride + c]  (bias gradient), x [rows, cols] with a row stride.
-void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out);
+// xBf16 (optional, dense x only): x in bf16 as well, in the same pass.
+void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64_t rowStride, float* out,
+                std::uint16_t* xBf16 = nullptr);
 
 // Zeroes rows t of x [B·S, cols] (row stride rowStride) where mask[t] == 0.
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);
 
 // dst[r, c] = src[r, c] for a [rows, cols] block, each side with its own row stride.
+// dstBf16 (optional, dense dst only): dst in bf16 as well.
 void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols);
+                 std::int64_t cols, std::uint16_t* dstBf16 = nullptr);
 
-// y[i] = a[i] + b[i].
-void addArrays(const float* a, const float* b, float* y, std::int64_t count);
+// Activation and its derivative in one pass: a[i] = f(z[i]) and z[i] ← f'(z[i]) (in place:
+// the backward pass needs only the derivative, which it multiplies into the incoming
+// gradient inside the matmul that produces it). GELU is the erf form, with erf from
+// Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7, the approximation oneDNN's gelu_erf uses).
+// aBf16 (optional): a in bf16 as well (round to nearest even, as oneDNN's reorder).
+void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16 = nullptr);
+void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
+
+// Layer norm over the last axis of [rows, cols] with scale and shift (biased variance; mean
+// and variance [rows] are saved for the backward pass), one pass over each row. With b
+// non-null it normalises the residual sum a + b, which it also stores in `sum` (the
+// backward pass needs it); otherwise it normalises a. dstBf16 (optional): dst in bf16 too.
+void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
+                      float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
+                      std::uint16_t* dstBf16 = nullptr);
+// diffSrc from src (the normalised input), its saved statistics and diffDst; overwrites
+// diffGamma and diffBeta [cols]. Those are summed over fixed blocks of rows, then the blocks
+// in order: the same bits for any thread count.
+void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
+                       const float* gamma, float* diffSrc, float* diffGamma, float* diffBeta, std::int64_t rows,
+                       std::int64_t cols, float epsilon, std::vector<float>& scratch);
+
+// Added to the scaled score of a padding key: its probability becomes 0.
+inline constexpr float kMaskedScore = -1e9f;
+
+// Attention probabilities in one pass: probs[b, i, :] = softmax(scale·scores[b, i, :] +
+// (keyMask[b, j] == 0 ? kMaskedScore : 0)), scores and probs [sequences, queries, keys],
+// keyMask [sequences, keys] or null (no padding).
+// probsBf16 (optional): probs in bf16 as well.
+void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16 = nullptr);
+// Its backward through the scale: gScores = scale · P ⊙ (gP − rowsum(P ⊙ gP)), [rows, keys].
+// With scores non-null, entries whose raw score is 0 (pruned) get no gradient.
+// gScoresBf16 (optional): gScores in bf16 as well.
+void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
+                              std::int64_t rows, std::int64_t keys, float scale, std::uint16_t* gScoresBf16 = nullptr);
 
 // A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
 // made sparse are kept for the backward pass.

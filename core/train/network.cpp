@@ -20,7 +20,6 @@ namespace tcw::train {
 namespace {
 
 constexpr float kLayerNormEpsilon = 1e-5f;
-constexpr float kMaskedScore = -1e9f; // added to the scores of padding keys
 
 struct DenseRef {
     std::int64_t w = -1; // [in, out]
@@ -72,15 +71,23 @@ struct LayerBuffers {
     std::vector<float> dense;                   // [N, H] output projection (pruned)
     std::vector<float> r1, y1;                  // [N, H] residual sum, layer norm 1
     std::vector<float> mean1, var1;             // [N]
-    std::vector<std::vector<float>> ffZ, ffA;   // per FF hidden layer [N, f] pre/post activation
-    std::vector<SparseTensor> ffASparse;        // ffA as kept when compressed (ffA is then empty)
-    std::vector<float> ffOut;                   // [N, H] last FF dense (pruned)
-    std::vector<float> r2, y2;                  // [N, H]
-    std::vector<float> mean2, var2;             // [N]
-    std::vector<float> next;                    // [N, H'] inter-layer projection (pruned)
+    // Per FF hidden layer [N, f]: the activation's derivative at the pre-activation (all the
+    // backward pass needs of it) and the activation.
+    std::vector<std::vector<float>> ffDerivative, ffA;
+    std::vector<SparseTensor> ffASparse; // ffA as kept when compressed (ffA is then empty)
+    std::vector<float> ffOut;            // [N, H] last FF dense (pruned)
+    std::vector<float> r2, y2;           // [N, H]
+    std::vector<float> mean2, var2;      // [N]
+    std::vector<float> next;             // [N, H'] inter-layer projection (pruned)
 
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
 };
+
+// Whether pruning may change activations of this kind in layer l (τ_I > 0) after they are
+// computed: then their bf16 copy must be made afterwards, not by the kernel producing them.
+bool prunesActivations(const DynaProp* prune, int l, ActivationKind kind) {
+    return prune && prune->thresholds().activation[static_cast<std::size_t>(l)][static_cast<std::size_t>(kind)] > 0.0f;
+}
 
 } // namespace
 
@@ -124,7 +131,6 @@ struct Network::Impl {
     bool maskGradients = false;
 
     // Scratch shared across layers (sized to the largest layer).
-    std::vector<float> zScratch;                     // [B, S, S] scaled, masked scores
     std::vector<float> transformTmp;                 // [B, S, d_max]
     std::vector<float> gOut, gIn;                    // [N, H_max] gradient w.r.t. layer output / input
     std::vector<float> gY2, gR2, gR1, gDense, gNext; // [N, H_max]
@@ -137,6 +143,7 @@ struct Network::Impl {
     std::vector<float> gLogits;                      // [B, C]
     std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
+    std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
 
     Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
 
@@ -146,8 +153,9 @@ struct Network::Impl {
 
     // Layers.
     void denseForward(const DenseRef& d, const float* x, float* y, std::int64_t rows);
+    // gxTimes (optional, [rows, in]): gx = (gy · Wᵀ) ⊙ gxTimes, fused into the matmul.
     void denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
-                       std::int64_t rows);
+                       std::int64_t rows, const float* gxTimes = nullptr);
     void embeddingForward(const Batch& batch);
     void embeddingBackward(const Batch& batch, const float* gX0);
     void attentionHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, const Batch& batch, int l,
@@ -309,7 +317,7 @@ void Network::Impl::allocate() {
         for (auto* v : {&b.mean1, &b.var1, &b.mean2, &b.var2})
             v->resize(N);
         for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-            b.ffZ.emplace_back(N * p.ff[f].out);
+            b.ffDerivative.emplace_back(N * p.ff[f].out);
             b.ffA.emplace_back(N * p.ff[f].out);
             fMax = std::max<std::size_t>(fMax, p.ff[f].out);
         }
@@ -324,7 +332,6 @@ void Network::Impl::allocate() {
     logits.resize(maxBatch * C);
     classProbs.resize(maxBatch * C);
     tokenCount.resize(maxBatch);
-    zScratch.resize(BSS);
     transformTmp.resize(N * headDimMax);
     for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gR1, &gDense, &gNext})
         v->resize(N * hMax);
@@ -356,15 +363,18 @@ void Network::Impl::denseForward(const DenseRef& d, const float* x, float* y, st
 }
 
 void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float* gy, float* gx, bool accumulateGx,
-                                  std::int64_t n) {
-    // dW [in, out] = xᵀ · gy ; db = Σ_rows gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
-    // matmuls unchanged, so in bf16 mode it is converted once and forgotten afterwards.
+                                  std::int64_t n, const float* gxTimes) {
+    // db = Σ_rows gy ; dW [in, out] = xᵀ · gy ; gx [n, in] (+)= gy · Wᵀ. gy is read by both
+    // matmuls unchanged: in bf16 mode the bias-gradient pass also writes its bf16 copy, which
+    // both share and which is forgotten afterwards.
     const MatView gyV = dense(gy, n, d.out);
+    columnSums(gy, n, d.out, d.out, grads.data() + d.b, dnnl.bf16Output(gyV));
     dnnl.matmul(dense(x, n, d.in).t(), gyV, dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f, false, StableAB);
-    columnSums(gy, n, d.out, d.out, grads.data() + d.b);
-    if (gx)
-        dnnl.matmul(gyV, dense(params.data() + d.w, d.in, d.out).t(), dense(gx, n, d.in), nullptr, 1.0f, accumulateGx,
-                    StableAB);
+    const MatView wT = dense(params.data() + d.w, d.in, d.out).t();
+    if (gx && gxTimes)
+        dnnl.matmulTimes(gyV, wT, dense(gx, n, d.in), gxTimes, StableAB);
+    else if (gx)
+        dnnl.matmul(gyV, wT, dense(gx, n, d.in), nullptr, 1.0f, accumulateGx, StableAB);
     dnnl.forgetBf16(gyV);
 }
 
@@ -394,17 +404,16 @@ void Network::Impl::embeddingForward(const Batch& batch) {
                 e[c] = t[c] + p[c];
         }
     }
-    dnnl.layerNormForward(embSum.data(), x0.data(), params.data() + embGamma, params.data() + embBeta, embMean.data(),
-                          embVar.data(), N, H0, kLayerNormEpsilon);
+    layerNormForward(embSum.data(), nullptr, nullptr, x0.data(), params.data() + embGamma, params.data() + embBeta,
+                     embMean.data(), embVar.data(), N, H0, kLayerNormEpsilon, dnnl.bf16Output(dense(x0.data(), N, H0)));
 }
 
 void Network::Impl::embeddingBackward(const Batch& batch, const float* gX0) {
     const std::int64_t N = rows();
     const int H0 = spec.layers.front().hiddenSize;
     float* gE = gR1.data(); // [N, H0] scratch
-    dnnl.layerNormBackward(embSum.data(), embMean.data(), embVar.data(), gX0, params.data() + embGamma,
-                           params.data() + embBeta, gE, grads.data() + embGamma, grads.data() + embBeta, N, H0,
-                           kLayerNormEpsilon);
+    layerNormBackward(embSum.data(), embMean.data(), embVar.data(), gX0, params.data() + embGamma, gE,
+                      grads.data() + embGamma, grads.data() + embBeta, N, H0, kLayerNormEpsilon, normScratch);
     float* gPos = grads.data() + positions; // [S, H0]
     std::fill(gPos, gPos + static_cast<std::int64_t>(S) * H0, 0.0f);
     for (std::int64_t r = 0; r < N; ++r)
@@ -432,9 +441,10 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     const std::int64_t BSS = B * S * S;
     float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
     float *qD = qkv, *kD = qkv + N * d, *vD = qkv + 2 * N * d;
-    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d);
-    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d);
-    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d);
+    // In bf16 mode the copies also write the bf16 copies the attention matmuls read.
+    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d, dnnl.bf16Output(dense(qD, N, d)));
+    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d, dnnl.bf16Output(dense(kD, N, d)));
+    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d, dnnl.bf16Output(dense(vD, N, d)));
     MatView q{qD, B, S, d, S * d, d, 1}; // [B, S, d]
     const MatView k{kD, B, S, d, S * d, d, 1};
     const MatView v{vD, B, S, d, S * d, d, 1};
@@ -449,22 +459,18 @@ void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, 
     dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
+    // probs = softmax(scores / √d, padding keys masked), in one pass.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-#pragma omp parallel for collapse(2) if (BSS > (1 << 16)) schedule(static)
-    for (std::int64_t b = 0; b < B; ++b)
-        for (std::int64_t i = 0; i < S; ++i) {
-            const float* s = scores + (b * S + i) * S;
-            float* z = zScratch.data() + (b * S + i) * S;
-            const float* m = batch.mask.data() + b * S;
-            for (std::int64_t j = 0; j < S; ++j)
-                z[j] = s[j] * scale + (m[j] != 0.0f ? 0.0f : kMaskedScore);
-        }
-    dnnl.softmaxForward(zScratch.data(), probs, B * S, S);
+    // In bf16 mode the kernel also writes the bf16 copy that P·V and Pᵀ·gCtx read, unless
+    // pruning may still change the probabilities.
+    const MatView probsV{probs, B, S, S, S * S, S, 1};
+    std::uint16_t* probsBf16 =
+        prunesActivations(prune, l, ActivationKind::Probabilities) ? nullptr : dnnl.bf16Output(probsV);
+    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, B, S, S, scale, probsBf16);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
     // context [B, S, d] = P · V, then into the head's columns of cat
-    dnnl.matmul({probs, B, S, S, S * S, S, 1}, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false,
-                StableAB);
+    dnnl.matmul(probsV, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
     copyStrided(headDense.data(), d, buf.cat.data() + h.catCol, D, N, d);
 }
 
@@ -480,38 +486,42 @@ void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h,
     float* gD = headGrad.data();     // [B, S, d] gradient of Q, K or V before it goes into gProj
     const MatView gCtx{gCtxD, B, S, d, S * d, d, 1};
     const MatView gDV{gD, B, S, d, S * d, d, 1};
-    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d);
+    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d, dnnl.bf16Output(gCtx));
     const float* scores = buf.scores.data() + h.attentionIndex * BSS;
     const float* probs = buf.probs.data() + h.attentionIndex * BSS;
     const MatView probsV{probs, B, S, S, S * S, S, 1};
     const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
     const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
-    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableB);  // gP [B, S, S] = gCtx · Vᵀ
-    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableA); // gV [B, S, d] = Pᵀ · gCtx
+    // gCtx and gS are each read by two matmuls unchanged: in bf16 mode their producers
+    // (the copy above, the softmax backward below) write the bf16 copies, forgotten after use.
+    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableAB); // gV [B, S, d] = Pᵀ · gCtx
+    dnnl.forgetBf16(gCtx);
     copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
-    if (activationsPruned)
-        maskByNonZero(gProbs.data(), probs, BSS);
-    // Softmax backward on the kept probabilities (pruned entries get no gradient).
-    dnnl.softmaxBackward(probs, gProbs.data(), gScores.data(), B * S, S);
+    // Softmax backward through the 1/√d scale. Pruned probabilities (P = 0) get no gradient
+    // by the formula itself; pruned raw scores are masked.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-#pragma omp parallel for if (BSS > (1 << 16)) schedule(static)
-    for (std::int64_t i = 0; i < BSS; ++i)
-        gScores[i] = !activationsPruned || scores[i] != 0.0f ? gScores[i] * scale : 0.0f;
+    const bool gradsPruned =
+        prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
+    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), B * S, S,
+                             scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
         prune->pruneActivationGradient(l, gScores.data(), BSS);
     if (h.type == HeadType::SaSdp) {
-        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableB); // gQ = gS · K
+        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableAB); // gQ = gS · K
         copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
-        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · Q
+        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
+        dnnl.forgetBf16(gScoresV);
         copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
         return;
     }
     const float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data();
     const MatView qwV{qw, B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableB); // gK = gSᵀ · (QW)
+    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · (QW)
     copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
     const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableB); // g(QW) = gS · K
+    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableAB); // g(QW) = gS · K
+    dnnl.forgetBf16(gScoresV);
     const MatView gQw2 = dense(gQw.data(), N, d);
     dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d), nullptr, 1.0f, false,
                 StableA);                                                             // dW = Qᵀ · g(QW)
@@ -610,17 +620,23 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     // Output projection, residual, post-norm.
     denseForward(p.out, b.cat.data(), b.dense.data(), N);
     pruneAct(ActivationKind::Dense, b.dense.data(), N * H);
-    addArrays(b.dense.data(), b.input, b.r1.data(), N * H);
-    dnnl.layerNormForward(b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
-                          b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon);
-    // Feed-forward stack, residual, post-norm.
-    const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
+    // r1 = dense + input and its layer norm in one pass (also y1's bf16 copy for the FF matmuls).
+    layerNormForward(b.dense.data(), b.input, b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma,
+                     params.data() + p.ln1Beta, b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon,
+                     dnnl.bf16Output(dense(b.y1.data(), N, H)));
+    // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
     const float* in = b.y1.data();
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
-        denseForward(p.ff[f], in, b.ffZ[f].data(), N);
+        float* z = b.ffDerivative[f].data();
+        denseForward(p.ff[f], in, z, N);
         float* a = ffAData(b, f);
-        dnnl.eltwiseForward(act, b.ffZ[f].data(), a, N * width);
+        if (spec.activation == Activation::Gelu)
+            geluForwardKeepDerivative(
+                z, a, N * width,
+                prunesActivations(prune, l, ActivationKind::Dense) ? nullptr : dnnl.bf16Output(dense(a, N, width)));
+        else
+            reluForwardKeepDerivative(z, a, N * width);
         pruneAct(ActivationKind::Dense, a, N * width);
         in = a;
     }
@@ -633,12 +649,15 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                 dnnl.forgetBf16(dense(ffAShared[f].data(), N, width)); // the next layer reuses the buffer
             }
         pruneAct(ActivationKind::Dense, b.ffOut.data(), N * H);
-        addArrays(b.ffOut.data(), b.y1.data(), b.r2.data(), N * H);
+        layerNormForward(b.ffOut.data(), b.y1.data(), b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma,
+                         params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
+                         dnnl.bf16Output(dense(b.y2.data(), N, H)));
     } else {
         std::copy(b.y1.begin(), b.y1.begin() + N * H, b.r2.begin());
+        layerNormForward(b.r2.data(), nullptr, nullptr, b.y2.data(), params.data() + p.ln2Gamma,
+                         params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
+                         dnnl.bf16Output(dense(b.y2.data(), N, H)));
     }
-    dnnl.layerNormForward(b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma, params.data() + p.ln2Beta,
-                          b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon);
     if (p.next.present()) {
         denseForward(p.next, b.y2.data(), b.next.data(), N);
         pruneAct(ActivationKind::Dense, b.next.data(), N * p.next.out);
@@ -664,9 +683,8 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         gY2p = gY2.data();
     }
     // Post-norm 2: gY2 → gR2.
-    dnnl.layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma,
-                           params.data() + p.ln2Beta, gR2.data(), grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta,
-                           N, H, kLayerNormEpsilon);
+    layerNormBackward(b.r2.data(), b.mean2.data(), b.var2.data(), gY2p, params.data() + p.ln2Gamma, gR2.data(),
+                      grads.data() + p.ln2Gamma, grads.data() + p.ln2Beta, N, H, kLayerNormEpsilon, normScratch);
     // Gradients below pass through unchanged (no masks, no τ_T changes) unless the forward
     // zeroed activations or τ_T > 0 here: then a scratch copy is masked and pruned.
     const bool gradsPruned =
@@ -682,7 +700,6 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             gy = gDense.data();
         }
         pruneGrad(const_cast<float*>(gy), N * H); // with τ_T = 0 this only counts zeros
-        const EltwiseKind act = spec.activation == Activation::Gelu ? EltwiseKind::Gelu : EltwiseKind::Relu;
         if (compressFeedForward)
             for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
                 decompressTensor(b.ffASparse[f], ffAShared[f].data());
@@ -695,23 +712,22 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
                 denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
             }
-            // g wrt ffA[f-1] [N, width] into gFfA, then through the activation to ffZ[f-1]
-            // into gFfB (which may hold gy: it has been consumed by then).
+            // g wrt the pre-activation [N, width] = (gy · Wᵀ) ⊙ f'(z) ⊙ (a ≠ 0), in one matmul
+            // into whichever of gFfA / gFfB does not hold gy. Pruned activations (a = 0) pass
+            // no gradient: their derivative is zeroed first.
             const std::int64_t width = p.ff[f].in;
-            float* gA = gFfA.data();
-            denseBackward(p.ff[f], x, gy, gA, false, N);
+            float* derivative = b.ffDerivative[f - 1].data();
             if (maskGradients)
-                maskByNonZero(gA, x, N * width);
-            float* gZ = gFfB.data();
-            dnnl.eltwiseBackward(act, b.ffZ[f - 1].data(), gA, gZ, N * width);
+                maskByNonZero(derivative, x, N * width);
+            float* gZ = gy == gFfA.data() ? gFfB.data() : gFfA.data();
+            denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
         }
     }
     // Post-norm 1: gY1 → gR1.
-    dnnl.layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma,
-                           params.data() + p.ln1Beta, gR1.data(), grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta,
-                           N, H, kLayerNormEpsilon);
+    layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma, gR1.data(),
+                      grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta, N, H, kLayerNormEpsilon, normScratch);
     // Output projection: gR1 → gCat.
     const float* gOutProj = gR1.data();
     if (copyGrads) {
@@ -931,6 +947,10 @@ void Network::setCompressSavedActivations(bool on) {
 
 void Network::setBf16Matmul(bool on) {
     m->dnnl.setBf16Matmul(on);
+    if (!on)
+        return;
+    // All parameters are converted in one reorder per step.
+    m->dnnl.convertBf16Together(m->params.data(), static_cast<std::int64_t>(m->params.size()));
 }
 
 std::span<const float> Network::logits() const {
@@ -969,8 +989,8 @@ ActivationMemory Network::savedActivationMemory() const {
         account(b.cat, N * p.catWidth);
         for (const auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
             account(*v, N * H);
-        for (std::size_t f = 0; f < b.ffZ.size(); ++f) {
-            account(b.ffZ[f], N * p.ff[f].out);
+        for (std::size_t f = 0; f < b.ffDerivative.size(); ++f) {
+            account(b.ffDerivative[f], N * p.ff[f].out);
             if (m->compressFeedForward) {
                 mem.denseBytes += N * p.ff[f].out * 4;
                 mem.compressedBytes += b.ffASparse[f].bytes();

@@ -1,11 +1,16 @@
 // Finite-difference checks of the trainer's backward pass: for every head type and layer
 // kind, the analytic gradient of each parameter tensor is compared with central
 // differences of the loss along two directions (the gradient itself and a random one), in
-// float32. Also checks that the network builds exactly the parameters parameterCount counts.
+// float32. Also checks that the network builds exactly the parameters parameterCount counts,
+// and the fused loops between the matmuls (GELU, attention softmax, layer norm) against
+// double-precision references.
 #include "train/dynaprop.h"
+#include "train/kernels.h"
 #include "train/network.h"
 
 #include <QtTest>
+
+#include <omp.h>
 
 #include <cmath>
 #include <random>
@@ -88,6 +93,7 @@ private slots:
     void gradients();
     void pruningMaskMatchesForward();
     void bf16MatmulsCloseToF32();
+    void fusedKernelsMatchReferences();
 };
 
 void TestTrainGradients::gradients_data() {
@@ -252,6 +258,100 @@ void TestTrainGradients::bf16MatmulsCloseToF32() {
             QVERIFY2(cosine > 0.98, (t.name + ": cosine " + std::to_string(cosine)).c_str());
         }
     }
+}
+
+// The fused loops against double-precision formulas: GELU (erf) and its derivative, the
+// masked attention softmax with its backward, layer norm; the layer-norm parameter
+// gradients must not depend on the thread count.
+void TestTrainGradients::fusedKernelsMatchReferences() {
+    // GELU over [−10, 10) in steps of 1/64.
+    std::vector<float> z, a(1280);
+    for (int i = -640; i < 640; ++i)
+        z.push_back(static_cast<float>(i) / 64.0f);
+    const std::vector<float> x = z;
+    geluForwardKeepDerivative(z.data(), a.data(), static_cast<std::int64_t>(z.size()), nullptr);
+    double worstA = 0.0, worstD = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double v = x[i], cdf = 0.5 * (1.0 + std::erf(v / std::sqrt(2.0)));
+        worstA = std::max(worstA, std::fabs(a[i] - v * cdf));
+        worstD = std::max(worstD, std::fabs(z[i] - (cdf + v * std::exp(-0.5 * v * v) / std::sqrt(2.0 * M_PI))));
+    }
+    QVERIFY2(worstA < 2e-6 && worstD < 1e-6, (std::to_string(worstA) + " " + std::to_string(worstD)).c_str());
+
+    // Attention softmax: 2 sequences × 3 queries × 20 keys, keys 17.. of sequence 1 padding.
+    const int seqs = 2, queries = 3, keys = 20;
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<float> scores(seqs * queries * keys), probs(scores.size()), gProbs(scores.size()),
+        gScores(scores.size()), mask(seqs * keys, 1.0f);
+    for (auto& v : scores)
+        v = normal(rng);
+    for (auto& v : gProbs)
+        v = normal(rng);
+    for (int j = 17; j < keys; ++j)
+        mask[keys + j] = 0.0f;
+    const float scale = 0.25f;
+    attentionSoftmax(scores.data(), mask.data(), probs.data(), seqs, queries, keys, scale);
+    attentionSoftmaxBackward(probs.data(), gProbs.data(), nullptr, gScores.data(), seqs * queries, keys, scale);
+    for (int r = 0; r < seqs * queries; ++r) {
+        const int seq = r / queries;
+        std::vector<double> p(keys);
+        double mx = -1e300, sum = 0.0, dot = 0.0;
+        for (int j = 0; j < keys; ++j)
+            mx = std::max(mx, mask[seq * keys + j] != 0.0f ? scale * double(scores[r * keys + j]) : -1e300);
+        for (int j = 0; j < keys; ++j)
+            sum += p[j] = mask[seq * keys + j] != 0.0f ? std::exp(scale * double(scores[r * keys + j]) - mx) : 0.0;
+        for (int j = 0; j < keys; ++j)
+            dot += (p[j] /= sum) * gProbs[r * keys + j];
+        for (int j = 0; j < keys; ++j) {
+            QVERIFY2(std::fabs(probs[r * keys + j] - p[j]) < 1e-6,
+                     ("p " + std::to_string(r) + "," + std::to_string(j)).c_str());
+            const double g = scale * p[j] * (gProbs[r * keys + j] - dot);
+            QVERIFY2(std::fabs(gScores[r * keys + j] - g) < 1e-5,
+                     ("g " + std::to_string(r) + "," + std::to_string(j)).c_str());
+        }
+    }
+
+    // Layer norm of a + b over 40 columns for 300 rows (several row blocks), then its
+    // parameter gradients with 1 and 2 threads: bit for bit the same.
+    const int rows = 300, cols = 40;
+    std::vector<float> in1(rows * cols), in2(rows * cols), sum(rows * cols), y(rows * cols), gamma(cols), beta(cols),
+        mean(rows), var(rows), dy(rows * cols), dx(rows * cols);
+    for (auto* v : {&in1, &in2, &dy, &gamma, &beta})
+        for (auto& e : *v)
+            e = normal(rng);
+    layerNormForward(in1.data(), in2.data(), sum.data(), y.data(), gamma.data(), beta.data(), mean.data(), var.data(),
+                     rows, cols, 1e-5f);
+    for (int r = 0; r < rows; ++r) {
+        double m = 0.0, v2 = 0.0;
+        for (int j = 0; j < cols; ++j)
+            m += double(in1[r * cols + j]) + in2[r * cols + j];
+        m /= cols;
+        for (int j = 0; j < cols; ++j)
+            v2 += std::pow(double(in1[r * cols + j]) + in2[r * cols + j] - m, 2);
+        v2 /= cols;
+        for (int j = 0; j < cols; ++j) {
+            const double ref =
+                gamma[j] * (double(in1[r * cols + j]) + in2[r * cols + j] - m) / std::sqrt(v2 + 1e-5) + beta[j];
+            QVERIFY2(std::fabs(y[r * cols + j] - ref) < 1e-4,
+                     ("ln " + std::to_string(r) + "," + std::to_string(j)).c_str());
+        }
+    }
+    std::vector<float> scratch, dGamma1(cols), dBeta1(cols), dGamma2(cols), dBeta2(cols);
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(1);
+    layerNormBackward(sum.data(), mean.data(), var.data(), dy.data(), gamma.data(), dx.data(), dGamma1.data(),
+                      dBeta1.data(), rows, cols, 1e-5f, scratch);
+    omp_set_num_threads(2);
+    layerNormBackward(sum.data(), mean.data(), var.data(), dy.data(), gamma.data(), dx.data(), dGamma2.data(),
+                      dBeta2.data(), rows, cols, 1e-5f, scratch);
+    omp_set_num_threads(before);
+    QCOMPARE(dGamma1, dGamma2);
+    QCOMPARE(dBeta1, dBeta2);
+    double refBeta0 = 0.0;
+    for (int r = 0; r < rows; ++r)
+        refBeta0 += dy[r * cols];
+    QVERIFY(std::fabs(dBeta1[0] - refBeta0) < 1e-3);
 }
 
 QTEST_APPLESS_MAIN(TestTrainGradients)
