@@ -266,15 +266,24 @@ void ParetoPlotView::updateStatus() {
     for (int r : m_model->paretoRanks())
         front += r == 0;
     const QLocale locale;
-    m_statusText = tr("%1 of %2 shown · %3 on the front")
-                       .arg(locale.toString(m_shown), locale.toString(m_model->rowCount()), locale.toString(front));
+    // Longest first; the label shows the first that fits (the counts are never cut).
+    m_statusTexts = {tr("%1 of %2 shown · %3 on the front")
+                         .arg(locale.toString(m_shown), locale.toString(m_model->rowCount()), locale.toString(front)),
+                     tr("%1 shown · %2 on the front").arg(locale.toString(m_shown), locale.toString(front)),
+                     tr("%1 · front %2").arg(locale.toString(m_shown), locale.toString(front))};
     m_status->setToolTip(tr("%1 designs pass the filter and have both objectives; %2 are on the Pareto front")
                              .arg(locale.toString(m_shown), locale.toString(front)));
     elideStatus();
 }
 
 void ParetoPlotView::elideStatus() {
-    m_status->setText(m_status->fontMetrics().elidedText(m_statusText, Qt::ElideLeft, m_status->width()));
+    const QFontMetrics metrics = m_status->fontMetrics();
+    for (const QString& text : m_statusTexts)
+        if (metrics.horizontalAdvance(text) <= m_status->width()) {
+            m_status->setText(text);
+            return;
+        }
+    m_status->setText(m_statusTexts.isEmpty() ? QString() : m_statusTexts.back());
 }
 
 void ParetoPlotView::resizeEvent(QResizeEvent* event) {

@@ -76,7 +76,7 @@ private:
     QAction* m_constrainX;
     QAction* m_constrainY;
     QLabel* m_status;
-    QString m_statusText;
+    QStringList m_statusTexts; // the status, longest first
 
     std::optional<store::EvaluationRecord> m_whatIf, m_whatIfStart;
     models::Dominance m_dominance;
