@@ -15,6 +15,7 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -48,7 +49,23 @@ ParallelCoordinatesPlot::ParallelCoordinatesPlot(models::DesignTableModel* model
         m_axes.push_back(info.objective);
     m_scales.resize(m_axes.size());
     connect(m_model, &QAbstractItemModel::modelReset, this, &ParallelCoordinatesPlot::rebuild);
-    connect(m_model, &models::DesignTableModel::frontChanged, this, &ParallelCoordinatesPlot::rebuild);
+    // Rows appended (a search streaming its trials in) are drawn in an event of their own
+    // after the model's, so the window can answer in between; resets and filters redraw at once.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_appendPending = true; });
+    connect(m_model, &models::DesignTableModel::frontChanged, this, [this] {
+        if (!m_appendPending) {
+            rebuild();
+            return;
+        }
+        m_appendPending = false;
+        if (m_rebuildQueued)
+            return;
+        m_rebuildQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_rebuildQueued = false;
+            rebuild();
+        });
+    });
     connect(m_proxy, &models::DesignProxyModel::filterChanged, this, &ParallelCoordinatesPlot::rebuild);
     connect(m_settings, &models::ExplorerSettings::colourObjectiveChanged, this, &ParallelCoordinatesPlot::rebuild);
     connect(m_selection, &QItemSelectionModel::selectionChanged, this, qOverload<>(&QWidget::update));

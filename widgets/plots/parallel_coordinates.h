@@ -85,6 +85,8 @@ private:
 
     mutable QImage m_layer;
     mutable bool m_layerValid = false;
+    bool m_appendPending = false; // rows were inserted; the next frontChanged draws them later
+    bool m_rebuildQueued = false;
 };
 
 // The tab: the plot with a toolbar (clear brushes, export) and a hint line.

@@ -13,6 +13,7 @@
 #include <QLocale>
 #include <QSettings>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -128,7 +129,23 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
     });
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &ParetoPlotView::rebuild);
-    connect(m_model, &DesignTableModel::frontChanged, this, &ParetoPlotView::rebuild);
+    // Rows appended (a search streaming its trials in) are drawn in an event of their own
+    // after the model's, so the window can answer in between; resets and filters redraw at once.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_appendPending = true; });
+    connect(m_model, &DesignTableModel::frontChanged, this, [this] {
+        if (!m_appendPending) {
+            rebuild();
+            return;
+        }
+        m_appendPending = false;
+        if (m_rebuildQueued)
+            return;
+        m_rebuildQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_rebuildQueued = false;
+            rebuild();
+        });
+    });
     connect(m_proxy, &models::DesignProxyModel::filterChanged, this, &ParetoPlotView::rebuild);
     connect(m_settings, &models::ExplorerSettings::colourObjectiveChanged, this, &ParetoPlotView::rebuild);
     connect(m_settings, &models::ExplorerSettings::boundsChanged, this, &ParetoPlotView::updateConstraintLines);

@@ -82,6 +82,8 @@ private:
     models::Dominance m_dominance;
     QString m_whatIfStatus;
     int m_shown = 0;
+    bool m_appendPending = false; // rows were inserted; the next frontChanged draws them later
+    bool m_rebuildQueued = false;
 };
 
 } // namespace tcw::widgets
