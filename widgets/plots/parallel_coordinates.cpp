@@ -49,6 +49,10 @@ ParallelCoordinatesPlot::ParallelCoordinatesPlot(models::DesignTableModel* model
         m_axes.push_back(info.objective);
     m_scales.resize(m_axes.size());
     connect(m_model, &QAbstractItemModel::modelReset, this, &ParallelCoordinatesPlot::rebuild);
+    m_rebuildTimer = new QTimer(this);
+    m_rebuildTimer->setSingleShot(true);
+    m_rebuildTimer->setInterval(0);
+    connect(m_rebuildTimer, &QTimer::timeout, this, &ParallelCoordinatesPlot::rebuild);
     // Rows appended (a search streaming its trials in) are drawn in an event of their own
     // after the model's, so the window can answer in between; resets and filters redraw at once.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_appendPending = true; });
@@ -58,13 +62,7 @@ ParallelCoordinatesPlot::ParallelCoordinatesPlot(models::DesignTableModel* model
             return;
         }
         m_appendPending = false;
-        if (m_rebuildQueued)
-            return;
-        m_rebuildQueued = true;
-        QTimer::singleShot(0, this, [this] {
-            m_rebuildQueued = false;
-            rebuild();
-        });
+        m_rebuildTimer->start(); // a timer, not a posted call: the event loop's other timers run first
     });
     connect(m_proxy, &models::DesignProxyModel::filterChanged, this, &ParallelCoordinatesPlot::rebuild);
     connect(m_settings, &models::ExplorerSettings::colourObjectiveChanged, this, &ParallelCoordinatesPlot::rebuild);

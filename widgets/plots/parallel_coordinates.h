@@ -18,6 +18,8 @@
 class QItemSelectionModel;
 class QLabel;
 
+class QTimer;
+
 namespace tcw::models {
 class DesignProxyModel;
 class DesignTableModel;
@@ -85,8 +87,8 @@ private:
 
     mutable QImage m_layer;
     mutable bool m_layerValid = false;
-    bool m_appendPending = false; // rows were inserted; the next frontChanged draws them later
-    bool m_rebuildQueued = false;
+    bool m_appendPending = false;     // rows were inserted; the next frontChanged draws them later
+    QTimer* m_rebuildTimer = nullptr; // the deferred redraw of appended rows
 };
 
 // The tab: the plot with a toolbar (clear brushes, export) and a hint line.

@@ -129,6 +129,10 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
     });
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &ParetoPlotView::rebuild);
+    m_rebuildTimer = new QTimer(this);
+    m_rebuildTimer->setSingleShot(true);
+    m_rebuildTimer->setInterval(0);
+    connect(m_rebuildTimer, &QTimer::timeout, this, &ParetoPlotView::rebuild);
     // Rows appended (a search streaming its trials in) are drawn in an event of their own
     // after the model's, so the window can answer in between; resets and filters redraw at once.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] { m_appendPending = true; });
@@ -138,13 +142,7 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
             return;
         }
         m_appendPending = false;
-        if (m_rebuildQueued)
-            return;
-        m_rebuildQueued = true;
-        QTimer::singleShot(0, this, [this] {
-            m_rebuildQueued = false;
-            rebuild();
-        });
+        m_rebuildTimer->start(); // a timer, not a posted call: the event loop's other timers run first
     });
     connect(m_proxy, &models::DesignProxyModel::filterChanged, this, &ParetoPlotView::rebuild);
     connect(m_settings, &models::ExplorerSettings::colourObjectiveChanged, this, &ParetoPlotView::rebuild);

@@ -16,6 +16,8 @@ class QLabel;
 class QAction;
 class QToolBar;
 
+class QTimer;
+
 namespace tcw::models {
 class DesignProxyModel;
 class DesignTableModel;
@@ -82,8 +84,8 @@ private:
     models::Dominance m_dominance;
     QString m_whatIfStatus;
     int m_shown = 0;
-    bool m_appendPending = false; // rows were inserted; the next frontChanged draws them later
-    bool m_rebuildQueued = false;
+    bool m_appendPending = false;     // rows were inserted; the next frontChanged draws them later
+    QTimer* m_rebuildTimer = nullptr; // the deferred redraw of appended rows
 };
 
 } // namespace tcw::widgets
