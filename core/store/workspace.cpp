@@ -5,6 +5,7 @@
 #include "sha256.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -242,7 +243,12 @@ void Workspace::backup(const fs::path& source, const fs::path& target) {
     removeWithSidecars(temporary);
     try {
         {
-            Database from = Database::open(source, Database::Mode::ReadOnly);
+            // Read-write when the file allows it: a read-only connection to a WAL database
+            // cannot remove the -wal and -shm files it creates, which would stay beside the
+            // user's workspace. Reading writes nothing; closing the last connection only
+            // folds a leftover journal into the file.
+            const bool writable = ::access(source.c_str(), W_OK) == 0;
+            Database from = Database::open(source, writable ? Database::Mode::ReadWrite : Database::Mode::ReadOnly);
             Database to = Database::open(temporary, Database::Mode::Create);
             sqlite3_backup* copy = sqlite3_backup_init(to.handle(), "main", from.handle(), "main");
             if (!copy)

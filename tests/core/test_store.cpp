@@ -81,6 +81,7 @@ private slots:
     void raiiTransactionRollsBackWithoutCommit();
     void checkpointEmptiesTheWal();
     void backupCopiesEverything();
+    void backupLeavesNoJournalBesideTheSource();
     void backupRefusesItself();
     void v1WorkspaceMigratesToV2();
     void searchStateTrialPositionsAccuracyUncertainty();
@@ -467,6 +468,19 @@ void TestStore::backupCopiesEverything() {
     ws.addDesign("y", DesignKind::Pair, kAcceleratorJson);
     QCOMPARE(ws.counts().designs, std::int64_t(2));
     QCOMPARE(copy.counts().designs, std::int64_t(1));
+}
+
+// Copying a workspace nobody has open leaves nothing beside it (no -wal / -shm files).
+void TestStore::backupLeavesNoJournalBesideTheSource() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("closed.tcw");
+    makeWorkspace(path);
+    QVERIFY(!QFileInfo::exists(path + "-wal"));
+    const QByteArray before = readBytes(path);
+    Workspace::backup(toPath(path), toPath(dir.filePath("copy.tcw")));
+    QVERIFY(!QFileInfo::exists(path + "-wal"));
+    QVERIFY(!QFileInfo::exists(path + "-shm"));
+    QCOMPARE(readBytes(path), before);
 }
 
 void TestStore::backupRefusesItself() {
