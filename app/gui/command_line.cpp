@@ -4,7 +4,19 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <optional>
+
 namespace tcw::app {
+
+namespace {
+// The option's value as a whole number ≥ 1, or nothing (not a number, or ≤ 0): --select,
+// --lesson-step, --train-demo and --search-demo all count from 1.
+std::optional<qint64> positiveNumber(const QCommandLineParser& parser, const QCommandLineOption& option) {
+    bool ok = false;
+    const qint64 value = parser.value(option).toLongLong(&ok);
+    return ok && value > 0 ? std::optional<qint64>(value) : std::nullopt;
+}
+} // namespace
 
 CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList& arguments,
                                    const QStringList& viewNames) {
@@ -84,9 +96,9 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     result.options.edits = parser.values(edit);
     result.options.lesson = parser.value(lesson);
     if (parser.isSet(lessonStep)) {
-        bool ok = false;
-        result.options.lessonStep = parser.value(lessonStep).toInt(&ok);
-        if (!ok || result.options.lessonStep < 1 || result.options.lesson.isEmpty()) {
+        const auto step = positiveNumber(parser, lessonStep);
+        result.options.lessonStep = int(step.value_or(0));
+        if (!step || result.options.lesson.isEmpty()) {
             result.error = QCoreApplication::translate("main", "--lesson-step takes a step number from 1 and needs "
                                                                "--lesson, got '%1'.")
                                .arg(parser.value(lessonStep));
@@ -94,19 +106,18 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         }
     }
     if (parser.isSet(select)) {
-        bool ok = false;
-        result.options.select = parser.value(select).toLongLong(&ok);
-        if (!ok || result.options.select <= 0) {
+        const auto id = positiveNumber(parser, select);
+        result.options.select = id.value_or(0);
+        if (!id) {
             result.error = QCoreApplication::translate("main", "--select takes a design number, got '%1'.")
                                .arg(parser.value(select));
             return result;
         }
     }
     if (parser.isSet(trainDemo)) {
-        bool ok = false;
-        result.options.trainDemo = parser.value(trainDemo).toInt(&ok);
-        if (!ok || result.options.trainDemo <= 0 || result.options.screenshot.isEmpty() ||
-            result.options.workspace.isEmpty()) {
+        const auto reports = positiveNumber(parser, trainDemo);
+        result.options.trainDemo = int(reports.value_or(0));
+        if (!reports || result.options.screenshot.isEmpty() || result.options.workspace.isEmpty()) {
             result.error = QCoreApplication::translate("main", "--train-demo takes a number of reports (> 0) and "
                                                                "needs FILE and --screenshot, got '%1'.")
                                .arg(parser.value(trainDemo));
@@ -123,9 +134,9 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         }
     }
     if (parser.isSet(searchDemo)) {
-        bool ok = false;
-        result.options.searchDemo = parser.value(searchDemo).toInt(&ok);
-        if (!ok || result.options.searchDemo <= 0) {
+        const auto trials = positiveNumber(parser, searchDemo);
+        result.options.searchDemo = int(trials.value_or(0));
+        if (!trials) {
             result.error = QCoreApplication::translate("main", "--search-demo takes a number of trials, got '%1'.")
                                .arg(parser.value(searchDemo));
             return result;
