@@ -2,6 +2,7 @@
 // resumed ends with exactly the trials of an uninterrupted run (none lost, none changed); bad
 // workspaces are refused with a message naming the file and stay byte for byte as they were;
 // the front prints in a deterministic order; exports in every format.
+#include "../support/stored_trials.h"
 #include "store/sqlite.h"
 
 #include <QtTest>
@@ -40,23 +41,9 @@ QByteArray readAll(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// One row per trial: position, round, encoding, objective values and the evaluation's
-// metrics, read with a read-only connection (the GUI's view of a running search).
+// One row per trial of every search in the workspace (the GUI's view of a running search).
 QStringList storedTrials(const QString& path) {
-    using namespace tcw::store;
-    Database db = Database::open(path.toStdString(), Database::Mode::ReadOnly);
-    Statement s = db.prepare(
-        "SELECT t.position, t.iteration, t.encoding_json, t.objectives_json, t.prediction_json, e.cycles, "
-        "e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, e.accuracy, e.accuracy_source, e.accuracy_stddev "
-        "FROM trials t JOIN evaluations e ON e.id = t.evaluation_id ORDER BY t.position");
-    QStringList rows;
-    while (s.step()) {
-        QStringList cells;
-        for (int c = 0; c < s.columnCount(); ++c)
-            cells << QString::fromStdString(s.isNull(c) ? "null" : s.text(c));
-        rows << cells.join('|');
-    }
-    return rows;
+    return tcw::testing::storedTrialRows(path);
 }
 
 int committedTrials(const QString& path) {

@@ -11,6 +11,7 @@
 #include "search_controller.h"
 #include "workspace_controller.h"
 
+#include "../support/stored_trials.h"
 #include "store/sqlite.h"
 
 #include <QAction>
@@ -31,23 +32,9 @@ const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
 const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
 constexpr int kBudget = 3000;
 
-// Rows of the latest search's trials with their evaluations, read through a read-only
-// connection (as another program would see the file).
+// Rows of the latest search's trials with their evaluations.
 QStringList storedTrials(const QString& path) {
-    store::Database db = store::Database::open(path.toStdString(), store::Database::Mode::ReadOnly);
-    store::Statement s = db.prepare(
-        "SELECT t.position, t.iteration, t.encoding_json, t.objectives_json, t.prediction_json, e.cycles, "
-        "e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, e.accuracy, e.accuracy_source, e.accuracy_stddev "
-        "FROM trials t JOIN evaluations e ON e.id = t.evaluation_id "
-        "WHERE t.search_id = (SELECT max(id) FROM searches) ORDER BY t.position");
-    QStringList rows;
-    while (s.step()) {
-        QStringList cells;
-        for (int c = 0; c < s.columnCount(); ++c)
-            cells << QString::fromStdString(s.isNull(c) ? "null" : s.text(c));
-        rows << cells.join('|');
-    }
-    return rows;
+    return testing::storedTrialRows(path, testing::Trials::LatestSearch);
 }
 
 int committedTrials(const QString& path) {
