@@ -61,10 +61,17 @@ codesign::TrainingRequest smallRequest(std::int64_t steps, std::int64_t logEvery
     return r;
 }
 
-bool openIn(MainWindow& window, const QString& path) {
+// Shows the window (no dialogs), opens the workspace and selects the design; false when the
+// workspace did not open.
+bool openAndSelect(MainWindow& window, const QString& path, qint64 design) {
+    window.setInteractive(false);
+    window.show();
     QSignalSpy opened(window.controller(), &WorkspaceController::workspaceOpened);
     window.controller()->openWorkspace(path);
-    return opened.wait(10000);
+    if (!opened.wait(10000))
+        return false;
+    window.controller()->selectDesign(design);
+    return true;
 }
 
 QJsonArray curvePoints(const std::string& curvesJson) {
@@ -132,10 +139,7 @@ void TestTrainingPanel::runFromPanelMatchesTcwTrain() {
     QCOMPARE(makeWorkspace(cli), pair);
 
     MainWindow window;
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(openIn(window, gui));
-    window.controller()->selectDesign(pair);
+    QVERIFY(openAndSelect(window, gui, pair));
     auto* panel = window.trainingPanel();
     QCOMPARE(panel->designId(), std::optional<qint64>(pair));
     QVERIFY(panel->startAction()->isEnabled());
@@ -245,10 +249,7 @@ void TestTrainingPanel::pauseResumeStop() {
     const QString path = dir.filePath("w.tcw");
     const qint64 pair = makeWorkspace(path);
     MainWindow window;
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(openIn(window, path));
-    window.controller()->selectDesign(pair);
+    QVERIFY(openAndSelect(window, path, pair));
     auto* panel = window.trainingPanel();
     panel->setRequest(smallRequest(100000, 2)); // far more than the test lets it do
     TrainingController* training = window.training();
@@ -305,10 +306,7 @@ void TestTrainingPanel::badOptionsFailWithoutARun() {
     const QString path = dir.filePath("w.tcw");
     const qint64 pair = makeWorkspace(path);
     MainWindow window;
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(openIn(window, path));
-    window.controller()->selectDesign(pair);
+    QVERIFY(openAndSelect(window, path, pair));
     codesign::TrainingRequest request = smallRequest(10, 2);
     request.data.maxTrain = 8; // fewer examples than one batch of 16
     window.trainingPanel()->setRequest(request);
@@ -337,10 +335,7 @@ void TestTrainingPanel::loneTransformerCostedOnAPreset() {
                              io::formatDocument(io::Document{spec}, io::FileFormat::WorkbenchJson).text);
     }
     MainWindow window;
-    window.setInteractive(false);
-    window.show();
-    QVERIFY(openIn(window, path));
-    window.controller()->selectDesign(model);
+    QVERIFY(openAndSelect(window, path, model));
     auto* panel = window.trainingPanel();
     QVERIFY(panel->acceleratorPresetFile().endsWith(".json")); // a preset is picked for the cost
     panel->setRequest(smallRequest(4, 2));
@@ -371,10 +366,7 @@ void TestTrainingPanel::closingDuringARunStopsIt() {
     const qint64 pair = makeWorkspace(path);
     {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(openIn(window, path));
-        window.controller()->selectDesign(pair);
+        QVERIFY(openAndSelect(window, path, pair));
         window.trainingPanel()->setRequest(smallRequest(100000, 5));
         QSignalSpy updated(window.training(), &TrainingController::updated);
         QVERIFY(window.startTraining());
