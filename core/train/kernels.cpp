@@ -141,12 +141,12 @@ inline float laneSum(const float* lanes) {
 // Rows [begin, end) of the attention softmax, each `cols` long (see kernels.h).
 TCW_VECTOR_CLONES void attentionSoftmaxRows(const float* scores, const float* keyMask, float* probs, std::int64_t cols,
                                             float scale, std::int64_t begin, std::int64_t end,
-                                            std::int64_t rowsPerSequence) {
+                                            std::int64_t rowsPerSequence, std::int64_t maskSequences) {
     for (std::int64_t r = begin; r < end; ++r) {
         const float* s = scores + r * cols;
         float* p = probs + r * cols;
         if (keyMask) {
-            const float* m = keyMask + (r / rowsPerSequence) * cols;
+            const float* m = keyMask + (r / rowsPerSequence) % maskSequences * cols;
             for (std::int64_t j = 0; j < cols; ++j)
                 p[j] = s[j] * scale + (m[j] == 0.0f ? kMaskedScore : 0.0f);
         } else {
@@ -291,6 +291,18 @@ template <typename RowsFn> void forRowChunks(std::int64_t rows, std::int64_t col
         fn(c * perChunk, std::min(rows, (c + 1) * perChunk));
 }
 
+// dst[r·dstStride + c] = src[r·srcStride + c] for rows [begin, end), c < width: a plain loop
+// the compiler vectorises (a memcpy call per short row costs more than the copy).
+TCW_VECTOR_CLONES void copyRows(const float* __restrict src, std::int64_t srcStride, float* __restrict dst,
+                                std::int64_t dstStride, std::int64_t width, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* s = src + r * srcStride;
+        float* d = dst + r * dstStride;
+        for (std::int64_t c = 0; c < width; ++c)
+            d[c] = s[c];
+    }
+}
+
 } // namespace
 
 void maskByNonZero(float* g, const float* y, std::int64_t count) {
@@ -322,19 +334,26 @@ void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_
             std::fill(x + r * rowStride, x + r * rowStride + cols, 0.0f);
 }
 
-void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols, std::uint16_t* dstBf16) {
-    if (dstBf16 && dstStride == cols) {
-        forRowChunks(rows, cols, [&](std::int64_t b, std::int64_t e) {
-            for (std::int64_t r = b; r < e; ++r)
-                std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
-            toBf16Chunk(dst, dstBf16, b * cols, e * cols);
-        });
-        return;
-    }
-#pragma omp parallel for if (rows * cols > kParallelElements) schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r)
-        std::copy(src + r * srcStride, src + r * srcStride + cols, dst + r * dstStride);
+void gatherColumns(const float* src, std::int64_t srcStride, std::span<const std::int64_t> columns, float* dst,
+                   std::int64_t rows, std::int64_t width, std::uint16_t* dstBf16) {
+    const auto blocks = static_cast<std::int64_t>(columns.size());
+    forRowChunks(rows, width * blocks, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t k = 0; k < blocks; ++k) {
+            float* block = dst + k * rows * width;
+            copyRows(src + columns[static_cast<std::size_t>(k)], srcStride, block, width, width, b, e);
+            if (dstBf16)
+                toBf16Chunk(block, dstBf16 + k * rows * width, b * width, e * width);
+        }
+    });
+}
+
+void scatterColumns(const float* src, std::span<const std::int64_t> columns, float* dst, std::int64_t dstStride,
+                    std::int64_t rows, std::int64_t width) {
+    const auto blocks = static_cast<std::int64_t>(columns.size());
+    forRowChunks(rows, width * blocks, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t k = 0; k < blocks; ++k)
+            copyRows(src + k * rows * width, width, dst + columns[static_cast<std::size_t>(k)], dstStride, width, b, e);
+    });
 }
 
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16) {
@@ -385,9 +404,12 @@ void layerNormBackward(const float* src, const float* mean, const float* varianc
 }
 
 void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
-                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16) {
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16,
+                      std::int64_t maskSequences) {
+    if (maskSequences <= 0)
+        maskSequences = sequences;
     forRowChunks(sequences * queries, keys, [&](std::int64_t b, std::int64_t e) {
-        attentionSoftmaxRows(scores, keyMask, probs, keys, scale, b, e, queries);
+        attentionSoftmaxRows(scores, keyMask, probs, keys, scale, b, e, queries, maskSequences);
         if (probsBf16)
             toBf16Chunk(probs, probsBf16, b * keys, e * keys);
     });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace tcw::train {
@@ -23,10 +24,16 @@ void columnSums(const float* x, std::int64_t rows, std::int64_t cols, std::int64
 // Zeroes rows t of x [B·S, cols] (row stride rowStride) where mask[t] == 0.
 void zeroPaddingRows(float* x, const float* mask, std::int64_t rows, std::int64_t cols, std::int64_t rowStride);
 
-// dst[r, c] = src[r, c] for a [rows, cols] block, each side with its own row stride.
-// dstBf16 (optional, dense dst only): dst in bf16 as well.
-void copyStrided(const float* src, std::int64_t srcStride, float* dst, std::int64_t dstStride, std::int64_t rows,
-                 std::int64_t cols, std::uint16_t* dstBf16 = nullptr);
+// Column blocks of a row-major matrix to dense blocks and back: how the heads of an attention
+// group get their Q, K, V (and gradients) as dense [rows, width] matrices for one batched
+// matmul, and give their outputs back to the shared [rows, stride] buffers.
+// gatherColumns: dst[k][r][c] = src[r·srcStride + columns[k] + c] for k < columns.size().
+// dstBf16 (optional): dst in bf16 as well, in the same pass.
+void gatherColumns(const float* src, std::int64_t srcStride, std::span<const std::int64_t> columns, float* dst,
+                   std::int64_t rows, std::int64_t width, std::uint16_t* dstBf16 = nullptr);
+// scatterColumns: dst[r·dstStride + columns[k] + c] = src[k][r][c].
+void scatterColumns(const float* src, std::span<const std::int64_t> columns, float* dst, std::int64_t dstStride,
+                    std::int64_t rows, std::int64_t width);
 
 // Activation and its derivative in one pass: a[i] = f(z[i]) and z[i] ← f'(z[i]) (in place:
 // the backward pass needs only the derivative, which it multiplies into the incoming
@@ -53,12 +60,14 @@ void layerNormBackward(const float* src, const float* mean, const float* varianc
 // Added to the scaled score of a padding key: its probability becomes 0.
 inline constexpr float kMaskedScore = -1e9f;
 
-// Attention probabilities in one pass: probs[b, i, :] = softmax(scale·scores[b, i, :] +
-// (keyMask[b, j] == 0 ? kMaskedScore : 0)), scores and probs [sequences, queries, keys],
-// keyMask [sequences, keys] or null (no padding).
+// Attention probabilities in one pass: probs[s, i, :] = softmax(scale·scores[s, i, :] +
+// (keyMask[s mod maskSequences, j] == 0 ? kMaskedScore : 0)), scores and probs
+// [sequences, queries, keys], keyMask [maskSequences, keys] or null (no padding). Heads
+// batched over one batch of B sequences pass maskSequences = B; 0 means one row per sequence.
 // probsBf16 (optional): probs in bf16 as well.
 void attentionSoftmax(const float* scores, const float* keyMask, float* probs, std::int64_t sequences,
-                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16 = nullptr);
+                      std::int64_t queries, std::int64_t keys, float scale, std::uint16_t* probsBf16 = nullptr,
+                      std::int64_t maskSequences = 0);
 // Its backward through the scale: gScores = scale · P ⊙ (gP − rowsum(P ⊙ gP)), [rows, keys].
 // With scores non-null, entries whose raw score is 0 (pruned) get no gradient.
 // gScoresBf16 (optional): gScores in bf16 as well.

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <span>
 #include <stdexcept>
 
 namespace tcw::train {
@@ -43,6 +44,21 @@ struct HeadPlan {
     std::int64_t convWeight = -1, convBias = -1, gateWeight = -1, gateBias = -1;
 };
 
+// Attention heads of one layer with the same type and size: they run as one batched matmul
+// per product (batch G·B) over dense copies of their Q, K, V, and one softmax pass. Their
+// attention indices are consecutive, so their scores and probabilities form one
+// [G, B, S, S] block.
+struct AttentionGroup {
+    HeadType type = HeadType::SaSdp;
+    int dim = 0;                          // d
+    int firstAttention = 0;               // attention index of the first head
+    int index = 0;                        // into LayerBuffers::groupQkv / groupQw
+    std::vector<int> heads;               // into LayerPlan::heads, in attention-index order
+    std::vector<std::int64_t> qkvColumns; // proj columns of every head's Q, then K, then V [3G]
+    std::vector<std::int64_t> catColumns; // cat columns of every head's output [G]
+    std::int64_t size() const { return static_cast<std::int64_t>(heads.size()); }
+};
+
 struct LayerPlan {
     int hidden = 0;         // H
     int projWidth = 0;      // P
@@ -54,6 +70,7 @@ struct LayerPlan {
     std::vector<DenseRef> ff;                                              // H → f0 → … → H
     DenseRef next; // H → H' when the next layer is wider or narrower
     std::vector<HeadPlan> heads;
+    std::vector<AttentionGroup> attentionGroups;
     bool padsValues = false; // transform / convolution heads read V (and K) at padding rows
 };
 
@@ -61,8 +78,8 @@ struct LayerPlan {
 struct LayerBuffers {
     const float* input = nullptr;               // [N, H] (previous layer's output)
     std::vector<float> proj;                    // [N, P]
-    std::vector<std::vector<float>> headQkv;    // per attention head [3, N, d]: dense Q, K, V
-    std::vector<std::vector<float>> headQw;     // per attention head [N, d]: Q·W (wma heads only)
+    std::vector<std::vector<float>> groupQkv;   // per attention group [3, G, N, d]: dense Q, K, V
+    std::vector<std::vector<float>> groupQw;    // per attention group [G, N, d]: Q·W (wma heads only)
     std::vector<float> scores;                  // [A, B, S, S] raw Q·Kᵀ (pruned)
     std::vector<float> probs;                   // [A, B, S, S] softmax (pruned)
     std::vector<std::vector<float>> convKs;     // per conv head [N, d]
@@ -137,9 +154,10 @@ struct Network::Impl {
     std::vector<float> gFfA, gFfB;                   // [N, F_max]
     std::vector<float> gCat;                         // [N, D_max]
     std::vector<float> gProj;                        // [N, P_max]
-    std::vector<float> gScores, gProbs;              // [B, S, S]
-    std::vector<float> gQw;                          // [N, d_max]
-    std::vector<float> headDense, headGrad;          // [N, d_max] dense per-head context / gradients
+    std::vector<float> gScores, gProbs;              // [G_max, B, S, S]
+    std::vector<float> gQw;                          // [G_max, N, d_max]
+    std::vector<float> groupContext;                 // [G_max, N, d_max] context, then its gradient
+    std::vector<float> groupGrad;                    // [3, G_max, N, d_max] gradients of Q, K, V
     std::vector<float> gLogits;                      // [B, C]
     std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
@@ -158,9 +176,10 @@ struct Network::Impl {
                        std::int64_t rows, const float* gxTimes = nullptr);
     void embeddingForward(const Batch& batch);
     void embeddingBackward(const Batch& batch, const float* gX0);
-    void attentionHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, const Batch& batch, int l,
-                              DynaProp* prune);
-    void attentionHeadBackward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf, int l, DynaProp* prune);
+    void attentionForward(const LayerPlan& plan, const AttentionGroup& group, LayerBuffers& buf, const Batch& batch,
+                          int l, DynaProp* prune);
+    void attentionBackward(const LayerPlan& plan, const AttentionGroup& group, LayerBuffers& buf, int l,
+                           DynaProp* prune);
     void transformHeadForward(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
     void transformHeadBackward(const LayerPlan& plan, const HeadPlan& head);
     void convHeadForwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
@@ -221,14 +240,38 @@ Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : sp
             }
             h.catCol = cat;
             cat += hs.dim;
-            if (isAttentionHead(hs.type))
-                h.attentionIndex = attention++;
             if (isConvolutionHead(hs.type)) {
                 h.kernel = convolutionKernelSize(hs.type);
                 h.convIndex = conv++;
                 p.padsValues = true;
             }
             p.heads.push_back(h);
+        }
+        // Attention heads grouped by type and size; each group's attention indices are consecutive.
+        for (std::size_t i = 0; i < p.heads.size(); ++i) {
+            HeadPlan& h = p.heads[i];
+            if (!isAttentionHead(h.type))
+                continue;
+            auto group = std::find_if(p.attentionGroups.begin(), p.attentionGroups.end(),
+                                      [&](const AttentionGroup& g) { return g.type == h.type && g.dim == h.dim; });
+            if (group == p.attentionGroups.end()) {
+                p.attentionGroups.emplace_back();
+                group = std::prev(p.attentionGroups.end());
+                group->type = h.type;
+                group->dim = h.dim;
+                group->index = static_cast<int>(p.attentionGroups.size()) - 1;
+            }
+            group->heads.push_back(static_cast<int>(i));
+        }
+        for (AttentionGroup& g : p.attentionGroups) {
+            g.firstAttention = attention;
+            for (const int i : g.heads)
+                p.heads[static_cast<std::size_t>(i)].attentionIndex = attention++;
+            for (const auto column : {&HeadPlan::qCol, &HeadPlan::kCol, &HeadPlan::vCol})
+                for (const int i : g.heads)
+                    g.qkvColumns.push_back(p.heads[static_cast<std::size_t>(i)].*column);
+            for (const int i : g.heads)
+                g.catColumns.push_back(p.heads[static_cast<std::size_t>(i)].catCol);
         }
         p.projWidth = col;
         p.catWidth = cat;
@@ -292,6 +335,7 @@ void Network::Impl::allocate() {
     embMean.resize(N);
     embVar.resize(N);
     std::size_t hMax = 0, fMax = 0, dMax = 0, pMax = 0, headDimMax = 0;
+    std::size_t groupMax = 0, groupHeadsMax = 0; // largest attention group: G·N·d elements, G heads
     layers.resize(plans.size());
     for (std::size_t l = 0; l < plans.size(); ++l) {
         const LayerPlan& p = plans[l];
@@ -300,12 +344,15 @@ void Network::Impl::allocate() {
         b.proj.resize(N * p.projWidth);
         b.scores.resize(BSS * p.attentionCount);
         b.probs.resize(BSS * p.attentionCount);
+        for (const AttentionGroup& g : p.attentionGroups) {
+            const auto groupElements = static_cast<std::size_t>(g.size()) * N * g.dim; // G·N·d
+            b.groupQkv.emplace_back(3 * groupElements);
+            b.groupQw.emplace_back(g.type == HeadType::SaWma ? groupElements : 0);
+            groupMax = std::max(groupMax, groupElements);
+            groupHeadsMax = std::max(groupHeadsMax, static_cast<std::size_t>(g.size()));
+        }
         for (const HeadPlan& h : p.heads) {
             headDimMax = std::max<std::size_t>(headDimMax, h.dim);
-            if (h.attentionIndex >= 0) {
-                b.headQkv.emplace_back(3 * N * h.dim);
-                b.headQw.emplace_back(h.type == HeadType::SaWma ? N * h.dim : 0);
-            }
             if (h.convIndex >= 0) {
                 b.convKs.emplace_back(N * h.dim);
                 b.convKernel.emplace_back(N * h.kernel);
@@ -339,11 +386,11 @@ void Network::Impl::allocate() {
     gFfB.resize(N * fMax);
     gCat.resize(N * dMax);
     gProj.resize(N * pMax);
-    gScores.resize(BSS);
-    gProbs.resize(BSS);
-    gQw.resize(N * headDimMax);
-    headDense.resize(N * headDimMax);
-    headGrad.resize(N * headDimMax);
+    gScores.resize(BSS * groupHeadsMax);
+    gProbs.resize(BSS * groupHeadsMax);
+    gQw.resize(groupMax);
+    groupContext.resize(groupMax);
+    groupGrad.resize(3 * groupMax);
     gLogits.resize(maxBatch * C);
     gPooled.resize(maxBatch * HL);
     for (const LayerPlan& p : plans)
@@ -433,100 +480,106 @@ void Network::Impl::embeddingBackward(const Batch& batch, const float* gX0) {
 
 // ---- heads -------------------------------------------------------------------------------
 
-void Network::Impl::attentionHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, const Batch& batch,
-                                         int l, DynaProp* prune) {
-    // Q, K, V are copied out of the fused projection into dense [B, S, d] blocks: oneDNN's
-    // fast (brgemm) batched matmuls want dense operands, and the copies are cheap.
-    const std::int64_t B = lastBatch, N = B * S, d = h.dim, P = p.projWidth, D = p.catWidth;
-    const std::int64_t BSS = B * S * S;
-    float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
-    float *qD = qkv, *kD = qkv + N * d, *vD = qkv + 2 * N * d;
-    // In bf16 mode the copies also write the bf16 copies the attention matmuls read.
-    copyStrided(buf.proj.data() + h.qCol, P, qD, d, N, d, dnnl.bf16Output(dense(qD, N, d)));
-    copyStrided(buf.proj.data() + h.kCol, P, kD, d, N, d, dnnl.bf16Output(dense(kD, N, d)));
-    copyStrided(buf.proj.data() + h.vCol, P, vD, d, N, d, dnnl.bf16Output(dense(vD, N, d)));
-    MatView q{qD, B, S, d, S * d, d, 1}; // [B, S, d]
-    const MatView k{kD, B, S, d, S * d, d, 1};
-    const MatView v{vD, B, S, d, S * d, d, 1};
-    if (h.type == HeadType::SaWma) {
-        float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data(); // [N, d] = Q · W
-        dnnl.matmul(dense(qD, N, d), dense(params.data() + h.wmaWeight, d, d), dense(qw, N, d), nullptr, 1.0f, false,
-                    StableAB);
-        q = {qw, B, S, d, S * d, d, 1};
+void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g, LayerBuffers& buf, const Batch& batch,
+                                     int l, DynaProp* prune) {
+    // Q, K, V of the group's heads are gathered from the fused projection into dense
+    // [G, B, S, d] blocks: one batched matmul (batch G·B) per product instead of one per head,
+    // and oneDNN's fast (brgemm) batched matmuls want dense operands.
+    const std::int64_t B = lastBatch, N = B * S, d = g.dim, G = g.size(), P = p.projWidth, D = p.catWidth;
+    const std::int64_t GB = G * B, GN = G * N, BSS = B * S * S;
+    float* qAll = buf.groupQkv[static_cast<std::size_t>(g.index)].data(); // [3, G, N, d]
+    float *kAll = qAll + GN * d, *vAll = qAll + 2 * GN * d;
+    const std::span<const std::int64_t> columns(g.qkvColumns);
+    // In bf16 mode the gathers also write the bf16 copies the attention matmuls read.
+    gatherColumns(buf.proj.data(), P, columns.subspan(0, G), qAll, N, d, dnnl.bf16Output(dense(qAll, GN, d)));
+    gatherColumns(buf.proj.data(), P, columns.subspan(G, G), kAll, N, d, dnnl.bf16Output(dense(kAll, GN, d)));
+    gatherColumns(buf.proj.data(), P, columns.subspan(2 * G, G), vAll, N, d, dnnl.bf16Output(dense(vAll, GN, d)));
+    MatView q{qAll, GB, S, d, S * d, d, 1}; // [G·B, S, d]
+    const MatView k{kAll, GB, S, d, S * d, d, 1};
+    const MatView v{vAll, GB, S, d, S * d, d, 1};
+    if (g.type == HeadType::SaWma) {
+        float* qw = buf.groupQw[static_cast<std::size_t>(g.index)].data(); // [G, N, d]: head i's Q · W_i
+        for (std::int64_t i = 0; i < G; ++i) {
+            const HeadPlan& h = p.heads[static_cast<std::size_t>(g.heads[static_cast<std::size_t>(i)])];
+            dnnl.matmul(dense(qAll + i * N * d, N, d), dense(params.data() + h.wmaWeight, d, d),
+                        dense(qw + i * N * d, N, d), nullptr, 1.0f, false, StableAB);
+        }
+        q = {qw, GB, S, d, S * d, d, 1};
     }
-    float* scores = buf.scores.data() + h.attentionIndex * BSS; // [B, S, S]
-    float* probs = buf.probs.data() + h.attentionIndex * BSS;   // [B, S, S]
-    dnnl.matmul(q, k.t(), {scores, B, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
+    float* scores = buf.scores.data() + g.firstAttention * BSS; // [G, B, S, S]
+    float* probs = buf.probs.data() + g.firstAttention * BSS;   // [G, B, S, S]
+    dnnl.matmul(q, k.t(), {scores, GB, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
     if (prune)
-        prune->pruneActivation(l, ActivationKind::Scores, scores, BSS);
+        prune->pruneActivation(l, ActivationKind::Scores, scores, G * BSS);
     // probs = softmax(scores / √d, padding keys masked), in one pass.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     // In bf16 mode the kernel also writes the bf16 copy that P·V and Pᵀ·gCtx read, unless
     // pruning may still change the probabilities.
-    const MatView probsV{probs, B, S, S, S * S, S, 1};
+    const MatView probsV{probs, GB, S, S, S * S, S, 1};
     std::uint16_t* probsBf16 =
         prunesActivations(prune, l, ActivationKind::Probabilities) ? nullptr : dnnl.bf16Output(probsV);
-    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, B, S, S, scale, probsBf16);
+    attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, GB, S, S, scale, probsBf16, B);
     if (prune)
-        prune->pruneActivation(l, ActivationKind::Probabilities, probs, BSS);
-    // context [B, S, d] = P · V, then into the head's columns of cat
-    dnnl.matmul(probsV, v, {headDense.data(), B, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
-    copyStrided(headDense.data(), d, buf.cat.data() + h.catCol, D, N, d);
+        prune->pruneActivation(l, ActivationKind::Probabilities, probs, G * BSS);
+    // context [G, B, S, d] = P · V, then into the heads' columns of cat
+    dnnl.matmul(probsV, v, {groupContext.data(), GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
+    scatterColumns(groupContext.data(), g.catColumns, buf.cat.data(), D, N, d);
 }
 
-void Network::Impl::attentionHeadBackward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf, int l,
-                                          DynaProp* prune) {
-    const std::int64_t B = lastBatch, N = B * S, d = h.dim, P = p.projWidth, D = p.catWidth;
-    const std::int64_t BSS = B * S * S;
-    const float* qkv = buf.headQkv[static_cast<std::size_t>(h.attentionIndex)].data(); // [3, N, d]
-    const MatView q{qkv, B, S, d, S * d, d, 1};
-    const MatView k{qkv + N * d, B, S, d, S * d, d, 1};
-    const MatView v{qkv + 2 * N * d, B, S, d, S * d, d, 1};
-    float* gCtxD = headDense.data(); // [B, S, d]
-    float* gD = headGrad.data();     // [B, S, d] gradient of Q, K or V before it goes into gProj
-    const MatView gCtx{gCtxD, B, S, d, S * d, d, 1};
-    const MatView gDV{gD, B, S, d, S * d, d, 1};
-    copyStrided(gCat.data() + h.catCol, D, gCtxD, d, N, d, dnnl.bf16Output(gCtx));
-    const float* scores = buf.scores.data() + h.attentionIndex * BSS;
-    const float* probs = buf.probs.data() + h.attentionIndex * BSS;
-    const MatView probsV{probs, B, S, S, S * S, S, 1};
-    const MatView gProbsV{gProbs.data(), B, S, S, S * S, S, 1};
-    const MatView gScoresV{gScores.data(), B, S, S, S * S, S, 1};
+void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& g, LayerBuffers& buf, int l,
+                                      DynaProp* prune) {
+    const std::int64_t B = lastBatch, N = B * S, d = g.dim, G = g.size(), P = p.projWidth, D = p.catWidth;
+    const std::int64_t GB = G * B, GN = G * N, BSS = B * S * S;
+    const float* qAll = buf.groupQkv[static_cast<std::size_t>(g.index)].data(); // [3, G, N, d]
+    const MatView q{qAll, GB, S, d, S * d, d, 1};
+    const MatView k{qAll + GN * d, GB, S, d, S * d, d, 1};
+    const MatView v{qAll + 2 * GN * d, GB, S, d, S * d, d, 1};
+    // Gradients of Q, K, V [3, G, N, d], laid out like groupQkv: one scatter into gProj at the end.
+    float* gQ = groupGrad.data();
+    float* gK = gQ + GN * d;
+    float* gV = gQ + 2 * GN * d;
+    const MatView gQV{gQ, GB, S, d, S * d, d, 1}, gKV{gK, GB, S, d, S * d, d, 1}, gVV{gV, GB, S, d, S * d, d, 1};
+    const MatView gCtx{groupContext.data(), GB, S, d, S * d, d, 1};
+    gatherColumns(gCat.data(), D, g.catColumns, groupContext.data(), N, d, dnnl.bf16Output(dense(gCtx.data, GN, d)));
+    const float* scores = buf.scores.data() + g.firstAttention * BSS;
+    const float* probs = buf.probs.data() + g.firstAttention * BSS;
+    const MatView probsV{probs, GB, S, S, S * S, S, 1};
+    const MatView gProbsV{gProbs.data(), GB, S, S, S * S, S, 1};
+    const MatView gScoresV{gScores.data(), GB, S, S, S * S, S, 1};
     // gCtx and gS are each read by two matmuls unchanged: in bf16 mode their producers
-    // (the copy above, the softmax backward below) write the bf16 copies, forgotten after use.
-    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [B, S, S] = gCtx · Vᵀ
-    dnnl.matmul(probsV.t(), gCtx, gDV, nullptr, 1.0f, false, StableAB); // gV [B, S, d] = Pᵀ · gCtx
-    dnnl.forgetBf16(gCtx);
-    copyStrided(gD, d, gProj.data() + h.vCol, P, N, d);
+    // (the gather above, the softmax backward below) write the bf16 copies, forgotten after use.
+    dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [G·B, S, S] = gCtx · Vᵀ
+    dnnl.matmul(probsV.t(), gCtx, gVV, nullptr, 1.0f, false, StableAB); // gV [G·B, S, d] = Pᵀ · gCtx
+    dnnl.forgetBf16(dense(gCtx.data, GN, d));
     // Softmax backward through the 1/√d scale. Pruned probabilities (P = 0) get no gradient
     // by the formula itself; pruned raw scores are masked.
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
-    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), B * S, S,
+    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), GB * S, S,
                              scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
-        prune->pruneActivationGradient(l, gScores.data(), BSS);
-    if (h.type == HeadType::SaSdp) {
-        dnnl.matmul(gScoresV, k, gDV, nullptr, 1.0f, false, StableAB); // gQ = gS · K
-        copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
-        dnnl.matmul(gScoresV.t(), q, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
+        prune->pruneActivationGradient(l, gScores.data(), G * BSS);
+    if (g.type == HeadType::SaSdp) {
+        dnnl.matmul(gScoresV, k, gQV, nullptr, 1.0f, false, StableAB);     // gQ = gS · K
+        dnnl.matmul(gScoresV.t(), q, gKV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
         dnnl.forgetBf16(gScoresV);
-        copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
-        return;
+    } else {
+        const float* qw = buf.groupQw[static_cast<std::size_t>(g.index)].data();
+        const MatView qwV{qw, GB, S, d, S * d, d, 1};
+        const MatView gQwV{gQw.data(), GB, S, d, S * d, d, 1};
+        dnnl.matmul(gScoresV.t(), qwV, gKV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · (QW)
+        dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableAB);      // g(QW) = gS · K
+        dnnl.forgetBf16(gScoresV);
+        for (std::int64_t i = 0; i < G; ++i) {
+            const HeadPlan& h = p.heads[static_cast<std::size_t>(g.heads[static_cast<std::size_t>(i)])];
+            const MatView gQwi = dense(gQw.data() + i * N * d, N, d);
+            dnnl.matmul(dense(qAll + i * N * d, N, d).t(), gQwi, dense(grads.data() + h.wmaWeight, d, d), nullptr, 1.0f,
+                        false, StableA); // dW_i = Q_iᵀ · g(QW)_i
+            dnnl.matmul(gQwi, dense(params.data() + h.wmaWeight, d, d).t(), dense(gQ + i * N * d, N, d)); // gQ_i
+        }
     }
-    const float* qw = buf.headQw[static_cast<std::size_t>(h.attentionIndex)].data();
-    const MatView qwV{qw, B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV.t(), qwV, gDV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · (QW)
-    copyStrided(gD, d, gProj.data() + h.kCol, P, N, d);
-    const MatView gQwV{gQw.data(), B, S, d, S * d, d, 1};
-    dnnl.matmul(gScoresV, k, gQwV, nullptr, 1.0f, false, StableAB); // g(QW) = gS · K
-    dnnl.forgetBf16(gScoresV);
-    const MatView gQw2 = dense(gQw.data(), N, d);
-    dnnl.matmul(dense(qkv, N, d).t(), gQw2, dense(grads.data() + h.wmaWeight, d, d), nullptr, 1.0f, false,
-                StableA);                                                             // dW = Qᵀ · g(QW)
-    dnnl.matmul(gQw2, dense(params.data() + h.wmaWeight, d, d).t(), dense(gD, N, d)); // gQ = g(QW) · Wᵀ
-    copyStrided(gD, d, gProj.data() + h.qCol, P, N, d);
+    scatterColumns(gQ, g.qkvColumns, gProj.data(), P, N, d);
 }
 
 void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
@@ -608,10 +661,12 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                 if (h.kCol >= 0)
                     zeroPaddingRows(b.proj.data() + h.kCol, batch.mask.data(), N, h.dim, p.projWidth);
             }
+    for (const AttentionGroup& g : p.attentionGroups)
+        attentionForward(p, g, b, batch, l, prune);
     for (const HeadPlan& h : p.heads) {
         if (isAttentionHead(h.type))
-            attentionHeadForward(p, h, b, batch, l, prune);
-        else if (isTransformHead(h.type))
+            continue;
+        if (isTransformHead(h.type))
             transformHeadForward(p, h, b);
         else
             convHeadForwardAt(p, h, b);
@@ -740,10 +795,12 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
     pruneGrad(gCat.data(), N * p.catWidth);
     // Heads: gCat → gProj.
+    for (const AttentionGroup& g : p.attentionGroups)
+        attentionBackward(p, g, b, l, prune);
     for (const HeadPlan& h : p.heads) {
         if (isAttentionHead(h.type))
-            attentionHeadBackward(p, h, b, l, prune);
-        else if (isTransformHead(h.type))
+            continue;
+        if (isTransformHead(h.type))
             transformHeadBackward(p, h);
         else
             convHeadBackwardAt(p, h, b);
@@ -976,9 +1033,9 @@ ActivationMemory Network::savedActivationMemory() const {
         const auto& b = m->layers[l];
         const std::int64_t H = p.hidden;
         account(b.proj, N * p.projWidth);
-        for (const auto& v : b.headQkv)
+        for (const auto& v : b.groupQkv)
             account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
-        for (const auto& v : b.headQw)
+        for (const auto& v : b.groupQw)
             account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
         account(b.scores, BSS * p.attentionCount);
         account(b.probs, BSS * p.attentionCount);

@@ -12,6 +12,7 @@
 
 #include <omp.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
 
@@ -92,6 +93,7 @@ private slots:
     void gradients_data();
     void gradients();
     void pruningMaskMatchesForward();
+    void paddingTokensChangeNothing();
     void bf16MatmulsCloseToF32();
     void fusedKernelsMatchReferences();
 };
@@ -114,6 +116,16 @@ void TestTrainGradients::gradients_data() {
         wider.feedForwardSizes = {16};
         spec.layers.push_back(wider);
         QTest::newRow("two layers, projection 16 → 24") << spec << textTask();
+    }
+    {
+        // Attention heads run in groups of one type and size (one batched matmul per product):
+        // interleaved with other heads, two sizes, groups of two and of one.
+        TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::C5);
+        spec.layers.front().heads.push_back({HeadType::SaSdp, 4});
+        spec.layers.front().heads.push_back({HeadType::SaWma, 8});
+        spec.layers.front().heads.push_back({HeadType::SaSdp, 8});
+        spec.layers.front().heads.push_back({HeadType::SaWma, 8});
+        QTest::newRow("attention groups: sdp 8, c5, sdp 4, wma 8, sdp 8, wma 8") << spec << textTask();
     }
     {
         TaskShape patches = textTask();
@@ -179,6 +191,36 @@ void TestTrainGradients::gradients() {
                                      ": analytic " + std::to_string(analytic) + ", numeric " + std::to_string(numeric);
             QVERIFY2(std::fabs(numeric - analytic) <= tolerance, what.c_str());
         }
+    }
+}
+
+// Padding keys are masked in every head of a batched attention group (each group's softmax
+// covers G·B sequences over one batch mask): what stands at padding positions changes
+// neither the loss nor any gradient. (Finite differences cannot see a wrong mask: the
+// gradient of a wrongly masked forward is still its gradient.)
+void TestTrainGradients::paddingTokensChangeNothing() {
+    TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::SaSdp);
+    spec.layers.front().heads.push_back({HeadType::SaWma, 8});
+    spec.layers.front().heads.push_back({HeadType::SaWma, 8});
+    const TaskShape task = textTask();
+    const int B = 3;
+    Network net(spec, task, B);
+    randomize(net, 4);
+    Batch batch = makeBatch(task, B, 5); // the last sequence is padded after 5 tokens
+    const float loss = net.forward(batch, nullptr).loss;
+    net.backward(batch, nullptr);
+    const std::vector<float> grads(net.gradients().begin(), net.gradients().end());
+    for (int s = 5; s < task.sequenceLength; ++s)
+        batch.tokens[static_cast<std::size_t>((B - 1) * task.sequenceLength + s)] = 2 + s % 7;
+    QCOMPARE(net.forward(batch, nullptr).loss, loss);
+    net.backward(batch, nullptr);
+    for (const ParamTensor& t : net.tensors()) {
+        if (t.name == "embedding.tokens" || t.name == "embedding.positions")
+            continue; // padding positions' embeddings get gradient through the rows themselves
+        for (std::int64_t i = 0; i < t.size(); ++i)
+            QVERIFY2(std::fabs(net.gradients()[t.offset + i] - grads[t.offset + i]) <=
+                         1e-6f * (1.0f + std::fabs(grads[t.offset + i])),
+                     (t.name + " " + std::to_string(i)).c_str());
     }
 }
 
@@ -278,11 +320,12 @@ void TestTrainGradients::fusedKernelsMatchReferences() {
     }
     QVERIFY2(worstA < 2e-6 && worstD < 1e-6, (std::to_string(worstA) + " " + std::to_string(worstD)).c_str());
 
-    // Attention softmax: 2 sequences × 3 queries × 20 keys, keys 17.. of sequence 1 padding.
-    const int seqs = 2, queries = 3, keys = 20;
+    // Attention softmax of two heads batched over one batch: 2 heads × 2 sequences × 3 queries
+    // × 20 keys, keys 17.. of sequence 1 padding (in both heads: the mask repeats every 2).
+    const int heads = 2, seqs = 2, queries = 3, keys = 20;
     std::mt19937 rng(3);
     std::normal_distribution<float> normal(0.0f, 2.0f);
-    std::vector<float> scores(seqs * queries * keys), probs(scores.size()), gProbs(scores.size()),
+    std::vector<float> scores(heads * seqs * queries * keys), probs(scores.size()), gProbs(scores.size()),
         gScores(scores.size()), mask(seqs * keys, 1.0f);
     for (auto& v : scores)
         v = normal(rng);
@@ -291,10 +334,10 @@ void TestTrainGradients::fusedKernelsMatchReferences() {
     for (int j = 17; j < keys; ++j)
         mask[keys + j] = 0.0f;
     const float scale = 0.25f;
-    attentionSoftmax(scores.data(), mask.data(), probs.data(), seqs, queries, keys, scale);
-    attentionSoftmaxBackward(probs.data(), gProbs.data(), nullptr, gScores.data(), seqs * queries, keys, scale);
-    for (int r = 0; r < seqs * queries; ++r) {
-        const int seq = r / queries;
+    attentionSoftmax(scores.data(), mask.data(), probs.data(), heads * seqs, queries, keys, scale, nullptr, seqs);
+    attentionSoftmaxBackward(probs.data(), gProbs.data(), nullptr, gScores.data(), heads * seqs * queries, keys, scale);
+    for (int r = 0; r < heads * seqs * queries; ++r) {
+        const int seq = r / queries % seqs;
         std::vector<double> p(keys);
         double mx = -1e300, sum = 0.0, dot = 0.0;
         for (int j = 0; j < keys; ++j)
@@ -310,6 +353,33 @@ void TestTrainGradients::fusedKernelsMatchReferences() {
             QVERIFY2(std::fabs(gScores[r * keys + j] - g) < 1e-5,
                      ("g " + std::to_string(r) + "," + std::to_string(j)).c_str());
         }
+    }
+
+    // Column blocks: gather three blocks of 5 columns (one overlapping another's start) out of
+    // 7 rows × 16, bf16 copy included, and scatter them back into a zeroed matrix.
+    {
+        const std::int64_t rows7 = 7, stride = 16, width = 5;
+        const std::vector<std::int64_t> columns{9, 0, 4};
+        std::vector<float> src(rows7 * stride), blocks(columns.size() * rows7 * width), back(src.size(), 0.0f);
+        std::vector<std::uint16_t> blocksBf16(blocks.size());
+        for (auto& v : src)
+            v = normal(rng);
+        gatherColumns(src.data(), stride, columns, blocks.data(), rows7, width, blocksBf16.data());
+        for (std::size_t k = 0; k < columns.size(); ++k)
+            for (std::int64_t r = 0; r < rows7; ++r)
+                for (std::int64_t c = 0; c < width; ++c) {
+                    const std::size_t i = (k * rows7 + r) * width + c;
+                    QCOMPARE(blocks[i], src[r * stride + columns[k] + c]);
+                    const float rounded = std::bit_cast<float>(std::uint32_t{blocksBf16[i]} << 16);
+                    QVERIFY(std::fabs(rounded - blocks[i]) <= std::fabs(blocks[i]) / 256.0f);
+                }
+        const std::vector<std::int64_t> disjoint{9, 0};
+        scatterColumns(blocks.data(), disjoint, back.data(), stride, rows7, width);
+        for (std::int64_t r = 0; r < rows7; ++r)
+            for (std::int64_t c = 0; c < stride; ++c) {
+                const bool kept = c < width || (c >= 9 && c < 9 + width);
+                QCOMPARE(back[r * stride + c], kept ? src[r * stride + c] : 0.0f);
+            }
     }
 
     // Layer norm of a + b over 40 columns for 300 rows (several row blocks), then its
