@@ -1,6 +1,8 @@
 // DynaProp thresholds, pruning loops, zero counting and target-sparsity calibration.
 #include "dynaprop.h"
 
+#include "kernels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -118,19 +120,7 @@ std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCo
     if (samples && m_observing)
         for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
             samples->push_back(std::fabs(x[i]));
-    std::int64_t zeros = 0;
-    if (tau > 0.0f) {
-#pragma omp parallel for if (count > (1 << 16)) reduction(+ : zeros) schedule(static)
-        for (std::int64_t i = 0; i < count; ++i) {
-            const bool small = std::fabs(x[i]) <= tau;
-            x[i] = small ? 0.0f : x[i];
-            zeros += small;
-        }
-    } else {
-#pragma omp parallel for if (count > (1 << 16)) reduction(+ : zeros) schedule(static)
-        for (std::int64_t i = 0; i < count; ++i)
-            zeros += x[i] == 0.0f;
-    }
+    const std::int64_t zeros = pruneByMagnitude(x, count, tau);
     if (m_observing) {
         counter.zeros += zeros;
         counter.elements += count;
@@ -152,22 +142,14 @@ std::int64_t DynaProp::pruneStochastic(float* x, std::int64_t count, float tau, 
     if (samples && m_observing)
         for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
             samples->push_back(std::fabs(x[i]));
-    std::int64_t zeros = 0;
+    // One step of the xorshift state per call keys the counter-based draws of its elements
+    // (the state is what checkpoints keep).
     std::uint64_t r = m_random;
-    const float invTau = 1.0f / tau;
-    for (std::int64_t i = 0; i < count; ++i) {
-        const float a = std::fabs(x[i]);
-        if (a > tau)
-            continue;
-        r ^= r << 13; // xorshift64
-        r ^= r >> 7;
-        r ^= r << 17;
-        const float u = static_cast<float>(r >> 40) * (1.0f / 16777216.0f); // [0, 1)
-        const bool keep = u < a * invTau;
-        x[i] = keep ? std::copysign(tau, x[i]) : 0.0f;
-        zeros += !keep;
-    }
+    r ^= r << 13;
+    r ^= r >> 7;
+    r ^= r << 17;
     m_random = r;
+    const std::int64_t zeros = pruneStochastically(x, count, tau, static_cast<std::uint32_t>(r >> 32));
     if (m_observing) {
         counter.zeros += zeros;
         counter.elements += count;

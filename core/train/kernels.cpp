@@ -424,6 +424,72 @@ void attentionSoftmaxBackward(const float* probs, const float* gProbs, const flo
     });
 }
 
+namespace {
+// A 32-bit integer hash with full avalanche (Chris Wellons' "lowbias32"): a bijection, so
+// distinct indices never share a random number within one call.
+inline std::uint32_t hash32(std::uint32_t v) {
+    v ^= v >> 16;
+    v *= 0x7feb352du;
+    v ^= v >> 15;
+    v *= 0x846ca68bu;
+    v ^= v >> 16;
+    return v;
+}
+
+TCW_VECTOR_CLONES std::int64_t pruneStochasticChunk(float* x, float tau, std::uint32_t key, std::int64_t begin,
+                                                    std::int64_t end) {
+    const float invTau = 1.0f / tau;
+    std::int64_t zeros = 0;
+    for (std::int64_t i = begin; i < end; ++i) {
+        const float a = std::fabs(x[i]);
+        const float u = static_cast<float>(hash32(key ^ static_cast<std::uint32_t>(i)) >> 8) * (1.0f / 16777216.0f);
+        const bool small = a <= tau;
+        const bool keep = u < a * invTau;
+        x[i] = small ? (keep ? std::copysign(tau, x[i]) : 0.0f) : x[i];
+        zeros += small && !keep;
+    }
+    return zeros;
+}
+TCW_VECTOR_CLONES std::int64_t pruneByMagnitudeChunk(float* x, float tau, std::int64_t begin, std::int64_t end) {
+    std::int64_t zeros = 0;
+    for (std::int64_t i = begin; i < end; ++i) {
+        const bool small = std::fabs(x[i]) <= tau;
+        x[i] = small ? 0.0f : x[i];
+        zeros += small;
+    }
+    return zeros;
+}
+
+TCW_VECTOR_CLONES std::int64_t countZerosChunk(const float* x, std::int64_t begin, std::int64_t end) {
+    std::int64_t zeros = 0;
+    for (std::int64_t i = begin; i < end; ++i)
+        zeros += x[i] == 0.0f;
+    return zeros;
+}
+} // namespace
+
+std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau) {
+    constexpr std::int64_t kChunk = 1 << 14;
+    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
+    std::int64_t zeros = 0;
+#pragma omp parallel for if (count > kParallelElements) reduction(+ : zeros) schedule(static)
+    for (std::int64_t c = 0; c < chunks; ++c) {
+        const std::int64_t b = c * kChunk, e = std::min(count, (c + 1) * kChunk);
+        zeros += tau > 0.0f ? pruneByMagnitudeChunk(x, tau, b, e) : countZerosChunk(x, b, e);
+    }
+    return zeros;
+}
+
+std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key) {
+    constexpr std::int64_t kChunk = 1 << 14;
+    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
+    std::int64_t zeros = 0;
+#pragma omp parallel for if (count > kParallelElements) reduction(+ : zeros) schedule(static)
+    for (std::int64_t c = 0; c < chunks; ++c)
+        zeros += pruneStochasticChunk(x, tau, key, c * kChunk, std::min(count, (c + 1) * kChunk));
+    return zeros;
+}
+
 void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {
     out.count = count;
     out.bits.assign(static_cast<std::size_t>((count + 63) / 64), 0);

@@ -74,6 +74,16 @@ void attentionSoftmax(const float* scores, const float* keyMask, float* probs, s
 void attentionSoftmaxBackward(const float* probs, const float* gProbs, const float* scores, float* gScores,
                               std::int64_t rows, std::int64_t keys, float scale, std::uint16_t* gScoresBf16 = nullptr);
 
+// Magnitude pruning: |x| ≤ tau → 0 (tau > 0), returning the zeros of x afterwards; with
+// tau = 0, x is only read and its zeros counted.
+std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau);
+
+// Unbiased stochastic pruning (DynaProp's τ_T on activation gradients): each |x| ≤ tau becomes
+// ±tau with probability |x|/tau and 0 otherwise, so E[x] is kept. The uniform number of
+// element i is a hash of (key, i): the same result for any thread count, and no chain of
+// random states, so the loop vectorises and runs in parallel. Returns the zeros made.
+std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key);
+
 // A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
 // made sparse are kept for the backward pass.
 struct SparseTensor {

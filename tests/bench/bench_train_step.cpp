@@ -2,10 +2,15 @@
 // 128, 4 sa_sdp heads, FF 512, GELU, post-norm, batch 32 × sequence 64, vocabulary 1000,
 // mean-pool + linear head, SGD. Prints the median step time; run_train_bench.sh runs it
 // beside pytorch_train_step.py. Not a test: timings never decide pass or fail.
+// --matmul-floor: instead, every matmul of the step (same shapes, layouts, bias and fused
+// multiply as the trainer's) runs alone, repeatedly, on the same operands, and the medians are
+// summed: what the step's matmuls cost at oneDNN's best, with nothing else around them.
 #include "train/dynaprop.h"
 #include "train/network.h"
 #include "train/optimizer.h"
 #include "train/presets.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -19,9 +24,99 @@
 using namespace tcw;
 using namespace tcw::train;
 
+namespace {
+
+template <typename F> double medianMs(F&& run, int repeats) {
+    std::vector<double> ms;
+    for (int r = 0; r < repeats; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        run();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+// One f32 matmul c [batch, m, n] = a [batch, m, k] · b [batch, k, n] (+ bias) (⊙ multiplier),
+// a and/or b transposed as strided views, as the trainer calls it.
+double matmulAloneMs(dnnl::engine& engine, dnnl::stream& stream, std::int64_t batch, std::int64_t m, std::int64_t k,
+                     std::int64_t n, bool aTransposed, bool bTransposed, bool bias, bool multiply) {
+    using dnnl::memory;
+    const auto f32 = memory::data_type::f32;
+    const memory::desc a({batch, m, k}, f32, aTransposed ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
+    const memory::desc b({batch, k, n}, f32, bTransposed ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1});
+    const memory::desc c({batch, m, n}, f32, memory::dims{m * n, n, 1});
+    const memory::desc biasDesc({1, 1, n}, f32, memory::dims{n, n, 1});
+    dnnl::primitive_attr attr;
+    if (multiply) {
+        dnnl::post_ops ops;
+        ops.append_binary(dnnl::algorithm::binary_mul, c);
+        attr.set_post_ops(ops);
+    }
+    const auto desc = bias ? dnnl::matmul::desc(a, b, biasDesc, c) : dnnl::matmul::desc(a, b, c);
+    dnnl::matmul mm(dnnl::matmul::primitive_desc(desc, attr, engine));
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    auto filled = [&](const memory::desc& d) {
+        memory mem(d, engine);
+        auto* x = static_cast<float*>(mem.get_data_handle());
+        for (std::size_t i = 0; i < d.get_size() / sizeof(float); ++i)
+            x[i] = normal(rng);
+        return mem;
+    };
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, filled(a)}, {DNNL_ARG_WEIGHTS, filled(b)}, {DNNL_ARG_DST, filled(c)}};
+    if (bias)
+        args[DNNL_ARG_BIAS] = filled(biasDesc);
+    if (multiply)
+        args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1] = filled(c);
+    mm.execute(stream, args); // first run: page faults, caches
+    stream.wait();
+    const double t = medianMs(
+        [&] {
+            mm.execute(stream, args);
+            stream.wait();
+        },
+        30);
+    return t;
+}
+
+// The step's matmuls for a model of sa_sdp heads of one size and one FF hidden layer (the
+// benchmark model), each timed alone; returns the sum of their medians.
+double matmulFloorMs(const TransformerSpec& spec, std::int64_t B, std::int64_t S) {
+    dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    dnnl::stream stream(engine);
+    const std::int64_t N = B * S;
+    double total = 0.0;
+    for (const LayerSpec& layer : spec.layers) {
+        const std::int64_t H = layer.hiddenSize, G = static_cast<std::int64_t>(layer.heads.size());
+        const std::int64_t d = layer.heads.front().dim, F = layer.feedForwardSizes.front();
+        // Linear layers in → out: forward x·W + b, backward dW = xᵀ·gy and gx = gy·Wᵀ (the
+        // FF output layer's gx with the activation's derivative multiplied in).
+        const std::int64_t linears[4][2] = {{H, 3 * G * d}, {G * d, H}, {H, F}, {F, H}};
+        for (int i = 0; i < 4; ++i) {
+            const std::int64_t in = linears[i][0], out = linears[i][1];
+            total += matmulAloneMs(engine, stream, 1, N, in, out, false, false, true, false);
+            total += matmulAloneMs(engine, stream, 1, in, N, out, true, false, false, false);
+            total += matmulAloneMs(engine, stream, 1, N, out, in, false, true, false, i == 3);
+        }
+        // Attention, batch G·B: S = Q·Kᵀ, C = P·V; gP = gC·Vᵀ, gV = Pᵀ·gC, gQ = gS·K, gK = gSᵀ·Q.
+        const std::int64_t GB = G * B;
+        total += matmulAloneMs(engine, stream, GB, S, d, S, false, true, false, false);
+        total += matmulAloneMs(engine, stream, GB, S, S, d, false, false, false, false);
+        total += matmulAloneMs(engine, stream, GB, S, d, S, false, true, false, false);
+        total += matmulAloneMs(engine, stream, GB, S, S, d, true, false, false, false);
+        total += matmulAloneMs(engine, stream, GB, S, S, d, false, false, false, false);
+        total += matmulAloneMs(engine, stream, GB, S, S, d, true, false, false, false);
+    }
+    return total;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
     int threads = 1, steps = 50, warmup = 5;
-    bool dynaprop = false, bf16 = false;
+    bool dynaprop = false, bf16 = false, floor = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc)
@@ -32,14 +127,22 @@ int main(int argc, char** argv) {
             dynaprop = true;
         else if (a == "--bf16")
             bf16 = true;
+        else if (a == "--matmul-floor")
+            floor = true;
         else {
-            std::fprintf(stderr, "usage: bench_train_step [--threads N] [--steps N] [--dynaprop] [--bf16]\n");
+            std::fprintf(stderr,
+                         "usage: bench_train_step [--threads N] [--steps N] [--dynaprop] [--bf16 | --matmul-floor]\n");
             return 2;
         }
     }
     setComputeThreads(threads); // before any oneDNN primitive is created
     const int B = 32, S = 64, V = 1000, C = 2;
     const TransformerSpec spec = benchModelPreset();
+    if (floor) {
+        std::printf("ours threads=%d matmul_floor_ms=%.2f (the step's f32 matmuls, each alone at oneDNN's best)\n",
+                    threads, matmulFloorMs(spec, B, S));
+        return 0;
+    }
     TaskShape task;
     task.sequenceLength = S;
     task.vocabularySize = V;

@@ -3,10 +3,15 @@
 // measured sparsity monotonically, target mode calibrates to the asked sparsity, sparse
 // activations take less memory, and a sparser profile costs less simulated training energy.
 #include "sim/cost_model.h"
+#include "train/kernels.h"
 #include "train/presets.h"
 #include "train/trainer.h"
 
 #include <QtTest>
+#include <omp.h>
+
+#include <cmath>
+#include <random>
 
 #include <cstdio>
 #include <filesystem>
@@ -78,6 +83,7 @@ private slots:
     void higherActivationThresholdMoreSparsity();
     void higherGradientThresholdMoreSparsity();
     void gradientPruningSwitches();
+    void stochasticPruningIsUnbiased();
     void targetModeCalibrates();
     void sparseActivationsTakeLessMemory();
     void compressedActivationsSameRun();
@@ -227,6 +233,53 @@ void TestTrainDynaProp::gradientPruningSwitches() {
     QCOMPARE(w.activationGradient, base.activationGradient);
     QVERIFY(w.weightGradient.fraction() > base.weightGradient.fraction() + 0.2);
     QVERIFY(a.activationGradient.fraction() > base.activationGradient.fraction() + 0.2);
+}
+
+// τ_T's stochastic pruning: values above τ stay, the others become ±τ with probability |x|/τ
+// or 0. Over 400k values (fixed seed) the zero count and the sum match their expectations
+// within 5 standard deviations; the draws are the same for 1 and 2 threads, and another key
+// gives other draws.
+void TestTrainDynaProp::stochasticPruningIsUnbiased() {
+    const float tau = 0.01f;
+    std::mt19937 rng(12);
+    std::uniform_real_distribution<float> uniform(-1.5f * tau, 1.5f * tau);
+    std::vector<float> x(400000);
+    for (auto& v : x)
+        v = uniform(rng);
+    double expectedZeros = 0.0, zerosVariance = 0.0, sumVariance = 0.0;
+    for (const float v : x)
+        if (std::fabs(v) <= tau) {
+            const double keep = std::fabs(v) / tau;
+            expectedZeros += 1.0 - keep;
+            zerosVariance += keep * (1.0 - keep);
+            sumVariance += double(tau) * tau * keep * (1.0 - keep);
+        }
+    const int threadsBefore = omp_get_max_threads();
+    std::vector<float> one = x, two = x, otherKey = x;
+    omp_set_num_threads(1);
+    const std::int64_t zeros = pruneStochastically(one.data(), static_cast<std::int64_t>(one.size()), tau, 77u);
+    omp_set_num_threads(2);
+    QCOMPARE(pruneStochastically(two.data(), static_cast<std::int64_t>(two.size()), tau, 77u), zeros);
+    pruneStochastically(otherKey.data(), static_cast<std::int64_t>(otherKey.size()), tau, 78u);
+    omp_set_num_threads(threadsBefore);
+    QVERIFY(one == two);
+    QVERIFY(one != otherKey);
+    double sumBefore = 0.0, sumAfter = 0.0;
+    std::int64_t counted = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        sumBefore += x[i];
+        sumAfter += one[i];
+        counted += one[i] == 0.0f;
+        if (std::fabs(x[i]) > tau)
+            QCOMPARE(one[i], x[i]);
+        else
+            QVERIFY2(one[i] == 0.0f || one[i] == std::copysign(tau, x[i]), std::to_string(i).c_str());
+    }
+    QCOMPARE(counted, zeros);
+    QVERIFY2(std::fabs(double(zeros) - expectedZeros) < 5.0 * std::sqrt(zerosVariance),
+             (std::to_string(zeros) + " zeros, expected " + std::to_string(expectedZeros)).c_str());
+    QVERIFY2(std::fabs(sumAfter - sumBefore) < 5.0 * std::sqrt(sumVariance),
+             (std::to_string(sumAfter) + " vs " + std::to_string(sumBefore)).c_str());
 }
 
 void TestTrainDynaProp::targetModeCalibrates() {
