@@ -38,7 +38,6 @@ struct HeadPlan {
     std::int64_t kCol = -1;
     std::int64_t vCol = -1;
     std::int64_t catCol = 0;     // column offset in cat [N, D]
-    int attentionIndex = -1;     // into the per-layer score/probability buffers
     std::int64_t wmaWeight = -1; // [d, d]
     int convIndex = -1;
     std::int64_t convWeight = -1, convBias = -1, gateWeight = -1, gateBias = -1;
@@ -265,8 +264,7 @@ Network::Impl::Impl(const TransformerSpec& s, const TaskShape& t, int maxB) : sp
         }
         for (AttentionGroup& g : p.attentionGroups) {
             g.firstAttention = attention;
-            for (const int i : g.heads)
-                p.heads[static_cast<std::size_t>(i)].attentionIndex = attention++;
+            attention += static_cast<int>(g.size());
             for (const auto column : {&HeadPlan::qCol, &HeadPlan::kCol, &HeadPlan::vCol})
                 for (const int i : g.heads)
                     g.qkvColumns.push_back(p.heads[static_cast<std::size_t>(i)].*column);
