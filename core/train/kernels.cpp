@@ -33,6 +33,17 @@ template <typename Chunk> void forChunks(std::int64_t count, Chunk chunk) {
         chunk(c * kChunk, std::min(count, (c + 1) * kChunk));
 }
 
+// Like forChunks, for chunks that count something: returns the sum of their counts.
+template <typename Chunk> std::int64_t sumOverChunks(std::int64_t count, Chunk chunk) {
+    constexpr std::int64_t kChunk = 1 << 14;
+    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
+    std::int64_t sum = 0;
+#pragma omp parallel for if (count > kParallelElements) reduction(+ : sum) schedule(static)
+    for (std::int64_t c = 0; c < chunks; ++c)
+        sum += chunk(c * kChunk, std::min(count, (c + 1) * kChunk));
+    return sum;
+}
+
 TCW_VECTOR_CLONES void maskChunk(float* g, const float* y, std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i)
         g[i] = y[i] != 0.0f ? g[i] : 0.0f;
@@ -450,6 +461,7 @@ TCW_VECTOR_CLONES std::int64_t pruneStochasticChunk(float* x, float tau, std::ui
     }
     return zeros;
 }
+
 TCW_VECTOR_CLONES std::int64_t pruneByMagnitudeChunk(float* x, float tau, std::int64_t begin, std::int64_t end) {
     std::int64_t zeros = 0;
     for (std::int64_t i = begin; i < end; ++i) {
@@ -469,25 +481,14 @@ TCW_VECTOR_CLONES std::int64_t countZerosChunk(const float* x, std::int64_t begi
 } // namespace
 
 std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau) {
-    constexpr std::int64_t kChunk = 1 << 14;
-    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
-    std::int64_t zeros = 0;
-#pragma omp parallel for if (count > kParallelElements) reduction(+ : zeros) schedule(static)
-    for (std::int64_t c = 0; c < chunks; ++c) {
-        const std::int64_t b = c * kChunk, e = std::min(count, (c + 1) * kChunk);
-        zeros += tau > 0.0f ? pruneByMagnitudeChunk(x, tau, b, e) : countZerosChunk(x, b, e);
-    }
-    return zeros;
+    return sumOverChunks(count, [&](std::int64_t b, std::int64_t e) {
+        return tau > 0.0f ? pruneByMagnitudeChunk(x, tau, b, e) : countZerosChunk(x, b, e);
+    });
 }
 
 std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key) {
-    constexpr std::int64_t kChunk = 1 << 14;
-    const std::int64_t chunks = (count + kChunk - 1) / kChunk;
-    std::int64_t zeros = 0;
-#pragma omp parallel for if (count > kParallelElements) reduction(+ : zeros) schedule(static)
-    for (std::int64_t c = 0; c < chunks; ++c)
-        zeros += pruneStochasticChunk(x, tau, key, c * kChunk, std::min(count, (c + 1) * kChunk));
-    return zeros;
+    return sumOverChunks(count,
+                         [&](std::int64_t b, std::int64_t e) { return pruneStochasticChunk(x, tau, key, b, e); });
 }
 
 void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {

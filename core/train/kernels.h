@@ -1,6 +1,7 @@
 // Loops the trainer runs itself: fused layer norm, attention softmax and activation passes
-// (fewer passes over memory than oneDNN primitives chained), masks, bias gradients,
-// embedding scatter, pooling, the fixed DFT/DCT matrices and the dynamic-span convolution.
+// (fewer passes over memory than oneDNN primitives chained), masks, bias gradients, the
+// attention heads' column gathers, DynaProp's pruning passes, embedding scatter, pooling, the
+// fixed DFT/DCT matrices and the dynamic-span convolution.
 // Private to tcw_train. Shapes in brackets, row-major.
 #pragma once
 
