@@ -13,14 +13,17 @@
 #include "training_controller.h"
 #include "workspace_controller.h"
 
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace tcw;
@@ -89,6 +92,7 @@ private slots:
     void runFromPanelMatchesTcwTrain();
     void pauseResumeStop();
     void badOptionsFailWithoutARun();
+    void browseFillsTheDataFolder();
     void loneTransformerCostedOnAPreset();
     void closingDuringARunStopsIt();
 
@@ -322,6 +326,41 @@ void TestTrainingPanel::badOptionsFailWithoutARun() {
     QVERIFY(QDir(path + ".runs").isEmpty()); // no folder left for a run that never ran
     const store::Workspace ws = store::Workspace::open(path.toStdString());
     QVERIFY(ws.trainingRuns().empty());
+}
+
+// Browse… opens a folder dialog without blocking; the chosen folder lands in the field and in
+// the request ("tsv:" + folder for a TSV data set). Cancelling changes nothing.
+void TestTrainingPanel::browseFillsTheDataFolder() {
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath("glue/sst2"));
+    const QString folder = dir.filePath("glue/sst2");
+    widgets::TrainingPanel panel;
+    panel.show();
+    codesign::TrainingRequest request = smallRequest(10, 2);
+    request.data.name = "tsv:";
+    panel.setRequest(request);
+    auto* field = panel.findChild<QLineEdit*>("trainingDataFolder");
+    auto* browse = panel.findChild<QToolButton*>("trainingBrowseDataFolder");
+    QVERIFY(field && browse && browse->isEnabled());
+    auto chooseIn = [&](const QString& choice) {
+        browse->click();
+        auto* dialog = panel.findChild<QFileDialog*>("trainingDataFolderDialog");
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->fileMode(), QFileDialog::Directory);
+        if (choice.isEmpty()) {
+            dialog->reject();
+        } else {
+            dialog->selectFile(choice);
+            static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, public in QDialog
+        }
+        QTRY_VERIFY(!panel.findChild<QFileDialog*>("trainingDataFolderDialog"));
+    };
+    chooseIn(folder);
+    QCOMPARE(QDir::fromNativeSeparators(field->text()), folder);
+    QCOMPARE(panel.request().data.name, "tsv:" + folder.toStdString());
+    chooseIn(QString()); // cancelled
+    QCOMPARE(QDir::fromNativeSeparators(field->text()), folder);
 }
 
 void TestTrainingPanel::loneTransformerCostedOnAPreset() {

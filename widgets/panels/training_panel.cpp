@@ -7,7 +7,11 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileSystemModel>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -130,10 +134,27 @@ QWidget* TrainingPanel::createForm() {
                              "fortunes language identification; a folder with train.tsv and dev.tsv"));
     f->addRow(tr("Data set:"), m_dataset);
     m_dataDir = new QLineEdit;
+    m_dataDir->setObjectName(QStringLiteral("trainingDataFolder"));
     m_dataDir->setPlaceholderText(tr("default location"));
     m_dataDir->setToolTip(tr("Fashion-MNIST folder or fortunes root (empty: the system's); for a TSV data set "
                              "the folder with train.tsv and dev.tsv (required)"));
-    f->addRow(tr("Folder:"), m_dataDir);
+    // Typed paths complete from the file system (folders only).
+    auto* folders = new QFileSystemModel(m_dataDir);
+    folders->setFilter(QDir::AllDirs | QDir::NoDotAndDotDot | QDir::Drives);
+    folders->setRootPath(QString());
+    auto* completer = new QCompleter(folders, m_dataDir);
+    completer->setCompletionMode(QCompleter::PopupCompletion);
+    m_dataDir->setCompleter(completer);
+    m_browseDataDir = new QToolButton;
+    m_browseDataDir->setObjectName(QStringLiteral("trainingBrowseDataFolder"));
+    m_browseDataDir->setText(tr("Browse…"));
+    m_browseDataDir->setToolTip(tr("Choose the data folder"));
+    connect(m_browseDataDir, &QToolButton::clicked, this, &TrainingPanel::browseDataFolder);
+    auto* folderRow = new QHBoxLayout;
+    folderRow->setContentsMargins(0, 0, 0, 0);
+    folderRow->addWidget(m_dataDir, 1);
+    folderRow->addWidget(m_browseDataDir);
+    f->addRow(tr("Folder:"), folderRow);
     m_maxTrain = spin(0, 10'000'000, 12'800, tr("Training examples used (0 = all)"), tr("all"));
     f->addRow(tr("Train examples:"), m_maxTrain);
     m_maxTest = spin(0, 10'000'000, 2'000, tr("Test examples evaluated (0 = all)"), tr("all"));
@@ -410,14 +431,26 @@ void TrainingPanel::showStoredRun(const QString& description, const std::vector<
         p->update();
 }
 
+void TrainingPanel::browseDataFolder() {
+    // A window-modal dialog opened without a nested event loop: the run's updates keep coming.
+    auto* dialog = new QFileDialog(this, tr("Data folder"), m_dataDir->text());
+    dialog->setObjectName(QStringLiteral("trainingDataFolderDialog"));
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this](const QString& folder) { m_dataDir->setText(QDir::toNativeSeparators(folder)); });
+    dialog->open();
+}
+
 void TrainingPanel::updateActions() {
     m_start->setEnabled(!m_running && m_designId.has_value());
     m_pause->setEnabled(m_running && !m_paused);
     m_resume->setEnabled(m_running && m_paused);
     m_stop->setEnabled(m_running);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_dataset, m_dataDir, m_maxTrain, m_maxTest, m_steps, m_batch,
-                                                      m_learningRate, m_seed, m_threads, m_logEvery, m_evalDuring,
-                                                      m_thresholdMode, m_thresholdStack})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_dataset, m_dataDir, m_browseDataDir, m_maxTrain, m_maxTest,
+                                                      m_steps, m_batch, m_learningRate, m_seed, m_threads, m_logEvery,
+                                                      m_evalDuring, m_thresholdMode, m_thresholdStack})
         w->setEnabled(!m_running);
     m_acceleratorPreset->setEnabled(!m_running && m_designId && !m_hasAccelerator);
 }

@@ -22,6 +22,7 @@ class QLineEdit;
 class QProgressBar;
 class QSpinBox;
 class QStackedWidget;
+class QToolButton;
 
 namespace tcw::widgets {
 
@@ -77,6 +78,7 @@ private:
     void updateActions();
     void updateThresholdMode();
     void updateCost();
+    void browseDataFolder(); // opens a folder dialog for the data folder field
 
     codesign::TrainingRequest m_base; // fields the form does not show (setRequest keeps them)
     std::optional<qint64> m_designId;
@@ -89,6 +91,7 @@ private:
     QComboBox* m_acceleratorPreset = nullptr;
     QComboBox* m_dataset = nullptr;
     QLineEdit* m_dataDir = nullptr;
+    QToolButton* m_browseDataDir = nullptr;
     QSpinBox* m_maxTrain = nullptr;
     QSpinBox* m_maxTest = nullptr;
     QSpinBox* m_steps = nullptr;
