@@ -25,6 +25,7 @@
 #include "plots/scatter_plot.h"
 #include "workspace_controller.h"
 
+#include "../support/settings_sandbox.h"
 #include "design/design_space.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -108,11 +109,7 @@ class TestExplorer : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_explorer"));
+        QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_explorer")));
         m_path = m_dir.filePath("explorer.tcw");
         makeExplorerWorkspace(m_path, 80);
     }

@@ -5,6 +5,7 @@
 // gives back the layout, the explorer choices and every hidden control; --lesson screenshots;
 // every figure a shipped lesson names exists, renders crisply at the panel's width, shows on
 // its step and opens larger on a click.
+#include "../support/settings_sandbox.h"
 #include "edit_controller.h"
 #include "lesson_controller.h"
 #include "main_window.h"
@@ -107,11 +108,7 @@ private:
 };
 
 void TestLessons::initTestCase() {
-    QVERIFY(m_settingsDir.isValid());
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_lessons"));
+    QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_lessons")));
 }
 
 void TestLessons::init() {

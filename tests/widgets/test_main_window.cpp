@@ -1,6 +1,7 @@
 // The main window (offscreen): it builds with its docks and menus, no command is dead, the
 // layout round-trips through QSettings, workspaces open / import / save / save as through
 // the controller, selection is shared, and the built executable's --screenshot writes a PNG.
+#include "../support/settings_sandbox.h"
 #include "design_import.h"
 #include "edit_controller.h"
 #include "export_actions.h"
@@ -142,11 +143,7 @@ private:
 };
 
 void TestMainWindow::initTestCase() {
-    QVERIFY(m_settingsDir.isValid());
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_main_window")));
 }
 
 void TestMainWindow::init() {

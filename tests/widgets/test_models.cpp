@@ -1,5 +1,6 @@
 // Item models of widgets/models: QAbstractItemModelTester on each, sorting and filtering of
 // the design table, selection linking, explorer settings persistence, CSV export.
+#include "../support/settings_sandbox.h"
 #include "models/csv_export.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
@@ -84,11 +85,7 @@ private:
 };
 
 void TestModels::initTestCase() {
-    QVERIFY(m_settingsDir.isValid());
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_models"));
+    QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_models")));
 }
 
 void TestModels::designTableModelPassesTester() {

@@ -11,6 +11,7 @@
 #include "search_controller.h"
 #include "workspace_controller.h"
 
+#include "../support/settings_sandbox.h"
 #include "../support/stored_trials.h"
 #include "store/sqlite.h"
 
@@ -61,11 +62,7 @@ class TestSearchPanel : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_settingsDir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("test_search_panel"));
+        QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_search_panel")));
         qputenv("TCW_DATA_DIR", kData.toUtf8());
     }
     void init() { QSettings().clear(); }

@@ -2,6 +2,7 @@
 // numbers `tcw train` gives for the same options and seed, is stored with its curve and makes
 // the design's accuracy trained; pause holds the step, resume continues, stop stores the run
 // as cancelled with its partial curve; closing the window during a run stops it cleanly.
+#include "../support/settings_sandbox.h"
 #include "codesign/training_job.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -102,10 +103,7 @@ private:
 
 void TestTrainingPanel::initTestCase() {
     qRegisterMetaType<TrainingOutcome>();
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("tcw-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("test_training_panel"));
+    QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_training_panel")));
 }
 
 void TestTrainingPanel::seriesAppendsAndMergesColumns() {
