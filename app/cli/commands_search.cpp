@@ -43,19 +43,6 @@ struct SearchOptions {
 
 // ---------------------------------------------------------------- formatting
 
-// "3,17" "42" → 3, 17, 42.
-std::vector<std::string> splitList(const std::vector<std::string>& items) {
-    std::vector<std::string> out;
-    for (const auto& item : items) {
-        std::stringstream in(item);
-        std::string part;
-        while (std::getline(in, part, ','))
-            if (!part.empty())
-                out.push_back(part);
-    }
-    return out;
-}
-
 std::string fixed(double v, int digits) {
     char text[64];
     std::snprintf(text, sizeof text, "%.*f", digits, v);
@@ -401,7 +388,7 @@ std::optional<std::vector<int>> select(const codesign::StoredSearch& s, const st
         return std::vector<int>{front[kneePoint(points)]};
     }
     std::vector<int> chosen;
-    for (const auto& part : splitList({selection})) {
+    for (const auto& part : codesign::splitList({selection})) {
         try {
             std::size_t used = 0;
             const int p = std::stoi(part, &used);

@@ -16,19 +16,6 @@ using search::Metric;
 
 const char* const kMetricNames = "accuracy, latency, dynamic-energy, leakage-energy, energy, area, power";
 
-// "a,b" "c" → a, b, c (lists may come comma-separated or one item at a time).
-std::vector<std::string> splitList(const std::vector<std::string>& items) {
-    std::vector<std::string> out;
-    for (const auto& item : items) {
-        std::stringstream in(item);
-        std::string part;
-        while (std::getline(in, part, ','))
-            if (!part.empty())
-                out.push_back(part);
-    }
-    return out;
-}
-
 template <typename T>
 std::optional<T> resolveOne(io::Loaded<io::Document> doc, const std::string& what, std::vector<std::string>& errors) {
     if (!doc) {
@@ -103,6 +90,18 @@ void buildObjectives(const SearchRequest& r, search::SearchConfig& c, std::vecto
 }
 
 } // namespace
+
+std::vector<std::string> splitList(const std::vector<std::string>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) {
+        std::stringstream in(item);
+        std::string part;
+        while (std::getline(in, part, ','))
+            if (!part.empty())
+                out.push_back(part);
+    }
+    return out;
+}
 
 std::optional<search::Constraint> parseConstraint(const std::string& text, std::string* error) {
     auto fail = [&](std::string message) -> std::optional<search::Constraint> {

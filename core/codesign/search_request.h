@@ -48,6 +48,10 @@ struct SearchRequest {
     int population = 64;
 };
 
+// "a,b" "c" → a, b, c: the request's lists (weights, objectives), and any option list, may come
+// comma-separated or one item at a time. Empty items are dropped.
+std::vector<std::string> splitList(const std::vector<std::string>& items);
+
 // "area<=3000" → {Area, 3000}; nothing and *error when the text is not METRIC<=VALUE (or
 // accuracy>=VALUE).
 std::optional<search::Constraint> parseConstraint(const std::string& text, std::string* error);
