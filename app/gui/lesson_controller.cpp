@@ -79,15 +79,19 @@ bool LessonController::open(const QString& path) {
     return true;
 }
 
+void LessonController::rememberUserState() {
+    if (m_user) // kept from before the first lesson: a second lesson does not overwrite it
+        return;
+    UserState user;
+    user.layout = m_window->saveState(MainWindow::kLayoutVersion);
+    user.choice = m_window->explorerSettings()->choice();
+    user.workspace = m_window->controller()->filePath();
+    user.selected = m_window->controller()->currentDesignId();
+    m_user = user;
+}
+
 void LessonController::start(const models::Lesson& lesson, const QString& path) {
-    if (!m_user) { // the user's own state, kept from before the first lesson
-        UserState user;
-        user.layout = m_window->saveState(MainWindow::kLayoutVersion);
-        user.choice = m_window->explorerSettings()->choice();
-        user.workspace = m_window->controller()->filePath();
-        user.selected = m_window->controller()->currentDesignId();
-        m_user = user;
-    }
+    rememberUserState();
     m_lesson = lesson;
     m_path = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
     m_panel->setLesson(lesson, m_path.isEmpty() ? QDir::currentPath() : QFileInfo(m_path).absolutePath());
@@ -368,14 +372,7 @@ void LessonController::recordStep(const QString& title, const QString& text) {
         lesson.title = tr("Untitled lesson");
         lesson.steps.push_back(step);
         // Recording keeps what is on screen: start without re-applying anything.
-        if (!m_user) {
-            UserState user;
-            user.layout = m_window->saveState(MainWindow::kLayoutVersion);
-            user.choice = m_window->explorerSettings()->choice();
-            user.workspace = m_window->controller()->filePath();
-            user.selected = m_window->controller()->currentDesignId();
-            m_user = user;
-        }
+        rememberUserState();
         m_lesson = lesson;
         m_path.clear();
         m_panel->setLesson(*m_lesson, QDir::currentPath());

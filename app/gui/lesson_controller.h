@@ -86,6 +86,7 @@ private:
         QString workspace;
         std::optional<qint64> selected;
     };
+    void rememberUserState(); // the layout, explorer choice, workspace and selection exit restores
     void applyAfterWorkspace(quint64 generation);
     void applyEdits(const models::LessonState& state);
     void takeOverLeftDock(bool on);
