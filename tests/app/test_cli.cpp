@@ -1,38 +1,18 @@
 // The tcw binary end to end: validate's exit codes and report lines, convert's round trips.
+#include "../support/tcw_process.h"
+
 #include <QtTest>
 
 namespace {
 
-const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
 const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
 const QString kTestData = QStringLiteral(TCW_TEST_DATA_DIR) + "/io";
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run tcw(const QStringList& args, const QString& workingDirectory = {}) {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("TCW_DATA_DIR", kData);
-    process.setProcessEnvironment(env);
-    if (!workingDirectory.isEmpty())
-        process.setWorkingDirectory(workingDirectory);
-    process.start(kTcw, args);
-    if (!process.waitForFinished(60000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
+
+using tcw::testing::readFile;
+using tcw::testing::runTcw;
+using tcw::testing::TcwRun;
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -88,24 +68,24 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QStringList, lines);
-        const Run run = tcw(args);
+        const TcwRun run = runTcw(args);
         QVERIFY2(run.exitCode == exitCode, qPrintable(run.out + run.err));
         if (!lines.isEmpty())
             QCOMPARE(run.out.trimmed().split('\n'), lines);
     }
 
     void validateWithoutFilesIsAUsageError() {
-        const Run run = tcw({"validate"});
+        const TcwRun run = runTcw({"validate"});
         QVERIFY(run.exitCode != 0 && run.exitCode != 1);
         QVERIFY(run.err.contains("FILE"));
     }
 
     void helpDescribesTheCommands() {
-        const Run validate = tcw({"validate", "--help"});
+        const TcwRun validate = runTcw({"validate", "--help"});
         QCOMPARE(validate.exitCode, 0);
         QVERIFY(validate.out.contains("--space"));
         QVERIFY(validate.out.contains("Exit status"));
-        const Run convert = tcw({"convert", "--help"});
+        const TcwRun convert = runTcw({"convert", "--help"});
         QCOMPARE(convert.exitCode, 0);
         QVERIFY(convert.out.contains("--to"));
         QVERIFY(convert.out.contains("model dict"));
@@ -114,26 +94,26 @@ private slots:
     void convertRoundTrips() {
         QTemporaryDir dir;
         const QString d = dir.path();
-        Run run = tcw({"convert", "edge", d + "/edge.yaml"});
+        TcwRun run = runTcw({"convert", "edge", d + "/edge.yaml"});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out.trimmed(), "wrote " + d +
                                         "/edge.yaml (accelerator, AccelTran config YAML) from edge "
                                         "(workbench JSON)");
-        QCOMPARE(readAll(d + "/edge.yaml"), readAll(kData + "/presets/accelerators/reference/edge.yaml"));
-        QCOMPARE(tcw({"convert", d + "/edge.yaml", d + "/edge.json"}).exitCode, 0);
-        QCOMPARE(readAll(d + "/edge.json"), readAll(kData + "/presets/accelerators/edge.json"));
+        QCOMPARE(readFile(d + "/edge.yaml"), readFile(kData + "/presets/accelerators/reference/edge.yaml"));
+        QCOMPARE(runTcw({"convert", d + "/edge.yaml", d + "/edge.json"}).exitCode, 0);
+        QCOMPARE(readFile(d + "/edge.json"), readFile(kData + "/presets/accelerators/edge.json"));
 
-        QCOMPARE(tcw({"convert", "bert-tiny", d + "/bert-tiny.json", "--to", "reference"}).exitCode, 0);
-        QCOMPARE(readAll(d + "/bert-tiny.json"),
+        QCOMPARE(runTcw({"convert", "bert-tiny", d + "/bert-tiny.json", "--to", "reference"}).exitCode, 0);
+        QCOMPARE(readFile(d + "/bert-tiny.json"),
                  QByteArray(R"({"l": 2, "o": [["sa_sdp_64", "sa_sdp_64"], ["sa_sdp_64", "sa_sdp_64"]], )"
                             R"("h": [128, 128], "f": [[512], [512]]})"
                             "\n"));
-        QCOMPARE(tcw({"convert", d + "/bert-tiny.json", d + "/ours.json"}).exitCode, 0);
-        QCOMPARE(readAll(d + "/ours.json"), readAll(kData + "/presets/models/bert-tiny.json"));
+        QCOMPARE(runTcw({"convert", d + "/bert-tiny.json", d + "/ours.json"}).exitCode, 0);
+        QCOMPARE(readFile(d + "/ours.json"), readFile(kData + "/presets/models/bert-tiny.json"));
 
-        QCOMPARE(tcw({"convert", "laptop", d + "/laptop.json"}).exitCode, 0);
-        QCOMPARE(tcw({"convert", d + "/laptop.json", d + "/laptop.yaml"}).exitCode, 0);
-        QCOMPARE(readAll(d + "/laptop.yaml"), readAll(kData + "/spaces/laptop.yaml"));
+        QCOMPARE(runTcw({"convert", "laptop", d + "/laptop.json"}).exitCode, 0);
+        QCOMPARE(runTcw({"convert", d + "/laptop.json", d + "/laptop.yaml"}).exitCode, 0);
+        QCOMPARE(readFile(d + "/laptop.yaml"), readFile(kData + "/spaces/laptop.yaml"));
     }
 
     void convertRefusesWhatItCannotWrite_data() {
@@ -155,7 +135,7 @@ private slots:
         QFETCH(int, exitCode);
         QFETCH(QString, message);
         QTemporaryDir dir;
-        const Run run = tcw(args, dir.path());
+        const TcwRun run = runTcw(args, dir.path());
         QVERIFY2(run.exitCode == exitCode, qPrintable(QString::number(run.exitCode) + ": " + run.err));
         QVERIFY2(run.err.contains(message), qPrintable(run.err));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0); // nothing written

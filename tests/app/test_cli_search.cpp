@@ -3,6 +3,7 @@
 // workspaces are refused with a message naming the file and stay byte for byte as they were;
 // the front prints in a deterministic order; exports in every format.
 #include "../support/stored_trials.h"
+#include "../support/tcw_process.h"
 #include "store/sqlite.h"
 
 #include <QtTest>
@@ -12,34 +13,11 @@
 namespace {
 
 const QString kTcw = QStringLiteral(TCW_CLI_BINARY);
-const QString kData = QStringLiteral(TCW_SOURCE_DATA_DIR);
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QProcessEnvironment environment() {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("TCW_DATA_DIR", kData);
-    return env;
-}
-
-Run runTcw(const QStringList& args) {
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.start(kTcw, args);
-    if (!process.waitForFinished(120000))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
-
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
+using tcw::testing::readFile;
+using tcw::testing::runTcw;
+using tcw::testing::tcwEnvironment;
+using tcw::testing::TcwRun;
 
 // One row per trial of every search in the workspace (the GUI's view of a running search).
 QStringList storedTrials(const QString& path) {
@@ -72,13 +50,13 @@ private slots:
     void sigkillThenResumeMatchesUninterrupted() {
         QTemporaryDir dir;
         const QString whole = dir.filePath("whole.tcw"), killed = dir.filePath("killed.tcw");
-        const Run uninterrupted = runTcw(searchArgs(whole));
+        const TcwRun uninterrupted = runTcw(searchArgs(whole));
         QVERIFY2(uninterrupted.exitCode == 0, qPrintable(uninterrupted.err));
         const QStringList expected = storedTrials(whole);
         QCOMPARE(expected.size(), 140);
 
         QProcess process;
-        process.setProcessEnvironment(environment());
+        process.setProcessEnvironment(tcwEnvironment());
         process.start(kTcw, searchArgs(killed));
         QVERIFY(process.waitForStarted());
         // Kill -9 once the search is past its initial pairs and into the surrogate steps.
@@ -92,14 +70,14 @@ private slots:
         const QStringList atKill = storedTrials(killed);
         QVERIFY2(atKill.size() >= 90 && atKill.size() < 140, qPrintable(QString::number(atKill.size())));
 
-        const Run resumed = runTcw({"search", "--workspace", killed, "--resume", "--quiet"});
+        const TcwRun resumed = runTcw({"search", "--workspace", killed, "--resume", "--quiet"});
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         QVERIFY2(resumed.out.contains(QString("%1 trials already stored").arg(atKill.size())), qPrintable(resumed.out));
         const QStringList final = storedTrials(killed);
         for (const QString& row : atKill) // no committed trial lost or changed
             QVERIFY2(final.contains(row), qPrintable(row));
         QCOMPARE(final, expected); // the same trials as the uninterrupted run
-        const Run again = runTcw({"search", "--workspace", killed, "--resume"});
+        const TcwRun again = runTcw({"search", "--workspace", killed, "--resume"});
         QCOMPARE(again.exitCode, 2);
         QVERIFY(again.err.contains("no unfinished search"));
     }
@@ -146,16 +124,16 @@ private slots:
                 QVERIFY(QFile::setPermissions(bad, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
             }
         }
-        const QByteArray before = readAll(bad);
+        const QByteArray before = readFile(bad);
         for (const QStringList& args :
              {QStringList{"search", "--workspace", bad, "--budget", "5"},
               QStringList{"search", "--workspace", bad, "--resume"}, QStringList{"pareto", bad},
               QStringList{"export", bad, "--out", dir.filePath("x.json")}}) {
-            const Run r = runTcw(args);
+            const TcwRun r = runTcw(args);
             QCOMPARE(r.exitCode, 2);
             QVERIFY2(r.err.contains(bad) && r.err.contains(message), qPrintable(r.err));
         }
-        QCOMPARE(readAll(bad), before);
+        QCOMPARE(readFile(bad), before);
         QVERIFY(!QFileInfo::exists(bad + "-wal"));
         QVERIFY(!QFileInfo::exists(dir.filePath("x.json")));
     }
@@ -163,11 +141,11 @@ private slots:
     void paretoAndExport() {
         QTemporaryDir dir;
         const QString ws = dir.filePath("w.tcw");
-        const Run search = runTcw({"search", "--workspace", ws, "--algorithm", "nsga2", "--budget", "128",
-                                   "--population", "32", "--constraint", "area<=3000", "--quiet"});
+        const TcwRun search = runTcw({"search", "--workspace", ws, "--algorithm", "nsga2", "--budget", "128",
+                                      "--population", "32", "--constraint", "area<=3000", "--quiet"});
         QVERIFY2(search.exitCode == 0, qPrintable(search.err));
         QVERIFY(search.out.contains("objectives  accuracy ↑, latency ↓, energy ↓, area ↓ (inference, Pareto); area ≤"));
-        const Run pareto = runTcw({"pareto", ws});
+        const TcwRun pareto = runTcw({"pareto", ws});
         QCOMPARE(pareto.exitCode, 0);
         QCOMPARE(runTcw({"pareto", ws}).out, pareto.out); // deterministic
         const QStringList lines = pareto.out.split('\n', Qt::SkipEmptyParts);
@@ -184,23 +162,23 @@ private slots:
         }
         QVERIFY(lines[header + 1].contains("predicted ±"));
 
-        const Run csv = runTcw({"export", ws, "--format", "csv", "--out", dir.filePath("front.csv")});
+        const TcwRun csv = runTcw({"export", ws, "--format", "csv", "--out", dir.filePath("front.csv")});
         QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
-        QCOMPARE(readAll(dir.filePath("front.csv")).count("\r\n"), frontSize + 1);
-        const Run json = runTcw({"export", ws, "--selection", "knee", "--out", dir.filePath("knee.json")});
+        QCOMPARE(readFile(dir.filePath("front.csv")).count("\r\n"), frontSize + 1);
+        const TcwRun json = runTcw({"export", ws, "--selection", "knee", "--out", dir.filePath("knee.json")});
         QVERIFY2(json.exitCode == 0, qPrintable(json.err));
-        const auto doc = QJsonDocument::fromJson(readAll(dir.filePath("knee.json"))).object();
+        const auto doc = QJsonDocument::fromJson(readFile(dir.filePath("knee.json"))).object();
         QCOMPARE(doc["kind"].toString(), QString("searchExport"));
         QCOMPARE(doc["pairs"].toArray().size(), 1);
         QCOMPARE(doc["pairs"][0]["pair"]["kind"].toString(), QString("pair"));
-        const Run reference =
+        const TcwRun reference =
             runTcw({"export", ws, "--selection", "0,5", "--format", "reference", "--out", dir.filePath("ref")});
         QVERIFY2(reference.exitCode == 0, qPrintable(reference.err));
         for (const char* file : {"trial_0_model.json", "trial_0_accelerator.yaml", "trial_5_model.json"})
             QVERIFY(QFileInfo::exists(dir.filePath("ref/") + file));
         // The exported reference files read back as the designs they came from.
-        const Run validate = runTcw({"validate", dir.filePath("ref/trial_5_model.json"),
-                                     dir.filePath("ref/trial_5_accelerator.yaml"), "--space", "flexibert2"});
+        const TcwRun validate = runTcw({"validate", dir.filePath("ref/trial_5_model.json"),
+                                        dir.filePath("ref/trial_5_accelerator.yaml"), "--space", "flexibert2"});
         QVERIFY(validate.out.contains("ok  " + dir.filePath("ref/trial_5_model.json")));
         QCOMPARE(runTcw({"export", ws, "--selection", "9999", "--out", dir.filePath("n.json")}).exitCode, 2);
     }
