@@ -204,13 +204,6 @@ std::string taskOptionsJson(const TaskShape& task, const std::string& sparsity) 
     return j.dump();
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-    std::string out;
-    for (const auto& p : parts)
-        out += (out.empty() ? "" : "; ") + p;
-    return out;
-}
-
 } // namespace
 
 train::Dataset loadTrainingData(const TrainingDataRequest& request) {
@@ -383,7 +376,7 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
                 e.areaMM2 = r.totalAreaMM2();
                 e.peakPowerMW = r.peakPowerMW;
                 e.feasible = r.feasible;
-                e.infeasibleReason = joined(r.infeasibleReasons);
+                e.infeasibleReason = r.infeasibleSummary();
                 e.breakdownJson = io::simResultJson(r, -1);
             }
             e.accuracy = result.test.accuracy;

@@ -23,8 +23,7 @@ PairMetrics SimulationEvaluator::simulate(const Candidate& candidate, const SimO
     auto result = std::make_shared<SimResult>(prepareCostModel(model, m_technology, options)->evaluate(accelerator));
     PairMetrics m;
     m.feasible = result->feasible;
-    for (const auto& reason : result->infeasibleReasons)
-        m.infeasibleReason += (m.infeasibleReason.empty() ? "" : "; ") + reason;
+    m.infeasibleReason = result->infeasibleSummary();
     m.cycles = result->cycles;
     m.latencySeconds = result->latencySeconds();
     m.dynamicEnergyNJ = result->dynamicEnergyNJ();

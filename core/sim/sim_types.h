@@ -4,6 +4,7 @@
 
 #include "design/sparsity_profile.h"
 #include "design/transformer_spec.h"
+#include "design/validation.h"
 
 #include <array>
 #include <cstdint>
@@ -129,6 +130,11 @@ struct SimResult {
     SimMode mode = SimMode::Inference;
     bool feasible = true;
     std::vector<std::string> infeasibleReasons; // each names the tensor / tile, its size and the limit
+    // The reasons in one line, "; "-separated: how an evaluation stores them.
+    std::string infeasibleSummary() const {
+        return joinValues(
+            infeasibleReasons, [](const std::string& r) { return r; }, "; ");
+    }
 
     std::int64_t cycles = 0;
     double clockMHz = 700;

@@ -17,13 +17,6 @@ TransformerSpec unnamed(TransformerSpec spec) {
     spec.canonicalize();
     return spec;
 }
-
-std::string joinReasons(const std::vector<std::string>& reasons) {
-    std::string out;
-    for (const auto& r : reasons)
-        out += (out.empty() ? "" : "; ") + r;
-    return out;
-}
 } // namespace
 
 SimOptions simOptionsOf(const store::EvaluationRecord& evaluation) {
@@ -60,7 +53,7 @@ store::EvaluationRecord evaluationRecordOf(const SimResult& r, const SimOptions&
     e.areaMM2 = r.totalAreaMM2();
     e.peakPowerMW = r.peakPowerMW;
     e.feasible = r.feasible;
-    e.infeasibleReason = joinReasons(r.infeasibleReasons);
+    e.infeasibleReason = r.infeasibleSummary();
     return e;
 }
 
@@ -225,15 +218,15 @@ WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStar
         w.record.accuracyStdDev = p->stdDev;
         w.record.accuracySource = p->source;
         w.record.accuracyDetail = p->detail.empty() ? m_predictorDescription.toStdString() : p->detail;
-        w.accuracyNote = p->source == store::AccuracySource::Predicted
-                             ? tr("%1 ± %2 predicted (%3); train the model to measure it")
-                                   .arg(p->value * 100, 0, 'f', 2)
-                                   .arg(p->stdDev * 100, 0, 'f', 2)
-                                   .arg(m_predictorDescription)
-                             : tr("%1 (%2: %3)")
-                                   .arg(p->value * 100, 0, 'f', 2)
-                                   .arg(QString::fromUtf8(store::accuracySourceName(p->source)),
-                                        QString::fromStdString(p->detail));
+        w.accuracyNote =
+            p->source == store::AccuracySource::Predicted
+                ? tr("%1 ± %2 predicted (%3); train the model to measure it")
+                      .arg(p->value * 100, 0, 'f', 2)
+                      .arg(p->stdDev * 100, 0, 'f', 2)
+                      .arg(m_predictorDescription)
+                : tr("%1 (%2: %3)")
+                      .arg(p->value * 100, 0, 'f', 2)
+                      .arg(QString::fromUtf8(store::accuracySourceName(p->source)), QString::fromStdString(p->detail));
     } else {
         w.accuracyNote = tr("not yet predicted: the predictor knows models of the %1 space only")
                              .arg(QString::fromStdString(m_modelSpace.name));
