@@ -50,10 +50,12 @@ for threads in 1 2; do
   f="$(OMP_NUM_THREADS=$threads "${pin[@]}" "$ours" --threads "$threads" --matmul-floor)"
   echo "$f"
   floor="$(sed -n 's/.*matmul_floor_ms=\([0-9.]*\).*/\1/p' <<<"$f")"
-  awk -v o="$(mid "${os[@]}")" -v b="$(mid "${bs[@]}")" -v p="$(mid "${ps[@]}")" -v f="$floor" -v t="$threads" 'BEGIN {
+  peak="$(sed -n 's/.*step_at_peak_ms=\([0-9.]*\).*/\1/p' <<<"$f")"
+  awk -v o="$(mid "${os[@]}")" -v b="$(mid "${bs[@]}")" -v p="$(mid "${ps[@]}")" -v f="$floor" -v c="${peak:-0}" -v t="$threads" 'BEGIN {
     printf "threads=%d pytorch=%.2f ms ours(f32)=%.2f ms ratio=%.3f ours(bf16 matmuls)=%.2f ms ratio=%.3f (target <= 0.6)\n",
            t, p, o, o / p, b, b / p
-    printf "threads=%d f32 matmuls alone (floor)=%.2f ms = %.3f of pytorch\n", t, f, f / p }'
+    printf "threads=%d f32 matmuls alone (floor)=%.2f ms = %.3f of pytorch\n", t, f, f / p
+    if (c > 0) printf "threads=%d every FLOP at the f32 FMA ceiling=%.2f ms = %.3f of pytorch\n", t, c, c / p }'
   if [ "$threads" = 2 ]; then
     pp=() op=()
     for round in 1 2 3; do
