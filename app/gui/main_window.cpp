@@ -610,6 +610,7 @@ void MainWindow::connectSearch() {
             &SearchController::resumeUnfinished);
     connect(m_search, &SearchController::stateChanged, m_searchPanel, &widgets::SearchPanel::setState);
     connect(m_search, &SearchController::unfinishedChanged, m_searchPanel, &widgets::SearchPanel::setUnfinishedSearch);
+    connect(m_search, &SearchController::resumedWith, m_searchPanel, &widgets::SearchPanel::showSearch);
     connect(m_search, &SearchController::started, this, [this](qint64, int budget, const QString& description) {
         m_searchPanel->resetProgress(budget);
         m_searchPanel->setMessage(tr("Running %1").arg(description.section(QLatin1Char(';'), 0, 0)), description);

@@ -171,6 +171,8 @@ void SearchController::launch(Job job) {
                     .arg(c.budget)
                     .arg(c.seed)
                     .arg(QString::fromStdString(session.accuracyDescription()));
+            if (!job.config)
+                post([this, c] { emit resumedWith(c); });
             post([this, id = session.searchId(), budget = c.budget, stored = session.storedTrials(), description,
                   weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum] {
                 onStarted(id, budget, stored, description, weighted);

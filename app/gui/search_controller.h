@@ -58,6 +58,8 @@ public slots:
 signals:
     void stateChanged(tcw::widgets::SearchPanel::State state);
     void started(qint64 searchId, int budget, const QString& description);
+    // A resumed search's stored settings (emitted before started), for the panel's form.
+    void resumedWith(const tcw::search::SearchConfig& config);
     void progressed(const tcw::widgets::SearchPanel::Progress& progress);
     void finished(const QString& message, bool cancelled);
     void failed(const QString& title, const QString& message);

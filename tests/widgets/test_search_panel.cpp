@@ -97,6 +97,60 @@ private slots:
         QCOMPARE(panel.request().constraints, (std::vector<std::string>{"accuracy>=0.75", "latency<=0.002"}));
     }
 
+    // A search's settings shown in the form come back unchanged from the form: the request it
+    // makes builds the same configuration (every setting the form has a control for).
+    void showSearchFillsTheForm_data() {
+        QTest::addColumn<codesign::SearchRequest>("request");
+        codesign::SearchRequest trained;
+        trained.algorithm = "nsga2";
+        trained.budget = 777;
+        trained.seed = 42;
+        trained.mode = "training";
+        trained.accuracy = "trained";
+        trained.data = "listops";
+        trained.trainSteps = 50;
+        trained.objectives = {"accuracy", "latency", "dynamic-energy"};
+        trained.weights = {"0.5", "0.3", "0.2"};
+        trained.constraints = {"accuracy>=0.6", "area<=2500"};
+        QTest::newRow("weighted, trained, training mode") << trained;
+        codesign::SearchRequest imported;
+        imported.algorithm = "random";
+        imported.budget = 64;
+        imported.seed = 3;
+        imported.accuracy = "imported";
+        imported.accuracyTable = "flexibert2_glue16";
+        imported.objectives = {"accuracy", "power"};
+        imported.constraints = {"latency<=0.004"};
+        QTest::newRow("pareto, imported, a constraint on an unused metric") << imported;
+        codesign::SearchRequest workspace;
+        workspace.accuracyTable = "workspace";
+        workspace.data = "listops";
+        QTest::newRow("predicted from the workspace's runs") << workspace;
+    }
+    void showSearchFillsTheForm() {
+        QFETCH(codesign::SearchRequest, request);
+        const codesign::BuiltConfig built = codesign::buildSearchConfig(request, kData.toStdString());
+        QVERIFY2(built.config, built.errors.empty() ? "" : built.errors.front().c_str());
+        widgets::SearchPanel panel;
+        panel.setDataDirectory(kData.toStdString());
+        panel.setAlgorithm(QStringLiteral("boshcode")); // something else first
+        panel.setBudget(5);
+        panel.setWeighted(!(built.config->objectives.scalarisation == search::Scalarisation::WeightedSum));
+        panel.setConstraint(search::Metric::TotalEnergy, true, 12.0);
+        panel.showSearch(*built.config);
+        QVERIFY2(panel.validationErrors().isEmpty(), qPrintable(panel.validationErrors().join('\n')));
+        const codesign::BuiltConfig again = codesign::buildSearchConfig(panel.request(), kData.toStdString());
+        QVERIFY2(again.config, again.errors.empty() ? "" : again.errors.front().c_str());
+        QCOMPARE(again.config->algorithm, built.config->algorithm);
+        QCOMPARE(again.config->budget, built.config->budget);
+        QCOMPARE(again.config->seed, built.config->seed);
+        QCOMPARE(again.config->accuracy, built.config->accuracy);
+        QCOMPARE(again.config->accuracyTable, built.config->accuracyTable);
+        QVERIFY(again.config->training == built.config->training);
+        QVERIFY(again.config->objectives == built.config->objectives);
+        QVERIFY(*again.config == *built.config); // and nothing else moved
+    }
+
     void startPauseResumeStopResume() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("search.tcw"));
@@ -167,9 +221,16 @@ private slots:
         // The last trials reach the explorer after the search ended.
         QTRY_VERIFY_WITH_TIMEOUT(window.controller()->counts().evaluations >= 2000 + stopped, 10000);
 
-        // Resume from the panel: it completes the stored search.
+        // Resume from the panel: it completes the stored search, and the form, changed in the
+        // meantime, shows the stored search's settings again.
         QTRY_VERIFY(panel->resumeUnfinishedAction()->isEnabled());
+        panel->setAlgorithm(QStringLiteral("random"));
+        panel->setBudget(17);
+        panel->setSeed(99);
         panel->resumeUnfinishedAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->request().algorithm, std::string("nsga2"), 60000);
+        QCOMPARE(panel->request().budget, kBudget);
+        QCOMPARE(panel->request().seed, std::uint64_t(4));
         QTRY_VERIFY_WITH_TIMEOUT(panel->state() == State::Running || panel->state() == State::Idle, 60000);
         QTRY_COMPARE_WITH_TIMEOUT(panel->state(), State::Idle, 120000);
         QCOMPARE(latestSearch(path).first, QStringLiteral("finished"));

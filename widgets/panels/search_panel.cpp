@@ -177,11 +177,13 @@ QWidget* SearchPanel::createSetup() {
     m_accuracy = new QComboBox(box);
     m_accuracy->setObjectName(QStringLiteral("searchAccuracy"));
     m_accuracy->addItem(tr("Predicted from a table"), QStringLiteral("predicted"));
+    m_accuracy->addItem(tr("Listed in a table, else predicted"), QStringLiteral("imported"));
     m_accuracy->addItem(tr("Predicted from this workspace's runs"), QStringLiteral("workspace"));
     m_accuracy->addItem(tr("Trained on a data set"), QStringLiteral("trained"));
     m_accuracy->setToolTip(tr("Where each model's accuracy comes from: a surrogate fit on an accuracy table "
-                              "(fast), on the workspace's finished training runs, or a short DynaProp training of "
-                              "every new model (slow, cached)"));
+                              "(fast); the table's own score for the models it lists and the surrogate for the "
+                              "others; a surrogate fit on the workspace's finished training runs; or a short "
+                              "DynaProp training of every new model (slow, cached)"));
     m_table = new QComboBox(box);
     m_table->setToolTip(tr("The accuracy table the predictor is fit on (bundled in data/accuracy)"));
     m_dataset = new QComboBox(box);
@@ -372,7 +374,7 @@ codesign::SearchRequest SearchPanel::request() const {
     r.acceleratorSpace = m_acceleratorSpace->currentText().toStdString();
     r.mode = m_mode->currentData().toString().toStdString();
     const QString accuracy = m_accuracy->currentData().toString();
-    r.accuracy = accuracy == QLatin1String("trained") ? "trained" : "predicted";
+    r.accuracy = accuracy == QLatin1String("workspace") ? "predicted" : accuracy.toStdString();
     r.accuracyTable = accuracy == QLatin1String("workspace") ? "workspace" : m_table->currentText().toStdString();
     r.data = m_dataset->currentText().toStdString();
     r.trainSteps = m_trainSteps->value();
@@ -392,6 +394,49 @@ codesign::SearchRequest SearchPanel::request() const {
     if (r.objectives.empty())
         r.objectives.push_back("none"); // named in the validation error rather than replaced by the defaults
     return r;
+}
+
+void SearchPanel::showSearch(const search::SearchConfig& c) {
+    // A name the combo does not list (a file given to `tcw search`) is added, so that it shows.
+    auto select = [](QComboBox* combo, const std::string& name) {
+        const QString text = QString::fromStdString(name);
+        if (combo->findText(text) < 0)
+            combo->addItem(text);
+        combo->setCurrentIndex(combo->findText(text));
+    };
+    auto selectData = [](QComboBox* combo, const QString& data) {
+        combo->setCurrentIndex(std::max(0, combo->findData(data)));
+    };
+    selectData(m_algorithm, QString::fromStdString(c.algorithm));
+    m_budget->setValue(c.budget);
+    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(m_seed->maximum()))));
+    select(m_modelSpace, c.modelSpaceName);
+    select(m_acceleratorSpace, c.acceleratorSpaceName);
+    selectData(m_mode, QString::fromUtf8(simModeName(c.objectives.mode)));
+    const bool fromWorkspace = c.accuracy != search::AccuracySourceKind::Trained && c.accuracyTable == "workspace";
+    selectData(m_accuracy, fromWorkspace ? QStringLiteral("workspace")
+                                         : QString::fromUtf8(search::accuracySourceKindName(c.accuracy)));
+    if (!fromWorkspace && c.accuracy != search::AccuracySourceKind::Trained)
+        select(m_table, c.accuracyTable);
+    select(m_dataset, c.training.dataset);
+    m_trainSteps->setValue(int(std::clamp<std::int64_t>(c.training.steps, 1, m_trainSteps->maximum())));
+    const bool weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum;
+    m_scalarisation->setCurrentIndex(weighted ? 1 : 0);
+    const search::ObjectiveConfig& o = c.objectives;
+    for (std::size_t i = 0; i < kMetrics.size(); ++i) {
+        ObjectiveRow& row = m_rows[i];
+        const auto it = std::find(o.metrics.begin(), o.metrics.end(), kMetrics[i].metric);
+        row.used->setChecked(it != o.metrics.end());
+        const auto index = std::size_t(it - o.metrics.begin());
+        if (weighted && it != o.metrics.end() && index < o.weights.size())
+            row.weight->setValue(int(std::lround(o.weights[index] * kSliderSteps)));
+        const auto bound = std::find_if(o.constraints.begin(), o.constraints.end(),
+                                        [&](const search::Constraint& k) { return k.metric == kMetrics[i].metric; });
+        row.constrained->setChecked(bound != o.constraints.end());
+        if (bound != o.constraints.end())
+            row.bound->setValue(bound->bound * kMetrics[i].factor);
+    }
+    validate();
 }
 
 QStringList SearchPanel::validationErrors() const {
@@ -489,7 +534,7 @@ void SearchPanel::updateControls() {
     m_transcodeWeights->setEnabled(idle);
     const QString accuracy = m_accuracy->currentData().toString();
     const bool trained = accuracy == QLatin1String("trained");
-    const bool table = accuracy == QLatin1String("predicted");
+    const bool table = accuracy == QLatin1String("predicted") || accuracy == QLatin1String("imported");
     m_table->setVisible(table);
     m_tableLabel->setVisible(table);
     m_dataset->setVisible(!table);

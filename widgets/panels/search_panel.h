@@ -50,6 +50,10 @@ public:
     void setDataDirectory(const std::filesystem::path& dataDir);
 
     codesign::SearchRequest request() const;
+    // Shows a search's settings in the form (a resumed search: the form then says what runs,
+    // and Start would begin one like it). Settings the form has no control for (normalisers,
+    // the algorithms' tuning, a fixed model or accelerator, the simulated task) stay unshown.
+    void showSearch(const search::SearchConfig& config);
     // Problems with the current choices (core's validation), also shown next to the controls.
     QStringList validationErrors() const;
 
