@@ -55,6 +55,7 @@
 #include <QLayout>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QMap>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -385,6 +386,18 @@ void MainWindow::createMenus() {
     newSearch->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_N));
     newSearch->setToolTip(tr("Show the Search panel to set up a co-design search"));
     connect(newSearch, &QAction::triggered, this, [this] { showView(QStringLiteral("search")); });
+    m_otherModeAction = new QAction(this);
+    m_otherModeAction->setObjectName(QStringLiteral("showOtherModeAction"));
+    connect(m_otherModeAction, &QAction::triggered, this, [this] {
+        m_explorerSettings->setMode(m_explorerSettings->mode() == SimMode::Training ? SimMode::Inference
+                                                                                    : SimMode::Training);
+    });
+    m_modeSearchAction = new QAction(this);
+    m_modeSearchAction->setObjectName(QStringLiteral("modeSearchAction"));
+    connect(m_modeSearchAction, &QAction::triggered, this, [this] {
+        m_searchPanel->setCostMode(m_explorerSettings->mode());
+        showView(QStringLiteral("search"));
+    });
     searchMenu->addSeparator();
     for (QAction* action : {m_searchPanel->startAction(), m_searchPanel->pauseAction(), m_searchPanel->resumeAction(),
                             m_searchPanel->stopAction()})
@@ -666,8 +679,30 @@ void MainWindow::updateEmptyStates() {
     const QString none = tr("No evaluated designs yet — run a search or import designs (File ▸ Import)");
     m_paretoPage->setCurrentWidget(evaluated > 0 ? static_cast<QWidget*>(m_paretoView) : m_paretoEmpty);
     m_parallelPage->setCurrentWidget(evaluated > 0 ? static_cast<QWidget*>(m_parallelView) : m_parallelEmpty);
+    const bool training = m_explorerSettings->mode() == SimMode::Training;
+    const QString modeName = training ? tr("training") : tr("inference");
+    // Evaluations exist, none in this mode (the example workspace in training mode): say so,
+    // and offer the other mode or a search in this one, not an import.
+    const bool otherModeOnly = evaluated == 0 && counts.evaluations > 0;
+    if (m_otherModeAction) {
+        m_otherModeAction->setText(training ? tr("Show Inference Evaluations") : tr("Show Training Evaluations"));
+        m_otherModeAction->setToolTip(
+            tr("Switch the cost mode to %1 (toolbar)").arg(training ? tr("inference") : tr("training")));
+        m_modeSearchAction->setText(training ? tr("Set Up a Training Search…") : tr("Set Up an Inference Search…"));
+        m_modeSearchAction->setToolTip(
+            tr("The Search panel with its cost mode set to %1: a search evaluates its designs in that mode")
+                .arg(modeName));
+    }
     for (widgets::EmptyStateWidget* view : {m_paretoEmpty, m_parallelEmpty}) {
-        if (evaluated == 0) {
+        if (otherModeOnly) {
+            view->setTitle(tr("No design in this workspace is evaluated for %1").arg(modeName));
+            view->setText(tr("Its evaluations (%1) are all for %2. Switch the cost mode, or run a search with the "
+                             "cost mode set to %3 to evaluate designs for it.")
+                              .arg(QLocale().toString(counts.evaluations), training ? tr("inference") : tr("training"),
+                                   modeName));
+            view->setActions({m_otherModeAction, m_modeSearchAction});
+        } else if (evaluated == 0) {
+            view->setActions({m_actions.importDesigns, m_actions.openExample});
             view->setTitle(none);
             view->setText(view == m_paretoEmpty
                               ? tr("The Pareto plot puts any two objectives against each other, with the front of "
@@ -676,9 +711,7 @@ void MainWindow::updateEmptyStates() {
                                    "line; brush an axis to filter."));
         } else {
             view->setTitle(
-                tr("%1 in %2 mode")
-                    .arg(countOf(evaluated, tr("evaluated design"), tr("evaluated designs")),
-                         m_explorerSettings->mode() == SimMode::Training ? tr("training") : tr("inference")));
+                tr("%1 in %2 mode").arg(countOf(evaluated, tr("evaluated design"), tr("evaluated designs")), modeName));
             view->setText(tr("They are listed with their metrics in the Table tab (Ctrl+3)."));
         }
     }

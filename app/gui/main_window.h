@@ -211,6 +211,9 @@ private:
     LessonController* m_lessons = nullptr;
     QMenu* m_lessonMenu = nullptr;
     QList<QAction*> m_lessonStarters; // the shipped lessons and Open Lesson…
+    // The plots' empty state when the workspace has evaluations in the other cost mode only.
+    QAction* m_otherModeAction = nullptr;  // switches the explorer to that mode
+    QAction* m_modeSearchAction = nullptr; // sets up a search in the explorer's mode
     QAction* m_lessonExit = nullptr;
     QAction* m_lessonRename = nullptr;
     QAction* m_lessonSave = nullptr;

@@ -16,7 +16,9 @@
 #include "models/log_model.h"
 #include "models/workspace_tree_model.h"
 #include "panels/design_detail_panel.h"
+#include "panels/empty_state_widget.h"
 #include "panels/explorer_toolbar.h"
+#include "panels/search_panel.h"
 #include "recent_files.h"
 #include "shortcuts_dialog.h"
 #include "store/workspace.h"
@@ -39,6 +41,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeView>
 #include <QUndoGroup>
 #include <QtTest>
@@ -59,8 +62,8 @@ QString presetPath(const QString& relative) {
 }
 
 // A workspace with the edge accelerator and BERT-Tiny (read through io, as Import does) and a
-// made-up co-design with an evaluation in each mode.
-void makeWorkspace(const QString& path) {
+// made-up co-design with an evaluation in each mode (inference only: bothModes false).
+void makeWorkspace(const QString& path, bool bothModes = true) {
     const auto imported =
         app::readDesignFiles({presetPath("accelerators/edge.json"), presetPath("models/bert-tiny.json")});
     QVERIFY2(imported.errors.isEmpty(), qPrintable(imported.errors.join('\n')));
@@ -81,6 +84,8 @@ void makeWorkspace(const QString& path) {
     e.accuracy = 0.8;
     e.accuracySource = store::AccuracySource::Trained;
     ws.addEvaluation(e);
+    if (!bothModes)
+        return;
     e.mode = "training";
     e.latencySeconds = 0.05;
     ws.addEvaluation(e);
@@ -124,6 +129,7 @@ private slots:
     void openShowsDesignsAndSharesSelection();
     void modeAndFilterReachTheTable();
     void toolbarPersistsAndShowsChoice();
+    void plotsSayWhenOnlyTheOtherModeIsEvaluated();
     void badFileReportsAndChangesNothing();
     void importAddsPresetsOnce();
     void saveAndSaveAs();
@@ -371,6 +377,40 @@ void TestMainWindow::modeAndFilterReachTheTable() {
     QVERIFY(QTest::qWaitForWindowActive(&window));
     window.actions().find->trigger();
     QVERIFY(toolBar->filterEdit()->hasFocus());
+}
+
+// A workspace evaluated for inference only, shown in training mode: the plots do not claim it is
+// empty; they offer the other mode, or a search in this one (the Search form set to training).
+void TestMainWindow::plotsSayWhenOnlyTheOtherModeIsEvaluated() {
+    const QString path = m_dir.filePath("inference-only.tcw");
+    makeWorkspace(path, false);
+    MainWindow window;
+    window.controller()->openWorkspace(path);
+    QVERIFY(waitForOpen(window.controller()));
+    auto* pareto = window.findChild<QStackedWidget*>(QStringLiteral("paretoPage"));
+    QVERIFY(pareto);
+    QVERIFY(!qobject_cast<widgets::EmptyStateWidget*>(pareto->currentWidget())); // inference: the plot
+    window.explorerSettings()->setMode(SimMode::Training);
+    QTRY_VERIFY(qobject_cast<widgets::EmptyStateWidget*>(pareto->currentWidget()));
+    auto* empty = qobject_cast<widgets::EmptyStateWidget*>(pareto->currentWidget());
+    QCOMPARE(empty->title(), QStringLiteral("No design in this workspace is evaluated for training"));
+    QVERIFY2(empty->text().startsWith(QStringLiteral("Its evaluations (1) are all for inference.")),
+             qPrintable(empty->text()));
+    const QList<QToolButton*> buttons = empty->findChildren<QToolButton*>();
+    QCOMPARE(buttons.size(), 2);
+    auto* otherMode = window.findChild<QAction*>(QStringLiteral("showOtherModeAction"));
+    auto* modeSearch = window.findChild<QAction*>(QStringLiteral("modeSearchAction"));
+    QVERIFY(otherMode && modeSearch);
+    QCOMPARE(buttons[0]->defaultAction(), otherMode);
+    QCOMPARE(buttons[1]->defaultAction(), modeSearch);
+    QVERIFY(!otherMode->toolTip().isEmpty() && !modeSearch->toolTip().isEmpty());
+
+    QCOMPARE(window.searchPanel()->request().mode, std::string("inference"));
+    modeSearch->trigger();
+    QCOMPARE(window.searchPanel()->request().mode, std::string("training"));
+    otherMode->trigger();
+    QCOMPARE(window.explorerSettings()->mode(), SimMode::Inference);
+    QTRY_VERIFY(!qobject_cast<widgets::EmptyStateWidget*>(pareto->currentWidget()));
 }
 
 void TestMainWindow::toolbarPersistsAndShowsChoice() {

@@ -484,6 +484,10 @@ void SearchPanel::setWeighted(bool weighted) {
     m_scalarisation->setCurrentIndex(weighted ? 1 : 0);
     validate();
 }
+void SearchPanel::setCostMode(SimMode mode) {
+    m_mode->setCurrentIndex(std::max(0, m_mode->findData(QString::fromUtf8(simModeName(mode)))));
+    validate();
+}
 void SearchPanel::setConstraint(search::Metric metric, bool on, double boundInDisplayUnits) {
     ObjectiveRow& row = m_rows[std::size_t(rowOf(metric))];
     row.constrained->setChecked(on);

@@ -74,6 +74,7 @@ public:
     void setSeed(int seed);
     void setObjectiveWeight(search::Metric metric, bool used, double weight);
     void setWeighted(bool weighted);
+    void setCostMode(SimMode mode);
     void setConstraint(search::Metric metric, bool on, double boundInDisplayUnits);
 
 public slots:
