@@ -63,6 +63,9 @@ QString EmptyStateWidget::text() const {
 }
 
 void EmptyStateWidget::setActions(const QList<QAction*>& actions) {
+    if (actions == m_actions)
+        return;
+    m_actions = actions;
     while (QLayoutItem* item = m_buttons->takeAt(0)) {
         delete item->widget();
         delete item;

@@ -22,12 +22,15 @@ public:
     void setText(const QString& text);
     QString title() const;
     QString text() const;
+    // The buttons, one per action; the same list again changes nothing (no button is rebuilt
+    // under the pointer when the window refreshes its empty states while a search runs).
     void setActions(const QList<QAction*>& actions);
 
 private:
     QLabel* m_title;
     QLabel* m_text;
     QHBoxLayout* m_buttons;
+    QList<QAction*> m_actions;
 };
 
 } // namespace tcw::widgets
