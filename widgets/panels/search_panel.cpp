@@ -59,6 +59,20 @@ int rowOf(Metric m) {
     return 0;
 }
 
+// Selects the item whose data is `data` (the first item when none is).
+void selectByData(QComboBox* combo, const QString& data) {
+    combo->setCurrentIndex(std::max(0, combo->findData(data)));
+}
+
+// Selects the item reading `text`, adding it when the combo does not list it (a file given to
+// `tcw search` rather than a bundled name), so that it shows.
+void selectOrAddText(QComboBox* combo, const std::string& name) {
+    const QString text = QString::fromStdString(name);
+    if (combo->findText(text) < 0)
+        combo->addItem(text);
+    combo->setCurrentIndex(combo->findText(text));
+}
+
 QString number(double v) {
     return QString::number(v, 'g', QLocale::FloatingPointShortest); // exact, and short: 0.6, not 0.59999…
 }
@@ -397,28 +411,18 @@ codesign::SearchRequest SearchPanel::request() const {
 }
 
 void SearchPanel::showSearch(const search::SearchConfig& c) {
-    // A name the combo does not list (a file given to `tcw search`) is added, so that it shows.
-    auto select = [](QComboBox* combo, const std::string& name) {
-        const QString text = QString::fromStdString(name);
-        if (combo->findText(text) < 0)
-            combo->addItem(text);
-        combo->setCurrentIndex(combo->findText(text));
-    };
-    auto selectData = [](QComboBox* combo, const QString& data) {
-        combo->setCurrentIndex(std::max(0, combo->findData(data)));
-    };
-    selectData(m_algorithm, QString::fromStdString(c.algorithm));
+    selectByData(m_algorithm, QString::fromStdString(c.algorithm));
     m_budget->setValue(c.budget);
     m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(m_seed->maximum()))));
-    select(m_modelSpace, c.modelSpaceName);
-    select(m_acceleratorSpace, c.acceleratorSpaceName);
-    selectData(m_mode, QString::fromUtf8(simModeName(c.objectives.mode)));
+    selectOrAddText(m_modelSpace, c.modelSpaceName);
+    selectOrAddText(m_acceleratorSpace, c.acceleratorSpaceName);
+    selectByData(m_mode, QString::fromUtf8(simModeName(c.objectives.mode)));
     const bool fromWorkspace = c.accuracy != search::AccuracySourceKind::Trained && c.accuracyTable == "workspace";
-    selectData(m_accuracy, fromWorkspace ? QStringLiteral("workspace")
-                                         : QString::fromUtf8(search::accuracySourceKindName(c.accuracy)));
+    selectByData(m_accuracy, fromWorkspace ? QStringLiteral("workspace")
+                                           : QString::fromUtf8(search::accuracySourceKindName(c.accuracy)));
     if (!fromWorkspace && c.accuracy != search::AccuracySourceKind::Trained)
-        select(m_table, c.accuracyTable);
-    select(m_dataset, c.training.dataset);
+        selectOrAddText(m_table, c.accuracyTable);
+    selectOrAddText(m_dataset, c.training.dataset);
     m_trainSteps->setValue(int(std::clamp<std::int64_t>(c.training.steps, 1, m_trainSteps->maximum())));
     const bool weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum;
     m_scalarisation->setCurrentIndex(weighted ? 1 : 0);
@@ -463,7 +467,7 @@ void SearchPanel::validate() {
 }
 
 void SearchPanel::setAlgorithm(const QString& name) {
-    m_algorithm->setCurrentIndex(std::max(0, m_algorithm->findData(name)));
+    selectByData(m_algorithm, name);
     validate();
 }
 void SearchPanel::setBudget(int budget) {
@@ -485,7 +489,7 @@ void SearchPanel::setWeighted(bool weighted) {
     validate();
 }
 void SearchPanel::setCostMode(SimMode mode) {
-    m_mode->setCurrentIndex(std::max(0, m_mode->findData(QString::fromUtf8(simModeName(mode)))));
+    selectByData(m_mode, QString::fromUtf8(simModeName(mode)));
     validate();
 }
 void SearchPanel::setConstraint(search::Metric metric, bool on, double boundInDisplayUnits) {
