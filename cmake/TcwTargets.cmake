@@ -27,8 +27,7 @@ function(tcw_add_qtest name)
   target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LINK})
   set_target_properties(${name} PROPERTIES AUTOMOC ON)
   target_compile_definitions(${name} PRIVATE TCW_SOURCE_DATA_DIR="${TCW_SOURCE_DATA_DIR}"
-                                             TCW_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
-                                             TCW_SHARED_REFERENCE_DIR="${PROJECT_SOURCE_DIR}/../shared/reference")
+                                             TCW_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
   tcw_set_warnings(${name})
   set(args)
   if(ARG_GUI)

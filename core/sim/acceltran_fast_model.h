@@ -1,7 +1,7 @@
 // The reference simulator's fast analytic mode (jha-lab/acceltran `simulate_fast`) as a
 // CostModel, defects included, so results can be compared with published numbers.
-// Equations: ../shared/reference/elector-fast-mode.md (tags such as (T1), (C4) below); notes
-// and the golden values the tests check: docs/acceltran-fast.md.
+// Equations, their tags (such as (T1), (C4) below), the reproduced defects and the golden
+// values the tests check: docs/acceltran-fast.md.
 #pragma once
 
 #include "cost_model.h"

@@ -83,8 +83,8 @@ private slots:
     }
 
     void publishedModelsEncodeToTheirIntegers() {
-        std::ifstream in(TCW_SHARED_REFERENCE_DIR "/data/flexibert2_glue16.json");
-        QVERIFY2(in.good(), "shared/reference/data/flexibert2_glue16.json is missing");
+        std::ifstream in(TCW_SOURCE_DATA_DIR "/accuracy/flexibert2_glue16.json");
+        QVERIFY2(in.good(), "data/accuracy/flexibert2_glue16.json is missing");
         const auto doc = nlohmann::json::parse(in);
         const auto space = flexibert2Space();
         int count = 0;
