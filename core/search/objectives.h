@@ -122,7 +122,7 @@ struct ObjectiveConfig {
 
 // The defaults of `tcw search`: accuracy, latency, total energy and area for inference, Pareto.
 ObjectiveConfig defaultObjectives();
-// TRANSCODE.md §5: 0.5·accuracy + 0.1·(1 − cycles/4e9) + 0.2·(1 − E_dyn/9e10 nJ) +
+// docs/search.md: 0.5·accuracy + 0.1·(1 − cycles/4e9) + 0.2·(1 − E_dyn/9e10 nJ) +
 // 0.1·(1 − E_leak/2e10 nJ) at 700 MHz (cycles/4e9 = latency / 5.714 s); weighted sum.
 ObjectiveConfig transcodeReferenceObjective();
 // Weights and normalisers for arbitrary metrics: the reference values where TransCODE has

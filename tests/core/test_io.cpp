@@ -138,7 +138,7 @@ private slots:
         QTest::addColumn<int>("hidden");
         QTest::addColumn<int>("heads");
         QTest::addColumn<int>("ff");
-        // TRANSCODE.md §2: layers / hidden / heads / FF.
+        // The standard BERT sizes (data/README.md): layers / hidden / heads / FF.
         QTest::newRow("tiny") << "bert-tiny" << 2 << 128 << 2 << 512;
         QTest::newRow("mini") << "bert-mini" << 4 << 256 << 4 << 1024;
         QTest::newRow("small") << "bert-small" << 4 << 512 << 8 << 2048;
@@ -160,7 +160,7 @@ private slots:
     }
 
     void acceleratorPresetsMatchReferenceConfigs() {
-        // elector-fast-mode.md §7.4: config_tiny = edge, config_base = server.
+        // docs/acceltran-fast.md §7.4: config_tiny = edge, config_base = server.
         const auto edge = resolveAccelerator("edge", kDataDir);
         const auto server = resolveAccelerator("server", kDataDir);
         QVERIFY(edge.ok() && server.ok());
