@@ -5,6 +5,7 @@
 
 #include "io/files.h"
 #include "io/formats.h"
+#include "io/record_json.h"
 #include "io/search_json.h"
 #include "io/sim_result_json.h"
 #include "search/rng.h"
@@ -113,18 +114,13 @@ SimOptions simOptions(const search::SearchConfig& c) {
     return o;
 }
 
-std::string optionsJson(const search::SearchConfig& c, bool measuredSparsity) {
-    std::ostringstream out;
-    out << "{\"task\":{\"sequenceLength\":" << c.task.sequenceLength << ",\"vocabularySize\":" << c.task.vocabularySize
-        << ",\"numClasses\":" << c.task.numClasses << ",\"patchInputSize\":" << c.task.patchInputSize
-        << "},\"sparsity\":\"" << (measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9") << "\"}";
-    return out.str();
+// How a trial's sparsity was set, as its evaluation's options say.
+std::string sparsityNote(bool measuredSparsity) {
+    return measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9";
 }
 
 std::string stateJson(int committed, std::string_view status) {
-    return "{\"trialsCommitted\":" + std::to_string(committed) + ",\"status\":\"" + std::string(status) +
-           "\",\"random\":\"counter-based: each draw seeded by splitmix64(seed, stream, index); the state is the "
-           "stored trials\"}";
+    return io::searchStateJson({committed, std::string(status)});
 }
 
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
@@ -294,27 +290,31 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             m_workspace.addTrainingRun(run);
         }
 
+        const bool measured = m.training && m.training->profile;
         store::EvaluationRecord e;
+        if (m.simulation) {
+            SimOptions options = simOptions(m_config);
+            e = io::evaluationRecordOf(*m.simulation, options, sparsityNote(measured));
+        } else { // metrics that came without their simulation (none the evaluators make today)
+            e.costModel = std::string(costModelName(m_config.costModel));
+            e.mode = std::string(simModeName(m_config.objectives.mode));
+            e.optionsJson = io::evaluationOptionsJson({m_config.task, sparsityNote(measured)});
+            e.cycles = m.cycles;
+            e.latencySeconds = m.latencySeconds;
+            e.energyDynamicNJ = m.dynamicEnergyNJ;
+            e.energyLeakageNJ = m.leakageEnergyNJ;
+            e.areaMM2 = m.areaMM2;
+            e.peakPowerMW = m.peakPowerMW;
+            e.feasible = m.feasible;
+            e.infeasibleReason = m.infeasibleReason;
+        }
         e.designId = designId;
-        e.costModel = std::string(costModelName(m_config.costModel));
-        e.mode = std::string(simModeName(m_config.objectives.mode));
-        e.optionsJson = optionsJson(m_config, m.training && m.training->profile);
-        e.cycles = m.cycles;
-        e.latencySeconds = m.latencySeconds;
-        e.energyDynamicNJ = m.dynamicEnergyNJ;
-        e.energyLeakageNJ = m.leakageEnergyNJ;
-        e.areaMM2 = m.areaMM2;
-        e.peakPowerMW = m.peakPowerMW;
         e.accuracySource = storeSource(m.accuracyOrigin);
         if (e.accuracySource != store::AccuracySource::None) {
             e.accuracy = m.accuracy;
             e.accuracyStdDev = m.accuracyStdDev;
         }
         e.accuracyDetail = accuracyDetail;
-        e.feasible = m.feasible;
-        e.infeasibleReason = m.infeasibleReason;
-        if (m.simulation)
-            e.breakdownJson = io::simResultJson(*m.simulation, -1);
         const std::int64_t evaluationId = m_workspace.addEvaluation(e);
 
         store::TrialRecord t;

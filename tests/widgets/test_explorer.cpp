@@ -32,6 +32,7 @@
 #include "sim/cost_model.h"
 #include "store/workspace.h"
 
+#include "io/record_json.h"
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
@@ -45,6 +46,7 @@
 #include <QTemporaryDir>
 #include <QUndoGroup>
 #include <QUndoStack>
+
 #include <QtTest>
 
 #include <cmath>
@@ -70,8 +72,7 @@ void makeExplorerWorkspace(const QString& path, int pairs) {
             const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
             SimOptions options;
             options.opBreakdown = false;
-            store::EvaluationRecord e =
-                models::evaluationRecordOf(simulate(model, accelerator, tech, options), options);
+            store::EvaluationRecord e = io::evaluationRecordOf(simulate(model, accelerator, tech, options), options);
             e.designId = id;
             e.accuracy = 0.70 + 0.1 * double(i % 17) / 17.0;
             e.accuracyStdDev = 0.02;

@@ -20,11 +20,13 @@
 #include "search/pareto.h"
 #include "sim/cost_model.h"
 
+#include "io/record_json.h"
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
+
 #include <QtTest>
 
 #include <cmath>
@@ -350,12 +352,12 @@ private slots:
         e.costModel = "acceltran-fast";
         e.optionsJson = R"({"task":{"sequenceLength":64,"vocabularySize":0,"numClasses":10,"patchInputSize":49},)"
                         R"("sparsity":"scalars 0.5/0.5/0.9"})";
-        const SimOptions o = simOptionsOf(e);
+        const SimOptions o = io::simOptionsOf(e);
         QCOMPARE(o.mode, SimMode::Training);
         QCOMPARE(o.costModel, CostModelKind::AcceltranFast);
         QCOMPARE(o.task.sequenceLength, 64);
         QCOMPARE(o.task.patchInputSize, 49);
-        QCOMPARE(simOptionsOf(evaluationRecordOf(SimResult{}, o)).task, o.task);
+        QCOMPARE(io::simOptionsOf(io::evaluationRecordOf(SimResult{}, o)).task, o.task);
     }
 
     void layerTableEditsAsWholeSpecs() {
