@@ -327,6 +327,7 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
                     simulateTarget(target.model, *target.accelerator, data.task, mode, technology, profile), options);
             } else {
                 e.mode = std::string(simModeName(mode)); // accuracy only: no hardware metrics
+                e.provenance = store::MetricsProvenance::None;
                 e.optionsJson = io::evaluationOptionsJson({data.task, {}});
             }
             e.accuracy = result.test.accuracy;

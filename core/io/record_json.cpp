@@ -156,6 +156,7 @@ store::EvaluationRecord evaluationRecordOf(const SimResult& r, const SimOptions&
     e.peakPowerMW = r.peakPowerMW;
     e.feasible = r.feasible;
     e.infeasibleReason = r.infeasibleSummary();
+    e.provenance = store::MetricsProvenance::Simulated;
     if (r.ops.empty()) {
         e.breakdownJson = simResultJson(r, -1);
     } else {

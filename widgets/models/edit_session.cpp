@@ -93,6 +93,7 @@ void EditSession::setMode(SimMode mode) {
         // Its accuracy still holds; its metrics belong to the other mode.
         store::EvaluationRecord accuracyOnly;
         accuracyOnly.mode = std::string(simModeName(mode));
+        accuracyOnly.provenance = store::MetricsProvenance::None;
         accuracyOnly.accuracy = m_stored->accuracy;
         accuracyOnly.accuracyStdDev = m_stored->accuracyStdDev;
         accuracyOnly.accuracySource = m_stored->accuracySource;
