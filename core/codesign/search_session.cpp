@@ -125,8 +125,14 @@ std::string stateJson(int committed, std::string_view status) {
 
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
                                       const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
-                                      std::vector<std::int64_t>* evaluationIds) {
-    std::vector<std::pair<search::Trial, std::pair<std::int64_t, std::int64_t>>> rows;
+                                      std::vector<std::int64_t>* evaluationIds,
+                                      std::vector<MetricsOrigin>* origins = nullptr) {
+    struct Row {
+        search::Trial trial;
+        std::int64_t designId, evaluationId;
+        MetricsOrigin origin;
+    };
+    std::vector<Row> rows;
     for (const auto& r : ws.trials(searchId)) {
         if (!r.position || !r.evaluationId)
             continue;
@@ -155,17 +161,21 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         m.accuracyStdDev = e.accuracyStdDev.value_or(0);
         m.accuracyOrigin = originOf(e.accuracySource);
         m.accuracyDetail = e.accuracyDetail;
-        rows.push_back({std::move(t), {r.designId.value_or(0), *r.evaluationId}});
+        rows.push_back({std::move(t),
+                        r.designId.value_or(0),
+                        *r.evaluationId,
+                        {e.provenance, e.costModel, e.metricsStdDevFraction}});
     }
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return a.first.position < b.first.position; });
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.trial.position < b.trial.position; });
     std::vector<search::Trial> trials;
-    for (auto& [t, ids] : rows) {
-        trials.push_back(std::move(t));
+    for (Row& row : rows) {
+        trials.push_back(std::move(row.trial));
         if (designIds)
-            designIds->push_back(ids.first);
+            designIds->push_back(row.designId);
         if (evaluationIds)
-            evaluationIds->push_back(ids.second);
+            evaluationIds->push_back(row.evaluationId);
+        if (origins)
+            origins->push_back(std::move(row.origin));
     }
     return trials;
 }
@@ -249,7 +259,7 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds);
+    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins);
     return s;
 }
 
