@@ -207,7 +207,8 @@ void MainWindow::createCentralViews() {
     header->moveSection(header->visualIndex(models::DesignTableModel::ParetoRankColumn), 2);
     for (int column : {models::DesignTableModel::CostModelColumn, models::DesignTableModel::CreatedColumn,
                        models::DesignTableModel::PeCountColumn, models::DesignTableModel::BatchColumn,
-                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn})
+                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn,
+                       models::DesignTableModel::TargetKindColumn})
         header->hideSection(column);
     installColumnChooser();
     auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_table, nullptr, nullptr, Qt::WidgetShortcut);
