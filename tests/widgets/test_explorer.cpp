@@ -47,6 +47,7 @@
 #include <QUndoGroup>
 #include <QUndoStack>
 
+#include <QLabel>
 #include <QtTest>
 
 #include <cmath>
@@ -134,15 +135,26 @@ private slots:
         const widgets::ScatterPlot* plot = window.paretoView()->plot();
         const auto* model = window.controller()->designModel();
         QCOMPARE(int(plot->data().flags.size()), 24);
-        int hollow = 0;
+        int hollow = 0, predictedRow = -1;
         for (int row = 0; row < 24; ++row) {
             const std::string& name = model->designAt(row)->design.name; // "pair N"
             const bool predicted = std::stoi(name.substr(5)) % 4 == 0;
             QCOMPARE(bool(plot->data().flags[std::size_t(row)] & widgets::ScatterPlot::Predicted), predicted);
             hollow += predicted;
+            if (predicted)
+                predictedRow = row;
             QCOMPARE(model->designAt(row)->design.targetKind, std::string("elector"));
         }
         QCOMPARE(hollow, 6);
+        // The detail of a predicted design says so.
+        window.controller()->selectDesign(model->designAt(predictedRow)->design.id);
+        auto detailSays = [&window](const QString& text) {
+            for (const QLabel* label : window.findChildren<QLabel*>())
+                if (label->text() == text)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(detailSays(QStringLiteral("predicted ± 5 % (elector)")));
         // The table says where the numbers come from, and the filter picks them out.
         auto* table = window.findChild<QTableView*>("designTable");
         auto* proxy = static_cast<models::DesignProxyModel*>(table->model());
