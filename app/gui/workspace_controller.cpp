@@ -170,7 +170,9 @@ void WorkspaceController::startOpen(const QString& path, std::function<std::shar
 void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage) {
     m_workspace = std::move(outcome.workspace);
     m_path = QFileInfo(outcome.path).absoluteFilePath();
-    applySnapshot(std::move(outcome.snapshot));
+    m_selection->clear(); // its design belongs to the workspace before
+    emit workspaceChanging(true);
+    applySnapshot(std::move(outcome.snapshot), false);
     const QString message = successMessage(QDir::toNativeSeparators(m_path), m_counts);
     qCInfo(lcWorkspace).noquote() << message;
     emit statusMessage(message);
@@ -263,7 +265,9 @@ void WorkspaceController::closeWorkspace() {
     }
     m_workspace.reset(); // closing the last connection writes the journal back into the file
     m_path.clear();
-    applySnapshot({});
+    m_selection->clear();
+    emit workspaceChanging(false);
+    applySnapshot({}, false);
     qCInfo(lcWorkspace).noquote() << tr("Closed %1").arg(QDir::toNativeSeparators(path));
     emit workspaceClosed();
 }
@@ -381,7 +385,7 @@ void WorkspaceController::startBackgroundReload() {
         false);
 }
 
-void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
+void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection) {
     const bool added = snapshot.unchangedRows > 0;
     if (added && (snapshot.unchangedRows != std::size_t(m_designModel->rowCount()) || !m_treeContent.hasWorkspace ||
                   std::size_t(m_treeContent.designs.size()) != snapshot.unchangedRows)) {
@@ -391,7 +395,11 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
         reloadInBackground();
         return;
     }
-    const auto selected = currentDesignId();
+    std::optional<qint64> selected;
+    if (keepSelection)
+        selected = currentDesignId();
+    else
+        m_selection->clear();
     m_counts = snapshot.counts;
     if (added) {
         m_treeContent.designs.append(snapshot.tree.designs);

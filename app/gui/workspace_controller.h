@@ -93,6 +93,9 @@ public slots:
     void reloadInBackground();
 
 signals:
+    // Before the models take another workspace's content (open: one was opened or created;
+    // false: the workspace was closed); workspaceOpened / workspaceClosed follow once they hold it.
+    void workspaceChanging(bool open);
     void workspaceOpened(const QString& path);
     void workspaceClosed();
     void contentChanged(); // the models were refreshed
@@ -111,7 +114,9 @@ private:
     void startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
                    const QString& failureTitle, SuccessMessage successMessage);
     void adopt(OpenOutcome outcome, const SuccessMessage& successMessage);
-    void applySnapshot(WorkspaceSnapshot snapshot);
+    // keepSelection: select the design selected before again (a reload of the same workspace;
+    // a design id of another workspace names another design).
+    void applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection = true);
     void addImported(const std::vector<ImportedDesign>& designs, const QStringList& errors);
 
     std::shared_ptr<store::Workspace> m_workspace;

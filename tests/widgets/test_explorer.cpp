@@ -3,7 +3,9 @@
 // an accelerator parameter changes the metrics and moves the what-if point, undo restores
 // them; saving adds the edited design; designs exported as JSON, CSV and reference files
 // import back as identical designs; plots export to PNG, SVG and PDF files that open; the
-// live models pass QAbstractItemModelTester while all this happens.
+// live models pass QAbstractItemModelTester while all this happens. The two rules of GUI.md:
+// every view that depends on the workspace, the cost mode, the filter or the selection shows
+// the state of now after any of them changes, and a design the filter hides is never selected.
 #include "design_import.h"
 #include "edit_controller.h"
 #include "editors/accelerator_editor.h"
@@ -15,13 +17,19 @@
 #include "models/design_export.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
+#include "models/design_traits.h"
 #include "models/edit_session.h"
 #include "models/explorer_settings.h"
+#include "models/explorer_state.h"
 #include "models/layer_table_model.h"
 #include "models/op_table_model.h"
+#include "panels/control_highlight.h"
 #include "panels/design_detail_panel.h"
+#include "panels/search_panel.h"
+#include "panels/training_panel.h"
 #include "plots/parallel_coordinates.h"
 #include "plots/pareto_plot_view.h"
+#include "plots/plot_widget.h"
 #include "plots/scatter_plot.h"
 #include "workspace_controller.h"
 
@@ -35,16 +43,25 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QHelpEvent>
 #include <QImage>
+#include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
+#include <QToolTip>
 #include <QUndoGroup>
 #include <QUndoStack>
+#include <QVBoxLayout>
+#include <QWheelEvent>
 #include <QtTest>
 
 #include <cmath>
@@ -56,9 +73,9 @@ using tcw::app::MainWindow;
 namespace {
 // A workspace of sampled FlexiBERT 2.0 × ELECTOR co-designs, simulated for real, with made-up
 // predicted accuracies.
-void makeExplorerWorkspace(const QString& path, int pairs) {
+void makeExplorerWorkspace(const QString& path, int pairs, unsigned seed = 11, const std::string& prefix = "pair ") {
     store::Workspace ws = store::Workspace::create(std::filesystem::path(path.toStdString()));
-    std::mt19937_64 rng(11);
+    std::mt19937_64 rng(seed);
     const TechnologyLibrary tech = electorTechnology14nm();
     ws.transaction([&] {
         for (int i = 0; i < pairs; ++i) {
@@ -66,7 +83,7 @@ void makeExplorerWorkspace(const QString& path, int pairs) {
             model.name = "m" + std::to_string(i);
             AcceleratorSpec accelerator = electorSpace().sample(rng);
             accelerator.name = "a" + std::to_string(i);
-            const io::CodesignPair pair{"pair " + std::to_string(i), model, accelerator};
+            const io::CodesignPair pair{prefix + std::to_string(i), model, accelerator};
             const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
             SimOptions options;
             options.opBreakdown = false;
@@ -112,6 +129,9 @@ private slots:
         QVERIFY(testing::sandboxSettings(m_settingsDir, QStringLiteral("test_explorer")));
         m_path = m_dir.filePath("explorer.tcw");
         makeExplorerWorkspace(m_path, 80);
+        // Another workspace whose design ids name other designs.
+        m_otherPath = m_dir.filePath("other.tcw");
+        makeExplorerWorkspace(m_otherPath, 60, 12, "other ");
     }
     void init() { QSettings().clear(); }
 
@@ -279,6 +299,164 @@ private slots:
         QCOMPARE(window.controller()->evaluations(*id).size(), std::size_t(1));
     }
 
+    // Rule 1 over every dependent view: after a change of workspace, cost mode, filter or
+    // selection each view shows the state of now (or nothing).
+    void everyDependentViewShowsTheStateOfNow() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        models::ExplorerState* state = window.explorerState();
+        QStringList names;
+        for (const auto& d : state->dependents())
+            names << d.name;
+        for (const char* view : {"editors", "design detail", "what-if", "training panel", "search panel",
+                                 "workspace tree", "design table", "Pareto plot"})
+            QVERIFY2(names.contains(QLatin1String(view)), view);
+#define EVERY_VIEW_IS_NOW()                                                                                            \
+    QTRY_VERIFY2(state->staleDependents().isEmpty(), qPrintable(state->staleDependents().join('\n')))
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        EVERY_VIEW_IS_NOW();
+        auto* detail = window.findChild<widgets::DesignDetailPanel*>();
+        const auto* model = window.controller()->designModel();
+        auto* proxy = window.findChild<models::DesignProxyModel*>();
+        for (int row : {3, 17, 42}) {
+            window.controller()->selectDesign(model->designAt(row)->design.id);
+            EVERY_VIEW_IS_NOW();
+            QVERIFY(detail->hasDesign() && window.edits()->session()->isActive());
+            window.explorerSettings()->setMode(SimMode::Training);
+            EVERY_VIEW_IS_NOW();
+            QCOMPARE(window.edits()->session()->options().mode, SimMode::Training);
+            window.explorerSettings()->setMode(SimMode::Inference);
+            EVERY_VIEW_IS_NOW();
+            // A filter that hides the selected design: nothing selected, every view clear.
+            const double accuracy = model->values(models::Objective::Accuracy)[std::size_t(row)];
+            proxy->setRange(models::Objective::Accuracy, std::pair{accuracy + 0.5, 100.0});
+            EVERY_VIEW_IS_NOW();
+            QCOMPARE(window.controller()->currentDesignId(), std::nullopt);
+            QVERIFY(!detail->hasDesign());
+            proxy->clearRanges();
+            EVERY_VIEW_IS_NOW();
+        }
+        window.controller()->selectDesign(model->designAt(5)->design.id);
+        window.controller()->openWorkspace(m_otherPath);
+        QVERIFY(waitForOpen(window.controller()));
+        EVERY_VIEW_IS_NOW();
+        window.controller()->selectDesign(model->designAt(5)->design.id);
+        EVERY_VIEW_IS_NOW();
+        window.controller()->closeWorkspace();
+        EVERY_VIEW_IS_NOW();
+        QVERIFY(!detail->hasDesign());
+#undef EVERY_VIEW_IS_NOW
+    }
+
+    // Seen 1: another workspace opens and a design with the same id as the one shown before is
+    // selected (a lesson step): detail and editors show the new workspace's design.
+    void anotherWorkspaceShowsItsOwnDesign() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        const qint64 id = window.controller()->designModel()->designAt(31)->design.id;
+        window.controller()->selectDesign(id);
+        QVERIFY(window.edits()->session()->isActive());
+        window.controller()->openWorkspace(m_otherPath);
+        QVERIFY(waitForOpen(window.controller()));
+        window.controller()->selectDesign(id);
+        QCoreApplication::processEvents();
+        const auto design = window.controller()->design(id);
+        QVERIFY(design && design->name.rfind("other ", 0) == 0);
+        QCOMPARE(window.edits()->session()->start().name, design->name);
+        auto* detail = window.findChild<widgets::DesignDetailPanel*>();
+        const auto stored = window.controller()->evaluations(id).front();
+        const QString latency = detail->metricText(QStringLiteral("Latency"));
+        QVERIFY2(latency.contains(models::formatMetric(*stored.latencySeconds * 1e3)),
+                 qPrintable(latency + " vs " + models::formatMetric(*stored.latencySeconds * 1e3)));
+        QCOMPARE(window.acceleratorEditor()->summary()->valueText(models::Objective::Latency), latency);
+    }
+
+    // Seen 2: switching the cost mode shows the selected design's cost in that mode.
+    void theDetailFollowsTheCostMode() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        const qint64 id = window.controller()->designModel()->designAt(7)->design.id;
+        window.controller()->selectDesign(id);
+        auto* detail = window.findChild<widgets::DesignDetailPanel*>();
+        const QString inference = detail->metricText(QStringLiteral("Latency"));
+        window.explorerSettings()->setMode(SimMode::Training);
+        QCoreApplication::processEvents();
+        const auto parts = models::partsOf(window.controller()->design(id)->specJson);
+        QVERIFY(parts && parts->transformer && parts->accelerator);
+        SimOptions options;
+        options.mode = SimMode::Training;
+        const SimResult training = simulate(*parts->transformer, *parts->accelerator, electorTechnology14nm(), options);
+        const QString expected = models::formatMetric(training.latencySeconds() * 1e3);
+        const QString shown = detail->metricText(QStringLiteral("Latency"));
+        QVERIFY2(shown.contains(expected) && shown != inference,
+                 qPrintable(QStringLiteral("%1 vs %2 (inference %3, session in %4)")
+                                .arg(shown, expected, inference,
+                                     QString::fromLatin1(simModeName(window.edits()->session()->options().mode)))));
+        QVERIFY(detail->showsBreakdown());
+    }
+
+    // Seen 6: a filter that hides the selected design clears the selection; no other design
+    // is selected in its place.
+    void filteringAwayTheSelectionSelectsNothingElse() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        window.showView(QStringLiteral("table"));
+        const auto* model = window.controller()->designModel();
+        const auto& accuracy = model->values(models::Objective::Accuracy);
+        const int low = int(std::min_element(accuracy.begin(), accuracy.end()) - accuracy.begin());
+        window.controller()->selectDesign(model->designAt(low)->design.id);
+        auto* proxy = window.findChild<models::DesignProxyModel*>();
+        proxy->setRange(models::Objective::Accuracy, std::pair{accuracy[std::size_t(low)] + 1.0, 100.0});
+        QCoreApplication::processEvents();
+        QCOMPARE(window.controller()->currentDesignId(), std::nullopt);
+        QVERIFY(window.controller()->selectionModel()->selectedRows().isEmpty());
+        QVERIFY(!window.findChild<widgets::DesignDetailPanel*>()->hasDesign());
+        QVERIFY(!window.edits()->session()->isActive());
+        QCOMPARE(window.paretoView()->plot()->current(), -1);
+    }
+
+    // Seen 7: the Training and Search panels do not keep another workspace's run and progress.
+    void panelsForgetTheWorkspaceBefore() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        window.trainingPanel()->showStoredRun(QStringLiteral("Stored run 1 (cancelled, listops, run)"),
+                                              {{10, 2.0, 0.3, NAN, NAN}, {20, 1.5, 0.4, NAN, NAN}}, 100);
+        widgets::SearchPanel::Progress progress;
+        progress.trials = 4288;
+        progress.budget = 20000;
+        progress.hypervolume = 1.159;
+        window.searchPanel()->setProgress(progress);
+        QLabel* hypervolume = nullptr;
+        for (QLabel* label : window.searchPanel()->findChildren<QLabel*>())
+            if (label->toolTip().startsWith(QLatin1String("Hypervolume of")))
+                hypervolume = label;
+        QVERIFY(hypervolume && hypervolume->text() != QLatin1String("—"));
+        window.controller()->openWorkspace(m_otherPath);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.trainingPanel()->series().points().empty());
+        QVERIFY(!window.trainingPanel()->statusText().contains(QLatin1String("cancelled")));
+        QCOMPARE(hypervolume->text(), QStringLiteral("—"));
+    }
+
     void exportedDesignsImportAsIdenticalDesigns() {
         MainWindow window;
         window.setInteractive(false);
@@ -403,6 +581,7 @@ private slots:
 private:
     QTemporaryDir m_settingsDir;
     QTemporaryDir m_dir;
+    QString m_otherPath;
     QString m_path;
 };
 

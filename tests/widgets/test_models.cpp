@@ -5,6 +5,7 @@
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
 #include "models/explorer_settings.h"
+#include "models/explorer_state.h"
 #include "models/log_model.h"
 #include "models/selection_link.h"
 #include "models/workspace_tree_model.h"
@@ -19,6 +20,7 @@
 #include <functional>
 
 #include <cmath>
+#include <random>
 
 using namespace tcw;
 using namespace tcw::models;
@@ -79,6 +81,7 @@ private slots:
     void logModelPassesTesterAndCaps();
     void explorerSettingsSignalAndPersist();
     void csvExportQuotesAndUsesFullPrecision();
+    void explorerStateRefreshesItsDependentsInOrder();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -322,6 +325,47 @@ void TestModels::csvExportQuotesAndUsesFullPrecision() {
     QVERIFY(lines[0].startsWith(QStringLiteral("Name,Kind,Accuracy (%),Latency (ms)")));
     QVERIFY2(lines[1].startsWith(QStringLiteral("\"tiny, on edge\",Co-design,78,1.25,")), qPrintable(lines[1]));
     QVERIFY2(lines[2].startsWith(QStringLiteral("bert-base,Transformer,,,")), qPrintable(lines[2])); // missing: empty
+}
+
+// The one broadcast of the explorer's state: a change reaches every dependent of that aspect
+// once, in the order they subscribed; a change made by a dependent follows after; stale
+// dependents are named.
+void TestModels::explorerStateRefreshesItsDependentsInOrder() {
+    models::ExplorerState state;
+    QStringList calls;
+    std::optional<models::ExplorerContext> detailShows;
+    state.subscribe({QStringLiteral("first"), models::ExplorerState::Selection,
+                     [&](const models::ExplorerContext& now) {
+                         calls << QStringLiteral("first %1").arg(now.designId.value_or(-1));
+                         if (now.designId == 7)
+                             state.setDesign(std::nullopt); // a hidden design leaves the selection
+                     },
+                     [] { return std::optional<models::ExplorerContext>(); }});
+    state.subscribe({QStringLiteral("detail"), models::ExplorerState::Selection | models::ExplorerState::Workspace,
+                     [&](const models::ExplorerContext& now) {
+                         calls << QStringLiteral("detail %1").arg(now.designId.value_or(-1));
+                         detailShows = now;
+                     },
+                     [&] { return detailShows; }});
+    QSignalSpy changed(&state, &models::ExplorerState::changed);
+    state.setWorkspaceOpen(true);
+    QCOMPARE(calls, QStringList({"first -1", "detail -1"}));
+    calls.clear();
+    state.setDesign(7);
+    QCOMPARE(calls, QStringList({"first 7", "detail 7", "first -1", "detail -1"}));
+    QCOMPARE(changed.count(), 3);
+    QVERIFY(state.staleDependents().isEmpty());
+    calls.clear();
+    state.setMode(SimMode::Training); // nobody depends on the mode here
+    QVERIFY(calls.isEmpty());
+    state.setDesign(3);
+    detailShows->designId = 4; // a view that kept another design
+    QCOMPARE(state.staleDependents().size(), 1);
+    QVERIFY(state.staleDependents().front().startsWith(QLatin1String("detail: ")));
+    const quint64 before = state.context().workspace;
+    state.setWorkspaceOpen(true);
+    QVERIFY(state.context().workspace != before);
+    QCOMPARE(state.context().designId, std::nullopt);
 }
 
 QTEST_MAIN(TestModels)
