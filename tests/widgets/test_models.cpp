@@ -1,6 +1,7 @@
 // Item models of widgets/models: QAbstractItemModelTester on each, sorting and filtering of
 // the design table, selection linking, explorer settings persistence, CSV export.
 #include "../support/settings_sandbox.h"
+#include "models/axis_ticks.h"
 #include "models/csv_export.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
@@ -81,6 +82,7 @@ private slots:
     void logModelPassesTesterAndCaps();
     void explorerSettingsSignalAndPersist();
     void csvExportQuotesAndUsesFullPrecision();
+    void tickLabelsAreTheTickValues();
     void explorerStateRefreshesItsDependentsInOrder();
 
 private:
@@ -325,6 +327,56 @@ void TestModels::csvExportQuotesAndUsesFullPrecision() {
     QVERIFY(lines[0].startsWith(QStringLiteral("Name,Kind,Accuracy (%),Latency (ms)")));
     QVERIFY2(lines[1].startsWith(QStringLiteral("\"tiny, on edge\",Co-design,78,1.25,")), qPrintable(lines[1]));
     QVERIFY2(lines[2].startsWith(QStringLiteral("bert-base,Transformer,,,")), qPrintable(lines[2])); // missing: empty
+}
+
+// Seen 3: every axis's ticks come from axisTicks(); each label, read back as a number, is the
+// tick's value (82.5 never reads "83"), labels are distinct, ticks lie in the range. Random
+// linear and logarithmic ranges over many decades, fixed seed.
+void TestModels::tickLabelsAreTheTickValues() {
+    QCOMPARE(models::tickLabel(82.5, 2.5), QStringLiteral("82.5"));
+    QCOMPARE(models::tickLabel(0.25, 0.25), QStringLiteral("0.25"));
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> unit(0, 1);
+    auto parse = [](const QString& label) {
+        bool ok = false;
+        double v = QLocale().toDouble(label, &ok);
+        if (!ok)
+            v = label.toDouble(&ok);
+        return ok ? v : std::numeric_limits<double>::quiet_NaN();
+    };
+    int checked = 0;
+    for (int round = 0; round < 4000; ++round) {
+        models::AxisScale scale;
+        scale.logarithmic = round % 4 == 3;
+        if (scale.logarithmic) {
+            scale.lo = std::pow(10.0, -9 + 15 * unit(rng));
+            scale.hi = scale.lo * std::pow(10.0, 0.05 + 6 * unit(rng));
+        } else {
+            const double span = std::pow(10.0, -7 + 14 * unit(rng));
+            scale.lo = (unit(rng) - 0.5) * span * std::pow(10.0, 3 * unit(rng));
+            scale.hi = scale.lo + span;
+        }
+        const int maxTicks = 3 + int(unit(rng) * 8);
+        const auto ticks = models::axisTicks(scale, maxTicks);
+        QSet<QString> labels;
+        for (std::size_t i = 0; i < ticks.size(); ++i) {
+            const models::AxisTick& t = ticks[i];
+            const double gap = i + 1 < ticks.size() ? ticks[i + 1].value - t.value : t.value - ticks[i - 1].value;
+            const double parsed = parse(t.label);
+            QVERIFY2(std::abs(parsed - t.value) <= 1e-9 * std::max(std::abs(t.value), std::abs(gap)),
+                     qPrintable(QStringLiteral("[%1, %2]%3: tick %4 labelled %5")
+                                    .arg(scale.lo, 0, 'g', 17)
+                                    .arg(scale.hi, 0, 'g', 17)
+                                    .arg(scale.logarithmic ? " log" : "")
+                                    .arg(t.value, 0, 'g', 17)
+                                    .arg(t.label)));
+            QVERIFY(t.value >= scale.lo - 1e-9 * std::abs(gap) && t.value <= scale.hi + 1e-9 * std::abs(gap));
+            QVERIFY2(!labels.contains(t.label), qPrintable(t.label));
+            labels.insert(t.label);
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 10000);
 }
 
 // The one broadcast of the explorer's state: a change reaches every dependent of that aspect
