@@ -457,6 +457,132 @@ private slots:
         QCOMPARE(hypervolume->text(), QStringLiteral("—"));
     }
 
+    // Seen 9: Ctrl+Z with an editor field focused (right after typing a value) undoes the edit.
+    void undoWorksFromAFocusedField() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
+        auto* editor = window.acceleratorEditor();
+        editor->setRestricted(false);
+        models::EditSession* session = window.edits()->session();
+        QVERIFY(session->isActive());
+        QDoubleSpinBox* spin = editor->field(widgets::AcceleratorEditor::BatchSize)->spin();
+        const int before = session->current().accelerator.batchSize;
+        spin->setFocus();
+        QTRY_VERIFY(spin->hasFocus());
+        spin->selectAll();
+        QTest::keyClicks(spin, QString::number(before == 8 ? 16 : 8));
+        QTest::keyClick(spin, Qt::Key_Return);
+        QVERIFY(session->isModified());
+        QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!session->isModified());
+        QCOMPARE(session->current().accelerator.batchSize, before);
+        QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(session->isModified());
+    }
+
+    // Seen 10: the wheel over a field without focus scrolls the editor and leaves the value;
+    // with focus it steps the value.
+    void theWheelScrollsPastFields() {
+        QScrollArea area;
+        auto* content = new QWidget;
+        auto* layout = new QVBoxLayout(content);
+        std::vector<widgets::ParameterField*> fields;
+        for (int i = 0; i < 40; ++i) {
+            auto* field = new widgets::ParameterField(1, 64, 0, QString());
+            field->setChoices({1, 2, 4, 8, 16, 32, 64});
+            field->setValue(32);
+            field->setRestricted(i % 2 == 0);
+            layout->addWidget(field);
+            fields.push_back(field);
+        }
+        area.setWidget(content);
+        area.resize(320, 200);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        auto wheelOver = [](QWidget* target) {
+            const QPointF at = QRectF(target->rect()).center();
+            QWheelEvent wheel(at, target->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(target, &wheel);
+            return wheel.isAccepted();
+        };
+        for (QWidget* target : {static_cast<QWidget*>(fields[1]->spin()), static_cast<QWidget*>(fields[2]->combo())}) {
+            auto* field = static_cast<widgets::ParameterField*>(target->parentWidget());
+            QSignalSpy edited(field, &widgets::ParameterField::edited);
+            const int scrolled = area.verticalScrollBar()->value();
+            const bool taken = wheelOver(target);
+            QCOMPARE(field->value(), 32.0);
+            QCOMPARE(edited.count(), 0);
+            // Not taken by the field: Qt passes it to the parents, the scroll area scrolls.
+            QVERIFY(!taken || area.verticalScrollBar()->value() > scrolled);
+        }
+        fields[1]->spin()->setFocus();
+        QTRY_VERIFY(fields[1]->spin()->hasFocus());
+        wheelOver(fields[1]->spin());
+        QVERIFY(fields[1]->value() != 32.0);
+    }
+
+    // Seen 12: the editors' Undo / Redo buttons keep their width whatever they would undo (the
+    // command's name goes in the tooltip), so an edit never squeezes the plot.
+    void undoButtonsKeepTheirWidth() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
+        auto* undo = window.acceleratorEditor()->findChild<QAction*>(QStringLiteral("editorUndo"));
+        QVERIFY(undo);
+        QToolButton* button = nullptr;
+        for (QToolButton* b : window.acceleratorEditor()->findChildren<QToolButton*>())
+            if (b->defaultAction() == undo)
+                button = b;
+        QVERIFY(button);
+        const int width = button->sizeHint().width();
+        QVERIFY(!undo->isEnabled());
+        QString error;
+        QVERIFY2(window.applyAcceleratorEdits({QStringLiteral("peCount=256"), QStringLiteral("batchSize=16")}, &error),
+                 qPrintable(error));
+        QVERIFY(undo->isEnabled());
+        QCOMPARE(button->sizeHint().width(), width);
+        QVERIFY(undo->toolTip().size() > QStringLiteral("Undo").size());
+        undo->trigger();
+        QVERIFY(window.edits()->session()->isModified()); // one of two edits undone
+    }
+
+    // Seen 11: a value typed beyond a field's bounds is refused with a message saying the
+    // bounds, never dropped or capped without a word.
+    void outOfBoundsValuesAreRefusedAloud() {
+        widgets::ParameterField field(1, 999, 0, QStringLiteral("MB"));
+        field.setRestricted(false);
+        field.setValue(16);
+        field.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&field));
+        QSignalSpy refused(&field, &widgets::ParameterField::refused);
+        QSignalSpy edited(&field, &widgets::ParameterField::edited);
+        field.spin()->setFocus();
+        field.spin()->selectAll();
+        QTest::keyClicks(field.spin(), QStringLiteral("9999"));
+        QCOMPARE(refused.count(), 1);
+        QVERIFY2(field.lastRefusal().contains(QStringLiteral("999 MB")), qPrintable(field.lastRefusal()));
+        QTest::keyClick(field.spin(), Qt::Key_Return);
+        QCOMPARE(field.value(), 999.0);
+        field.spin()->selectAll();
+        QTest::keyClicks(field.spin(), QStringLiteral("0"));
+        QTest::keyClick(field.spin(), Qt::Key_Return);
+        QCOMPARE(refused.count(), 2);
+        QVERIFY2(field.lastRefusal().contains(QStringLiteral("1 MB")), qPrintable(field.lastRefusal()));
+        QCOMPARE(field.value(), 999.0);
+        QCOMPARE(edited.count(), 1);
+    }
+
     void exportedDesignsImportAsIdenticalDesigns() {
         MainWindow window;
         window.setInteractive(false);
