@@ -528,6 +528,18 @@ private slots:
         QVERIFY(fields[1]->value() != 32.0);
     }
 
+    // Seen 12: the Export Plot dialog starts on a filter whose suffix the proposed name has, and
+    // a name given without a suffix gets the chosen filter's.
+    void exportPlotDialogNameMatchesItsFilter() {
+        const QString filter = widgets::PlotWidget::exportInitialFilter();
+        const QString name = widgets::PlotWidget::exportSuggestedName(QStringLiteral("pareto"));
+        QVERIFY2(filter.contains(QStringLiteral("*.") + QFileInfo(name).suffix()), qPrintable(filter + " / " + name));
+        QVERIFY(widgets::PlotWidget::exportFileFilter().startsWith(filter));
+        QCOMPARE(widgets::PlotWidget::withExportSuffix("/x/plot", "SVG drawing (*.svg)"), QString("/x/plot.svg"));
+        QCOMPARE(widgets::PlotWidget::withExportSuffix("/x/plot.pdf", "SVG drawing (*.svg)"), QString("/x/plot.pdf"));
+        QCOMPARE(widgets::PlotWidget::withExportSuffix("/x/plot", QString()), QString("/x/plot.png"));
+    }
+
     // Seen 12: the editors' Undo / Redo buttons keep their width whatever they would undo (the
     // command's name goes in the tooltip), so an edit never squeezes the plot.
     void undoButtonsKeepTheirWidth() {
@@ -557,6 +569,38 @@ private slots:
         QVERIFY(window.edits()->session()->isModified()); // one of two edits undone
     }
 
+    // Seen 12: a lesson's outline around a control in a scroll area goes when the control is
+    // scrolled out of view and stays inside the viewport while it is partly in view.
+    void highlightStaysInsideItsScrollArea() {
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        auto* area = new QScrollArea;
+        layout->addWidget(area);
+        layout->addWidget(new QLabel(QStringLiteral("below the scroll area")));
+        auto* content = new QWidget;
+        auto* column = new QVBoxLayout(content);
+        QLabel* target = nullptr;
+        for (int i = 0; i < 30; ++i)
+            column->addWidget(target = new QLabel(QStringLiteral("control %1").arg(i)));
+        area->setWidget(content);
+        area->setWidgetResizable(true);
+        window.resize(300, 300);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        widgets::ControlHighlight highlight(&window);
+        highlight.setTarget(target);
+        QTRY_VERIFY(highlight.isShowing()); // scrolled into view
+        const QRect viewport(area->viewport()->mapTo(&window, QPoint(0, 0)), area->viewport()->size());
+        QVERIFY(viewport.adjusted(-4, -4, 4, 4).contains(highlight.geometry()));
+        area->verticalScrollBar()->setValue(0);
+        QTRY_VERIFY(!highlight.isShowing());
+        // Half of it in view: the outline ends at the viewport's edge (and its margin).
+        const int half = target->mapTo(content, QPoint(0, 0)).y() - area->viewport()->height() + target->height() / 2;
+        area->verticalScrollBar()->setValue(half);
+        QTRY_VERIFY(highlight.isShowing());
+        QVERIFY(highlight.geometry().bottom() <= viewport.bottom() + 4);
+    }
+
     // Seen 11: a value typed beyond a field's bounds is refused with a message saying the
     // bounds, never dropped or capped without a word.
     void outOfBoundsValuesAreRefusedAloud() {
@@ -581,6 +625,47 @@ private slots:
         QVERIFY2(field.lastRefusal().contains(QStringLiteral("1 MB")), qPrintable(field.lastRefusal()));
         QCOMPARE(field.value(), 999.0);
         QCOMPARE(edited.count(), 1);
+    }
+
+    // Seen 8: the hover summary of a point (Pareto plot) or a line (parallel coordinates) stays
+    // when the tooltip delay passes; the plot's help text does not replace it.
+    void hoverSummaryOutlastsTheHelpTooltip() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        const auto* model = window.controller()->designModel();
+        auto helpAt = [](QWidget* plot, QPoint at) {
+            QHelpEvent help(QEvent::ToolTip, at, plot->mapToGlobal(at));
+            QApplication::sendEvent(plot, &help);
+            return QToolTip::text();
+        };
+        QVERIFY(window.showView(QStringLiteral("pareto")));
+        widgets::ScatterPlot* scatter = window.paretoView()->plot();
+        QTRY_VERIFY(scatter->isVisible());
+        const int point = clickablePoint(scatter);
+        QVERIFY(point >= 0);
+        const QPoint at = scatter->positionOf(point).toPoint();
+        QTest::mouseMove(scatter, at);
+        const QString name = QString::fromStdString(model->designAt(point)->design.name);
+        QTRY_VERIFY(QToolTip::text().contains(name));
+        QVERIFY2(helpAt(scatter, at).contains(name), qPrintable(QToolTip::text()));
+
+        QVERIFY(window.showView(QStringLiteral("parallel")));
+        widgets::ParallelCoordinatesPlot* parallel = window.parallelView()->plot();
+        QTRY_VERIFY(parallel->isVisible());
+        // A point on design 0's line halfway between the first two axes.
+        const auto& accuracy = model->values(models::Objective::Accuracy);
+        const auto& latency = model->values(models::Objective::Latency);
+        Q_UNUSED(latency);
+        const int row = 0;
+        const QPointF a(parallel->axisX(0), parallel->valueY(0, accuracy[std::size_t(row)]));
+        QTest::mouseMove(parallel, a.toPoint());
+        const QString lineName = QToolTip::text();
+        if (lineName.contains(QLatin1String("<b>"))) // the mouse is on a line: its summary stays
+            QCOMPARE(helpAt(parallel, a.toPoint()), lineName);
     }
 
     void exportedDesignsImportAsIdenticalDesigns() {

@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QFontMetricsF>
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -728,6 +729,14 @@ void ScatterPlot::mousePressEvent(QMouseEvent* event) {
         return;
     }
     m_drag = Drag::Pending;
+}
+
+bool ScatterPlot::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_hover >= 0 && m_toolTip) {
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), m_toolTip(m_hover), this);
+        return true;
+    }
+    return PlotWidget::event(event);
 }
 
 void ScatterPlot::mouseMoveEvent(QMouseEvent* event) {
