@@ -450,6 +450,11 @@ private slots:
             if (label->toolTip().startsWith(QLatin1String("Hypervolume of")))
                 hypervolume = label;
         QVERIFY(hypervolume && hypervolume->text() != QLatin1String("—"));
+        // Seen 5: what the number is measured in is shown with it, the same as lesson 4 and
+        // docs/search.md say: a box from the sample's best (0) to its worst (1), which a strong
+        // front can exceed — not "1 = everything".
+        QVERIFY(!hypervolume->toolTip().contains(QLatin1String("1 = everything")));
+        QVERIFY(hypervolume->toolTip().contains(QLatin1String("can exceed 1")));
         window.controller()->openWorkspace(m_otherPath);
         QVERIFY(waitForOpen(window.controller()));
         QVERIFY(window.trainingPanel()->series().points().empty());
