@@ -2,6 +2,7 @@
 // the design table, selection linking, explorer settings persistence, CSV export.
 #include "../support/settings_sandbox.h"
 #include "models/axis_ticks.h"
+#include "models/colour_map.h"
 #include "models/csv_export.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
@@ -84,6 +85,7 @@ private slots:
     void csvExportQuotesAndUsesFullPrecision();
     void tickLabelsAreTheTickValues();
     void explorerStateRefreshesItsDependentsInOrder();
+    void darkThemeKeepsTheFrontAndDarkestPointsVisible();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -418,6 +420,36 @@ void TestModels::explorerStateRefreshesItsDependentsInOrder() {
     state.setWorkspaceOpen(true);
     QVERIFY(state.context().workspace != before);
     QCOMPARE(state.context().designId, std::nullopt);
+}
+
+// WCAG's contrast ratio of two colours (1 to 21).
+static double contrast(const QColor& a, const QColor& b) {
+    auto luminance = [](const QColor& c) {
+        auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// Issue 18 (Charts): on the dark theme's plot background the front's line and outlines are
+// light, and the lowest colour of the scale is lifted off viridis' near-black purple, which the
+// background swallowed (contrast 1.1); the colour bar shows the same colours as the points.
+void TestModels::darkThemeKeepsTheFrontAndDarkestPointsVisible() {
+    const QColor dark = models::palette::dark().color(QPalette::Base);
+    const QColor light(255, 255, 255);
+    QVERIFY(models::palette::isDark(dark) && !models::palette::isDark(light));
+    QVERIFY(contrast(models::palette::front(dark), dark) >= 7);
+    QVERIFY(contrast(models::palette::front(light), light) >= 7);
+    QVERIFY(contrast(QColor::fromRgb(models::viridis(0)), dark) < 1.5); // why the floor is needed
+    models::ColourScale scale;
+    scale.setRange(0, 10, false);
+    scale.setFloor(0.25);
+    QVERIFY2(contrast(QColor::fromRgb(scale.colour(0)), dark) >= 2,
+             qPrintable(QString::number(contrast(QColor::fromRgb(scale.colour(0)), dark))));
+    QCOMPARE(scale.colour(0), scale.unitColour(0));
+    QCOMPARE(scale.colour(10), scale.unitColour(1));
+    QCOMPARE(scale.colour(10), models::viridis(1));
 }
 
 QTEST_MAIN(TestModels)

@@ -142,6 +142,7 @@ void ParallelCoordinatesPlot::drawLines(QPainter& painter, const QRectF& plot, b
         }
     models::ColourScale scale;
     scale.setRange(lo, hi, lo > 0 && hi / lo >= 100);
+    scale.setFloor(models::palette::isDark(palette().color(QPalette::Base)) ? 0.25 : 0.0); // as the Pareto plot
     // Many lines: thinner and more transparent, so density shows.
     const double alpha = std::clamp(60.0 / std::sqrt(std::max(1, n)), 0.06, 0.7);
     painter.save();
