@@ -142,7 +142,7 @@ void WorkspaceController::runJob(std::function<Result()> work, std::function<voi
 }
 
 void WorkspaceController::startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
-                                    const QString& failureTitle, SuccessMessage successMessage) {
+                                    const QString& failureTitle, SuccessMessage successMessage, bool sameDesigns) {
     const SimMode mode = m_mode;
     runJob<OpenOutcome>(
         [path, openFn, mode] {
@@ -157,22 +157,24 @@ void WorkspaceController::startOpen(const QString& path, std::function<std::shar
             }
             return outcome;
         },
-        [this, failureTitle, successMessage](OpenOutcome outcome) {
+        [this, failureTitle, successMessage, sameDesigns](OpenOutcome outcome) {
             if (!outcome.error.isEmpty()) {
                 emit errorOccurred(failureTitle, outcome.error); // the UI shows and logs it
                 return;
             }
-            adopt(std::move(outcome), successMessage);
+            adopt(std::move(outcome), successMessage, sameDesigns);
         },
         true);
 }
 
-void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage) {
+void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage, bool sameDesigns) {
     m_workspace = std::move(outcome.workspace);
     m_path = QFileInfo(outcome.path).absoluteFilePath();
-    m_selection->clear(); // its design belongs to the workspace before
-    emit workspaceChanging(true);
-    applySnapshot(std::move(outcome.snapshot), false);
+    if (!sameDesigns) {
+        m_selection->clear(); // its design belongs to the workspace before
+        emit workspaceChanging(true);
+    }
+    applySnapshot(std::move(outcome.snapshot), sameDesigns);
     const QString message = successMessage(QDir::toNativeSeparators(m_path), m_counts);
     qCInfo(lcWorkspace).noquote() << message;
     emit statusMessage(message);
@@ -250,7 +252,8 @@ void WorkspaceController::saveWorkspaceAs(const QString& path) {
         tr("Cannot save the workspace as a new file"),
         [](const QString& file, const store::WorkspaceCounts&) {
             return tr("Saved a copy as %1; working in the copy now").arg(file);
-        });
+        },
+        true);
 }
 
 void WorkspaceController::closeWorkspace() {

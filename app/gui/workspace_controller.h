@@ -111,9 +111,11 @@ private:
     void runJob(std::function<Result()> work, std::function<void(Result)> done, bool staleAfterNewerJob);
     // The status message after a successful open: from the file and what it holds.
     using SuccessMessage = std::function<QString(const QString& path, const store::WorkspaceCounts& counts)>;
+    // sameDesigns: the file opened holds the designs shown now under the same ids (Save As
+    // works on in a copy): the selection and the views' state stay.
     void startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
-                   const QString& failureTitle, SuccessMessage successMessage);
-    void adopt(OpenOutcome outcome, const SuccessMessage& successMessage);
+                   const QString& failureTitle, SuccessMessage successMessage, bool sameDesigns = false);
+    void adopt(OpenOutcome outcome, const SuccessMessage& successMessage, bool sameDesigns);
     // keepSelection: select the design selected before again (a reload of the same workspace;
     // a design id of another workspace names another design).
     void applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection = true);

@@ -351,6 +351,31 @@ private slots:
 #undef EVERY_VIEW_IS_NOW
     }
 
+    // Save As works on in a copy that holds the same designs under the same ids: unlike
+    // opening another workspace, the selection and the edit under way stay.
+    void saveAsKeepsTheSelectionAndTheEdit() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        const qint64 id = window.controller()->designModel()->designAt(4)->design.id;
+        window.controller()->selectDesign(id);
+        QVERIFY(window.edits()->session()->isActive());
+        const int pes = window.edits()->session()->current().accelerator.peCount == 256 ? 512 : 256;
+        QString error;
+        QVERIFY2(window.applyAcceleratorEdits({QStringLiteral("peCount=%1").arg(pes)}, &error), qPrintable(error));
+        QVERIFY(window.edits()->session()->isModified());
+        QTemporaryDir copies;
+        window.controller()->saveWorkspaceAs(copies.filePath(QStringLiteral("copy.tcw")));
+        QVERIFY(waitForOpen(window.controller()));
+        QCOMPARE(window.controller()->currentDesignId(), std::optional<qint64>(id));
+        QVERIFY(window.edits()->session()->isModified());
+        QTRY_VERIFY2(window.explorerState()->staleDependents().isEmpty(),
+                     qPrintable(window.explorerState()->staleDependents().join('\n')));
+    }
+
     // Seen 1: another workspace opens and a design with the same id as the one shown before is
     // selected (a lesson step): detail and editors show the new workspace's design.
     void anotherWorkspaceShowsItsOwnDesign() {
