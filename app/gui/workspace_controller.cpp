@@ -72,7 +72,9 @@ WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, 
     }
     for (const auto& s : workspace.searches())
         snapshot.tree.searches.push_back(
-            {s.id, QString::fromStdString(s.name),
+            // Numbered as their trials are ("search 2 trial 17"): two searches of the same
+            // algorithm and spaces have the same stored name.
+            {s.id, QObject::tr("search %1 · %2").arg(s.id).arg(QString::fromStdString(s.name)),
              QObject::tr("%1 search, %2").arg(QString::fromStdString(s.algorithm), statusText(s.status))});
     for (const auto& r : workspace.trainingRuns())
         snapshot.tree.trainingRuns.push_back(

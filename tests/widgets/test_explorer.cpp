@@ -23,6 +23,7 @@
 #include "models/explorer_state.h"
 #include "models/layer_table_model.h"
 #include "models/op_table_model.h"
+#include "models/workspace_tree_model.h"
 #include "panels/control_highlight.h"
 #include "panels/design_detail_panel.h"
 #include "panels/search_panel.h"
@@ -374,6 +375,31 @@ private slots:
         QVERIFY(window.edits()->session()->isModified());
         QTRY_VERIFY2(window.explorerState()->staleDependents().isEmpty(),
                      qPrintable(window.explorerState()->staleDependents().join('\n')));
+    }
+
+    // Searches get numbers in the tree (the example's two searches of one space read
+    // "search 1 · random on …" and "search 2 · nsga2 on …", as their trials are named).
+    void searchesAreNumberedInTheTree() {
+        QTemporaryDir copies;
+        const QString path = copies.filePath(QStringLiteral("example.tcw"));
+        QVERIFY(QFile::copy(QStringLiteral(TCW_SOURCE_DATA_DIR "/examples/example.tcw"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        MainWindow window;
+        window.setInteractive(false);
+        window.controller()->openWorkspace(path);
+        QVERIFY(waitForOpen(window.controller()));
+        const auto* tree = window.controller()->treeModel();
+        QModelIndex searches;
+        for (int r = 0; r < tree->rowCount(); ++r)
+            if (tree->index(r, 0).data().toString().startsWith(QLatin1String("Searches")))
+                searches = tree->index(r, 0);
+        QVERIFY(searches.isValid());
+        QCOMPARE(tree->rowCount(searches), 2);
+        for (int r = 0; r < 2; ++r) {
+            const QString text = tree->index(r, 0, searches).data().toString();
+            const qint64 id = tree->index(r, 0, searches).data(models::WorkspaceTreeModel::ItemIdRole).toLongLong();
+            QVERIFY2(text.startsWith(QStringLiteral("search %1 · ").arg(id)), qPrintable(text));
+        }
     }
 
     // Seen 1: another workspace opens and a design with the same id as the one shown before is
