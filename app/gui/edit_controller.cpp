@@ -79,6 +79,24 @@ void EditController::loadPredictor(const QString& dataDirectory) {
     watcher->setFuture(QtConcurrent::run([dataDirectory] { return fitPredictor(dataDirectory); }));
 }
 
+void EditController::follow(const models::ExplorerContext& now) {
+    if (now.workspace != m_workspaceGeneration) {
+        m_session->end();
+        m_workspaceGeneration = now.workspace;
+    }
+    followDesign(now.designId, now.mode);
+}
+
+std::optional<models::ExplorerContext> EditController::shown() const {
+    if (!m_session->isActive())
+        return std::nullopt;
+    models::ExplorerContext context;
+    context.workspace = m_workspaceGeneration;
+    context.mode = m_session->options().mode;
+    context.designId = m_session->designId();
+    return context;
+}
+
 void EditController::followDesign(std::optional<qint64> designId, SimMode mode) {
     if (!designId) {
         // A reload resets the selection and restores it at once: end the edit only if nothing

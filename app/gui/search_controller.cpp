@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcSearch, "tcw.search")
 
@@ -180,10 +181,11 @@ void SearchController::launch(Job job) {
             // one queued call each would keep the event loop busy. The worker leaves the latest
             // report in a mailbox and posts only when the mailbox was empty; the GUI thread
             // takes whatever is there when it gets to it (the hypervolume curve gets a point
-            // per take, not per trial, when the window is slower than the search).
+            // per take, not per trial, when the window is slower than the search). Reports of
+            // replayed rounds (a resumed search) are all kept: they are the curve's history.
             struct Mailbox {
                 std::mutex mutex;
-                std::optional<search::SearchProgress> latest;
+                std::vector<search::SearchProgress> reports; // replayed rounds, then the latest
             };
             auto mailbox = std::make_shared<Mailbox>();
             const search::SearchOutcome outcome = session.run(
@@ -192,18 +194,21 @@ void SearchController::launch(Job job) {
                     bool wasEmpty = false;
                     {
                         std::lock_guard lock(mailbox->mutex);
-                        wasEmpty = !mailbox->latest.has_value();
-                        mailbox->latest = p;
+                        wasEmpty = mailbox->reports.empty();
+                        if (!wasEmpty && !mailbox->reports.back().replaying)
+                            mailbox->reports.back() = p;
+                        else
+                            mailbox->reports.push_back(p);
                     }
                     if (wasEmpty)
                         post([this, mailbox] {
-                            std::optional<search::SearchProgress> latest;
+                            std::vector<search::SearchProgress> reports;
                             {
                                 std::lock_guard lock(mailbox->mutex);
-                                latest.swap(mailbox->latest);
+                                reports.swap(mailbox->reports);
                             }
-                            if (latest)
-                                onProgress(*latest);
+                            for (const search::SearchProgress& report : reports)
+                                onProgress(report);
                         });
                 },
                 &m_control);

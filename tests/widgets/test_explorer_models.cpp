@@ -142,8 +142,8 @@ private slots:
                           evaluated(5, 0.5, 95, false)});
         model.setFront(Objective::Latency, Objective::Accuracy, {});
         auto rank = [&](int row) { return model.index(row, DesignTableModel::ParetoRankColumn).data().toString(); };
-        QCOMPARE(rank(0), QString("0"));
-        QCOMPARE(rank(3), QString("1"));
+        QCOMPARE(rank(0), QString("1")); // the front is rank 1 (Seen 12)
+        QCOMPARE(rank(3), QString("2"));
         QCOMPARE(rank(4), QString("—")); // infeasible: not ranked
         QSignalSpy changed(&model, &DesignTableModel::dataChanged);
         model.setFront(Objective::Latency, Objective::Accuracy, {{Objective::Latency, 2.5}});
@@ -298,6 +298,54 @@ private slots:
         QCOMPARE(proxy.rowCount(), 3);
     }
 
+    // Rule 2: ranks, the front, eligibility and a what-if point's dominance are computed on the
+    // designs the filter shows; a hidden design is never ranked or counted (Seen 6).
+    void frontAndRanksFollowTheFilter() {
+        DesignTableModel model;
+        model.setDesigns(
+            {evaluated(1, 1, 70), evaluated(2, 2, 80), evaluated(3, 4, 90), evaluated(4, 3, 75), evaluated(5, 5, 60)});
+        model.setFront(Objective::Latency, Objective::Accuracy, {});
+        DesignProxyModel proxy;
+        proxy.setSourceModel(&model);
+        QCOMPARE(model.paretoRanks(), (std::vector<int>{0, 0, 0, 1, 2}));
+        // Hide the 80 % and 90 % designs: the 75 % design (3 ms) joins the front; hidden: not ranked.
+        proxy.setRange(Objective::Accuracy, std::pair{0.0, 77.0});
+        QCOMPARE(model.paretoRanks(), (std::vector<int>{0, -1, -1, 0, 1}));
+        QVERIFY(!model.index(2, 0).data(DesignTableModel::EligibleRole).toBool());
+        QCOMPARE(model.index(2, DesignTableModel::ParetoRankColumn).data().toString(), QString("—"));
+        QCOMPARE(model.index(3, DesignTableModel::ParetoRankColumn).data().toString(), QString("1"));
+        // What a what-if point is dominated by: shown designs only.
+        store::EvaluationRecord whatIf;
+        whatIf.latencySeconds = 0.0045;
+        whatIf.accuracy = 0.85;
+        QCOMPARE(model.dominanceOf(whatIf).dominatedBy, 0);
+        // The same ranks as the core sort over the shown designs alone, for random filters.
+        std::mt19937 rng(5);
+        std::vector<store::DesignSummary> many;
+        std::uniform_real_distribution<double> u(0, 1);
+        for (int i = 0; i < 300; ++i)
+            many.push_back(evaluated(i + 1, 0.1 + 10 * u(rng), 60 + 30 * u(rng)));
+        model.setDesigns(many);
+        for (int round = 0; round < 20; ++round) {
+            const double lo = 60 + 30 * u(rng), hi = lo + 15 * u(rng);
+            proxy.setRange(Objective::Accuracy, std::pair{lo, hi});
+            std::vector<double> x, y;
+            std::vector<int> rowOf;
+            for (int r = 0; r < model.rowCount(); ++r)
+                if (proxy.acceptsSourceRow(r)) {
+                    x.push_back(model.values(Objective::Latency)[std::size_t(r)]);
+                    y.push_back(model.values(Objective::Accuracy)[std::size_t(r)]);
+                    rowOf.push_back(r);
+                }
+            const auto shownRanks = paretoRanks2D(x, y, {false, true}, std::vector<bool>(x.size(), true));
+            for (int r = 0; r < model.rowCount(); ++r) {
+                const auto at = std::find(rowOf.begin(), rowOf.end(), r);
+                const int expected = at == rowOf.end() ? -1 : shownRanks[std::size_t(at - rowOf.begin())];
+                QCOMPARE(model.paretoRanks()[std::size_t(r)], expected);
+            }
+        }
+    }
+
     void colourScale() {
         ColourScale scale;
         scale.setRange(1, 100, true);
@@ -330,6 +378,24 @@ private slots:
                          p.name.c_str());
         }
         QVERIFY(roof.opsWithoutMainMemory > 0); // the attention ops of BERT-Tiny stay on chip
+    }
+
+    // Seen 2: the same design begun again in training mode is costed in training mode (the
+    // cost model prepared for inference was reused: inference numbers labelled training).
+    void editSessionCostsTheModeItWasBegunIn() {
+        const auto pair = tinyOnEdge();
+        const TechnologyLibrary tech = electorTechnology14nm();
+        EditSession session;
+        SimOptions inference;
+        session.begin(7, pair, inference, std::nullopt);
+        QCOMPARE(*session.startEvaluation().record.latencySeconds,
+                 simulate(pair.transformer, pair.accelerator, tech, inference).latencySeconds());
+        SimOptions training;
+        training.mode = SimMode::Training;
+        session.begin(7, pair, training, std::nullopt);
+        const double expected = simulate(pair.transformer, pair.accelerator, tech, training).latencySeconds();
+        QCOMPARE(*session.startEvaluation().record.latencySeconds, expected);
+        QCOMPARE(session.startEvaluation().record.mode, std::string("training"));
     }
 
     void editSessionReevaluatesAndUndoRestores() {

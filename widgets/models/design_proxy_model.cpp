@@ -54,9 +54,9 @@ void DesignProxyModel::setFilterText(const QString& text) {
     const QStringList words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     if (words == m_filter.words)
         return;
+    emit filterAboutToChange();
     m_filter.words = words;
-    invalidateRowsFilter();
-    emit filterChanged();
+    applyFilter();
 }
 
 void DesignProxyModel::setRange(Objective objective, std::optional<std::pair<double, double>> range) {
@@ -66,16 +66,36 @@ void DesignProxyModel::setRange(Objective objective, std::optional<std::pair<dou
         ranges.push_back({objective, std::min(range->first, range->second), std::max(range->first, range->second)});
     if (ranges == m_filter.ranges)
         return;
+    emit filterAboutToChange();
     m_filter.ranges = std::move(ranges);
-    invalidateRowsFilter();
-    emit filterChanged();
+    applyFilter();
 }
 
 void DesignProxyModel::clearRanges() {
     if (m_filter.ranges.empty())
         return;
+    emit filterAboutToChange();
     m_filter.ranges.clear();
+    applyFilter();
+}
+
+DesignProxyModel::~DesignProxyModel() {
+    if (auto* table = qobject_cast<DesignTableModel*>(sourceModel()))
+        table->setRowFilter({});
+}
+
+void DesignProxyModel::setSourceModel(QAbstractItemModel* model) {
+    if (auto* old = qobject_cast<DesignTableModel*>(sourceModel()))
+        old->setRowFilter({});
+    QSortFilterProxyModel::setSourceModel(model);
+    if (auto* table = qobject_cast<DesignTableModel*>(model))
+        table->setRowFilter([this](int row) { return acceptsSourceRow(row); });
+}
+
+void DesignProxyModel::applyFilter() {
     invalidateRowsFilter();
+    if (auto* table = qobject_cast<DesignTableModel*>(sourceModel()))
+        table->refilter();
     emit filterChanged();
 }
 

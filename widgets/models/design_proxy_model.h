@@ -43,11 +43,15 @@ class DesignProxyModel : public QSortFilterProxyModel {
 
 public:
     explicit DesignProxyModel(QObject* parent = nullptr);
+    ~DesignProxyModel() override; // the source's row filter goes with it
 
     const DesignFilter& filter() const { return m_filter; }
     std::optional<ObjectiveRange> range(Objective objective) const;
     // Whether a row of the source model passes the filter (for views that draw every row).
     bool acceptsSourceRow(int sourceRow) const;
+    // A DesignTableModel source gets this filter as its row filter: its ranks and front are
+    // those of the rows shown.
+    void setSourceModel(QAbstractItemModel* sourceModel) override;
 
 public slots:
     // Case-insensitive substring over the name, kind, feasibility, accuracy source, cost model,
@@ -60,13 +64,16 @@ public slots:
     void clearRanges();
 
 signals:
-    void filterChanged(); // after any change of words or ranges
+    void filterAboutToChange(); // before the rows are filtered again
+    void filterChanged();       // after any change of words or ranges, ranks recomputed
 
 protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
 private:
+    void applyFilter(); // re-filters the rows, recomputes the source's ranks, tells the views
+
     DesignFilter m_filter;
 };
 

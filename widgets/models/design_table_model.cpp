@@ -145,6 +145,19 @@ void DesignTableModel::setFront(Objective x, Objective y, const std::vector<Obje
     emit frontChanged();
 }
 
+void DesignTableModel::setRowFilter(std::function<bool(int)> shown) {
+    m_rowFilter = std::move(shown);
+    refilter();
+}
+
+void DesignTableModel::refilter() {
+    const std::vector<int> before = m_ranks;
+    recomputeFront();
+    if (before != m_ranks)
+        emitColumnChanged(ParetoRankColumn);
+    emit frontChanged();
+}
+
 AxisSense DesignTableModel::frontSense() const {
     return {objectiveInfo(m_frontX).higherIsBetter, objectiveInfo(m_frontY).higherIsBetter};
 }
@@ -153,7 +166,7 @@ void DesignTableModel::recomputeFront() {
     const std::size_t n = m_designs.size();
     m_eligible.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
-        if (!m_designs[i].latest || !m_designs[i].latest->feasible)
+        if (!m_designs[i].latest || !m_designs[i].latest->feasible || !isShown(int(i)))
             continue;
         bool ok = true;
         for (const ObjectiveBound& b : m_bounds)
@@ -403,7 +416,7 @@ QVariant DesignTableModel::displayData(int r, int column) const {
         return QString(); // the check box says it
     case ParetoRankColumn: {
         const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
-        return rank < 0 ? QStringLiteral("—") : QString::number(rank);
+        return rank < 0 ? QStringLiteral("—") : QString::number(rank + 1); // the front is rank 1
     }
     case AccuracyStdDevColumn:
         return row.latest && row.latest->accuracyStdDev ? formatNumber(*row.latest->accuracyStdDev * 100)
@@ -444,7 +457,7 @@ QVariant DesignTableModel::sortData(int r, int column) const {
     switch (column) {
     case ParetoRankColumn: {
         const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
-        return rank < 0 ? nan : double(rank);
+        return rank < 0 ? nan : double(rank + 1);
     }
     case InExportSetColumn:
         return m_exportSet.contains(row.design.id) ? 1.0 : 0.0;
@@ -473,12 +486,14 @@ QVariant DesignTableModel::toolTipData(int r, int column) const {
             return tr("Not evaluated in this mode: not ranked");
         if (!row.latest->feasible)
             return tr("Infeasible designs are not ranked");
+        if (!isShown(r))
+            return tr("Hidden by the filter: not ranked");
         if (m_eligible.empty() || !m_eligible[std::size_t(r)])
             return tr("Outside a constraint: not ranked");
         return m_ranks[std::size_t(r)] == 0
                    ? tr("On the Pareto front of %1 against %2")
                          .arg(objectiveInfo(m_frontY).label, objectiveInfo(m_frontX).label)
-                   : tr("Dominated: in front %1 once the better fronts are removed").arg(m_ranks[std::size_t(r)]);
+                   : tr("Dominated: in front %1 once the better fronts are removed").arg(m_ranks[std::size_t(r)] + 1);
     }
     if (column == InExportSetColumn)
         return tr("Tick to add the design to the export set (Space toggles the selected designs)");
@@ -579,8 +594,8 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
         case IdColumn:
             return tr("The design's number in the workspace");
         case ParetoRankColumn:
-            return tr("0: on the Pareto front of the plotted objectives (among feasible designs within the "
-                      "constraints); 1: on the front once rank 0 is removed; …");
+            return tr("1: on the Pareto front of the plotted objectives (among the shown feasible designs within "
+                      "the constraints); 2: on the front once rank 1 is removed; …");
         case InExportSetColumn:
             return tr("Whether the design is in the export set (File ▸ Export); Space toggles the selected rows");
         case AccuracyStdDevColumn:

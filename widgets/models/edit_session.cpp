@@ -134,10 +134,13 @@ void EditSession::setTransformer(const TransformerSpec& transformer) {
 }
 
 void EditSession::prepare(const TransformerSpec& transformer) {
-    if (m_prepared && m_preparedFor && *m_preparedFor == transformer)
+    // Keyed on the options too: a model prepared for inference costs only the forward pass, so
+    // reusing it after a switch to training showed inference numbers as training ones.
+    if (m_prepared && m_preparedFor && *m_preparedFor == transformer && m_preparedOptions == m_options)
         return;
     m_prepared = prepareCostModel(transformer, m_technology, m_options);
     m_preparedFor = transformer;
+    m_preparedOptions = m_options;
 }
 
 WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStart) {

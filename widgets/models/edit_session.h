@@ -101,8 +101,9 @@ private:
     std::optional<store::EvaluationRecord> m_stored;
     io::CodesignPair m_start, m_current;
     WhatIfEvaluation m_startEvaluation, m_currentEvaluation;
-    std::unique_ptr<CostModel> m_prepared; // for m_preparedFor
+    std::unique_ptr<CostModel> m_prepared; // for m_preparedFor with m_preparedOptions
     std::optional<TransformerSpec> m_preparedFor;
+    SimOptions m_preparedOptions; // a cost model is prepared for a mode and task: another needs another
 };
 
 } // namespace tcw::models

@@ -161,6 +161,24 @@ void DesignDetailPanel::setDesign(const std::optional<store::DesignRecord>& desi
     refresh();
 }
 
+void DesignDetailPanel::show(const models::ExplorerContext& now, const std::optional<store::DesignRecord>& design,
+                             const std::vector<store::EvaluationRecord>& evaluations) {
+    m_context = now;
+    m_mode = now.mode;
+    m_design = design && now.designId == design->id ? design : std::nullopt;
+    m_evaluations = m_design ? evaluations : std::vector<store::EvaluationRecord>{};
+    refresh();
+}
+
+std::optional<models::ExplorerContext> DesignDetailPanel::shownContext() const {
+    if (!m_design)
+        return std::nullopt;
+    models::ExplorerContext shown = m_context;
+    shown.designId = m_design->id;
+    shown.mode = m_mode;
+    return shown;
+}
+
 void DesignDetailPanel::setMode(SimMode mode) {
     if (m_mode == mode)
         return;
@@ -219,7 +237,10 @@ void DesignDetailPanel::refresh() {
 }
 
 void DesignDetailPanel::refreshBreakdown() {
-    const bool live = m_session && m_session->isActive() && m_design && m_session->designId() == m_design->id;
+    // The session's numbers only when it edits this design in this mode: never another design's
+    // or the other mode's.
+    const bool live = m_session && m_session->isActive() && m_design && m_session->designId() == m_design->id &&
+                      m_session->options().mode == m_mode;
     m_summary->setVisible(live);
     m_breakdown->setVisible(live && m_session->currentEvaluation().simulated);
     m_report->setEnabled(live);

@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QFontMetricsF>
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -136,6 +137,8 @@ void ScatterPlot::updateColours() {
     const bool logarithmic = lo > 0 && hi / lo >= 100;
     const AxisScale s = models::fittedScale(values, logarithmic, 0);
     m_colourScale.setRange(s.lo, s.hi, logarithmic);
+    // On a dark background viridis' darkest purple all but vanishes: start the scale higher.
+    m_colourScale.setFloor(models::palette::isDark(palette().color(QPalette::Base)) ? 0.25 : 0.0);
     m_colours.resize(m_data.colour.size());
     for (std::size_t i = 0; i < m_colours.size(); ++i)
         m_colours[i] =
@@ -520,12 +523,12 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
             started ? path.lineTo(q) : path.moveTo(q);
             started = true;
         }
-        painter.setPen(QPen(models::palette::front(), 1.6));
+        painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.6));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
     }
     const models::ColourScale& scale = colourScale();
-    painter.setPen(QPen(models::palette::front(), 1.2));
+    painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.2));
     for (std::size_t i = 0; i < m_data.x.size(); ++i) {
         if (!(m_data.flags[i] & Front) || !drawn(i))
             continue;
@@ -658,7 +661,7 @@ void ScatterPlot::drawColourBar(QPainter& painter, const QRectF& rect, const Fra
     painter.save();
     QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
     for (int k = 0; k <= 16; ++k)
-        gradient.setColorAt(k / 16.0, QColor::fromRgb(models::viridis(k / 16.0)));
+        gradient.setColorAt(k / 16.0, QColor::fromRgb(scale.unitColour(k / 16.0)));
     painter.setPen(QPen(chrome.axis, 0.8));
     painter.setBrush(gradient);
     painter.drawRect(bar);
@@ -697,7 +700,7 @@ void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome
     };
     const QColor mid = QColor::fromRgb(models::viridis(0.55));
     entry(tr("Pareto front"), [&](QPointF c) {
-        painter.setPen(QPen(models::palette::front(), 1.2));
+        painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.2));
         painter.setBrush(mid);
         painter.drawEllipse(c, kFrontRadius, kFrontRadius);
     });
@@ -760,6 +763,14 @@ void ScatterPlot::mousePressEvent(QMouseEvent* event) {
         return;
     }
     m_drag = Drag::Pending;
+}
+
+bool ScatterPlot::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_hover >= 0 && m_toolTip) {
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), m_toolTip(m_hover), this);
+        return true;
+    }
+    return PlotWidget::event(event);
 }
 
 void ScatterPlot::mouseMoveEvent(QMouseEvent* event) {

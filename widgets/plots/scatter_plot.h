@@ -103,6 +103,9 @@ signals:
     void viewChanged();
 
 protected:
+    // A point's summary stays while the mouse rests on it (the widget's help tooltip, shown
+    // after the tooltip delay, replaced it).
+    bool event(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
