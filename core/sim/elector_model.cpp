@@ -59,6 +59,7 @@ Machine machineOf(const AcceleratorSpec& a, const TechnologyLibrary& t, const Bu
     m.lanes = std::int64_t(a.peCount) * a.lanesPerPe;
     m.softmaxUnits = std::int64_t(a.peCount) * a.softmaxPerPe;
     m.normUnits = a.peCount;
+    m.computeOpsPerCycle = a.effectiveComputeOpsPerCycle();
     m.clockMHz = t.clockMHz;
     const double bits = bitsPerValue;
     m.bitsPerValue = bits;
@@ -146,6 +147,25 @@ std::int64_t extraUpdateElements(const WorkOp& op, const Machine& m, bool fullEm
     return static_cast<std::int64_t>(rowsUsed * op.embeddingWidth);
 }
 
+std::int64_t tileCycles(const WorkOp& op, const OpConstants& c, const Machine& m) {
+    const std::int64_t tb = m.tileB, tx = m.tileX, ty = m.tileY;
+    if (op.kind == OpKind::MatMul || op.kind == OpKind::Transform) {
+        // §3.2: tb·tx·ty·ty MACs on one lane of Mc multipliers, skipping the streamed zeros.
+        const double tileMacs = double(tb * tx * ty * ty);
+        return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / m.macsPerLane)));
+    }
+    if (op.unit == Unit::Softmax || op.unit == Unit::LayerNorm)
+        return op.k * tb * ty; // §3.3: k passes over tb·tx rows of ty elements
+    // §3.4: tb·tx·ty elements, k operations each, Mc per cycle.
+    const std::int64_t tileElements = tb * tx * ty;
+    return std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::ceil(double(tileElements * op.k) * c.density / m.macsPerLane)));
+}
+
+std::int64_t issueCycles(std::int64_t tiles, const WorkOp& op, const Machine& m) {
+    return ceilDiv(tiles, m.computeOpsPerCycle * std::int64_t(op.multiplicity));
+}
+
 OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int64_t extraElements, std::int64_t L,
               bool workingSetOnly) {
     OpWork w;
@@ -178,11 +198,9 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         if (workingSetOnly)
             return w;
         const std::int64_t tiles = mult * bt * mt * nt * kt;
-        const double tileMacs = double(tb * tx * ty * ty);
-        const auto tileCycles =
-            std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(tileMacs * c.density / m.macsPerLane)));
-        w.computeCycles = ceilDiv(tiles, L) * tileCycles;
-        w.busy = double(tiles) * double(tileCycles);
+        const std::int64_t tileTime = tileCycles(op, c, m);
+        w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
+        w.busy = double(tiles) * double(tileTime);
         w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
         const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
         const std::int64_t bReads = mult * (bBatched ? bt : 1) * kt * nt * ceilDiv(rowTiles, rows);
@@ -194,9 +212,9 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         // tx takes tx elements per cycle per pass.
         const std::int64_t rows = b * op.m;
         const std::int64_t tiles = mult * ceilDiv(rows, tb * tx) * ceilDiv(op.n, ty);
-        const std::int64_t tileCycles = op.k * tb * ty;
-        w.computeCycles = ceilDiv(tiles, L) * tileCycles;
-        w.busy = double(tiles) * double(tileCycles);
+        const std::int64_t tileTime = tileCycles(op, c, m);
+        w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
+        w.busy = double(tiles) * double(tileTime);
         w.macs = double(mult) * double(rows) * double(op.n) * double(op.k);
         const double elements = double(mult) * double(rows) * double(op.n);
         w.readA = elements * c.bitsA * (op.phase == Phase::Backward ? 2 : 1);
@@ -208,10 +226,9 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         const std::int64_t elements = b * op.m * op.n + extraElements;
         const std::int64_t tileElements = tb * tx * ty;
         const std::int64_t tiles = mult * ceilDiv(elements, tileElements);
-        const auto tileCycles = std::max<std::int64_t>(
-            1, static_cast<std::int64_t>(std::ceil(double(tileElements * op.k) * c.density / m.macsPerLane)));
-        w.computeCycles = ceilDiv(tiles, L) * tileCycles;
-        w.busy = double(tiles) * double(tileCycles);
+        const std::int64_t tileTime = tileCycles(op, c, m);
+        w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
+        w.busy = double(tiles) * double(tileTime);
         w.macs = double(mult) * double(elements) * double(op.k);
         const double inputs = op.kind == OpKind::Elementwise ? 2.0 : 1.0;
         const double window = op.kind == OpKind::Convolution ? double(tx + op.k - 1) / double(tx) : 1.0;
@@ -362,7 +379,7 @@ SpillEstimate estimateSpill(double bits, const Machine& m) {
 
 // ---------------------------------------------------------------- stage 4: totals (§5)
 
-RunTotals addOp(RunTotals t, const OpEstimate& e, Phase phase, double clockMHz) {
+void addOp(RunTotals& t, const OpEstimate& e, Phase phase, double clockMHz) {
     const double busy = e.wave.work.busy;
     if (e.unit == Unit::MacLanes)
         t.laneBusy += busy;
@@ -387,12 +404,11 @@ RunTotals addOp(RunTotals t, const OpEstimate& e, Phase phase, double clockMHz) 
     t.energyByPhaseNJ[p] += dynamic;
     if (e.cycles > 0)
         t.peakDynamicPowerMW = std::max(t.peakDynamicPowerMW, dynamic / double(e.cycles) * clockMHz);
-    return t;
 }
 
-RunTotals addSpill(RunTotals t, const SpillEstimate& s, Phase phase) {
+void addSpill(RunTotals& t, const SpillEstimate& s, Phase phase) {
     if (s.bits <= 0)
-        return t;
+        return;
     const auto p = static_cast<std::size_t>(phase);
     t.cycles += s.cycles;
     t.cyclesByPhase[p] += s.cycles;
@@ -400,7 +416,6 @@ RunTotals addSpill(RunTotals t, const SpillEstimate& s, Phase phase) {
     t.mainBits += s.bits;
     t.actBufferBits += s.bits;
     t.energyByPhaseNJ[p] += s.energyNJ;
-    return t;
 }
 
 void writeTotals(const RunTotals& totals, const Machine& m, const BuiltFrom& parts, const TechnologyLibrary& t,
@@ -540,7 +555,8 @@ void ElectorModel::precompute() {
     }
 }
 
-SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
+// Flattened: the stages are separate functions to read and test, one loop to run.
+[[gnu::flatten]] SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
     using namespace elector;
     const TechnologyLibrary& t = m_technology;
     SimResult r;
@@ -580,7 +596,7 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
         if (bits <= 0)
             return;
         const SpillEstimate s = estimateSpill(bits, machine);
-        totals = addSpill(totals, s, phase);
+        addSpill(totals, s, phase);
         if (breakdown) {
             OpCost row;
             row.name = name;
@@ -632,7 +648,7 @@ SimResult ElectorModel::evaluate(const AcceleratorSpec& a) const {
             if (r.infeasibleReasons.size() < 8)
                 r.infeasibleReasons.push_back(tileDoesNotFitReason(op, e.wave.work, machine));
         }
-        totals = addOp(totals, e, op.phase, machine.clockMHz);
+        addOp(totals, e, op.phase, machine.clockMHz);
         if (breakdown) {
             const std::int64_t computeCycles = e.wave.work.computeCycles;
             OpCost row;

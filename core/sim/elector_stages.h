@@ -51,6 +51,7 @@ struct Machine {
     std::int64_t batch = 1, tileB = 1, tileX = 1, tileY = 1; // B, tb, tx, ty
     std::int64_t macsPerLane = 1, peCount = 1, lanesPerPe = 1;
     std::int64_t lanes = 1, softmaxUnits = 1, normUnits = 1; // N_lane, N_sm, N_ln
+    std::int64_t computeOpsPerCycle = 1;                     // n: tiles the scheduler issues per cycle per stream
     double clockMHz = 700;
     double bitsPerValue = 20;
     double mainBandwidth = 1, actBandwidth = 1, weightBandwidth = 1;
@@ -89,6 +90,12 @@ struct OpWork {
     double waveActBits = 0, waveWeightBits = 0; // distinct data one wave holds
     double macs = 0;
 };
+// Cycles one tile of the op holds its unit (t in §3.2–3.4).
+std::int64_t tileCycles(const WorkOp& op, const OpConstants& c, const Machine& machine);
+// Cycles the scheduler needs to issue `tiles` of the op, n per cycle in each of its streams
+// (identical heads are streams of their own): ⌈tiles / (n · multiplicity)⌉ (§3.5). An op's
+// compute cycles are at least this.
+std::int64_t issueCycles(std::int64_t tiles, const WorkOp& op, const Machine& machine);
 // Elements of the lazily updated embedding rows an update op adds (0 for other ops).
 std::int64_t extraUpdateElements(const WorkOp& op, const Machine& machine, bool fullEmbeddingTable);
 OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& machine, std::int64_t extraElements,
@@ -139,8 +146,9 @@ struct RunTotals {
     std::array<std::int64_t, 3> cyclesByPhase{};
     std::array<double, 3> energyByPhaseNJ{};
 };
-RunTotals addOp(RunTotals totals, const OpEstimate& op, Phase phase, double clockMHz);
-RunTotals addSpill(RunTotals totals, const SpillEstimate& spill, Phase phase);
+// Accumulators are updated in place: the walk adds one op at a time to one running total.
+void addOp(RunTotals& totals, const OpEstimate& op, Phase phase, double clockMHz);
+void addSpill(RunTotals& totals, const SpillEstimate& spill, Phase phase);
 // Writes cycles, per-module energy, leakage, peak power and utilisation into `result`.
 void writeTotals(const RunTotals& totals, const Machine& machine, const BuiltFrom& parts,
                  const TechnologyLibrary& technology, bool training, bool powerGating, SimResult& result);
