@@ -99,6 +99,11 @@ ValidationErrors validate(const AcceleratorSpec& a, const TechnologyLibrary* tec
     positive("macsPerLane", a.macsPerLane, 1 << 16);
     positive("softmaxPerPe", a.softmaxPerPe, 1 << 16);
     positive("batchSize", a.batchSize, 1 << 16);
+    if (a.computeOpsPerCycle < 0 || a.computeOpsPerCycle > AcceleratorSpec::kMaxComputeOpsPerCycle)
+        errors.push_back({"computeOpsPerCycle", "must be a whole number from 1 to " +
+                                                    std::to_string(AcceleratorSpec::kMaxComputeOpsPerCycle) +
+                                                    ", or 0 to derive it from peCount (max(1, peCount / 4)), got " +
+                                                    std::to_string(a.computeOpsPerCycle)});
     if (a.tileB >= 1 && a.batchSize >= 1 && a.tileB > a.batchSize)
         errors.push_back({"tile.tileB", "must not exceed batchSize (" + std::to_string(a.batchSize) + "), got " +
                                             std::to_string(a.tileB)});

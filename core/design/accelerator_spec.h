@@ -59,8 +59,19 @@ struct AcceleratorSpec {
     double weightBufferMB = 8;
     double maskBufferMB = 1;
     MainMemorySpec mainMemory;
+    // Compute ops (tiles) the scheduler issues per cycle in each op stream (AccelTran's
+    // scheduler.compute_ops.batch_size). 0: derived from the PE count as TransCODE derives it,
+    // max(1, ⌊peCount / 4⌋), so a design that never set it follows its PE count.
+    int computeOpsPerCycle = 0;
 
     bool operator==(const AcceleratorSpec&) const = default;
+
+    static constexpr int kMaxComputeOpsPerCycle = 1 << 20;
+    // The value the cost model uses: the field, or the derived value when it is 0.
+    int effectiveComputeOpsPerCycle() const {
+        return computeOpsPerCycle > 0 ? computeOpsPerCycle : derivedComputeOpsPerCycle(peCount);
+    }
+    static int derivedComputeOpsPerCycle(int peCount) { return peCount / 4 > 1 ? peCount / 4 : 1; }
 
     std::int64_t laneCount() const { return std::int64_t(peCount) * lanesPerPe; }
     std::int64_t multiplierCount() const { return laneCount() * macsPerLane; }

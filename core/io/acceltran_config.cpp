@@ -29,6 +29,7 @@ const std::pair<const char*, const char*> kFieldNames[] = {
     {"weightBufferMB", "weight_buffer_size"},
     {"maskBufferMB", "mask_buffer_size"},
     {"mainMemory", "main_memory"},
+    {"computeOpsPerCycle", "scheduler.compute_ops.batch_size"},
 };
 
 struct Scheduler {
@@ -113,8 +114,8 @@ AcceleratorFile readAcceltranConfig(const Json& root, const std::string& name, V
         file.acceltran.computeOpsTiled = scheduler.computeTiled;
         // Kept only when it differs from what TransCODE derives (⌊pe / 4⌋), so a later change
         // of the PE count derives it afresh.
-        if (scheduler.computeBatch && *scheduler.computeBatch != AcceltranExtras{}.computeOpsBatchSizeFor(a))
-            file.acceltran.computeOpsBatchSize = scheduler.computeBatch;
+        if (scheduler.computeBatch && *scheduler.computeBatch != AcceleratorSpec::derivedComputeOpsPerCycle(a.peCount))
+            a.computeOpsPerCycle = *scheduler.computeBatch;
     }
     ValidationErrors checks = validate(a);
     for (auto& e : checks)
@@ -151,7 +152,7 @@ std::string writeAcceltranConfig(const AcceleratorFile& file) {
     out += "\nscheduler:\n";
     out += "  compute_ops:\n";
     out += std::string("    tiled: ") + pyBool(x.computeOpsTiled) + "\n";
-    out += "    batch_size: " + std::to_string(x.computeOpsBatchSizeFor(a)) + "\n";
+    out += "    batch_size: " + std::to_string(a.effectiveComputeOpsPerCycle()) + "\n";
     out += "  memory_ops:\n";
     out += "    tiled: False\n";
     out += "    batch_size: 1\n";

@@ -43,20 +43,17 @@ std::string_view fileFormatName(FileFormat format); // "workbench JSON", "FlexiB
 inline constexpr int kSchemaVersion = 1;
 
 // Fields of an AccelTran config that AcceleratorSpec does not model (no cost model reads
-// them). By default they are derived as TransCODE derives them (docs/acceltran-fast.md §7.2);
-// a reference file with other values keeps them here, so reference → workbench → reference
-// gives the same document.
+// them). By default they are as TransCODE derives them (docs/acceltran-fast.md §7.2); a
+// reference file with other values keeps them here, so reference → workbench → reference
+// gives the same document. (The scheduler's compute batch is modelled:
+// AcceleratorSpec::computeOpsPerCycle.)
 struct AcceltranExtras {
-    std::string loopUnrolling = "b_i_j_k";  // a permutation of b, i, j, k
-    bool computeOpsTiled = true;            // scheduler.compute_ops.tiled
-    std::optional<int> computeOpsBatchSize; // scheduler.compute_ops.batch_size; empty: max(1, ⌊pe / 4⌋)
+    std::string loopUnrolling = "b_i_j_k"; // a permutation of b, i, j, k
+    bool computeOpsTiled = true;           // scheduler.compute_ops.tiled
 
     bool operator==(const AcceltranExtras&) const = default;
 
-    bool isDerived() const { return loopUnrolling == "b_i_j_k" && computeOpsTiled && !computeOpsBatchSize; }
-    int computeOpsBatchSizeFor(const AcceleratorSpec& spec) const {
-        return computeOpsBatchSize ? *computeOpsBatchSize : std::max(1, spec.peCount / 4);
-    }
+    bool isDerived() const { return loopUnrolling == "b_i_j_k" && computeOpsTiled; }
 };
 
 // An accelerator as a file holds it: the design plus the reference-only fields.

@@ -101,7 +101,10 @@ Json mainMemoryJson(const MainMemorySpec& m) {
     return j;
 }
 
-AcceltranExtras readExtras(const Json& node, const std::string& path, ValidationErrors& errors) {
+// `computeOpsPerCycle` receives the legacy "computeOpsBatchSize" (files written before the
+// scheduler's compute batch became a field of the design); it is left alone when absent.
+AcceltranExtras readExtras(const Json& node, const std::string& path, int& computeOpsPerCycle,
+                           ValidationErrors& errors) {
     AcceltranExtras x;
     ObjectReader r(node, path, errors, {"loopUnrolling", "computeOpsTiled", "computeOpsBatchSize"});
     if (!r.isObject())
@@ -114,12 +117,11 @@ AcceltranExtras readExtras(const Json& node, const std::string& path, Validation
     }
     assignIf(x.computeOpsTiled, r.boolean("computeOpsTiled", true));
     if (r.has("computeOpsBatchSize")) {
-        x.computeOpsBatchSize = r.integer("computeOpsBatchSize");
-        if (x.computeOpsBatchSize && *x.computeOpsBatchSize < 1) {
-            errors.push_back(
-                {r.path("computeOpsBatchSize"), "must be at least 1, got " + std::to_string(*x.computeOpsBatchSize)});
-            x.computeOpsBatchSize.reset();
-        }
+        const std::optional<int> batch = r.integer("computeOpsBatchSize");
+        if (batch && *batch < 1)
+            errors.push_back({r.path("computeOpsBatchSize"), "must be at least 1, got " + std::to_string(*batch)});
+        else if (batch)
+            computeOpsPerCycle = *batch;
     }
     return x;
 }
@@ -219,7 +221,7 @@ AcceleratorFile readAcceleratorJson(const Json& root, ValidationErrors& errors) 
     ObjectReader r(root, "", errors,
                    {"schemaVersion", "kind", "name", "tile", "nonlinearity", "peCount", "lanesPerPe", "macsPerLane",
                     "softmaxPerPe", "batchSize", "activationBufferMB", "weightBufferMB", "maskBufferMB", "mainMemory",
-                    "acceltran"});
+                    "computeOpsPerCycle", "acceltran"});
     assignIf(a.name, r.string("name", ""));
     if (const Json* tile = r.required("tile")) {
         ObjectReader t(*tile, "tile", errors, {"tileB", "tileX", "tileY"});
@@ -242,7 +244,9 @@ AcceleratorFile readAcceleratorJson(const Json& root, ValidationErrors& errors) 
     if (const Json* m = r.required("mainMemory"))
         a.mainMemory = readMainMemory(*m, "mainMemory", errors);
     if (const Json* x = r.find("acceltran"))
-        file.acceltran = readExtras(*x, "acceltran", errors);
+        file.acceltran = readExtras(*x, "acceltran", a.computeOpsPerCycle, errors);
+    if (r.has("computeOpsPerCycle")) // absent or 0: derived from peCount
+        assignIf(a.computeOpsPerCycle, r.integer("computeOpsPerCycle"));
     appendNewErrors(errors, validate(a));
     return file;
 }
@@ -452,7 +456,8 @@ CodesignPair readPairJson(const Json& root, ValidationErrors& errors) {
     assignIf(pair.name, r.string("name", ""));
     pair.transformer = readPairMember(r, "transformer", "transformer", readTransformerJson, errors);
     // Reference-only accelerator fields (AcceltranExtras) have no place in a pair: the derived
-    // values apply, as for every design the search writes.
+    // values apply, as for every design the search writes. (computeOpsPerCycle is a field of
+    // the design and travels with it.)
     pair.accelerator = readPairMember(
         r, "accelerator", "accelerator",
         [](const Json& node, ValidationErrors& e) { return readAcceleratorJson(node, e).spec; }, errors);
@@ -503,6 +508,8 @@ Json acceleratorJson(const AcceleratorFile& file) {
     j["weightBufferMB"] = numberJson(a.weightBufferMB);
     j["maskBufferMB"] = numberJson(a.maskBufferMB);
     j["mainMemory"] = mainMemoryJson(a.mainMemory);
+    if (a.computeOpsPerCycle != 0) // written only when set, so a derived design's text is unchanged
+        j["computeOpsPerCycle"] = a.computeOpsPerCycle;
     const AcceltranExtras& x = file.acceltran;
     if (!x.isDerived()) {
         Json extras = Json::object();
@@ -510,8 +517,6 @@ Json acceleratorJson(const AcceleratorFile& file) {
             extras["loopUnrolling"] = x.loopUnrolling;
         if (!x.computeOpsTiled)
             extras["computeOpsTiled"] = false;
-        if (x.computeOpsBatchSize)
-            extras["computeOpsBatchSize"] = *x.computeOpsBatchSize;
         j["acceltran"] = std::move(extras);
     }
     return j;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cost_model.h"
+#include "elector_stages.h"
 #include "workload.h"
 
 #include <array>
@@ -25,24 +26,14 @@ public:
     const SimOptions& options() const { return m_options; }
 
 private:
-    // Per-op values that do not depend on the accelerator, precomputed once.
-    struct OpConstants {
-        double density = 1; // fraction of MACs the lanes cannot skip
-        double bitsA = 0, bitsB = 0, bitsOut = 0;
-        double weightReadBits = 0;      // per op, before the reload fraction
-        double fixedMainMemoryBits = 0; // dW written, optimizer traffic
-        double liveBitsPerSequence = 0; // transient activations + gradients live during the op
-        double embeddingBitsPerRow = 0; // bits of one embedding row
-        double updateBitsPerRow = 0;    // lazy update traffic of one embedding row
-    };
     void precompute();
 
     Workload m_workload;
     const TechnologyLibrary& m_technology;
     SimOptions m_options;
-    std::vector<OpConstants> m_constants;
-    std::vector<double> m_savedBitsPerSequence; // per layer
-    std::vector<double> m_layerWeightBits;      // per layer
+    std::vector<elector::OpConstants> m_constants; // per op, accelerator-independent
+    std::vector<double> m_savedBitsPerSequence;    // per layer
+    std::vector<double> m_layerWeightBits;         // per layer
     double m_bitsPerValue = 20;
 };
 

@@ -181,7 +181,8 @@ private slots:
         QCOMPARE(e.maskBufferMB, 1.0);
         QCOMPARE(q(e.mainMemory.key()), QString("dram_32_2_1"));
         QCOMPARE(e.mainMemory.mode, BandwidthMode::Low);
-        QCOMPARE(edge->acceltran.computeOpsBatchSizeFor(e), 8); // not ⌊64/4⌋: kept from the reference
+        QCOMPARE(e.computeOpsPerCycle, 8); // not ⌊64/4⌋: kept from the reference
+        QCOMPARE(e.effectiveComputeOpsPerCycle(), 8);
         const AcceleratorSpec& s = server->spec;
         QCOMPARE(s.peCount, 512);
         QCOMPARE(s.lanesPerPe, 32);
@@ -191,7 +192,9 @@ private slots:
         QCOMPARE(s.maskBufferMB, 8.0);
         QCOMPARE(q(s.mainMemory.key()), QString("rram_32_2_1"));
         QCOMPARE(s.mainMemory.mode, BandwidthMode::High);
-        QVERIFY(server->acceltran.isDerived()); // compute batch 128 = ⌊512/4⌋
+        QVERIFY(server->acceltran.isDerived());
+        QCOMPARE(s.computeOpsPerCycle, 0); // compute batch 128 = ⌊512/4⌋: derived
+        QCOMPARE(s.effectiveComputeOpsPerCycle(), 128);
         // The reference YAML copies hold the same designs.
         const auto edgeYaml = loadAccelerator(kDataDir / "presets/accelerators/reference/edge.yaml");
         const auto serverYaml = loadAccelerator(kDataDir / "presets/accelerators/reference/server.yaml");
@@ -516,7 +519,8 @@ private slots:
         accelerators.maskBufferMB = {0.5, 1};
         TransformerSpec relu = uniformTransformer(2, 128, 2, 512);
         relu.activation = Activation::Relu;
-        AcceleratorFile custom{electorSpace().at(12345), {"k_i_j_b", false, 3}};
+        AcceleratorFile custom{electorSpace().at(12345), {"k_i_j_b", false}};
+        custom.spec.computeOpsPerCycle = 3;
         for (const Document& d :
              std::vector<Document>{profile, space, accelerators, relu, custom, electorTechnology14nm()}) {
             const Written text = formatDocument(d, FileFormat::WorkbenchJson);
@@ -559,9 +563,41 @@ private slots:
         QVERIFY2(custom.ok(), errorsText(custom.errors).c_str());
         QCOMPARE(q(custom->acceltran.loopUnrolling), QString("k_j_i_b"));
         QCOMPARE(custom->acceltran.computeOpsTiled, false);
-        QCOMPARE(custom->acceltran.computeOpsBatchSize.value_or(0), 3);
+        QCOMPARE(custom->spec.computeOpsPerCycle, 3);
         QCOMPARE(custom->spec.maskBufferMB, 0.5);
         QCOMPARE(custom->spec.mainMemory.mode, BandwidthMode::Low);
+    }
+
+    void computeOpsPerCycleTravelsWithTheDesign() {
+        // Written to the workbench JSON only when set (a derived design's text is unchanged);
+        // files from before it was a field carry it as acceltran.computeOpsBatchSize.
+        AcceleratorSpec derived;
+        const Written plain = formatDocument(AcceleratorFile{derived, {}}, FileFormat::WorkbenchJson);
+        QVERIFY(plain.ok());
+        QVERIFY(!q(plain.text).contains("computeOpsPerCycle"));
+        AcceleratorSpec set = derived;
+        set.computeOpsPerCycle = 2;
+        const Written json = formatDocument(AcceleratorFile{set, {}}, FileFormat::WorkbenchJson);
+        QVERIFY(q(json.text).contains("\"computeOpsPerCycle\": 2"));
+        const auto back = parseDocument(json.text, Syntax::Json, "a.json");
+        QVERIFY2(back.ok(), errorsText(back.errors).c_str());
+        QCOMPARE(std::get<AcceleratorFile>(*back.value).spec.computeOpsPerCycle, 2);
+        const Written yaml = formatDocument(AcceleratorFile{set, {}}, FileFormat::AcceltranConfig);
+        QVERIFY(q(yaml.text).contains("compute_ops:\n    tiled: True\n    batch_size: 2\n"));
+        const Written derivedYaml = formatDocument(AcceleratorFile{derived, {}}, FileFormat::AcceltranConfig);
+        QVERIFY(q(derivedYaml.text).contains("batch_size: 16\n")); // ⌊64 / 4⌋
+
+        std::string legacy = plain.text;
+        legacy.insert(legacy.rfind('}'), ", \"acceltran\": {\"computeOpsBatchSize\": 5}");
+        const auto old = parseDocument(legacy, Syntax::Json, "old.json");
+        QVERIFY2(old.ok(), errorsText(old.errors).c_str());
+        QCOMPARE(std::get<AcceleratorFile>(*old.value).spec.computeOpsPerCycle, 5);
+
+        set.computeOpsPerCycle = -1;
+        const auto errors = validate(set);
+        QCOMPARE(errors.size(), std::size_t(1));
+        QCOMPARE(q(errors[0].path), QString("computeOpsPerCycle"));
+        QVERIFY(q(errors[0].message).contains("or 0 to derive it"));
     }
 
     // ------------------------------------------------------------ detection, paths, presets
