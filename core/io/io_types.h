@@ -5,6 +5,7 @@
 #include "design/accelerator_spec.h"
 #include "design/design_space.h"
 #include "design/sparsity_profile.h"
+#include "design/target.h"
 #include "design/technology_library.h"
 #include "design/transformer_spec.h"
 #include "design/validation.h"

@@ -1,6 +1,7 @@
 // The workbench's own JSON formats: one per document kind, each with "schemaVersion" and
 // "kind". Field names are the design types' names (with units), so a validation path such
 // as "layers[2].heads[0].type" is also the path of the field in the file.
+#include "field_codec.h"
 #include "format_trees.h"
 
 namespace tcw::io::detail {
@@ -216,31 +217,11 @@ TransformerSpec readTransformerJson(const Json& root, ValidationErrors& errors) 
 AcceleratorFile readAcceleratorJson(const Json& root, ValidationErrors& errors) {
     AcceleratorFile file;
     AcceleratorSpec& a = file.spec;
-    ObjectReader r(root, "", errors,
-                   {"schemaVersion", "kind", "name", "tile", "nonlinearity", "peCount", "lanesPerPe", "macsPerLane",
-                    "softmaxPerPe", "batchSize", "activationBufferMB", "weightBufferMB", "maskBufferMB", "mainMemory",
-                    "acceltran"});
+    const auto fields = electorFields();
+    const auto known = topLevelKeys(fields, FieldKeys::Workbench, {"schemaVersion", "kind", "name", "acceltran"});
+    ObjectReader r(root, "", errors, known);
     assignIf(a.name, r.string("name", ""));
-    if (const Json* tile = r.required("tile")) {
-        ObjectReader t(*tile, "tile", errors, {"tileB", "tileX", "tileY"});
-        if (t.isObject()) {
-            assignIf(a.tileB, t.integer("tileB"));
-            assignIf(a.tileX, t.integer("tileX"));
-            assignIf(a.tileY, t.integer("tileY", a.tileX));
-        }
-    }
-    if (auto n = r.choice("nonlinearity", nonlinearityNames()))
-        a.nonlinearity = nonlinearityAt(*n);
-    assignIf(a.peCount, r.integer("peCount"));
-    assignIf(a.lanesPerPe, r.integer("lanesPerPe"));
-    assignIf(a.macsPerLane, r.integer("macsPerLane"));
-    assignIf(a.softmaxPerPe, r.integer("softmaxPerPe"));
-    assignIf(a.batchSize, r.integer("batchSize"));
-    assignIf(a.activationBufferMB, r.number("activationBufferMB"));
-    assignIf(a.weightBufferMB, r.number("weightBufferMB"));
-    assignIf(a.maskBufferMB, r.number("maskBufferMB"));
-    if (const Json* m = r.required("mainMemory"))
-        a.mainMemory = readMainMemory(*m, "mainMemory", errors);
+    readFields(r, fields, FieldKeys::Workbench, a);
     if (const Json* x = r.find("acceltran"))
         file.acceltran = readExtras(*x, "acceltran", errors);
     appendNewErrors(errors, validate(a));
@@ -488,21 +469,7 @@ Json acceleratorJson(const AcceleratorFile& file) {
     const AcceleratorSpec& a = file.spec;
     Json j = header("accelerator");
     j["name"] = a.name;
-    Json tile = Json::object();
-    tile["tileB"] = a.tileB;
-    tile["tileX"] = a.tileX;
-    tile["tileY"] = a.tileY;
-    j["tile"] = std::move(tile);
-    j["nonlinearity"] = nonlinearityName(a.nonlinearity);
-    j["peCount"] = a.peCount;
-    j["lanesPerPe"] = a.lanesPerPe;
-    j["macsPerLane"] = a.macsPerLane;
-    j["softmaxPerPe"] = a.softmaxPerPe;
-    j["batchSize"] = a.batchSize;
-    j["activationBufferMB"] = numberJson(a.activationBufferMB);
-    j["weightBufferMB"] = numberJson(a.weightBufferMB);
-    j["maskBufferMB"] = numberJson(a.maskBufferMB);
-    j["mainMemory"] = mainMemoryJson(a.mainMemory);
+    writeFields(j, electorFields(), a);
     const AcceltranExtras& x = file.acceltran;
     if (!x.isDerived()) {
         Json extras = Json::object();

@@ -36,7 +36,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFormLayout>
 #include <QImage>
+#include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSvgRenderer>
@@ -206,6 +208,66 @@ private slots:
         QCOMPARE(table->model()->rowCount(), 80);
     }
 
+    // The accelerator editor has one row per field of the elector descriptor table, in its
+    // order, with its label and help; --edit takes every field's name and sets what the row
+    // then shows; an out-of-bounds value is refused with the field and its range.
+    void acceleratorEditorFollowsTheDescriptor() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
+        auto* editor = window.acceleratorEditor();
+        editor->setRestricted(false);
+        QCoreApplication::processEvents();
+        const auto fields = electorFields();
+        QCOMPARE(editor->fieldCount(), fields.size());
+        int lastY = -1;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const FieldInfo& f = fields[i].info;
+            const QString name = QString::fromUtf8(f.name.data());
+            auto* widget = editor->findChild<QWidget*>(QStringLiteral("field:") + name);
+            QVERIFY2(widget, qPrintable(name));
+            QVERIFY(widget == editor->field(i) || widget == editor->choice(i));
+            QCOMPARE(f.type == FieldType::Choice, editor->field(i) == nullptr);
+            QCOMPARE(widget->toolTip(), QString::fromUtf8(f.help.data()));
+            auto* form = qobject_cast<QFormLayout*>(widget->parentWidget()->layout());
+            QVERIFY(form);
+            auto* label = qobject_cast<QLabel*>(form->labelForField(widget));
+            QVERIFY(label);
+            QCOMPARE(label->text(), QString::fromUtf8(f.label.data()));
+            QVERIFY2(widget->isVisible(), qPrintable(name));
+            const int y = widget->mapTo(editor, QPoint(0, 0)).y();
+            QVERIFY2(y > lastY, qPrintable(name + " is not below the row before it"));
+            lastY = y;
+        }
+
+        models::EditSession* session = window.edits()->session();
+        QVERIFY(session->isActive());
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const FieldInfo& f = fields[i].info;
+            const double now = fields[i].get(session->current().accelerator);
+            const double value = f.type == FieldType::Choice ? double((std::size_t(now) + 1) % f.choices.size())
+                                 : now == f.max              ? f.max - 1
+                                                             : std::min(f.max, now + 1);
+            const QString edit = QString::fromUtf8(f.name.data()) + "=" + QString::fromStdString(f.valueText(value));
+            QString error;
+            QVERIFY2(window.applyAcceleratorEdits({edit}, &error), qPrintable(edit + ": " + error));
+            QCOMPARE(fields[i].get(session->current().accelerator), value);
+            if (editor->field(i))
+                QCOMPARE(editor->field(i)->value(), value);
+            else
+                QCOMPARE(editor->choice(i)->currentData().toInt(), int(value));
+        }
+        QString error;
+        QVERIFY(!window.applyAcceleratorEdits({QStringLiteral("peCount=0")}, &error));
+        QVERIFY2(error.contains("peCount") && error.contains("1 to 65536"), qPrintable(error));
+        QVERIFY(!window.applyAcceleratorEdits({QStringLiteral("mainMemory.type=sram")}, &error));
+        QVERIFY2(error.contains("mainMemory.type") && error.contains("rram, dram, hbm"), qPrintable(error));
+    }
+
     void editingChangesMetricsAndUndoRestoresThem() {
         MainWindow window;
         window.setInteractive(false);
@@ -225,7 +287,7 @@ private slots:
         QVERIFY(!latencyBefore.isEmpty());
 
         // Pick another PE count in the combo box, as the user does.
-        widgets::ParameterField* pes = editor->field(widgets::AcceleratorEditor::PeCount);
+        widgets::ParameterField* pes = editor->field("peCount");
         QVERIFY(pes->isRestricted());
         QComboBox* combo = pes->combo();
         const int other = combo->currentIndex() == 0 ? 1 : 0;
