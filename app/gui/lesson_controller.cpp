@@ -362,8 +362,8 @@ models::LessonState LessonController::captureState() const {
         fields << QString::fromUtf8(f.name.data(), qsizetype(f.name.size()));
     const auto* session = m_window->edits()->session();
     if (session->isModified()) {
-        const QMap<QString, double> start = MainWindow::acceleratorEditValues(session->start().accelerator);
-        const QMap<QString, double> now = MainWindow::acceleratorEditValues(session->current().accelerator);
+        const QMap<QString, double> start = MainWindow::acceleratorEditValues(session->start().target.electorSpec());
+        const QMap<QString, double> now = MainWindow::acceleratorEditValues(session->current().target.electorSpec());
         for (const QString& field : fields)
             if (start.value(field) != now.value(field))
                 s.acceleratorEdits.emplace_back(field, now.value(field));

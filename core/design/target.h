@@ -37,6 +37,10 @@ struct Target {
     TargetKind kind() const { return TargetKind(spec.index()); }
     const AcceleratorSpec* elector() const { return std::get_if<AcceleratorSpec>(&spec); }
     AcceleratorSpec* elector() { return std::get_if<AcceleratorSpec>(&spec); }
+    // For code that handles the elector kind only (the accelerator editor, the elector cost
+    // models): the spec, or std::bad_variant_access for another kind.
+    const AcceleratorSpec& electorSpec() const { return std::get<AcceleratorSpec>(spec); }
+    AcceleratorSpec& electorSpec() { return std::get<AcceleratorSpec>(spec); }
     const std::string& name() const;
     void setName(std::string name);
 };

@@ -427,16 +427,57 @@ auto readPairMember(ObjectReader& r, std::string_view key, std::string_view kind
 }
 } // namespace
 
+Target readTargetJson(const Json& root, ValidationErrors& errors) {
+    std::vector<std::string> kinds;
+    for (TargetKind k : allTargetKinds())
+        kinds.emplace_back(targetKindName(k));
+    if (!root.is_object()) {
+        errors.push_back({"", "must be an object (a target), got " + describe(root)});
+        return {};
+    }
+    const auto kindNode = root.find("kind");
+    if (kindNode == root.end()) {
+        errors.push_back({"kind", "required field is missing; one of " + joinValues(kinds, [](auto& k) { return k; })});
+        return {};
+    }
+    const auto kind = readChoice(*kindNode, "kind", errors, kinds);
+    if (!kind)
+        return {};
+    // One case per kind: its descriptor table read from the object, then its own checks.
+    switch (allTargetKinds()[*kind]) {
+    case TargetKind::Elector: {
+        AcceleratorSpec a;
+        ObjectReader r(root, "", errors, topLevelKeys(electorFields(), FieldKeys::Workbench, {"kind", "name"}));
+        assignIf(a.name, r.string("name", ""));
+        readFields(r, electorFields(), FieldKeys::Workbench, a);
+        appendNewErrors(errors, validate(a));
+        return Target(std::move(a));
+    }
+    }
+    return {};
+}
+
 CodesignPair readPairJson(const Json& root, ValidationErrors& errors) {
     CodesignPair pair;
-    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "transformer", "accelerator"});
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "transformer", "target", "accelerator"});
     assignIf(pair.name, r.string("name", ""));
     pair.transformer = readPairMember(r, "transformer", "transformer", readTransformerJson, errors);
-    // Reference-only accelerator fields (AcceltranExtras) have no place in a pair: the derived
-    // values apply, as for every design the search writes.
-    pair.accelerator = readPairMember(
-        r, "accelerator", "accelerator",
-        [](const Json& node, ValidationErrors& e) { return readAcceleratorJson(node, e).spec; }, errors);
+    if (r.has("target") && r.has("accelerator")) {
+        errors.push_back({"accelerator", "a pair has one target: give \"target\" (or, as files before targets "
+                                         "did, \"accelerator\"), not both"});
+    } else if (r.has("accelerator")) {
+        // Files written before targets: the accelerator is an elector target. Reference-only
+        // accelerator fields (AcceltranExtras) have no place in a pair: the derived values
+        // apply, as for every design the search writes.
+        pair.target = readPairMember(
+            r, "accelerator", "accelerator",
+            [](const Json& node, ValidationErrors& e) { return Target(readAcceleratorJson(node, e).spec); }, errors);
+    } else if (const Json* node = r.required("target")) {
+        ValidationErrors inner;
+        pair.target = readTargetJson(*node, inner);
+        for (ValidationError& e : inner)
+            errors.push_back({e.path.empty() ? std::string("target") : fieldPath("target", e.path), e.message});
+    }
     return pair;
 }
 
@@ -600,11 +641,24 @@ Json acceleratorSpaceJson(const AcceleratorSpace& s) {
     return j;
 }
 
+Json targetJson(const Target& target) {
+    Json j = Json::object();
+    j["kind"] = targetKindName(target.kind());
+    j["name"] = target.name();
+    std::visit(
+        [&](const auto& spec) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AcceleratorSpec>)
+                writeFields(j, electorFields(), spec);
+        },
+        target.spec);
+    return j;
+}
+
 Json pairJson(const CodesignPair& pair) {
     Json j = header("pair");
     j["name"] = pair.name;
     j["transformer"] = transformerJson(pair.transformer);
-    j["accelerator"] = acceleratorJson({pair.accelerator, {}});
+    j["target"] = targetJson(pair.target);
     return j;
 }
 

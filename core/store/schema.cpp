@@ -1,6 +1,8 @@
 // Schema v1 of a workspace and the migration runner.
 #include "schema.h"
 
+#include "design_migration.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -115,6 +117,8 @@ const std::vector<Migration> kMigrations = {
     {1, "v1: designs, evaluations, training runs, searches, trials", [](Database& db) { db.exec(kSchemaV1); }},
     {2, "v2: resumable searches, trial positions and objectives, accuracy uncertainty",
      [](Database& db) { db.exec(kSchemaV2); }},
+    {3, "v3: co-designs as (transformer, target) in the canonical JSON",
+     [](Database& db) { rewriteDesignsInCanonicalForm(db); }},
 };
 
 } // namespace

@@ -2,12 +2,20 @@
 // accessor shows up, with its value, under its name in the workbench JSON and under its key in
 // the AccelTran YAML, and reads back equal; the codecs write no key the table lacks; bounds are
 // checked (every violation reported) and the products the cost models form stay exact; the
-// --edit parser accepts every name and rejects what the bounds reject, naming the field.
+// --edit parser accepts every name and rejects what the bounds reject, naming the field. A
+// co-design's JSON holds its target as {"kind": "elector", …}; the legacy "accelerator" form
+// reads as the same pair, and a workspace's stored legacy pairs migrate to the new canonical
+// text so a re-save dedupes to them.
 #include "design/target.h"
 #include "io/formats.h"
+#include "store/design_migration.h"
+#include "store/schema.h"
+#include "store/sha256.h"
+#include "store/workspace.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -82,6 +90,15 @@ const nlohmann::ordered_json* at(const nlohmann::ordered_json& j, std::string_vi
     }
     return holder->contains(std::string(path)) ? &holder->at(std::string(path)) : nullptr;
 }
+
+// A co-design as the example workspace (schema v2) stored it, before targets.
+const std::string kLegacyPair =
+    R"({"schemaVersion":1,"kind":"pair","name":"","transformer":{"schemaVersion":1,"kind":"transformer","name":"",)"
+    R"("activation":"gelu","layers":[{"hiddenSize":256,"heads":[{"type":"sa_sdp","dim":64},{"type":"l_dct","dim":64},)"
+    R"({"type":"l_dct","dim":64},{"type":"l_dct","dim":64}],"feedForward":[2048]}]},"accelerator":{"schemaVersion":1,)"
+    R"("kind":"accelerator","name":"","tile":{"tileB":4,"tileX":16,"tileY":16},"nonlinearity":"gelu","peCount":512,)"
+    R"("lanesPerPe":32,"macsPerLane":16,"softmaxPerPe":4,"batchSize":32,"activationBufferMB":8,"weightBufferMB":128,)"
+    R"("maskBufferMB":8,"mainMemory":{"type":"rram","banks":8,"ranks":2,"channels":4,"mode":"hb"}}})";
 
 } // namespace
 
@@ -341,6 +358,96 @@ private slots:
                  text.c_str());
         QCOMPARE(io::fieldPathIn(io::FileFormat::AcceltranConfig, "mainMemory.mode"), std::string("main_memory.mode"));
         QCOMPARE(io::fieldPathIn(io::FileFormat::AcceltranConfig, "mainMemory"), std::string("main_memory"));
+    }
+
+    // The pair's JSON names its target's kind; the legacy "accelerator" member reads as the
+    // same elector target, and its canonical text is the new form.
+    void pairHoldsATarget() {
+        const auto legacy = io::parseDocument(kLegacyPair, io::Syntax::Json, "legacy.json");
+        QVERIFY2(legacy.ok(), legacy.errors.toString().c_str());
+        const auto& pair = std::get<io::CodesignPair>(*legacy.value);
+        QCOMPARE(pair.target.kind(), TargetKind::Elector);
+        QCOMPARE(pair.target.electorSpec().peCount, 512);
+        QCOMPARE(pair.target.electorSpec().mainMemory.key(), std::string("rram_8_2_4"));
+        const std::string canonical = io::canonicalJson(pair);
+        QVERIFY(canonical != kLegacyPair);
+        const auto tree = nlohmann::ordered_json::parse(canonical);
+        QVERIFY(!tree.contains("accelerator"));
+        QCOMPARE(tree["target"]["kind"].get<std::string>(), std::string("elector"));
+        QCOMPARE(tree["target"].begin().key(), std::string("kind")); // the kind first: it says what follows
+        QCOMPARE(tree["target"]["peCount"].get<int>(), 512);
+        QCOMPARE(tree["target"]["mainMemory"]["mode"].get<std::string>(), std::string("hb"));
+        // The transformer's text is unchanged: only the hardware side moved.
+        QCOMPARE(tree["transformer"].dump(), nlohmann::ordered_json::parse(kLegacyPair)["transformer"].dump());
+        const auto again = io::parseDocument(canonical, io::Syntax::Json, "new.json");
+        QVERIFY2(again.ok(), again.errors.toString().c_str());
+        QCOMPARE(std::get<io::CodesignPair>(*again.value), pair);
+        QCOMPARE(io::canonicalJson(*again.value), canonical);
+
+        // Errors inside the target carry its path; an unknown kind names the known ones.
+        auto bad = tree;
+        bad["target"]["peCount"] = 0;
+        bad["target"]["mainMemory"]["banks"] = "many";
+        const auto badLoaded = io::parseDocument(bad.dump(), io::Syntax::Json, "bad.json");
+        QVERIFY(!badLoaded.ok());
+        const std::string errors = badLoaded.errors.toString();
+        QVERIFY2(errors.find("target.peCount: must be a whole number from 1 to 65536, got 0") != std::string::npos,
+                 errors.c_str());
+        QVERIFY2(errors.find("target.mainMemory.banks") != std::string::npos, errors.c_str());
+        bad = tree;
+        bad["target"]["kind"] = "tpu";
+        const std::string kind = io::parseDocument(bad.dump(), io::Syntax::Json, "k.json").errors.toString();
+        QVERIFY2(kind.find("target.kind: 'tpu' is not one of elector") != std::string::npos, kind.c_str());
+        bad = tree;
+        bad["accelerator"] = nlohmann::ordered_json::parse(kLegacyPair)["accelerator"];
+        const std::string both = io::parseDocument(bad.dump(), io::Syntax::Json, "b.json").errors.toString();
+        QVERIFY2(both.find("not both") != std::string::npos, both.c_str());
+        bad = tree;
+        bad.erase("target");
+        const std::string none = io::parseDocument(bad.dump(), io::Syntax::Json, "n.json").errors.toString();
+        QVERIFY2(none.find("target: required field is missing") != std::string::npos, none.c_str());
+    }
+
+    // A workspace written before targets (schema v2) holding a legacy pair: opening migrates
+    // the stored text to the canonical form with its hash recomputed, in the open's
+    // transaction; the same design saved now dedupes to it; a second open changes nothing.
+    void legacyStoredPairsMigrate() {
+        QTemporaryDir dir;
+        const std::filesystem::path path = dir.filePath("old.tcw").toStdString();
+        { store::Workspace::create(path); }
+        {
+            store::Database db = store::Database::open(path, store::Database::Mode::ReadWrite);
+            db.prepare("INSERT INTO designs (name, kind, spec_json, hash) VALUES ('old', 'pair', ?1, ?2)")
+                .bind(1, kLegacyPair)
+                .bind(2, store::sha256Hex(kLegacyPair))
+                .run();
+            db.setUserVersion(2);
+        }
+        const auto pair = std::get<io::CodesignPair>(*io::parseDocument(kLegacyPair, io::Syntax::Json, "x").value);
+        const std::string canonical = io::canonicalJson(pair);
+        std::string createdAt;
+        {
+            store::Workspace ws = store::Workspace::open(path);
+            QCOMPARE(ws.schemaVersion(), store::kSchemaVersion);
+            const auto stored = ws.design(1);
+            QVERIFY(stored);
+            QCOMPARE(stored->specJson, canonical);
+            QCOMPARE(stored->hash, store::sha256Hex(canonical));
+            QCOMPARE(stored->name, std::string("old"));
+            createdAt = stored->createdAt;
+            // Saving the same design now finds the migrated one.
+            const io::CodesignPair again{"", pair.transformer, Target(pair.target.electorSpec())};
+            QCOMPARE(ws.findDesign(store::DesignKind::Pair, io::canonicalJson(again)), std::optional<std::int64_t>(1));
+            QCOMPARE(ws.counts().designs, std::int64_t(1));
+        }
+        {
+            store::Workspace ws = store::Workspace::open(path);
+            QCOMPARE(ws.design(1)->specJson, canonical);
+            QCOMPARE(ws.design(1)->createdAt, createdAt);
+        }
+        // The step on its own: nothing left to rewrite.
+        store::Database db = store::Database::open(path, store::Database::Mode::ReadWrite);
+        QCOMPARE(store::rewriteDesignsInCanonicalForm(db), std::int64_t(0));
     }
 };
 

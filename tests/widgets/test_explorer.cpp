@@ -248,14 +248,14 @@ private slots:
         QVERIFY(session->isActive());
         for (std::size_t i = 0; i < fields.size(); ++i) {
             const FieldInfo& f = fields[i].info;
-            const double now = fields[i].get(session->current().accelerator);
+            const double now = fields[i].get(session->current().target.electorSpec());
             const double value = f.type == FieldType::Choice ? double((std::size_t(now) + 1) % f.choices.size())
                                  : now == f.max              ? f.max - 1
                                                              : std::min(f.max, now + 1);
             const QString edit = QString::fromUtf8(f.name.data()) + "=" + QString::fromStdString(f.valueText(value));
             QString error;
             QVERIFY2(window.applyAcceleratorEdits({edit}, &error), qPrintable(edit + ": " + error));
-            QCOMPARE(fields[i].get(session->current().accelerator), value);
+            QCOMPARE(fields[i].get(session->current().target.electorSpec()), value);
             if (editor->field(i))
                 QCOMPARE(editor->field(i)->value(), value);
             else
@@ -294,7 +294,7 @@ private slots:
         combo->setCurrentIndex(other);
         emit combo->activated(other);
         QVERIFY(session->isModified());
-        QCOMPARE(double(session->current().accelerator.peCount), combo->itemData(other).toDouble());
+        QCOMPARE(double(session->current().target.electorSpec().peCount), combo->itemData(other).toDouble());
         QVERIFY(editor->summary()->valueText(models::Objective::Area) != areaBefore);
         QVERIFY(detail->metricText(QStringLiteral("Area")) != areaBefore);
         QVERIFY(!editor->summary()->deltaText(models::Objective::Area).isEmpty());
@@ -329,7 +329,7 @@ private slots:
         QVERIFY(!window.transformerEditor()->statsText().isEmpty());
         editor->undoStack()->undo(); // the PE count
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
-        QCOMPARE(session->current().accelerator.peCount, session->start().accelerator.peCount);
+        QCOMPARE(session->current().target.electorSpec().peCount, session->start().target.electorSpec().peCount);
 
         // Save as a new design: it joins the workspace, evaluated, and is selected.
         const qint64 designs = window.controller()->counts().designs;

@@ -45,7 +45,7 @@ AcceleratorEditor::AcceleratorEditor(models::EditSession* session, QWidget* pare
     layout->addWidget(m_frame);
     buildForm();
     connect(m_frame, &EditorFrame::resetRequested, this,
-            [this] { push(m_session->start().accelerator, tr("Back to the start"), -1); });
+            [this] { push(m_session->start().target.electorSpec(), tr("Back to the start"), -1); });
     connect(m_frame, &EditorFrame::saveRequested, this, &AcceleratorEditor::saveRequested);
 
     connect(m_session, &models::EditSession::started, this, [this] { m_stack->clear(); });
@@ -105,7 +105,7 @@ void AcceleratorEditor::buildForm() {
                 const auto memory = MainMemorySpec::fromKey(m_spaceMemory->currentData().toString().toStdString());
                 if (!memory)
                     return;
-                AcceleratorSpec next = m_session->current().accelerator;
+                AcceleratorSpec next = m_session->current().target.electorSpec();
                 next.mainMemory = *memory;
                 push(next, tr("Set main memory to %1").arg(m_spaceMemory->currentText()), -1);
             });
@@ -172,7 +172,7 @@ void AcceleratorEditor::setRestricted(bool restricted) {
 
 void AcceleratorEditor::edit(std::size_t index, double value) {
     const auto& f = electorFields()[index];
-    AcceleratorSpec next = m_session->current().accelerator;
+    AcceleratorSpec next = m_session->current().target.electorSpec();
     const bool square = next.tileX == next.tileY;
     f.set(next, value);
     if (f.info.name == "tile.tileX" && square)
@@ -182,7 +182,7 @@ void AcceleratorEditor::edit(std::size_t index, double value) {
 }
 
 void AcceleratorEditor::push(const AcceleratorSpec& next, const QString& text, int mergeKey) {
-    const AcceleratorSpec& now = m_session->current().accelerator;
+    const AcceleratorSpec& now = m_session->current().target.electorSpec();
     if (!m_session->isActive() || next == now)
         return;
     m_stack->push(new models::AcceleratorEditCommand(m_session, now, next, text, mergeKey));
@@ -197,7 +197,7 @@ void AcceleratorEditor::refresh() {
         m_frame->showSession(*m_session, [](const ValidationError& e) { return e.path.rfind("accelerator", 0) == 0; });
     if (!active)
         return;
-    const AcceleratorSpec& a = m_session->current().accelerator;
+    const AcceleratorSpec& a = m_session->current().target.electorSpec();
     const auto fields = electorFields();
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const double value = fields[i].get(a);
@@ -217,7 +217,7 @@ void AcceleratorEditor::refresh() {
     }
     m_spaceMemory->setCurrentIndex(index);
 
-    m_frame->resetButton()->setEnabled(!(a == m_session->start().accelerator));
+    m_frame->resetButton()->setEnabled(!(a == m_session->start().target.electorSpec()));
 }
 
 } // namespace tcw::widgets
