@@ -74,6 +74,131 @@ LayerSpec readLayer(const Json& node, const std::string& path, ValidationErrors&
     return layer;
 }
 
+// ---------------------------------------------------------------- compression
+
+template <typename E, std::size_t N> std::vector<std::string> enumNames(std::string_view (*nameOf)(E)) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < N; ++i)
+        names.emplace_back(nameOf(E(i)));
+    return names;
+}
+
+// {"bits": 8, "quantizer": "symmetric"} (also the tail of a layerPrecision entry).
+void readPrecision(ObjectReader& r, Precision& p) {
+    assignIf(p.bits, r.integer("bits"));
+    if (auto q = r.choice("quantizer", enumNames<Quantizer, kQuantizerCount>(quantizerName)))
+        p.quantizer = Quantizer(*q);
+}
+
+void putPrecision(Json& j, const Precision& p) {
+    j["bits"] = p.bits;
+    j["quantizer"] = quantizerName(p.quantizer);
+}
+
+PruningStage readStage(const Json& node, const std::string& path, ValidationErrors& errors) {
+    PruningStage s;
+    ObjectReader r(node, path, errors, {"level", "ratio", "balance", "criterion", "blockRows", "blockCols"});
+    if (!r.isObject())
+        return s;
+    if (auto l = r.choice("level", enumNames<PruningLevel, kPruningLevelCount>(pruningLevelName)))
+        s.level = PruningLevel(*l);
+    assignIf(s.ratio, r.number("ratio"));
+    if (auto b = r.choice("balance", enumNames<BalanceRule, kBalanceRuleCount>(balanceRuleName), 0))
+        s.balance = BalanceRule(*b);
+    if (auto c = r.choice("criterion", enumNames<PruningCriterion, kPruningCriterionCount>(pruningCriterionName), 0))
+        s.criterion = PruningCriterion(*c);
+    assignIf(s.blockRows, r.integer("blockRows", 0));
+    assignIf(s.blockCols, r.integer("blockCols", 0));
+    return s;
+}
+
+// "compression": {"precision": {role: {bits, quantizer}, …}, "layerPrecision": [{layer, role,
+// bits, quantizer}], "pruning": {matrix: [stage, …]}}; every part optional (default dense f32).
+CompressionSpec readCompression(const Json& node, const std::string& path, ValidationErrors& errors) {
+    CompressionSpec c;
+    ObjectReader r(node, path, errors, {"precision", "layerPrecision", "pruning"});
+    if (!r.isObject())
+        return c;
+    const auto roles = enumNames<TensorRole, kTensorRoleCount>(tensorRoleName);
+    if (const Json* p = r.find("precision")) {
+        std::vector<std::string_view> keys(roles.begin(), roles.end());
+        ObjectReader pr(*p, r.path("precision"), errors, keys);
+        for (std::size_t i = 0; pr.isObject() && i < roles.size(); ++i)
+            if (const Json* role = pr.find(roles[i])) {
+                ObjectReader q(*role, pr.path(roles[i]), errors, {"bits", "quantizer"});
+                if (q.isObject())
+                    readPrecision(q, c.precision[i]);
+            }
+    }
+    if (const Json* list = r.find("layerPrecision"); list && expectArray(*list, r.path("layerPrecision"), errors))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            PrecisionOverride o;
+            ObjectReader q((*list)[i], indexPath(r.path("layerPrecision"), i), errors,
+                           {"layer", "role", "bits", "quantizer"});
+            if (q.isObject()) {
+                assignIf(o.layer, q.integer("layer"));
+                if (auto role = q.choice("role", roles))
+                    o.role = TensorRole(*role);
+                readPrecision(q, o.precision);
+            }
+            c.layerPrecision.push_back(o);
+        }
+    if (const Json* p = r.find("pruning")) {
+        const auto matrices = enumNames<WeightMatrix, kWeightMatrixCount>(weightMatrixName);
+        std::vector<std::string_view> keys(matrices.begin(), matrices.end());
+        ObjectReader pr(*p, r.path("pruning"), errors, keys);
+        for (std::size_t m = 0; pr.isObject() && m < matrices.size(); ++m)
+            if (const Json* stages = pr.find(matrices[m]); stages && expectArray(*stages, pr.path(matrices[m]), errors))
+                for (std::size_t i = 0; i < stages->size(); ++i)
+                    c.pruning[m].stages.push_back(readStage((*stages)[i], indexPath(pr.path(matrices[m]), i), errors));
+    }
+    return c;
+}
+
+Json compressionJson(const CompressionSpec& c) {
+    Json j = Json::object();
+    Json precision = Json::object();
+    for (std::size_t r = 0; r < kTensorRoleCount; ++r) {
+        Json p = Json::object();
+        putPrecision(p, c.precision[r]);
+        precision[std::string(tensorRoleName(TensorRole(r)))] = std::move(p);
+    }
+    j["precision"] = std::move(precision);
+    if (!c.layerPrecision.empty()) {
+        Json list = Json::array();
+        for (const auto& o : c.layerPrecision) {
+            Json e = Json::object();
+            e["layer"] = o.layer;
+            e["role"] = tensorRoleName(o.role);
+            putPrecision(e, o.precision);
+            list.push_back(std::move(e));
+        }
+        j["layerPrecision"] = std::move(list);
+    }
+    Json pruning = Json::object();
+    for (std::size_t m = 0; m < kWeightMatrixCount; ++m) {
+        if (c.pruning[m].isDense())
+            continue;
+        Json stages = Json::array();
+        for (const auto& s : c.pruning[m].stages) {
+            Json e = Json::object();
+            e["level"] = pruningLevelName(s.level);
+            e["ratio"] = numberJson(s.ratio);
+            e["balance"] = balanceRuleName(s.balance);
+            e["criterion"] = pruningCriterionName(s.criterion);
+            if (s.level == PruningLevel::Block || s.blockRows != 0 || s.blockCols != 0) {
+                e["blockRows"] = s.blockRows;
+                e["blockCols"] = s.blockCols;
+            }
+            stages.push_back(std::move(e));
+        }
+        pruning[std::string(weightMatrixName(WeightMatrix(m)))] = std::move(stages);
+    }
+    if (!pruning.empty())
+        j["pruning"] = std::move(pruning);
+    return j;
+}
+
 // ---------------------------------------------------------------- accelerator
 
 MainMemorySpec readMainMemory(const Json& node, const std::string& path, ValidationErrors& errors) {
@@ -203,13 +328,15 @@ Json bufferJson(const BufferTechnology& b) {
 
 TransformerSpec readTransformerJson(const Json& root, ValidationErrors& errors) {
     TransformerSpec spec;
-    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "activation", "layers"});
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "activation", "layers", "compression"});
     assignIf(spec.name, r.string("name", ""));
     if (auto a = r.choice("activation", activationNames(), 0))
         spec.activation = activationAt(*a);
     if (const Json* layers = r.required("layers"); layers && expectArray(*layers, "layers", errors))
         for (std::size_t l = 0; l < layers->size(); ++l)
             spec.layers.push_back(readLayer((*layers)[l], indexPath("layers", l), errors));
+    if (const Json* c = r.find("compression"))
+        spec.compression = readCompression(*c, "compression", errors);
     appendNewErrors(errors, validate(spec));
     return spec;
 }
@@ -503,6 +630,8 @@ Json transformerJson(const TransformerSpec& spec) {
         layers.push_back(std::move(l));
     }
     j["layers"] = std::move(layers);
+    if (!spec.compression.isDefault()) // dense f32 is not written: older files round-trip byte for byte
+        j["compression"] = compressionJson(spec.compression);
     return j;
 }
 

@@ -449,6 +449,85 @@ private slots:
         store::Database db = store::Database::open(path, store::Database::Mode::ReadWrite);
         QCOMPARE(store::rewriteDesignsInCanonicalForm(db), std::int64_t(0));
     }
+
+    // Compression: the default (dense f32) is not written, so existing files keep their text;
+    // anything else round-trips; every error carries its path under "compression".
+    void compressionRoundTrips() {
+        TransformerSpec model = uniformTransformer(2, 128, 2, 512);
+        model.name = "tiny";
+        const std::string dense = io::formatDocument(model, io::FileFormat::WorkbenchJson).text;
+        QVERIFY(dense.find("compression") == std::string::npos);
+        QCOMPARE(describeCompression(model.compression), std::vector<std::string>{"dense, 32-bit float"});
+
+        CompressionSpec& c = model.compression;
+        c.precision[std::size_t(TensorRole::Weights)] = {8, Quantizer::Symmetric};
+        c.precision[std::size_t(TensorRole::AttentionProbabilities)] = {16, Quantizer::Float};
+        c.layerPrecision.push_back({1, TensorRole::QueryKeyValue, {4, Quantizer::Asymmetric}});
+        c.pruning[std::size_t(WeightMatrix::Query)].stages = {
+            {PruningLevel::Head, 0.25, BalanceRule::None, PruningCriterion::L2, 0, 0},
+            {PruningLevel::Block, 0.5, BalanceRule::PerRow, PruningCriterion::L1, 4, 8}};
+        c.pruning[std::size_t(WeightMatrix::FeedForward)].stages = {
+            {PruningLevel::Element, 0.9, BalanceRule::PerPeGroup, PruningCriterion::Taylor, 0, 0}};
+        QVERIFY(validate(model).empty());
+        QCOMPARE(c.at(1, TensorRole::QueryKeyValue), (Precision{4, Quantizer::Asymmetric}));
+        QCOMPARE(c.at(0, TensorRole::QueryKeyValue), (Precision{32, Quantizer::Float}));
+
+        const std::string text = io::formatDocument(model, io::FileFormat::WorkbenchJson).text;
+        const auto tree = nlohmann::ordered_json::parse(text);
+        QCOMPARE(tree["compression"]["precision"]["weights"]["bits"].get<int>(), 8);
+        QCOMPARE(tree["compression"]["precision"]["weights"]["quantizer"].get<std::string>(), std::string("symmetric"));
+        QCOMPARE(tree["compression"]["layerPrecision"][0]["role"].get<std::string>(), std::string("qkv"));
+        QCOMPARE(tree["compression"]["pruning"]["query"][1]["blockCols"].get<int>(), 8);
+        QVERIFY(!tree["compression"]["pruning"].contains("key")); // dense matrices are not listed
+        const auto back = io::parseDocument(text, io::Syntax::Json, "m.json");
+        QVERIFY2(back.ok(), back.errors.toString().c_str());
+        QCOMPARE(std::get<TransformerSpec>(*back.value), model);
+        // Inside a pair too (the workspace's canonical text).
+        const io::CodesignPair pair{"p", model, Target(AcceleratorSpec{})};
+        const auto pairBack = io::parseDocument(io::canonicalJson(pair), io::Syntax::Json, "p.json");
+        QVERIFY(pairBack.ok());
+        QCOMPARE(std::get<io::CodesignPair>(*pairBack.value), pair);
+        // A model dict has no place for it.
+        const io::Written dict = io::formatDocument(model, io::FileFormat::ModelDict);
+        QVERIFY(!dict.ok());
+        QCOMPARE(dict.errors.front().path, std::string("compression"));
+
+        const auto lines = describeCompression(c);
+        QVERIFY(std::find(lines.begin(), lines.end(), "weights: 8-bit symmetric") != lines.end());
+        QVERIFY(std::find(lines.begin(), lines.end(), "layer 1 qkv: 4-bit asymmetric") != lines.end());
+        QVERIFY(std::find(lines.begin(), lines.end(), "query: head 25 % (none, l2) block 4×8 50 % (perRow, l1)") !=
+                lines.end());
+    }
+
+    void compressionErrorsNameTheirFields() {
+        auto j = nlohmann::ordered_json::parse(
+            io::formatDocument(uniformTransformer(2, 128, 2, 512), io::FileFormat::WorkbenchJson).text);
+        j["compression"] = nlohmann::ordered_json::parse(R"({
+            "precision": {"weights": {"bits": 3, "quantizer": "symmetric"},
+                          "qkv": {"bits": 8, "quantizer": "float"},
+                          "classifier": {"bits": 8, "quantizer": "fp8"}},
+            "layerPrecision": [{"layer": 2, "role": "weights", "bits": 4, "quantizer": "symmetric"},
+                               {"layer": 0, "role": "weights", "bits": 1, "quantizer": "symmetric"}],
+            "pruning": {"value": [{"level": "row", "ratio": 0.5},
+                                  {"level": "head", "ratio": 1.0, "balance": "perBlock", "criterion": "l1"}],
+                        "key": [{"level": "block", "ratio": 0.5}]}})");
+        const auto loaded = io::parseDocument(j.dump(), io::Syntax::Json, "m.json");
+        QVERIFY(!loaded.ok());
+        const std::string text = loaded.errors.toString();
+        for (const char* expected : {
+                 "compression.precision.weights.bits: must be one of 1, 2, 4, 8, 16, 32, got 3",
+                 "compression.precision.qkv.bits: a float has 16 or 32 bits, got 8",
+                 "compression.precision.classifier.quantizer: 'fp8' is not one of float, symmetric, asymmetric, "
+                 "power-of-two, sign",
+                 "compression.layerPrecision[0].layer: must be a layer of the model, 0 to 1, got 2",
+                 "compression.layerPrecision[1].quantizer: 1 bit needs the sign quantizer",
+                 "compression.pruning.value[1].ratio: must be at least 0 and below 1",
+                 "compression.pruning.value[1].level: must be finer than 'row'",
+                 "compression.pruning.value[1].balance: perBlock balances blocks",
+                 "compression.pruning.key[0].blockRows: a block stage needs a size from 1 to 4096, got 0",
+             })
+            QVERIFY2(text.find(expected) != std::string::npos, (std::string(expected) + "\nnot in\n" + text).c_str());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestTargets)

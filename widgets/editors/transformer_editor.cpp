@@ -191,6 +191,14 @@ void TransformerEditor::buildPage() {
     m_stats->setToolTip(tr("Trainable parameters (sequence 128, BERT vocabulary) and forward FLOPs per sequence"));
     m_stats->setWordWrap(true);
     body->addWidget(m_stats);
+
+    m_compression = new QLabel(inner);
+    m_compression->setObjectName(QStringLiteral("transformerCompression"));
+    m_compression->setToolTip(tr("Precision per tensor role (with per-layer overrides) and the weight pruning pattern "
+                                 "per matrix, as the model's JSON gives them (\"compression\")"));
+    m_compression->setWordWrap(true);
+    m_compression->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    body->addWidget(m_compression);
 }
 
 void TransformerEditor::setPresets(const QList<QPair<QString, QString>>& presets) {
@@ -210,6 +218,10 @@ void TransformerEditor::setRestricted(bool restricted) {
 
 QString TransformerEditor::statsText() const {
     return m_stats->text();
+}
+
+QString TransformerEditor::compressionText() const {
+    return m_compression->text();
 }
 
 int TransformerEditor::selectedLayer() const {
@@ -286,6 +298,10 @@ void TransformerEditor::refresh() {
                          .arg(t.layerCount())
                          .arg(l.toString(double(t.parameterCount(task)) / 1e6, 'f', 2))
                          .arg(l.toString(t.forwardFlopsPerToken(task) * task.sequenceLength / 1e9, 'f', 2)));
+    QStringList compression;
+    for (const std::string& line : describeCompression(t.compression))
+        compression << QString::fromStdString(line);
+    m_compression->setText(tr("Compression: %1").arg(compression.join(QStringLiteral("; "))));
     const int selected = selectedLayer();
     m_remove->setEnabled(selected >= 0 && t.layerCount() > 1);
     m_up->setEnabled(selected > 0);

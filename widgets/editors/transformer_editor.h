@@ -37,6 +37,8 @@ public:
     QTableView* layerTable() const { return m_table; }
     WhatIfSummary* summary() const;
     QString statsText() const;
+    // "Compression: dense, 32-bit float", or each role's precision and each matrix's pruning.
+    QString compressionText() const;
 
     // Presets offered (name → file), loaded by the application from the data directory.
     void setPresets(const QList<QPair<QString, QString>>& presets);
@@ -74,6 +76,7 @@ private:
     QPushButton* m_up;
     QPushButton* m_down;
     QLabel* m_stats;
+    QLabel* m_compression;
 };
 
 } // namespace tcw::widgets
