@@ -364,18 +364,15 @@ AcceleratorSpec AcceleratorSpace::sample(std::mt19937_64& rng) const {
 
 AcceleratorSpec AcceleratorSpace::snap(const AcceleratorSpec& in) const {
     AcceleratorSpec a = in;
-    a.tileB = nearest(tileB, in.tileB);
-    a.tileX = a.tileY = nearest(tileX, in.tileX);
+    // Every numeric field the space lists on its own to its nearest listed value (ties: the
+    // first listed), by the descriptor table; tile y follows tile x.
+    for (const auto& f : electorFields())
+        if (f.info.type != FieldType::Choice && f.info.name != "tile.tileY")
+            if (const auto values = valuesOf(f.info.name))
+                f.set(a, nearest(*values, f.get(in)));
+    a.tileY = a.tileX;
     if (indexOf(nonlinearities, in.nonlinearity) < 0)
         a.nonlinearity = nonlinearities.front();
-    a.peCount = nearest(peCounts, in.peCount);
-    a.lanesPerPe = nearest(lanesPerPe, in.lanesPerPe);
-    a.macsPerLane = nearest(macsPerLane, in.macsPerLane);
-    a.softmaxPerPe = nearest(softmaxPerPe, in.softmaxPerPe);
-    a.batchSize = nearest(batchSizes, in.batchSize);
-    a.activationBufferMB = nearest(activationBufferMB, in.activationBufferMB);
-    a.weightBufferMB = nearest(weightBufferMB, in.weightBufferMB);
-    a.maskBufferMB = nearest(maskBufferMB, in.maskBufferMB);
     if (indexOf(mainMemories, in.mainMemory) < 0) {
         // Same type and nearest bank count, else the first memory.
         a.mainMemory = mainMemories.front();
