@@ -327,6 +327,21 @@ private slots:
         window.transformerEditor()->addLayer();
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
         QVERIFY(!window.transformerEditor()->statsText().isEmpty());
+        // The model's compression reads per role; a dense f32 model says so.
+        QCOMPARE(window.transformerEditor()->compressionText(), QStringLiteral("Compression: dense, 32-bit float"));
+        {
+            TransformerSpec compressed = session->current().transformer;
+            compressed.compression.precision[std::size_t(TensorRole::Weights)] = {8, Quantizer::Symmetric};
+            compressed.compression.pruning[std::size_t(WeightMatrix::Query)].stages = {
+                {PruningLevel::Row, 0.5, BalanceRule::PerPeGroup, PruningCriterion::Magnitude, 0, 0}};
+            window.transformerEditor()->apply(compressed, QStringLiteral("compress"));
+            const QString text = window.transformerEditor()->compressionText();
+            QVERIFY2(text.contains("weights: 8-bit symmetric") && text.contains("qkv: 32-bit float") &&
+                         text.contains("query: row 50 % (perPeGroup, magnitude)"),
+                     qPrintable(text));
+            window.transformerEditor()->undoStack()->undo();
+            QCOMPARE(window.transformerEditor()->compressionText(), QStringLiteral("Compression: dense, 32-bit float"));
+        }
         editor->undoStack()->undo(); // the PE count
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
         QCOMPARE(session->current().target.electorSpec().peCount, session->start().target.electorSpec().peCount);
