@@ -125,6 +125,27 @@ std::vector<bool> readFields(ObjectReader& root, std::span<const FieldDescriptor
     return present;
 }
 
+// Reads the fields of one section (e.g. "mainMemory") from an object standing on its own (an
+// entry of a design space's list of memories), with the workbench rules of readFields.
+template <typename Spec>
+void readSection(const Json& node, const std::string& path, ValidationErrors& errors,
+                 std::span<const FieldDescriptor<Spec>> fields, std::string_view section, Spec& spec) {
+    std::vector<std::string_view> leaves;
+    for (const auto& f : fields)
+        if (FieldInfo::sectionOf(f.info.name) == section)
+            leaves.push_back(f.info.leaf());
+    ObjectReader r(node, path, errors, leaves);
+    if (!r.isObject())
+        return;
+    for (const auto& f : fields)
+        if (FieldInfo::sectionOf(f.info.name) == section) {
+            if (auto value = readFieldValue(r, f.info, f.info.leaf(), !f.whenAbsent))
+                f.set(spec, *value);
+            else if (f.whenAbsent && !r.has(f.info.leaf()))
+                f.whenAbsent(spec);
+        }
+}
+
 // A field's value in a document tree: a whole number, a number or the choice's name.
 inline Json fieldJson(const FieldInfo& f, double value) {
     switch (f.type) {
@@ -146,6 +167,16 @@ template <typename Spec> void writeFields(Json& j, std::span<const FieldDescript
         const std::string_view leaf = section.empty() ? f.info.name : f.info.name.substr(section.size() + 1);
         holder[std::string(leaf)] = fieldJson(f.info, f.get(spec));
     }
+}
+
+// The fields of one section as an object of their own (the counterpart of readSection).
+template <typename Spec>
+Json sectionJson(std::span<const FieldDescriptor<Spec>> fields, std::string_view section, const Spec& spec) {
+    Json j = Json::object();
+    for (const auto& f : fields)
+        if (FieldInfo::sectionOf(f.info.name) == section)
+            j[std::string(f.info.leaf())] = fieldJson(f.info, f.get(spec));
+    return j;
 }
 
 // One scalar of a reference YAML layout: its key path (sections joined by '.'), its text and

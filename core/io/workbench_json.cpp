@@ -17,9 +17,6 @@ Nonlinearity nonlinearityAt(std::size_t index) {
 MemoryType memoryTypeAt(std::size_t index) {
     return index == 0 ? MemoryType::Rram : index == 1 ? MemoryType::Dram : MemoryType::Hbm;
 }
-BandwidthMode bandwidthModeAt(std::size_t index) {
-    return index == 0 ? BandwidthMode::Low : BandwidthMode::High;
-}
 
 Json header(std::string_view kind) {
     Json j = Json::object();
@@ -201,30 +198,17 @@ Json compressionJson(const CompressionSpec& c) {
 
 // ---------------------------------------------------------------- accelerator
 
+// One entry of a space's list of memories: the elector table's mainMemory section.
 MainMemorySpec readMainMemory(const Json& node, const std::string& path, ValidationErrors& errors) {
-    MainMemorySpec m;
-    ObjectReader r(node, path, errors, {"type", "banks", "ranks", "channels", "mode"});
-    if (!r.isObject())
-        return m;
-    if (auto t = r.choice("type", memoryTypeNames()))
-        m.type = memoryTypeAt(*t);
-    assignIf(m.banks, r.integer("banks"));
-    assignIf(m.ranks, r.integer("ranks"));
-    assignIf(m.channels, r.integer("channels"));
-    m.mode = MainMemorySpec::defaultMode(m.type);
-    if (auto mode = r.choice("mode", bandwidthModeNames(), m.mode == BandwidthMode::Low ? 0 : 1))
-        m.mode = bandwidthModeAt(*mode);
-    return m;
+    AcceleratorSpec a;
+    readSection(node, path, errors, electorFields(), "mainMemory", a);
+    return a.mainMemory;
 }
 
 Json mainMemoryJson(const MainMemorySpec& m) {
-    Json j = Json::object();
-    j["type"] = memoryTypeName(m.type);
-    j["banks"] = m.banks;
-    j["ranks"] = m.ranks;
-    j["channels"] = m.channels;
-    j["mode"] = bandwidthModeName(m.mode);
-    return j;
+    AcceleratorSpec a;
+    a.mainMemory = m;
+    return sectionJson(electorFields(), "mainMemory", a);
 }
 
 AcceltranExtras readExtras(const Json& node, const std::string& path, ValidationErrors& errors) {
