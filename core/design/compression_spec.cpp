@@ -29,6 +29,12 @@ template <std::size_t N> std::string list(const std::string_view (&names)[N]) {
     return joinValues(names, [](std::string_view n) { return std::string(n); });
 }
 
+std::string numberText(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+    return buffer;
+}
+
 std::string percentText(double ratio) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g %%", ratio * 100);
@@ -119,7 +125,7 @@ ValidationErrors validate(const CompressionSpec& spec, int layerCount) {
             const PruningStage& s = stages[i];
             const std::string at = "pruning." + std::string(kMatrixNames[m]) + "[" + std::to_string(i) + "]";
             if (!(s.ratio >= 0 && s.ratio < 1))
-                errors.push_back({at + ".ratio", "must be at least 0 and below 1, got " + std::to_string(s.ratio)});
+                errors.push_back({at + ".ratio", "must be at least 0 and below 1, got " + numberText(s.ratio)});
             if (i > 0 && stages[i - 1].level >= s.level)
                 errors.push_back({at + ".level", "must be finer than '" +
                                                      std::string(pruningLevelName(stages[i - 1].level)) +

@@ -521,12 +521,13 @@ private slots:
                  "power-of-two, sign",
                  "compression.layerPrecision[0].layer: must be a layer of the model, 0 to 1, got 2",
                  "compression.layerPrecision[1].quantizer: 1 bit needs the sign quantizer",
-                 "compression.pruning.value[1].ratio: must be at least 0 and below 1",
+                 "compression.pruning.value[1].ratio: must be at least 0 and below 1, got 1",
                  "compression.pruning.value[1].level: must be finer than 'row'",
                  "compression.pruning.value[1].balance: perBlock balances blocks",
                  "compression.pruning.key[0].blockRows: a block stage needs a size from 1 to 4096, got 0",
              })
             QVERIFY2(text.find(expected) != std::string::npos, (std::string(expected) + "\nnot in\n" + text).c_str());
+        QVERIFY2(text.find("1.0000") == std::string::npos, text.c_str()); // numbers as written, not padded
     }
 };
 
