@@ -341,6 +341,19 @@ private slots:
                      qPrintable(text));
             window.transformerEditor()->undoStack()->undo();
             QCOMPARE(window.transformerEditor()->compressionText(), QStringLiteral("Compression: dense, 32-bit float"));
+            // The weights' precision picked in its combo box, as the user does; undo restores it.
+            QComboBox* weights = window.transformerEditor()->precisionCombo(TensorRole::Weights);
+            QCOMPARE(weights->currentText(), QStringLiteral("32-bit float"));
+            const int eightBit = weights->findText(QStringLiteral("8-bit symmetric"));
+            QVERIFY(eightBit >= 0);
+            weights->setCurrentIndex(eightBit);
+            emit weights->activated(eightBit);
+            QCOMPARE(session->current().transformer.compression.of(TensorRole::Weights),
+                     (Precision{8, Quantizer::Symmetric}));
+            QVERIFY(window.transformerEditor()->compressionText().contains("weights: 8-bit symmetric"));
+            window.transformerEditor()->undoStack()->undo();
+            QVERIFY(session->current().transformer.compression.isDefault());
+            QCOMPARE(weights->currentText(), QStringLiteral("32-bit float"));
         }
         editor->undoStack()->undo(); // the PE count
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
