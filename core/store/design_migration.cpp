@@ -1,10 +1,7 @@
-// Canonical-form migration of stored designs: read each with the io codecs (which still read
-// every older form), write it back canonical, rehash.
+// The legacy-pair migration: JSON1 functions reshape the stored text, SHA-256 rehashes it.
 #include "design_migration.h"
 
 #include "sha256.h"
-
-#include "io/formats.h"
 
 #include <string>
 #include <utility>
@@ -12,24 +9,24 @@
 
 namespace tcw::store {
 
-std::int64_t rewriteDesignsInCanonicalForm(Database& db) {
-    std::vector<std::pair<std::int64_t, std::string>> rewrites; // id → canonical text
+std::int64_t rewriteLegacyPairsAsTargets(Database& db) {
+    // json_remove + json_set keep the other members in place and their text as stored;
+    // json_set appends "target" after "transformer", and replaces "kind" where it stands.
+    std::vector<std::pair<std::int64_t, std::string>> rewrites; // id → new text
     {
-        Statement s = db.prepare("SELECT id, spec_json FROM designs ORDER BY id");
-        while (s.step()) {
-            const std::string text = s.text(1);
-            const auto parsed = io::parseDocument(text, io::Syntax::Json, "design " + std::to_string(s.int64(0)));
-            if (!parsed)
-                continue; // not ours to judge here: opening and reading report damaged designs
-            std::string canonical = io::canonicalJson(*parsed.value);
-            if (canonical != text)
-                rewrites.emplace_back(s.int64(0), std::move(canonical));
-        }
+        Statement s = db.prepare(R"sql(
+SELECT id, json_set(json_remove(spec_json, '$.accelerator'), '$.target',
+                    json(json_set(json_remove(json_extract(spec_json, '$.accelerator'), '$.schemaVersion'),
+                                  '$.kind', 'elector')))
+FROM designs
+WHERE kind = 'pair' AND json_type(spec_json, '$.accelerator') = 'object' AND json_type(spec_json, '$.target') IS NULL
+ORDER BY id)sql");
+        while (s.step())
+            rewrites.emplace_back(s.int64(0), s.text(1));
     }
     Statement update = db.prepare("UPDATE designs SET spec_json = ?2, hash = ?3 WHERE id = ?1");
-    for (const auto& [id, text] : rewrites) {
+    for (const auto& [id, text] : rewrites)
         update.bind(1, id).bind(2, text).bind(3, sha256Hex(text)).run();
-    }
     return std::int64_t(rewrites.size());
 }
 

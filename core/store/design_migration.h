@@ -1,6 +1,6 @@
-// Workspace migration step: stored designs rewritten in the current canonical JSON, so a
-// co-design saved before targets (an "accelerator" member) dedupes against the same design
-// saved now ("target": {"kind": "elector", …}).
+// Workspace migration step: co-designs stored before targets (an "accelerator" member) are
+// rewritten in the (transformer, target) canonical JSON, so they dedupe against the same
+// design saved now ("target": {"kind": "elector", …}).
 #pragma once
 
 #include "sqlite.h"
@@ -9,10 +9,13 @@
 
 namespace tcw::store {
 
-// Rewrites every stored design whose text is not its canonical JSON (io::canonicalJson of
-// what it reads as) to that text and recomputes its SHA-256 hash. A text the codec cannot
-// read is left as it is. Runs inside the caller's transaction (the migration runner's);
-// returns how many designs were rewritten. Idempotent: a second run rewrites nothing.
-std::int64_t rewriteDesignsInCanonicalForm(Database& db);
+// Rewrites every stored pair with an "accelerator" member and no "target": the member loses
+// its "schemaVersion", its "kind" becomes "elector", and it moves to the end of the pair as
+// "target" (where the pair writer puts it); the hash is recomputed. Done in SQL on the stored
+// text, so numbers and strings keep their exact text and the result is the text io's
+// canonicalJson writes for the same pair (tests/core/test_targets checks that). Runs inside
+// the caller's transaction (the migration runner's); returns how many designs were rewritten.
+// Idempotent: a second run finds nothing to rewrite.
+std::int64_t rewriteLegacyPairsAsTargets(Database& db);
 
 } // namespace tcw::store

@@ -118,7 +118,7 @@ const std::vector<Migration> kMigrations = {
     {2, "v2: resumable searches, trial positions and objectives, accuracy uncertainty",
      [](Database& db) { db.exec(kSchemaV2); }},
     {3, "v3: co-designs as (transformer, target) in the canonical JSON",
-     [](Database& db) { rewriteDesignsInCanonicalForm(db); }},
+     [](Database& db) { rewriteLegacyPairsAsTargets(db); }},
 };
 
 } // namespace

@@ -91,13 +91,16 @@ const nlohmann::ordered_json* at(const nlohmann::ordered_json& j, std::string_vi
     return holder->contains(std::string(path)) ? &holder->at(std::string(path)) : nullptr;
 }
 
-// A co-design as the example workspace (schema v2) stored it, before targets.
+// A co-design as the example workspace (schema v2) stored it, before targets (with a quoted,
+// non-ASCII name and a fractional size, whose text the migration must keep exactly).
 const std::string kLegacyPair =
     R"({"schemaVersion":1,"kind":"pair","name":"","transformer":{"schemaVersion":1,"kind":"transformer","name":"",)"
     R"("activation":"gelu","layers":[{"hiddenSize":256,"heads":[{"type":"sa_sdp","dim":64},{"type":"l_dct","dim":64},)"
     R"({"type":"l_dct","dim":64},{"type":"l_dct","dim":64}],"feedForward":[2048]}]},"accelerator":{"schemaVersion":1,)"
-    R"("kind":"accelerator","name":"","tile":{"tileB":4,"tileX":16,"tileY":16},"nonlinearity":"gelu","peCount":512,)"
-    R"("lanesPerPe":32,"macsPerLane":16,"softmaxPerPe":4,"batchSize":32,"activationBufferMB":8,"weightBufferMB":128,)"
+    R"("kind":"accelerator",)"
+    "\"name\":\"edge \\\"β\\\"\"," // "name":"edge \"β\"" (moc misreads \" in a raw string)
+    R"("tile":{"tileB":4,"tileX":16,"tileY":16},"nonlinearity":"gelu",)"
+    R"("peCount":512,"lanesPerPe":32,"macsPerLane":16,"softmaxPerPe":4,"batchSize":32,"activationBufferMB":0.375,"weightBufferMB":128,)"
     R"("maskBufferMB":8,"mainMemory":{"type":"rram","banks":8,"ranks":2,"channels":4,"mode":"hb"}}})";
 
 } // namespace
@@ -447,7 +450,7 @@ private slots:
         }
         // The step on its own: nothing left to rewrite.
         store::Database db = store::Database::open(path, store::Database::Mode::ReadWrite);
-        QCOMPARE(store::rewriteDesignsInCanonicalForm(db), std::int64_t(0));
+        QCOMPARE(store::rewriteLegacyPairsAsTargets(db), std::int64_t(0));
     }
 
     // Compression: the default (dense f32) is not written, so existing files keep their text;
