@@ -44,7 +44,9 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     const QCommandLineOption edit(
         QStringLiteral("edit"),
         QCoreApplication::translate("main", "Change the selected co-design's accelerator as the editor would, e.g. "
-                                            "peCount=512 (repeatable): the what-if point shows where it lands."),
+                                            "peCount=512 or mainMemory.type=hbm (repeatable; NAME is any field of "
+                                            "the accelerator's JSON, VALUE within its bounds): the what-if point "
+                                            "shows where it lands."),
         QStringLiteral("NAME=VALUE"));
     const QCommandLineOption lesson(
         QStringLiteral("lesson"),

@@ -2,6 +2,8 @@
 // first and the rest once it has opened.
 #include "lesson_controller.h"
 
+#include "design/target.h"
+
 #include "app_paths.h"
 #include "edit_controller.h"
 #include "main_window.h"
@@ -207,8 +209,14 @@ void LessonController::applyEdits(const models::LessonState& state) {
     if (state.acceleratorEdits.empty())
         return;
     QStringList list;
-    for (const auto& [field, value] : state.acceleratorEdits)
-        list << QStringLiteral("%1=%2").arg(field).arg(value, 0, 'g', 17);
+    // A choice field's value is its index in a lesson file; --edit takes the choice's name.
+    const auto fields = fieldsOf(TargetKind::Elector);
+    for (const auto& [field, value] : state.acceleratorEdits) {
+        const auto index = findField(fields, field.toStdString());
+        list << (index && fields[*index].type == FieldType::Choice
+                     ? QStringLiteral("%1=%2").arg(field, QString::fromStdString(fields[*index].valueText(value)))
+                     : QStringLiteral("%1=%2").arg(field).arg(value, 0, 'g', 17));
+    }
     QString error;
     if (!m_window->applyAcceleratorEdits(list, &error))
         m_panel->setStatus(tr("The step's edits cannot be applied: %1").arg(error), true);
@@ -349,11 +357,13 @@ models::LessonState LessonController::captureState() const {
     s.editorTab = m_window->currentEditorTab();
     s.hiddenControls = m_hiddenNames;
     s.highlight = m_highlightName;
-    const QStringList fields = MainWindow::acceleratorEditNames();
+    QStringList fields; // the full names: a short name would record the same edit twice
+    for (const FieldInfo& f : fieldsOf(TargetKind::Elector))
+        fields << QString::fromUtf8(f.name.data(), qsizetype(f.name.size()));
     const auto* session = m_window->edits()->session();
     if (session->isModified()) {
-        const QMap<QString, double> start = MainWindow::acceleratorEditValues(session->start().accelerator);
-        const QMap<QString, double> now = MainWindow::acceleratorEditValues(session->current().accelerator);
+        const QMap<QString, double> start = MainWindow::acceleratorEditValues(session->start().target.electorSpec());
+        const QMap<QString, double> now = MainWindow::acceleratorEditValues(session->current().target.electorSpec());
         for (const QString& field : fields)
             if (start.value(field) != now.value(field))
                 s.acceleratorEdits.emplace_back(field, now.value(field));

@@ -884,59 +884,40 @@ bool MainWindow::selectRepresentativeDesign() {
     return true;
 }
 
-// The accelerator fields by their AcceleratorSpec names (--edit, lessons' acceleratorEdits;
-// main_window_lessons.cpp declares it too).
-const QMap<QString, widgets::AcceleratorEditor::Field>& acceleratorEditFields() {
-    static const QMap<QString, widgets::AcceleratorEditor::Field> fields = {
-        {QStringLiteral("tileB"), widgets::AcceleratorEditor::TileB},
-        {QStringLiteral("tileX"), widgets::AcceleratorEditor::TileX},
-        {QStringLiteral("peCount"), widgets::AcceleratorEditor::PeCount},
-        {QStringLiteral("lanesPerPe"), widgets::AcceleratorEditor::LanesPerPe},
-        {QStringLiteral("macsPerLane"), widgets::AcceleratorEditor::MacsPerLane},
-        {QStringLiteral("softmaxPerPe"), widgets::AcceleratorEditor::SoftmaxPerPe},
-        {QStringLiteral("batchSize"), widgets::AcceleratorEditor::BatchSize},
-        {QStringLiteral("activationBufferMB"), widgets::AcceleratorEditor::ActivationBuffer},
-        {QStringLiteral("weightBufferMB"), widgets::AcceleratorEditor::WeightBuffer},
-        {QStringLiteral("maskBufferMB"), widgets::AcceleratorEditor::MaskBuffer},
-    };
-    return fields;
-}
-
 QStringList MainWindow::acceleratorEditNames() {
-    return acceleratorEditFields().keys();
+    // Every field's name, and the short (leaf) names lessons and --edit have always used.
+    QStringList names;
+    const auto fields = fieldsOf(TargetKind::Elector);
+    for (const FieldInfo& f : fields) {
+        names << QString::fromUtf8(f.name.data(), qsizetype(f.name.size()));
+        if (f.leaf() != f.name && findField(fields, f.leaf()))
+            names << QString::fromUtf8(f.leaf().data(), qsizetype(f.leaf().size()));
+    }
+    return names;
 }
 
 QMap<QString, double> MainWindow::acceleratorEditValues(const AcceleratorSpec& a) {
-    return {{QStringLiteral("tileB"), a.tileB},
-            {QStringLiteral("tileX"), a.tileX},
-            {QStringLiteral("peCount"), a.peCount},
-            {QStringLiteral("lanesPerPe"), a.lanesPerPe},
-            {QStringLiteral("macsPerLane"), a.macsPerLane},
-            {QStringLiteral("softmaxPerPe"), a.softmaxPerPe},
-            {QStringLiteral("batchSize"), a.batchSize},
-            {QStringLiteral("activationBufferMB"), a.activationBufferMB},
-            {QStringLiteral("weightBufferMB"), a.weightBufferMB},
-            {QStringLiteral("maskBufferMB"), a.maskBufferMB}};
+    QMap<QString, double> values;
+    const auto fields = fieldsOf(TargetKind::Elector);
+    for (const QString& name : acceleratorEditNames())
+        values.insert(name, electorFields()[*findField(fields, name.toStdString())].get(a));
+    return values;
 }
 
 bool MainWindow::applyAcceleratorEdits(const QStringList& edits, QString* error) {
-    const auto& fields = acceleratorEditFields();
     if (!m_edits->session()->isActive() && !selectRepresentativeDesign()) {
         if (error)
             *error = tr("no co-design to edit");
         return false;
     }
     for (const QString& edit : edits) {
-        const QString key = edit.section(QLatin1Char('='), 0, 0).trimmed();
-        bool ok = false;
-        const double value = edit.section(QLatin1Char('='), 1).trimmed().toDouble(&ok);
-        if (!fields.contains(key) || !ok) {
+        const ParsedFieldEdit parsed = parseFieldEdit(TargetKind::Elector, edit.toStdString());
+        if (!parsed.edit) {
             if (error)
-                *error = tr("'%1' is not NAME=NUMBER with NAME one of %2")
-                             .arg(edit, QStringList(fields.keys()).join(QStringLiteral(", ")));
+                *error = QString::fromStdString(parsed.error->toString());
             return false;
         }
-        m_acceleratorEditor->edit(fields.value(key), value);
+        m_acceleratorEditor->edit(parsed.edit->field, parsed.edit->value);
     }
     return true;
 }

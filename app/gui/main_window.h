@@ -107,8 +107,9 @@ public:
     // --screenshot of the detail and the editors). False when there is none.
     bool selectRepresentativeDesign();
     // Applies "name=value" edits to the selected co-design's accelerator, as the editor does
-    // (--edit); the names are AcceleratorSpec's (peCount, lanesPerPe, …). False on an unknown
-    // name or a value that is not a number.
+    // (--edit); the names are the elector descriptor table's (peCount, tile.tileX or tileX,
+    // mainMemory.type, …). False, with the field and what is allowed, on an unknown name or a
+    // value outside the field's bounds.
     bool applyAcceleratorEdits(const QStringList& edits, QString* error);
 
     // Lessons: the controls a lesson may hide or highlight, by stable name; the docks and
@@ -121,7 +122,8 @@ public:
     QList<LessonControl> lessonControls() const;
     static QStringList lessonDockNames(); // workspace, detail, editors, panel
     QDockWidget* lessonDock(const QString& name) const;
-    static QStringList acceleratorEditNames();
+    static QStringList acceleratorEditNames(); // every field name and its unique short name
+    // Every field (by each of its names) to its value; a choice field to its index.
     static QMap<QString, double> acceleratorEditValues(const AcceleratorSpec& spec);
     QString currentCentralView() const; // pareto | parallel | table
     QString currentPanelTab() const;    // search | training | lesson | log

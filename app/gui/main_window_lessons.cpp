@@ -5,6 +5,7 @@
 #include "editors/parameter_field.h"
 #include "editors/transformer_editor.h"
 #include "editors/what_if_summary.h"
+
 #include "lesson_controller.h"
 #include "main_window.h"
 #include "panels/design_detail_panel.h"
@@ -14,6 +15,7 @@
 #include "plots/parallel_coordinates.h"
 #include "plots/pareto_plot_view.h"
 #include "workspace_dialogs.h"
+#include <QComboBox>
 
 #include <QActionGroup>
 #include <QComboBox>
@@ -37,8 +39,6 @@
 #include <QTreeView>
 
 namespace tcw::app {
-
-const QMap<QString, widgets::AcceleratorEditor::Field>& acceleratorEditFields(); // main_window.cpp
 
 namespace {
 const QString kLessonFilter = QObject::tr("Lessons (*.json);;All files (*)");
@@ -81,9 +81,14 @@ QList<MainWindow::LessonControl> MainWindow::lessonControls() const {
     for (int i = 0; i < modes.size() && i < m_toolBar->modeActions()->actions().size(); ++i)
         controls.append({modes[i], tr("Toolbar: the %1 mode").arg(m_toolBar->modeActions()->actions()[i]->text()),
                          m_toolBar->widgetForAction(m_toolBar->modeActions()->actions()[i])});
-    for (auto it = acceleratorEditFields().cbegin(); it != acceleratorEditFields().cend(); ++it)
-        controls.append({QStringLiteral("accelerator.") + it.key(), tr("Accelerator editor: %1").arg(it.key()),
-                         m_acceleratorEditor->field(it.value())});
+    // Each accelerator field's editing widget, by the field's name and its short name.
+    for (const QString& name : acceleratorEditNames()) {
+        const auto index = findField(fieldsOf(TargetKind::Elector), name.toStdString());
+        QWidget* widget = m_acceleratorEditor->field(*index);
+        if (!widget)
+            widget = m_acceleratorEditor->choice(*index);
+        controls.append({QStringLiteral("accelerator.") + name, tr("Accelerator editor: %1").arg(name), widget});
+    }
     return controls;
 }
 

@@ -281,7 +281,8 @@ TrainingTarget trainingTargetOf(const store::Workspace& workspace, std::int64_t 
     target.name = design->name;
     if (const auto* pair = std::get_if<io::CodesignPair>(&*parsed.value)) {
         target.model = pair->transformer;
-        target.accelerator = pair->accelerator;
+        if (const AcceleratorSpec* elector = pair->target.elector())
+            target.accelerator = *elector;
     } else if (const auto* model = std::get_if<TransformerSpec>(&*parsed.value)) {
         target.model = *model;
     } else {

@@ -2,10 +2,12 @@
 // on-chip buffers and one main memory. A value type: the user's design, not a result.
 #pragma once
 
+#include "field_descriptor.h"
 #include "validation.h"
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -78,8 +80,13 @@ struct AcceleratorSpec {
     std::int64_t softmaxUnitCount() const { return std::int64_t(peCount) * softmaxPerPe; }
 };
 
-// Structural checks (positive counts, tileB ≤ batch, buffer sizes > 0); with a technology
-// table also that the lane, softmax and layer-norm variants and the memory key exist in it.
+// The fields of the elector kind, once: workbench JSON order (also the editor's row order),
+// with the AccelTran config keys. Adding a field is one row here plus its use in a cost model.
+std::span<const FieldDescriptor<AcceleratorSpec>> electorFields();
+
+// Every field within its table bounds (every violation reported), tileB ≤ batch; with a
+// technology table also that the lane, softmax and layer-norm variants and the memory key
+// exist in it.
 ValidationErrors validate(const AcceleratorSpec& spec, const TechnologyLibrary* technology = nullptr);
 
 } // namespace tcw

@@ -364,18 +364,15 @@ AcceleratorSpec AcceleratorSpace::sample(std::mt19937_64& rng) const {
 
 AcceleratorSpec AcceleratorSpace::snap(const AcceleratorSpec& in) const {
     AcceleratorSpec a = in;
-    a.tileB = nearest(tileB, in.tileB);
-    a.tileX = a.tileY = nearest(tileX, in.tileX);
+    // Every numeric field the space lists on its own to its nearest listed value (ties: the
+    // first listed), by the descriptor table; tile y follows tile x.
+    for (const auto& f : electorFields())
+        if (f.info.type != FieldType::Choice && f.info.name != "tile.tileY")
+            if (const auto values = valuesOf(f.info.name))
+                f.set(a, nearest(*values, f.get(in)));
+    a.tileY = a.tileX;
     if (indexOf(nonlinearities, in.nonlinearity) < 0)
         a.nonlinearity = nonlinearities.front();
-    a.peCount = nearest(peCounts, in.peCount);
-    a.lanesPerPe = nearest(lanesPerPe, in.lanesPerPe);
-    a.macsPerLane = nearest(macsPerLane, in.macsPerLane);
-    a.softmaxPerPe = nearest(softmaxPerPe, in.softmaxPerPe);
-    a.batchSize = nearest(batchSizes, in.batchSize);
-    a.activationBufferMB = nearest(activationBufferMB, in.activationBufferMB);
-    a.weightBufferMB = nearest(weightBufferMB, in.weightBufferMB);
-    a.maskBufferMB = nearest(maskBufferMB, in.maskBufferMB);
     if (indexOf(mainMemories, in.mainMemory) < 0) {
         // Same type and nearest bank count, else the first memory.
         a.mainMemory = mainMemories.front();
@@ -396,16 +393,19 @@ AcceleratorSpec AcceleratorSpace::snap(const AcceleratorSpec& in) const {
 ValidationErrors AcceleratorSpace::check(const AcceleratorSpec& a) const {
     ValidationErrors errors;
     const std::string space = " (space '" + name + "')";
-    auto member = [&](const char* field, int value, const std::vector<int>& allowed) {
-        if (indexOf(allowed, value) < 0)
-            errors.push_back({field, std::to_string(value) + " " + allowedText(allowed, intText) + space});
-    };
-    auto memberMB = [&](const char* field, double value, const std::vector<double>& allowed) {
-        if (indexOf(allowed, value) < 0)
-            errors.push_back({field, mbText(value) + " " + allowedText(allowed, mbText) + space});
-    };
-    member("tile.tileB", a.tileB, tileB);
-    member("tile.tileX", a.tileX, tileX);
+    // Every numeric field the space lists on its own, by the descriptor table.
+    for (const auto& f : electorFields()) {
+        if (f.info.type == FieldType::Choice || f.info.name == "tile.tileY")
+            continue;
+        const auto allowed = valuesOf(f.info.name);
+        if (!allowed)
+            continue;
+        const double value = f.get(a);
+        if (indexOf(*allowed, value) >= 0)
+            continue;
+        const auto text = [&](double v) { return f.info.unit == "MB" ? mbText(v) : intText(int(v)); };
+        errors.push_back({std::string(f.info.name), text(value) + " " + allowedText(*allowed, text) + space});
+    }
     if (a.tileY != a.tileX)
         errors.push_back(
             {"tile.tileY", "must equal tile.tileX (" + std::to_string(a.tileX) + "), got " + std::to_string(a.tileY)});
@@ -414,14 +414,6 @@ ValidationErrors AcceleratorSpace::check(const AcceleratorSpec& a) const {
             {"nonlinearity",
              "'" + std::string(nonlinearityName(a.nonlinearity)) + "' " +
                  allowedText(nonlinearities, [](Nonlinearity n) { return std::string(nonlinearityName(n)); }) + space});
-    member("peCount", a.peCount, peCounts);
-    member("lanesPerPe", a.lanesPerPe, lanesPerPe);
-    member("macsPerLane", a.macsPerLane, macsPerLane);
-    member("softmaxPerPe", a.softmaxPerPe, softmaxPerPe);
-    member("batchSize", a.batchSize, batchSizes);
-    memberMB("activationBufferMB", a.activationBufferMB, activationBufferMB);
-    memberMB("weightBufferMB", a.weightBufferMB, weightBufferMB);
-    memberMB("maskBufferMB", a.maskBufferMB, maskBufferMB);
     bool memoryFound = false;
     for (const auto& m : mainMemories)
         memoryFound |= m.type == a.mainMemory.type && m.banks == a.mainMemory.banks && m.ranks == a.mainMemory.ranks &&
@@ -431,6 +423,37 @@ ValidationErrors AcceleratorSpace::check(const AcceleratorSpec& a) const {
                                             allowedText(mainMemories, [](const MainMemorySpec& m) { return m.key(); }) +
                                             space});
     return errors;
+}
+
+std::optional<std::vector<double>> AcceleratorSpace::valuesOf(std::string_view field) const {
+    const auto doubles = [](const std::vector<int>& v) { return std::vector<double>(v.begin(), v.end()); };
+    if (field == "tile.tileB")
+        return doubles(tileB);
+    if (field == "tile.tileX" || field == "tile.tileY") // the space ties tile y to tile x
+        return doubles(tileX);
+    if (field == "peCount")
+        return doubles(peCounts);
+    if (field == "lanesPerPe")
+        return doubles(lanesPerPe);
+    if (field == "macsPerLane")
+        return doubles(macsPerLane);
+    if (field == "softmaxPerPe")
+        return doubles(softmaxPerPe);
+    if (field == "batchSize")
+        return doubles(batchSizes);
+    if (field == "activationBufferMB")
+        return activationBufferMB;
+    if (field == "weightBufferMB")
+        return weightBufferMB;
+    if (field == "maskBufferMB")
+        return maskBufferMB;
+    if (field == "nonlinearity") {
+        std::vector<double> indices;
+        for (Nonlinearity n : nonlinearities)
+            indices.push_back(double(n));
+        return indices;
+    }
+    return std::nullopt; // main memory: whole memories (mainMemories), not one list per field
 }
 
 std::vector<int> AcceleratorSpace::encode(const AcceleratorSpec& a) const {

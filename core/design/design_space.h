@@ -8,9 +8,11 @@
 #include "validation.h"
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tcw {
@@ -77,6 +79,9 @@ struct AcceleratorSpace {
     AcceleratorSpec sample(std::mt19937_64& rng) const;
     AcceleratorSpec snap(const AcceleratorSpec& spec) const;
     ValidationErrors check(const AcceleratorSpec& spec) const;
+    // The allowed values of one elector field (descriptor name; choices as indices), or
+    // nothing for the main-memory fields, which the space lists as whole memories.
+    std::optional<std::vector<double>> valuesOf(std::string_view field) const;
 
     // [tile_b, tile_x, tile_y, PEs, lanes, MACs, softmax, batch, act MB, weight MB, mask MB,
     // memory index]: raw values, not indices (as TransCODE). Buffer sizes must be whole MB.

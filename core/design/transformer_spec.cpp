@@ -234,6 +234,8 @@ ValidationErrors validate(const TransformerSpec& spec) {
                                   "must be between 1 and 1048576, got " + std::to_string(size)});
         }
     }
+    for (ValidationError& e : validate(spec.compression, spec.layerCount()))
+        errors.push_back({"compression." + e.path, std::move(e.message)});
     return errors;
 }
 

@@ -2,6 +2,7 @@
 // seven kinds and a feed-forward stack. A value type: the user's design, not a result.
 #pragma once
 
+#include "compression_spec.h"
 #include "validation.h"
 
 #include <array>
@@ -72,6 +73,7 @@ struct TransformerSpec {
     std::string name;
     std::vector<LayerSpec> layers;
     Activation activation = Activation::Gelu; // of every feed-forward hidden layer
+    CompressionSpec compression;              // default: dense 32-bit float
 
     bool operator==(const TransformerSpec&) const = default;
 

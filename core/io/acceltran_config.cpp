@@ -1,6 +1,7 @@
 // AccelTran / ELECTOR accelerator configs (YAML, docs/acceltran-fast.md §1.2 and §7.4): read
 // with every field required, as the reference reads them; written in the reference's layout
 // (top-level fields separated by blank lines, strings single-quoted, Python-style booleans).
+#include "field_codec.h"
 #include "format_trees.h"
 
 #include <utility>
@@ -13,24 +14,6 @@ template <typename T> void assignIf(T& target, const std::optional<T>& value) {
     if (value)
         target = *value;
 }
-
-const std::pair<const char*, const char*> kFieldNames[] = {
-    {"tile.tileB", "tile.tile_b"},
-    {"tile.tileX", "tile.tile_x"},
-    {"tile.tileY", "tile.tile_y"},
-    {"tile", "tile"},
-    {"nonlinearity", "non_linearity"},
-    {"peCount", "pe"},
-    {"lanesPerPe", "lanes_per_pe"},
-    {"macsPerLane", "mac_per_lane"},
-    {"softmaxPerPe", "softmax_per_pe"},
-    {"batchSize", "batch_size"},
-    {"activationBufferMB", "activation_buffer_size"},
-    {"weightBufferMB", "weight_buffer_size"},
-    {"maskBufferMB", "mask_buffer_size"},
-    {"mainMemory", "main_memory"},
-    {"computeOpsPerCycle", "scheduler.compute_ops.batch_size"},
-};
 
 struct Scheduler {
     bool computeTiled = true;
@@ -70,44 +53,20 @@ AcceleratorFile readAcceltranConfig(const Json& root, const std::string& name, V
     AcceleratorFile file;
     AcceleratorSpec& a = file.spec;
     a.name = name;
-    ObjectReader r(root, "", errors,
-                   {"tile", "non_linearity", "pe", "lanes_per_pe", "mac_per_lane", "softmax_per_pe", "batch_size",
-                    "activation_buffer_size", "weight_buffer_size", "mask_buffer_size", "loop_unrolling", "main_memory",
-                    "scheduler"});
-    if (const Json* tile = r.required("tile")) {
-        ObjectReader t(*tile, "tile", errors, {"tile_b", "tile_x", "tile_y"});
-        assignIf(a.tileB, t.integer("tile_b"));
-        assignIf(a.tileX, t.integer("tile_x"));
-        assignIf(a.tileY, t.integer("tile_y"));
-        if (t.has("tile_x") && t.has("tile_y") && a.tileX != a.tileY)
-            errors.push_back({"tile.tile_y", "must equal tile.tile_x (" + std::to_string(a.tileX) + "), got " +
-                                                 std::to_string(a.tileY) + ": the reference needs square tiles"});
-    }
-    if (auto n = r.choice("non_linearity", nonlinearityNames()))
-        a.nonlinearity = *n == 0 ? Nonlinearity::Relu : Nonlinearity::Gelu;
-    assignIf(a.peCount, r.integer("pe"));
-    assignIf(a.lanesPerPe, r.integer("lanes_per_pe"));
-    assignIf(a.macsPerLane, r.integer("mac_per_lane"));
-    assignIf(a.softmaxPerPe, r.integer("softmax_per_pe"));
-    assignIf(a.batchSize, r.integer("batch_size"));
-    assignIf(a.activationBufferMB, r.number("activation_buffer_size"));
-    assignIf(a.weightBufferMB, r.number("weight_buffer_size"));
-    assignIf(a.maskBufferMB, r.number("mask_buffer_size"));
+    const auto fields = electorFields();
+    const auto known = topLevelKeys(fields, FieldKeys::Reference, {"loop_unrolling", "scheduler"});
+    ObjectReader r(root, "", errors, known);
+    const std::vector<bool> present = readFields(r, fields, FieldKeys::Reference, a);
+    const auto tileX = findField(fieldsOf(TargetKind::Elector), "tile.tileX");
+    const auto tileY = findField(fieldsOf(TargetKind::Elector), "tile.tileY");
+    if (present[*tileX] && present[*tileY] && a.tileX != a.tileY)
+        errors.push_back({"tile.tile_y", "must equal tile.tile_x (" + std::to_string(a.tileX) + "), got " +
+                                             std::to_string(a.tileY) + ": the reference needs square tiles"});
     if (auto loop = r.string("loop_unrolling")) {
         if (isLoopUnrolling(*loop))
             file.acceltran.loopUnrolling = *loop;
         else
             errors.push_back({"loop_unrolling", "'" + *loop + "' " + kLoopUnrollingRule});
-    }
-    if (const Json* m = r.required("main_memory")) {
-        ObjectReader mr(*m, "main_memory", errors, {"type", "mode", "banks", "ranks", "channels"});
-        if (auto type = mr.choice("type", memoryTypeNames()))
-            a.mainMemory.type = *type == 0 ? MemoryType::Rram : *type == 1 ? MemoryType::Dram : MemoryType::Hbm;
-        if (auto mode = mr.choice("mode", bandwidthModeNames()))
-            a.mainMemory.mode = *mode == 0 ? BandwidthMode::Low : BandwidthMode::High;
-        assignIf(a.mainMemory.banks, mr.integer("banks"));
-        assignIf(a.mainMemory.ranks, mr.integer("ranks"));
-        assignIf(a.mainMemory.channels, mr.integer("channels"));
     }
     if (const Json* s = r.required("scheduler")) {
         const Scheduler scheduler = readScheduler(*s, errors);
@@ -127,46 +86,34 @@ AcceleratorFile readAcceltranConfig(const Json& root, const std::string& name, V
 std::string writeAcceltranConfig(const AcceleratorFile& file) {
     const AcceleratorSpec& a = file.spec;
     const AcceltranExtras& x = file.acceltran;
-    auto pyBool = [](bool b) { return b ? "True" : "False"; };
-    std::string out = "# Accelerator configuration in the AccelTran / ELECTOR layout\n";
-    out += "\ntile:\n";
-    out += "  tile_b: " + std::to_string(a.tileB) + "\n";
-    out += "  tile_x: " + std::to_string(a.tileX) + "\n";
-    out += "  tile_y: " + std::to_string(a.tileY) + "\n";
-    out += "\nnon_linearity: " + yamlQuoted(nonlinearityName(a.nonlinearity)) + "\n";
-    out += "\npe: " + std::to_string(a.peCount) + "\n";
-    out += "\nlanes_per_pe: " + std::to_string(a.lanesPerPe) + "\n";
-    out += "\nmac_per_lane: " + std::to_string(a.macsPerLane) + "\n";
-    out += "\nsoftmax_per_pe: " + std::to_string(a.softmaxPerPe) + "\n";
-    out += "\nbatch_size: " + std::to_string(a.batchSize) + "\n";
-    out += "\nactivation_buffer_size: " + numberText(a.activationBufferMB) + "\n";
-    out += "\nweight_buffer_size: " + numberText(a.weightBufferMB) + "\n";
-    out += "\nmask_buffer_size: " + numberText(a.maskBufferMB) + "\n";
-    out += "\nloop_unrolling: " + yamlQuoted(x.loopUnrolling) + "\n";
-    out += "\nmain_memory:\n";
-    out += "  type: " + yamlQuoted(memoryTypeName(a.mainMemory.type)) + "\n";
-    out += "  mode: " + yamlQuoted(bandwidthModeName(a.mainMemory.mode)) + "\n";
-    out += "  banks: " + std::to_string(a.mainMemory.banks) + "\n";
-    out += "  ranks: " + std::to_string(a.mainMemory.ranks) + "\n";
-    out += "  channels: " + std::to_string(a.mainMemory.channels) + "\n";
-    out += "\nscheduler:\n";
-    out += "  compute_ops:\n";
-    out += std::string("    tiled: ") + pyBool(x.computeOpsTiled) + "\n";
-    out += "    batch_size: " + std::to_string(a.effectiveComputeOpsPerCycle()) + "\n";
-    out += "  memory_ops:\n";
-    out += "    tiled: False\n";
-    out += "    batch_size: 1\n";
-    return out;
+    auto pyBool = [](bool b) { return std::string(b ? "True" : "False"); };
+    std::vector<YamlEntry> entries;
+    for (const auto& f : electorFields()) {
+        if (f.info.referenceKey.empty())
+            continue;
+        const double value = f.get(a);
+        const std::string text = f.info.type == FieldType::Choice    ? yamlQuoted(f.info.valueText(value))
+                                 : f.info.type == FieldType::Integer ? std::to_string(std::llround(value))
+                                                                     : numberText(value);
+        entries.push_back({f.info.referencePosition, std::string(f.info.referenceKey), text});
+    }
+    // The reference-only fields, at their places in the reference layout: loop unrolling
+    // between the mask buffer and the main memory, the scheduler last.
+    entries.push_back({110, "loop_unrolling", yamlQuoted(x.loopUnrolling)});
+    entries.push_back({1000, "scheduler.compute_ops.tiled", pyBool(x.computeOpsTiled)});
+    entries.push_back({1001, "scheduler.compute_ops.batch_size", std::to_string(a.effectiveComputeOpsPerCycle())});
+    entries.push_back({1002, "scheduler.memory_ops.tiled", "False"});
+    entries.push_back({1003, "scheduler.memory_ops.batch_size", "1"});
+    return "# Accelerator configuration in the AccelTran / ELECTOR layout\n" + yamlLayout(std::move(entries));
 }
 
 std::string acceltranConfigPath(const std::string& path) {
-    for (const auto& [ours, theirs] : kFieldNames) {
-        const std::string prefix = ours;
-        if (path.compare(0, prefix.size(), prefix) == 0 &&
-            (path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '['))
-            return theirs + path.substr(prefix.size());
-    }
-    return path;
+    // computeOpsPerCycle has no reference key of its own in the table: the reference states the
+    // effective batch inside its scheduler section (read and written above), the workbench
+    // field holds 0 for "derived from the PE count".
+    if (path == "computeOpsPerCycle")
+        return "scheduler.compute_ops.batch_size";
+    return referencePath(fieldsOf(TargetKind::Elector), path);
 }
 
 } // namespace tcw::io::detail

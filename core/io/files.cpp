@@ -243,7 +243,7 @@ std::string fileStem(const std::string& name, const char* fallback) {
 ReferencePairFiles referencePairFiles(const fs::path& parent, const CodesignPair& pair) {
     const fs::path folder = parent / fileStem(pair.name, "pair");
     return {folder, folder / (fileStem(pair.transformer.name, "model") + ".json"),
-            folder / (fileStem(pair.accelerator.name, "accelerator") + ".yaml")};
+            folder / (fileStem(pair.target.name(), "accelerator") + ".yaml")};
 }
 
 FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair) {
@@ -251,7 +251,11 @@ FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair) {
     const Written dict = formatDocument(pair.transformer, FileFormat::ModelDict);
     if (!dict.ok())
         return {files.modelDict.string(), dict.errors};
-    const Written yaml = formatDocument(AcceleratorFile{pair.accelerator, {}}, FileFormat::AcceltranConfig);
+    if (!pair.target.elector())
+        return {files.folder.string(),
+                {{"target", "a " + std::string(targetKindName(pair.target.kind())) +
+                                " target has no reference format (AccelTran configs describe elector targets)"}}};
+    const Written yaml = formatDocument(AcceleratorFile{*pair.target.elector(), {}}, FileFormat::AcceltranConfig);
     if (!yaml.ok())
         return {files.acceleratorYaml.string(), yaml.errors};
     std::error_code ec;

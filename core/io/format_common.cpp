@@ -82,14 +82,6 @@ void checkPositive(ValidationErrors& errors, const std::string& field, const std
                                                        ", got " + std::to_string(values[i])});
 }
 
-void checkSizesMB(ValidationErrors& errors, const std::string& field, const std::vector<double>& values) {
-    checkList(errors, field, values, [](double v) { return numberText(v); });
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (!(values[i] > 0) || !std::isfinite(values[i]) || values[i] > 1 << 20)
-            errors.push_back({indexPath(field, i),
-                              "must be a size in MB above 0 and at most 1048576, got " + numberText(values[i])});
-}
-
 } // namespace
 
 ValidationErrors validateSpace(const TransformerSpace& s) {
@@ -105,18 +97,27 @@ ValidationErrors validateSpace(const TransformerSpace& s) {
 
 ValidationErrors validateSpace(const AcceleratorSpace& s) {
     ValidationErrors errors;
-    checkPositive(errors, "tileB", s.tileB, 4096);
-    checkPositive(errors, "tileX", s.tileX, 4096);
+    // Each list's values within the bounds of its field in the elector descriptor table.
+    const auto fields = fieldsOf(TargetKind::Elector);
+    auto field = [&](std::string_view name) -> const FieldInfo& { return fields[*findField(fields, name)]; };
+    auto within = [&](const std::string& list, const FieldInfo& f, const auto& values) {
+        checkList(errors, list, values, [](double v) { return numberText(v); });
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (auto e = checkFieldValue(f, double(values[i])))
+                errors.push_back({indexPath(list, i), e->message});
+    };
+    within("tileB", field("tile.tileB"), s.tileB);
+    within("tileX", field("tile.tileX"), s.tileX);
     checkList(errors, "nonlinearities", s.nonlinearities,
               [](Nonlinearity n) { return std::string(nonlinearityName(n)); });
-    checkPositive(errors, "peCounts", s.peCounts, 1 << 20);
-    checkPositive(errors, "lanesPerPe", s.lanesPerPe, 1 << 16);
-    checkPositive(errors, "macsPerLane", s.macsPerLane, 1 << 16);
-    checkPositive(errors, "softmaxPerPe", s.softmaxPerPe, 1 << 16);
-    checkPositive(errors, "batchSizes", s.batchSizes, 1 << 16);
-    checkSizesMB(errors, "activationBufferMB", s.activationBufferMB);
-    checkSizesMB(errors, "weightBufferMB", s.weightBufferMB);
-    checkSizesMB(errors, "maskBufferMB", s.maskBufferMB);
+    within("peCounts", field("peCount"), s.peCounts);
+    within("lanesPerPe", field("lanesPerPe"), s.lanesPerPe);
+    within("macsPerLane", field("macsPerLane"), s.macsPerLane);
+    within("softmaxPerPe", field("softmaxPerPe"), s.softmaxPerPe);
+    within("batchSizes", field("batchSize"), s.batchSizes);
+    within("activationBufferMB", field("activationBufferMB"), s.activationBufferMB);
+    within("weightBufferMB", field("weightBufferMB"), s.weightBufferMB);
+    within("maskBufferMB", field("maskBufferMB"), s.maskBufferMB);
     checkList(errors, "mainMemories", s.mainMemories, [](const MainMemorySpec& m) { return m.key(); });
     for (std::size_t i = 0; i < s.mainMemories.size(); ++i) {
         const auto& m = s.mainMemories[i];

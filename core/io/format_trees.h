@@ -39,6 +39,8 @@ SparsityProfile readSparsityProfileJson(const Json& root, ValidationErrors& erro
 TransformerSpace readTransformerSpaceJson(const Json& root, ValidationErrors& errors);
 AcceleratorSpace readAcceleratorSpaceJson(const Json& root, ValidationErrors& errors);
 CodesignPair readPairJson(const Json& root, ValidationErrors& errors);
+// A target inside a pair: {"kind": "elector", "name": …, then the kind's fields}.
+Target readTargetJson(const Json& root, ValidationErrors& errors);
 
 Json transformerJson(const TransformerSpec& spec);
 Json acceleratorJson(const AcceleratorFile& file);
@@ -47,6 +49,7 @@ Json sparsityProfileJson(const SparsityProfile& profile);
 Json transformerSpaceJson(const TransformerSpace& space);
 Json acceleratorSpaceJson(const AcceleratorSpace& space);
 Json pairJson(const CodesignPair& pair);
+Json targetJson(const Target& target);
 
 // FlexiBERT 2.0 model dict; `name` (the file stem) names the model.
 TransformerSpec readModelDict(const Json& root, const std::string& name, ValidationErrors& errors);

@@ -5,6 +5,7 @@
 #include "design/accelerator_spec.h"
 #include "design/design_space.h"
 #include "design/sparsity_profile.h"
+#include "design/target.h"
 #include "design/technology_library.h"
 #include "design/transformer_spec.h"
 #include "design/validation.h"
@@ -25,7 +26,7 @@ enum class DocumentKind {
     SparsityProfile,
     TransformerSpace,
     AcceleratorSpace,
-    Pair, // "pair": a co-design, one transformer and one accelerator
+    Pair, // "pair": a co-design, one transformer and one target
 };
 std::string_view documentKindName(DocumentKind kind); // "transformer", "acceleratorSpace", ...
 std::optional<DocumentKind> documentKindFromName(std::string_view name);
@@ -64,12 +65,14 @@ struct AcceleratorFile {
     bool operator==(const AcceleratorFile&) const = default;
 };
 
-// A co-design: the transformer and the accelerator that runs it, under one name. The
-// workspace stores co-designs (kind "pair") in the canonical text of canonicalJson().
+// A co-design: the transformer and the target that runs it, under one name. The workspace
+// stores co-designs (kind "pair") in the canonical text of canonicalJson(); the JSON holds
+// the target as "target": {"kind": "elector", …its fields}, and a legacy "accelerator"
+// document reads as an elector target.
 struct CodesignPair {
     std::string name;
     TransformerSpec transformer;
-    AcceleratorSpec accelerator;
+    Target target;
 
     bool operator==(const CodesignPair&) const = default;
 };

@@ -88,6 +88,9 @@ Written writeModelDict(const TransformerSpec& spec) {
         out.errors.push_back({"activation", "'" + std::string(activationName(spec.activation)) +
                                                 "' cannot be written: a FlexiBERT 2.0 model dict has no activation "
                                                 "field (its models use gelu)"});
+    if (!spec.compression.isDefault())
+        out.errors.push_back({"compression", "cannot be written: a FlexiBERT 2.0 model dict describes dense 32-bit "
+                                             "float models only; use the workbench JSON"});
     if (!out.errors.empty())
         return out;
     Json j = Json::object();

@@ -329,13 +329,7 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
 // ---------------------------------------------------------------- pairs and trial values
 
 std::string pairJson(const TransformerSpec& model, const AcceleratorSpec& accelerator, const std::string& name) {
-    Json j = Json::object();
-    j["schemaVersion"] = kSchemaVersion;
-    j["kind"] = "pair";
-    j["name"] = name;
-    j["transformer"] = detail::transformerJson(model);
-    j["accelerator"] = detail::acceleratorJson({accelerator, {}});
-    return j.dump();
+    return detail::pairJson(CodesignPair{name, model, Target(accelerator)}).dump(); // canonicalJson's text
 }
 
 std::string intListJson(std::span<const int> values) {

@@ -31,7 +31,7 @@ std::vector<std::string> accuracyTableNames(const std::filesystem::path& dataDir
 std::string searchConfigJson(const search::SearchConfig& config);
 Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std::string& file);
 
-// {"schemaVersion":1,"kind":"pair","name":…,"transformer":{…},"accelerator":{…}} on one line
+// {"schemaVersion":1,"kind":"pair","name":…,"transformer":{…},"target":{"kind":"elector",…}} on one line
 // (canonical: equal pairs give equal text, hence equal design hashes).
 std::string pairJson(const TransformerSpec& model, const AcceleratorSpec& accelerator, const std::string& name);
 

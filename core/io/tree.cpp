@@ -250,6 +250,10 @@ std::optional<std::size_t> readChoice(const Json& v, const std::string& path, Va
 
 ObjectReader::ObjectReader(const Json& node, std::string path, ValidationErrors& errors,
                            std::initializer_list<std::string_view> known)
+    : ObjectReader(node, std::move(path), errors, std::span<const std::string_view>(known.begin(), known.size())) {}
+
+ObjectReader::ObjectReader(const Json& node, std::string path, ValidationErrors& errors,
+                           std::span<const std::string_view> known)
     : m_path(std::move(path)), m_errors(errors) {
     if (!node.is_object()) {
         m_errors.push_back({m_path, "must be an object (a mapping of fields), got " + describe(node)});

@@ -9,6 +9,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,7 @@ class ObjectReader {
 public:
     ObjectReader(const Json& node, std::string path, ValidationErrors& errors,
                  std::initializer_list<std::string_view> known);
+    ObjectReader(const Json& node, std::string path, ValidationErrors& errors, std::span<const std::string_view> known);
 
     bool isObject() const { return m_object != nullptr; }
     bool has(std::string_view key) const { return find(key) != nullptr; }

@@ -1,6 +1,7 @@
 // The workbench's own JSON formats: one per document kind, each with "schemaVersion" and
 // "kind". Field names are the design types' names (with units), so a validation path such
 // as "layers[2].heads[0].type" is also the path of the field in the file.
+#include "field_codec.h"
 #include "format_trees.h"
 
 namespace tcw::io::detail {
@@ -15,9 +16,6 @@ Nonlinearity nonlinearityAt(std::size_t index) {
 }
 MemoryType memoryTypeAt(std::size_t index) {
     return index == 0 ? MemoryType::Rram : index == 1 ? MemoryType::Dram : MemoryType::Hbm;
-}
-BandwidthMode bandwidthModeAt(std::size_t index) {
-    return index == 0 ? BandwidthMode::Low : BandwidthMode::High;
 }
 
 Json header(std::string_view kind) {
@@ -73,32 +71,144 @@ LayerSpec readLayer(const Json& node, const std::string& path, ValidationErrors&
     return layer;
 }
 
+// ---------------------------------------------------------------- compression
+
+template <typename E, std::size_t N> std::vector<std::string> enumNames(std::string_view (*nameOf)(E)) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < N; ++i)
+        names.emplace_back(nameOf(E(i)));
+    return names;
+}
+
+// {"bits": 8, "quantizer": "symmetric"} (also the tail of a layerPrecision entry).
+void readPrecision(ObjectReader& r, Precision& p) {
+    assignIf(p.bits, r.integer("bits"));
+    if (auto q = r.choice("quantizer", enumNames<Quantizer, kQuantizerCount>(quantizerName)))
+        p.quantizer = Quantizer(*q);
+}
+
+void putPrecision(Json& j, const Precision& p) {
+    j["bits"] = p.bits;
+    j["quantizer"] = quantizerName(p.quantizer);
+}
+
+PruningStage readStage(const Json& node, const std::string& path, ValidationErrors& errors) {
+    PruningStage s;
+    ObjectReader r(node, path, errors, {"level", "ratio", "balance", "criterion", "blockRows", "blockCols"});
+    if (!r.isObject())
+        return s;
+    if (auto l = r.choice("level", enumNames<PruningLevel, kPruningLevelCount>(pruningLevelName)))
+        s.level = PruningLevel(*l);
+    assignIf(s.ratio, r.number("ratio"));
+    if (auto b = r.choice("balance", enumNames<BalanceRule, kBalanceRuleCount>(balanceRuleName), 0))
+        s.balance = BalanceRule(*b);
+    if (auto c = r.choice("criterion", enumNames<PruningCriterion, kPruningCriterionCount>(pruningCriterionName), 0))
+        s.criterion = PruningCriterion(*c);
+    assignIf(s.blockRows, r.integer("blockRows", 0));
+    assignIf(s.blockCols, r.integer("blockCols", 0));
+    return s;
+}
+
+// "compression": {"precision": {role: {bits, quantizer}, …}, "layerPrecision": [{layer, role,
+// bits, quantizer}], "pruning": {matrix: [stage, …]}}; every part optional (default dense f32).
+CompressionSpec readCompression(const Json& node, const std::string& path, ValidationErrors& errors) {
+    CompressionSpec c;
+    ObjectReader r(node, path, errors, {"precision", "layerPrecision", "pruning"});
+    if (!r.isObject())
+        return c;
+    const auto roles = enumNames<TensorRole, kTensorRoleCount>(tensorRoleName);
+    if (const Json* p = r.find("precision")) {
+        std::vector<std::string_view> keys(roles.begin(), roles.end());
+        ObjectReader pr(*p, r.path("precision"), errors, keys);
+        for (std::size_t i = 0; pr.isObject() && i < roles.size(); ++i)
+            if (const Json* role = pr.find(roles[i])) {
+                ObjectReader q(*role, pr.path(roles[i]), errors, {"bits", "quantizer"});
+                if (q.isObject())
+                    readPrecision(q, c.precision[i]);
+            }
+    }
+    if (const Json* list = r.find("layerPrecision"); list && expectArray(*list, r.path("layerPrecision"), errors))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            PrecisionOverride o;
+            ObjectReader q((*list)[i], indexPath(r.path("layerPrecision"), i), errors,
+                           {"layer", "role", "bits", "quantizer"});
+            if (q.isObject()) {
+                assignIf(o.layer, q.integer("layer"));
+                if (auto role = q.choice("role", roles))
+                    o.role = TensorRole(*role);
+                readPrecision(q, o.precision);
+            }
+            c.layerPrecision.push_back(o);
+        }
+    if (const Json* p = r.find("pruning")) {
+        const auto matrices = enumNames<WeightMatrix, kWeightMatrixCount>(weightMatrixName);
+        std::vector<std::string_view> keys(matrices.begin(), matrices.end());
+        ObjectReader pr(*p, r.path("pruning"), errors, keys);
+        for (std::size_t m = 0; pr.isObject() && m < matrices.size(); ++m)
+            if (const Json* stages = pr.find(matrices[m]); stages && expectArray(*stages, pr.path(matrices[m]), errors))
+                for (std::size_t i = 0; i < stages->size(); ++i)
+                    c.pruning[m].stages.push_back(readStage((*stages)[i], indexPath(pr.path(matrices[m]), i), errors));
+    }
+    return c;
+}
+
+Json compressionJson(const CompressionSpec& c) {
+    Json j = Json::object();
+    Json precision = Json::object();
+    for (std::size_t r = 0; r < kTensorRoleCount; ++r) {
+        Json p = Json::object();
+        putPrecision(p, c.precision[r]);
+        precision[std::string(tensorRoleName(TensorRole(r)))] = std::move(p);
+    }
+    j["precision"] = std::move(precision);
+    if (!c.layerPrecision.empty()) {
+        Json list = Json::array();
+        for (const auto& o : c.layerPrecision) {
+            Json e = Json::object();
+            e["layer"] = o.layer;
+            e["role"] = tensorRoleName(o.role);
+            putPrecision(e, o.precision);
+            list.push_back(std::move(e));
+        }
+        j["layerPrecision"] = std::move(list);
+    }
+    Json pruning = Json::object();
+    for (std::size_t m = 0; m < kWeightMatrixCount; ++m) {
+        if (c.pruning[m].isDense())
+            continue;
+        Json stages = Json::array();
+        for (const auto& s : c.pruning[m].stages) {
+            Json e = Json::object();
+            e["level"] = pruningLevelName(s.level);
+            e["ratio"] = numberJson(s.ratio);
+            e["balance"] = balanceRuleName(s.balance);
+            e["criterion"] = pruningCriterionName(s.criterion);
+            if (s.level == PruningLevel::Block || s.blockRows != 0 || s.blockCols != 0) {
+                e["blockRows"] = s.blockRows;
+                e["blockCols"] = s.blockCols;
+            }
+            stages.push_back(std::move(e));
+        }
+        pruning[std::string(weightMatrixName(WeightMatrix(m)))] = std::move(stages);
+    }
+    if (!pruning.empty())
+        j["pruning"] = std::move(pruning);
+    return j;
+}
+
 // ---------------------------------------------------------------- accelerator
 
+// One entry of a space's list of memories: the elector table's mainMemory section.
 MainMemorySpec readMainMemory(const Json& node, const std::string& path, ValidationErrors& errors) {
-    MainMemorySpec m;
-    ObjectReader r(node, path, errors, {"type", "banks", "ranks", "channels", "mode"});
-    if (!r.isObject())
-        return m;
-    if (auto t = r.choice("type", memoryTypeNames()))
-        m.type = memoryTypeAt(*t);
-    assignIf(m.banks, r.integer("banks"));
-    assignIf(m.ranks, r.integer("ranks"));
-    assignIf(m.channels, r.integer("channels"));
-    m.mode = MainMemorySpec::defaultMode(m.type);
-    if (auto mode = r.choice("mode", bandwidthModeNames(), m.mode == BandwidthMode::Low ? 0 : 1))
-        m.mode = bandwidthModeAt(*mode);
-    return m;
+    AcceleratorSpec a;
+    readSection(node, path, errors, electorFields(), "mainMemory", a);
+    return a.mainMemory;
 }
 
 Json mainMemoryJson(const MainMemorySpec& m) {
-    Json j = Json::object();
-    j["type"] = memoryTypeName(m.type);
-    j["banks"] = m.banks;
-    j["ranks"] = m.ranks;
-    j["channels"] = m.channels;
-    j["mode"] = bandwidthModeName(m.mode);
-    return j;
+    AcceleratorSpec a;
+    a.mainMemory = m;
+    return sectionJson(electorFields(), "mainMemory", a);
 }
 
 // `computeOpsPerCycle` receives the legacy "computeOpsBatchSize" (files written before the
@@ -204,13 +314,15 @@ Json bufferJson(const BufferTechnology& b) {
 
 TransformerSpec readTransformerJson(const Json& root, ValidationErrors& errors) {
     TransformerSpec spec;
-    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "activation", "layers"});
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "activation", "layers", "compression"});
     assignIf(spec.name, r.string("name", ""));
     if (auto a = r.choice("activation", activationNames(), 0))
         spec.activation = activationAt(*a);
     if (const Json* layers = r.required("layers"); layers && expectArray(*layers, "layers", errors))
         for (std::size_t l = 0; l < layers->size(); ++l)
             spec.layers.push_back(readLayer((*layers)[l], indexPath("layers", l), errors));
+    if (const Json* c = r.find("compression"))
+        spec.compression = readCompression(*c, "compression", errors);
     appendNewErrors(errors, validate(spec));
     return spec;
 }
@@ -218,35 +330,13 @@ TransformerSpec readTransformerJson(const Json& root, ValidationErrors& errors) 
 AcceleratorFile readAcceleratorJson(const Json& root, ValidationErrors& errors) {
     AcceleratorFile file;
     AcceleratorSpec& a = file.spec;
-    ObjectReader r(root, "", errors,
-                   {"schemaVersion", "kind", "name", "tile", "nonlinearity", "peCount", "lanesPerPe", "macsPerLane",
-                    "softmaxPerPe", "batchSize", "activationBufferMB", "weightBufferMB", "maskBufferMB", "mainMemory",
-                    "computeOpsPerCycle", "acceltran"});
+    const auto fields = electorFields();
+    const auto known = topLevelKeys(fields, FieldKeys::Workbench, {"schemaVersion", "kind", "name", "acceltran"});
+    ObjectReader r(root, "", errors, known);
     assignIf(a.name, r.string("name", ""));
-    if (const Json* tile = r.required("tile")) {
-        ObjectReader t(*tile, "tile", errors, {"tileB", "tileX", "tileY"});
-        if (t.isObject()) {
-            assignIf(a.tileB, t.integer("tileB"));
-            assignIf(a.tileX, t.integer("tileX"));
-            assignIf(a.tileY, t.integer("tileY", a.tileX));
-        }
-    }
-    if (auto n = r.choice("nonlinearity", nonlinearityNames()))
-        a.nonlinearity = nonlinearityAt(*n);
-    assignIf(a.peCount, r.integer("peCount"));
-    assignIf(a.lanesPerPe, r.integer("lanesPerPe"));
-    assignIf(a.macsPerLane, r.integer("macsPerLane"));
-    assignIf(a.softmaxPerPe, r.integer("softmaxPerPe"));
-    assignIf(a.batchSize, r.integer("batchSize"));
-    assignIf(a.activationBufferMB, r.number("activationBufferMB"));
-    assignIf(a.weightBufferMB, r.number("weightBufferMB"));
-    assignIf(a.maskBufferMB, r.number("maskBufferMB"));
-    if (const Json* m = r.required("mainMemory"))
-        a.mainMemory = readMainMemory(*m, "mainMemory", errors);
+    readFields(r, fields, FieldKeys::Workbench, a);
     if (const Json* x = r.find("acceltran"))
         file.acceltran = readExtras(*x, "acceltran", a.computeOpsPerCycle, errors);
-    if (r.has("computeOpsPerCycle")) // absent or 0: derived from peCount
-        assignIf(a.computeOpsPerCycle, r.integer("computeOpsPerCycle"));
     appendNewErrors(errors, validate(a));
     return file;
 }
@@ -450,17 +540,57 @@ auto readPairMember(ObjectReader& r, std::string_view key, std::string_view kind
 }
 } // namespace
 
+Target readTargetJson(const Json& root, ValidationErrors& errors) {
+    std::vector<std::string> kinds;
+    for (TargetKind k : allTargetKinds())
+        kinds.emplace_back(targetKindName(k));
+    if (!root.is_object()) {
+        errors.push_back({"", "must be an object (a target), got " + describe(root)});
+        return {};
+    }
+    const auto kindNode = root.find("kind");
+    if (kindNode == root.end()) {
+        errors.push_back({"kind", "required field is missing; one of " + joinValues(kinds, [](auto& k) { return k; })});
+        return {};
+    }
+    const auto kind = readChoice(*kindNode, "kind", errors, kinds);
+    if (!kind)
+        return {};
+    // One case per kind: its descriptor table read from the object, then its own checks.
+    switch (allTargetKinds()[*kind]) {
+    case TargetKind::Elector: {
+        AcceleratorSpec a;
+        ObjectReader r(root, "", errors, topLevelKeys(electorFields(), FieldKeys::Workbench, {"kind", "name"}));
+        assignIf(a.name, r.string("name", ""));
+        readFields(r, electorFields(), FieldKeys::Workbench, a);
+        appendNewErrors(errors, validate(a));
+        return Target(std::move(a));
+    }
+    }
+    return {};
+}
+
 CodesignPair readPairJson(const Json& root, ValidationErrors& errors) {
     CodesignPair pair;
-    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "transformer", "accelerator"});
+    ObjectReader r(root, "", errors, {"schemaVersion", "kind", "name", "transformer", "target", "accelerator"});
     assignIf(pair.name, r.string("name", ""));
     pair.transformer = readPairMember(r, "transformer", "transformer", readTransformerJson, errors);
-    // Reference-only accelerator fields (AcceltranExtras) have no place in a pair: the derived
-    // values apply, as for every design the search writes. (computeOpsPerCycle is a field of
-    // the design and travels with it.)
-    pair.accelerator = readPairMember(
-        r, "accelerator", "accelerator",
-        [](const Json& node, ValidationErrors& e) { return readAcceleratorJson(node, e).spec; }, errors);
+    if (r.has("target") && r.has("accelerator")) {
+        errors.push_back({"accelerator", "a pair has one target: give \"target\" (or, as files before targets "
+                                         "did, \"accelerator\"), not both"});
+    } else if (r.has("accelerator")) {
+        // Files written before targets: the accelerator is an elector target. Reference-only
+        // accelerator fields (AcceltranExtras) have no place in a pair: the derived values
+        // apply, as for every design the search writes.
+        pair.target = readPairMember(
+            r, "accelerator", "accelerator",
+            [](const Json& node, ValidationErrors& e) { return Target(readAcceleratorJson(node, e).spec); }, errors);
+    } else if (const Json* node = r.required("target")) {
+        ValidationErrors inner;
+        pair.target = readTargetJson(*node, inner);
+        for (ValidationError& e : inner)
+            errors.push_back({e.path.empty() ? std::string("target") : fieldPath("target", e.path), e.message});
+    }
     return pair;
 }
 
@@ -486,6 +616,8 @@ Json transformerJson(const TransformerSpec& spec) {
         layers.push_back(std::move(l));
     }
     j["layers"] = std::move(layers);
+    if (!spec.compression.isDefault()) // dense f32 is not written: older files round-trip byte for byte
+        j["compression"] = compressionJson(spec.compression);
     return j;
 }
 
@@ -493,23 +625,7 @@ Json acceleratorJson(const AcceleratorFile& file) {
     const AcceleratorSpec& a = file.spec;
     Json j = header("accelerator");
     j["name"] = a.name;
-    Json tile = Json::object();
-    tile["tileB"] = a.tileB;
-    tile["tileX"] = a.tileX;
-    tile["tileY"] = a.tileY;
-    j["tile"] = std::move(tile);
-    j["nonlinearity"] = nonlinearityName(a.nonlinearity);
-    j["peCount"] = a.peCount;
-    j["lanesPerPe"] = a.lanesPerPe;
-    j["macsPerLane"] = a.macsPerLane;
-    j["softmaxPerPe"] = a.softmaxPerPe;
-    j["batchSize"] = a.batchSize;
-    j["activationBufferMB"] = numberJson(a.activationBufferMB);
-    j["weightBufferMB"] = numberJson(a.weightBufferMB);
-    j["maskBufferMB"] = numberJson(a.maskBufferMB);
-    j["mainMemory"] = mainMemoryJson(a.mainMemory);
-    if (a.computeOpsPerCycle != 0) // written only when set, so a derived design's text is unchanged
-        j["computeOpsPerCycle"] = a.computeOpsPerCycle;
+    writeFields(j, electorFields(), a);
     const AcceltranExtras& x = file.acceltran;
     if (!x.isDerived()) {
         Json extras = Json::object();
@@ -638,11 +754,24 @@ Json acceleratorSpaceJson(const AcceleratorSpace& s) {
     return j;
 }
 
+Json targetJson(const Target& target) {
+    Json j = Json::object();
+    j["kind"] = targetKindName(target.kind());
+    j["name"] = target.name();
+    std::visit(
+        [&](const auto& spec) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AcceleratorSpec>)
+                writeFields(j, electorFields(), spec);
+        },
+        target.spec);
+    return j;
+}
+
 Json pairJson(const CodesignPair& pair) {
     Json j = header("pair");
     j["name"] = pair.name;
     j["transformer"] = transformerJson(pair.transformer);
-    j["accelerator"] = acceleratorJson({pair.accelerator, {}});
+    j["target"] = targetJson(pair.target);
     return j;
 }
 

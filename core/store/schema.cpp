@@ -1,6 +1,8 @@
 // The workspace schema, v1 and the steps after it, and the migration runner.
 #include "schema.h"
 
+#include "design_migration.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -137,6 +139,8 @@ const std::vector<Migration> kMigrations = {
      [](Database& db) { db.exec(kSchemaV2); }},
     {3, "v3: target kind of designs, provenance of evaluations' hardware metrics",
      [](Database& db) { db.exec(kSchemaV3); }},
+    {4, "v4: co-designs as (transformer, target) in the canonical JSON",
+     [](Database& db) { rewriteLegacyPairsAsTargets(db); }},
 };
 
 } // namespace

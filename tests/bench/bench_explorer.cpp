@@ -118,9 +118,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 60; ++i) {
         const int pes = peChoices[std::size_t(i) % peChoices.size()];
         const auto start = Clock::now();
-        editor.edit(widgets::AcceleratorEditor::PeCount, pes); // command → simulate → editor, what-if
-        plot->repaint();                                       // the what-if point on screen
-        editor.repaint();                                      // the metrics on screen
+        editor.edit(*findField(fieldsOf(TargetKind::Elector), "peCount"), pes); // command → simulate → editor, what-if
+        plot->repaint();                                                        // the what-if point on screen
+        editor.repaint();                                                       // the metrics on screen
         editMs.push_back(msSince(start));
         simulateMs.push_back(session.currentEvaluation().evaluationMs);
     }

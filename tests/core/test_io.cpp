@@ -324,7 +324,7 @@ private slots:
                                                          "main_memory.type|'sram' is not one of rram, dram, hbm",
                                                          "scheduler.memory_ops.tiled|must be False",
                                                          "scheduler.memory_ops.batch_size|must be 1",
-                                                         "weight_buffer_size|must be a size in MB above 0"};
+                                                         "weight_buffer_size|must be a number from 0.0625 to 4096 MB"};
         QTest::newRow("TransCODE space")
             << "bad/bad_space.yaml"
             << QStringList{"num_heads|required field is missing",

@@ -47,6 +47,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFormLayout>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
@@ -289,6 +290,66 @@ private slots:
         QCOMPARE(table->model()->rowCount(), 80);
     }
 
+    // The accelerator editor has one row per field of the elector descriptor table, in its
+    // order, with its label and help; --edit takes every field's name and sets what the row
+    // then shows; an out-of-bounds value is refused with the field and its range.
+    void acceleratorEditorFollowsTheDescriptor() {
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(m_path);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
+        auto* editor = window.acceleratorEditor();
+        editor->setRestricted(false);
+        QCoreApplication::processEvents();
+        const auto fields = electorFields();
+        QCOMPARE(editor->fieldCount(), fields.size());
+        int lastY = -1;
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const FieldInfo& f = fields[i].info;
+            const QString name = QString::fromUtf8(f.name.data());
+            auto* widget = editor->findChild<QWidget*>(QStringLiteral("field:") + name);
+            QVERIFY2(widget, qPrintable(name));
+            QVERIFY(widget == editor->field(i) || widget == editor->choice(i));
+            QCOMPARE(f.type == FieldType::Choice, editor->field(i) == nullptr);
+            QCOMPARE(widget->toolTip(), QString::fromUtf8(f.help.data()));
+            auto* form = qobject_cast<QFormLayout*>(widget->parentWidget()->layout());
+            QVERIFY(form);
+            auto* label = qobject_cast<QLabel*>(form->labelForField(widget));
+            QVERIFY(label);
+            QCOMPARE(label->text(), QString::fromUtf8(f.label.data()));
+            QVERIFY2(widget->isVisible(), qPrintable(name));
+            const int y = widget->mapTo(editor, QPoint(0, 0)).y();
+            QVERIFY2(y > lastY, qPrintable(name + " is not below the row before it"));
+            lastY = y;
+        }
+
+        models::EditSession* session = window.edits()->session();
+        QVERIFY(session->isActive());
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const FieldInfo& f = fields[i].info;
+            const double now = fields[i].get(session->current().target.electorSpec());
+            const double value = f.type == FieldType::Choice ? double((std::size_t(now) + 1) % f.choices.size())
+                                 : now == f.max              ? f.max - 1
+                                                             : std::min(f.max, now + 1);
+            const QString edit = QString::fromUtf8(f.name.data()) + "=" + QString::fromStdString(f.valueText(value));
+            QString error;
+            QVERIFY2(window.applyAcceleratorEdits({edit}, &error), qPrintable(edit + ": " + error));
+            QCOMPARE(fields[i].get(session->current().target.electorSpec()), value);
+            if (editor->field(i))
+                QCOMPARE(editor->field(i)->value(), value);
+            else
+                QCOMPARE(editor->choice(i)->currentData().toInt(), int(value));
+        }
+        QString error;
+        QVERIFY(!window.applyAcceleratorEdits({QStringLiteral("peCount=0")}, &error));
+        QVERIFY2(error.contains("peCount") && error.contains("1 to 65536"), qPrintable(error));
+        QVERIFY(!window.applyAcceleratorEdits({QStringLiteral("mainMemory.type=sram")}, &error));
+        QVERIFY2(error.contains("mainMemory.type") && error.contains("rram, dram, hbm"), qPrintable(error));
+    }
+
     void editingChangesMetricsAndUndoRestoresThem() {
         MainWindow window;
         window.setInteractive(false);
@@ -308,14 +369,14 @@ private slots:
         QVERIFY(!latencyBefore.isEmpty());
 
         // Pick another PE count in the combo box, as the user does.
-        widgets::ParameterField* pes = editor->field(widgets::AcceleratorEditor::PeCount);
+        widgets::ParameterField* pes = editor->field("peCount");
         QVERIFY(pes->isRestricted());
         QComboBox* combo = pes->combo();
         const int other = combo->currentIndex() == 0 ? 1 : 0;
         combo->setCurrentIndex(other);
         emit combo->activated(other);
         QVERIFY(session->isModified());
-        QCOMPARE(double(session->current().accelerator.peCount), combo->itemData(other).toDouble());
+        QCOMPARE(double(session->current().target.electorSpec().peCount), combo->itemData(other).toDouble());
         QVERIFY(editor->summary()->valueText(models::Objective::Area) != areaBefore);
         QVERIFY(detail->metricText(QStringLiteral("Area")) != areaBefore);
         QVERIFY(!editor->summary()->deltaText(models::Objective::Area).isEmpty());
@@ -348,9 +409,37 @@ private slots:
         window.transformerEditor()->addLayer();
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
         QVERIFY(!window.transformerEditor()->statsText().isEmpty());
+        // The model's compression reads per role; a dense f32 model says so.
+        QCOMPARE(window.transformerEditor()->compressionText(), QStringLiteral("Compression: dense, 32-bit float"));
+        {
+            TransformerSpec compressed = session->current().transformer;
+            compressed.compression.precision[std::size_t(TensorRole::Weights)] = {8, Quantizer::Symmetric};
+            compressed.compression.pruning[std::size_t(WeightMatrix::Query)].stages = {
+                {PruningLevel::Row, 0.5, BalanceRule::PerPeGroup, PruningCriterion::Magnitude, 0, 0}};
+            window.transformerEditor()->apply(compressed, QStringLiteral("compress"));
+            const QString text = window.transformerEditor()->compressionText();
+            QVERIFY2(text.contains("weights: 8-bit symmetric") && text.contains("qkv: 32-bit float") &&
+                         text.contains("query: row 50 % (perPeGroup, magnitude)"),
+                     qPrintable(text));
+            window.transformerEditor()->undoStack()->undo();
+            QCOMPARE(window.transformerEditor()->compressionText(), QStringLiteral("Compression: dense, 32-bit float"));
+            // The weights' precision picked in its combo box, as the user does; undo restores it.
+            QComboBox* weights = window.transformerEditor()->precisionCombo(TensorRole::Weights);
+            QCOMPARE(weights->currentText(), QStringLiteral("32-bit float"));
+            const int eightBit = weights->findText(QStringLiteral("8-bit symmetric"));
+            QVERIFY(eightBit >= 0);
+            weights->setCurrentIndex(eightBit);
+            emit weights->activated(eightBit);
+            QCOMPARE(session->current().transformer.compression.of(TensorRole::Weights),
+                     (Precision{8, Quantizer::Symmetric}));
+            QVERIFY(window.transformerEditor()->compressionText().contains("weights: 8-bit symmetric"));
+            window.transformerEditor()->undoStack()->undo();
+            QVERIFY(session->current().transformer.compression.isDefault());
+            QCOMPARE(weights->currentText(), QStringLiteral("32-bit float"));
+        }
         editor->undoStack()->undo(); // the PE count
         QCOMPARE(session->current().transformer.layerCount(), layerCount + 1);
-        QCOMPARE(session->current().accelerator.peCount, session->start().accelerator.peCount);
+        QCOMPARE(session->current().target.electorSpec().peCount, session->start().target.electorSpec().peCount);
 
         // Save as a new design: it joins the workspace, evaluated, and is selected.
         const qint64 designs = window.controller()->counts().designs;
@@ -426,7 +515,7 @@ private slots:
         const qint64 id = window.controller()->designModel()->designAt(4)->design.id;
         window.controller()->selectDesign(id);
         QVERIFY(window.edits()->session()->isActive());
-        const int pes = window.edits()->session()->current().accelerator.peCount == 256 ? 512 : 256;
+        const int pes = window.edits()->session()->current().target.electorSpec().peCount == 256 ? 512 : 256;
         QString error;
         QVERIFY2(window.applyAcceleratorEdits({QStringLiteral("peCount=%1").arg(pes)}, &error), qPrintable(error));
         QVERIFY(window.edits()->session()->isModified());
@@ -599,8 +688,8 @@ private slots:
         editor->setRestricted(false);
         models::EditSession* session = window.edits()->session();
         QVERIFY(session->isActive());
-        QDoubleSpinBox* spin = editor->field(widgets::AcceleratorEditor::BatchSize)->spin();
-        const int before = session->current().accelerator.batchSize;
+        QDoubleSpinBox* spin = editor->field("batchSize")->spin();
+        const int before = session->current().target.electorSpec().batchSize;
         spin->setFocus();
         QTRY_VERIFY(spin->hasFocus());
         spin->selectAll();
@@ -609,7 +698,7 @@ private slots:
         QVERIFY(session->isModified());
         QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(!session->isModified());
-        QCOMPARE(session->current().accelerator.batchSize, before);
+        QCOMPARE(session->current().target.electorSpec().batchSize, before);
         QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(session->isModified());
     }

@@ -359,9 +359,9 @@ private slots:
     void rooflineUnderItsRoofs() {
         const auto pair = tinyOnEdge();
         const TechnologyLibrary tech = electorTechnology14nm();
-        const SimResult r = simulate(pair.transformer, pair.accelerator, tech, SimOptions{});
-        const Roofline roof = rooflineOf(r, pair.accelerator, tech);
-        QCOMPARE(roof.peakGflops, 2.0 * double(pair.accelerator.multiplierCount()) * 700e6 / 1e9);
+        const SimResult r = simulate(pair.transformer, pair.target.electorSpec(), tech, SimOptions{});
+        const Roofline roof = rooflineOf(r, pair.target.electorSpec(), tech);
+        QCOMPARE(roof.peakGflops, 2.0 * double(pair.target.electorSpec().multiplierCount()) * 700e6 / 1e9);
         QVERIFY(roof.bandwidthGBs > 0);
         QCOMPARE(roof.ridgeFlopPerByte, roof.peakGflops / roof.bandwidthGBs);
         int withMacs = 0;
@@ -389,11 +389,11 @@ private slots:
         SimOptions inference;
         session.begin(7, pair, inference, std::nullopt);
         QCOMPARE(*session.startEvaluation().record.latencySeconds,
-                 simulate(pair.transformer, pair.accelerator, tech, inference).latencySeconds());
+                 simulate(pair.transformer, pair.target.electorSpec(), tech, inference).latencySeconds());
         SimOptions training;
         training.mode = SimMode::Training;
         session.begin(7, pair, training, std::nullopt);
-        const double expected = simulate(pair.transformer, pair.accelerator, tech, training).latencySeconds();
+        const double expected = simulate(pair.transformer, pair.target.electorSpec(), tech, training).latencySeconds();
         QCOMPARE(*session.startEvaluation().record.latencySeconds, expected);
         QCOMPARE(session.startEvaluation().record.mode, std::string("training"));
     }
@@ -413,9 +413,9 @@ private slots:
         QCOMPARE(before.accuracy, std::optional<double>(0.8));
 
         QSignalSpy evaluatedSpy(&session, &EditSession::evaluated);
-        AcceleratorSpec bigger = pair.accelerator;
+        AcceleratorSpec bigger = pair.target.electorSpec();
         bigger.peCount *= 2;
-        stack.push(new AcceleratorEditCommand(&session, pair.accelerator, bigger, "PEs", 3));
+        stack.push(new AcceleratorEditCommand(&session, pair.target.electorSpec(), bigger, "PEs", 3));
         QCOMPARE(evaluatedSpy.count(), 1);
         QVERIFY(session.isModified());
         const auto after = session.currentEvaluation().record;
@@ -432,7 +432,7 @@ private slots:
         QCOMPARE(session.currentEvaluation().record, before);
         QVERIFY(!session.isModified());
         stack.redo();
-        QCOMPARE(session.current().accelerator.peCount, pair.accelerator.peCount * 4);
+        QCOMPARE(session.current().target.electorSpec().peCount, pair.target.electorSpec().peCount * 4);
 
         // A changed model: the stored accuracy no longer applies; no predictor → said so.
         TransformerSpec deeper = pair.transformer;
@@ -449,7 +449,7 @@ private slots:
         QCOMPARE(session.currentEvaluation().record.accuracySource, store::AccuracySource::Predicted);
 
         // A malformed design is reported, not simulated.
-        AcceleratorSpec broken = session.current().accelerator;
+        AcceleratorSpec broken = session.current().target.electorSpec();
         broken.peCount = 0;
         session.setAccelerator(broken);
         QVERIFY(!session.currentEvaluation().simulated);
@@ -503,7 +503,7 @@ private slots:
         const auto pair = tinyOnEdge();
         SimOptions training;
         training.mode = SimMode::Training;
-        const SimResult r = simulate(pair.transformer, pair.accelerator, electorTechnology14nm(), training);
+        const SimResult r = simulate(pair.transformer, pair.target.electorSpec(), electorTechnology14nm(), training);
         OpTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setOps(r.ops);
@@ -521,7 +521,7 @@ private slots:
     // The search stores pairs in its own writer's text; the explorer's canonical text is the same.
     void canonicalPairTextMatchesTheSearch() {
         const auto pair = tinyOnEdge();
-        QCOMPARE(io::canonicalJson(pair), io::pairJson(pair.transformer, pair.accelerator, pair.name));
+        QCOMPARE(io::canonicalJson(pair), io::pairJson(pair.transformer, pair.target.electorSpec(), pair.name));
     }
 
     void exportedDesignsReimportIdentically() {
@@ -576,7 +576,7 @@ private slots:
             auto expected = std::get<io::CodesignPair>(
                 *io::parseDocument(designs[std::size_t(i)].design.specJson, io::Syntax::Json, "x").value);
             QCOMPARE(pair->transformer, expected.transformer);
-            QCOMPARE(pair->accelerator, expected.accelerator);
+            QCOMPARE(pair->target.electorSpec(), expected.target.electorSpec());
         }
         QStringList taken;
         QCOMPARE(exportFileStem("a/b c", taken), QString("a_b_c"));

@@ -283,7 +283,7 @@ void TestLessons::shippedLessonLoadsAndEachStepApplies() {
         const models::EditSession* session = window.edits()->session();
         if (!state.acceleratorEdits.empty()) {
             QVERIFY2(session->isModified(), qPrintable(where + "the edits did not apply"));
-            const auto values = MainWindow::acceleratorEditValues(session->current().accelerator);
+            const auto values = MainWindow::acceleratorEditValues(session->current().target.electorSpec());
             for (const auto& [field, value] : state.acceleratorEdits)
                 QCOMPARE(values.value(field), value);
         } else {
@@ -425,8 +425,9 @@ void TestLessons::recordSaveLoadRoundTrip() {
     QVERIFY(applyStep(lessons, 2));
     QVERIFY(controlNamed(window, "toolbar.filter")->isHidden());
     QCOMPARE(lessons->highlightedControl(), QStringLiteral("table"));
-    QCOMPARE(MainWindow::acceleratorEditValues(window.edits()->session()->current().accelerator).value("peCount"),
-             256.0);
+    QCOMPARE(
+        MainWindow::acceleratorEditValues(window.edits()->session()->current().target.electorSpec()).value("peCount"),
+        256.0);
     lessons->exit();
     QVERIFY(!controlNamed(window, "toolbar.filter")->isHidden());
 

@@ -4,11 +4,12 @@
 // their change against the start and where the design would land on the Pareto plot.
 #pragma once
 
-#include "design/accelerator_spec.h"
+#include "design/target.h"
 
 #include <QWidget>
 
-#include <array>
+#include <string_view>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -28,34 +29,23 @@ class AcceleratorEditor : public QWidget {
     Q_OBJECT
 
 public:
-    // The fields, in form order; also the merge keys of their undo commands.
-    enum Field {
-        TileB,
-        TileX,
-        PeCount,
-        LanesPerPe,
-        MacsPerLane,
-        SoftmaxPerPe,
-        BatchSize,
-        ActivationBuffer,
-        WeightBuffer,
-        MaskBuffer,
-        MemoryBanks,
-        MemoryRanks,
-        MemoryChannels,
-        FieldCount
-    };
-
     AcceleratorEditor(models::EditSession* session, QWidget* parent = nullptr);
 
     QUndoStack* undoStack() const { return m_stack; }
-    ParameterField* field(Field f) const { return m_fields[std::size_t(f)]; }
+    // One row per field of the elector descriptor table (electorFields()), in its order; a
+    // row's editing widget is named "field:NAME". Numeric fields have a ParameterField, choice
+    // fields a combo box (the other is null).
+    std::size_t fieldCount() const { return m_rows.size(); }
+    ParameterField* field(std::size_t index) const { return m_rows[index].number; }
+    ParameterField* field(std::string_view name) const; // null for an unknown or choice field
+    QComboBox* choice(std::size_t index) const { return m_rows[index].choice; }
     WhatIfSummary* summary() const;
     bool isRestricted() const;
     void setRestricted(bool restricted);
 
-    // Applies a new value of one field through the undo stack (as the user's edit does).
-    void edit(Field f, double value);
+    // Applies a new value of one field (an index into electorFields()) through the undo stack,
+    // as the user's edit does. A square tile stays square: a new tile x also sets tile y.
+    void edit(std::size_t index, double value);
 
 public slots:
     void setDominance(const QString& status, bool joinsFront);
@@ -64,6 +54,14 @@ signals:
     void saveRequested();
 
 private:
+    struct Row {
+        ParameterField* number = nullptr;
+        QComboBox* choice = nullptr;
+        QWidget* label = nullptr;
+        bool memory = false;  // a main-memory field: replaced by the space's memories when restricted
+        bool inSpace = false; // the space lists this field's values: restricted, a combo of them
+    };
+
     void refresh();
     void push(const AcceleratorSpec& next, const QString& text, int mergeKey);
     void buildForm();
@@ -72,12 +70,8 @@ private:
     QUndoStack* m_stack;
     EditorFrame* m_frame;
     QCheckBox* m_restricted;
-    std::array<ParameterField*, FieldCount> m_fields{};
-    QComboBox* m_nonlinearity;
-    QComboBox* m_memoryType;
-    QComboBox* m_memoryMode;
-    QComboBox* m_spaceMemory; // restricted: the space's memories as one choice
-    QWidget* m_freeMemory;
+    std::vector<Row> m_rows;
+    QComboBox* m_spaceMemory = nullptr; // restricted: the space's memories as one choice
 };
 
 } // namespace tcw::widgets

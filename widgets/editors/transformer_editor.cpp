@@ -15,6 +15,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -30,6 +32,19 @@
 #include <QVBoxLayout>
 
 namespace tcw::widgets {
+
+namespace {
+// The precisions the editor offers per role.
+const Precision kPrecisionChoices[] = {
+    {32, Quantizer::Float},    {16, Quantizer::Float},     {8, Quantizer::Symmetric}, {8, Quantizer::Asymmetric},
+    {4, Quantizer::Symmetric}, {4, Quantizer::PowerOfTwo}, {2, Quantizer::Symmetric}, {1, Quantizer::Sign}};
+int precisionKey(const Precision& p) {
+    return p.bits * 16 + int(p.quantizer);
+}
+QString precisionText(const Precision& p) {
+    return QObject::tr("%1-bit %2").arg(p.bits).arg(QString::fromUtf8(quantizerName(p.quantizer).data()));
+}
+} // namespace
 
 namespace {
 // The hidden size: the space's sizes in a combo box when restricted, else a spin box.
@@ -191,6 +206,43 @@ void TransformerEditor::buildPage() {
     m_stats->setToolTip(tr("Trainable parameters (sequence 128, BERT vocabulary) and forward FLOPs per sequence"));
     m_stats->setWordWrap(true);
     body->addWidget(m_stats);
+
+    m_compression = new QLabel(inner);
+    m_compression->setObjectName(QStringLiteral("transformerCompression"));
+    m_compression->setToolTip(tr("Precision per tensor role (with per-layer overrides) and the weight pruning pattern "
+                                 "per matrix, as the model's JSON gives them (\"compression\")"));
+    m_compression->setWordWrap(true);
+    m_compression->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    body->addWidget(m_compression);
+
+    // Model-wide precision per tensor role: the common choices, undoable like every edit
+    // (per-layer overrides and pruning patterns come from the model's JSON).
+    auto* precisionBox = new QGroupBox(tr("Precision"), inner);
+    auto* precisionForm = new QFormLayout(precisionBox);
+    const QString roleLabels[kTensorRoleCount] = {
+        tr("Weights"),    tr("Linear inputs"), tr("Q, K, V"),   tr("Attention probabilities"),
+        tr("FFN hidden"), tr("Embeddings"),    tr("Classifier")};
+    for (std::size_t r = 0; r < kTensorRoleCount; ++r) {
+        auto* combo = new QComboBox(precisionBox);
+        combo->setObjectName(QStringLiteral("precision:") + QString::fromUtf8(tensorRoleName(TensorRole(r)).data()));
+        combo->setToolTip(tr("Bits and quantizer of this tensor role in every layer"));
+        for (const Precision& p : kPrecisionChoices)
+            combo->addItem(precisionText(p), QVariant::fromValue(precisionKey(p)));
+        connect(combo, &QComboBox::activated, this, [this, r, combo](int index) {
+            const int key = combo->itemData(index).toInt();
+            TransformerSpec next = m_session->current().transformer;
+            next.compression.precision[r] = {key / 16, Quantizer(key % 16)};
+            apply(next, tr("Set %1 to %2")
+                            .arg(QString::fromUtf8(tensorRoleName(TensorRole(r)).data()), combo->itemText(index)));
+        });
+        precisionForm->addRow(roleLabels[r], combo);
+        m_precision[r] = combo;
+    }
+    body->addWidget(precisionBox);
+}
+
+QComboBox* TransformerEditor::precisionCombo(TensorRole role) const {
+    return m_precision[std::size_t(role)];
 }
 
 void TransformerEditor::setPresets(const QList<QPair<QString, QString>>& presets) {
@@ -210,6 +262,10 @@ void TransformerEditor::setRestricted(bool restricted) {
 
 QString TransformerEditor::statsText() const {
     return m_stats->text();
+}
+
+QString TransformerEditor::compressionText() const {
+    return m_compression->text();
 }
 
 int TransformerEditor::selectedLayer() const {
@@ -286,6 +342,20 @@ void TransformerEditor::refresh() {
                          .arg(t.layerCount())
                          .arg(l.toString(double(t.parameterCount(task)) / 1e6, 'f', 2))
                          .arg(l.toString(t.forwardFlopsPerToken(task) * task.sequenceLength / 1e9, 'f', 2)));
+    QStringList compression;
+    for (const std::string& line : describeCompression(t.compression))
+        compression << QString::fromStdString(line);
+    m_compression->setText(tr("Compression: %1").arg(compression.join(QStringLiteral("; "))));
+    for (std::size_t r = 0; r < kTensorRoleCount; ++r) {
+        const QSignalBlocker block(m_precision[r]);
+        const Precision& p = t.compression.precision[r];
+        int index = m_precision[r]->findData(precisionKey(p));
+        if (index < 0) { // a precision the list does not offer, from the model's JSON
+            m_precision[r]->addItem(precisionText(p), precisionKey(p));
+            index = m_precision[r]->count() - 1;
+        }
+        m_precision[r]->setCurrentIndex(index);
+    }
     const int selected = selectedLayer();
     m_remove->setEnabled(selected >= 0 && t.layerCount() > 1);
     m_up->setEnabled(selected > 0);

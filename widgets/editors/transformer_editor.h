@@ -9,6 +9,8 @@
 
 #include <QWidget>
 
+#include <array>
+
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -37,6 +39,10 @@ public:
     QTableView* layerTable() const { return m_table; }
     WhatIfSummary* summary() const;
     QString statsText() const;
+    // "Compression: dense, 32-bit float", or each role's precision and each matrix's pruning.
+    QString compressionText() const;
+    // The model-wide precision of one tensor role (32-bit float … 1-bit sign), undoable.
+    QComboBox* precisionCombo(TensorRole role) const;
 
     // Presets offered (name → file), loaded by the application from the data directory.
     void setPresets(const QList<QPair<QString, QString>>& presets);
@@ -74,6 +80,8 @@ private:
     QPushButton* m_up;
     QPushButton* m_down;
     QLabel* m_stats;
+    QLabel* m_compression;
+    std::array<QComboBox*, kTensorRoleCount> m_precision{};
 };
 
 } // namespace tcw::widgets

@@ -29,7 +29,10 @@ std::optional<DesignParts> partsOf(const std::string& specJson) {
         return std::nullopt;
     DesignParts parts;
     if (const auto* pair = std::get_if<io::CodesignPair>(&*parsed.value)) {
-        parts = {pair->transformer, pair->accelerator, pair->name};
+        parts.transformer = pair->transformer;
+        if (const AcceleratorSpec* elector = pair->target.elector())
+            parts.accelerator = *elector;
+        parts.name = pair->name;
     } else if (const auto* model = std::get_if<TransformerSpec>(&*parsed.value)) {
         parts.transformer = *model;
         parts.name = model->name;

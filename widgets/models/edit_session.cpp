@@ -120,9 +120,9 @@ void EditSession::reevaluateCurrent() {
 }
 
 void EditSession::setAccelerator(const AcceleratorSpec& accelerator) {
-    if (!m_active || accelerator == m_current.accelerator)
+    if (!m_active || accelerator == m_current.target.electorSpec())
         return;
-    m_current.accelerator = accelerator;
+    m_current.target.electorSpec() = accelerator;
     reevaluateCurrent();
 }
 
@@ -148,15 +148,15 @@ WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStar
     timer.start();
     WhatIfEvaluation w;
     w.errors = validate(pair.transformer);
-    for (const ValidationError& e : validate(pair.accelerator, &m_technology))
+    for (const ValidationError& e : validate(pair.target.electorSpec(), &m_technology))
         w.errors.push_back({e.path.empty() ? "accelerator" : "accelerator." + e.path, e.message});
     for (const ValidationError& e : m_modelSpace.check(pair.transformer))
         w.outsideSpace.push_back({e.path.empty() ? "transformer" : "transformer." + e.path, e.message});
-    for (const ValidationError& e : m_acceleratorSpace.check(pair.accelerator))
+    for (const ValidationError& e : m_acceleratorSpace.check(pair.target.electorSpec()))
         w.outsideSpace.push_back({e.path.empty() ? "accelerator" : "accelerator." + e.path, e.message});
     if (w.errors.empty()) {
         prepare(pair.transformer);
-        w.sim = m_prepared->evaluate(pair.accelerator);
+        w.sim = m_prepared->evaluate(pair.target.electorSpec());
         w.simulated = true;
         w.record = io::evaluationRecordOf(w.sim, m_options);
     } else {

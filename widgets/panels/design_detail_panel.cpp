@@ -261,7 +261,8 @@ void DesignDetailPanel::refreshBreakdown() {
     m_area->setSeries(models::areaByModule(now.sim));
     m_utilisation->setSeries(models::utilisationByModule(now.sim));
     m_latency->setSeries(models::latencyByOpKind(now.sim));
-    m_roofline->setRoofline(models::rooflineOf(now.sim, m_session->current().accelerator, m_session->technology()));
+    m_roofline->setRoofline(
+        models::rooflineOf(now.sim, m_session->current().target.electorSpec(), m_session->technology()));
     m_ops->setOps(now.sim.ops);
 }
 

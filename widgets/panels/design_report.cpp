@@ -161,7 +161,7 @@ QString designReportHtml(const models::EditSession& session, const QList<const P
                                  .arg(num(now.sim.clockMHz))));
     }
     html += QStringLiteral("<h2>%1</h2>\n").arg(QObject::tr("Accelerator"));
-    html += acceleratorTable(session.current().accelerator);
+    html += acceleratorTable(session.current().target.electorSpec());
     html += QStringLiteral("<h2>%1</h2>\n").arg(QObject::tr("Transformer"));
     html += transformerTable(session.current().transformer, session.options().task);
     if (now.simulated) {
