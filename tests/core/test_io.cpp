@@ -597,7 +597,7 @@ private slots:
         const auto errors = validate(set);
         QCOMPARE(errors.size(), std::size_t(1));
         QCOMPARE(q(errors[0].path), QString("computeOpsPerCycle"));
-        QVERIFY(q(errors[0].message).contains("or 0 to derive it"));
+        QVERIFY(q(errors[0].message).contains("from 0 to 1048576"));
     }
 
     // ------------------------------------------------------------ detection, paths, presets
