@@ -130,6 +130,10 @@ std::optional<Prepared> prepare(const CostOptions& o, const std::filesystem::pat
             std::cerr << profile.errors.toString() << "\n";
             return std::nullopt;
         }
+        if (const auto errors = validateFor(*profile.value, p.model.layerCount(), p.model.name); !errors.empty()) {
+            std::cerr << io::FileErrors{o.sparsityFile, errors}.toString() << "\n";
+            return std::nullopt;
+        }
         p.options.sparsity.profile = std::make_shared<SparsityProfile>(*profile.value);
     }
     return p;

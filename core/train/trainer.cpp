@@ -259,6 +259,12 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         }
         return !cancel.stop_requested();
     };
+    // A run must end in an accuracy measured on something: "0.0 %" of no examples is not one.
+    if (data.test.count == 0)
+        throw DataError(data.name + ": the test split has no examples, so no test accuracy could be measured");
+    if (data.train.count < config.batchSize)
+        throw DataError(data.name + ": " + std::to_string(data.train.count) +
+                        " training examples are fewer than one batch of " + std::to_string(config.batchSize));
     Trainer trainer(spec, data, config);
     if (!config.resumeFrom.empty())
         trainer.loadCheckpoint(config.resumeFrom);
