@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "io/files.h"
+#include "io/formats.h"
 
 #include <iostream>
 #include <memory>
@@ -43,7 +44,20 @@ int runConvert(const ConvertOptions& options, const std::filesystem::path& dataD
         std::cerr << options.output << ": " << choice.error << "\n";
         return 2;
     }
-    const io::FileErrors saved = io::saveDocument(options.output, *document.value, *choice.format, writeOptions);
+    // What is written must read back: a document the output format cannot hold faithfully is
+    // refused here rather than written as a file that validate would reject.
+    const io::Written written = io::formatDocument(*document.value, *choice.format);
+    if (!written.ok()) {
+        std::cerr << io::FileErrors{options.output, written.errors}.toString() << "\n";
+        return 1;
+    }
+    const auto syntax = io::syntaxForPath(options.output).value_or(io::Syntax::Json);
+    if (const auto back = io::parseDocument(written.text, syntax, options.output); !back) {
+        std::cerr << options.output << ": not written: the converted document would not read back:\n"
+                  << back.errors.toString() << "\n";
+        return 1;
+    }
+    const io::FileErrors saved = io::writeTextFile(options.output, written.text, writeOptions);
     if (!saved.ok()) {
         std::cerr << saved.toString() << "\n";
         return 1;

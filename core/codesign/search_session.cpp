@@ -34,10 +34,10 @@ std::string utcNow() {
 }
 
 std::string readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    io::ReadResult file = io::readFileBounded(path, io::kMaxDocumentBytes, "an accuracy table");
+    if (!file.ok())
+        throw SearchSetupError(path.string() + ": " + file.error);
+    return std::move(file.bytes);
 }
 
 // The workspace's finished training runs on the configured data set (up to a run id) as an

@@ -210,7 +210,8 @@ std::string describe(const Json& v) {
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
     case Json::value_t::number_float:
-        return "the number " + numberText(v.get<double>()); // .nan / .inf, which JSON text cannot hold
+        // JSON text has no nan / inf (dump() would print null): say them as YAML writes them.
+        return "the number " + (std::isfinite(v.get<double>()) ? v.dump() : numberText(v.get<double>()));
     case Json::value_t::array:
         return "a list";
     case Json::value_t::object:
