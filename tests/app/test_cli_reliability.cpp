@@ -8,6 +8,8 @@
 
 #include <QtTest>
 
+#include <tuple>
+
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -199,6 +201,11 @@ private slots:
                                        << QByteArray(
                                               R"({"schemaVersion": 1, "schemaVersion": 1, "kind": "technology"})")
                                        << "duplicate key 'schemaVersion'";
+        QTest::newRow("huge value") << "huge.json"
+                                    << QByteArray(R"({"schemaVersion": 1, "kind": "transformer", "name": "x", )"
+                                                  R"("activation": ")") +
+                                           QByteArray(10'000'000, 'g') + R"(", "layers": []})"
+                                    << "(10000000 characters)";
         QTest::newRow("nan named") << "nan.yaml"
                                    << QByteArray("tile:\n  tile_b: 1\n  tile_x: 16\n  tile_y: 16\npe: .nan\n")
                                    << "got the number .nan";
@@ -215,6 +222,64 @@ private slots:
         QVERIFY2((run.out + run.err).contains(path) && (run.out + run.err).contains(message),
                  qPrintable(run.out + run.err));
         QVERIFY((run.out + run.err).size() < 4000); // no huge value echoed back
+    }
+
+    // Seen 7, 8, 10: values that overflowed past validation, silent acceptance, raw messages.
+    void validationIsNotBypassed() {
+        QTemporaryDir dir;
+        // A pair whose member claims a schema version this workbench does not write.
+        const QByteArray tiny = readFile(QStringLiteral(TCW_SOURCE_DATA_DIR) + "/presets/models/bert-tiny.json");
+        const QByteArray edge = readFile(QStringLiteral(TCW_SOURCE_DATA_DIR) + "/presets/accelerators/edge.json");
+        QByteArray member = tiny;
+        member.replace("\"schemaVersion\": 1", "\"schemaVersion\": 5");
+        writeFile(dir.filePath("pair.json"),
+                  "{\"schemaVersion\": 1, \"kind\": \"pair\", \"name\": \"p\", \"transformer\": " + member +
+                      ", \"accelerator\": " + edge + "}");
+        const TcwRun pair = runTcw({"validate", dir.filePath("pair.json")});
+        QVERIFY2(pair.exitCode == 1 && pair.out.contains("transformer.schemaVersion"), qPrintable(pair.out + pair.err));
+
+        // A one-layer sparsity profile is not applied to a 12-layer model.
+        writeFile(dir.filePath("profile.json"),
+                  R"({"schemaVersion": 1, "kind": "sparsityProfile", "name": "one", "layers": [)"
+                  R"({"activation": 0.5, "weight": 0, "activationGradient": 0.5, "weightGradient": 0.5}]})");
+        const TcwRun profile = runTcw({"simulate", "--model", "bert-base", "--accelerator", "edge", "--mode",
+                                       "training", "--sparsity", dir.filePath("profile.json")});
+        QVERIFY2(profile.exitCode == 2 && profile.err.contains("has 1 layer(s)"),
+                 qPrintable(profile.out + profile.err));
+
+        // TSV labels: a million classes, a label past int, an empty test split.
+        auto tsv = [&](const QString& name, const QByteArray& trainRows, const QByteArray& devRows) {
+            QDir().mkpath(dir.filePath(name));
+            writeFile(dir.filePath(name + "/train.tsv"), "sentence\tlabel\n" + trainRows);
+            writeFile(dir.filePath(name + "/dev.tsv"), "sentence\tlabel\n" + devRows);
+            return runTcw({"train", "--model", "bert-tiny", "--data", "tsv:" + dir.filePath(name), "--steps", "1",
+                           "--batch", "2", "--seq-len", "8", "--out", dir.filePath(name + "-run"), "--quiet"});
+        };
+        const TcwRun million = tsv("million", "a b\t0\nc d\t1000000\n", "a b\t0\n");
+        QVERIFY2(million.exitCode == 2 && million.err.contains("label 1000000"), qPrintable(million.err));
+        const TcwRun huge = tsv("huge", "a b\t0\nc d\t99999999999\n", "a b\t0\n");
+        QVERIFY2(huge.exitCode == 2 && huge.err.contains("label 99999999999") && !huge.err.contains("stoi"),
+                 qPrintable(huge.err));
+        const TcwRun empty = tsv("empty", "a b\t0\nc d\t1\n", "");
+        QVERIFY2(empty.exitCode == 2 && empty.err.contains("no examples") && !empty.out.contains("test accuracy"),
+                 qPrintable(empty.out + empty.err));
+
+        // Technology tables: widths that overflowed int, clocks that printed 0 µs or inf s.
+        const QByteArray tech = readFile(QStringLiteral(TCW_SOURCE_DATA_DIR) + "/tech/elector-14nm-700mhz.json");
+        QVERIFY(!tech.isEmpty());
+        for (const auto& [field, value, message] :
+             {std::tuple{QByteArray("\"fractionBits\""), QByteArray("2147483647"), QString("fractionBits")},
+              std::tuple{QByteArray("\"clockMHz\""), QByteArray("1e308"), QString("clockMHz: must be from 1 to")},
+              std::tuple{QByteArray("\"clockMHz\""), QByteArray("1e-300"), QString("clockMHz: must be from 1 to")}}) {
+            QByteArray changed = tech;
+            const qsizetype at = changed.indexOf(field);
+            QVERIFY(at >= 0);
+            const qsizetype colon = changed.indexOf(':', at), end = changed.indexOf(',', colon);
+            changed.replace(colon + 1, end - colon - 1, " " + value);
+            writeFile(dir.filePath("tech.json"), changed);
+            const TcwRun run = runTcw({"validate", dir.filePath("tech.json")});
+            QVERIFY2(run.exitCode == 1 && run.out.contains(message), qPrintable(value + ": " + run.out + run.err));
+        }
     }
 
     void devicesAndFifosAreNotRead() {
@@ -273,8 +338,10 @@ private slots:
         const TcwRun r = runTcw({"search", "--workspace", ws, "--resume", "--quiet"});
         QVERIFY2(!crashed(r), qPrintable(r.err));
         QVERIFY2(!r.err.contains("UNIQUE constraint failed"), qPrintable(r.err));
-        if (r.exitCode != 0)
-            QVERIFY2(r.err.contains(ws), qPrintable(r.err));
+        // Refused with the missing position, not run on past the gap.
+        QVERIFY2(r.exitCode == 2 && r.err.contains(ws) && r.err.contains("trial 3") && r.err.contains("missing"),
+                 qPrintable(r.err));
+        QCOMPARE(runTcw({"pareto", ws}).exitCode, 0); // the other trials are still read
     }
 
     // Seen 9: a kill in a new workspace's first moments left an empty file every command refused.
