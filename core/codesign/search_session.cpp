@@ -163,6 +163,15 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
     }
     std::sort(rows.begin(), rows.end(),
               [](const auto& a, const auto& b) { return a.first.position < b.first.position; });
+    // Trials are numbered 0, 1, 2, … and everything downstream indexes them by position (the
+    // front, --selection, the runner's next position): a gap (a deleted trial row) or a repeat
+    // is refused here with the position, not read past.
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].first.position != static_cast<int>(i))
+            throw SearchSetupError("search " + std::to_string(searchId) + " in " + ws.path().string() +
+                                   " is damaged: trial " + std::to_string(i) + " of its " +
+                                   std::to_string(rows.size()) +
+                                   " stored trials is missing or repeated (was a row deleted?)");
     std::vector<search::Trial> trials;
     for (auto& [t, ids] : rows) {
         trials.push_back(std::move(t));
@@ -460,15 +469,6 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     search::SearchConfig config = parseConfig(*record);
     const search::CoDesignSpace space = search::makeSpace(config);
     std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
-    // The runner continues at position stored.size(): a gap (a deleted trial row) would make
-    // it write a position that exists. Say so instead of failing on the store's constraint.
-    for (std::size_t i = 0; i < stored.size(); ++i)
-        if (stored[i].position != static_cast<int>(i))
-            throw SearchSetupError("search " + std::to_string(record->id) + " in " + workspace.path().string() +
-                                   " is damaged: trial " + std::to_string(i) + " of its " +
-                                   std::to_string(stored.size()) +
-                                   " stored trials is missing, so it cannot be resumed (tcw pareto and tcw export "
-                                   "still read the others)");
     SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));
     session.m_parts->lock = std::move(lock);
     return session;
