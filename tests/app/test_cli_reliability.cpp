@@ -225,7 +225,7 @@ private slots:
     }
 
     // Seen 7, 8, 10: values that overflowed past validation, silent acceptance, raw messages.
-    void validationIsNotBypassed() {
+    void pairMembersKeepTheirSchemaVersion() {
         QTemporaryDir dir;
         // A pair whose member claims a schema version this workbench does not write.
         const QByteArray tiny = readFile(QStringLiteral(TCW_SOURCE_DATA_DIR) + "/presets/models/bert-tiny.json");
@@ -237,7 +237,10 @@ private slots:
                       ", \"accelerator\": " + edge + "}");
         const TcwRun pair = runTcw({"validate", dir.filePath("pair.json")});
         QVERIFY2(pair.exitCode == 1 && pair.out.contains("transformer.schemaVersion"), qPrintable(pair.out + pair.err));
+    }
 
+    void sparsityProfileMustMatchTheModel() {
+        QTemporaryDir dir;
         // A one-layer sparsity profile is not applied to a 12-layer model.
         writeFile(dir.filePath("profile.json"),
                   R"({"schemaVersion": 1, "kind": "sparsityProfile", "source": "one", "layers": [)"
@@ -246,24 +249,36 @@ private slots:
                                        "training", "--sparsity", dir.filePath("profile.json")});
         QVERIFY2(profile.exitCode == 2 && profile.err.contains("has 1 layer(s)"),
                  qPrintable(profile.out + profile.err));
+    }
 
-        // TSV labels: a million classes, a label past int, an empty test split.
-        auto tsv = [&](const QString& name, const QByteArray& trainRows, const QByteArray& devRows) {
-            QDir().mkpath(dir.filePath(name));
-            writeFile(dir.filePath(name + "/train.tsv"), "sentence\tlabel\n" + trainRows);
-            writeFile(dir.filePath(name + "/dev.tsv"), "sentence\tlabel\n" + devRows);
-            return runTcw({"train", "--model", "bert-tiny", "--data", "tsv:" + dir.filePath(name), "--steps", "1",
-                           "--batch", "2", "--seq-len", "8", "--out", dir.filePath(name + "-run"), "--quiet"});
-        };
-        const TcwRun million = tsv("million", "a b\t0\nc d\t1000000\n", "a b\t0\n");
-        QVERIFY2(million.exitCode == 2 && million.err.contains("label 1000000"), qPrintable(million.err));
-        const TcwRun huge = tsv("huge", "a b\t0\nc d\t99999999999\n", "a b\t0\n");
-        QVERIFY2(huge.exitCode == 2 && huge.err.contains("label 99999999999") && !huge.err.contains("stoi"),
-                 qPrintable(huge.err));
-        const TcwRun empty = tsv("empty", "a b\t0\nc d\t1\n", "");
-        QVERIFY2(empty.exitCode == 2 && empty.err.contains("no examples") && !empty.out.contains("test accuracy"),
-                 qPrintable(empty.out + empty.err));
+    // TSV labels: a million classes, a label past int, an empty test split.
+    void tsvDataSetsAreChecked_data() {
+        QTest::addColumn<QByteArray>("trainRows");
+        QTest::addColumn<QByteArray>("devRows");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("a million classes")
+            << QByteArray("a b\t0\nc d\t1000000\n") << QByteArray("a b\t0\n") << "label 1000000";
+        QTest::newRow("a label past int")
+            << QByteArray("a b\t0\nc d\t99999999999\n") << QByteArray("a b\t0\n") << "label 99999999999 is above";
+        QTest::newRow("empty test split") << QByteArray("a b\t0\nc d\t1\n") << QByteArray() << "no examples";
+    }
+    void tsvDataSetsAreChecked() {
+        QFETCH(QByteArray, trainRows);
+        QFETCH(QByteArray, devRows);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QDir().mkpath(dir.filePath("tsv"));
+        writeFile(dir.filePath("tsv/train.tsv"), "sentence\tlabel\n" + trainRows);
+        writeFile(dir.filePath("tsv/dev.tsv"), "sentence\tlabel\n" + devRows);
+        const TcwRun run = runTcw({"train", "--model", "bert-tiny", "--data", "tsv:" + dir.filePath("tsv"), "--steps",
+                                   "1", "--batch", "2", "--seq-len", "8", "--out", dir.filePath("run"), "--quiet"});
+        QVERIFY2(run.exitCode == 2 && run.err.contains(message) && !run.err.contains("stoi") &&
+                     !run.out.contains("test accuracy"),
+                 qPrintable(run.out + run.err));
+    }
 
+    void technologyRangesHold() {
+        QTemporaryDir dir;
         // Technology tables: widths that overflowed int, clocks that printed 0 µs or inf s.
         const QByteArray tech = readFile(QStringLiteral(TCW_SOURCE_DATA_DIR) + "/tech/elector-14nm-700mhz.json");
         QVERIFY(!tech.isEmpty());
