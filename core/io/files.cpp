@@ -240,6 +240,10 @@ FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair, c
     const Written yaml = formatDocument(AcceleratorFile{pair.accelerator, {}}, FileFormat::AcceltranConfig);
     if (!yaml.ok())
         return {files.acceleratorYaml.string(), yaml.errors};
+    // The parent is made, as before; the pair's own folder is built beside and renamed in.
+    std::error_code ec;
+    if (fs::create_directories(parent, ec); ec)
+        return {parent.string(), {{"", "cannot create the folder: " + ec.message()}}};
     const std::string error = writeFolderAtomically(
         files.folder,
         {{files.modelDict.filename().string(), dict.text}, {files.acceleratorYaml.filename().string(), yaml.text}},
