@@ -2,6 +2,7 @@
 // parsers that end in errors instead of crashes, checkpoints checked against the model, data
 // sets that cannot ask for a million classes or gigabytes, technology ranges.
 #include "design/technology_library.h"
+#include "io/files.h"
 #include "io/formats.h"
 #include "io/safe_file.h"
 #include "train/checkpoint.h"
@@ -63,7 +64,7 @@ train::TrainConfig smallConfig() {
 }
 
 TransformerSpec smallModel() {
-    return uniformModel("small", 1, 16, {HeadType::SaSdp}, {32});
+    return train::uniformModel("small", 1, 16, {HeadType::SaSdp}, {32});
 }
 
 // The message of what throws, or "" when nothing does.
