@@ -6,6 +6,7 @@
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
 #include "export_actions.h"
+#include "io/record_json.h"
 #include "lesson_controller.h"
 #include "models/design_proxy_model.h"
 #include "models/explorer_settings.h"
@@ -48,9 +49,6 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -209,7 +207,8 @@ void MainWindow::createCentralViews() {
     header->moveSection(header->visualIndex(models::DesignTableModel::ParetoRankColumn), 2);
     for (int column : {models::DesignTableModel::CostModelColumn, models::DesignTableModel::CreatedColumn,
                        models::DesignTableModel::PeCountColumn, models::DesignTableModel::BatchColumn,
-                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn})
+                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn,
+                       models::DesignTableModel::TargetKindColumn})
         header->hideSection(column);
     installColumnChooser();
     auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_table, nullptr, nullptr, Qt::WidgetShortcut);
@@ -1158,20 +1157,18 @@ void MainWindow::showStoredTrainingRun(qint64 runId) {
     for (const store::TrainingRunRecord& run : m_controller->workspace()->trainingRuns()) {
         if (run.id != runId)
             continue;
+        // The stored blobs through their codecs; an unreadable one shows as an empty curve.
         std::vector<models::TrainingCurveSample> curve;
-        const QJsonArray points =
-            QJsonDocument::fromJson(QByteArray::fromStdString(run.curvesJson)).object().value("points").toArray();
-        for (const QJsonValue& v : points) {
-            const QJsonObject p = v.toObject();
-            auto number = [&p](const char* key) {
-                const QJsonValue x = p.value(QLatin1String(key));
-                return x.isDouble() ? x.toDouble() : models::kNoValue;
-            };
-            curve.push_back({p.value("step").toInteger(), number("trainLoss"), number("trainAccuracy"),
-                             number("testLoss"), number("testAccuracy")});
+        const std::string where = "training run " + std::to_string(run.id);
+        if (const auto points = io::parseTrainingCurve(run.curvesJson, where + " curves")) {
+            for (const auto& p : *points)
+                curve.push_back({p.step, p.trainLoss, p.trainAccuracy, p.testLoss.value_or(models::kNoValue),
+                                 p.testAccuracy.value_or(models::kNoValue)});
+        } else {
+            qWarning().noquote() << QString::fromStdString(points.errors.toString());
         }
-        const qint64 planned =
-            QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object().value("steps").toInteger();
+        const auto config = io::parseTrainingConfig(run.configJson, where + " configuration");
+        const qint64 planned = config ? config->request.steps : 0;
         QString text = tr("Stored run %1 (%2, %3): %4")
                            .arg(run.id)
                            .arg(QString::fromStdString(std::string(store::runStatusName(run.status))),

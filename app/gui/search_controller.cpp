@@ -6,12 +6,11 @@
 #include "workspace_controller.h"
 
 #include "codesign/search_session.h"
+#include "io/record_json.h"
 #include "store/workspace.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -31,8 +30,8 @@ using State = widgets::SearchPanel::State;
 namespace {
 
 QString describeSearch(const store::SearchRecord& record) {
-    const QJsonObject state = QJsonDocument::fromJson(QByteArray::fromStdString(record.stateJson)).object();
-    const int committed = state.value(QStringLiteral("trialsCommitted")).toInt();
+    const auto state = io::parseSearchState(record.stateJson, "search " + std::to_string(record.id) + " state");
+    const int committed = state ? state->trialsCommitted : 0;
     return QObject::tr("search %1 (%2, %3, %4)")
         .arg(record.id)
         .arg(QString::fromStdString(record.algorithm), countOf(committed, QObject::tr("trial"), QObject::tr("trials")),

@@ -85,7 +85,8 @@ struct AcceleratorSpace {
     AcceleratorSpec decode(std::span<const int> encoding) const; // snaps; nonlinearity = first allowed
 };
 
-// The published spaces (TRANSCODE.md §2–3), also shipped as data/spaces/*.yaml.
+// The published spaces (FlexiBERT 2.0 and ELECTOR: docs/formats.md, docs/acceltran-fast.md
+// §7.1), also shipped as data/spaces/*.yaml.
 TransformerSpace flexibert2Space();
 AcceleratorSpace electorSpace();
 

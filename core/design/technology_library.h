@@ -99,7 +99,7 @@ ValidationErrors validate(const TechnologyLibrary& tech);
 } // namespace tcw
 
 namespace tcw {
-// The reference simulator's 14 nm / 700 MHz table (elector-fast-mode.md §6), built in so the
+// The reference simulator's 14 nm / 700 MHz table (docs/acceltran-fast.md §6), built in so the
 // library works without data files. data/tech/elector-14nm-700mhz.json holds the same
 // numbers (a test keeps them equal).
 TechnologyLibrary electorTechnology14nm();

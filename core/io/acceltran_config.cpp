@@ -1,4 +1,4 @@
-// AccelTran / ELECTOR accelerator configs (YAML, elector-fast-mode.md §1.2 and §7.4): read
+// AccelTran / ELECTOR accelerator configs (YAML, docs/acceltran-fast.md §1.2 and §7.4): read
 // with every field required, as the reference reads them; written in the reference's layout
 // (top-level fields separated by blank lines, strings single-quoted, Python-style booleans).
 #include "format_trees.h"
@@ -51,7 +51,7 @@ Scheduler readScheduler(const Json& node, ValidationErrors& errors) {
         }
     }
     if (const Json* m = r.required("memory_ops")) {
-        // The reference runs only untiled memory ops, one at a time (elector-fast-mode.md §8).
+        // The reference runs only untiled memory ops, one at a time (docs/acceltran-fast.md §8).
         ObjectReader mr(*m, r.path("memory_ops"), errors, {"tiled", "batch_size"});
         if (auto tiled = mr.boolean("tiled"); tiled && *tiled)
             errors.push_back({mr.path("tiled"), "must be False: the reference simulator has untiled memory ops only"});

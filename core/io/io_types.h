@@ -43,7 +43,7 @@ std::string_view fileFormatName(FileFormat format); // "workbench JSON", "FlexiB
 inline constexpr int kSchemaVersion = 1;
 
 // Fields of an AccelTran config that AcceleratorSpec does not model (no cost model reads
-// them). By default they are derived as TransCODE derives them (elector-fast-mode.md §7.2);
+// them). By default they are derived as TransCODE derives them (docs/acceltran-fast.md §7.2);
 // a reference file with other values keeps them here, so reference → workbench → reference
 // gives the same document.
 struct AcceltranExtras {

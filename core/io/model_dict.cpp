@@ -1,7 +1,7 @@
 // FlexiBERT 2.0 model dicts {"l": L, "o": [[head strings] per layer], "h": [hidden per
-// layer], "f": [[FF sizes] per layer]} (elector-fast-mode.md §1.1), read strictly: the
-// reference ignores list entries past layer L, but keeping them is impossible, so they are
-// an error rather than silently dropped.
+// layer], "f": [[FF sizes] per layer]} (docs/formats.md, docs/acceltran-fast.md §1.1), read
+// strictly: the reference ignores list entries past layer L, but keeping them is
+// impossible, so they are an error rather than silently dropped.
 #include "format_trees.h"
 
 #include <regex>

@@ -51,7 +51,7 @@ struct AccuracyTable {
 // Gradient-boosted trees on the model encoding of a space, bagged: each of `ensembles`
 // members is fit on a bootstrap resample of the known entries; the prediction is the members'
 // mean and its uncertainty their standard deviation (the reference used the spread across
-// trees as the noise of its GLUE predictor, TRANSCODE.md §2). Entries outside the space are
+// trees as the noise of its GLUE predictor, docs/search.md). Entries outside the space are
 // left out of the fit.
 class TableAccuracyModel : public AccuracyOracle {
 public:

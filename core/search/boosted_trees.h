@@ -10,7 +10,7 @@
 namespace tcw::search {
 
 struct BoostedTreesConfig {
-    int trees = 50; // TRANSCODE.md §2: the reference's 50 trees of depth 3
+    int trees = 50; // docs/search.md, Accuracy: the reference's 50 trees of depth 3
     int depth = 3;
     double learningRate = 0.1; // the reference's 0.01 moves 50 trees' predictions only 40% of
                                // the way from the mean to the data (1 − 0.99⁵⁰); 0.1 fits

@@ -1,4 +1,4 @@
-// BOSHCODE (TRANSCODE.md §5): Bayesian optimisation with second-order gradients over
+// BOSHCODE (docs/search.md): Bayesian optimisation with second-order gradients over
 // transformer–accelerator pairs. After an initial set of pairs (256 in TransCODE), every step
 // fits the teacher / student / natural-parameter surrogates to all trials from scratch and
 // proposes up to K pairs by one of three moves (CODEBench's split):

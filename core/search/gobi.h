@@ -1,4 +1,4 @@
-// GOBI (gradient-based optimisation using backpropagation to the input, TRANSCODE.md §5):
+// GOBI (gradient-based optimisation using backpropagation to the input, docs/search.md):
 // minimise a surrogate's acquisition a(x) = μ − κ·σ over the unit-cube view of the encoding
 // with AdaHessian (Yao et al. 2021): Adam's moments, but the second moment is of the
 // Hessian's diagonal, estimated by Hutchinson's trick D ≈ v ⊙ (H·v) with a Rademacher v.
@@ -17,8 +17,8 @@ namespace tcw::search {
 
 struct GobiConfig {
     double kappa = 0.5;        // exploration weight in μ − κ·σ
-    double learningRate = 0.5; // TRANSCODE.md §5
-    int maxSteps = 200;        // TRANSCODE.md §5
+    double learningRate = 0.5; // docs/search.md
+    int maxSteps = 200;        // docs/search.md
     double tolerance = 1e-5;   // stop when |Δa| < tolerance …
     int patience = 6;          // … for this many consecutive steps
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-4;

@@ -18,7 +18,7 @@ struct MetricInfo {
     double normaliser;
 };
 
-// Reference weights and normalisers (TRANSCODE.md §5); latency 4e9 cycles at 700 MHz.
+// Reference weights and normalisers (docs/search.md, Objectives); latency 4e9 cycles at 700 MHz.
 constexpr std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::Accuracy, "accuracy", "", 0.5, 1.0},
     {Metric::Latency, "latency", "s", 0.1, 4e9 / 700e6},

@@ -45,6 +45,7 @@ std::string_view accuracyOriginName(AccuracyOrigin o); // "", "predicted", "trai
 // One logged point of a training curve (the trainer's CurvePoint, as the workspace keeps it).
 struct TrainingCurvePoint {
     std::int64_t step = 0;
+    int epoch = 0;
     double trainLoss = 0;
     double trainAccuracy = 0;
     double learningRate = 0;
@@ -52,7 +53,9 @@ struct TrainingCurvePoint {
     double activationGradientSparsity = 0;
     double weightGradientSparsity = 0;
     double elapsedSeconds = 0;
-    std::optional<double> testAccuracy;
+    std::optional<double> testLoss, testAccuracy; // at evaluation points only
+
+    bool operator==(const TrainingCurvePoint&) const = default;
 };
 
 // A trainer run behind a trained accuracy, for the workspace (curves and profile as JSON).
@@ -122,7 +125,7 @@ struct ObjectiveConfig {
 
 // The defaults of `tcw search`: accuracy, latency, total energy and area for inference, Pareto.
 ObjectiveConfig defaultObjectives();
-// TRANSCODE.md §5: 0.5·accuracy + 0.1·(1 − cycles/4e9) + 0.2·(1 − E_dyn/9e10 nJ) +
+// docs/search.md: 0.5·accuracy + 0.1·(1 − cycles/4e9) + 0.2·(1 − E_dyn/9e10 nJ) +
 // 0.1·(1 − E_leak/2e10 nJ) at 700 MHz (cycles/4e9 = latency / 5.714 s); weighted sum.
 ObjectiveConfig transcodeReferenceObjective();
 // Weights and normalisers for arbitrary metrics: the reference values where TransCODE has

@@ -1,5 +1,5 @@
 // BOSHCODE's surrogate of a minimised objective over the unit-cube view of the pair
-// encoding (TRANSCODE.md §5): a teacher MLP with dropout predicts the mean; a student MLP
+// encoding (docs/search.md): a teacher MLP with dropout predicts the mean; a student MLP
 // learns the teacher's MC-dropout spread (the epistemic σ, cheap and differentiable where
 // MC dropout is neither); a natural-parameter network predicts a heteroscedastic Gaussian
 // (the aleatoric σ). The acquisition μ − κ·σ, σ = √(σ_e² + σ_a²), and its input gradient

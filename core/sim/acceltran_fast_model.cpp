@@ -1,4 +1,4 @@
-// acceltran-fast: the reference fast mode (elector-fast-mode.md) as equations. The model is
+// acceltran-fast: the reference fast mode (docs/acceltran-fast.md) as equations. The model is
 // lowered once into the reference's block sequence with the batch factored out of every
 // shape; each evaluate() walks that sequence once, running the three-unit overlap
 // procedure (3.8) for head groups. Every defect of the reference is kept and marked QUIRK.
@@ -97,7 +97,7 @@ namespace {
 using acceltran_fast_detail::Lowering;
 
 // ---------------------------------------------------------------------------------------
-// Lowering (spec section 2)
+// Lowering (docs/acceltran-fast.md §2)
 
 // Forward blocks of layer ℓ (2.3). QUIRK 3: each FF is followed by an NL sized by the FF's
 // input, including the last FF back to H and the projection FF.
@@ -256,7 +256,7 @@ Lowering lowerModel(const TransformerSpec& model, const TaskShape& task, SimMode
 }
 
 // ---------------------------------------------------------------------------------------
-// Evaluation (spec section 3)
+// Evaluation (docs/acceltran-fast.md §3)
 
 // Per-accelerator values of 3.1 and (D1).
 struct Context {

@@ -1,4 +1,4 @@
-// Chip area from the technology table (elector-fast-mode.md §5): MAC lanes with their FIFO
+// Chip area from the technology table (docs/acceltran-fast.md §5): MAC lanes with their FIFO
 // and sparsity modules (and stochastic rounding when built for training), softmax units,
 // one layer-norm unit, a dataflow module and a DMA per PE, plus the three buffers.
 #pragma once

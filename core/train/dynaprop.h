@@ -14,7 +14,7 @@
 
 namespace tcw::train {
 
-// Forward tensors pruned by τ_I (TRANSCODE.md §1).
+// Forward tensors pruned by τ_I (docs/training.md, DynaProp).
 enum class ActivationKind : std::uint8_t {
     Projection,    // Q, K, V after projection
     Scores,        // raw Q·Kᵀ before scaling and mask

@@ -1,5 +1,5 @@
 // acceltran-fast against the reference fast mode: the published numbers of
-// elector-fast-mode.md §10 (exact cycles, energies and area to 1e-9 relative) and edge cases
+// docs/acceltran-fast.md §10 (exact cycles, energies and area to 1e-9 relative) and edge cases
 // of §11 worked out by hand from the equations.
 #include "sim/acceltran_fast_model.h"
 #include "sim/area_model.h"

@@ -75,7 +75,7 @@ private slots:
         QTest::addColumn<bool>("server");
         QTest::addColumn<int>("mode");
         QTest::addColumn<double>("areaMM2");
-        // Reference area model results (elector-fast-mode.md §5, §10; TRANSCODE.md §4).
+        // Reference area model results (docs/acceltran-fast.md §5, §10).
         QTest::newRow("edge inference") << false << int(SimMode::Inference) << 54.06426665203198;
         QTest::newRow("edge training") << false << int(SimMode::Training) << 54.14520736499207;
         QTest::newRow("server inference") << true << int(SimMode::Inference) << 1829.6963167631302;

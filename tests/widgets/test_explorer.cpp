@@ -32,6 +32,7 @@
 #include "sim/cost_model.h"
 #include "store/workspace.h"
 
+#include "io/record_json.h"
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
@@ -45,6 +46,8 @@
 #include <QTemporaryDir>
 #include <QUndoGroup>
 #include <QUndoStack>
+
+#include <QLabel>
 #include <QtTest>
 
 #include <cmath>
@@ -56,7 +59,8 @@ using tcw::app::MainWindow;
 namespace {
 // A workspace of sampled FlexiBERT 2.0 × ELECTOR co-designs, simulated for real, with made-up
 // predicted accuracies.
-void makeExplorerWorkspace(const QString& path, int pairs) {
+// predictedEvery > 0: every so many pairs' hardware metrics are stored as predicted (± 5 %).
+void makeExplorerWorkspace(const QString& path, int pairs, int predictedEvery = 0) {
     store::Workspace ws = store::Workspace::create(std::filesystem::path(path.toStdString()));
     std::mt19937_64 rng(11);
     const TechnologyLibrary tech = electorTechnology14nm();
@@ -70,12 +74,15 @@ void makeExplorerWorkspace(const QString& path, int pairs) {
             const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
             SimOptions options;
             options.opBreakdown = false;
-            store::EvaluationRecord e =
-                models::evaluationRecordOf(simulate(model, accelerator, tech, options), options);
+            store::EvaluationRecord e = io::evaluationRecordOf(simulate(model, accelerator, tech, options), options);
             e.designId = id;
             e.accuracy = 0.70 + 0.1 * double(i % 17) / 17.0;
             e.accuracyStdDev = 0.02;
             e.accuracySource = store::AccuracySource::Predicted;
+            if (predictedEvery > 0 && i % predictedEvery == 0) {
+                e.provenance = store::MetricsProvenance::Predicted;
+                e.metricsStdDevFraction = 0.05;
+            }
             ws.addEvaluation(e);
         }
     });
@@ -114,6 +121,60 @@ private slots:
         makeExplorerWorkspace(m_path, 80);
     }
     void init() { QSettings().clear(); }
+
+    void predictedMetricsAreHollowAndFilterable() {
+        const QString path = m_dir.filePath("provenance.tcw");
+        makeExplorerWorkspace(path, 24, 4); // pairs 0, 4, 8, … predicted
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(path);
+        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(window.showView(QStringLiteral("pareto")));
+        const widgets::ScatterPlot* plot = window.paretoView()->plot();
+        const auto* model = window.controller()->designModel();
+        QCOMPARE(int(plot->data().flags.size()), 24);
+        int hollow = 0, predictedRow = -1;
+        for (int row = 0; row < 24; ++row) {
+            const std::string& name = model->designAt(row)->design.name; // "pair N"
+            const bool predicted = std::stoi(name.substr(5)) % 4 == 0;
+            QCOMPARE(bool(plot->data().flags[std::size_t(row)] & widgets::ScatterPlot::Predicted), predicted);
+            hollow += predicted;
+            if (predicted)
+                predictedRow = row;
+            QCOMPARE(model->designAt(row)->design.targetKind, std::string("elector"));
+        }
+        QCOMPARE(hollow, 6);
+        // The detail of a predicted design says so.
+        window.controller()->selectDesign(model->designAt(predictedRow)->design.id);
+        auto detailSays = [&window](const QString& text) {
+            for (const QLabel* label : window.findChildren<QLabel*>())
+                if (label->text() == text)
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY(detailSays(QStringLiteral("predicted ± 5 % (elector)")));
+        // The table says where the numbers come from, and the filter picks them out.
+        auto* table = window.findChild<QTableView*>("designTable");
+        auto* proxy = static_cast<models::DesignProxyModel*>(table->model());
+        proxy->setFilterText("provenance:predicted");
+        QCOMPARE(proxy->rowCount(), 6);
+        QVERIFY(
+            proxy->index(0, models::DesignTableModel::ProvenanceColumn).data().toString().startsWith("predicted ± 5"));
+        proxy->setFilterText("target:elector");
+        QCOMPARE(proxy->rowCount(), 24);
+        proxy->setFilterText("target:bat");
+        QCOMPARE(proxy->rowCount(), 0);
+        // Filtered-out designs leave the plot too.
+        auto visible = [plot] {
+            int n = 0;
+            for (quint8 f : plot->data().flags)
+                n += (f & widgets::ScatterPlot::Visible) != 0;
+            return n;
+        };
+        QTRY_COMPARE(visible(), 0);
+    }
 
     void clickingAPointSelectsItsRowAndBack() {
         MainWindow window;

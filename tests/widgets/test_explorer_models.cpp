@@ -20,11 +20,13 @@
 #include "search/pareto.h"
 #include "sim/cost_model.h"
 
+#include "io/record_json.h"
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
+
 #include <QtTest>
 
 #include <cmath>
@@ -249,6 +251,53 @@ private slots:
         QCOMPARE(spy.count(), 4);
     }
 
+    void provenanceColumnAndTargetFilter() {
+        // Three designs: simulated by elector on an elector target, predicted ± 8 % on a "bat"
+        // target (a kind a later issue adds), and a lone transformer with an accuracy only.
+        store::DesignSummary simulated = evaluated(1, 1, 70);
+        simulated.design.targetKind = "elector";
+        simulated.latest->costModel = "elector";
+        store::DesignSummary predicted = evaluated(2, 2, 80);
+        predicted.design.targetKind = "bat";
+        predicted.latest->costModel = "bat-surrogate";
+        predicted.latest->provenance = store::MetricsProvenance::Predicted;
+        predicted.latest->metricsStdDevFraction = 0.08;
+        store::DesignSummary model = evaluated(3, 4, 90);
+        model.design.kind = store::DesignKind::Transformer;
+        model.latest->provenance = store::MetricsProvenance::None;
+        DesignTableModel table;
+        table.setDesigns({simulated, predicted, model});
+        auto cell = [&table](int row, int column) { return table.index(row, column).data().toString(); };
+        QCOMPARE(cell(0, DesignTableModel::ProvenanceColumn), QString("simulated (elector)"));
+        QCOMPARE(cell(1, DesignTableModel::ProvenanceColumn), QString("predicted ± 8 % (bat-surrogate)"));
+        QCOMPARE(cell(2, DesignTableModel::ProvenanceColumn), QString());
+        QCOMPARE(cell(1, DesignTableModel::TargetKindColumn), QString("bat"));
+        QCOMPARE(table.headerData(DesignTableModel::ProvenanceColumn, Qt::Horizontal).toString(),
+                 QString("Metrics from"));
+        QVERIFY(provenanceIsFirmNumber(store::MetricsProvenance::Measured));
+        QVERIFY(!provenanceIsFirmNumber(store::MetricsProvenance::Predicted));
+
+        DesignProxyModel proxy;
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&table);
+        // "elector" alone also matches the cost model; target:elector only the target kind.
+        proxy.setFilterText("target:elector");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(0));
+        proxy.setFilterText("TARGET:Bat");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(1));
+        proxy.setFilterText("provenance:predicted");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(1));
+        proxy.setFilterText("target:bat d1"); // both must hold: d1 is an elector design
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setFilterText("simulated");
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setFilterText("");
+        QCOMPARE(proxy.rowCount(), 3);
+    }
+
     void colourScale() {
         ColourScale scale;
         scale.setRange(1, 100, true);
@@ -350,12 +399,12 @@ private slots:
         e.costModel = "acceltran-fast";
         e.optionsJson = R"({"task":{"sequenceLength":64,"vocabularySize":0,"numClasses":10,"patchInputSize":49},)"
                         R"("sparsity":"scalars 0.5/0.5/0.9"})";
-        const SimOptions o = simOptionsOf(e);
+        const SimOptions o = io::simOptionsOf(e);
         QCOMPARE(o.mode, SimMode::Training);
         QCOMPARE(o.costModel, CostModelKind::AcceltranFast);
         QCOMPARE(o.task.sequenceLength, 64);
         QCOMPARE(o.task.patchInputSize, 49);
-        QCOMPARE(simOptionsOf(evaluationRecordOf(SimResult{}, o)).task, o.task);
+        QCOMPARE(io::simOptionsOf(io::evaluationRecordOf(SimResult{}, o)).task, o.task);
     }
 
     void layerTableEditsAsWholeSpecs() {

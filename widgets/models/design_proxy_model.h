@@ -10,6 +10,7 @@
 #include <QSortFilterProxyModel>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace tcw::models {
@@ -32,6 +33,9 @@ struct DesignFilter {
     bool isEmpty() const { return words.isEmpty() && ranges.empty(); }
     bool acceptsValues(const store::DesignSummary& design) const; // the ranges only
     static bool acceptsText(const QStringList& words, const QString& rowText);
+    // "target:KIND" → (the target kind column, "KIND"), "provenance:NAME" → (the provenance
+    // column, "NAME"); any other word: nothing (it is matched against every text column).
+    static std::optional<std::pair<int, QString>> qualifiedColumn(const QString& word);
 };
 
 class DesignProxyModel : public QSortFilterProxyModel {
@@ -46,8 +50,10 @@ public:
     bool acceptsSourceRow(int sourceRow) const;
 
 public slots:
-    // Case-insensitive substring over the name, kind, feasibility, accuracy source and cost
-    // model columns; whitespace-separated words must all match (in any of those columns).
+    // Case-insensitive substring over the name, kind, feasibility, accuracy source, cost model,
+    // metrics provenance and target kind columns; whitespace-separated words must all match
+    // (in any of those columns). A word "target:KIND" or "provenance:NAME" must match in that
+    // column itself ("target:elector" keeps the ELECTOR designs, not every elector-costed one).
     void setFilterText(const QString& text);
     // lo > hi is swapped; nothing (std::nullopt) clears the objective's range.
     void setRange(tcw::models::Objective objective, std::optional<std::pair<double, double>> range);

@@ -53,6 +53,21 @@ QString localTime(const std::string& isoUtc) {
 }
 } // namespace
 
+QString provenanceText(const store::EvaluationRecord& e) {
+    QString text = QString::fromUtf8(store::metricsProvenanceName(e.provenance));
+    if (text.isEmpty())
+        return text;
+    if (e.metricsStdDevFraction)
+        text += DesignTableModel::tr(" ± %1 %").arg(formatNumber(*e.metricsStdDevFraction * 100));
+    if (!e.costModel.empty())
+        text += QStringLiteral(" (%1)").arg(QString::fromStdString(e.costModel));
+    return text;
+}
+
+bool provenanceIsFirmNumber(store::MetricsProvenance provenance) {
+    return provenance != store::MetricsProvenance::Predicted;
+}
+
 DesignTableModel::DesignTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits) {
@@ -408,6 +423,10 @@ QVariant DesignTableModel::displayData(int r, int column) const {
         return row.latest ? QString::fromUtf8(store::accuracySourceName(row.latest->accuracySource)) : QString();
     case CostModelColumn:
         return row.latest ? QString::fromStdString(row.latest->costModel) : QString();
+    case ProvenanceColumn:
+        return row.latest ? provenanceText(*row.latest) : QString();
+    case TargetKindColumn:
+        return QString::fromStdString(row.design.targetKind);
     case CreatedColumn:
         return localTime(row.design.createdAt);
     case IdColumn:
@@ -535,6 +554,10 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Buffers (MB)");
         case MainMemoryColumn:
             return tr("Main memory");
+        case ProvenanceColumn:
+            return tr("Metrics from");
+        case TargetKindColumn:
+            return tr("Target");
         }
     }
     if (role == Qt::TextAlignmentRole)
@@ -576,6 +599,11 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("On-chip buffer capacity: activation + weight + mask buffers");
         case MainMemoryColumn:
             return tr("Main memory: type, banks, ranks, channels");
+        case ProvenanceColumn:
+            return tr("Where latency, energy and area come from: simulated by the cost model, measured on the "
+                      "hardware, predicted by a surrogate (± its relative σ) or published");
+        case TargetKindColumn:
+            return tr("The kind of hardware the design runs on (type target:KIND in the filter to keep one kind)");
         }
     }
     return {};

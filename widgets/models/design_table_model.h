@@ -18,6 +18,14 @@
 
 namespace tcw::models {
 
+// Where an evaluation's hardware metrics come from, for people: "simulated (elector)",
+// "predicted ± 8 % (…)", "" when it has none. The table, the plot's hover text and the filter
+// all say it this way.
+QString provenanceText(const store::EvaluationRecord& evaluation);
+// Whether the marker of such an evaluation is drawn filled (simulated, measured, published)
+// rather than hollow (predicted: an estimate, not a computation or a measurement).
+bool provenanceIsFirmNumber(store::MetricsProvenance provenance);
+
 class DesignTableModel : public QAbstractTableModel {
     Q_OBJECT
 
@@ -45,6 +53,8 @@ public:
         BatchColumn,
         BufferColumn,
         MainMemoryColumn,
+        ProvenanceColumn, // where the hardware metrics come from: simulated, measured, predicted, published
+        TargetKindColumn, // the kind of hardware target: "elector", … ("" for a lone transformer)
         ColumnCount
     };
 

@@ -40,12 +40,6 @@ struct WhatIfEvaluation {
     double evaluationMs = 0;        // wall time of the simulation (and prediction)
 };
 
-// SimOptions for an evaluation as stored: its mode, cost model and task shape (from the
-// options JSON, {"task":{…}}); sparsity scalars are the simulator's defaults.
-SimOptions simOptionsOf(const store::EvaluationRecord& evaluation);
-// The stored form of a simulation (no accuracy).
-store::EvaluationRecord evaluationRecordOf(const SimResult& result, const SimOptions& options);
-
 class EditSession : public QObject {
     Q_OBJECT
 

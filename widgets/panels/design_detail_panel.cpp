@@ -4,6 +4,7 @@
 #include "editors/what_if_summary.h"
 #include "empty_state_widget.h"
 #include "models/breakdown_series.h"
+#include "models/design_table_model.h"
 #include "models/edit_session.h"
 #include "models/objective.h"
 #include "models/op_table_model.h"
@@ -288,6 +289,11 @@ void DesignDetailPanel::refreshStored() {
            latest->feasible ? tr("yes") : tr("no: %1").arg(QString::fromStdString(latest->infeasibleReason)));
     addRow(tr("Cost model"), QString::fromStdString(latest->costModel),
            tr("The simulator's cost model that produced these numbers"));
+    if (latest->provenance != store::MetricsProvenance::None)
+        addRow(tr("Metrics from"), models::provenanceText(*latest),
+               tr("Where latency, energy and area come from: simulated, measured, predicted (± σ) or published"));
+    if (!d.targetKind.empty())
+        addRow(tr("Target"), QString::fromStdString(d.targetKind), tr("The kind of hardware the design runs on"));
 }
 
 } // namespace tcw::widgets
