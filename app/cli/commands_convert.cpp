@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "io/files.h"
+#include "io/formats.h"
 
 #include <iostream>
 #include <memory>
@@ -16,10 +17,18 @@ namespace {
 struct ConvertOptions {
     std::string input;
     std::string output;
-    std::string to; // "", "ours" or "reference"
+    std::string to;     // "", "ours" or "reference"
+    bool force = false; // replace an existing OUT (never IN itself)
 };
 
 int runConvert(const ConvertOptions& options, const std::filesystem::path& dataDir) {
+    io::WriteOptions writeOptions;
+    writeOptions.overwrite = options.force;
+    writeOptions.inputs = {options.input};
+    if (const std::string why = io::checkWritable(options.output, writeOptions); !why.empty()) {
+        std::cerr << options.output << ": " << why << "\n";
+        return 2;
+    }
     auto document = io::resolveDocument(options.input, dataDir);
     document.errors.file = options.input;
     if (!document) {
@@ -35,7 +44,20 @@ int runConvert(const ConvertOptions& options, const std::filesystem::path& dataD
         std::cerr << options.output << ": " << choice.error << "\n";
         return 2;
     }
-    const io::FileErrors saved = io::saveDocument(options.output, *document.value, *choice.format);
+    // What is written must read back: a document the output format cannot hold faithfully is
+    // refused here rather than written as a file that validate would reject.
+    const io::Written written = io::formatDocument(*document.value, *choice.format);
+    if (!written.ok()) {
+        std::cerr << io::FileErrors{options.output, written.errors}.toString() << "\n";
+        return 1;
+    }
+    const auto syntax = io::syntaxForPath(options.output).value_or(io::Syntax::Json);
+    if (const auto back = io::parseDocument(written.text, syntax, options.output); !back) {
+        std::cerr << options.output << ": not written: the converted document would not read back:\n"
+                  << back.errors.toString() << "\n";
+        return 1;
+    }
+    const io::FileErrors saved = io::writeTextFile(options.output, written.text, writeOptions);
     if (!saved.ok()) {
         std::cerr << saved.toString() << "\n";
         return 1;
@@ -61,14 +83,16 @@ void addConvertCommand(CLI::App& app, CommandContext& context) {
         ->add_option("IN", options->input,
                      "Input file, or a preset name (bert-tiny, edge, server, flexibert2, elector, laptop, ...)")
         ->required();
-    command->add_option("OUT", options->output, "Output file (.json, .yaml or .yml); overwritten")->required();
+    command->add_option("OUT", options->output, "Output file (.json, .yaml or .yml); an existing one only with --force")
+        ->required();
+    command->add_flag("--force", options->force, "replace an existing OUT (never IN, a workspace or a read-only file)");
     command
         ->add_option("--to", options->to,
                      "ours: the workbench's JSON; reference: the reference tools' format (default: by OUT's "
                      "extension, .json → ours, .yaml → reference)")
         ->check(CLI::IsMember({"ours", "reference"}));
     command->footer("Exit status: 0 written, 1 the input is invalid or the format cannot hold it, 2 no format fits "
-                    "OUT.\n"
+                    "OUT or OUT may not be written.\n"
                     "Examples:\n"
                     "  tcw convert model_dict.json model.json                 # model dict → workbench JSON\n"
                     "  tcw convert bert-tiny bert-tiny-dict.json --to reference\n"

@@ -46,41 +46,45 @@ search::SearchConfig exampleConfig(const std::string& algorithm, int budget, std
 int runExample(const ExampleOptions& o, const fs::path& dataDir) {
     const fs::path out(o.out);
     std::error_code ec;
-    if (fs::exists(out, ec)) {
-        if (!o.force) {
-            std::cerr << "tcw example-workspace: " << o.out << " exists; --force replaces it\n";
-            return 2;
-        }
-        for (const char* suffix : {"", "-wal", "-shm"})
-            fs::remove(fs::path(out.string() + suffix), ec);
-    }
     if (out.has_parent_path())
         fs::create_directories(out.parent_path(), ec);
+    // Built under a temporary name beside OUT and renamed into place when complete: the
+    // previous example stays until then, and an interrupted build leaves nothing at OUT.
+    io::WriteOptions writeOptions;
+    writeOptions.overwrite = o.force;
+    writeOptions.mayReplaceWorkspace = true;
+    if (const std::string why = io::checkWritable(out, writeOptions); !why.empty()) {
+        std::cerr << "tcw example-workspace: " << o.out << ": " << why << "\n";
+        return 2;
+    }
     try {
-        store::Workspace workspace = store::Workspace::create(out);
-        workspace.setProperty("description", "TransCODE Workbench example: " + std::to_string(o.randomPairs) +
-                                                 " random and " + std::to_string(o.nsga2Pairs) +
-                                                 " NSGA-II co-designs of FlexiBERT 2.0 x ELECTOR, seed " +
-                                                 std::to_string(o.seed) + ", accuracies predicted");
-        codesign::SessionOptions session;
-        session.dataDir = dataDir;
-        session.threads = o.threads;
-        for (const auto& [algorithm, budget] :
-             {std::pair<std::string, int>{"random", o.randomPairs}, {"nsga2", o.nsga2Pairs}}) {
-            if (budget <= 0)
-                continue;
-            auto search = codesign::SearchSession::start(workspace, exampleConfig(algorithm, budget, o.seed), session);
-            const search::SearchOutcome outcome = search.run();
-            std::cout << algorithm << ": " << outcome.trials.size() << " pairs, " << outcome.front.size()
-                      << " on the front, hypervolume " << outcome.hypervolume << "\n";
-        }
-        // The explorer recomputes breakdowns on selection; stored totals are what it lists.
-        workspace.database().exec("UPDATE evaluations SET breakdown_json = '{}'");
-        workspace.checkpoint();
-        workspace.database().exec("VACUUM");
-        const store::WorkspaceCounts counts = workspace.counts();
-        std::cout << "wrote " << o.out << ": " << counts.designs << " designs, " << counts.evaluations
-                  << " evaluations, " << counts.searches << " searches\n";
+        io::createFileAtomically(out, writeOptions, [&](const fs::path& temporary) {
+            store::Workspace workspace = store::Workspace::create(temporary);
+            workspace.setProperty("description", "TransCODE Workbench example: " + std::to_string(o.randomPairs) +
+                                                     " random and " + std::to_string(o.nsga2Pairs) +
+                                                     " NSGA-II co-designs of FlexiBERT 2.0 x ELECTOR, seed " +
+                                                     std::to_string(o.seed) + ", accuracies predicted");
+            codesign::SessionOptions session;
+            session.dataDir = dataDir;
+            session.threads = o.threads;
+            for (const auto& [algorithm, budget] :
+                 {std::pair<std::string, int>{"random", o.randomPairs}, {"nsga2", o.nsga2Pairs}}) {
+                if (budget <= 0)
+                    continue;
+                auto search =
+                    codesign::SearchSession::start(workspace, exampleConfig(algorithm, budget, o.seed), session);
+                const search::SearchOutcome outcome = search.run();
+                std::cout << algorithm << ": " << outcome.trials.size() << " pairs, " << outcome.front.size()
+                          << " on the front, hypervolume " << outcome.hypervolume << "\n";
+            }
+            // The explorer recomputes breakdowns on selection; stored totals are what it lists.
+            workspace.database().exec("UPDATE evaluations SET breakdown_json = '{}'");
+            workspace.checkpoint();
+            workspace.database().exec("VACUUM");
+            const store::WorkspaceCounts counts = workspace.counts();
+            std::cout << "wrote " << o.out << ": " << counts.designs << " designs, " << counts.evaluations
+                      << " evaluations, " << counts.searches << " searches\n";
+        });
     } catch (const std::exception& e) {
         std::cerr << "tcw example-workspace: " << e.what() << "\n";
         return 1;

@@ -115,12 +115,13 @@ void printTable(const std::vector<std::string>& header, const std::vector<std::v
 }
 
 // Opens (or, for a new search, creates) the workspace; prints the store's message on failure.
-std::optional<store::Workspace> openWorkspace(const std::string& path, bool create) {
+// readOnly: pareto and export, which write nothing (the file is not even switched to WAL).
+std::optional<store::Workspace> openWorkspace(const std::string& path, bool create, bool readOnly = false) {
     try {
         std::error_code ec;
-        if (create && !fs::exists(path, ec))
+        if (create && !fs::exists(path, ec) && !fs::is_symlink(path, ec))
             return store::Workspace::create(path);
-        return store::Workspace::open(path);
+        return readOnly ? store::Workspace::openReadOnly(path) : store::Workspace::open(path);
     } catch (const store::WorkspaceError& e) {
         std::cerr << "tcw: " << e.what() << "\n";
         return std::nullopt;
@@ -334,9 +335,7 @@ struct ReadOptions {
 };
 
 std::optional<codesign::StoredSearch> readSearch(const ReadOptions& o, int& exitCode) {
-    // Read-only use: the store still opens read-write (it checks the file first and changes
-    // nothing unless a migration is due).
-    auto workspace = openWorkspace(o.workspace, false);
+    auto workspace = openWorkspace(o.workspace, false, true);
     if (!workspace) {
         exitCode = 2;
         return std::nullopt;
@@ -370,6 +369,7 @@ struct ExportOptions {
     std::string selection = "front";
     std::string format = "json";
     std::string out;
+    bool force = false; // replace an existing file or folder
 };
 
 // Positions chosen by --selection: front, all, best, knee, or trial numbers "3,17,42".
@@ -420,6 +420,16 @@ std::optional<std::vector<int>> select(const codesign::StoredSearch& s, const st
 }
 
 int runExport(const ExportOptions& o) {
+    // The workspace is an input: never written over, --force or not.
+    io::WriteOptions writeOptions;
+    writeOptions.overwrite = o.force;
+    writeOptions.inputs = {o.read.workspace};
+    if (o.format != "reference") { // checked before the work, so a refusal comes at once
+        if (const std::string why = io::checkWritable(o.out, writeOptions); !why.empty()) {
+            std::cerr << "tcw export: " << o.out << ": " << why << "\n";
+            return 2;
+        }
+    }
     int exitCode = 0;
     const auto s = readSearch(o.read, exitCode);
     if (!s)
@@ -467,7 +477,7 @@ int runExport(const ExportOptions& o) {
                             s->metricsOrigins[std::size_t(p)].costModel, io::intListJson(t.proposal.candidate.model),
                             io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate)});
         }
-        const auto errors = io::writeCsv(o.out, header, rows);
+        const auto errors = io::writeCsv(o.out, header, rows, writeOptions);
         if (!errors.ok()) {
             std::cerr << errors.toString() << "\n";
             return 1;
@@ -510,35 +520,34 @@ int runExport(const ExportOptions& o) {
                     {"search", {{"id", s->record.id}, {"algorithm", s->config.algorithm}, {"seed", s->config.seed}}},
                     {"selection", o.selection},
                     {"pairs", std::move(pairs)}};
-        const auto errors = io::writeTextFile(o.out, doc.dump(2) + "\n");
+        const auto errors = io::writeTextFile(o.out, doc.dump(2) + "\n", writeOptions);
         if (!errors.ok()) {
             std::cerr << errors.toString() << "\n";
             return 1;
         }
     } else { // reference: a model dict and an AccelTran config per pair, in the folder OUT
-        std::error_code ec;
-        fs::create_directories(o.out, ec);
-        if (ec) {
-            std::cerr << "tcw export: cannot create the folder " << o.out << ": " << ec.message() << "\n";
-            return 1;
-        }
+        // Every file is made first; the folder is written beside OUT and renamed into place.
+        std::vector<std::pair<std::string, std::string>> files;
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
             TransformerSpec model = space.model(t.proposal.candidate);
             model.name = "trial_" + std::to_string(t.position);
             AcceleratorSpec accelerator = space.accelerator(t.proposal.candidate);
             accelerator.name = model.name;
-            const fs::path base = fs::path(o.out) / model.name;
-            auto errors =
-                io::saveDocument(base.string() + "_model.json", io::Document{model}, io::FileFormat::ModelDict);
-            if (errors.ok())
-                errors = io::saveDocument(base.string() + "_accelerator.yaml",
-                                          io::Document{io::AcceleratorFile{accelerator, {}}},
-                                          io::FileFormat::AcceltranConfig);
-            if (!errors.ok()) {
-                std::cerr << errors.toString() << "\n";
-                return 1;
-            }
+            const io::Written dict = io::formatDocument(io::Document{model}, io::FileFormat::ModelDict);
+            const io::Written yaml =
+                io::formatDocument(io::Document{io::AcceleratorFile{accelerator, {}}}, io::FileFormat::AcceltranConfig);
+            for (const auto* written : {&dict, &yaml})
+                if (!written->ok()) {
+                    std::cerr << io::FileErrors{model.name, written->errors}.toString() << "\n";
+                    return 1;
+                }
+            files.emplace_back(model.name + "_model.json", dict.text);
+            files.emplace_back(model.name + "_accelerator.yaml", yaml.text);
+        }
+        if (const std::string failed = io::writeFolderAtomically(o.out, files, writeOptions); !failed.empty()) {
+            std::cerr << "tcw export: " << failed << "\n";
+            return 1;
         }
     }
     std::cout << "exported " << chosen->size() << " pair" << (chosen->size() == 1 ? "" : "s") << " of search "
@@ -646,6 +655,8 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->check(CLI::IsMember({"json", "csv", "reference"}))
         ->capture_default_str();
     exporter->add_option("--out", exportOptions->out, "output file (json, csv) or folder (reference)")->required();
+    exporter->add_flag("--force", exportOptions->force,
+                       "replace an existing output file or folder (never the workspace itself)");
     exporter->callback([exportOptions, &context] { context.exitCode = runExport(*exportOptions); });
 }
 

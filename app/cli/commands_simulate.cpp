@@ -130,6 +130,10 @@ std::optional<Prepared> prepare(const CostOptions& o, const std::filesystem::pat
             std::cerr << profile.errors.toString() << "\n";
             return std::nullopt;
         }
+        if (const auto errors = validateFor(*profile.value, p.model.layerCount(), p.model.name); !errors.empty()) {
+            std::cerr << io::FileErrors{o.sparsityFile, errors}.toString() << "\n";
+            return std::nullopt;
+        }
         p.options.sparsity.profile = std::make_shared<SparsityProfile>(*profile.value);
     }
     return p;
@@ -263,10 +267,21 @@ struct SweepOptions {
     std::uint64_t seed = 1;
     int threads = 0;
     std::string out;
+    bool force = false; // --force: replace an existing --out file
     int show = 20;
 };
 
 int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
+    // The files the sweep reads are never written over; an existing --out only with --force.
+    // Checked first, so a long sweep is not run for nothing.
+    io::WriteOptions writeOptions;
+    writeOptions.overwrite = o.force;
+    writeOptions.inputs = {o.cost.model, o.cost.technology, o.cost.sparsityFile, o.space};
+    if (!o.out.empty())
+        if (const std::string why = io::checkWritable(o.out, writeOptions); !why.empty()) {
+            std::cerr << "tcw sweep: " << o.out << ": " << why << "\n";
+            return 2;
+        }
     auto prepared = prepare(o.cost, dataDir);
     if (!prepared)
         return 2;
@@ -391,7 +406,7 @@ int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
                             num(p.macUtilisation),
                             onFront[i] ? "1" : "0"});
         }
-        if (const auto errors = io::writeCsv(o.out, header, rows); !errors.ok()) {
+        if (const auto errors = io::writeCsv(o.out, header, rows, writeOptions); !errors.ok()) {
             std::cerr << errors.toString() << "\n";
             return 1;
         }
@@ -437,6 +452,7 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
     sweepCommand->add_option("--seed", sweep->seed, "Seed of the sample")->capture_default_str();
     sweepCommand->add_option("--threads", sweep->threads, "Worker threads (0: all cores)")->capture_default_str();
     sweepCommand->add_option("--out", sweep->out, "Write every evaluated design to this CSV file");
+    sweepCommand->add_flag("--force", sweep->force, "Replace an existing --out file");
     sweepCommand->add_option("--show", sweep->show, "Pareto rows to print")->capture_default_str();
     sweepCommand->footer("Ctrl-C stops early and still reports and writes the designs finished so far.\n"
                          "Examples:\n"

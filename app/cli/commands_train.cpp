@@ -18,7 +18,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -36,6 +35,7 @@ struct TrainCommand {
     codesign::TrainingJobRequest job;
     std::string model = "vit-fashion-mnist"; // without --workspace: preset name or file
     std::string workspace;                   // --workspace: store the run there
+    bool force = false;                      // --force: replace the files of an earlier run in --out
     bool quiet = false;
 };
 
@@ -104,12 +104,28 @@ private:
     double m_nextPrint = 0.0;
 };
 
-void writeJson(const fs::path& path, const Json& j) {
-    std::ofstream out(path);
-    out << j.dump(2) << "\n";
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot write");
+// The files of an earlier run (or sweep) in `dir`: tcw writes there only with --force, or
+// when it continues that run from its own checkpoint. An empty result: `dir` may be used.
+std::string checkOutputFolder(const fs::path& dir, std::initializer_list<const char*> files, bool force,
+                              const std::string& resumeFrom) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+        return {};
+    if (!fs::is_directory(dir, ec))
+        return dir.string() + ": is not a folder" + (io::isSqliteFile(dir) ? " (it is a workspace)" : "");
+    std::string found;
+    for (const char* name : files)
+        if (fs::exists(dir / name, ec))
+            found += (found.empty() ? "" : ", ") + std::string(name);
+    const bool continuing = !resumeFrom.empty() && fs::equivalent(resumeFrom, dir / "checkpoint.bin", ec);
+    if (found.empty() || force || continuing)
+        return {};
+    return dir.string() + ": holds the files of an earlier run (" + found +
+           "); give --force to replace them, or --out a new folder";
 }
+
+const std::initializer_list<const char*> kRunFiles = {"checkpoint.bin", "metrics.json", "curves.csv", "curves.json",
+                                                      "sparsity_profile.json"};
 
 // Options tcw train and tcw sweep-thresholds share, bound to the request's fields.
 void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, bool& quiet) {
@@ -163,6 +179,13 @@ void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, boo
 int runTrain(TrainCommand& c, const fs::path& dataDir) {
     // --workspace: the run is stored there; its folder defaults to one next to the workspace.
     std::optional<store::Workspace> workspace;
+    // An earlier run's folder is replaced only with --force (or continued from its own
+    // checkpoint); checked before TrainingJob::start creates anything.
+    if (!c.job.runDirectory.empty())
+        if (const std::string why =
+                checkOutputFolder(c.job.runDirectory, kRunFiles, c.force, c.job.training.resumeFrom);
+            !why.empty())
+            throw std::invalid_argument(why);
     if (!c.workspace.empty())
         workspace.emplace(store::Workspace::open(c.workspace));
     else
@@ -226,6 +249,7 @@ struct SweepCommand {
     TrainingRequest request;
     std::string model = "vit-fashion-mnist";
     std::string out;
+    bool force = false; // --force: replace an earlier sweep's files in --out
     bool quiet = false;
 };
 
@@ -235,8 +259,14 @@ int runSweep(const SweepCommand& base, const std::string& tauActList, const std:
     const train::Dataset data = codesign::loadTrainingData(base.request.data);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
-    fs::create_directories(base.out);
-    std::ofstream csv(fs::path(base.out) / "sweep.csv");
+    if (const std::string why = checkOutputFolder(base.out, {"sweep.csv", "sweep.json"}, base.force, {}); !why.empty())
+        throw std::invalid_argument(why);
+    if (std::error_code ec; !fs::create_directories(base.out, ec) && ec)
+        throw std::runtime_error(base.out + ": cannot create the folder (" + ec.message() + ")");
+    // Rewritten whole (atomically) after every point: a stopped sweep keeps the points done.
+    const fs::path csvPath = fs::path(base.out) / "sweep.csv";
+    const io::WriteOptions replace{.overwrite = true};
+    std::ostringstream csv;
     csv << "tau_act,tau_grad,activation_sparsity,activation_gradient_sparsity,weight_gradient_sparsity,"
            "test_accuracy,test_loss,status,seconds\n";
     Json records = Json::array();
@@ -265,17 +295,19 @@ int runSweep(const SweepCommand& base, const std::string& tauActList, const std:
             records.push_back(rec);
             csv << ta << ',' << tg << ',' << rec["activationSparsity"] << ',' << rec["activationGradientSparsity"]
                 << ',' << rec["weightGradientSparsity"] << ',' << r.test.accuracy << ',' << r.test.loss << ','
-                << train::trainStatusName(r.status) << ',' << r.seconds << std::endl;
+                << train::trainStatusName(r.status) << ',' << r.seconds << '\n';
+            io::writeFileOrThrow(csvPath, csv.str(), replace);
             std::cerr << "τ_I " << ta << "  τ_T " << tg << ": accuracy " << percent(r.test.accuracy)
                       << "  act-sparsity " << percent(total.activationTotal().fraction()) << "  act-grad-sparsity "
                       << percent(total.activationGradient.fraction()) << "  weight-grad-sparsity "
                       << percent(total.weightGradient.fraction()) << "  " << formatSeconds(r.seconds) << "\n";
         }
-    writeJson(fs::path(base.out) / "sweep.json", {{"schemaVersion", 1},
-                                                  {"kind", "thresholdSweep"},
-                                                  {"model", spec.name},
-                                                  {"data", data.name},
-                                                  {"points", records}});
+    const Json sweep = {{"schemaVersion", 1},
+                        {"kind", "thresholdSweep"},
+                        {"model", spec.name},
+                        {"data", data.name},
+                        {"points", records}};
+    io::writeFileOrThrow(fs::path(base.out) / "sweep.json", sweep.dump(2) + "\n", replace);
     std::cout << "wrote " << (fs::path(base.out) / "sweep.csv").string() << " and sweep.json (" << records.size()
               << " points)\n";
     return failures > 0 ? 1 : 0;
@@ -318,6 +350,8 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     auto* out = train->add_option_function<std::string>(
         "--out", [command](const std::string& dir) { command->job.runDirectory = dir; },
         "run directory (default with --workspace: FILE.runs/run-…)");
+    train->add_flag("--force", command->force,
+                    "replace the files of an earlier run in --out (not needed to --resume its own checkpoint)");
     auto* workspace = train->add_option("--workspace", command->workspace,
                                         "store the run in this workspace (training run + trained evaluations)");
     auto* design = train->add_option("--design", command->job.designId,
@@ -344,6 +378,7 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     sweep->add_option("--tau-act", *acts, "comma-separated τ_I values")->capture_default_str();
     sweep->add_option("--tau-grad", *grads, "comma-separated τ_T values")->capture_default_str();
     sweep->add_option("--out", sweepCommand->out, "output directory (sweep.csv, sweep.json)")->required();
+    sweep->add_flag("--force", sweepCommand->force, "replace the sweep.csv / sweep.json of an earlier sweep in --out");
     sweep->callback([sweepCommand, acts, grads, &context] {
         guarded(context, "tcw sweep-thresholds",
                 [&] { return runSweep(*sweepCommand, *acts, *grads, io::findDataDir(context.executablePath)); });

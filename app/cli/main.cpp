@@ -23,6 +23,13 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const std::exception& e) {
+        // Commands report their own errors; anything that still escapes one ends here, as a
+        // message naming the command, never as an abort.
+        const auto commands = app.get_subcommands();
+        std::cerr << "tcw" << (commands.empty() ? std::string() : " " + commands.front()->get_name()) << ": "
+                  << e.what() << "\n";
+        return 1;
     }
     return context.exitCode;
 }

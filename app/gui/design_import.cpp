@@ -6,6 +6,7 @@
 
 #include "io/files.h"
 #include "io/formats.h"
+#include "io/safe_file.h"
 #include "models/design_export.h"
 
 #include <QCoreApplication>
@@ -33,13 +34,14 @@ struct ReferenceFolder {
 };
 
 void readCsv(const QString& file, ImportResult& result) {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        result.errors << tr("%1: cannot be read: %2").arg(file, f.errorString());
+    // Bounded like every reader: regular files only, at most a design file's size.
+    const io::ReadResult read = io::readFileBounded(toPath(file), io::kMaxDocumentBytes, "a designs CSV");
+    if (!read.ok()) {
+        result.errors << QStringLiteral("%1: %2").arg(file, QString::fromStdString(read.error));
         return;
     }
     QStringList errors;
-    for (models::ReadDesign& d : models::designsFromCsv(QString::fromUtf8(f.readAll()), file, &errors))
+    for (models::ReadDesign& d : models::designsFromCsv(QString::fromStdString(read.bytes), file, &errors))
         result.designs.push_back({file, d.name, d.kind, std::move(d.specJson)});
     result.errors << errors;
 }

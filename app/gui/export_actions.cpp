@@ -1,4 +1,4 @@
-// Export commands: atomic writes (QSaveFile, io's temporary-file rename), a status message on
+// Export commands: atomic writes (io::writeFileAtomically), a status message on
 // success; many designs on a worker thread with a cancellable progress dialog.
 #include "export_actions.h"
 
@@ -6,18 +6,20 @@
 #include "models/design_export.h"
 #include "models/design_table_model.h"
 #include "models/edit_session.h"
+#include "models/file_write.h"
 #include "panels/design_report.h"
 #include "plots/plot_widget.h"
 #include "plural.h"
 #include "workspace_controller.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QProgressDialog>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
@@ -30,14 +32,9 @@
 namespace tcw::app {
 
 namespace {
+// The save dialog asked before replacing a file; the write itself is io's atomic one.
 bool writeFile(const QString& path, const QByteArray& bytes, QString* error) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = QObject::tr("Cannot write '%1': %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        return false;
-    }
-    return true;
+    return models::writeFileAfterAsking(path, bytes, error);
 }
 
 QString lastFolder() {
@@ -175,6 +172,13 @@ void ExportActions::exportToFolder(const QString& title, const QString& what, Fo
     const QString folder = askFolder(title);
     if (folder.isEmpty())
         return;
+    // A folder dialog does not ask about the files inside: ask here before replacing any.
+    if (!QDir(folder).isEmpty() &&
+        QMessageBox::question(m_window, title,
+                              tr("%1 is not empty. Files with the names of the exported designs are replaced. "
+                                 "Export anyway?")
+                                  .arg(QDir::toNativeSeparators(folder))) != QMessageBox::Yes)
+        return;
     auto designs = std::make_shared<std::vector<models::ExportedDesign>>(exportedDesigns(ids));
     auto done = std::make_shared<std::atomic<int>>(0);
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
@@ -216,14 +220,14 @@ void ExportActions::exportToFolder(const QString& title, const QString& what, Fo
 void ExportActions::exportDesignsJson() {
     exportToFolder(tr("Export Designs as JSON"), tr("workbench JSON"),
                    [](const auto& designs, const QString& folder, QString* error, const auto& progress) {
-                       return models::writeDesignJsonFiles(designs, folder, error, progress).has_value();
+                       return models::writeDesignJsonFiles(designs, folder, error, progress, true).has_value();
                    });
 }
 
 void ExportActions::exportDesignsReference() {
     exportToFolder(tr("Export Designs in Reference Formats"), tr("model dicts and AccelTran YAML"),
                    [](const auto& designs, const QString& folder, QString* error, const auto& progress) {
-                       return models::writeReferenceFiles(designs, folder, error, progress).has_value();
+                       return models::writeReferenceFiles(designs, folder, error, progress, true).has_value();
                    });
 }
 
@@ -269,10 +273,15 @@ void ExportActions::exportWindowPng() {
         askPath(tr("Export Window"), QStringLiteral("transcode-workbench.png"), tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
-    if (m_window->grab().save(path, "PNG"))
+    QByteArray png;
+    QBuffer buffer(&png);
+    QString error;
+    if (!buffer.open(QIODevice::WriteOnly) || !m_window->grab().save(&buffer, "PNG"))
+        emit errorOccurred(tr("Export failed"), tr("Cannot render the window as PNG."));
+    else if (writeFile(path, png, &error))
         emit statusMessage(tr("Saved a picture of the window to %1").arg(QDir::toNativeSeparators(path)));
     else
-        emit errorOccurred(tr("Export failed"), tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+        emit errorOccurred(tr("Export failed"), error);
 }
 
 } // namespace tcw::app

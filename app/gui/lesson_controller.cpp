@@ -77,6 +77,25 @@ bool LessonController::open(const QString& path) {
         emit errorOccurred(tr("Cannot Open the Lesson"), result.errors.join(QLatin1Char('\n')));
         return false;
     }
+    // A step whose workspace is missing would run on whatever workspace is open: refuse the
+    // lesson before it starts, naming the step and where the workspace was looked for.
+    const QString previousPath = m_path;
+    m_path = QFileInfo(path).absoluteFilePath(); // resolveWorkspace looks beside the lesson
+    QStringList missing;
+    for (std::size_t i = 0; i < result.lesson->steps.size(); ++i)
+        if (const auto& workspace = result.lesson->steps[i].state.workspace) {
+            const QString resolved = resolveWorkspace(*workspace);
+            if (!QFileInfo(resolved).isFile())
+                missing << tr("%1: steps[%2].state.workspace: %3 does not exist")
+                               .arg(path)
+                               .arg(i)
+                               .arg(QDir::toNativeSeparators(resolved));
+        }
+    m_path = previousPath;
+    if (!missing.isEmpty()) {
+        emit errorOccurred(tr("Cannot Open the Lesson"), missing.join(QLatin1Char('\n')));
+        return false;
+    }
     start(*result.lesson, path);
     return true;
 }

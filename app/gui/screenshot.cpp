@@ -1,7 +1,10 @@
 // Screenshot: idle workspace → let posted layout and paint events run → grab → PNG.
 #include "screenshot.h"
 
+#include "models/file_write.h"
 #include "workspace_controller.h"
+
+#include <QBuffer>
 
 #include <QDir>
 #include <QFileInfo>
@@ -50,8 +53,16 @@ void ScreenshotTaker::capture() {
     QWidget* target = m_targetWidget ? m_targetWidget.data() : m_window.data();
     const QPixmap pixmap = target->grab();
     const QString dir = QFileInfo(m_path).absolutePath();
-    if (!QDir().mkpath(dir) || !pixmap.save(m_path, "PNG")) {
+    QByteArray png;
+    QBuffer buffer(&png);
+    QString error;
+    if (!QDir().mkpath(dir) || !buffer.open(QIODevice::WriteOnly) || !pixmap.save(&buffer, "PNG")) {
         emit finished(false, tr("cannot write '%1'").arg(QDir::toNativeSeparators(m_path)));
+        return;
+    }
+    // A screenshot is asked for by name on the command line: it replaces an earlier one.
+    if (!models::writeFileAfterAsking(m_path, png, &error)) {
+        emit finished(false, error);
         return;
     }
     emit finished(

@@ -35,10 +35,10 @@ std::string utcNow() {
 }
 
 std::string readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    io::ReadResult file = io::readFileBounded(path, io::kMaxDocumentBytes, "an accuracy table");
+    if (!file.ok())
+        throw SearchSetupError(path.string() + ": " + file.error);
+    return std::move(file.bytes);
 }
 
 // The workspace's finished training runs on the configured data set (up to a run id) as an
@@ -167,6 +167,15 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
                         {e.provenance, e.costModel, e.metricsStdDevFraction}});
     }
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.trial.position < b.trial.position; });
+    // Trials are numbered 0, 1, 2, … and everything downstream indexes them by position (the
+    // front, --selection, the runner's next position): a gap (a deleted trial row) or a repeat
+    // is refused here with the position, not read past.
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].trial.position != static_cast<int>(i))
+            throw SearchSetupError("search " + std::to_string(searchId) + " in " + ws.path().string() +
+                                   " is damaged: trial " + std::to_string(i) + " of its " +
+                                   std::to_string(rows.size()) +
+                                   " stored trials is missing or repeated (was a row deleted?)");
     std::vector<search::Trial> trials;
     for (Row& row : rows) {
         trials.push_back(std::move(row.trial));
@@ -345,7 +354,25 @@ void WorkspaceJournal::record(const search::Trial& trial) {
 
 // ---------------------------------------------------------------- session
 
+namespace {
+// One writer per search: a lock beside the workspace, held by the process running the search
+// and released when it ends, however it ends. A second `--resume` (or the GUI's Resume) of a
+// search that is running elsewhere is refused before anything is written.
+io::ExclusiveLock lockSearch(const store::Workspace& workspace, std::int64_t searchId) {
+    const std::filesystem::path lockFile = workspace.path().string() + "-search" + std::to_string(searchId) + ".lock";
+    try {
+        if (auto lock = io::ExclusiveLock::tryAcquire(lockFile))
+            return std::move(*lock);
+    } catch (const io::FileWriteError& e) {
+        throw SearchSetupError(e.what());
+    }
+    throw SearchSetupError("search " + std::to_string(searchId) + " in " + workspace.path().string() +
+                           " is running in another process; wait for it to finish, or stop it, before resuming it");
+}
+} // namespace
+
 struct SearchSession::Parts {
+    std::optional<io::ExclusiveLock> lock; // held while this process may write the search
     TechnologyLibrary technology = electorTechnology14nm();
     search::Problem problem;
     std::shared_ptr<const search::AccuracyOracle> accuracy;
@@ -440,6 +467,7 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     // Build first: bad input is reported before anything is written.
     SearchSession session(workspace, 0, config, options, {});
     session.m_searchId = workspace.addSearch(record);
+    session.m_parts->lock = lockSearch(workspace, session.m_searchId);
     return session;
 }
 
@@ -447,10 +475,13 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     const auto record = unfinishedSearch(workspace);
     if (!record)
         throw SearchSetupError("the workspace has no unfinished search to resume");
+    io::ExclusiveLock lock = lockSearch(workspace, record->id);
     search::SearchConfig config = parseConfig(*record);
     const search::CoDesignSpace space = search::makeSpace(config);
     std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
-    return SearchSession(workspace, record->id, std::move(config), options, std::move(stored));
+    SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));
+    session.m_parts->lock = std::move(lock);
+    return session;
 }
 
 search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress,
@@ -472,7 +503,23 @@ search::SearchOutcome SearchSession::run(std::stop_token stop, const search::Sea
                                                                                         : "budget spent"));
         return outcome;
     } catch (...) {
-        m_workspace.updateSearch(m_searchId, store::RunStatus::Failed, stateJson(journal.committed(), "failed"));
+        // Recorded as failed, not left "running". On a full disk the update itself may fail:
+        // then fold the WAL into the file and truncate it, which frees room, and try again.
+        // The original error is what the caller sees either way.
+        const int committed = journal.committed();
+        auto markFailed = [&] {
+            m_workspace.updateSearch(m_searchId, store::RunStatus::Failed, stateJson(committed, "failed"));
+        };
+        try {
+            markFailed();
+        } catch (const std::exception&) {
+            try {
+                m_workspace.checkpoint();
+                markFailed();
+            } catch (const std::exception&) {
+                // still "running" on disk; --resume continues it all the same
+            }
+        }
         throw;
     }
 }

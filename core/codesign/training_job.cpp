@@ -75,8 +75,14 @@ std::string utcNow(const char* format) {
     return text;
 }
 
+// The run folder's files are written through io::writeFileOrThrow (temporary file, fsync,
+// rename): a full disk is an error naming the file, and the previous file stays. The folder
+// belongs to this run (tcw train refuses another run's folder without --force), so its files
+// are replaced.
+const io::WriteOptions kRunFile{.overwrite = true};
+
 void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& curve) {
-    std::ofstream out(path);
+    std::ostringstream out;
     out << "step,epoch,train_loss,train_accuracy,learning_rate,activation_sparsity,activation_gradient_sparsity,"
            "weight_gradient_sparsity,elapsed_s,test_loss,test_accuracy\n";
     for (const auto& p : curve) {
@@ -89,8 +95,7 @@ void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& 
             out << ',';
         out << '\n';
     }
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot write");
+    io::writeFileOrThrow(path, out.str(), kRunFile);
 }
 
 Json countsJson(const train::LayerSparsityCounts& c) {
@@ -155,10 +160,7 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
 }
 
 void writeJson(const fs::path& path, const Json& j) {
-    std::ofstream out(path);
-    out << j.dump(2) << "\n";
-    if (!out)
-        throw std::runtime_error(path.string() + ": cannot write");
+    io::writeFileOrThrow(path, j.dump(2) + "\n", kRunFile);
 }
 
 store::RunStatus storeStatus(train::TrainStatus status) {
@@ -225,8 +227,8 @@ void writeRunFiles(const fs::path& dir, const train::TrainResult& r, const Trans
     curves["points"] = Json::parse(io::trainingCurveJson(storedCurve(r.curve))).at("points"); // as stored
     writeJson(dir / "curves.json", curves);
     writeJson(dir / "metrics.json", metricsJson(r, model, data, config));
-    if (const auto errors =
-            io::saveDocument(dir / "sparsity_profile.json", io::Document{r.profile}, io::FileFormat::WorkbenchJson);
+    if (const auto errors = io::saveDocument(dir / "sparsity_profile.json", io::Document{r.profile},
+                                             io::FileFormat::WorkbenchJson, kRunFile);
         !errors.ok())
         throw std::runtime_error(errors.toString());
 }

@@ -1,6 +1,8 @@
 // Design spaces: sampling, snapping, membership and the TransCODE encodings.
 #include "design_space.h"
 
+#include "value_text.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -55,11 +57,7 @@ std::string intText(int v) {
     return std::to_string(v);
 }
 std::string mbText(double v) {
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (!s.empty() && s.back() == '.')
-        s.pop_back();
-    return s;
+    return valueText(v); // "0.5", "16", "1e-07": std::to_string rounded to six decimals
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // Sparsity profile helpers.
 #include "sparsity_profile.h"
 
+#include "value_text.h"
+
 namespace tcw {
 
 LayerSparsity SparsityProfile::mean() const {
@@ -26,13 +28,22 @@ ValidationErrors validate(const SparsityProfile& p) {
         const std::string at = "layers[" + std::to_string(i) + "].";
         auto fraction = [&](const char* field, double v) {
             if (!(v >= 0.0 && v <= 1.0))
-                errors.push_back({at + field, "must be a fraction from 0 to 1, got " + std::to_string(v)});
+                errors.push_back({at + field, "must be a fraction from 0 to 1, got " + valueText(v)});
         };
         fraction("activation", l.activation);
         fraction("weight", l.weight);
         fraction("activationGradient", l.activationGradient);
         fraction("weightGradient", l.weightGradient);
     }
+    return errors;
+}
+
+ValidationErrors validateFor(const SparsityProfile& p, int modelLayers, const std::string& modelName) {
+    ValidationErrors errors = validate(p);
+    if (static_cast<int>(p.layers.size()) != modelLayers)
+        errors.push_back({"layers", "has " + std::to_string(p.layers.size()) + " layer(s), but the model '" +
+                                        modelName + "' has " + std::to_string(modelLayers) +
+                                        ": a profile applies only to a model with as many layers"});
     return errors;
 }
 

@@ -20,16 +20,21 @@ struct LayerSparsity {
 };
 
 struct SparsityProfile {
-    std::string source;               // e.g. the training run it was measured in
+    std::string source;                // e.g. the training run it was measured in
     std::vector<LayerSparsity> layers; // one entry per encoder layer
 
     bool operator==(const SparsityProfile&) const = default;
 
     // Layer ℓ's entry; layers past the end reuse the last one (a profile of a shorter model).
-    const LayerSparsity& layer(int index) const { return layers[index < int(layers.size()) ? index : layers.size() - 1]; }
+    const LayerSparsity& layer(int index) const {
+        return layers[index < int(layers.size()) ? index : layers.size() - 1];
+    }
     LayerSparsity mean() const;
 };
 
 ValidationErrors validate(const SparsityProfile& profile);
+// A profile applies to a model with as many layers: one measured on another model would
+// silently shift or repeat layers' sparsities. An error at "layers" when the counts differ.
+ValidationErrors validateFor(const SparsityProfile& profile, int modelLayers, const std::string& modelName);
 
 } // namespace tcw

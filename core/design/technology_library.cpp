@@ -1,6 +1,8 @@
 // Technology table look-ups and validation.
 #include "technology_library.h"
 
+#include "value_text.h"
+
 #include <cmath>
 
 namespace tcw {
@@ -41,18 +43,25 @@ ValidationErrors validate(const TechnologyLibrary& t) {
     ValidationErrors errors;
     auto nonNegative = [&](const std::string& path, double v) {
         if (!(v >= 0) || !std::isfinite(v))
-            errors.push_back({path, "must be a finite number ≥ 0, got " + std::to_string(v)});
+            errors.push_back({path, "must be a finite number ≥ 0, got " + valueText(v)});
     };
     auto module = [&](const std::string& path, const ModuleCost& m) {
         nonNegative(path + ".areaUM2", m.areaUM2);
         nonNegative(path + ".dynamicPowerMW", m.dynamicPowerMW);
         nonNegative(path + ".leakagePowerMW", m.leakagePowerMW);
     };
-    if (!(t.clockMHz > 0))
-        errors.push_back({"clockMHz", "must be above 0"});
-    if (t.integerBits < 0 || t.fractionBits < 0 || t.integerBits + t.fractionBits < 1 ||
-        t.integerBits + t.fractionBits > 64)
-        errors.push_back({"fractionBits", "integerBits + fractionBits must be from 1 to 64"});
+    // A clock a digital accelerator can have; outside it latencies print as 0 or inf.
+    if (!(t.clockMHz >= kMinClockMHz && t.clockMHz <= kMaxClockMHz))
+        errors.push_back({"clockMHz", "must be from " + valueText(kMinClockMHz) + " to " + valueText(kMaxClockMHz) +
+                                          " MHz, got " + valueText(t.clockMHz)});
+    // Each width is checked before the sum, which would overflow for huge values.
+    if (t.integerBits < 0 || t.integerBits > 64)
+        errors.push_back({"integerBits", "must be from 0 to 64, got " + std::to_string(t.integerBits)});
+    else if (t.fractionBits < 0 || t.fractionBits > 64)
+        errors.push_back({"fractionBits", "must be from 0 to 64, got " + std::to_string(t.fractionBits)});
+    else if (t.integerBits + t.fractionBits < 1 || t.integerBits + t.fractionBits > 64)
+        errors.push_back({"fractionBits", "integerBits + fractionBits must be from 1 to 64, got " +
+                                              std::to_string(t.integerBits + t.fractionBits)});
     if (t.macLanes.empty())
         errors.push_back({"macLanes", "needs at least one lane variant"});
     for (std::size_t i = 0; i < t.macLanes.size(); ++i)

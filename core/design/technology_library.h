@@ -53,6 +53,10 @@ struct MainMemoryTechnology {
     std::string key() const;
 };
 
+// The clock range validate() accepts, in MHz: from 1 MHz to 100 GHz.
+inline constexpr double kMinClockMHz = 1.0;
+inline constexpr double kMaxClockMHz = 100'000.0;
+
 struct TechnologyLibrary {
     std::string name;
     double clockMHz = 700;

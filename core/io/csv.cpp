@@ -88,7 +88,8 @@ ParsedCsv parseCsv(std::string_view text) {
     return out;
 }
 
-FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows) {
+FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows,
+                    const WriteOptions& options) {
     FileErrors errors{path.string(), {}};
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (rows[i].size() != header.size())
@@ -97,7 +98,7 @@ FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, con
                  "has " + std::to_string(rows[i].size()) + " fields, the header has " + std::to_string(header.size())});
     if (!errors.ok())
         return errors;
-    return writeTextFile(path, csvText(header, rows));
+    return writeTextFile(path, csvText(header, rows), options);
 }
 
 } // namespace tcw::io

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "io_types.h"
+#include "safe_file.h"
 
 #include <filesystem>
 #include <string>
@@ -17,7 +18,9 @@ std::string csvField(std::string_view field);
 std::string csvText(const CsvRow& header, const std::vector<CsvRow>& rows);
 // Writes header and rows; a row whose width differs from the header's is an error (the file
 // is then not written).
-FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows);
+// Written atomically (safe_file.h); an existing file only with options.overwrite.
+FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, const std::vector<CsvRow>& rows,
+                    const WriteOptions& options = {});
 
 // Parses RFC 4180 text (CRLF or LF line ends, quoted fields with doubled quotes, a final line
 // end optional) into rows; the first row is the header. An unterminated quote is an error

@@ -1,14 +1,10 @@
-// Documents on disk: reading with format detection, writing through a temporary file,
+// Documents on disk: bounded reading with format detection, atomic writing (safe_file.h),
 // locating the data directory and looking presets up by name.
 #include "files.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace tcw::io {
 
@@ -126,23 +122,12 @@ std::optional<Syntax> syntaxForPath(const fs::path& path) {
 Loaded<Document> loadDocument(const fs::path& path) {
     Loaded<Document> result;
     result.errors.file = path.string();
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
-        result.errors.errors.push_back({"", "no such file"});
+    ReadResult read = readFileBounded(path, kMaxDocumentBytes, "a design file");
+    if (!read.ok()) {
+        result.errors.errors.push_back({"", read.error});
         return result;
     }
-    if (fs::is_directory(path, ec)) {
-        result.errors.errors.push_back({"", "is a directory, not a file"});
-        return result;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        result.errors.errors.push_back({"", std::string("cannot be read: ") + std::strerror(errno)});
-        return result;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    const std::string& text = read.bytes;
     Syntax syntax = Syntax::Yaml;
     if (auto s = syntaxForPath(path)) {
         syntax = *s;
@@ -221,11 +206,12 @@ FormatChoice chooseFormat(DocumentKind kind, const fs::path& path, std::optional
     }
 }
 
-FileErrors saveDocument(const fs::path& path, const Document& document, FileFormat format) {
+FileErrors saveDocument(const fs::path& path, const Document& document, FileFormat format,
+                        const WriteOptions& options) {
     const Written written = formatDocument(document, format);
     if (!written.ok())
         return {path.string(), written.errors};
-    return writeTextFile(path, written.text);
+    return writeTextFile(path, written.text, options);
 }
 
 // ---------------------------------------------------------------- co-designs in reference formats
@@ -246,7 +232,7 @@ ReferencePairFiles referencePairFiles(const fs::path& parent, const CodesignPair
             folder / (fileStem(pair.target.name(), "accelerator") + ".yaml")};
 }
 
-FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair) {
+FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair, const WriteOptions& options) {
     const ReferencePairFiles files = referencePairFiles(parent, pair);
     const Written dict = formatDocument(pair.transformer, FileFormat::ModelDict);
     if (!dict.ok())
@@ -258,13 +244,17 @@ FileErrors saveReferencePair(const fs::path& parent, const CodesignPair& pair) {
     const Written yaml = formatDocument(AcceleratorFile{*pair.target.elector(), {}}, FileFormat::AcceltranConfig);
     if (!yaml.ok())
         return {files.acceleratorYaml.string(), yaml.errors};
+    // The parent is made, as before; the pair's own folder is built beside and renamed in.
     std::error_code ec;
-    fs::create_directories(files.folder, ec);
-    if (ec)
-        return {files.folder.string(), {{"", "cannot create the folder: " + ec.message()}}};
-    if (FileErrors e = writeTextFile(files.modelDict, dict.text); !e.ok())
-        return e;
-    return writeTextFile(files.acceleratorYaml, yaml.text);
+    if (fs::create_directories(parent, ec); ec)
+        return {parent.string(), {{"", "cannot create the folder: " + ec.message()}}};
+    const std::string error = writeFolderAtomically(
+        files.folder,
+        {{files.modelDict.filename().string(), dict.text}, {files.acceleratorYaml.filename().string(), yaml.text}},
+        options);
+    if (!error.empty())
+        return {files.folder.string(), {{"", error.substr(error.find(": ") + 2)}}};
+    return {files.folder.string(), {}};
 }
 
 Loaded<CodesignPair> loadReferencePair(const fs::path& modelDict, const fs::path& acceleratorYaml) {
@@ -286,31 +276,11 @@ Loaded<CodesignPair> loadReferencePair(const fs::path& modelDict, const fs::path
     return out;
 }
 
-FileErrors writeTextFile(const fs::path& path, std::string_view text) {
+FileErrors writeTextFile(const fs::path& path, std::string_view text, const WriteOptions& options) {
     FileErrors result{path.string(), {}};
-    // Write beside the target and rename, so a failed write never leaves half a file.
-    const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            result.errors.push_back({"", std::string("cannot be written: ") + std::strerror(errno)});
-            return result;
-        }
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            result.errors.push_back({"", std::string("writing failed: ") + std::strerror(errno)});
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            return result;
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec) {
-        result.errors.push_back({"", "cannot be written: " + ec.message()});
-        fs::remove(temporary, ec);
-    }
+    const std::string error = writeFileAtomically(path, text, options);
+    if (!error.empty()) // "PATH: reason": the file is already in FileErrors::file
+        result.errors.push_back({"", error.substr(path.string().size() + 2)});
     return result;
 }
 

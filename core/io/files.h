@@ -4,6 +4,7 @@
 
 #include "formats.h"
 #include "io_types.h"
+#include "safe_file.h"
 
 #include <filesystem>
 #include <optional>
@@ -46,15 +47,20 @@ struct ReferencePairFiles {
     std::filesystem::path folder, modelDict, acceleratorYaml;
 };
 ReferencePairFiles referencePairFiles(const std::filesystem::path& parent, const CodesignPair& pair);
-// Writes both files under parent (the folder is created); errors say what a model dict or a
-// config cannot hold (e.g. a ReLU model has no model dict).
-FileErrors saveReferencePair(const std::filesystem::path& parent, const CodesignPair& pair);
+// Writes both files into the pair's folder under parent, built beside it and renamed into
+// place (an existing folder is replaced only with options.overwrite); errors say what a model
+// dict or a config cannot hold (e.g. a ReLU model has no model dict).
+FileErrors saveReferencePair(const std::filesystem::path& parent, const CodesignPair& pair,
+                             const WriteOptions& options = {});
 // The pair named after the model dict's folder; every error of either file.
 Loaded<CodesignPair> loadReferencePair(const std::filesystem::path& modelDict,
                                        const std::filesystem::path& acceleratorYaml);
 
-FileErrors saveDocument(const std::filesystem::path& path, const Document& document, FileFormat format);
-FileErrors writeTextFile(const std::filesystem::path& path, std::string_view text);
+// Both write through writeFileAtomically (safe_file.h): an existing file is an error unless
+// options.overwrite; a workspace or an input is never written over.
+FileErrors saveDocument(const std::filesystem::path& path, const Document& document, FileFormat format,
+                        const WriteOptions& options = {});
+FileErrors writeTextFile(const std::filesystem::path& path, std::string_view text, const WriteOptions& options = {});
 
 // ---------------------------------------------------------------- data directory and presets
 

@@ -3,6 +3,7 @@
 
 #include "files.h"
 #include "format_trees.h"
+#include "safe_file.h"
 #include "tree.h"
 
 #include <algorithm>
@@ -16,14 +17,6 @@ namespace {
 
 using detail::Json;
 namespace fs = std::filesystem;
-
-std::string readText(const fs::path& path, bool& ok) {
-    std::ifstream in(path, std::ios::binary);
-    ok = static_cast<bool>(in);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 Json dumpable(double v) {
     return std::isfinite(v) ? Json(v) : Json(nullptr);
@@ -195,15 +188,14 @@ Loaded<search::AccuracyTable> parseAccuracyTable(std::string_view text, const st
 }
 
 Loaded<search::AccuracyTable> loadAccuracyTable(const fs::path& path) {
-    bool ok = false;
-    const std::string text = readText(path, ok);
-    if (!ok) {
+    const ReadResult file = readFileBounded(path, kMaxDocumentBytes, "an accuracy table");
+    if (!file.ok()) {
         Loaded<search::AccuracyTable> result;
         result.errors.file = path.string();
-        result.errors.errors.push_back({"", "cannot be read"});
+        result.errors.errors.push_back({"", file.error});
         return result;
     }
-    return parseAccuracyTable(text, path.string());
+    return parseAccuracyTable(file.bytes, path.string());
 }
 
 fs::path accuracyTablePath(std::string_view nameOrPath, const fs::path& dataDir) {

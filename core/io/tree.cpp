@@ -2,8 +2,11 @@
 // errors, and the number and text formatting the writers share.
 #include "tree.h"
 
+#include "safe_file.h"
+
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -63,42 +66,64 @@ Json plainScalar(const std::string& text) {
     return text;
 }
 
-Json fromYaml(const YAML::Node& node, const std::string& path, ValidationErrors& errors) {
-    switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-        return nullptr;
-    case YAML::NodeType::Scalar:
-        // yaml-cpp tags plain scalars "?" and quoted ones "!".
-        return node.Tag() == "!" ? Json(node.Scalar()) : plainScalar(node.Scalar());
-    case YAML::NodeType::Sequence: {
-        Json list = Json::array();
-        std::size_t i = 0;
-        for (const auto& item : node)
-            list.push_back(fromYaml(item, indexPath(path, i++), errors));
-        return list;
-    }
-    case YAML::NodeType::Map: {
-        Json object = Json::object();
-        for (const auto& entry : node) {
-            if (!entry.first.IsScalar()) {
-                errors.push_back({path, "line " + std::to_string(entry.first.Mark().line + 1) +
-                                            ": keys must be plain names, not lists or mappings"});
-                continue;
-            }
-            const std::string key = entry.first.Scalar();
-            if (object.contains(key)) {
-                errors.push_back(
-                    {fieldPath(path, key), "line " + std::to_string(entry.first.Mark().line + 1) + ": duplicate key"});
-                continue;
-            }
-            object[key] = fromYaml(entry.second, fieldPath(path, key), errors);
+// Limits on a document tree, so no input can exhaust the stack or the memory: nesting depth
+// (JSON brackets, YAML indentation or flow collections) and, for YAML, the number of values
+// once aliases are expanded (an alias of an alias of … multiplies them: "billion laughs").
+constexpr int kMaxNestingDepth = 128;
+constexpr std::size_t kMaxYamlValues = 1'000'000;
+
+struct TreeLimitError {
+    std::string message;
+};
+
+struct YamlReader {
+    ValidationErrors& errors;
+    std::size_t values = 0;
+
+    Json read(const YAML::Node& node, const std::string& path, int depth) {
+        if (depth > kMaxNestingDepth)
+            throw TreeLimitError{"nested deeper than " + std::to_string(kMaxNestingDepth) + " levels at " +
+                                 shortened(path, 80) +
+                                 " (the nesting limit; a YAML alias that contains itself never ends)"};
+        if (++values > kMaxYamlValues)
+            throw TreeLimitError{"holds more than " + std::to_string(kMaxYamlValues) +
+                                 " values once its aliases are expanded (the limit on a document's values)"};
+        switch (node.Type()) {
+        case YAML::NodeType::Null:
+        case YAML::NodeType::Undefined:
+            return nullptr;
+        case YAML::NodeType::Scalar:
+            // yaml-cpp tags plain scalars "?" and quoted ones "!".
+            return node.Tag() == "!" ? Json(node.Scalar()) : plainScalar(node.Scalar());
+        case YAML::NodeType::Sequence: {
+            Json list = Json::array();
+            std::size_t i = 0;
+            for (const auto& item : node)
+                list.push_back(read(item, indexPath(path, i++), depth + 1));
+            return list;
         }
-        return object;
+        case YAML::NodeType::Map: {
+            Json object = Json::object();
+            for (const auto& entry : node) {
+                if (!entry.first.IsScalar()) {
+                    errors.push_back({path, "line " + std::to_string(entry.first.Mark().line + 1) +
+                                                ": keys must be plain names, not lists or mappings"});
+                    continue;
+                }
+                const std::string key = entry.first.Scalar();
+                if (object.contains(key)) {
+                    errors.push_back({fieldPath(path, shortened(key)),
+                                      "line " + std::to_string(entry.first.Mark().line + 1) + ": duplicate key"});
+                    continue;
+                }
+                object[key] = read(entry.second, fieldPath(path, shortened(key)), depth + 1);
+            }
+            return object;
+        }
+        }
+        return nullptr;
     }
-    }
-    return nullptr;
-}
+};
 
 std::string allowedList(const std::vector<std::string>& names) {
     return joinValues(names, [](const std::string& s) { return s; });
@@ -108,10 +133,48 @@ std::string allowedList(const std::vector<std::string>& names) {
 
 ParsedTree parseJsonText(std::string_view text) {
     ParsedTree result;
+    // The parser callback sees every object and key as it is read: a key given twice in one
+    // object is an error (nlohmann would keep the last silently), and so is nesting beyond
+    // the limit (the tree is read by recursive functions afterwards).
+    std::vector<std::vector<std::string>> keysOfOpenObjects;
+    auto check = [&](int depth, Json::parse_event_t event, Json& parsed) {
+        switch (event) {
+        case Json::parse_event_t::object_start:
+        case Json::parse_event_t::array_start:
+            if (depth >= kMaxNestingDepth)
+                throw TreeLimitError{"nested deeper than " + std::to_string(kMaxNestingDepth) +
+                                     " levels (the nesting limit)"};
+            if (event == Json::parse_event_t::object_start)
+                keysOfOpenObjects.emplace_back();
+            break;
+        case Json::parse_event_t::object_end:
+            if (!keysOfOpenObjects.empty())
+                keysOfOpenObjects.pop_back();
+            break;
+        case Json::parse_event_t::key: {
+            const std::string key = parsed.get<std::string>();
+            auto& keys = keysOfOpenObjects.back();
+            if (std::find(keys.begin(), keys.end(), key) != keys.end())
+                throw TreeLimitError{"duplicate key '" + shortened(key) + "' (each field may be given once)"};
+            keys.push_back(key);
+            break;
+        }
+        default:
+            break;
+        }
+        return true;
+    };
     try {
-        result.tree = Json::parse(text.begin(), text.end());
+        result.tree = Json::parse(text.begin(), text.end(), check);
     } catch (const Json::parse_error& e) {
         result.errors.push_back({"", "not valid JSON: " + withoutExceptionPrefix(e.what())});
+    } catch (const Json::out_of_range& e) { // a number beyond the range of a double, e.g. 1e400
+        result.errors.push_back({"", "not valid JSON: " + withoutExceptionPrefix(e.what()) +
+                                         " (out of range of a double, about ±1.8e308)"});
+    } catch (const Json::exception& e) {
+        result.errors.push_back({"", "not valid JSON: " + withoutExceptionPrefix(e.what())});
+    } catch (const TreeLimitError& e) {
+        result.errors.push_back({"", e.message});
     }
     return result;
 }
@@ -120,12 +183,16 @@ ParsedTree parseYamlText(std::string_view text) {
     ParsedTree result;
     try {
         const YAML::Node root = YAML::Load(std::string(text));
-        Json tree = fromYaml(root, "", result.errors);
+        YamlReader reader{result.errors};
+        Json tree = reader.read(root, "", 0);
         if (result.errors.empty())
             result.tree = std::move(tree);
     } catch (const YAML::Exception& e) {
         result.errors.push_back({"", "not valid YAML: line " + std::to_string(e.mark.line + 1) + ", column " +
                                          std::to_string(e.mark.column + 1) + ": " + e.msg});
+    } catch (const TreeLimitError& e) {
+        result.errors.clear();
+        result.errors.push_back({"", e.message});
     }
     return result;
 }
@@ -138,14 +205,13 @@ std::string describe(const Json& v) {
         return std::string("the boolean ") + (v.get<bool>() ? "true" : "false");
     case Json::value_t::string: {
         std::string s = v.get<std::string>();
-        if (s.size() > 40)
-            s = s.substr(0, 37) + "...";
-        return "the string '" + s + "'";
+        return "the string '" + shortened(s, 40) + "'";
     }
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
     case Json::value_t::number_float:
-        return "the number " + v.dump();
+        // JSON text has no nan / inf (dump() would print null): say them as YAML writes them.
+        return "the number " + (std::isfinite(v.get<double>()) ? v.dump() : numberText(v.get<double>()));
     case Json::value_t::array:
         return "a list";
     case Json::value_t::object:
@@ -169,7 +235,7 @@ std::optional<int> readInt(const Json& v, const std::string& path, ValidationErr
                                    : (v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
                                       v.get<std::int64_t>() <= std::numeric_limits<int>::max()))
             return static_cast<int>(v.get<std::int64_t>());
-        errors.push_back({path, "must be a whole number that fits in 32 bits, got " + v.dump()});
+        errors.push_back({path, "must be a whole number that fits in 32 bits, got " + shortened(v.dump())});
         return std::nullopt;
     }
     errors.push_back({path, "must be a whole number, got " + describe(v)});
@@ -242,7 +308,7 @@ std::optional<std::size_t> readChoice(const Json& v, const std::string& path, Va
     for (std::size_t i = 0; i < names.size(); ++i)
         if (names[i] == text)
             return i;
-    errors.push_back({path, "'" + text + "' is not one of " + allowedList(names)});
+    errors.push_back({path, "'" + shortened(text) + "' is not one of " + allowedList(names)});
     return std::nullopt;
 }
 
@@ -267,7 +333,7 @@ ObjectReader::ObjectReader(const Json& node, std::string path, ValidationErrors&
             isKnown |= key == k;
         if (!isKnown)
             m_errors.push_back(
-                {fieldPath(m_path, key), "unknown field; the fields here are " + allowedList(knownNames)});
+                {fieldPath(m_path, shortened(key)), "unknown field; the fields here are " + allowedList(knownNames)});
     }
 }
 

@@ -533,6 +533,12 @@ auto readPairMember(ObjectReader& r, std::string_view key, std::string_view kind
     }
     if (const auto k = node->find("kind"); k != node->end() && !(k->is_string() && k->get<std::string>() == kind))
         inner.push_back({"kind", "must be '" + std::string(kind) + "' inside a pair, got " + describe(*k)});
+    // A member may repeat its document's header; a version this workbench does not write is an
+    // error here as it is at the top level.
+    if (const auto v = node->find("schemaVersion");
+        v != node->end() && !(v->is_number_integer() && v->get<std::int64_t>() == kSchemaVersion))
+        inner.push_back({"schemaVersion", "must be " + std::to_string(kSchemaVersion) +
+                                              " (the version this workbench reads), got " + describe(*v)});
     value = read(*node, inner);
     for (ValidationError& e : inner)
         errors.push_back({e.path.empty() ? std::string(key) : fieldPath(std::string(key), e.path), e.message});

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <cstring>
+
 #include <utility>
 
 namespace tcw::store {
@@ -12,6 +14,12 @@ namespace {
     std::string message(what);
     message += ": ";
     message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    // SQLite says "disk I/O error"; the operating system's reason (e.g. "No space left on
+    // device") is what the user can act on.
+    const int primary = rc & 0xff;
+    const bool fromTheSystem = primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN;
+    if (const int osError = db && fromTheSystem ? sqlite3_system_errno(db) : 0; osError != 0)
+        message += " (" + std::string(std::strerror(osError)) + ")";
     SqliteError error(rc & 0xff, message);
     error.setExtendedCode(db ? sqlite3_extended_errcode(db) : rc);
     throw error;

@@ -4,6 +4,8 @@
 #include "schema.h"
 #include "sha256.h"
 
+#include "io/safe_file.h"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -89,6 +91,20 @@ void probe(const fs::path& path) {
                                  quoted(path) + " was written by a newer TransCODE Workbench (workspace format " +
                                      std::to_string(version) + "; this version reads formats up to " +
                                      std::to_string(kSchemaVersion) + "). Update the workbench to open it.");
+        // The workspace's id without its tables: a creation that never finished (workspaces
+        // are now built under a temporary name, but older files and hand-made ones exist).
+        if (version <= 0)
+            throw WorkspaceError(Reason::Corrupt, quoted(path) +
+                                                      " has a workspace's id but no tables: its creation never "
+                                                      "finished. Delete it and create the workspace again.");
+        for (const char* table : {"properties", "designs", "evaluations", "training_runs", "searches", "trials"}) {
+            Statement exists = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+            exists.bind(1, std::string(table));
+            if (!exists.step() || exists.int64(0) == 0)
+                throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged: its table '" + table +
+                                                          "' is missing. Restore it from a backup or a copy made "
+                                                          "with Save As.");
+        }
     } catch (const SqliteError& e) {
         throw fromSqlite(path, e);
     }
@@ -197,25 +213,48 @@ std::int64_t countOf(const Database& db, std::string_view table) {
 
 Workspace Workspace::create(const fs::path& path) {
     std::error_code ec;
-    if (fs::exists(path, ec))
+    if (fs::exists(path, ec) || fs::is_symlink(path, ec))
         throw WorkspaceError(Reason::AlreadyExists, quoted(path) + " already exists.");
     const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
     if (!fs::is_directory(folder, ec))
         throw WorkspaceError(Reason::NotFound, "the folder " + quoted(folder) + " does not exist.");
     try {
-        Database db = Database::open(path, Database::Mode::Create);
+        // Built under a temporary name and renamed into place once its tables exist: a kill
+        // or a full disk in the first moments leaves no half-made file at path.
+        io::createFileAtomically(path, {}, [](const fs::path& temporary) {
+            Database db = Database::open(temporary, Database::Mode::Create);
+            configure(db);
+            {
+                Transaction t(db);
+                db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+                t.commit();
+            }
+            migrate(db, schemaMigrations());
+        }); // closing the only connection folds the WAL into the file and removes it
+        Database db = Database::open(path, Database::Mode::ReadWrite);
         configure(db);
-        {
-            Transaction t(db);
-            db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
-            t.commit();
-        }
-        migrate(db, schemaMigrations());
         return Workspace(std::move(db));
     } catch (const SqliteError& e) {
-        removeWithSidecars(path); // we made it; leave nothing half-built behind
         throw WorkspaceError(Reason::Io, "cannot create " + quoted(path) + ": " + e.what());
+    } catch (const io::FileWriteError& e) {
+        throw WorkspaceError(Reason::Io, std::string("cannot create the workspace: ") + e.what());
     }
+}
+
+Workspace Workspace::openReadOnly(const fs::path& path) {
+    probe(path);
+    std::error_code ec;
+    const bool inUse = fs::exists(fs::path(path.string() + "-wal"), ec);
+    try {
+        {
+            Database db = Database::open(path, inUse ? Database::Mode::ReadOnly : Database::Mode::Immutable);
+            if (db.userVersion() >= kSchemaVersion)
+                return Workspace(std::move(db));
+        }
+    } catch (const SqliteError& e) {
+        throw fromSqlite(path, e);
+    }
+    return open(path); // an older format: reading it needs the migration, which writes
 }
 
 Workspace Workspace::open(const fs::path& path) {

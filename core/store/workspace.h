@@ -46,13 +46,19 @@ struct CheckpointResult {
 
 class Workspace {
 public:
-    // A new, empty workspace at path (the file must not exist; its folder must).
+    // A new, empty workspace at path (the file must not exist; its folder must), built under a
+    // temporary name and renamed into place, so an interrupted creation leaves nothing.
     static Workspace create(const std::filesystem::path& path);
 
     // Opens an existing workspace for reading and writing, migrating an older schema. Throws
     // WorkspaceError, with the file byte-for-byte unchanged, when it is not an intact
     // workspace, is newer than kSchemaVersion, or cannot be written.
     static Workspace open(const std::filesystem::path& path);
+
+    // Opens an intact workspace for reading only (the same checks as open()); nothing is
+    // written, the file is not switched to WAL. A workspace of an older format is opened with
+    // open(), since reading it needs the migration.
+    static Workspace openReadOnly(const std::filesystem::path& path);
 
     // Copies the workspace at source to target with the SQLite backup API, through a
     // temporary file renamed into place, so target is either the old file or a complete

@@ -28,7 +28,9 @@ struct CheckpointState {
     bool operator==(const CheckpointState&) const = default;
 };
 
-// Throws std::runtime_error naming the file on I/O errors, a wrong magic or version.
+// Throw std::runtime_error naming the file on I/O errors (io::FileWriteError when writing,
+// with the OS's reason), a wrong magic or version, and a length, count or step counter the
+// file cannot hold. Whether the state fits a model is Trainer::loadCheckpoint's check.
 void saveCheckpoint(const std::string& path, const CheckpointState& state);
 CheckpointState loadCheckpoint(const std::string& path);
 

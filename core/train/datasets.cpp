@@ -3,11 +3,14 @@
 
 #include "tokenizer.h"
 
+#include "io/safe_file.h"
+
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
+#include <climits>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
@@ -21,35 +24,58 @@ namespace {
 constexpr float kFashionMean = 0.2860f; // pixel mean and deviation of Fashion-MNIST (÷255)
 constexpr float kFashionStd = 0.3530f;
 
+// Limits on what a data set may make us hold: the inflated size of one IDX file (Fashion-
+// MNIST's largest is 47 MB; a gzip bomb of a few MB would otherwise inflate to gigabytes), the
+// size of one IDX dimension, and the classes a TSV label may ask for.
+constexpr std::uint64_t kMaxIdxBytes = 512ull << 20;
+constexpr std::int64_t kMaxIdxDimension = std::int64_t(1) << 31;
+constexpr std::int64_t kMaxClasses = 100'000;
+
+// A plain or gzip-compressed file, inflated to at most kMaxIdxBytes.
 std::vector<std::uint8_t> readMaybeGzip(const std::string& path) {
-    gzFile file = gzopen(path.c_str(), "rb"); // reads plain files too
-    if (!file)
-        throw DataError(path + ": cannot open");
+    const io::ReadResult file = io::readFileBounded(path, io::kMaxBinaryDataBytes, "a data file");
+    if (!file.ok())
+        throw DataError(path + ": " + file.error);
+    const auto* in = reinterpret_cast<const Bytef*>(file.bytes.data());
+    if (file.bytes.size() < 2 || in[0] != 0x1f || in[1] != 0x8b) { // not gzip: the bytes themselves
+        if (file.bytes.size() > kMaxIdxBytes)
+            throw DataError(path + ": is " + io::byteSizeText(file.bytes.size()) + "; the limit for an IDX file is " +
+                            io::byteSizeText(kMaxIdxBytes));
+        return {file.bytes.begin(), file.bytes.end()};
+    }
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) // 16: gzip header and trailer
+        throw DataError(path + ": cannot start decompressing");
+    z.next_in = const_cast<Bytef*>(in);
+    z.avail_in = static_cast<uInt>(std::min<std::size_t>(file.bytes.size(), UINT32_MAX));
     std::vector<std::uint8_t> bytes;
     std::vector<std::uint8_t> chunk(1 << 16);
-    for (;;) {
-        const int n = gzread(file, chunk.data(), static_cast<unsigned>(chunk.size()));
-        if (n < 0) {
-            int err = 0;
-            const std::string message = gzerror(file, &err);
-            gzclose(file);
-            throw DataError(path + ": " + message);
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = chunk.data();
+        z.avail_out = static_cast<uInt>(chunk.size());
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            const std::string reason = z.msg ? z.msg : rc == Z_BUF_ERROR ? "the file ends early" : "corrupt data";
+            inflateEnd(&z);
+            throw DataError(path + ": cannot decompress (" + reason + ")");
         }
-        if (n == 0)
-            break;
-        bytes.insert(bytes.end(), chunk.begin(), chunk.begin() + n);
+        bytes.insert(bytes.end(), chunk.begin(), chunk.end() - z.avail_out);
+        if (bytes.size() > kMaxIdxBytes) {
+            inflateEnd(&z);
+            throw DataError(path + ": inflates to more than " + io::byteSizeText(kMaxIdxBytes) +
+                            ", the limit for an IDX file");
+        }
     }
-    gzclose(file);
+    inflateEnd(&z);
     return bytes;
 }
 
 std::string readTextFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw DataError(path.string() + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    const io::ReadResult file = io::readFileBounded(path, io::kMaxTextDataBytes, "a text data file");
+    if (!file.ok())
+        throw DataError(path.string() + ": " + file.error);
+    return file.bytes;
 }
 
 std::vector<std::string> splitTsvLine(const std::string& line) {
@@ -141,12 +167,18 @@ IdxArray readIdx(const std::string& path) {
     if (rank < 1 || rank > 4 || bytes.size() < 4u + 4u * rank)
         throw DataError(path + ": bad IDX header");
     IdxArray a;
-    std::int64_t total = 1;
+    std::int64_t total = 1; // never above the bytes the file holds: checked before each product
     for (int i = 0; i < rank; ++i) {
         const std::size_t o = 4 + 4 * static_cast<std::size_t>(i);
         const std::int64_t dim = (std::int64_t(bytes[o]) << 24) | (std::int64_t(bytes[o + 1]) << 16) |
                                  (std::int64_t(bytes[o + 2]) << 8) | std::int64_t(bytes[o + 3]);
+        if (dim >= kMaxIdxDimension)
+            throw DataError(path + ": IDX dimension " + std::to_string(i) + " is " + std::to_string(dim) +
+                            "; at most " + std::to_string(kMaxIdxDimension - 1));
         a.dims.push_back(dim);
+        if (dim != 0 && total > static_cast<std::int64_t>(bytes.size()) / dim)
+            throw DataError(path + ": the IDX header's dimensions ask for more bytes than the file holds (" +
+                            std::to_string(bytes.size()) + ")");
         total *= dim;
     }
     const std::size_t header = 4 + 4 * static_cast<std::size_t>(rank);
@@ -212,9 +244,10 @@ Dataset loadGlueTsv(const std::string& directory, const TextOptions& options) {
     };
     auto read = [&](const std::string& name) {
         const fs::path path = fs::path(directory) / name;
-        std::ifstream in(path);
-        if (!in)
+        std::error_code ec;
+        if (!fs::exists(path, ec))
             throw DataError(path.string() + ": not found (a GLUE-format directory holds train.tsv and dev.tsv)");
+        std::istringstream in(readTextFile(path));
         std::string line;
         if (!std::getline(in, line))
             throw DataError(path.string() + ": empty file (expected a header row)");
@@ -254,6 +287,8 @@ Dataset loadGlueTsv(const std::string& directory, const TextOptions& options) {
     const Rows test = read("dev.tsv");
     if (train.texts.empty())
         throw DataError(directory + "/train.tsv: no examples");
+    if (test.texts.empty()) // an accuracy measured on nothing would read "0.0 %"
+        throw DataError(directory + "/dev.tsv: no examples (the test split the accuracy is measured on)");
     // Labels: integers keep their value; strings are numbered in order of appearance.
     const bool numeric = std::all_of(train.labels.begin(), train.labels.end(), [](const std::string& s) {
         return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -263,14 +298,24 @@ Dataset loadGlueTsv(const std::string& directory, const TextOptions& options) {
     auto labelOf = [&](const std::string& s, const std::string& file) -> std::int32_t {
         if (numeric) {
             if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-                throw DataError(directory + "/" + file + ": label '" + s + "' is not an integer like the others");
-            return std::stoi(s);
+                throw DataError(directory + "/" + file + ": label '" + io::shortened(s) +
+                                "' is not an integer like the others");
+            // A label is a class index: the head gets 1 + the largest, so it is bounded.
+            std::int64_t value = 0;
+            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+            if (ec != std::errc() || end != s.data() + s.size() || value >= kMaxClasses)
+                throw DataError(directory + "/" + file + ": label " + io::shortened(s) + " is above " +
+                                std::to_string(kMaxClasses - 1) + ", the largest class index allowed");
+            return static_cast<std::int32_t>(value);
         }
         const auto it = labelIds.find(s);
         if (it != labelIds.end())
             return it->second;
         if (file != "train.tsv")
-            throw DataError(directory + "/" + file + ": label '" + s + "' does not occur in train.tsv");
+            throw DataError(directory + "/" + file + ": label '" + io::shortened(s) + "' does not occur in train.tsv");
+        if (static_cast<std::int64_t>(names.size()) >= kMaxClasses)
+            throw DataError(directory + "/" + file + ": more than " + std::to_string(kMaxClasses) +
+                            " distinct labels, the limit on classes");
         labelIds.emplace(s, static_cast<int>(names.size()));
         names.push_back(s);
         return static_cast<int>(names.size()) - 1;

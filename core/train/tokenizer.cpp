@@ -1,10 +1,13 @@
 // Tokenizers for the text data sets (see tokenizer.h).
 #include "tokenizer.h"
 
+#include "io/safe_file.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace tcw::train {
@@ -58,9 +61,10 @@ std::int32_t Tokenizer::idOf(const std::string& token) const {
 }
 
 Tokenizer Tokenizer::fromWordPieceFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in)
-        throw std::runtime_error(path + ": cannot open the WordPiece vocabulary");
+    const io::ReadResult file = io::readFileBounded(path, io::kMaxTextDataBytes, "a vocabulary");
+    if (!file.ok())
+        throw std::runtime_error(path + ": " + file.error + " (the WordPiece vocabulary)");
+    std::istringstream in(file.bytes);
     Tokenizer t;
     t.m_kind = Kind::WordPiece;
     t.add("[PAD]");

@@ -209,16 +209,31 @@ void Trainer::saveCheckpoint(const std::string& path) const {
 
 void Trainer::loadCheckpoint(const std::string& path) {
     CheckpointState s = train::loadCheckpoint(path);
-    if (s.modelFingerprint != modelFingerprint() ||
-        static_cast<std::int64_t>(s.parameters.size()) != m_network->parameterCount())
+    // Every array and count is checked against this model and optimizer before it is used:
+    // the optimizer and the data order index with them.
+    const auto parameters = static_cast<std::size_t>(m_network->parameterCount());
+    if (s.parameters.size() != parameters)
         throw std::runtime_error(path + ": the checkpoint belongs to a different model (" +
                                  std::to_string(s.parameters.size()) + " parameters, this model has " +
-                                 std::to_string(m_network->parameterCount()) + ")");
-    if (s.firstMoment.size() != m_optimizer.firstMoment().size())
-        throw std::runtime_error(path + ": the checkpoint was written with a different optimizer");
+                                 std::to_string(parameters) + ")");
+    if (s.modelFingerprint != modelFingerprint())
+        throw std::runtime_error(
+            path + ": the checkpoint belongs to a different model with as many parameters (" +
+            std::to_string(parameters) + "): its tensors' names or shapes differ (model fingerprint " +
+            std::to_string(s.modelFingerprint) + ", this model's " + std::to_string(modelFingerprint()) + ")");
+    const std::size_t moments = m_optimizer.firstMoment().size();
+    if (s.firstMoment.size() != moments || s.secondMoment.size() != moments)
+        throw std::runtime_error(
+            path + ": the checkpoint's optimizer state does not fit (first moment " +
+            std::to_string(s.firstMoment.size()) + " and second moment " + std::to_string(s.secondMoment.size()) +
+            " values; this run's " +
+            (moments == 0 ? "SGD keeps none" : "AdamW needs " + std::to_string(moments) + " each") + ")");
     if (s.thresholds.activation.size() != static_cast<std::size_t>(m_dynaprop.layerCount()) ||
         s.accumulated.size() != m_accumulated.size())
-        throw std::runtime_error(path + ": the checkpoint's layer count differs from the model's");
+        throw std::runtime_error(path + ": the checkpoint's layer count (" +
+                                 std::to_string(s.thresholds.activation.size()) + " thresholds, " +
+                                 std::to_string(s.accumulated.size()) + " counts) differs from the model's (" +
+                                 std::to_string(m_dynaprop.layerCount()) + ")");
     std::copy(s.parameters.begin(), s.parameters.end(), m_network->parameters().begin());
     m_optimizer.firstMoment() = std::move(s.firstMoment);
     m_optimizer.secondMoment() = std::move(s.secondMoment);
@@ -244,6 +259,12 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         }
         return !cancel.stop_requested();
     };
+    // A run must end in an accuracy measured on something: "0.0 %" of no examples is not one.
+    if (data.test.count == 0)
+        throw DataError(data.name + ": the test split has no examples, so no test accuracy could be measured");
+    if (data.train.count < config.batchSize)
+        throw DataError(data.name + ": " + std::to_string(data.train.count) +
+                        " training examples are fewer than one batch of " + std::to_string(config.batchSize));
     Trainer trainer(spec, data, config);
     if (!config.resumeFrom.empty())
         trainer.loadCheckpoint(config.resumeFrom);

@@ -361,6 +361,13 @@ void TestLessons::badLessonsNameFileAndField_data() {
     QTest::newRow("dock") << head + R"({"title":"a","state":{"hideDocks":["toolbar"]}}]})"
                           << "steps[0].state.hideDocks[0]"
                           << "workspace, detail, editors, panel";
+    // Issue 19: a missing workspace ran the lesson on whatever was open; a huge text stalled it.
+    QTest::newRow("missing workspace") << head + R"({"title":"a","state":{"workspace":"no/such.tcw"}}]})"
+                                       << "steps[0].state.workspace"
+                                       << "does not exist";
+    QTest::newRow("huge text") << head + R"({"title":"a","text":")" + QByteArray(70000, 'x') + R"("}]})"
+                               << "steps[0].text"
+                               << "the limit for a step's text is 65536";
 }
 
 void TestLessons::badLessonsNameFileAndField() {

@@ -182,7 +182,9 @@ bool stopped(const ExportProgress& progress, int done, int total, QString* error
 } // namespace
 
 std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                                QString* error, const ExportProgress& progress) {
+                                                QString* error, const ExportProgress& progress, bool replaceExisting) {
+    io::WriteOptions options;
+    options.overwrite = replaceExisting;
     QStringList written, taken;
     for (const ExportedDesign& d : designs) {
         if (stopped(progress, int(written.size()), int(designs.size()), error))
@@ -195,7 +197,8 @@ std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign
         }
         const QString path = QDir(folder).filePath(exportFileStem(QString::fromStdString(d.design.name), taken) +
                                                    QStringLiteral(".json"));
-        const io::FileErrors saved = io::saveDocument(toPath(path), *parsed.value, io::FileFormat::WorkbenchJson);
+        const io::FileErrors saved =
+            io::saveDocument(toPath(path), *parsed.value, io::FileFormat::WorkbenchJson, options);
         if (!saved.ok()) {
             if (error)
                 *error = errorsText(saved);
@@ -207,7 +210,9 @@ std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign
 }
 
 std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                               QString* error, const ExportProgress& progress) {
+                                               QString* error, const ExportProgress& progress, bool replaceExisting) {
+    io::WriteOptions options;
+    options.overwrite = replaceExisting;
     QStringList written;
     int done = 0;
     for (const ExportedDesign& d : designs) {
@@ -221,7 +226,7 @@ std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>
         }
         io::FileErrors saved;
         if (const auto* pair = std::get_if<io::CodesignPair>(&*parsed.value)) {
-            saved = io::saveReferencePair(toPath(folder), *pair);
+            saved = io::saveReferencePair(toPath(folder), *pair, options);
             const io::ReferencePairFiles files = io::referencePairFiles(toPath(folder), *pair);
             written << QString::fromStdString(files.modelDict.string())
                     << QString::fromStdString(files.acceleratorYaml.string());
@@ -231,7 +236,7 @@ std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>
             const QString path = QDir(folder).filePath(exportFileStem(QString::fromStdString(d.design.name), taken) +
                                                        (model ? QStringLiteral(".json") : QStringLiteral(".yaml")));
             saved = io::saveDocument(toPath(path), *parsed.value,
-                                     model ? io::FileFormat::ModelDict : io::FileFormat::AcceltranConfig);
+                                     model ? io::FileFormat::ModelDict : io::FileFormat::AcceltranConfig, options);
             written << path;
         }
         if (!saved.ok()) {

@@ -49,12 +49,16 @@ QString exportFileStem(const QString& name, QStringList& taken);
 using ExportProgress = std::function<bool(int done, int total)>;
 
 // Writes one workbench JSON file per design into folder (names from exportFileStem); the
-// written paths, or nothing with *error (also when stopped).
+// written paths, or nothing with *error (also when stopped). Each file is written atomically
+// (io::writeFileAtomically); an existing one is an error unless replaceExisting (the GUI asks).
 std::optional<QStringList> writeDesignJsonFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                                QString* error, const ExportProgress& progress = {});
+                                                QString* error, const ExportProgress& progress = {},
+                                                bool replaceExisting = false);
 // Writes each design's reference form into folder: a pair as a folder with its model dict
-// and AccelTran YAML, a transformer as a model dict, an accelerator as AccelTran YAML.
+// and AccelTran YAML (built beside it and renamed into place), a transformer as a model dict,
+// an accelerator as AccelTran YAML.
 std::optional<QStringList> writeReferenceFiles(const std::vector<ExportedDesign>& designs, const QString& folder,
-                                               QString* error, const ExportProgress& progress = {});
+                                               QString* error, const ExportProgress& progress = {},
+                                               bool replaceExisting = false);
 
 } // namespace tcw::models

@@ -1,12 +1,14 @@
 // Lesson JSON: parse → validate (every error with its field path) → value; and back.
 #include "lesson.h"
 
+#include "file_write.h"
+#include "io/safe_file.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include <algorithm>
 
@@ -206,6 +208,12 @@ LessonParseResult parseLesson(const QByteArray& json, const QString& fileName, c
         if (step.title.trimmed().isEmpty())
             r.error(path + "title", QStringLiteral("a step needs a non-empty title"));
         step.text = r.string(object, QStringLiteral("text"), path).value_or(QString());
+        if (step.text.size() > Lesson::kMaxTextCharacters) { // a huge text would stall the lesson panel
+            r.error(path + "text", QStringLiteral("has %1 characters; the limit for a step's text is %2")
+                                       .arg(step.text.size())
+                                       .arg(Lesson::kMaxTextCharacters));
+            step.text.truncate(Lesson::kMaxTextCharacters);
+        }
         step.figure = r.string(object, QStringLiteral("figure"), path).value_or(QString());
         if (object.contains(QStringLiteral("state"))) {
             if (!object.value(QStringLiteral("state")).isObject())
@@ -221,13 +229,14 @@ LessonParseResult parseLesson(const QByteArray& json, const QString& fileName, c
 }
 
 LessonParseResult readLessonFile(const QString& path, const LessonVocabulary& vocabulary) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Bounded: a lesson is a small document; /dev/zero, a FIFO or a huge file is refused.
+    const io::ReadResult file = io::readFileBounded(path.toStdString(), io::kMaxDocumentBytes, "a lesson");
+    if (!file.ok()) {
         LessonParseResult result;
-        result.errors << QStringLiteral("%1: cannot be read (%2)").arg(path, file.errorString());
+        result.errors << QStringLiteral("%1: %2").arg(path, QString::fromStdString(file.error));
         return result;
     }
-    return parseLesson(file.readAll(), path, vocabulary);
+    return parseLesson(QByteArray::fromStdString(file.bytes), path, vocabulary);
 }
 
 namespace {
@@ -308,13 +317,8 @@ QByteArray serialiseLesson(const Lesson& lesson) {
 }
 
 bool writeLessonFile(const Lesson& lesson, const QString& path, QString* error) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(serialiseLesson(lesson)) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("%1: cannot be written (%2)").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    // The Save As dialog asked before replacing a file.
+    return writeFileAfterAsking(path, serialiseLesson(lesson), error);
 }
 
 LessonState effectiveState(const Lesson& lesson, int step) {

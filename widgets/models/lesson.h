@@ -50,6 +50,7 @@ struct LessonStep {
 
 struct Lesson {
     static constexpr int kSchemaVersion = 1;
+    static constexpr int kMaxTextCharacters = 65536; // per step: a page of explanation, not a book
     QString title;
     QString summary;
     QString author;

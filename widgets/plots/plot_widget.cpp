@@ -2,6 +2,8 @@
 // PDF (QPdfWriter) files.
 #include "plot_widget.h"
 
+#include "models/file_write.h"
+
 #include <QBuffer>
 #include <QContextMenuEvent>
 #include <QDir>
@@ -60,6 +62,10 @@ bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const
         return false;
     };
     const QRectF target(QPointF(0, 0), QSizeF(size));
+    // Drawn into memory first, then written atomically (the save dialog asked before replacing).
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     if (suffix == QLatin1String("png")) {
         // Twice the pixels, so the picture stays sharp on high-density screens and in print.
         QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);
@@ -70,25 +76,23 @@ bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const
             painter.setRenderHint(QPainter::Antialiasing);
             render(painter, target, true);
         }
-        return image.save(path, "PNG") ? true : fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
-    }
-    if (suffix == QLatin1String("svg")) {
+        if (!image.save(&buffer, "PNG"))
+            return fail(tr("Cannot render the plot as PNG for '%1'.").arg(QDir::toNativeSeparators(path)));
+    } else if (suffix == QLatin1String("svg")) {
         QSvgGenerator svg;
-        svg.setFileName(path);
+        svg.setOutputDevice(&buffer);
         svg.setSize(size);
         svg.setViewBox(target);
         svg.setTitle(m_exportName);
         svg.setDescription(tr("Exported from TransCODE Workbench"));
         QPainter painter;
         if (!painter.begin(&svg))
-            return fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+            return fail(tr("Cannot render the plot as SVG for '%1'.").arg(QDir::toNativeSeparators(path)));
         painter.setRenderHint(QPainter::Antialiasing);
         render(painter, target, true);
         painter.end();
-        return QFileInfo(path).size() > 0 ? true : fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
-    }
-    if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(path);
+    } else if (suffix == QLatin1String("pdf")) {
+        QPdfWriter pdf(&buffer);
         pdf.setTitle(m_exportName);
         pdf.setCreator(QStringLiteral("TransCODE Workbench"));
         pdf.setResolution(72); // one pixel of `size` = one point on the page
@@ -96,13 +100,15 @@ bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
         QPainter painter;
         if (!painter.begin(&pdf))
-            return fail(tr("Cannot write '%1'.").arg(QDir::toNativeSeparators(path)));
+            return fail(tr("Cannot render the plot as PDF for '%1'.").arg(QDir::toNativeSeparators(path)));
         painter.setRenderHint(QPainter::Antialiasing);
         render(painter, target, true);
         painter.end();
-        return true;
+    } else {
+        return fail(tr("'%1': plots are exported as .png, .svg or .pdf files.").arg(QFileInfo(path).fileName()));
     }
-    return fail(tr("'%1': plots are exported as .png, .svg or .pdf files.").arg(QFileInfo(path).fileName()));
+    buffer.close();
+    return models::writeFileAfterAsking(path, bytes, error);
 }
 
 QByteArray PlotWidget::svgData(QSize size) const {
