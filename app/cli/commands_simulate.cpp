@@ -11,6 +11,8 @@
 #include "sim/sweep.h"
 #include "sweep_report.h"
 
+#include "cluster/distributed_sweep.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <csignal>
@@ -321,13 +323,27 @@ int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
     prepared->options.opBreakdown = false;
     const auto model = prepareCostModel(prepared->model, prepared->technology, prepared->options);
 
+    // Under mpirun every rank evaluates a share of the space; rank 0 alone reports and writes.
+    std::unique_ptr<cluster::Mpi> mpi;
+    if (cluster::launchedWithRanks()) {
+        try {
+            mpi = std::make_unique<cluster::Mpi>();
+        } catch (const std::exception& e) {
+            std::cerr << "tcw sweep: started by mpirun, but MPI cannot start: " << e.what() << "\n";
+            return 2;
+        }
+    }
     // Ctrl-C stops the sweep cleanly: the finished points are still written.
     static std::stop_source stop;
     std::signal(SIGINT, [](int) { stop.request_stop(); });
     SweepRequest request;
     request.sampleCount = o.all ? 0 : o.sample;
     request.seed = o.seed;
-    request.threads = o.threads;
+    request.threads = mpi ? std::max(1, o.threads) : o.threads;
+    if (mpi && mpi->rank() != 0) {
+        cluster::sweepAcrossRanks(*mpi, *model, space, request, {}, {}, stop.get_token());
+        return 0;
+    }
     // Points stream into the report (front, counts, CSV rows) in index order; nothing else
     // of the space is kept.
     SweepReport report(space, prepared->technology.clockMHz, o.out);
@@ -337,13 +353,17 @@ int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
     }
     ProgressBar bar("sweep " + space.name);
     const auto start = std::chrono::steady_clock::now();
-    sweepAccelerators(
-        *model, space, request, [&](std::span<const SweepPoint> points) { report.add(points); },
-        [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }, stop.get_token());
+    const SweepSink sink = [&](std::span<const SweepPoint> points) { report.add(points); };
+    const SweepProgress progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    if (mpi)
+        cluster::sweepAcrossRanks(*mpi, *model, space, request, sink, progress, stop.get_token());
+    else
+        sweepAccelerators(*model, space, request, sink, progress, stop.get_token());
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::signal(SIGINT, SIG_DFL);
     const int threads = request.threads > 0 ? request.threads : int(std::thread::hardware_concurrency());
-    return printSweep(report, prepared->model.name, prepared->options, space, elapsed, threads, o, bar) != 0
+    const std::string where = mpi ? " per rank × " + std::to_string(mpi->size()) + " MPI ranks" : "";
+    return printSweep(report, prepared->model.name, prepared->options, space, elapsed, threads, o, bar, where) != 0
                ? 1
                : (stop.stop_requested() ? 130 : 0);
 }
@@ -383,7 +403,9 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
                        ->capture_default_str();
     sweepCommand->add_flag("--all", sweep->all, "Evaluate every design of the space")->excludes(sample);
     sweepCommand->add_option("--seed", sweep->seed, "Seed of the sample")->capture_default_str();
-    sweepCommand->add_option("--threads", sweep->threads, "Worker threads (0: all cores)")->capture_default_str();
+    sweepCommand
+        ->add_option("--threads", sweep->threads, "Worker threads (0: all cores); under mpirun: per rank (0: 1)")
+        ->capture_default_str();
     sweepCommand->add_option("--out", sweep->out, "Write every evaluated design to this CSV file");
     sweepCommand->add_option("--show", sweep->show, "Pareto rows to print")->capture_default_str();
     sweepCommand->footer("Ctrl-C stops early and still reports and writes the designs finished so far.\n"

@@ -61,11 +61,11 @@ bool Mpi::progress() {
     return m_sends.empty();
 }
 
-std::optional<Message> Mpi::poll() {
+std::optional<Message> Mpi::poll(int source) {
     progress();
     int flag = 0;
     MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+    MPI_Iprobe(source < 0 ? MPI_ANY_SOURCE : source, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
     if (!flag)
         return std::nullopt;
     int count = 0;
@@ -79,10 +79,14 @@ std::optional<Message> Mpi::poll() {
 }
 
 Message Mpi::wait() {
+    return waitFrom(-1);
+}
+
+Message Mpi::waitFrom(int source) {
     // A blocking MPI_Recv would spin a core in OpenMPI; a rank waiting for work sleeps instead.
     auto pause = std::chrono::microseconds(50);
     while (true) {
-        if (auto m = poll())
+        if (auto m = poll(source))
             return std::move(*m);
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(2000));

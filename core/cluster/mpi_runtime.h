@@ -36,9 +36,10 @@ public:
 
     void send(int destination, int tag, std::string bytes);
     // The next message that has arrived (any source and tag), or none.
-    std::optional<Message> poll();
-    // Waits (sleeping between polls) for the next message.
+    std::optional<Message> poll(int source = -1); // -1: any source
+    // Waits (sleeping between polls) for the next message, from anyone or from `source`.
     Message wait();
+    Message waitFrom(int source);
     // Completes what can be completed of the sends; true when none is left.
     bool progress();
     // Ends every rank of the job at once (after a fatal error on one).
