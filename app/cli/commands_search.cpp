@@ -42,6 +42,7 @@ struct SearchOptions {
     bool resume = false;
     bool quiet = false;
     bool sync = false; // under MPI: commit each round in position order
+    bool resumeIfUnfinished = false;
 };
 
 // ---------------------------------------------------------------- formatting
@@ -251,6 +252,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
     auto workspace = openWorkspace(o.workspace, !o.resume);
     if (!workspace)
         return 2;
+    const bool resume = o.resume || (o.resumeIfUnfinished && codesign::unfinishedSearch(*workspace));
     codesign::SessionOptions sessionOptions;
     sessionOptions.dataDir = dataDir;
     sessionOptions.threads = o.threads;
@@ -263,7 +265,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
     }
     std::optional<codesign::SearchSession> session;
     try {
-        if (o.resume) {
+        if (resume) {
             session.emplace(codesign::SearchSession::resume(*workspace, sessionOptions));
         } else {
             auto built = codesign::buildSearchConfig(o.request, dataDir);
@@ -296,9 +298,9 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
             return 2;
         }
     }
-    std::cout << (o.resume ? "resuming search " : "search ") << session->searchId() << " in " << o.workspace << ": "
+    std::cout << (resume ? "resuming search " : "search ") << session->searchId() << " in " << o.workspace << ": "
               << c.algorithm << ", budget " << c.budget << ", seed " << c.seed;
-    if (o.resume)
+    if (resume)
         std::cout << ", " << session->storedTrials() << " trials already stored";
     std::cout << "\n  spaces      " << c.modelSpaceName << (c.fixedModel ? " (model fixed)" : "") << " × "
               << c.acceleratorSpaceName << (c.fixedAccelerator ? " (accelerator fixed)" : "") << "\n  objectives  "
@@ -671,6 +673,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "under mpirun: commit each round's trials in position order, generation by generation (the "
                      "workspace then matches a one-process run row for row)");
     search->add_flag("--resume", o.resume, "continue the workspace's unfinished search with its stored configuration");
+    search->add_flag("--resume-if-unfinished", o.resumeIfUnfinished,
+                     "continue the workspace's unfinished search if it has one, else start this one (job scripts "
+                     "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
     search->callback([options, &context] {
         context.exitCode = runSearchCommand(*options, io::findDataDir(context.executablePath));

@@ -16,6 +16,7 @@ if [ ! -x "$tcw" ]; then
 fi
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 export TCW_DATA_DIR="${TCW_DATA_DIR:-$here/../../data}"
+export OMPI_MCA_btl="${OMPI_MCA_btl:-self,vader}" # one host
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 asRoot=()
