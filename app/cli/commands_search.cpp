@@ -28,6 +28,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 namespace tcw::cli {
 
 namespace {
@@ -314,6 +316,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
 
     InterruptWatcher interrupt;
     ProgressBar bar(c.algorithm);
+    auto lastLogLine = std::chrono::steady_clock::now();
     const bool weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum;
     search::SearchOutcome outcome;
     try {
@@ -327,8 +330,17 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                 extra += "  (replaying stored trials)";
             if (remote) {
                 const auto load = remote->load();
-                extra += "  workers " + std::to_string(load.busy) + " busy / " +
-                         std::to_string(load.slots - load.busy) + " idle  " + fixed(load.perMinute, 1) + " eval/min";
+                const std::string workers = "workers " + std::to_string(load.busy) + " busy / " +
+                                            std::to_string(load.slots - load.busy) + " idle  " +
+                                            fixed(load.perMinute, 1) + " eval/min";
+                extra += "  " + workers;
+                // A batch job's log is no terminal, so the bar stays silent: a line a minute.
+                const auto now = std::chrono::steady_clock::now();
+                if (!isatty(STDERR_FILENO) && now - lastLogLine >= std::chrono::minutes(1)) {
+                    lastLogLine = now;
+                    std::cout << "[" << formatDuration(p.elapsedSeconds) << "] " << p.trials << "/" << p.budget
+                              << " trials  " << workers << "  HV " << fixed(p.hypervolume, 4) << std::endl;
+                }
             }
             bar.update(static_cast<std::uint64_t>(p.trials), static_cast<std::uint64_t>(p.budget), extra);
         });
