@@ -47,8 +47,7 @@ class TestClusterJob : public QObject {
 private slots:
     void scriptArgumentsAreQuoted() {
         QCOMPARE(QString::fromStdString(codesign::shellQuoted("plain/path-1.tcw")), QString("plain/path-1.tcw"));
-        QCOMPARE(QString::fromStdString(codesign::shellQuoted("it's a dir/w.tcw")),
-                 QString("'it'\\''s a dir/w.tcw'"));
+        QCOMPARE(QString::fromStdString(codesign::shellQuoted("it's a dir/w.tcw")), QString("'it'\\''s a dir/w.tcw'"));
         codesign::SearchRequest request;
         request.algorithm = "nsga2";
         request.constraints = {"latency<=0.002"};
