@@ -296,7 +296,9 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
             release.connected = true;
             remote->connect(setup);
         } catch (const std::exception& e) {
-            std::cerr << "tcw search: a worker rank cannot run this search: " << e.what() << "\n";
+            session->markFailed();
+            std::cerr << "tcw search: a worker rank cannot run this search: " << e.what() << "\n  search "
+                      << session->searchId() << " is stored as failed; --resume takes it up once that is fixed.\n";
             return 2;
         }
     }

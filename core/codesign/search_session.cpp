@@ -468,6 +468,10 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     return SearchSession(workspace, record->id, std::move(config), options, std::move(stored));
 }
 
+void SearchSession::markFailed() {
+    m_workspace.updateSearch(m_searchId, store::RunStatus::Failed, stateJson(storedTrials(), "failed"));
+}
+
 search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress,
                                          RunControl* control) {
     Parts& p = *m_parts;

@@ -110,6 +110,9 @@ public:
     // control (optional, not owned) pauses and resumes the evaluations; results do not change.
     search::SearchOutcome run(std::stop_token stop = {}, const search::SearchProgressCallback& progress = {},
                               RunControl* control = nullptr);
+    // Records the search as failed without running it (an MPI worker could not set it up);
+    // --resume can take it up again once the cause is fixed.
+    void markFailed();
 
 private:
     SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,

@@ -2,7 +2,8 @@
 // synchronous mode stores exactly the trials of a one-process run with the same seed, in
 // position order; the asynchronous mode stores every trial exactly once; SIGKILL of rank 0
 // mid-run, then `mpirun … --resume`, loses no committed trial, ends with the uninterrupted
-// run's trials and leaves a workspace that passes PRAGMA integrity_check. Skipped, saying
+// run's trials and leaves a workspace that passes PRAGMA integrity_check; a worker that cannot
+// set the search up stops the job with its error. Skipped, saying
 // so, when mpirun is not installed (`make test` installs it: cmake/install-deps.sh).
 #include "../support/stored_trials.h"
 #include "../support/tcw_process.h"
@@ -153,6 +154,25 @@ private slots:
         const TcwRun one = runTcw(nsga2Args(alone));
         QVERIFY2(one.exitCode == 0, qPrintable(one.err));
         QCOMPARE(storedTrialRows(ranks), storedTrialRows(alone));
+    }
+
+    // A worker that cannot set the search up (its data set is missing) stops the job before
+    // any evaluation, naming the rank; the search is stored as failed, not left pending.
+    void workerSetupErrorIsReported() {
+        QTemporaryDir dir;
+        const QString workspace = dir.filePath("w.tcw");
+        const TcwRun mpi =
+            runMpi(3, {"search", "--workspace", workspace, "--model-space", "laptop", "--accuracy", "trained", "--data",
+                       "fashion-mnist", "--data-dir", dir.filePath("missing"), "--budget", "4", "--quiet"});
+        QCOMPARE(mpi.exitCode, 2);
+        QVERIFY2(mpi.err.contains("a worker rank cannot run this search: rank ") && mpi.err.contains("missing"),
+                 qPrintable(mpi.err));
+        using namespace tcw::store;
+        Database db = Database::open(workspace.toStdString(), Database::Mode::ReadOnly);
+        Statement s = db.prepare("SELECT status, (SELECT count(*) FROM trials) FROM searches");
+        QVERIFY(s.step());
+        QCOMPARE(QString::fromStdString(s.text(0)), QString("failed"));
+        QCOMPARE(s.int64(1), std::int64_t(0));
     }
 
     void sigkillRankZeroThenResume() {
