@@ -6,9 +6,9 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config
-  # Qt 6: Widgets, Charts (needs the OpenGL dev package), Sql + SQLite driver, Test,
-  # Concurrent (in qt6-base-dev), Svg
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-svg-dev libgl-dev
+  # Qt 6: Widgets, Charts (needs the OpenGL dev package), Test, Concurrent (in qt6-base-dev),
+  # Svg (workspaces go through SQLite itself, not Qt Sql)
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   # core libraries
   libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   # zlib reads the gzip'd Fashion-MNIST IDX files (tcw_train)

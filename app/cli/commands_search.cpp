@@ -186,6 +186,19 @@ std::string accuracySourceText(const search::PairMetrics& m) {
     return text.empty() ? "-" : text;
 }
 
+// Where a trial's hardware metrics come from: "simulated (elector)", "predicted ±4.00% (…)".
+std::string metricsOriginText(const codesign::StoredSearch& s, int position) {
+    if (static_cast<std::size_t>(position) >= s.metricsOrigins.size())
+        return "-";
+    const codesign::MetricsOrigin& o = s.metricsOrigins[static_cast<std::size_t>(position)];
+    std::string text(store::metricsProvenanceName(o.provenance));
+    if (text.empty())
+        return "-";
+    if (o.metricsStdDevFraction)
+        text += " ±" + fixed(100 * *o.metricsStdDevFraction, 2) + "%";
+    return text + " (" + o.costModel + ")";
+}
+
 void printFront(const codesign::StoredSearch& s, const std::vector<int>& positions, std::size_t limit) {
     std::vector<std::string> header = {"trial"};
     bool hasAccuracy = false;
@@ -200,6 +213,7 @@ void printFront(const codesign::StoredSearch& s, const std::vector<int>& positio
         header.push_back("accuracy");
         header.push_back("source");
     }
+    header.push_back("hardware");
     header.push_back("design");
     std::vector<std::vector<std::string>> rows;
     for (std::size_t i = 0; i < positions.size() && i < limit; ++i) {
@@ -214,6 +228,7 @@ void printFront(const codesign::StoredSearch& s, const std::vector<int>& positio
             row.push_back(metricText(Metric::Accuracy, t.metrics.accuracy));
             row.push_back(accuracySourceText(t.metrics));
         }
+        row.push_back(metricsOriginText(s, positions[i]));
         row.push_back(s.problem.space.describe(t.proposal.candidate));
         rows.push_back(std::move(row));
     }
@@ -510,6 +525,8 @@ int runExport(const ExportOptions& o) {
                              "area_mm2",
                              "peak_power_mw",
                              "feasible",
+                             "provenance",
+                             "cost_model",
                              "model_encoding",
                              "accelerator_encoding",
                              "design"};
@@ -526,7 +543,8 @@ int runExport(const ExportOptions& o) {
                             std::string(search::accuracyOriginName(m.accuracyOrigin)), num(m.accuracyStdDev),
                             num(m.latencySeconds), num(m.dynamicEnergyNJ), num(m.leakageEnergyNJ),
                             num(m.totalEnergyNJ()), num(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
-                            io::intListJson(t.proposal.candidate.model),
+                            std::string(store::metricsProvenanceName(s->metricsOrigins[std::size_t(p)].provenance)),
+                            s->metricsOrigins[std::size_t(p)].costModel, io::intListJson(t.proposal.candidate.model),
                             io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate)});
         }
         const auto errors = io::writeCsv(o.out, header, rows);
@@ -552,6 +570,11 @@ int runExport(const ExportOptions& o) {
                             {"areaMM2", m.areaMM2},
                             {"peakPowerMW", m.peakPowerMW},
                             {"feasible", m.feasible}};
+            const codesign::MetricsOrigin& origin = s->metricsOrigins[static_cast<std::size_t>(p)];
+            metrics["provenance"] = store::metricsProvenanceName(origin.provenance);
+            metrics["costModel"] = origin.costModel;
+            if (origin.metricsStdDevFraction)
+                metrics["metricsStdDevFraction"] = *origin.metricsStdDevFraction;
             pairs.push_back(
                 {{"trial", t.position},
                  {"round", t.round},

@@ -30,36 +30,13 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-struct TrainOptions {
-    std::string model = "vit-fashion-mnist";
-    std::string data = "fashion-mnist";
-    std::string dataDir;    // Fashion-MNIST directory / fortunes root (defaults: Debian paths)
-    std::string vocabulary; // WordPiece vocab.txt for tsv:DIR
-    int patch = 4;          // Fashion-MNIST patch side
-    int sequenceLength = 0; // text: tokens per example (0 = data set default)
-    std::int64_t maxTrain = 0, maxTest = 0, maxPerClass = 0;
-    int epochs = 1;
-    std::int64_t steps = 0;
-    int batch = 64;
-    float learningRate = 1e-3f;
-    float weightDecay = 0.05f;
-    double warmupFraction = 0.05;
-    float maxGradNorm = 1.0f;
-    std::string optimizer = "adamw";
-    float tauAct = 0.0f, tauGrad = 0.0f;
-    double targetAct = -1.0, targetGrad = -1.0;
-    bool noPruneActGrads = false, noPruneWeightGrads = false, exactActGrads = false, bf16 = false;
-    int threads = 1;
-    std::uint64_t seed = 1;
-    std::int64_t logEvery = 20;
-    std::int64_t evalEvery = 0;
-    std::int64_t evalMax = 2000;
-    std::int64_t checkpointEvery = 0;
-    std::string resume;
-    std::string out;
+// tcw train's options are bound straight into the job request (codesign/training_job: the
+// one path the Training panel takes too); these are the command's own.
+struct TrainCommand {
+    codesign::TrainingJobRequest job;
+    std::string model = "vit-fashion-mnist"; // without --workspace: preset name or file
+    std::string workspace;                   // --workspace: store the run there
     bool quiet = false;
-    std::string workspace; // tcw train --workspace: store the run there
-    std::int64_t design = 0;
 };
 
 // --- model loading: a file in any transformer format or a data preset (io), else a
@@ -76,47 +53,6 @@ TransformerSpec loadModel(const std::string& model, const fs::path& dataDir) {
     for (const auto& n : train::builtinPresetNames())
         names += (names.empty() ? "" : ", ") + n;
     throw std::invalid_argument(loaded.errors.toString() + "\n(built-in trainer presets: " + names + ")");
-}
-
-// --- options → request (codesign/training_job: the one path the GUI takes too) ----------
-
-codesign::TrainingRequest requestOf(const TrainOptions& o) {
-    codesign::TrainingRequest r;
-    r.data.name = o.data;
-    r.data.dataDir = o.dataDir;
-    r.data.vocabulary = o.vocabulary;
-    r.data.patch = o.patch;
-    r.data.sequenceLength = o.sequenceLength;
-    r.data.maxTrain = o.maxTrain;
-    r.data.maxTest = o.maxTest;
-    r.data.maxPerClass = o.maxPerClass;
-    r.data.seed = o.seed;
-    r.epochs = o.epochs;
-    r.steps = o.steps;
-    r.batch = o.batch;
-    r.learningRate = o.learningRate;
-    r.weightDecay = o.weightDecay;
-    r.warmupFraction = o.warmupFraction;
-    r.maxGradNorm = o.maxGradNorm;
-    r.sgd = o.optimizer == "sgd";
-    r.tauActivation = o.tauAct;
-    r.tauGradient = o.tauGrad;
-    if (o.targetAct >= 0)
-        r.targetActivationSparsity = o.targetAct;
-    if (o.targetGrad >= 0)
-        r.targetGradientSparsity = o.targetGrad;
-    r.pruneActivationGradients = !o.noPruneActGrads;
-    r.pruneWeightGradients = !o.noPruneWeightGrads;
-    r.stochasticActivationGradients = !o.exactActGrads;
-    r.bf16 = o.bf16;
-    r.threads = o.threads;
-    r.seed = o.seed;
-    r.logEverySteps = o.logEvery;
-    r.evalEverySteps = o.evalEvery;
-    r.evalMaxExamples = o.evalMax;
-    r.checkpointEverySteps = o.checkpointEvery;
-    r.resumeFrom = o.resume;
-    return r;
 }
 
 std::string formatSeconds(double s) {
@@ -175,72 +111,79 @@ void writeJson(const fs::path& path, const Json& j) {
         throw std::runtime_error(path.string() + ": cannot write");
 }
 
-void addCommonOptions(CLI::App* cmd, TrainOptions& o) {
-    cmd->add_option("--model", o.model, "built-in preset name or a transformer JSON / model dict file")
+// Options tcw train and tcw sweep-thresholds share, bound to the request's fields.
+void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, bool& quiet) {
+    cmd->add_option("--model", model, "built-in preset name or a transformer JSON / model dict file")
         ->capture_default_str();
-    cmd->add_option("--data", o.data, "fashion-mnist | fortunes | listops | tsv:DIR")->capture_default_str();
-    cmd->add_option("--data-dir", o.dataDir, "Fashion-MNIST directory or fortunes root (default: Debian paths)");
-    cmd->add_option("--vocab", o.vocabulary, "WordPiece vocab.txt for tsv:DIR (default: word vocabulary)");
-    cmd->add_option("--patch", o.patch, "Fashion-MNIST patch side (4 → 49 tokens, 7 → 16)")->capture_default_str();
-    cmd->add_option("--seq-len", o.sequenceLength, "text: tokens per example");
-    cmd->add_option("--max-train", o.maxTrain, "cap on training examples (0 = all)");
-    cmd->add_option("--max-test", o.maxTest, "cap on test examples (0 = all)");
-    cmd->add_option("--max-per-class", o.maxPerClass, "fortunes: cap per language (0 = all)");
-    auto* epochs = cmd->add_option("--epochs", o.epochs, "passes over the training split")->capture_default_str();
-    auto* steps = cmd->add_option("--steps", o.steps, "optimizer steps (instead of --epochs)");
+    cmd->add_option("--data", r.data.name, "fashion-mnist | fortunes | listops | tsv:DIR")->capture_default_str();
+    cmd->add_option("--data-dir", r.data.dataDir, "Fashion-MNIST directory or fortunes root (default: Debian paths)");
+    cmd->add_option("--vocab", r.data.vocabulary, "WordPiece vocab.txt for tsv:DIR (default: word vocabulary)");
+    cmd->add_option("--patch", r.data.patch, "Fashion-MNIST patch side (4 → 49 tokens, 7 → 16)")->capture_default_str();
+    cmd->add_option("--seq-len", r.data.sequenceLength, "text: tokens per example");
+    cmd->add_option("--max-train", r.data.maxTrain, "cap on training examples (0 = all)");
+    cmd->add_option("--max-test", r.data.maxTest, "cap on test examples (0 = all)");
+    cmd->add_option("--max-per-class", r.data.maxPerClass, "fortunes: cap per language (0 = all)");
+    auto* epochs = cmd->add_option("--epochs", r.epochs, "passes over the training split")->capture_default_str();
+    auto* steps = cmd->add_option("--steps", r.steps, "optimizer steps (instead of --epochs)");
     epochs->excludes(steps);
-    cmd->add_option("--batch", o.batch, "batch size")->capture_default_str();
-    cmd->add_option("--lr", o.learningRate, "peak learning rate")->capture_default_str();
-    cmd->add_option("--weight-decay", o.weightDecay, "AdamW decoupled weight decay")->capture_default_str();
-    cmd->add_option("--warmup", o.warmupFraction, "warm-up share of the steps")->capture_default_str();
-    cmd->add_option("--clip", o.maxGradNorm, "gradient-norm clipping (0 = off)")->capture_default_str();
-    cmd->add_option("--optimizer", o.optimizer, "adamw | sgd")
+    cmd->add_option("--batch", r.batch, "batch size")->capture_default_str();
+    cmd->add_option("--lr", r.learningRate, "peak learning rate")->capture_default_str();
+    cmd->add_option("--weight-decay", r.weightDecay, "AdamW decoupled weight decay")->capture_default_str();
+    cmd->add_option("--warmup", r.warmupFraction, "warm-up share of the steps")->capture_default_str();
+    cmd->add_option("--clip", r.maxGradNorm, "gradient-norm clipping (0 = off)")->capture_default_str();
+    cmd->add_option_function<std::string>(
+           "--optimizer", [&r](const std::string& name) { r.sgd = name == "sgd"; }, "adamw | sgd")
         ->check(CLI::IsMember({"adamw", "sgd"}))
+        ->default_str("adamw");
+    cmd->add_flag_callback(
+        "--no-prune-act-grads", [&r] { r.pruneActivationGradients = false; }, "τ_T leaves activation gradients alone");
+    cmd->add_flag_callback(
+        "--no-prune-weight-grads", [&r] { r.pruneWeightGradients = false; }, "τ_T leaves parameter gradients alone");
+    cmd->add_flag_callback(
+        "--exact-act-grad-pruning", [&r] { r.stochasticActivationGradients = false; },
+        "activation gradients below τ_T become 0 (default: 0 or ±τ_T, unbiased)");
+    cmd->add_flag("--bf16", r.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
+    cmd->add_option("--threads", r.threads, "oneDNN / OpenMP threads")->capture_default_str();
+    cmd->add_option_function<std::uint64_t>(
+           "--seed",
+           [&r](std::uint64_t seed) {
+               r.seed = seed;      // initialisation and data order
+               r.data.seed = seed; // and the data: listops generated, fortunes sampled
+           },
+           "seed of initialisation and data order")
+        ->default_str("1");
+    cmd->add_option("--log-every", r.logEverySteps, "steps between curve points and progress reports")
         ->capture_default_str();
-    cmd->add_flag("--no-prune-act-grads", o.noPruneActGrads, "τ_T leaves activation gradients alone");
-    cmd->add_flag("--no-prune-weight-grads", o.noPruneWeightGrads, "τ_T leaves parameter gradients alone");
-    cmd->add_flag("--exact-act-grad-pruning", o.exactActGrads,
-                  "activation gradients below τ_T become 0 (default: 0 or ±τ_T, unbiased)");
-    cmd->add_flag("--bf16", o.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
-    cmd->add_option("--threads", o.threads, "oneDNN / OpenMP threads")->capture_default_str();
-    cmd->add_option("--seed", o.seed, "seed of initialisation and data order")->capture_default_str();
-    cmd->add_option("--log-every", o.logEvery, "steps between curve points and progress reports")
+    cmd->add_option("--eval-every", r.evalEverySteps, "evaluate on the test split every N steps (0 = at the end)");
+    cmd->add_option("--eval-max", r.evalMaxExamples, "test examples for the periodic evaluations")
         ->capture_default_str();
-    cmd->add_option("--eval-every", o.evalEvery, "evaluate on the test split every N steps (0 = at the end)");
-    cmd->add_option("--eval-max", o.evalMax, "test examples for the periodic evaluations")->capture_default_str();
-    cmd->add_flag("--quiet", o.quiet, "no progress bar");
+    cmd->add_flag("--quiet", quiet, "no progress bar");
 }
 
-int runTrain(const TrainOptions& o, const fs::path& dataDir) {
+int runTrain(TrainCommand& c, const fs::path& dataDir) {
     // --workspace: the run is stored there; its folder defaults to one next to the workspace.
     std::optional<store::Workspace> workspace;
-    std::optional<codesign::TrainingTarget> target;
-    if (!o.workspace.empty()) {
-        workspace.emplace(store::Workspace::open(o.workspace));
-        target = codesign::trainingTargetOf(*workspace, o.design);
-    }
-    const TransformerSpec spec = target ? target->model : loadModel(o.model, dataDir);
-    const codesign::TrainingRequest request = requestOf(o);
-    const train::Dataset data = codesign::loadTrainingData(request.data);
-    train::TrainConfig config = codesign::makeTrainConfig(request, data);
-    const fs::path dir = !o.out.empty() ? fs::path(o.out) : codesign::newRunDirectory(o.workspace);
-    fs::create_directories(dir);
-    config.checkpointPath = (dir / "checkpoint.bin").string();
+    if (!c.workspace.empty())
+        workspace.emplace(store::Workspace::open(c.workspace));
+    else
+        c.job.model = loadModel(c.model, dataDir);
+    codesign::TrainingJob job = codesign::TrainingJob::start(c.job, workspace ? &*workspace : nullptr);
+    const TransformerSpec& spec = job.target().model;
+    const train::Dataset& data = job.data();
     std::cerr << "tcw train: " << spec.name << " (" << spec.parameterCount(data.task) << " parameters) on " << data.name
               << ": " << data.train.count << " train / " << data.test.count << " test examples, "
-              << data.task.numClasses << " classes, sequence " << data.task.sequenceLength << ", " << config.threads
-              << " thread(s)\n";
-    TrainProgressBar bar(o.quiet);
-    const train::TrainResult r = train::train(spec, data, config, {}, std::ref(bar));
+              << data.task.numClasses << " classes, sequence " << data.task.sequenceLength << ", "
+              << job.config().threads << " thread(s)\n";
+    TrainProgressBar bar(c.quiet);
+    const codesign::TrainingJobOutcome outcome = job.run({}, std::ref(bar));
     bar.finish();
-    codesign::writeRunFiles(dir, r, spec, data, config);
-    if (workspace) {
-        const auto stored =
-            codesign::storeTrainingRun(*workspace, *target, request, data, r, dir, electorTechnology14nm());
-        std::cerr << "tcw train: stored as training run " << stored.runId << " of design " << o.design << " in "
-                  << o.workspace;
-        if (!stored.evaluationIds.empty())
-            std::cerr << " with " << stored.evaluationIds.size() << " trained evaluations";
+    const train::TrainResult& r = outcome.result;
+    const fs::path& dir = outcome.runDirectory;
+    if (outcome.stored) {
+        std::cerr << "tcw train: stored as training run " << outcome.stored->runId << " of design " << c.job.designId
+                  << " in " << c.workspace;
+        if (!outcome.stored->evaluationIds.empty())
+            std::cerr << " with " << outcome.stored->evaluationIds.size() << " trained evaluations";
         std::cerr << "\n";
     }
     if (r.status == train::TrainStatus::Diverged) {
@@ -248,8 +191,8 @@ int runTrain(const TrainOptions& o, const fs::path& dataDir) {
         return 1;
     }
     train::LayerSparsityCounts total;
-    for (const auto& c : r.accumulated)
-        total.add(c);
+    for (const auto& layer : r.accumulated)
+        total.add(layer);
     std::cout << "test accuracy " << percent(r.test.accuracy) << " (loss " << std::setprecision(4) << r.test.loss
               << ", " << r.test.examples << " examples) after " << r.steps << " steps in " << formatSeconds(r.seconds)
               << "\nsparsity: activations " << percent(total.activationTotal().fraction()) << ", activation gradients "
@@ -278,10 +221,18 @@ std::vector<float> parseList(const std::string& text, const std::string& option)
     return values;
 }
 
-int runSweep(const TrainOptions& base, const std::string& tauActList, const std::string& tauGradList,
+// tcw sweep-thresholds: one training per (τ_I, τ_T) of the grid, files only.
+struct SweepCommand {
+    TrainingRequest request;
+    std::string model = "vit-fashion-mnist";
+    std::string out;
+    bool quiet = false;
+};
+
+int runSweep(const SweepCommand& base, const std::string& tauActList, const std::string& tauGradList,
              const fs::path& dataDir) {
     const TransformerSpec spec = loadModel(base.model, dataDir);
-    const train::Dataset data = codesign::loadTrainingData(requestOf(base).data);
+    const train::Dataset data = codesign::loadTrainingData(base.request.data);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
     fs::create_directories(base.out);
@@ -292,10 +243,10 @@ int runSweep(const TrainOptions& base, const std::string& tauActList, const std:
     int failures = 0;
     for (float ta : acts)
         for (float tg : gradsList) {
-            TrainOptions o = base;
-            o.tauAct = ta;
-            o.tauGrad = tg;
-            train::TrainConfig config = codesign::makeTrainConfig(requestOf(o), data);
+            TrainingRequest request = base.request;
+            request.tauActivation = ta;
+            request.tauGradient = tg;
+            const train::TrainConfig config = codesign::makeTrainConfig(request, data);
             TrainProgressBar bar(true);
             const train::TrainResult r = train::train(spec, data, config);
             train::LayerSparsityCounts total;
@@ -348,23 +299,28 @@ template <typename F> void guarded(CommandContext& context, const char* name, F&
 } // namespace
 
 void addTrainCommands(CLI::App& app, CommandContext& context) {
-    auto options = std::make_shared<TrainOptions>();
+    auto command = std::make_shared<TrainCommand>();
+    TrainingRequest& r = command->job.training;
     auto* train = app.add_subcommand("train", "train a transformer with DynaProp runtime pruning");
-    addCommonOptions(train, *options);
-    auto* tauAct = train->add_option("--tau-act", options->tauAct, "τ_I: |activation| ≤ τ_I → 0");
-    auto* tauGrad = train->add_option("--tau-grad", options->tauGrad, "τ_T: |gradient| ≤ τ_T → 0");
-    auto* targetAct = train->add_option("--target-act-sparsity", options->targetAct,
-                                        "calibrate τ_I per layer and tensor kind to this activation sparsity");
-    auto* targetGrad = train->add_option("--target-grad-sparsity", options->targetGrad,
-                                         "calibrate τ_T per layer to this gradient sparsity");
+    addCommonOptions(train, r, command->model, command->quiet);
+    auto* tauAct = train->add_option("--tau-act", r.tauActivation, "τ_I: |activation| ≤ τ_I → 0");
+    auto* tauGrad = train->add_option("--tau-grad", r.tauGradient, "τ_T: |gradient| ≤ τ_T → 0");
+    auto* targetAct = train->add_option_function<double>(
+        "--target-act-sparsity", [&r](double v) { r.targetActivationSparsity = v; },
+        "calibrate τ_I per layer and tensor kind to this activation sparsity");
+    auto* targetGrad = train->add_option_function<double>(
+        "--target-grad-sparsity", [&r](double v) { r.targetGradientSparsity = v; },
+        "calibrate τ_T per layer to this gradient sparsity");
     targetAct->excludes(tauAct);
     targetGrad->excludes(tauGrad);
-    train->add_option("--resume", options->resume, "continue from a checkpoint");
-    train->add_option("--checkpoint-every", options->checkpointEvery, "steps between checkpoints (0 = at the end)");
-    auto* out = train->add_option("--out", options->out, "run directory (default with --workspace: FILE.runs/run-…)");
-    auto* workspace = train->add_option("--workspace", options->workspace,
+    train->add_option("--resume", r.resumeFrom, "continue from a checkpoint");
+    train->add_option("--checkpoint-every", r.checkpointEverySteps, "steps between checkpoints (0 = at the end)");
+    auto* out = train->add_option_function<std::string>(
+        "--out", [command](const std::string& dir) { command->job.runDirectory = dir; },
+        "run directory (default with --workspace: FILE.runs/run-…)");
+    auto* workspace = train->add_option("--workspace", command->workspace,
                                         "store the run in this workspace (training run + trained evaluations)");
-    auto* design = train->add_option("--design", options->design,
+    auto* design = train->add_option("--design", command->job.designId,
                                      "with --workspace: the design to train (a transformer, or a pair whose "
                                      "transformer is trained and whose accelerator is simulated with the measured "
                                      "sparsity)");
@@ -372,25 +328,25 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     design->needs(workspace);
     design->excludes("--model");
 
-    train->parse_complete_callback([options, out] {
-        if (out->count() == 0 && options->workspace.empty())
+    train->parse_complete_callback([command, out] {
+        if (out->count() == 0 && command->workspace.empty())
             throw CLI::RequiredError("--out (or --workspace)");
     });
-    train->callback([options, &context] {
-        guarded(context, "tcw train", [&] { return runTrain(*options, io::findDataDir(context.executablePath)); });
+    train->callback([command, &context] {
+        guarded(context, "tcw train", [&] { return runTrain(*command, io::findDataDir(context.executablePath)); });
     });
 
-    auto sweepOptions = std::make_shared<TrainOptions>();
+    auto sweepCommand = std::make_shared<SweepCommand>();
     auto acts = std::make_shared<std::string>("0,0.02,0.04,0.06");
     auto grads = std::make_shared<std::string>("0,0.0001,0.0002");
     auto* sweep = app.add_subcommand("sweep-thresholds", "train once per (τ_I, τ_T) grid point; one record each");
-    addCommonOptions(sweep, *sweepOptions);
+    addCommonOptions(sweep, sweepCommand->request, sweepCommand->model, sweepCommand->quiet);
     sweep->add_option("--tau-act", *acts, "comma-separated τ_I values")->capture_default_str();
     sweep->add_option("--tau-grad", *grads, "comma-separated τ_T values")->capture_default_str();
-    sweep->add_option("--out", sweepOptions->out, "output directory (sweep.csv, sweep.json)")->required();
-    sweep->callback([sweepOptions, acts, grads, &context] {
+    sweep->add_option("--out", sweepCommand->out, "output directory (sweep.csv, sweep.json)")->required();
+    sweep->callback([sweepCommand, acts, grads, &context] {
         guarded(context, "tcw sweep-thresholds",
-                [&] { return runSweep(*sweepOptions, *acts, *grads, io::findDataDir(context.executablePath)); });
+                [&] { return runSweep(*sweepCommand, *acts, *grads, io::findDataDir(context.executablePath)); });
     });
 }
 

@@ -71,6 +71,12 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
                                             "--screenshot the picture is taken then. The workspace is changed: use "
                                             "a copy."),
         QStringLiteral("TRIALS"));
+    const QCommandLineOption theme(QStringLiteral("theme"),
+                                   QCoreApplication::translate("main",
+                                                               "light or dark: the Fusion style with a light or "
+                                                               "dark palette instead of the platform's."),
+                                   QStringLiteral("THEME"));
+    parser.addOption(theme);
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
@@ -92,6 +98,13 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     if (!positional.isEmpty())
         result.options.workspace = positional.front();
     result.options.screenshot = parser.value(screenshot);
+    result.options.theme = parser.value(theme);
+    if (!result.options.theme.isEmpty() && result.options.theme != QLatin1String("light") &&
+        result.options.theme != QLatin1String("dark")) {
+        result.error =
+            QCoreApplication::translate("main", "--theme is light or dark, got '%1'.").arg(result.options.theme);
+        return result;
+    }
     result.options.view = parser.value(view);
     result.options.edits = parser.values(edit);
     result.options.lesson = parser.value(lesson);

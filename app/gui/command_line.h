@@ -21,6 +21,7 @@ struct CommandLineOptions {
     int trainDemo = 0;  // --screenshot after this many training reports of a run on the selection
     QString trainData;  // the demo run's data set (the Training panel's default when empty)
     int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
+    QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
 };
 
 struct CommandLineResult {

@@ -5,8 +5,8 @@
 
 #include "design/design_space.h"
 #include "io/formats.h"
+#include "io/record_json.h"
 #include "io/search_json.h"
-#include "io/sim_result_json.h"
 #include "models/design_traits.h"
 #include "search/accuracy.h"
 
@@ -79,6 +79,24 @@ void EditController::loadPredictor(const QString& dataDirectory) {
     watcher->setFuture(QtConcurrent::run([dataDirectory] { return fitPredictor(dataDirectory); }));
 }
 
+void EditController::follow(const models::ExplorerContext& now) {
+    if (now.workspace != m_workspaceGeneration) {
+        m_session->end();
+        m_workspaceGeneration = now.workspace;
+    }
+    followDesign(now.designId, now.mode);
+}
+
+std::optional<models::ExplorerContext> EditController::shown() const {
+    if (!m_session->isActive())
+        return std::nullopt;
+    models::ExplorerContext context;
+    context.workspace = m_workspaceGeneration;
+    context.mode = m_session->options().mode;
+    context.designId = m_session->designId();
+    return context;
+}
+
 void EditController::followDesign(std::optional<qint64> designId, SimMode mode) {
     if (!designId) {
         // A reload resets the selection and restores it at once: end the edit only if nothing
@@ -110,7 +128,7 @@ void EditController::followDesign(std::optional<qint64> designId, SimMode mode) 
             latest = e;
     SimOptions options;
     if (latest)
-        options = models::simOptionsOf(*latest);
+        options = io::simOptionsOf(*latest);
     options.mode = mode;
     // The workspace's name of the design (the pair document may carry another, or none).
     m_session->begin(*designId, io::CodesignPair{design->name, *parts->transformer, *parts->accelerator}, options,
@@ -144,12 +162,8 @@ std::optional<qint64> EditController::saveAsDesign(const QString& name) {
     }
     io::CodesignPair pair = m_session->current();
     pair.name = name.toStdString();
-    store::EvaluationRecord evaluation = now.record;
-    SimResult totals = now.sim;
-    totals.ops.clear(); // the search stores totals too; the explorer recomputes the ops
-    evaluation.breakdownJson = io::simResultJson(totals, -1);
     const auto id =
-        m_workspace->addEvaluatedDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair), evaluation);
+        m_workspace->addEvaluatedDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair), now.record);
     if (id)
         emit statusMessage(tr("Saved %1 as design #%2").arg(name).arg(*id));
     return id;

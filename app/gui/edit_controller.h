@@ -6,6 +6,7 @@
 #pragma once
 
 #include "models/edit_session.h"
+#include "models/explorer_state.h"
 
 #include <QObject>
 
@@ -27,8 +28,14 @@ public:
     // Starts the predictor's fit in the background (data directory: the bundled data).
     void loadPredictor(const QString& dataDirectory);
 
-    // Follows the selection: a co-design starts a new edit, anything else ends it.
+    // Follows the explorer's state: a co-design selected starts a new edit (the same design in
+    // the same workspace and mode keeps the edit), anything else ends it; another workspace
+    // ends the edit at once (its design ids name other designs).
+    void follow(const models::ExplorerContext& now);
+    // The same within the workspace followed last.
     void followDesign(std::optional<qint64> designId, SimMode mode);
+    // The state the edit belongs to (workspace, mode, design); nothing when no edit.
+    std::optional<models::ExplorerContext> shown() const;
 
     // The name suggested for saving: "<start> (edited)", made unique in the workspace.
     QString suggestedName() const;
@@ -44,6 +51,7 @@ signals:
 private:
     WorkspaceController* m_workspace;
     models::EditSession* m_session;
+    quint64 m_workspaceGeneration = 0; // of the design the session edits
 };
 
 } // namespace tcw::app

@@ -59,9 +59,10 @@ void ExportActions::setReportSource(const models::EditSession* session,
     m_reportCharts = std::move(charts);
 }
 
-QString ExportActions::askPath(const QString& title, const QString& suggestedName, const QString& filter) const {
-    const QString path =
-        QFileDialog::getSaveFileName(m_window, title, QDir(lastFolder()).filePath(suggestedName), filter);
+QString ExportActions::askPath(const QString& title, const QString& suggestedName, const QString& filter,
+                               QString* selectedFilter) const {
+    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(lastFolder()).filePath(suggestedName),
+                                                      filter, selectedFilter);
     if (!path.isEmpty())
         QSettings().setValue(QStringLiteral("lastExportDirectory"), QFileInfo(path).absolutePath());
     return path;
@@ -232,10 +233,12 @@ void ExportActions::exportPlot() {
         emit statusMessage(tr("Show the Pareto plot or the parallel coordinates to export a plot"));
         return;
     }
-    const QString path = askPath(tr("Export Plot"), plot->exportName() + QStringLiteral(".svg"),
-                                 widgets::PlotWidget::exportFileFilter());
+    QString selected = widgets::PlotWidget::exportInitialFilter();
+    QString path = askPath(tr("Export Plot"), widgets::PlotWidget::exportSuggestedName(plot->exportName()),
+                           widgets::PlotWidget::exportFileFilter(), &selected);
     if (path.isEmpty())
         return;
+    path = widgets::PlotWidget::withExportSuffix(path, selected);
     QString error;
     if (plot->exportTo(path, &error))
         emit statusMessage(tr("Wrote the plot to %1").arg(QDir::toNativeSeparators(path)));

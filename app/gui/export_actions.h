@@ -63,7 +63,9 @@ signals:
     void errorOccurred(const QString& title, const QString& text);
 
 private:
-    QString askPath(const QString& title, const QString& suggestedName, const QString& filter) const;
+    // selectedFilter: in, the filter the dialog starts on; out, the one chosen.
+    QString askPath(const QString& title, const QString& suggestedName, const QString& filter,
+                    QString* selectedFilter = nullptr) const;
     QString askFolder(const QString& title) const;
     // Runs the writer on a worker thread with a cancellable progress dialog.
     using FolderWriter = std::function<bool(const std::vector<models::ExportedDesign>&, const QString& folder,

@@ -4,6 +4,7 @@
 #include "lesson_controller.h"
 #include "log_capture.h"
 #include "main_window.h"
+#include "models/colour_map.h"
 #include "models/log_model.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -22,6 +23,7 @@
 #include <QIcon>
 #include <QLoggingCategory>
 #include <QSettings>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -88,6 +90,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     const tcw::app::CommandLineOptions& options = parsed.options;
+    if (!options.theme.isEmpty()) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(options.theme == QLatin1String("dark") ? tcw::models::palette::dark()
+                                                                        : QApplication::style()->standardPalette());
+    }
     const bool screenshotMode = !options.screenshot.isEmpty();
     QTemporaryDir settingsCopy;
     if (screenshotMode)

@@ -7,6 +7,7 @@
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
 #include "export_actions.h"
+#include "io/record_json.h"
 #include "lesson_controller.h"
 #include "models/design_proxy_model.h"
 #include "models/explorer_settings.h"
@@ -49,9 +50,6 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -96,10 +94,10 @@ QDockWidget* makeDock(const QString& title, const QString& objectName, QWidget* 
 
 MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     : QMainWindow(parent), m_actions(createMainActions(this)), m_logModel(log ? log : new models::LogModel(this)),
-      m_explorerSettings(new models::ExplorerSettings(this)), m_controller(new WorkspaceController(this)),
-      m_edits(new EditController(m_controller, this)), m_recent(new RecentFiles(this)),
-      m_search(new SearchController(m_controller, this)), m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)),
-      m_undoGroup(new QUndoGroup(this)) {
+      m_explorerSettings(new models::ExplorerSettings(this)), m_state(new models::ExplorerState(this)),
+      m_controller(new WorkspaceController(this)), m_edits(new EditController(m_controller, this)),
+      m_recent(new RecentFiles(this)), m_search(new SearchController(m_controller, this)),
+      m_dialogs(new WorkspaceDialogs(this, m_controller, m_recent)), m_undoGroup(new QUndoGroup(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TransCODE Workbench"));
     setDockNestingEnabled(true);
@@ -131,6 +129,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     connectWorkspace();
     connectSelection();
     connectSearch();
+    connectState();
     m_edits->loadPredictor(dataDirectory());
 
     resize(1400, 900);
@@ -210,7 +209,8 @@ void MainWindow::createCentralViews() {
     header->moveSection(header->visualIndex(models::DesignTableModel::ParetoRankColumn), 2);
     for (int column : {models::DesignTableModel::CostModelColumn, models::DesignTableModel::CreatedColumn,
                        models::DesignTableModel::PeCountColumn, models::DesignTableModel::BatchColumn,
-                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn})
+                       models::DesignTableModel::BufferColumn, models::DesignTableModel::MainMemoryColumn,
+                       models::DesignTableModel::TargetKindColumn})
         header->hideSection(column);
     installColumnChooser();
     auto* space = new QShortcut(QKeySequence(Qt::Key_Space), m_table, nullptr, nullptr, Qt::WidgetShortcut);
@@ -545,7 +545,6 @@ void MainWindow::connectWorkspace() {
         m_choiceLabel->setText(m_explorerSettings->summary());
     });
     connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, m_controller, &WorkspaceController::setMode);
-    connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, m_detail, &widgets::DesignDetailPanel::setMode);
     connect(m_explorerSettings, &models::ExplorerSettings::filterTextChanged, m_proxy,
             &models::DesignProxyModel::setFilterText);
     connect(m_explorerSettings, &models::ExplorerSettings::changed, this, [this] {
@@ -566,8 +565,6 @@ void MainWindow::connectWorkspace() {
     // Editing: the session follows the selection and the mode; its evaluations reach the
     // plot (the what-if point) and the editors and detail (where it would stand).
     auto message = [this](const QString& text) { statusBar()->showMessage(text, kStatusTimeoutMs); };
-    connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, this,
-            [this](SimMode mode) { m_edits->followDesign(m_controller->currentDesignId(), mode); });
     connect(m_edits, &EditController::statusMessage, this, message);
     connect(m_edits, &EditController::errorOccurred, m_dialogs, &WorkspaceDialogs::showError);
     connect(m_edits->session(), &models::EditSession::evaluated, this, &MainWindow::updateWhatIf);
@@ -586,9 +583,7 @@ void MainWindow::connectWorkspace() {
 
 void MainWindow::connectSelection() {
     // The table's own selection (over its sort/filter proxy) mirrors the shared one.
-    new models::SelectionLink(m_controller->selectionModel(), m_table->selectionModel(), this);
-    connect(m_controller->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::showCurrentDesign);
-    connect(m_controller->designModel(), &QAbstractItemModel::modelReset, this, &MainWindow::showCurrentDesign);
+    m_tableLink = new models::SelectionLink(m_controller->selectionModel(), m_table->selectionModel(), this);
 
     // The tree selects designs in the shared selection and opens the panel of what it shows.
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& index) {
@@ -609,7 +604,7 @@ void MainWindow::connectSelection() {
     });
     connect(m_controller->treeModel(), &QAbstractItemModel::modelReset, this, [this] {
         m_tree->expandToDepth(0);
-        showCurrentDesign();
+        syncTree(m_controller->currentDesignId());
     });
     m_tree->expandToDepth(0);
 }
@@ -774,30 +769,6 @@ void MainWindow::updateRecentMenu(const QStringList& files) {
     m_actions.clearRecent->setEnabled(!files.isEmpty());
 }
 
-void MainWindow::showCurrentDesign() {
-    const auto id = m_controller->currentDesignId();
-    const auto design = id ? m_controller->design(*id) : std::nullopt;
-    m_edits->followDesign(id, m_explorerSettings->mode());
-    updateTrainingDesign();
-    m_detail->setDesign(design, id ? m_controller->evaluations(*id) : std::vector<store::EvaluationRecord>{});
-    if (design && design->kind != store::DesignKind::Pair)
-        m_editorTabs->setCurrentWidget(design->kind == store::DesignKind::Accelerator
-                                           ? static_cast<QWidget*>(m_acceleratorEditor)
-                                           : m_transformerEditor);
-    m_actions.exportReport->setEnabled(m_edits->session()->isActive());
-
-    // Follow in the tree without echoing back into the selection.
-    m_syncingTree = true;
-    const QModelIndex treeIndex = id ? m_controller->treeModel()->indexOfDesign(*id) : QModelIndex();
-    if (treeIndex.isValid()) {
-        m_tree->setCurrentIndex(treeIndex);
-        m_tree->scrollTo(treeIndex);
-    } else {
-        m_tree->clearSelection();
-    }
-    m_syncingTree = false;
-}
-
 void MainWindow::updateWhatIf() {
     const models::EditSession* session = m_edits->session();
     if (!session->isActive() || !session->isModified()) {
@@ -810,9 +781,10 @@ void MainWindow::updateWhatIf() {
             const auto& ranks = m_controller->designModel()->paretoRanks();
             const int rank = row >= 0 && std::size_t(row) < ranks.size() ? ranks[std::size_t(row)] : -1;
             onFront = rank == 0;
-            status = rank == 0  ? tr("On the Pareto front; change a parameter to see where the design moves")
-                     : rank > 0 ? tr("Pareto rank %1; change a parameter to see where the design moves").arg(rank)
-                                : tr("Not ranked (infeasible or outside a constraint)");
+            // Shown ranks count from 1, the front (the table's Pareto rank column).
+            status = rank == 0  ? tr("On the Pareto front (rank 1); change a parameter to see where the design moves")
+                     : rank > 0 ? tr("Pareto rank %1; change a parameter to see where the design moves").arg(rank + 1)
+                                : tr("Not ranked (infeasible, outside a constraint or hidden by the filter)");
         }
         m_acceleratorEditor->setDominance(status, onFront);
         m_transformerEditor->setDominance(status, onFront);
@@ -1179,20 +1151,18 @@ void MainWindow::showStoredTrainingRun(qint64 runId) {
     for (const store::TrainingRunRecord& run : m_controller->workspace()->trainingRuns()) {
         if (run.id != runId)
             continue;
+        // The stored blobs through their codecs; an unreadable one shows as an empty curve.
         std::vector<models::TrainingCurveSample> curve;
-        const QJsonArray points =
-            QJsonDocument::fromJson(QByteArray::fromStdString(run.curvesJson)).object().value("points").toArray();
-        for (const QJsonValue& v : points) {
-            const QJsonObject p = v.toObject();
-            auto number = [&p](const char* key) {
-                const QJsonValue x = p.value(QLatin1String(key));
-                return x.isDouble() ? x.toDouble() : models::kNoValue;
-            };
-            curve.push_back({p.value("step").toInteger(), number("trainLoss"), number("trainAccuracy"),
-                             number("testLoss"), number("testAccuracy")});
+        const std::string where = "training run " + std::to_string(run.id);
+        if (const auto points = io::parseTrainingCurve(run.curvesJson, where + " curves")) {
+            for (const auto& p : *points)
+                curve.push_back({p.step, p.trainLoss, p.trainAccuracy, p.testLoss.value_or(models::kNoValue),
+                                 p.testAccuracy.value_or(models::kNoValue)});
+        } else {
+            qWarning().noquote() << QString::fromStdString(points.errors.toString());
         }
-        const qint64 planned =
-            QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object().value("steps").toInteger();
+        const auto config = io::parseTrainingConfig(run.configJson, where + " configuration");
+        const qint64 planned = config ? config->request.steps : 0;
         QString text = tr("Stored run %1 (%2, %3): %4")
                            .arg(run.id)
                            .arg(QString::fromStdString(std::string(store::runStatusName(run.status))),

@@ -4,6 +4,7 @@
 
 #include "design/accelerator_spec.h"
 #include "main_actions.h"
+#include "models/explorer_state.h"
 #include "models/objective.h"
 
 #include <QMainWindow>
@@ -24,7 +25,9 @@ class QUndoGroup;
 namespace tcw::models {
 class DesignProxyModel;
 class ExplorerSettings;
+class ExplorerState;
 class LogModel;
+class SelectionLink;
 } // namespace tcw::models
 
 namespace tcw::widgets {
@@ -74,6 +77,8 @@ public:
     widgets::AcceleratorEditor* acceleratorEditor() const { return m_acceleratorEditor; }
     widgets::TransformerEditor* transformerEditor() const { return m_transformerEditor; }
     models::ExplorerSettings* explorerSettings() const { return m_explorerSettings; }
+    // The explorer's state of now and the views that depend on it (main_window_state.cpp).
+    models::ExplorerState* explorerState() const { return m_state; }
     WorkspaceDialogs* dialogs() const { return m_dialogs; }
     ExportActions* exports() const { return m_exports; }
     RecentFiles* recentFiles() const { return m_recent; }
@@ -145,11 +150,13 @@ private:
     void connectWorkspace();
     void connectSelection();
     void connectSearch();
+    void connectState();
+    void dropHiddenFromSelection();
+    void syncTree(std::optional<qint64> designId);
     void placeDocks();
     void updateWorkspaceState();
     void updateEmptyStates();
     void updateRecentMenu(const QStringList& files);
-    void showCurrentDesign();
     void updateWhatIf();
     void emphasiseDock(QDockWidget* dock);
     void installColumnChooser();
@@ -165,6 +172,7 @@ private:
     MainActions m_actions;
     models::LogModel* m_logModel;
     models::ExplorerSettings* m_explorerSettings;
+    models::ExplorerState* m_state;
     WorkspaceController* m_controller;
     EditController* m_edits;
     RecentFiles* m_recent;
@@ -189,6 +197,10 @@ private:
     widgets::EmptyStateWidget* m_tableEmpty = nullptr;
     QTableView* m_table = nullptr;
     models::DesignProxyModel* m_proxy = nullptr;
+    models::SelectionLink* m_tableLink = nullptr; // the table's selection ↔ the shared one
+    // The state the Training and Search panels' content belongs to.
+    models::ExplorerContext m_trainingShown;
+    models::ExplorerContext m_searchShown;
 
     QDockWidget* m_workspaceDock = nullptr;
     QTreeView* m_tree = nullptr;

@@ -6,12 +6,11 @@
 #include "workspace_controller.h"
 
 #include "codesign/search_session.h"
+#include "io/record_json.h"
 #include "store/workspace.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -21,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcSearch, "tcw.search")
 
@@ -31,8 +31,8 @@ using State = widgets::SearchPanel::State;
 namespace {
 
 QString describeSearch(const store::SearchRecord& record) {
-    const QJsonObject state = QJsonDocument::fromJson(QByteArray::fromStdString(record.stateJson)).object();
-    const int committed = state.value(QStringLiteral("trialsCommitted")).toInt();
+    const auto state = io::parseSearchState(record.stateJson, "search " + std::to_string(record.id) + " state");
+    const int committed = state ? state->trialsCommitted : 0;
     return QObject::tr("search %1 (%2, %3, %4)")
         .arg(record.id)
         .arg(QString::fromStdString(record.algorithm), countOf(committed, QObject::tr("trial"), QObject::tr("trials")),
@@ -181,10 +181,11 @@ void SearchController::launch(Job job) {
             // one queued call each would keep the event loop busy. The worker leaves the latest
             // report in a mailbox and posts only when the mailbox was empty; the GUI thread
             // takes whatever is there when it gets to it (the hypervolume curve gets a point
-            // per take, not per trial, when the window is slower than the search).
+            // per take, not per trial, when the window is slower than the search). Reports of
+            // replayed rounds (a resumed search) are all kept: they are the curve's history.
             struct Mailbox {
                 std::mutex mutex;
-                std::optional<search::SearchProgress> latest;
+                std::vector<search::SearchProgress> reports; // replayed rounds, then the latest
             };
             auto mailbox = std::make_shared<Mailbox>();
             const search::SearchOutcome outcome = session.run(
@@ -193,18 +194,21 @@ void SearchController::launch(Job job) {
                     bool wasEmpty = false;
                     {
                         std::lock_guard lock(mailbox->mutex);
-                        wasEmpty = !mailbox->latest.has_value();
-                        mailbox->latest = p;
+                        wasEmpty = mailbox->reports.empty();
+                        if (!wasEmpty && !mailbox->reports.back().replaying)
+                            mailbox->reports.back() = p;
+                        else
+                            mailbox->reports.push_back(p);
                     }
                     if (wasEmpty)
                         post([this, mailbox] {
-                            std::optional<search::SearchProgress> latest;
+                            std::vector<search::SearchProgress> reports;
                             {
                                 std::lock_guard lock(mailbox->mutex);
-                                latest.swap(mailbox->latest);
+                                reports.swap(mailbox->reports);
                             }
-                            if (latest)
-                                onProgress(*latest);
+                            for (const search::SearchProgress& report : reports)
+                                onProgress(report);
                         });
                 },
                 &m_control);

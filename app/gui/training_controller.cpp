@@ -148,12 +148,15 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
             Qt::QueuedConnection);
     };
     TrainingOutcome outcome;
-    std::filesystem::path runDir;
     try {
-        const train::Dataset data = codesign::loadTrainingData(job->request.data);
-        train::TrainConfig config = codesign::makeTrainConfig(job->request, data);
-        runDir = codesign::newRunDirectory(job->workspacePath.toStdString());
-        config.checkpointPath = (runDir / "checkpoint.bin").string();
+        // The one training path (codesign::TrainingJob, as tcw train), on this thread's own
+        // connection to the workspace (WAL: the window keeps reading).
+        store::Workspace workspace = store::Workspace::open(job->workspacePath.toStdString());
+        codesign::TrainingJobRequest request;
+        request.training = job->request;
+        request.designId = job->target.designId;
+        codesign::TrainingJob training = codesign::TrainingJob::start(request, &workspace, job->technology);
+        const train::Dataset& data = training.data();
         const int layers = job->target.model.layerCount();
 
         // Dense cost once; the measured one at every post.
@@ -220,29 +223,22 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
             if (since.count() >= job->updateIntervalMs || p.step == p.totalSteps)
                 flush(p.step == p.totalSteps);
         };
-        const train::TrainResult result = train::train(job->target.model, data, config, stop, progress, &m_control);
+        const codesign::TrainingJobOutcome done = training.run(stop, progress, &m_control);
         if (!pending.points.empty())
             flush(true);
-        codesign::writeRunFiles(runDir, result, job->target.model, data, config);
-        store::Workspace workspace = store::Workspace::open(job->workspacePath.toStdString());
-        const auto stored =
-            codesign::storeTrainingRun(workspace, job->target, job->request, data, result, runDir, job->technology);
-        outcome.stored = true;
+        const train::TrainResult& result = done.result;
+        outcome.stored = done.stored.has_value();
         outcome.status = QString::fromStdString(train::trainStatusName(result.status));
         outcome.message = QString::fromStdString(result.message);
-        outcome.runId = stored.runId;
+        outcome.runId = done.stored ? done.stored->runId : 0;
         outcome.steps = result.steps;
         outcome.testAccuracy = result.test.accuracy;
         outcome.testLoss = result.test.loss;
-        outcome.runDirectory = QString::fromStdString(runDir.string());
-        outcome.trainedEvaluations = static_cast<int>(stored.evaluationIds.size());
+        outcome.runDirectory = QString::fromStdString(done.runDirectory.string());
+        outcome.trainedEvaluations = done.stored ? static_cast<int>(done.stored->evaluationIds.size()) : 0;
     } catch (const std::exception& e) {
         outcome.status = QStringLiteral("failed");
         outcome.message = QString::fromStdString(e.what());
-        // A run that failed before writing anything (bad options, missing data) leaves no folder.
-        std::error_code ignored;
-        if (!runDir.empty() && std::filesystem::is_empty(runDir, ignored))
-            std::filesystem::remove(runDir, ignored);
     }
     post([this, outcome, path = job->workspacePath] { finish(outcome, path); });
 }

@@ -72,7 +72,9 @@ WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, 
     }
     for (const auto& s : workspace.searches())
         snapshot.tree.searches.push_back(
-            {s.id, QString::fromStdString(s.name),
+            // Numbered as their trials are ("search 2 trial 17"): two searches of the same
+            // algorithm and spaces have the same stored name.
+            {s.id, QObject::tr("search %1 · %2").arg(s.id).arg(QString::fromStdString(s.name)),
              QObject::tr("%1 search, %2").arg(QString::fromStdString(s.algorithm), statusText(s.status))});
     for (const auto& r : workspace.trainingRuns())
         snapshot.tree.trainingRuns.push_back(
@@ -142,7 +144,7 @@ void WorkspaceController::runJob(std::function<Result()> work, std::function<voi
 }
 
 void WorkspaceController::startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
-                                    const QString& failureTitle, SuccessMessage successMessage) {
+                                    const QString& failureTitle, SuccessMessage successMessage, bool sameDesigns) {
     const SimMode mode = m_mode;
     runJob<OpenOutcome>(
         [path, openFn, mode] {
@@ -157,20 +159,24 @@ void WorkspaceController::startOpen(const QString& path, std::function<std::shar
             }
             return outcome;
         },
-        [this, failureTitle, successMessage](OpenOutcome outcome) {
+        [this, failureTitle, successMessage, sameDesigns](OpenOutcome outcome) {
             if (!outcome.error.isEmpty()) {
                 emit errorOccurred(failureTitle, outcome.error); // the UI shows and logs it
                 return;
             }
-            adopt(std::move(outcome), successMessage);
+            adopt(std::move(outcome), successMessage, sameDesigns);
         },
         true);
 }
 
-void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage) {
+void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& successMessage, bool sameDesigns) {
     m_workspace = std::move(outcome.workspace);
     m_path = QFileInfo(outcome.path).absoluteFilePath();
-    applySnapshot(std::move(outcome.snapshot));
+    if (!sameDesigns) {
+        m_selection->clear(); // its design belongs to the workspace before
+        emit workspaceChanging(true);
+    }
+    applySnapshot(std::move(outcome.snapshot), sameDesigns);
     const QString message = successMessage(QDir::toNativeSeparators(m_path), m_counts);
     qCInfo(lcWorkspace).noquote() << message;
     emit statusMessage(message);
@@ -248,7 +254,8 @@ void WorkspaceController::saveWorkspaceAs(const QString& path) {
         tr("Cannot save the workspace as a new file"),
         [](const QString& file, const store::WorkspaceCounts&) {
             return tr("Saved a copy as %1; working in the copy now").arg(file);
-        });
+        },
+        true);
 }
 
 void WorkspaceController::closeWorkspace() {
@@ -263,7 +270,9 @@ void WorkspaceController::closeWorkspace() {
     }
     m_workspace.reset(); // closing the last connection writes the journal back into the file
     m_path.clear();
-    applySnapshot({});
+    m_selection->clear();
+    emit workspaceChanging(false);
+    applySnapshot({}, false);
     qCInfo(lcWorkspace).noquote() << tr("Closed %1").arg(QDir::toNativeSeparators(path));
     emit workspaceClosed();
 }
@@ -381,7 +390,7 @@ void WorkspaceController::startBackgroundReload() {
         false);
 }
 
-void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
+void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection) {
     const bool added = snapshot.unchangedRows > 0;
     if (added && (snapshot.unchangedRows != std::size_t(m_designModel->rowCount()) || !m_treeContent.hasWorkspace ||
                   std::size_t(m_treeContent.designs.size()) != snapshot.unchangedRows)) {
@@ -391,7 +400,11 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot) {
         reloadInBackground();
         return;
     }
-    const auto selected = currentDesignId();
+    std::optional<qint64> selected;
+    if (keepSelection)
+        selected = currentDesignId();
+    else
+        m_selection->clear();
     m_counts = snapshot.counts;
     if (added) {
         m_treeContent.designs.append(snapshot.tree.designs);

@@ -93,6 +93,9 @@ public slots:
     void reloadInBackground();
 
 signals:
+    // Before the models take another workspace's content (open: one was opened or created;
+    // false: the workspace was closed); workspaceOpened / workspaceClosed follow once they hold it.
+    void workspaceChanging(bool open);
     void workspaceOpened(const QString& path);
     void workspaceClosed();
     void contentChanged(); // the models were refreshed
@@ -108,10 +111,14 @@ private:
     void runJob(std::function<Result()> work, std::function<void(Result)> done, bool staleAfterNewerJob);
     // The status message after a successful open: from the file and what it holds.
     using SuccessMessage = std::function<QString(const QString& path, const store::WorkspaceCounts& counts)>;
+    // sameDesigns: the file opened holds the designs shown now under the same ids (Save As
+    // works on in a copy): the selection and the views' state stay.
     void startOpen(const QString& path, std::function<std::shared_ptr<store::Workspace>()> openFn,
-                   const QString& failureTitle, SuccessMessage successMessage);
-    void adopt(OpenOutcome outcome, const SuccessMessage& successMessage);
-    void applySnapshot(WorkspaceSnapshot snapshot);
+                   const QString& failureTitle, SuccessMessage successMessage, bool sameDesigns = false);
+    void adopt(OpenOutcome outcome, const SuccessMessage& successMessage, bool sameDesigns);
+    // keepSelection: select the design selected before again (a reload of the same workspace;
+    // a design id of another workspace names another design).
+    void applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection = true);
     void addImported(const std::vector<ImportedDesign>& designs, const QStringList& errors);
 
     std::shared_ptr<store::Workspace> m_workspace;

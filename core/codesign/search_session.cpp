@@ -5,6 +5,7 @@
 
 #include "io/files.h"
 #include "io/formats.h"
+#include "io/record_json.h"
 #include "io/search_json.h"
 #include "io/sim_result_json.h"
 #include "search/rng.h"
@@ -113,24 +114,25 @@ SimOptions simOptions(const search::SearchConfig& c) {
     return o;
 }
 
-std::string optionsJson(const search::SearchConfig& c, bool measuredSparsity) {
-    std::ostringstream out;
-    out << "{\"task\":{\"sequenceLength\":" << c.task.sequenceLength << ",\"vocabularySize\":" << c.task.vocabularySize
-        << ",\"numClasses\":" << c.task.numClasses << ",\"patchInputSize\":" << c.task.patchInputSize
-        << "},\"sparsity\":\"" << (measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9") << "\"}";
-    return out.str();
+// How a trial's sparsity was set, as its evaluation's options say.
+std::string sparsityNote(bool measuredSparsity) {
+    return measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9";
 }
 
 std::string stateJson(int committed, std::string_view status) {
-    return "{\"trialsCommitted\":" + std::to_string(committed) + ",\"status\":\"" + std::string(status) +
-           "\",\"random\":\"counter-based: each draw seeded by splitmix64(seed, stream, index); the state is the "
-           "stored trials\"}";
+    return io::searchStateJson({committed, std::string(status)});
 }
 
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
                                       const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
-                                      std::vector<std::int64_t>* evaluationIds) {
-    std::vector<std::pair<search::Trial, std::pair<std::int64_t, std::int64_t>>> rows;
+                                      std::vector<std::int64_t>* evaluationIds,
+                                      std::vector<MetricsOrigin>* origins = nullptr) {
+    struct Row {
+        search::Trial trial;
+        std::int64_t designId, evaluationId;
+        MetricsOrigin origin;
+    };
+    std::vector<Row> rows;
     for (const auto& r : ws.trials(searchId)) {
         if (!r.position || !r.evaluationId)
             continue;
@@ -159,17 +161,21 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         m.accuracyStdDev = e.accuracyStdDev.value_or(0);
         m.accuracyOrigin = originOf(e.accuracySource);
         m.accuracyDetail = e.accuracyDetail;
-        rows.push_back({std::move(t), {r.designId.value_or(0), *r.evaluationId}});
+        rows.push_back({std::move(t),
+                        r.designId.value_or(0),
+                        *r.evaluationId,
+                        {e.provenance, e.costModel, e.metricsStdDevFraction}});
     }
-    std::sort(rows.begin(), rows.end(),
-              [](const auto& a, const auto& b) { return a.first.position < b.first.position; });
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.trial.position < b.trial.position; });
     std::vector<search::Trial> trials;
-    for (auto& [t, ids] : rows) {
-        trials.push_back(std::move(t));
+    for (Row& row : rows) {
+        trials.push_back(std::move(row.trial));
         if (designIds)
-            designIds->push_back(ids.first);
+            designIds->push_back(row.designId);
         if (evaluationIds)
-            evaluationIds->push_back(ids.second);
+            evaluationIds->push_back(row.evaluationId);
+        if (origins)
+            origins->push_back(std::move(row.origin));
     }
     return trials;
 }
@@ -253,7 +259,7 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds);
+    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins);
     return s;
 }
 
@@ -294,27 +300,31 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             m_workspace.addTrainingRun(run);
         }
 
+        const bool measured = m.training && m.training->profile;
         store::EvaluationRecord e;
+        if (m.simulation) {
+            SimOptions options = simOptions(m_config);
+            e = io::evaluationRecordOf(*m.simulation, options, sparsityNote(measured));
+        } else { // metrics that came without their simulation (none the evaluators make today)
+            e.costModel = std::string(costModelName(m_config.costModel));
+            e.mode = std::string(simModeName(m_config.objectives.mode));
+            e.optionsJson = io::evaluationOptionsJson({m_config.task, sparsityNote(measured)});
+            e.cycles = m.cycles;
+            e.latencySeconds = m.latencySeconds;
+            e.energyDynamicNJ = m.dynamicEnergyNJ;
+            e.energyLeakageNJ = m.leakageEnergyNJ;
+            e.areaMM2 = m.areaMM2;
+            e.peakPowerMW = m.peakPowerMW;
+            e.feasible = m.feasible;
+            e.infeasibleReason = m.infeasibleReason;
+        }
         e.designId = designId;
-        e.costModel = std::string(costModelName(m_config.costModel));
-        e.mode = std::string(simModeName(m_config.objectives.mode));
-        e.optionsJson = optionsJson(m_config, m.training && m.training->profile);
-        e.cycles = m.cycles;
-        e.latencySeconds = m.latencySeconds;
-        e.energyDynamicNJ = m.dynamicEnergyNJ;
-        e.energyLeakageNJ = m.leakageEnergyNJ;
-        e.areaMM2 = m.areaMM2;
-        e.peakPowerMW = m.peakPowerMW;
         e.accuracySource = storeSource(m.accuracyOrigin);
         if (e.accuracySource != store::AccuracySource::None) {
             e.accuracy = m.accuracy;
             e.accuracyStdDev = m.accuracyStdDev;
         }
         e.accuracyDetail = accuracyDetail;
-        e.feasible = m.feasible;
-        e.infeasibleReason = m.infeasibleReason;
-        if (m.simulation)
-            e.breakdownJson = io::simResultJson(*m.simulation, -1);
         const std::int64_t evaluationId = m_workspace.addEvaluation(e);
 
         store::TrialRecord t;

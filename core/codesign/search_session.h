@@ -30,6 +30,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Where a trial's hardware metrics come from: its stored evaluation's provenance and cost model.
+struct MetricsOrigin {
+    store::MetricsProvenance provenance = store::MetricsProvenance::Simulated;
+    std::string costModel;                       // "elector", "acceltran-fast"
+    std::optional<double> metricsStdDevFraction; // a prediction's relative σ
+
+    bool operator==(const MetricsOrigin&) const = default;
+};
+
 // A search as the workspace holds it.
 struct StoredSearch {
     store::SearchRecord record;
@@ -37,6 +46,7 @@ struct StoredSearch {
     search::Problem problem;
     std::vector<search::Trial> trials;                  // position order
     std::vector<std::int64_t> designIds, evaluationIds; // per trial
+    std::vector<MetricsOrigin> metricsOrigins;          // per trial
 };
 
 // The search with this id, or the latest one (throws SearchSetupError when there is none or

@@ -1,6 +1,7 @@
 // Trained accuracies, cached.
 #include "trained_accuracy.h"
 
+#include "io/record_json.h"
 #include "io/search_json.h"
 #include "train/datasets.h"
 #include "train/trainer.h"
@@ -138,20 +139,7 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
     outcome->dataset = m_settings.dataset;
     outcome->configJson = key;
     outcome->seconds = r.seconds;
-    for (const auto& p : r.curve) {
-        search::TrainingCurvePoint q;
-        q.step = p.step;
-        q.trainLoss = p.trainLoss;
-        q.trainAccuracy = p.trainAccuracy;
-        q.learningRate = p.learningRate;
-        q.activationSparsity = p.activationSparsity;
-        q.activationGradientSparsity = p.activationGradientSparsity;
-        q.weightGradientSparsity = p.weightGradientSparsity;
-        q.elapsedSeconds = p.elapsedSeconds;
-        if (std::isfinite(p.testAccuracy))
-            q.testAccuracy = p.testAccuracy;
-        outcome->curve.push_back(q);
-    }
+    outcome->curve = storedCurve(r.curve);
     if (r.status == train::TrainStatus::Diverged) {
         e.value = 1.0 / std::max(1, m_data->task.numClasses); // chance: what a diverged model is worth
         e.detail += " (diverged: " + r.message + ")";
@@ -163,7 +151,7 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
         outcome->profile = std::move(profile);
     }
     outcome->finalAccuracy = e.value;
-    outcome->curvesJson = io::trainingCurvesJson(outcome->curve);
+    outcome->curvesJson = io::trainingCurveJson(outcome->curve);
     e.training = std::move(outcome);
     return e;
 }

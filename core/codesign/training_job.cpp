@@ -3,8 +3,8 @@
 
 #include "io/files.h"
 #include "io/formats.h"
+#include "io/record_json.h"
 #include "io/search_json.h"
-#include "io/sim_result_json.h"
 #include "sim/cost_model.h"
 
 #include <nlohmann/json.hpp>
@@ -73,27 +73,6 @@ std::string utcNow(const char* format) {
     char text[32];
     std::strftime(text, sizeof text, format, &tm);
     return text;
-}
-
-Json number(double v) {
-    return std::isfinite(v) ? Json(v) : Json(nullptr);
-}
-
-Json curvePointsJson(const std::vector<train::CurvePoint>& curve) {
-    Json points = Json::array();
-    for (const auto& p : curve)
-        points.push_back({{"step", p.step},
-                          {"epoch", p.epoch},
-                          {"trainLoss", p.trainLoss},
-                          {"trainAccuracy", p.trainAccuracy},
-                          {"learningRate", p.learningRate},
-                          {"activationSparsity", p.activationSparsity},
-                          {"activationGradientSparsity", p.activationGradientSparsity},
-                          {"weightGradientSparsity", p.weightGradientSparsity},
-                          {"elapsedSeconds", p.elapsedSeconds},
-                          {"testLoss", number(p.testLoss)},
-                          {"testAccuracy", number(p.testAccuracy)}});
-    return points;
 }
 
 void writeCurvesCsv(const fs::path& path, const std::vector<train::CurvePoint>& curve) {
@@ -194,16 +173,6 @@ store::RunStatus storeStatus(train::TrainStatus status) {
     return store::RunStatus::Failed;
 }
 
-std::string taskOptionsJson(const TaskShape& task, const std::string& sparsity) {
-    Json j = {{"task",
-               {{"sequenceLength", task.sequenceLength},
-                {"vocabularySize", task.vocabularySize},
-                {"numClasses", task.numClasses},
-                {"patchInputSize", task.patchInputSize}}},
-              {"sparsity", sparsity}};
-    return j.dump();
-}
-
 } // namespace
 
 train::Dataset loadTrainingData(const TrainingDataRequest& request) {
@@ -252,8 +221,9 @@ void writeRunFiles(const fs::path& dir, const train::TrainResult& r, const Trans
                    const train::Dataset& data, const train::TrainConfig& config) {
     fs::create_directories(dir);
     writeCurvesCsv(dir / "curves.csv", r.curve);
-    writeJson(dir / "curves.json",
-              {{"schemaVersion", 1}, {"kind", "trainingCurves"}, {"points", curvePointsJson(r.curve)}});
+    Json curves = {{"schemaVersion", 1}, {"kind", "trainingCurves"}};
+    curves["points"] = Json::parse(io::trainingCurveJson(storedCurve(r.curve))).at("points"); // as stored
+    writeJson(dir / "curves.json", curves);
     writeJson(dir / "metrics.json", metricsJson(r, model, data, config));
     if (const auto errors =
             io::saveDocument(dir / "sparsity_profile.json", io::Document{r.profile}, io::FileFormat::WorkbenchJson);
@@ -261,43 +231,27 @@ void writeRunFiles(const fs::path& dir, const train::TrainResult& r, const Trans
         throw std::runtime_error(errors.toString());
 }
 
-std::string trainingRequestJson(const TrainingRequest& o, const std::string& modelName, const fs::path& runDirectory) {
-    auto optional = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
-    Json j = {{"model", modelName},
-              {"data",
-               {{"name", o.data.name},
-                {"dataDir", o.data.dataDir},
-                {"patch", o.data.patch},
-                {"sequenceLength", o.data.sequenceLength},
-                {"maxTrain", o.data.maxTrain},
-                {"maxTest", o.data.maxTest},
-                {"maxPerClass", o.data.maxPerClass},
-                {"seed", o.data.seed}}},
-              {"epochs", o.epochs},
-              {"steps", o.steps},
-              {"batchSize", o.batch},
-              {"optimizer", o.sgd ? "sgd" : "adamw"},
-              {"learningRate", o.learningRate},
-              {"weightDecay", o.weightDecay},
-              {"warmupFraction", o.warmupFraction},
-              {"maxGradNorm", o.maxGradNorm},
-              {"tauActivation", o.tauActivation},
-              {"tauGradient", o.tauGradient},
-              {"targetActivationSparsity", optional(o.targetActivationSparsity)},
-              {"targetGradientSparsity", optional(o.targetGradientSparsity)},
-              {"pruneActivationGradients", o.pruneActivationGradients},
-              {"pruneWeightGradients", o.pruneWeightGradients},
-              {"stochasticActivationGradients", o.stochasticActivationGradients},
-              {"bf16Matmul", o.bf16},
-              {"threads", o.threads},
-              {"seed", o.seed},
-              {"runDirectory", runDirectory.string()},
-              {"checkpoint", (runDirectory / "checkpoint.bin").string()}};
-    return j.dump();
-}
-
-std::string curveJson(const std::vector<train::CurvePoint>& curve) {
-    return Json{{"points", curvePointsJson(curve)}}.dump();
+std::vector<search::TrainingCurvePoint> storedCurve(const std::vector<train::CurvePoint>& curve) {
+    std::vector<search::TrainingCurvePoint> out;
+    out.reserve(curve.size());
+    for (const auto& p : curve) {
+        search::TrainingCurvePoint q;
+        q.step = p.step;
+        q.epoch = p.epoch;
+        q.trainLoss = p.trainLoss;
+        q.trainAccuracy = p.trainAccuracy;
+        q.learningRate = p.learningRate;
+        q.activationSparsity = p.activationSparsity;
+        q.activationGradientSparsity = p.activationGradientSparsity;
+        q.weightGradientSparsity = p.weightGradientSparsity;
+        q.elapsedSeconds = p.elapsedSeconds;
+        if (std::isfinite(p.testLoss))
+            q.testLoss = p.testLoss;
+        if (std::isfinite(p.testAccuracy))
+            q.testAccuracy = p.testAccuracy;
+        out.push_back(q);
+    }
+    return out;
 }
 
 fs::path newRunDirectory(const fs::path& workspacePath) {
@@ -365,19 +319,16 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
     if (completed) {
         for (const SimMode mode : {SimMode::Inference, SimMode::Training}) {
             store::EvaluationRecord e;
-            e.mode = std::string(simModeName(mode));
             if (target.accelerator) {
-                const SimResult r =
-                    simulateTarget(target.model, *target.accelerator, data.task, mode, technology, profile);
-                e.cycles = r.cycles;
-                e.latencySeconds = r.latencySeconds();
-                e.energyDynamicNJ = r.dynamicEnergyNJ();
-                e.energyLeakageNJ = r.leakageEnergyNJ();
-                e.areaMM2 = r.totalAreaMM2();
-                e.peakPowerMW = r.peakPowerMW;
-                e.feasible = r.feasible;
-                e.infeasibleReason = r.infeasibleSummary();
-                e.breakdownJson = io::simResultJson(r, -1);
+                SimOptions options;
+                options.mode = mode;
+                options.task = data.task;
+                e = io::evaluationRecordOf(
+                    simulateTarget(target.model, *target.accelerator, data.task, mode, technology, profile), options);
+            } else {
+                e.mode = std::string(simModeName(mode)); // accuracy only: no hardware metrics
+                e.provenance = store::MetricsProvenance::None;
+                e.optionsJson = io::evaluationOptionsJson({data.task, {}});
             }
             e.accuracy = result.test.accuracy;
             e.accuracySource = store::AccuracySource::Trained;
@@ -398,11 +349,11 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         run.designId = modelDesignId;
         run.name = target.name + " on " + data.name;
         run.dataset = request.data.name;
-        run.configJson = trainingRequestJson(request, target.model.name, runDirectory);
+        run.configJson = io::trainingRequestJson(request, target.model.name, runDirectory);
         run.status = storeStatus(result.status);
         if (result.status != train::TrainStatus::Diverged)
             run.finalAccuracy = result.test.accuracy;
-        run.curvesJson = curveJson(result.curve);
+        run.curvesJson = io::trainingCurveJson(storedCurve(result.curve));
         if (result.status != train::TrainStatus::Diverged)
             run.sparsityProfileJson = io::sparsityProfileText(result.profile);
         run.finishedAt = utcNow("%Y-%m-%dT%H:%M:%SZ");
@@ -413,11 +364,92 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         for (auto& e : evaluations) {
             e.designId = target.designId;
             e.accuracyDetail = detail.str();
-            e.optionsJson = taskOptionsJson(data.task, "measured by training run " + std::to_string(stored.runId));
+            io::EvaluationOptions options{data.task, "measured by training run " + std::to_string(stored.runId)};
+            e.optionsJson = io::evaluationOptionsJson(options);
             stored.evaluationIds.push_back(workspace.addEvaluation(e));
         }
     });
     return stored;
+}
+
+// ---------------------------------------------------------------- the job
+
+struct TrainingJob::Parts {
+    store::Workspace* workspace = nullptr;
+    TechnologyLibrary technology;
+    TrainingRequest request;
+    TrainingTarget target;
+    train::Dataset data;
+    train::TrainConfig config;
+    fs::path runDirectory;
+    bool createdDirectory = false; // start() made the folder: a failed run removes it again
+};
+
+TrainingJob::TrainingJob(std::unique_ptr<Parts> parts) : m_parts(std::move(parts)) {}
+TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
+TrainingJob::~TrainingJob() = default;
+
+const TrainingTarget& TrainingJob::target() const {
+    return m_parts->target;
+}
+const train::Dataset& TrainingJob::data() const {
+    return m_parts->data;
+}
+const train::TrainConfig& TrainingJob::config() const {
+    return m_parts->config;
+}
+const fs::path& TrainingJob::runDirectory() const {
+    return m_parts->runDirectory;
+}
+
+TrainingJob TrainingJob::start(const TrainingJobRequest& request, store::Workspace* workspace,
+                               const TechnologyLibrary& technology) {
+    auto p = std::make_unique<Parts>();
+    p->workspace = workspace;
+    p->technology = technology;
+    p->request = request.training;
+    if (workspace) {
+        p->target = trainingTargetOf(*workspace, request.designId);
+    } else {
+        if (!request.model)
+            throw std::invalid_argument("training: give a model to train, or a workspace and a design in it");
+        p->target.name = request.model->name;
+        p->target.model = *request.model;
+    }
+    if (request.runDirectory.empty() && !workspace)
+        throw std::invalid_argument("training: give a run folder (--out) or a workspace to keep the run next to");
+    p->data = loadTrainingData(p->request.data);
+    p->config = makeTrainConfig(p->request, p->data);
+    if (request.runDirectory.empty()) {
+        p->runDirectory = newRunDirectory(workspace->path());
+        p->createdDirectory = true;
+    } else {
+        p->runDirectory = request.runDirectory;
+        p->createdDirectory = fs::create_directories(p->runDirectory);
+    }
+    p->config.checkpointPath = (p->runDirectory / "checkpoint.bin").string();
+    return TrainingJob(std::move(p));
+}
+
+TrainingJobOutcome TrainingJob::run(std::stop_token stop, const train::ProgressCallback& progress,
+                                    RunControl* control) {
+    Parts& p = *m_parts;
+    TrainingJobOutcome outcome;
+    outcome.runDirectory = p.runDirectory;
+    try {
+        outcome.result = train::train(p.target.model, p.data, p.config, stop, progress, control);
+        writeRunFiles(p.runDirectory, outcome.result, p.target.model, p.data, p.config);
+    } catch (...) {
+        // Nothing written (bad options the trainer found, a write error): no empty folder stays.
+        std::error_code ignored;
+        if (p.createdDirectory && fs::is_empty(p.runDirectory, ignored))
+            fs::remove(p.runDirectory, ignored);
+        throw;
+    }
+    if (p.workspace)
+        outcome.stored =
+            storeTrainingRun(*p.workspace, p.target, p.request, p.data, outcome.result, p.runDirectory, p.technology);
+    return outcome;
 }
 
 } // namespace tcw::codesign

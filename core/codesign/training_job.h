@@ -4,61 +4,29 @@
 #pragma once
 
 #include "design/accelerator_spec.h"
+#include "design/run_control.h"
 #include "design/technology_library.h"
+#include "design/training_request.h"
 #include "design/transformer_spec.h"
+#include "search/objectives.h"
 #include "sim/sim_types.h"
 #include "store/workspace.h"
 #include "train/trainer.h"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 namespace tcw::codesign {
 
-// Where the training data comes from (tcw train --data and its options).
-struct TrainingDataRequest {
-    std::string name = "fashion-mnist"; // fashion-mnist | fortunes | listops | tsv:DIR
-    std::string dataDir;                // Fashion-MNIST directory / fortunes root ("" = Debian paths)
-    std::string vocabulary;             // WordPiece vocab.txt for tsv:DIR ("" = word vocabulary)
-    int patch = 4;                      // Fashion-MNIST patch side (4 → 49 tokens, 7 → 16)
-    int sequenceLength = 0;             // text: tokens per example (0 = the data set's default)
-    std::int64_t maxTrain = 0, maxTest = 0, maxPerClass = 0; // caps (0 = all)
-    std::uint64_t seed = 1;                                  // synthetic (listops) and sampled (fortunes) data
-
-    bool operator==(const TrainingDataRequest&) const = default;
-};
-
-// Everything a run is asked for besides the model.
-struct TrainingRequest {
-    TrainingDataRequest data;
-    int epochs = 1;
-    std::int64_t steps = 0; // optimizer steps; 0 = epochs × steps per epoch
-    int batch = 64;
-    float learningRate = 1e-3f;
-    float weightDecay = 0.05f;
-    double warmupFraction = 0.05; // share of the steps
-    float maxGradNorm = 1.0f;     // 0 = no clipping
-    bool sgd = false;             // else AdamW
-    float tauActivation = 0.0f;   // τ_I (ignored with a target activation sparsity)
-    float tauGradient = 0.0f;     // τ_T (ignored with a target gradient sparsity)
-    std::optional<double> targetActivationSparsity, targetGradientSparsity; // in [0, 1)
-    bool pruneActivationGradients = true, pruneWeightGradients = true;
-    bool stochasticActivationGradients = true;
-    bool bf16 = false;
-    int threads = 1;
-    std::uint64_t seed = 1; // initialisation and data order
-    std::int64_t logEverySteps = 20;
-    std::int64_t evalEverySteps = 0;
-    std::int64_t evalMaxExamples = 2000;
-    std::int64_t checkpointEverySteps = 0;
-    std::string resumeFrom;
-    bool collectMagnitudeHistograms = false; // live views: histograms in the progress reports
-
-    bool operator==(const TrainingRequest&) const = default;
-};
+// The request types live in design/training_request.h (io stores them); these names are
+// the ones the CLI and the GUI use.
+using TrainingDataRequest = ::tcw::TrainingDataRequest;
+using TrainingRequest = ::tcw::TrainingRequest;
 
 // Loads (or generates) the data set. Throws train::DataError or std::invalid_argument naming
 // the option and the allowed values.
@@ -73,11 +41,8 @@ train::TrainConfig makeTrainConfig(const TrainingRequest& request, const train::
 void writeRunFiles(const std::filesystem::path& directory, const train::TrainResult& result,
                    const TransformerSpec& model, const train::Dataset& data, const train::TrainConfig& config);
 
-// The request as the workspace keeps it (TrainingRunRecord::configJson), with the run folder.
-std::string trainingRequestJson(const TrainingRequest& request, const std::string& modelName,
-                                const std::filesystem::path& runDirectory);
-// The curve as the workspace keeps it ({"points": [...]}, as the search stores its runs).
-std::string curveJson(const std::vector<train::CurvePoint>& curve);
+// The trainer's curve as the workspace keeps it (io::trainingCurveJson).
+std::vector<search::TrainingCurvePoint> storedCurve(const std::vector<train::CurvePoint>& curve);
 
 // Run folders of a workspace live next to it: FILE.tcw → FILE.tcw.runs/run-YYYYMMDD-HHMMSS[-N]/.
 // Returns a new folder (created) that no other run uses.
@@ -115,5 +80,52 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
                                    const TrainingRequest& request, const train::Dataset& data,
                                    const train::TrainResult& result, const std::filesystem::path& runDirectory,
                                    const TechnologyLibrary& technology);
+
+// A training run as tcw train and the Training panel ask for it.
+struct TrainingJobRequest {
+    TrainingRequest training;             // data set, budget, optimiser, thresholds, seed
+    std::int64_t designId = 0;            // with a workspace: the stored design to train
+    std::optional<TransformerSpec> model; // without a workspace: the model to train
+    std::filesystem::path runDirectory;   // "" with a workspace: a new folder next to it
+};
+
+struct TrainingJobOutcome {
+    train::TrainResult result;
+    std::filesystem::path runDirectory;      // curves, metrics, profile and checkpoint
+    std::optional<StoredTrainingRun> stored; // with a workspace: the records written
+};
+
+// The one training path, shaped like SearchSession: start() sets the run up, run() trains,
+// writes the run folder's files and stores the run. tcw train and the GUI's Training panel
+// both go through it, so a run started from either stores the same records for the same
+// request and seed.
+class TrainingJob {
+public:
+    // Resolves what is trained (design request.designId of `workspace`, or request.model when
+    // workspace is null), loads the data set, builds the trainer's configuration and creates
+    // the run folder. Throws std::invalid_argument or train::DataError naming the option.
+    static TrainingJob start(const TrainingJobRequest& request, store::Workspace* workspace,
+                             const TechnologyLibrary& technology = electorTechnology14nm());
+
+    TrainingJob(TrainingJob&&) noexcept;
+    ~TrainingJob();
+
+    const TrainingTarget& target() const;
+    const train::Dataset& data() const;
+    const train::TrainConfig& config() const;
+    const std::filesystem::path& runDirectory() const;
+
+    // Trains (stop ends it early as a cancelled run; control pauses it; progress as the
+    // trainer reports), writes the run folder's files and, with a workspace, stores the run
+    // and its trained evaluations in one transaction. A run that fails before writing a
+    // file removes the folder start() created.
+    TrainingJobOutcome run(std::stop_token stop = {}, const train::ProgressCallback& progress = {},
+                           RunControl* control = nullptr);
+
+private:
+    struct Parts;
+    explicit TrainingJob(std::unique_ptr<Parts> parts);
+    std::unique_ptr<Parts> m_parts;
+};
 
 } // namespace tcw::codesign

@@ -387,23 +387,6 @@ bool readProposalJson(std::string_view text, search::Proposal& p) {
     return true;
 }
 
-std::string trainingCurvesJson(const std::vector<search::TrainingCurvePoint>& curve) {
-    Json points = Json::array();
-    for (const auto& p : curve) {
-        Json point = {{"step", p.step},
-                      {"trainLoss", dumpable(p.trainLoss)},
-                      {"trainAccuracy", dumpable(p.trainAccuracy)},
-                      {"learningRate", dumpable(p.learningRate)},
-                      {"activationSparsity", dumpable(p.activationSparsity)},
-                      {"activationGradientSparsity", dumpable(p.activationGradientSparsity)},
-                      {"weightGradientSparsity", dumpable(p.weightGradientSparsity)},
-                      {"elapsedSeconds", dumpable(p.elapsedSeconds)}};
-        point["testAccuracy"] = p.testAccuracy ? dumpable(*p.testAccuracy) : Json(nullptr);
-        points.push_back(std::move(point));
-    }
-    return Json{{"points", std::move(points)}}.dump();
-}
-
 std::string trainingKeyJson(const TransformerSpec& model, const search::TrainingSettings& t) {
     TransformerSpec canonical = model;
     canonical.canonicalize();

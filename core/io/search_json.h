@@ -44,8 +44,7 @@ std::string proposalJson(const search::Proposal& proposal);
 // Fills origin and predictions from proposalJson text (the candidate comes from elsewhere).
 bool readProposalJson(std::string_view text, search::Proposal& proposal);
 
-// Training runs behind trained accuracies.
-std::string trainingCurvesJson(const std::vector<search::TrainingCurvePoint>& curve);
+// Training runs behind trained accuracies (their curves: record_json.h).
 // What identifies a trained accuracy: model, data set, thresholds, budget, seed (the cache key).
 std::string trainingKeyJson(const TransformerSpec& model, const search::TrainingSettings& settings);
 std::string sparsityProfileText(const SparsityProfile& profile);

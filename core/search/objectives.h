@@ -45,6 +45,7 @@ std::string_view accuracyOriginName(AccuracyOrigin o); // "", "predicted", "trai
 // One logged point of a training curve (the trainer's CurvePoint, as the workspace keeps it).
 struct TrainingCurvePoint {
     std::int64_t step = 0;
+    int epoch = 0;
     double trainLoss = 0;
     double trainAccuracy = 0;
     double learningRate = 0;
@@ -52,7 +53,9 @@ struct TrainingCurvePoint {
     double activationGradientSparsity = 0;
     double weightGradientSparsity = 0;
     double elapsedSeconds = 0;
-    std::optional<double> testAccuracy;
+    std::optional<double> testLoss, testAccuracy; // at evaluation points only
+
+    bool operator==(const TrainingCurvePoint&) const = default;
 };
 
 // A trainer run behind a trained accuracy, for the workspace (curves and profile as JSON).

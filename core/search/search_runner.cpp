@@ -160,7 +160,10 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
                 tracker.add(t);
                 outcome.trials.push_back(std::move(t));
             }
-            report(true, false);
+            // Every replayed round reports: a resumed search's hypervolume history is then the
+            // same curve as the uninterrupted search's, not one step from the first round to
+            // the end of the replay.
+            report(true, true);
             continue;
         }
         const int budgetLeft = options.budget - static_cast<int>(outcome.trials.size());

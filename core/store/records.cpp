@@ -36,6 +36,14 @@ constexpr std::array<std::pair<AccuracySource, std::string_view>, 4> kAccuracySo
     {AccuracySource::Published, "published"},
 }};
 
+constexpr std::array<std::pair<MetricsProvenance, std::string_view>, 5> kMetricsProvenances = {{
+    {MetricsProvenance::None, ""},
+    {MetricsProvenance::Simulated, "simulated"},
+    {MetricsProvenance::Measured, "measured"},
+    {MetricsProvenance::Predicted, "predicted"},
+    {MetricsProvenance::Published, "published"},
+}};
+
 constexpr std::array<std::pair<RunStatus, std::string_view>, 5> kRunStatuses = {{
     {RunStatus::Pending, "pending"},
     {RunStatus::Running, "running"},
@@ -57,6 +65,13 @@ std::string_view accuracySourceName(AccuracySource source) {
 }
 std::optional<AccuracySource> accuracySourceFromName(std::string_view name) {
     return lookup(kAccuracySources, name);
+}
+
+std::string_view metricsProvenanceName(MetricsProvenance provenance) {
+    return nameOf(kMetricsProvenances, provenance);
+}
+std::optional<MetricsProvenance> metricsProvenanceFromName(std::string_view name) {
+    return lookup(kMetricsProvenances, name);
 }
 
 std::string_view runStatusName(RunStatus status) {

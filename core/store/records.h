@@ -27,6 +27,19 @@ enum class AccuracySource : std::uint8_t {
 std::string_view accuracySourceName(AccuracySource source); // "", "trained", "predicted", "published"
 std::optional<AccuracySource> accuracySourceFromName(std::string_view name);
 
+// Where an evaluation's hardware metrics (latency, energy, area, power) come from, beside the
+// cost model's name (EvaluationRecord::costModel); shown next to every metric, as the accuracy
+// source is next to the accuracy.
+enum class MetricsProvenance : std::uint8_t {
+    None,      // no hardware metrics (an accuracy-only evaluation)
+    Simulated, // computed by a cost model (elector, acceltran-fast)
+    Measured,  // timed and metered on the hardware itself
+    Predicted, // a surrogate's estimate, with its relative σ (metricsStdDevFraction)
+    Published, // copied from a paper or a vendor's data sheet
+};
+std::string_view metricsProvenanceName(MetricsProvenance provenance); // "", "simulated", "measured", …
+std::optional<MetricsProvenance> metricsProvenanceFromName(std::string_view name);
+
 // Life cycle of a training run or a search.
 enum class RunStatus : std::uint8_t { Pending, Running, Finished, Failed, Cancelled };
 std::string_view runStatusName(RunStatus status); // "pending", "running", ...
@@ -39,6 +52,10 @@ struct DesignRecord {
     std::string specJson;  // canonical JSON (tcw_io), stored verbatim
     std::string hash;      // SHA-256 (hex) of specJson: identical designs have equal hashes
     std::string createdAt; // ISO 8601, UTC, assigned by the store
+    // The kind of hardware target the design runs on ("elector" today), "" for a lone
+    // transformer. Assigned by the store from specJson: a "target":{"kind":…} member when the
+    // document has one, else "elector" for accelerators and pairs.
+    std::string targetKind;
 
     bool operator==(const DesignRecord&) const = default;
 };
@@ -66,6 +83,8 @@ struct EvaluationRecord {
     std::string createdAt;
     std::optional<double> accuracyStdDev; // the source's uncertainty (a surrogate's σ), when known
     std::string accuracyDetail;           // provenance: which surrogate or training run, readable
+    MetricsProvenance provenance = MetricsProvenance::Simulated; // of the hardware metrics
+    std::optional<double> metricsStdDevFraction; // Predicted: the predictor's σ relative to each metric
 
     bool operator==(const EvaluationRecord&) const = default;
     std::optional<double> energyTotalNJ() const {

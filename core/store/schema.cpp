@@ -1,4 +1,4 @@
-// Schema v1 of a workspace and the migration runner.
+// The workspace schema, v1 and the steps after it, and the migration runner.
 #include "schema.h"
 
 #include <stdexcept>
@@ -111,10 +111,32 @@ CREATE INDEX evaluations_by_area ON evaluations (mode, area_mm2);
 CREATE INDEX training_runs_by_dataset ON training_runs (dataset, design_id);
 )sql";
 
+// v3 (results carry their provenance): a design records the kind of hardware target it runs
+// on, an evaluation where its hardware metrics come from (and a predictor's relative σ).
+// Existing rows are filled in the same step: every accelerator and pair so far is an
+// `elector` accelerator (a document that already names its target's kind keeps it), and every
+// evaluation with metrics so far was computed by one of the two cost models, so simulated.
+// An evaluation without hardware metrics (accuracy only) has no provenance.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE designs ADD COLUMN target_kind TEXT NOT NULL DEFAULT '';
+UPDATE designs SET target_kind =
+    CASE WHEN kind = 'transformer' THEN '' ELSE coalesce(json_extract(spec_json, '$.target.kind'), 'elector') END;
+CREATE INDEX designs_by_target_kind ON designs (target_kind);
+
+ALTER TABLE evaluations ADD COLUMN provenance TEXT
+    CHECK (provenance IN ('simulated', 'measured', 'predicted', 'published'));
+ALTER TABLE evaluations ADD COLUMN metrics_stddev_fraction REAL CHECK (metrics_stddev_fraction >= 0);
+UPDATE evaluations SET provenance = 'simulated'
+    WHERE cost_model IN ('elector', 'acceltran-fast')
+      AND (cycles IS NOT NULL OR latency_s IS NOT NULL OR energy_dynamic_nj IS NOT NULL OR area_mm2 IS NOT NULL);
+)sql";
+
 const std::vector<Migration> kMigrations = {
     {1, "v1: designs, evaluations, training runs, searches, trials", [](Database& db) { db.exec(kSchemaV1); }},
     {2, "v2: resumable searches, trial positions and objectives, accuracy uncertainty",
      [](Database& db) { db.exec(kSchemaV2); }},
+    {3, "v3: target kind of designs, provenance of evaluations' hardware metrics",
+     [](Database& db) { db.exec(kSchemaV3); }},
 };
 
 } // namespace

@@ -138,11 +138,11 @@ void removeWithSidecars(const fs::path& path) {
 }
 
 // Column lists shared by the SELECTs and the readers below.
-constexpr std::string_view kDesignColumns = "id, name, kind, spec_json, hash, created_at";
+constexpr std::string_view kDesignColumns = "id, name, kind, spec_json, hash, created_at, target_kind";
 constexpr std::string_view kEvaluationColumns =
     "id, design_id, cost_model, mode, options_json, cycles, latency_s, energy_dynamic_nj, energy_leakage_nj, "
     "area_mm2, peak_power_mw, accuracy, accuracy_source, feasible, infeasible_reason, breakdown_json, created_at, "
-    "accuracy_stddev, accuracy_detail";
+    "accuracy_stddev, accuracy_detail, provenance, metrics_stddev_fraction";
 
 DesignRecord readDesign(const Statement& s, int c = 0) {
     DesignRecord d;
@@ -152,6 +152,7 @@ DesignRecord readDesign(const Statement& s, int c = 0) {
     d.specJson = s.text(c + 3);
     d.hash = s.text(c + 4);
     d.createdAt = s.text(c + 5);
+    d.targetKind = s.text(c + 6);
     return d;
 }
 
@@ -176,6 +177,8 @@ EvaluationRecord readEvaluation(const Statement& s, int c = 0) {
     e.createdAt = s.text(c + 16);
     e.accuracyStdDev = s.optionalReal(c + 17);
     e.accuracyDetail = s.text(c + 18);
+    e.provenance = metricsProvenanceFromName(s.text(c + 19)).value_or(MetricsProvenance::None);
+    e.metricsStdDevFraction = s.optionalReal(c + 20);
     return e;
 }
 
@@ -306,7 +309,10 @@ CheckpointResult Workspace::checkpoint() {
 std::int64_t Workspace::addDesign(const std::string& name, DesignKind kind, const std::string& specJson) {
     std::int64_t id = 0;
     transaction([&] {
-        Statement s = m_db.prepare("INSERT INTO designs (name, kind, spec_json, hash) VALUES (?1, ?2, ?3, ?4)");
+        // The target's kind comes from the document itself (see DesignRecord::targetKind).
+        Statement s = m_db.prepare(
+            "INSERT INTO designs (name, kind, spec_json, hash, target_kind) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?2 = "
+            "'transformer' THEN '' ELSE coalesce(json_extract(?3, '$.target.kind'), 'elector') END)");
         s.bind(1, name).bind(2, designKindName(kind)).bind(3, specJson).bind(4, sha256Hex(specJson)).run();
         id = m_db.lastInsertRowId();
     });
@@ -355,10 +361,11 @@ bool Workspace::removeDesign(std::int64_t id) {
 std::vector<DesignSummary> Workspace::designSummaries(std::string_view mode) const {
     // The latest evaluation per design, found through the (design_id, mode, id) index.
     const std::string sql =
-        "SELECT d.id, d.name, d.kind, '', d.hash, d.created_at, e.id, e.design_id, e.cost_model, e.mode, "
-        "e.options_json, e.cycles, e.latency_s, e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, "
+        "SELECT d.id, d.name, d.kind, '', d.hash, d.created_at, d.target_kind, e.id, e.design_id, e.cost_model, "
+        "e.mode, e.options_json, e.cycles, e.latency_s, e.energy_dynamic_nj, e.energy_leakage_nj, e.area_mm2, "
         "e.peak_power_mw, e.accuracy, e.accuracy_source, e.feasible, e.infeasible_reason, e.breakdown_json, "
-        "e.created_at, e.accuracy_stddev, e.accuracy_detail FROM designs d LEFT JOIN evaluations e ON e.id = (SELECT "
+        "e.created_at, e.accuracy_stddev, e.accuracy_detail, e.provenance, e.metrics_stddev_fraction FROM designs d "
+        "LEFT JOIN evaluations e ON e.id = (SELECT "
         "id FROM evaluations WHERE "
         "design_id = d.id AND mode = ?1 ORDER BY id DESC LIMIT 1) ORDER BY d.id";
     Statement s = m_db.prepare(sql);
@@ -367,8 +374,8 @@ std::vector<DesignSummary> Workspace::designSummaries(std::string_view mode) con
     while (s.step()) {
         DesignSummary summary;
         summary.design = readDesign(s, 0);
-        if (!s.isNull(6))
-            summary.latest = readEvaluation(s, 6);
+        if (!s.isNull(7))
+            summary.latest = readEvaluation(s, 7);
         out.push_back(std::move(summary));
     }
     return out;
@@ -382,8 +389,9 @@ std::int64_t Workspace::addEvaluation(const EvaluationRecord& e) {
         Statement s = m_db.prepare(
             "INSERT INTO evaluations (design_id, cost_model, mode, options_json, cycles, latency_s, "
             "energy_dynamic_nj, energy_leakage_nj, area_mm2, peak_power_mw, accuracy, accuracy_source, feasible, "
-            "infeasible_reason, breakdown_json, accuracy_stddev, accuracy_detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+            "infeasible_reason, breakdown_json, accuracy_stddev, accuracy_detail, provenance, "
+            "metrics_stddev_fraction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+            "?17, ?18, ?19)");
         s.bind(1, e.designId).bind(2, e.costModel).bind(3, e.mode).bind(4, orEmptyObject(e.optionsJson));
         s.bind(5, e.cycles).bind(6, e.latencySeconds).bind(7, e.energyDynamicNJ).bind(8, e.energyLeakageNJ);
         s.bind(9, e.areaMM2).bind(10, e.peakPowerMW).bind(11, e.accuracy);
@@ -393,6 +401,11 @@ std::int64_t Workspace::addEvaluation(const EvaluationRecord& e) {
             s.bind(12, accuracySourceName(e.accuracySource));
         s.bind(13, e.feasible ? 1 : 0).bind(14, e.infeasibleReason).bind(15, orEmptyObject(e.breakdownJson));
         s.bind(16, e.accuracyStdDev).bind(17, e.accuracyDetail);
+        if (e.provenance == MetricsProvenance::None)
+            s.bindNull(18);
+        else
+            s.bind(18, metricsProvenanceName(e.provenance));
+        s.bind(19, e.metricsStdDevFraction);
         s.run();
         id = m_db.lastInsertRowId();
     });

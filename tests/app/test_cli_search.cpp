@@ -161,16 +161,27 @@ private slots:
             previous = accuracy;
         }
         QVERIFY(lines[header + 1].contains("predicted ±"));
+        // Where the hardware metrics come from: the elector cost model's simulation.
+        QVERIFY(lines[header].contains("hardware"));
+        for (int i = header + 1; i < lines.size(); ++i)
+            QVERIFY2(lines[i].contains("simulated (elector)"), qPrintable(lines[i]));
 
         const TcwRun csv = runTcw({"export", ws, "--format", "csv", "--out", dir.filePath("front.csv")});
         QVERIFY2(csv.exitCode == 0, qPrintable(csv.err));
         QCOMPARE(readFile(dir.filePath("front.csv")).count("\r\n"), frontSize + 1);
+        const QList<QByteArray> csvLines = readFile(dir.filePath("front.csv")).split('\n');
+        const int provenanceColumn = int(csvLines[0].trimmed().split(',').indexOf("provenance"));
+        QVERIFY(provenanceColumn > 0);
+        QCOMPARE(csvLines[0].trimmed().split(',').at(provenanceColumn + 1), QByteArray("cost_model"));
+        QCOMPARE(csvLines[1].split(',').at(provenanceColumn), QByteArray("simulated"));
         const TcwRun json = runTcw({"export", ws, "--selection", "knee", "--out", dir.filePath("knee.json")});
         QVERIFY2(json.exitCode == 0, qPrintable(json.err));
         const auto doc = QJsonDocument::fromJson(readFile(dir.filePath("knee.json"))).object();
         QCOMPARE(doc["kind"].toString(), QString("searchExport"));
         QCOMPARE(doc["pairs"].toArray().size(), 1);
         QCOMPARE(doc["pairs"][0]["pair"]["kind"].toString(), QString("pair"));
+        QCOMPARE(doc["pairs"][0]["metrics"]["provenance"].toString(), QString("simulated"));
+        QCOMPARE(doc["pairs"][0]["metrics"]["costModel"].toString(), QString("elector"));
         const TcwRun reference =
             runTcw({"export", ws, "--selection", "0,5", "--format", "reference", "--out", dir.filePath("ref")});
         QVERIFY2(reference.exitCode == 0, qPrintable(reference.err));

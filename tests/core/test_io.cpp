@@ -3,6 +3,8 @@
 #include "io/csv.h"
 #include "io/files.h"
 #include "io/formats.h"
+#include "io/record_json.h"
+#include "io/search_json.h"
 #include "io/tree.h" // internal: the tree parser, used here to compare documents structurally
 
 #include <QtTest>
@@ -841,6 +843,137 @@ private slots:
         const auto swapped = loadReferencePair(kDataDir / "presets" / "models" / "bert-tiny.json",
                                                kDataDir / "presets" / "accelerators" / "edge.json");
         QVERIFY(!swapped.ok()); // workbench JSON files are not the reference formats
+    }
+
+    // ------------------------------------------------------------ stored blobs (record_json.h)
+
+    void evaluationOptionsRoundTripAndOlderForms() {
+        EvaluationOptions o;
+        o.task.sequenceLength = 49;
+        o.task.vocabularySize = 0;
+        o.task.numClasses = 10;
+        o.task.patchInputSize = 16;
+        o.sparsity = "measured by training run 3";
+        const std::string text = evaluationOptionsJson(o);
+        // The exact text earlier versions wrote, so stored rows and new rows read alike.
+        QCOMPARE(text, std::string(R"({"task":{"sequenceLength":49,"vocabularySize":0,"numClasses":10,)"
+                                   R"("patchInputSize":16},"sparsity":"measured by training run 3"})"));
+        QCOMPARE(*parseEvaluationOptions(text, "e"), o);
+        // An edit saved by an earlier explorer wrote no sparsity; "{}" keeps the default task.
+        const auto edit = parseEvaluationOptions(R"({"task":{"sequenceLength":64}})", "e");
+        QVERIFY(edit.ok());
+        QCOMPARE(edit->task.sequenceLength, 64);
+        QCOMPARE(edit->task.numClasses, TaskShape{}.numClasses);
+        QCOMPARE(parseEvaluationOptions("{}", "e")->task, TaskShape{});
+        // A wrong type names the blob and the field.
+        const auto bad = parseEvaluationOptions(R"({"task":{"numClasses":"ten"}})", "evaluation 7 options");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errors.toString().find("evaluation 7 options: task.numClasses: must be an integer") !=
+                     std::string::npos,
+                 bad.errors.toString().c_str());
+        QVERIFY(!parseEvaluationOptions("[1,2]", "e").ok());
+    }
+
+    void evaluationRecordOfCopiesTheSimulation() {
+        SimResult r;
+        r.cycles = 7000;
+        r.clockMHz = 700; // 7000 cycles at 700 MHz = 10 µs
+        r.peakPowerMW = 12.5;
+        r.feasible = false;
+        r.infeasibleReasons = {"weights do not fit"};
+        SimOptions options;
+        options.mode = SimMode::Training;
+        options.costModel = CostModelKind::AcceltranFast;
+        options.task.sequenceLength = 32;
+        const store::EvaluationRecord e = evaluationRecordOf(r, options, "scalars 0.5/0.5/0.9");
+        QCOMPARE(e.costModel, std::string("acceltran-fast"));
+        QCOMPARE(e.mode, std::string("training"));
+        QCOMPARE(*e.cycles, std::int64_t(7000));
+        QCOMPARE(*e.latencySeconds, 1e-5);
+        QCOMPARE(*e.peakPowerMW, 12.5);
+        QVERIFY(!e.feasible);
+        QCOMPARE(e.infeasibleReason, std::string("weights do not fit"));
+        QVERIFY(!e.accuracy.has_value());
+        QCOMPARE(parseEvaluationOptions(e.optionsJson, "e")->sparsity, std::string("scalars 0.5/0.5/0.9"));
+        const SimOptions back = simOptionsOf(e);
+        QCOMPARE(back.mode, options.mode);
+        QCOMPARE(back.costModel, options.costModel);
+        QCOMPARE(back.task, options.task);
+    }
+
+    void trainingCurveRoundTripAndBothOlderWriters() {
+        search::TrainingCurvePoint a;
+        a.step = 20;
+        a.epoch = 1;
+        a.trainLoss = 0.75;
+        a.trainAccuracy = 0.5;
+        a.learningRate = 1e-3;
+        a.activationSparsity = 0.25;
+        a.elapsedSeconds = 1.5;
+        search::TrainingCurvePoint b = a;
+        b.step = 40;
+        b.testLoss = 0.5;
+        b.testAccuracy = 0.875;
+        const std::vector<search::TrainingCurvePoint> curve{a, b};
+        const auto back = parseTrainingCurve(trainingCurveJson(curve), "run 1 curves");
+        QVERIFY2(back.ok(), back.errors.toString().c_str());
+        QCOMPARE(*back, curve);
+        // The search's runs wrote no epoch and no test loss; the Training panel's a NaN as null.
+        const auto search = parseTrainingCurve(
+            R"({"points":[{"step":5,"trainLoss":2.5,"trainAccuracy":0.25,"testAccuracy":null}]})", "c");
+        QVERIFY(search.ok());
+        QCOMPARE(int(search->size()), 1);
+        QCOMPARE((*search)[0].step, std::int64_t(5));
+        QCOMPARE((*search)[0].trainLoss, 2.5);
+        QVERIFY(!(*search)[0].testAccuracy && !(*search)[0].testLoss);
+        QCOMPARE(int(parseTrainingCurve("{}", "c")->size()), 0);
+        const auto bad = parseTrainingCurve(R"({"points":[{"step":1},{"step":"two"}]})", "run 4 curves");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errors.toString().find("points[1].step") != std::string::npos, bad.errors.toString().c_str());
+    }
+
+    void trainingConfigReadsBothStoredForms() {
+        TrainingRequest r;
+        r.data.name = "listops";
+        r.data.maxTrain = 256;
+        r.data.seed = 5;
+        r.steps = 12;
+        r.batch = 16;
+        r.learningRate = 3e-3f;
+        r.sgd = true;
+        r.targetActivationSparsity = 0.5;
+        r.pruneWeightGradients = false;
+        r.logEverySteps = 3;
+        r.seed = 5;
+        const auto back = parseTrainingConfig(trainingRequestJson(r, "tiny", "/runs/run-1"), "run 1");
+        QVERIFY2(back.ok(), back.errors.toString().c_str());
+        QCOMPARE(back->request, r);
+        QCOMPARE(back->modelName, std::string("tiny"));
+        QCOMPARE(back->runDirectory, std::string("/runs/run-1"));
+        // A search's trained-accuracy key: the data set and budget come through, the model is inline.
+        search::TrainingSettings t;
+        t.dataset = "fashion-mnist";
+        t.steps = 300;
+        t.batchSize = 64;
+        t.seed = 9;
+        const auto key = parseTrainingConfig(trainingKeyJson(TransformerSpec{}, t), "run 2");
+        QVERIFY2(key.ok(), key.errors.toString().c_str());
+        QCOMPARE(key->request.data.name, std::string("fashion-mnist"));
+        QCOMPARE(key->request.steps, std::int64_t(300));
+        QCOMPARE(key->request.batch, 64);
+        QCOMPARE(key->request.seed, std::uint64_t(9));
+        QVERIFY(key->modelName.empty() && key->runDirectory.empty());
+        const auto bad = parseTrainingConfig(R"({"optimizer":"lion"})", "run 3 configuration");
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.errors.toString().find("optimizer: must be adamw or sgd") != std::string::npos);
+    }
+
+    void searchStateRoundTrip() {
+        const SearchState s{17, "running"};
+        QCOMPARE(*parseSearchState(searchStateJson(s), "search 1 state"), s);
+        QCOMPARE(parseSearchState("{}", "s")->trialsCommitted, 0);
+        QVERIFY(!parseSearchState(R"({"trialsCommitted":-2})", "s").ok());
+        QVERIFY(!parseSearchState("not json", "s").ok());
     }
 };
 

@@ -84,6 +84,8 @@ private slots:
     void backupLeavesNoJournalBesideTheSource();
     void backupRefusesItself();
     void v1WorkspaceMigratesToV2();
+    void previousVersionWorkspaceMigrates();
+    void targetKindAndProvenanceStored();
     void searchStateTrialPositionsAccuracyUncertainty();
 };
 
@@ -576,6 +578,178 @@ void TestStore::searchStateTrialPositionsAccuracyUncertainty() {
     again.position = 1;
     QVERIFY_THROWS_EXCEPTION(SqliteError, ws.addTrial(again));
     QCOMPARE(ws.counts().trials, std::int64_t(3));
+}
+
+// Done-when 3: the example workspace as the previous version wrote it (schema 2) opens,
+// migrates in one transaction, keeps every design and evaluation with the same numbers, and
+// a second open writes nothing. The "before" values are read with raw SQL from an untouched
+// copy, not through the store.
+namespace {
+struct RawEvaluation {
+    std::int64_t id = 0, designId = 0;
+    std::string costModel, mode, accuracySource, options;
+    std::optional<std::int64_t> cycles;
+    std::optional<double> latency, energyDynamic, energyLeakage, area, power, accuracy, accuracyStdDev;
+    bool feasible = true;
+};
+struct RawDesign {
+    std::int64_t id = 0;
+    std::string name, kind, spec, hash;
+};
+} // namespace
+
+void TestStore::previousVersionWorkspaceMigrates() {
+    const QString fixture = QStringLiteral(TCW_TEST_DATA_DIR "/workspaces/example-v2.tcw");
+    QVERIFY2(QFileInfo::exists(fixture), qPrintable(fixture));
+    const QByteArray fixtureBytes = readBytes(fixture);
+    QTemporaryDir dir;
+
+    // Before: the previous version's rows, by raw SQL on an immutable connection.
+    std::vector<RawDesign> designs;
+    std::vector<RawEvaluation> evaluations;
+    std::int64_t searches = 0, trials = 0;
+    {
+        Database raw = Database::open(toPath(fixture), Database::Mode::Immutable);
+        QCOMPARE(raw.userVersion(), 2);
+        Statement d = raw.prepare("SELECT id, name, kind, spec_json, hash FROM designs ORDER BY id");
+        while (d.step())
+            designs.push_back({d.int64(0), d.text(1), d.text(2), d.text(3), d.text(4)});
+        Statement e = raw.prepare(
+            "SELECT id, design_id, cost_model, mode, coalesce(accuracy_source, ''), options_json, cycles, latency_s, "
+            "energy_dynamic_nj, energy_leakage_nj, area_mm2, peak_power_mw, accuracy, accuracy_stddev, feasible "
+            "FROM evaluations ORDER BY id");
+        while (e.step())
+            evaluations.push_back({e.int64(0), e.int64(1), e.text(2), e.text(3), e.text(4), e.text(5),
+                                   e.optionalInt64(6), e.optionalReal(7), e.optionalReal(8), e.optionalReal(9),
+                                   e.optionalReal(10), e.optionalReal(11), e.optionalReal(12), e.optionalReal(13),
+                                   e.int64(14) != 0});
+        Statement c = raw.prepare("SELECT (SELECT count(*) FROM searches), (SELECT count(*) FROM trials)");
+        QVERIFY(c.step());
+        searches = c.int64(0);
+        trials = c.int64(1);
+    }
+    QCOMPARE(int(designs.size()), 2000);
+    QCOMPARE(int(evaluations.size()), 2000);
+    QCOMPARE(searches, std::int64_t(2));
+    QCOMPARE(trials, std::int64_t(2000));
+
+    // A migration that fails partway (the real steps, then a broken one) leaves the file as it
+    // was: same version, no new column, the same bytes once closed.
+    const QString failing = dir.filePath("failing.tcw");
+    QVERIFY(QFile::copy(fixture, failing));
+    {
+        Database db = Database::open(toPath(failing), Database::Mode::ReadWrite);
+        auto steps = schemaMigrations();
+        steps.push_back({kSchemaVersion + 1, "test: a step that fails",
+                         [](Database& d) { d.exec("ALTER TABLE no_such_table ADD COLUMN y"); }});
+        QVERIFY_THROWS_EXCEPTION(SqliteError, migrate(db, steps));
+        QCOMPARE(db.userVersion(), 2);
+        Statement column = db.prepare("SELECT count(*) FROM pragma_table_info('designs') WHERE name = 'target_kind'");
+        QVERIFY(column.step());
+        QCOMPARE(column.int64(0), std::int64_t(0));
+    }
+    QVERIFY(readBytes(failing) == fixtureBytes);
+
+    // The migration through the store's own open.
+    const QString path = dir.filePath("example.tcw");
+    QVERIFY(QFile::copy(fixture, path));
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    {
+        Workspace ws = Workspace::open(toPath(path));
+        QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+        const WorkspaceCounts counts = ws.counts();
+        QCOMPARE(counts.designs, std::int64_t(designs.size()));
+        QCOMPARE(counts.evaluations, std::int64_t(evaluations.size()));
+        QCOMPARE(counts.searches, searches);
+        QCOMPARE(counts.trials, trials);
+        const auto stored = ws.designs();
+        QCOMPARE(stored.size(), designs.size());
+        for (std::size_t i = 0; i < designs.size(); ++i) {
+            const DesignRecord& d = stored[i];
+            QCOMPARE(d.id, designs[i].id);
+            QCOMPARE(d.name, designs[i].name);
+            QCOMPARE(std::string(designKindName(d.kind)), designs[i].kind);
+            QCOMPARE(d.specJson, designs[i].spec);
+            QCOMPARE(d.hash, designs[i].hash);
+            QCOMPARE(d.targetKind, std::string(d.kind == DesignKind::Transformer ? "" : "elector"));
+        }
+        for (const RawEvaluation& before : evaluations) {
+            const auto after = ws.evaluation(before.id);
+            QVERIFY(after.has_value());
+            QCOMPARE(after->designId, before.designId);
+            QCOMPARE(after->costModel, before.costModel);
+            QCOMPARE(after->mode, before.mode);
+            QCOMPARE(std::string(accuracySourceName(after->accuracySource)), before.accuracySource);
+            QCOMPARE(after->optionsJson, before.options);
+            // Bit for bit: a migration must not round or recompute any number.
+            QVERIFY(after->cycles == before.cycles);
+            QVERIFY(after->latencySeconds == before.latency);
+            QVERIFY(after->energyDynamicNJ == before.energyDynamic);
+            QVERIFY(after->energyLeakageNJ == before.energyLeakage);
+            QVERIFY(after->areaMM2 == before.area);
+            QVERIFY(after->peakPowerMW == before.power);
+            QVERIFY(after->accuracy == before.accuracy);
+            QVERIFY(after->accuracyStdDev == before.accuracyStdDev);
+            QCOMPARE(after->feasible, before.feasible);
+            // Every evaluation so far came from the elector cost model: simulated.
+            QVERIFY(before.latency.has_value());
+            QCOMPARE(after->provenance, MetricsProvenance::Simulated);
+            QVERIFY(!after->metricsStdDevFraction.has_value());
+        }
+        // The explorer's query reads the migrated rows too.
+        const auto summaries = ws.designSummaries("inference");
+        QCOMPARE(summaries.size(), designs.size());
+        QVERIFY(summaries.front().latest.has_value());
+        QCOMPARE(summaries.front().design.targetKind, std::string("elector"));
+        QCOMPARE(summaries.front().latest->provenance, MetricsProvenance::Simulated);
+    }
+
+    // A second open finds nothing to do: same version and rows, and not one byte written.
+    const QByteArray migrated = readBytes(path);
+    QVERIFY(migrated != fixtureBytes);
+    QVERIFY(!QFileInfo::exists(path + "-wal")); // closed cleanly: everything is in the file
+    {
+        Workspace ws = Workspace::open(toPath(path));
+        QCOMPARE(ws.schemaVersion(), kSchemaVersion);
+        QCOMPARE(ws.counts().evaluations, std::int64_t(evaluations.size()));
+    }
+    QVERIFY(readBytes(path) == migrated);
+}
+
+void TestStore::targetKindAndProvenanceStored() {
+    QTemporaryDir dir;
+    Workspace ws = Workspace::create(toPath(dir.filePath("p.tcw")));
+    const std::int64_t model = ws.addDesign("m", DesignKind::Transformer, kModelJson);
+    const std::int64_t accelerator = ws.addDesign("a", DesignKind::Accelerator, kAcceleratorJson);
+    const std::int64_t named = ws.addDesign("binarized", DesignKind::Pair,
+                                            R"({"transformer":{"layers":[]},"target":{"kind":"bat","peCount":4}})");
+    QCOMPARE(ws.design(model)->targetKind, std::string(""));
+    QCOMPARE(ws.design(accelerator)->targetKind, std::string("elector")); // every accelerator so far
+    QCOMPARE(ws.design(named)->targetKind, std::string("bat"));           // a document that names its kind
+
+    EvaluationRecord predicted;
+    predicted.designId = named;
+    predicted.latencySeconds = 2e-3;
+    predicted.provenance = MetricsProvenance::Predicted;
+    predicted.metricsStdDevFraction = 0.08;
+    EvaluationRecord accuracyOnly;
+    accuracyOnly.designId = model;
+    accuracyOnly.accuracy = 0.75;
+    accuracyOnly.accuracySource = AccuracySource::Trained;
+    accuracyOnly.provenance = MetricsProvenance::None;
+    const auto p = ws.evaluation(ws.addEvaluation(predicted));
+    const auto a = ws.evaluation(ws.addEvaluation(accuracyOnly));
+    QCOMPARE(p->provenance, MetricsProvenance::Predicted);
+    QCOMPARE(*p->metricsStdDevFraction, 0.08);
+    QCOMPARE(a->provenance, MetricsProvenance::None);
+    Statement column = ws.database().prepare("SELECT provenance IS NULL FROM evaluations WHERE id = ?1");
+    column.bind(1, a->id);
+    QVERIFY(column.step());
+    QCOMPARE(column.int64(0), std::int64_t(1)); // no metrics, no provenance
+    QCOMPARE(metricsProvenanceFromName("measured"), std::optional(MetricsProvenance::Measured));
+    QVERIFY(!metricsProvenanceFromName("guessed"));
+    // The schema keeps the names honest even for rows other tools write.
+    QVERIFY_THROWS_EXCEPTION(SqliteError, ws.database().exec("UPDATE evaluations SET provenance = 'guessed'"));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

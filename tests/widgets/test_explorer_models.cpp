@@ -20,11 +20,13 @@
 #include "search/pareto.h"
 #include "sim/cost_model.h"
 
+#include "io/record_json.h"
 #include <QAbstractItemModelTester>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
+
 #include <QtTest>
 
 #include <cmath>
@@ -140,8 +142,8 @@ private slots:
                           evaluated(5, 0.5, 95, false)});
         model.setFront(Objective::Latency, Objective::Accuracy, {});
         auto rank = [&](int row) { return model.index(row, DesignTableModel::ParetoRankColumn).data().toString(); };
-        QCOMPARE(rank(0), QString("0"));
-        QCOMPARE(rank(3), QString("1"));
+        QCOMPARE(rank(0), QString("1")); // the front is rank 1 (Seen 12)
+        QCOMPARE(rank(3), QString("2"));
         QCOMPARE(rank(4), QString("—")); // infeasible: not ranked
         QSignalSpy changed(&model, &DesignTableModel::dataChanged);
         model.setFront(Objective::Latency, Objective::Accuracy, {{Objective::Latency, 2.5}});
@@ -249,6 +251,101 @@ private slots:
         QCOMPARE(spy.count(), 4);
     }
 
+    void provenanceColumnAndTargetFilter() {
+        // Three designs: simulated by elector on an elector target, predicted ± 8 % on a "bat"
+        // target (a kind a later issue adds), and a lone transformer with an accuracy only.
+        store::DesignSummary simulated = evaluated(1, 1, 70);
+        simulated.design.targetKind = "elector";
+        simulated.latest->costModel = "elector";
+        store::DesignSummary predicted = evaluated(2, 2, 80);
+        predicted.design.targetKind = "bat";
+        predicted.latest->costModel = "bat-surrogate";
+        predicted.latest->provenance = store::MetricsProvenance::Predicted;
+        predicted.latest->metricsStdDevFraction = 0.08;
+        store::DesignSummary model = evaluated(3, 4, 90);
+        model.design.kind = store::DesignKind::Transformer;
+        model.latest->provenance = store::MetricsProvenance::None;
+        DesignTableModel table;
+        table.setDesigns({simulated, predicted, model});
+        auto cell = [&table](int row, int column) { return table.index(row, column).data().toString(); };
+        QCOMPARE(cell(0, DesignTableModel::ProvenanceColumn), QString("simulated (elector)"));
+        QCOMPARE(cell(1, DesignTableModel::ProvenanceColumn), QString("predicted ± 8 % (bat-surrogate)"));
+        QCOMPARE(cell(2, DesignTableModel::ProvenanceColumn), QString());
+        QCOMPARE(cell(1, DesignTableModel::TargetKindColumn), QString("bat"));
+        QCOMPARE(table.headerData(DesignTableModel::ProvenanceColumn, Qt::Horizontal).toString(),
+                 QString("Metrics from"));
+        QVERIFY(provenanceIsFirmNumber(store::MetricsProvenance::Measured));
+        QVERIFY(!provenanceIsFirmNumber(store::MetricsProvenance::Predicted));
+
+        DesignProxyModel proxy;
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setSourceModel(&table);
+        // "elector" alone also matches the cost model; target:elector only the target kind.
+        proxy.setFilterText("target:elector");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(0));
+        proxy.setFilterText("TARGET:Bat");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(1));
+        proxy.setFilterText("provenance:predicted");
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(proxy.acceptsSourceRow(1));
+        proxy.setFilterText("target:bat d1"); // both must hold: d1 is an elector design
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setFilterText("simulated");
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setFilterText("");
+        QCOMPARE(proxy.rowCount(), 3);
+    }
+
+    // Rule 2: ranks, the front, eligibility and a what-if point's dominance are computed on the
+    // designs the filter shows; a hidden design is never ranked or counted (Seen 6).
+    void frontAndRanksFollowTheFilter() {
+        DesignTableModel model;
+        model.setDesigns(
+            {evaluated(1, 1, 70), evaluated(2, 2, 80), evaluated(3, 4, 90), evaluated(4, 3, 75), evaluated(5, 5, 60)});
+        model.setFront(Objective::Latency, Objective::Accuracy, {});
+        DesignProxyModel proxy;
+        proxy.setSourceModel(&model);
+        QCOMPARE(model.paretoRanks(), (std::vector<int>{0, 0, 0, 1, 2}));
+        // Hide the 80 % and 90 % designs: the 75 % design (3 ms) joins the front; hidden: not ranked.
+        proxy.setRange(Objective::Accuracy, std::pair{0.0, 77.0});
+        QCOMPARE(model.paretoRanks(), (std::vector<int>{0, -1, -1, 0, 1}));
+        QVERIFY(!model.index(2, 0).data(DesignTableModel::EligibleRole).toBool());
+        QCOMPARE(model.index(2, DesignTableModel::ParetoRankColumn).data().toString(), QString("—"));
+        QCOMPARE(model.index(3, DesignTableModel::ParetoRankColumn).data().toString(), QString("1"));
+        // What a what-if point is dominated by: shown designs only.
+        store::EvaluationRecord whatIf;
+        whatIf.latencySeconds = 0.0045;
+        whatIf.accuracy = 0.85;
+        QCOMPARE(model.dominanceOf(whatIf).dominatedBy, 0);
+        // The same ranks as the core sort over the shown designs alone, for random filters.
+        std::mt19937 rng(5);
+        std::vector<store::DesignSummary> many;
+        std::uniform_real_distribution<double> u(0, 1);
+        for (int i = 0; i < 300; ++i)
+            many.push_back(evaluated(i + 1, 0.1 + 10 * u(rng), 60 + 30 * u(rng)));
+        model.setDesigns(many);
+        for (int round = 0; round < 20; ++round) {
+            const double lo = 60 + 30 * u(rng), hi = lo + 15 * u(rng);
+            proxy.setRange(Objective::Accuracy, std::pair{lo, hi});
+            std::vector<double> x, y;
+            std::vector<int> rowOf;
+            for (int r = 0; r < model.rowCount(); ++r)
+                if (proxy.acceptsSourceRow(r)) {
+                    x.push_back(model.values(Objective::Latency)[std::size_t(r)]);
+                    y.push_back(model.values(Objective::Accuracy)[std::size_t(r)]);
+                    rowOf.push_back(r);
+                }
+            const auto shownRanks = paretoRanks2D(x, y, {false, true}, std::vector<bool>(x.size(), true));
+            for (int r = 0; r < model.rowCount(); ++r) {
+                const auto at = std::find(rowOf.begin(), rowOf.end(), r);
+                const int expected = at == rowOf.end() ? -1 : shownRanks[std::size_t(at - rowOf.begin())];
+                QCOMPARE(model.paretoRanks()[std::size_t(r)], expected);
+            }
+        }
+    }
+
     void colourScale() {
         ColourScale scale;
         scale.setRange(1, 100, true);
@@ -281,6 +378,24 @@ private slots:
                          p.name.c_str());
         }
         QVERIFY(roof.opsWithoutMainMemory > 0); // the attention ops of BERT-Tiny stay on chip
+    }
+
+    // Seen 2: the same design begun again in training mode is costed in training mode (the
+    // cost model prepared for inference was reused: inference numbers labelled training).
+    void editSessionCostsTheModeItWasBegunIn() {
+        const auto pair = tinyOnEdge();
+        const TechnologyLibrary tech = electorTechnology14nm();
+        EditSession session;
+        SimOptions inference;
+        session.begin(7, pair, inference, std::nullopt);
+        QCOMPARE(*session.startEvaluation().record.latencySeconds,
+                 simulate(pair.transformer, pair.accelerator, tech, inference).latencySeconds());
+        SimOptions training;
+        training.mode = SimMode::Training;
+        session.begin(7, pair, training, std::nullopt);
+        const double expected = simulate(pair.transformer, pair.accelerator, tech, training).latencySeconds();
+        QCOMPARE(*session.startEvaluation().record.latencySeconds, expected);
+        QCOMPARE(session.startEvaluation().record.mode, std::string("training"));
     }
 
     void editSessionReevaluatesAndUndoRestores() {
@@ -350,12 +465,12 @@ private slots:
         e.costModel = "acceltran-fast";
         e.optionsJson = R"({"task":{"sequenceLength":64,"vocabularySize":0,"numClasses":10,"patchInputSize":49},)"
                         R"("sparsity":"scalars 0.5/0.5/0.9"})";
-        const SimOptions o = simOptionsOf(e);
+        const SimOptions o = io::simOptionsOf(e);
         QCOMPARE(o.mode, SimMode::Training);
         QCOMPARE(o.costModel, CostModelKind::AcceltranFast);
         QCOMPARE(o.task.sequenceLength, 64);
         QCOMPARE(o.task.patchInputSize, 49);
-        QCOMPARE(simOptionsOf(evaluationRecordOf(SimResult{}, o)).task, o.task);
+        QCOMPARE(io::simOptionsOf(io::evaluationRecordOf(SimResult{}, o)).task, o.task);
     }
 
     void layerTableEditsAsWholeSpecs() {

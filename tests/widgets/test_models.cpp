@@ -1,10 +1,13 @@
 // Item models of widgets/models: QAbstractItemModelTester on each, sorting and filtering of
 // the design table, selection linking, explorer settings persistence, CSV export.
 #include "../support/settings_sandbox.h"
+#include "models/axis_ticks.h"
+#include "models/colour_map.h"
 #include "models/csv_export.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
 #include "models/explorer_settings.h"
+#include "models/explorer_state.h"
 #include "models/log_model.h"
 #include "models/selection_link.h"
 #include "models/workspace_tree_model.h"
@@ -19,6 +22,7 @@
 #include <functional>
 
 #include <cmath>
+#include <random>
 
 using namespace tcw;
 using namespace tcw::models;
@@ -79,6 +83,9 @@ private slots:
     void logModelPassesTesterAndCaps();
     void explorerSettingsSignalAndPersist();
     void csvExportQuotesAndUsesFullPrecision();
+    void tickLabelsAreTheTickValues();
+    void explorerStateRefreshesItsDependentsInOrder();
+    void darkThemeKeepsTheFrontAndDarkestPointsVisible();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -322,6 +329,127 @@ void TestModels::csvExportQuotesAndUsesFullPrecision() {
     QVERIFY(lines[0].startsWith(QStringLiteral("Name,Kind,Accuracy (%),Latency (ms)")));
     QVERIFY2(lines[1].startsWith(QStringLiteral("\"tiny, on edge\",Co-design,78,1.25,")), qPrintable(lines[1]));
     QVERIFY2(lines[2].startsWith(QStringLiteral("bert-base,Transformer,,,")), qPrintable(lines[2])); // missing: empty
+}
+
+// Seen 3: every axis's ticks come from axisTicks(); each label, read back as a number, is the
+// tick's value (82.5 never reads "83"), labels are distinct, ticks lie in the range. Random
+// linear and logarithmic ranges over many decades, fixed seed.
+void TestModels::tickLabelsAreTheTickValues() {
+    QCOMPARE(models::tickLabel(82.5, 2.5), QStringLiteral("82.5"));
+    QCOMPARE(models::tickLabel(0.25, 0.25), QStringLiteral("0.25"));
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> unit(0, 1);
+    auto parse = [](const QString& label) {
+        bool ok = false;
+        double v = QLocale().toDouble(label, &ok);
+        if (!ok)
+            v = label.toDouble(&ok);
+        return ok ? v : std::numeric_limits<double>::quiet_NaN();
+    };
+    int checked = 0;
+    for (int round = 0; round < 4000; ++round) {
+        models::AxisScale scale;
+        scale.logarithmic = round % 4 == 3;
+        if (scale.logarithmic) {
+            scale.lo = std::pow(10.0, -9 + 15 * unit(rng));
+            scale.hi = scale.lo * std::pow(10.0, 0.05 + 6 * unit(rng));
+        } else {
+            const double span = std::pow(10.0, -7 + 14 * unit(rng));
+            scale.lo = (unit(rng) - 0.5) * span * std::pow(10.0, 3 * unit(rng));
+            scale.hi = scale.lo + span;
+        }
+        const int maxTicks = 3 + int(unit(rng) * 8);
+        const auto ticks = models::axisTicks(scale, maxTicks);
+        QSet<QString> labels;
+        for (std::size_t i = 0; i < ticks.size(); ++i) {
+            const models::AxisTick& t = ticks[i];
+            const double gap = i + 1 < ticks.size() ? ticks[i + 1].value - t.value : t.value - ticks[i - 1].value;
+            const double parsed = parse(t.label);
+            QVERIFY2(std::abs(parsed - t.value) <= 1e-9 * std::max(std::abs(t.value), std::abs(gap)),
+                     qPrintable(QStringLiteral("[%1, %2]%3: tick %4 labelled %5")
+                                    .arg(scale.lo, 0, 'g', 17)
+                                    .arg(scale.hi, 0, 'g', 17)
+                                    .arg(scale.logarithmic ? " log" : "")
+                                    .arg(t.value, 0, 'g', 17)
+                                    .arg(t.label)));
+            QVERIFY(t.value >= scale.lo - 1e-9 * std::abs(gap) && t.value <= scale.hi + 1e-9 * std::abs(gap));
+            QVERIFY2(!labels.contains(t.label), qPrintable(t.label));
+            labels.insert(t.label);
+            ++checked;
+        }
+    }
+    QVERIFY(checked > 10000);
+}
+
+// The one broadcast of the explorer's state: a change reaches every dependent of that aspect
+// once, in the order they subscribed; a change made by a dependent follows after; stale
+// dependents are named.
+void TestModels::explorerStateRefreshesItsDependentsInOrder() {
+    models::ExplorerState state;
+    QStringList calls;
+    std::optional<models::ExplorerContext> detailShows;
+    state.subscribe({QStringLiteral("first"), models::ExplorerState::Selection,
+                     [&](const models::ExplorerContext& now) {
+                         calls << QStringLiteral("first %1").arg(now.designId.value_or(-1));
+                         if (now.designId == 7)
+                             state.setDesign(std::nullopt); // a hidden design leaves the selection
+                     },
+                     [] { return std::optional<models::ExplorerContext>(); }});
+    state.subscribe({QStringLiteral("detail"), models::ExplorerState::Selection | models::ExplorerState::Workspace,
+                     [&](const models::ExplorerContext& now) {
+                         calls << QStringLiteral("detail %1").arg(now.designId.value_or(-1));
+                         detailShows = now;
+                     },
+                     [&] { return detailShows; }});
+    QSignalSpy changed(&state, &models::ExplorerState::changed);
+    state.setWorkspaceOpen(true);
+    QCOMPARE(calls, QStringList({"first -1", "detail -1"}));
+    calls.clear();
+    state.setDesign(7);
+    QCOMPARE(calls, QStringList({"first 7", "detail 7", "first -1", "detail -1"}));
+    QCOMPARE(changed.count(), 3);
+    QVERIFY(state.staleDependents().isEmpty());
+    calls.clear();
+    state.setMode(SimMode::Training); // nobody depends on the mode here
+    QVERIFY(calls.isEmpty());
+    state.setDesign(3);
+    detailShows->designId = 4; // a view that kept another design
+    QCOMPARE(state.staleDependents().size(), 1);
+    QVERIFY(state.staleDependents().front().startsWith(QLatin1String("detail: ")));
+    const quint64 before = state.context().workspace;
+    state.setWorkspaceOpen(true);
+    QVERIFY(state.context().workspace != before);
+    QCOMPARE(state.context().designId, std::nullopt);
+}
+
+// WCAG's contrast ratio of two colours (1 to 21).
+static double contrast(const QColor& a, const QColor& b) {
+    auto luminance = [](const QColor& c) {
+        auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// Issue 18 (Charts): on the dark theme's plot background the front's line and outlines are
+// light, and the lowest colour of the scale is lifted off viridis' near-black purple, which the
+// background swallowed (contrast 1.1); the colour bar shows the same colours as the points.
+void TestModels::darkThemeKeepsTheFrontAndDarkestPointsVisible() {
+    const QColor dark = models::palette::dark().color(QPalette::Base);
+    const QColor light(255, 255, 255);
+    QVERIFY(models::palette::isDark(dark) && !models::palette::isDark(light));
+    QVERIFY(contrast(models::palette::front(dark), dark) >= 7);
+    QVERIFY(contrast(models::palette::front(light), light) >= 7);
+    QVERIFY(contrast(QColor::fromRgb(models::viridis(0)), dark) < 1.5); // why the floor is needed
+    models::ColourScale scale;
+    scale.setRange(0, 10, false);
+    scale.setFloor(0.25);
+    QVERIFY2(contrast(QColor::fromRgb(scale.colour(0)), dark) >= 2,
+             qPrintable(QString::number(contrast(QColor::fromRgb(scale.colour(0)), dark))));
+    QCOMPARE(scale.colour(0), scale.unitColour(0));
+    QCOMPARE(scale.colour(10), scale.unitColour(1));
+    QCOMPARE(scale.colour(10), models::viridis(1));
 }
 
 QTEST_MAIN(TestModels)

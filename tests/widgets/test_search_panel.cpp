@@ -257,6 +257,58 @@ private slots:
         window.controller()->closeWorkspace();
     }
 
+    // Seen 4 / Done-when 3: a real `tcw search` killed with SIGKILL mid-run, resumed from the
+    // panel: the hypervolume curve is the whole history — a point for every replayed round of
+    // the stored trials (no step from the first round to the end of the replay), rising only,
+    // and on into the trials evaluated after the resume.
+    void hypervolumeHistorySurvivesKillAndResume() {
+        constexpr int kLongBudget = 40000; // long enough to kill mid-run, stopped after the replay
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("killed.tcw"));
+        QVERIFY(QFile::copy(kData + QStringLiteral("/examples/example.tcw"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        QProcess tcw;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TCW_DATA_DIR"), kData);
+        tcw.setProcessEnvironment(env);
+        tcw.start(kTcw, {"search", "--workspace", path, "--algorithm", "nsga2", "--budget",
+                         QString::number(kLongBudget), "--seed", "4", "--threads", "1", "--quiet"});
+        QVERIFY(tcw.waitForStarted());
+        // The new search is the latest once it has started (the example's own two are finished).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            latestSearch(path).first == QLatin1String("running") && committedTrials(path) >= 8 * 64, 60000);
+        tcw.kill(); // SIGKILL: no chance to mark the search stopped
+        QVERIFY(tcw.waitForFinished(10000));
+        const int stored = committedTrials(path);
+        QVERIFY2(stored >= 8 * 64 && stored < kLongBudget, qPrintable(QString::number(stored)));
+        QCOMPARE(latestSearch(path).first, QStringLiteral("running")); // as the kill left it
+
+        MainWindow window;
+        window.setInteractive(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.controller()->openWorkspace(path);
+        QVERIFY(waitForOpen(window.controller()));
+        widgets::SearchPanel* panel = window.searchPanel();
+        window.searches()->setThreads(2);
+        QTRY_VERIFY(panel->resumeUnfinishedAction()->isEnabled());
+        panel->resumeUnfinishedAction()->trigger();
+        const QVector<QPointF>& points = panel->hypervolumePlot()->points();
+        QTRY_VERIFY_WITH_TIMEOUT(!points.isEmpty() && points.back().x() > stored + 64, 60000);
+        panel->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->state(), State::Idle, 60000);
+        QVERIFY2(points.front().x() <= 64, qPrintable(QString::number(points.front().x())));
+        for (qsizetype i = 1; i < points.size(); ++i) {
+            QVERIFY(points[i].x() > points[i - 1].x());
+            QVERIFY(points[i].y() >= points[i - 1].y()); // the front only improves
+            // Replaying the complete stored rounds: a point per round of 64.
+            if (points[i - 1].x() < stored - 64)
+                QVERIFY2(points[i].x() - points[i - 1].x() <= 64,
+                         qPrintable(QStringLiteral("%1 → %2").arg(points[i - 1].x()).arg(points[i].x())));
+        }
+        window.controller()->closeWorkspace();
+    }
+
     void closingStopsARunningSearch() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("close.tcw"));

@@ -6,6 +6,7 @@
 
 #include "design/validation.h"
 
+#include <QAction>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -36,15 +37,27 @@ EditorFrame::EditorFrame(QUndoStack* stack, const Texts& texts, QWidget* parent)
     bold.setBold(true);
     m_title->setFont(bold);
     header->addWidget(m_title, 1);
-    auto addTool = [&](QAction* action, const QString& tip) {
-        action->setToolTip(tip);
+    // The buttons read "Undo" and "Redo"; what they would undo goes in the tooltip (the stack's
+    // own actions are named after the command, "Undo set PE count to 512", and widened the dock).
+    auto addTool = [&](bool undo, const QString& tip) {
+        auto* action = new QAction(undo ? tr("Undo") : tr("Redo"), page);
+        action->setObjectName(undo ? QStringLiteral("editorUndo") : QStringLiteral("editorRedo"));
+        auto update = [stack, action, tip, undo] {
+            const QString what = undo ? stack->undoText() : stack->redoText();
+            action->setEnabled(undo ? stack->canUndo() : stack->canRedo());
+            action->setToolTip(what.isEmpty() ? tip : QStringLiteral("%1: %2").arg(tip, what));
+        };
+        connect(action, &QAction::triggered, stack, undo ? &QUndoStack::undo : &QUndoStack::redo);
+        connect(stack, &QUndoStack::indexChanged, action, update);
+        connect(stack, &QUndoStack::cleanChanged, action, update);
+        update();
         auto* button = new QToolButton(page);
         button->setDefaultAction(action);
         button->setAutoRaise(true);
         header->addWidget(button);
     };
-    addTool(stack->createUndoAction(page, tr("Undo")), texts.undoTip);
-    addTool(stack->createRedoAction(page, tr("Redo")), texts.redoTip);
+    addTool(true, texts.undoTip);
+    addTool(false, texts.redoTip);
     column->addLayout(header);
     m_top = new QVBoxLayout;
     m_top->setContentsMargins(0, 0, 0, 0);

@@ -3,9 +3,13 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
+#include <QKeyEvent>
+#include <QLineEdit>
 #include <QLocale>
 #include <QSignalBlocker>
 #include <QStackedLayout>
+#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +28,13 @@ ParameterField::ParameterField(double minimum, double maximum, int decimals, con
     m_spin->setAccelerated(true);
     m_stack->addWidget(m_combo);
     m_stack->addWidget(m_spin);
+    // The wheel scrolls the editor unless the field has focus (a click or Tab gives it), so
+    // scrolling past a field never changes it; Ctrl+Z / Ctrl+Shift+Z reach the editor's undo.
+    for (QWidget* w : {static_cast<QWidget*>(m_combo), static_cast<QWidget*>(m_spin)}) {
+        w->setFocusPolicy(Qt::StrongFocus);
+        w->installEventFilter(this);
+    }
+    m_spin->findChild<QLineEdit*>()->installEventFilter(this);
     connect(m_combo, &QComboBox::activated, this, [this](int index) {
         const double v = m_combo->itemData(index).toDouble();
         if (v != m_value) {
@@ -37,6 +48,77 @@ ParameterField::ParameterField(double minimum, double maximum, int decimals, con
             emit edited(v);
         }
     });
+}
+
+bool ParameterField::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::Wheel) {
+        auto* widget = qobject_cast<QWidget*>(watched);
+        if (widget && !widget->hasFocus()) {
+            event->ignore(); // not taken: it goes on to the scroll area around the editor
+            return true;
+        }
+    } else if (event->type() == QEvent::KeyPress && watched != m_combo) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (refusesKey(*key))
+            return true; // said why; the text stays as it was
+    } else if (event->type() == QEvent::ShortcutOverride) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo)) {
+            // Typed but not entered: Ctrl+Z gives the field its value back. Otherwise the
+            // line edit's own text undo would swallow the key and the edit stays.
+            const bool typing = m_spin->hasFocus() && m_spin->valueFromText(m_spin->cleanText()) != m_spin->value();
+            if (key->matches(QKeySequence::Undo) && typing) {
+                setValue(m_value);
+                event->accept();
+                return true;
+            }
+            event->ignore(); // the window's Undo / Redo shortcut takes it
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool ParameterField::refusesKey(const QKeyEvent& key) {
+    auto* edit = m_spin->findChild<QLineEdit*>();
+    const QString suffix = m_spin->suffix();
+    auto number = [&](const QString& text, bool* ok) {
+        QString t = text.trimmed();
+        if (!suffix.isEmpty() && t.endsWith(suffix.trimmed()))
+            t.chop(suffix.trimmed().size());
+        return QLocale().toDouble(t.trimmed(), ok);
+    };
+    bool ok = false;
+    if (key.key() == Qt::Key_Return || key.key() == Qt::Key_Enter) {
+        // Entered below the smallest value: the spin box would quietly keep the old value.
+        const double v = number(edit->text(), &ok);
+        if (ok && v < m_spin->minimum()) {
+            refuse(tr("%1 is less than the smallest value allowed here, %2")
+                       .arg(QLocale().toString(v), text(m_spin->minimum())));
+            setValue(m_value);
+            return true;
+        }
+        return false;
+    }
+    if (key.text().isEmpty() || !key.text().front().isDigit())
+        return false;
+    // The text this key would make: beyond the largest value the spin box drops the key unsaid.
+    QString after = edit->text();
+    const int from = edit->hasSelectedText() ? edit->selectionStart() : edit->cursorPosition();
+    after.replace(from, edit->selectedText().size(), key.text());
+    const double v = number(after, &ok);
+    if (ok && v > m_spin->maximum()) {
+        refuse(tr("%1 is more than the largest value allowed here, %2")
+                   .arg(QLocale().toString(v), text(m_spin->maximum())));
+        return true;
+    }
+    return false;
+}
+
+void ParameterField::refuse(const QString& message) {
+    m_refusal = message;
+    QToolTip::showText(mapToGlobal(QPoint(0, height())), message, this);
+    emit refused(message);
 }
 
 QString ParameterField::text(double value) const {

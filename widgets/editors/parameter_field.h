@@ -1,6 +1,7 @@
 // One numeric parameter of an editor, in two forms: restricted to a design space's allowed
 // values (a combo box; a value outside the space shows as such) or free (a spin box with
-// bounds). Emits edited() only for the user's changes.
+// bounds). Emits edited() only for the user's changes. The wheel changes it only when it has
+// focus (else the editor scrolls); Ctrl+Z in it undoes the editor's last edit.
 #pragma once
 
 #include <QWidget>
@@ -9,6 +10,7 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QKeyEvent;
 class QStackedLayout;
 
 namespace tcw::widgets {
@@ -30,11 +32,21 @@ public:
     QComboBox* combo() const { return m_combo; }
     QDoubleSpinBox* spin() const { return m_spin; }
 
+    // Why the last value typed was not taken (beyond the field's bounds), shown at the field
+    // as it happened; empty when none was refused.
+    QString lastRefusal() const { return m_refusal; }
+
 signals:
     void edited(double value);
+    void refused(const QString& message); // a typed value outside the bounds, with the bounds
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void refreshCombo();
+    bool refusesKey(const QKeyEvent& key); // true: the key is refused and the refusal said
+    void refuse(const QString& message);
     QString text(double value) const;
 
     QStackedLayout* m_stack;
@@ -45,6 +57,7 @@ private:
     int m_decimals;
     QString m_suffix;
     bool m_restricted = true;
+    QString m_refusal;
 };
 
 } // namespace tcw::widgets

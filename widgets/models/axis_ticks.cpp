@@ -1,4 +1,5 @@
-// Axis ticks: the "nice numbers" steps (Heckbert) on linear axes, decades on log axes.
+// Axis ticks: the "nice numbers" steps (Heckbert) on linear axes, decades on log axes; labels
+// with as many digits as the step needs, so every label is its tick's value.
 #include "axis_ticks.h"
 
 #include <QLocale>
@@ -35,16 +36,44 @@ double niceStep(double span, int maxTicks) {
             return m * magnitude;
     return 10 * magnitude;
 }
+
+// The decimal exponent of a step's last significant digit: 2.5 → -1, 0.2 → -1, 50 → 1,
+// 0.025 → -3. Nice steps have at most two significant digits (1, 2, 2.5, 5).
+int lastDigitExponent(double step) {
+    const int first = int(std::floor(std::log10(step)));
+    for (int k = first; k > first - 4; --k) {
+        const double scaled = step / std::pow(10.0, k);
+        if (std::abs(scaled - std::round(scaled)) < 1e-6 * scaled)
+            return k;
+    }
+    return first - 3;
+}
 } // namespace
 
 QString tickLabel(double value, double step) {
+    if (!(step > 0) || !std::isfinite(step))
+        step = value != 0 ? std::abs(value) / 10 : 1;
     if (std::abs(value) < step * 1e-9)
         return QStringLiteral("0");
+    // As many decimals as the step's last digit needs, so a label is its tick's value: ticks
+    // 2.5 apart read 77.5 and 82.5, never 78 and 83.
+    const int last = lastDigitExponent(step);
     const double a = std::abs(value);
-    if (a >= 1e6 || a < 1e-3)
-        return QString::number(value, 'g', 3);
-    const int decimals = std::clamp(int(std::ceil(-std::log10(step) - 1e-9)), 0, 6);
-    return QLocale().toString(value, 'f', decimals);
+    if (a >= 1e6 || a < 1e-3) {
+        const int exponent = int(std::floor(std::log10(a)));
+        QString text = QString::number(value, 'e', std::clamp(exponent - last, 0, 12));
+        // 2.50e-05 → 2.5e-05: the trailing zeros of the mantissa say nothing.
+        const qsizetype e = text.indexOf(QLatin1Char('e'));
+        QString mantissa = text.left(e);
+        if (mantissa.contains(QLatin1Char('.'))) {
+            while (mantissa.endsWith(QLatin1Char('0')))
+                mantissa.chop(1);
+            if (mantissa.endsWith(QLatin1Char('.')))
+                mantissa.chop(1);
+        }
+        return mantissa + text.mid(e);
+    }
+    return QLocale().toString(value, 'f', std::clamp(-last, 0, 12));
 }
 
 std::vector<AxisTick> axisTicks(const AxisScale& scale, int maxTicks) {
@@ -76,8 +105,10 @@ std::vector<AxisTick> axisTicks(const AxisScale& scale, int maxTicks) {
         return ticks;
     }
     const double step = niceStep(scale.hi - scale.lo, maxTicks);
-    for (double v = std::ceil(scale.lo / step - 1e-9) * step; v <= scale.hi + step * 1e-9; v += step)
-        ticks.push_back({v, tickLabel(v, step), true});
+    // Each tick a whole multiple of the step (no sum of steps drifting off the label's value).
+    const double first = std::ceil(scale.lo / step - 1e-9);
+    for (double k = first; k * step <= scale.hi + step * 1e-9; k += 1)
+        ticks.push_back({k * step, tickLabel(k * step, step), true});
     return ticks;
 }
 

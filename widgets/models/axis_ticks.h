@@ -27,7 +27,9 @@ struct AxisTick {
 
 std::vector<AxisTick> axisTicks(const AxisScale& scale, int maxTicks = 8);
 
-// 1234.5 → "1,235", 0.00012 → "1.2e-04", 12.5 → "12.5": compact and locale-aware.
+// A tick's label: exactly the value, to the last digit the step between ticks has (77.5 with a
+// step of 2.5, 1,250 with 250, 1.2e-04 with 1e-05); locale-aware, scientific beyond 10^6 and
+// below 10^-3. Every axis of the workbench labels its ticks through axisTicks() and this.
 QString tickLabel(double value, double step);
 
 // A range that shows every value with a margin (a fraction of the span, or a factor on a log

@@ -31,8 +31,17 @@ QRgb viridis(double t) {
 }
 
 ColourScale::ColourScale() {
+    setFloor(0);
+}
+
+void ColourScale::setFloor(double floor) {
+    m_floor = std::clamp(floor, 0.0, 0.9);
     for (std::size_t i = 0; i < m_table.size(); ++i)
-        m_table[i] = viridis(double(i) / double(m_table.size() - 1));
+        m_table[i] = unitColour(double(i) / double(m_table.size() - 1));
+}
+
+QRgb ColourScale::unitColour(double position) const {
+    return viridis(m_floor + (1 - m_floor) * std::clamp(position, 0.0, 1.0));
 }
 
 void ColourScale::setRange(double lo, double hi, bool logarithmic) {
@@ -71,6 +80,38 @@ QColor update() {
 }
 QColor front() {
     return QColor(30, 30, 30);
+}
+QColor front(const QColor& background) {
+    return isDark(background) ? QColor(235, 235, 235) : front();
+}
+bool isDark(const QColor& background) {
+    return background.lightnessF() < 0.5;
+}
+QPalette dark() {
+    QPalette p;
+    const QColor window(45, 45, 48), base(30, 30, 32), text(225, 225, 225), disabled(128, 128, 128);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(40, 40, 43));
+    p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(255, 90, 90));
+    p.setColor(QPalette::Light, QColor(70, 70, 74));
+    p.setColor(QPalette::Midlight, QColor(58, 58, 62));
+    p.setColor(QPalette::Mid, QColor(36, 36, 38));
+    p.setColor(QPalette::Dark, QColor(22, 22, 24));
+    p.setColor(QPalette::Shadow, Qt::black);
+    p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(86, 180, 233));
+    for (QPalette::ColorRole role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, disabled);
+    return p;
 }
 QColor selection() {
     return QColor(230, 159, 0);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QColor>
+#include <QPalette>
 #include <QRgb>
 
 #include <array>
@@ -24,6 +25,11 @@ public:
 
     double position(double value) const; // 0…1 along the bar; NaN for NaN or non-positive on a log scale
     QRgb colour(double value) const;
+    // Where along viridis the lowest value sits: 0 (dark purple) by default; on a dark plot
+    // background a floor keeps the darkest points visible. The colour bar follows (unitColour).
+    void setFloor(double floor);
+    double floor() const { return m_floor; }
+    QRgb unitColour(double position) const; // the colour at 0…1 along the bar
 
     static QRgb missingColour() { return qRgb(160, 160, 160); }
 
@@ -31,15 +37,20 @@ private:
     std::array<QRgb, 256> m_table;
     double m_lo = 0, m_hi = 1;
     bool m_log = false;
+    double m_floor = 0;
 };
 
 // Chart colours shared by every view (GUI.md: one colour per objective and per phase, across
 // all charts), from the Okabe–Ito palette, which stays distinct for colour-blind readers.
 namespace palette {
-QColor forward();         // blue
-QColor backward();        // vermillion
-QColor update();          // bluish green
-QColor front();           // the front's step line and outline: near black
+QColor forward();                       // blue
+QColor backward();                      // vermillion
+QColor update();                        // bluish green
+QColor front();                         // the front's step line and outline: near black
+QColor front(const QColor& background); // near black, or near white on a dark background
+bool isDark(const QColor& background);
+// The Fusion style's dark palette (--theme dark).
+QPalette dark();
 QColor selection();       // orange
 QColor whatIfJoins();     // bluish green: the edited design would join the front
 QColor whatIfDominated(); // vermillion: it would be dominated

@@ -44,6 +44,9 @@ QStringList designCsvHeader() {
             QStringLiteral("peak_power_mw"),
             QStringLiteral("feasible"),
             QStringLiteral("cost_model"),
+            QStringLiteral("provenance"),
+            QStringLiteral("metrics_std_pct"),
+            QStringLiteral("target_kind"),
             QStringLiteral("mode"),
             QStringLiteral("spec")};
 }
@@ -69,7 +72,10 @@ QString designsCsv(const std::vector<ExportedDesign>& designs) {
              e ? QString::fromUtf8(store::accuracySourceName(e->accuracySource)) : QString(),
              metric(Objective::Latency), metric(Objective::Energy), metric(Objective::Area),
              metric(Objective::PeakPower), e ? (e->feasible ? QStringLiteral("yes") : QStringLiteral("no")) : QString(),
-             e ? QString::fromStdString(e->costModel) : QString(), e ? QString::fromStdString(e->mode) : QString(),
+             e ? QString::fromStdString(e->costModel) : QString(),
+             e ? QString::fromUtf8(store::metricsProvenanceName(e->provenance)) : QString(),
+             e && e->metricsStdDevFraction ? number(*e->metricsStdDevFraction * 100) : QString(),
+             QString::fromStdString(d.design.targetKind), e ? QString::fromStdString(e->mode) : QString(),
              QString::fromStdString(canonical ? canonical->specJson : d.design.specJson)});
     }
     return out;

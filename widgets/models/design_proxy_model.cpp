@@ -26,6 +26,17 @@ bool DesignFilter::acceptsText(const QStringList& words, const QString& rowText)
     return true;
 }
 
+std::optional<std::pair<int, QString>> DesignFilter::qualifiedColumn(const QString& word) {
+    static const std::pair<QLatin1String, int> kKeys[] = {
+        {QLatin1String("target:"), DesignTableModel::TargetKindColumn},
+        {QLatin1String("provenance:"), DesignTableModel::ProvenanceColumn},
+    };
+    for (const auto& [key, column] : kKeys)
+        if (word.startsWith(key, Qt::CaseInsensitive))
+            return std::pair(column, word.mid(key.size()));
+    return std::nullopt;
+}
+
 DesignProxyModel::DesignProxyModel(QObject* parent) : QSortFilterProxyModel(parent) {
     setSortRole(DesignTableModel::SortRole);
     setSortCaseSensitivity(Qt::CaseInsensitive);
@@ -43,9 +54,9 @@ void DesignProxyModel::setFilterText(const QString& text) {
     const QStringList words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     if (words == m_filter.words)
         return;
+    emit filterAboutToChange();
     m_filter.words = words;
-    invalidateRowsFilter();
-    emit filterChanged();
+    applyFilter();
 }
 
 void DesignProxyModel::setRange(Objective objective, std::optional<std::pair<double, double>> range) {
@@ -55,16 +66,36 @@ void DesignProxyModel::setRange(Objective objective, std::optional<std::pair<dou
         ranges.push_back({objective, std::min(range->first, range->second), std::max(range->first, range->second)});
     if (ranges == m_filter.ranges)
         return;
+    emit filterAboutToChange();
     m_filter.ranges = std::move(ranges);
-    invalidateRowsFilter();
-    emit filterChanged();
+    applyFilter();
 }
 
 void DesignProxyModel::clearRanges() {
     if (m_filter.ranges.empty())
         return;
+    emit filterAboutToChange();
     m_filter.ranges.clear();
+    applyFilter();
+}
+
+DesignProxyModel::~DesignProxyModel() {
+    if (auto* table = qobject_cast<DesignTableModel*>(sourceModel()))
+        table->setRowFilter({});
+}
+
+void DesignProxyModel::setSourceModel(QAbstractItemModel* model) {
+    if (auto* old = qobject_cast<DesignTableModel*>(sourceModel()))
+        old->setRowFilter({});
+    QSortFilterProxyModel::setSourceModel(model);
+    if (auto* table = qobject_cast<DesignTableModel*>(model))
+        table->setRowFilter([this](int row) { return acceptsSourceRow(row); });
+}
+
+void DesignProxyModel::applyFilter() {
     invalidateRowsFilter();
+    if (auto* table = qobject_cast<DesignTableModel*>(sourceModel()))
+        table->refilter();
     emit filterChanged();
 }
 
@@ -102,15 +133,31 @@ bool DesignProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
     }
     if (m_filter.words.isEmpty())
         return true;
-    static constexpr int kTextColumns[] = {DesignTableModel::NameColumn, DesignTableModel::KindColumn,
-                                           DesignTableModel::FeasibleColumn, DesignTableModel::AccuracySourceColumn,
-                                           DesignTableModel::CostModelColumn};
+    // "target:KIND" and "provenance:NAME" words look at that one column; the others at all of
+    // the text columns.
+    QStringList plain;
+    for (const QString& word : m_filter.words) {
+        const auto qualified = DesignFilter::qualifiedColumn(word);
+        if (!qualified) {
+            plain << word;
+            continue;
+        }
+        const QString value = sourceModel()->index(sourceRow, qualified->first, sourceParent).data().toString();
+        if (!value.contains(qualified->second, Qt::CaseInsensitive))
+            return false;
+    }
+    if (plain.isEmpty())
+        return true;
+    static constexpr int kTextColumns[] = {DesignTableModel::NameColumn,      DesignTableModel::KindColumn,
+                                           DesignTableModel::FeasibleColumn,  DesignTableModel::AccuracySourceColumn,
+                                           DesignTableModel::CostModelColumn, DesignTableModel::ProvenanceColumn,
+                                           DesignTableModel::TargetKindColumn};
     QString text;
     for (int column : kTextColumns) {
         text += sourceModel()->index(sourceRow, column, sourceParent).data().toString();
         text += '\n';
     }
-    return DesignFilter::acceptsText(m_filter.words, text);
+    return DesignFilter::acceptsText(plain, text);
 }
 
 } // namespace tcw::models

@@ -10,6 +10,7 @@
 #include <QSortFilterProxyModel>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace tcw::models {
@@ -32,6 +33,9 @@ struct DesignFilter {
     bool isEmpty() const { return words.isEmpty() && ranges.empty(); }
     bool acceptsValues(const store::DesignSummary& design) const; // the ranges only
     static bool acceptsText(const QStringList& words, const QString& rowText);
+    // "target:KIND" → (the target kind column, "KIND"), "provenance:NAME" → (the provenance
+    // column, "NAME"); any other word: nothing (it is matched against every text column).
+    static std::optional<std::pair<int, QString>> qualifiedColumn(const QString& word);
 };
 
 class DesignProxyModel : public QSortFilterProxyModel {
@@ -39,28 +43,37 @@ class DesignProxyModel : public QSortFilterProxyModel {
 
 public:
     explicit DesignProxyModel(QObject* parent = nullptr);
+    ~DesignProxyModel() override; // the source's row filter goes with it
 
     const DesignFilter& filter() const { return m_filter; }
     std::optional<ObjectiveRange> range(Objective objective) const;
     // Whether a row of the source model passes the filter (for views that draw every row).
     bool acceptsSourceRow(int sourceRow) const;
+    // A DesignTableModel source gets this filter as its row filter: its ranks and front are
+    // those of the rows shown.
+    void setSourceModel(QAbstractItemModel* sourceModel) override;
 
 public slots:
-    // Case-insensitive substring over the name, kind, feasibility, accuracy source and cost
-    // model columns; whitespace-separated words must all match (in any of those columns).
+    // Case-insensitive substring over the name, kind, feasibility, accuracy source, cost model,
+    // metrics provenance and target kind columns; whitespace-separated words must all match
+    // (in any of those columns). A word "target:KIND" or "provenance:NAME" must match in that
+    // column itself ("target:elector" keeps the ELECTOR designs, not every elector-costed one).
     void setFilterText(const QString& text);
     // lo > hi is swapped; nothing (std::nullopt) clears the objective's range.
     void setRange(tcw::models::Objective objective, std::optional<std::pair<double, double>> range);
     void clearRanges();
 
 signals:
-    void filterChanged(); // after any change of words or ranges
+    void filterAboutToChange(); // before the rows are filtered again
+    void filterChanged();       // after any change of words or ranges, ranks recomputed
 
 protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
 private:
+    void applyFilter(); // re-filters the rows, recomputes the source's ranks, tells the views
+
     DesignFilter m_filter;
 };
 

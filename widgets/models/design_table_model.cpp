@@ -53,6 +53,21 @@ QString localTime(const std::string& isoUtc) {
 }
 } // namespace
 
+QString provenanceText(const store::EvaluationRecord& e) {
+    QString text = QString::fromUtf8(store::metricsProvenanceName(e.provenance));
+    if (text.isEmpty())
+        return text;
+    if (e.metricsStdDevFraction)
+        text += DesignTableModel::tr(" ± %1 %").arg(formatNumber(*e.metricsStdDevFraction * 100));
+    if (!e.costModel.empty())
+        text += QStringLiteral(" (%1)").arg(QString::fromStdString(e.costModel));
+    return text;
+}
+
+bool provenanceIsFirmNumber(store::MetricsProvenance provenance) {
+    return provenance != store::MetricsProvenance::Predicted;
+}
+
 DesignTableModel::DesignTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void DesignTableModel::setDesigns(std::vector<store::DesignSummary> designs, std::vector<DesignTraits> traits) {
@@ -130,6 +145,19 @@ void DesignTableModel::setFront(Objective x, Objective y, const std::vector<Obje
     emit frontChanged();
 }
 
+void DesignTableModel::setRowFilter(std::function<bool(int)> shown) {
+    m_rowFilter = std::move(shown);
+    refilter();
+}
+
+void DesignTableModel::refilter() {
+    const std::vector<int> before = m_ranks;
+    recomputeFront();
+    if (before != m_ranks)
+        emitColumnChanged(ParetoRankColumn);
+    emit frontChanged();
+}
+
 AxisSense DesignTableModel::frontSense() const {
     return {objectiveInfo(m_frontX).higherIsBetter, objectiveInfo(m_frontY).higherIsBetter};
 }
@@ -138,7 +166,7 @@ void DesignTableModel::recomputeFront() {
     const std::size_t n = m_designs.size();
     m_eligible.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
-        if (!m_designs[i].latest || !m_designs[i].latest->feasible)
+        if (!m_designs[i].latest || !m_designs[i].latest->feasible || !isShown(int(i)))
             continue;
         bool ok = true;
         for (const ObjectiveBound& b : m_bounds)
@@ -388,7 +416,7 @@ QVariant DesignTableModel::displayData(int r, int column) const {
         return QString(); // the check box says it
     case ParetoRankColumn: {
         const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
-        return rank < 0 ? QStringLiteral("—") : QString::number(rank);
+        return rank < 0 ? QStringLiteral("—") : QString::number(rank + 1); // the front is rank 1
     }
     case AccuracyStdDevColumn:
         return row.latest && row.latest->accuracyStdDev ? formatNumber(*row.latest->accuracyStdDev * 100)
@@ -408,6 +436,10 @@ QVariant DesignTableModel::displayData(int r, int column) const {
         return row.latest ? QString::fromUtf8(store::accuracySourceName(row.latest->accuracySource)) : QString();
     case CostModelColumn:
         return row.latest ? QString::fromStdString(row.latest->costModel) : QString();
+    case ProvenanceColumn:
+        return row.latest ? provenanceText(*row.latest) : QString();
+    case TargetKindColumn:
+        return QString::fromStdString(row.design.targetKind);
     case CreatedColumn:
         return localTime(row.design.createdAt);
     case IdColumn:
@@ -425,7 +457,7 @@ QVariant DesignTableModel::sortData(int r, int column) const {
     switch (column) {
     case ParetoRankColumn: {
         const int rank = m_ranks.empty() ? -1 : m_ranks[std::size_t(r)];
-        return rank < 0 ? nan : double(rank);
+        return rank < 0 ? nan : double(rank + 1);
     }
     case InExportSetColumn:
         return m_exportSet.contains(row.design.id) ? 1.0 : 0.0;
@@ -454,12 +486,14 @@ QVariant DesignTableModel::toolTipData(int r, int column) const {
             return tr("Not evaluated in this mode: not ranked");
         if (!row.latest->feasible)
             return tr("Infeasible designs are not ranked");
+        if (!isShown(r))
+            return tr("Hidden by the filter: not ranked");
         if (m_eligible.empty() || !m_eligible[std::size_t(r)])
             return tr("Outside a constraint: not ranked");
         return m_ranks[std::size_t(r)] == 0
                    ? tr("On the Pareto front of %1 against %2")
                          .arg(objectiveInfo(m_frontY).label, objectiveInfo(m_frontX).label)
-                   : tr("Dominated: in front %1 once the better fronts are removed").arg(m_ranks[std::size_t(r)]);
+                   : tr("Dominated: in front %1 once the better fronts are removed").arg(m_ranks[std::size_t(r)] + 1);
     }
     if (column == InExportSetColumn)
         return tr("Tick to add the design to the export set (Space toggles the selected designs)");
@@ -535,6 +569,10 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Buffers (MB)");
         case MainMemoryColumn:
             return tr("Main memory");
+        case ProvenanceColumn:
+            return tr("Metrics from");
+        case TargetKindColumn:
+            return tr("Target");
         }
     }
     if (role == Qt::TextAlignmentRole)
@@ -556,8 +594,8 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
         case IdColumn:
             return tr("The design's number in the workspace");
         case ParetoRankColumn:
-            return tr("0: on the Pareto front of the plotted objectives (among feasible designs within the "
-                      "constraints); 1: on the front once rank 0 is removed; …");
+            return tr("1: on the Pareto front of the plotted objectives (among the shown feasible designs within "
+                      "the constraints); 2: on the front once rank 1 is removed; …");
         case InExportSetColumn:
             return tr("Whether the design is in the export set (File ▸ Export); Space toggles the selected rows");
         case AccuracyStdDevColumn:
@@ -576,6 +614,11 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("On-chip buffer capacity: activation + weight + mask buffers");
         case MainMemoryColumn:
             return tr("Main memory: type, banks, ranks, channels");
+        case ProvenanceColumn:
+            return tr("Where latency, energy and area come from: simulated by the cost model, measured on the "
+                      "hardware, predicted by a surrogate (± its relative σ) or published");
+        case TargetKindColumn:
+            return tr("The kind of hardware the design runs on (type target:KIND in the filter to keep one kind)");
         }
     }
     return {};

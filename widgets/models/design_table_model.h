@@ -13,10 +13,19 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
 namespace tcw::models {
+
+// Where an evaluation's hardware metrics come from, for people: "simulated (elector)",
+// "predicted ± 8 % (…)", "" when it has none. The table, the plot's hover text and the filter
+// all say it this way.
+QString provenanceText(const store::EvaluationRecord& evaluation);
+// Whether the marker of such an evaluation is drawn filled (simulated, measured, published)
+// rather than hollow (predicted: an estimate, not a computation or a measurement).
+bool provenanceIsFirmNumber(store::MetricsProvenance provenance);
 
 class DesignTableModel : public QAbstractTableModel {
     Q_OBJECT
@@ -35,7 +44,7 @@ public:
         CostModelColumn,
         CreatedColumn,
         IdColumn,
-        ParetoRankColumn,     // rank in the plotted two objectives among eligible designs
+        ParetoRankColumn,     // rank in the plotted two objectives among eligible designs: 1 = front
         InExportSetColumn,    // checkable: the design is in the export set
         AccuracyStdDevColumn, // the accuracy's uncertainty (a surrogate's σ), in points
         LayersColumn,
@@ -45,6 +54,8 @@ public:
         BatchColumn,
         BufferColumn,
         MainMemoryColumn,
+        ProvenanceColumn, // where the hardware metrics come from: simulated, measured, predicted, published
+        TargetKindColumn, // the kind of hardware target: "elector", … ("" for a lone transformer)
         ColumnCount
     };
 
@@ -54,8 +65,8 @@ public:
         DesignKindRole,              // int(store::DesignKind)
         EvaluatedRole,               // bool: the row has an evaluation in the current mode
         ExportRole,                  // full-precision numbers in display units, "" when missing
-        ParetoRankRole,              // int: 0 on the front, -1 when not ranked
-        EligibleRole,                // bool: evaluated, feasible and within every constraint
+        ParetoRankRole,              // int: 0 on the front, -1 when not ranked (the column shows 1 for the front)
+        EligibleRole,                // bool: shown, evaluated, feasible and within every constraint
     };
 
     explicit DesignTableModel(QObject* parent = nullptr);
@@ -75,6 +86,13 @@ public:
     // What the Pareto rank and the eligibility mean: the two plotted objectives and the
     // constraint bounds. Ranks are recomputed (O(n log n)) and the rank column refreshed.
     void setFront(Objective x, Objective y, const std::vector<ObjectiveBound>& bounds);
+    // Which rows the views show (the filter's verdict on a row of this model). Ranks, the front,
+    // eligibility and a what-if point's dominance count only those rows: a hidden design is
+    // never ranked, drawn on the front or counted. Without one every row is shown.
+    void setRowFilter(std::function<bool(int row)> shown);
+    // The filter behind the row filter changed: ranks and eligibility recomputed.
+    void refilter();
+    bool isShown(int row) const { return !m_rowFilter || m_rowFilter(row); }
     Objective frontX() const { return m_frontX; }
     Objective frontY() const { return m_frontY; }
     const std::vector<ObjectiveBound>& bounds() const { return m_bounds; }
@@ -131,6 +149,7 @@ private:
     Objective m_frontY = Objective::Accuracy;
     std::vector<ObjectiveBound> m_bounds;
     QSet<qint64> m_exportSet;
+    std::function<bool(int)> m_rowFilter;
 };
 
 } // namespace tcw::models

@@ -2,10 +2,9 @@
 #include "edit_session.h"
 
 #include "design/design_space.h"
+#include "io/record_json.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <cmath>
 
@@ -18,44 +17,6 @@ TransformerSpec unnamed(TransformerSpec spec) {
     return spec;
 }
 } // namespace
-
-SimOptions simOptionsOf(const store::EvaluationRecord& evaluation) {
-    SimOptions o;
-    o.mode = simModeFromName(evaluation.mode).value_or(SimMode::Inference);
-    o.costModel = costModelFromName(evaluation.costModel).value_or(CostModelKind::Elector);
-    const QJsonObject task = QJsonDocument::fromJson(QByteArray::fromStdString(evaluation.optionsJson))
-                                 .object()
-                                 .value(QStringLiteral("task"))
-                                 .toObject();
-    auto read = [&task](const char* key, int& field) {
-        if (task.contains(QLatin1String(key)))
-            field = task.value(QLatin1String(key)).toInt(field);
-    };
-    read("sequenceLength", o.task.sequenceLength);
-    read("vocabularySize", o.task.vocabularySize);
-    read("numClasses", o.task.numClasses);
-    read("patchInputSize", o.task.patchInputSize);
-    return o;
-}
-
-store::EvaluationRecord evaluationRecordOf(const SimResult& r, const SimOptions& options) {
-    store::EvaluationRecord e;
-    e.costModel = std::string(costModelName(options.costModel));
-    e.mode = std::string(simModeName(options.mode));
-    e.optionsJson = "{\"task\":{\"sequenceLength\":" + std::to_string(options.task.sequenceLength) +
-                    ",\"vocabularySize\":" + std::to_string(options.task.vocabularySize) +
-                    ",\"numClasses\":" + std::to_string(options.task.numClasses) +
-                    ",\"patchInputSize\":" + std::to_string(options.task.patchInputSize) + "}}";
-    e.cycles = r.cycles;
-    e.latencySeconds = r.latencySeconds();
-    e.energyDynamicNJ = r.dynamicEnergyNJ();
-    e.energyLeakageNJ = r.leakageEnergyNJ();
-    e.areaMM2 = r.totalAreaMM2();
-    e.peakPowerMW = r.peakPowerMW;
-    e.feasible = r.feasible;
-    e.infeasibleReason = r.infeasibleSummary();
-    return e;
-}
 
 EditSession::EditSession(QObject* parent)
     : QObject(parent), m_technology(electorTechnology14nm()), m_modelSpace(flexibert2Space()),
@@ -132,6 +93,7 @@ void EditSession::setMode(SimMode mode) {
         // Its accuracy still holds; its metrics belong to the other mode.
         store::EvaluationRecord accuracyOnly;
         accuracyOnly.mode = std::string(simModeName(mode));
+        accuracyOnly.provenance = store::MetricsProvenance::None;
         accuracyOnly.accuracy = m_stored->accuracy;
         accuracyOnly.accuracyStdDev = m_stored->accuracyStdDev;
         accuracyOnly.accuracySource = m_stored->accuracySource;
@@ -172,10 +134,13 @@ void EditSession::setTransformer(const TransformerSpec& transformer) {
 }
 
 void EditSession::prepare(const TransformerSpec& transformer) {
-    if (m_prepared && m_preparedFor && *m_preparedFor == transformer)
+    // Keyed on the options too: a model prepared for inference costs only the forward pass, so
+    // reusing it after a switch to training showed inference numbers as training ones.
+    if (m_prepared && m_preparedFor && *m_preparedFor == transformer && m_preparedOptions == m_options)
         return;
     m_prepared = prepareCostModel(transformer, m_technology, m_options);
     m_preparedFor = transformer;
+    m_preparedOptions = m_options;
 }
 
 WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStart) {
@@ -193,7 +158,7 @@ WhatIfEvaluation EditSession::evaluate(const io::CodesignPair& pair, bool isStar
         prepare(pair.transformer);
         w.sim = m_prepared->evaluate(pair.accelerator);
         w.simulated = true;
-        w.record = evaluationRecordOf(w.sim, m_options);
+        w.record = io::evaluationRecordOf(w.sim, m_options);
     } else {
         w.record.feasible = false;
         w.record.infeasibleReason = w.errors.front().toString();

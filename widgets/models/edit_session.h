@@ -40,12 +40,6 @@ struct WhatIfEvaluation {
     double evaluationMs = 0;        // wall time of the simulation (and prediction)
 };
 
-// SimOptions for an evaluation as stored: its mode, cost model and task shape (from the
-// options JSON, {"task":{…}}); sparsity scalars are the simulator's defaults.
-SimOptions simOptionsOf(const store::EvaluationRecord& evaluation);
-// The stored form of a simulation (no accuracy).
-store::EvaluationRecord evaluationRecordOf(const SimResult& result, const SimOptions& options);
-
 class EditSession : public QObject {
     Q_OBJECT
 
@@ -107,8 +101,9 @@ private:
     std::optional<store::EvaluationRecord> m_stored;
     io::CodesignPair m_start, m_current;
     WhatIfEvaluation m_startEvaluation, m_currentEvaluation;
-    std::unique_ptr<CostModel> m_prepared; // for m_preparedFor
+    std::unique_ptr<CostModel> m_prepared; // for m_preparedFor with m_preparedOptions
     std::optional<TransformerSpec> m_preparedFor;
+    SimOptions m_preparedOptions; // a cost model is prepared for a mode and task: another needs another
 };
 
 } // namespace tcw::models

@@ -19,8 +19,17 @@ QAbstractProxyModel* SelectionLink::proxy() const {
     return qobject_cast<QAbstractProxyModel*>(const_cast<QAbstractItemModel*>(m_proxy->model()));
 }
 
+void SelectionLink::suspend() {
+    m_suspended = true;
+}
+
+void SelectionLink::resume() {
+    m_suspended = false;
+    fromSource();
+}
+
 void SelectionLink::toSource() {
-    if (m_syncing)
+    if (m_syncing || m_suspended)
         return;
     m_syncing = true;
     m_source->select(proxy()->mapSelectionToSource(m_proxy->selection()), QItemSelectionModel::ClearAndSelect);

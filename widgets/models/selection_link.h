@@ -17,6 +17,12 @@ public:
     // proxySelection's model must be a QAbstractProxyModel over sourceSelection's model.
     SelectionLink(QItemSelectionModel* sourceSelection, QItemSelectionModel* proxySelection, QObject* parent = nullptr);
 
+    // While the proxy filters its rows again its selection model moves the current index off
+    // rows it loses (onto a neighbour the user never chose): suspended, that move is not
+    // copied into the shared selection; resume() mirrors the shared selection again.
+    void suspend();
+    void resume();
+
 private:
     void toSource();
     void fromSource();
@@ -25,6 +31,7 @@ private:
     QItemSelectionModel* m_source;
     QItemSelectionModel* m_proxy;
     bool m_syncing = false;
+    bool m_suspended = false;
 };
 
 } // namespace tcw::models

@@ -92,8 +92,19 @@ void ControlHighlight::follow() {
         hide();
         return;
     }
-    const QPoint topLeft = m_target->mapTo(parentWidget(), QPoint(0, 0));
-    setGeometry(QRect(topLeft, m_target->size()).adjusted(-kMarginPx, -kMarginPx, kMarginPx, kMarginPx));
+    // Only the part of the control its ancestors show (a scroll area's viewport clips it): a
+    // control scrolled out of view has no outline floating over other widgets.
+    QWidget* window = parentWidget();
+    const QRect target(m_target->mapTo(window, QPoint(0, 0)), m_target->size());
+    QRect visible = target;
+    for (QWidget* w = m_target->parentWidget(); w && w != window; w = w->parentWidget())
+        visible &= QRect(w->mapTo(window, QPoint(0, 0)), w->size());
+    if (visible.isEmpty()) {
+        hide();
+        return;
+    }
+    const QMargins margin(kMarginPx, kMarginPx, kMarginPx, kMarginPx);
+    setGeometry((target + margin) & (visible + margin));
     show();
     raise();
 }

@@ -4,6 +4,7 @@
 #include "editors/what_if_summary.h"
 #include "empty_state_widget.h"
 #include "models/breakdown_series.h"
+#include "models/design_table_model.h"
 #include "models/edit_session.h"
 #include "models/objective.h"
 #include "models/op_table_model.h"
@@ -160,6 +161,24 @@ void DesignDetailPanel::setDesign(const std::optional<store::DesignRecord>& desi
     refresh();
 }
 
+void DesignDetailPanel::show(const models::ExplorerContext& now, const std::optional<store::DesignRecord>& design,
+                             const std::vector<store::EvaluationRecord>& evaluations) {
+    m_context = now;
+    m_mode = now.mode;
+    m_design = design && now.designId == design->id ? design : std::nullopt;
+    m_evaluations = m_design ? evaluations : std::vector<store::EvaluationRecord>{};
+    refresh();
+}
+
+std::optional<models::ExplorerContext> DesignDetailPanel::shownContext() const {
+    if (!m_design)
+        return std::nullopt;
+    models::ExplorerContext shown = m_context;
+    shown.designId = m_design->id;
+    shown.mode = m_mode;
+    return shown;
+}
+
 void DesignDetailPanel::setMode(SimMode mode) {
     if (m_mode == mode)
         return;
@@ -218,7 +237,10 @@ void DesignDetailPanel::refresh() {
 }
 
 void DesignDetailPanel::refreshBreakdown() {
-    const bool live = m_session && m_session->isActive() && m_design && m_session->designId() == m_design->id;
+    // The session's numbers only when it edits this design in this mode: never another design's
+    // or the other mode's.
+    const bool live = m_session && m_session->isActive() && m_design && m_session->designId() == m_design->id &&
+                      m_session->options().mode == m_mode;
     m_summary->setVisible(live);
     m_breakdown->setVisible(live && m_session->currentEvaluation().simulated);
     m_report->setEnabled(live);
@@ -288,6 +310,11 @@ void DesignDetailPanel::refreshStored() {
            latest->feasible ? tr("yes") : tr("no: %1").arg(QString::fromStdString(latest->infeasibleReason)));
     addRow(tr("Cost model"), QString::fromStdString(latest->costModel),
            tr("The simulator's cost model that produced these numbers"));
+    if (latest->provenance != store::MetricsProvenance::None)
+        addRow(tr("Metrics from"), models::provenanceText(*latest),
+               tr("Where latency, energy and area come from: simulated, measured, predicted (± σ) or published"));
+    if (!d.targetKind.empty())
+        addRow(tr("Target"), QString::fromStdString(d.targetKind), tr("The kind of hardware the design runs on"));
 }
 
 } // namespace tcw::widgets

@@ -5,6 +5,7 @@
 // simulated here (a transformer or an accelerator on its own) show their stored metrics.
 #pragma once
 
+#include "models/explorer_state.h"
 #include "sim/sim_types.h"
 #include "store/records.h"
 
@@ -44,6 +45,11 @@ public:
     void setDesign(const std::optional<store::DesignRecord>& design,
                    const std::vector<store::EvaluationRecord>& evaluations);
     void setMode(SimMode mode);
+    // The design of the explorer's state now (its id, workspace and mode), or nothing.
+    void show(const models::ExplorerContext& now, const std::optional<store::DesignRecord>& design,
+              const std::vector<store::EvaluationRecord>& evaluations);
+    // The state the shown design belongs to; nothing when no design is shown.
+    std::optional<models::ExplorerContext> shownContext() const;
     void setDominance(const QString& status, bool joinsFront);
     bool hasDesign() const { return m_design.has_value(); }
     bool showsBreakdown() const;                    // charts of a simulation are shown
@@ -82,6 +88,7 @@ private:
     std::optional<store::DesignRecord> m_design;
     std::vector<store::EvaluationRecord> m_evaluations;
     SimMode m_mode = SimMode::Inference;
+    models::ExplorerContext m_context;
 };
 
 } // namespace tcw::widgets

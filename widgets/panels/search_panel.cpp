@@ -343,7 +343,12 @@ QWidget* SearchPanel::createRun() {
     };
     m_trials = value(tr("Trials stored of the budget"));
     m_eta = value(tr("Time left at the rate of this run's evaluations (pauses not counted)"));
-    m_hypervolume = value(tr("Hypervolume of the acceptable trials in the search's normalised box (1 = everything)"));
+    m_hypervolume = value(tr("Hypervolume of the acceptable trials in the search's normalised box: each cost on a log "
+                             "scale from the best (0) to the worst (1) of 512 sampled designs of the spaces, accuracy "
+                             "linearly over the accuracy table's range; the reference point is 1 in every "
+                             "coordinate. A trial better than every sampled design lies below 0, so a front that "
+                             "beats the sample can exceed 1."));
+    m_hypervolume->setObjectName(QStringLiteral("searchHypervolume"));
     m_best = value(tr("The best weighted score so far (weighted searches)"));
     m_front = value(tr("Acceptable trials no other trial beats on every objective"));
     const QList<QPair<QString, QLabel*>> rows = {{tr("Trials"), m_trials},

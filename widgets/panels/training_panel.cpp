@@ -431,6 +431,22 @@ void TrainingPanel::showStoredRun(const QString& description, const std::vector<
         p->update();
 }
 
+void TrainingPanel::clearRun() {
+    if (m_running)
+        return;
+    m_series.reset({});
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_status->clear();
+    m_status->setStyleSheet(QString());
+    m_cost->clear();
+    m_heatMap->seriesChanged();
+    for (auto* p :
+         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->update();
+    updateActions();
+}
+
 void TrainingPanel::browseDataFolder() {
     // A window-modal dialog opened without a nested event loop: the run's updates keep coming.
     auto* dialog = new QFileDialog(this, tr("Data folder"), m_dataDir->text());

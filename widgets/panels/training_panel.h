@@ -57,6 +57,10 @@ public:
     void showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
                        qint64 totalSteps);
 
+    // Nothing shown: no run's curves, progress or status (another workspace was opened). A run
+    // going keeps its view.
+    void clearRun();
+
     bool isRunning() const { return m_running; }
     const models::TrainingSeries& series() const { return m_series; }
     QString statusText() const;

@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QFontMetricsF>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QItemSelectionModel>
 #include <QKeyEvent>
 #include <QLabel>
@@ -141,6 +142,7 @@ void ParallelCoordinatesPlot::drawLines(QPainter& painter, const QRectF& plot, b
         }
     models::ColourScale scale;
     scale.setRange(lo, hi, lo > 0 && hi / lo >= 100);
+    scale.setFloor(models::palette::isDark(palette().color(QPalette::Base)) ? 0.25 : 0.0); // as the Pareto plot
     // Many lines: thinner and more transparent, so density shows.
     const double alpha = std::clamp(60.0 / std::sqrt(std::max(1, n)), 0.06, 0.7);
     painter.save();
@@ -307,16 +309,7 @@ void ParallelCoordinatesPlot::mouseMoveEvent(QMouseEvent* event) {
         update();
     }
     if (hover >= 0) {
-        const auto* d = m_model->designAt(hover);
-        QString text = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(d->design.name).toHtmlEscaped());
-        for (Objective o : m_axes) {
-            const double v = m_model->values(o)[std::size_t(hover)];
-            text +=
-                QStringLiteral("<br>%1: %2 %3")
-                    .arg(objectiveInfo(o).label, std::isnan(v) ? QStringLiteral("—") : QLocale().toString(v, 'g', 4),
-                         objectiveInfo(o).unit);
-        }
-        QToolTip::showText(event->globalPosition().toPoint(), text, this);
+        QToolTip::showText(event->globalPosition().toPoint(), summaryOf(hover), this);
     } else if (axis >= 0) {
         QToolTip::showText(event->globalPosition().toPoint(),
                            tr("Drag along %1 to brush a range; click to clear its brush")
@@ -325,6 +318,26 @@ void ParallelCoordinatesPlot::mouseMoveEvent(QMouseEvent* event) {
     } else {
         QToolTip::hideText();
     }
+}
+
+QString ParallelCoordinatesPlot::summaryOf(int row) const {
+    const auto* d = m_model->designAt(row);
+    QString text = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(d->design.name).toHtmlEscaped());
+    for (Objective o : m_axes) {
+        const double v = m_model->values(o)[std::size_t(row)];
+        text += QStringLiteral("<br>%1: %2 %3")
+                    .arg(objectiveInfo(o).label, std::isnan(v) ? QStringLiteral("—") : models::formatMetric(v),
+                         objectiveInfo(o).unit);
+    }
+    return text;
+}
+
+bool ParallelCoordinatesPlot::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_hover >= 0 && m_model->designAt(m_hover)) {
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), summaryOf(m_hover), this);
+        return true;
+    }
+    return PlotWidget::event(event);
 }
 
 void ParallelCoordinatesPlot::mouseReleaseEvent(QMouseEvent* event) {

@@ -54,6 +54,8 @@ signals:
     void statusMessage(const QString& text);
 
 protected:
+    // A line's summary stays while the mouse rests on it (see ScatterPlot::event).
+    bool event(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -83,6 +85,7 @@ private:
     QPointF m_pressPos;
     bool m_pressed = false;
     int m_hover = -1;
+    QString summaryOf(int row) const; // a design's name and values, for the hover tooltip
     QAction* m_clearAction = nullptr;
 
     mutable QImage m_layer;

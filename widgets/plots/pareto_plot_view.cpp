@@ -196,6 +196,9 @@ void ParetoPlotView::rebuild() {
             f |= ScatterPlot::Eligible;
         if (ranked && k < ranks.size() && ranks[k] == 0)
             f |= ScatterPlot::Front;
+        if (const store::DesignSummary* d = m_model->designAt(i);
+            d && d->latest && !models::provenanceIsFirmNumber(d->latest->provenance))
+            f |= ScatterPlot::Predicted;
         data.flags[k] = f;
     }
     if (ranked)
@@ -352,6 +355,10 @@ QString ParetoPlotView::toolTipFor(int row) const {
         text += QStringLiteral("<tr><td>%1</td><td align=right>%2</td></tr>").arg(info.label, value);
     }
     text += QStringLiteral("</table>");
+    if (d->latest && d->latest->provenance != store::MetricsProvenance::None)
+        text += tr("Metrics %1").arg(models::provenanceText(*d->latest).toHtmlEscaped());
+    if (!d->design.targetKind.empty())
+        text += tr("<br>Target: %1").arg(QString::fromStdString(d->design.targetKind).toHtmlEscaped());
     const int rank = row < int(m_model->paretoRanks().size()) ? m_model->paretoRanks()[std::size_t(row)] : -1;
     if (d->latest && !d->latest->feasible)
         text +=

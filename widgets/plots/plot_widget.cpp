@@ -32,6 +32,24 @@ QString PlotWidget::exportFileFilter() {
     return tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)");
 }
 
+QString PlotWidget::exportInitialFilter() {
+    return exportFileFilter().section(QStringLiteral(";;"), 0, 0);
+}
+
+QString PlotWidget::exportSuggestedName(const QString& baseName) {
+    return baseName + QStringLiteral(".png"); // the initial filter's suffix
+}
+
+QString PlotWidget::withExportSuffix(const QString& path, const QString& selectedFilter) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png") || suffix == QLatin1String("svg") || suffix == QLatin1String("pdf"))
+        return path;
+    // "SVG drawing (*.svg)" → ".svg"; no filter chosen: the initial one, PNG.
+    const QString filter = selectedFilter.isEmpty() ? exportInitialFilter() : selectedFilter;
+    const qsizetype star = filter.indexOf(QStringLiteral("*."));
+    return path + filter.mid(star + 1, filter.indexOf(QLatin1Char(')'), star) - star - 1);
+}
+
 bool PlotWidget::exportTo(const QString& path, QString* error, QSize size) const {
     if (size.isEmpty())
         size = this->size().expandedTo(QSize(640, 420));
@@ -109,11 +127,13 @@ void PlotWidget::exportWithDialog() {
     QString folder = settings.value(QStringLiteral("lastExportDirectory")).toString();
     if (folder.isEmpty())
         folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    QString selected;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Plot"), QDir(folder).filePath(m_exportName + ".svg"), exportFileFilter(), &selected);
+    QString selected = exportInitialFilter();
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Plot"), QDir(folder).filePath(exportSuggestedName(m_exportName)),
+                                     exportFileFilter(), &selected);
     if (path.isEmpty())
         return;
+    path = withExportSuffix(path, selected);
     settings.setValue(QStringLiteral("lastExportDirectory"), QFileInfo(path).absolutePath());
     QString error;
     if (exportTo(path, &error))

@@ -23,6 +23,12 @@ public:
     // SVG) or points (PDF); empty: the widget's size. False with *error on failure.
     bool exportTo(const QString& path, QString* error, QSize size = {}) const;
     static QString exportFileFilter(); // for file dialogs
+    // What the Export Plot dialogs start on: the first filter (PNG) and a name with its suffix,
+    // so the proposed name and the filter agree.
+    static QString exportInitialFilter();
+    static QString exportSuggestedName(const QString& baseName);
+    // path as chosen, with the selected filter's suffix added when it has none of the three.
+    static QString withExportSuffix(const QString& path, const QString& selectedFilter);
     // The plot as an SVG document (for reports), size in pixels; empty: the size hint.
     QByteArray svgData(QSize size = {}) const;
 

@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QFontMetricsF>
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -25,6 +26,8 @@ constexpr double kPointRadius = 2.6;   // plain points, logical pixels
 constexpr double kFrontRadius = 3.8;   // front points
 constexpr int kDominatedAlpha = 150;   // dimmed: behind the front
 constexpr int kOutsideAlpha = 70;      // greyed: infeasible or outside a constraint
+constexpr double kRingWidth = 1.2;     // a hollow (predicted) marker's line, logical pixels
+constexpr int kRingAlpha = 220;        // a ring has less ink than a disc: more opaque
 constexpr double kGridCell = 8;        // hit-test grid cell, logical pixels
 constexpr double kColourBarWidth = 12; // and its margin: the bar, ticks and title
 constexpr double kRightMargin = 86;
@@ -35,7 +38,8 @@ struct Stamp {
     std::vector<int> coverage; // (2·half+1)², row-major
 };
 
-Stamp makeStamp(double radius) {
+// A disc of `radius` pixels, or with innerRadius > 0 a ring (a hollow marker).
+Stamp makeStamp(double radius, double innerRadius = 0) {
     Stamp s;
     s.half = int(std::ceil(radius));
     const int side = 2 * s.half + 1;
@@ -47,7 +51,8 @@ Stamp makeStamp(double radius) {
                 for (int si = 0; si < 4; ++si) {
                     const double dx = i - s.half + (si + 0.5) / 4 - 0.5;
                     const double dy = j - s.half + (sj + 0.5) / 4 - 0.5;
-                    inside += dx * dx + dy * dy <= radius * radius;
+                    const double r2 = dx * dx + dy * dy;
+                    inside += r2 <= radius * radius && r2 >= innerRadius * innerRadius;
                 }
             s.coverage[std::size_t(j * side + i)] = inside * 16;
         }
@@ -95,6 +100,8 @@ ScatterPlot::ScatterPlot(QWidget* parent) : PlotWidget(parent) {
 void ScatterPlot::setData(Data data) {
     m_data = std::move(data);
     m_hover = -1;
+    m_anyPredicted = std::any_of(m_data.flags.begin(), m_data.flags.end(),
+                                 [](quint8 f) { return (f & (Predicted | Visible)) == (Predicted | Visible); });
     updateTransformed();
     updateColours();
     if (m_autoView)
@@ -130,6 +137,8 @@ void ScatterPlot::updateColours() {
     const bool logarithmic = lo > 0 && hi / lo >= 100;
     const AxisScale s = models::fittedScale(values, logarithmic, 0);
     m_colourScale.setRange(s.lo, s.hi, logarithmic);
+    // On a dark background viridis' darkest purple all but vanishes: start the scale higher.
+    m_colourScale.setFloor(models::palette::isDark(palette().color(QPalette::Base)) ? 0.25 : 0.0);
     m_colours.resize(m_data.colour.size());
     for (std::size_t i = 0; i < m_colours.size(); ++i)
         m_colours[i] =
@@ -349,8 +358,9 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
     m_screenX.assign(n, NAN);
     m_screenY.assign(n, NAN);
     const models::ColourScale& scale = colourScale();
-    const Stamp stamp = makeStamp(kPointRadius * dpr);
-    const int side = 2 * stamp.half + 1;
+    const Stamp disc = makeStamp(kPointRadius * dpr);
+    const Stamp ring = makeStamp(kPointRadius * dpr, (kPointRadius - kRingWidth) * dpr); // same size
+    const int side = 2 * disc.half + 1;
     const QRectF clip = frame.plot;
     const int width = m_layer.width(), height = m_layer.height();
     const int clipLeft = int(clip.left() * dpr), clipRight = int(clip.right() * dpr);
@@ -386,7 +396,11 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
             if (f & Front)
                 continue;
             const QRgb colour = pointColour(i, scale);
-            const unsigned alpha = outside ? kOutsideAlpha : kDominatedAlpha;
+            const bool hollow = f & Predicted;
+            const Stamp& stamp = hollow ? ring : disc;
+            // A ring has less ink than a disc: drawn more opaque so it reads as strongly.
+            const unsigned alpha =
+                outside ? (hollow ? 2 * kOutsideAlpha : kOutsideAlpha) : (hollow ? kRingAlpha : kDominatedAlpha);
             const int cx = int(sx * dpr), cy = int(sy * dpr);
             for (int j = 0; j < side; ++j) {
                 const int yy = cy + j - stamp.half;
@@ -446,8 +460,15 @@ void ScatterPlot::drawVectorPoints(QPainter& painter, const Frame& frame) const 
             const double x = frame.px(m_data.x[i]), y = frame.py(m_data.y[i]);
             if (std::isnan(x) || std::isnan(y) || !frame.plot.contains(x, y))
                 continue;
-            painter.setBrush(
-                withAlpha(QColor::fromRgb(pointColour(i, scale)), outside ? kOutsideAlpha : kDominatedAlpha));
+            const QColor colour = QColor::fromRgb(pointColour(i, scale));
+            if (m_data.flags[i] & Predicted) { // hollow, as on screen
+                painter.setPen(QPen(withAlpha(colour, outside ? 2 * kOutsideAlpha : kRingAlpha), kRingWidth));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawEllipse(QPointF(x, y), kPointRadius - kRingWidth / 2, kPointRadius - kRingWidth / 2);
+                painter.setPen(Qt::NoPen);
+                continue;
+            }
+            painter.setBrush(withAlpha(colour, outside ? kOutsideAlpha : kDominatedAlpha));
             painter.drawEllipse(QPointF(x, y), kPointRadius, kPointRadius);
         }
     painter.restore();
@@ -502,18 +523,26 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
             started ? path.lineTo(q) : path.moveTo(q);
             started = true;
         }
-        painter.setPen(QPen(models::palette::front(), 1.6));
+        painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.6));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
     }
     const models::ColourScale& scale = colourScale();
-    painter.setPen(QPen(models::palette::front(), 1.2));
+    painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.2));
     for (std::size_t i = 0; i < m_data.x.size(); ++i) {
         if (!(m_data.flags[i] & Front) || !drawn(i))
             continue;
         const QPointF q(frame.px(m_data.x[i]), frame.py(m_data.y[i]));
         if (!frame.plot.contains(q))
             continue;
+        if (m_data.flags[i] & Predicted) { // hollow: the ring in the point's colour inside the outline
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(q, kFrontRadius, kFrontRadius);
+            painter.setPen(QPen(QColor::fromRgb(scale.colour(m_data.colour[i])), kRingWidth));
+            painter.drawEllipse(q, kFrontRadius - kRingWidth, kFrontRadius - kRingWidth);
+            painter.setPen(QPen(models::palette::front(), 1.2));
+            continue;
+        }
         painter.setBrush(QColor::fromRgb(scale.colour(m_data.colour[i])));
         painter.drawEllipse(q, kFrontRadius, kFrontRadius);
     }
@@ -632,7 +661,7 @@ void ScatterPlot::drawColourBar(QPainter& painter, const QRectF& rect, const Fra
     painter.save();
     QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
     for (int k = 0; k <= 16; ++k)
-        gradient.setColorAt(k / 16.0, QColor::fromRgb(models::viridis(k / 16.0)));
+        gradient.setColorAt(k / 16.0, QColor::fromRgb(scale.unitColour(k / 16.0)));
     painter.setPen(QPen(chrome.axis, 0.8));
     painter.setBrush(gradient);
     painter.drawRect(bar);
@@ -671,7 +700,7 @@ void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome
     };
     const QColor mid = QColor::fromRgb(models::viridis(0.55));
     entry(tr("Pareto front"), [&](QPointF c) {
-        painter.setPen(QPen(models::palette::front(), 1.2));
+        painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.2));
         painter.setBrush(mid);
         painter.drawEllipse(c, kFrontRadius, kFrontRadius);
     });
@@ -680,6 +709,12 @@ void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome
         painter.setBrush(withAlpha(mid, kDominatedAlpha));
         painter.drawEllipse(c, kPointRadius, kPointRadius);
     });
+    if (m_anyPredicted)
+        entry(tr("predicted metrics (filled: simulated or measured)"), [&](QPointF c) {
+            painter.setPen(QPen(withAlpha(mid, kRingAlpha), kRingWidth));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(c, kPointRadius - kRingWidth / 2, kPointRadius - kRingWidth / 2);
+        });
     if (m_outsideMode == OutsideMode::Grey)
         entry(tr("infeasible or outside a constraint"), [&](QPointF c) {
             painter.setPen(Qt::NoPen);
@@ -728,6 +763,14 @@ void ScatterPlot::mousePressEvent(QMouseEvent* event) {
         return;
     }
     m_drag = Drag::Pending;
+}
+
+bool ScatterPlot::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip && m_hover >= 0 && m_toolTip) {
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), m_toolTip(m_hover), this);
+        return true;
+    }
+    return PlotWidget::event(event);
 }
 
 void ScatterPlot::mouseMoveEvent(QMouseEvent* event) {

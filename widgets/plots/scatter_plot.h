@@ -30,10 +30,11 @@ class ScatterPlot : public PlotWidget {
 
 public:
     enum PointFlag : quint8 {
-        Visible = 1,  // passes the filters and has both coordinates
-        Feasible = 2, // the accelerator can run the model
-        Eligible = 4, // feasible and within every constraint
-        Front = 8,    // on the Pareto front
+        Visible = 1,    // passes the filters and has both coordinates
+        Feasible = 2,   // the accelerator can run the model
+        Eligible = 4,   // feasible and within every constraint
+        Front = 8,      // on the Pareto front
+        Predicted = 16, // hardware metrics predicted, not simulated or measured: drawn hollow
     };
     // What happens to infeasible and constraint-violating points.
     enum class OutsideMode { Grey, Hide };
@@ -102,6 +103,9 @@ signals:
     void viewChanged();
 
 protected:
+    // A point's summary stays while the mouse rests on it (the widget's help tooltip, shown
+    // after the tooltip delay, replaced it).
+    bool event(QEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
@@ -147,6 +151,7 @@ private:
 
     models::AxisScale m_xView, m_yView;
     bool m_autoView = true;
+    bool m_anyPredicted = false; // a visible point is hollow: the legend explains it
 
     Drag m_drag = Drag::None;
     QPointF m_pressPos, m_lastPos;

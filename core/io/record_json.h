@@ -1,0 +1,79 @@
+// Codecs of the JSON blobs a workspace stores beside its columns: one writer and one reader
+// per blob, so the CLI, the codesign layer and the GUI never build or pick apart that text
+// themselves. Readers accept every form an earlier version wrote (missing keys keep their
+// defaults) and name the blob and the field when the text is not what they expect.
+#pragma once
+
+#include "io_types.h"
+
+#include "design/training_request.h"
+#include "search/objectives.h"
+#include "sim/sim_types.h"
+#include "store/records.h"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tcw::io {
+
+// EvaluationRecord::optionsJson: the task shape the design was costed for and where its
+// sparsity came from. {"task":{"sequenceLength","vocabularySize","numClasses",
+// "patchInputSize"},"sparsity":"…"} ("sparsity" left out when empty).
+struct EvaluationOptions {
+    TaskShape task;
+    std::string sparsity; // readable: "scalars 0.5/0.5/0.9", "measured by training run 3", …
+
+    bool operator==(const EvaluationOptions&) const = default;
+};
+std::string evaluationOptionsJson(const EvaluationOptions& options);
+Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const std::string& where);
+
+// A simulation as the workspace stores it: the totals in the metric columns, the task shape
+// as evaluationOptionsJson (with `sparsityNote`), the totals again as breakdown JSON (no per-op
+// rows: the explorer recomputes them). Accuracy is left unset. The one place SimResult
+// becomes an EvaluationRecord (searches, training runs, edits saved from the explorer).
+store::EvaluationRecord evaluationRecordOf(const SimResult& result, const SimOptions& options,
+                                           const std::string& sparsityNote = {});
+
+// The SimOptions a stored evaluation was costed with: its mode, cost model and task shape (an
+// unreadable options blob keeps the default task); sparsity scalars are the simulator's
+// defaults.
+SimOptions simOptionsOf(const store::EvaluationRecord& evaluation);
+
+// TrainingRunRecord::curvesJson: {"points":[{"step","epoch","trainLoss","trainAccuracy",
+// "learningRate","activationSparsity","activationGradientSparsity","weightGradientSparsity",
+// "elapsedSeconds","testLoss","testAccuracy"},…]}; non-finite numbers and absent test
+// values are null.
+std::string trainingCurveJson(const std::vector<search::TrainingCurvePoint>& curve);
+Loaded<std::vector<search::TrainingCurvePoint>> parseTrainingCurve(std::string_view text, const std::string& where);
+
+// TrainingRunRecord::configJson of a run started by tcw train or the Training panel: the
+// request with the model's name and the run folder (all but collectMagnitudeHistograms, a
+// live view's choice that changes no number).
+std::string trainingRequestJson(const TrainingRequest& request, const std::string& modelName,
+                                const std::filesystem::path& runDirectory);
+// What a stored training configuration says, read from either form the workspace holds: the
+// request form above, or a search's trained-accuracy key (trainingKeyJson in search_json.h:
+// "dataset", "steps", "batchSize", … with the model inline).
+struct StoredTrainingConfig {
+    TrainingRequest request;
+    std::string modelName;    // "" in a search's key
+    std::string runDirectory; // "" in a search's key
+
+    bool operator==(const StoredTrainingConfig&) const = default;
+};
+Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const std::string& where);
+
+// SearchRecord::stateJson: what a resumed search needs besides its trials.
+struct SearchState {
+    int trialsCommitted = 0;
+    std::string status; // the run status when it was written ("pending", "running", …)
+
+    bool operator==(const SearchState&) const = default;
+};
+std::string searchStateJson(const SearchState& state);
+Loaded<SearchState> parseSearchState(std::string_view text, const std::string& where);
+
+} // namespace tcw::io
