@@ -13,6 +13,8 @@ packages=(
   libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libsqlite3-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   # zlib reads the gzip'd Fashion-MNIST IDX files (tcw_train)
   zlib1g-dev
+  # MPI for `mpirun -n N tcw search|sweep` (linked only by the tcw_mpi module and the CLI)
+  libopenmpi-dev openmpi-bin
   # fonts for rendering screenshots without a display
   fonts-dejavu-core
   # real data sets for the trainer (read in place)

@@ -4,6 +4,8 @@
 #include "commands.h"
 #include "progress_bar.h"
 
+#include "cluster/mpi_runtime.h"
+#include "cluster/remote_accuracy.h"
 #include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "codesign/trained_accuracy.h"
@@ -26,6 +28,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 namespace tcw::cli {
 
 namespace {
@@ -39,6 +43,8 @@ struct SearchOptions {
     int threads = 0;
     bool resume = false;
     bool quiet = false;
+    bool sync = false; // under MPI: commit each round in position order
+    bool resumeIfUnfinished = false;
 };
 
 // ---------------------------------------------------------------- formatting
@@ -234,16 +240,50 @@ void printFront(const codesign::StoredSearch& s, const std::vector<int>& positio
 
 // ---------------------------------------------------------------- tcw search
 
+// Under mpirun (more than one rank) rank 0 runs the search below — optimiser, simulator,
+// the workspace's only writer — and asks the other ranks for accuracies; they run
+// cluster::serveSearch. Alone, the same command runs everything in this process.
 int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
+    std::unique_ptr<cluster::Mpi> mpi;
+    std::shared_ptr<cluster::RemoteAccuracy> remote;
+    if (cluster::launchedWithRanks()) {
+        try {
+            mpi = std::make_unique<cluster::Mpi>();
+        } catch (const std::exception& e) {
+            std::cerr << "tcw search: started by mpirun, but MPI cannot start: " << e.what() << "\n";
+            return 2;
+        }
+        if (mpi->rank() != 0)
+            return cluster::serveSearch(*mpi);
+        remote = std::make_shared<cluster::RemoteAccuracy>(*mpi);
+    }
+    // Until the workers are set up, any early return must release them.
+    struct ReleaseWorkers {
+        cluster::Mpi* mpi;
+        bool connected = false;
+        ~ReleaseWorkers() {
+            if (mpi && !connected)
+                for (int rank = 1; rank < mpi->size(); ++rank)
+                    mpi->send(rank, cluster::kStopTag, {});
+        }
+    } release{mpi.get()};
     auto workspace = openWorkspace(o.workspace, !o.resume);
     if (!workspace)
         return 2;
+    const bool resume = o.resume || (o.resumeIfUnfinished && codesign::unfinishedSearch(*workspace));
     codesign::SessionOptions sessionOptions;
     sessionOptions.dataDir = dataDir;
     sessionOptions.threads = o.threads;
+    const int slotsPerWorker = std::max(1, o.threads);
+    if (mpi) {
+        // Each rank-0 evaluation thread waits for one remote job: one per worker slot.
+        sessionOptions.threads = (mpi->size() - 1) * slotsPerWorker;
+        sessionOptions.accuracy = remote;
+        sessionOptions.commitInOrder = o.sync;
+    }
     std::optional<codesign::SearchSession> session;
     try {
-        if (o.resume) {
+        if (resume) {
             session.emplace(codesign::SearchSession::resume(*workspace, sessionOptions));
         } else {
             auto built = codesign::buildSearchConfig(o.request, dataDir);
@@ -263,18 +303,38 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
         return 2;
     }
     const search::SearchConfig& c = session->config();
-    std::cout << (o.resume ? "resuming search " : "search ") << session->searchId() << " in " << o.workspace << ": "
+    if (mpi) {
+        try {
+            cluster::SearchSetup setup;
+            setup.config = c;
+            setup.inputs = codesign::accuracyInputs(*workspace, c, dataDir);
+            setup.slots = slotsPerWorker;
+            release.connected = true;
+            remote->connect(setup);
+        } catch (const std::exception& e) {
+            session->markFailed();
+            std::cerr << "tcw search: a worker rank cannot run this search: " << e.what() << "\n  search "
+                      << session->searchId() << " is stored as failed; --resume takes it up once that is fixed.\n";
+            return 2;
+        }
+    }
+    std::cout << (resume ? "resuming search " : "search ") << session->searchId() << " in " << o.workspace << ": "
               << c.algorithm << ", budget " << c.budget << ", seed " << c.seed;
-    if (o.resume)
+    if (resume)
         std::cout << ", " << session->storedTrials() << " trials already stored";
     std::cout << "\n  spaces      " << c.modelSpaceName << (c.fixedModel ? " (model fixed)" : "") << " × "
               << c.acceleratorSpaceName << (c.fixedAccelerator ? " (accelerator fixed)" : "") << "\n  objectives  "
               << objectivesText(c.objectives) << "\n  accuracy    " << search::accuracySourceKindName(c.accuracy)
-              << ": " << session->accuracyDescription() << "\n"
-              << std::flush;
+              << ": " << session->accuracyDescription() << "\n";
+    if (mpi)
+        std::cout << "  mpi         " << mpi->size() << " ranks: rank 0 (" << mpi->host()
+                  << ") optimises and writes the workspace, " << mpi->size() - 1 << " worker rank(s) × "
+                  << slotsPerWorker << " evaluation(s) at once; " << (o.sync ? "synchronous" : "asynchronous") << "\n";
+    std::cout << std::flush;
 
     InterruptWatcher interrupt;
     ProgressBar bar(c.algorithm);
+    auto lastLogLine = std::chrono::steady_clock::now();
     const bool weighted = c.objectives.scalarisation == search::Scalarisation::WeightedSum;
     search::SearchOutcome outcome;
     try {
@@ -286,6 +346,20 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                 extra += "  best " + fixed(p.bestScore, 5);
             if (p.replaying)
                 extra += "  (replaying stored trials)";
+            if (remote) {
+                const auto load = remote->load();
+                const std::string workers = "workers " + std::to_string(load.busy) + " busy / " +
+                                            std::to_string(load.slots - load.busy) + " idle  " +
+                                            fixed(load.perMinute, 1) + " eval/min";
+                extra += "  " + workers;
+                // A batch job's log is no terminal, so the bar stays silent: a line a minute.
+                const auto now = std::chrono::steady_clock::now();
+                if (!isatty(STDERR_FILENO) && now - lastLogLine >= std::chrono::minutes(1)) {
+                    lastLogLine = now;
+                    std::cout << "[" << formatDuration(p.elapsedSeconds) << "] " << p.trials << "/" << p.budget
+                              << " trials  " << workers << "  HV " << fixed(p.hypervolume, 4) << std::endl;
+                }
+            }
             bar.update(static_cast<std::uint64_t>(p.trials), static_cast<std::uint64_t>(p.budget), extra);
         });
     } catch (const std::exception& e) {
@@ -293,6 +367,12 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
         std::cerr << "tcw search: the search failed: " << e.what() << "\n  the " << o.workspace
                   << " workspace keeps every finished trial; --resume continues.\n";
         return 1;
+    }
+    if (remote) {
+        const auto load = remote->load();
+        remote->shutdown();
+        std::cout << "workers: " << load.finished << " evaluations (" << load.failed << " failed), "
+                  << fixed(load.perMinute, 1) << " per minute\n";
     }
     std::string summary = std::to_string(outcome.trials.size()) + " trials, hypervolume " +
                           fixed(outcome.hypervolume, 4) + ", " + std::to_string(outcome.front.size()) + " on the front";
@@ -630,8 +710,18 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->capture_default_str();
     search->add_option("--population", r.population, "NSGA-II population size")->capture_default_str();
     search->add_option("--seed", r.seed, "random seed")->capture_default_str();
-    search->add_option("--threads", o.threads, "evaluation threads (0 = all cores)")->capture_default_str();
+    search
+        ->add_option("--threads", o.threads,
+                     "evaluation threads (0 = all cores); under mpirun: evaluations each worker rank runs at once "
+                     "(0 = 1)")
+        ->capture_default_str();
+    search->add_flag("--sync", o.sync,
+                     "under mpirun: commit each round's trials in position order, generation by generation (the "
+                     "workspace then matches a one-process run row for row)");
     search->add_flag("--resume", o.resume, "continue the workspace's unfinished search with its stored configuration");
+    search->add_flag("--resume-if-unfinished", o.resumeIfUnfinished,
+                     "continue the workspace's unfinished search if it has one, else start this one (job scripts "
+                     "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
     search->callback([options, &context] {
         context.exitCode = runSearchCommand(*options, io::findDataDir(context.executablePath));

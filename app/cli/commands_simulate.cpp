@@ -9,6 +9,9 @@
 #include "search/pareto.h"
 #include "sim/cost_model.h"
 #include "sim/sweep.h"
+#include "sweep_report.h"
+
+#include "cluster/distributed_sweep.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -271,6 +274,44 @@ struct SweepOptions {
     int show = 20;
 };
 
+// The summary of a finished (or stopped) sweep and its CSV; 0, or 1 when the CSV could not
+// be written. `threads` is what the line reports (per rank under MPI).
+int printSweep(SweepReport& report, const std::string& modelName, const SimOptions& options,
+               const AcceleratorSpace& space, double elapsed, int threads, const SweepOptions& o, ProgressBar& bar,
+               const std::string& where = "") {
+    char rate[96];
+    std::snprintf(rate, sizeof rate, "%" PRIu64 " designs, %.0f designs/s", report.evaluated(),
+                  report.evaluated() / elapsed);
+    bar.finish(rate);
+    const auto front = report.front();
+    std::printf("%s, %s, %s: %" PRIu64 " accelerators evaluated (%" PRIu64
+                " feasible) in %.2f s on %d threads%s, %.0f per second\n",
+                modelName.c_str(), std::string(simModeName(options.mode)).c_str(),
+                std::string(costModelName(options.costModel)).c_str(), report.evaluated(), report.feasible(), elapsed,
+                threads, where.c_str(), report.evaluated() / elapsed);
+    std::printf("Pareto-optimal in latency, energy and area: %zu accelerators%s\n", front.size(),
+                front.size() > std::size_t(o.show) ? (" (the " + std::to_string(o.show) + " fastest shown)").c_str()
+                                                   : "");
+    std::printf("  %9s %-4s %-5s %5s %5s %4s %4s %5s %5s %5s %5s %-12s %12s %12s %10s\n", "index", "tile", "PEs",
+                "lanes", "MACs", "smx", "B", "actMB", "wgtMB", "mskMB", "", "memory", "cycles", "energy", "area mm²");
+    for (std::size_t k = 0; k < front.size() && k < std::size_t(o.show); ++k) {
+        const auto& p = front[k];
+        const auto a = space.at(p.index);
+        std::printf("  %9" PRIu64 " %d×%-2d %5d %5d %5d %4d %4d %5g %5g %5g %5s %-12s %12s %12s %10.2f\n", p.index,
+                    a.tileB, a.tileX, a.peCount, a.lanesPerPe, a.macsPerLane, a.softmaxPerPe, a.batchSize,
+                    a.activationBufferMB, a.weightBufferMB, a.maskBufferMB, "", a.mainMemory.key().c_str(),
+                    grouped(p.cycles).c_str(), energy(p.totalEnergyNJ()).c_str(), p.areaMM2);
+    }
+    if (!o.out.empty()) {
+        if (const auto errors = report.finish(); !errors.ok()) {
+            std::cerr << errors.toString() << "\n";
+            return 1;
+        }
+        std::printf("Wrote %" PRIu64 " rows to %s\n", report.rowsWritten(), o.out.c_str());
+    }
+    return 0;
+}
+
 int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
     // The files the sweep reads are never written over; an existing --out only with --force.
     // Checked first, so a long sweep is not run for nothing.
@@ -297,122 +338,49 @@ int runSweep(const SweepOptions& o, const std::filesystem::path& dataDir) {
     prepared->options.opBreakdown = false;
     const auto model = prepareCostModel(prepared->model, prepared->technology, prepared->options);
 
+    // Under mpirun every rank evaluates a share of the space; rank 0 alone reports and writes.
+    std::unique_ptr<cluster::Mpi> mpi;
+    if (cluster::launchedWithRanks()) {
+        try {
+            mpi = std::make_unique<cluster::Mpi>();
+        } catch (const std::exception& e) {
+            std::cerr << "tcw sweep: started by mpirun, but MPI cannot start: " << e.what() << "\n";
+            return 2;
+        }
+    }
     // Ctrl-C stops the sweep cleanly: the finished points are still written.
     static std::stop_source stop;
     std::signal(SIGINT, [](int) { stop.request_stop(); });
     SweepRequest request;
     request.sampleCount = o.all ? 0 : o.sample;
     request.seed = o.seed;
-    request.threads = o.threads;
+    request.threads = mpi ? std::max(1, o.threads) : o.threads;
+    if (mpi && mpi->rank() != 0) {
+        cluster::sweepAcrossRanks(*mpi, *model, space, request, {}, {}, stop.get_token());
+        return 0;
+    }
+    // Points stream into the report (front, counts, CSV rows) in index order; nothing else
+    // of the space is kept.
+    SweepReport report(space, prepared->technology.clockMHz, o.out);
+    if (const auto* errors = report.csvErrors(); errors && !errors->ok()) {
+        std::cerr << errors->toString() << "\n";
+        return 1;
+    }
     ProgressBar bar("sweep " + space.name);
     const auto start = std::chrono::steady_clock::now();
-    const auto points = sweepAccelerators(
-        *model, space, request, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); },
-        stop.get_token());
+    const SweepSink sink = [&](std::span<const SweepPoint> points) { report.add(points); };
+    const SweepProgress progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
+    if (mpi)
+        cluster::sweepAcrossRanks(*mpi, *model, space, request, sink, progress, stop.get_token());
+    else
+        sweepAccelerators(*model, space, request, sink, progress, stop.get_token());
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::signal(SIGINT, SIG_DFL);
-    char rate[96];
-    std::snprintf(rate, sizeof rate, "%zu designs, %.0f designs/s", points.size(), points.size() / elapsed);
-    bar.finish(rate);
-
-    // Pareto-optimal feasible accelerators in (latency, total energy, area).
-    std::vector<ObjectiveVector> objectives;
-    std::vector<std::size_t> feasible;
-    for (std::size_t i = 0; i < points.size(); ++i)
-        if (points[i].feasible) {
-            feasible.push_back(i);
-            objectives.push_back({double(points[i].cycles), points[i].totalEnergyNJ(), points[i].areaMM2});
-        }
-    std::vector<bool> onFront(points.size(), false);
-    std::vector<std::size_t> front;
-    for (std::size_t k : nonDominatedFront(objectives)) {
-        onFront[feasible[k]] = true;
-        front.push_back(feasible[k]);
-    }
-    std::sort(front.begin(), front.end(), [&](auto x, auto y) { return points[x].cycles < points[y].cycles; });
-    std::printf("%s, %s, %s: %zu accelerators evaluated (%zu feasible) in %.2f s on %d threads, %.0f per second\n",
-                prepared->model.name.c_str(), std::string(simModeName(prepared->options.mode)).c_str(),
-                std::string(costModelName(prepared->options.costModel)).c_str(), points.size(), feasible.size(),
-                elapsed, request.threads > 0 ? request.threads : int(std::thread::hardware_concurrency()),
-                points.size() / elapsed);
-    std::printf("Pareto-optimal in latency, energy and area: %zu accelerators%s\n", front.size(),
-                front.size() > std::size_t(o.show) ? (" (the " + std::to_string(o.show) + " fastest shown)").c_str()
-                                                   : "");
-    std::printf("  %9s %-4s %-5s %5s %5s %4s %4s %5s %5s %5s %5s %-12s %12s %12s %10s\n", "index", "tile", "PEs",
-                "lanes", "MACs", "smx", "B", "actMB", "wgtMB", "mskMB", "", "memory", "cycles", "energy", "area mm²");
-    for (std::size_t k = 0; k < front.size() && k < std::size_t(o.show); ++k) {
-        const auto& p = points[front[k]];
-        const auto a = space.at(p.index);
-        std::printf("  %9" PRIu64 " %d×%-2d %5d %5d %5d %4d %4d %5g %5g %5g %5s %-12s %12s %12s %10.2f\n", p.index,
-                    a.tileB, a.tileX, a.peCount, a.lanesPerPe, a.macsPerLane, a.softmaxPerPe, a.batchSize,
-                    a.activationBufferMB, a.weightBufferMB, a.maskBufferMB, "", a.mainMemory.key().c_str(),
-                    grouped(p.cycles).c_str(), energy(p.totalEnergyNJ()).c_str(), p.areaMM2);
-    }
-    if (!o.out.empty()) {
-        const io::CsvRow header = {"index",
-                                   "tile_b",
-                                   "tile_x",
-                                   "tile_y",
-                                   "pe",
-                                   "lanes_per_pe",
-                                   "mac_per_lane",
-                                   "softmax_per_pe",
-                                   "batch_size",
-                                   "activation_buffer_mb",
-                                   "weight_buffer_mb",
-                                   "mask_buffer_mb",
-                                   "main_memory",
-                                   "feasible",
-                                   "cycles",
-                                   "latency_s",
-                                   "energy_dynamic_nj",
-                                   "energy_leakage_nj",
-                                   "energy_total_nj",
-                                   "area_mm2",
-                                   "peak_power_mw",
-                                   "mac_utilisation",
-                                   "pareto"};
-        std::vector<io::CsvRow> rows;
-        rows.reserve(points.size());
-        auto num = [](double v) {
-            char text[32];
-            std::snprintf(text, sizeof text, "%.10g", v);
-            return std::string(text);
-        };
-        for (std::size_t i = 0; i < points.size(); ++i) {
-            const auto& p = points[i];
-            const auto a = space.at(p.index);
-            rows.push_back({std::to_string(p.index),
-                            std::to_string(a.tileB),
-                            std::to_string(a.tileX),
-                            std::to_string(a.tileY),
-                            std::to_string(a.peCount),
-                            std::to_string(a.lanesPerPe),
-                            std::to_string(a.macsPerLane),
-                            std::to_string(a.softmaxPerPe),
-                            std::to_string(a.batchSize),
-                            num(a.activationBufferMB),
-                            num(a.weightBufferMB),
-                            num(a.maskBufferMB),
-                            a.mainMemory.key(),
-                            p.feasible ? "1" : "0",
-                            std::to_string(p.cycles),
-                            num(double(p.cycles) / (prepared->technology.clockMHz * 1e6)),
-                            num(p.dynamicEnergyNJ),
-                            num(p.leakageEnergyNJ),
-                            num(p.totalEnergyNJ()),
-                            num(p.areaMM2),
-                            num(p.peakPowerMW),
-                            num(p.macUtilisation),
-                            onFront[i] ? "1" : "0"});
-        }
-        if (const auto errors = io::writeCsv(o.out, header, rows, writeOptions); !errors.ok()) {
-            std::cerr << errors.toString() << "\n";
-            return 1;
-        }
-        std::printf("Wrote %zu rows to %s\n", rows.size(), o.out.c_str());
-    }
-    return stop.stop_requested() ? 130 : 0;
+    const int threads = request.threads > 0 ? request.threads : int(std::thread::hardware_concurrency());
+    const std::string where = mpi ? " per rank × " + std::to_string(mpi->size()) + " MPI ranks" : "";
+    return printSweep(report, prepared->model.name, prepared->options, space, elapsed, threads, o, bar, where) != 0
+               ? 1
+               : (stop.stop_requested() ? 130 : 0);
 }
 
 } // namespace
@@ -450,7 +418,9 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
                        ->capture_default_str();
     sweepCommand->add_flag("--all", sweep->all, "Evaluate every design of the space")->excludes(sample);
     sweepCommand->add_option("--seed", sweep->seed, "Seed of the sample")->capture_default_str();
-    sweepCommand->add_option("--threads", sweep->threads, "Worker threads (0: all cores)")->capture_default_str();
+    sweepCommand
+        ->add_option("--threads", sweep->threads, "Worker threads (0: all cores); under mpirun: per rank (0: 1)")
+        ->capture_default_str();
     sweepCommand->add_option("--out", sweep->out, "Write every evaluated design to this CSV file");
     sweepCommand->add_flag("--force", sweep->force, "Replace an existing --out file");
     sweepCommand->add_option("--show", sweep->show, "Pareto rows to print")->capture_default_str();

@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "app_paths.h"
+#include "cluster_job_dialog.h"
 #include "edit_controller.h"
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
@@ -404,6 +405,7 @@ void MainWindow::createMenus() {
         searchMenu->addAction(action);
     searchMenu->addSeparator();
     searchMenu->addAction(m_searchPanel->resumeUnfinishedAction());
+    searchMenu->addAction(m_searchPanel->writeJobScriptAction());
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addAction(m_trainingPanel->startAction());
     training->addAction(m_trainingPanel->pauseAction());
@@ -616,6 +618,25 @@ void MainWindow::connectSearch() {
     connect(m_searchPanel, &widgets::SearchPanel::stopRequested, m_search, &SearchController::stop);
     connect(m_searchPanel, &widgets::SearchPanel::resumeUnfinishedRequested, m_search,
             &SearchController::resumeUnfinished);
+    connect(m_searchPanel, &widgets::SearchPanel::writeJobScriptRequested, this,
+            [this](const codesign::SearchRequest& request) {
+                gui::ClusterJobDialog dialog(m_controller->filePath(), request, this);
+                if (dialog.exec() != QDialog::Accepted)
+                    return;
+                const QString suggested = QFileInfo(m_controller->filePath())
+                                              .dir()
+                                              .filePath(QFileInfo(m_controller->filePath()).completeBaseName() +
+                                                        QStringLiteral("-search.sbatch"));
+                const QString path = QFileDialog::getSaveFileName(this, tr("Write Cluster Job Script"), suggested,
+                                                                  tr("Slurm batch scripts (*.sbatch *.sh)"));
+                if (path.isEmpty())
+                    return;
+                if (const QString error = gui::writeClusterJobScript(path, dialog.job()); !error.isEmpty())
+                    QMessageBox::warning(this, tr("Write Cluster Job Script"), error);
+                else
+                    m_searchPanel->setMessage(
+                        tr("Wrote %1: submit it with sbatch").arg(QDir::toNativeSeparators(path)));
+            });
     connect(m_search, &SearchController::stateChanged, m_searchPanel, &widgets::SearchPanel::setState);
     connect(m_search, &SearchController::unfinishedChanged, m_searchPanel, &widgets::SearchPanel::setUnfinishedSearch);
     connect(m_search, &SearchController::resumedWith, m_searchPanel, &widgets::SearchPanel::showSearch);

@@ -352,6 +352,45 @@ void WorkspaceJournal::record(const search::Trial& trial) {
     ++m_committed;
 }
 
+// ---------------------------------------------------------------- accuracy
+
+AccuracyInputs accuracyInputs(const store::Workspace& workspace, const search::SearchConfig& config,
+                              const fs::path& dataDir) {
+    AccuracyInputs inputs;
+    if (config.accuracy != search::AccuracySourceKind::Trained)
+        inputs.table = loadTable(config, dataDir, nullptr, workspace);
+    else
+        inputs.trainings = cachedTrainings(workspace, config.training.dataset);
+    return inputs;
+}
+
+std::shared_ptr<const search::AccuracyOracle> makeAccuracyOracle(const search::SearchConfig& config,
+                                                                 AccuracyInputs inputs,
+                                                                 std::vector<TransformerSpec>* tableModels) {
+    if (config.accuracy != search::AccuracySourceKind::Trained) {
+        if (tableModels)
+            for (const auto& e : inputs.table.entries)
+                tableModels->push_back(e.model);
+        search::TableAccuracyModel::Config fit;
+        fit.preferListed = config.accuracy == search::AccuracySourceKind::Imported;
+        auto model = std::make_shared<search::TableAccuracyModel>(std::move(inputs.table), config.modelSpace, fit);
+        if (model->fittedEntries() == 0)
+            throw SearchSetupError("accuracy table '" + config.accuracyTable + "' has no model of space '" +
+                                   config.modelSpaceName + "' with a known accuracy to fit a predictor on" +
+                                   (config.accuracyTable == "workspace"
+                                        ? " (train some first, e.g. with tcw search --accuracy trained)"
+                                        : ""));
+        return model;
+    }
+    auto trained = std::make_shared<TrainedAccuracy>(config.training, std::move(inputs.trainings));
+    try {
+        trained->loadData();
+    } catch (const std::exception& e) {
+        throw SearchSetupError(std::string("cannot load the training data: ") + e.what());
+    }
+    return trained;
+}
+
 // ---------------------------------------------------------------- session
 
 namespace {
@@ -391,29 +430,15 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    if (m_config.accuracy != search::AccuracySourceKind::Trained) {
-        search::AccuracyTable table = loadTable(m_config, m_options.dataDir, nullptr, m_workspace);
-        for (const auto& e : table.entries)
-            p.tableModels.push_back(e.model);
-        search::TableAccuracyModel::Config fit;
-        fit.preferListed = m_config.accuracy == search::AccuracySourceKind::Imported;
-        auto model = std::make_shared<search::TableAccuracyModel>(std::move(table), m_config.modelSpace, fit);
-        if (model->fittedEntries() == 0)
-            throw SearchSetupError("accuracy table '" + m_config.accuracyTable + "' has no model of space '" +
-                                   m_config.modelSpaceName + "' with a known accuracy to fit a predictor on" +
-                                   (m_config.accuracyTable == "workspace"
-                                        ? " (train some first, e.g. with tcw search --accuracy trained)"
-                                        : ""));
-        p.accuracy = std::move(model);
+    if (m_options.accuracy) {
+        // The oracle is given (MPI workers answer it); the table's models are still needed here.
+        if (m_config.accuracy != search::AccuracySourceKind::Trained)
+            for (const auto& e : loadTable(m_config, m_options.dataDir, nullptr, m_workspace).entries)
+                p.tableModels.push_back(e.model);
+        p.accuracy = m_options.accuracy;
     } else {
-        auto trained = std::make_shared<TrainedAccuracy>(m_config.training,
-                                                         cachedTrainings(m_workspace, m_config.training.dataset));
-        try {
-            trained->loadData();
-        } catch (const std::exception& e) {
-            throw SearchSetupError(std::string("cannot load the training data: ") + e.what());
-        }
-        p.accuracy = std::move(trained);
+        p.accuracy =
+            makeAccuracyOracle(m_config, accuracyInputs(m_workspace, m_config, m_options.dataDir), &p.tableModels);
     }
     p.evaluator =
         std::make_unique<search::SimulationEvaluator>(p.problem.space, p.technology, simOptions(m_config), p.accuracy);
@@ -484,6 +509,10 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     return session;
 }
 
+void SearchSession::markFailed() {
+    m_workspace.updateSearch(m_searchId, store::RunStatus::Failed, stateJson(storedTrials(), "failed"));
+}
+
 search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress,
                                          RunControl* control) {
     Parts& p = *m_parts;
@@ -493,6 +522,7 @@ search::SearchOutcome SearchSession::run(std::stop_token stop, const search::Sea
     options.budget = m_config.budget;
     options.threads = m_options.threads;
     options.control = control;
+    options.commitInOrder = m_options.commitInOrder;
     try {
         search::SearchOutcome outcome =
             search::runSearch(*p.optimizer, p.problem, *p.evaluator, options, m_stored, &journal, stop, progress);

@@ -5,6 +5,8 @@
 // trainer and the file formats; the CLI and the GUI call this.
 #pragma once
 
+#include "trained_accuracy.h"
+
 #include "search/search_config.h"
 #include "search/search_runner.h"
 #include "store/workspace.h"
@@ -74,7 +76,28 @@ private:
 struct SessionOptions {
     std::filesystem::path dataDir; // bundled data (accuracy tables); io::findDataDir()
     int threads = 0;               // evaluation threads; 0: all cores
+    // When set, the session's accuracies come from this oracle instead of one it builds from
+    // the workspace (an MPI run's rank 0 passes one that asks the worker ranks; it is built
+    // from the same accuracyInputs()).
+    std::shared_ptr<const search::AccuracyOracle> accuracy;
+    // Commit each round's trials in position order (an MPI run's --sync), instead of as they
+    // finish; the trials are the same either way.
+    bool commitInOrder = false;
 };
+
+// What a search's accuracy oracle is built from: read where the workspace is, and sent as is
+// to processes that have no workspace (MPI workers).
+struct AccuracyInputs {
+    search::AccuracyTable table;                     // predicted / imported accuracy
+    std::map<std::string, CachedTraining> trainings; // trained accuracy: the workspace's finished runs
+};
+AccuracyInputs accuracyInputs(const store::Workspace& workspace, const search::SearchConfig& config,
+                              const std::filesystem::path& dataDir);
+// The oracle a search of this configuration uses (throws SearchSetupError for bad input);
+// tableModels receives the table's models (BOSHCODE's initial pairs) when not null.
+std::shared_ptr<const search::AccuracyOracle> makeAccuracyOracle(const search::SearchConfig& config,
+                                                                 AccuracyInputs inputs,
+                                                                 std::vector<TransformerSpec>* tableModels = nullptr);
 
 class SearchSession {
 public:
@@ -97,6 +120,9 @@ public:
     // control (optional, not owned) pauses and resumes the evaluations; results do not change.
     search::SearchOutcome run(std::stop_token stop = {}, const search::SearchProgressCallback& progress = {},
                               RunControl* control = nullptr);
+    // Records the search as failed without running it (an MPI worker could not set it up);
+    // --resume can take it up again once the cause is fixed.
+    void markFailed();
 
 private:
     SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,

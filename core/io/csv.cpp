@@ -1,7 +1,13 @@
 // CSV export (RFC 4180).
 #include "csv.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "files.h"
+
+#include <cerrno>
+#include <cstring>
 
 namespace tcw::io {
 
@@ -99,6 +105,83 @@ FileErrors writeCsv(const std::filesystem::path& path, const CsvRow& header, con
     if (!errors.ok())
         return errors;
     return writeTextFile(path, csvText(header, rows), options);
+}
+
+CsvFileWriter::CsvFileWriter(std::filesystem::path path, CsvRow header)
+    : m_path(std::move(path)), m_temporary(m_path.parent_path() / ("." + m_path.filename().string() + ".tmp")),
+      m_width(header.size()), m_errors{m_path.string(), {}} {
+    m_out.open(m_temporary, std::ios::binary | std::ios::in | std::ios::out | std::ios::trunc);
+    if (!m_out) {
+        m_errors.errors.push_back({"", std::string("cannot be written: ") + std::strerror(errno)});
+        return;
+    }
+    writeRow(header);
+    m_rows = 0; // the header is not a row
+}
+
+CsvFileWriter::~CsvFileWriter() {
+    if (!m_finished) {
+        m_out.close();
+        std::error_code ignored;
+        std::filesystem::remove(m_temporary, ignored);
+    }
+}
+
+std::vector<std::uint64_t> CsvFileWriter::writeRow(const CsvRow& row) {
+    std::vector<std::uint64_t> offsets;
+    if (!m_errors.ok())
+        return offsets;
+    if (row.size() != m_width) {
+        m_errors.errors.push_back(
+            {"rows[" + std::to_string(m_rows) + "]",
+             "has " + std::to_string(row.size()) + " fields, the header has " + std::to_string(m_width)});
+        return offsets;
+    }
+    m_line.clear();
+    offsets.reserve(row.size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i)
+            m_line += ',';
+        offsets.push_back(m_offset + m_line.size());
+        m_line += csvField(row[i]);
+    }
+    m_line += "\r\n";
+    m_out.write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
+    m_offset += m_line.size();
+    ++m_rows;
+    return offsets;
+}
+
+void CsvFileWriter::patch(std::uint64_t offset, std::string_view text) {
+    if (!m_errors.ok())
+        return;
+    m_out.seekp(static_cast<std::streamoff>(offset));
+    m_out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    m_out.seekp(0, std::ios::end);
+}
+
+FileErrors CsvFileWriter::finish() {
+    if (!m_errors.ok())
+        return m_errors;
+    m_out.close();
+    if (!m_out) {
+        m_errors.errors.push_back({"", std::string("writing failed: ") + std::strerror(errno)});
+        return m_errors;
+    }
+    // On disk before it replaces anything: a crash after the rename must not leave a file
+    // whose blocks never reached the disk.
+    if (const int fd = ::open(m_temporary.c_str(), O_RDONLY); fd < 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
+        m_errors.errors.push_back({"", std::string("writing failed: ") + std::strerror(errno)});
+        return m_errors;
+    }
+    std::error_code ec;
+    std::filesystem::rename(m_temporary, m_path, ec);
+    if (ec) {
+        m_errors.errors.push_back({"", "cannot be written: " + ec.message()});
+        return m_errors;
+    }
+    m_finished = true;
+    return m_errors;
 }
 
 } // namespace tcw::io

@@ -38,7 +38,14 @@ PairMetrics SimulationEvaluator::evaluate(const Candidate& candidate, std::stop_
     PairMetrics m = simulate(candidate);
     if (!m_accuracy || (!m.feasible && m_accuracy->expensive()))
         return m; // no accuracy worth its cost for a design that cannot run
-    AccuracyEstimate a = m_accuracy->estimate(m_space.model(candidate), stop);
+    AccuracyEstimate a;
+    try {
+        a = m_accuracy->estimate(m_space.model(candidate), stop);
+    } catch (const EvaluationFailed& e) {
+        m.feasible = false;
+        m.infeasibleReason = std::string("evaluation failed: ") + e.what();
+        return m;
+    }
     if (a.training && a.training->profile) {
         // Trained here: cost the pair with the sparsity the training measured, not the scalars.
         SimOptions measured = m_options;

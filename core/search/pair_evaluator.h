@@ -9,9 +9,18 @@
 #include "sim/sim_types.h"
 
 #include <memory>
+#include <stdexcept>
 #include <stop_token>
 
 namespace tcw::search {
+
+// An evaluation that failed somewhere else (an MPI worker's error, with its message): the
+// evaluator stores the pair as a failed trial — infeasible, the reason "evaluation failed: …"
+// — and the search goes on.
+class EvaluationFailed : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 class PairEvaluator {
 public:

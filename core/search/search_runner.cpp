@@ -207,16 +207,30 @@ SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const Pair
             }
             todo.push_back(static_cast<int>(k));
         }
-        evaluateParallel(evaluator, proposals, todo, threads, stop, options.control, [&](int k, PairMetrics metrics) {
-            Trial t{first + k, round, proposals[static_cast<std::size_t>(k)], std::move(metrics)};
+        auto commit = [&](Trial t) {
             if (journal)
                 journal->record(t);
             tracker.add(t);
             ++trialsSeen;
             ++evaluatedThisRun;
             lastPosition = t.position;
-            roundTrials[static_cast<std::size_t>(k)] = std::move(t);
+            const auto k = static_cast<std::size_t>(t.position - first);
+            roundTrials[k] = std::move(t);
             report(false, false);
+        };
+        std::map<int, Trial> held;   // commitInOrder: finished, waiting for an earlier one
+        std::size_t nextInOrder = 0; // into todo
+        evaluateParallel(evaluator, proposals, todo, threads, stop, options.control, [&](int k, PairMetrics metrics) {
+            Trial t{first + k, round, proposals[static_cast<std::size_t>(k)], std::move(metrics)};
+            if (!options.commitInOrder)
+                return commit(std::move(t));
+            held.emplace(k, std::move(t));
+            for (auto it = held.find(todo[nextInOrder]); it != held.end(); it = held.find(todo[nextInOrder])) {
+                commit(std::move(it->second));
+                held.erase(it);
+                if (++nextInOrder == todo.size())
+                    break;
+            }
         });
         if (std::any_of(roundTrials.begin(), roundTrials.end(), [](const auto& t) { return !t.has_value(); })) {
             // Cancelled mid-round: what finished is in the journal; the round is not told.

@@ -49,6 +49,10 @@ struct RunOptions {
     // ones finish and reach the journal. A paused run ends with the same trials as one never
     // paused. Not owned; may be null.
     RunControl* control = nullptr;
+    // Hand a round's trials to the journal in position order (each once every earlier one of
+    // the round has finished) instead of as they finish. The trials are the same; the journal
+    // (the workspace's rows) then has the order of a one-thread run.
+    bool commitInOrder = false;
 };
 
 struct SearchOutcome {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -34,37 +36,56 @@ std::vector<std::uint64_t> sampleIndices(std::uint64_t spaceSize, std::uint64_t 
     return indices;
 }
 
-std::vector<SweepPoint> sweepAccelerators(const CostModel& model, const AcceleratorSpace& space,
-                                          const SweepRequest& request, const SweepProgress& progress,
-                                          std::stop_token stop) {
-    const std::uint64_t size = space.size();
-    std::vector<std::uint64_t> indices;
+SweepPlan::SweepPlan(std::uint64_t spaceSize, const SweepRequest& request) : m_spaceSize(spaceSize) {
     if (request.sampleCount > 0)
-        indices = sampleIndices(size, request.sampleCount, request.seed);
-    const std::uint64_t total = indices.empty() ? size : indices.size();
-    std::vector<SweepPoint> points(total);
+        m_indices = sampleIndices(spaceSize, request.sampleCount, request.seed);
+}
+
+std::uint64_t sweepPositions(const CostModel& model, const AcceleratorSpace& space, const SweepPlan& plan,
+                             std::uint64_t begin, std::uint64_t end, int requestedThreads, const SweepSink& sink,
+                             const SweepProgress& progress, std::stop_token stop) {
+    end = std::min(end, plan.count());
+    begin = std::min(begin, end);
+    const std::uint64_t total = end - begin;
     const int threads =
-        std::max(1, request.threads > 0 ? request.threads : static_cast<int>(std::thread::hardware_concurrency()));
+        std::max(1, requestedThreads > 0 ? requestedThreads : static_cast<int>(std::thread::hardware_concurrency()));
     // Work is handed out in chunks so threads stay balanced; a chunk is a contiguous range.
+    // Finished chunks wait in `ready` until every earlier chunk has gone to the sink, so
+    // memory holds about one chunk per thread, whatever the space's size.
     constexpr std::uint64_t kChunk = 4096;
     const std::uint64_t chunks = (total + kChunk - 1) / kChunk;
-    std::vector<std::uint8_t> chunkFinished(chunks, 0); // each written by the one thread that claimed it
+    std::mutex mutex;
+    std::map<std::uint64_t, std::vector<SweepPoint>> ready; // chunk → its points
+    std::uint64_t nextToDeliver = 0, delivered = 0;
     std::atomic<std::uint64_t> next{0}, done{0};
     std::atomic<bool> cancelled{false};
+    // Hands every chunk that is next in line to the sink; called with `mutex` held, so the
+    // sink sees one call at a time, in order.
+    auto deliverInOrder = [&] {
+        for (auto it = ready.begin(); it != ready.end() && it->first == nextToDeliver; it = ready.begin()) {
+            if (sink)
+                sink(it->second);
+            delivered += it->second.size();
+            ready.erase(it);
+            ++nextToDeliver;
+        }
+    };
     auto worker = [&](int id) {
+        std::vector<SweepPoint> points;
         while (true) {
             if (stop.stop_requested()) {
                 cancelled = true;
                 return;
             }
-            const std::uint64_t begin = next.fetch_add(kChunk);
-            if (begin >= total)
+            const std::uint64_t chunk = next.fetch_add(1);
+            if (chunk >= chunks)
                 return;
-            const std::uint64_t end = std::min(total, begin + kChunk);
-            for (std::uint64_t i = begin; i < end; ++i) {
-                const std::uint64_t index = indices.empty() ? i : indices[i];
+            const std::uint64_t first = chunk * kChunk, last = std::min(total, first + kChunk);
+            points.resize(last - first);
+            for (std::uint64_t i = first; i < last; ++i) {
+                const std::uint64_t index = plan.index(begin + i);
                 const SimResult r = model.evaluate(space.at(index));
-                SweepPoint& p = points[i];
+                SweepPoint& p = points[i - first];
                 p.index = index;
                 p.feasible = r.feasible;
                 p.cycles = r.cycles;
@@ -74,8 +95,13 @@ std::vector<SweepPoint> sweepAccelerators(const CostModel& model, const Accelera
                 p.peakPowerMW = r.peakPowerMW;
                 p.macUtilisation = r.utilisation[static_cast<int>(ModuleClass::MacLanes)];
             }
-            chunkFinished[begin / kChunk] = 1;
-            const std::uint64_t finished = done.fetch_add(end - begin) + (end - begin);
+            {
+                std::lock_guard lock(mutex);
+                ready.emplace(chunk, std::move(points));
+                deliverInOrder();
+            }
+            points = {};
+            const std::uint64_t finished = done.fetch_add(last - first) + (last - first);
             if (id == 0 && progress)
                 progress(finished, total);
         }
@@ -89,15 +115,30 @@ std::vector<SweepPoint> sweepAccelerators(const CostModel& model, const Accelera
     if (progress)
         progress(done.load(), total);
     if (cancelled) {
-        // Keep the points of the chunks that were finished (the threads have joined).
-        std::vector<SweepPoint> finished;
-        finished.reserve(done.load());
-        for (std::uint64_t c = 0; c < chunks; ++c)
-            if (chunkFinished[c])
-                finished.insert(finished.end(), points.begin() + c * kChunk,
-                                points.begin() + std::min(total, (c + 1) * kChunk));
-        return finished;
+        // The chunks finished after a gap (an unfinished chunk before them) still go out, in order.
+        for (auto& [chunk, points] : ready) {
+            if (sink)
+                sink(points);
+            delivered += points.size();
+        }
     }
+    return delivered;
+}
+
+std::uint64_t sweepAccelerators(const CostModel& model, const AcceleratorSpace& space, const SweepRequest& request,
+                                const SweepSink& sink, const SweepProgress& progress, std::stop_token stop) {
+    const SweepPlan plan(space.size(), request);
+    return sweepPositions(model, space, plan, 0, plan.count(), request.threads, sink, progress, stop);
+}
+
+std::vector<SweepPoint> sweepAccelerators(const CostModel& model, const AcceleratorSpace& space,
+                                          const SweepRequest& request, const SweepProgress& progress,
+                                          std::stop_token stop) {
+    std::vector<SweepPoint> points;
+    sweepAccelerators(
+        model, space, request,
+        [&](std::span<const SweepPoint> batch) { points.insert(points.end(), batch.begin(), batch.end()); }, progress,
+        stop);
     return points;
 }
 

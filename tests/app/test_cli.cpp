@@ -1,6 +1,7 @@
 // The tcw binary end to end: validate's exit codes and report lines, convert's round trips.
 #include "../support/tcw_process.h"
 
+#include <QFileInfo>
 #include <QtTest>
 
 namespace {
@@ -17,6 +18,65 @@ using tcw::testing::TcwRun;
 class TestCli : public QObject {
     Q_OBJECT
 private slots:
+    // tcw sweep --out streams its rows: every design once, in index order, and the "pareto"
+    // column (patched in place at the end) marks exactly the front the command prints.
+    void sweepStreamsTheCsvAndMarksTheFront() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("sweep.csv");
+        const TcwRun run = runTcw({"sweep", "--model", "bert-tiny", "--sample", "20000", "--seed", "3", "--threads",
+                                   "2", "--out", out, "--show", "100000"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath(".sweep.csv.tmp")));
+        QStringList lines = QString::fromUtf8(readFile(out)).split("\r\n");
+        QCOMPARE(lines.takeLast(), QString()); // the last row ends with CRLF
+        const QStringList header = lines.takeFirst().split(',');
+        QCOMPARE(lines.size(), 20000);
+        const int cycles = header.indexOf("cycles"), energy = header.indexOf("energy_total_nj"),
+                  area = header.indexOf("area_mm2"), feasible = header.indexOf("feasible"),
+                  pareto = header.indexOf("pareto");
+        QVERIFY(cycles > 0 && energy > 0 && area > 0 && feasible > 0 && pareto == header.size() - 1);
+        struct Row {
+            qint64 index;
+            double c, e, a;
+            bool feasible, front;
+        };
+        std::vector<Row> rows, front;
+        for (const QString& line : lines) {
+            const QStringList f = line.split(',');
+            rows.push_back({f[0].toLongLong(), f[cycles].toDouble(), f[energy].toDouble(), f[area].toDouble(),
+                            f[feasible] == "1", f[pareto] == "1"});
+            if (rows.size() > 1)
+                QVERIFY(rows[rows.size() - 2].index < rows.back().index); // index order
+            if (rows.back().front)
+                front.push_back(rows.back());
+        }
+        // The printed count, and the rows the summary lists, are the flagged ones.
+        QVERIFY2(run.out.contains(
+                     QString("Pareto-optimal in latency, energy and area: %1 accelerators\n").arg(front.size())),
+                 qPrintable(run.out));
+        QVERIFY(!front.empty());
+        // The CSV rounds to 10 digits: compare with a relative tolerance.
+        auto noWorse = [](double x, double y) { return x <= y * (1 + 1e-9); };
+        auto better = [](double x, double y) { return x < y * (1 - 1e-9); };
+        auto dominates = [&](const Row& p, const Row& q) {
+            return noWorse(p.c, q.c) && noWorse(p.e, q.e) && noWorse(p.a, q.a) &&
+                   (better(p.c, q.c) || better(p.e, q.e) || better(p.a, q.a));
+        };
+        for (const Row& f : front) {
+            QVERIFY(f.feasible);
+            for (const Row& r : rows)
+                QVERIFY2(!r.feasible || !dominates(r, f), qPrintable(QString::number(f.index)));
+        }
+        for (const Row& r : rows) {
+            if (!r.feasible || r.front)
+                continue;
+            bool covered = false;
+            for (const Row& f : front)
+                covered = covered || (noWorse(f.c, r.c) && noWorse(f.e, r.e) && noWorse(f.a, r.a));
+            QVERIFY2(covered, qPrintable(QString::number(r.index)));
+        }
+    }
+
     void validate_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");

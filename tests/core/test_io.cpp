@@ -780,6 +780,32 @@ private slots:
         QVERIFY(!fs::exists(temp.path() / "ragged.csv"));
     }
 
+    void csvFileWriterStreamsAndPatches() {
+        TempDir temp;
+        const fs::path out = temp.path() / "stream.csv";
+        {
+            CsvFileWriter writer(out, {"name", "flag"});
+            QVERIFY(writer.errors().ok());
+            const auto first = writer.writeRow({"edge, small", "0"});
+            writer.writeRow({"server", "0"});
+            QCOMPARE(first.size(), std::size_t(2));
+            QVERIFY(!fs::exists(out)); // only the temporary file until finish()
+            writer.patch(first[1], "1");
+            QVERIFY(writer.finish().ok());
+            QCOMPARE(writer.rows(), std::uint64_t(2));
+        }
+        QCOMPARE(q(readText(out)), QString("name,flag\r\n\"edge, small\",1\r\nserver,0\r\n"));
+        {
+            CsvFileWriter abandoned(temp.path() / "abandoned.csv", {"a"});
+            abandoned.writeRow({"1"});
+            const auto ragged = abandoned.writeRow({"1", "2"});
+            QVERIFY(ragged.empty());
+            QCOMPARE(q(abandoned.errors().errors[0].path), QString("rows[1]"));
+        }
+        QVERIFY(!fs::exists(temp.path() / "abandoned.csv")); // never finished: nothing at the path
+        QVERIFY(!fs::exists(temp.path() / ".abandoned.csv.tmp"));
+    }
+
     void csvParsesWhatItWrites() {
         const std::vector<CsvRow> rows = {{"name", "spec"}, {"a, b", "{\"k\":\"v\"}"}, {"", "line\r\nbreak"}};
         const ParsedCsv parsed = parseCsv(csvText(rows[0], {rows[1], rows[2]}));

@@ -224,6 +224,32 @@ private slots:
         QVERIFY(!partial.empty());
         for (const auto& p : partial)
             QCOMPARE(p.cycles, model->evaluate(space.at(p.index)).cycles);
+
+        // Streamed: consecutive batches in index order on 2 threads, together the whole sweep,
+        // and no batch larger than a chunk (memory does not grow with the space).
+        request.threads = 2;
+        std::vector<SweepPoint> streamed;
+        std::size_t largest = 0;
+        const std::uint64_t delivered =
+            sweepAccelerators(*model, space, request, [&](std::span<const SweepPoint> batch) {
+                largest = std::max(largest, batch.size());
+                streamed.insert(streamed.end(), batch.begin(), batch.end());
+            });
+        QCOMPARE(delivered, std::uint64_t(20000));
+        QVERIFY(largest <= 4096);
+        QCOMPARE(streamed.size(), a.size());
+        for (std::size_t i = 0; i < a.size(); ++i)
+            QCOMPARE(streamed[i].index, a[i].index);
+        // A range of positions of the plan, as one MPI rank sweeps its block.
+        const SweepPlan plan(space.size(), request);
+        std::vector<std::uint64_t> indices;
+        sweepPositions(*model, space, plan, 5000, 9000, 2, [&](std::span<const SweepPoint> batch) {
+            for (const auto& p : batch)
+                indices.push_back(p.index);
+        });
+        QCOMPARE(indices.size(), std::size_t(4000));
+        for (std::size_t i = 0; i < indices.size(); ++i)
+            QCOMPARE(indices[i], a[5000 + i].index);
     }
 };
 

@@ -18,6 +18,8 @@
 
 #include <QtTest>
 
+#include <atomic>
+
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -151,6 +153,22 @@ std::vector<double> randomPoint(std::mt19937_64& rng, int d) {
         v = uniform01(rng);
     return x;
 }
+
+// Fails every third model (as a worker rank's error arrives at rank 0), predicts the rest.
+class FailingOracle : public AccuracyOracle {
+public:
+    explicit FailingOracle(std::shared_ptr<const AccuracyOracle> inner) : m_inner(std::move(inner)) {}
+    AccuracyEstimate estimate(const TransformerSpec& model, std::stop_token stop) const override {
+        if (m_calls.fetch_add(1) % 3 == 2)
+            throw EvaluationFailed("rank 2: out of memory while training");
+        return m_inner->estimate(model, stop);
+    }
+    std::string describe() const override { return "failing every third"; }
+
+private:
+    std::shared_ptr<const AccuracyOracle> m_inner;
+    mutable std::atomic<int> m_calls{0};
+};
 
 } // namespace
 
@@ -341,6 +359,32 @@ private slots:
             bestGobi = std::min(bestGobi, gobi(s, start, free, config, rng).acquisition);
         }
         QVERIFY2(bestGobi <= bestSampled + 1e-3, qPrintable(QString("%1 vs %2").arg(bestGobi).arg(bestSampled)));
+    }
+
+    // A failed evaluation is a failed trial with its message; the search goes on to its
+    // budget and the failed pairs never reach the front.
+    void failedEvaluationsAreStoredAndTheSearchGoesOn() {
+        Setup s(defaultObjectives());
+        SimOptions sim;
+        const SimulationEvaluator evaluator(s.problem.space, electorTechnology14nm(), sim,
+                                            std::make_shared<FailingOracle>(s.accuracy));
+        RunOptions options;
+        options.budget = 30;
+        options.threads = 1;
+        auto optimizer = makeAlgorithm("random", s.problem, 3);
+        const auto outcome = runSearch(*optimizer, s.problem, evaluator, options);
+        QCOMPARE(outcome.trials.size(), std::size_t(30));
+        int failed = 0;
+        for (const Trial& t : outcome.trials) {
+            if (t.metrics.infeasibleReason.rfind("evaluation failed: ", 0) != 0)
+                continue;
+            ++failed;
+            QVERIFY(!t.metrics.feasible);
+            QVERIFY(t.metrics.infeasibleReason.find("out of memory while training") != std::string::npos);
+            QVERIFY(!acceptable(t.metrics, s.problem.objectives));
+            QVERIFY(std::find(outcome.front.begin(), outcome.front.end(), t.position) == outcome.front.end());
+        }
+        QVERIFY2(failed >= 8, qPrintable(QString::number(failed))); // every third feasible design
     }
 
     void sameSeedSameTrials_data() {

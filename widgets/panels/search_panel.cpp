@@ -148,6 +148,16 @@ void SearchPanel::createActions() {
     m_resumeUnfinished =
         make(tr("Resume &Unfinished Search"), tr("Continue the workspace's unfinished search with its stored settings"),
              QKeySequence(Qt::CTRL | Qt::Key_F5), "resumeUnfinishedSearchAction");
+    m_writeJobScript = make(tr("Write &Cluster Job Script…"),
+                            tr("Write a Slurm batch script that runs this search under mpirun on a cluster, into "
+                               "this workspace"),
+                            QKeySequence(), "writeJobScriptAction");
+    m_writeJobScript->setToolTip(m_writeJobScript->statusTip()); // no shortcut to show
+    connect(m_writeJobScript, &QAction::triggered, this, [this] {
+        validate();
+        if (m_errors.isEmpty())
+            emit writeJobScriptRequested(request());
+    });
     connect(m_start, &QAction::triggered, this, [this] {
         validate();
         if (m_errors.isEmpty())
@@ -310,12 +320,12 @@ QWidget* SearchPanel::createRun() {
     auto* layout = new QVBoxLayout(box);
     auto* buttons = new QHBoxLayout;
     auto* resumeRow = new QHBoxLayout;
-    for (QAction* action : {m_start, m_pause, m_resume, m_stop, m_resumeUnfinished}) {
+    for (QAction* action : {m_start, m_pause, m_resume, m_stop, m_resumeUnfinished, m_writeJobScript}) {
         auto* button = new QToolButton(box);
         button->setDefaultAction(action);
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setObjectName(action->objectName() + QStringLiteral("Button"));
-        (action == m_resumeUnfinished ? resumeRow : buttons)->addWidget(button);
+        (action == m_resumeUnfinished || action == m_writeJobScript ? resumeRow : buttons)->addWidget(button);
     }
     buttons->addStretch(1);
     layout->addLayout(buttons);
@@ -541,6 +551,7 @@ void SearchPanel::updateControls() {
     m_resume->setEnabled(m_state == State::Paused);
     m_stop->setEnabled(m_state == State::Running || m_state == State::Paused || m_state == State::Starting);
     m_resumeUnfinished->setEnabled(open && idle && !m_unfinished.isEmpty());
+    m_writeJobScript->setEnabled(open && m_errors.isEmpty());
     for (QWidget* w : std::initializer_list<QWidget*>{m_algorithm, m_budget, m_seed, m_modelSpace, m_acceleratorSpace,
                                                       m_mode, m_accuracy, m_scalarisation})
         w->setEnabled(idle);

@@ -63,6 +63,8 @@ public:
     QAction* resumeAction() const { return m_resume; }
     QAction* stopAction() const { return m_stop; }
     QAction* resumeUnfinishedAction() const { return m_resumeUnfinished; }
+    // "Write Cluster Job Script…": a Slurm script running this search under mpirun.
+    QAction* writeJobScriptAction() const { return m_writeJobScript; }
 
     State state() const { return m_state; }
     HypervolumePlot* hypervolumePlot() const { return m_plot; }
@@ -92,6 +94,7 @@ signals:
     void resumeRequested();
     void stopRequested();
     void resumeUnfinishedRequested();
+    void writeJobScriptRequested(const tcw::codesign::SearchRequest& request);
 
 private:
     struct ObjectiveRow {
@@ -139,6 +142,7 @@ private:
     QAction* m_resume = nullptr;
     QAction* m_stop = nullptr;
     QAction* m_resumeUnfinished = nullptr;
+    QAction* m_writeJobScript = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_trials = nullptr;
     QLabel* m_eta = nullptr;
