@@ -363,7 +363,10 @@ void TestModels::tickLabelsAreTheTickValues() {
         QSet<QString> labels;
         for (std::size_t i = 0; i < ticks.size(); ++i) {
             const models::AxisTick& t = ticks[i];
-            const double gap = i + 1 < ticks.size() ? ticks[i + 1].value - t.value : t.value - ticks[i - 1].value;
+            // The step to a neighbouring tick (the range's span when the axis has a single tick).
+            const double gap = ticks.size() < 2       ? scale.hi - scale.lo
+                               : i + 1 < ticks.size() ? ticks[i + 1].value - t.value
+                                                      : t.value - ticks[i - 1].value;
             const double parsed = parse(t.label);
             QVERIFY2(std::abs(parsed - t.value) <= 1e-9 * std::max(std::abs(t.value), std::abs(gap)),
                      qPrintable(QStringLiteral("[%1, %2]%3: tick %4 labelled %5")
