@@ -667,12 +667,12 @@ void TestStore::previousVersionWorkspaceMigrates() {
         // v4 reshapes each stored pair into the target form: the same transformer, the same
         // accelerator fields under "target" with its kind, the hash following the new text.
         Database json = Database::open(toPath(dir.filePath("json.db")), Database::Mode::Create);
-        Statement sameDocument = json.prepare(
-            "SELECT json_extract(?1, '$.transformer') = json_extract(?2, '$.transformer') AND "
-            "json_extract(?1, '$.target.kind') = 'elector' AND "
-            "json_remove(json_extract(?1, '$.target'), '$.kind', '$.schemaVersion') = "
-            "json_remove(json_extract(?2, '$.accelerator'), '$.kind', '$.schemaVersion') AND "
-            "json_extract(?1, '$.accelerator') IS NULL");
+        Statement sameDocument =
+            json.prepare("SELECT json_extract(?1, '$.transformer') = json_extract(?2, '$.transformer') AND "
+                         "json_extract(?1, '$.target.kind') = 'elector' AND "
+                         "json_remove(json_extract(?1, '$.target'), '$.kind', '$.schemaVersion') = "
+                         "json_remove(json_extract(?2, '$.accelerator'), '$.kind', '$.schemaVersion') AND "
+                         "json_extract(?1, '$.accelerator') IS NULL");
         for (std::size_t i = 0; i < designs.size(); ++i) {
             const DesignRecord& d = stored[i];
             QCOMPARE(d.id, designs[i].id);
