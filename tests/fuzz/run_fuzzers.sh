@@ -81,7 +81,12 @@ for t in "${targets[@]}"; do
     # "#N: cov: … exec/s: … oom/timeout/crash: a/b/c time: …" from the fork's parent.
     last=$(grep -E '^#[0-9]+: cov:' "$dir/log" | tail -1)
     execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
-    read -r ooms timeouts crashes < <(sed -E 's|.*oom/timeout/crash: ([0-9]+)/([0-9]+)/([0-9]+).*|\1 \2 \3|' <<<"$last")
+    read -r fork_ooms fork_timeouts fork_crashes < <(sed -E 's|.*oom/timeout/crash: ([0-9]+)/([0-9]+)/([0-9]+).*|\1 \2 \3|' <<<"$last")
+    # The fork's counts leave out inputs that failed while it merged the seeds: count
+    # the saved inputs too.
+    crashes=$((fork_crashes > crashes ? fork_crashes : crashes))
+    timeouts=$((fork_timeouts > timeouts ? fork_timeouts : timeouts))
+    ooms=$((fork_ooms > ooms ? fork_ooms : ooms))
   fi
   if [ -z "$peak" ] && [ -f "$dir/time" ]; then
     peak=$(($(sed -n 's/^tcw-fuzz-maxrss-kb //p' "$dir/time") / 1024))
