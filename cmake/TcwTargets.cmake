@@ -40,8 +40,10 @@ function(tcw_add_qtest name)
     set(ARG_TIMEOUT 600)
   endif()
   math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${TCW_TEST_TIME_SCALE}")
+  # QTest's own watchdog stops a test function after 5 minutes; it scales the same way.
+  math(EXPR function_timeout_ms "300000 * ${TCW_TEST_TIME_SCALE}")
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
-                                          ENVIRONMENT "QT_QPA_PLATFORM=offscreen;TCW_DATA_DIR=${TCW_SOURCE_DATA_DIR}")
+                                          ENVIRONMENT "QT_QPA_PLATFORM=offscreen;TCW_DATA_DIR=${TCW_SOURCE_DATA_DIR};QTEST_FUNCTION_TIMEOUT=${function_timeout_ms}")
   if(TCW_SANITIZE)
     # Every report fails the test (the tcw processes the tests start inherit these too).
     set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT ${TCW_SANITIZER_ENVIRONMENT})
