@@ -1,5 +1,7 @@
 # The two commands: `make run` (set up, build, start the GUI on the example workspace)
-# and `make test` (set up, build, run every test through ctest).
+# and `make test` (set up, build, run every test through ctest; with SANITIZE=1 also the
+# sanitized suites and short fuzz runs: see test-sanitize). `make fuzz` runs the fuzz
+# targets for long.
 BUILD_DIR  ?= build
 BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
@@ -9,13 +11,30 @@ GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Un
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test deps configure build bench format clean
+# The sanitized tree (cmake/TcwSanitize.cmake): clang, ASan + UBSan, libFuzzer coverage, no
+# GUI widgets (tcw_models and its suites are in it). SANITIZE=1 adds it to `make test`; it is
+# off by default until its time inside CI's budget is measured on idle cores.
+SAN_BUILD_DIR ?= build-sanitize
+SANITIZE      ?= 0
+SAN_CXX       ?= clang++-14
+# Fuzz targets left out of `make test`'s short fuzz runs because they still crash on main
+# when this list was made (issue 19's reader classes; docs/testing.md lists each with its
+# crash). The reliability fixes are merged now: empty it once the runs confirm they pass.
+FUZZ_KNOWN_FAILING ?= fuzz_document_json|fuzz_document_yaml|fuzz_checkpoint|fuzz_idx|fuzz_workspace|fuzz_tsv|fuzz_csv
+# Executions per target for `make fuzz` (the long runs; run_fuzzers.sh --help).
+FUZZ_RUNS ?= 1000000
+FUZZ_TARGETS ?=
+
+.PHONY: run test deps configure build bench format clean sanitize-configure sanitize-build test-sanitize fuzz
 
 run: build
 	@cmake/run-gui.sh $(BUILD_DIR)/app/gui/transcode-workbench $(wildcard $(WORKSPACE))
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+ifeq ($(SANITIZE),1)
+	$(MAKE) --no-print-directory test-sanitize
+endif
 
 deps:
 	@cmake/install-deps.sh
@@ -27,6 +46,25 @@ configure: deps
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+sanitize-configure: deps
+	@cmake -S . -B $(SAN_BUILD_DIR) -G "$(GENERATOR)" -DCMAKE_CXX_COMPILER=$(SAN_CXX) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
+	  -DTCW_FUZZ=ON -DTCW_BUILD_GUI=OFF -DTCW_BUILD_BENCHMARKS=OFF > $(SAN_BUILD_DIR).configure.log 2>&1 \
+	  || { cat $(SAN_BUILD_DIR).configure.log; exit 1; }
+
+sanitize-build: sanitize-configure
+	cmake --build $(SAN_BUILD_DIR) -j $(JOBS)
+
+# The core, CLI and item-model suites under ASan + UBSan (any report fails the test), then
+# each fuzz target for a short, fixed number of executions over its seeds (label "fuzz").
+test-sanitize: sanitize-build
+	cd $(SAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE fuzz
+	cd $(SAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L fuzz $(if $(FUZZ_KNOWN_FAILING),-E '$(FUZZ_KNOWN_FAILING)')
+
+fuzz: sanitize-build
+	cmake --build $(SAN_BUILD_DIR) --target fuzz_corpora
+	tests/fuzz/run_fuzzers.sh --build $(SAN_BUILD_DIR) --runs $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
 bench: build
 	@for b in $(BUILD_DIR)/tests/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
 
@@ -34,4 +72,4 @@ format:
 	find app core widgets tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(SAN_BUILD_DIR) $(SAN_BUILD_DIR).configure.log

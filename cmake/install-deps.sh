@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config
+  # the sanitized tree and the fuzz targets (make test-sanitize, make fuzz): clang with its
+  # ASan / UBSan / libFuzzer runtimes and its OpenMP; GNU time for the fuzz runs' peak RSS
+  clang-14 libclang-rt-14-dev libomp-14-dev time
   # Qt 6: Widgets, Charts (needs the OpenGL dev package), Test, Concurrent (in qt6-base-dev),
   # Svg (workspaces go through SQLite itself, not Qt Sql)
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev

@@ -109,7 +109,10 @@ inline float expNonPositive(float y) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     const float er = p * r * r + r + 1.0f;
-    const float scale = std::bit_cast<float>((static_cast<std::int32_t>(n) + 127) << 23);
+    // A NaN y (a diverged run) gives a NaN n, which must not reach the integer conversion
+    // (undefined behaviour); er is NaN then, so the result still is.
+    const float nInRange = n >= -126.0f && n <= 127.0f ? n : 0.0f;
+    const float scale = std::bit_cast<float>((static_cast<std::int32_t>(nInRange) + 127) << 23);
     return er * scale;
 }
 

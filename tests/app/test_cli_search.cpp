@@ -62,11 +62,12 @@ private slots:
         // Kill -9 once the search is past its initial pairs and into the surrogate steps.
         QElapsedTimer waited;
         waited.start();
-        while (committedTrials(killed) < 90 && process.state() == QProcess::Running && waited.elapsed() < 120000)
+        while (committedTrials(killed) < 90 && process.state() == QProcess::Running &&
+               waited.elapsed() < tcw::testing::scaledMs(120000))
             QTest::qWait(20);
         QCOMPARE(process.state(), QProcess::Running);
         process.kill(); // SIGKILL
-        QVERIFY(process.waitForFinished(10000));
+        QVERIFY(process.waitForFinished(tcw::testing::scaledMs(10000)));
         const QStringList atKill = storedTrials(killed);
         QVERIFY2(atKill.size() >= 90 && atKill.size() < 140, qPrintable(QString::number(atKill.size())));
 

@@ -2,6 +2,7 @@
 // gradients, GOBI, determinism of every optimiser, exact resume after an interruption (in
 // process and through a workspace), and BOSHCODE in TransCODE's setting beating its initial
 // pairs.
+#include "../support/time_scale.h"
 #include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "io/files.h"
@@ -512,7 +513,7 @@ private slots:
                     run.join();
             }
         } finish{control, run};
-        QTRY_VERIFY(control.paused());
+        QTRY_VERIFY_WITH_TIMEOUT(control.paused(), tcw::testing::scaledMs(5000));
         // Held: evaluations already under way (or finished and queued for the journal) are
         // committed; no new one starts however long it stays paused.
         QTest::qWait(300);

@@ -3,6 +3,8 @@
 // TCW_CLI_BINARY and TCW_SOURCE_DATA_DIR.
 #pragma once
 
+#include "time_scale.h"
+
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -24,6 +26,7 @@ inline QProcessEnvironment tcwEnvironment() {
 }
 
 inline TcwRun runTcw(const QStringList& args, const QString& workingDirectory = {}, int timeoutMs = 120000) {
+    timeoutMs = scaledMs(timeoutMs);
     QProcess process;
     process.setProcessEnvironment(tcwEnvironment());
     if (!workingDirectory.isEmpty())
