@@ -80,9 +80,11 @@ struct SessionOptions {
     // the workspace (an MPI run's rank 0 passes one that asks the worker ranks; it is built
     // from the same accuracyInputs()).
     std::shared_ptr<const search::AccuracyOracle> accuracy;
-    // Commit each round's trials in position order (an MPI run's --sync), instead of as they
-    // finish; the trials are the same either way.
-    bool commitInOrder = false;
+    // Commit each round's trials in position order instead of as they finish; the trials are
+    // the same either way. On by default: a search stopped or killed mid-round then leaves no
+    // gap in its trial positions (a gap is refused as damage on resume); a finished trial
+    // waiting for an earlier one counts as in flight. An asynchronous MPI run turns it off.
+    bool commitInOrder = true;
 };
 
 // What a search's accuracy oracle is built from: read where the workspace is, and sent as is
