@@ -69,16 +69,7 @@ QStringList commitOrder(const QString& path) {
     return out;
 }
 
-int committedTrials(const QString& path) {
-    try {
-        using namespace tcw::store;
-        Database db = Database::open(path.toStdString(), Database::Mode::ReadOnly);
-        Statement s = db.prepare("SELECT count(*) FROM trials");
-        return s.step() ? static_cast<int>(s.int64(0)) : 0;
-    } catch (const tcw::store::SqliteError&) {
-        return 0; // not created yet, or the schema is being written
-    }
-}
+using tcw::testing::committedTrials;
 
 QString integrityCheck(const QString& path) {
     using namespace tcw::store;

@@ -24,16 +24,7 @@ QStringList storedTrials(const QString& path) {
     return tcw::testing::storedTrialRows(path);
 }
 
-int committedTrials(const QString& path) {
-    try {
-        using namespace tcw::store;
-        Database db = Database::open(path.toStdString(), Database::Mode::ReadOnly);
-        Statement s = db.prepare("SELECT count(*) FROM trials");
-        return s.step() ? static_cast<int>(s.int64(0)) : 0;
-    } catch (const tcw::store::SqliteError&) {
-        return 0; // not created yet, or the schema is being written
-    }
-}
+using tcw::testing::committedTrials;
 
 // A BOSHCODE search long enough to be killed in its surrogate steps (~10 s on 2 cores).
 QStringList searchArgs(const QString& workspace) {

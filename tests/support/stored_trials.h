@@ -31,4 +31,16 @@ inline QStringList storedTrialRows(const QString& path, Trials which = Trials::A
     return rows;
 }
 
+// How many trials a workspace holds; 0 while the file is not created or its schema is being
+// written (a test polling a running `tcw search` before it kills it).
+inline int committedTrials(const QString& path) {
+    try {
+        store::Database db = store::Database::open(path.toStdString(), store::Database::Mode::ReadOnly);
+        store::Statement s = db.prepare("SELECT count(*) FROM trials");
+        return s.step() ? static_cast<int>(s.int64(0)) : 0;
+    } catch (const store::SqliteError&) {
+        return 0;
+    }
+}
+
 } // namespace tcw::testing
