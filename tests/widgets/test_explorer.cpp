@@ -113,6 +113,16 @@ bool waitForOpen(app::WorkspaceController* controller) {
     return opened.wait(10000);
 }
 
+// The window shown, not interactive (no dialogs), with the workspace at `path` opened.
+bool showWithWorkspace(MainWindow& window, const QString& path) {
+    window.setInteractive(false);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    window.controller()->openWorkspace(path);
+    return waitForOpen(window.controller());
+}
+
 QByteArray readBytes(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -149,11 +159,7 @@ private slots:
         const QString path = m_dir.filePath("provenance.tcw");
         makeExplorerWorkspace(path, 24, 4); // pairs 0, 4, 8, … predicted
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, path));
         QVERIFY(window.showView(QStringLiteral("pareto")));
         const widgets::ScatterPlot* plot = window.paretoView()->plot();
         const auto* model = window.controller()->designModel();
@@ -295,11 +301,7 @@ private slots:
     // then shows; an out-of-bounds value is refused with the field and its range.
     void acceleratorEditorFollowsTheDescriptor() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
         auto* editor = window.acceleratorEditor();
         editor->setRestricted(false);
@@ -352,11 +354,7 @@ private slots:
 
     void editingChangesMetricsAndUndoRestoresThem() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         QAbstractItemModelTester layers(window.transformerEditor()->layerModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(window.showView(QStringLiteral("accelerator-editor"))); // selects a design on the front
@@ -507,11 +505,7 @@ private slots:
     // opening another workspace, the selection and the edit under way stay.
     void saveAsKeepsTheSelectionAndTheEdit() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         const qint64 id = window.controller()->designModel()->designAt(4)->design.id;
         window.controller()->selectDesign(id);
         QVERIFY(window.edits()->session()->isActive());
@@ -557,11 +551,7 @@ private slots:
     // selected (a lesson step): detail and editors show the new workspace's design.
     void anotherWorkspaceShowsItsOwnDesign() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         const qint64 id = window.controller()->designModel()->designAt(31)->design.id;
         window.controller()->selectDesign(id);
         QVERIFY(window.edits()->session()->isActive());
@@ -583,11 +573,7 @@ private slots:
     // Seen 2: switching the cost mode shows the selected design's cost in that mode.
     void theDetailFollowsTheCostMode() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         const qint64 id = window.controller()->designModel()->designAt(7)->design.id;
         window.controller()->selectDesign(id);
         auto* detail = window.findChild<widgets::DesignDetailPanel*>();
@@ -612,11 +598,7 @@ private slots:
     // is selected in its place.
     void filteringAwayTheSelectionSelectsNothingElse() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         window.showView(QStringLiteral("table"));
         const auto* model = window.controller()->designModel();
         const auto& accuracy = model->values(models::Objective::Accuracy);
@@ -635,11 +617,7 @@ private slots:
     // Seen 7: the Training and Search panels do not keep another workspace's run and progress.
     void panelsForgetTheWorkspaceBefore() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         window.trainingPanel()->showStoredRun(QStringLiteral("Stored run 1 (cancelled, listops, run)"),
                                               {{10, 2.0, 0.3, NAN, NAN}, {20, 1.5, 0.4, NAN, NAN}}, 100);
         widgets::SearchPanel::Progress progress;
@@ -761,11 +739,7 @@ private slots:
     // command's name goes in the tooltip), so an edit never squeezes the plot.
     void undoButtonsKeepTheirWidth() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
         auto* undo = window.acceleratorEditor()->findChild<QAction*>(QStringLiteral("editorUndo"));
         QVERIFY(undo);
@@ -848,11 +822,7 @@ private slots:
     // when the tooltip delay passes; the plot's help text does not replace it.
     void hoverSummaryOutlastsTheHelpTooltip() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         const auto* model = window.controller()->designModel();
         auto helpAt = [](QWidget* plot, QPoint at) {
             QHelpEvent help(QEvent::ToolTip, at, plot->mapToGlobal(at));
@@ -945,11 +915,7 @@ private slots:
 
     void plotsAndReportsExportToFilesThatOpen() {
         MainWindow window;
-        window.setInteractive(false);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.controller()->openWorkspace(m_path);
-        QVERIFY(waitForOpen(window.controller()));
+        QVERIFY(showWithWorkspace(window, m_path));
         window.showView(QStringLiteral("detail"));
         QTemporaryDir out;
         const QList<const widgets::PlotWidget*> plots = {window.paretoView()->plot(), window.parallelView()->plot()};
