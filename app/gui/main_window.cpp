@@ -512,6 +512,13 @@ void MainWindow::createStatusBar() {
     m_searchBar->setToolTip(tr("The running search: trials of the budget, time left, hypervolume (Search tab)"));
     m_searchBar->hide();
     statusBar()->addPermanentWidget(m_searchBar);
+    m_writerLabel = new QLabel(this);
+    m_writerLabel->setObjectName(QStringLiteral("externalWriterLabel"));
+    m_writerLabel->setText(tr("Read-only: written by another process"));
+    m_writerLabel->setStyleSheet(QStringLiteral("QLabel { padding: 0 6px; border-radius: 3px; "
+                                                "background: palette(highlight); color: palette(highlighted-text); }"));
+    m_writerLabel->hide();
+    statusBar()->addPermanentWidget(m_writerLabel);
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countsLabel);
     m_countsSeparator = separator();
@@ -524,6 +531,7 @@ void MainWindow::connectWorkspace() {
     connect(m_controller, &WorkspaceController::workspaceOpened, m_recent, &RecentFiles::add);
     connect(m_controller, &WorkspaceController::workspaceOpened, this, &MainWindow::updateWorkspaceState);
     connect(m_controller, &WorkspaceController::workspaceClosed, this, &MainWindow::updateWorkspaceState);
+    connect(m_controller, &WorkspaceController::externalWritersChanged, this, &MainWindow::updateWorkspaceState);
     connect(m_controller, &WorkspaceController::contentChanged, this, &MainWindow::updateEmptyStates);
     connect(m_controller, &WorkspaceController::errorOccurred, m_dialogs, &WorkspaceDialogs::showError);
     connect(m_controller, &WorkspaceController::statusMessage, this,
@@ -676,15 +684,28 @@ void MainWindow::connectSearch() {
 
 void MainWindow::updateWorkspaceState() {
     const bool open = m_controller->isOpen();
-    const bool idle = !m_controller->isBusy();
+    const bool idle = !m_controller->isBlocked();
     for (QAction* action : m_actions.workspaceActions())
         action->setEnabled(open && idle);
+    // Another process writes the workspace: what would write it waits (the controller refuses
+    // it too, naming the writer); reading, exporting and copying stay.
+    const QStringList writers = m_controller->externalWriters();
+    for (QAction* action : {m_actions.save, m_actions.importDesigns})
+        action->setEnabled(open && idle && writers.isEmpty());
+    m_writerLabel->setVisible(open && !writers.isEmpty());
+    m_writerLabel->setToolTip(
+        tr("Another process is writing this workspace: %1.\nIt is shown read-only and re-read as trials arrive; "
+           "saving, importing, searching and training in it wait until that process ends.")
+            .arg(writers.join(QStringLiteral("; "))));
     m_actions.newWorkspace->setEnabled(idle);
     m_actions.openWorkspace->setEnabled(idle);
     m_actions.openExample->setEnabled(idle);
     m_central->setCurrentWidget(open ? static_cast<QWidget*>(m_explorerTabs) : m_welcome);
     m_toolBar->setWorkspace(m_controller->displayName(), QDir::toNativeSeparators(m_controller->filePath()));
-    setWindowTitle(open ? tr("%1 — TransCODE Workbench").arg(m_controller->displayName()) : tr("TransCODE Workbench"));
+    setWindowTitle(open ? (writers.isEmpty() ? tr("%1 — TransCODE Workbench")
+                                             : tr("%1 (read-only: written by another process) — TransCODE Workbench"))
+                              .arg(m_controller->displayName())
+                        : tr("TransCODE Workbench"));
     setWindowFilePath(m_controller->filePath());
     updateEmptyStates();
 }

@@ -236,6 +236,7 @@ private:
     QMenu* m_workspaceMenu = nullptr;
     QProgressBar* m_busyBar = nullptr;
     QLabel* m_countsLabel = nullptr;
+    QLabel* m_writerLabel = nullptr; // "Read-only: being written by …" while another process writes
     QWidget* m_countsSeparator = nullptr;
     QLabel* m_choiceLabel = nullptr;
     QProgressBar* m_searchBar = nullptr; // a running search: trials, time left, hypervolume

@@ -109,7 +109,7 @@ void SearchController::refreshUnfinished() {
 }
 
 void SearchController::start(const codesign::SearchRequest& request) {
-    if (isActive() || !m_workspace->isOpen())
+    if (isActive() || !m_workspace->isOpen() || !m_workspace->ensureWritable(tr("start a search")))
         return;
     const auto built = codesign::buildSearchConfig(request, m_dataDirectory.toStdString());
     if (!built.config) {
@@ -123,7 +123,8 @@ void SearchController::start(const codesign::SearchRequest& request) {
 }
 
 void SearchController::resumeUnfinished() {
-    if (isActive() || !m_workspace->isOpen() || m_unfinished.isEmpty())
+    if (isActive() || !m_workspace->isOpen() || m_unfinished.isEmpty() ||
+        !m_workspace->ensureWritable(tr("resume the search")))
         return;
     launch({std::nullopt, m_workspace->filePath(), m_dataDirectory.toStdString(), m_threads});
 }

@@ -75,6 +75,10 @@ bool TrainingController::start(qint64 designId, const codesign::TrainingRequest&
         return fail(tr("A training run is already going; stop it first."));
     if (!m_workspaces->isOpen())
         return fail(tr("Open a workspace first: runs are stored in it."));
+    if (m_workspaces->isWrittenElsewhere())
+        return fail(tr("%1 is being written by another process (%2); a run can be stored in it once that ends.")
+                        .arg(QFileInfo(m_workspaces->filePath()).fileName(),
+                             m_workspaces->externalWriters().join(QStringLiteral("; "))));
     auto job = std::make_shared<Job>();
     job->workspacePath = m_workspaces->filePath();
     job->request = request;

@@ -4,11 +4,16 @@
 #include "design_import.h"
 #include "plural.h"
 
+#include "codesign/search_writers.h"
+
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <cstdio>
 
@@ -112,6 +117,9 @@ WorkspaceController::WorkspaceController(QObject* parent)
     m_worker.setMaxThreadCount(1);
     m_treeContent.hasWorkspace = false;
     m_treeModel->setContent(m_treeContent);
+    m_watchTimer = new QTimer(this);
+    m_watchTimer->setInterval(1000); // a directory listing and two stat()s: cheap
+    connect(m_watchTimer, &QTimer::timeout, this, &WorkspaceController::checkExternalWriters);
 }
 
 WorkspaceController::~WorkspaceController() {
@@ -125,21 +133,26 @@ QString WorkspaceController::displayName() const {
 
 template <typename Result>
 void WorkspaceController::runJob(std::function<Result()> work, std::function<void(Result)> done,
-                                 bool staleAfterNewerJob) {
+                                 bool staleAfterNewerJob, bool background) {
     const quint64 generation = staleAfterNewerJob ? ++m_generation : m_generation;
+    if (!background)
+        ++m_blocking;
     if (m_busy++ == 0)
         emit busyChanged(true);
     auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, done, generation, staleAfterNewerJob] {
-        watcher->deleteLater();
-        const bool stale = staleAfterNewerJob && generation != m_generation;
-        if (!stale) {
-            QFuture<Result> future = watcher->future();
-            done(future.takeResult()); // moved out: a snapshot of many designs is not copied here
-        }
-        if (--m_busy == 0)
-            emit busyChanged(false);
-    });
+    connect(watcher, &QFutureWatcher<Result>::finished, this,
+            [this, watcher, done, generation, staleAfterNewerJob, background] {
+                if (!background)
+                    --m_blocking;
+                watcher->deleteLater();
+                const bool stale = staleAfterNewerJob && generation != m_generation;
+                if (!stale) {
+                    QFuture<Result> future = watcher->future();
+                    done(future.takeResult()); // moved out: a snapshot of many designs is not copied here
+                }
+                if (--m_busy == 0)
+                    emit busyChanged(false);
+            });
     watcher->setFuture(QtConcurrent::run(&m_worker, std::move(work)));
 }
 
@@ -180,6 +193,10 @@ void WorkspaceController::adopt(OpenOutcome outcome, const SuccessMessage& succe
     const QString message = successMessage(QDir::toNativeSeparators(m_path), m_counts);
     qCInfo(lcWorkspace).noquote() << message;
     emit statusMessage(message);
+    m_fileStamp.clear();
+    m_writers.clear();
+    checkExternalWriters();
+    m_watchTimer->start();
     emit workspaceOpened(m_path);
 }
 
@@ -218,7 +235,7 @@ void WorkspaceController::openWorkspace(const QString& path) {
 }
 
 void WorkspaceController::saveWorkspace() {
-    if (!isOpen())
+    if (!isOpen() || !ensureWritable(tr("save it")))
         return;
     try {
         const store::CheckpointResult result = m_workspace->checkpoint();
@@ -268,6 +285,7 @@ void WorkspaceController::closeWorkspace() {
         m_reader->workspace.reset();
         m_reader->path.clear();
     }
+    stopWatching();
     m_workspace.reset(); // closing the last connection writes the journal back into the file
     m_path.clear();
     m_selection->clear();
@@ -278,7 +296,7 @@ void WorkspaceController::closeWorkspace() {
 }
 
 void WorkspaceController::importDesigns(const QStringList& files) {
-    if (!isOpen() || files.isEmpty())
+    if (!isOpen() || files.isEmpty() || !ensureWritable(tr("import designs")))
         return;
     runJob<ImportResult>([files] { return readDesignFiles(files); },
                          [this](ImportResult result) { addImported(result.designs, result.errors); }, false);
@@ -387,7 +405,7 @@ void WorkspaceController::startBackgroundReload() {
             if (m_backgroundReloadPending)
                 startBackgroundReload();
         },
-        false);
+        false, true);
 }
 
 void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot, bool keepSelection) {
@@ -473,7 +491,7 @@ std::vector<store::EvaluationRecord> WorkspaceController::evaluations(qint64 id)
 std::optional<qint64> WorkspaceController::addEvaluatedDesign(const std::string& name, store::DesignKind kind,
                                                               const std::string& specJson,
                                                               store::EvaluationRecord evaluation) {
-    if (!isOpen())
+    if (!isOpen() || !ensureWritable(tr("store the design")))
         return std::nullopt;
     if (const auto existing = m_workspace->findDesign(kind, specJson)) {
         selectDesign(*existing);
@@ -504,6 +522,81 @@ void WorkspaceController::selectDesign(qint64 id) {
         return;
     const QModelIndex index = m_designModel->index(row, 0);
     m_selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+// ---------------------------------------------------------------- another process writing
+
+namespace {
+// What changes when any process commits: the database file and its write-ahead log.
+QString fileStamp(const QString& path) {
+    QString stamp;
+    for (const QString& file : {path, path + QStringLiteral("-wal")}) {
+        const QFileInfo info(file);
+        stamp += QStringLiteral("%1:%2;")
+                     .arg(info.exists() ? info.size() : -1)
+                     .arg(info.exists() ? info.lastModified().toMSecsSinceEpoch() : 0);
+    }
+    return stamp;
+}
+} // namespace
+
+void WorkspaceController::setWatchInterval(int milliseconds) {
+    m_watchTimer->setInterval(milliseconds);
+}
+
+void WorkspaceController::checkExternalWriters() {
+    if (!isOpen())
+        return;
+    QStringList writers;
+    static const QRegularExpression pidPattern(QStringLiteral("\\bpid (\\d+)\\b"));
+    for (const codesign::SearchWriter& w : codesign::searchWriters(toPath(m_path))) {
+        const QString holder = QString::fromStdString(w.holder);
+        if (pidPattern.match(holder).captured(1) == QString::number(QCoreApplication::applicationPid()))
+            continue; // this window's own search
+        writers << (holder.isEmpty() ? tr("search %1").arg(w.searchId)
+                                     : tr("search %1 (%2)").arg(w.searchId).arg(holder));
+    }
+    const QString stamp = fileStamp(m_path);
+    const bool changed = !m_fileStamp.isEmpty() && stamp != m_fileStamp;
+    m_fileStamp = stamp;
+    if (writers != m_writers) {
+        const bool ended = writers.isEmpty();
+        m_writers = writers;
+        const QString message =
+            ended ? tr("%1 is no longer written by another process; it can be edited again")
+                        .arg(QFileInfo(m_path).fileName())
+                  : tr("%1 is being written by another process (%2): shown read-only, trials appear as they arrive")
+                        .arg(QFileInfo(m_path).fileName(), writers.join(QStringLiteral("; ")));
+        qCInfo(lcWorkspace).noquote() << message;
+        emit statusMessage(message);
+        emit externalWritersChanged(m_writers);
+        if (ended)
+            reloadInBackground(); // the writer's last commits
+    }
+    if (changed)
+        reloadInBackground();
+}
+
+void WorkspaceController::stopWatching() {
+    m_watchTimer->stop();
+    m_fileStamp.clear();
+    if (!m_writers.isEmpty()) {
+        m_writers.clear();
+        emit externalWritersChanged(m_writers);
+    }
+}
+
+bool WorkspaceController::ensureWritable(const QString& action) {
+    if (!isOpen())
+        return false;
+    checkExternalWriters(); // the writer may have ended a moment ago
+    if (m_writers.isEmpty())
+        return true;
+    emit errorOccurred(tr("The workspace is being written by another process"),
+                       tr("Cannot %1: %2 is being written by %3. It is shown read-only until that process ends; "
+                          "its trials appear here as they arrive.")
+                           .arg(action, QDir::toNativeSeparators(m_path), m_writers.join(QStringLiteral("; "))));
+    return false;
 }
 
 } // namespace tcw::app

@@ -12,7 +12,10 @@
 #include <QHash>
 #include <QItemSelectionModel>
 #include <QObject>
+#include <QStringList>
 #include <QThreadPool>
+
+class QTimer;
 
 #include <functional>
 #include <memory>
@@ -51,12 +54,27 @@ public:
     ~WorkspaceController() override; // waits for the worker to finish
 
     bool isOpen() const { return m_workspace != nullptr; }
-    bool isBusy() const { return m_busy > 0; }
+    bool isBusy() const { return m_busy > 0; } // any job on the worker, background re-reads included
+    // A job that replaces or adds content runs (open, create, save as, import): commands on the
+    // workspace wait. A background re-read does not count: the views stay usable meanwhile.
+    bool isBlocked() const { return m_blocking > 0; }
     QString filePath() const { return m_path; }
     QString displayName() const; // file name without the extension
     SimMode mode() const { return m_mode; }
     store::WorkspaceCounts counts() const { return m_counts; }
     store::Workspace* workspace() { return m_workspace.get(); }
+
+    // Another process writing the open workspace: the searches whose lock it holds, each as
+    // "search 3 (tcw search, pid 4242 on node7, since … UTC)"; empty when no one else writes.
+    // While another process writes, the workspace is read-only here (every write below is
+    // refused, naming the writer) and is re-read as its trials arrive; when the writer ends,
+    // it is read once more and can be edited again. Checked every watchIntervalMs.
+    QStringList externalWriters() const { return m_writers; }
+    bool isWrittenElsewhere() const { return !m_writers.isEmpty(); }
+    // True when this window may write the workspace now; otherwise emits errorOccurred saying
+    // who writes it and that `action` ("start a search") has to wait.
+    bool ensureWritable(const QString& action);
+    void setWatchInterval(int milliseconds);
 
     models::DesignTableModel* designModel() const { return m_designModel; }
     QItemSelectionModel* selectionModel() const { return m_selection; } // the one shared selection
@@ -100,6 +118,7 @@ signals:
     void workspaceClosed();
     void contentChanged(); // the models were refreshed
     void busyChanged(bool busy);
+    void externalWritersChanged(const QStringList& writers); // see externalWriters()
     void statusMessage(const QString& text);
     void errorOccurred(const QString& title, const QString& text);
 
@@ -108,7 +127,8 @@ private:
     // Runs work on the worker thread; done(result) runs on this thread afterwards, unless a
     // newer open / create / close has made the result stale.
     template <typename Result>
-    void runJob(std::function<Result()> work, std::function<void(Result)> done, bool staleAfterNewerJob);
+    void runJob(std::function<Result()> work, std::function<void(Result)> done, bool staleAfterNewerJob,
+                bool background = false);
     // The status message after a successful open: from the file and what it holds.
     using SuccessMessage = std::function<QString(const QString& path, const store::WorkspaceCounts& counts)>;
     // sameDesigns: the file opened holds the designs shown now under the same ids (Save As
@@ -135,6 +155,14 @@ private:
     models::WorkspaceTreeModel* m_treeModel;
 
     void startBackgroundReload();
+    // The watch: who writes the open workspace now, and whether its files changed since the
+    // last look (then the models are re-read in the background).
+    void checkExternalWriters();
+    void stopWatching();
+    QStringList m_writers;
+    QTimer* m_watchTimer = nullptr;
+    QString m_fileStamp; // sizes and modification times of the file and its journal
+
     // The worker's own read connection, for background reloads; opened there on first use.
     struct Reader {
         std::mutex mutex;
@@ -148,6 +176,7 @@ private:
 
     QThreadPool m_worker; // one thread: jobs run one after another, in order
     int m_busy = 0;
+    int m_blocking = 0;       // jobs that are not background re-reads
     quint64 m_generation = 0; // bumped by every open / create / close
 };
 

@@ -1,6 +1,8 @@
 // Searches in a workspace: start, journal, resume.
 #include "search_session.h"
 
+#include "search_writers.h"
+
 #include "trained_accuracy.h"
 
 #include "io/files.h"
@@ -398,15 +400,17 @@ namespace {
 // and released when it ends, however it ends. A second `--resume` (or the GUI's Resume) of a
 // search that is running elsewhere is refused before anything is written.
 io::ExclusiveLock lockSearch(const store::Workspace& workspace, std::int64_t searchId) {
-    const std::filesystem::path lockFile = workspace.path().string() + "-search" + std::to_string(searchId) + ".lock";
+    const std::filesystem::path lockFile = searchLockPath(workspace.path(), searchId);
     try {
-        if (auto lock = io::ExclusiveLock::tryAcquire(lockFile))
+        if (auto lock = io::ExclusiveLock::tryAcquire(lockFile, thisProcessAsHolder("search")))
             return std::move(*lock);
     } catch (const io::FileWriteError& e) {
         throw SearchSetupError(e.what());
     }
+    const std::string holder = io::ExclusiveLock::heldBy(lockFile).value_or("");
     throw SearchSetupError("search " + std::to_string(searchId) + " in " + workspace.path().string() +
-                           " is running in another process; wait for it to finish, or stop it, before resuming it");
+                           " is running in another process" + (holder.empty() ? "" : " (" + holder + ")") +
+                           "; wait for it to finish, or stop it, before resuming it");
 }
 } // namespace
 

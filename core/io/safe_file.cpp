@@ -287,12 +287,20 @@ void createFileAtomically(const fs::path& path, const WriteOptions& options,
 
 // ---------------------------------------------------------------- locks
 
-std::optional<ExclusiveLock> ExclusiveLock::tryAcquire(const fs::path& lockFile) {
+std::optional<ExclusiveLock> ExclusiveLock::tryAcquire(const fs::path& lockFile, std::string_view holder) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         const int fd = ::open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (fd < 0)
             throw FileWriteError(lockFile.string() + ": cannot create the lock file (" + osReason(errno) + ")");
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        // heldBy() in another process takes a shared lock for a moment: try again briefly
+        // before calling the lock held.
+        bool locked = false;
+        for (int probe = 0; probe < 3 && !locked; ++probe) {
+            locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+            if (!locked && probe < 2)
+                ::usleep(20000);
+        }
+        if (!locked) {
             ::close(fd);
             return std::nullopt;
         }
@@ -301,11 +309,36 @@ std::optional<ExclusiveLock> ExclusiveLock::tryAcquire(const fs::path& lockFile)
         struct stat held {
         }, current{};
         if (::fstat(fd, &held) == 0 && ::stat(lockFile.c_str(), &current) == 0 && held.st_ino == current.st_ino &&
-            held.st_dev == current.st_dev)
+            held.st_dev == current.st_dev) {
+            // Who holds it is a courtesy for others' messages: a failed write leaves the lock held.
+            if (::ftruncate(fd, 0) == 0 && !holder.empty()) [[maybe_unused]]
+                const auto written = ::pwrite(fd, holder.data(), holder.size(), 0);
             return ExclusiveLock(lockFile, fd);
+        }
         ::close(fd);
     }
     return std::nullopt;
+}
+
+std::optional<std::string> ExclusiveLock::heldBy(const fs::path& lockFile) {
+    const int fd = ::open(lockFile.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return std::nullopt;
+    // A shared lock is refused exactly while someone holds the exclusive one. (Taking it for a
+    // moment is harmless: the holder released it already, or a tryAcquire() in that moment
+    // fails once and its caller reports the search as running, which it was about to be.)
+    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        ::flock(fd, LOCK_UN);
+        ::close(fd);
+        return std::nullopt;
+    }
+    std::string text(512, '\0');
+    const ssize_t n = ::pread(fd, text.data(), text.size(), 0);
+    ::close(fd);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (const auto end = text.find_first_of("\r\n"); end != std::string::npos)
+        text.resize(end);
+    return text;
 }
 
 ExclusiveLock::ExclusiveLock(ExclusiveLock&& other) noexcept

@@ -74,8 +74,14 @@ bool isSqliteFile(const std::filesystem::path& path);
 class ExclusiveLock {
 public:
     // The lock, or nothing when another process (or another lock object) holds it. Throws
-    // FileWriteError when the lock file cannot be created.
-    static std::optional<ExclusiveLock> tryAcquire(const std::filesystem::path& lockFile);
+    // FileWriteError when the lock file cannot be created. holder (one line, e.g. "tcw search,
+    // pid 4242 on node7, since 2026-12-07 05:01:02 UTC") is written into the file once it is
+    // held, for heldBy() in other processes.
+    static std::optional<ExclusiveLock> tryAcquire(const std::filesystem::path& lockFile, std::string_view holder = {});
+    // The holder's text when a lock on lockFile is held now (by any process, this one too),
+    // "" when it is held but says nothing; nothing when the file is absent or no one holds it.
+    // Creates nothing and never waits.
+    static std::optional<std::string> heldBy(const std::filesystem::path& lockFile);
     ExclusiveLock(ExclusiveLock&& other) noexcept;
     ExclusiveLock& operator=(ExclusiveLock&& other) noexcept;
     ExclusiveLock(const ExclusiveLock&) = delete;
