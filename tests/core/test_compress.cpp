@@ -1,6 +1,7 @@
 // Issue 16: sparse storage formats (exact sizes against the reference note's worked numbers,
 // encode → decode round trips) and the pruning pattern engine (exact sparsity per level,
 // balance rules, criteria on hand-checked matrices).
+#include "compress/block_sparse_kernel.h"
 #include "compress/pruning_mask.h"
 #include "compress/sparse_format.h"
 
@@ -308,6 +309,39 @@ private slots:
         for (int l = 1; l < 4; ++l)
             QCOMPARE(r[std::size_t(l)].mask.kept(), std::size_t(32));
         QCOMPARE(r[1].stages[0].removed, std::uint64_t(1));
+    }
+
+    // The block-sparse kernel and the CSR peer give the dense product of the masked matrix.
+    void kernelsEqualDense() {
+        for (auto [K, N, T, pattern, s] :
+             {std::tuple{64, 96, 13, "block-16x16", 0.75}, std::tuple{128, 64, 24, "hierarchical", 0.9},
+              std::tuple{32, 48, 1, "unstructured", 0.5}, std::tuple{48, 32, 37, "block-balanced", 0.0}}) {
+            const auto w = randomWeights(K, N, 11);
+            const auto x = randomWeights(T, K, 12);
+            const WeightMask mask = pruneMatrix(preset(pattern, s), {K, N, w.data(), nullptr}).mask;
+            std::vector<double> expected(std::size_t(T) * std::size_t(N), 0.0);
+            for (int t = 0; t < T; ++t)
+                for (int k = 0; k < K; ++k)
+                    for (int n = 0; n < N; ++n)
+                        if (mask.at(k, n))
+                            expected[std::size_t(t * N + n)] +=
+                                double(x[std::size_t(t * K + k)]) * double(w[std::size_t(k * N + n)]);
+            const BlockSparseMatrix packed = packBlockSparse(w, mask);
+            QCOMPARE(packed.keptBlocks(), std::size_t(countMask(mask, 16, 16).keptBlocks));
+            const CsrMatrix csr = packCsr(w, mask);
+            for (int threads : {1, 2, 3}) {
+                std::vector<float> y(expected.size(), -1.0F), z(expected.size(), -1.0F);
+                blockSparseMatmul(packed, x, y, T, threads);
+                csrMatmul(csr, x, z, T);
+                for (std::size_t i = 0; i < y.size(); ++i) {
+                    QVERIFY2(std::abs(y[i] - expected[i]) <= 1e-4 * (1 + std::abs(expected[i])), pattern);
+                    QVERIFY2(std::abs(z[i] - expected[i]) <= 1e-4 * (1 + std::abs(expected[i])), pattern);
+                }
+            }
+        }
+        WeightMask odd(20, 16);
+        std::vector<float> w(odd.size(), 1.0F);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, packBlockSparse(w, odd));
     }
 
     void presetsAndErrors() {
