@@ -15,8 +15,8 @@ constexpr int B = BlockSparseMatrix::kBlock;
 constexpr int kTokenTile = 12; // accumulators per block column: 12 of the 32 zmm registers
 
 // Block columns [first, last) of Y for all tokens.
-__attribute__((target("avx512f"))) void columnsAvx512(const BlockSparseMatrix& w, const float* x, float* y,
-                                                      int tokens, int first, int last) {
+__attribute__((target("avx512f"))) void columnsAvx512(const BlockSparseMatrix& w, const float* x, float* y, int tokens,
+                                                      int first, int last) {
     const int K = w.rows, N = w.cols;
     for (int j = first; j < last; ++j) {
         const int begin = w.columnStart[std::size_t(j)], end = w.columnStart[std::size_t(j) + 1];
@@ -32,12 +32,12 @@ __attribute__((target("avx512f"))) void columnsAvx512(const BlockSparseMatrix& w
                     const __m512 row = _mm512_loadu_ps(block + r * B);
                     if (tn == kTokenTile) {
                         for (int t = 0; t < kTokenTile; ++t)
-                            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(xs[std::size_t(t) * std::size_t(K) + std::size_t(r)]),
-                                                     row, acc[t]);
+                            acc[t] = _mm512_fmadd_ps(
+                                _mm512_set1_ps(xs[std::size_t(t) * std::size_t(K) + std::size_t(r)]), row, acc[t]);
                     } else {
                         for (int t = 0; t < tn; ++t)
-                            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(xs[std::size_t(t) * std::size_t(K) + std::size_t(r)]),
-                                                     row, acc[t]);
+                            acc[t] = _mm512_fmadd_ps(
+                                _mm512_set1_ps(xs[std::size_t(t) * std::size_t(K) + std::size_t(r)]), row, acc[t]);
                     }
                 }
             }
@@ -92,9 +92,8 @@ BlockSparseMatrix packBlockSparse(std::span<const float> weights, const WeightMa
             for (int r = 0; r < B; ++r)
                 for (int c = 0; c < B; ++c) {
                     const int row = bi * B + r, col = bj * B + c;
-                    w.values.push_back(mask.at(row, col)
-                                           ? weights[std::size_t(row) * std::size_t(w.cols) + std::size_t(col)]
-                                           : 0.0F);
+                    w.values.push_back(
+                        mask.at(row, col) ? weights[std::size_t(row) * std::size_t(w.cols) + std::size_t(col)] : 0.0F);
                 }
         }
         w.columnStart.push_back(std::int32_t(w.blockRow.size()));
