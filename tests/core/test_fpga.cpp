@@ -15,7 +15,7 @@ using namespace tcw;
 namespace {
 
 FpgaSpec preset(const char* file) {
-    std::ifstream in(std::filesystem::path(TCW_SOURCE_DATA_DIR) / "presets" / "fpga" / file);
+    std::ifstream in(std::filesystem::path(TCW_SOURCE_DATA_DIR) / "targets" / file);
     std::stringstream text;
     text << in.rdbuf();
     const auto parsed = io::parseTargetJson(text.str());
