@@ -135,12 +135,25 @@ ValidationErrors validate(const CompressionSpec& spec, int layerCount) {
                     if (size < 1 || size > 4096)
                         errors.push_back({at + "." + name,
                                           "a block stage needs a size from 1 to 4096, got " + std::to_string(size)});
+            } else if (s.level == PruningLevel::Vector ||
+                       ((s.blockRows != 0 || s.blockCols != 0) &&
+                        (s.level == PruningLevel::Row || s.level == PruningLevel::Column ||
+                         s.level == PruningLevel::Element))) {
+                // A vector's shape; the tile a row, column or element stage is cut and balanced in.
+                for (auto [name, size] : {std::pair{"blockRows", s.blockRows}, std::pair{"blockCols", s.blockCols}})
+                    if (size < 1 || size > 4096)
+                        errors.push_back({at + "." + name,
+                                          std::string(s.level == PruningLevel::Vector ? "a vector stage needs its shape"
+                                                                                      : "a tile needs both sides") +
+                                              ", from 1 to 4096, got " + std::to_string(size)});
             } else if (s.blockRows != 0 || s.blockCols != 0) {
-                errors.push_back({at + ".blockRows", "only a block stage has a block size"});
+                errors.push_back({at + ".blockRows", "only block, vector, row, column and element stages have a "
+                                                     "block size, not " +
+                                                         std::string(pruningLevelName(s.level)) + " stages"});
             }
-            if (s.balance == BalanceRule::PerBlock && s.level != PruningLevel::Block &&
-                s.level != PruningLevel::Vector && s.level != PruningLevel::Element)
-                errors.push_back({at + ".balance", "perBlock balances blocks, vectors or elements, not whole " +
+            if (s.balance == BalanceRule::PerBlock && (s.level == PruningLevel::Layer || s.level == PruningLevel::Head))
+                errors.push_back({at + ".balance", "perBlock balances blocks, rows, columns, vectors or elements "
+                                                   "inside tiles, not whole " +
                                                        std::string(pruningLevelName(s.level)) + "s"});
         }
     }

@@ -95,7 +95,10 @@ struct PruningStage {
     double ratio = 0; // share of units removed, in [0, 1)
     BalanceRule balance = BalanceRule::None;
     PruningCriterion criterion = PruningCriterion::L1;
-    int blockRows = 0; // b_r × b_c of a Block stage (≥ 1 there, 0 for the other levels)
+    // b_r × b_c: a block stage's block and a vector stage's shape (≥ 1 there); for a row, column
+    // or element stage optionally the tile it is cut and balanced in (2:4 is element 50 %
+    // perBlock in 4×1 tiles); 0 for layer and head stages.
+    int blockRows = 0;
     int blockCols = 0;
 
     bool operator==(const PruningStage&) const = default;
@@ -128,7 +131,7 @@ struct CompressionSpec {
 // "layerPrecision[0].layer", "pruning.query[1].ratio"): bits in {1, 2, 4, 8, 16, 32}, a
 // quantizer that can have those bits (float 16 or 32, sign 1), layers below layerCount, one
 // override per layer and role, ratios in [0, 1), levels strictly from coarse to fine, block
-// sizes on block stages only.
+// sizes on block and vector stages (and optionally as the tile of row, column, element stages).
 ValidationErrors validate(const CompressionSpec& spec, int layerCount);
 
 // A short reading per line: "weights: 8-bit symmetric", "layer 2 weights: 4-bit symmetric",

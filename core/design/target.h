@@ -5,6 +5,7 @@
 
 #include "accelerator_spec.h"
 #include "field_descriptor.h"
+#include "fpga_spec.h"
 #include "validation.h"
 
 #include <cstdint>
@@ -21,22 +22,25 @@ struct TechnologyLibrary;
 // The kinds of target; the value is the index of the kind's spec in Target::spec.
 enum class TargetKind : std::uint8_t {
     Elector, // ELECTOR-class accelerator (AcceleratorSpec), costed by elector / acceltran-fast
+    Fpga,    // an FPGA part with a sparse-weight accelerator (FpgaSpec), costed by sim/fpga_model (issue 16)
 };
-std::string_view targetKindName(TargetKind kind); // "elector"
+std::string_view targetKindName(TargetKind kind); // "elector", "fpga"
 std::optional<TargetKind> targetKindFromName(std::string_view name);
 std::span<const TargetKind> allTargetKinds();
 
 struct Target {
-    std::variant<AcceleratorSpec> spec; // alternative i is the spec of TargetKind(i)
+    std::variant<AcceleratorSpec, FpgaSpec> spec; // alternative i is the spec of TargetKind(i)
 
     Target() = default;
     Target(AcceleratorSpec elector) : spec(std::move(elector)) {} // NOLINT: an accelerator is a target
+    Target(FpgaSpec fpga) : spec(std::move(fpga)) {}              // NOLINT: so is an FPGA
 
     bool operator==(const Target&) const = default;
 
     TargetKind kind() const { return TargetKind(spec.index()); }
     const AcceleratorSpec* elector() const { return std::get_if<AcceleratorSpec>(&spec); }
     AcceleratorSpec* elector() { return std::get_if<AcceleratorSpec>(&spec); }
+    const FpgaSpec* fpga() const { return std::get_if<FpgaSpec>(&spec); }
     // For code that handles the elector kind only (the accelerator editor, the elector cost
     // models): the spec, or std::bad_variant_access for another kind.
     const AcceleratorSpec& electorSpec() const { return std::get<AcceleratorSpec>(spec); }

@@ -572,6 +572,25 @@ Target readTargetJson(const Json& root, ValidationErrors& errors) {
         appendNewErrors(errors, validate(a));
         return Target(std::move(a));
     }
+    case TargetKind::Fpga: {
+        FpgaSpec f;
+        // "sources": where each number comes from (the data files' presets); read, not kept.
+        ObjectReader r(root, "", errors, topLevelKeys(fpgaFields(), FieldKeys::Workbench, {"kind", "name", "sources"}));
+        assignIf(f.name, r.string("name", ""));
+        if (const auto sources = root.find("sources"); sources != root.end()) {
+            if (!sources->is_object())
+                errors.push_back(
+                    {"sources", "must be an object of field name → source text, got " + describe(*sources)});
+            else
+                for (const auto& [key, text] : sources->items())
+                    if (!text.is_string() || !findField(fieldsOf(TargetKind::Fpga), key))
+                        errors.push_back({"sources." + key, "must name a field of an fpga target and give its "
+                                                            "source as text"});
+        }
+        readFields(r, fpgaFields(), FieldKeys::Workbench, f);
+        appendNewErrors(errors, validate(f));
+        return Target(std::move(f));
+    }
     }
     return {};
 }
@@ -768,6 +787,8 @@ Json targetJson(const Target& target) {
         [&](const auto& spec) {
             if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AcceleratorSpec>)
                 writeFields(j, electorFields(), spec);
+            else
+                writeFields(j, fpgaFields(), spec);
         },
         target.spec);
     return j;

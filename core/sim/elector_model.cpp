@@ -3,6 +3,7 @@
 #include "elector_model.h"
 
 #include "area_model.h"
+#include "weight_tiles.h"
 
 #include <algorithm>
 #include <cmath>
@@ -197,13 +198,15 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         (op.b.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += bWave;
         if (workingSetOnly)
             return w;
-        const std::int64_t tiles = mult * bt * mt * nt * kt;
+        // Block-pruned weights: only the kept weight tiles run (weight_tiles.h).
+        const std::int64_t weightTiles = op.b.inWeightBuffer && !bBatched ? keptWeightTiles(op, k, ty) : nt * kt;
+        const std::int64_t tiles = mult * bt * mt * weightTiles;
         const std::int64_t tileTime = tileCycles(op, c, m);
         w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
         w.busy = double(tiles) * double(tileTime);
         w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
         const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
-        const std::int64_t bReads = mult * (bBatched ? bt : 1) * kt * nt * ceilDiv(rowTiles, rows);
+        const std::int64_t bReads = mult * (bBatched ? bt : 1) * weightTiles * ceilDiv(rowTiles, rows);
         w.readA = double(aReads) * aBlock * c.bitsA;
         w.readB = double(bReads) * bBlock * c.bitsB;
         w.written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;

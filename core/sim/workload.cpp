@@ -5,6 +5,8 @@
 // once with a multiplicity, so they are costed together (side by side, exact wave counts).
 #include "workload.h"
 
+#include "weight_tiles.h"
+
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -661,7 +663,9 @@ Workload lowerWorkload(const TransformerSpec& model, const TaskShape& task, SimM
             throw std::invalid_argument("every layer needs a hidden size and at least one head");
     if (task.sequenceLength <= 0 || task.numClasses <= 0)
         throw std::invalid_argument("the task needs a positive sequence length and class count");
-    return Lowering(model, task, mode).run();
+    Workload w = Lowering(model, task, mode).run();
+    markWeightBlockPruning(w); // issue 16: weight tiles removed by block pruning (weight_tiles.h)
+    return w;
 }
 
 } // namespace tcw

@@ -72,6 +72,11 @@ struct WorkOp {
     // Liveness (elements per sequence), filled by the lowering for the residency model.
     double liveActivationElements = 0; // activations live while this op runs (not saved ones)
     double liveGradientElements = 0;
+
+    // Block pruning of the weight operand B (k × n), forward ops only (weight_tiles.h): the
+    // share of b_r × b_c blocks removed; 0 and 0 × 0 when the weights are not block-pruned.
+    double weightBlockRatio = 0;
+    int weightBlockRows = 0, weightBlockCols = 0;
 };
 
 struct Workload {

@@ -1,6 +1,8 @@
 // The DynaProp training loop (see trainer.h).
 #include "trainer.h"
 
+#include "pruning.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -126,7 +128,11 @@ StepReport Trainer::trainStep() {
             m_dynaprop.countWeights(t.layer, params.data() + t.offset, t.size());
     }
     report.learningRate = learningRateAt(m_config.optimizer, m_step);
+    if (m_pruning) // issue 16: pruned weights get no update
+        m_pruning->maskGradients(grads);
     m_optimizer.step(params, grads, m_network->tensors(), m_step);
+    if (m_pruning) // issue 16: the event due at this step, then the masks hold
+        m_pruning->afterStep(m_step, params, grads);
     for (std::size_t l = 0; l < m_accumulated.size(); ++l) {
         m_accumulated[l].add(m_dynaprop.stepCounts()[l]);
         report.total.add(m_dynaprop.stepCounts()[l]);

@@ -108,6 +108,8 @@ struct TrainResult {
     std::int64_t parameterCount = 0;
 };
 
+class WeightPruning; // pruning.h (issue 16)
+
 class Trainer {
 public:
     // The data set must outlive the trainer. Throws std::invalid_argument for an unusable
@@ -130,6 +132,8 @@ public:
     const std::vector<LayerSparsityCounts>& accumulated() const { return m_accumulated; }
     ActivationMemory peakActivationMemory() const { return m_peakMemory; }
     std::uint64_t modelFingerprint() const;
+    // Issue 16: weight pruning on a schedule; its masks hold around every optimizer step.
+    void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
 
 private:
     void batchIndices(std::int64_t step, std::vector<std::int64_t>& out);
@@ -137,6 +141,7 @@ private:
     const Dataset& m_data;
     TrainConfig m_config;
     std::unique_ptr<Network> m_network;
+    std::shared_ptr<WeightPruning> m_pruning; // issue 16, may be null
     Optimizer m_optimizer;
     DynaProp m_dynaprop;
     std::vector<LayerSparsityCounts> m_accumulated;
