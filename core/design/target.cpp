@@ -7,7 +7,7 @@
 namespace tcw {
 
 namespace {
-constexpr std::array kKinds = {TargetKind::Elector};
+constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Bat};
 
 // FieldInfo of every field of a typed table, built once per kind.
 template <typename Spec> std::span<const FieldInfo> infosOf(std::span<const FieldDescriptor<Spec>> fields) {
@@ -25,6 +25,8 @@ std::string_view targetKindName(TargetKind kind) {
     switch (kind) {
     case TargetKind::Elector:
         return "elector";
+    case TargetKind::Bat:
+        return "bat";
     }
     return "";
 }
@@ -52,6 +54,8 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
     switch (kind) {
     case TargetKind::Elector:
         return infosOf(electorFields());
+    case TargetKind::Bat:
+        return infosOf(batFields());
     }
     return {};
 }
@@ -61,6 +65,8 @@ double fieldValue(const Target& target, std::size_t field) {
         [&](const auto& s) {
             if constexpr (std::is_same_v<std::decay_t<decltype(s)>, AcceleratorSpec>)
                 return electorFields()[field].get(s);
+            else
+                return batFields()[field].get(s);
         },
         target.spec);
 }
@@ -70,6 +76,8 @@ void setFieldValue(Target& target, std::size_t field, double value) {
         [&](auto& s) {
             if constexpr (std::is_same_v<std::decay_t<decltype(s)>, AcceleratorSpec>)
                 electorFields()[field].set(s, value);
+            else
+                batFields()[field].set(s, value);
         },
         target.spec);
 }

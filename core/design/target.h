@@ -4,6 +4,7 @@
 #pragma once
 
 #include "accelerator_spec.h"
+#include "bat_target.h"
 #include "field_descriptor.h"
 #include "validation.h"
 
@@ -21,22 +22,26 @@ struct TechnologyLibrary;
 // The kinds of target; the value is the index of the kind's spec in Target::spec.
 enum class TargetKind : std::uint8_t {
     Elector, // ELECTOR-class accelerator (AcceleratorSpec), costed by elector / acceltran-fast
+    Bat,     // BAT-class binarized accelerator (BatSpec), costed by core/sim/bat_model.h (issue 15)
 };
 std::string_view targetKindName(TargetKind kind); // "elector"
 std::optional<TargetKind> targetKindFromName(std::string_view name);
 std::span<const TargetKind> allTargetKinds();
 
 struct Target {
-    std::variant<AcceleratorSpec> spec; // alternative i is the spec of TargetKind(i)
+    std::variant<AcceleratorSpec, BatSpec> spec; // alternative i is the spec of TargetKind(i)
 
     Target() = default;
     Target(AcceleratorSpec elector) : spec(std::move(elector)) {} // NOLINT: an accelerator is a target
+    Target(BatSpec bat) : spec(std::move(bat)) {}                 // NOLINT: issue 15
 
     bool operator==(const Target&) const = default;
 
     TargetKind kind() const { return TargetKind(spec.index()); }
     const AcceleratorSpec* elector() const { return std::get_if<AcceleratorSpec>(&spec); }
     AcceleratorSpec* elector() { return std::get_if<AcceleratorSpec>(&spec); }
+    const BatSpec* bat() const { return std::get_if<BatSpec>(&spec); }
+    BatSpec* bat() { return std::get_if<BatSpec>(&spec); }
     // For code that handles the elector kind only (the accelerator editor, the elector cost
     // models): the spec, or std::bad_variant_access for another kind.
     const AcceleratorSpec& electorSpec() const { return std::get<AcceleratorSpec>(spec); }

@@ -572,6 +572,14 @@ Target readTargetJson(const Json& root, ValidationErrors& errors) {
         appendNewErrors(errors, validate(a));
         return Target(std::move(a));
     }
+    case TargetKind::Bat: { // issue 15
+        BatSpec b;
+        ObjectReader r(root, "", errors, topLevelKeys(batFields(), FieldKeys::Workbench, {"kind", "name"}));
+        assignIf(b.name, r.string("name", ""));
+        readFields(r, batFields(), FieldKeys::Workbench, b);
+        appendNewErrors(errors, validate(b));
+        return Target(std::move(b));
+    }
     }
     return {};
 }
@@ -768,6 +776,8 @@ Json targetJson(const Target& target) {
         [&](const auto& spec) {
             if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AcceleratorSpec>)
                 writeFields(j, electorFields(), spec);
+            else
+                writeFields(j, batFields(), spec); // issue 15
         },
         target.spec);
     return j;
