@@ -5,7 +5,7 @@
 // - oneDNN's s8 × s8 → s32 matmul for 8-bit activations with binary or ternary weights held as
 //   s8 values in {−1, 0, +1}, the weights reordered once into oneDNN's blocked layout.
 // Both results are exact integers: the caller applies the scales (α_w·α_a) and the bias.
-// sign(0) = +1 everywhere, as binarySign in quantizers.h.
+// sign(0) = +1 everywhere, as binarySign in low_bit_quantizers.h.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "weight_precision.h"
 
-#include "quantizers.h"
+#include "low_bit_quantizers.h"
 
 #include <algorithm>
 #include <cmath>

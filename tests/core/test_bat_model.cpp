@@ -6,6 +6,7 @@
 #include "design/model_size.h"
 #include "design/precision_shorthand.h"
 #include "design/target.h"
+#include "io/format_trees.h"
 #include "sim/bat_model.h"
 
 #include <QtTest>
@@ -84,6 +85,7 @@ private slots:
     void unsupportedIsNotCosted();
     void targetKindAndFields();
     void bertBaseSize();
+    void jsonRoundTrip();
 };
 
 void TestBatModel::handDerivedCycles_data() {
@@ -249,6 +251,35 @@ void TestBatModel::bertBaseSize() {
           w1.item("biases, norms, positions (32-bit)").bytes / 1e6, w1.item("weight scales (32-bit)").bytes / 1e6,
           w1.item("classifier").bytes / 1e6);
     QVERIFY(w1.totalBytes >= 0.9 * 13.4e6 && w1.totalBytes <= 1.1 * 16.5e6);
+}
+
+// The bat target reads back what it writes; a pair holding one is refused with the reason
+// (the explorer and the elector cost models take elector targets only).
+void TestBatModel::jsonRoundTrip() {
+    BatSpec b;
+    b.name = "tiny-bat";
+    b.peCount = 32;
+    b.activationFeed = ActivationFeed::BitParallel;
+    b.fifoKB = 12.5;
+    const io::detail::Json j = io::detail::targetJson(Target(b));
+    QCOMPARE(QString::fromStdString(j.at("kind").get<std::string>()), QString("bat"));
+    ValidationErrors errors;
+    const Target back = io::detail::readTargetJson(j, errors);
+    QVERIFY(errors.empty());
+    QVERIFY(back == Target(b));
+    io::detail::Json bad = j;
+    bad["engine"]["lanesPerPe"] = 0;
+    errors.clear();
+    io::detail::readTargetJson(bad, errors);
+    QCOMPARE(errors.size(), std::size_t(1));
+    QCOMPARE(errors[0].path, std::string("engine.lanesPerPe"));
+    io::detail::Json pair = {{"schemaVersion", 4}, {"kind", "pair"}, {"name", "p"}, {"target", j}};
+    errors.clear();
+    io::detail::readPairJson(pair, errors);
+    bool refused = false;
+    for (const auto& e : errors)
+        refused |= e.path == "target.kind";
+    QVERIFY(refused);
 }
 
 QTEST_APPLESS_MAIN(TestBatModel)

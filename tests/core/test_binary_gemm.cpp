@@ -3,7 +3,7 @@
 // (M not a multiple of the 6-row block, N not a multiple of 8 or 16, K not a multiple of 64)
 // and on BERT-Tiny's shapes.
 #include "train/binary_gemm.h"
-#include "train/quantizers.h"
+#include "train/low_bit_quantizers.h"
 
 #include <QtTest>
 

@@ -4,7 +4,7 @@
 // a small example worked by hand (the arithmetic in the comments), the scale gradients against
 // central differences of the straight-through surrogate (and of the real forward where it is
 // differentiable in the scale), and ternary weight splitting's exactness.
-#include "train/quantizers.h"
+#include "train/low_bit_quantizers.h"
 
 #include <QtTest>
 

@@ -6,7 +6,7 @@
 #include "design/precision_shorthand.h"
 #include "train/datasets.h"
 #include "train/presets.h"
-#include "train/quantizers.h"
+#include "train/low_bit_quantizers.h"
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 

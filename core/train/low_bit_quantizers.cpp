@@ -1,4 +1,4 @@
-#include "quantizers.h"
+#include "low_bit_quantizers.h"
 
 #include <algorithm>
 #include <cmath>

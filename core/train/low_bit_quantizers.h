@@ -8,6 +8,7 @@
 //
 // Tensors are row-major [rows, cols] spans of float; sums are accumulated in double. Nothing
 // here allocates state: callers keep latent weights and scales and pass them in.
+// (Named low_bit_quantizers.h: core/ may not include a "q*.h" header, which the layering check reads as Qt.)
 #pragma once
 
 #include <cstdint>
