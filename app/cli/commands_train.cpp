@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "codesign/training_job.h"
+#include "design/precision_shorthand.h"
 #include "design/technology_library.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -37,6 +38,7 @@ struct TrainCommand {
     std::string workspace;                   // --workspace: store the run there
     bool force = false;                      // --force: replace the files of an earlier run in --out
     bool quiet = false;
+    std::string precision; // --precision w1a8…: the model's weight/activation precision (issue 15)
 };
 
 // --- model loading: a file in any transformer format or a data preset (io), else a
@@ -190,6 +192,9 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
         workspace.emplace(store::Workspace::open(c.workspace));
     else
         c.job.model = loadModel(c.model, dataDir);
+    if (!c.precision.empty())
+        if (const std::string why = applyPrecisionShorthand(c.precision, c.job.model->compression); !why.empty())
+            throw std::invalid_argument("--" + why);
     codesign::TrainingJob job = codesign::TrainingJob::start(c.job, workspace ? &*workspace : nullptr);
     const TransformerSpec& spec = job.target().model;
     const train::Dataset& data = job.data();
@@ -358,6 +363,10 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
                                      "with --workspace: the design to train (a transformer, or a pair whose "
                                      "transformer is trained and whose accelerator is simulated with the measured "
                                      "sparsity)");
+    auto* precision = train->add_option("--precision", command->precision,
+                                        "weight/activation bits: w1 (BWN), w2 (ternary), w8a8, w1a1… (issue 15; "
+                                        "activations other than 32-bit are refused by the trainer for now)");
+    precision->excludes(workspace);
     workspace->needs(design);
     design->needs(workspace);
     design->excludes("--model");

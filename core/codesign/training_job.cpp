@@ -132,6 +132,7 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
             {"status", train::trainStatusName(r.status)},
             {"message", r.message},
             {"model", spec.name},
+            {"precision", describeCompression(spec.compression)}, // issue 15: what the weights were trained at
             {"data", data.name},
             {"parameters", r.parameterCount},
             {"trainExamples", data.train.count},

@@ -7,7 +7,18 @@
 namespace tcw {
 
 namespace {
-constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Fpga};
+constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Fpga, TargetKind::Bat};
+
+// Each kind's descriptor table, by its spec type.
+std::span<const FieldDescriptor<AcceleratorSpec>> tableOf(const AcceleratorSpec&) {
+    return electorFields();
+}
+std::span<const FieldDescriptor<FpgaSpec>> tableOf(const FpgaSpec&) {
+    return fpgaFields();
+}
+std::span<const FieldDescriptor<BatSpec>> tableOf(const BatSpec&) {
+    return batFields();
+}
 
 // FieldInfo of every field of a typed table, built once per kind.
 template <typename Spec> std::span<const FieldInfo> infosOf(std::span<const FieldDescriptor<Spec>> fields) {
@@ -27,6 +38,8 @@ std::string_view targetKindName(TargetKind kind) {
         return "elector";
     case TargetKind::Fpga:
         return "fpga";
+    case TargetKind::Bat:
+        return "bat";
     }
     return "";
 }
@@ -56,6 +69,8 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
         return infosOf(electorFields());
     case TargetKind::Fpga:
         return infosOf(fpgaFields());
+    case TargetKind::Bat:
+        return infosOf(batFields());
     }
     return {};
 }
@@ -63,10 +78,7 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
 double fieldValue(const Target& target, std::size_t field) {
     return std::visit(
         [&](const auto& s) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(s)>, AcceleratorSpec>)
-                return electorFields()[field].get(s);
-            else
-                return fpgaFields()[field].get(s);
+            return tableOf(s)[field].get(s);
         },
         target.spec);
 }
@@ -74,10 +86,7 @@ double fieldValue(const Target& target, std::size_t field) {
 void setFieldValue(Target& target, std::size_t field, double value) {
     std::visit(
         [&](auto& s) {
-            if constexpr (std::is_same_v<std::decay_t<decltype(s)>, AcceleratorSpec>)
-                electorFields()[field].set(s, value);
-            else
-                fpgaFields()[field].set(s, value);
+            tableOf(s)[field].set(s, value);
         },
         target.spec);
 }

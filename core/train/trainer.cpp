@@ -2,11 +2,13 @@
 #include "trainer.h"
 
 #include "pruning.h"
+#include "weight_precision.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
@@ -70,6 +72,7 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
         config.dynaprop.tauActivation > 0.0f || config.dynaprop.targetActivationSparsity.has_value();
     m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
     m_dynaprop.setCollectMagnitudes(config.collectMagnitudeHistograms);
+    m_weightPrecision = std::make_unique<WeightPrecision>(m_network->tensors(), spec.compression); // issue 15
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 
@@ -99,6 +102,9 @@ StepReport Trainer::trainStep() {
     m_data.fillBatch(m_data.train, m_indices, m_batch);
     m_dynaprop.setObserving(true);
     m_dynaprop.beginStep();
+    // Issue 15: forward and backward see the quantized weights, the optimizer the latent ones.
+    std::optional<WeightPrecision::Scope> quantized;
+    quantized.emplace(m_weightPrecision.get(), m_network->parameters());
     const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
     report.loss = fwd.loss;
     report.accuracy = static_cast<double>(fwd.correct) / m_batch.size;
@@ -127,6 +133,7 @@ StepReport Trainer::trainStep() {
         if (t.decay) // weights proper (matrices), not biases or norms
             m_dynaprop.countWeights(t.layer, params.data() + t.offset, t.size());
     }
+    quantized.reset(); // latent weights back before the optimizer step
     report.learningRate = learningRateAt(m_config.optimizer, m_step);
     if (m_pruning) // issue 16: pruned weights get no update
         m_pruning->maskGradients(grads);
@@ -148,6 +155,7 @@ EvalResult Trainer::evaluate(const Dataset::Split& split, std::int64_t maxExampl
     EvalResult result;
     const std::int64_t n = maxExamples > 0 ? std::min(maxExamples, split.count) : split.count;
     m_dynaprop.setObserving(false);
+    const WeightPrecision::Scope quantized(m_weightPrecision.get(), m_network->parameters()); // issue 15
     double lossSum = 0.0;
     std::int64_t correct = 0, zeros = 0, elements = 0;
     // Evaluation prunes with the training thresholds; its zeros are counted separately.

@@ -20,6 +20,8 @@
 
 namespace tcw::train {
 
+class WeightPrecision; // weight_precision.h (issue 15)
+
 struct TrainConfig {
     int batchSize = 64;
     std::int64_t steps = 0; // optimizer steps; 0 = epochs × steps per epoch
@@ -144,6 +146,7 @@ private:
     std::shared_ptr<WeightPruning> m_pruning; // issue 16, may be null
     Optimizer m_optimizer;
     DynaProp m_dynaprop;
+    std::unique_ptr<WeightPrecision> m_weightPrecision; // issue 15: quantized weights, latent f32 kept
     std::vector<LayerSparsityCounts> m_accumulated;
     ActivationMemory m_peakMemory;
     std::int64_t m_step = 0;
