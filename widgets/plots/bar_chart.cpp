@@ -67,11 +67,12 @@ QString BarChart::emptyMessage() const {
 
 void BarChart::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     charts::prepareChart(chart, chrome, font(),
-                         m_series.title.isEmpty() ? QString() : m_series.title + QStringLiteral(" (") + m_series.unit + ')');
+                         m_series.title.isEmpty() ? QString()
+                                                  : m_series.title + QStringLiteral(" (") + m_series.unit + ')');
     const bool stacked = m_series.segmentNames.size() > 1;
     chart.legend()->setVisible(stacked);
-    QCategoryAxis* valueAxis =
-        charts::niceAxis(models::AxisScale{0, axisMax(), false}, 5, QString(), chrome, font());
+    chart.legend()->setMarkerShape(QLegend::MarkerShapeRectangle); // filled in the segment's colour
+    QCategoryAxis* valueAxis = charts::niceAxis(models::AxisScale{0, axisMax(), false}, 5, QString(), chrome, font());
     chart.addAxis(valueAxis, Qt::AlignBottom);
     if (m_series.isEmpty())
         return;
@@ -111,9 +112,9 @@ QString BarChart::barToolTip(const QBarSet*, int index) const {
     if (c < 0 || c >= m_series.categories.size())
         return {};
     const QLocale locale;
-    QString text = QStringLiteral("<b>%1</b>: %2 %3")
-                       .arg(m_series.categories[c].toHtmlEscaped(), models::formatMetric(m_series.total(c)),
-                            m_series.unit);
+    QString text =
+        QStringLiteral("<b>%1</b>: %2 %3")
+            .arg(m_series.categories[c].toHtmlEscaped(), models::formatMetric(m_series.total(c)), m_series.unit);
     if (m_series.segmentNames.size() > 1)
         for (int s = 0; s < m_series.segmentNames.size(); ++s)
             text += QStringLiteral("<br>%1: %2 %3")

@@ -92,8 +92,7 @@ QString HypervolumePlot::pointToolTip(const QAbstractSeries*, QPointF point) con
     if (it == m_points.begin())
         return {};
     const QPointF p = *(it - 1);
-    return tr("%1 evaluations: hypervolume %2")
-        .arg(QLocale().toString(int(p.x())), QLocale().toString(p.y(), 'f', 4));
+    return tr("%1 evaluations: hypervolume %2").arg(QLocale().toString(int(p.x())), QLocale().toString(p.y(), 'f', 4));
 }
 
 } // namespace tcw::widgets

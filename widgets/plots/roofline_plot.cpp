@@ -83,7 +83,12 @@ QString RooflinePlot::emptyMessage() const {
 }
 
 void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
-    charts::prepareChart(chart, chrome, font(), tr("Roofline"));
+    // The roofs' numbers in the title: the legend stays short enough for a narrow dock.
+    charts::prepareChart(chart, chrome, font(),
+                         m_roofline.peakGflops > 0 ? tr("Roofline: %1 GB/s, %2 GFLOP/s (dense)")
+                                                         .arg(QLocale().toString(m_roofline.bandwidthGBs, 'g', 4),
+                                                              models::formatMetric(m_roofline.peakGflops))
+                                                   : tr("Roofline"));
     const Scales s = scales();
     QCategoryAxis* xAxis =
         charts::niceAxis(s.x, 8, tr("Arithmetic intensity (FLOP per main-memory byte)"), chrome, font());
@@ -103,9 +108,7 @@ void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, boo
         return;
     // Roofs: bandwidth × intensity up to the ridge, then the flat compute roof.
     auto* roof = new QLineSeries;
-    roof->setName(tr("roofs: %1 GB/s, %2 GFLOP/s (dense)")
-                      .arg(QLocale().toString(m_roofline.bandwidthGBs, 'g', 4),
-                           models::formatMetric(m_roofline.peakGflops)));
+    roof->setName(tr("roofs"));
     const double lo = s.x.lo, ridge = m_roofline.ridgeFlopPerByte;
     if (ridge > lo)
         roof->append(std::log10(lo), std::log10(m_roofline.bandwidthGBs * lo));

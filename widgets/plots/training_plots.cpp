@@ -115,7 +115,8 @@ QString TrainingCurvePlot::pointToolTip(const QAbstractSeries* series, QPointF p
     const double v = test ? (loss ? nearest->testLoss : nearest->testAccuracy)
                           : (loss ? nearest->trainLoss : nearest->trainAccuracy);
     const QString value = loss ? QLocale().toString(v, 'f', 4) : percentText(v);
-    return test ? tr("Step %1: test %2 %3").arg(QLocale().toString(nearest->step), loss ? tr("loss") : tr("accuracy"), value)
+    return test ? tr("Step %1: test %2 %3")
+                      .arg(QLocale().toString(nearest->step), loss ? tr("loss") : tr("accuracy"), value)
                 : tr("Step %1: train %2 %3 (mean since the previous report)")
                       .arg(QLocale().toString(nearest->step), loss ? tr("loss") : tr("accuracy"), value);
 }
@@ -330,9 +331,9 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
             upper->append(tLo, yTop);
             upper->append(tHi, yTop);
             auto* band = new QAreaSeries(upper);
-            band->setName(tr("%1 range %2 … %3")
-                              .arg(tauName, QLocale().toString(taus.front(), 'g', 3),
-                                   QLocale().toString(taus.back(), 'g', 3)));
+            band->setName(
+                tr("%1 range %2 … %3")
+                    .arg(tauName, QLocale().toString(taus.front(), 'g', 3), QLocale().toString(taus.back(), 'g', 3)));
             QColor fill = tauColour;
             fill.setAlpha(40);
             band->setBrush(fill);
@@ -340,8 +341,8 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
             attach(band);
         }
         auto* line = new QLineSeries;
-        line->setName(tr("%1 = %2%3")
-                          .arg(tauName, QLocale().toString(median, 'g', 3), tHi > tLo ? tr(" (median)") : QString()));
+        line->setName(
+            tr("%1 = %2%3").arg(tauName, QLocale().toString(median, 'g', 3), tHi > tLo ? tr(" (median)") : QString()));
         line->append(std::log10(median), 0);
         line->append(std::log10(median), yTop);
         line->setPen(QPen(tauColour, 2, Qt::DashLine));
