@@ -170,6 +170,26 @@ void TestCharts::barChartAxesSeriesAndTooltips() {
     checkAxis(axisOf(c, Qt::AlignBottom), models::AxisScale{0, 11234, false}, 5, "energy");
     QCOMPARE(chart.barToolTip(nullptr, 1),
              QStringLiteral("<b>Weight buffer</b>: 11,234 µJ<br>dynamic: 210 µJ<br>leakage: 11,024 µJ"));
+    // Eleven modules at the preferred height: every label shown whole (Qt Charts elided them all
+    // to "…" in rows lower than about 24 px).
+    models::BarSeries many;
+    many.title = "Utilisation";
+    many.unit = "%";
+    many.segmentNames = {"busy"};
+    many.segmentColours = {models::palette::series(2)};
+    many.fixedMax = 100;
+    for (int i = 0; i < 11; ++i) {
+        many.categories << QStringLiteral("Activation buffer %1").arg(i);
+        many.values.push_back({1.0 + 8 * i});
+    }
+    chart.setSeries(many);
+    chart.resize(368, chart.preferredHeight());
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    QTest::qWait(50);
+    for (QAbstractAxis* a : chart.chart()->axes())
+        QVERIFY2(!a->labelsTruncated(), a->metaObject()->className());
+    chart.hide();
     // A fixed maximum (utilisation: 100 %) ends the axis there, one segment gives plain bars.
     models::BarSeries u;
     u.title = "Utilisation";

@@ -102,6 +102,9 @@ void BarChart::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) c
     charts::styleAxis(categoryAxis, chrome, font());
     categoryAxis->setLabelsBrush(chrome.text);
     categoryAxis->setGridLineVisible(false);
+    // Qt Charts would elide a label to "…" once a row is lower than the label plus padding
+    // (about 24 px); the rows are sized for the font (preferredHeight), so show them whole.
+    categoryAxis->setTruncateLabels(false);
     chart.addAxis(categoryAxis, Qt::AlignLeft);
     bars->attachAxis(valueAxis);
     bars->attachAxis(categoryAxis);

@@ -28,6 +28,7 @@ void styleAxis(QAbstractAxis* axis, const plotting::Chrome& chrome, const QFont&
     axis->setMinorGridLineColor(chrome.grid);
     axis->setLinePenColor(chrome.axis);
     axis->setShadesVisible(false);
+    axis->setTruncateLabels(false); // a label is a number: whole or misread
 }
 
 QCategoryAxis* niceAxis(const models::AxisScale& scale, int maxTicks, const QString& title,
