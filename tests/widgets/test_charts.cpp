@@ -18,6 +18,8 @@
 #include <QBarSet>
 #include <QCategoryAxis>
 #include <QChart>
+#include <QChartView>
+#include <QContextMenuEvent>
 #include <QFile>
 #include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
@@ -26,6 +28,7 @@
 #include <QPainter>
 #include <QScatterSeries>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <cmath>
@@ -92,6 +95,7 @@ private slots:
     void trainingCurvesAndHistogram();
     void chartsFollowTheTheme();
     void chartsExport();
+    void rightClickOnTheChartOffersExport();
     void darkParetoKeepsFrontOutlinesLight();
 };
 
@@ -243,6 +247,7 @@ void TestCharts::rooflineLogAxesAndOps() {
     QCOMPARE(roof->count(), 3);
     QCOMPARE(roof->at(1), QPointF(std::log10(32.0), std::log10(2048.0)));
     QVERIFY(std::abs(roof->at(0).y() - std::log10(64.0 * s.x.lo)) < 1e-12);
+    // Two phases: the legend names phase and bound (one phase: the bound alone).
     auto* compute = seriesNamed<QScatterSeries>(c, "forward, compute-bound");
     auto* memory = seriesNamed<QScatterSeries>(c, "forward, memory-bound");
     auto* buffer = seriesNamed<QScatterSeries>(c, "backward, buffer-bound");
@@ -257,6 +262,13 @@ void TestCharts::rooflineLogAxesAndOps() {
                             "100 cycles"));
     QVERIFY(plot.pointToolTip(buffer, buffer->at(0)).contains("∞ (no main-memory traffic)"));
     QVERIFY(plot.pointToolTip(roof, roof->at(1)).isEmpty()); // the roofs are not ops
+    r.points.pop_back();
+    plot.setRoofline(r);
+    QVERIFY(seriesNamed<QScatterSeries>(plot.chart(), "memory-bound"));
+    QCOMPARE(plot.pointToolTip(seriesNamed<QScatterSeries>(plot.chart(), "compute-bound"),
+                               QPointF(std::log10(128.0), std::log10(1900.0)))
+                 .left(13),
+             QStringLiteral("<b>L0.ff0</b>"));
 }
 
 void TestCharts::trainingCurvesAndHistogram() {
@@ -377,6 +389,28 @@ void TestCharts::chartsExport() {
         QVERIFY2(plot->exportTo(pdf, &error, QSize(480, 300)), qPrintable(error));
         QVERIFY(QFileInfo(pdf).size() > 1000);
     }
+}
+
+// The chart view passes the right button on: the plot's own menu (Export Plot…) opens over
+// the chart.
+void TestCharts::rightClickOnTheChartOffersExport() {
+    widgets::HypervolumePlot plot;
+    plot.resize(400, 240);
+    plot.addPoint(10, 0.5);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    QStringList offered;
+    QTimer::singleShot(100, [&offered] {
+        if (QWidget* popup = QApplication::activePopupWidget()) {
+            for (QAction* a : popup->actions())
+                offered << a->text();
+            popup->close();
+        }
+    });
+    QWidget* viewport = plot.chartView()->viewport();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, QPoint(200, 120), viewport->mapToGlobal(QPoint(200, 120)));
+    QApplication::sendEvent(viewport, &event);
+    QVERIFY2(offered.contains(QStringLiteral("Export Plot…")), qPrintable(offered.join(", ")));
 }
 
 // Issue 18: on the dark theme a front point drawn after a hollow (predicted) one kept a

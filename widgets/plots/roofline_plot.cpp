@@ -43,9 +43,11 @@ QScatterSeries::MarkerShape markerOf(Bound bound) {
     return QScatterSeries::MarkerShapeCircle;
 }
 
-// Series name of a (phase, bound) group; the tooltip finds the group back by it.
-QString groupName(Phase phase, Bound bound) {
-    return QStringLiteral("%1, %2-bound").arg(QString::fromUtf8(phaseName(phase)), QString::fromUtf8(boundName(bound)));
+// Series name of a (phase, bound) group: the bound alone when every op is of one phase
+// (inference), so the legend fits a narrow dock.
+QString groupName(Phase phase, Bound bound, bool onePhase) {
+    const QString b = QString::fromUtf8(boundName(bound)) + QStringLiteral("-bound");
+    return onePhase ? b : QString::fromUtf8(phaseName(phase)) + QStringLiteral(", ") + b;
 }
 } // namespace
 
@@ -90,8 +92,7 @@ void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, boo
                                                               models::formatMetric(m_roofline.peakGflops))
                                                    : tr("Roofline"));
     const Scales s = scales();
-    QCategoryAxis* xAxis =
-        charts::niceAxis(s.x, 8, tr("Arithmetic intensity (FLOP per main-memory byte)"), chrome, font());
+    QCategoryAxis* xAxis = charts::niceAxis(s.x, 8, tr("Intensity (FLOP per main-memory byte)"), chrome, font());
     QCategoryAxis* yAxis = charts::niceAxis(s.y, 7, tr("Achieved GFLOP/s"), chrome, font());
     // The ∞ column: its own labelled boundary beyond the finite ticks.
     const double xMax = s.infinityX + 0.03 * (std::log10(s.x.hi) - std::log10(s.x.lo));
@@ -116,7 +117,10 @@ void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, boo
     roof->append(xMax, std::log10(m_roofline.peakGflops));
     roof->setPen(QPen(chrome.text, 2));
     attach(roof);
-    // Ops, one series per (phase, bound) present.
+    // Ops, one series per (phase, bound) present; the group kept on the series for the tooltip.
+    bool onePhase = true;
+    for (const auto& p : m_roofline.points)
+        onePhase = onePhase && p.phase == m_roofline.points.front().phase;
     for (Phase phase : {Phase::Forward, Phase::Backward, Phase::Update}) {
         for (Bound bound : {Bound::Compute, Bound::Memory, Bound::Buffer}) {
             QScatterSeries* series = nullptr;
@@ -125,7 +129,9 @@ void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, boo
                     continue;
                 if (!series) {
                     series = new QScatterSeries;
-                    series->setName(groupName(phase, bound));
+                    series->setName(groupName(phase, bound, onePhase));
+                    series->setProperty("phase", int(phase));
+                    series->setProperty("bound", int(bound));
                     series->setMarkerShape(markerOf(bound));
                     series->setMarkerSize(bound == Bound::Buffer ? 9 : 7);
                     QColor c = phaseColour(phase);
@@ -150,7 +156,8 @@ const models::RooflinePoint* RooflinePlot::opAt(const QAbstractSeries* series, Q
     const models::RooflinePoint* best = nullptr;
     double bestD = 0;
     for (const auto& p : m_roofline.points) {
-        if (groupName(p.phase, p.bound) != series->name() || !(p.achievedGflops > 0))
+        if (series->property("phase") != QVariant(int(p.phase)) ||
+            series->property("bound") != QVariant(int(p.bound)) || !(p.achievedGflops > 0))
             continue;
         const double x = std::isfinite(p.intensityFlopPerByte) ? std::log10(p.intensityFlopPerByte) : s.infinityX;
         const double d = std::hypot(x - point.x(), std::log10(p.achievedGflops) - point.y());
