@@ -319,13 +319,14 @@ void TestCharts::trainingCurvesAndHistogram() {
             tau = qobject_cast<QLineSeries*>(s);
     }
     QVERIFY(area && tau);
-    QCOMPARE(area->name(), QStringLiteral("share per bin; exact zeros / below 0.0001: 20.0%"));
+    QCOMPARE(area->name(), QStringLiteral("share per bin · 20.0% zeros"));
     QCOMPARE(tau->name(), QStringLiteral("τ_I = 0.02 (median)"));
     QCOMPARE(tau->at(0).x(), std::log10(0.02));
     // The bin [1e-3, 1e-2) holds 30 % at log10 x in [-3, -2].
     const auto outline = area->upperSeries()->points();
     QVERIFY(outline.contains(QPointF(-3, 0.3)) && outline.contains(QPointF(-2, 0.3)));
-    QCOMPARE(histogram.pointToolTip(area, QPointF(-2.5, 0.1)), QStringLiteral("0.001 ≤ |x| < 0.01: 30.0% of elements"));
+    QCOMPARE(histogram.pointToolTip(area, QPointF(-2.5, 0.1)),
+             QStringLiteral("0.001 ≤ |x| < 0.01: 30.0% of elements<br>exact zeros / below 0.0001: 20.0%"));
 }
 
 // The chart's background, plot area, labels and the hypervolume line follow the palette: the

@@ -302,6 +302,7 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
     const auto taus = positiveSorted(activations ? m_series->activationThresholds() : m_series->gradientThresholds());
     const QString tauName = activations ? QStringLiteral("τ_I") : QStringLiteral("τ_T");
     charts::prepareChart(chart, chrome, font(), activations ? tr("Activation magnitudes") : tr("Gradient magnitudes"));
+    chart.legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     const qint64 total = bins.total();
     const auto [first, last] = occupiedBins(bins);
     double peak = 0;
@@ -311,7 +312,7 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
     const models::AxisScale yScale{0.0, std::max(0.01, peak * 1.1), false};
     QCategoryAxis* xAxis =
         charts::niceAxis(xScale, 8, activations ? tr("|activation|") : tr("|gradient|"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(yScale, 7, tr("Share of elements"), chrome, font());
+    QCategoryAxis* yAxis = charts::niceAxis(yScale, 7, tr("Share"), chrome, font());
     chart.addAxis(xAxis, Qt::AlignBottom);
     chart.addAxis(yAxis, Qt::AlignLeft);
     auto attach = [&](QAbstractSeries* series) {
@@ -362,8 +363,8 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
         }
         auto* area = new QAreaSeries(outline);
         const double zeros = static_cast<double>(bins.counts.front()) / total;
-        area->setName(tr("share per bin; exact zeros / below %1: %2")
-                          .arg(QLocale().toString(bins.upper.front(), 'g', 2), percentText(zeros)));
+        // Short for the legend; the tooltip says what "zeros" counts.
+        area->setName(tr("share per bin · %1 zeros").arg(percentText(zeros)));
         const QColor barColour = activations ? models::palette::forward() : models::palette::backward();
         QColor fill = barColour;
         fill.setAlpha(170);
@@ -387,12 +388,17 @@ QString MagnitudeHistogramPlot::pointToolTip(const QAbstractSeries* series, QPoi
     if (total <= 0 || !qobject_cast<const QAreaSeries*>(series))
         return {};
     const double magnitude = std::pow(10.0, point.x());
+    const QString zeros = tr("<br>exact zeros / below %1: %2")
+                              .arg(QLocale().toString(bins.upper.front(), 'g', 2),
+                                   percentText(static_cast<double>(bins.counts.front()) / static_cast<double>(total)));
     for (std::size_t b = 1; b + 1 < bins.counts.size(); ++b)
         if (magnitude >= bins.lower[b] && magnitude < bins.upper[b])
             return tr("%1 ≤ |%2| < %3: %4 of elements")
-                .arg(QLocale().toString(bins.lower[b], 'g', 3), activations ? QStringLiteral("x") : QStringLiteral("g"),
-                     QLocale().toString(bins.upper[b], 'g', 3),
-                     percentText(static_cast<double>(bins.counts[b]) / static_cast<double>(total)));
+                       .arg(QLocale().toString(bins.lower[b], 'g', 3),
+                            activations ? QStringLiteral("x") : QStringLiteral("g"),
+                            QLocale().toString(bins.upper[b], 'g', 3),
+                            percentText(static_cast<double>(bins.counts[b]) / static_cast<double>(total))) +
+                   zeros;
     return {};
 }
 
