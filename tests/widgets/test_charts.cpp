@@ -24,6 +24,8 @@
 #include <QHorizontalBarSeries>
 #include <QHorizontalStackedBarSeries>
 #include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
@@ -245,6 +247,8 @@ void TestCharts::rooflineLogAxesAndOps() {
     auto* roof = qobject_cast<QLineSeries*>(c->series().value(0));
     QVERIFY(roof);
     QCOMPARE(roof->count(), 3);
+    QVERIFY(!c->legend()->markers(roof).front()->isVisible()); // the title names the roofs
+    QVERIFY(c->title().startsWith(QStringLiteral("Roofline: 64 GB/s, 2,048 GFLOP/s")));
     QCOMPARE(roof->at(1), QPointF(std::log10(32.0), std::log10(2048.0)));
     QVERIFY(std::abs(roof->at(0).y() - std::log10(64.0 * s.x.lo)) < 1e-12);
     // Two phases: the legend names phase and bound (one phase: the bound alone).

@@ -9,6 +9,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
 #include <QScatterSeries>
@@ -117,6 +118,9 @@ void RooflinePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, boo
     roof->append(xMax, std::log10(m_roofline.peakGflops));
     roof->setPen(QPen(chrome.text, 2));
     attach(roof);
+    // The title names the roofs: the legend keeps its room for the ops' groups.
+    for (QLegendMarker* marker : chart.legend()->markers(roof))
+        marker->setVisible(false);
     // Ops, one series per (phase, bound) present; the group kept on the series for the tooltip.
     bool onePhase = true;
     for (const auto& p : m_roofline.points)
