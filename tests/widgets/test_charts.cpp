@@ -266,6 +266,23 @@ void TestCharts::rooflineLogAxesAndOps() {
                             "100 cycles"));
     QVERIFY(plot.pointToolTip(buffer, buffer->at(0)).contains("∞ (no main-memory traffic)"));
     QVERIFY(plot.pointToolTip(roof, roof->at(1)).isEmpty()); // the roofs are not ops
+    // Random rooflines over many decades (fixed seed): both log axes come from the routine.
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (int round = 0; round < 40; ++round) {
+        models::Roofline random;
+        random.peakGflops = std::pow(10.0, 1 + 5 * unit(rng));
+        random.bandwidthGBs = std::pow(10.0, 5 * unit(rng));
+        random.ridgeFlopPerByte = random.peakGflops / random.bandwidthGBs;
+        for (int i = 0; i < 1 + int(10 * unit(rng)); ++i)
+            random.points.push_back({"op", Phase::Forward, Bound::Compute, 1e6, std::pow(10.0, -2 + 6 * unit(rng)),
+                                     random.peakGflops * std::pow(10.0, -4 * unit(rng)), 100});
+        widgets::RooflinePlot p;
+        p.setRoofline(random);
+        const auto rs = p.scales();
+        checkAxis(axisOf(p.chart(), Qt::AlignBottom), rs.x, 8, "random intensity");
+        checkAxis(axisOf(p.chart(), Qt::AlignLeft), rs.y, 7, "random throughput");
+    }
     r.points.pop_back();
     plot.setRoofline(r);
     QVERIFY(seriesNamed<QScatterSeries>(plot.chart(), "memory-bound"));
