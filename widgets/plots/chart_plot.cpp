@@ -16,6 +16,9 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QXYSeries>
+#include <QtGlobal>
+
+#include <algorithm>
 
 namespace tcw::widgets {
 
@@ -68,7 +71,10 @@ void ChartPlot::scheduleRebuild() {
     if (m_pending)
         return;
     m_pending = true;
-    QTimer::singleShot(0, this, [this] {
+    // At most ten rebuilds a second: a search reporting every trial, or a training run, then
+    // costs the GUI thread one rebuild per 100 ms however fast the reports come.
+    const qint64 since = m_sinceRebuild.isValid() ? m_sinceRebuild.elapsed() : 1000;
+    QTimer::singleShot(int(std::max<qint64>(0, 100 - since)), this, [this] {
         if (m_pending)
             rebuild();
     });
@@ -77,6 +83,7 @@ void ChartPlot::scheduleRebuild() {
 void ChartPlot::rebuild() const {
     auto* self = const_cast<ChartPlot*>(this);
     m_pending = false;
+    self->m_sinceRebuild.start();
     auto* chart = new QChart;
     chart->resize(m_view->size());
     buildChart(*chart, plotting::chromeFor(palette(), false), false);

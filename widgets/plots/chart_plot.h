@@ -9,6 +9,7 @@
 #include "plot_painting.h"
 #include "plot_widget.h"
 
+#include <QElapsedTimer>
 #include <QPointF>
 
 class QAbstractSeries;
@@ -46,8 +47,8 @@ protected:
     // A message shown over the plot area ("No run yet"); empty: none.
     virtual QString emptyMessage() const { return {}; }
 
-    // The data changed: the chart is rebuilt once control returns to the event loop (many
-    // changes in a row cost one rebuild).
+    // The data changed: the chart is rebuilt once control returns to the event loop, at most
+    // ten times a second (many changes in a row cost one rebuild).
     void scheduleRebuild();
 
     void paintEvent(QPaintEvent* event) override;
@@ -60,6 +61,7 @@ private:
 
     QChartView* m_view;
     mutable bool m_pending = false;
+    QElapsedTimer m_sinceRebuild;
 };
 
 namespace charts {
