@@ -344,8 +344,8 @@ void TrainingPanel::runStarted(const QString& description, const QStringList& he
     m_cost->clear();
     m_heatMap->seriesChanged();
     for (auto* p :
-         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
-        p->update();
+         std::initializer_list<ChartPlot*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->dataChanged();
     updateActions();
 }
 
@@ -427,8 +427,8 @@ void TrainingPanel::showStoredRun(const QString& description, const std::vector<
     m_cost->clear();
     m_heatMap->seriesChanged();
     for (auto* p :
-         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
-        p->update();
+         std::initializer_list<ChartPlot*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->dataChanged();
 }
 
 void TrainingPanel::clearRun() {
@@ -442,8 +442,8 @@ void TrainingPanel::clearRun() {
     m_cost->clear();
     m_heatMap->seriesChanged();
     for (auto* p :
-         std::initializer_list<PlotWidget*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
-        p->update();
+         std::initializer_list<ChartPlot*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
+        p->dataChanged();
     updateActions();
 }
 

@@ -1,14 +1,14 @@
-// A horizontal bar chart of a BarSeries: one bar per category, stacked segments with a legend
-// when there are several, values at the bar ends, hover tooltips. The detail panel's energy,
-// area, utilisation and latency charts; exportable like every plot.
+// A horizontal bar chart of a BarSeries (Qt Charts): one bar per category, stacked segments
+// with a legend when there are several, each bar's total beside its label, hover tooltips.
+// The detail panel's energy, area, utilisation and latency charts; exportable like every plot.
 #pragma once
 
+#include "chart_plot.h"
 #include "models/breakdown_series.h"
-#include "plot_widget.h"
 
 namespace tcw::widgets {
 
-class BarChart : public PlotWidget {
+class BarChart : public ChartPlot {
     Q_OBJECT
 
 public:
@@ -20,19 +20,18 @@ public:
     int preferredHeight() const;
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
+    // The label of category c on the chart: its name and its total in the series' unit.
+    QString categoryLabel(int c) const;
+    // The value axis' extent: the fixed maximum, or the largest total.
+    double axisMax() const;
 
-    void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
+    QString barToolTip(const QBarSet* set, int index) const override;
 
 protected:
-    void mouseMoveEvent(QMouseEvent* event) override;
+    void buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const override;
+    QString emptyMessage() const override;
 
 private:
-    struct Layout {
-        QRectF plot;
-        double labelWidth = 0, barHeight = 0, legendHeight = 0, max = 1;
-    };
-    Layout layoutFor(const QRectF& rect, const QFontMetricsF& fm) const;
-
     models::BarSeries m_series;
 };
 

@@ -1,16 +1,16 @@
 // Hypervolume against evaluations for a running or finished search: a step line that rises
 // as the front improves, the budget as the horizontal extent, hover tooltips. Points come one
-// at a time from the search's progress (cheap: appending redraws only the widget).
+// at a time from the search's progress; the Qt Charts chart is rebuilt once per burst of them.
 #pragma once
 
-#include "plot_widget.h"
+#include "chart_plot.h"
 
 #include <QPointF>
 #include <QVector>
 
 namespace tcw::widgets {
 
-class HypervolumePlot : public PlotWidget {
+class HypervolumePlot : public ChartPlot {
     Q_OBJECT
 
 public:
@@ -26,14 +26,14 @@ public:
 
     QSize sizeHint() const override { return {360, 180}; }
     QSize minimumSizeHint() const override { return {200, 120}; }
-    void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
+
+    QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
 
 protected:
-    void mouseMoveEvent(QMouseEvent* event) override;
+    void buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const override;
+    QString emptyMessage() const override;
 
 private:
-    QRectF plotRect(const QRectF& rect) const;
-
     QVector<QPointF> m_points; // (evaluations, hypervolume), evaluations ascending
     int m_budget = 1;
 };

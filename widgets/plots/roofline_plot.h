@@ -1,16 +1,17 @@
-// The roofline of a simulated run: ops as points (arithmetic intensity against achieved
-// throughput, log–log), coloured by phase and shaped by what bounds them, under the
+// The roofline of a simulated run (Qt Charts): ops as points (arithmetic intensity against
+// achieved throughput, log–log), coloured by phase and shaped by what bounds them, under the
 // accelerator's compute roof and main-memory bandwidth roof. Ops that never touch main memory
-// (intensity ∞) sit in a band at the right edge.
+// (intensity ∞) sit in a band at the right edge, at the axis' "∞" label. Both axes are in
+// log10 units with nice-number ticks (chart_axes.h).
 #pragma once
 
+#include "chart_plot.h"
 #include "models/axis_ticks.h"
 #include "models/roofline.h"
-#include "plot_widget.h"
 
 namespace tcw::widgets {
 
-class RooflinePlot : public PlotWidget {
+class RooflinePlot : public ChartPlot {
     Q_OBJECT
 
 public:
@@ -20,20 +21,22 @@ public:
     const models::Roofline& roofline() const { return m_roofline; }
     QSize sizeHint() const override { return {360, 300}; }
 
-    void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
+    // The axes' ranges in data units (intensity in FLOP/byte, throughput in GFLOP/s), and the
+    // axis coordinate (log10) where ∞-intensity ops are drawn.
+    struct Scales {
+        models::AxisScale x, y;
+        double infinityX = 0;
+    };
+    Scales scales() const;
+    // The op drawn at point (series coordinates) of series; nullptr when none.
+    const models::RooflinePoint* opAt(const QAbstractSeries* series, QPointF point) const;
+    QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
 
 protected:
-    void mouseMoveEvent(QMouseEvent* event) override;
+    void buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const override;
+    QString emptyMessage() const override;
 
 private:
-    struct Geometry {
-        QRectF plot;
-        models::AxisScale x, y;
-        double infinityX = 0; // where ∞-intensity ops are drawn
-    };
-    Geometry geometryFor(const QRectF& rect) const;
-    QPointF positionOf(const models::RooflinePoint& p, const Geometry& g) const;
-
     models::Roofline m_roofline;
 };
 

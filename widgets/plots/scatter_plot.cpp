@@ -528,7 +528,8 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
         painter.drawPath(path);
     }
     const models::ColourScale& scale = colourScale();
-    painter.setPen(QPen(models::palette::front(chrome.plotBackground), 1.2));
+    const QPen frontOutline(models::palette::front(chrome.plotBackground), 1.2);
+    painter.setPen(frontOutline);
     for (std::size_t i = 0; i < m_data.x.size(); ++i) {
         if (!(m_data.flags[i] & Front) || !drawn(i))
             continue;
@@ -540,7 +541,8 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
             painter.drawEllipse(q, kFrontRadius, kFrontRadius);
             painter.setPen(QPen(QColor::fromRgb(scale.colour(m_data.colour[i])), kRingWidth));
             painter.drawEllipse(q, kFrontRadius - kRingWidth, kFrontRadius - kRingWidth);
-            painter.setPen(QPen(models::palette::front(), 1.2));
+            // Back to the outline of the theme (near white on dark), not print black.
+            painter.setPen(frontOutline);
             continue;
         }
         painter.setBrush(QColor::fromRgb(scale.colour(m_data.colour[i])));

@@ -1,13 +1,20 @@
 // Training plots: curves, sparsity heat map, magnitude histograms with τ lines.
 #include "training_plots.h"
 
+#include "chart_axes.h"
 #include "models/colour_map.h"
 #include "models/objective.h"
 #include "plot_painting.h"
 
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QChart>
+#include <QLegend>
+#include <QLineSeries>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScatterSeries>
 #include <QToolTip>
 
 #include <algorithm>
@@ -27,23 +34,6 @@ void drawTitle(QPainter& painter, const QRectF& rect, const QFont& base, const p
     painter.setFont(base);
 }
 
-// A small legend entry right-aligned at (x, y); returns the x where the next one ends.
-double legendEntry(QPainter& painter, double right, double y, const QColor& colour, bool line, const QString& text,
-                   const plotting::Chrome& chrome) {
-    const QFontMetricsF fm(painter.font());
-    const double w = fm.horizontalAdvance(text);
-    const double x = right - w - 18;
-    painter.setPen(QPen(colour, 2));
-    painter.setBrush(colour);
-    if (line)
-        painter.drawLine(QPointF(x, y - 4), QPointF(x + 12, y - 4));
-    else
-        painter.drawEllipse(QPointF(x + 6, y - 4), 3, 3);
-    painter.setPen(chrome.mutedText);
-    painter.drawText(QPointF(x + 16, y), text);
-    return x - 10;
-}
-
 QString percentText(double fraction) {
     return QLocale().toString(100.0 * fraction, 'f', 1) + QStringLiteral("%");
 }
@@ -53,24 +43,25 @@ QString percentText(double fraction) {
 // ---- curves -------------------------------------------------------------------------------
 
 TrainingCurvePlot::TrainingCurvePlot(Quantity quantity, const models::TrainingSeries* series, QWidget* parent)
-    : PlotWidget(parent), m_quantity(quantity), m_series(series) {
+    : ChartPlot(parent), m_quantity(quantity), m_series(series) {
     setExportName(quantity == Quantity::Loss ? QStringLiteral("training-loss") : QStringLiteral("training-accuracy"));
-    setToolTip(quantity == Quantity::Loss
-                   ? tr("Cross-entropy loss: the training mean since the previous report (line) and the test "
-                        "split (points, when evaluated)")
-                   : tr("Accuracy: the training mean since the previous report (line) and the test split "
-                        "(points, when evaluated)"));
+    setWhatsThis(quantity == Quantity::Loss
+                     ? tr("Cross-entropy loss: the training mean since the previous report (line) and the test "
+                          "split (points, when evaluated)")
+                     : tr("Accuracy: the training mean since the previous report (line) and the test split "
+                          "(points, when evaluated)"));
 }
 
-void TrainingCurvePlot::render(QPainter& painter, const QRectF& rect, bool forExport) const {
-    const plotting::Chrome chrome = plotting::chromeFor(palette(), forExport);
-    painter.fillRect(rect, chrome.background);
-    painter.setRenderHint(QPainter::Antialiasing);
+QString TrainingCurvePlot::emptyMessage() const {
+    return m_series->points().empty() ? tr("No run yet") : QString();
+}
+
+void TrainingCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const bool loss = m_quantity == Quantity::Loss;
+    charts::prepareChart(chart, chrome, font(), loss ? tr("Loss") : tr("Accuracy"));
     const auto& points = m_series->points();
     auto trainOf = [loss](const models::TrainingCurveSample& p) { return loss ? p.trainLoss : p.trainAccuracy; };
     auto testOf = [loss](const models::TrainingCurveSample& p) { return loss ? p.testLoss : p.testAccuracy; };
-
     std::vector<double> values;
     for (const auto& p : points) {
         values.push_back(trainOf(p));
@@ -80,42 +71,54 @@ void TrainingCurvePlot::render(QPainter& painter, const QRectF& rect, bool forEx
     if (loss)
         y.lo = std::max(0.0, y.lo);
     const double lastStep = std::max<double>(1.0, static_cast<double>(m_series->totalSteps()));
-    plotting::Margins m;
-    m.top = 30;
-    plotting::Frame frame{QRectF(rect.left() + m.left, rect.top() + m.top, rect.width() - m.left - m.right,
-                                 rect.height() - m.top - m.bottom),
-                          models::AxisScale{0.0, lastStep, false}, y};
-    painter.fillRect(frame.plot, chrome.plotBackground);
-    plotting::drawGrid(painter, frame, chrome);
-    drawTitle(painter, rect, font(), chrome, loss ? tr("Loss") : tr("Accuracy"));
+    QCategoryAxis* xAxis = charts::niceAxis(models::AxisScale{0.0, lastStep, false}, 8, tr("Step"), chrome, font());
+    QCategoryAxis* yAxis = charts::niceAxis(y, 7, loss ? tr("Loss") : tr("Accuracy"), chrome, font());
+    chart.addAxis(xAxis, Qt::AlignBottom);
+    chart.addAxis(yAxis, Qt::AlignLeft);
 
-    const QColor trainColour = models::palette::series(0), testColour = models::palette::series(1);
-    painter.save();
-    painter.setClipRect(frame.plot.adjusted(-4, -4, 4, 4));
-    QPolygonF line;
-    line.reserve(static_cast<int>(points.size()));
-    for (const auto& p : points)
+    auto* train = new QLineSeries;
+    train->setName(tr("train"));
+    train->setPen(QPen(models::palette::series(0), 1.6));
+    auto* test = new QScatterSeries;
+    test->setName(tr("test"));
+    test->setMarkerSize(7);
+    test->setColor(models::palette::series(1));
+    test->setBorderColor(models::palette::series(1).darker(120));
+    for (const auto& p : points) {
         if (std::isfinite(trainOf(p)))
-            line << QPointF(frame.px(static_cast<double>(p.step)), frame.py(trainOf(p)));
-    painter.setPen(QPen(trainColour, 1.6));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawPolyline(line);
-    painter.setPen(QPen(testColour.darker(120), 1));
-    painter.setBrush(testColour);
-    for (const auto& p : points)
+            train->append(static_cast<double>(p.step), trainOf(p));
         if (std::isfinite(testOf(p)))
-            painter.drawEllipse(QPointF(frame.px(static_cast<double>(p.step)), frame.py(testOf(p))), 3.5, 3.5);
-    painter.restore();
-    plotting::drawAxes(painter, frame, chrome, tr("Step"), loss ? tr("Loss") : tr("Accuracy"));
-
-    painter.setFont(plotting::smallFont(font()));
-    double right = rect.right() - 6;
-    right = legendEntry(painter, right, rect.top() + 16, testColour, false, tr("test"), chrome);
-    legendEntry(painter, right, rect.top() + 16, trainColour, true, tr("train"), chrome);
-    if (points.empty()) {
-        painter.setPen(chrome.mutedText);
-        painter.drawText(frame.plot, Qt::AlignCenter, tr("No run yet"));
+            test->append(static_cast<double>(p.step), testOf(p));
     }
+    for (QXYSeries* series : {static_cast<QXYSeries*>(train), static_cast<QXYSeries*>(test)}) {
+        chart.addSeries(series);
+        series->attachAxis(xAxis);
+        series->attachAxis(yAxis);
+    }
+    chart.legend()->setAlignment(Qt::AlignTop);
+}
+
+QString TrainingCurvePlot::pointToolTip(const QAbstractSeries* series, QPointF point) const {
+    const bool loss = m_quantity == Quantity::Loss;
+    const bool test = series && series->name() == tr("test");
+    // The report nearest the pointer's step.
+    const models::TrainingCurveSample* nearest = nullptr;
+    for (const auto& p : m_series->points()) {
+        const double v = test ? (loss ? p.testLoss : p.testAccuracy) : (loss ? p.trainLoss : p.trainAccuracy);
+        if (!std::isfinite(v))
+            continue;
+        if (!nearest || std::abs(double(p.step) - point.x()) < std::abs(double(nearest->step) - point.x()))
+            nearest = &p;
+    }
+    if (!nearest)
+        return {};
+    const double v = test ? (loss ? nearest->testLoss : nearest->testAccuracy)
+                          : (loss ? nearest->trainLoss : nearest->trainAccuracy);
+    const QString value = loss ? QLocale().toString(v, 'f', 4) : percentText(v);
+    return test ? tr("Step %1: test %2 %3")
+                      .arg(QLocale().toString(nearest->step), loss ? tr("loss") : tr("accuracy"), value)
+                : tr("Step %1: train %2 %3 (mean since the previous report)")
+                      .arg(QLocale().toString(nearest->step), loss ? tr("loss") : tr("accuracy"), value);
 }
 
 // ---- heat map -------------------------------------------------------------------------------
@@ -240,112 +243,163 @@ void SparsityHeatMap::mouseMoveEvent(QMouseEvent* event) {
 // ---- histograms -----------------------------------------------------------------------------
 
 MagnitudeHistogramPlot::MagnitudeHistogramPlot(Tensors tensors, const models::TrainingSeries* series, QWidget* parent)
-    : PlotWidget(parent), m_tensors(tensors), m_series(series) {
+    : ChartPlot(parent), m_tensors(tensors), m_series(series) {
     setExportName(tensors == Tensors::Activations ? QStringLiteral("activation-magnitudes")
                                                   : QStringLiteral("gradient-magnitudes"));
-    setToolTip(tensors == Tensors::Activations
-                   ? tr("Magnitudes |x| of the forward activations before pruning, in the last report's window "
-                        "(log-spaced bins); τ_I zeroes everything left of its line")
-                   : tr("Magnitudes |g| of the activation and weight gradients before pruning, in the last report's "
-                        "window (log-spaced bins); τ_T zeroes (or rounds to ±τ_T) everything left of its line"));
+    setWhatsThis(tensors == Tensors::Activations
+                     ? tr("Magnitudes |x| of the forward activations before pruning, in the last report's window "
+                          "(log-spaced bins); τ_I zeroes everything left of its line")
+                     : tr("Magnitudes |g| of the activation and weight gradients before pruning, in the last "
+                          "report's window (log-spaced bins); τ_T zeroes (or rounds to ±τ_T) everything left of "
+                          "its line"));
 }
 
-void MagnitudeHistogramPlot::render(QPainter& painter, const QRectF& rect, bool forExport) const {
-    const plotting::Chrome chrome = plotting::chromeFor(palette(), forExport);
-    painter.fillRect(rect, chrome.background);
-    painter.setRenderHint(QPainter::Antialiasing);
-    const bool activations = m_tensors == Tensors::Activations;
-    const models::MagnitudeBins& bins = activations ? m_series->activations() : m_series->gradients();
-    const std::vector<double>& taus = activations ? m_series->activationThresholds() : m_series->gradientThresholds();
-    const QString tauName = activations ? QStringLiteral("τ_I") : QStringLiteral("τ_T");
-    drawTitle(painter, rect, font(), chrome, activations ? tr("Activation magnitudes") : tr("Gradient magnitudes"));
-
-    // Bins with finite, positive edges on a log axis; the first (zeros and below) as a note.
-    const qint64 total = bins.total();
+namespace {
+// The bins with finite, positive edges that hold anything: [first, last], or -1 when none.
+std::pair<int, int> occupiedBins(const models::MagnitudeBins& bins) {
     int first = -1, last = -1;
     for (int b = 1; b + 1 < static_cast<int>(bins.counts.size()); ++b)
         if (bins.counts[static_cast<std::size_t>(b)] > 0) {
             first = first < 0 ? b : first;
             last = b;
         }
-    std::vector<double> positiveTaus;
+    return {first, last};
+}
+
+std::vector<double> positiveSorted(const std::vector<double>& taus) {
+    std::vector<double> positive;
     for (const double t : taus)
         if (t > 0)
-            positiveTaus.push_back(t);
-    std::sort(positiveTaus.begin(), positiveTaus.end());
+            positive.push_back(t);
+    std::sort(positive.begin(), positive.end());
+    return positive;
+}
+} // namespace
+
+models::AxisScale MagnitudeHistogramPlot::magnitudeScale() const {
+    const bool activations = m_tensors == Tensors::Activations;
+    const models::MagnitudeBins& bins = activations ? m_series->activations() : m_series->gradients();
+    const auto taus = positiveSorted(activations ? m_series->activationThresholds() : m_series->gradientThresholds());
+    const auto [first, last] = occupiedBins(bins);
     double lo = first > 0 ? bins.lower[static_cast<std::size_t>(first)] : 1e-6;
     double hi = last > 0 ? bins.upper[static_cast<std::size_t>(last)] : 1.0;
-    if (!positiveTaus.empty()) {
-        lo = std::min(lo, positiveTaus.front() / 2);
-        hi = std::max(hi, positiveTaus.back() * 2);
+    if (!taus.empty()) {
+        lo = std::min(lo, taus.front() / 2);
+        hi = std::max(hi, taus.back() * 2);
     }
+    return {lo, hi, true};
+}
+
+QString MagnitudeHistogramPlot::emptyMessage() const {
+    const bool activations = m_tensors == Tensors::Activations;
+    return (activations ? m_series->activations() : m_series->gradients()).total() > 0 ? QString()
+                                                                                       : tr("No reports yet");
+}
+
+void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
+    const bool activations = m_tensors == Tensors::Activations;
+    const models::MagnitudeBins& bins = activations ? m_series->activations() : m_series->gradients();
+    const auto taus = positiveSorted(activations ? m_series->activationThresholds() : m_series->gradientThresholds());
+    const QString tauName = activations ? QStringLiteral("τ_I") : QStringLiteral("τ_T");
+    charts::prepareChart(chart, chrome, font(), activations ? tr("Activation magnitudes") : tr("Gradient magnitudes"));
+    chart.legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
+    const qint64 total = bins.total();
+    const auto [first, last] = occupiedBins(bins);
     double peak = 0;
     for (int b = std::max(first, 1); first > 0 && b <= last; ++b)
         peak = std::max(peak, static_cast<double>(bins.counts[static_cast<std::size_t>(b)]) / total);
-    plotting::Margins m;
-    m.top = 30;
-    plotting::Frame frame{QRectF(rect.left() + m.left, rect.top() + m.top, rect.width() - m.left - m.right,
-                                 rect.height() - m.top - m.bottom),
-                          models::AxisScale{lo, hi, true}, models::AxisScale{0.0, std::max(0.01, peak * 1.1), false}};
-    painter.fillRect(frame.plot, chrome.plotBackground);
-    plotting::drawGrid(painter, frame, chrome);
-    const QColor barColour = activations ? models::palette::forward() : models::palette::backward();
-    painter.save();
-    painter.setClipRect(frame.plot);
-    if (total > 0 && first > 0) {
-        QColor fill = barColour;
-        fill.setAlpha(170);
-        painter.setPen(QPen(barColour.darker(120), 0.6));
-        painter.setBrush(fill);
-        for (int b = first; b <= last; ++b) {
-            const double share = static_cast<double>(bins.counts[static_cast<std::size_t>(b)]) / total;
-            const double x0 = frame.px(bins.lower[static_cast<std::size_t>(b)]);
-            const double x1 = frame.px(bins.upper[static_cast<std::size_t>(b)]);
-            painter.drawRect(QRectF(QPointF(x0, frame.py(share)), QPointF(x1, frame.py(0))));
-        }
-    }
+    const models::AxisScale xScale = magnitudeScale();
+    const models::AxisScale yScale{0.0, std::max(0.01, peak * 1.1), false};
+    QCategoryAxis* xAxis =
+        charts::niceAxis(xScale, 8, activations ? tr("|activation|") : tr("|gradient|"), chrome, font());
+    QCategoryAxis* yAxis = charts::niceAxis(yScale, 7, tr("Share"), chrome, font());
+    chart.addAxis(xAxis, Qt::AlignBottom);
+    chart.addAxis(yAxis, Qt::AlignLeft);
+    auto attach = [&](QAbstractSeries* series) {
+        chart.addSeries(series);
+        series->attachAxis(xAxis);
+        series->attachAxis(yAxis);
+    };
+    const double yTop = yScale.hi;
     // τ: a band from the smallest to the largest threshold in force (target mode calibrates one
     // per layer and kind), a line at the median.
     const QColor tauColour = models::palette::constraint();
-    if (!positiveTaus.empty()) {
-        const double tLo = positiveTaus.front(), tHi = positiveTaus.back();
-        const double median = positiveTaus[positiveTaus.size() / 2];
+    if (!taus.empty()) {
+        const double tLo = std::log10(taus.front()), tHi = std::log10(taus.back());
+        const double median = taus[taus.size() / 2];
         if (tHi > tLo) {
-            QColor band = tauColour;
-            band.setAlpha(40);
-            painter.fillRect(
-                QRectF(QPointF(frame.px(tLo), frame.plot.top()), QPointF(frame.px(tHi), frame.plot.bottom())), band);
+            auto* upper = new QLineSeries;
+            upper->append(tLo, yTop);
+            upper->append(tHi, yTop);
+            auto* band = new QAreaSeries(upper);
+            band->setName(
+                tr("%1 range %2 … %3")
+                    .arg(tauName, QLocale().toString(taus.front(), 'g', 3), QLocale().toString(taus.back(), 'g', 3)));
+            QColor fill = tauColour;
+            fill.setAlpha(40);
+            band->setBrush(fill);
+            band->setPen(Qt::NoPen);
+            attach(band);
         }
-        painter.setPen(QPen(tauColour, 2, Qt::DashLine));
-        painter.drawLine(QPointF(frame.px(median), frame.plot.top()), QPointF(frame.px(median), frame.plot.bottom()));
+        auto* line = new QLineSeries;
+        line->setName(
+            tr("%1 = %2%3").arg(tauName, QLocale().toString(median, 'g', 3), tHi > tLo ? tr(" (median)") : QString()));
+        line->append(std::log10(median), 0);
+        line->append(std::log10(median), yTop);
+        line->setPen(QPen(tauColour, 2, Qt::DashLine));
+        attach(line);
     }
-    painter.restore();
-    plotting::drawAxes(painter, frame, chrome, activations ? tr("|activation|") : tr("|gradient|"),
-                       tr("Share of elements"));
-
-    painter.setFont(plotting::smallFont(font()));
-    const QFontMetricsF fm(painter.font());
-    QString tauText;
-    if (positiveTaus.empty())
-        tauText = tr("%1 = 0: nothing pruned").arg(tauName);
-    else if (positiveTaus.front() == positiveTaus.back())
-        tauText = tr("%1 = %2").arg(tauName, QLocale().toString(positiveTaus.front(), 'g', 3));
-    else
-        tauText = tr("%1 %2 … %3")
-                      .arg(tauName, QLocale().toString(positiveTaus.front(), 'g', 3),
-                           QLocale().toString(positiveTaus.back(), 'g', 3));
-    painter.setPen(tauColour);
-    painter.drawText(QPointF(rect.right() - 6 - fm.horizontalAdvance(tauText), rect.top() + 16), tauText);
-    if (total > 0) {
+    if (total > 0 && first > 0) {
+        // The bins as a step outline over a filled area (bars of log-spaced widths).
+        auto* outline = new QLineSeries;
+        for (int b = first; b <= last; ++b) {
+            const double share = static_cast<double>(bins.counts[static_cast<std::size_t>(b)]) / total;
+            const double x0 = std::log10(bins.lower[static_cast<std::size_t>(b)]);
+            const double x1 = std::log10(bins.upper[static_cast<std::size_t>(b)]);
+            outline->append(x0, 0);
+            outline->append(x0, share);
+            outline->append(x1, share);
+            outline->append(x1, 0);
+        }
+        auto* area = new QAreaSeries(outline);
         const double zeros = static_cast<double>(bins.counts.front()) / total;
-        const QString note =
-            tr("exact zeros / below %1: %2").arg(QLocale().toString(bins.upper.front(), 'g', 2), percentText(zeros));
-        painter.setPen(chrome.mutedText);
-        painter.drawText(QPointF(frame.plot.left() + 4, frame.plot.top() + fm.ascent() + 2), note);
-    } else {
-        painter.setPen(chrome.mutedText);
-        painter.drawText(frame.plot, Qt::AlignCenter, tr("No reports yet"));
+        // Short for the legend; the tooltip says what "zeros" counts.
+        area->setName(tr("share per bin · %1 zeros").arg(percentText(zeros)));
+        const QColor barColour = activations ? models::palette::forward() : models::palette::backward();
+        QColor fill = barColour;
+        fill.setAlpha(170);
+        area->setBrush(fill);
+        area->setPen(QPen(barColour.darker(120), 0.8));
+        attach(area);
     }
+    if (taus.empty()) {
+        // Said in the legend: nothing is pruned.
+        auto* none = new QLineSeries;
+        none->setName(tr("%1 = 0: nothing pruned").arg(tauName));
+        none->setPen(QPen(tauColour, 2, Qt::DashLine));
+        attach(none);
+    }
+}
+
+QString MagnitudeHistogramPlot::pointToolTip(const QAbstractSeries* series, QPointF point) const {
+    const bool activations = m_tensors == Tensors::Activations;
+    const models::MagnitudeBins& bins = activations ? m_series->activations() : m_series->gradients();
+    const qint64 total = bins.total();
+    if (total <= 0 || !qobject_cast<const QAreaSeries*>(series))
+        return {};
+    const double magnitude = std::pow(10.0, point.x());
+    const QString zeros = tr("<br>exact zeros / below %1: %2")
+                              .arg(QLocale().toString(bins.upper.front(), 'g', 2),
+                                   percentText(static_cast<double>(bins.counts.front()) / static_cast<double>(total)));
+    for (std::size_t b = 1; b + 1 < bins.counts.size(); ++b)
+        if (magnitude >= bins.lower[b] && magnitude < bins.upper[b])
+            return tr("%1 ≤ |%2| < %3: %4 of elements")
+                       .arg(QLocale().toString(bins.lower[b], 'g', 3),
+                            activations ? QStringLiteral("x") : QStringLiteral("g"),
+                            QLocale().toString(bins.upper[b], 'g', 3),
+                            percentText(static_cast<double>(bins.counts[b]) / static_cast<double>(total))) +
+                   zeros;
+    return {};
 }
 
 } // namespace tcw::widgets

@@ -1,17 +1,18 @@
 // The Training panel's live plots, drawn from a TrainingSeries: loss or accuracy over steps
-// (train line, test points), the sparsity heat map (rows = layer × tensor kind, columns =
-// reports), and a magnitude histogram with the thresholds drawn on it. Each repaints only
-// when told the series changed, from cached geometry, so a report costs the GUI little.
+// (train line, test points) and a magnitude histogram with the thresholds drawn on it, as Qt
+// Charts charts; the sparsity heat map (rows = layer × tensor kind, columns = reports) as the
+// project's own widget (Qt Charts has no heat map). Each is redrawn only when told the series
+// changed, so a report costs the GUI little.
 #pragma once
 
+#include "chart_plot.h"
 #include "models/training_series.h"
-#include "plot_widget.h"
 
 #include <QImage>
 
 namespace tcw::widgets {
 
-class TrainingCurvePlot : public PlotWidget {
+class TrainingCurvePlot : public ChartPlot {
     Q_OBJECT
 
 public:
@@ -19,8 +20,12 @@ public:
     TrainingCurvePlot(Quantity quantity, const models::TrainingSeries* series, QWidget* parent = nullptr);
     QSize sizeHint() const override { return {360, 200}; }
     QSize minimumSizeHint() const override { return {200, 140}; }
-    void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
-    void seriesChanged() { update(); }
+    void seriesChanged() { scheduleRebuild(); }
+    QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
+
+protected:
+    void buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const override;
+    QString emptyMessage() const override;
 
 private:
     Quantity m_quantity;
@@ -46,7 +51,10 @@ private:
     QImage m_cells; // columns × rows, one pixel per cell, scaled when drawn
 };
 
-class MagnitudeHistogramPlot : public PlotWidget {
+// Bins on a log |x| axis (a step outline over a filled area, in log10 units), the share of
+// elements per bin on a linear axis, τ as a dashed line at the median threshold in force and a
+// band from the smallest to the largest.
+class MagnitudeHistogramPlot : public ChartPlot {
     Q_OBJECT
 
 public:
@@ -54,8 +62,14 @@ public:
     MagnitudeHistogramPlot(Tensors tensors, const models::TrainingSeries* series, QWidget* parent = nullptr);
     QSize sizeHint() const override { return {360, 200}; }
     QSize minimumSizeHint() const override { return {200, 140}; }
-    void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
-    void seriesChanged() { update(); }
+    void seriesChanged() { scheduleRebuild(); }
+    QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
+    // The |x| axis' range (data units) and the largest share, as the chart shows them.
+    models::AxisScale magnitudeScale() const;
+
+protected:
+    void buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const override;
+    QString emptyMessage() const override;
 
 private:
     Tensors m_tensors;
