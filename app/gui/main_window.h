@@ -213,6 +213,7 @@ private:
     // The state the Training and Search panels' content belongs to.
     models::ExplorerContext m_trainingShown;
     models::ExplorerContext m_searchShown;
+    models::ExplorerContext m_lessonShown; // the workspace the lesson's step state was last checked against
 
     QDockWidget* m_workspaceDock = nullptr;
     QTreeView* m_tree = nullptr;
