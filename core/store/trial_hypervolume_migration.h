@@ -10,7 +10,7 @@ namespace tcw::store {
 // Adds trials.hypervolume (REAL, NULL or ≥ 0). Trials stored before this step keep NULL: the
 // store cannot parse a search's configuration (its box and objectives), so their history is
 // recomputed from the trials in position order when it is read (codesign::searchHistory).
-// Runs inside the caller's transaction (the migration runner's).
+// Runs inside the caller's transaction (the migration runner's); a column already there is kept.
 void addTrialHypervolume(Database& db);
 
 } // namespace tcw::store
