@@ -274,6 +274,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
     codesign::SessionOptions sessionOptions;
     sessionOptions.dataDir = dataDir;
     sessionOptions.threads = o.threads;
+    sessionOptions.writer = mpi ? "tcw search under mpirun" : "tcw search";
     const int slotsPerWorker = std::max(1, o.threads);
     if (mpi) {
         // Each rank-0 evaluation thread waits for one remote job: one per worker slot.

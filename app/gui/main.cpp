@@ -6,6 +6,7 @@
 #include "main_window.h"
 #include "models/colour_map.h"
 #include "models/log_model.h"
+#include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "screenshot.h"
@@ -241,6 +242,15 @@ int main(int argc, char** argv) {
     if (options.trainDemo > 0) {
     } else if (!demoPaused) {
         whenDemoPaused = [&screenshot] { screenshot.start(); };
+    } else if (options.view == QLatin1String("search-page")) {
+        // The page's content is read in the background after the workspace opens.
+        QObject::connect(window.searchPage(), &tcw::widgets::SearchPage::contentShown, &screenshot,
+                         [&screenshot, started = false]() mutable {
+                             if (!started) {
+                                 started = true;
+                                 screenshot.start();
+                             }
+                         });
     } else if (!options.lesson.isEmpty() && window.lessons()->currentStep() == options.lessonStep - 1 &&
                window.lessons()->isApplying()) {
         QObject::connect(window.lessons(), &tcw::app::LessonController::stepApplied, &screenshot,

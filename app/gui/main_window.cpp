@@ -22,6 +22,7 @@
 #include "panels/lesson_panel.h"
 #include "panels/log_panel.h"
 #include "panels/range_filter_dialog.h"
+#include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "panels/welcome_page.h"
@@ -129,6 +130,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     connectWorkspace();
     connectSelection();
     connectSearch();
+    connectSearchPage();
     connectState();
     m_edits->loadPredictor(dataDirectory());
 
@@ -224,6 +226,7 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
     m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
+    createSearchPage(); // the fourth tab
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -601,7 +604,7 @@ void MainWindow::connectSelection() {
         if (type == WorkspaceTreeModel::NodeType::Design)
             m_controller->selectDesign(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
         else if (type == WorkspaceTreeModel::NodeType::Search)
-            showView(QStringLiteral("search"));
+            openSearchPage(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
         else if (type == WorkspaceTreeModel::NodeType::TrainingRun)
             showStoredTrainingRun(index.data(WorkspaceTreeModel::ItemIdRole).toLongLong());
     });
@@ -971,6 +974,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("pareto"),
             QStringLiteral("parallel"),
             QStringLiteral("table"),
+            QStringLiteral("search-page"),
             QStringLiteral("search"),
             QStringLiteral("training"),
             QStringLiteral("lesson"),
@@ -981,8 +985,9 @@ QStringList MainWindow::viewNames() {
 }
 
 bool MainWindow::showView(const QString& name) {
-    const int central =
-        QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table")}.indexOf(name);
+    const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
+                                    QStringLiteral("search-page")}
+                            .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
                           .indexOf(name);
@@ -996,6 +1001,12 @@ bool MainWindow::showView(const QString& name) {
         if (!m_controller->isOpen())
             return false;
         m_explorerTabs->setCurrentIndex(central);
+        // The search page asked for by name shows the latest search when none is chosen yet.
+        if (name == QLatin1String("search-page") && m_searchPage->chosenSearch() == 0 &&
+            !m_controller->treeContent().searches.isEmpty()) {
+            refreshSearchPageList();
+            m_searchPage->chooseSearch(m_controller->treeContent().searches.back().id);
+        }
     } else if (panel >= 0) {
         m_panelDock->show();
         m_panelDock->raise();
@@ -1140,7 +1151,8 @@ void MainWindow::createTraining() {
                           .arg(o.steps);
         else
             summary = tr("Run %1 %2 at step %3 — stored with its curve so far").arg(o.runId).arg(o.status).arg(o.steps);
-        m_trainingPanel->runFinished(summary, o.stored && o.status == QLatin1String("completed"));
+        m_trainingPanel->runFinished(summary, o.stored && o.status == QLatin1String("completed"),
+                                     o.stored ? std::optional<qint64>(o.steps) : std::nullopt);
         statusBar()->showMessage(summary, kStatusTimeoutMs);
         updateTrainingDesign();
     });

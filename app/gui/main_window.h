@@ -41,6 +41,7 @@ class ExplorerToolBar;
 class LogPanel;
 class TrainingPanel;
 class SearchPanel;
+class SearchPage;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -72,6 +73,10 @@ public:
     EditController* edits() const { return m_edits; }
     SearchController* searches() const { return m_search; }
     widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
+    widgets::SearchPage* searchPage() const { return m_searchPage; }
+    // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
+    // Searches group opens it); its content is read in the background.
+    void openSearchPage(qint64 searchId);
     widgets::ParetoPlotView* paretoView() const { return m_paretoView; }
     widgets::ParallelCoordinatesView* parallelView() const { return m_parallelView; }
     widgets::AcceleratorEditor* acceleratorEditor() const { return m_acceleratorEditor; }
@@ -152,6 +157,11 @@ private:
     void connectWorkspace();
     void connectSelection();
     void connectSearch();
+    // main_window_search_page.cpp: the explorer's Search tab, one page per stored search.
+    void createSearchPage();
+    void connectSearchPage();
+    void loadSearchPage(qint64 searchId);
+    void refreshSearchPageList();
     void connectState();
     void dropHiddenFromSelection();
     void syncTree(std::optional<qint64> designId);
@@ -203,6 +213,7 @@ private:
     // The state the Training and Search panels' content belongs to.
     models::ExplorerContext m_trainingShown;
     models::ExplorerContext m_searchShown;
+    models::ExplorerContext m_lessonShown; // the workspace the lesson's step state was last checked against
 
     QDockWidget* m_workspaceDock = nullptr;
     QTreeView* m_tree = nullptr;
@@ -216,6 +227,8 @@ private:
     QDockWidget* m_panelDock = nullptr;
     QTabWidget* m_panelTabs = nullptr;
     widgets::SearchPanel* m_searchPanel = nullptr;
+    widgets::SearchPage* m_searchPage = nullptr;
+    int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
     widgets::TrainingPanel* m_trainingPanel = nullptr;

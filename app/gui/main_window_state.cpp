@@ -4,6 +4,7 @@
 #include "edit_controller.h"
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
+#include "lesson_controller.h"
 #include "main_actions.h"
 #include "main_window.h"
 #include "models/design_proxy_model.h"
@@ -12,6 +13,7 @@
 #include "models/selection_link.h"
 #include "models/workspace_tree_model.h"
 #include "panels/design_detail_panel.h"
+#include "panels/lesson_panel.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "plots/parallel_coordinates.h"
@@ -103,6 +105,19 @@ void MainWindow::connectState() {
                             m_searchShown = now;
                         },
                         [this]() -> std::optional<ExplorerContext> { return m_searchShown; }});
+    // A lesson's step describes its own workspace: one opened by hand mid-lesson (not by the
+    // step) makes the step's numbers another workspace's, and the lesson panel says so.
+    m_state->subscribe({QStringLiteral("lesson"), ExplorerState::Workspace,
+                        [this](const ExplorerContext& now) {
+                            if (now.workspace != m_lessonShown.workspace && m_lessons->isRunning() &&
+                                !m_lessons->isApplying())
+                                m_lessons->panel()->setStatus(
+                                    tr("Another workspace is open now: this step's numbers are those of its own "
+                                       "workspace. Go Back or Next to apply a step again."),
+                                    true);
+                            m_lessonShown = now;
+                        },
+                        [this]() -> std::optional<ExplorerContext> { return m_lessonShown; }});
     // The selection's views: read back from what each view marks as current.
     m_state->subscribe(
         {QStringLiteral("workspace tree"), ExplorerState::Selection,
@@ -132,6 +147,20 @@ void MainWindow::connectState() {
                         [this]() -> std::optional<ExplorerContext> {
                             ExplorerContext shown = m_state->context();
                             const int row = m_paretoView->plot()->current();
+                            shown.designId =
+                                designOf(row >= 0 ? m_controller->designModel()->index(row, 0) : QModelIndex());
+                            return shown;
+                        }});
+    // The parallel coordinates: its lines are the rows the filter accepts now (built again on
+    // every filter change), and the design it draws as current is the selection's.
+    m_state->subscribe({QStringLiteral("parallel coordinates"), ExplorerState::Selection | ExplorerState::Filter,
+                        [this](const ExplorerContext&) { m_parallelView->plot()->update(); },
+                        [this]() -> std::optional<ExplorerContext> {
+                            const widgets::ParallelCoordinatesPlot* plot = m_parallelView->plot();
+                            ExplorerContext shown = m_state->context();
+                            if (!plot->linesMatchFilter())
+                                shown.filter = 0; // lines of an earlier filter
+                            const int row = plot->drawnCurrentRow();
                             shown.designId =
                                 designOf(row >= 0 ? m_controller->designModel()->index(row, 0) : QModelIndex());
                             return shown;

@@ -159,6 +159,7 @@ void SearchController::launch(Job job) {
             store::Workspace workspace = store::Workspace::open(job.path.toStdString());
             codesign::SessionOptions options;
             options.dataDir = job.dataDir;
+            options.writer = "the GUI's Search panel";
             options.threads = job.threads > 0 ? job.threads : std::max(1, int(std::thread::hardware_concurrency()) - 1);
             codesign::SearchSession session = job.config
                                                   ? codesign::SearchSession::start(workspace, *job.config, options)

@@ -4,7 +4,9 @@
 #include "design_import.h"
 #include "plural.h"
 
+#include "codesign/search_summary.h"
 #include "codesign/search_writers.h"
+#include "io/search_json.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -75,12 +77,19 @@ WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, 
             detail = d.latest->feasible ? QObject::tr("· evaluated") : QObject::tr("· infeasible");
         snapshot.tree.designs.push_back({d.design.id, QString::fromStdString(d.design.name), detail, d.design.kind});
     }
-    for (const auto& s : workspace.searches())
+    for (const auto& s : workspace.searches()) {
+        // Numbered as their trials are ("search 2 trial 17") and named by what tells two apart:
+        // "Search 3 · NSGA-II · joint · 20000 trials" (the stored name when the configuration
+        // cannot be read).
+        const auto config = io::parseSearchConfig(s.configJson, "search " + std::to_string(s.id));
+        const QString title = config ? QString::fromStdString(codesign::searchTitle(s.id, *config))
+                                     : QObject::tr("Search %1 · %2").arg(s.id).arg(QString::fromStdString(s.name));
         snapshot.tree.searches.push_back(
-            // Numbered as their trials are ("search 2 trial 17"): two searches of the same
-            // algorithm and spaces have the same stored name.
-            {s.id, QObject::tr("search %1 · %2").arg(s.id).arg(QString::fromStdString(s.name)),
-             QObject::tr("%1 search, %2").arg(QString::fromStdString(s.algorithm), statusText(s.status))});
+            {s.id, title, QObject::tr("%1 search, %2").arg(QString::fromStdString(s.algorithm), statusText(s.status))});
+        QSet<qint64>& members = snapshot.searchMembers[s.id];
+        for (std::int64_t id : workspace.searchDesignIds(s.id))
+            members.insert(id);
+    }
     for (const auto& r : workspace.trainingRuns())
         snapshot.tree.trainingRuns.push_back(
             {r.id, QString::fromStdString(r.name),
@@ -424,6 +433,7 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot, bool keepSel
     else
         m_selection->clear();
     m_counts = snapshot.counts;
+    m_searchMembers = std::move(snapshot.searchMembers);
     if (added) {
         m_treeContent.designs.append(snapshot.tree.designs);
         m_treeContent.searches = snapshot.tree.searches;

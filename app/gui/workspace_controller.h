@@ -37,6 +37,7 @@ struct WorkspaceSnapshot {
     std::vector<models::DesignTraits> traits; // one per design in designs
     models::WorkspaceTreeContent tree;
     store::WorkspaceCounts counts;
+    QHash<qint64, QSet<qint64>> searchMembers; // search id → the designs its trials hold
 };
 // known: traits already read, by design id (specifications do not change); only the other
 // designs' specifications are read and parsed.
@@ -62,6 +63,10 @@ public:
     QString displayName() const; // file name without the extension
     SimMode mode() const { return m_mode; }
     store::WorkspaceCounts counts() const { return m_counts; }
+    // The designs of each search (the explorer's "search:N" filter word), as last read.
+    const QHash<qint64, QSet<qint64>>& searchMembers() const { return m_searchMembers; }
+    // The workspace tree's items as last read (designs, searches with their titles, runs).
+    const models::WorkspaceTreeContent& treeContent() const { return m_treeContent; }
     store::Workspace* workspace() { return m_workspace.get(); }
 
     // Another process writing the open workspace: the searches whose lock it holds, each as
@@ -145,6 +150,7 @@ private:
     QString m_path;
     SimMode m_mode = SimMode::Inference;
     store::WorkspaceCounts m_counts;
+    QHash<qint64, QSet<qint64>> m_searchMembers;
     QList<models::WorkspaceTreeContent::Preset> m_presetModels;
     QList<models::WorkspaceTreeContent::Preset> m_presetAccelerators;
     models::WorkspaceTreeContent m_treeContent;

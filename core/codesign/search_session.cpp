@@ -15,6 +15,7 @@
 #include "train/datasets.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -128,11 +129,13 @@ std::string stateJson(int committed, std::string_view status) {
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
                                       const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
                                       std::vector<std::int64_t>* evaluationIds,
-                                      std::vector<MetricsOrigin>* origins = nullptr) {
+                                      std::vector<MetricsOrigin>* origins = nullptr,
+                                      std::vector<std::optional<double>>* hypervolumes = nullptr) {
     struct Row {
         search::Trial trial;
         std::int64_t designId, evaluationId;
         MetricsOrigin origin;
+        std::optional<double> hypervolume;
     };
     std::vector<Row> rows;
     for (const auto& r : ws.trials(searchId)) {
@@ -166,7 +169,8 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         rows.push_back({std::move(t),
                         r.designId.value_or(0),
                         *r.evaluationId,
-                        {e.provenance, e.costModel, e.metricsStdDevFraction}});
+                        {e.provenance, e.costModel, e.metricsStdDevFraction},
+                        r.hypervolume});
     }
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.trial.position < b.trial.position; });
     // Trials are numbered 0, 1, 2, … and everything downstream indexes them by position (the
@@ -187,6 +191,8 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
             evaluationIds->push_back(row.evaluationId);
         if (origins)
             origins->push_back(std::move(row.origin));
+        if (hypervolumes)
+            hypervolumes->push_back(row.hypervolume);
     }
     return trials;
 }
@@ -270,16 +276,23 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins);
+    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins,
+                          &s.storedHypervolumes);
     return s;
 }
 
 // ---------------------------------------------------------------- journal
 
 WorkspaceJournal::WorkspaceJournal(store::Workspace& workspace, std::int64_t searchId,
-                                   const search::SearchConfig& config, const search::CoDesignSpace& space,
-                                   int storedTrials)
-    : m_workspace(workspace), m_searchId(searchId), m_config(config), m_space(space), m_committed(storedTrials) {}
+                                   const search::SearchConfig& config, const search::Problem& problem,
+                                   const std::vector<search::Trial>& stored)
+    : m_workspace(workspace), m_searchId(searchId), m_config(config), m_space(problem.space),
+      m_committed(static_cast<int>(stored.size())), m_hypervolume(problem) {
+    // Stored trials are numbered 0 … n-1 (loadTrials refuses a gap): the prefix is complete.
+    for (const search::Trial& t : stored)
+        m_hypervolume.add(t);
+    m_nextPosition = static_cast<int>(stored.size());
+}
 
 void WorkspaceJournal::record(const search::Trial& trial) {
     const std::string label = "search " + std::to_string(m_searchId) + " trial " + std::to_string(trial.position);
@@ -348,7 +361,23 @@ void WorkspaceJournal::record(const search::Trial& trial) {
         t.predictionJson = io::proposalJson(trial.proposal);
         const auto values = search::metricValues(m, m_config.objectives);
         t.objectivesJson = io::numberListJson(values);
+        // The hypervolume after this trial, once every earlier position is in (one committed
+        // ahead of an earlier position waits, and gets its value when the gap closes).
+        const bool inOrder = trial.position == m_nextPosition;
+        if (inOrder) {
+            t.hypervolume = m_hypervolume.add(trial);
+            ++m_nextPosition;
+        }
         m_workspace.addTrial(t);
+        if (inOrder) {
+            for (auto it = m_ahead.find(m_nextPosition); it != m_ahead.end(); it = m_ahead.find(m_nextPosition)) {
+                m_workspace.setTrialHypervolume(m_searchId, m_nextPosition, m_hypervolume.add(it->second));
+                m_ahead.erase(it);
+                ++m_nextPosition;
+            }
+        } else {
+            m_ahead.emplace(trial.position, trial);
+        }
         m_workspace.updateSearch(m_searchId, store::RunStatus::Running, stateJson(m_committed + 1, "running"));
     });
     ++m_committed;
@@ -411,6 +440,20 @@ io::ExclusiveLock lockSearch(const store::Workspace& workspace, std::int64_t sea
     throw SearchSetupError("search " + std::to_string(searchId) + " in " + workspace.path().string() +
                            " is running in another process" + (holder.empty() ? "" : " (" + holder + ")") +
                            "; wait for it to finish, or stop it, before resuming it");
+}
+} // namespace
+
+std::string searchWriterKey(std::int64_t searchId, bool resumed) {
+    return "search " + std::to_string(searchId) + (resumed ? " resumed by" : " started by");
+}
+
+namespace {
+void recordWriter(store::Workspace& workspace, std::int64_t searchId, bool resumed, const SessionOptions& options) {
+    if (options.writer.empty())
+        return;
+    const char* user = std::getenv("USER");
+    workspace.setProperty(searchWriterKey(searchId, resumed),
+                          options.writer + (user && *user ? std::string(", user ") + user : std::string()));
 }
 } // namespace
 
@@ -497,6 +540,7 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     SearchSession session(workspace, 0, config, options, {});
     session.m_searchId = workspace.addSearch(record);
     session.m_parts->lock = lockSearch(workspace, session.m_searchId);
+    recordWriter(workspace, session.m_searchId, false, options);
     return session;
 }
 
@@ -510,6 +554,7 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
     SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));
     session.m_parts->lock = std::move(lock);
+    recordWriter(workspace, record->id, true, options);
     return session;
 }
 
@@ -520,7 +565,7 @@ void SearchSession::markFailed() {
 search::SearchOutcome SearchSession::run(std::stop_token stop, const search::SearchProgressCallback& progress,
                                          RunControl* control) {
     Parts& p = *m_parts;
-    WorkspaceJournal journal(m_workspace, m_searchId, m_config, p.problem.space, storedTrials());
+    WorkspaceJournal journal(m_workspace, m_searchId, m_config, p.problem, m_stored);
     m_workspace.updateSearch(m_searchId, store::RunStatus::Running, stateJson(storedTrials(), "running"));
     search::RunOptions options;
     options.budget = m_config.budget;

@@ -8,12 +8,14 @@
 #include "trained_accuracy.h"
 
 #include "search/search_config.h"
+#include "search/search_history.h"
 #include "search/search_runner.h"
 #include "store/workspace.h"
 
 #include "design/technology_library.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +49,9 @@ struct StoredSearch {
     std::vector<search::Trial> trials;                  // position order
     std::vector<std::int64_t> designIds, evaluationIds; // per trial
     std::vector<MetricsOrigin> metricsOrigins;          // per trial
+    // Per trial: the hypervolume stored with it (empty for trials stored before schema v5;
+    // searchHistory() fills those in from the trials).
+    std::vector<std::optional<double>> storedHypervolumes;
 };
 
 // The search with this id, or the latest one (throws SearchSetupError when there is none or
@@ -56,11 +61,13 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
 // The latest search that did not finish (running when it was killed, cancelled, failed).
 std::optional<store::SearchRecord> unfinishedSearch(const store::Workspace& workspace);
 
-// Writes each trial in one transaction.
+// Writes each trial in one transaction, with the search's hypervolume after it (of the
+// trials at positions 0 … its own; search/search_history.h). stored: the trials already in
+// the workspace, in position order (a resumed search's).
 class WorkspaceJournal : public search::SearchJournal {
 public:
     WorkspaceJournal(store::Workspace& workspace, std::int64_t searchId, const search::SearchConfig& config,
-                     const search::CoDesignSpace& space, int storedTrials);
+                     const search::Problem& problem, const std::vector<search::Trial>& stored);
     void record(const search::Trial& trial) override;
     int committed() const { return m_committed; }
 
@@ -71,6 +78,9 @@ private:
     const search::CoDesignSpace& m_space;
     std::string m_optionsJson;
     int m_committed;
+    search::HypervolumeTracker m_hypervolume; // of positions 0 … m_nextPosition - 1
+    int m_nextPosition = 0;
+    std::map<int, search::Trial> m_ahead; // committed before an earlier position, by position
 };
 
 struct SessionOptions {
@@ -85,7 +95,14 @@ struct SessionOptions {
     // gap in its trial positions (a gap is refused as damage on resume); a finished trial
     // waiting for an earlier one counts as in flight. An asynchronous MPI run turns it off.
     bool commitInOrder = true;
+    // Which program runs the search ("tcw search", "the GUI's Search panel"), recorded in the
+    // workspace's properties with the login name (searchWriterKey); empty: not recorded.
+    std::string writer;
 };
+
+// The workspace property that says who started a search ("search 3 started by") or last
+// resumed it ("search 3 resumed by"): "tcw search, user alice".
+std::string searchWriterKey(std::int64_t searchId, bool resumed);
 
 // What a search's accuracy oracle is built from: read where the workspace is, and sent as is
 // to processes that have no workspace (MPI workers).

@@ -137,6 +137,10 @@ struct TrialRecord {
     std::string createdAt;
     std::optional<std::int64_t> position; // 0, 1, 2, … in the order the search proposed its trials
     std::string objectivesJson = "[]";    // the objective values, in the search's objective order
+    // The search's hypervolume once this trial is in: of the acceptable trials at positions
+    // 0 … position (normalised box, reference 1). Empty for trials stored before schema v5
+    // and, until the gap closes, for one committed ahead of an earlier position.
+    std::optional<double> hypervolume;
 
     bool operator==(const TrialRecord&) const = default;
 };

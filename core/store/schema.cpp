@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include "design_migration.h"
+#include "trial_hypervolume_migration.h"
 
 #include <stdexcept>
 #include <string>
@@ -141,6 +142,7 @@ const std::vector<Migration> kMigrations = {
      [](Database& db) { db.exec(kSchemaV3); }},
     {4, "v4: co-designs as (transformer, target) in the canonical JSON",
      [](Database& db) { rewriteLegacyPairsAsTargets(db); }},
+    {5, "v5: the hypervolume of a search after each of its trials", [](Database& db) { addTrialHypervolume(db); }},
 };
 
 } // namespace

@@ -564,13 +564,14 @@ bool Workspace::updateSearch(std::int64_t id, RunStatus status, const std::strin
 std::int64_t Workspace::addTrial(const TrialRecord& r) {
     std::int64_t id = 0;
     transaction([&] {
-        Statement s = m_db.prepare("INSERT INTO trials (search_id, iteration, design_id, evaluation_id, "
-                                   "encoding_json, prediction_json, position, objectives_json) VALUES (?1, ?2, ?3, "
-                                   "?4, ?5, ?6, ?7, ?8)");
+        Statement s =
+            m_db.prepare("INSERT INTO trials (search_id, iteration, design_id, evaluation_id, "
+                         "encoding_json, prediction_json, position, objectives_json, hypervolume) VALUES (?1, "
+                         "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
         s.bind(1, r.searchId).bind(2, r.iteration).bind(3, r.designId).bind(4, r.evaluationId);
         s.bind(5, r.encodingJson.empty() ? std::string("[]") : r.encodingJson);
         s.bind(6, orEmptyObject(r.predictionJson)).bind(7, r.position);
-        s.bind(8, r.objectivesJson.empty() ? std::string("[]") : r.objectivesJson).run();
+        s.bind(8, r.objectivesJson.empty() ? std::string("[]") : r.objectivesJson).bind(9, r.hypervolume).run();
         id = m_db.lastInsertRowId();
     });
     return id;
@@ -578,8 +579,8 @@ std::int64_t Workspace::addTrial(const TrialRecord& r) {
 
 std::vector<TrialRecord> Workspace::trials(std::int64_t searchId) const {
     Statement s = m_db.prepare("SELECT id, search_id, iteration, design_id, evaluation_id, encoding_json, "
-                               "prediction_json, created_at, position, objectives_json FROM trials WHERE search_id = "
-                               "?1 ORDER BY iteration, position, id");
+                               "prediction_json, created_at, position, objectives_json, hypervolume FROM trials WHERE "
+                               "search_id = ?1 ORDER BY iteration, position, id");
     s.bind(1, searchId);
     std::vector<TrialRecord> out;
     while (s.step()) {
@@ -594,8 +595,32 @@ std::vector<TrialRecord> Workspace::trials(std::int64_t searchId) const {
         r.createdAt = s.text(7);
         r.position = s.optionalInt64(8);
         r.objectivesJson = s.text(9);
+        r.hypervolume = s.optionalReal(10);
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+bool Workspace::setTrialHypervolume(std::int64_t searchId, std::int64_t position, double hypervolume) {
+    bool changed = false;
+    transaction([&] {
+        m_db.prepare("UPDATE trials SET hypervolume = ?1 WHERE search_id = ?2 AND position = ?3")
+            .bind(1, hypervolume)
+            .bind(2, searchId)
+            .bind(3, position)
+            .run();
+        changed = m_db.changes() > 0;
+    });
+    return changed;
+}
+
+std::vector<std::int64_t> Workspace::searchDesignIds(std::int64_t searchId) const {
+    Statement s = m_db.prepare(
+        "SELECT DISTINCT design_id FROM trials WHERE search_id = ?1 AND design_id IS NOT NULL ORDER BY design_id");
+    s.bind(1, searchId);
+    std::vector<std::int64_t> out;
+    while (s.step())
+        out.push_back(s.int64(0));
     return out;
 }
 

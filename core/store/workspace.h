@@ -114,6 +114,11 @@ public:
 
     std::int64_t addTrial(const TrialRecord& trial);
     std::vector<TrialRecord> trials(std::int64_t searchId) const; // by iteration, then position, then id
+    // Sets the hypervolume of the search's trial at this position (one committed ahead of an
+    // earlier position gets it once the gap closes). False when there is no such trial.
+    bool setTrialHypervolume(std::int64_t searchId, std::int64_t position, double hypervolume);
+    // The designs a search's trials hold (distinct, ascending): the explorer's "search:N" filter.
+    std::vector<std::int64_t> searchDesignIds(std::int64_t searchId) const;
 
     WorkspaceCounts counts() const;
 

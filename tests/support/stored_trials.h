@@ -9,6 +9,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <cmath>
+#include <utility>
+#include <vector>
+
 namespace tcw::testing {
 
 enum class Trials { All, LatestSearch };
@@ -29,6 +33,20 @@ inline QStringList storedTrialRows(const QString& path, Trials which = Trials::A
         rows << cells.join('|');
     }
     return rows;
+}
+
+// The hypervolume stored with each trial (issue 18), as (position, value) in position order;
+// NaN where the column is NULL.
+inline std::vector<std::pair<qint64, double>> storedHypervolumes(const QString& path, Trials which = Trials::All) {
+    store::Database db = store::Database::open(path.toStdString(), store::Database::Mode::ReadOnly);
+    store::Statement s =
+        db.prepare(std::string("SELECT position, hypervolume FROM trials ") +
+                   (which == Trials::LatestSearch ? "WHERE search_id = (SELECT max(id) FROM searches) " : "") +
+                   "ORDER BY position");
+    std::vector<std::pair<qint64, double>> out;
+    while (s.step())
+        out.emplace_back(s.int64(0), s.isNull(1) ? std::nan("") : s.real(1));
+    return out;
 }
 
 // How many trials a workspace holds; 0 while the file is not created or its schema is being

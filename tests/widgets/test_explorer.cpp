@@ -543,7 +543,10 @@ private slots:
         for (int r = 0; r < 2; ++r) {
             const QString text = tree->index(r, 0, searches).data().toString();
             const qint64 id = tree->index(r, 0, searches).data(models::WorkspaceTreeModel::ItemIdRole).toLongLong();
-            QVERIFY2(text.startsWith(QStringLiteral("search %1 · ").arg(id)), qPrintable(text));
+            // "Search 2 · NSGA-II · joint · 600 trials": number, algorithm, scope, budget.
+            QVERIFY2(text.startsWith(QStringLiteral("Search %1 · ").arg(id)) &&
+                         text.endsWith(QStringLiteral(" trials")),
+                     qPrintable(text));
         }
     }
 

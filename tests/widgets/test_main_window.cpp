@@ -175,9 +175,10 @@ void TestMainWindow::windowBuilds() {
 
     auto* tabs = window.findChild<QTabWidget*>("explorerTabs");
     QVERIFY(tabs);
-    QCOMPARE(tabs->count(), 3);
+    QCOMPARE(tabs->count(), 4);
     QCOMPARE(tabs->tabText(0), QStringLiteral("Pareto"));
     QCOMPARE(tabs->tabText(2), QStringLiteral("Table"));
+    QCOMPARE(tabs->tabText(3), QStringLiteral("Search")); // the search page
     auto* panel = window.findChild<QTabWidget*>("panelTabs");
     QCOMPARE(panel->count(), 4);
     QCOMPARE(panel->tabText(3), QStringLiteral("Log"));

@@ -6,6 +6,7 @@
 // the window mid-search stops it cleanly. The panel's validation names bad choices.
 #include "main_window.h"
 #include "models/design_table_model.h"
+#include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "plots/hypervolume_plot.h"
 #include "search_controller.h"
@@ -13,7 +14,10 @@
 
 #include "../support/settings_sandbox.h"
 #include "../support/stored_trials.h"
+#include "codesign/search_session.h"
+#include "search/search_history.h"
 #include "store/sqlite.h"
+#include "store/workspace.h"
 
 #include <QAction>
 #include <QFile>
@@ -49,6 +53,27 @@ QPair<QString, QString> latestSearch(const QString& path) {
     if (!s.step())
         return {};
     return {QString::fromStdString(s.text(0)), QString::fromStdString(s.text(1))};
+}
+
+// Issue 18: the latest search's hypervolume as stored per trial is continuous (positions 0 …
+// n-1, a value each), monotone, and equal to the history recomputed from the trials.
+QString storedHistoryProblem(const QString& path) {
+    const auto column = testing::storedHypervolumes(path, testing::Trials::LatestSearch);
+    for (std::size_t i = 0; i < column.size(); ++i) {
+        if (column[i].first != qint64(i) || std::isnan(column[i].second))
+            return QStringLiteral("trial %1 has no stored hypervolume").arg(i);
+        if (i > 0 && column[i].second < column[i - 1].second)
+            return QStringLiteral("the hypervolume falls at trial %1").arg(i);
+    }
+    const auto workspace = store::Workspace::openReadOnly(path.toStdString());
+    const auto stored = codesign::readStoredSearch(workspace);
+    const auto recomputed = search::hypervolumeHistory(stored.trials, stored.problem);
+    if (recomputed.size() != column.size())
+        return QStringLiteral("%1 trials, %2 values").arg(recomputed.size()).arg(column.size());
+    for (std::size_t i = 0; i < column.size(); ++i)
+        if (std::abs(recomputed[i] - column[i].second) > 1e-12)
+            return QStringLiteral("trial %1: stored %2, recomputed %3").arg(i).arg(column[i].second).arg(recomputed[i]);
+    return {};
 }
 
 bool waitForOpen(app::WorkspaceController* controller) {
@@ -200,6 +225,7 @@ private slots:
         QVERIFY2(whilePaused > 0 && whilePaused < kBudget, qPrintable(QString::number(whilePaused)));
         QTest::qWait(400);
         QCOMPARE(committedTrials(path), whilePaused);
+        QVERIFY2(storedHistoryProblem(path).isEmpty(), qPrintable(storedHistoryProblem(path))); // while paused
         QCOMPARE(latestSearch(path).first, QStringLiteral("running"));
         QTRY_VERIFY_WITH_TIMEOUT(window.controller()->designModel()->rowCount() >= designsBefore + 1, 10000);
         QVERIFY(!panel->hypervolumePlot()->points().isEmpty());
@@ -217,6 +243,7 @@ private slots:
         const int stopped = committedTrials(path);
         QVERIFY2(stopped > whilePaused && stopped < kBudget, qPrintable(QString::number(stopped)));
         QCOMPARE(latestSearch(path).first, QStringLiteral("cancelled"));
+        QVERIFY2(storedHistoryProblem(path).isEmpty(), qPrintable(storedHistoryProblem(path)));
         QVERIFY(search->progress().etaSeconds >= 0);
         // The last trials reach the explorer after the search ended.
         QTRY_VERIFY_WITH_TIMEOUT(window.controller()->counts().evaluations >= 2000 + stopped, 10000);
@@ -254,7 +281,32 @@ private slots:
         QCOMPARE(gui.size(), cli.size());
         for (qsizetype i = 0; i < gui.size(); ++i)
             QCOMPARE(gui[i], cli[i]);
+        // The stored history across pause, stop and resume: continuous, monotone, the one
+        // recomputed from the trials, and value for value the uninterrupted run's.
+        QVERIFY2(storedHistoryProblem(path).isEmpty(), qPrintable(storedHistoryProblem(path)));
+        const auto guiHistory = testing::storedHypervolumes(path, testing::Trials::LatestSearch);
+        const auto cliHistory = testing::storedHypervolumes(reference, testing::Trials::LatestSearch);
+        QCOMPARE(guiHistory.size(), cliHistory.size());
+        for (std::size_t i = 0; i < guiHistory.size(); ++i)
+            QCOMPARE(guiHistory[i].second, cliHistory[i].second);
+
+        // The search page: the tree's search opens it, with the stored history as is.
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller()->searchMembers().size() >= 3, 10000);
+        const qint64 searchId = window.controller()->treeContent().searches.back().id;
+        window.openSearchPage(searchId);
+        widgets::SearchPage* page = window.searchPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->shownSearch(), searchId, 30000);
+        QVERIFY2(page->content().error.isEmpty(), qPrintable(page->content().error));
+        QVERIFY(page->content().title.contains(QStringLiteral("NSGA-II")));
+        QCOMPARE(page->content().recomputed, 0);
+        QCOMPARE(page->content().hypervolume.size(), qsizetype(kBudget));
+        for (int i = 0; i < kBudget; ++i)
+            QCOMPARE(page->content().hypervolume[i], guiHistory[std::size_t(i)].second);
+        QCOMPARE(page->hypervolumePlot()->points().size(), qsizetype(kBudget));
+        QCOMPARE(page->content().bestSoFar.size(), qsizetype(4)); // accuracy, latency, energy, area
+        QVERIFY(!page->bestSoFarChart()->drawnPoints().isEmpty());
         window.controller()->closeWorkspace();
+        QCOMPARE(page->shownSearch(), qint64(0)); // another workspace: the page is cleared
     }
 
     // Seen 4 / Done-when 3: a real `tcw search` killed with SIGKILL mid-run, resumed from the

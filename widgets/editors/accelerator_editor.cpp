@@ -24,6 +24,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tcw::widgets {
@@ -134,8 +135,10 @@ void AcceleratorEditor::buildForm() {
         editor->setObjectName(QStringLiteral("field:") + name);
         editor->setToolTip(help);
         auto* label = new QLabel(tr(info.label.data()), inner);
+        label->setObjectName(QStringLiteral("label:") + name);
         label->setToolTip(help);
         row.label = label;
+        row.help = help;
         form->addRow(label, editor);
         m_rows.push_back(row);
     }
@@ -199,7 +202,23 @@ void AcceleratorEditor::refresh() {
         return;
     const AcceleratorSpec& a = m_session->current().target.electorSpec();
     const auto fields = electorFields();
+    const ValidationErrors& outside = m_session->currentEvaluation().outsideSpace;
     for (std::size_t i = 0; i < fields.size(); ++i) {
+        // Every field outside the design space is flagged at its row (the summary lists them all).
+        const std::string name(fields[i].info.name);
+        const bool memoryField = name.rfind("mainMemory.", 0) == 0; // the space lists whole memories
+        const auto flagged = std::find_if(outside.begin(), outside.end(), [&](const ValidationError& e) {
+            return e.path == "accelerator." + name || (memoryField && e.path == "accelerator.mainMemory");
+        });
+        const QString label = tr(fields[i].info.label.data());
+        m_rows[i].label->setText(flagged == outside.end() ? label : tr("%1 ⚠").arg(label));
+        m_rows[i].label->setProperty("outsideSpace", flagged != outside.end());
+        m_rows[i].label->setStyleSheet(flagged == outside.end() ? QString() : QStringLiteral("color: #a0522d"));
+        m_rows[i].label->setToolTip(
+            flagged == outside.end()
+                ? m_rows[i].help
+                : tr("Outside the design space: %1").arg(QString::fromStdString(flagged->message)) +
+                      QStringLiteral("\n\n") + m_rows[i].help);
         const double value = fields[i].get(a);
         if (m_rows[i].number) {
             m_rows[i].number->setValue(value);

@@ -13,6 +13,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QUndoStack;
 
 namespace tcw::models {
@@ -57,7 +58,8 @@ private:
     struct Row {
         ParameterField* number = nullptr;
         QComboBox* choice = nullptr;
-        QWidget* label = nullptr;
+        QLabel* label = nullptr;
+        QString help;         // the field's help text (its label's tooltip)
         bool memory = false;  // a main-memory field: replaced by the space's memories when restricted
         bool inSpace = false; // the space lists this field's values: restricted, a combo of them
     };

@@ -87,20 +87,28 @@ void WhatIfSummary::setEvaluations(const models::WhatIfEvaluation& start, const 
                                   : d.better ? QStringLiteral("color: #00835c")
                                              : QStringLiteral("color: #c0392b"));
     }
+    // Every parameter outside the design spaces, not only the first (allowed, but flagged).
+    QString outside;
+    if (!now.outsideSpace.empty()) {
+        QStringList parts;
+        for (const auto& e : now.outsideSpace)
+            parts << QString::fromStdString(e.toString()).toHtmlEscaped();
+        outside = tr("<span style='color:#a0522d'>outside the design space (%n parameter(s)): %1</span>", "",
+                     int(parts.size()))
+                      .arg(parts.join(QStringLiteral("; ")));
+    }
     if (!now.simulated) {
         QStringList errors;
         for (const auto& e : now.errors)
             errors << QString::fromStdString(e.toString()).toHtmlEscaped();
-        m_feasible->setText(tr("<span style='color:#c0392b'><b>Not simulated:</b> %1</span>").arg(errors.join("<br>")));
+        m_feasible->setText(tr("<span style='color:#c0392b'><b>Not simulated:</b> %1</span>").arg(errors.join("<br>")) +
+                            (outside.isEmpty() ? QString() : QStringLiteral("<br>") + outside));
     } else if (!now.record.feasible) {
         m_feasible->setText(tr("<span style='color:#c0392b'><b>Infeasible:</b> %1</span>")
-                                .arg(QString::fromStdString(now.record.infeasibleReason).toHtmlEscaped()));
+                                .arg(QString::fromStdString(now.record.infeasibleReason).toHtmlEscaped()) +
+                            (outside.isEmpty() ? QString() : QStringLiteral("<br>") + outside));
     } else {
-        QString text = tr("Feasible");
-        if (!now.outsideSpace.empty())
-            text += tr(" · <span style='color:#a0522d'>outside the design space: %1</span>")
-                        .arg(QString::fromStdString(now.outsideSpace.front().toString()).toHtmlEscaped());
-        m_feasible->setText(text);
+        m_feasible->setText(tr("Feasible") + (outside.isEmpty() ? QString() : QStringLiteral(" · ") + outside));
     }
     m_accuracy->setText(tr("Accuracy: %1").arg(now.accuracyNote.toHtmlEscaped()));
     m_timing->setText(tr("Re-simulated in %1 ms").arg(QLocale().toString(now.evaluationMs, 'f', 3)));
@@ -131,6 +139,10 @@ QString WhatIfSummary::deltaText(Objective objective) const {
 
 QString WhatIfSummary::statusText() const {
     return m_dominance->text();
+}
+
+QString WhatIfSummary::feasibilityText() const {
+    return m_feasible->text();
 }
 
 } // namespace tcw::widgets

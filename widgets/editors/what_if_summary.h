@@ -29,6 +29,7 @@ public:
     QString valueText(models::Objective objective) const;
     QString deltaText(models::Objective objective) const;
     QString statusText() const;
+    QString feasibilityText() const; // "Feasible · outside the design space (2 parameters): …"
 
 private:
     QGridLayout* m_grid;

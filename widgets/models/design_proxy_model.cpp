@@ -118,6 +118,26 @@ bool DesignProxyModel::lessThan(const QModelIndex& left, const QModelIndex& righ
     return QSortFilterProxyModel::lessThan(left, right);
 }
 
+std::optional<qint64> DesignProxyModel::searchOfWord(const QString& word) {
+    static const QLatin1String kKey("search:");
+    if (!word.startsWith(kKey, Qt::CaseInsensitive))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 id = word.mid(kKey.size()).toLongLong(&ok);
+    return ok ? std::optional<qint64>(id) : std::nullopt;
+}
+
+void DesignProxyModel::setSearchMembers(QHash<qint64, QSet<qint64>> members) {
+    if (members == m_searchMembers)
+        return;
+    m_searchMembers = std::move(members);
+    if (std::any_of(m_filter.words.begin(), m_filter.words.end(),
+                    [](const QString& w) { return searchOfWord(w).has_value(); })) {
+        emit filterAboutToChange();
+        applyFilter();
+    }
+}
+
 bool DesignProxyModel::acceptsSourceRow(int sourceRow) const {
     return filterAcceptsRow(sourceRow, {});
 }
@@ -137,6 +157,14 @@ bool DesignProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
     // the text columns.
     QStringList plain;
     for (const QString& word : m_filter.words) {
+        if (const auto search = searchOfWord(word)) { // "search:N": a design of search N's trials
+            const auto* table = qobject_cast<const DesignTableModel*>(sourceModel());
+            const store::DesignSummary* design = table ? table->designAt(sourceRow) : nullptr;
+            const auto members = m_searchMembers.constFind(*search);
+            if (!design || members == m_searchMembers.constEnd() || !members->contains(design->design.id))
+                return false;
+            continue;
+        }
         const auto qualified = DesignFilter::qualifiedColumn(word);
         if (!qualified) {
             plain << word;

@@ -7,6 +7,8 @@
 #include "objective.h"
 #include "store/records.h"
 
+#include <QHash>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include <optional>
@@ -49,6 +51,11 @@ public:
     std::optional<ObjectiveRange> range(Objective objective) const;
     // Whether a row of the source model passes the filter (for views that draw every row).
     bool acceptsSourceRow(int sourceRow) const;
+    // The designs of each search (search id → design ids), for the word "search:N", which keeps
+    // the designs search N's trials hold. Re-filters when the filter has such a word.
+    void setSearchMembers(QHash<qint64, QSet<qint64>> members);
+    // The search a "search:N" word names, when the filter has one (the first).
+    static std::optional<qint64> searchOfWord(const QString& word);
     // A DesignTableModel source gets this filter as its row filter: its ranks and front are
     // those of the rows shown.
     void setSourceModel(QAbstractItemModel* sourceModel) override;
@@ -57,7 +64,8 @@ public slots:
     // Case-insensitive substring over the name, kind, feasibility, accuracy source, cost model,
     // metrics provenance and target kind columns; whitespace-separated words must all match
     // (in any of those columns). A word "target:KIND" or "provenance:NAME" must match in that
-    // column itself ("target:elector" keeps the ELECTOR designs, not every elector-costed one).
+    // column itself ("target:elector" keeps the ELECTOR designs, not every elector-costed one);
+    // "search:N" keeps the designs of search N (setSearchMembers).
     void setFilterText(const QString& text);
     // lo > hi is swapped; nothing (std::nullopt) clears the objective's range.
     void setRange(tcw::models::Objective objective, std::optional<std::pair<double, double>> range);
@@ -75,6 +83,7 @@ private:
     void applyFilter(); // re-filters the rows, recomputes the source's ranks, tells the views
 
     DesignFilter m_filter;
+    QHash<qint64, QSet<qint64>> m_searchMembers;
 };
 
 } // namespace tcw::models

@@ -402,7 +402,11 @@ void TrainingPanel::runPausedChanged(bool paused) {
     updateActions();
 }
 
-void TrainingPanel::runFinished(const QString& summary, bool ok) {
+void TrainingPanel::runFinished(const QString& summary, bool ok, std::optional<qint64> finalStep) {
+    if (finalStep) {
+        m_progress->setRange(0, static_cast<int>(std::max<qint64>({1, *finalStep, qint64(m_progress->maximum())})));
+        m_progress->setValue(static_cast<int>(*finalStep));
+    }
     m_running = false;
     m_paused = false;
     m_status->setText(summary);

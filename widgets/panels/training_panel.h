@@ -52,7 +52,9 @@ public:
     void runStarted(const QString& description, const QStringList& heatMapRows);
     void applyUpdate(const models::TrainingUpdate& update);
     void runPausedChanged(bool paused);
-    void runFinished(const QString& summary, bool ok);
+    // finalStep: the step the run ended at (a stop lands between two progress reports), which
+    // the bar then shows, so it agrees with the summary ("cancelled at step 68").
+    void runFinished(const QString& summary, bool ok, std::optional<qint64> finalStep = std::nullopt);
     // A stored run's curve (no run going): the plots show it, the status says which run.
     void showStoredRun(const QString& description, const std::vector<models::TrainingCurveSample>& curve,
                        qint64 totalSteps);

@@ -230,9 +230,15 @@ void ParallelCoordinatesPlot::render(QPainter& painter, const QRectF& rect, bool
     // The selection on top, thick and orange; the hovered line outlined.
     if (!forExport) {
         for (const QModelIndex& index : m_selection->selectedRows()) {
+            if (std::size_t(index.row()) >= m_accepted.size() || !m_accepted[std::size_t(index.row())])
+                continue; // hidden by the filter: never drawn
             const bool current = index.row() == m_selection->currentIndex().row();
             painter.setPen(QPen(models::palette::selection(), current ? 3 : 2));
             painter.drawPolyline(lineOf(index.row(), plot));
+        }
+        if (const int current = drawnCurrentRow(); current >= 0 && !m_selection->isRowSelected(current)) {
+            painter.setPen(QPen(models::palette::selection(), 3)); // the current design, even unselected
+            painter.drawPolyline(lineOf(current, plot));
         }
         if (m_hover >= 0) {
             painter.setPen(QPen(chrome.text, 1.5, Qt::DashLine));
@@ -244,6 +250,24 @@ void ParallelCoordinatesPlot::render(QPainter& painter, const QRectF& rect, bool
         painter.setPen(chrome.mutedText);
         painter.drawText(plot, Qt::AlignCenter, tr("No designs to draw"));
     }
+}
+
+int ParallelCoordinatesPlot::drawnCurrentRow() const {
+    const QModelIndex current = m_selection->currentIndex();
+    if (!current.isValid())
+        return -1;
+    const auto row = std::size_t(current.row());
+    return row < m_accepted.size() && m_accepted[row] ? current.row() : -1;
+}
+
+bool ParallelCoordinatesPlot::linesMatchFilter() const {
+    const int n = m_model->rowCount();
+    if (std::size_t(n) != m_accepted.size())
+        return false;
+    for (int i = 0; i < n; ++i)
+        if (m_accepted[std::size_t(i)] != m_proxy->acceptsSourceRow(i))
+            return false;
+    return true;
 }
 
 int ParallelCoordinatesPlot::axisNear(QPointF pos) const {

@@ -43,6 +43,11 @@ public:
     double valueY(int axis, double value) const;
     QRectF plotRect() const;
     int lineAt(QPointF pos, double tolerance = 5) const; // the row of the line there, or -1
+    // Read-backs for the two-rule tests: the row drawn as the current design (-1: none; a row
+    // the filter hid when the lines were built is never drawn), and whether the lines drawn
+    // are the rows the filter accepts now.
+    int drawnCurrentRow() const;
+    bool linesMatchFilter() const;
 
     void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
 

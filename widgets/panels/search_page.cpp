@@ -1,0 +1,172 @@
+// The search page.
+#include "search_page.h"
+
+#include "plots/hypervolume_plot.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace tcw::widgets {
+
+SearchPage::SearchPage(QWidget* parent)
+    : QWidget(parent), m_selector(new QComboBox(this)), m_title(new QLabel(this)), m_state(new QLabel(this)),
+      m_settings(new QFormLayout), m_hypervolume(new HypervolumePlot(this)), m_hypervolumeNote(new QLabel(this)),
+      m_best(new BestSoFarChart(this)), m_showDesigns(new QPushButton(tr("Show Its Designs in the Explorer"), this)) {
+    setObjectName(QStringLiteral("searchPage"));
+    m_selector->setObjectName(QStringLiteral("searchSelector"));
+    m_selector->setToolTip(tr("The workspace's searches; the tree's Searches group opens them here too"));
+    m_selector->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_title->setObjectName(QStringLiteral("searchTitle"));
+    QFont big = m_title->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    big.setBold(true);
+    m_title->setFont(big);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state->setWordWrap(true);
+    m_hypervolume->setObjectName(QStringLiteral("searchPageHypervolume"));
+    m_hypervolume->setExportName(QStringLiteral("search-hypervolume"));
+    m_hypervolume->setToolTip(tr("Hypervolume after each trial, as stored with the trial: of the acceptable trials "
+                                 "so far, in the search's normalised box (reference point 1 in every objective)"));
+    m_hypervolumeNote->setWordWrap(true);
+    m_showDesigns->setObjectName(QStringLiteral("showSearchDesigns"));
+    m_showDesigns->setToolTip(tr("Sets the explorer's filter to search:N, which keeps this search's designs"));
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Search:"), this));
+    top->addWidget(m_selector);
+    top->addStretch(1);
+    top->addWidget(m_showDesigns);
+
+    auto* settingsBox = new QGroupBox(tr("Configuration"), this);
+    settingsBox->setLayout(m_settings);
+    m_settings->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(settingsBox);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(300);
+
+    auto* hvBox = new QGroupBox(tr("Hypervolume against trials"), this);
+    auto* hvLayout = new QVBoxLayout(hvBox);
+    hvLayout->addWidget(m_hypervolume, 1);
+    hvLayout->addWidget(m_hypervolumeNote);
+    auto* bestBox = new QGroupBox(tr("Best so far against trials"), this);
+    auto* bestLayout = new QVBoxLayout(bestBox);
+    bestLayout->addWidget(m_best, 1);
+    auto* charts = new QSplitter(Qt::Vertical, this);
+    charts->addWidget(hvBox);
+    charts->addWidget(bestBox);
+
+    auto* body = new QSplitter(Qt::Horizontal, this);
+    body->addWidget(scroll);
+    body->addWidget(charts);
+    body->setStretchFactor(1, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_title);
+    layout->addWidget(m_state);
+    layout->addWidget(body, 1);
+
+    connect(m_selector, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0)
+            emit searchChosen(m_selector->itemData(index).toLongLong());
+    });
+    connect(m_showDesigns, &QPushButton::clicked, this, [this] {
+        if (m_content.searchId > 0)
+            emit showDesignsRequested(m_content.searchId);
+    });
+    clear();
+}
+
+qint64 SearchPage::chosenSearch() const {
+    return m_selector->currentIndex() < 0 ? 0 : m_selector->currentData().toLongLong();
+}
+
+void SearchPage::chooseSearch(qint64 searchId) {
+    const int index = m_selector->findData(searchId);
+    if (index >= 0 && index != m_selector->currentIndex())
+        m_selector->setCurrentIndex(index); // searchChosen follows
+    else if (index >= 0)
+        emit searchChosen(searchId); // the same one again: read it again (it may have grown)
+}
+
+void SearchPage::setSearches(const QList<QPair<qint64, QString>>& searches) {
+    const qint64 chosen = chosenSearch();
+    {
+        QSignalBlocker block(m_selector);
+        m_selector->clear();
+        for (const auto& [id, title] : searches)
+            m_selector->addItem(title, id);
+        const int index = m_selector->findData(chosen);
+        m_selector->setCurrentIndex(index >= 0 ? index : -1);
+    }
+    if (searches.isEmpty() || m_selector->currentIndex() < 0)
+        clear();
+    m_selector->setEnabled(!searches.isEmpty());
+}
+
+void SearchPage::clear() {
+    m_content = {};
+    m_title->setText(m_selector->count() > 0 ? tr("Choose a search") : tr("No search in this workspace"));
+    m_state->setText(m_selector->count() > 0
+                         ? tr("Pick one above, or in the Workspace tree's Searches group.")
+                         : tr("Run one from the Search panel (Search ▸ New Search) or with tcw search."));
+    while (m_settings->rowCount() > 0)
+        m_settings->removeRow(0);
+    m_hypervolume->clear();
+    m_hypervolume->setBudget(1);
+    m_hypervolumeNote->clear();
+    m_best->clear();
+    m_showDesigns->setEnabled(false);
+}
+
+void SearchPage::setContent(const SearchPageContent& content) {
+    clear();
+    m_content = content;
+    if (!content.error.isEmpty()) {
+        m_title->setText(tr("Search %1").arg(content.searchId));
+        m_state->setText(content.error);
+        emit contentShown(content.searchId);
+        return;
+    }
+    m_title->setText(content.title);
+    const QLocale locale;
+    m_state->setText(tr("%1 of %2 trials stored, %3 designs")
+                         .arg(locale.toString(content.hypervolume.size()), locale.toString(content.budget),
+                              locale.toString(content.designs)));
+    for (const auto& [label, value] : content.settings) {
+        auto* field = new QLabel(value, this);
+        field->setWordWrap(true);
+        field->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_settings->addRow(label + QLatin1Char(':'), field);
+    }
+    m_hypervolume->setBudget(std::max(1, std::max(content.budget, int(content.hypervolume.size()))));
+    for (qsizetype i = 0; i < content.hypervolume.size(); ++i)
+        m_hypervolume->addPoint(int(i + 1), content.hypervolume[i]);
+    if (content.hypervolume.isEmpty())
+        m_hypervolumeNote->setText(tr("No trial stored yet."));
+    else
+        m_hypervolumeNote->setText(
+            (content.recomputed > 0
+                 ? tr("Hypervolume %1 after %2 trials; %3 values recomputed from the trials (stored before "
+                      "the workspace kept them).")
+                       .arg(locale.toString(content.hypervolume.back(), 'f', 4),
+                            locale.toString(content.hypervolume.size()), locale.toString(content.recomputed))
+                 : tr("Hypervolume %1 after %2 trials, as stored with each trial.")
+                       .arg(locale.toString(content.hypervolume.back(), 'f', 4),
+                            locale.toString(content.hypervolume.size()))));
+    m_best->setSeries(content.bestSoFar);
+    m_showDesigns->setEnabled(content.designs > 0);
+    emit contentShown(content.searchId);
+}
+
+} // namespace tcw::widgets
