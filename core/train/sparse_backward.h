@@ -13,7 +13,8 @@
 //     dW: each non-zero g[n, j] adds g[n, j]·x[n, :] to row j of dWᵀ; threads own blocks of
 //     dWᵀ's columns, so the sums are in row order for any thread count; dWᵀ is transposed
 //     into dW at the end.
-// Private to tcw_train. Shapes in brackets, row-major.
+// The kernels are tcw_train's own; SparseBackwardConfig and BackwardKernelCounts are part of
+// the trainer's public configuration and results. Shapes in brackets, row-major.
 #pragma once
 
 #include <cstdint>
@@ -56,8 +57,9 @@ void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, 
 // When the sparse kernels run instead of oneDNN's dense matmuls.
 struct SparseBackwardConfig {
     enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
-    // Auto: sparse when gy's density (non-zeros / elements) is at most this. The break-even
-    // measured with bench_sparse_backward on the development machine (docs/training.md).
+    // Auto: sparse when gy's density (non-zeros / elements) is at most this. A chosen
+    // default (docs/training.md, "Sparse backward matmuls"): the kernels do ~density of the
+    // dense FLOPs at a lower rate than oneDNN's blocked GEMM.
     double maxDensity = 0.3;
 };
 
