@@ -44,7 +44,7 @@ struct TrainingRequest {
     // Issue 20: the dense layers' backward matmuls skip the zeros of incoming gradients whose
     // density is at most sparseMaxDensity (train/sparse_backward.h), unless denseBackward.
     bool denseBackward = false;
-    double sparseMaxDensity = 0.3;
+    double sparseMaxDensity = 0.1;
     std::uint64_t seed = 1; // initialisation and data order
     std::int64_t logEverySteps = 20;
     std::int64_t evalEverySteps = 0;

@@ -29,18 +29,51 @@ std::int64_t columnBlocks(std::int64_t cols) {
 // ---- portable loops (the same sums in the same order as the AVX-512 ones) ------------------
 
 void sumsCountBlockPortable(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, std::int64_t c1,
-                            float* out, std::uint16_t* counts) {
+                            float* out, std::uint16_t* counts, std::int64_t* colCounts) {
     float acc[kColumnBlock] = {};
+    std::int64_t perColumn[kColumnBlock] = {};
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* row = g + r * cols;
         int n = 0;
         for (std::int64_t c = c0; c < c1; ++c) {
             acc[c - c0] += row[c];
             n += row[c] != 0.0f;
+            perColumn[c - c0] += row[c] != 0.0f;
         }
         counts[r] = static_cast<std::uint16_t>(n);
     }
     std::copy(acc, acc + (c1 - c0), out + c0);
+    std::copy(perColumn, perColumn + (c1 - c0), colCounts + c0);
+}
+
+// Column block [c0, c1) of g into the CSC arrays, rows in order (cursor: colStart copy).
+void compressColumnsBlock(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, std::int64_t c1,
+                          std::int64_t* cursor, std::int32_t* rowOut, float* valueOut) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = g + r * cols;
+        for (std::int64_t c = c0; c < c1; ++c)
+            if (row[c] != 0.0f) {
+                const std::int64_t k = cursor[c]++;
+                rowOut[k] = static_cast<std::int32_t>(r);
+                valueOut[k] = row[c];
+            }
+    }
+}
+
+// dWᵀ[j, i0 : i0 + w] = Σ over column j's non-zeros of g[n, j]·x[n, i0 : i0 + w].
+void weightColumnsPortable(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, std::int64_t w,
+                           std::int64_t j0, std::int64_t j1, float* dWT) {
+    float acc[kOutBlock];
+    for (std::int64_t j = j0; j < j1; ++j) {
+        std::fill(acc, acc + w, 0.0f);
+        for (std::int64_t k = g.colStart[j]; k < g.colStart[j + 1]; ++k) {
+            const float v = g.colValue[k];
+            const float* xr = x + std::int64_t(g.row[k]) * in + i0;
+            for (std::int64_t i = 0; i < w; ++i)
+                acc[i] += v * xr[i];
+        }
+        std::copy(acc, acc + w, dWT + j * in + i0);
+    }
 }
 
 void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
@@ -72,23 +105,6 @@ void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float
     }
 }
 
-// dWᵀ[j, i0 : i0 + w] += g[n, j]·x[n, i0 : i0 + w] for the row's non-zeros with j in [j0, j1).
-void weightRowsPortable(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, std::int64_t w,
-                        std::int64_t j0, std::int64_t j1, float* dWT) {
-    for (std::int64_t n = 0; n < g.rows; ++n) {
-        const std::int32_t* b = g.index.data() + g.rowStart[n];
-        const std::int32_t* e = g.index.data() + g.rowStart[n + 1];
-        const std::int32_t* k = j0 > 0 ? std::lower_bound(b, e, static_cast<std::int32_t>(j0)) : b;
-        const float* xr = x + n * in + i0;
-        for (; k < e && *k < j1; ++k) {
-            const float v = g.value[static_cast<std::size_t>(k - g.index.data())];
-            float* d = dWT + std::int64_t(*k) * in + i0;
-            for (std::int64_t i = 0; i < w; ++i)
-                d[i] += v * xr[i];
-        }
-    }
-}
-
 #if TCW_HAVE_AVX512_KERNELS
 
 TCW_AVX512 __mmask16 tailMask(std::int64_t remaining) {
@@ -96,11 +112,13 @@ TCW_AVX512 __mmask16 tailMask(std::int64_t remaining) {
 }
 
 TCW_AVX512 void sumsCountBlockAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
-                                     std::int64_t c1, float* out, std::uint16_t* counts) {
+                                     std::int64_t c1, float* out, std::uint16_t* counts, std::int64_t* colCounts) {
     const std::int64_t w = c1 - c0;
     const __mmask16 m0 = tailMask(w), m1 = tailMask(w - 16), m2 = tailMask(w - 32), m3 = tailMask(w - 48);
     const __mmask16 k0 = w > 0 ? m0 : 0, k1 = w > 16 ? m1 : 0, k2 = w > 32 ? m2 : 0, k3 = w > 48 ? m3 : 0;
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    __m512i n0 = _mm512_setzero_si512(), n1 = n0, n2 = n0, n3 = n0; // per-column counts
+    const __m512i one = _mm512_set1_epi32(1);
     const __m512 zero = _mm512_setzero_ps();
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* p = g + r * cols + c0;
@@ -110,12 +128,23 @@ TCW_AVX512 void sumsCountBlockAvx512(const float* g, std::int64_t rows, std::int
         a1 = _mm512_add_ps(a1, v1);
         a2 = _mm512_add_ps(a2, v2);
         a3 = _mm512_add_ps(a3, v3);
-        const unsigned n = unsigned(__builtin_popcount(_mm512_cmp_ps_mask(v0, zero, _CMP_NEQ_UQ))) +
-                           unsigned(__builtin_popcount(_mm512_cmp_ps_mask(v1, zero, _CMP_NEQ_UQ))) +
-                           unsigned(__builtin_popcount(_mm512_cmp_ps_mask(v2, zero, _CMP_NEQ_UQ))) +
-                           unsigned(__builtin_popcount(_mm512_cmp_ps_mask(v3, zero, _CMP_NEQ_UQ)));
-        counts[r] = static_cast<std::uint16_t>(n);
+        const __mmask16 z0 = _mm512_cmp_ps_mask(v0, zero, _CMP_NEQ_UQ), z1 = _mm512_cmp_ps_mask(v1, zero, _CMP_NEQ_UQ),
+                        z2 = _mm512_cmp_ps_mask(v2, zero, _CMP_NEQ_UQ), z3 = _mm512_cmp_ps_mask(v3, zero, _CMP_NEQ_UQ);
+        n0 = _mm512_mask_add_epi32(n0, z0, n0, one);
+        n1 = _mm512_mask_add_epi32(n1, z1, n1, one);
+        n2 = _mm512_mask_add_epi32(n2, z2, n2, one);
+        n3 = _mm512_mask_add_epi32(n3, z3, n3, one);
+        counts[r] = static_cast<std::uint16_t>(__builtin_popcount(z0) + __builtin_popcount(z1) +
+                                               __builtin_popcount(z2) + __builtin_popcount(z3));
     }
+    // int32 lanes: a column's count fits (rows < 2^31).
+    alignas(64) std::int32_t perColumn[kColumnBlock];
+    _mm512_store_si512(perColumn, n0);
+    _mm512_store_si512(perColumn + 16, n1);
+    _mm512_store_si512(perColumn + 32, n2);
+    _mm512_store_si512(perColumn + 48, n3);
+    for (std::int64_t c = 0; c < w; ++c)
+        colCounts[c0 + c] = perColumn[c];
     float* o = out + c0;
     _mm512_mask_storeu_ps(o, k0, a0);
     _mm512_mask_storeu_ps(o + 16, k1, a1);
@@ -203,60 +232,78 @@ TCW_AVX512 void rowTimesTransposedAvx512(const SparseRows& g, std::int64_t n, co
     }
 }
 
-template <int NV>
-TCW_AVX512 void weightRowsBlock(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, __mmask16 last,
-                                std::int64_t j0, std::int64_t j1, float* dWT) {
-    const std::int32_t* idx = g.index.data();
-    const float* val = g.value.data();
-    for (std::int64_t n = 0; n < g.rows; ++n) {
-        const std::int32_t* b = idx + g.rowStart[n];
-        const std::int32_t* e = idx + g.rowStart[n + 1];
-        const std::int32_t* k = j0 > 0 ? std::lower_bound(b, e, static_cast<std::int32_t>(j0)) : b;
-        if (k == e || *k >= j1)
-            continue;
-        __m512 xr[NV];
-        const float* xp = x + n * in + i0;
-        for (int q = 0; q < NV; ++q)
-            xr[q] = q + 1 < NV ? _mm512_loadu_ps(xp + 16 * q) : _mm512_maskz_loadu_ps(last, xp + 16 * q);
-        for (; k < e && *k < j1; ++k) {
-            const __m512 v = _mm512_set1_ps(val[k - idx]);
-            float* d = dWT + std::int64_t(*k) * in + i0;
-            for (int q = 0; q < NV; ++q) {
-                const __mmask16 mk = q + 1 < NV ? __mmask16(0xFFFF) : last;
-                _mm512_mask_storeu_ps(d + 16 * q, mk, _mm512_fmadd_ps(v, xr[q], _mm512_maskz_loadu_ps(mk, d + 16 * q)));
+// compressColumnsBlock with the zeros skipped 16 at a time (only set mask bits are visited).
+TCW_AVX512 void compressColumnsBlockAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                           std::int64_t c1, std::int64_t* cursor, std::int32_t* rowOut,
+                                           float* valueOut) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = g + r * cols;
+        for (std::int64_t c = c0; c < c1; c += 16) {
+            const __m512 v = _mm512_maskz_loadu_ps(tailMask(c1 - c), row + c);
+            unsigned nz = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
+            while (nz) {
+                const std::int64_t j = c + __builtin_ctz(nz);
+                nz &= nz - 1;
+                const std::int64_t k = cursor[j]++;
+                rowOut[k] = static_cast<std::int32_t>(r);
+                valueOut[k] = row[j];
             }
         }
     }
 }
 
-TCW_AVX512 void weightRowsAvx512(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, std::int64_t w,
-                                 std::int64_t j0, std::int64_t j1, float* dWT) {
+template <int NV>
+TCW_AVX512 void weightColumnsBlock(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0,
+                                   __mmask16 last, std::int64_t j0, std::int64_t j1, float* dWT) {
+    const std::int32_t* rowIdx = g.row.data();
+    const float* val = g.colValue.data();
+    for (std::int64_t j = j0; j < j1; ++j) {
+        __m512 acc[NV];
+        for (int q = 0; q < NV; ++q)
+            acc[q] = _mm512_setzero_ps();
+        for (std::int64_t k = g.colStart[j]; k < g.colStart[j + 1]; ++k) {
+            const __m512 v = _mm512_set1_ps(val[k]);
+            const float* xp = x + std::int64_t(rowIdx[k]) * in + i0;
+            for (int q = 0; q < NV; ++q) {
+                const __m512 xv = q + 1 < NV ? _mm512_loadu_ps(xp + 16 * q) : _mm512_maskz_loadu_ps(last, xp + 16 * q);
+                acc[q] = _mm512_fmadd_ps(v, xv, acc[q]);
+            }
+        }
+        float* d = dWT + j * in + i0;
+        for (int q = 0; q < NV; ++q)
+            _mm512_mask_storeu_ps(d + 16 * q, q + 1 < NV ? __mmask16(0xFFFF) : last, acc[q]);
+    }
+}
+
+TCW_AVX512 void weightColumnsAvx512(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0,
+                                    std::int64_t w, std::int64_t j0, std::int64_t j1, float* dWT) {
     const int nv = int((w + 15) / 16);
     const __mmask16 last = tailMask(w - 16 * (nv - 1));
     switch (nv) {
     case 1:
-        weightRowsBlock<1>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<1>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 2:
-        weightRowsBlock<2>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<2>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 3:
-        weightRowsBlock<3>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<3>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 4:
-        weightRowsBlock<4>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<4>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 5:
-        weightRowsBlock<5>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<5>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 6:
-        weightRowsBlock<6>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<6>(x, in, g, i0, last, j0, j1, dWT);
         break;
     case 7:
-        weightRowsBlock<7>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<7>(x, in, g, i0, last, j0, j1, dWT);
         break;
     default:
-        weightRowsBlock<8>(x, in, g, i0, last, j0, j1, dWT);
+        weightColumnsBlock<8>(x, in, g, i0, last, j0, j1, dWT);
         break;
     }
 }
@@ -302,6 +349,8 @@ std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t 
     s.cols = cols;
     const std::int64_t blocks = columnBlocks(cols);
     s.rowCount.resize(static_cast<std::size_t>(blocks * rows));
+    s.colStart.assign(static_cast<std::size_t>(cols + 1), 0);
+    std::int64_t* colCounts = s.colStart.data() + 1; // counts first, prefix sums below
     const bool avx = useAvx512(isa);
     // Each column block is one thread's, its sums in row order: the same bits for any thread count.
 #pragma omp parallel for if (rows * cols > kParallelWork && blocks > 1) schedule(static)
@@ -310,12 +359,12 @@ std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t 
         std::uint16_t* counts = s.rowCount.data() + blk * rows;
 #if TCW_HAVE_AVX512_KERNELS
         if (avx) {
-            sumsCountBlockAvx512(g, rows, cols, c0, c1, out, counts);
+            sumsCountBlockAvx512(g, rows, cols, c0, c1, out, counts, colCounts);
             continue;
         }
 #endif
         (void)avx;
-        sumsCountBlockPortable(g, rows, cols, c0, c1, out, counts);
+        sumsCountBlockPortable(g, rows, cols, c0, c1, out, counts, colCounts);
     }
     s.rowStart.assign(static_cast<std::size_t>(rows + 1), 0);
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
@@ -325,6 +374,8 @@ std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t 
     }
     for (std::int64_t r = 0; r < rows; ++r)
         s.rowStart[static_cast<std::size_t>(r + 1)] += s.rowStart[static_cast<std::size_t>(r)];
+    for (std::int64_t c = 0; c < cols; ++c)
+        s.colStart[static_cast<std::size_t>(c + 1)] += s.colStart[static_cast<std::size_t>(c)];
     return s.rowStart.back();
 }
 
@@ -346,6 +397,22 @@ void compressRows(const float* g, SparseRows& s, SparseIsa isa) {
 #endif
         (void)avx;
         compressRowPortable(g + r * s.cols, s.cols, index, value);
+    }
+    // By columns: each block of 64 columns is one thread's, its rows in order.
+    s.row.resize(static_cast<std::size_t>(nnz));
+    s.colValue.resize(static_cast<std::size_t>(nnz));
+    std::vector<std::int64_t> cursor(s.colStart.begin(), s.colStart.end() - 1);
+    const std::int64_t blocks = columnBlocks(s.cols);
+#pragma omp parallel for if (s.rows * s.cols > kParallelWork && blocks > 1) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t c0 = blk * kColumnBlock, c1 = std::min(s.cols, c0 + kColumnBlock);
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            compressColumnsBlockAvx512(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
+            continue;
+        }
+#endif
+        compressColumnsBlock(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
     }
 }
 
@@ -370,32 +437,32 @@ void sparseTimesTransposed(const SparseRows& g, const float* w, std::int64_t in,
 
 void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, float* dW, std::vector<float>& scratch,
                           SparseIsa isa) {
-    scratch.assign(static_cast<std::size_t>(g.cols * in), 0.0f);
+    scratch.resize(static_cast<std::size_t>(g.cols * in));
     float* dWT = scratch.data();
     const bool avx = useAvx512(isa);
-    // Tasks: blocks of dWᵀ's columns (x's) × ranges of its rows (gy's columns), so that each
-    // element of dWᵀ belongs to one task and is summed in row order whatever the threads.
+    // Tasks: ranges of dWᵀ's rows (gy's columns) × blocks of its columns; every element is
+    // one task's, summed over column j's non-zeros in row order whatever the threads.
     const std::int64_t iBlocks = (in + kOutBlock - 1) / kOutBlock;
-    const bool parallel = g.nonZeros() * in > kParallelWork;
+    const bool parallel = g.nonZeros() * in > kParallelWork || g.cols * in > kParallelWork;
     const std::int64_t threads = parallel ? std::max(1, omp_get_max_threads()) : 1;
-    const std::int64_t jRanges = std::min<std::int64_t>(
-        std::max<std::int64_t>(1, (4 * threads + iBlocks - 1) / iBlocks), std::max<std::int64_t>(1, g.cols));
+    const std::int64_t jRanges =
+        std::min<std::int64_t>(std::max<std::int64_t>(1, g.cols), std::max<std::int64_t>(1, 8 * threads));
     const std::int64_t jStep = (g.cols + jRanges - 1) / jRanges;
 #pragma omp parallel for collapse(2) if (parallel) schedule(dynamic, 1)
-    for (std::int64_t ib = 0; ib < iBlocks; ++ib)
-        for (std::int64_t jr = 0; jr < jRanges; ++jr) {
+    for (std::int64_t jr = 0; jr < jRanges; ++jr)
+        for (std::int64_t ib = 0; ib < iBlocks; ++ib) {
             const std::int64_t i0 = ib * kOutBlock, w = std::min(kOutBlock, in - i0);
             const std::int64_t j0 = jr * jStep, j1 = std::min(g.cols, j0 + jStep);
             if (j0 >= j1)
                 continue;
 #if TCW_HAVE_AVX512_KERNELS
             if (avx) {
-                weightRowsAvx512(x, in, g, i0, w, j0, j1, dWT);
+                weightColumnsAvx512(x, in, g, i0, w, j0, j1, dWT);
                 continue;
             }
 #endif
             (void)avx;
-            weightRowsPortable(x, in, g, i0, w, j0, j1, dWT);
+            weightColumnsPortable(x, in, g, i0, w, j0, j1, dWT);
         }
     transpose(dWT, g.cols, in, dW);
 }

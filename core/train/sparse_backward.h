@@ -10,9 +10,10 @@
 //     compress-stores) and the two matmuls run on it; otherwise the caller runs oneDNN.
 //  3. gx: each row is a sum of the rows of Wᵀ that its non-zeros pick, accumulated in
 //     registers over blocks of 128 outputs (row skipping: a zero costs nothing).
-//     dW: each non-zero g[n, j] adds g[n, j]·x[n, :] to row j of dWᵀ; threads own blocks of
-//     dWᵀ's columns, so the sums are in row order for any thread count; dWᵀ is transposed
-//     into dW at the end.
+//     dW: gy is also compressed by columns (CSC, one more pass over column blocks); row j of
+//     dWᵀ = Σ over column j's non-zeros of g[n, j]·x[n, :], accumulated in registers over
+//     blocks of 128, so each element is summed in row order for any thread count; dWᵀ is
+//     transposed into dW at the end.
 // The kernels are tcw_train's own; SparseBackwardConfig and BackwardKernelCounts are part of
 // the trainer's public configuration and results. Shapes in brackets, row-major.
 #pragma once
@@ -34,6 +35,10 @@ struct SparseRows {
     std::vector<std::int32_t> index;    // column of each non-zero, ascending within a row
     std::vector<float> value;
     std::vector<std::uint16_t> rowCount; // [blocks of 64 columns][rows] counts (pass 1)
+    // The same non-zeros by column (CSC), for dW.
+    std::vector<std::int64_t> colStart; // [cols + 1] into row / colValue
+    std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
+    std::vector<float> colValue;
     std::int64_t nonZeros() const { return rowStart.empty() ? 0 : rowStart.back(); }
 };
 
@@ -42,7 +47,7 @@ struct SparseRows {
 std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t cols, float* out, SparseRows& s,
                                 SparseIsa isa = bestSparseIsa());
 
-// After columnSumsCounting on the same g: fills s.rowStart, s.index and s.value.
+// After columnSumsCounting on the same g: fills both compressed forms.
 void compressRows(const float* g, SparseRows& s, SparseIsa isa = bestSparseIsa());
 
 // gx [rows, in] = g · Wᵀ (+ gx if accumulate) (⊙ m, laid out like gx, if m is non-null),
@@ -57,10 +62,10 @@ void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, 
 // When the sparse kernels run instead of oneDNN's dense matmuls.
 struct SparseBackwardConfig {
     enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
-    // Auto: sparse when gy's density (non-zeros / elements) is at most this. A chosen
-    // default (docs/training.md, "Sparse backward matmuls"): the kernels do ~density of the
-    // dense FLOPs at a lower rate than oneDNN's blocked GEMM.
-    double maxDensity = 0.3;
+    // Auto: sparse when gy's density (non-zeros / elements) is at most this. The break-even
+    // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
+    // kernels were faster than oneDNN at density 0.1 and slower at 0.2 in every shape.
+    double maxDensity = 0.1;
 };
 
 // What the backward matmuls of one layer did, summed over calls.

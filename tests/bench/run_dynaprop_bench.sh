@@ -12,7 +12,8 @@
 # average before and after. Then bf16 on this CPU and on a CPU without bf16 hardware
 # (oneDNN capped with ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI): f32, --bf16 (the decision) and
 # --force-bf16 (emulated).
-# Usage: tests/bench/run_dynaprop_bench.sh [BUILD_DIR] [ROUNDS] [STEPS]
+# Usage: [MODELS="vit bert-mini"] [THREADS="1 2"] [BF16=1] tests/bench/run_dynaprop_bench.sh [BUILD_DIR] [ROUNDS] [STEPS]
+# (MODELS, THREADS and BF16=0 shorten the run on a loaded machine.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -29,6 +30,13 @@ models=(
   "vit|--model $root/data/presets/models/vit-fashion-mnist.json --data fashion-mnist --patch 7 --batch 128"
   "bert-mini|--model $root/data/presets/models/bert-mini.json --data listops --seq-len 64 --batch 32"
 )
+want_models="${MODELS:-vit bert-mini}"
+want_threads="${THREADS:-1 2}"
+selected=()
+for m in "${models[@]}"; do
+  case " $want_models " in *" ${m%%|*} "*) selected+=("$m") ;; esac
+done
+models=("${selected[@]}")
 configs=(
   "dense|"
   "dense/oneDNN|--dense-backward"
@@ -39,7 +47,7 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 mid() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "load before: $(cat /proc/loadavg)"
 declare -A ms rss saved stored
-for threads in 1 2; do
+for threads in $want_threads; do
   for round in $(seq "$rounds"); do
     for m in "${models[@]}"; do
       for c in "${configs[@]}"; do
@@ -58,7 +66,7 @@ done
 echo "load after: $(cat /proc/loadavg)"
 echo
 printf '%-10s %-13s %3s %10s %7s %10s %7s %12s %12s\n' model config thr step_ms ×dense peak_MiB ×dense saved_dense stored
-for threads in 1 2; do
+for threads in $want_threads; do
   for m in "${models[@]}"; do
     base="${m%%|*} dense t$threads"
     # shellcheck disable=SC2086
@@ -73,6 +81,7 @@ for threads in 1 2; do
     done
   done
 done
+[ "${BF16:-1}" = 1 ] || exit 0
 echo
 echo "bf16 (BERT-Mini, 1 thread), f32 against --bf16 and --force-bf16, here and with oneDNN capped below bf16:"
 bert="--model $root/data/presets/models/bert-mini.json --data listops --seq-len 64 --batch 32 --threads 1"
