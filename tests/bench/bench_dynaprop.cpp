@@ -1,8 +1,10 @@
 // Issue 20: one training configuration per process, so that its peak RSS is its own. Trains
 // `--warmup` steps, then times `--steps` steps one by one and prints one line:
 //   model=… data=… threads=… act=… grad=… kernels=sparse|dense precision=… median_ms=…
-//   vmhwm_mib=… saved_dense_mib=… saved_stored_mib=… act_sparsity=… grad_sparsity=…
+//   cpu_ms=… vmhwm_mib=… saved_dense_mib=… saved_stored_mib=… act_sparsity=… grad_sparsity=…
 //   sparse_calls=… dense_calls=… grad_density=…
+// median_ms is the median wall time of a step; cpu_ms the median of the process's CPU time
+// per step (all threads): on a machine loaded by others it measures the work, not the waits.
 // The data, the configuration and the bf16 decision go through codesign::loadTrainingData
 // and codesign::makeTrainConfig, as tcw train does. Linked with the OpenMP wait-policy
 // object, so its threads sleep when idle as tcw's do. run_dynaprop_bench.sh runs the
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -26,6 +29,12 @@
 using namespace tcw;
 
 namespace {
+
+double cpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
 
 double vmHwmMiB() {
     std::ifstream in("/proc/self/status");
@@ -113,25 +122,28 @@ int main(int argc, char** argv) {
         train::Trainer trainer(spec, data, config);
         for (int s = 0; s < warmup; ++s)
             trainer.trainStep();
-        std::vector<double> ms;
+        std::vector<double> ms, cpu;
         train::LayerSparsityCounts total;
         for (int s = 0; s < steps; ++s) {
             const auto t0 = std::chrono::steady_clock::now();
+            const double c0 = cpuMs();
             const train::StepReport rep = trainer.trainStep();
+            cpu.push_back(cpuMs() - c0);
             ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
             total.add(rep.total);
         }
         std::sort(ms.begin(), ms.end());
+        std::sort(cpu.begin(), cpu.end());
         train::BackwardKernelCounts kernels;
         for (const auto& k : trainer.backwardKernels())
             kernels.add(k);
         const auto memory = trainer.peakActivationMemory();
-        std::printf("model=%s data=%s threads=%d act=%.2f grad=%.2f kernels=%s precision=%s median_ms=%.2f "
+        std::printf("model=%s data=%s threads=%d act=%.2f grad=%.2f kernels=%s precision=%s median_ms=%.2f cpu_ms=%.2f "
                     "vmhwm_mib=%.1f saved_dense_mib=%.2f saved_stored_mib=%.2f act_sparsity=%.3f "
                     "grad_sparsity=%.3f sparse_calls=%lld dense_calls=%lld grad_density=%.3f\n",
                     spec.name.c_str(), data.name.c_str(), r.threads, r.targetActivationSparsity.value_or(0.0),
                     r.targetGradientSparsity.value_or(0.0), r.denseBackward ? "dense" : "sparse",
-                    config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], vmHwmMiB(),
+                    config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], cpu[cpu.size() / 2], vmHwmMiB(),
                     double(memory.denseBytes) / 1048576.0, double(memory.compressedBytes) / 1048576.0,
                     total.activationTotal().fraction(), total.activationGradient.fraction(),
                     static_cast<long long>(kernels.sparseCalls), static_cast<long long>(kernels.denseCalls),

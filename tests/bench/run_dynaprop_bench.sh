@@ -46,7 +46,7 @@ configs=(
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 mid() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "load before: $(cat /proc/loadavg)"
-declare -A ms rss saved stored
+declare -A ms cpu rss saved stored
 for threads in $want_threads; do
   for round in $(seq "$rounds"); do
     for m in "${models[@]}"; do
@@ -56,6 +56,7 @@ for threads in $want_threads; do
         line="$(nice -n 5 "$bench" ${m#*|} ${c#*|} --threads "$threads" --steps "$steps" --warmup 2)"
         echo "$key: $line"
         ms[$key]+="$(field median_ms "$line") "
+        cpu[$key]+="$(field cpu_ms "$line") "
         rss[$key]+="$(field vmhwm_mib "$line") "
         saved[$key]="$(field saved_dense_mib "$line")"
         stored[$key]="$(field saved_stored_mib "$line")"
@@ -65,19 +66,20 @@ for threads in $want_threads; do
 done
 echo "load after: $(cat /proc/loadavg)"
 echo
-printf '%-10s %-13s %3s %10s %7s %10s %7s %12s %12s\n' model config thr step_ms ×dense peak_MiB ×dense saved_dense stored
+echo "step_ms: median wall time per step; cpu_ms: median CPU time per step (all threads), the work"
+printf '%-10s %-13s %3s %10s %7s %9s %7s %10s %7s %12s %12s\n' model config thr step_ms ×dense cpu_ms ×dense peak_MiB ×dense saved_dense stored
 for threads in $want_threads; do
   for m in "${models[@]}"; do
     base="${m%%|*} dense t$threads"
     # shellcheck disable=SC2086
-    bms="$(mid ${ms[$base]})" brss="$(mid ${rss[$base]})"
+    bms="$(mid ${ms[$base]})" bcpu="$(mid ${cpu[$base]})" brss="$(mid ${rss[$base]})"
     for c in "${configs[@]}"; do
       key="${m%%|*} ${c%%|*} t$threads"
       # shellcheck disable=SC2086
-      kms="$(mid ${ms[$key]})" krss="$(mid ${rss[$key]})"
-      awk -v m="${m%%|*}" -v c="${c%%|*}" -v t="$threads" -v a="$kms" -v b="$bms" -v r="$krss" -v q="$brss" \
-          -v sd="${saved[$key]}" -v ss="${stored[$key]}" \
-          'BEGIN { printf "%-10s %-13s %3d %10.1f %7.3f %10.1f %7.3f %12.2f %12.2f\n", m, c, t, a, a / b, r, r / q, sd, ss }'
+      kms="$(mid ${ms[$key]})" kcpu="$(mid ${cpu[$key]})" krss="$(mid ${rss[$key]})"
+      awk -v m="${m%%|*}" -v c="${c%%|*}" -v t="$threads" -v a="$kms" -v b="$bms" -v u="$kcpu" -v v="$bcpu" \
+          -v r="$krss" -v q="$brss" -v sd="${saved[$key]}" -v ss="${stored[$key]}" \
+          'BEGIN { printf "%-10s %-13s %3d %10.1f %7.3f %9.1f %7.3f %10.1f %7.3f %12.2f %12.2f\n", m, c, t, a, a / b, u, u / v, r, r / q, sd, ss }'
     done
   done
 done
@@ -92,7 +94,7 @@ for round in $(seq "$rounds"); do
       [ "$isa" = native ] || envs=(ONEDNN_MAX_CPU_ISA="$isa")
       # shellcheck disable=SC2086
       line="$(env "${envs[@]}" nice -n 5 "$bench" $bert $p --steps "$steps" --warmup 2)"
-      echo "isa=$isa option=${p:-f32}: $(field median_ms "$line") ms, precision $(sed -n 's/.* precision=\([a-z0-9]*\).*/\1/p' <<<"$line")"
+      echo "isa=$isa option=${p:-f32}: $(field median_ms "$line") ms wall, $(field cpu_ms "$line") ms CPU, precision $(sed -n 's/.* precision=\([a-z0-9]*\).*/\1/p' <<<"$line")"
     done
   done
 done
