@@ -8,8 +8,10 @@
 #include "design/technology_library.h"
 #include "io/files.h"
 #include "io/formats.h"
+#include "omp_wait_policy.h"
 #include "store/workspace.h"
 #include "train/datasets.h"
+#include "train/precision.h"
 #include "train/presets.h"
 #include "train/trainer.h"
 
@@ -129,6 +131,29 @@ std::string checkOutputFolder(const fs::path& dir, std::initializer_list<const c
 const std::initializer_list<const char*> kRunFiles = {"checkpoint.bin", "metrics.json", "curves.csv", "curves.json",
                                                       "sparsity_profile.json"};
 
+// How the matmuls and threads will run: the bf16 decision's note (train/precision.h) and the
+// OpenMP wait policy (app/common/omp_wait_policy.h).
+void printComputeNotes(const TrainingRequest& r) {
+    if (const train::PrecisionChoice p = train::choosePrecision(r.bf16, r.forceBf16, train::detectCpuIsa());
+        !p.note.empty())
+        std::cerr << "tcw: --" << (r.forceBf16 ? "force-bf16" : "bf16") << ": " << p.note << "\n";
+    std::cerr << "tcw: OpenMP waiting " << app::ompWaitPolicy()
+              << (app::ompWaitPolicyFromUser() ? " (OMP_WAIT_POLICY)" : " (idle threads sleep)") << "\n";
+}
+
+// Issue 20: per layer, how the dense layers' backward matmuls ran (sparse kernels or oneDNN)
+// and the density of the gradients they got.
+void printBackwardKernels(const std::vector<train::BackwardKernelCounts>& layers) {
+    std::cout << "backward matmuls (sparse / dense calls, gradient density):";
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const auto& k = layers[l];
+        std::cout << (l ? "; " : " ") << "layer " << l << " " << k.sparseCalls << " / " << k.denseCalls;
+        if (k.elements > 0)
+            std::cout << ", " << percent(k.density());
+    }
+    std::cout << "\n";
+}
+
 // Options tcw train and tcw sweep-thresholds share, bound to the request's fields.
 void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, bool& quiet) {
     cmd->add_option("--model", model, "built-in preset name or a transformer JSON / model dict file")
@@ -160,8 +185,17 @@ void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, boo
     cmd->add_flag_callback(
         "--exact-act-grad-pruning", [&r] { r.stochasticActivationGradients = false; },
         "activation gradients below τ_T become 0 (default: 0 or ±τ_T, unbiased)");
-    cmd->add_flag("--bf16", r.bf16, "bf16 matmul operands with f32 accumulation (faster, less exact)");
+    cmd->add_flag("--bf16", r.bf16,
+                  "bf16 matmul operands with f32 accumulation (faster, less exact) where the CPU has bf16 "
+                  "hardware (AVX512_BF16 or AMX); elsewhere f32, with a note");
+    cmd->add_flag("--force-bf16", r.forceBf16, "bf16 matmuls even without bf16 hardware (emulated: slower than f32)");
     cmd->add_option("--threads", r.threads, "oneDNN / OpenMP threads")->capture_default_str();
+    cmd->add_flag("--dense-backward", r.denseBackward,
+                  "backward matmuls always dense (oneDNN), never skipping zeros of sparse gradients");
+    cmd->add_option("--sparse-max-density", r.sparseMaxDensity,
+                    "backward matmuls skip the zeros of incoming gradients at most this dense (0-1)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     cmd->add_option_function<std::uint64_t>(
            "--seed",
            [&r](std::uint64_t seed) {
@@ -202,6 +236,7 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
               << ": " << data.train.count << " train / " << data.test.count << " test examples, "
               << data.task.numClasses << " classes, sequence " << data.task.sequenceLength << ", "
               << job.config().threads << " thread(s)\n";
+    printComputeNotes(c.job.training);
     TrainProgressBar bar(c.quiet);
     const codesign::TrainingJobOutcome outcome = job.run({}, std::ref(bar));
     bar.finish();
@@ -227,8 +262,9 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
               << percent(total.activationGradient.fraction()) << ", weight gradients "
               << percent(total.weightGradient.fraction())
               << "\npeak saved-activation memory: " << r.peakActivationMemory.denseBytes / 1048576.0 << " MiB dense, "
-              << r.peakActivationMemory.compressedBytes / 1048576.0 << " MiB stored sparse\n"
-              << "wrote " << (dir / "metrics.json").string() << ", curves.csv, curves.json, sparsity_profile.json, "
+              << r.peakActivationMemory.compressedBytes / 1048576.0 << " MiB stored sparse\n";
+    printBackwardKernels(r.backwardKernels);
+    std::cout << "wrote " << (dir / "metrics.json").string() << ", curves.csv, curves.json, sparsity_profile.json, "
               << "checkpoint.bin\n";
     return 0;
 }
@@ -264,6 +300,7 @@ int runSweep(const SweepCommand& base, const std::string& tauActList, const std:
     const train::Dataset data = codesign::loadTrainingData(base.request.data);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
+    printComputeNotes(base.request);
     if (const std::string why = checkOutputFolder(base.out, {"sweep.csv", "sweep.json"}, base.force, {}); !why.empty())
         throw std::invalid_argument(why);
     if (std::error_code ec; !fs::create_directories(base.out, ec) && ec)

@@ -6,6 +6,7 @@
 #include "io/record_json.h"
 #include "io/search_json.h"
 #include "sim/cost_model.h"
+#include "train/precision.h"
 
 #include <nlohmann/json.hpp>
 
@@ -109,6 +110,17 @@ Json countsJson(const train::LayerSparsityCounts& c) {
             {"weight", c.weight.fraction()}};
 }
 
+// Issue 20: per layer, the backward matmuls that ran sparse and dense and the incoming
+// gradients' density (of the calls that counted it: f32 runs).
+Json kernelsJson(const std::vector<train::BackwardKernelCounts>& layers) {
+    Json out = Json::array();
+    for (const auto& k : layers)
+        out.push_back({{"sparseCalls", k.sparseCalls},
+                       {"denseCalls", k.denseCalls},
+                       {"gradientDensity", k.elements > 0 ? Json(k.density()) : Json()}});
+    return out;
+}
+
 Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const train::Dataset& data,
                  const train::TrainConfig& config) {
     train::LayerSparsityCounts total;
@@ -152,6 +164,7 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
             {"targetGradientSparsity", dp.targetGradientSparsity ? Json(*dp.targetGradientSparsity) : Json()},
             {"stochasticActivationGradientPruning", dp.stochasticActivationGradients},
             {"bf16Matmul", config.bf16Matmul},
+            {"backwardKernelsPerLayer", kernelsJson(r.backwardKernels)},
             {"sparsity", countsJson(total)},
             {"sparsityPerLayer", layers},
             {"thresholds", thresholds},
@@ -210,7 +223,13 @@ train::TrainConfig makeTrainConfig(const TrainingRequest& o, const train::Datase
     c.dynaprop.pruneActivationGradients = o.pruneActivationGradients;
     c.dynaprop.pruneWeightGradients = o.pruneWeightGradients;
     c.dynaprop.stochasticActivationGradients = o.stochasticActivationGradients;
-    c.bf16Matmul = o.bf16;
+    c.bf16Matmul = train::choosePrecision(o.bf16, o.forceBf16, train::detectCpuIsa()).bf16;
+    if (!(o.sparseMaxDensity >= 0.0 && o.sparseMaxDensity <= 1.0))
+        throw std::invalid_argument("sparseMaxDensity (--sparse-max-density) must be in [0, 1], got " +
+                                    std::to_string(o.sparseMaxDensity));
+    c.sparseBackward.mode =
+        o.denseBackward ? train::SparseBackwardConfig::Mode::Never : train::SparseBackwardConfig::Mode::Auto;
+    c.sparseBackward.maxDensity = o.sparseMaxDensity;
     c.logEverySteps = o.logEverySteps;
     c.evalEverySteps = o.evalEverySteps;
     c.evalMaxExamples = o.evalMaxExamples;

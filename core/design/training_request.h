@@ -38,8 +38,13 @@ struct TrainingRequest {
     std::optional<double> targetActivationSparsity, targetGradientSparsity; // in [0, 1)
     bool pruneActivationGradients = true, pruneWeightGradients = true;
     bool stochasticActivationGradients = true;
-    bool bf16 = false;
+    bool bf16 = false;      // bf16 matmuls where the CPU has bf16 hardware (train/precision.h)
+    bool forceBf16 = false; // bf16 matmuls even without it (emulated, slower)
     int threads = 1;
+    // Issue 20: the dense layers' backward matmuls skip the zeros of incoming gradients whose
+    // density is at most sparseMaxDensity (train/sparse_backward.h), unless denseBackward.
+    bool denseBackward = false;
+    double sparseMaxDensity = 0.1;
     std::uint64_t seed = 1; // initialisation and data order
     std::int64_t logEverySteps = 20;
     std::int64_t evalEverySteps = 0;

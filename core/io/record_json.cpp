@@ -267,6 +267,9 @@ std::string trainingRequestJson(const TrainingRequest& o, const std::string& mod
               {"pruneWeightGradients", o.pruneWeightGradients},
               {"stochasticActivationGradients", o.stochasticActivationGradients},
               {"bf16Matmul", o.bf16},
+              {"forceBf16Matmul", o.forceBf16},
+              {"denseBackward", o.denseBackward},
+              {"sparseMaxDensity", o.sparseMaxDensity},
               {"threads", o.threads},
               {"seed", o.seed},
               {"logEverySteps", o.logEverySteps},
@@ -324,6 +327,9 @@ Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const st
         r.flag("pruneWeightGradients", o.pruneWeightGradients);
         r.flag("stochasticActivationGradients", o.stochasticActivationGradients);
         r.flag("bf16Matmul", o.bf16);
+        r.flag("forceBf16Matmul", o.forceBf16);
+        r.flag("denseBackward", o.denseBackward);
+        r.number("sparseMaxDensity", o.sparseMaxDensity);
         r.integer("logEverySteps", o.logEverySteps);
         r.integer("evalEverySteps", o.evalEverySteps);
         r.integer("evalMaxExamples", o.evalMaxExamples);

@@ -6,6 +6,7 @@
 #include "dnnl_context.h"
 #include "dynaprop.h"
 #include "kernels.h"
+#include "sparse_backward.h"
 
 #include <omp.h>
 
@@ -140,6 +141,13 @@ struct Network::Impl {
     // Compressed mode: each layer keeps its FF hidden activations as SparseTensors; one dense
     // buffer per FF position (shared by the layers) holds the layer being computed.
     bool compressFeedForward = false;
+    // Issue 20: sparse backward matmuls when gy is sparse enough (sparse_backward.h), and
+    // what each layer's calls did ([layer]; the classifier counts as the last layer).
+    SparseBackwardConfig sparseBackward;
+    SparseRows sparseGy;
+    std::vector<float> sparseWT, sparseDWT;
+    std::vector<BackwardKernelCounts> kernelCounts;
+    int kernelLayer = 0;                       // the layer denseBackward's calls are counted for
     std::vector<std::vector<float>> ffAShared; // per FF hidden position [N, max width]
     // Whether the last forward zeroed activations (τ_I > 0 or padding rows): only then do
     // gradients need masking by the kept entries (otherwise the masks change nothing).
@@ -413,7 +421,26 @@ void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float
     // matmuls unchanged: in bf16 mode the bias-gradient pass also writes its bf16 copy, which
     // both share and which is forgotten afterwards.
     const MatView gyV = dense(gy, n, d.out);
-    columnSums(gy, n, d.out, d.out, grads.data() + d.b, dnnl.bf16Output(gyV));
+    // Issue 20: in f32 the bias pass also counts gy's non-zeros; sparse enough, both matmuls
+    // skip its zeros (sparse_backward.h). bf16 matmuls stay dense (oneDNN's).
+    BackwardKernelCounts& counts = kernelCounts[static_cast<std::size_t>(kernelLayer)];
+    if (sparseBackward.mode != SparseBackwardConfig::Mode::Never && !dnnl.bf16Matmul()) {
+        const std::int64_t nonZeros = columnSumsCounting(gy, n, d.out, grads.data() + d.b, sparseGy);
+        counts.nonZeros += nonZeros;
+        counts.elements += n * d.out;
+        if (sparseBackward.mode == SparseBackwardConfig::Mode::Always ||
+            double(nonZeros) <= sparseBackward.maxDensity * double(n * d.out)) {
+            ++counts.sparseCalls;
+            compressRows(gy, sparseGy);
+            sparseWeightGradient(x, d.in, sparseGy, grads.data() + d.w, sparseDWT);
+            if (gx)
+                sparseTimesTransposed(sparseGy, params.data() + d.w, d.in, gx, accumulateGx, gxTimes, sparseWT);
+            return;
+        }
+    } else {
+        columnSums(gy, n, d.out, d.out, grads.data() + d.b, dnnl.bf16Output(gyV));
+    }
+    ++counts.denseCalls;
     dnnl.matmul(dense(x, n, d.in).t(), gyV, dense(grads.data() + d.w, d.in, d.out), nullptr, 1.0f, false, StableAB);
     const MatView wT = dense(params.data() + d.w, d.in, d.out).t();
     if (gx && gxTimes)
@@ -963,8 +990,11 @@ void Network::backward(const Batch& batch, DynaProp* prune) {
         if (t.offset == m->tokenTable || t.name.find(".conv.") != std::string::npos ||
             t.name.find(".gate.") != std::string::npos)
             std::fill(m->grads.begin() + t.offset, m->grads.begin() + t.offset + t.size(), 0.0f);
+    m->kernelCounts.resize(static_cast<std::size_t>(m->spec.layerCount()));
+    m->kernelLayer = m->spec.layerCount() - 1;
     m->headBackward(batch);
     for (int l = m->spec.layerCount(); l-- > 0;) {
+        m->kernelLayer = l;
         m->layerBackward(l, batch, prune);
         std::swap(m->gOut, m->gIn); // the input gradient is the previous layer's output gradient
     }
@@ -994,6 +1024,21 @@ void Network::Impl::setCompressFeedForward(bool on) {
         }
         b.ffASparse.assign(on ? p.ff.size() - std::min<std::size_t>(p.ff.size(), 1) : 0, SparseTensor{});
     }
+}
+
+void Network::setSparseBackward(const SparseBackwardConfig& config) {
+    m->sparseBackward = config;
+}
+
+const SparseBackwardConfig& Network::sparseBackward() const {
+    return m->sparseBackward;
+}
+
+std::vector<BackwardKernelCounts> Network::takeBackwardKernelCounts() {
+    std::vector<BackwardKernelCounts> out(static_cast<std::size_t>(m->spec.layerCount()));
+    std::swap(out, m->kernelCounts);
+    m->kernelCounts.resize(out.size());
+    return out;
 }
 
 void Network::setCompressSavedActivations(bool on) {

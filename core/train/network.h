@@ -6,6 +6,7 @@
 
 #include "batch.h"
 #include "design/transformer_spec.h"
+#include "sparse_backward.h"
 
 #include <cstdint>
 #include <memory>
@@ -75,6 +76,13 @@ public:
     // makes them sparse, the same results. savedActivationMemory() then reports what is held.
     void setCompressSavedActivations(bool on);
     ActivationMemory savedActivationMemory() const; // of the last forward
+
+    // Issue 20: the dense layers' backward matmuls skip the zeros of sparse enough incoming
+    // gradients (sparse_backward.h; Auto by default, f32 only). The counts per layer of the
+    // calls since the last take: sparse or dense, and the gradients' density.
+    void setSparseBackward(const SparseBackwardConfig& config);
+    const SparseBackwardConfig& sparseBackward() const;
+    std::vector<BackwardKernelCounts> takeBackwardKernelCounts();
 
     const TransformerSpec& spec() const;
     const TaskShape& task() const;

@@ -68,6 +68,7 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
     checkDynaProp(config.dynaprop);
     m_network->initialize(config.seed);
     m_network->setBf16Matmul(config.bf16Matmul);
+    m_network->setSparseBackward(config.sparseBackward);
     const bool prunesActivations =
         config.dynaprop.tauActivation > 0.0f || config.dynaprop.targetActivationSparsity.has_value();
     m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
@@ -121,6 +122,12 @@ StepReport Trainer::trainStep() {
         m_peakMemory.compressedBytes = std::max(m_peakMemory.compressedBytes, mem.compressedBytes);
     }
     m_network->backward(m_batch, &m_dynaprop);
+    {
+        const auto kernels = m_network->takeBackwardKernelCounts();
+        m_backwardKernels.resize(kernels.size());
+        for (std::size_t l = 0; l < kernels.size(); ++l)
+            m_backwardKernels[l].add(kernels[l]);
+    }
     auto grads = m_network->gradients();
     report.gradientNorm = clipGradientNorm(grads, m_config.optimizer.maxGradNorm);
     if (!std::isfinite(report.gradientNorm)) {
@@ -383,6 +390,7 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     result.profile = makeSparsityProfile(result.accumulated, spec.name + " on " + data.name);
     result.thresholds = trainer.dynaprop().thresholds();
     result.peakActivationMemory = trainer.peakActivationMemory();
+    result.backwardKernels = trainer.backwardKernels();
     result.seconds = elapsed();
     return result;
 }

@@ -32,6 +32,8 @@ struct TrainConfig {
     // Feed-forward activations kept compressed between forward and backward; by default
     // whenever τ_I prunes (fixed τ_I > 0 or a target activation sparsity).
     std::optional<bool> compressSavedActivations;
+    // Issue 20: when the dense layers' backward matmuls skip gy's zeros (sparse_backward.h).
+    SparseBackwardConfig sparseBackward;
     OptimizerConfig optimizer;
     DynaPropConfig dynaprop;
     std::int64_t logEverySteps = 20;       // curve points and progress reports
@@ -108,6 +110,9 @@ struct TrainResult {
     Thresholds thresholds;                 // at the end (calibrated ones in target mode)
     ActivationMemory peakActivationMemory; // dense = without pruning; compressed = as stored
     std::int64_t parameterCount = 0;
+    // Issue 20: per layer, the backward matmuls run sparse or dense and the incoming
+    // gradients' density, summed over the training steps.
+    std::vector<BackwardKernelCounts> backwardKernels;
 };
 
 class WeightPruning; // pruning.h (issue 16)
@@ -133,6 +138,7 @@ public:
     DynaProp& dynaprop() { return m_dynaprop; }
     const std::vector<LayerSparsityCounts>& accumulated() const { return m_accumulated; }
     ActivationMemory peakActivationMemory() const { return m_peakMemory; }
+    const std::vector<BackwardKernelCounts>& backwardKernels() const { return m_backwardKernels; }
     std::uint64_t modelFingerprint() const;
     // Issue 16: weight pruning on a schedule; its masks hold around every optimizer step.
     void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
@@ -149,6 +155,7 @@ private:
     std::unique_ptr<WeightPrecision> m_weightPrecision; // issue 15: quantized weights, latent f32 kept
     std::vector<LayerSparsityCounts> m_accumulated;
     ActivationMemory m_peakMemory;
+    std::vector<BackwardKernelCounts> m_backwardKernels; // training steps only
     std::int64_t m_step = 0;
     std::int64_t m_stepsPerEpoch = 0;
     std::int64_t m_permutationEpoch = -1;

@@ -92,7 +92,9 @@ class TestTrainGradients : public QObject {
 private slots:
     void gradients_data();
     void gradients();
+    void pruningMaskMatchesForward_data();
     void pruningMaskMatchesForward();
+    void sparseKernelsMatchDenseWithPruning();
     void paddingTokensChangeNothing();
     void bf16MatmulsCloseToF32();
     void fusedKernelsMatchReferences();
@@ -101,13 +103,18 @@ private slots:
 void TestTrainGradients::gradients_data() {
     QTest::addColumn<TransformerSpec>("spec");
     QTest::addColumn<TaskShape>("task");
+    QTest::addColumn<bool>("sparseKernels"); // issue 20: every backward matmul on the sparse kernels
+    auto addBoth = [](const std::string& name, const TransformerSpec& spec, const TaskShape& task) {
+        QTest::newRow(name.c_str()) << spec << task << false;
+        QTest::newRow((name + ", sparse kernels").c_str()) << spec << task << true;
+    };
     for (HeadType t : kAllHeadTypes) {
         const std::string name = "head " + std::string(headTypeName(t));
-        QTest::newRow(name.c_str()) << oneLayer(t, t) << textTask();
+        addBoth(name.c_str(), oneLayer(t, t), textTask());
     }
-    QTest::newRow("mixed heads, two FF layers") << oneLayer(HeadType::SaWma, HeadType::C13, {24, 20}) << textTask();
-    QTest::newRow("relu") << oneLayer(HeadType::SaSdp, HeadType::C5, {24}, Activation::Relu) << textTask();
-    QTest::newRow("no feed-forward stack") << oneLayer(HeadType::SaSdp, HeadType::LDct, {}) << textTask();
+    addBoth("mixed heads, two FF layers", oneLayer(HeadType::SaWma, HeadType::C13, {24, 20}), textTask());
+    addBoth("relu", oneLayer(HeadType::SaSdp, HeadType::C5, {24}, Activation::Relu), textTask());
+    addBoth("no feed-forward stack", oneLayer(HeadType::SaSdp, HeadType::LDct, {}), textTask());
     {
         TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::SaWma);
         LayerSpec wider;
@@ -115,7 +122,7 @@ void TestTrainGradients::gradients_data() {
         wider.heads = {{HeadType::LDft, 8}, {HeadType::C5, 12}};
         wider.feedForwardSizes = {16};
         spec.layers.push_back(wider);
-        QTest::newRow("two layers, projection 16 → 24") << spec << textTask();
+        addBoth("two layers, projection 16 → 24", spec, textTask());
     }
     {
         // Attention heads run in groups of one type and size (one batched matmul per product):
@@ -125,13 +132,13 @@ void TestTrainGradients::gradients_data() {
         spec.layers.front().heads.push_back({HeadType::SaWma, 8});
         spec.layers.front().heads.push_back({HeadType::SaSdp, 8});
         spec.layers.front().heads.push_back({HeadType::SaWma, 8});
-        QTest::newRow("attention groups: sdp 8, c5, sdp 4, wma 8, sdp 8, wma 8") << spec << textTask();
+        addBoth("attention groups: sdp 8, c5, sdp 4, wma 8, sdp 8, wma 8", spec, textTask());
     }
     {
         TaskShape patches = textTask();
         patches.vocabularySize = 0;
         patches.patchInputSize = 4;
-        QTest::newRow("patch embedding") << oneLayer(HeadType::SaSdp, HeadType::C9) << patches;
+        addBoth("patch embedding", oneLayer(HeadType::SaSdp, HeadType::C9), patches);
     }
 }
 
@@ -139,8 +146,10 @@ void TestTrainGradients::gradients() {
     QFETCH(TransformerSpec, spec);
     QFETCH(TaskShape, task);
     const int B = 3;
+    QFETCH(bool, sparseKernels);
     Network net(spec, task, B);
     QCOMPARE(net.parameterCount(), spec.parameterCount(task));
+    net.setSparseBackward({sparseKernels ? SparseBackwardConfig::Mode::Always : SparseBackwardConfig::Mode::Never});
     randomize(net, 11);
     const Batch batch = makeBatch(task, B, 5);
     net.forward(batch, nullptr);
@@ -226,10 +235,18 @@ void TestTrainGradients::paddingTokensChangeNothing() {
 
 // With τ_I > 0 the backward pass must be the gradient of the pruned forward: finite
 // differences of the pruned network still agree (away from the threshold's jumps).
+void TestTrainGradients::pruningMaskMatchesForward_data() {
+    QTest::addColumn<bool>("sparseKernels");
+    QTest::newRow("dense kernels") << false;
+    QTest::newRow("sparse kernels") << true;
+}
+
 void TestTrainGradients::pruningMaskMatchesForward() {
+    QFETCH(bool, sparseKernels);
     const TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::C5);
     const TaskShape task = textTask();
     Network net(spec, task, 3);
+    net.setSparseBackward({sparseKernels ? SparseBackwardConfig::Mode::Always : SparseBackwardConfig::Mode::Never});
     randomize(net, 2);
     const Batch batch = makeBatch(task, 3, 9);
     DynaPropConfig config;
@@ -261,6 +278,50 @@ void TestTrainGradients::pruningMaskMatchesForward() {
         QVERIFY2(std::fabs(numeric - gNorm) <= 0.05 * gNorm + 1e-4,
                  (t.name + ": analytic " + std::to_string(gNorm) + ", numeric " + std::to_string(numeric)).c_str());
     }
+}
+
+// Issue 20: with DynaProp pruning activations (τ_I) and activation gradients (τ_T, exactly),
+// the sparse backward kernels give the dense kernels' gradients to float tolerance, and
+// Auto mode picks them for the sparse gradients.
+void TestTrainGradients::sparseKernelsMatchDenseWithPruning() {
+    TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::C5, {40, 24});
+    const TaskShape task = textTask();
+    const Batch batch = makeBatch(task, 3, 9);
+    DynaPropConfig config;
+    config.tauActivation = 0.02f;
+    config.tauGradient = 2e-3f;
+    config.stochasticActivationGradients = false;
+    std::vector<float> grads[3];
+    std::vector<BackwardKernelCounts> counts[3];
+    const SparseBackwardConfig::Mode modes[] = {SparseBackwardConfig::Mode::Never, SparseBackwardConfig::Mode::Always,
+                                                SparseBackwardConfig::Mode::Auto};
+    for (int k = 0; k < 3; ++k) {
+        Network net(spec, task, 3);
+        randomize(net, 2);
+        net.setSparseBackward({modes[k], 0.5});
+        DynaProp prune(1, config);
+        prune.beginStep();
+        net.forward(batch, &prune);
+        net.backward(batch, &prune);
+        QVERIFY(prune.stepCounts()[0].activationGradient.fraction() > 0.5);
+        grads[k].assign(net.gradients().begin(), net.gradients().end());
+        counts[k] = net.takeBackwardKernelCounts();
+    }
+    QCOMPARE(counts[0][0].sparseCalls, std::int64_t(0));
+    QVERIFY(counts[1][0].denseCalls == 0 && counts[1][0].sparseCalls > 0);
+    QVERIFY(counts[2][0].sparseCalls > 0); // some gradients are sparse enough
+    QVERIFY(counts[1][0].density() < 1.0); // and the density is measured
+    QCOMPARE(counts[1][0].density(), counts[2][0].density());
+    double scale = 0.0;
+    for (float g : grads[0])
+        scale = std::max(scale, double(std::fabs(g)));
+    QVERIFY(scale > 0.0);
+    for (int k = 1; k < 3; ++k)
+        for (std::size_t i = 0; i < grads[0].size(); ++i)
+            QVERIFY2(std::fabs(grads[k][i] - grads[0][i]) <= 1e-5 * scale + 1e-5 * std::fabs(grads[0][i]),
+                     (std::to_string(k) + ": " + std::to_string(i) + " " + std::to_string(grads[k][i]) + " vs " +
+                      std::to_string(grads[0][i]))
+                         .c_str());
 }
 
 // Mixed precision (bf16 matmul operands, f32 accumulation) must give nearly the f32

@@ -12,16 +12,19 @@
 #include "panels/training_panel.h"
 #include "plots/training_plots.h"
 #include "store/workspace.h"
+#include "train/precision.h"
 #include "train/presets.h"
 #include "training_controller.h"
 #include "workspace_controller.h"
 
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -91,6 +94,7 @@ private slots:
     void browseFillsTheDataFolder();
     void loneTransformerCostedOnAPreset();
     void closingDuringARunStopsIt();
+    void threadsRememberedAndPrecisionExplained();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -443,6 +447,38 @@ void TestTrainingPanel::closingDuringARunStopsIt() {
     const auto runs = ws.trainingRuns();
     QCOMPARE(int(runs.size()), 1);
     QCOMPARE(runs[0].status, store::RunStatus::Cancelled);
+}
+
+// Issue 20: the thread count is a setting of this computer (a new panel starts with the last
+// one), and the bf16 box shows the decision tcw train would make on this CPU.
+void TestTrainingPanel::threadsRememberedAndPrecisionExplained() {
+    {
+        widgets::TrainingPanel panel;
+        auto* threads = panel.findChild<QSpinBox*>(QStringLiteral("trainingThreads"));
+        QVERIFY(threads);
+        threads->setValue(3);
+        QCOMPARE(panel.request().threads, 3);
+    }
+    widgets::TrainingPanel panel;
+    QCOMPARE(panel.request().threads, 3);
+    QCOMPARE(QSettings().value(QStringLiteral("training/threads")).toInt(), 3);
+
+    auto* bf16 = panel.findChild<QCheckBox*>(QStringLiteral("trainingBf16"));
+    auto* note = panel.findChild<QLabel*>(QStringLiteral("trainingPrecisionNote"));
+    QVERIFY(bf16 && note);
+    QCOMPARE(note->text(), QStringLiteral("Matmuls in f32"));
+    bf16->setChecked(true);
+    QVERIFY(panel.request().bf16);
+    const train::PrecisionChoice choice = train::choosePrecision(true, false, train::detectCpuIsa());
+    if (choice.note.empty())
+        QCOMPARE(note->text(), QStringLiteral("Matmuls in bf16 (this CPU multiplies bf16 in hardware)"));
+    else
+        QCOMPARE(note->text(), QString::fromStdString(choice.note));
+    codesign::TrainingRequest forced = panel.request();
+    forced.forceBf16 = true; // tcw train --force-bf16's request, opened in the panel
+    panel.setRequest(forced);
+    QCOMPARE(note->text().isEmpty(), false);
+    QCOMPARE(panel.request().forceBf16, true);
 }
 
 QTEST_MAIN(TestTrainingPanel)

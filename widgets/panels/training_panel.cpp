@@ -3,6 +3,7 @@
 
 #include "models/objective.h"
 #include "plots/training_plots.h"
+#include "train/precision.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -20,6 +21,7 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -40,6 +42,9 @@ QAction* makeAction(QObject* owner, const QString& text, const QString& tip, con
     action->setStatusTip(tip);
     return action;
 }
+
+// QSettings key of the Threads field.
+constexpr char kThreadsSetting[] = "training/threads";
 
 QSpinBox* spin(int lo, int hi, int value, const QString& tip, const QString& special = {}) {
     auto* s = new QSpinBox;
@@ -169,8 +174,25 @@ QWidget* TrainingPanel::createForm() {
                   tr("Seed of the initialisation and the data order: the same seed gives the same "
                      "run, here and in tcw train"));
     f->addRow(tr("Seed:"), m_seed);
-    m_threads = spin(1, 256, 1, tr("oneDNN / OpenMP threads of the run"));
+    // The thread count is this computer's, not the workspace's: kept in the settings.
+    m_threads = spin(1, 256, QSettings().value(QLatin1String(kThreadsSetting), 1).toInt(),
+                     tr("oneDNN / OpenMP threads of the run (idle threads sleep, so a busy computer slows the run "
+                        "in proportion to the cores it gets); remembered on this computer"));
+    m_threads->setObjectName(QStringLiteral("trainingThreads"));
+    connect(m_threads, &QSpinBox::valueChanged, this,
+            [](int threads) { QSettings().setValue(QLatin1String(kThreadsSetting), threads); });
     f->addRow(tr("Threads:"), m_threads);
+    m_bf16 = new QCheckBox(tr("bf16 matmuls"));
+    m_bf16->setObjectName(QStringLiteral("trainingBf16"));
+    m_bf16->setToolTip(tr("bf16 matmul operands with f32 accumulation (tcw train --bf16): faster where the CPU "
+                          "multiplies bf16 in hardware, less exact"));
+    f->addRow(QString(), m_bf16);
+    m_precisionNote = new QLabel;
+    m_precisionNote->setObjectName(QStringLiteral("trainingPrecisionNote"));
+    m_precisionNote->setWordWrap(true);
+    f->addRow(QString(), m_precisionNote);
+    connect(m_bf16, &QCheckBox::toggled, this, &TrainingPanel::updatePrecisionNote);
+    updatePrecisionNote();
     m_logEvery = spin(1, 100'000, 10, tr("Steps between reports: curve points, heat-map columns, histograms"));
     f->addRow(tr("Report every:"), m_logEvery);
     m_evalDuring = new QCheckBox(tr("Test at every report"));
@@ -300,6 +322,7 @@ codesign::TrainingRequest TrainingPanel::request() const {
     r.learningRate = static_cast<float>(m_learningRate->value());
     r.seed = static_cast<std::uint64_t>(m_seed->value());
     r.threads = m_threads->value();
+    r.bf16 = m_bf16->isChecked();
     r.logEverySteps = m_logEvery->value();
     r.evalEverySteps = m_evalDuring->isChecked() ? m_logEvery->value() : 0;
     const bool target = m_thresholdMode->currentIndex() == 1;
@@ -324,6 +347,7 @@ void TrainingPanel::setRequest(const codesign::TrainingRequest& r) {
     m_learningRate->setValue(r.learningRate);
     m_seed->setValue(static_cast<int>(r.seed));
     m_threads->setValue(r.threads);
+    m_bf16->setChecked(r.bf16);
     m_logEvery->setValue(static_cast<int>(r.logEverySteps));
     m_evalDuring->setChecked(r.evalEverySteps > 0);
     const bool target = r.targetActivationSparsity || r.targetGradientSparsity;
@@ -332,6 +356,7 @@ void TrainingPanel::setRequest(const codesign::TrainingRequest& r) {
     m_tauGradient->setValue(r.tauGradient);
     m_targetActivation->setValue(r.targetActivationSparsity.value_or(0.0));
     m_targetGradient->setValue(r.targetGradientSparsity.value_or(0.0));
+    updatePrecisionNote();
 }
 
 void TrainingPanel::runStarted(const QString& description, const QStringList& heatMapRows) {
@@ -469,10 +494,21 @@ void TrainingPanel::updateActions() {
     m_resume->setEnabled(m_running && m_paused);
     m_stop->setEnabled(m_running);
     for (QWidget* w : std::initializer_list<QWidget*>{m_dataset, m_dataDir, m_browseDataDir, m_maxTrain, m_maxTest,
-                                                      m_steps, m_batch, m_learningRate, m_seed, m_threads, m_logEvery,
-                                                      m_evalDuring, m_thresholdMode, m_thresholdStack})
+                                                      m_steps, m_batch, m_learningRate, m_seed, m_threads, m_bf16,
+                                                      m_logEvery, m_evalDuring, m_thresholdMode, m_thresholdStack})
         w->setEnabled(!m_running);
     m_acceleratorPreset->setEnabled(!m_running && m_designId && !m_hasAccelerator);
+}
+
+void TrainingPanel::updatePrecisionNote() {
+    // The decision tcw train makes for the same request (train/precision.h).
+    const train::PrecisionChoice choice =
+        train::choosePrecision(m_bf16->isChecked(), m_base.forceBf16, train::detectCpuIsa());
+    if (!choice.note.empty())
+        m_precisionNote->setText(QString::fromStdString(choice.note));
+    else
+        m_precisionNote->setText(choice.bf16 ? tr("Matmuls in bf16 (this CPU multiplies bf16 in hardware)")
+                                             : tr("Matmuls in f32"));
 }
 
 void TrainingPanel::updateThresholdMode() {

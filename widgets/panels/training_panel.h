@@ -84,7 +84,8 @@ private:
     void updateActions();
     void updateThresholdMode();
     void updateCost();
-    void browseDataFolder(); // opens a folder dialog for the data folder field
+    void updatePrecisionNote(); // what --bf16 does on this CPU (train/precision.h)
+    void browseDataFolder();    // opens a folder dialog for the data folder field
 
     codesign::TrainingRequest m_base; // fields the form does not show (setRequest keeps them)
     std::optional<qint64> m_designId;
@@ -104,7 +105,9 @@ private:
     QSpinBox* m_batch = nullptr;
     QDoubleSpinBox* m_learningRate = nullptr;
     QSpinBox* m_seed = nullptr;
-    QSpinBox* m_threads = nullptr;
+    QSpinBox* m_threads = nullptr; // persisted in QSettings ("training/threads")
+    QCheckBox* m_bf16 = nullptr;
+    QLabel* m_precisionNote = nullptr;
     QSpinBox* m_logEvery = nullptr;
     QComboBox* m_thresholdMode = nullptr;
     QStackedWidget* m_thresholdStack = nullptr;

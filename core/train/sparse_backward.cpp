@@ -1,0 +1,470 @@
+// Sparse backward matmuls (see sparse_backward.h).
+#include "sparse_backward.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TCW_HAVE_AVX512_KERNELS 1
+#define TCW_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+#else
+#define TCW_HAVE_AVX512_KERNELS 0
+#endif
+
+namespace tcw::train {
+
+namespace {
+
+constexpr std::int64_t kColumnBlock = 64; // columns per block of the counting pass
+constexpr std::int64_t kOutBlock = 128;   // outputs kept in registers (8 × 16 floats)
+constexpr std::int64_t kParallelWork = 1 << 15;
+
+std::int64_t columnBlocks(std::int64_t cols) {
+    return (cols + kColumnBlock - 1) / kColumnBlock;
+}
+
+// ---- portable loops (the same sums in the same order as the AVX-512 ones) ------------------
+
+void sumsCountBlockPortable(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, std::int64_t c1,
+                            float* out, std::uint16_t* counts, std::int64_t* colCounts) {
+    float acc[kColumnBlock] = {};
+    std::int64_t perColumn[kColumnBlock] = {};
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = g + r * cols;
+        int n = 0;
+        for (std::int64_t c = c0; c < c1; ++c) {
+            acc[c - c0] += row[c];
+            n += row[c] != 0.0f;
+            perColumn[c - c0] += row[c] != 0.0f;
+        }
+        counts[r] = static_cast<std::uint16_t>(n);
+    }
+    std::copy(acc, acc + (c1 - c0), out + c0);
+    std::copy(perColumn, perColumn + (c1 - c0), colCounts + c0);
+}
+
+// Column block [c0, c1) of g into the CSC arrays, rows in order (cursor: colStart copy).
+void compressColumnsBlock(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, std::int64_t c1,
+                          std::int64_t* cursor, std::int32_t* rowOut, float* valueOut) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = g + r * cols;
+        for (std::int64_t c = c0; c < c1; ++c)
+            if (row[c] != 0.0f) {
+                const std::int64_t k = cursor[c]++;
+                rowOut[k] = static_cast<std::int32_t>(r);
+                valueOut[k] = row[c];
+            }
+    }
+}
+
+// dWᵀ[j, i0 : i0 + w] = Σ over column j's non-zeros of g[n, j]·x[n, i0 : i0 + w].
+void weightColumnsPortable(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, std::int64_t w,
+                           std::int64_t j0, std::int64_t j1, float* dWT) {
+    float acc[kOutBlock];
+    for (std::int64_t j = j0; j < j1; ++j) {
+        std::fill(acc, acc + w, 0.0f);
+        for (std::int64_t k = g.colStart[j]; k < g.colStart[j + 1]; ++k) {
+            const float v = g.colValue[k];
+            const float* xr = x + std::int64_t(g.row[k]) * in + i0;
+            for (std::int64_t i = 0; i < w; ++i)
+                acc[i] += v * xr[i];
+        }
+        std::copy(acc, acc + w, dWT + j * in + i0);
+    }
+}
+
+void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+    std::int64_t k = 0;
+    for (std::int64_t c = 0; c < cols; ++c)
+        if (row[c] != 0.0f) {
+            index[k] = static_cast<std::int32_t>(c);
+            value[k++] = row[c];
+        }
+}
+
+void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in, float* gx,
+                                bool accumulate, const float* m) {
+    float acc[kOutBlock];
+    for (std::int64_t i0 = 0; i0 < in; i0 += kOutBlock) {
+        const std::int64_t w = std::min(kOutBlock, in - i0);
+        std::fill(acc, acc + w, 0.0f);
+        for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
+            const float v = g.value[k];
+            const float* src = wT + std::int64_t(g.index[k]) * in + i0;
+            for (std::int64_t i = 0; i < w; ++i)
+                acc[i] += v * src[i];
+        }
+        float* dst = gx + n * in + i0;
+        for (std::int64_t i = 0; i < w; ++i) {
+            float r = m ? acc[i] * m[n * in + i0 + i] : acc[i];
+            dst[i] = accumulate ? dst[i] + r : r;
+        }
+    }
+}
+
+#if TCW_HAVE_AVX512_KERNELS
+
+TCW_AVX512 __mmask16 tailMask(std::int64_t remaining) {
+    return remaining >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << remaining) - 1u);
+}
+
+TCW_AVX512 void sumsCountBlockAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                     std::int64_t c1, float* out, std::uint16_t* counts, std::int64_t* colCounts) {
+    const std::int64_t w = c1 - c0;
+    const __mmask16 m0 = tailMask(w), m1 = tailMask(w - 16), m2 = tailMask(w - 32), m3 = tailMask(w - 48);
+    const __mmask16 k0 = w > 0 ? m0 : 0, k1 = w > 16 ? m1 : 0, k2 = w > 32 ? m2 : 0, k3 = w > 48 ? m3 : 0;
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    __m512i n0 = _mm512_setzero_si512(), n1 = n0, n2 = n0, n3 = n0; // per-column counts
+    const __m512i one = _mm512_set1_epi32(1);
+    const __m512 zero = _mm512_setzero_ps();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* p = g + r * cols + c0;
+        const __m512 v0 = _mm512_maskz_loadu_ps(k0, p), v1 = _mm512_maskz_loadu_ps(k1, p + 16),
+                     v2 = _mm512_maskz_loadu_ps(k2, p + 32), v3 = _mm512_maskz_loadu_ps(k3, p + 48);
+        a0 = _mm512_add_ps(a0, v0);
+        a1 = _mm512_add_ps(a1, v1);
+        a2 = _mm512_add_ps(a2, v2);
+        a3 = _mm512_add_ps(a3, v3);
+        const __mmask16 z0 = _mm512_cmp_ps_mask(v0, zero, _CMP_NEQ_UQ), z1 = _mm512_cmp_ps_mask(v1, zero, _CMP_NEQ_UQ),
+                        z2 = _mm512_cmp_ps_mask(v2, zero, _CMP_NEQ_UQ), z3 = _mm512_cmp_ps_mask(v3, zero, _CMP_NEQ_UQ);
+        n0 = _mm512_mask_add_epi32(n0, z0, n0, one);
+        n1 = _mm512_mask_add_epi32(n1, z1, n1, one);
+        n2 = _mm512_mask_add_epi32(n2, z2, n2, one);
+        n3 = _mm512_mask_add_epi32(n3, z3, n3, one);
+        counts[r] = static_cast<std::uint16_t>(__builtin_popcount(z0) + __builtin_popcount(z1) +
+                                               __builtin_popcount(z2) + __builtin_popcount(z3));
+    }
+    // int32 lanes: a column's count fits (rows < 2^31).
+    alignas(64) std::int32_t perColumn[kColumnBlock];
+    _mm512_store_si512(perColumn, n0);
+    _mm512_store_si512(perColumn + 16, n1);
+    _mm512_store_si512(perColumn + 32, n2);
+    _mm512_store_si512(perColumn + 48, n3);
+    for (std::int64_t c = 0; c < w; ++c)
+        colCounts[c0 + c] = perColumn[c];
+    float* o = out + c0;
+    _mm512_mask_storeu_ps(o, k0, a0);
+    _mm512_mask_storeu_ps(o + 16, k1, a1);
+    _mm512_mask_storeu_ps(o + 32, k2, a2);
+    _mm512_mask_storeu_ps(o + 48, k3, a3);
+}
+
+TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+    const __m512 zero = _mm512_setzero_ps();
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    std::int64_t k = 0;
+    for (std::int64_t c = 0; c < cols; c += 16) {
+        const __mmask16 load = tailMask(cols - c);
+        const __m512 v = _mm512_maskz_loadu_ps(load, row + c);
+        const __mmask16 nz = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
+        if (!nz)
+            continue;
+        _mm512_mask_compressstoreu_ps(value + k, nz, v);
+        _mm512_mask_compressstoreu_epi32(index + k, nz, _mm512_add_epi32(lanes, _mm512_set1_epi32(int(c))));
+        k += __builtin_popcount(nz);
+    }
+}
+
+// NV vectors of 16 outputs in registers; masks[NV − 1] trims the last.
+template <int NV>
+TCW_AVX512 void rowBlockTimesTransposed(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in,
+                                        std::int64_t i0, __mmask16 last, float* gx, bool accumulate, const float* m) {
+    __m512 acc[NV];
+    for (int q = 0; q < NV; ++q)
+        acc[q] = _mm512_setzero_ps();
+    const std::int32_t* idx = g.index.data();
+    const float* val = g.value.data();
+    for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
+        const __m512 v = _mm512_set1_ps(val[k]);
+        const float* src = wT + std::int64_t(idx[k]) * in + i0;
+        for (int q = 0; q < NV; ++q) {
+            const __m512 w = q + 1 < NV ? _mm512_loadu_ps(src + 16 * q) : _mm512_maskz_loadu_ps(last, src + 16 * q);
+            acc[q] = _mm512_fmadd_ps(v, w, acc[q]);
+        }
+    }
+    float* dst = gx + n * in + i0;
+    for (int q = 0; q < NV; ++q) {
+        const __mmask16 k = q + 1 < NV ? __mmask16(0xFFFF) : last;
+        __m512 r = acc[q];
+        if (m)
+            r = _mm512_mul_ps(r, _mm512_maskz_loadu_ps(k, m + n * in + i0 + 16 * q));
+        if (accumulate)
+            r = _mm512_add_ps(_mm512_maskz_loadu_ps(k, dst + 16 * q), r);
+        _mm512_mask_storeu_ps(dst + 16 * q, k, r);
+    }
+}
+
+TCW_AVX512 void rowTimesTransposedAvx512(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in,
+                                         float* gx, bool accumulate, const float* m) {
+    for (std::int64_t i0 = 0; i0 < in; i0 += kOutBlock) {
+        const std::int64_t w = std::min(kOutBlock, in - i0);
+        const int nv = int((w + 15) / 16);
+        const __mmask16 last = tailMask(w - 16 * (nv - 1));
+        switch (nv) {
+        case 1:
+            rowBlockTimesTransposed<1>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 2:
+            rowBlockTimesTransposed<2>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 3:
+            rowBlockTimesTransposed<3>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 4:
+            rowBlockTimesTransposed<4>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 5:
+            rowBlockTimesTransposed<5>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 6:
+            rowBlockTimesTransposed<6>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        case 7:
+            rowBlockTimesTransposed<7>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        default:
+            rowBlockTimesTransposed<8>(g, n, wT, in, i0, last, gx, accumulate, m);
+            break;
+        }
+    }
+}
+
+// compressColumnsBlock with the zeros skipped 16 at a time (only set mask bits are visited).
+TCW_AVX512 void compressColumnsBlockAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                           std::int64_t c1, std::int64_t* cursor, std::int32_t* rowOut,
+                                           float* valueOut) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = g + r * cols;
+        for (std::int64_t c = c0; c < c1; c += 16) {
+            const __m512 v = _mm512_maskz_loadu_ps(tailMask(c1 - c), row + c);
+            unsigned nz = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
+            while (nz) {
+                const std::int64_t j = c + __builtin_ctz(nz);
+                nz &= nz - 1;
+                const std::int64_t k = cursor[j]++;
+                rowOut[k] = static_cast<std::int32_t>(r);
+                valueOut[k] = row[j];
+            }
+        }
+    }
+}
+
+template <int NV>
+TCW_AVX512 void weightColumnsBlock(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0,
+                                   __mmask16 last, std::int64_t j0, std::int64_t j1, float* dWT) {
+    const std::int32_t* rowIdx = g.row.data();
+    const float* val = g.colValue.data();
+    for (std::int64_t j = j0; j < j1; ++j) {
+        __m512 acc[NV];
+        for (int q = 0; q < NV; ++q)
+            acc[q] = _mm512_setzero_ps();
+        for (std::int64_t k = g.colStart[j]; k < g.colStart[j + 1]; ++k) {
+            const __m512 v = _mm512_set1_ps(val[k]);
+            const float* xp = x + std::int64_t(rowIdx[k]) * in + i0;
+            for (int q = 0; q < NV; ++q) {
+                const __m512 xv = q + 1 < NV ? _mm512_loadu_ps(xp + 16 * q) : _mm512_maskz_loadu_ps(last, xp + 16 * q);
+                acc[q] = _mm512_fmadd_ps(v, xv, acc[q]);
+            }
+        }
+        float* d = dWT + j * in + i0;
+        for (int q = 0; q < NV; ++q)
+            _mm512_mask_storeu_ps(d + 16 * q, q + 1 < NV ? __mmask16(0xFFFF) : last, acc[q]);
+    }
+}
+
+TCW_AVX512 void weightColumnsAvx512(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0,
+                                    std::int64_t w, std::int64_t j0, std::int64_t j1, float* dWT) {
+    const int nv = int((w + 15) / 16);
+    const __mmask16 last = tailMask(w - 16 * (nv - 1));
+    switch (nv) {
+    case 1:
+        weightColumnsBlock<1>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 2:
+        weightColumnsBlock<2>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 3:
+        weightColumnsBlock<3>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 4:
+        weightColumnsBlock<4>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 5:
+        weightColumnsBlock<5>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 6:
+        weightColumnsBlock<6>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    case 7:
+        weightColumnsBlock<7>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    default:
+        weightColumnsBlock<8>(x, in, g, i0, last, j0, j1, dWT);
+        break;
+    }
+}
+
+#endif // TCW_HAVE_AVX512_KERNELS
+
+bool useAvx512(SparseIsa isa) {
+#if TCW_HAVE_AVX512_KERNELS
+    return isa == SparseIsa::Avx512 && bestSparseIsa() == SparseIsa::Avx512;
+#else
+    (void)isa;
+    return false;
+#endif
+}
+
+// dst [cols, rows] = srcᵀ, src [rows, cols]; 32 × 32 tiles.
+void transpose(const float* src, std::int64_t rows, std::int64_t cols, float* dst) {
+    constexpr std::int64_t T = 32;
+    const std::int64_t tr = (rows + T - 1) / T, tc = (cols + T - 1) / T;
+#pragma omp parallel for collapse(2) if (rows * cols > kParallelWork) schedule(static)
+    for (std::int64_t a = 0; a < tr; ++a)
+        for (std::int64_t b = 0; b < tc; ++b)
+            for (std::int64_t r = a * T; r < std::min(rows, (a + 1) * T); ++r)
+                for (std::int64_t c = b * T; c < std::min(cols, (b + 1) * T); ++c)
+                    dst[c * rows + r] = src[r * cols + c];
+}
+
+} // namespace
+
+SparseIsa bestSparseIsa() {
+#if TCW_HAVE_AVX512_KERNELS
+    static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+    return avx512 ? SparseIsa::Avx512 : SparseIsa::Portable;
+#else
+    return SparseIsa::Portable;
+#endif
+}
+
+std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t cols, float* out, SparseRows& s,
+                                SparseIsa isa) {
+    s.rows = rows;
+    s.cols = cols;
+    const std::int64_t blocks = columnBlocks(cols);
+    s.rowCount.resize(static_cast<std::size_t>(blocks * rows));
+    s.colStart.assign(static_cast<std::size_t>(cols + 1), 0);
+    std::int64_t* colCounts = s.colStart.data() + 1; // counts first, prefix sums below
+    const bool avx = useAvx512(isa);
+    // Each column block is one thread's, its sums in row order: the same bits for any thread count.
+#pragma omp parallel for if (rows * cols > kParallelWork && blocks > 1) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t c0 = blk * kColumnBlock, c1 = std::min(cols, c0 + kColumnBlock);
+        std::uint16_t* counts = s.rowCount.data() + blk * rows;
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            sumsCountBlockAvx512(g, rows, cols, c0, c1, out, counts, colCounts);
+            continue;
+        }
+#endif
+        (void)avx;
+        sumsCountBlockPortable(g, rows, cols, c0, c1, out, counts, colCounts);
+    }
+    s.rowStart.assign(static_cast<std::size_t>(rows + 1), 0);
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::uint16_t* counts = s.rowCount.data() + blk * rows;
+        for (std::int64_t r = 0; r < rows; ++r)
+            s.rowStart[static_cast<std::size_t>(r + 1)] += counts[r];
+    }
+    for (std::int64_t r = 0; r < rows; ++r)
+        s.rowStart[static_cast<std::size_t>(r + 1)] += s.rowStart[static_cast<std::size_t>(r)];
+    for (std::int64_t c = 0; c < cols; ++c)
+        s.colStart[static_cast<std::size_t>(c + 1)] += s.colStart[static_cast<std::size_t>(c)];
+    return s.rowStart.back();
+}
+
+void compressRows(const float* g, SparseRows& s, SparseIsa isa) {
+    const std::int64_t nnz = s.nonZeros();
+    // compressstoreu writes exactly the selected lanes, so no slack is needed.
+    s.index.resize(static_cast<std::size_t>(nnz));
+    s.value.resize(static_cast<std::size_t>(nnz));
+    const bool avx = useAvx512(isa);
+#pragma omp parallel for if (s.rows * s.cols > kParallelWork) schedule(static)
+    for (std::int64_t r = 0; r < s.rows; ++r) {
+        std::int32_t* index = s.index.data() + s.rowStart[r];
+        float* value = s.value.data() + s.rowStart[r];
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            compressRowAvx512(g + r * s.cols, s.cols, index, value);
+            continue;
+        }
+#endif
+        (void)avx;
+        compressRowPortable(g + r * s.cols, s.cols, index, value);
+    }
+    // By columns: each block of 64 columns is one thread's, its rows in order.
+    s.row.resize(static_cast<std::size_t>(nnz));
+    s.colValue.resize(static_cast<std::size_t>(nnz));
+    std::vector<std::int64_t> cursor(s.colStart.begin(), s.colStart.end() - 1);
+    const std::int64_t blocks = columnBlocks(s.cols);
+#pragma omp parallel for if (s.rows * s.cols > kParallelWork && blocks > 1) schedule(static)
+    for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t c0 = blk * kColumnBlock, c1 = std::min(s.cols, c0 + kColumnBlock);
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            compressColumnsBlockAvx512(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
+            continue;
+        }
+#endif
+        compressColumnsBlock(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
+    }
+}
+
+void sparseTimesTransposed(const SparseRows& g, const float* w, std::int64_t in, float* gx, bool accumulate,
+                           const float* m, std::vector<float>& wT, SparseIsa isa) {
+    wT.resize(static_cast<std::size_t>(g.cols * in));
+    transpose(w, in, g.cols, wT.data());
+    const bool avx = useAvx512(isa);
+    const bool parallel = g.nonZeros() * in > kParallelWork || g.rows * in > kParallelWork;
+#pragma omp parallel for if (parallel) schedule(dynamic, 16)
+    for (std::int64_t n = 0; n < g.rows; ++n) {
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            rowTimesTransposedAvx512(g, n, wT.data(), in, gx, accumulate, m);
+            continue;
+        }
+#endif
+        (void)avx;
+        rowTimesTransposedPortable(g, n, wT.data(), in, gx, accumulate, m);
+    }
+}
+
+void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, float* dW, std::vector<float>& scratch,
+                          SparseIsa isa) {
+    scratch.resize(static_cast<std::size_t>(g.cols * in));
+    float* dWT = scratch.data();
+    const bool avx = useAvx512(isa);
+    // Tasks: ranges of dWᵀ's rows (gy's columns) × blocks of its columns; every element is
+    // one task's, summed over column j's non-zeros in row order whatever the threads.
+    const std::int64_t iBlocks = (in + kOutBlock - 1) / kOutBlock;
+    const bool parallel = g.nonZeros() * in > kParallelWork || g.cols * in > kParallelWork;
+    const std::int64_t threads = parallel ? std::max(1, omp_get_max_threads()) : 1;
+    const std::int64_t jRanges =
+        std::min<std::int64_t>(std::max<std::int64_t>(1, g.cols), std::max<std::int64_t>(1, 8 * threads));
+    const std::int64_t jStep = (g.cols + jRanges - 1) / jRanges;
+#pragma omp parallel for collapse(2) if (parallel) schedule(dynamic, 1)
+    for (std::int64_t jr = 0; jr < jRanges; ++jr)
+        for (std::int64_t ib = 0; ib < iBlocks; ++ib) {
+            const std::int64_t i0 = ib * kOutBlock, w = std::min(kOutBlock, in - i0);
+            const std::int64_t j0 = jr * jStep, j1 = std::min(g.cols, j0 + jStep);
+            if (j0 >= j1)
+                continue;
+#if TCW_HAVE_AVX512_KERNELS
+            if (avx) {
+                weightColumnsAvx512(x, in, g, i0, w, j0, j1, dWT);
+                continue;
+            }
+#endif
+            (void)avx;
+            weightColumnsPortable(x, in, g, i0, w, j0, j1, dWT);
+        }
+    transpose(dWT, g.cols, in, dW);
+}
+
+} // namespace tcw::train

@@ -1,0 +1,85 @@
+// Sparse backward matmuls of a dense layer y = x·W + b, for when DynaProp's τ_T has made the
+// incoming gradient gy mostly zeros: gx = gy·Wᵀ and dW = xᵀ·gy skip gy's zeros instead of
+// multiplying them (oneDNN's dense matmul does all the work whatever the values).
+//
+// How it goes (docs/training.md, "Sparse backward"):
+//  1. The bias-gradient pass, which reads gy anyway, also counts its non-zeros per row
+//     (columnSumsCounting): the density of this call is known at no extra pass.
+//  2. If the density is at most the break-even (SparseBackwardConfig), gy is compressed by
+//     rows (CSR: column indices and values of each row's non-zeros, one pass, AVX-512
+//     compress-stores) and the two matmuls run on it; otherwise the caller runs oneDNN.
+//  3. gx: each row is a sum of the rows of Wᵀ that its non-zeros pick, accumulated in
+//     registers over blocks of 128 outputs (row skipping: a zero costs nothing).
+//     dW: gy is also compressed by columns (CSC, one more pass over column blocks); row j of
+//     dWᵀ = Σ over column j's non-zeros of g[n, j]·x[n, :], accumulated in registers over
+//     blocks of 128, so each element is summed in row order for any thread count; dWᵀ is
+//     transposed into dW at the end.
+// The kernels are tcw_train's own; SparseBackwardConfig and BackwardKernelCounts are part of
+// the trainer's public configuration and results. Shapes in brackets, row-major.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace tcw::train {
+
+// Which instructions the kernels use: AVX-512 where the CPU has it, else portable loops (the
+// same sums in the same order). Tests run both.
+enum class SparseIsa : std::uint8_t { Portable, Avx512 };
+SparseIsa bestSparseIsa();
+
+// A [rows, cols] gradient's non-zeros by row.
+struct SparseRows {
+    std::int64_t rows = 0, cols = 0;
+    std::vector<std::int64_t> rowStart; // [rows + 1] into index / value
+    std::vector<std::int32_t> index;    // column of each non-zero, ascending within a row
+    std::vector<float> value;
+    std::vector<std::uint16_t> rowCount; // [blocks of 64 columns][rows] counts (pass 1)
+    // The same non-zeros by column (CSC), for dW.
+    std::vector<std::int64_t> colStart; // [cols + 1] into row / colValue
+    std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
+    std::vector<float> colValue;
+    std::int64_t nonZeros() const { return rowStart.empty() ? 0 : rowStart.back(); }
+};
+
+// out[c] = Σ_r g[r, c] (the bias gradient, as columnSums: per column in row order) and the
+// non-zeros of g counted per row into s (sized here). Returns the count of non-zeros.
+std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t cols, float* out, SparseRows& s,
+                                SparseIsa isa = bestSparseIsa());
+
+// After columnSumsCounting on the same g: fills both compressed forms.
+void compressRows(const float* g, SparseRows& s, SparseIsa isa = bestSparseIsa());
+
+// gx [rows, in] = g · Wᵀ (+ gx if accumulate) (⊙ m, laid out like gx, if m is non-null),
+// W [in, cols] row-major. wT: scratch for Wᵀ [cols, in].
+void sparseTimesTransposed(const SparseRows& g, const float* w, std::int64_t in, float* gx, bool accumulate,
+                           const float* m, std::vector<float>& wT, SparseIsa isa = bestSparseIsa());
+
+// dW [in, cols] = xᵀ · g (overwritten), x [rows, in]. scratch: dWᵀ [cols, in].
+void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, float* dW, std::vector<float>& scratch,
+                          SparseIsa isa = bestSparseIsa());
+
+// When the sparse kernels run instead of oneDNN's dense matmuls.
+struct SparseBackwardConfig {
+    enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
+    // Auto: sparse when gy's density (non-zeros / elements) is at most this. The break-even
+    // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
+    // kernels were faster than oneDNN at density 0.1 and slower at 0.2 in every shape.
+    double maxDensity = 0.1;
+};
+
+// What the backward matmuls of one layer did, summed over calls.
+struct BackwardKernelCounts {
+    std::int64_t sparseCalls = 0, denseCalls = 0;
+    std::int64_t nonZeros = 0, elements = 0; // of the incoming gradients gy
+    double density() const { return elements > 0 ? double(nonZeros) / double(elements) : 0.0; }
+    void add(const BackwardKernelCounts& o) {
+        sparseCalls += o.sparseCalls;
+        denseCalls += o.denseCalls;
+        nonZeros += o.nonZeros;
+        elements += o.elements;
+    }
+    bool operator==(const BackwardKernelCounts&) const = default;
+};
+
+} // namespace tcw::train

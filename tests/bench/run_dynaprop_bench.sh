@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Issue 20, Done-when 1 and 4: dense against DynaProp training, side by side, each
+# configuration in its own process (bench_dynaprop), so its peak RSS (VmHWM) is its own.
+# Models: the Fashion-MNIST ViT preset (patch 7, batch 128) and BERT-Mini (4 × 256, FF 1024)
+# on the synthetic ListOps (sequence 64, batch 32). Configurations:
+#   dense            no pruning (the sparse kernels may run; Auto finds no sparse gradients)
+#   dense/oneDNN     no pruning, --dense-backward (the trainer before issue 20)
+#   dp               targets 0.5 activations / 0.9 gradients, sparse kernels (Auto)
+#   dp/oneDNN        the same with --dense-backward (kernels off)
+# at 1 and 2 threads, ROUNDS rounds with the configurations interleaved; prints every run,
+# then the median of each configuration's medians and the ratios to dense, and the load
+# average before and after. Then bf16 on this CPU and on a CPU without bf16 hardware
+# (oneDNN capped with ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI): f32, --bf16 (the decision) and
+# --force-bf16 (emulated).
+# Usage: [MODELS="vit bert-mini"] [THREADS="1 2"] [BF16=1] tests/bench/run_dynaprop_bench.sh [BUILD_DIR] [ROUNDS] [STEPS]
+# (MODELS, THREADS and BF16=0 shorten the run on a loaded machine.)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$here/../.."
+build="${1:-$root/build}"
+rounds="${2:-3}"
+steps="${3:-8}"
+bench="$build/tests/bench/bench_dynaprop"
+if [ ! -x "$bench" ]; then
+  echo "error: $bench not found; build it: cmake --build $build --target bench_dynaprop" >&2
+  exit 2
+fi
+export MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000
+models=(
+  "vit|--model $root/data/presets/models/vit-fashion-mnist.json --data fashion-mnist --patch 7 --batch 128"
+  "bert-mini|--model $root/data/presets/models/bert-mini.json --data listops --seq-len 64 --batch 32"
+)
+want_models="${MODELS:-vit bert-mini}"
+want_threads="${THREADS:-1 2}"
+selected=()
+for m in "${models[@]}"; do
+  case " $want_models " in *" ${m%%|*} "*) selected+=("$m") ;; esac
+done
+models=("${selected[@]}")
+configs=(
+  "dense|"
+  "dense/oneDNN|--dense-backward"
+  "dp|--target-act 0.5 --target-grad 0.9"
+  "dp/oneDNN|--target-act 0.5 --target-grad 0.9 --dense-backward"
+)
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+mid() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo "load before: $(cat /proc/loadavg)"
+declare -A ms cpu rss saved stored
+for threads in $want_threads; do
+  for round in $(seq "$rounds"); do
+    for m in "${models[@]}"; do
+      for c in "${configs[@]}"; do
+        key="${m%%|*} ${c%%|*} t$threads"
+        # shellcheck disable=SC2086
+        line="$(nice -n 5 "$bench" ${m#*|} ${c#*|} --threads "$threads" --steps "$steps" --warmup 2)"
+        echo "$key: $line"
+        ms[$key]+="$(field median_ms "$line") "
+        cpu[$key]+="$(field cpu_ms "$line") "
+        rss[$key]+="$(field vmhwm_mib "$line") "
+        saved[$key]="$(field saved_dense_mib "$line")"
+        stored[$key]="$(field saved_stored_mib "$line")"
+      done
+    done
+  done
+done
+echo "load after: $(cat /proc/loadavg)"
+echo
+echo "step_ms: median wall time per step; cpu_ms: median CPU time per step (all threads), the work"
+printf '%-10s %-13s %3s %10s %7s %9s %7s %10s %7s %12s %12s\n' model config thr step_ms ×dense cpu_ms ×dense peak_MiB ×dense saved_dense stored
+for threads in $want_threads; do
+  for m in "${models[@]}"; do
+    base="${m%%|*} dense t$threads"
+    # shellcheck disable=SC2086
+    bms="$(mid ${ms[$base]})" bcpu="$(mid ${cpu[$base]})" brss="$(mid ${rss[$base]})"
+    for c in "${configs[@]}"; do
+      key="${m%%|*} ${c%%|*} t$threads"
+      # shellcheck disable=SC2086
+      kms="$(mid ${ms[$key]})" kcpu="$(mid ${cpu[$key]})" krss="$(mid ${rss[$key]})"
+      awk -v m="${m%%|*}" -v c="${c%%|*}" -v t="$threads" -v a="$kms" -v b="$bms" -v u="$kcpu" -v v="$bcpu" \
+          -v r="$krss" -v q="$brss" -v sd="${saved[$key]}" -v ss="${stored[$key]}" \
+          'BEGIN { printf "%-10s %-13s %3d %10.1f %7.3f %9.1f %7.3f %10.1f %7.3f %12.2f %12.2f\n", m, c, t, a, a / b, u, u / v, r, r / q, sd, ss }'
+    done
+  done
+done
+[ "${BF16:-1}" = 1 ] || exit 0
+echo
+echo "bf16 (BERT-Mini, 1 thread), f32 against --bf16 and --force-bf16, here and with oneDNN capped below bf16:"
+bert="--model $root/data/presets/models/bert-mini.json --data listops --seq-len 64 --batch 32 --threads 1"
+for round in $(seq "$rounds"); do
+  for isa in native AVX512_CORE_VNNI; do
+    for p in "" "--bf16" "--force-bf16"; do
+      envs=()
+      [ "$isa" = native ] || envs=(ONEDNN_MAX_CPU_ISA="$isa")
+      # shellcheck disable=SC2086
+      line="$(env "${envs[@]}" nice -n 5 "$bench" $bert $p --steps "$steps" --warmup 2)"
+      echo "isa=$isa option=${p:-f32}: $(field median_ms "$line") ms wall, $(field cpu_ms "$line") ms CPU, precision $(sed -n 's/.* precision=\([a-z0-9]*\).*/\1/p' <<<"$line")"
+    done
+  done
+done
+echo "load at the end: $(cat /proc/loadavg)"
