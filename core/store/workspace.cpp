@@ -64,6 +64,19 @@ WorkspaceError fromSqlite(const fs::path& path, const SqliteError& e) {
     }
 }
 
+// quick_check reads every page: damage anywhere is found now, not halfway through a later
+// write. It returns one row "ok", or rows describing each problem. On a read-only or immutable
+// connection SQLite does not even parse the tables' CHECK constraints, so there it verifies the
+// pages, records and NOT NULL columns but not the values' ranges; on a writable connection it
+// verifies those too.
+void checkIntact(Database& db, const fs::path& path) {
+    Statement check = db.prepare("PRAGMA quick_check(1)");
+    const std::string verdict = check.step() ? check.text(0) : "no answer";
+    if (verdict != "ok")
+        throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged (" + verdict +
+                                                  "). Restore it from a backup or a copy made with Save As.");
+}
+
 // Read-only inspection: is this an intact workspace whose schema this version understands?
 void probe(const fs::path& path) {
     checkIsSqliteFile(path);
@@ -75,13 +88,7 @@ void probe(const fs::path& path) {
         Database db = Database::open(path, inUse ? Database::Mode::ReadOnly : Database::Mode::Immutable);
         const auto applicationId = db.pragmaInt("application_id");
         const auto version = db.pragmaInt("user_version");
-        // quick_check reads every page: damage anywhere is found now, not halfway through a
-        // later write. It returns one row "ok", or rows describing each problem.
-        Statement check = db.prepare("PRAGMA quick_check(1)");
-        const std::string verdict = check.step() ? check.text(0) : "no answer";
-        if (verdict != "ok")
-            throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged (" + verdict +
-                                                      "). Restore it from a backup or a copy made with Save As.");
+        checkIntact(db, path);
         if (applicationId != kApplicationId)
             throw WorkspaceError(Reason::NotWorkspace,
                                  quoted(path) + " is an SQLite database of another application, not a TransCODE "
@@ -264,6 +271,10 @@ Workspace Workspace::open(const fs::path& path) {
         Database db = Database::open(path, Database::Mode::ReadWrite);
         if (db.isReadOnly())
             throw WorkspaceError(Reason::ReadOnly, quoted(path) + " can only be opened read-only.");
+        // The probe's read-only check skipped the CHECK constraints (a value damaged in place,
+        // such as an accuracy of 5, passes it): check again on this connection, which parses
+        // them, before configure() or a migration writes anything.
+        checkIntact(db, path);
         configure(db);
         migrate(db, schemaMigrations());
         return Workspace(std::move(db));
