@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <fstream>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace tcw::store {
 
@@ -75,6 +77,53 @@ void checkIntact(Database& db, const fs::path& path) {
     if (verdict != "ok")
         throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged (" + verdict +
                                                   "). Restore it from a backup or a copy made with Save As.");
+}
+
+// The column names of every table of db (SQLite's own tables left out), in declaration order.
+std::vector<std::pair<std::string, std::vector<std::string>>> tableColumns(const Database& db) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> tables;
+    Statement names =
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    while (names.step())
+        tables.push_back({names.text(0), {}});
+    for (auto& [table, columns] : tables) {
+        Statement info = db.prepare("SELECT name FROM pragma_table_info(?1)");
+        info.bind(1, table);
+        while (info.step())
+            columns.push_back(info.text(0));
+    }
+    return tables;
+}
+
+// The columns this version's schema gives each table: every migration applied to an empty
+// database in memory, read back once.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& expectedColumns() {
+    static const auto columns = [] {
+        Database db = Database::open(":memory:", Database::Mode::Create);
+        migrate(db, schemaMigrations());
+        return tableColumns(db);
+    }();
+    return columns;
+}
+
+// A workspace of the current format must have every column the readers and writers name: a
+// table whose CREATE statement was damaged (a column renamed or dropped) passes quick_check
+// and would fail only in the middle of a listing or a search.
+void checkColumns(const Database& db, const fs::path& path) {
+    const auto present = tableColumns(db);
+    for (const auto& [table, columns] : expectedColumns()) {
+        const auto found =
+            std::find_if(present.begin(), present.end(), [&](const auto& t) { return t.first == table; });
+        if (found == present.end())
+            throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged: its table '" + table +
+                                                      "' is missing. Restore it from a backup or a copy made with "
+                                                      "Save As.");
+        for (const std::string& column : columns)
+            if (std::find(found->second.begin(), found->second.end(), column) == found->second.end())
+                throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged: its table '" + table +
+                                                          "' has no column '" + column +
+                                                          "'. Restore it from a backup or a copy made with Save As.");
+    }
 }
 
 // Read-only inspection: is this an intact workspace whose schema this version understands?
@@ -255,8 +304,10 @@ Workspace Workspace::openReadOnly(const fs::path& path) {
     try {
         {
             Database db = Database::open(path, inUse ? Database::Mode::ReadOnly : Database::Mode::Immutable);
-            if (db.userVersion() >= kSchemaVersion)
+            if (db.userVersion() >= kSchemaVersion) {
+                checkColumns(db, path);
                 return Workspace(std::move(db));
+            }
         }
     } catch (const SqliteError& e) {
         throw fromSqlite(path, e);
@@ -275,8 +326,15 @@ Workspace Workspace::open(const fs::path& path) {
         // such as an accuracy of 5, passes it): check again on this connection, which parses
         // them, before configure() or a migration writes anything.
         checkIntact(db, path);
+        // A current-format file is checked before anything is written; an older one after
+        // its migration (which rolls back when it fails).
+        const bool current = db.userVersion() >= kSchemaVersion;
+        if (current)
+            checkColumns(db, path);
         configure(db);
         migrate(db, schemaMigrations());
+        if (!current)
+            checkColumns(db, path);
         return Workspace(std::move(db));
     } catch (const SqliteError& e) {
         throw fromSqlite(path, e);
