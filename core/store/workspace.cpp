@@ -111,7 +111,9 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& expectedCol
 // and would fail only in the middle of a listing or a search.
 void checkColumns(const Database& db, const fs::path& path) {
     const auto present = tableColumns(db);
-    for (const auto& [table, columns] : expectedColumns()) {
+    for (const auto& expected : expectedColumns()) {
+        const std::string& table = expected.first; // named, not a structured binding: lambdas capture it
+        const std::vector<std::string>& columns = expected.second;
         const auto found =
             std::find_if(present.begin(), present.end(), [&](const auto& t) { return t.first == table; });
         if (found == present.end())
