@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <fstream>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace tcw::store {
 
@@ -64,6 +66,68 @@ WorkspaceError fromSqlite(const fs::path& path, const SqliteError& e) {
     }
 }
 
+// quick_check reads every page: damage anywhere is found now, not halfway through a later
+// write. It returns one row "ok", or rows describing each problem. On a read-only or immutable
+// connection SQLite does not even parse the tables' CHECK constraints, so there it verifies the
+// pages, records and NOT NULL columns but not the values' ranges; on a writable connection it
+// verifies those too.
+void checkIntact(Database& db, const fs::path& path) {
+    Statement check = db.prepare("PRAGMA quick_check(1)");
+    const std::string verdict = check.step() ? check.text(0) : "no answer";
+    if (verdict != "ok")
+        throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged (" + verdict +
+                                                  "). Restore it from a backup or a copy made with Save As.");
+}
+
+// The column names of every table of db (SQLite's own tables left out), in declaration order.
+std::vector<std::pair<std::string, std::vector<std::string>>> tableColumns(const Database& db) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> tables;
+    Statement names =
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    while (names.step())
+        tables.push_back({names.text(0), {}});
+    for (auto& [table, columns] : tables) {
+        Statement info = db.prepare("SELECT name FROM pragma_table_info(?1)");
+        info.bind(1, table);
+        while (info.step())
+            columns.push_back(info.text(0));
+    }
+    return tables;
+}
+
+// The columns this version's schema gives each table: every migration applied to an empty
+// database in memory, read back once.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& expectedColumns() {
+    static const auto columns = [] {
+        Database db = Database::open(":memory:", Database::Mode::Create);
+        migrate(db, schemaMigrations());
+        return tableColumns(db);
+    }();
+    return columns;
+}
+
+// A workspace of the current format must have every column the readers and writers name: a
+// table whose CREATE statement was damaged (a column renamed or dropped) passes quick_check
+// and would fail only in the middle of a listing or a search.
+void checkColumns(const Database& db, const fs::path& path) {
+    const auto present = tableColumns(db);
+    for (const auto& expected : expectedColumns()) {
+        const std::string& table = expected.first; // named, not a structured binding: lambdas capture it
+        const std::vector<std::string>& columns = expected.second;
+        const auto found =
+            std::find_if(present.begin(), present.end(), [&](const auto& t) { return t.first == table; });
+        if (found == present.end())
+            throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged: its table '" + table +
+                                                      "' is missing. Restore it from a backup or a copy made with "
+                                                      "Save As.");
+        for (const std::string& column : columns)
+            if (std::find(found->second.begin(), found->second.end(), column) == found->second.end())
+                throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged: its table '" + table +
+                                                          "' has no column '" + column +
+                                                          "'. Restore it from a backup or a copy made with Save As.");
+    }
+}
+
 // Read-only inspection: is this an intact workspace whose schema this version understands?
 void probe(const fs::path& path) {
     checkIsSqliteFile(path);
@@ -75,13 +139,7 @@ void probe(const fs::path& path) {
         Database db = Database::open(path, inUse ? Database::Mode::ReadOnly : Database::Mode::Immutable);
         const auto applicationId = db.pragmaInt("application_id");
         const auto version = db.pragmaInt("user_version");
-        // quick_check reads every page: damage anywhere is found now, not halfway through a
-        // later write. It returns one row "ok", or rows describing each problem.
-        Statement check = db.prepare("PRAGMA quick_check(1)");
-        const std::string verdict = check.step() ? check.text(0) : "no answer";
-        if (verdict != "ok")
-            throw WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged (" + verdict +
-                                                      "). Restore it from a backup or a copy made with Save As.");
+        checkIntact(db, path);
         if (applicationId != kApplicationId)
             throw WorkspaceError(Reason::NotWorkspace,
                                  quoted(path) + " is an SQLite database of another application, not a TransCODE "
@@ -248,8 +306,10 @@ Workspace Workspace::openReadOnly(const fs::path& path) {
     try {
         {
             Database db = Database::open(path, inUse ? Database::Mode::ReadOnly : Database::Mode::Immutable);
-            if (db.userVersion() >= kSchemaVersion)
+            if (db.userVersion() >= kSchemaVersion) {
+                checkColumns(db, path);
                 return Workspace(std::move(db));
+            }
         }
     } catch (const SqliteError& e) {
         throw fromSqlite(path, e);
@@ -264,8 +324,19 @@ Workspace Workspace::open(const fs::path& path) {
         Database db = Database::open(path, Database::Mode::ReadWrite);
         if (db.isReadOnly())
             throw WorkspaceError(Reason::ReadOnly, quoted(path) + " can only be opened read-only.");
+        // The probe's read-only check skipped the CHECK constraints (a value damaged in place,
+        // such as an accuracy of 5, passes it): check again on this connection, which parses
+        // them, before configure() or a migration writes anything.
+        checkIntact(db, path);
+        // A current-format file is checked before anything is written; an older one after
+        // its migration (which rolls back when it fails).
+        const bool current = db.userVersion() >= kSchemaVersion;
+        if (current)
+            checkColumns(db, path);
         configure(db);
         migrate(db, schemaMigrations());
+        if (!current)
+            checkColumns(db, path);
         return Workspace(std::move(db));
     } catch (const SqliteError& e) {
         throw fromSqlite(path, e);

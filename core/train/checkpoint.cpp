@@ -52,7 +52,8 @@ public:
             throw std::runtime_error(m_path + ": corrupt checkpoint (" + what + " claims " + std::to_string(n) +
                                      " floats; the file holds at most " + std::to_string(left) + " more)");
         std::vector<float> v(n);
-        std::memcpy(v.data(), m_bytes.data() + m_at, n * sizeof(float));
+        if (n != 0) // an empty vector's data() may be null, which memcpy must not get
+            std::memcpy(v.data(), m_bytes.data() + m_at, n * sizeof(float));
         m_at += n * sizeof(float);
         return v;
     }

@@ -582,6 +582,34 @@ private slots:
         QCOMPARE(exportFileStem("a/b c", taken), QString("a_b_c"));
         QCOMPARE(exportFileStem("a/b c", taken), QString("a_b_c-2"));
     }
+
+    // Issue 19, Seen 4: a number past double's range in an imported CSV's spec ended the
+    // program (an uncaught json out_of_range); it is a message naming the file and the row.
+    void csvImportOfAnOutOfRangeNumberIsAMessage() {
+        ExportedDesign d;
+        d.design.id = 1;
+        d.design.name = "tiny";
+        d.design.kind = store::DesignKind::Pair;
+        std::mt19937_64 rng(5);
+        TransformerSpec m = flexibert2Space().sample(rng);
+        m.name = "m";
+        AcceleratorSpec a = electorSpace().sample(rng);
+        a.name = "a";
+        d.design.specJson = io::pairJson(m, a, d.design.name);
+        QString csv = designsCsv({d});
+        const qsizetype at = csv.indexOf("\"\"peCount\"\":");
+        QVERIFY(at > 0);
+        const qsizetype number = at + QString("\"\"peCount\"\":").size();
+        qsizetype end = number;
+        while (end < csv.size() && (csv[end].isDigit() || csv[end] == ' '))
+            ++end;
+        csv.replace(number, end - number, "1E610");
+        QStringList errors;
+        const auto read = designsFromCsv(csv, "designs.csv", &errors);
+        QVERIFY(read.empty());
+        QVERIFY2(errors.size() == 1 && errors.front().contains("designs.csv") && errors.front().contains("range"),
+                 qPrintable(errors.join('\n')));
+    }
 };
 
 QTEST_MAIN(TestExplorerModels)
