@@ -38,7 +38,7 @@ private slots:
     void trainConfigTakesTheDecision();
 };
 
-void TestTrainPrecision::noBf16HardwareRunsF32WithANote() {
+void TestTrainBf16::noBf16HardwareRunsF32WithANote() {
     const CpuIsa vnni{"avx512_core_vnni", false};
     const PrecisionChoice c = choosePrecision(true, false, vnni);
     QVERIFY(!c.bf16);
@@ -48,7 +48,7 @@ void TestTrainPrecision::noBf16HardwareRunsF32WithANote() {
     QVERIFY2(c.note.find("--force-bf16") != std::string::npos, c.note.c_str()); // and how to override
 }
 
-void TestTrainPrecision::forcedRunsBf16AndSaysItIsEmulated() {
+void TestTrainBf16::forcedRunsBf16AndSaysItIsEmulated() {
     const CpuIsa avx2{"avx2", false};
     for (bool requested : {false, true}) { // --force-bf16 alone implies bf16
         const PrecisionChoice c = choosePrecision(requested, true, avx2);
@@ -57,7 +57,7 @@ void TestTrainPrecision::forcedRunsBf16AndSaysItIsEmulated() {
     }
 }
 
-void TestTrainPrecision::bf16HardwareRunsBf16Silently() {
+void TestTrainBf16::bf16HardwareRunsBf16Silently() {
     for (const CpuIsa& cpu : {CpuIsa{"avx512_core_bf16", true}, CpuIsa{"avx512_core_amx", true}})
         for (bool forced : {false, true}) {
             const PrecisionChoice c = choosePrecision(true, forced, cpu);
@@ -66,7 +66,7 @@ void TestTrainPrecision::bf16HardwareRunsBf16Silently() {
         }
 }
 
-void TestTrainPrecision::notAskedIsF32Silently() {
+void TestTrainBf16::notAskedIsF32Silently() {
     for (bool hardware : {false, true}) {
         const PrecisionChoice c = choosePrecision(false, false, {"x", hardware});
         QVERIFY(!c.bf16);
@@ -74,7 +74,7 @@ void TestTrainPrecision::notAskedIsF32Silently() {
     }
 }
 
-void TestTrainPrecision::oneDnnSeesTheKernelsFlags() {
+void TestTrainBf16::oneDnnSeesTheKernelsFlags() {
     if (std::getenv("ONEDNN_MAX_CPU_ISA") || std::getenv("DNNL_MAX_CPU_ISA"))
         QSKIP("oneDNN's ISA is capped by the environment");
     const std::string flags = cpuFlags();
@@ -87,7 +87,7 @@ void TestTrainPrecision::oneDnnSeesTheKernelsFlags() {
     QCOMPARE(isa.bf16Hardware, kernelSaysBf16);
 }
 
-void TestTrainPrecision::trainConfigTakesTheDecision() {
+void TestTrainBf16::trainConfigTakesTheDecision() {
     train::Dataset data;
     data.train.count = 64;
     TrainingRequest r;
