@@ -472,6 +472,12 @@ double trainedAccuracy(const SelectCommand& c, const TransformerSpec& base, cons
         }
         throw std::invalid_argument((dir / "metrics.json").string() + ": testAccuracy: missing or not a number");
     }
+    // A folder with an unfinished run's files (no metrics.json) is not written over.
+    if (!checkOutputFolder(dir, kPruneRunFiles, false, {}).empty())
+        throw std::invalid_argument(dir.string() +
+                                    ": holds an unfinished run (no metrics.json); remove the folder "
+                                    "to train " +
+                                    s.label() + " again");
     std::string error;
     auto model = search::compressedModel(base, s, error);
     if (!model)

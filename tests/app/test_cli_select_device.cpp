@@ -106,15 +106,82 @@ private slots:
         QCOMPARE(again.out, run.out);
     }
 
-    void catalogueErrorsNameTheField() {
+    // Settings without an accuracy are trained into --runs (a pruning run each) and read back
+    // from there on the next call: the same output, no training.
+    void trainsMissingAccuraciesOnceAndReusesThem() {
         QTemporaryDir dir;
+        write(dir.filePath("tiny.json"), R"({"schemaVersion": 1, "kind": "transformer", "name": "tiny",
+ "layers": [{"hiddenSize": 32, "heads": [{"type": "sa_sdp", "dim": 16}, {"type": "sa_sdp", "dim": 16}],
+ "feedForward": [64]}]})");
+        write(dir.filePath("mid.json"), fpga("mid", 1000000, 1728));
         write(dir.filePath("catalogue.json"), R"({"schemaVersion": 1, "kind": "deviceCatalogue", "targets": [
- {"name": "phone", "kind": "device", "file": "x.json", "cost": {"price": 1}}]})");
+ {"name": "mid-fpga", "kind": "fpga", "file": "mid.json", "cost": {"price": 200}}]})");
+        const QStringList args = {"select-device",
+                                  "--model",
+                                  dir.filePath("tiny.json"),
+                                  "--data",
+                                  "fashion-mnist",
+                                  "--data-dir",
+                                  kData + "/datasets/fashion-mnist-mini",
+                                  "--patch",
+                                  "7",
+                                  "--steps",
+                                  "4",
+                                  "--batch",
+                                  "16",
+                                  "--latency",
+                                  "0.03",
+                                  "--accuracy",
+                                  "0",
+                                  "--catalogue",
+                                  dir.filePath("catalogue.json"),
+                                  "--patterns",
+                                  "unstructured",
+                                  "--sparsity",
+                                  "0.5",
+                                  "--runs",
+                                  dir.filePath("runs"),
+                                  "--quiet"};
+        const TcwRun first = runTcw(args);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err + first.out));
+        QCOMPARE(first.err.count("training "), 2);
+        QVERIFY(QFile::exists(dir.filePath("runs/dense-s0-b16/metrics.json")));
+        QVERIFY(QFile::exists(dir.filePath("runs/unstructured-s0.5-b16/pruning.json")));
+        QVERIFY(first.out.contains("setting 1: unstructured 50 % 16-bit, accuracy "));
+        QVERIFY(first.out.contains("(trained)"));
+        QVERIFY(first.out.contains("chosen: mid-fpga (price 200) with unstructured 50 % 16-bit: latency 0.02048 ms"));
+        const TcwRun second = runTcw(args);
+        QCOMPARE(second.exitCode, 0);
+        QCOMPARE(second.err.count("training "), 0);
+        QCOMPARE(second.err.count("accuracy from "), 2);
+        QCOMPARE(second.out, first.out);
+    }
+
+    void catalogueErrorsNameTheField_data() {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("device kind") << QByteArray(R"({"name": "phone", "kind": "device", "file": "x.json",
+ "cost": {"price": 1}})") << "targets[0].kind";
+        QTest::newRow("unknown cost") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "ok.json",
+ "cost": {"speed": 1}})") << "targets[0].cost.speed";
+        QTest::newRow("DSPs short") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "broken.json",
+ "cost": {"price": 1}})") << "targets[0].file";
+    }
+    void catalogueErrorsNameTheField() {
+        QFETCH(QByteArray, target);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        write(dir.filePath("ok.json"), fpga("ok", 1000000, 1728));
+        write(dir.filePath("broken.json"), fpga("broken", 1000000, 16)); // 2 × 16 × 1 DSPs needed
+        write(dir.filePath("catalogue.json"),
+              QByteArray(R"({"schemaVersion": 1, "kind": "deviceCatalogue", "targets": [)") + target + "]}");
         const TcwRun run = runTcw({"select-device", "--model", "vit-fashion-mnist", "--data", "fashion-mnist",
                                    "--data-dir", kData + "/datasets/fashion-mnist-mini", "--latency", "1", "--accuracy",
                                    "0.5", "--catalogue", dir.filePath("catalogue.json")});
         QCOMPARE(run.exitCode, 2);
-        QVERIFY2(run.err.contains("targets[0].kind"), qPrintable(run.err));
+        QVERIFY2(run.err.contains("catalogue.json: " + expected), qPrintable(run.err));
+        if (QTest::currentDataTag() == QString("DSPs short"))
+            QVERIFY2(run.err.contains("peCount"), qPrintable(run.err));
     }
 };
 
