@@ -10,6 +10,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addTrainCommands(app, context);
     addSimulateCommands(app, context);
     addSearchCommands(app, context);
+    addFormatsCommand(app, context);
     addExampleCommand(app, context);
 }
 

@@ -2,6 +2,8 @@
 // runs it and stores its exit code in the context (0 ok, 1 failure, 2 bad input).
 #pragma once
 
+#include "design/transformer_spec.h"
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -18,9 +20,14 @@ void registerCommands(CLI::App& app, CommandContext& context);
 
 void addValidateCommand(CLI::App& app, CommandContext& context);  // commands_validate.cpp
 void addConvertCommand(CLI::App& app, CommandContext& context);   // commands_convert.cpp
-void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_train.cpp: train, sweep-thresholds
+void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_train.cpp: train, sweep-thresholds, prune
 void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
 void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
+void addFormatsCommand(CLI::App& app, CommandContext& context);   // commands_formats.cpp: formats
 void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
+
+// A model to train: a file in any transformer format or a data preset (io), else a preset
+// built into the trainer. Throws std::invalid_argument listing both kinds of names.
+TransformerSpec loadTrainableModel(const std::string& model, const std::filesystem::path& dataDir);
 
 } // namespace tcw::cli

@@ -3,12 +3,16 @@
 // a progress bar with loss, accuracy, sparsity and ETA goes to stderr.
 #include "commands.h"
 
+#include "codesign/device_catalogue.h"
+#include "codesign/pruning_record.h"
 #include "codesign/training_job.h"
+#include "compress/pruning_mask.h"
 #include "design/precision_shorthand.h"
 #include "design/technology_library.h"
 #include "io/files.h"
 #include "io/formats.h"
 #include "omp_wait_policy.h"
+#include "search/device_selection.h"
 #include "store/workspace.h"
 #include "train/datasets.h"
 #include "train/precision.h"
@@ -21,6 +25,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -43,10 +48,12 @@ struct TrainCommand {
     std::string precision; // --precision w1a8…: the model's weight/activation precision (issue 15)
 };
 
+} // namespace
+
 // --- model loading: a file in any transformer format or a data preset (io), else a
 // preset built into the trainer ---------------------------------------------------------
 
-TransformerSpec loadModel(const std::string& model, const fs::path& dataDir) {
+TransformerSpec loadTrainableModel(const std::string& model, const fs::path& dataDir) {
     auto loaded = io::resolveTransformer(model, dataDir);
     if (loaded)
         return *loaded.value;
@@ -58,6 +65,8 @@ TransformerSpec loadModel(const std::string& model, const fs::path& dataDir) {
         names += (names.empty() ? "" : ", ") + n;
     throw std::invalid_argument(loaded.errors.toString() + "\n(built-in trainer presets: " + names + ")");
 }
+
+namespace {
 
 std::string formatSeconds(double s) {
     std::ostringstream out;
@@ -130,6 +139,8 @@ std::string checkOutputFolder(const fs::path& dir, std::initializer_list<const c
 
 const std::initializer_list<const char*> kRunFiles = {"checkpoint.bin", "metrics.json", "curves.csv", "curves.json",
                                                       "sparsity_profile.json"};
+const std::initializer_list<const char*> kPruneRunFiles = {"checkpoint.bin", "metrics.json",          "curves.csv",
+                                                           "curves.json",    "sparsity_profile.json", "pruning.json"};
 
 // How the matmuls and threads will run: the bf16 decision's note (train/precision.h) and the
 // OpenMP wait policy (app/common/omp_wait_policy.h).
@@ -225,7 +236,7 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
     if (!c.workspace.empty())
         workspace.emplace(store::Workspace::open(c.workspace));
     else
-        c.job.model = loadModel(c.model, dataDir);
+        c.job.model = loadTrainableModel(c.model, dataDir);
     if (!c.precision.empty())
         if (const std::string why = applyPrecisionShorthand(c.precision, c.job.model->compression); !why.empty())
             throw std::invalid_argument("--" + why);
@@ -296,7 +307,7 @@ struct SweepCommand {
 
 int runSweep(const SweepCommand& base, const std::string& tauActList, const std::string& tauGradList,
              const fs::path& dataDir) {
-    const TransformerSpec spec = loadModel(base.model, dataDir);
+    const TransformerSpec spec = loadTrainableModel(base.model, dataDir);
     const train::Dataset data = codesign::loadTrainingData(base.request.data);
     const auto acts = parseList(tauActList, "--tau-act");
     const auto gradsList = parseList(tauGradList, "--tau-grad");
@@ -353,6 +364,250 @@ int runSweep(const SweepCommand& base, const std::string& tauActList, const std:
     std::cout << "wrote " << (fs::path(base.out) / "sweep.csv").string() << " and sweep.json (" << records.size()
               << " points)\n";
     return failures > 0 ? 1 : 0;
+}
+
+// tcw prune: tcw train's run (the same TrainingJob) with the weights pruned on a schedule to a
+// pattern preset; the run folder gains pruning.json beside the masked checkpoint.
+struct PruneCommand {
+    TrainCommand train;
+    std::string pattern;
+    std::optional<double> targetSparsity;
+    std::string schedule = "oneshot";
+    int weightBits = 16;
+};
+
+int runPrune(PruneCommand& c, const fs::path& dataDir) {
+    if (const std::string why = checkOutputFolder(c.train.job.runDirectory, kPruneRunFiles, c.train.force, {});
+        !why.empty())
+        throw std::invalid_argument(why);
+    search::CompressionSetting setting;
+    setting.pattern = c.pattern;
+    setting.sparsity = c.targetSparsity.value_or(0.0);
+    setting.weightBits = c.weightBits;
+    if (c.pattern == "dense")
+        throw std::invalid_argument("--pattern: a pruning preset (" + [] {
+            std::string names;
+            for (const auto& n : compress::pruningPresetNames())
+                names += (names.empty() ? "" : ", ") + n;
+            return names;
+        }() + "), not dense");
+    if (c.pattern.find(':') == std::string::npos && !c.targetSparsity)
+        throw std::invalid_argument("--target-sparsity: required for --pattern " + c.pattern +
+                                    " (only an N:M pattern implies its sparsity)");
+    if (c.weightBits < 1 || c.weightBits > 32)
+        throw std::invalid_argument("--weight-bits: 1 to 32, got " + std::to_string(c.weightBits));
+    std::string error;
+    auto model = search::compressedModel(loadTrainableModel(c.train.model, dataDir), setting, error);
+    if (!model)
+        throw std::invalid_argument("--pattern / --target-sparsity: " + error);
+    // The trainer trains in f32; the weights are stored at --weight-bits (pruning.json's sizes).
+    model->compression.precision[std::size_t(TensorRole::Weights)].bits = c.weightBits;
+    const auto schedule = train::pruneScheduleFromName(c.schedule);
+    if (!schedule)
+        throw std::invalid_argument("--schedule: one of oneshot, gradual, iterative; got '" + c.schedule + "'");
+    c.train.job.weightPruning->schedule = *schedule;
+    c.train.job.model = *model;
+    codesign::TrainingJob job = codesign::TrainingJob::start(c.train.job, nullptr);
+    const train::Dataset& data = job.data();
+    const train::PruningPlan& plan = *job.config().weightPruning;
+    std::cerr << "tcw prune: " << model->name << " on " << data.name << ", " << setting.label() << ", "
+              << train::pruneScheduleName(plan.schedule) << " pruning after step " << plan.startStep + 1;
+    if (plan.schedule != train::PruneSchedule::OneShot)
+        std::cerr << " to " << plan.endStep + 1 << " in " << plan.rounds << " events";
+    std::cerr << " of " << job.config().optimizer.totalSteps << "\n";
+    TrainProgressBar bar(c.train.quiet);
+    const codesign::TrainingJobOutcome outcome = job.run({}, std::ref(bar));
+    bar.finish();
+    const train::TrainResult& r = outcome.result;
+    if (r.status == train::TrainStatus::Diverged) {
+        std::cerr << "tcw prune: " << r.message << "\n";
+        return 1;
+    }
+    const auto record = codesign::readPruningRecord(outcome.runDirectory / "pruning.json");
+    std::uint64_t weights = 0, kept = 0;
+    for (const auto& m : record.matrices) {
+        weights += m.counts.rows * m.counts.cols;
+        kept += m.counts.nnz;
+    }
+    std::cout << "test accuracy " << percent(r.test.accuracy) << " (" << r.test.examples << " examples) after "
+              << r.steps << " steps in " << formatSeconds(r.seconds) << "\n"
+              << record.matrices.size() << " matrices pruned: " << kept << " of " << weights << " weights kept ("
+              << percent(weights ? 1.0 - double(kept) / double(weights) : 0.0) << " sparse)\n"
+              << "wrote " << (outcome.runDirectory / "pruning.json").string()
+              << ", checkpoint.bin (masked), metrics.json, curves.csv, curves.json, sparsity_profile.json\n"
+              << "sizes per format: tcw formats " << outcome.runDirectory.string() << "\n";
+    return 0;
+}
+
+// tcw select-device: the cheapest catalogue target that meets LC and AC (search::selectDevice),
+// each setting's accuracy given in the catalogue or trained here (tcw prune's path, one-shot
+// at --prune-start) and cached as a run folder per setting under --runs.
+struct SelectCommand {
+    TrainingRequest request;
+    std::string model = "vit-fashion-mnist";
+    std::string catalogue, runs, patterns, sparsities = "0.5,0.75,0.9", order = "price";
+    double latencyMs = 0, accuracy = 0, pruneStart = 0.5;
+    int weightBits = 16, batch = 1;
+    bool quiet = false;
+};
+
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+// The settings to try: the command line's (dense, then every pattern × sparsity), else the
+// catalogue's; accuracies the catalogue gives for the same setting are kept.
+std::vector<codesign::CatalogueSetting> settingsToTry(const SelectCommand& c, const codesign::DeviceCatalogue& cat) {
+    if (c.patterns.empty()) {
+        if (cat.settings.empty())
+            throw std::invalid_argument(c.catalogue + ": settings: none listed; give --patterns (and --sparsity)");
+        return cat.settings;
+    }
+    std::vector<codesign::CatalogueSetting> out{{{"dense", 0.0, c.weightBits}, std::nullopt}};
+    for (const auto& p : splitList(c.patterns)) {
+        if (p.find(':') != std::string::npos) {
+            out.push_back({{p, 0.0, c.weightBits}, std::nullopt});
+            continue;
+        }
+        for (float s : parseList(c.sparsities, "--sparsity"))
+            out.push_back({{p, double(s), c.weightBits}, std::nullopt});
+    }
+    for (auto& s : out)
+        for (const auto& given : cat.settings)
+            if (given.accuracy && given.setting.pattern == s.setting.pattern &&
+                std::abs(given.setting.sparsity - s.setting.sparsity) < 1e-9 &&
+                given.setting.weightBits == s.setting.weightBits)
+                s.accuracy = given.accuracy;
+    return out;
+}
+
+// A setting's run folder under --runs ("hierarchical-s0.9-b16").
+std::string settingFolder(const search::CompressionSetting& s) {
+    std::ostringstream out;
+    out << s.pattern << "-s" << s.sparsity << "-b" << s.weightBits;
+    std::string name = out.str();
+    for (auto& ch : name)
+        if (ch == ':' || ch == '/')
+            ch = '_';
+    return name;
+}
+
+// The test accuracy of the setting trained on the model: read from its run folder's
+// metrics.json when an earlier run left one there, else trained into that folder.
+double trainedAccuracy(const SelectCommand& c, const TransformerSpec& base, const search::CompressionSetting& s) {
+    if (c.runs.empty())
+        throw std::invalid_argument("setting '" + s.label() +
+                                    "' has no accuracy in the catalogue: give --runs DIR to train it there");
+    const fs::path dir = fs::path(c.runs) / settingFolder(s);
+    if (std::ifstream metrics(dir / "metrics.json"); metrics) {
+        const Json m = Json::parse(metrics, nullptr, false);
+        if (m.is_object() && m.contains("testAccuracy") && m["testAccuracy"].is_number()) {
+            std::cerr << "tcw select-device: " << s.label() << ": accuracy from " << (dir / "metrics.json").string()
+                      << "\n";
+            return m["testAccuracy"].get<double>();
+        }
+        throw std::invalid_argument((dir / "metrics.json").string() + ": testAccuracy: missing or not a number");
+    }
+    // A folder with an unfinished run's files (no metrics.json) is not written over.
+    if (!checkOutputFolder(dir, kPruneRunFiles, false, {}).empty())
+        throw std::invalid_argument(dir.string() +
+                                    ": holds an unfinished run (no metrics.json); remove the folder "
+                                    "to train " +
+                                    s.label() + " again");
+    std::string error;
+    auto model = search::compressedModel(base, s, error);
+    if (!model)
+        throw std::invalid_argument(error);
+    model->compression.precision[std::size_t(TensorRole::Weights)].bits = s.weightBits;
+    codesign::TrainingJobRequest job;
+    job.training = c.request;
+    job.model = *model;
+    job.runDirectory = dir;
+    if (s.pattern != "dense")
+        job.weightPruning =
+            codesign::WeightPruningRequest{train::PruneSchedule::OneShot, c.pruneStart, c.pruneStart, 1};
+    std::cerr << "tcw select-device: training " << s.label() << " into " << dir.string() << "\n";
+    auto started = codesign::TrainingJob::start(job, nullptr);
+    TrainProgressBar bar(c.quiet);
+    const auto outcome = started.run({}, std::ref(bar));
+    bar.finish();
+    if (outcome.result.status != train::TrainStatus::Completed)
+        throw std::runtime_error(s.label() + ": training did not complete: " + outcome.result.message);
+    return outcome.result.test.accuracy;
+}
+
+std::string ms(double seconds) {
+    std::ostringstream out;
+    out << std::setprecision(6) << seconds * 1e3 << " ms";
+    return out.str();
+}
+
+int runSelect(const SelectCommand& c, const fs::path& dataDir) {
+    const auto catalogue = codesign::readDeviceCatalogue(c.catalogue);
+    const auto settings = settingsToTry(c, catalogue);
+    const TransformerSpec base = loadTrainableModel(c.model, dataDir);
+    const train::Dataset data = codesign::loadTrainingData(c.request.data);
+    search::SelectionInput in;
+    in.model = base;
+    in.task = data.task;
+    in.batch = c.batch;
+    in.latencyLimitSeconds = c.latencyMs * 1e-3;
+    in.accuracyLimit = c.accuracy;
+    in.order = c.order;
+    in.catalogue = catalogue.entries;
+    std::vector<double> accuracies;
+    for (const auto& s : settings) {
+        in.settings.push_back(s.setting);
+        accuracies.push_back(s.accuracy ? *s.accuracy : trainedAccuracy(c, base, s.setting));
+    }
+    const auto oracle = [&](const search::CompressionSetting& s) -> std::optional<double> {
+        for (std::size_t k = 0; k < in.settings.size(); ++k)
+            if (in.settings[k].label() == s.label())
+                return accuracies[k];
+        return std::nullopt;
+    };
+    const auto r = search::selectDevice(in, oracle, electorTechnology14nm());
+    if (!r.errors.empty()) {
+        std::string all;
+        for (const auto& e : r.errors)
+            all += (all.empty() ? "" : "; ") + e;
+        throw std::invalid_argument(c.catalogue + ": " + all);
+    }
+    std::cout << "LC " << ms(in.latencyLimitSeconds) << ", AC " << in.accuracyLimit << ", order " << in.order << "; "
+              << base.name << " on " << data.name << ", batch " << in.batch << " × " << in.task.sequenceLength
+              << " tokens\n";
+    for (std::size_t k = 0; k < settings.size(); ++k)
+        std::cout << "setting " << k << ": " << in.settings[k].label() << ", accuracy " << accuracies[k]
+                  << (settings[k].accuracy ? " (catalogue)" : " (trained)") << "\n";
+    for (std::size_t e : r.rankedEntries) {
+        const auto& entry = in.catalogue[e];
+        for (std::size_t k = 0; k < in.settings.size(); ++k) {
+            const auto& cell = r.cells[e][k];
+            std::cout << "cell " << entry.name << " | " << in.settings[k].label() << " | "
+                      << (cell.feasible ? "feasible" : "rejected") << " | latency "
+                      << (cell.latencySeconds ? ms(*cell.latencySeconds) : std::string("-"));
+            for (const auto& why : cell.reasons)
+                std::cout << " | " << why;
+            std::cout << "\n";
+        }
+    }
+    if (!r.chosenEntry) {
+        std::cout << "chosen: none (no target meets both constraints with any setting)\n";
+        return 1;
+    }
+    const auto& chosen = in.catalogue[*r.chosenEntry];
+    const auto& cell = r.cells[*r.chosenEntry][*r.chosenSetting];
+    std::cout << "chosen: " << chosen.name << " (" << in.order << " " << chosen.cost.at(in.order) << ") with "
+              << in.settings[*r.chosenSetting].label() << ": latency " << ms(*cell.latencySeconds) << " (margin "
+              << ms(r.latencyMarginSeconds) << "), accuracy " << *cell.accuracy << " (margin " << r.accuracyMargin
+              << ")\n";
+    return 0;
 }
 
 template <typename F> void guarded(CommandContext& context, const char* name, F&& body) {
@@ -428,6 +683,61 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     sweep->callback([sweepCommand, acts, grads, &context] {
         guarded(context, "tcw sweep-thresholds",
                 [&] { return runSweep(*sweepCommand, *acts, *grads, io::findDataDir(context.executablePath)); });
+    });
+    auto pruneCommand = std::make_shared<PruneCommand>();
+    pruneCommand->train.job.weightPruning.emplace();
+    auto& plan = *pruneCommand->train.job.weightPruning;
+    auto* prune = app.add_subcommand(
+        "prune", "train with the weights pruned to a pattern on a schedule; writes the masked checkpoint and "
+                 "pruning.json (per-matrix pattern, counts, every format's exact size)");
+    addCommonOptions(prune, pruneCommand->train.job.training, pruneCommand->train.model, pruneCommand->train.quiet);
+    prune
+        ->add_option("--pattern", pruneCommand->pattern,
+                     "pruning preset: unstructured, block-16x16 (block-RxC), block-balanced, column-balanced-block, "
+                     "N:M (2:4), hierarchical")
+        ->required();
+    prune->add_option_function<double>(
+        "--target-sparsity", [c = pruneCommand.get()](double v) { c->targetSparsity = v; },
+        "share of each pruned matrix's weights removed, in [0, 1) (N:M: implied)");
+    prune->add_option("--schedule", pruneCommand->schedule, "oneshot | gradual | iterative")->capture_default_str();
+    prune
+        ->add_option("--prune-start", plan.startShare,
+                     "first pruning event after this share of the steps (oneshot: the only one)")
+        ->capture_default_str();
+    prune->add_option("--prune-end", plan.endShare, "gradual / iterative: the last event, as a share of the steps")
+        ->capture_default_str();
+    prune->add_option("--rounds", plan.rounds, "gradual / iterative: pruning events")->capture_default_str();
+    prune->add_option("--weight-bits", pruneCommand->weightBits, "bits per stored weight in the formats' sizes")
+        ->capture_default_str();
+    prune->add_option("--out", pruneCommand->train.job.runDirectory, "run directory")->required();
+    prune->add_flag("--force", pruneCommand->train.force, "replace the files of an earlier run in --out");
+    prune->callback([pruneCommand, &context] {
+        guarded(context, "tcw prune", [&] { return runPrune(*pruneCommand, io::findDataDir(context.executablePath)); });
+    });
+    auto select = std::make_shared<SelectCommand>();
+    auto* sel = app.add_subcommand("select-device", "the cheapest catalogue target meeting a latency (LC) and an "
+                                                    "accuracy (AC) constraint, with the full feasibility matrix");
+    addCommonOptions(sel, select->request, select->model, select->quiet);
+    sel->add_option("--latency", select->latencyMs, "LC: latency limit of one inference, milliseconds")->required();
+    sel->add_option("--accuracy", select->accuracy, "AC: test accuracy floor, 0..1")->required();
+    sel->add_option("--catalogue", select->catalogue, "device catalogue JSON (docs/formats.md)")->required();
+    sel->add_option("--patterns", select->patterns,
+                    "comma-separated pruning presets (with dense); default: the catalogue's settings");
+    sel->add_option("--sparsity", select->sparsities, "comma-separated sparsities of every pattern")
+        ->capture_default_str();
+    sel->add_option("--weight-bits", select->weightBits, "bits per stored weight of the --patterns settings")
+        ->capture_default_str();
+    sel->add_option("--order", select->order, "cost to minimise")
+        ->check(CLI::IsMember({"price", "tdp", "peak-power", "area"}))
+        ->capture_default_str();
+    sel->add_option("--inference-batch", select->batch, "sequences per inference")->capture_default_str();
+    sel->add_option("--runs", select->runs,
+                    "folder of one training run per setting without a catalogue accuracy (reused when present)");
+    sel->add_option("--prune-start", select->pruneStart, "one-shot pruning after this share of the steps")
+        ->capture_default_str();
+    sel->callback([select, &context] {
+        guarded(context, "tcw select-device",
+                [&] { return runSelect(*select, io::findDataDir(context.executablePath)); });
     });
 }
 

@@ -1,6 +1,8 @@
 // Training jobs: request → data → configuration → run files → workspace records.
 #include "training_job.h"
 
+#include "pruning_record.h"
+
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/record_json.h"
@@ -10,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -251,6 +254,11 @@ void writeRunFiles(const fs::path& dir, const train::TrainResult& r, const Trans
                                              io::FileFormat::WorkbenchJson, kRunFile);
         !errors.ok())
         throw std::runtime_error(errors.toString());
+    if (config.weightPruning) {
+        const auto format = formatParamsOf(model, model.compression.of(TensorRole::Weights).bits);
+        const auto record = makePruningRecord(model, data.name, *config.weightPruning, r.weightMasks, format);
+        io::writeFileOrThrow(dir / "pruning.json", pruningRecordJson(record), kRunFile);
+    }
 }
 
 std::vector<search::TrainingCurvePoint> storedCurve(const std::vector<train::CurvePoint>& curve) {
@@ -408,6 +416,29 @@ struct TrainingJob::Parts {
     bool createdDirectory = false; // start() made the folder: a failed run removes it again
 };
 
+train::PruningPlan resolvePruningPlan(const WeightPruningRequest& r, std::int64_t totalSteps) {
+    auto share = [](double v, const char* option) {
+        if (!(v >= 0.0 && v <= 1.0))
+            throw std::invalid_argument(std::string(option) + ": a share of the run's steps in [0, 1], got " +
+                                        std::to_string(v));
+    };
+    share(r.startShare, "--prune-start");
+    share(r.endShare, "--prune-end");
+    if (r.rounds < 1)
+        throw std::invalid_argument("--rounds: at least 1 pruning event, got " + std::to_string(r.rounds));
+    const bool oneShot = r.schedule == train::PruneSchedule::OneShot;
+    if (!oneShot && r.endShare < r.startShare)
+        throw std::invalid_argument("--prune-end: must be at least --prune-start (" + std::to_string(r.startShare) +
+                                    "), got " + std::to_string(r.endShare));
+    auto stepAt = [&](double s) { return std::max<std::int64_t>(0, std::llround(s * double(totalSteps)) - 1); };
+    train::PruningPlan plan;
+    plan.schedule = r.schedule;
+    plan.startStep = stepAt(r.startShare);
+    plan.endStep = oneShot ? plan.startStep : stepAt(r.endShare);
+    plan.rounds = oneShot ? 1 : r.rounds;
+    return plan;
+}
+
 TrainingJob::TrainingJob(std::unique_ptr<Parts> parts) : m_parts(std::move(parts)) {}
 TrainingJob::TrainingJob(TrainingJob&&) noexcept = default;
 TrainingJob::~TrainingJob() = default;
@@ -443,6 +474,8 @@ TrainingJob TrainingJob::start(const TrainingJobRequest& request, store::Workspa
         throw std::invalid_argument("training: give a run folder (--out) or a workspace to keep the run next to");
     p->data = loadTrainingData(p->request.data);
     p->config = makeTrainConfig(p->request, p->data);
+    if (request.weightPruning)
+        p->config.weightPruning = resolvePruningPlan(*request.weightPruning, p->config.optimizer.totalSteps);
     if (request.runDirectory.empty()) {
         p->runDirectory = newRunDirectory(workspace->path());
         p->createdDirectory = true;

@@ -36,8 +36,9 @@ train::Dataset loadTrainingData(const TrainingDataRequest& request);
 // learning-rate schedule need its size).
 train::TrainConfig makeTrainConfig(const TrainingRequest& request, const train::Dataset& data);
 
-// The run directory's files: curves.csv, curves.json, metrics.json, sparsity_profile.json
-// (the checkpoint is written by the trainer; config.checkpointPath). Throws on a write error.
+// The run directory's files: curves.csv, curves.json, metrics.json, sparsity_profile.json and,
+// with config.weightPruning, pruning.json (its sizes at the model's weight bits); the
+// checkpoint is written by the trainer (config.checkpointPath). Throws on a write error.
 void writeRunFiles(const std::filesystem::path& directory, const train::TrainResult& result,
                    const TransformerSpec& model, const train::Dataset& data, const train::TrainConfig& config);
 
@@ -81,12 +82,29 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
                                    const train::TrainResult& result, const std::filesystem::path& runDirectory,
                                    const TechnologyLibrary& technology);
 
+// Weight pruning as a run asks for it (tcw prune): events placed as shares of the run's
+// optimizer steps, resolved into the trainer's train::PruningPlan by TrainingJob::start.
+struct WeightPruningRequest {
+    train::PruneSchedule schedule = train::PruneSchedule::OneShot;
+    double startShare = 0.5; // the first event, after this share of the steps (one-shot: the only one)
+    double endShare = 0.5;   // gradual / iterative: the last event
+    int rounds = 1;          // gradual / iterative: events
+};
+
+// The plan for a run of `totalSteps`: event after step round(share·T) − 1 (0-based, ≥ 0).
+// Throws std::invalid_argument naming the option (--prune-start, --prune-end, --rounds) and
+// what is allowed.
+train::PruningPlan resolvePruningPlan(const WeightPruningRequest& request, std::int64_t totalSteps);
+
 // A training run as tcw train and the Training panel ask for it.
 struct TrainingJobRequest {
     TrainingRequest training;             // data set, budget, optimiser, thresholds, seed
     std::int64_t designId = 0;            // with a workspace: the stored design to train
     std::optional<TransformerSpec> model; // without a workspace: the model to train
     std::filesystem::path runDirectory;   // "" with a workspace: a new folder next to it
+    // Issue 16 (tcw prune): prune the model's compression.pruning patterns; the run folder
+    // then holds pruning.json (pruning_record.h) beside the masked checkpoint.
+    std::optional<WeightPruningRequest> weightPruning;
 };
 
 struct TrainingJobOutcome {

@@ -156,6 +156,16 @@ std::uint64_t formatBits(SparseFormat f, const MaskCounts& c, const FormatParams
     return 0;
 }
 
+FormatSizes formatSizes(const MaskCounts& counts, const FormatParams& p) {
+    FormatSizes out;
+    for (SparseFormat f : allSparseFormats()) {
+        out.bits[std::size_t(f)] = formatBits(f, counts, p);
+        if (out.of(f) < out.of(out.smallest))
+            out.smallest = f;
+    }
+    return out;
+}
+
 double bitmapBitsPerElement(double sparsity, int valueBits) {
     return std::min(double(valueBits), (1.0 - sparsity) * valueBits + 1.0);
 }

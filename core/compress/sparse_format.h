@@ -24,6 +24,7 @@
 
 #include "weight_mask.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -57,6 +58,15 @@ MaskCounts countMask(const WeightMask& mask, int blockRows, int blockCols);
 
 // Exact payload size in bits. Closed form, in 64-bit integers.
 std::uint64_t formatBits(SparseFormat f, const MaskCounts& counts, const FormatParams& p);
+// Every format's exact size for one mask, and the smallest (ties: the earlier format of
+// allSparseFormats()): what `tcw formats` prints and `tcw prune` records per matrix.
+struct FormatSizes {
+    std::array<std::uint64_t, kSparseFormatCount> bits{}; // by SparseFormat
+    SparseFormat smallest = SparseFormat::Dense;
+    std::uint64_t of(SparseFormat f) const { return bits[std::size_t(f)]; }
+};
+FormatSizes formatSizes(const MaskCounts& counts, const FormatParams& p);
+
 inline std::uint64_t bytesOfBits(std::uint64_t bits) {
     return (bits + 7) / 8;
 }

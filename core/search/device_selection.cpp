@@ -28,8 +28,9 @@ std::string ms(double seconds) {
 } // namespace
 
 std::string CompressionSetting::label() const {
-    if (pattern == "dense")
-        return "dense " + std::to_string(weightBits) + "-bit";
+    // Dense and N:M patterns carry their sparsity in the name (an N:M setting's own is unused).
+    if (pattern == "dense" || pattern.find(':') != std::string::npos)
+        return pattern + " " + std::to_string(weightBits) + "-bit";
     char text[96];
     std::snprintf(text, sizeof text, "%s %g %% %d-bit", pattern.c_str(), sparsity * 100, weightBits);
     return text;

@@ -28,7 +28,7 @@ struct CompressionSetting {
     std::string pattern = "unstructured"; // a pruning preset (compress::pruningPreset) or "dense"
     double sparsity = 0;
     int weightBits = 16;
-    std::string label() const; // "hierarchical 90 % 16-bit", "dense 16-bit"
+    std::string label() const; // "hierarchical 90 % 16-bit", "dense 16-bit", "2:4 16-bit"
 };
 
 // Cost keys a catalogue entry may give: "price" (USD), "tdp" (W), "peak-power" (W), "area" (mm²).

@@ -95,8 +95,8 @@ WeightPruning::WeightPruning(const TransformerSpec& spec, const Network& network
         if (*m == WeightMatrix::Query)
             heads *= 3;
         m_targets.push_back({i, *m, heads});
-        m_masks.push_back(
-            {m_tensors[i].name, *m, compress::WeightMask(int(m_tensors[i].rows), int(m_tensors[i].cols), true)});
+        m_masks.push_back({m_tensors[i].name, m_tensors[i].offset, m_tensors[i].layer, *m,
+                           compress::WeightMask(int(m_tensors[i].rows), int(m_tensors[i].cols), true)});
     }
 }
 

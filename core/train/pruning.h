@@ -60,7 +60,9 @@ public:
     void afterStep(std::int64_t step, std::span<float> parameters, std::span<const float> gradients);
 
     struct Pruned {
-        std::string tensor; // the network's tensor name
+        std::string tensor;      // the network's tensor name
+        std::int64_t offset = 0; // of its first weight in the network's parameters (and checkpoints)
+        int layer = 0;
         WeightMatrix matrix;
         compress::WeightMask mask;
     };

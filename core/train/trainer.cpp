@@ -287,6 +287,11 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         throw DataError(data.name + ": " + std::to_string(data.train.count) +
                         " training examples are fewer than one batch of " + std::to_string(config.batchSize));
     Trainer trainer(spec, data, config);
+    std::shared_ptr<WeightPruning> pruning;
+    if (config.weightPruning) {
+        pruning = std::make_shared<WeightPruning>(spec, trainer.network(), *config.weightPruning);
+        trainer.setPruning(pruning);
+    }
     if (!config.resumeFrom.empty())
         trainer.loadCheckpoint(config.resumeFrom);
     TrainResult result;
@@ -391,6 +396,8 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     result.thresholds = trainer.dynaprop().thresholds();
     result.peakActivationMemory = trainer.peakActivationMemory();
     result.backwardKernels = trainer.backwardKernels();
+    if (pruning)
+        result.weightMasks = pruning->masks();
     result.seconds = elapsed();
     return result;
 }

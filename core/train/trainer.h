@@ -9,6 +9,7 @@
 #include "dynaprop.h"
 #include "network.h"
 #include "optimizer.h"
+#include "pruning.h"
 
 #include <functional>
 #include <limits>
@@ -46,6 +47,9 @@ struct TrainConfig {
     // Progress reports carry magnitude histograms of activations and gradients (a live view
     // wants them; they cost a pass over every pruned tensor and change no result).
     bool collectMagnitudeHistograms = false;
+    // Issue 16: prune the weights of the model's compression.pruning patterns on this plan
+    // (WeightPruning); absent: no weight pruning.
+    std::optional<PruningPlan> weightPruning;
 };
 
 struct StepReport {
@@ -113,9 +117,8 @@ struct TrainResult {
     // Issue 20: per layer, the backward matmuls run sparse or dense and the incoming
     // gradients' density, summed over the training steps.
     std::vector<BackwardKernelCounts> backwardKernels;
+    std::vector<WeightPruning::Pruned> weightMasks; // with TrainConfig::weightPruning: the final masks
 };
-
-class WeightPruning; // pruning.h (issue 16)
 
 class Trainer {
 public:
