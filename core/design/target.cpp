@@ -76,19 +76,11 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
 }
 
 double fieldValue(const Target& target, std::size_t field) {
-    return std::visit(
-        [&](const auto& s) {
-            return tableOf(s)[field].get(s);
-        },
-        target.spec);
+    return std::visit([&](const auto& s) { return tableOf(s)[field].get(s); }, target.spec);
 }
 
 void setFieldValue(Target& target, std::size_t field, double value) {
-    std::visit(
-        [&](auto& s) {
-            tableOf(s)[field].set(s, value);
-        },
-        target.spec);
+    std::visit([&](auto& s) { tableOf(s)[field].set(s, value); }, target.spec);
 }
 
 std::optional<std::size_t> fieldIndex(TargetKind kind, std::string_view name) {

@@ -2,6 +2,8 @@
 
 #include "low_bit_quantizers.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -27,13 +29,13 @@ bool quantizes(const Precision& p) {
 void checkTrainable(const Precision& p, TensorRole role, int layer) {
     const bool ok = (p.quantizer == Quantizer::Sign && p.bits == 1) ||
                     (p.quantizer == Quantizer::Symmetric && p.bits >= 2 && p.bits <= 8) ||
-                    (p.quantizer == Quantizer::Float && p.bits == 32);
+                    (p.quantizer == Quantizer::Float && (p.bits == 16 || p.bits == 32));
     if (!ok)
         throw std::invalid_argument("compression.precision." + std::string(tensorRoleName(role)) + " (layer " +
                                     std::to_string(layer) + "): " + std::to_string(p.bits) + "-bit " +
                                     std::string(quantizerName(p.quantizer)) +
                                     " weights cannot be trained; allowed: 1-bit sign, 2–8-bit symmetric, "
-                                    "32-bit float");
+                                    "16- or 32-bit float");
 }
 
 } // namespace
@@ -55,6 +57,10 @@ void quantizeWeights(std::span<const float> latent, const Precision& precision, 
         }
         const auto q = uniformForward(latent, precision.bits, clip);
         std::copy(q.values.begin(), q.values.end(), out.begin());
+    } else if (precision.quantizer == Quantizer::Float && precision.bits == 16) {
+        // IEEE half precision, round to nearest even (what storing the weights at 16 bits keeps).
+        std::transform(latent.begin(), latent.end(), out.begin(),
+                       [](float v) { return static_cast<float>(Eigen::half(v)); });
     } else {
         std::copy(latent.begin(), latent.end(), out.begin());
     }

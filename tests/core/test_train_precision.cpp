@@ -5,8 +5,8 @@
 // of a network holding them) and steps the latent ones; activation precisions are refused.
 #include "design/precision_shorthand.h"
 #include "train/datasets.h"
-#include "train/presets.h"
 #include "train/low_bit_quantizers.h"
+#include "train/presets.h"
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 
@@ -62,6 +62,7 @@ private slots:
     void quantizesEncoderMatricesOnly();
     void trainStepSeesQuantizedWeights();
     void activationPrecisionIsRefused();
+    void halfPrecisionWeightsRoundToNearestEven();
 };
 
 void TestTrainPrecision::shorthand() {
@@ -159,6 +160,20 @@ void TestTrainPrecision::trainStepSeesQuantizedWeights() {
                                    trainer.network().parameters().begin() + t.offset + t.size());
             QVERIFY(values.size() > 2);
         }
+}
+
+// 16-bit float weights (tcw prune --weight-bits 16 stores them so) train as f32 latent weights
+// rounded to IEEE half in the forward pass: 11 significant bits, ties to even.
+void TestTrainPrecision::halfPrecisionWeightsRoundToNearestEven() {
+    const std::vector<float> latent = {1.0f, 1.0001f, 1.0f + 1.5f / 2048, 1.0f / 3, -65504.0f, 0.0f};
+    std::vector<float> out(latent.size());
+    quantizeWeights(latent, Precision{16, Quantizer::Float}, out);
+    QCOMPARE(out[0], 1.0f);
+    QCOMPARE(out[1], 1.0f);               // 1 + 1e-4 is below half a step (2^-11) above 1
+    QCOMPARE(out[2], 1.0f + 2.0f / 2048); // 1 + 1.5·2^-11 rounds up to 1 + 2^-10
+    QCOMPARE(out[3], 0.333251953125f);    // 1/3 to 11 significant bits: 1365 · 2^-12
+    QCOMPARE(out[4], -65504.0f);          // the largest half
+    QCOMPARE(out[5], 0.0f);
 }
 
 void TestTrainPrecision::activationPrecisionIsRefused() {
