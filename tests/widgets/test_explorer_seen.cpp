@@ -14,11 +14,14 @@
 #include "editors/what_if_summary.h"
 #include "models/design_proxy_model.h"
 #include "models/explorer_state.h"
+#include "models/objective.h"
 #include "models/training_series.h"
 #include "panels/lesson_panel.h"
+#include "panels/search_panel.h"
 #include "panels/training_panel.h"
 #include "plots/parallel_coordinates.h"
 
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QProgressBar>
@@ -164,6 +167,25 @@ private slots:
         QVERIFY(plot->linesMatchFilter());
         QTRY_VERIFY2(window.explorerState()->staleDependents().isEmpty(),
                      qPrintable(window.explorerState()->staleDependents().join('\n')));
+    }
+
+    // Seen 12: peak power read in mW, e-notation mW and W in different places. One unit (the
+    // objective's, mW) in the Search panel's constraint too, and the one metric formatter (no
+    // exponent notation over the range metrics take) for the parallel coordinates' brush.
+    void peakPowerHasOneUnit() {
+        const QString unit = models::objectiveInfo(models::Objective::PeakPower).unit;
+        QCOMPARE(unit, QStringLiteral("mW"));
+        widgets::SearchPanel panel;
+        QDoubleSpinBox* bound = nullptr;
+        for (auto* spin : panel.findChildren<QDoubleSpinBox*>())
+            if (spin->toolTip().contains(QStringLiteral("peak power")))
+                bound = spin;
+        QVERIFY(bound);
+        QCOMPARE(bound->suffix(), QLatin1Char(' ') + unit);
+        QCOMPARE(bound->value(), 50000.0); // 50 W
+        for (double v = 1e-3; v < 1e9; v *= 3.7)
+            QVERIFY2(!models::formatMetric(v).contains(QLatin1Char('e')), qPrintable(models::formatMetric(v)));
+        QCOMPARE(models::formatMetric(45678.4), QLocale().toString(45678.0, 'f', 0));
     }
 
 private:

@@ -48,7 +48,8 @@ const std::array<MetricDisplay, search::kMetricCount> kMetrics = {{
     {Metric::LeakageEnergy, QT_TRANSLATE_NOOP("SearchPanel", "Leakage energy"), "mJ", 1e-6, 10.0},
     {Metric::TotalEnergy, QT_TRANSLATE_NOOP("SearchPanel", "Total energy"), "mJ", 1e-6, 50.0},
     {Metric::Area, QT_TRANSLATE_NOOP("SearchPanel", "Area"), "mm²", 1.0, 3000.0},
-    {Metric::PeakPower, QT_TRANSLATE_NOOP("SearchPanel", "Peak power"), "W", 1e-3, 50.0},
+    // mW, as the explorer's axes, table and detail show peak power (issue 18: one unit).
+    {Metric::PeakPower, QT_TRANSLATE_NOOP("SearchPanel", "Peak power"), "mW", 1.0, 50000.0},
 }};
 constexpr int kSliderSteps = 100; // weight = slider / 100
 

@@ -382,8 +382,8 @@ void ParallelCoordinatesPlot::mouseReleaseEvent(QMouseEvent* event) {
             const double b = scale.fromUnit((plot.bottom() - m_brushTo) / plot.height());
             m_proxy->setRange(o, std::pair{std::min(a, b), std::max(a, b)});
             emit statusMessage(tr("Brushed %1: %2 to %3 %4")
-                                   .arg(objectiveInfo(o).label, QLocale().toString(std::min(a, b), 'g', 4),
-                                        QLocale().toString(std::max(a, b), 'g', 4), objectiveInfo(o).unit));
+                                   .arg(objectiveInfo(o).label, models::formatMetric(std::min(a, b)),
+                                        models::formatMetric(std::max(a, b)), objectiveInfo(o).unit));
         }
         update();
         return;
