@@ -140,27 +140,29 @@ TCW_AVX512_TARGET void avxGemm(const PackedRows& a, const PackedWeights& w, std:
         avxColumnBlock<1>(a, w, groups - 1, c);
 }
 
-TCW_AVX512_TARGET void avxPackRows(const float* x, std::int64_t rows, std::int64_t k, std::uint64_t* words,
-                                   std::int64_t kw) {
+// One row's signs, 64 to a word. A function of its own, with the AVX-512 target, because
+// clang does not give an OpenMP region's outlined body its function's target attributes.
+TCW_AVX512_TARGET void avxPackRow(const float* src, std::int64_t k, std::uint64_t* dst, std::int64_t kw) {
     const __m512 zero = _mm512_setzero_ps();
-#pragma omp parallel for schedule(static) if (rows * k > (1 << 16))
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* src = x + r * k;
-        std::uint64_t* dst = words + r * kw;
-        for (std::int64_t j = 0; j < kw; ++j) {
-            std::uint64_t word = 0;
-            for (int q = 0; q < 4; ++q) {
-                const std::int64_t base = j * 64 + q * 16;
-                if (base >= k)
-                    break;
-                const std::int64_t count = std::min<std::int64_t>(16, k - base);
-                const __mmask16 load = __mmask16((1u << count) - 1u);
-                const __m512 v = _mm512_maskz_loadu_ps(load, src + base);
-                word |= std::uint64_t(_mm512_mask_cmp_ps_mask(load, v, zero, _CMP_LT_OQ)) << (q * 16);
-            }
-            dst[j] = word;
+    for (std::int64_t j = 0; j < kw; ++j) {
+        std::uint64_t word = 0;
+        for (int q = 0; q < 4; ++q) {
+            const std::int64_t base = j * 64 + q * 16;
+            if (base >= k)
+                break;
+            const std::int64_t count = std::min<std::int64_t>(16, k - base);
+            const __mmask16 load = __mmask16((1u << count) - 1u);
+            const __m512 v = _mm512_maskz_loadu_ps(load, src + base);
+            word |= std::uint64_t(_mm512_mask_cmp_ps_mask(load, v, zero, _CMP_LT_OQ)) << (q * 16);
         }
+        dst[j] = word;
     }
+}
+
+void avxPackRows(const float* x, std::int64_t rows, std::int64_t k, std::uint64_t* words, std::int64_t kw) {
+#pragma omp parallel for schedule(static) if (rows * k > (1 << 16))
+    for (std::int64_t r = 0; r < rows; ++r)
+        avxPackRow(x + r * k, k, words + r * kw, kw);
 }
 #endif
 
