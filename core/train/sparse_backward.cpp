@@ -108,6 +108,8 @@ void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float
 #if TCW_HAVE_AVX512_KERNELS
 
 TCW_AVX512 __mmask16 tailMask(std::int64_t remaining) {
+    if (remaining <= 0)
+        return 0; // a block narrower than this lane group (no shift by a negative count)
     return remaining >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << remaining) - 1u);
 }
 
