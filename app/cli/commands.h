@@ -22,5 +22,6 @@ void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_tr
 void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
 void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
 void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
+void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
 
 } // namespace tcw::cli

@@ -7,7 +7,7 @@
 namespace tcw {
 
 namespace {
-constexpr std::array kKinds = {TargetKind::Elector};
+constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Device};
 
 // FieldInfo of every field of a typed table, built once per kind.
 template <typename Spec> std::span<const FieldInfo> infosOf(std::span<const FieldDescriptor<Spec>> fields) {
@@ -25,6 +25,8 @@ std::string_view targetKindName(TargetKind kind) {
     switch (kind) {
     case TargetKind::Elector:
         return "elector";
+    case TargetKind::Device:
+        return "device";
     }
     return "";
 }
@@ -52,6 +54,8 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
     switch (kind) {
     case TargetKind::Elector:
         return infosOf(electorFields());
+    case TargetKind::Device:
+        return {}; // a device has no fields to edit
     }
     return {};
 }
@@ -61,6 +65,8 @@ double fieldValue(const Target& target, std::size_t field) {
         [&](const auto& s) {
             if constexpr (std::is_same_v<std::decay_t<decltype(s)>, AcceleratorSpec>)
                 return electorFields()[field].get(s);
+            else
+                return 0.0; // no fields (fieldsOf is empty), so no index reaches here
         },
         target.spec);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "accelerator_spec.h"
+#include "device_target.h"
 #include "field_descriptor.h"
 #include "validation.h"
 
@@ -21,22 +22,25 @@ struct TechnologyLibrary;
 // The kinds of target; the value is the index of the kind's spec in Target::spec.
 enum class TargetKind : std::uint8_t {
     Elector, // ELECTOR-class accelerator (AcceleratorSpec), costed by elector / acceltran-fast
+    Device,  // an off-the-shelf device (DeviceTarget), costed by `measured` (docs/devices.md)
 };
-std::string_view targetKindName(TargetKind kind); // "elector"
+std::string_view targetKindName(TargetKind kind); // "elector", "device"
 std::optional<TargetKind> targetKindFromName(std::string_view name);
 std::span<const TargetKind> allTargetKinds();
 
 struct Target {
-    std::variant<AcceleratorSpec> spec; // alternative i is the spec of TargetKind(i)
+    std::variant<AcceleratorSpec, DeviceTarget> spec; // alternative i is the spec of TargetKind(i)
 
     Target() = default;
     Target(AcceleratorSpec elector) : spec(std::move(elector)) {} // NOLINT: an accelerator is a target
+    Target(DeviceTarget device) : spec(std::move(device)) {}      // NOLINT: a device is a target
 
     bool operator==(const Target&) const = default;
 
     TargetKind kind() const { return TargetKind(spec.index()); }
     const AcceleratorSpec* elector() const { return std::get_if<AcceleratorSpec>(&spec); }
     AcceleratorSpec* elector() { return std::get_if<AcceleratorSpec>(&spec); }
+    const DeviceTarget* device() const { return std::get_if<DeviceTarget>(&spec); }
     // For code that handles the elector kind only (the accelerator editor, the elector cost
     // models): the spec, or std::bad_variant_access for another kind.
     const AcceleratorSpec& electorSpec() const { return std::get<AcceleratorSpec>(spec); }

@@ -572,6 +572,15 @@ Target readTargetJson(const Json& root, ValidationErrors& errors) {
         appendNewErrors(errors, validate(a));
         return Target(std::move(a));
     }
+    case TargetKind::Device: { // {"kind": "device", "name": …, "device": PROFILE_ID} (docs/devices.md)
+        DeviceTarget d;
+        ObjectReader r(root, "", errors, {"kind", "name", "device"});
+        if (auto device = r.string("device"))
+            d.device = *device;
+        assignIf(d.name, r.string("name", d.device));
+        appendNewErrors(errors, validate(d));
+        return Target(std::move(d));
+    }
     }
     return {};
 }
@@ -768,6 +777,8 @@ Json targetJson(const Target& target) {
         [&](const auto& spec) {
             if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, AcceleratorSpec>)
                 writeFields(j, electorFields(), spec);
+            else
+                j["device"] = spec.device;
         },
         target.spec);
     return j;

@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include "design_migration.h"
+#include "device_tables.h"
 
 #include <stdexcept>
 #include <string>
@@ -141,6 +142,8 @@ const std::vector<Migration> kMigrations = {
      [](Database& db) { db.exec(kSchemaV3); }},
     {4, "v4: co-designs as (transformer, target) in the canonical JSON",
      [](Database& db) { rewriteLegacyPairsAsTargets(db); }},
+    {5, "v5: device profiles and their measured rows (device_tables.cpp)",
+     [](Database& db) { createDeviceTables(db); }},
 };
 
 } // namespace

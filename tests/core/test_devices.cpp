@@ -1,9 +1,13 @@
 // Issue 14: the device library (EdgeTran's data imported into device profiles), the profile
 // codec, EdgeTran's objective, and the surrogates of the `measured` cost model.
+#include "profile/device_library.h"
 #include "profile/device_stats.h"
+#include "profile/device_store.h"
 #include "profile/device_surrogate.h"
 #include "profile/edgetran_import.h"
 #include "profile/edgetran_objective.h"
+#include "store/schema.h"
+#include "store/workspace.h"
 
 #include <QtTest>
 
@@ -240,6 +244,38 @@ private slots:
         const auto pred = s.predict(big, Measure::Latency);
         QVERIFY(pred);
         QVERIFY2(std::abs(pred->value - truth) / truth < 1e-6, qPrintable(QString::number(pred->value / truth)));
+    }
+
+    // Profiles as workspace tables: saved and read back equal; saving again replaces.
+    void profilesRoundTripThroughAWorkspace() {
+        QTemporaryDir dir;
+        const fs::path path = fs::path(dir.path().toStdString()) / "devices.tcw";
+        {
+            auto ws = store::Workspace::create(path);
+            QCOMPARE(ws.schemaVersion(), store::kSchemaVersion);
+            saveDeviceProfile(ws.database(), device("npu_ncs"));
+            saveDeviceProfile(ws.database(), device("gpu_jetson-nano"));
+            saveDeviceProfile(ws.database(), device("npu_ncs"));
+        }
+        auto ws = store::Workspace::openReadOnly(path);
+        const auto stored = loadDeviceProfiles(ws.database());
+        QCOMPARE(stored.size(), std::size_t(2));
+        QCOMPARE(stored[0].device, std::string("gpu_jetson-nano"));
+        QVERIFY(stored[0] == device("gpu_jetson-nano"));
+        QVERIFY(stored[1] == device("npu_ncs"));
+    }
+
+    void deviceSetsNameDevices() {
+        std::string error;
+        QCOMPARE(deviceSet("devices:edgetran", kDataDir, error).size(), std::size_t(7));
+        QVERIFY(error.empty());
+        QCOMPARE(deviceSet("device:a100", kDataDir, error), std::vector<std::string>{"a100"});
+        QCOMPARE(deviceSet("devices:a100,cpu_rpi,a100", kDataDir, error),
+                 (std::vector<std::string>{"a100", "cpu_rpi"}));
+        QVERIFY(deviceSet("devices:a100,../x", kDataDir, error).empty());
+        QVERIFY(error.find("not a device id") != std::string::npos);
+        QVERIFY(deviceSet("gpu", kDataDir, error).empty());
+        QVERIFY(error.find("devices:edgetran") != std::string::npos);
     }
 
     void surrogatesBeatTheMeanPredictorOnLatencyOfTheM1Devices() {
