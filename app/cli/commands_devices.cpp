@@ -7,12 +7,14 @@
 #include "io/files.h"
 #include "io/safe_file.h"
 #include "profile/device_library.h"
+#include "profile/device_search.h"
 #include "profile/device_stats.h"
 #include "profile/device_surrogate.h"
 #include "profile/edgetran_import.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -301,6 +303,93 @@ int simulateOnDevice(const TransformerSpec& model, const std::string& device, co
     if (e->glue)
         std::printf("  GLUE         %.4f (stored with the row)\n", *e->glue);
     std::printf("  (definitions: tcw devices show %s)\n", cost.profile().device.c_str());
+    return 0;
+}
+
+namespace {
+std::string modelSummary(const TransformerSpec& m) {
+    std::string h;
+    for (const auto& layer : m.layers)
+        h += (h.empty() ? "" : ",") + std::to_string(layer.hiddenSize);
+    return "L" + std::to_string(m.layerCount()) + " H[" + h + "]";
+}
+} // namespace
+
+int runDeviceSearch(const std::string& targets, int budget, std::uint64_t seed, std::optional<double> peakPowerLimit,
+                    const fs::path& dataDir) {
+    std::string error;
+    const auto ids = deviceSet(targets, dataDir, error);
+    if (!error.empty()) {
+        std::cerr << "--targets: " << error << "\n";
+        return 2;
+    }
+    std::vector<DeviceProfile> profiles;
+    for (const auto& id : ids) {
+        auto p = loadOrReport(id, dataDir);
+        if (!p)
+            return 2;
+        profiles.push_back(std::move(*p));
+    }
+    DeviceSearchConfig config;
+    config.budget = budget;
+    config.seed = seed;
+    config.objective.peakPowerLimitWatts = peakPowerLimit;
+    DeviceSearchResult r;
+    try {
+        r = searchDevices(profiles, config);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "tcw search --targets " << targets << ": " << e.what() << "\n";
+        return 2;
+    }
+    std::printf("model × device search over %zu devices (%s), seed %llu: %zu stored pairs + %zu new\n", profiles.size(),
+                targets.c_str(), static_cast<unsigned long long>(seed),
+                static_cast<std::size_t>(
+                    std::count_if(r.pairs.begin(), r.pairs.end(), [](const DevicePair& p) { return p.seeded; })),
+                static_cast<std::size_t>(
+                    std::count_if(r.pairs.begin(), r.pairs.end(), [](const DevicePair& p) { return !p.seeded; })));
+    std::printf("\nsurrogates, held out 20%% per device (seed %llu):\n", static_cast<unsigned long long>(seed));
+    printSurrogateHeader();
+    for (const auto& row : r.surrogates) {
+        const auto q = [](const FitQuality& f) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%6.3f / %5.1f%%", f.r2, 100 * f.mape);
+            return std::string(buf);
+        };
+        std::printf("%-18s %-10s %5zu %4zu  %-16s %-16s %-16s %s\n", row.device.c_str(), measureName(row.measure),
+                    row.trainRows, row.testRows, q(row.mean).c_str(), q(row.physics).c_str(), q(row.trees).c_str(),
+                    surrogateKindName(row.chosen));
+    }
+    std::printf("GLUE of unstored models: bagged trees, held out R² %.3f / MAPE %.2f%% (mean predictor %.3f / "
+                "%.2f%%)\n",
+                r.glueHeldOutR2, 100 * r.glueHeldOutMape, r.glueMeanR2, 100 * r.glueMeanMape);
+    if (peakPowerLimit)
+        std::printf("constraint: peak power ≤ %g W\n", *peakPowerLimit);
+    std::printf("\nPareto front (GLUE ↑, latency ↓, energy ↓, peak power ↓), %zu pairs, by EdgeTran loss:\n",
+                r.front.size());
+    std::printf("%-16s %-24s %8s %12s %12s %9s %8s  %s\n", "device", "model", "GLUE", "latency s", "energy J", "peak W",
+                "loss", "provenance");
+    const auto line = [&](const DevicePair& p) {
+        std::printf("%-16s %-24s %8.4f %12.5g %12.5g %9.4g %8.5f  %s%s\n", profiles[p.device].device.c_str(),
+                    modelSummary(p.model).substr(0, 24).c_str(), p.glue, p.cost.latencySeconds, *p.cost.energyJoules,
+                    *p.cost.peakPowerWatts, p.loss, p.cost.provenance.c_str(),
+                    p.glueStored ? "; GLUE stored" : "; GLUE predicted");
+    };
+    const std::size_t shown = std::min<std::size_t>(r.front.size(), 25);
+    for (std::size_t k = 0; k < shown; ++k)
+        line(r.pairs[r.front[k]]);
+    if (shown < r.front.size())
+        std::printf("  … %zu more\n", r.front.size() - shown);
+    std::printf("\nEdgeTran objective (0.5 GLUE + 0.2 (1 − latency/1000 s) + 0.2 (1 − energy/2000 J) + 0.1 (1 − "
+                "peak/300 W)), loss = 1 − that:\n");
+    if (r.bestStored < r.pairs.size()) {
+        std::printf("  best stored pair  ");
+        line(r.pairs[r.bestStored]);
+    }
+    std::printf("  best pair found   ");
+    line(r.pairs[r.best]);
+    const bool beats = r.bestStored < r.pairs.size() && r.pairs[r.best].loss < r.pairs[r.bestStored].loss;
+    std::printf("  the search %s the best stored pair (%.5f vs %.5f)\n", beats ? "beats" : "does not beat",
+                r.pairs[r.best].loss, r.bestStored < r.pairs.size() ? r.pairs[r.bestStored].loss : 0.0);
     return 0;
 }
 

@@ -405,9 +405,8 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
         "simulate", "Latency, energy, area, peak power and utilisation of one transformer on one accelerator, "
                     "for inference or training, with the breakdown by module and by op.");
     addCostOptions(command, simulate->cost);
-    command
-        ->add_option("--accelerator", simulate->accelerator,
-                     "Accelerator: a file (workbench JSON or AccelTran config YAML) or a preset (edge, server)");
+    command->add_option("--accelerator", simulate->accelerator,
+                        "Accelerator: a file (workbench JSON or AccelTran config YAML) or a preset (edge, server)");
     command
         ->add_option("--target", simulate->target,
                      "A device instead of an accelerator: device:ID (a preset of tcw devices list, or device:FILE); "

@@ -62,35 +62,9 @@ std::array<double, 4> fitPhysics(const std::vector<ModelFeatures>& x, const std:
     return best;
 }
 
-struct Bagged {
-    std::vector<search::BoostedTrees> bags;
-    void fit(const std::vector<ModelFeatures>& x, const std::vector<double>& y, std::mt19937_64& rng) {
-        bags.assign(kBags, {});
-        std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
-        for (auto& bag : bags) {
-            std::vector<std::vector<double>> bx;
-            std::vector<double> by;
-            for (std::size_t i = 0; i < x.size(); ++i) {
-                const std::size_t j = pick(rng);
-                bx.push_back(x[j].encoding);
-                by.push_back(std::log(y[j]));
-            }
-            bag.fit(bx, by, search::BoostedTreesConfig{});
-        }
-    }
-    std::pair<double, double> predict(const ModelFeatures& f) const {
-        std::vector<double> v;
-        for (const auto& bag : bags)
-            v.push_back(std::exp(bag.predict(f.encoding)));
-        const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-        double var = 0;
-        for (double p : v)
-            var += (p - mean) * (p - mean);
-        return {mean, std::sqrt(var / static_cast<double>(v.size()))};
-    }
-};
+} // namespace
 
-FitQuality quality(const std::vector<double>& y, const std::vector<double>& pred) {
+FitQuality fitQuality(const std::vector<double>& y, const std::vector<double>& pred) {
     const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
     double ssRes = 0, ssTot = 0, ape = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
@@ -104,7 +78,35 @@ FitQuality quality(const std::vector<double>& y, const std::vector<double>& pred
     return q;
 }
 
-} // namespace
+void BaggedTrees::fit(const std::vector<ModelFeatures>& x, const std::vector<double>& y, std::mt19937_64& rng,
+                      bool logTarget) {
+    m_log = logTarget;
+    m_bags.assign(kBags, {});
+    std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
+    for (auto& bag : m_bags) {
+        std::vector<std::vector<double>> bx;
+        std::vector<double> by;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const std::size_t j = pick(rng);
+            bx.push_back(x[j].encoding);
+            by.push_back(m_log ? std::log(y[j]) : y[j]);
+        }
+        bag.fit(bx, by, search::BoostedTreesConfig{});
+    }
+}
+
+std::pair<double, double> BaggedTrees::predict(const ModelFeatures& f) const {
+    std::vector<double> v;
+    for (const auto& bag : m_bags) {
+        const double p = bag.predict(f.encoding);
+        v.push_back(m_log ? std::exp(p) : p);
+    }
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    double var = 0;
+    for (double p : v)
+        var += (p - mean) * (p - mean);
+    return {mean, std::sqrt(var / static_cast<double>(v.size()))};
+}
 
 const char* measureName(Measure m) {
     switch (m) {
@@ -169,7 +171,7 @@ struct DeviceSurrogate::PerMeasure {
     SurrogateKind kind = SurrogateKind::Physics;
     Physics physics;
     double physicsRelativeSigma = 0;
-    Bagged trees;
+    BaggedTrees trees;
 };
 
 void DeviceSurrogate::fit(const DeviceProfile& profile, std::uint64_t seed) {
@@ -209,10 +211,10 @@ void DeviceSurrogate::fit(const DeviceProfile& profile, std::uint64_t seed) {
         r.testRows = yTest.size();
         const double trainMean =
             std::accumulate(yTrain.begin(), yTrain.end(), 0.0) / static_cast<double>(yTrain.size());
-        r.mean = quality(yTest, std::vector<double>(yTest.size(), trainMean));
+        r.mean = fitQuality(yTest, std::vector<double>(yTest.size(), trainMean));
         Physics physics{fitPhysics(xTrain, yTrain)};
-        Bagged trees;
-        trees.fit(xTrain, yTrain, rng);
+        BaggedTrees trees;
+        trees.fit(xTrain, yTrain, rng, true);
         std::vector<double> pPhysics, pTrees;
         double relSq = 0;
         for (std::size_t i = 0; i < yTest.size(); ++i) {
@@ -221,8 +223,8 @@ void DeviceSurrogate::fit(const DeviceProfile& profile, std::uint64_t seed) {
             const double rel = (pPhysics.back() - yTest[i]) / yTest[i];
             relSq += rel * rel;
         }
-        r.physics = quality(yTest, pPhysics);
-        r.trees = quality(yTest, pTrees);
+        r.physics = fitQuality(yTest, pPhysics);
+        r.trees = fitQuality(yTest, pTrees);
         r.chosen = r.trees.mape < r.physics.mape ? SurrogateKind::Trees : SurrogateKind::Physics;
         m_report.push_back(r);
 
@@ -230,7 +232,7 @@ void DeviceSurrogate::fit(const DeviceProfile& profile, std::uint64_t seed) {
         model->kind = r.chosen;
         model->physicsRelativeSigma = std::sqrt(relSq / static_cast<double>(yTest.size()));
         model->physics.coefficients = fitPhysics(x, y);
-        model->trees.fit(x, y, rng);
+        model->trees.fit(x, y, rng, true);
         m_models[static_cast<std::size_t>(m)] = std::move(model);
     }
 }

@@ -12,12 +12,15 @@
 #pragma once
 
 #include "device_profile.h"
+#include "search/boosted_trees.h"
 
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tcw::profile {
@@ -45,6 +48,21 @@ struct FitQuality {
 };
 
 // Held-out comparison of one measure on one device: mean predictor vs physics vs trees.
+FitQuality fitQuality(const std::vector<double>& y, const std::vector<double>& predicted);
+
+// The boosted trees (core/search/boosted_trees) bagged 4 times on the model encoding:
+// prediction = the bags' mean, σ = their spread. logTarget: fit log y (positive measures
+// spanning decades), else y (scores).
+class BaggedTrees {
+public:
+    void fit(const std::vector<ModelFeatures>& x, const std::vector<double>& y, std::mt19937_64& rng, bool logTarget);
+    std::pair<double, double> predict(const ModelFeatures& f) const;
+
+private:
+    std::vector<search::BoostedTrees> m_bags;
+    bool m_log = true;
+};
+
 struct SurrogateReportRow {
     std::string device;
     Measure measure = Measure::Latency;
