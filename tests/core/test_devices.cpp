@@ -1,13 +1,18 @@
 // Issue 14: the device library (EdgeTran's data imported into device profiles), the profile
 // codec, EdgeTran's objective, and the surrogates of the `measured` cost model.
+#include "design/target.h"
+#include "io/formats.h"
 #include "profile/device_library.h"
+#include "profile/device_search.h"
 #include "profile/device_stats.h"
 #include "profile/device_store.h"
+
 #include "profile/device_surrogate.h"
 #include "profile/edgetran_import.h"
 #include "profile/edgetran_objective.h"
 #include "store/schema.h"
 #include "store/workspace.h"
+#include <nlohmann/json.hpp>
 
 #include <QtTest>
 
@@ -276,6 +281,71 @@ private slots:
         QVERIFY(error.find("not a device id") != std::string::npos);
         QVERIFY(deviceSet("gpu", kDataDir, error).empty());
         QVERIFY(error.find("devices:edgetran") != std::string::npos);
+    }
+
+    // The device target kind: a pair's target {"kind": "device", "device": ID} reads and
+    // writes back the same; a bad id is refused with the field and what is allowed.
+    void deviceTargetJsonRoundTrips() {
+        nlohmann::ordered_json pair = {
+            {"schemaVersion", 1},
+            {"kind", "pair"},
+            {"name", "tiny on the M1 GPU"},
+            {"transformer", nlohmann::ordered_json::parse(R"({"schemaVersion": 1, "kind": "transformer", "name": "t",
+            "layers": [{"hiddenSize": 128, "heads": [{"type": "sa_sdp", "dim": 64}, {"type": "sa_sdp", "dim": 64}], "feedForward": [512]}]})")},
+            {"target", {{"kind", "device"}, {"name", "m1"}, {"device", "gpu_m1-pro"}}}};
+        const auto loaded = io::parseDocument(pair.dump(), io::Syntax::Json, "pair.json");
+        QVERIFY2(loaded.ok(), loaded.errors.toString().c_str());
+        const auto& p = std::get<io::CodesignPair>(*loaded.value);
+        QCOMPARE(p.target.kind(), TargetKind::Device);
+        QVERIFY(p.target.device());
+        QCOMPARE(p.target.device()->device, std::string("gpu_m1-pro"));
+        QCOMPARE(p.target.name(), std::string("m1"));
+        QVERIFY(fieldsOf(TargetKind::Device).empty());
+        const auto tree = nlohmann::ordered_json::parse(io::canonicalJson(*loaded.value));
+        QCOMPARE(tree["target"].dump(), std::string(R"({"kind":"device","name":"m1","device":"gpu_m1-pro"})"));
+        pair["target"]["device"] = "../etc";
+        const auto bad = io::parseDocument(pair.dump(), io::Syntax::Json, "pair.json");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.errors.toString().find("target.device") != std::string::npos, bad.errors.toString().c_str());
+        QCOMPARE(targetKindFromName("device"), std::optional<TargetKind>(TargetKind::Device));
+    }
+
+    // Model × device search: seeded with the stored pairs (its best stored loss is EdgeTran's
+    // 0.08720 when gpu_m1-pro is among the devices), a front of mutually non-dominated pairs
+    // that carry provenance, the peak-power constraint respected, reproducible by seed.
+    void deviceSearchFrontCarriesProvenanceAndMeetsTheConstraint() {
+        const std::vector<DeviceProfile> devices = {device("gpu_m1-pro"), device("npu_ncs"), device("gpu_jetson-nano")};
+        DeviceSearchConfig config;
+        config.budget = 30;
+        config.seed = 3;
+        const auto r = searchDevices(devices, config);
+        QCOMPARE(r.pairs.size(), std::size_t(92 + 21 + 22 + 30));
+        QVERIFY(std::abs(r.pairs[r.bestStored].loss - 0.08720) < 5e-6);
+        QVERIFY(r.pairs[r.best].loss <= r.pairs[r.bestStored].loss);
+        QCOMPARE(r.surrogates.size(), std::size_t(9));
+        QVERIFY(!r.front.empty());
+        for (std::size_t a : r.front) {
+            const auto& p = r.pairs[a];
+            QVERIFY(p.cost.provenance == "measured" || p.cost.provenance.rfind("predicted ± σ", 0) == 0);
+            QCOMPARE(p.cost.measured, p.seeded);
+            for (std::size_t b : r.front) {
+                const auto& q = r.pairs[b];
+                const bool dominated =
+                    q.glue >= p.glue && q.cost.latencySeconds <= p.cost.latencySeconds &&
+                    *q.cost.energyJoules <= *p.cost.energyJoules && *q.cost.peakPowerWatts <= *p.cost.peakPowerWatts &&
+                    (q.glue > p.glue || q.cost.latencySeconds < p.cost.latencySeconds ||
+                     *q.cost.energyJoules < *p.cost.energyJoules || *q.cost.peakPowerWatts < *p.cost.peakPowerWatts);
+                QVERIFY(!dominated);
+            }
+        }
+        const auto again = searchDevices(devices, config);
+        QCOMPARE(again.pairs.back().loss, r.pairs.back().loss);
+        config.objective.peakPowerLimitWatts = 15;
+        const auto limited = searchDevices(devices, config);
+        for (std::size_t a : limited.front)
+            QVERIFY(*limited.pairs[a].cost.peakPowerWatts <= 15);
+        QVERIFY(*limited.pairs[limited.best].cost.peakPowerWatts <= 15);
+        QVERIFY(limited.pairs[limited.best].loss > 0.08720); // the best stored pair draws 18.2 W
     }
 
     void surrogatesBeatTheMeanPredictorOnLatencyOfTheM1Devices() {
