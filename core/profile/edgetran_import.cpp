@@ -1,5 +1,5 @@
 // The EdgeTran import: rows grouped by device, each device's profile filled with what ProTran
-// measured it with (EDGETRAN.md §1–2 in our words: batch, runs, power path, definitions).
+// measured it with (docs/devices.md: batch, runs, power path, definitions).
 #include "edgetran_import.h"
 
 #include "io/format_trees.h"

@@ -1,4 +1,4 @@
-// EdgeTran's scalar objective (EDGETRAN.md §3): performance = 0.5·GLUE + 0.2·(1 − latency /
+// EdgeTran's scalar objective (docs/devices.md, "EdgeTran's objective"): performance = 0.5·GLUE + 0.2·(1 − latency /
 // 1000 s) + 0.2·(1 − energy / 2000 J) + 0.1·(1 − peak power / 300 W), loss = 1 − performance,
 // latency and energy per sequence. The weights and normalisers are a preset the user may change.
 #pragma once

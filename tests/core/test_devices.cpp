@@ -44,7 +44,7 @@ const DeviceProfile& device(const std::string& id) {
     qFatal("no device %s", id.c_str());
 }
 
-// Same to the 4 significant figures EDGETRAN.md §1 prints.
+// Same to the 4 significant figures of the published per-device table (docs/devices.md).
 bool sameTo4(double value, double printed) {
     return std::abs(value - printed) <= 0.5 * std::pow(10.0, std::floor(std::log10(printed)) - 3) * 1.0001;
 }
@@ -162,7 +162,7 @@ private slots:
         QCOMPARE(QString::fromStdString(r.errors.front().path), QString("rows[0].device"));
     }
 
-    // EDGETRAN.md §3: under EdgeTran's objective the best stored pair is gpu_m1-pro with loss
+    // EdgeTran (docs/devices.md): under EdgeTran's objective the best stored pair is gpu_m1-pro with loss
     // 0.08720 and the worst stored loss is 0.47274.
     void edgetranObjectiveReproducesBestAndWorstStoredLoss() {
         const auto objective = ScalarObjective::edgetran();
