@@ -4,7 +4,7 @@ namespace tcw::store {
 
 void createDeviceTables(Database& db) {
     db.exec(R"sql(
-CREATE TABLE device_profiles (
+CREATE TABLE IF NOT EXISTS device_profiles (
     id              INTEGER PRIMARY KEY,
     device          TEXT NOT NULL UNIQUE CHECK (length(device) BETWEEN 1 AND 100),
     description     TEXT NOT NULL DEFAULT '',
@@ -15,7 +15,7 @@ CREATE TABLE device_profiles (
     created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
-CREATE TABLE device_rows (
+CREATE TABLE IF NOT EXISTS device_rows (
     id                INTEGER PRIMARY KEY,
     profile_id        INTEGER NOT NULL REFERENCES device_profiles (id) ON DELETE CASCADE,
     model_hash        TEXT NOT NULL DEFAULT '',
@@ -27,7 +27,7 @@ CREATE TABLE device_rows (
     provenance        TEXT NOT NULL CHECK (provenance = 'measured' OR provenance LIKE 'predicted%'),
     stddev_fraction   REAL CHECK (stddev_fraction >= 0)
 );
-CREATE INDEX device_rows_by_profile ON device_rows (profile_id, model_hash);
+CREATE INDEX IF NOT EXISTS device_rows_by_profile ON device_rows (profile_id, model_hash);
 )sql");
 }
 

@@ -6,7 +6,8 @@
 
 namespace tcw::store {
 
-// The schema step that creates them (a migration of schema.cpp).
+// The schema step that creates them (a migration of schema.cpp). Idempotent (IF NOT EXISTS):
+// tests fake an older file by lowering user_version of a current one.
 void createDeviceTables(Database& db);
 
 } // namespace tcw::store
