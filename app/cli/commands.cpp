@@ -11,6 +11,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addSimulateCommands(app, context);
     addSearchCommands(app, context);
     addExampleCommand(app, context);
+    addProfileCommand(app, context);
 }
 
 } // namespace tcw::cli

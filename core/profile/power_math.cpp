@@ -85,8 +85,9 @@ std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double w
     std::vector<Interval> intervals;
     const auto& t = trace.timeSeconds;
     const auto& p = trace.powerW;
-    for (std::size_t i = 1; i < t.size() && i < p.size(); ++i) {
-        const double start = t[i - 1], end = t[i];
+    // A counter trace's first point closes the interval that began at the first reading, time 0.
+    for (std::size_t i = counter ? 0 : 1; i < t.size() && i < p.size(); ++i) {
+        const double start = i == 0 ? 0.0 : t[i - 1], end = t[i];
         if (end <= start || start < t0 || end > t1)
             continue;
         // A counter's sample is the mean over the interval ending at it; an instantaneous

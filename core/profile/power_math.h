@@ -43,7 +43,8 @@ PowerTrace powerTraceOf(std::span<const PowerSample> samples, bool counter, doub
 // Peak power over a window of `windowSeconds`: the largest mean power over any run of
 // consecutive trace intervals spanning at least windowSeconds (for an instantaneous trace the
 // mean of an interval is the mean of its two end samples), restricted to intervals inside
-// [t0, t1]. With windowSeconds ≤ the sampling period this is the largest single interval.
+// [t0, t1] (a counter trace's first interval starts at 0, the first reading; see
+// powerTraceOf). With windowSeconds ≤ the sampling period this is the largest single interval.
 // When the intervals inside span less than the window, their overall mean; nullopt when no
 // interval lies inside [t0, t1].
 std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1);
