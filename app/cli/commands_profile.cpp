@@ -11,6 +11,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -139,6 +140,10 @@ int runProfile(const ProfileOptions& o, const std::filesystem::path& dataDir, co
     }
     std::signal(SIGINT, SIG_DFL);
 
+    // OpenMP reads its wait policy when it loads, so it is recorded, not set: busy-waiting
+    // threads on a loaded computer stretch every timing (docs/profiling.md).
+    const char* waitPolicy = std::getenv("OMP_WAIT_POLICY");
+    result.machine.runtime += std::string(", OMP_WAIT_POLICY=") + (waitPolicy ? waitPolicy : "unset");
     const auto& m = result.machine;
     std::printf("%s: %s, %d logical CPUs, %d threads used, %s (%s)%s\n", result.deviceName.c_str(),
                 m.cpuModel.empty() ? "CPU model unknown" : m.cpuModel.c_str(), m.logicalCpus, m.threadsUsed,
@@ -147,6 +152,10 @@ int runProfile(const ProfileOptions& o, const std::filesystem::path& dataDir, co
         std::printf("load average before %.2f, after %.2f (1 min): other work on this computer slows and "
                     "spreads the timings\n",
                     (*m.loadAverageBefore)[0], (*m.loadAverageAfter)[0]);
+    if (m.loadAverageBefore && m.logicalCpus > 0 && (*m.loadAverageBefore)[0] > m.logicalCpus)
+        std::printf("note: the load average exceeds the %d logical CPUs: the timings include waiting for a CPU%s\n",
+                    m.logicalCpus,
+                    waitPolicy ? "" : "; OpenMP busy-waits by default, OMP_WAIT_POLICY=PASSIVE suffers less");
     for (const auto& row : result.rows)
         printRow(row, result.settings);
     if (!result.rows.empty() && !result.rows.front().energyJoulesPerSequence.available()) {
