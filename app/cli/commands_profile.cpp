@@ -37,6 +37,9 @@ struct ProfileOptions {
     std::string procRoot = "/proc";
     std::string device = "this-computer";
     std::uint64_t seed = 1;
+    std::string checkpoint;
+    int vocabulary = 30522;
+    int classes = 2;
     std::string out;
     bool force = false;
 };
@@ -83,6 +86,8 @@ int runProfile(const ProfileOptions& o, const std::filesystem::path& dataDir, co
         writeOptions.inputs.push_back(m);
     if (o.power.rfind("csv:", 0) == 0)
         writeOptions.inputs.push_back(o.power.substr(4));
+    if (!o.checkpoint.empty())
+        writeOptions.inputs.push_back(o.checkpoint);
     if (const std::string why = io::checkWritable(o.out, writeOptions); !why.empty()) {
         std::cerr << "tcw profile: " << o.out << ": " << why << "\n";
         return 2;
@@ -115,6 +120,9 @@ int runProfile(const ProfileOptions& o, const std::filesystem::path& dataDir, co
     request.sysfsRoot = o.sysfsRoot;
     request.procRoot = o.procRoot;
     request.seed = o.seed;
+    request.checkpoint = o.checkpoint;
+    request.vocabularySize = o.vocabulary;
+    request.numClasses = o.classes;
     request.deviceName = o.device;
     request.command = commandLine;
 
@@ -133,7 +141,7 @@ int runProfile(const ProfileOptions& o, const std::filesystem::path& dataDir, co
         std::signal(SIGINT, SIG_DFL);
         std::cerr << "tcw profile: cancelled; nothing written\n";
         return 1;
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::exception& e) { // bad settings, an unreadable meter log or checkpoint
         std::signal(SIGINT, SIG_DFL);
         std::cerr << "tcw profile: " << e.what() << "\n";
         return 2;
@@ -221,6 +229,15 @@ void addProfileCommand(CLI::App& app, CommandContext& context) {
     command->add_option("--proc-root", o->procRoot, "Where procfs is (cpuinfo, loadavg)")->capture_default_str();
     command->add_option("--device", o->device, "The device's name in the profile")->capture_default_str();
     command->add_option("--seed", o->seed, "Seed of the random weights and token ids")->capture_default_str();
+    command->add_option("--checkpoint", o->checkpoint,
+                        "Trained weights: a training run's checkpoint.bin (one --model: the run's; with its --vocab "
+                        "and --classes)");
+    command->add_option("--vocab", o->vocabulary, "Token-embedding rows")
+        ->check(CLI::Range(1, 1 << 22))
+        ->capture_default_str();
+    command->add_option("--classes", o->classes, "Classifier outputs")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
     command->add_option("--out", o->out, "The device profile to write (JSON)")->required();
     command->add_flag("--force", o->force, "Replace an existing --out");
     command->footer("Exit status: 0 written, 1 failed or cancelled, 2 bad input.\n"

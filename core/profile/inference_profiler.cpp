@@ -6,9 +6,11 @@
 #include "power_recorder.h"
 
 #include "train/batch.h"
+#include "train/checkpoint.h"
 #include "train/network.h"
 #include "train/runtime_info.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -54,6 +56,8 @@ void checkSettings(const ProfileRequest& r) {
         bad("peak window", "0..3600000 ms");
     if (r.vocabularySize < 1 || r.numClasses < 1)
         bad("task", "a vocabulary and at least one class");
+    if (!r.checkpoint.empty() && r.models.size() != 1)
+        bad("checkpoint", "given with exactly one model (the one it was trained for)");
 }
 
 train::Batch randomBatch(int batch, int sequence, int vocabulary, std::uint64_t seed) {
@@ -189,6 +193,7 @@ DeviceProfile profileInference(const ProfileRequest& request,
     }
 
     std::vector<ModelWindows> windows;
+    std::int64_t trainedStep = -1;
     const ProfileSettings& s = request.settings;
     for (int i = 0; i < modelCount; ++i) {
         checkStop(stop);
@@ -198,6 +203,18 @@ DeviceProfile profileInference(const ProfileRequest& request,
         const TaskShape task{s.sequenceLength, request.vocabularySize, request.numClasses, 0};
         train::Network network(request.models[static_cast<std::size_t>(i)].second, task, s.batchSize);
         network.initialize(request.seed);
+        if (!request.checkpoint.empty()) {
+            const train::CheckpointState state = train::loadCheckpoint(request.checkpoint.string());
+            const auto parameters = network.parameters();
+            if (state.parameters.size() != parameters.size())
+                throw std::invalid_argument(
+                    request.checkpoint.string() + ": holds " + std::to_string(state.parameters.size()) +
+                    " parameters; the model with a vocabulary of " + std::to_string(request.vocabularySize) + " and " +
+                    std::to_string(request.numClasses) + " classes has " + std::to_string(parameters.size()) +
+                    " (give the run's model, vocabulary and classes)");
+            std::copy(state.parameters.begin(), state.parameters.end(), parameters.begin());
+            trainedStep = state.step;
+        }
         const train::Batch batch = randomBatch(s.batchSize, s.sequenceLength, request.vocabularySize, request.seed);
         for (int r = 0; r < s.warmupRuns; ++r) {
             network.forward(batch, nullptr);
@@ -293,12 +310,16 @@ DeviceProfile profileInference(const ProfileRequest& request,
     report(modelCount, "done");
     profile.description = "This computer (" + (profile.machine.cpuModel.empty() ? "CPU" : profile.machine.cpuModel) +
                           (profile.machine.hypervisor ? ", a virtual machine" : "") + "): the workbench's oneDNN " +
-                          s.precision + " forward pass, random weights (seed " + std::to_string(request.seed) +
-                          "), batch " + std::to_string(s.batchSize) + ", " + std::to_string(s.sequenceLength) +
+                          s.precision + " forward pass, " +
+                          (request.checkpoint.empty() ? "random weights (seed " + std::to_string(request.seed) + ")"
+                                                      : "trained weights from " + request.checkpoint.string()) +
+                          ", batch " + std::to_string(s.batchSize) + ", " + std::to_string(s.sequenceLength) +
                           " tokens, " + std::to_string(s.runs) + " timed batches after " +
                           std::to_string(s.warmupRuns) + " warm-up; power: " + profile.settings.powerSource +
                           (s.protranCompat ? "; ProTran's definitions (--protran-compat)" : "");
-    profile.settings.weights = "random (seed " + std::to_string(request.seed) + ")";
+    profile.settings.weights = request.checkpoint.empty() ? "random (seed " + std::to_string(request.seed) + ")"
+                                                          : "trained: " + request.checkpoint.string() + " (step " +
+                                                                std::to_string(trainedStep) + ")";
     return profile;
 }
 

@@ -26,6 +26,9 @@ struct ProfileRequest {
     std::filesystem::path sysfsRoot = "/sys";
     std::filesystem::path procRoot = "/proc";
     std::uint64_t seed = 1;     // weights and token ids
+    // Trained weights instead of random ones: a training checkpoint (one model only; its
+    // parameter count must match the model with vocabularySize and numClasses).
+    std::filesystem::path checkpoint;
     int vocabularySize = 30522; // BERT's WordPiece vocabulary (the embedding table's rows)
     int numClasses = 2;
     std::string deviceName = "this-computer";

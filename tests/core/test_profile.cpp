@@ -8,6 +8,8 @@
 #include "profile/power_math.h"
 #include "profile/power_source.h"
 
+#include "train/checkpoint.h"
+#include "train/network.h"
 #include "train/presets.h"
 
 #include <QTemporaryDir>
@@ -447,6 +449,38 @@ private slots:
         // Bad settings are refused with the field and what is allowed.
         request.settings.runs = 0;
         QVERIFY_EXCEPTION_THROWN(profileInference(request), std::invalid_argument);
+    }
+
+    void profileWithTrainedWeights() {
+        QTemporaryDir dir;
+        const TaskShape task{8, 100, 2, 0};
+        train::Network network(train::benchModelPreset(), task, 1);
+        network.initialize(7);
+        train::CheckpointState state;
+        state.step = 42;
+        state.parameters.assign(network.parameters().begin(), network.parameters().end());
+        const std::string file = dir.filePath("checkpoint.bin").toStdString();
+        train::saveCheckpoint(file, state);
+        ProfileRequest request;
+        request.models = {{"bench", train::benchModelPreset()}};
+        request.settings.sequenceLength = 8;
+        request.settings.runs = 1;
+        request.settings.warmupRuns = 0;
+        request.power = "none";
+        request.vocabularySize = 100;
+        request.checkpoint = file;
+        const DeviceProfile p = profileInference(request);
+        QCOMPARE(p.settings.weights, "trained: " + file + " (step 42)");
+        // A checkpoint of another shape is refused with both parameter counts.
+        request.vocabularySize = 101;
+        try {
+            profileInference(request);
+            QFAIL("a mismatched checkpoint was accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("holds " + std::to_string(state.parameters.size())) !=
+                         std::string::npos,
+                     e.what());
+        }
     }
 };
 
