@@ -390,9 +390,32 @@ def write_atomically(path, text, force):
 
 # ----------------------------------------------------------------------------------------- main
 
+def recompute_peak(args):
+    """Peak power again over --peak-window from the counter traces a profile holds (the intervals'
+    energies are exact, so a longer window needs no new measurement)."""
+    with open(args.recompute_peak) as f:
+        profile = json.load(f)
+    if profile.get("settings", {}).get("powerSource") != "nvml" or profile["settings"].get("protranCompat"):
+        sys.exit("profile_cuda.py: --recompute-peak needs a profile of NVML counter traces (not --protran-compat)")
+    window = args.peak_window / 1000.0
+    for row in profile["rows"]:
+        t = row.get("trace")
+        if not t:
+            continue
+        peak = peak_power(t["timeSeconds"], t["powerW"], True, window, t["windowStartSeconds"], t["windowEndSeconds"])
+        row["peakPowerW"] = peak if peak is not None else unavailable("no counter interval inside the window")
+    old = profile["settings"]["peakWindowMs"]
+    profile["settings"]["peakWindowMs"] = args.peak_window
+    profile["device"]["description"] += ("; peak power recomputed over %g ms from the recorded counter traces "
+                                         "(measured with %g ms)" % (args.peak_window, old))
+    profile["command"] += " && " + " ".join(shlex.quote(a) for a in [os.path.basename(sys.executable)] + sys.argv)
+    write_atomically(args.out, json.dumps(profile, indent=1) + "\n", args.force)
+    print("Wrote %s" % args.out, file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", nargs="+", required=True, help="workbench transformer JSON files")
+    ap.add_argument("--models", nargs="+", help="workbench transformer JSON files")
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--seq", type=int, default=128)
     ap.add_argument("--runs", type=int, default=10, help="timed batches per model (at least)")
@@ -405,7 +428,13 @@ def main():
     ap.add_argument("--classes", type=int, default=2)
     ap.add_argument("--idle", type=float, default=0.0, help="measure idle power for this many seconds first")
     ap.add_argument("--period", type=float, default=100.0, help="sampling period, ms")
-    ap.add_argument("--peak-window", type=float, default=None, help="peak power window, ms (default: the period)")
+    ap.add_argument("--peak-window", type=float, default=1000.0,
+                    help="peak power = the largest mean power over a window this long, ms. NVML's energy counter "
+                         "moves in steps (about every 100 ms on an H100), so windows much shorter than a second "
+                         "alias: a 50 ms window read 1400 W peaks on a 700 W card")
+    ap.add_argument("--recompute-peak", metavar="PROFILE",
+                    help="no measuring: recompute peakPowerW of a profile this script wrote from its recorded "
+                         "counter traces over --peak-window, write it to --out")
     ap.add_argument("--protran-compat", action="store_true",
                     help="ProTran's definitions: latency over model build + warm-up + runs; energy = trapezoid of "
                          "the sampled power (nvmlDeviceGetPowerUsage), no baseline; peak = largest sample")
@@ -415,6 +444,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--force", action="store_true")
     args = ap.parse_args()
+    if args.recompute_peak:
+        recompute_peak(args)
+        return
+    if not args.models:
+        ap.error("--models is required")
     if args.batch < 1 or args.seq < 1 or args.runs < 1 or args.warmup < 0 or args.period < 1 or args.idle < 0:
         ap.error("batch, seq and runs must be >= 1, warmup and idle >= 0, period >= 1 ms")
     if os.path.exists(args.out) and not args.force:
@@ -453,7 +487,7 @@ def main():
         remedy = "needs an NVIDIA driver with libnvidia-ml.so.1 and a Volta or newer GPU"
     machine = machine_descriptor(torch, info)
     period = args.period / 1000.0
-    peak_window = (args.peak_window if args.peak_window is not None else args.period) / 1000.0
+    peak_window = args.peak_window / 1000.0
 
     recorder = Recorder(nvml, period) if nvml else None
     mark = recorder.mark if recorder else time.time

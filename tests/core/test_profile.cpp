@@ -482,6 +482,25 @@ private slots:
                      e.what());
         }
     }
+
+    void shippedH100ProfileReads() {
+        // data/devices/h100-profile.json (written by tools/profile_cuda.py on an H100) reads
+        // through the same codec as tcw profile's output.
+        const auto p = io::loadDeviceProfile(TCW_SOURCE_DATA_DIR "/devices/h100-profile.json");
+        QVERIFY2(p.ok(), p.errors.toString().c_str());
+        QCOMPARE(p->deviceClass, DeviceClass::Gpu);
+        QCOMPARE(p->rows.size(), std::size_t(18));
+        QCOMPARE(p->settings.powerSource, std::string("nvml"));
+        QCOMPARE(p->settings.peakWindowMs, 1000.0);
+        for (const ProfileRow& row : p->rows) {
+            QVERIFY(row.energyJoulesPerSequence.available());
+            QVERIFY(row.latencySecondsPerSequence.samples >= 20);
+            // Power within the card's 700 W limit up to the counter's stated quantisation.
+            QVERIFY(*row.peakPowerW.value < 700.0 * 1.1);
+            QVERIFY(*row.averagePowerW.value <= *row.peakPowerW.value);
+        }
+        QVERIFY(io::loadDeviceProfile(TCW_SOURCE_DATA_DIR "/devices/h100-protran-bert-tiny.json").ok());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestProfile)
