@@ -5,12 +5,14 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <string>
 
 namespace tcw::cli {
 
 struct CommandContext {
     int exitCode = 0;
     std::filesystem::path executablePath; // of the running tcw, for io::findDataDir (installed data)
+    std::string commandLine;              // argv joined, recorded in what a command writes (tcw profile)
 };
 
 // Adds every subcommand; the list is in commands.cpp.
@@ -23,5 +25,6 @@ void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_si
 void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
 void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
 void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
+void addProfileCommand(CLI::App& app, CommandContext& context);   // commands_profile.cpp: profile
 
 } // namespace tcw::cli

@@ -4,13 +4,13 @@
 #include "commands_devices.h"
 #include "commands.h"
 
+#include "devices/device_library.h"
+#include "devices/device_search.h"
+#include "devices/device_stats.h"
+#include "devices/device_surrogate.h"
+#include "devices/edgetran_import.h"
 #include "io/files.h"
 #include "io/safe_file.h"
-#include "profile/device_library.h"
-#include "profile/device_search.h"
-#include "profile/device_stats.h"
-#include "profile/device_surrogate.h"
-#include "profile/edgetran_import.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,14 +26,13 @@ namespace tcw::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace tcw::profile;
+using namespace tcw::devices;
 
 std::optional<DeviceProfile> loadOrReport(const std::string& nameOrPath, const fs::path& dataDir) {
     auto loaded = resolveDeviceProfile(nameOrPath, dataDir);
-    if (!loaded.profile)
-        for (const auto& e : loaded.errors)
-            std::cerr << e.toString() << "\n";
-    return loaded.profile;
+    if (!loaded.value)
+        std::cerr << loaded.errors.toString() << "\n";
+    return loaded.value;
 }
 
 std::string spreadText(const std::optional<Spread>& s) {
@@ -51,7 +50,7 @@ void printSummaryHeader() {
 
 void printSummary(const DeviceProfile& p) {
     const DeviceSummary s = summarize(p);
-    std::printf("%-18s %5zu  %-32s %-32s %-26s\n", p.device.c_str(), s.rows, spreadText(s.latency).c_str(),
+    std::printf("%-18s %5zu  %-32s %-32s %-26s\n", p.deviceName.c_str(), s.rows, spreadText(s.latency).c_str(),
                 spreadText(s.energy).c_str(), spreadText(s.peakPower).c_str());
 }
 
@@ -73,7 +72,7 @@ int runImport(const ImportOptions& o) {
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& p : imported.profiles) {
         rows += p.rows.size();
-        files.emplace_back(p.device + ".json", deviceProfileJson(p));
+        files.emplace_back(p.deviceName + ".json", io::deviceProfileJson(p));
     }
     std::printf("%s: %zu rows, %zu distinct models, %zu on all %zu devices\n", o.file.c_str(), rows,
                 distinctModels(imported.profiles), commonModels(imported.profiles).size(), imported.profiles.size());
@@ -89,6 +88,41 @@ int runImport(const ImportOptions& o) {
         return 1;
     }
     std::printf("wrote %zu device profiles to %s\n", files.size(), o.out.c_str());
+    return 0;
+}
+
+// ---- import (a device profile file) ----
+struct ImportProfileOptions {
+    std::string file;
+    std::string out; // default: DATA/devices/presets
+    bool force = false;
+};
+
+// Reads a profile written by tcw profile or tools/profile_cuda.py through the codec and writes
+// it into the library as DEVICE.json, so `tcw devices list` and `device:DEVICE` find it.
+int runImportProfile(const ImportProfileOptions& o, const fs::path& dataDir) {
+    auto loaded = io::loadDeviceProfile(o.file);
+    if (!loaded) {
+        std::cerr << loaded.errors.toString() << "\n";
+        return 2;
+    }
+    const DeviceProfile& p = *loaded.value;
+    if (!isDeviceId(p.deviceName)) {
+        std::cerr << o.file << ": device.name: '" << p.deviceName.substr(0, 60)
+                  << "' cannot name a library device; allowed: letters, digits, '_', '-', '.'\n";
+        return 2;
+    }
+    const fs::path dir = o.out.empty() ? devicePresetDir(dataDir) : fs::path(o.out);
+    const fs::path target = dir / (p.deviceName + ".json");
+    io::WriteOptions write;
+    write.overwrite = o.force;
+    if (const std::string error = io::writeFileAtomically(target, io::deviceProfileJson(p), write); !error.empty()) {
+        std::cerr << error << "\n";
+        return 1;
+    }
+    printSummaryHeader();
+    printSummary(p);
+    std::printf("wrote %s (device:%s)\n", target.string().c_str(), p.deviceName.c_str());
     return 0;
 }
 
@@ -109,8 +143,10 @@ int runList(const fs::path& dataDir) {
             exitCode = 1;
             continue;
         }
-        std::printf("%-18s %5zu %6d %5d  %s (%s)\n", p->device.c_str(), p->rows.size(), p->settings.batch,
-                    p->settings.runs, p->description.c_str(), p->settings.powerSource.c_str());
+        const auto& s = p->settings;
+        std::printf("%-18s %5zu %6d %5d  %s (%s)\n", p->deviceName.c_str(), p->rows.size(), s.batchSize, s.runs,
+                    p->description.c_str(),
+                    (s.powerSourceDetail.empty() ? s.powerSource : s.powerSourceDetail).c_str());
     }
     return exitCode;
 }
@@ -142,22 +178,28 @@ int runShow(const ShowOptions& o, const fs::path& dataDir) {
     auto p = loadOrReport(o.device, dataDir);
     if (!p)
         return 2;
-    std::printf("device       %s — %s\n", p->device.c_str(), p->description.c_str());
-    for (const auto& [key, value] : p->descriptor)
-        std::printf("  %-14s %s\n", key.c_str(), value.c_str());
-    std::printf("settings     batch %d, runs %d, sequence length %d\n", p->settings.batch, p->settings.runs,
-                p->settings.sequenceLength);
-    std::printf("  power from %s\n", p->settings.powerSource.c_str());
-    if (!p->settings.latencyDefinition.empty())
-        std::printf("  latency    %s\n", p->settings.latencyDefinition.c_str());
-    if (!p->settings.energyDefinition.empty())
-        std::printf("  energy     %s\n", p->settings.energyDefinition.c_str());
+    std::printf("device       %s — %s\n", p->deviceName.c_str(), p->description.c_str());
+    const profile::MachineDescriptor& m = p->machine;
+    std::printf("  class          %s\n", std::string(profile::deviceClassName(p->deviceClass)).c_str());
+    for (const auto& [key, value] : {std::pair{"cpu", m.cpuModel},
+                                     {"accelerator", m.accelerator},
+                                     {"driver", m.acceleratorDriver},
+                                     {"runtime", m.runtime},
+                                     {"runtime ISA", m.runtimeIsa},
+                                     {"kernel", m.kernel},
+                                     {"measured at", p->measuredAt}})
+        if (!value.empty())
+            std::printf("  %-14s %s\n", key, value.c_str());
+    std::printf("settings     batch %d, runs %d, sequence length %d%s\n", p->settings.batchSize, p->settings.runs,
+                p->settings.sequenceLength, p->settings.protranCompat ? ", ProTran's definitions" : "");
+    std::printf("  power from %s%s%s\n", p->settings.powerSource.c_str(),
+                p->settings.powerSourceDetail.empty() ? "" : ": ", p->settings.powerSourceDetail.c_str());
     if (!p->caveats.empty()) {
         std::printf("caveats\n");
         for (const auto& c : p->caveats)
             std::printf("  - %s\n", c.c_str());
     }
-    std::printf("source       %s\n\n", p->source.c_str());
+    std::printf("command      %s\n\n", p->command.c_str());
     printSummaryHeader();
     printSummary(*p);
     if (o.surrogates) {
@@ -193,14 +235,14 @@ int runCompare(const CompareOptions& o, const fs::path& dataDir) {
         return 0;
     }
     std::printf("; on those, the median of each measure and the median of the per-model ratio to %s:\n",
-                profiles.front().device.c_str());
+                profiles.front().deviceName.c_str());
     std::printf("%-18s %-24s %-24s %-24s\n", "device", "latency s/seq (×)", "energy J/seq (×)", "peak power W (×)");
     // values[device][measure][model], in `common` order; nothing when a model lacks the measure.
     const auto valuesOf = [&](const DeviceProfile& p, std::size_t m) {
         std::vector<double> v;
         for (const auto& hash : common)
             for (const auto& row : p.rows)
-                if (row.modelHash == hash) {
+                if (row.modelName == hash) {
                     if (auto x = measureOf(row, kMeasures[m]))
                         v.push_back(*x);
                     break;
@@ -208,7 +250,7 @@ int runCompare(const CompareOptions& o, const fs::path& dataDir) {
         return v.size() == common.size() ? v : std::vector<double>{};
     };
     for (const auto& p : profiles) {
-        std::printf("%-18s", p.device.c_str());
+        std::printf("%-18s", p.deviceName.c_str());
         for (std::size_t m = 0; m < 3; ++m) {
             const auto v = valuesOf(p, m), base = valuesOf(profiles.front(), m);
             char buf[64] = "unavailable";
@@ -271,7 +313,7 @@ int simulateOnDevice(const TransformerSpec& model, const std::string& device, co
         nlohmann::ordered_json j;
         j["schemaVersion"] = 1;
         j["kind"] = "deviceEstimate";
-        j["device"] = cost.profile().device;
+        j["device"] = cost.profile().deviceName;
         j["model"] = model.name;
         j["provenance"] = e->provenance;
         j["latencySeconds"] = e->latencySeconds;
@@ -287,7 +329,7 @@ int simulateOnDevice(const TransformerSpec& model, const std::string& device, co
     }
     const auto& s = cost.profile().settings;
     std::printf("%s on device:%s (%s), batch %d, sequence length %d\n", model.name.c_str(),
-                cost.profile().device.c_str(), cost.profile().description.c_str(), s.batch, s.sequenceLength);
+                cost.profile().deviceName.c_str(), cost.profile().description.c_str(), s.batchSize, s.sequenceLength);
     std::printf("  provenance   %s\n", e->provenance.c_str());
     const auto line = [&](const char* what, const std::optional<double>& v, double sigma, const char* unit) {
         if (!v)
@@ -302,7 +344,7 @@ int simulateOnDevice(const TransformerSpec& model, const std::string& device, co
     line("peak power", e->peakPowerWatts, e->peakPowerSigma, "W");
     if (e->glue)
         std::printf("  GLUE         %.4f (stored with the row)\n", *e->glue);
-    std::printf("  (definitions: tcw devices show %s)\n", cost.profile().device.c_str());
+    std::printf("  (definitions: tcw devices show %s)\n", cost.profile().deviceName.c_str());
     return 0;
 }
 
@@ -369,7 +411,7 @@ int runDeviceSearch(const std::string& targets, int budget, std::uint64_t seed, 
     std::printf("%-16s %-24s %8s %12s %12s %9s %8s  %s\n", "device", "model", "GLUE", "latency s", "energy J", "peak W",
                 "loss", "provenance");
     const auto line = [&](const DevicePair& p) {
-        std::printf("%-16s %-24s %8.4f %12.5g %12.5g %9.4g %8.5f  %s%s\n", profiles[p.device].device.c_str(),
+        std::printf("%-16s %-24s %8.4f %12.5g %12.5g %9.4g %8.5f  %s%s\n", profiles[p.device].deviceName.c_str(),
                     modelSummary(p.model).substr(0, 24).c_str(), p.glue, p.cost.latencySeconds, *p.cost.energyJoules,
                     *p.cost.peakPowerWatts, p.loss, p.cost.provenance.c_str(),
                     p.glueStored ? "; GLUE stored" : "; GLUE predicted");
@@ -409,6 +451,17 @@ void addDevicesCommand(CLI::App& app, CommandContext& context) {
     importCommand->add_flag("--force", imp->force, "Replace an existing --out folder");
     importCommand->callback([imp, &context] { context.exitCode = runImport(*imp); });
 
+    auto impProfile = std::make_shared<ImportProfileOptions>();
+    CLI::App* importProfile = devices->add_subcommand(
+        "import", "Add a device profile file (written by tcw profile or tools/profile_cuda.py, docs/formats.md) to "
+                  "the device library as DEVICE.json, named by the profile's device.name.");
+    importProfile->add_option("PROFILE", impProfile->file, "A device profile JSON file")->required();
+    importProfile->add_option("--out", impProfile->out, "Library folder (default: DATA/devices/presets)");
+    importProfile->add_flag("--force", impProfile->force, "Replace a profile of the same device");
+    importProfile->callback([impProfile, &context] {
+        context.exitCode = runImportProfile(*impProfile, io::findDataDir(context.executablePath));
+    });
+
     CLI::App* list = devices->add_subcommand("list", "The device presets (DATA/devices/presets).");
     list->callback([&context] { context.exitCode = runList(io::findDataDir(context.executablePath)); });
 
@@ -441,6 +494,7 @@ void addDevicesCommand(CLI::App& app, CommandContext& context) {
         [report, &context] { context.exitCode = runReport(*report, io::findDataDir(context.executablePath)); });
     devices->footer("Examples:\n"
                     "  tcw devices import-edgetran data/devices/edgetran_devices782.json --out data/devices/presets\n"
+                    "  tcw devices import data/devices/h100-profile.json\n"
                     "  tcw devices list\n"
                     "  tcw devices show gpu_m1-pro --surrogates\n"
                     "  tcw devices compare a100 gpu_m1-pro cpu_rpi\n"

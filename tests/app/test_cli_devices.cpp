@@ -40,10 +40,49 @@ private slots:
         QCOMPARE(again.exitCode, 1);
     }
 
+    // The H100 preset is what `tcw devices import` writes of the measured file, and a profile
+    // `tcw profile` wrote imports the same way.
+    void importAddsAProfileFileToTheLibrary() {
+        QTemporaryDir dir;
+        const TcwRun run = runTcw({"devices", "import", kData + "/devices/h100-profile.json", "--out", dir.path()});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(run.out.contains("device:h100"));
+        QFile a(dir.filePath("h100.json")), b(kData + "/devices/presets/h100.json");
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QVERIFY(a.readAll() == b.readAll());
+        const TcwRun again = runTcw({"devices", "import", kData + "/devices/h100-profile.json", "--out", dir.path()});
+        QCOMPARE(again.exitCode, 1); // no --force: the library's h100.json stays
+        const QString mine = dir.filePath("this-computer.json");
+        const TcwRun profiled = runTcw({"profile", "--model", "bert-tiny", "--runs", "2", "--seq", "16", "--sysfs-root",
+                                        dir.path(), "--out", mine});
+        QVERIFY2(profiled.exitCode == 0, qPrintable(profiled.err));
+        const QString library = dir.filePath("library");
+        QVERIFY(QDir().mkpath(library));
+        const TcwRun imported = runTcw({"devices", "import", mine, "--out", library});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        const TcwRun shown = runTcw({"devices", "show", library + "/this-computer.json"});
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY2(shown.out.contains("batch 1, runs 2, sequence length 16"), qPrintable(shown.out));
+        // Not a profile: the file and the field are named.
+        QFile broken(dir.filePath("broken.json"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(R"({"schemaVersion": 1, "kind": "deviceProfile", "rows": 3})");
+        broken.close();
+        const TcwRun refused = runTcw({"devices", "import", dir.filePath("broken.json"), "--out", library});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("broken.json") && refused.err.contains("device"), qPrintable(refused.err));
+    }
+
     void listShowCompare() {
         const TcwRun list = runTcw({"devices", "list"});
         QCOMPARE(list.exitCode, 0);
         QVERIFY(list.out.contains("gpu_m1-pro"));
+        // EdgeTran's seven and the H100 measured with tools/profile_cuda.py.
+        QCOMPARE(list.out.count('\n'), 1 + 8);
+        QVERIFY(list.out.contains("h100"));
+        const TcwRun h100 = runTcw({"devices", "show", "h100"});
+        QCOMPARE(h100.exitCode, 0);
+        QVERIFY2(h100.out.contains("NVML"), qPrintable(h100.out));
         const TcwRun show = runTcw({"devices", "show", "cpu_rpi"});
         QCOMPARE(show.exitCode, 0);
         QVERIFY(show.out.contains("batch 1, runs 1"));

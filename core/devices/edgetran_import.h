@@ -3,13 +3,13 @@
 // into seven device profiles carrying ProTran's settings and caveats (docs/devices.md).
 #pragma once
 
-#include "device_profile.h"
+#include "device_rows.h"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 // The seven EdgeTran device ids, in EdgeTran's one-hot order.
 const std::vector<std::string>& edgetranDeviceIds();
@@ -23,4 +23,4 @@ struct EdgetranImport {
 EdgetranImport importEdgetran(const std::string& text, const std::string& sourceName);
 EdgetranImport importEdgetranFile(const std::filesystem::path& path);
 
-} // namespace tcw::profile
+} // namespace tcw::devices

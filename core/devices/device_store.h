@@ -3,12 +3,12 @@
 // back equals the one saved.
 #pragma once
 
-#include "device_profile.h"
+#include "device_rows.h"
 #include "store/sqlite.h"
 
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 // Inserts the profile, replacing a stored one with the same device id (one transaction).
 void saveDeviceProfile(store::Database& db, const DeviceProfile& profile);
@@ -16,4 +16,4 @@ void saveDeviceProfile(store::Database& db, const DeviceProfile& profile);
 // field when a stored profile no longer reads (damaged by hand).
 std::vector<DeviceProfile> loadDeviceProfiles(const store::Database& db);
 
-} // namespace tcw::profile
+} // namespace tcw::devices

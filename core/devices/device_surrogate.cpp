@@ -9,7 +9,7 @@
 #include <numeric>
 #include <random>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 namespace {
 
@@ -120,14 +120,14 @@ const char* measureName(Measure m) {
     return "";
 }
 
-std::optional<double> measureOf(const DeviceRow& row, Measure m) {
+std::optional<double> measureOf(const ProfileRow& row, Measure m) {
     switch (m) {
     case Measure::Latency:
-        return row.latencySeconds;
+        return row.latencySecondsPerSequence.median;
     case Measure::Energy:
-        return row.energyJoules;
+        return row.energyJoulesPerSequence.value;
     case Measure::PeakPower:
-        return row.peakPowerWatts;
+        return row.peakPowerW.value;
     }
     return std::nullopt;
 }
@@ -205,7 +205,7 @@ void DeviceSurrogate::fit(const DeviceProfile& profile, std::uint64_t seed) {
             (k < test ? yTest : yTrain).push_back(y[order[k]]);
         }
         SurrogateReportRow r;
-        r.device = profile.device;
+        r.device = profile.deviceName;
         r.measure = m;
         r.trainRows = yTrain.size();
         r.testRows = yTest.size();
@@ -272,11 +272,11 @@ MeasuredCostModel::MeasuredCostModel(DeviceProfile profile, std::uint64_t seed) 
 
 std::optional<DeviceEstimate> MeasuredCostModel::estimate(const TransformerSpec& model) const {
     DeviceEstimate e;
-    if (const DeviceRow* row = m_profile.find(model)) {
+    if (const ProfileRow* row = findRow(m_profile, model)) {
         e.measured = true;
-        e.latencySeconds = row->latencySeconds;
-        e.energyJoules = row->energyJoules;
-        e.peakPowerWatts = row->peakPowerWatts;
+        e.latencySeconds = row->latencySecondsPerSequence.median;
+        e.energyJoules = row->energyJoulesPerSequence.value;
+        e.peakPowerWatts = row->peakPowerW.value;
         e.glue = row->glue;
         e.provenance = row->provenance.empty() ? "measured" : row->provenance;
         return e;
@@ -297,8 +297,8 @@ std::optional<DeviceEstimate> MeasuredCostModel::estimate(const TransformerSpec&
         e.peakPowerSigma = peak->sigma;
         how += std::string(", ") + surrogateKindName(peak->kind) + " peak power";
     }
-    e.provenance = "predicted ± σ (" + how + " surrogate of " + m_profile.device + ")";
+    e.provenance = "predicted ± σ (" + how + " surrogate of " + m_profile.deviceName + ")";
     return e;
 }
 
-} // namespace tcw::profile
+} // namespace tcw::devices

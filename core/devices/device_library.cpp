@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 namespace fs = std::filesystem;
 
@@ -26,15 +26,16 @@ std::vector<std::string> presetDeviceIds(const fs::path& dataDir) {
 LoadedProfile resolveDeviceProfile(const std::string& nameOrPath, const fs::path& dataDir) {
     std::error_code ec;
     if (fs::is_regular_file(nameOrPath, ec))
-        return loadDeviceProfile(nameOrPath);
+        return io::loadDeviceProfile(nameOrPath);
     if (isDeviceId(nameOrPath)) {
         const fs::path preset = devicePresetDir(dataDir) / (nameOrPath + ".json");
         if (fs::is_regular_file(preset, ec))
-            return loadDeviceProfile(preset);
+            return io::loadDeviceProfile(preset);
     }
     LoadedProfile out;
     const auto ids = presetDeviceIds(dataDir);
-    out.errors.push_back(
+    out.errors.file = nameOrPath;
+    out.errors.errors.push_back(
         {nameOrPath, "is neither a device profile file nor a device preset; the presets are " +
                          (ids.empty() ? std::string("(none found under ") + devicePresetDir(dataDir).string() + ")"
                                       : joinValues(ids, [](const std::string& s) { return s; }))});
@@ -81,4 +82,4 @@ std::vector<std::string> deviceSet(const std::string& text, const fs::path& data
     return ids;
 }
 
-} // namespace tcw::profile
+} // namespace tcw::devices

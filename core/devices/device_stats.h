@@ -3,13 +3,13 @@
 // profiles.
 #pragma once
 
-#include "device_profile.h"
+#include "device_rows.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 struct Spread {
     double min = 0, median = 0, max = 0;
@@ -29,4 +29,4 @@ std::vector<std::string> commonModels(const std::vector<DeviceProfile>& profiles
 // Distinct model hashes over all profiles.
 std::size_t distinctModels(const std::vector<DeviceProfile>& profiles);
 
-} // namespace tcw::profile
+} // namespace tcw::devices

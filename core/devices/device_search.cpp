@@ -9,7 +9,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 namespace {
 
@@ -25,8 +25,8 @@ GlueModel fitGlue(const std::vector<DeviceProfile>& profiles, std::mt19937_64& r
     std::map<std::string, std::pair<const TransformerSpec*, double>> byHash;
     for (const auto& p : profiles)
         for (const auto& row : p.rows)
-            if (row.glue && !row.modelHash.empty())
-                byHash.emplace(row.modelHash, std::make_pair(&row.model, *row.glue));
+            if (row.glue && !row.modelName.empty())
+                byHash.emplace(row.modelName, std::make_pair(&row.model, *row.glue));
     if (byHash.size() < 10)
         throw std::invalid_argument("the device profiles hold " + std::to_string(byHash.size()) +
                                     " models with a GLUE score; at least 10 are needed to predict GLUE");
@@ -81,8 +81,8 @@ DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, con
     std::map<std::string, double> glueByHash;
     for (const auto& p : profiles)
         for (const auto& row : p.rows)
-            if (row.glue && !row.modelHash.empty())
-                glueByHash.emplace(row.modelHash, *row.glue);
+            if (row.glue && !row.modelName.empty())
+                glueByHash.emplace(row.modelName, *row.glue);
 
     std::vector<MeasuredCostModel> costs;
     for (const auto& p : profiles) {
@@ -120,7 +120,7 @@ DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, con
 
     for (std::size_t d = 0; d < profiles.size(); ++d)
         for (const auto& row : profiles[d].rows)
-            if (auto pair = evaluate(d, row.model, row.modelHash, true))
+            if (auto pair = evaluate(d, row.model, row.modelName, true))
                 result.pairs.push_back(std::move(*pair));
     const std::size_t stored = result.pairs.size();
 
@@ -198,4 +198,4 @@ DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, con
     return result;
 }
 
-} // namespace tcw::profile
+} // namespace tcw::devices

@@ -2,13 +2,13 @@
 // and profiles named by file; "devices:edgetran" names EdgeTran's seven.
 #pragma once
 
-#include "device_profile.h"
+#include "device_rows.h"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 std::filesystem::path devicePresetDir(const std::filesystem::path& dataDir);    // DATA/devices/presets
 std::vector<std::string> presetDeviceIds(const std::filesystem::path& dataDir); // sorted file stems
@@ -20,4 +20,4 @@ LoadedProfile resolveDeviceProfile(const std::string& nameOrPath, const std::fil
 // those ids; "device:ID" → ID. Empty with `error` set when the text is none of these.
 std::vector<std::string> deviceSet(const std::string& text, const std::filesystem::path& dataDir, std::string& error);
 
-} // namespace tcw::profile
+} // namespace tcw::devices

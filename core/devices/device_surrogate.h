@@ -11,7 +11,7 @@
 // The one a device uses for a measure is the one with the lower held-out MAPE.
 #pragma once
 
-#include "device_profile.h"
+#include "device_rows.h"
 #include "search/boosted_trees.h"
 
 #include <array>
@@ -23,12 +23,12 @@
 #include <utility>
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 enum class Measure : std::uint8_t { Latency, Energy, PeakPower };
 inline constexpr std::array kMeasures = {Measure::Latency, Measure::Energy, Measure::PeakPower};
 const char* measureName(Measure m); // "latency", "energy", "peak power"
-std::optional<double> measureOf(const DeviceRow& row, Measure m);
+std::optional<double> measureOf(const ProfileRow& row, Measure m);
 
 // Model features the surrogates use (sequence length from the profile's settings).
 struct ModelFeatures {
@@ -123,4 +123,4 @@ private:
     DeviceSurrogate m_surrogate;
 };
 
-} // namespace tcw::profile
+} // namespace tcw::devices

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 std::string ScalarObjective::check() const {
     const auto weight = [](const char* name, double w) -> std::string {
@@ -30,4 +30,4 @@ double ScalarObjective::loss(double glue, double latency, double energy, double 
     return 1 - performance;
 }
 
-} // namespace tcw::profile
+} // namespace tcw::devices

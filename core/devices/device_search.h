@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 struct DeviceSearchConfig {
     int budget = 200; // new pairs evaluated after the stored ones
@@ -53,4 +53,4 @@ struct DeviceSearchResult {
 DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, const DeviceSearchConfig& config,
                                  const std::function<bool()>& stopRequested = {});
 
-} // namespace tcw::profile
+} // namespace tcw::devices

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 std::optional<Spread> spreadOf(std::vector<double> v) {
     if (v.empty())
@@ -21,15 +21,15 @@ std::optional<Spread> spreadOf(std::vector<double> v) {
 
 DeviceSummary summarize(const DeviceProfile& profile) {
     DeviceSummary s;
-    s.device = profile.device;
+    s.device = profile.deviceName;
     s.rows = profile.rows.size();
     std::vector<double> latency, energy, peak;
     for (const auto& row : profile.rows) {
-        latency.push_back(row.latencySeconds);
-        if (row.energyJoules)
-            energy.push_back(*row.energyJoules);
-        if (row.peakPowerWatts)
-            peak.push_back(*row.peakPowerWatts);
+        latency.push_back(row.latencySecondsPerSequence.median);
+        if (row.energyJoulesPerSequence.value)
+            energy.push_back(*row.energyJoulesPerSequence.value);
+        if (row.peakPowerW.value)
+            peak.push_back(*row.peakPowerW.value);
     }
     s.latency = spreadOf(std::move(latency));
     s.energy = spreadOf(std::move(energy));
@@ -42,8 +42,8 @@ std::vector<std::string> commonModels(const std::vector<DeviceProfile>& profiles
     for (const auto& p : profiles) {
         std::set<std::string> here;
         for (const auto& row : p.rows)
-            if (!row.modelHash.empty())
-                here.insert(row.modelHash);
+            if (!row.modelName.empty())
+                here.insert(row.modelName);
         for (const auto& h : here)
             ++count[h];
     }
@@ -58,8 +58,8 @@ std::size_t distinctModels(const std::vector<DeviceProfile>& profiles) {
     std::set<std::string> all;
     for (const auto& p : profiles)
         for (const auto& row : p.rows)
-            all.insert(row.modelHash);
+            all.insert(row.modelName);
     return all.size();
 }
 
-} // namespace tcw::profile
+} // namespace tcw::devices

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace tcw::profile {
+namespace tcw::devices {
 
 struct ScalarObjective {
     double accuracyWeight = 0.5;
@@ -25,4 +25,4 @@ struct ScalarObjective {
     }
 };
 
-} // namespace tcw::profile
+} // namespace tcw::devices
