@@ -127,6 +127,17 @@ int runImportProfile(const ImportProfileOptions& o, const fs::path& dataDir) {
 }
 
 // ---- list ----
+// A one-line cut of free text (a measured profile's description can be a paragraph; `tcw
+// devices show` prints it whole), never inside a UTF-8 sequence.
+std::string clipped(const std::string& text, std::size_t bytes) {
+    if (text.size() <= bytes)
+        return text;
+    std::size_t end = bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;
+    return text.substr(0, end) + "…";
+}
+
 int runList(const fs::path& dataDir) {
     const auto ids = presetDeviceIds(dataDir);
     if (ids.empty()) {
@@ -145,8 +156,8 @@ int runList(const fs::path& dataDir) {
         }
         const auto& s = p->settings;
         std::printf("%-18s %5zu %6d %5d  %s (%s)\n", p->deviceName.c_str(), p->rows.size(), s.batchSize, s.runs,
-                    p->description.c_str(),
-                    (s.powerSourceDetail.empty() ? s.powerSource : s.powerSourceDetail).c_str());
+                    clipped(p->description, 60).c_str(),
+                    clipped(s.powerSourceDetail.empty() ? s.powerSource : s.powerSourceDetail, 90).c_str());
     }
     return exitCode;
 }
