@@ -473,12 +473,13 @@ void addDevicesCommand(CLI::App& app, CommandContext& context) {
         context.exitCode = runImportProfile(*impProfile, io::findDataDir(context.executablePath));
     });
 
-    CLI::App* list = devices->add_subcommand("list", "The device presets (DATA/devices/presets).");
+    CLI::App* list = devices->add_subcommand(
+        "list", "The device library (DATA/devices/presets): EdgeTran's seven devices and any imported profile.");
     list->callback([&context] { context.exitCode = runList(io::findDataDir(context.executablePath)); });
 
     auto show = std::make_shared<ShowOptions>();
     CLI::App* showCommand = devices->add_subcommand(
-        "show", "A device profile: descriptor, settings, caveats, min / median / max of each measure.");
+        "show", "A device profile: device, machine, settings, caveats, command, min / median / max of each measure.");
     showCommand->add_option("DEVICE", show->device, "A preset id (tcw devices list) or a profile file")->required();
     showCommand->add_flag("--surrogates", show->surrogates,
                           "Also fit the surrogates and print their held-out R² and MAPE beside the mean predictor's");
