@@ -12,6 +12,8 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addSearchCommands(app, context);
     addFormatsCommand(app, context);
     addExampleCommand(app, context);
+    addDevicesCommand(app, context);
+    addProfileCommand(app, context);
 }
 
 } // namespace tcw::cli

@@ -7,12 +7,14 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <string>
 
 namespace tcw::cli {
 
 struct CommandContext {
     int exitCode = 0;
     std::filesystem::path executablePath; // of the running tcw, for io::findDataDir (installed data)
+    std::string commandLine;              // argv joined, recorded in what a command writes (tcw profile)
 };
 
 // Adds every subcommand; the list is in commands.cpp.
@@ -25,6 +27,8 @@ void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_si
 void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
 void addFormatsCommand(CLI::App& app, CommandContext& context);   // commands_formats.cpp: formats
 void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
+void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
+void addProfileCommand(CLI::App& app, CommandContext& context);   // commands_profile.cpp: profile
 
 // A model to train: a file in any transformer format or a data preset (io), else a preset
 // built into the trainer. Throws std::invalid_argument listing both kinds of names.

@@ -2,6 +2,7 @@
 // progress bar showing the hypervolume; --resume continues an interrupted search. tcw pareto:
 // a search's front as a table. tcw export: chosen pairs as JSON, CSV or the reference formats.
 #include "commands.h"
+#include "commands_devices.h"
 #include "progress_bar.h"
 
 #include "cluster/mpi_runtime.h"
@@ -45,6 +46,9 @@ struct SearchOptions {
     bool quiet = false;
     bool sync = false; // under MPI: commit each round in position order
     bool resumeIfUnfinished = false;
+    std::string targets;                  // devices:… — a model × device search (issue 14)
+    std::optional<double> peakPowerLimit; // W, with --targets
+    std::string deviceObjective = "edgetran";
 };
 
 // ---------------------------------------------------------------- formatting
@@ -644,7 +648,20 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     codesign::SearchRequest& r = o.request;
     CLI::App* search = app.add_subcommand(
         "search", "co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace");
-    search->add_option("--workspace", o.workspace, "workspace file (.tcw); created when missing")->required();
+    search->add_option("--workspace", o.workspace,
+                       "workspace file (.tcw); created when missing (required unless --targets)");
+    search->add_option("--targets", o.targets,
+                       "search models × measured devices instead of accelerators: devices:edgetran, devices:all, "
+                       "devices:ID,ID… (docs/devices.md); prints the front, not stored in a workspace");
+    search->add_option("--peak-power-limit", o.peakPowerLimit,
+                       "with --targets: pairs above this peak power (W) are "
+                       "infeasible");
+    search
+        ->add_option("--device-objective", o.deviceObjective,
+                     "with --targets: the scalar objective reported beside "
+                     "the Pareto front")
+        ->check(CLI::IsMember({"edgetran"}))
+        ->capture_default_str();
     search->add_option("--algorithm", r.algorithm, "boshcode | nsga2 | random")
         ->check(CLI::IsMember({"boshcode", "nsga2", "random"}))
         ->capture_default_str();
@@ -725,6 +742,16 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
     search->callback([options, &context] {
+        if (!options->targets.empty()) {
+            context.exitCode = runDeviceSearch(options->targets, options->request.budget, options->request.seed,
+                                               options->peakPowerLimit, io::findDataDir(context.executablePath));
+            return;
+        }
+        if (options->workspace.empty()) {
+            std::cerr << "tcw search: --workspace is required (or --targets devices:… for a device search)\n";
+            context.exitCode = 2;
+            return;
+        }
         context.exitCode = runSearchCommand(*options, io::findDataDir(context.executablePath));
     });
 

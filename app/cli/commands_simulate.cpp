@@ -1,6 +1,7 @@
 // tcw simulate: cost of one model on one accelerator; tcw sweep: one model over an
 // accelerator design space on all cores, with the Pareto-optimal accelerators.
 #include "commands.h"
+#include "commands_devices.h"
 #include "progress_bar.h"
 
 #include "io/csv.h"
@@ -237,6 +238,7 @@ void printResult(const SimResult& r, const TransformerSpec& model, const Acceler
 struct SimulateOptions {
     CostOptions cost;
     std::string accelerator;
+    std::string target; // device:ID (issue 14); elector targets come by --accelerator
     bool json = false;
     std::string ops = "15";
 };
@@ -245,6 +247,18 @@ int runSimulate(const SimulateOptions& o, const std::filesystem::path& dataDir) 
     auto prepared = prepare(o.cost, dataDir);
     if (!prepared)
         return 2;
+    if (!o.target.empty()) {
+        if (o.target.rfind("device:", 0) != 0) {
+            std::cerr << "--target: '" << o.target.substr(0, 60)
+                      << "' is not a target; use device:ID (tcw devices list) or --accelerator for an accelerator\n";
+            return 2;
+        }
+        return simulateOnDevice(prepared->model, o.target.substr(7), dataDir, o.json);
+    }
+    if (o.accelerator.empty()) {
+        std::cerr << "--accelerator is required (or --target device:ID for a device)\n";
+        return 2;
+    }
     auto accelerator = io::resolveAccelerator(o.accelerator, dataDir);
     if (!accelerator) {
         accelerator.errors.file = o.accelerator;
@@ -391,10 +405,13 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
         "simulate", "Latency, energy, area, peak power and utilisation of one transformer on one accelerator, "
                     "for inference or training, with the breakdown by module and by op.");
     addCostOptions(command, simulate->cost);
+    command->add_option("--accelerator", simulate->accelerator,
+                        "Accelerator: a file (workbench JSON or AccelTran config YAML) or a preset (edge, server)");
     command
-        ->add_option("--accelerator", simulate->accelerator,
-                     "Accelerator: a file (workbench JSON or AccelTran config YAML) or a preset (edge, server)")
-        ->required();
+        ->add_option("--target", simulate->target,
+                     "A device instead of an accelerator: device:ID (a preset of tcw devices list, or device:FILE); "
+                     "answers with the measured row or the surrogate's prediction ± σ")
+        ->excludes("--accelerator");
     command->add_flag("--json", simulate->json, "Print the whole result as JSON (schemaVersion 1, kind simResult)");
     command->add_option("--ops", simulate->ops, "How many op rows to list, slowest first: a number or 'all'")
         ->capture_default_str();
@@ -402,6 +419,7 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
         "Exit status: 0 feasible, 1 infeasible (the reasons are printed), 2 bad input.\n"
         "Examples:\n"
         "  tcw simulate --model bert-tiny --accelerator edge\n"
+        "  tcw simulate --model bert-tiny --target device:gpu_m1-pro\n"
         "  tcw simulate --model bert-base --accelerator server --mode training --cost-model acceltran-fast\n"
         "  tcw simulate --model run/model.json --accelerator edge --mode training --sparsity run/sparsity.json");
     command->callback(

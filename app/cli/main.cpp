@@ -7,6 +7,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 int main(int argc, char** argv) {
     CLI::App app{"tcw — TransCODE Workbench on the command line: validate and convert designs, simulate "
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
     context.executablePath = std::filesystem::read_symlink("/proc/self/exe", noLink);
     if (noLink)
         context.executablePath = std::filesystem::absolute(argv[0], noLink);
+    for (int i = 0; i < argc; ++i)
+        context.commandLine += (i ? " " : "") + std::string(argv[i]);
     tcw::cli::registerCommands(app, context);
     try {
         app.parse(argc, argv);

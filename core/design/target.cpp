@@ -7,7 +7,7 @@
 namespace tcw {
 
 namespace {
-constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Fpga, TargetKind::Bat};
+constexpr std::array kKinds = {TargetKind::Elector, TargetKind::Fpga, TargetKind::Bat, TargetKind::Device};
 
 // Each kind's descriptor table, by its spec type.
 std::span<const FieldDescriptor<AcceleratorSpec>> tableOf(const AcceleratorSpec&) {
@@ -18,6 +18,9 @@ std::span<const FieldDescriptor<FpgaSpec>> tableOf(const FpgaSpec&) {
 }
 std::span<const FieldDescriptor<BatSpec>> tableOf(const BatSpec&) {
     return batFields();
+}
+std::span<const FieldDescriptor<DeviceTarget>> tableOf(const DeviceTarget&) {
+    return {}; // a device has no fields to edit: its numbers are measured
 }
 
 // FieldInfo of every field of a typed table, built once per kind.
@@ -40,6 +43,8 @@ std::string_view targetKindName(TargetKind kind) {
         return "fpga";
     case TargetKind::Bat:
         return "bat";
+    case TargetKind::Device:
+        return "device";
     }
     return "";
 }
@@ -71,6 +76,8 @@ std::span<const FieldInfo> fieldsOf(TargetKind kind) {
         return infosOf(fpgaFields());
     case TargetKind::Bat:
         return infosOf(batFields());
+    case TargetKind::Device:
+        return {}; // a device has no fields to edit
     }
     return {};
 }

@@ -5,6 +5,7 @@
 
 #include "accelerator_spec.h"
 #include "bat_target.h"
+#include "device_target.h"
 #include "field_descriptor.h"
 #include "fpga_spec.h"
 #include "validation.h"
@@ -25,18 +26,20 @@ enum class TargetKind : std::uint8_t {
     Elector, // ELECTOR-class accelerator (AcceleratorSpec), costed by elector / acceltran-fast
     Fpga,    // an FPGA part with a sparse-weight accelerator (FpgaSpec), costed by sim/fpga_model (issue 16)
     Bat,     // BAT-class binarized accelerator (BatSpec), costed by core/sim/bat_model.h (issue 15)
+    Device,  // an off-the-shelf device (DeviceTarget), costed by `measured` (docs/devices.md)
 };
-std::string_view targetKindName(TargetKind kind); // "elector", "fpga", "bat"
+std::string_view targetKindName(TargetKind kind); // "elector", "fpga", "bat", "device"
 std::optional<TargetKind> targetKindFromName(std::string_view name);
 std::span<const TargetKind> allTargetKinds();
 
 struct Target {
-    std::variant<AcceleratorSpec, FpgaSpec, BatSpec> spec; // alternative i is the spec of TargetKind(i)
+    std::variant<AcceleratorSpec, FpgaSpec, BatSpec, DeviceTarget> spec; // alternative i is the spec of TargetKind(i)
 
     Target() = default;
     Target(AcceleratorSpec elector) : spec(std::move(elector)) {} // NOLINT: an accelerator is a target
     Target(FpgaSpec fpga) : spec(std::move(fpga)) {}              // NOLINT: so is an FPGA
     Target(BatSpec bat) : spec(std::move(bat)) {}                 // NOLINT: and a BAT-class accelerator
+    Target(DeviceTarget device) : spec(std::move(device)) {}      // NOLINT: and a device
 
     bool operator==(const Target&) const = default;
 
@@ -46,6 +49,7 @@ struct Target {
     const FpgaSpec* fpga() const { return std::get_if<FpgaSpec>(&spec); }
     const BatSpec* bat() const { return std::get_if<BatSpec>(&spec); }
     BatSpec* bat() { return std::get_if<BatSpec>(&spec); }
+    const DeviceTarget* device() const { return std::get_if<DeviceTarget>(&spec); }
     // For code that handles the elector kind only (the accelerator editor, the elector cost
     // models): the spec, or std::bad_variant_access for another kind.
     const AcceleratorSpec& electorSpec() const { return std::get<AcceleratorSpec>(spec); }

@@ -599,6 +599,15 @@ Target readTargetJson(const Json& root, ValidationErrors& errors) {
         appendNewErrors(errors, validate(b));
         return Target(std::move(b));
     }
+    case TargetKind::Device: { // {"kind": "device", "name": …, "device": PROFILE_ID} (docs/devices.md)
+        DeviceTarget d;
+        ObjectReader r(root, "", errors, {"kind", "name", "device"});
+        if (auto device = r.string("device"))
+            d.device = *device;
+        assignIf(d.name, r.string("name", d.device));
+        appendNewErrors(errors, validate(d));
+        return Target(std::move(d));
+    }
     }
     return {};
 }
@@ -802,8 +811,10 @@ Json targetJson(const Target& target) {
                 writeFields(j, electorFields(), spec);
             else if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, FpgaSpec>)
                 writeFields(j, fpgaFields(), spec);
-            else
+            else if constexpr (std::is_same_v<std::decay_t<decltype(spec)>, BatSpec>)
                 writeFields(j, batFields(), spec); // issue 15
+            else
+                j["device"] = spec.device;
         },
         target.spec);
     return j;

@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include "design_migration.h"
+#include "device_tables.h"
 #include "trial_hypervolume_migration.h"
 
 #include <stdexcept>
@@ -143,6 +144,8 @@ const std::vector<Migration> kMigrations = {
     {4, "v4: co-designs as (transformer, target) in the canonical JSON",
      [](Database& db) { rewriteLegacyPairsAsTargets(db); }},
     {5, "v5: the hypervolume of a search after each of its trials", [](Database& db) { addTrialHypervolume(db); }},
+    {6, "v6: device profiles and their measured rows (device_tables.cpp)",
+     [](Database& db) { createDeviceTables(db); }},
 };
 
 } // namespace

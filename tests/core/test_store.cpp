@@ -262,8 +262,9 @@ void TestStore::migrationsFromFreshFile() {
     Statement tables = db.prepare("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE "
                                   "type = 'table' ORDER BY name)");
     QVERIFY(tables.step());
-    QCOMPARE(QString::fromStdString(tables.text(0)),
-             QStringLiteral("designs,evaluations,properties,searches,training_runs,trials"));
+    QCOMPARE(
+        QString::fromStdString(tables.text(0)),
+        QStringLiteral("designs,device_profiles,device_rows,evaluations,properties,searches,training_runs,trials"));
     tables = Statement();
     migrate(db, schemaMigrations()); // nothing left to do: no error, same version
     QCOMPARE(db.userVersion(), kSchemaVersion);
