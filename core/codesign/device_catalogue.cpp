@@ -1,14 +1,14 @@
 // Device catalogue files (device_catalogue.h).
 #include "device_catalogue.h"
 
+#include "json_fields.h"
+
 #include "io/files.h"
 #include "io/target_json.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace tcw::codesign {
@@ -20,37 +20,7 @@ namespace fs = std::filesystem;
 
 const std::set<std::string> kCostKeys = {"price", "tdp", "peak-power", "area"};
 
-class Reader {
-public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
-    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw std::invalid_argument(m_file + ": " + field + ": " + what);
-    }
-    const Json& at(const Json& j, const std::string& key, const std::string& path) const {
-        if (!j.is_object() || !j.contains(key))
-            fail(path + key, "is missing");
-        return j.at(key);
-    }
-    std::string text(const Json& j, const std::string& key, const std::string& path) const {
-        const Json& v = at(j, key, path);
-        if (!v.is_string() || v.get<std::string>().empty())
-            fail(path + key, "must be a non-empty string");
-        return v.get<std::string>();
-    }
-    double number(const Json& v, const std::string& field, double min, double max) const {
-        if (!v.is_number() || v.get<double>() < min || v.get<double>() > max)
-            fail(field, "must be a number in [" + num(min) + ", " + num(max) + "]");
-        return v.get<double>();
-    }
-
-private:
-    static std::string num(double v) {
-        std::ostringstream o;
-        o << v;
-        return o.str();
-    }
-    std::string m_file;
-};
+using Reader = JsonFields;
 
 Target loadTarget(const Reader& r, const std::string& kind, const fs::path& file, const std::string& field) {
     std::error_code ec;
@@ -62,10 +32,10 @@ Target loadTarget(const Reader& r, const std::string& kind, const fs::path& file
             r.fail(field, "'" + file.string() + "' is not an accelerator: " + loaded.errors.toString());
         return Target(loaded->spec);
     }
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto parsed = io::parseTargetJson(text.str());
+    const io::ReadResult text = io::readFileBounded(file, io::kMaxDocumentBytes, "a target file");
+    if (!text.ok())
+        r.fail(field, text.error);
+    auto parsed = io::parseTargetJson(text.bytes);
     if (!parsed.target) {
         std::string why;
         for (const auto& e : parsed.errors)
@@ -82,16 +52,8 @@ Target loadTarget(const Reader& r, const std::string& kind, const fs::path& file
 
 DeviceCatalogue readDeviceCatalogue(const fs::path& path) {
     const Reader r(path.string());
-    std::ifstream in(path);
-    if (!in)
-        r.fail("(file)", "cannot be read");
-    Json j;
-    try {
-        j = Json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        r.fail("(file)", std::string("is not JSON (") + e.what() + ")");
-    }
-    if (r.text(j, "kind", "") != "deviceCatalogue")
+    const Json j = r.parseFile(path, "a device catalogue");
+    if (r.nonEmptyText(j, "kind", "") != "deviceCatalogue")
         r.fail("kind", "must be \"deviceCatalogue\"");
     const Json& version = r.at(j, "schemaVersion", "");
     if (!version.is_number_integer() || version.get<int>() != 1)
@@ -105,16 +67,16 @@ DeviceCatalogue readDeviceCatalogue(const fs::path& path) {
         const std::string at = "targets[" + std::to_string(i) + "].";
         const Json& t = targets[i];
         search::CatalogueEntry e;
-        e.name = r.text(t, "name", at);
+        e.name = r.nonEmptyText(t, "name", at);
         if (!names.insert(e.name).second)
             r.fail(at + "name", "'" + e.name + "' is used by an earlier target");
-        const std::string kind = r.text(t, "kind", at);
+        const std::string kind = r.nonEmptyText(t, "kind", at);
         if (kind == "device")
             r.fail(at + "kind", "measured device profiles (kind device, by id) are not in this build; allowed: "
                                 "elector, fpga");
         if (kind != "elector" && kind != "fpga")
             r.fail(at + "kind", "'" + kind + "' is not a target kind; allowed: elector, fpga");
-        e.target = loadTarget(r, kind, path.parent_path() / r.text(t, "file", at), at + "file");
+        e.target = loadTarget(r, kind, path.parent_path() / r.nonEmptyText(t, "file", at), at + "file");
         const Json& cost = r.at(t, "cost", at);
         if (!cost.is_object() || cost.empty())
             r.fail(at + "cost", "must be an object of price, tdp, peak-power, area");
@@ -133,7 +95,7 @@ DeviceCatalogue readDeviceCatalogue(const fs::path& path) {
             const std::string at = "settings[" + std::to_string(i) + "].";
             const Json& s = settings[i];
             CatalogueSetting cs;
-            cs.setting.pattern = r.text(s, "pattern", at);
+            cs.setting.pattern = r.nonEmptyText(s, "pattern", at);
             if (s.contains("sparsity"))
                 cs.setting.sparsity = r.number(s.at("sparsity"), at + "sparsity", 0, 0.999999);
             if (s.contains("weightBits"))

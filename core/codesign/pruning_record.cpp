@@ -1,10 +1,10 @@
 // pruning.json: the pruning record of a run folder (pruning_record.h).
 #include "pruning_record.h"
 
+#include "json_fields.h"
+
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace tcw::codesign {
@@ -32,34 +32,7 @@ Json patternJson(const PruningPattern& pattern) {
     return stages;
 }
 
-// Field access that names the file and the field when either is wrong.
-class Reader {
-public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
-    const Json& at(const Json& j, const std::string& key, const std::string& path) const {
-        if (!j.is_object() || !j.contains(key))
-            fail(path + key, "is missing");
-        return j.at(key);
-    }
-    std::int64_t integer(const Json& j, const std::string& key, const std::string& path, std::int64_t min) const {
-        const Json& v = at(j, key, path);
-        if (!v.is_number_integer() || v.get<std::int64_t>() < min)
-            fail(path + key, "must be an integer ≥ " + std::to_string(min));
-        return v.get<std::int64_t>();
-    }
-    std::string text(const Json& j, const std::string& key, const std::string& path) const {
-        const Json& v = at(j, key, path);
-        if (!v.is_string())
-            fail(path + key, "must be a string");
-        return v.get<std::string>();
-    }
-    [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-        throw std::invalid_argument(m_file + ": " + field + ": " + what);
-    }
-
-private:
-    std::string m_file;
-};
+using Reader = JsonFields;
 
 PruningStage readStage(const Reader& r, const Json& j, const std::string& path) {
     PruningStage s;
@@ -164,15 +137,7 @@ std::string pruningRecordJson(const PruningRecord& record) {
 
 PruningRecord readPruningRecord(const std::filesystem::path& path) {
     const Reader r(path.string());
-    std::ifstream in(path);
-    if (!in)
-        r.fail("(file)", "cannot be read");
-    Json j;
-    try {
-        j = Json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        r.fail("(file)", std::string("is not JSON (") + e.what() + ")");
-    }
+    const Json j = r.parseFile(path, "a pruning record");
     if (r.text(j, "kind", "") != "pruning")
         r.fail("kind", "must be \"pruning\"");
     if (r.integer(j, "schemaVersion", "", 1) != 1)
