@@ -253,13 +253,20 @@ void TrainingController::finish(const TrainingOutcome& outcome, const QString& w
         m_control.resume();
         emit pausedChanged(false);
     }
-    if (outcome.stored)
+    if (outcome.stored && std::isfinite(outcome.testAccuracy))
         qCInfo(lcTraining).noquote() << tr("Training run %1 %2 after %3 steps: test accuracy %4%, stored in %5 "
                                            "(files in %6)")
                                             .arg(outcome.runId)
                                             .arg(outcome.status)
                                             .arg(outcome.steps)
                                             .arg(100.0 * outcome.testAccuracy, 0, 'f', 2)
+                                            .arg(workspacePath, outcome.runDirectory);
+    else if (outcome.stored) // stopped: not evaluated, so no accuracy to report
+        qCInfo(lcTraining).noquote() << tr("Training run %1 %2 after %3 steps, not evaluated; stored in %4 (files and "
+                                           "checkpoint in %5)")
+                                            .arg(outcome.runId)
+                                            .arg(outcome.status)
+                                            .arg(outcome.steps)
                                             .arg(workspacePath, outcome.runDirectory);
     else
         qCWarning(lcTraining).noquote() << tr("Training failed: %1").arg(outcome.message);

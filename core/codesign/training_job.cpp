@@ -382,7 +382,7 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         run.dataset = request.data.name;
         run.configJson = io::trainingRequestJson(request, target.model.name, runDirectory);
         run.status = storeStatus(result.status);
-        if (result.status != train::TrainStatus::Diverged)
+        if (completed) // a cancelled run is not evaluated (it stops at once), a diverged one is worth nothing
             run.finalAccuracy = result.test.accuracy;
         run.curvesJson = io::trainingCurveJson(storedCurve(result.curve));
         if (result.status != train::TrainStatus::Diverged)

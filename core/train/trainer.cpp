@@ -386,11 +386,18 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     result.steps = trainer.step();
     if (!result.curve.empty())
         result.finalTrainLoss = result.curve.back().trainLoss;
-    if (result.status != TrainStatus::Diverged) {
+    // A stop is obeyed at once (issue 18, Seen 12): evaluating the whole test split after a
+    // cancel took seconds the user had asked not to spend, so a cancelled run carries no test
+    // accuracy (NaN, 0 examples). Its checkpoint is still written, so it can be resumed and
+    // evaluated then.
+    if (result.status == TrainStatus::Completed) {
         result.test = trainer.evaluate(data.test);
-        if (!config.checkpointPath.empty())
-            trainer.saveCheckpoint(config.checkpointPath);
+    } else {
+        constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
+        result.test = EvalResult{kNotMeasured, kNotMeasured, 0, kNotMeasured};
     }
+    if (result.status != TrainStatus::Diverged && !config.checkpointPath.empty())
+        trainer.saveCheckpoint(config.checkpointPath);
     result.accumulated = trainer.accumulated();
     result.profile = makeSparsityProfile(result.accumulated, spec.name + " on " + data.name);
     result.thresholds = trainer.dynaprop().thresholds();

@@ -323,6 +323,7 @@ void TestTrainingPanel::pauseResumeStop() {
     const auto runs = ws.trainingRuns();
     QCOMPARE(int(runs.size()), 1);
     QCOMPARE(runs[0].status, store::RunStatus::Cancelled);
+    QVERIFY(!runs[0].finalAccuracy); // stopped at once: not evaluated, so no accuracy is stored
     // The partial curve: one point per report up to where it stopped.
     const auto points = io::parseTrainingCurve(runs[0].curvesJson, "stopped run");
     QVERIFY(points.ok());
