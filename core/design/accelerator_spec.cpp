@@ -329,7 +329,8 @@ constexpr FieldDescriptor<AcceleratorSpec> kElectorFields[] = {
       {},
       "Compute ops (tiles) the scheduler issues per cycle in each op stream (AccelTran's "
       "scheduler.compute_ops.batch_size); fewer leave lanes idle. 0 derives max(1, PEs / 4) as TransCODE does",
-      "Scheduler"},
+      "Scheduler",
+      "derived (PEs / 4)"},
      getInt<&AcceleratorSpec::computeOpsPerCycle>,
      setInt<&AcceleratorSpec::computeOpsPerCycle>,
      [](AcceleratorSpec& a) { a.computeOpsPerCycle = 0; },

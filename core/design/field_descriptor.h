@@ -37,6 +37,9 @@ struct FieldInfo {
     std::span<const FieldChoice> choices; // Choice fields only, in enum order
     std::string_view help;                // the editor's tooltip
     std::string_view group;               // the editor's group box ("Tiles", "Main memory")
+    // What the minimum means when it is not a quantity ("derived: PEs / 4" for a 0 that asks the
+    // cost model to derive the value); the editor shows it instead of the number. "" when none.
+    std::string_view minimumMeaning;
 
     // "tileB" of "tile.tileB": also accepted by findField() when no other field has it.
     std::string_view leaf() const {

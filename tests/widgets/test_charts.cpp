@@ -118,7 +118,7 @@ void TestCharts::hypervolumeAxesAndSeries() {
             plot.addPoint(int(double(r) / reports * budget), hv);
         }
         QChart* chart = plot.chart();
-        checkAxis(axisOf(chart, Qt::AlignBottom), models::AxisScale{0, double(budget), false}, 8, "evaluations");
+        checkAxis(axisOf(chart, Qt::AlignBottom), models::AxisScale{0, double(budget), false}, 8, "trials");
         checkAxis(axisOf(chart, Qt::AlignLeft), models::AxisScale{0, hv * 1.1, false}, 6, "hypervolume");
         auto* line = seriesNamed<QLineSeries>(chart, "hypervolume");
         QVERIFY(line);
@@ -133,8 +133,8 @@ void TestCharts::hypervolumeAxesAndSeries() {
     plot.setBudget(100);
     plot.addPoint(10, 0.25);
     plot.addPoint(40, 0.5);
-    QCOMPARE(plot.pointToolTip(nullptr, QPointF(39, 0.3)), QStringLiteral("10 evaluations: hypervolume 0.2500"));
-    QCOMPARE(plot.pointToolTip(nullptr, QPointF(40, 0.5)), QStringLiteral("40 evaluations: hypervolume 0.5000"));
+    QCOMPARE(plot.pointToolTip(nullptr, QPointF(39, 0.3)), QStringLiteral("10 trials: hypervolume 0.2500"));
+    QCOMPARE(plot.pointToolTip(nullptr, QPointF(40, 0.5)), QStringLiteral("40 trials: hypervolume 0.5000"));
     // The chart read 0/0.3/0.5/0.8/1.0/1.3: ticks 0.25 apart are labelled as such
     // (0..1.21: a step of 0.25 for at most 6 ticks).
     plot.addPoint(50, 1.1);
@@ -404,7 +404,7 @@ void TestCharts::chartsExport() {
         QFile f(svg);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray text = f.readAll();
-        QVERIFY(text.contains(plot == &bars ? "MAC lanes" : "Evaluations"));
+        QVERIFY(text.contains(plot == &bars ? "MAC lanes" : "Trials"));
         // The value axis' labels as text: 0..77.16 → 0, 20, 40, 60; 0..0.88 → 0, 0.2, …, 0.8.
         QVERIFY(text.contains(plot == &bars ? ">60<" : ">0.4<"));
         const QString pdf = dir.filePath(plot->exportName() + ".pdf");

@@ -188,6 +188,37 @@ private slots:
         QCOMPARE(models::formatMetric(45678.4), QLocale().toString(45678.0, 'f', 0));
     }
 
+    // Seen while trying the tool: the compute batch's 0 means "derive PEs / 4", but the editor
+    // read "0 ops/cycle", a machine that issues nothing; the idle Search panel's bar read
+    // "0 / 1 trials" with no search; the hypervolume plot counted "Evaluations" beside a
+    // best-so-far chart of "Trials" for the same x.
+    void valuesThatMeanSomethingElseSayIt() {
+        QTemporaryDir dir;
+        MainWindow window;
+        QVERIFY(openCopy(window, dir));
+        QVERIFY(window.showView(QStringLiteral("accelerator-editor")));
+        auto* editor = window.acceleratorEditor();
+        auto* batch = editor->findChild<QWidget*>(QStringLiteral("field:computeOpsPerCycle"));
+        QVERIFY(batch);
+        auto* spin = batch->findChild<QDoubleSpinBox*>();
+        QVERIFY(spin);
+        editor->setRestricted(false);
+        QString error;
+        QVERIFY2(window.applyAcceleratorEdits({QStringLiteral("computeOpsPerCycle=0")}, &error), qPrintable(error));
+        QCOMPARE(spin->value(), 0.0);
+        QCOMPARE(spin->text(), QStringLiteral("derived (PEs / 4)"));
+        QVERIFY2(window.applyAcceleratorEdits({QStringLiteral("computeOpsPerCycle=8")}, &error), qPrintable(error));
+        QCOMPARE(spin->text(), QStringLiteral("8 ops/cycle"));
+
+        widgets::SearchPanel panel;
+        auto* bar = panel.findChild<QProgressBar*>(QStringLiteral("searchProgress"));
+        QVERIFY(bar);
+        panel.resetProgress(0);
+        QCOMPARE(bar->text(), QStringLiteral("No search running"));
+        panel.resetProgress(200);
+        QCOMPARE(bar->text(), QStringLiteral("0 / 200 trials"));
+    }
+
 private:
     QTemporaryDir m_settingsDir;
 };

@@ -124,6 +124,9 @@ void AcceleratorEditor::buildForm() {
             const int decimals = info.type == FieldType::Integer ? 0 : 4;
             row.number = new ParameterField(info.min, info.max, decimals,
                                             QString::fromUtf8(info.unit.data(), qsizetype(info.unit.size())), inner);
+            if (!info.minimumMeaning.empty())
+                row.number->setMinimumText(
+                    tr(QByteArray(info.minimumMeaning.data(), qsizetype(info.minimumMeaning.size())).constData()));
             if (const auto values = space.valuesOf(info.name); values && !row.memory) {
                 row.number->setChoices(*values);
                 row.inSpace = true;

@@ -121,7 +121,15 @@ void ParameterField::refuse(const QString& message) {
     emit refused(message);
 }
 
+void ParameterField::setMinimumText(const QString& text) {
+    m_minimumText = text;
+    m_spin->setSpecialValueText(text);
+    refreshCombo();
+}
+
 QString ParameterField::text(double value) const {
+    if (!m_minimumText.isEmpty() && value == m_spin->minimum())
+        return m_minimumText;
     // Whole numbers without decimals; fractions (0.5 MB) with as few as they need.
     const QString number =
         m_decimals == 0 ? QLocale().toString(qint64(std::llround(value))) : QLocale().toString(value, 'g', 6);

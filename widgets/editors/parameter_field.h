@@ -28,6 +28,9 @@ public:
     void setValue(double value); // no edited() signal
     double value() const { return m_value; }
     void setToolTip(const QString& text);
+    // Text shown for the minimum instead of its number, where the minimum means "derive it"
+    // (QSpinBox::specialValueText; the combo of a restricted field shows it too).
+    void setMinimumText(const QString& text);
 
     QComboBox* combo() const { return m_combo; }
     QDoubleSpinBox* spin() const { return m_spin; }
@@ -56,6 +59,7 @@ private:
     double m_value = 0;
     int m_decimals;
     QString m_suffix;
+    QString m_minimumText; // "" when the minimum is an ordinary value
     bool m_restricted = true;
     QString m_refusal;
 };

@@ -332,7 +332,7 @@ QWidget* SearchPanel::createRun() {
     layout->addLayout(buttons);
     m_progress = new QProgressBar(box);
     m_progress->setObjectName(QStringLiteral("searchProgress"));
-    m_progress->setFormat(tr("%v / %m trials"));
+    m_progress->setFormat(tr("No search running"));
     m_progress->setToolTip(tr("Trials evaluated and stored, of the budget"));
     layout->addWidget(m_progress);
     auto* figures = new QGridLayout;
@@ -580,6 +580,8 @@ void SearchPanel::updateControls() {
 }
 
 void SearchPanel::resetProgress(int budget) {
+    // No budget means no search: say so instead of "0 / 1 trials" (the bar's range is never empty).
+    m_progress->setFormat(budget > 0 ? tr("%v / %m trials") : tr("No search running"));
     setProgressQuietly(m_progress, budget, 0);
     m_plot->clear();
     m_plot->setBudget(budget);
@@ -589,6 +591,7 @@ void SearchPanel::resetProgress(int budget) {
 
 void SearchPanel::setProgress(const Progress& p) {
     const QLocale locale;
+    m_progress->setFormat(tr("%v / %m trials"));
     setProgressQuietly(m_progress, p.budget, p.trials);
     m_trials->setText(tr("%1 / %2").arg(locale.toString(p.trials), locale.toString(p.budget)));
     m_eta->setText(p.replaying ? tr("replaying stored trials") : formatDuration(p.etaSeconds));

@@ -1,5 +1,5 @@
 // Hypervolume plot: one step line (QLineSeries) and the latest report (QScatterSeries) over a
-// linear evaluations axis and a linear [0, max] axis, both with nice-number ticks.
+// linear trials axis and a linear [0, max] axis, both with nice-number ticks.
 #include "hypervolume_plot.h"
 
 #include "chart_axes.h"
@@ -17,18 +17,18 @@ namespace tcw::widgets {
 
 HypervolumePlot::HypervolumePlot(QWidget* parent) : ChartPlot(parent) {
     setObjectName(QStringLiteral("hypervolumePlot"));
-    setExportName(QStringLiteral("hypervolume-evaluations"));
-    setWhatsThis(tr("Hypervolume of the acceptable trials against evaluations: it rises whenever the front improves"));
+    setExportName(QStringLiteral("hypervolume-trials"));
+    setWhatsThis(tr("Hypervolume of the acceptable trials against trials: it rises whenever the front improves"));
 }
 
-void HypervolumePlot::addPoint(int evaluations, double hypervolume) {
-    if (!m_points.isEmpty() && evaluations < m_points.back().x())
+void HypervolumePlot::addPoint(int trials, double hypervolume) {
+    if (!m_points.isEmpty() && trials < m_points.back().x())
         m_points.clear();
-    if (!m_points.isEmpty() && evaluations == m_points.back().x())
+    if (!m_points.isEmpty() && trials == m_points.back().x())
         m_points.back().setY(hypervolume);
     else
-        m_points.append(QPointF(evaluations, hypervolume));
-    m_budget = std::max(m_budget, evaluations);
+        m_points.append(QPointF(trials, hypervolume));
+    m_budget = std::max(m_budget, trials);
     scheduleRebuild();
 }
 
@@ -47,14 +47,14 @@ QString HypervolumePlot::emptyMessage() const {
 }
 
 void HypervolumePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool forExport) const {
-    charts::prepareChart(chart, chrome, font(), tr("Hypervolume against evaluations"));
+    charts::prepareChart(chart, chrome, font(), tr("Hypervolume against trials"));
     chart.legend()->hide();
     double top = 0;
     for (const QPointF& p : m_points)
         top = std::max(top, p.y());
     const models::AxisScale xScale{0, double(m_budget), false};
     const models::AxisScale yScale{0, top > 0 ? top * 1.1 : 1.0, false};
-    QCategoryAxis* x = charts::niceAxis(xScale, 8, tr("Evaluations"), chrome, font());
+    QCategoryAxis* x = charts::niceAxis(xScale, 8, tr("Trials"), chrome, font());
     QCategoryAxis* y = charts::niceAxis(yScale, 6, tr("Hypervolume"), chrome, font());
     chart.addAxis(x, Qt::AlignBottom);
     chart.addAxis(y, Qt::AlignLeft);
@@ -92,7 +92,7 @@ QString HypervolumePlot::pointToolTip(const QAbstractSeries*, QPointF point) con
     if (it == m_points.begin())
         return {};
     const QPointF p = *(it - 1);
-    return tr("%1 evaluations: hypervolume %2").arg(QLocale().toString(int(p.x())), QLocale().toString(p.y(), 'f', 4));
+    return tr("%1 trials: hypervolume %2").arg(QLocale().toString(int(p.x())), QLocale().toString(p.y(), 'f', 4));
 }
 
 } // namespace tcw::widgets

@@ -1,4 +1,4 @@
-// Hypervolume against evaluations for a running or finished search: a step line that rises
+// Hypervolume against trials for a running or finished search: a step line that rises
 // as the front improves, the budget as the horizontal extent, hover tooltips. Points come one
 // at a time from the search's progress; the Qt Charts chart is rebuilt once per burst of them.
 #pragma once
@@ -16,10 +16,10 @@ class HypervolumePlot : public ChartPlot {
 public:
     explicit HypervolumePlot(QWidget* parent = nullptr);
 
-    // evaluations: trials so far; hypervolume in [0, 1] (of the search's normalised box).
-    // A point at fewer evaluations than the last one starts a new curve (a resumed search
+    // trials: trials so far; hypervolume in [0, 1] (of the search's normalised box).
+    // A point at fewer trials than the last one starts a new curve (a resumed search
     // replays from 0).
-    void addPoint(int evaluations, double hypervolume);
+    void addPoint(int trials, double hypervolume);
     void clear();
     void setBudget(int budget); // the x axis spans 0..budget
     const QVector<QPointF>& points() const { return m_points; }
@@ -34,7 +34,7 @@ protected:
     QString emptyMessage() const override;
 
 private:
-    QVector<QPointF> m_points; // (evaluations, hypervolume), evaluations ascending
+    QVector<QPointF> m_points; // (trials, hypervolume), trials ascending
     int m_budget = 1;
 };
 
