@@ -213,6 +213,9 @@ ValidationErrors validate(const TransformerSpec& spec) {
     ValidationErrors errors;
     if (spec.layers.empty())
         errors.push_back({"layers", "a model needs at least one layer"});
+    if (spec.layers.size() > std::size_t(TransformerSpec::kMaxLayers))
+        errors.push_back({"layers", "at most " + std::to_string(TransformerSpec::kMaxLayers) + " layers, got " +
+                                        std::to_string(spec.layers.size())});
     for (std::size_t l = 0; l < spec.layers.size(); ++l) {
         const auto& layer = spec.layers[l];
         const std::string at = "layers[" + std::to_string(l) + "]";

@@ -70,6 +70,10 @@ struct TaskShape {
 };
 
 struct TransformerSpec {
+    // Far above any published encoder (BERT-Large 24, GPT-3 96) and small enough that a count
+    // read from a file cannot ask for gigabytes of layers before the file's lists are checked.
+    static constexpr int kMaxLayers = 1024;
+
     std::string name;
     std::vector<LayerSpec> layers;
     Activation activation = Activation::Gelu; // of every feed-forward hidden layer

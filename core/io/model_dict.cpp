@@ -40,8 +40,9 @@ TransformerSpec readModelDict(const Json& root, const std::string& name, Validat
     ObjectReader r(root, "", errors, {"l", "o", "h", "f"});
     int layers = 0;
     if (auto l = r.integer("l")) {
-        if (*l < 1)
-            errors.push_back({"l", "must be at least 1, got " + std::to_string(*l)});
+        if (*l < 1 || *l > TransformerSpec::kMaxLayers) // the count sizes the model before its lists are read
+            errors.push_back(
+                {"l", "must be 1 to " + std::to_string(TransformerSpec::kMaxLayers) + ", got " + std::to_string(*l)});
         else
             layers = *l;
     }

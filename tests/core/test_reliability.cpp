@@ -155,6 +155,9 @@ private slots:
             << "e.json" << QByteArray(R"({"schemaVersion": 1, "kind": "accelerator", "peCount": 1, "peCount": 2})")
             << "duplicate key 'peCount'";
         QTest::newRow("deep") << "f.json" << QByteArray(200000, '[') + QByteArray(200000, ']') << "nested deeper";
+        // Issue 19's 10^6 run of document_json: a model dict's layer count sized the model
+        // (377 million empty layers, 1.4 GB) before its lists were read.
+        QTest::newRow("layer count") << "g.json" << QByteArray(R"({"l": 377000448})") << "must be 1 to 1024";
     }
     void parsersEndInErrors() {
         QFETCH(QString, name);
