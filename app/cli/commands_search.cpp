@@ -286,9 +286,15 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
         sessionOptions.accuracy = remote;
         sessionOptions.commitInOrder = o.sync;
     }
+    // Asynchronous across rounds where the optimiser has a steady state (NSGA-II, random);
+    // BOSHCODE proposes each step's queries from one surrogate fit, so it waits at its step
+    // boundaries and commits each step in position order (no gap a kill could leave).
+    auto steady = [&](const std::string& algorithm) { return algorithm == "nsga2" || algorithm == "random"; };
     std::optional<codesign::SearchSession> session;
     try {
         if (resume) {
+            if (mpi) // the stored configuration says whether the search runs in steady state
+                sessionOptions.commitInOrder = true;
             session.emplace(codesign::SearchSession::resume(*workspace, sessionOptions));
         } else {
             auto built = codesign::buildSearchConfig(o.request, dataDir);
@@ -297,6 +303,9 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                 return 2;
             }
             auto& config = built.config;
+            config->steadyState = mpi && !o.sync && steady(config->algorithm);
+            if (mpi && !config->steadyState)
+                sessionOptions.commitInOrder = true;
             if (const auto open = codesign::unfinishedSearch(*workspace))
                 std::cerr << "note: search " << open->id << " in " << o.workspace
                           << " did not finish; `tcw search --workspace " << o.workspace
@@ -334,7 +343,11 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
     if (mpi)
         std::cout << "  mpi         " << mpi->size() << " ranks: rank 0 (" << mpi->host()
                   << ") optimises and writes the workspace, " << mpi->size() - 1 << " worker rank(s) × "
-                  << slotsPerWorker << " evaluation(s) at once; " << (o.sync ? "synchronous" : "asynchronous") << "\n";
+                  << slotsPerWorker << " evaluation(s) at once; "
+                  << (c.steadyState ? "asynchronous across rounds (steady state)"
+                      : o.sync      ? "synchronous"
+                                    : "asynchronous within each " + c.algorithm + " step")
+                  << "\n";
     std::cout << std::flush;
 
     InterruptWatcher interrupt;
@@ -734,8 +747,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "(0 = 1)")
         ->capture_default_str();
     search->add_flag("--sync", o.sync,
-                     "under mpirun: commit each round's trials in position order, generation by generation (the "
-                     "workspace then matches a one-process run row for row)");
+                     "under mpirun: round by round, each round's trials committed in position order (the workspace "
+                     "then matches a one-process run row for row); without it NSGA-II and random search run "
+                     "asynchronously across rounds (steady state: a finished worker gets the next candidate at once)");
     search->add_flag("--resume", o.resume, "continue the workspace's unfinished search with its stored configuration");
     search->add_flag("--resume-if-unfinished", o.resumeIfUnfinished,
                      "continue the workspace's unfinished search if it has one, else start this one (job scripts "

@@ -572,6 +572,7 @@ search::SearchOutcome SearchSession::run(std::stop_token stop, const search::Sea
     options.threads = m_options.threads;
     options.control = control;
     options.commitInOrder = m_options.commitInOrder;
+    options.steadyState = m_config.steadyState;
     try {
         search::SearchOutcome outcome =
             search::runSearch(*p.optimizer, p.problem, *p.evaluator, options, m_stored, &journal, stop, progress);

@@ -247,6 +247,8 @@ std::string searchConfigJson(const search::SearchConfig& c) {
                      {"queriesPerStep", c.queriesPerStep},
                      {"patience", c.patience}};
     j["nsga2"] = {{"populationSize", c.populationSize}};
+    if (c.steadyState) // absent: rounds (every search before the steady state existed)
+        j["steadyState"] = true;
     j["hypervolumeBox"] = {{"lo", doubles(c.box.lo)}, {"hi", doubles(c.box.hi)}};
     return j.dump(1);
 }
@@ -306,6 +308,7 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
         c.queriesPerStep = b.at("queriesPerStep").get<int>();
         c.patience = b.at("patience").get<int>();
         c.populationSize = j.at("nsga2").at("populationSize").get<int>();
+        c.steadyState = j.value("steadyState", false);
         c.box.lo = j.at("hypervolumeBox").at("lo").get<std::vector<double>>();
         c.box.hi = j.at("hypervolumeBox").at("hi").get<std::vector<double>>();
         for (const std::string& problem : search::validate(c))

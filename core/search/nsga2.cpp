@@ -82,6 +82,33 @@ void Nsga2::tell(std::span<const Trial> round) {
         pool.push_back({t, selectionObjectives(t, m_problem), constraintViolation(t.metrics, m_problem.objectives)});
     }
     ++m_round;
+    survive(std::move(pool));
+}
+
+Proposal Nsga2::proposeOne(std::uint64_t draw, std::stop_token) {
+    auto rng = derivedRng(m_seed, RngStream::SteadyState, draw);
+    if (toldOne() < m_config.populationSize || m_population.empty())
+        return {m_problem.space.sample(rng), "initial", std::nullopt, std::nullopt};
+    // One child of a generation's breeding step: the first of the pair.
+    const Member& p1 = tournament(rng);
+    const Member& p2 = tournament(rng);
+    Candidate c = p1.trial.proposal.candidate;
+    if (uniform01(rng) < m_config.crossoverProbability)
+        c = m_problem.space.crossover(p1.trial.proposal.candidate, p2.trial.proposal.candidate, rng);
+    Candidate child = m_problem.space.mutate(c, m_config.mutationRate, rng);
+    for (int attempt = 1; attempt <= 8 && m_seen.count(child); ++attempt)
+        child = m_problem.space.mutate(c, std::min(1.0, m_config.mutationRate * (1 + attempt)), rng);
+    return {std::move(child), "offspring", std::nullopt, std::nullopt};
+}
+
+void Nsga2::learnOne(const Trial& t) {
+    m_seen.insert(t.proposal.candidate);
+    std::vector<Member> pool = std::move(m_population);
+    pool.push_back({t, selectionObjectives(t, m_problem), constraintViolation(t.metrics, m_problem.objectives)});
+    survive(std::move(pool));
+}
+
+void Nsga2::survive(std::vector<Member> pool) {
     // Acceptable members in non-dominated fronts with crowding; then unacceptable by violation.
     std::vector<std::size_t> acceptable, rejected;
     for (std::size_t i = 0; i < pool.size(); ++i)

@@ -32,9 +32,18 @@ public:
     std::string_view name() const override { return "nsga2"; }
     std::vector<Proposal> ask(int maxCount, std::stop_token stop) override;
     void tell(std::span<const Trial> round) override;
+    // Steady-state NSGA-II (Durillo et al. 2009's ssNSGA-II): while fewer than μ trials are
+    // told, each ask samples the space; afterwards it breeds one child (two binary tournaments,
+    // crossover, mutation, as in a generation) from the current population, and each tell
+    // runs (μ + 1) survival: the new trial joins, the worst by rank and crowding leaves.
+    bool steadyState() const override { return true; }
 
     // The current parent population (positions of its trials), best first.
     std::vector<int> population() const;
+
+protected:
+    Proposal proposeOne(std::uint64_t draw, std::stop_token stop) override;
+    void learnOne(const Trial& trial) override;
 
 private:
     struct Member {
@@ -46,6 +55,7 @@ private:
     };
     bool better(const Member& a, const Member& b) const; // tournament order
     const Member& tournament(std::mt19937_64& rng) const;
+    void survive(std::vector<Member> pool); // (μ + λ) survival of pool into m_population
 
     Problem m_problem;
     std::uint64_t m_seed;

@@ -25,4 +25,13 @@ void RandomSearch::tell(std::span<const Trial> round) {
     ++m_round;
 }
 
+Proposal RandomSearch::proposeOne(std::uint64_t draw, std::stop_token) {
+    auto rng = derivedRng(m_seed, RngStream::SteadyState, draw);
+    return {m_problem.space.sample(rng), "random", std::nullopt, std::nullopt};
+}
+
+void RandomSearch::learnOne(const Trial&) {
+    ++m_told;
+}
+
 } // namespace tcw::search

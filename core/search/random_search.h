@@ -12,6 +12,12 @@ public:
     std::string_view name() const override { return "random"; }
     std::vector<Proposal> ask(int maxCount, std::stop_token stop) override;
     void tell(std::span<const Trial> round) override;
+    // One sample per ask, from the steady-state generator of the ask.
+    bool steadyState() const override { return true; }
+
+protected:
+    Proposal proposeOne(std::uint64_t draw, std::stop_token stop) override;
+    void learnOne(const Trial& trial) override;
 
 private:
     Problem m_problem;

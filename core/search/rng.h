@@ -11,14 +11,15 @@ namespace tcw::search {
 
 // Streams: which part of the search a generator serves (so two parts never share numbers).
 enum class RngStream : std::uint64_t {
-    Sample = 1,    // random search: trial `index`
-    Initial = 2,   // initial designs of BOSHCODE and NSGA-II
-    Variation = 3, // NSGA-II offspring of generation `index`
-    Boshcode = 4,  // BOSHCODE step `index`: step kind, candidates, starts
-    Surrogate = 5, // surrogate initialisation and minibatches of step `index`
-    Accuracy = 6,  // the accuracy surrogate fit
-    Reference = 7, // the hypervolume box sample
-    Scalarise = 8, // multi-objective weights of step `index`
+    Sample = 1,      // random search: trial `index`
+    Initial = 2,     // initial designs of BOSHCODE and NSGA-II
+    Variation = 3,   // NSGA-II offspring of generation `index`
+    Boshcode = 4,    // BOSHCODE step `index`: step kind, candidates, starts
+    Surrogate = 5,   // surrogate initialisation and minibatches of step `index`
+    Accuracy = 6,    // the accuracy surrogate fit
+    Reference = 7,   // the hypervolume box sample
+    Scalarise = 8,   // multi-objective weights of step `index`
+    SteadyState = 9, // steady-state asks: index (trials told << 24) | asks since the last tell
 };
 
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective, well-mixed 64-bit hash.

@@ -77,6 +77,11 @@ struct SearchConfig {
     int patience = 10;
     // NSGA-II
     int populationSize = 64;
+    // Asynchronous across rounds (an MPI run without --sync): the optimiser runs in steady state
+    // (Optimizer::steadyState(); NSGA-II and random search), one ask per finished evaluation.
+    // Fixed for the search's life: its trials are numbered in tell order and resume replays
+    // them one by one. BOSHCODE keeps its steps either way.
+    bool steadyState = false;
 
     HypervolumeBox box;
 

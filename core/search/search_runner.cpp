@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace tcw::search {
@@ -108,11 +109,176 @@ void evaluateParallel(const PairEvaluator& evaluator, const std::vector<Proposal
         std::rethrow_exception(error);
 }
 
+// The steady-state loop (RunOptions::steadyState): up to `threads` evaluations in flight at
+// every moment; the calling thread asks, commits and tells, the pool evaluates.
+SearchOutcome runSteadyState(Optimizer& optimizer, const Problem& problem, const PairEvaluator& evaluator,
+                             const RunOptions& options, std::vector<Trial> stored, SearchJournal* journal,
+                             std::stop_token stop, const SearchProgressCallback& progress) {
+    SearchOutcome outcome;
+    Tracker tracker(problem);
+    const int threads =
+        std::max(1, options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    const auto started = std::chrono::steady_clock::now();
+    auto lastReport = started - std::chrono::seconds(1);
+    int evaluatedThisRun = 0, lastPosition = -1;
+    auto report = [&](bool replaying, bool force) {
+        if (!progress)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!force && now - lastReport < std::chrono::milliseconds(200))
+            return;
+        lastReport = now;
+        SearchProgress p;
+        p.trials = static_cast<int>(outcome.trials.size());
+        p.budget = options.budget;
+        p.round = optimizer.round();
+        p.hypervolume = tracker.hypervolume();
+        p.bestScore = tracker.best();
+        p.frontSize = tracker.frontSize();
+        p.replaying = replaying;
+        p.evaluatedThisRun = evaluatedThisRun;
+        p.elapsedSeconds = std::chrono::duration<double>(now - started).count();
+        p.lastPosition = lastPosition;
+        progress(p);
+    };
+
+    // Replay: the stored trials are numbered in the order they were told.
+    std::sort(stored.begin(), stored.end(), [](const Trial& a, const Trial& b) { return a.position < b.position; });
+    for (Trial& t : stored) {
+        optimizer.tellOne(t);
+        tracker.add(t);
+        outcome.trials.push_back(std::move(t));
+        report(true, false);
+    }
+    report(true, true);
+
+    struct Job {
+        Proposal proposal;
+        int basis = 0; // trials told before the ask
+    };
+    std::mutex mutex;
+    std::condition_variable work, done;
+    std::deque<Job> queue;
+    std::deque<std::pair<Job, PairMetrics>> finished;
+    std::exception_ptr error;
+    bool closing = false;
+    auto worker = [&] {
+        while (true) {
+            Job job;
+            {
+                std::unique_lock lock(mutex);
+                work.wait(lock, [&] { return closing || !queue.empty(); });
+                if (queue.empty())
+                    break; // closing
+                job = std::move(queue.front());
+                queue.pop_front();
+            }
+            // A paused run holds the evaluation before it starts; stopped, it is dropped.
+            const bool go = !options.control || options.control->waitWhilePaused(stop);
+            PairMetrics metrics;
+            try {
+                if (go)
+                    metrics = evaluator.evaluate(job.proposal.candidate, stop);
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!error && !stop.stop_requested()) // a cancelled evaluation may end in an error
+                    error = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mutex);
+                finished.emplace_back(std::move(job), std::move(metrics)); // committed unless stopped or failed
+            }
+            done.notify_one();
+        }
+    };
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+    // Declared after the pool, so destroyed before it: the threads leave before they are
+    // joined, also when the journal throws.
+    struct Close {
+        std::mutex& mutex;
+        bool& closing;
+        std::condition_variable& work;
+        ~Close() {
+            {
+                std::lock_guard lock(mutex);
+                closing = true;
+            }
+            work.notify_all();
+        }
+    };
+    std::optional<Close> close(std::in_place, mutex, closing, work);
+
+    int inFlight = 0; // asked and not yet told (queued or evaluating)
+    auto failedOrStopped = [&] {
+        std::lock_guard lock(mutex);
+        return error != nullptr || stop.stop_requested();
+    };
+    // Keeps every thread busy: asks while a thread has no evaluation and budget is left.
+    auto fill = [&] {
+        while (inFlight < threads && static_cast<int>(outcome.trials.size()) + inFlight < options.budget &&
+               !optimizer.finished() && !failedOrStopped()) {
+            Job job{optimizer.askOne(stop), optimizer.toldOne()};
+            if (stop.stop_requested())
+                return;
+            ++inFlight;
+            std::lock_guard lock(mutex);
+            queue.push_back(std::move(job));
+            work.notify_one();
+        }
+    };
+    fill();
+    while (inFlight > 0) {
+        std::deque<std::pair<Job, PairMetrics>> ready;
+        bool dropping = false;
+        {
+            std::unique_lock lock(mutex);
+            done.wait_for(lock, std::chrono::milliseconds(50), [&] { return !finished.empty(); });
+            dropping = error != nullptr || stop.stop_requested();
+            if (dropping) { // evaluations not started are dropped; running ones end uncommitted
+                inFlight -= static_cast<int>(queue.size());
+                queue.clear();
+            }
+            ready.swap(finished);
+        }
+        for (auto& [job, metrics] : ready) {
+            --inFlight;
+            if (dropping || failedOrStopped())
+                continue;
+            Trial t{static_cast<int>(outcome.trials.size()), job.basis, std::move(job.proposal), std::move(metrics)};
+            if (journal)
+                journal->record(t);
+            tracker.add(t);
+            optimizer.tellOne(t);
+            ++evaluatedThisRun;
+            lastPosition = t.position;
+            outcome.trials.push_back(std::move(t));
+            report(false, false);
+            fill(); // the freed thread gets the next candidate at once
+        }
+    }
+    close.reset();
+    pool.clear(); // joins
+    if (error)
+        std::rethrow_exception(error);
+    if (optimizer.finished() && static_cast<int>(outcome.trials.size()) < options.budget)
+        outcome.stoppedByRule = true;
+    else if (static_cast<int>(outcome.trials.size()) < options.budget)
+        outcome.cancelled = true;
+    outcome.hypervolume = tracker.hypervolume();
+    outcome.front = tracker.front();
+    report(false, true);
+    return outcome;
+}
+
 } // namespace
 
 SearchOutcome runSearch(Optimizer& optimizer, const Problem& problem, const PairEvaluator& evaluator,
                         const RunOptions& options, std::vector<Trial> stored, SearchJournal* journal,
                         std::stop_token stop, const SearchProgressCallback& progress) {
+    if (options.steadyState && optimizer.steadyState())
+        return runSteadyState(optimizer, problem, evaluator, options, std::move(stored), journal, stop, progress);
     SearchOutcome outcome;
     Tracker tracker(problem);
     const int threads =

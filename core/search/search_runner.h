@@ -53,6 +53,13 @@ struct RunOptions {
     // the round has finished) instead of as they finish. The trials are the same; the journal
     // (the workspace's rows) then has the order of a one-thread run.
     bool commitInOrder = false;
+    // Asynchronous across rounds (when the optimiser has a steady state, Optimizer::
+    // steadyState()): every thread that finishes an evaluation commits it, tells it and gets
+    // the next candidate at once, at a generation boundary too. Trials are numbered in the
+    // order they finish (= are told), Trial::round is the number told before the ask, and the
+    // stored trials are replayed one by one in position order. Ignored for an optimiser
+    // without a steady state (it keeps its rounds; commitInOrder then applies).
+    bool steadyState = false;
 };
 
 struct SearchOutcome {

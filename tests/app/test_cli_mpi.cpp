@@ -1,8 +1,9 @@
 // tcw search under mpirun, end to end (3 ranks on this machine, --oversubscribe): the
 // synchronous mode stores exactly the trials of a one-process run with the same seed, in
-// position order; the asynchronous mode stores every trial exactly once; SIGKILL of rank 0
-// mid-run, then `mpirun … --resume`, loses no committed trial, ends with the uninterrupted
-// run's trials and leaves a workspace that passes PRAGMA integrity_check; a worker that cannot
+// position order; the asynchronous mode (steady-state NSGA-II, across generations) stores
+// every trial exactly once; SIGKILL of rank 0 mid-run, then `mpirun … --resume`, loses no
+// committed trial (BOSHCODE: ends with the uninterrupted run's trials; asynchronous NSGA-II:
+// every position once) and leaves a workspace that passes PRAGMA integrity_check; a worker that cannot
 // set the search up stops the job with its error. Skipped, saying
 // so, when mpirun is not installed (`make test` installs it: cmake/install-deps.sh).
 #include "../support/stored_trials.h"
@@ -129,22 +130,73 @@ private slots:
         QCOMPARE(commitOrder(ranks), positions);
     }
 
+    // Asynchronous across rounds (steady-state NSGA-II): every trial stored exactly once,
+    // numbered in commit order, asks made as evaluations finish, not at generation ends.
     void asyncStoresEveryTrialOnce() {
         QTemporaryDir dir;
-        const QString alone = dir.filePath("alone.tcw"), ranks = dir.filePath("ranks.tcw");
+        const QString ranks = dir.filePath("ranks.tcw");
         const TcwRun mpi = runMpi(3, nsga2Args(ranks) + QStringList{"--threads", "2"});
         QVERIFY2(mpi.exitCode == 0, qPrintable(mpi.out + mpi.err));
-        QVERIFY2(mpi.out.contains("asynchronous"), qPrintable(mpi.out));
-        QStringList order = commitOrder(ranks);
-        QCOMPARE(order.size(), 160);
-        order.removeDuplicates();
-        QCOMPARE(order.size(), 160); // each position once
-        for (const QString& p : order)
-            QVERIFY(p.toInt() >= 0 && p.toInt() < 160);
-        // The evaluations are deterministic, so the trials are a one-process run's too.
-        const TcwRun one = runTcw(nsga2Args(alone));
-        QVERIFY2(one.exitCode == 0, qPrintable(one.err));
-        QCOMPARE(storedTrialRows(ranks), storedTrialRows(alone));
+        QVERIFY2(mpi.out.contains("asynchronous across rounds"), qPrintable(mpi.out));
+        QVERIFY2(mpi.out.contains("workers: 160 evaluations (0 failed)"), qPrintable(mpi.out));
+        QStringList positions;
+        for (int i = 0; i < 160; ++i)
+            positions << QString::number(i);
+        QCOMPARE(commitOrder(ranks), positions); // each position once, in the order committed
+        QCOMPARE(storedTrialRows(ranks).size(), 160);
+        using namespace tcw::store;
+        Database db = Database::open(ranks.toStdString(), Database::Mode::ReadOnly);
+        Statement config = db.prepare("SELECT json_extract(config_json, '$.steadyState') FROM searches");
+        QVERIFY(config.step());
+        QCOMPARE(config.int64(0), std::int64_t(1));
+        // Trial.round = trials told before the ask: past the first generation of 32, asks come
+        // after every tell, not only after each 32nd.
+        Statement asks =
+            db.prepare("SELECT count(DISTINCT iteration) FROM trials WHERE iteration > 32 AND iteration % 32 != 0");
+        QVERIFY(asks.step());
+        QVERIFY2(asks.int64(0) > 40, qPrintable(QString::number(asks.int64(0))));
+    }
+
+    // kill -9 of rank 0 in the asynchronous mode, then --resume: no committed trial lost or
+    // changed, every position once, the budget spent, the workspace intact.
+    void sigkillAsyncThenResume() {
+        QTemporaryDir dir;
+        const QString killed = dir.filePath("killed.tcw");
+        QStringList args = nsga2Args(killed);
+        args[args.indexOf("160")] = "1500";
+        args << "--threads"
+             << "2";
+        QProcess job;
+        job.setProcessEnvironment(mpiEnvironment());
+        job.start(mpirun(), mpirunOptions(3) + QStringList{kTcw} + args);
+        QVERIFY(job.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        while (committedTrials(killed) < 100 && job.state() == QProcess::Running && waited.elapsed() < 150000)
+            QTest::qWait(10);
+        QCOMPARE(job.state(), QProcess::Running);
+        const pid_t rank0 = rankProcess(job.processId(), 0);
+        QVERIFY2(rank0 > 0, "rank 0's process not found under mpirun");
+        QCOMPARE(::kill(rank0, SIGKILL), 0);
+        QVERIFY(job.waitForFinished(30000));
+        QVERIFY(job.exitCode() != 0);
+        const QStringList atKill = storedTrialRows(killed);
+        QVERIFY2(atKill.size() >= 100 && atKill.size() < 1500, qPrintable(QString::number(atKill.size())));
+        QCOMPARE(integrityCheck(killed), QString("ok"));
+
+        const TcwRun resumed = runMpi(3, {"search", "--workspace", killed, "--resume", "--quiet", "--threads", "2"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.out + resumed.err));
+        QVERIFY2(resumed.out.contains(QString("%1 trials already stored").arg(atKill.size())), qPrintable(resumed.out));
+        QVERIFY2(resumed.out.contains("asynchronous across rounds"), qPrintable(resumed.out));
+        const QStringList final = storedTrialRows(killed);
+        QCOMPARE(final.size(), 1500);
+        for (int i = 0; i < atKill.size(); ++i) // the committed prefix, unchanged
+            QCOMPARE(final[i], atKill[i]);
+        QStringList positions;
+        for (int i = 0; i < 1500; ++i)
+            positions << QString::number(i);
+        QCOMPARE(commitOrder(killed), positions);
+        QCOMPARE(integrityCheck(killed), QString("ok"));
     }
 
     // A worker that cannot set the search up (its data set is missing) stops the job before
