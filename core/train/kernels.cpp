@@ -266,6 +266,21 @@ TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum,
     }
 }
 
+// Issue 20: layerNormRows' last loop with saved statistics (keep the two identical).
+TCW_VECTOR_CLONES void layerNormApplyRows(const float* a, float* dst, const float* gamma, const float* beta,
+                                          const float* mean, const float* variance, std::int64_t cols, float epsilon,
+                                          std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* x = a + r * cols;
+        const float mu = mean[r];
+        const float var = variance[r];
+        const float inv = 1.0f / std::sqrt(var + epsilon);
+        float* y = dst + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            y[j] = gamma[j] * ((x[j] - mu) * inv) + beta[j];
+    }
+}
+
 // Layer norm backward of rows [begin, end); adds this block's Σ diffDst·x̂ and Σ diffDst to
 // partGamma, partBeta [cols]; `work` holds two rows.
 // (The buffers never overlap: __restrict lets the row loops vectorise without alias checks.)
@@ -389,6 +404,13 @@ void layerNormForward(const float* a, const float* b, float* sum, float* dst, co
         layerNormRows(a, b, sum, dst, gamma, beta, mean, variance, cols, epsilon, bb, e);
         if (dstBf16)
             toBf16Chunk(dst, dstBf16, bb * cols, e * cols);
+    });
+}
+
+void layerNormApply(const float* x, const float* mean, const float* variance, const float* gamma, const float* beta,
+                    float* dst, std::int64_t rows, std::int64_t cols, float epsilon) {
+    forRowChunks(rows, cols, [&](std::int64_t b, std::int64_t e) {
+        layerNormApplyRows(x, dst, gamma, beta, mean, variance, cols, epsilon, b, e);
     });
 }
 

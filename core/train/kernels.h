@@ -51,6 +51,10 @@ void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
 void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
                       float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
                       std::uint16_t* dstBf16 = nullptr);
+// Issue 20: dst = the layer norm of x with the mean and variance layerNormForward saved for it:
+// the same arithmetic, so the same bits as its dst (how compact storage gets y1 back).
+void layerNormApply(const float* x, const float* mean, const float* variance, const float* gamma, const float* beta,
+                    float* dst, std::int64_t rows, std::int64_t cols, float epsilon);
 // diffSrc from src (the normalised input), its saved statistics and diffDst; overwrites
 // diffGamma and diffBeta [cols]. Those are summed over fixed blocks of rows, then the blocks
 // in order: the same bits for any thread count.

@@ -1,10 +1,15 @@
 // Issue 20: one training configuration per process, so that its peak RSS is its own. Trains
 // `--warmup` steps, then times `--steps` steps one by one and prints one line:
 //   model=… data=… threads=… act=… grad=… kernels=sparse|dense precision=… median_ms=…
-//   cpu_ms=… vmhwm_mib=… saved_dense_mib=… saved_stored_mib=… act_sparsity=… grad_sparsity=…
+//   cpu_ms=… vmhwm_mib=… vmhwm_timed_mib=… saved_dense_mib=… saved_stored_mib=… work_mib=…
+//   pool_resident_mib=… act_sparsity=… grad_sparsity=…
 //   sparse_calls=… dense_calls=… grad_density=…
 // median_ms is the median wall time of a step; cpu_ms the median of the process's CPU time
 // per step (all threads): on a machine loaded by others it measures the work, not the waits.
+// vmhwm_mib: the process's peak RSS; vmhwm_timed_mib: the peak during the timed steps (reset
+// after warm-up). saved_stored_mib: what the trainer holds for the saved activations (issue 20:
+// the compressed pool's tensors plus those kept dense; dense storage holds saved_dense_mib),
+// work_mib its shared work buffer, pool_resident_mib the pool's resident high-water mark.
 // The data, the configuration and the bf16 decision go through codesign::loadTrainingData
 // and codesign::makeTrainConfig, as tcw train does. Linked with the OpenMP wait-policy
 // object, so its threads sleep when idle as tcw's do. run_dynaprop_bench.sh runs the
@@ -122,6 +127,10 @@ int main(int argc, char** argv) {
         train::Trainer trainer(spec, data, config);
         for (int s = 0; s < warmup; ++s)
             trainer.trainStep();
+        // Issue 20: the peak over the timed steps alone as well (VmHWM reset to the current RSS;
+        // Linux ≥ 4.0), beside the process's peak since it started (vmhwm_mib).
+        const double wholeHwmBeforeTimed = vmHwmMiB();
+        const bool hwmReset = std::ofstream("/proc/self/clear_refs") << "5" << std::flush ? true : false;
         std::vector<double> ms, cpu;
         train::LayerSparsityCounts total;
         for (int s = 0; s < steps; ++s) {
@@ -138,13 +147,17 @@ int main(int argc, char** argv) {
         for (const auto& k : trainer.backwardKernels())
             kernels.add(k);
         const auto memory = trainer.peakActivationMemory();
+        const double steadyHwm = hwmReset ? vmHwmMiB() : -1.0;
+        const double wholeHwm = std::max(wholeHwmBeforeTimed, vmHwmMiB());
         std::printf("model=%s data=%s threads=%d act=%.2f grad=%.2f kernels=%s precision=%s median_ms=%.2f cpu_ms=%.2f "
-                    "vmhwm_mib=%.1f saved_dense_mib=%.2f saved_stored_mib=%.2f act_sparsity=%.3f "
+                    "vmhwm_mib=%.1f vmhwm_timed_mib=%.1f saved_dense_mib=%.2f saved_stored_mib=%.2f work_mib=%.2f "
+                    "pool_resident_mib=%.2f act_sparsity=%.3f "
                     "grad_sparsity=%.3f sparse_calls=%lld dense_calls=%lld grad_density=%.3f\n",
                     spec.name.c_str(), data.name.c_str(), r.threads, r.targetActivationSparsity.value_or(0.0),
                     r.targetGradientSparsity.value_or(0.0), r.denseBackward ? "dense" : "sparse",
-                    config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], cpu[cpu.size() / 2], vmHwmMiB(),
-                    double(memory.denseBytes) / 1048576.0, double(memory.compressedBytes) / 1048576.0,
+                    config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], cpu[cpu.size() / 2], wholeHwm, steadyHwm,
+                    double(memory.denseBytes) / 1048576.0, double(memory.heldBytes) / 1048576.0,
+                    double(memory.workBytes) / 1048576.0, double(memory.poolResidentBytes) / 1048576.0,
                     total.activationTotal().fraction(), total.activationGradient.fraction(),
                     static_cast<long long>(kernels.sparseCalls), static_cast<long long>(kernels.denseCalls),
                     kernels.density());
