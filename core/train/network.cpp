@@ -202,6 +202,13 @@ struct Network::Impl {
     std::vector<float> groupContext;                 // [G_max, N, d_max] context, then its gradient
     std::vector<float> groupGrad;                    // [3, G_max, N, d_max] gradients of Q, K, V
     std::vector<float> gLogits;                      // [B, C]
+    // Issue 20: where gFfA … groupGrad are: their vectors, or in compact mode slots of `work`
+    // (the feed-forward part's behind its tensors, the attention part's behind its own).
+    struct Scratch {
+        float *gFfA = nullptr, *gFfB = nullptr, *gCat = nullptr, *gProj = nullptr, *gScores = nullptr,
+              *gProbs = nullptr, *groupContext = nullptr, *groupGrad = nullptr;
+    } sc;
+    std::array<std::int64_t, 8> scratchSizes{}; // of gFfA … groupGrad, in Scratch's order
     std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
     std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
@@ -418,7 +425,6 @@ void Network::Impl::allocate() {
     transformTmp.resize(N * headDimMax);
     for (auto* v : {&gOut, &gIn, &gR2, &gR1, &gDense})
         v->resize(N * hMax);
-    gFfA.resize(N * fMax);
     // Issue 20: scratch only where some layer uses it (memory is measured): gY2 and gNext with
     // an inter-layer projection, gFfB with two or more FF hidden layers, gQw with wma heads.
     const bool anyNext = std::any_of(plans.begin(), plans.end(), [](const LayerPlan& p) { return p.next.present(); });
@@ -428,14 +434,16 @@ void Network::Impl::allocate() {
     });
     for (auto* v : {&gY2, &gNext})
         v->resize(anyNext ? N * hMax : 0);
-    gFfB.resize(deepFf ? N * fMax : 0);
-    gCat.resize(N * dMax);
-    gProj.resize(N * pMax);
-    gScores.resize(BSS * groupHeadsMax);
-    gProbs.resize(BSS * groupHeadsMax);
     gQw.resize(anyWma ? groupMax : 0);
-    groupContext.resize(groupMax);
-    groupGrad.resize(3 * groupMax);
+    // gFfA … groupGrad: vectors or slots of the work buffer, sized at the first forward pass.
+    scratchSizes = {static_cast<std::int64_t>(N * fMax),
+                    static_cast<std::int64_t>(deepFf ? N * fMax : 0),
+                    static_cast<std::int64_t>(N * dMax),
+                    static_cast<std::int64_t>(N * pMax),
+                    static_cast<std::int64_t>(BSS * groupHeadsMax),
+                    static_cast<std::int64_t>(BSS * groupHeadsMax),
+                    static_cast<std::int64_t>(groupMax),
+                    static_cast<std::int64_t>(3 * groupMax)};
     gLogits.resize(maxBatch * C);
     gPooled.resize(maxBatch * HL);
     for (const LayerPlan& p : plans)
@@ -586,8 +594,8 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, G * BSS);
     // context [G, B, S, d] = P · V, then into the heads' columns of cat
-    dnnl.matmul(probsV, v, {groupContext.data(), GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
-    scatterColumns(groupContext.data(), g.catColumns, buf.at.cat, D, N, d);
+    dnnl.matmul(probsV, v, {sc.groupContext, GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
+    scatterColumns(sc.groupContext, g.catColumns, buf.at.cat, D, N, d);
 }
 
 void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& g, LayerBuffers& buf, int l,
@@ -599,17 +607,17 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const MatView k{qAll + GN * d, GB, S, d, S * d, d, 1};
     const MatView v{qAll + 2 * GN * d, GB, S, d, S * d, d, 1};
     // Gradients of Q, K, V [3, G, N, d], laid out like groupQkv: one scatter into gProj at the end.
-    float* gQ = groupGrad.data();
+    float* gQ = sc.groupGrad;
     float* gK = gQ + GN * d;
     float* gV = gQ + 2 * GN * d;
     const MatView gQV{gQ, GB, S, d, S * d, d, 1}, gKV{gK, GB, S, d, S * d, d, 1}, gVV{gV, GB, S, d, S * d, d, 1};
-    const MatView gCtx{groupContext.data(), GB, S, d, S * d, d, 1};
-    gatherColumns(gCat.data(), D, g.catColumns, groupContext.data(), N, d, dnnl.bf16Output(dense(gCtx.data, GN, d)));
+    const MatView gCtx{sc.groupContext, GB, S, d, S * d, d, 1};
+    gatherColumns(sc.gCat, D, g.catColumns, sc.groupContext, N, d, dnnl.bf16Output(dense(gCtx.data, GN, d)));
     const float* scores = buf.at.scores + g.firstAttention * BSS;
     const float* probs = buf.at.probs + g.firstAttention * BSS;
     const MatView probsV{probs, GB, S, S, S * S, S, 1};
-    const MatView gProbsV{gProbs.data(), GB, S, S, S * S, S, 1};
-    const MatView gScoresV{gScores.data(), GB, S, S, S * S, S, 1};
+    const MatView gProbsV{sc.gProbs, GB, S, S, S * S, S, 1};
+    const MatView gScoresV{sc.gScores, GB, S, S, S * S, S, 1};
     // gCtx and gS are each read by two matmuls unchanged: in bf16 mode their producers
     // (the gather above, the softmax backward below) write the bf16 copies, forgotten after use.
     dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [G·B, S, S] = gCtx · Vᵀ
@@ -620,10 +628,10 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
-    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), GB * S, S,
+    attentionSoftmaxBackward(probs, sc.gProbs, activationsPruned ? scores : nullptr, sc.gScores, GB * S, S,
                              scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
-        prune->pruneActivationGradient(l, gScores.data(), G * BSS);
+        prune->pruneActivationGradient(l, sc.gScores, G * BSS);
     if (g.type == HeadType::SaSdp) {
         dnnl.matmul(gScoresV, k, gQV, nullptr, 1.0f, false, StableAB);     // gQ = gS · K
         dnnl.matmul(gScoresV.t(), q, gKV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
@@ -643,7 +651,7 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
             dnnl.matmul(gQwi, dense(params.data() + h.wmaWeight, d, d).t(), dense(gQ + i * N * d, N, d)); // gQ_i
         }
     }
-    scatterColumns(gQ, g.qkvColumns, gProj.data(), P, N, d);
+    scatterColumns(gQ, g.qkvColumns, sc.gProj, P, N, d);
 }
 
 void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
@@ -669,9 +677,9 @@ void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, 
 void Network::Impl::transformHeadBackward(const LayerPlan& p, const HeadPlan& h) {
     // The DFT real part is self-adjoint (symmetric cos and sin); the DCT's adjoint is D_Sᵀ·g·D_d.
     const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
-    const MatView gOutV{gCat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const MatView gOutV{sc.gCat + h.catCol, B, S, d, S * D, D, 1};
     const MatView tmp{transformTmp.data(), B, S, d, S * d, d, 1};
-    const MatView gv{gProj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const MatView gv{sc.gProj + h.vCol, B, S, d, S * P, P, 1};
     const TransformMatrices& ts = transforms.at(S);
     const TransformMatrices& td = transforms.at(static_cast<int>(d));
     if (h.type == HeadType::LDft) {
@@ -701,8 +709,8 @@ void Network::Impl::convHeadBackwardAt(const LayerPlan& p, const HeadPlan& h, La
                           grads.data() + h.gateBias};
     convHeadBackward(shape, convParams(h), proj + h.qCol, proj + h.kCol, proj + h.vCol,
                      buf.convKs[static_cast<std::size_t>(h.convIndex)].data(),
-                     buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), gCat.data() + h.catCol,
-                     gProj.data() + h.qCol, gProj.data() + h.kCol, gProj.data() + h.vCol, g, convScratch);
+                     buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), sc.gCat + h.catCol,
+                     sc.gProj + h.qCol, sc.gProj + h.kCol, sc.gProj + h.vCol, g, convScratch);
 }
 
 // ---- one encoder layer -------------------------------------------------------------------
@@ -838,7 +846,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             float* derivative = b.at.ffDerivative[f - 1];
             if (maskGradients && !compact)
                 maskByNonZero(derivative, x, N * width);
-            float* gZ = gy == gFfA.data() ? gFfB.data() : gFfA.data();
+            float* gZ = gy == sc.gFfA ? sc.gFfB : sc.gFfA;
             denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
@@ -859,10 +867,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         gOutProj = gDense.data();
     }
     pruneGrad(const_cast<float*>(gOutProj), N * H);
-    denseBackward(p.out, b.at.cat, gOutProj, gCat.data(), false, N);
+    denseBackward(p.out, b.at.cat, gOutProj, sc.gCat, false, N);
     if (maskGradients)
-        maskByNonZero(gCat.data(), b.at.cat, N * p.catWidth);
-    pruneGrad(gCat.data(), N * p.catWidth);
+        maskByNonZero(sc.gCat, b.at.cat, N * p.catWidth);
+    pruneGrad(sc.gCat, N * p.catWidth);
     // Heads: gCat → gProj.
     for (const AttentionGroup& g : p.attentionGroups)
         attentionBackward(p, g, b, l, prune);
@@ -876,12 +884,12 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     }
     // Pruned and padding-zeroed projections pass no gradient.
     if (maskGradients && compact && b.saved.proj.form == SavedTensor::Form::Mask) // issue 20
-        maskByBits(gProj.data(), b.saved.proj);
+        maskByBits(sc.gProj, b.saved.proj);
     else if (maskGradients)
-        maskByNonZero(gProj.data(), b.at.proj, N * p.projWidth);
-    pruneGrad(gProj.data(), N * p.projWidth);
+        maskByNonZero(sc.gProj, b.at.proj, N * p.projWidth);
+    pruneGrad(sc.gProj, N * p.projWidth);
     // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ, accumulated into gR1, which becomes gIn.
-    denseBackward(p.proj, b.input, gProj.data(), gR1.data(), true, N);
+    denseBackward(p.proj, b.input, sc.gProj, gR1.data(), true, N);
     std::swap(gIn, gR1);
 }
 
@@ -949,7 +957,7 @@ void Network::Impl::applyStorageMode() {
     storageReady = true;
     compact = want;
     const std::int64_t N = static_cast<std::int64_t>(maxBatch) * S, BSS = N * S;
-    std::int64_t workFloats = 0, poolBytes = 1 << 20;
+    std::int64_t attentionEnd = 0, ffEnd = 0, poolBytes = 1 << 20;
     using Form = SavedTensor::Form;
     for (std::size_t l = 0; l < plans.size(); ++l) {
         const LayerPlan& p = plans[l];
@@ -981,15 +989,43 @@ void Network::Impl::applyStorageMode() {
         b.saved.ffA.resize(b.ffA.size());
         b.saved.ffDeriv.resize(b.ffA.size());
         const WorkLayout w = workLayout(p, N, BSS);
-        workFloats = std::max({workFloats, w.attentionEnd, w.ffEnd});
+        attentionEnd = std::max(attentionEnd, w.attentionEnd);
+        ffEnd = std::max(ffEnd, w.ffEnd);
+    }
+    // Gradient scratch: the feed-forward part's (gFfA, gFfB) behind the FF tensors, the
+    // attention part's (gCat … groupGrad; groupContext is also the forward's P·V) behind the
+    // attention tensors. The two parts never run at once.
+    std::vector<float>* vectors[] = {&gFfA, &gFfB, &gCat, &gProj, &gScores, &gProbs, &groupContext, &groupGrad};
+    float** pointers[] = {&sc.gFfA, &sc.gFfB, &sc.gCat, &sc.gProj, &sc.gScores, &sc.gProbs, &sc.groupContext,
+                          &sc.groupGrad};
+    std::int64_t offsets[8] = {};
+    std::int64_t at = ffEnd;
+    for (int i = 0; i < 8; ++i) {
+        if (i == 2)
+            at = attentionEnd; // the attention part's slots
+        offsets[i] = at;
+        at += (scratchSizes[static_cast<std::size_t>(i)] + 15) / 16 * 16;
+        if (i == 1)
+            ffEnd = at;
+    }
+    const std::int64_t workFloats = std::max(ffEnd, at);
+    for (int i = 0; i < 8; ++i) {
+        if (compact)
+            std::vector<float>().swap(*vectors[i]);
+        else
+            vectors[i]->assign(static_cast<std::size_t>(scratchSizes[static_cast<std::size_t>(i)]), 0.0f);
     }
     if (compact) {
         work.assign(static_cast<std::size_t>(workFloats), 0.0f);
+        for (int i = 0; i < 8; ++i)
+            *pointers[i] = work.data() + offsets[i];
         pool.reserve(poolBytes);
         pool.reset();
     } else {
         std::vector<float>().swap(work);
         pool.reserve(0);
+        for (int i = 0; i < 8; ++i)
+            *pointers[i] = vectors[i]->data();
     }
 }
 
