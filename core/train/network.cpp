@@ -209,7 +209,7 @@ struct Network::Impl {
               *gProbs = nullptr, *groupContext = nullptr, *groupGrad = nullptr;
     } sc;
     std::array<std::int64_t, 8> scratchSizes{}; // of gFfA … groupGrad, in Scratch's order
-    std::vector<float> gPooled;                      // [B, H_L]
+    std::vector<float> gPooled;                 // [B, H_L]
     std::vector<float> convScratch;
     std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
 
@@ -628,8 +628,8 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
-    attentionSoftmaxBackward(probs, sc.gProbs, activationsPruned ? scores : nullptr, sc.gScores, GB * S, S,
-                             scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
+    attentionSoftmaxBackward(probs, sc.gProbs, activationsPruned ? scores : nullptr, sc.gScores, GB * S, S, scale,
+                             gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
         prune->pruneActivationGradient(l, sc.gScores, G * BSS);
     if (g.type == HeadType::SaSdp) {
@@ -982,7 +982,7 @@ void Network::Impl::applyStorageMode() {
             size(b.ffA[f], N * p.ff[f].out, Form::SparsePair);
             size(b.ffDerivative[f], N * p.ff[f].out, Form::None);
         }
-        size(b.ffOut, N * p.hidden, Form::Mask);
+        size(b.ffOut, p.ff.empty() ? 0 : N * p.hidden, Form::Mask); // written only by an FF stack
         size(b.y1, N * p.hidden, Form::None);
         b.saved = LayerBuffers::Saved{};
         b.saved.qkv.resize(p.attentionGroups.size());
@@ -996,8 +996,8 @@ void Network::Impl::applyStorageMode() {
     // attention part's (gCat … groupGrad; groupContext is also the forward's P·V) behind the
     // attention tensors. The two parts never run at once.
     std::vector<float>* vectors[] = {&gFfA, &gFfB, &gCat, &gProj, &gScores, &gProbs, &groupContext, &groupGrad};
-    float** pointers[] = {&sc.gFfA, &sc.gFfB, &sc.gCat, &sc.gProj, &sc.gScores, &sc.gProbs, &sc.groupContext,
-                          &sc.groupGrad};
+    float** pointers[] = {&sc.gFfA,    &sc.gFfB,   &sc.gCat,         &sc.gProj,
+                          &sc.gScores, &sc.gProbs, &sc.groupContext, &sc.groupGrad};
     std::int64_t offsets[8] = {};
     std::int64_t at = ffEnd;
     for (int i = 0; i < 8; ++i) {
