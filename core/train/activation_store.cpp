@@ -28,6 +28,8 @@ constexpr std::int64_t kAlign = 64;
 // Restores and masks are split among the OpenMP threads in chunks of this many bitmap words.
 constexpr std::int64_t kChunkWords = 256;
 constexpr std::int64_t kParallelWords = 1024;
+// Floats the AVX-512 save loops may write past the kept values (one whole register).
+constexpr std::int64_t kStoreSlack = 16;
 
 std::int64_t alignUp(std::int64_t v, std::int64_t a) {
     return (v + a - 1) / a * a;
@@ -151,7 +153,10 @@ TCW_AVX512 std::int64_t sparseSaveAvx512(const float* x, std::int64_t count, std
             const __mmask16 lanes = tailMask(i, count);
             const __m512i v = _mm512_maskz_loadu_epi32(lanes, x + i);
             const __mmask16 nz = _mm512_test_epi32_mask(v, v);
-            _mm512_mask_compressstoreu_ps(out + k, nz, _mm512_castsi512_ps(v));
+            // Compress in a register and store all 16 lanes (the memory form of vcompressps is
+            // microcoded and slow): lanes past the kept ones are overwritten by the next store,
+            // the last ones land in the slack the caller reserves (kStoreSlack).
+            _mm512_storeu_ps(out + k, _mm512_maskz_compress_ps(nz, _mm512_castsi512_ps(v)));
             k += std::popcount(static_cast<unsigned>(nz));
             word |= std::uint64_t(nz) << (q * 16);
         }
@@ -183,11 +188,13 @@ TCW_AVX512 std::int64_t pairSaveAvx512(const float* a, const float* b, std::int6
         const int n = std::popcount(word);
         std::int64_t ka = k, kb = k + n;
         for (int q = 0; q < 4; ++q) {
-            _mm512_mask_compressstoreu_ps(out + ka, nz[q], _mm512_castsi512_ps(va[q]));
-            _mm512_mask_compressstoreu_ps(out + kb, nz[q], _mm512_castsi512_ps(vb[q]));
-            const int c = std::popcount(static_cast<unsigned>(nz[q]));
-            ka += c;
-            kb += c;
+            // All of a's pieces of the word before b's: a's spare lanes never reach b's values.
+            _mm512_storeu_ps(out + ka, _mm512_maskz_compress_ps(nz[q], _mm512_castsi512_ps(va[q])));
+            ka += std::popcount(static_cast<unsigned>(nz[q]));
+        }
+        for (int q = 0; q < 4; ++q) {
+            _mm512_storeu_ps(out + kb, _mm512_maskz_compress_ps(nz[q], _mm512_castsi512_ps(vb[q])));
+            kb += std::popcount(static_cast<unsigned>(nz[q]));
         }
         k += 2 * n;
     }
@@ -356,11 +363,11 @@ std::int64_t savedTensorMaxBytes(SavedTensor::Form form, std::int64_t count) {
     case SavedTensor::Form::Dense:
         return floats;
     case SavedTensor::Form::Sparse:
-        return bitmap + floats;
+        return bitmap + floats + kStoreSlack * 4;
     case SavedTensor::Form::Mask:
         return bitmap;
     case SavedTensor::Form::SparsePair:
-        return bitmap + 2 * floats;
+        return bitmap + 2 * floats + kStoreSlack * 4;
     }
     return 0;
 }
@@ -376,7 +383,7 @@ SavedTensor saveDense(ActivationPool& pool, const float* x, std::int64_t count) 
 SavedTensor saveSparse(ActivationPool& pool, const float* x, std::int64_t count) {
     SavedTensor t{SavedTensor::Form::Sparse, count};
     auto* bits = static_cast<std::uint64_t*>(pool.allocate(wordsOf(count) * 8));
-    auto* values = static_cast<float*>(pool.open(count * 4));
+    auto* values = static_cast<float*>(pool.open((count + kStoreSlack) * 4));
 #ifdef TCW_STORE_X86
     t.nonZeros = haveAvx512() ? sparseSaveAvx512(x, count, bits, values) : sparseSaveScalar(x, count, bits, values);
 #else
@@ -411,7 +418,7 @@ SavedTensor saveMask(ActivationPool& pool, const float* x, std::int64_t count) {
 SavedTensor savePair(ActivationPool& pool, const float* a, const float* b, std::int64_t count) {
     SavedTensor t{SavedTensor::Form::SparsePair, count};
     auto* bits = static_cast<std::uint64_t*>(pool.allocate(wordsOf(count) * 8));
-    auto* values = static_cast<float*>(pool.open(2 * count * 4));
+    auto* values = static_cast<float*>(pool.open((2 * count + kStoreSlack) * 4));
 #ifdef TCW_STORE_X86
     t.nonZeros = haveAvx512() ? pairSaveAvx512(a, b, count, bits, values) : pairSaveScalar(a, b, count, bits, values);
 #else
