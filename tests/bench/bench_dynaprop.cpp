@@ -60,11 +60,12 @@ bool resetPeakRss() {
 }
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr,
-                 "bench_dynaprop: %s\nusage: bench_dynaprop --model FILE [--data listops|fashion-mnist] [--patch N] "
-                 "[--seq-len N] [--batch N] [--threads N] [--steps N] [--warmup N] [--target-act X] "
-                 "[--target-grad X] [--dense-backward] [--sparse-max-density X] [--bf16] [--force-bf16]\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "bench_dynaprop: %s\nusage: bench_dynaprop --model FILE [--data listops|fashion-mnist] [--patch N] "
+        "[--seq-len N] [--batch N] [--threads N] [--steps N] [--warmup N] [--target-act X] "
+        "[--target-grad X] [--dense-backward] [--sparse-max-density X] [--bf16] [--force-bf16] [--dense-storage]\n",
+        why);
     std::exit(2);
 }
 
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
     r.learningRate = 1e-3f;
     r.threads = 1;
     int steps = 20, warmup = 5;
+    bool denseStorage = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -113,6 +115,8 @@ int main(int argc, char** argv) {
             r.bf16 = true;
         else if (a == "--force-bf16")
             r.forceBf16 = true;
+        else if (a == "--dense-storage") // issue 20: saved activations kept dense
+            denseStorage = true;
         else
             usage(("unknown option " + a).c_str());
     }
@@ -132,7 +136,9 @@ int main(int argc, char** argv) {
             throw std::invalid_argument(loaded.errors.toString());
         const TransformerSpec spec = *loaded.value;
         const train::Dataset data = codesign::loadTrainingData(r.data);
-        const train::TrainConfig config = codesign::makeTrainConfig(r, data);
+        train::TrainConfig config = codesign::makeTrainConfig(r, data);
+        if (denseStorage)
+            config.compressSavedActivations = false;
         // Issue 20: the training's own peak, apart from loading the data set (decoding Fashion-MNIST
         // peaks above a small model's training): freed heap pages back, VmHWM reset to the RSS.
         const double loadHwm = vmHwmMiB();
@@ -164,19 +170,21 @@ int main(int argc, char** argv) {
         const double steadyHwm = hwmReset ? vmHwmMiB() : -1.0;
         const double trainHwm = std::max(trainHwmBeforeTimed, vmHwmMiB());
         const double wholeHwm = std::max(loadHwm, trainHwm);
-        std::printf("model=%s data=%s threads=%d act=%.2f grad=%.2f kernels=%s precision=%s median_ms=%.2f cpu_ms=%.2f "
-                    "vmhwm_mib=%.1f vmhwm_train_mib=%.1f vmhwm_timed_mib=%.1f saved_dense_mib=%.2f "
-                    "saved_stored_mib=%.2f work_mib=%.2f "
-                    "pool_resident_mib=%.2f act_sparsity=%.3f "
-                    "grad_sparsity=%.3f sparse_calls=%lld dense_calls=%lld grad_density=%.3f\n",
-                    spec.name.c_str(), data.name.c_str(), r.threads, r.targetActivationSparsity.value_or(0.0),
-                    r.targetGradientSparsity.value_or(0.0), r.denseBackward ? "dense" : "sparse",
-                    config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], cpu[cpu.size() / 2], wholeHwm, trainHwm,
-                    steadyHwm, double(memory.denseBytes) / 1048576.0, double(memory.heldBytes) / 1048576.0,
-                    double(memory.workBytes) / 1048576.0, double(memory.poolResidentBytes) / 1048576.0,
-                    total.activationTotal().fraction(), total.activationGradient.fraction(),
-                    static_cast<long long>(kernels.sparseCalls), static_cast<long long>(kernels.denseCalls),
-                    kernels.density());
+        std::printf(
+            "model=%s data=%s threads=%d act=%.2f grad=%.2f kernels=%s storage=%s precision=%s median_ms=%.2f "
+            "cpu_ms=%.2f "
+            "vmhwm_mib=%.1f vmhwm_train_mib=%.1f vmhwm_timed_mib=%.1f saved_dense_mib=%.2f "
+            "saved_stored_mib=%.2f work_mib=%.2f "
+            "pool_resident_mib=%.2f act_sparsity=%.3f "
+            "grad_sparsity=%.3f sparse_calls=%lld dense_calls=%lld grad_density=%.3f\n",
+            spec.name.c_str(), data.name.c_str(), r.threads, r.targetActivationSparsity.value_or(0.0),
+            r.targetGradientSparsity.value_or(0.0), r.denseBackward ? "dense" : "sparse",
+            config.compressSavedActivations.value_or(r.targetActivationSparsity.has_value()) ? "compressed" : "dense",
+            config.bf16Matmul ? "bf16" : "f32", ms[ms.size() / 2], cpu[cpu.size() / 2], wholeHwm, trainHwm, steadyHwm,
+            double(memory.denseBytes) / 1048576.0, double(memory.heldBytes) / 1048576.0,
+            double(memory.workBytes) / 1048576.0, double(memory.poolResidentBytes) / 1048576.0,
+            total.activationTotal().fraction(), total.activationGradient.fraction(),
+            static_cast<long long>(kernels.sparseCalls), static_cast<long long>(kernels.denseCalls), kernels.density());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_dynaprop: %s\n", e.what());
         return 1;
