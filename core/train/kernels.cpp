@@ -516,23 +516,6 @@ std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::u
                          [&](std::int64_t b, std::int64_t e) { return pruneStochasticChunk(x, tau, key, b, e); });
 }
 
-void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {
-    out.count = count;
-    out.bits.assign(static_cast<std::size_t>((count + 63) / 64), 0);
-    out.values.clear();
-    for (std::int64_t i = 0; i < count; ++i)
-        if (x[i] != 0.0f) {
-            out.bits[static_cast<std::size_t>(i >> 6)] |= std::uint64_t{1} << (i & 63);
-            out.values.push_back(x[i]);
-        }
-}
-
-void decompressTensor(const SparseTensor& in, float* x) {
-    std::size_t next = 0;
-    for (std::int64_t i = 0; i < in.count; ++i)
-        x[i] = (in.bits[static_cast<std::size_t>(i >> 6)] >> (i & 63)) & 1u ? in.values[next++] : 0.0f;
-}
-
 TransformMatrices makeTransformMatrices(int n) {
     TransformMatrices m;
     const auto nn = static_cast<std::size_t>(n) * n;

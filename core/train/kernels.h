@@ -89,19 +89,6 @@ std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau);
 // random states, so the loop vectorises and runs in parallel. Returns the zeros made.
 std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key);
 
-// A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
-// made sparse are kept for the backward pass.
-struct SparseTensor {
-    std::int64_t count = 0;          // elements of the dense tensor
-    std::vector<std::uint64_t> bits; // [⌈count / 64⌉] bit i set: element i is non-zero
-    std::vector<float> values;       // [non-zeros] in element order
-    std::int64_t bytes() const {
-        return static_cast<std::int64_t>(bits.size() * sizeof(std::uint64_t) + values.size() * sizeof(float));
-    }
-};
-void compressTensor(const float* x, std::int64_t count, SparseTensor& out);
-void decompressTensor(const SparseTensor& in, float* x);
-
 // DFT (real part, split as cos and sin) and orthonormal DCT-II matrices of size n×n.
 struct TransformMatrices {
     std::vector<float> cosine; // [n, n] cos(2π jk/n)
