@@ -273,7 +273,13 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
               << percent(total.activationGradient.fraction()) << ", weight gradients "
               << percent(total.weightGradient.fraction())
               << "\npeak saved-activation memory: " << r.peakActivationMemory.denseBytes / 1048576.0 << " MiB dense, "
-              << r.peakActivationMemory.compressedBytes / 1048576.0 << " MiB stored sparse\n";
+              << r.peakActivationMemory.compressedBytes / 1048576.0 << " MiB stored sparse, "
+              << r.peakActivationMemory.heldBytes / 1048576.0 << " MiB held" // issue 20
+              << (r.peakActivationMemory.workBytes > 0
+                      ? " (compressed, + " + std::to_string(r.peakActivationMemory.workBytes / 1048576) +
+                            " MiB work buffer)"
+                      : std::string())
+              << "\n";
     printBackwardKernels(r.backwardKernels);
     std::cout << "wrote " << (dir / "metrics.json").string() << ", curves.csv, curves.json, sparsity_profile.json, "
               << "checkpoint.bin\n";

@@ -173,7 +173,11 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
             {"thresholds", thresholds},
             {"peakActivationMemoryBytes",
              {{"withoutPruning", r.peakActivationMemory.denseBytes},
-              {"withPruning", r.peakActivationMemory.compressedBytes}}}};
+              {"withPruning", r.peakActivationMemory.compressedBytes},
+              // issue 20: what the process held for them, and compressed storage's work buffer and pool
+              {"held", r.peakActivationMemory.heldBytes},
+              {"workBuffer", r.peakActivationMemory.workBytes},
+              {"poolResident", r.peakActivationMemory.poolResidentBytes}}}};
 }
 
 void writeJson(const fs::path& path, const Json& j) {

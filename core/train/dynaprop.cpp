@@ -252,6 +252,15 @@ void DynaProp::endStep() {
     m_calibrated = true;
 }
 
+void DynaProp::calibrateActivations() { // issue 20
+    if (!m_config.targetActivationSparsity)
+        return;
+    for (std::size_t l = 0; l < m_counts.size(); ++l)
+        for (std::size_t k = 0; k < kActivationKindCount; ++k)
+            if (!m_actSamples[l][k].empty())
+                m_thresholds.activation[l][k] = quantile(m_actSamples[l][k], *m_config.targetActivationSparsity);
+}
+
 SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source) {
     SparsityProfile profile;
     profile.source = source;

@@ -131,6 +131,10 @@ public:
 
     void beginStep();
     void endStep(); // target mode: moves each τ towards the quantile seen in this step
+    // Issue 20, target mode: sets τ_I of every layer and kind to the quantile of the
+    // activations seen since beginStep() (a forward pass before the first step), so that the
+    // first step prunes too. Gradient thresholds and calibrated() are left as they are.
+    void calibrateActivations();
 
     const std::vector<LayerSparsityCounts>& stepCounts() const { return m_counts; }
     const Thresholds& thresholds() const { return m_thresholds; }

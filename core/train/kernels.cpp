@@ -266,6 +266,21 @@ TCW_VECTOR_CLONES void layerNormRows(const float* a, const float* b, float* sum,
     }
 }
 
+// Issue 20: layerNormRows' last loop with saved statistics (keep the two identical).
+TCW_VECTOR_CLONES void layerNormApplyRows(const float* a, float* dst, const float* gamma, const float* beta,
+                                          const float* mean, const float* variance, std::int64_t cols, float epsilon,
+                                          std::int64_t begin, std::int64_t end) {
+    for (std::int64_t r = begin; r < end; ++r) {
+        const float* x = a + r * cols;
+        const float mu = mean[r];
+        const float var = variance[r];
+        const float inv = 1.0f / std::sqrt(var + epsilon);
+        float* y = dst + r * cols;
+        for (std::int64_t j = 0; j < cols; ++j)
+            y[j] = gamma[j] * ((x[j] - mu) * inv) + beta[j];
+    }
+}
+
 // Layer norm backward of rows [begin, end); adds this block's Σ diffDst·x̂ and Σ diffDst to
 // partGamma, partBeta [cols]; `work` holds two rows.
 // (The buffers never overlap: __restrict lets the row loops vectorise without alias checks.)
@@ -392,6 +407,13 @@ void layerNormForward(const float* a, const float* b, float* sum, float* dst, co
     });
 }
 
+void layerNormApply(const float* x, const float* mean, const float* variance, const float* gamma, const float* beta,
+                    float* dst, std::int64_t rows, std::int64_t cols, float epsilon) {
+    forRowChunks(rows, cols, [&](std::int64_t b, std::int64_t e) {
+        layerNormApplyRows(x, dst, gamma, beta, mean, variance, cols, epsilon, b, e);
+    });
+}
+
 void layerNormBackward(const float* src, const float* mean, const float* variance, const float* diffDst,
                        const float* gamma, float* diffSrc, float* diffGamma, float* diffBeta, std::int64_t rows,
                        std::int64_t cols, float epsilon, std::vector<float>& scratch) {
@@ -492,23 +514,6 @@ std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau) {
 std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key) {
     return sumOverChunks(count,
                          [&](std::int64_t b, std::int64_t e) { return pruneStochasticChunk(x, tau, key, b, e); });
-}
-
-void compressTensor(const float* x, std::int64_t count, SparseTensor& out) {
-    out.count = count;
-    out.bits.assign(static_cast<std::size_t>((count + 63) / 64), 0);
-    out.values.clear();
-    for (std::int64_t i = 0; i < count; ++i)
-        if (x[i] != 0.0f) {
-            out.bits[static_cast<std::size_t>(i >> 6)] |= std::uint64_t{1} << (i & 63);
-            out.values.push_back(x[i]);
-        }
-}
-
-void decompressTensor(const SparseTensor& in, float* x) {
-    std::size_t next = 0;
-    for (std::int64_t i = 0; i < in.count; ++i)
-        x[i] = (in.bits[static_cast<std::size_t>(i >> 6)] >> (i & 63)) & 1u ? in.values[next++] : 0.0f;
 }
 
 TransformMatrices makeTransformMatrices(int n) {

@@ -51,6 +51,10 @@ void reluForwardKeepDerivative(float* z, float* a, std::int64_t count);
 void layerNormForward(const float* a, const float* b, float* sum, float* dst, const float* gamma, const float* beta,
                       float* mean, float* variance, std::int64_t rows, std::int64_t cols, float epsilon,
                       std::uint16_t* dstBf16 = nullptr);
+// Issue 20: dst = the layer norm of x with the mean and variance layerNormForward saved for it:
+// the same arithmetic, so the same bits as its dst (how compact storage gets y1 back).
+void layerNormApply(const float* x, const float* mean, const float* variance, const float* gamma, const float* beta,
+                    float* dst, std::int64_t rows, std::int64_t cols, float epsilon);
 // diffSrc from src (the normalised input), its saved statistics and diffDst; overwrites
 // diffGamma and diffBeta [cols]. Those are summed over fixed blocks of rows, then the blocks
 // in order: the same bits for any thread count.
@@ -84,19 +88,6 @@ std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau);
 // element i is a hash of (key, i): the same result for any thread count, and no chain of
 // random states, so the loop vectorises and runs in parallel. Returns the zeros made.
 std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key);
-
-// A tensor kept as a bitmap of its non-zeros plus their values: how activations that pruning
-// made sparse are kept for the backward pass.
-struct SparseTensor {
-    std::int64_t count = 0;          // elements of the dense tensor
-    std::vector<std::uint64_t> bits; // [⌈count / 64⌉] bit i set: element i is non-zero
-    std::vector<float> values;       // [non-zeros] in element order
-    std::int64_t bytes() const {
-        return static_cast<std::int64_t>(bits.size() * sizeof(std::uint64_t) + values.size() * sizeof(float));
-    }
-};
-void compressTensor(const float* x, std::int64_t count, SparseTensor& out);
-void decompressTensor(const SparseTensor& in, float* x);
 
 // DFT (real part, split as cos and sin) and orthonormal DCT-II matrices of size n×n.
 struct TransformMatrices {

@@ -3,6 +3,7 @@
 // dims (concatenated head outputs), C classes. Every buffer is row-major with its shape noted.
 #include "network.h"
 
+#include "activation_store.h"
 #include "dnnl_context.h"
 #include "dynaprop.h"
 #include "kernels.h"
@@ -91,13 +92,34 @@ struct LayerBuffers {
     // Per FF hidden layer [N, f]: the activation's derivative at the pre-activation (all the
     // backward pass needs of it) and the activation.
     std::vector<std::vector<float>> ffDerivative, ffA;
-    std::vector<SparseTensor> ffASparse; // ffA as kept when compressed (ffA is then empty)
-    std::vector<float> ffOut;            // [N, H] last FF dense (pruned)
-    std::vector<float> r2, y2;           // [N, H]
-    std::vector<float> mean2, var2;      // [N]
-    std::vector<float> next;             // [N, H'] inter-layer projection (pruned)
+    std::vector<float> ffOut;       // [N, H] last FF dense (pruned)
+    std::vector<float> r2, y2;      // [N, H]
+    std::vector<float> mean2, var2; // [N]
+    std::vector<float> next;        // [N, H'] inter-layer projection (pruned)
 
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
+
+    // ---- issue 20: compact storage (activation_store.h) ----
+    // Where the pruned tensors are while the layer is computed: its own vectors above, or in
+    // compact mode the network's shared work buffer (those vectors are then empty) ...
+    struct Views {
+        float* proj = nullptr;
+        std::vector<float*> qkv; // per attention group
+        float* scores = nullptr;
+        float* probs = nullptr;
+        float* cat = nullptr;
+        float* dense = nullptr;
+        float* y1 = nullptr;                   // compact: recomputed in the backward pass from r1
+        std::vector<float*> ffDerivative, ffA; // per FF hidden layer
+        float* ffOut = nullptr;
+    } at;
+    // ... and, in compact mode, how they are kept for the backward pass, in the pool.
+    struct Saved {
+        SavedTensor proj, scores, probs, cat, dense, ffOut;
+        std::vector<SavedTensor> qkv;          // per attention group
+        std::vector<SavedTensor> ffA, ffDeriv; // per FF hidden layer (ffA is the pair when paired)
+    } saved;
+    // ---- end issue 20 ----
 };
 
 // Whether pruning may change activations of this kind in layer l (τ_I > 0) after they are
@@ -138,17 +160,31 @@ struct Network::Impl {
     std::vector<float> tokenCount; // [B] real tokens per sequence
     int lastBatch = 0;
     bool lastHasPadding = false;
-    // Compressed mode: each layer keeps its FF hidden activations as SparseTensors; one dense
-    // buffer per FF position (shared by the layers) holds the layer being computed.
-    bool compressFeedForward = false;
+    // ---- issue 20: compact storage ----
+    // Requested by setCompressSavedActivations; in force (compact) with f32 matmuls (the bf16
+    // copies are cached by address, and compact mode reuses addresses across layers). Compact:
+    // the pruned tensors of the layer being computed live in `work`, and what the backward
+    // pass needs of them is kept compressed in `pool` (activation_store.h).
+    bool compressRequested = false;
+    bool compact = false;
+    bool storageReady = false;   // the per-layer vectors or the work buffer and pool are sized
+    bool keepForBackward = true; // of the last forward: compact mode saved nothing otherwise
+    ActivationPool pool;
+    std::vector<float> work;
+    void applyStorageMode(); // at each forward: compact = requested && f32
+    void bindViews(int l);   // LayerBuffers::at for layer l
+    void saveAttention(int l);
+    void saveFeedForward(int l);
+    void restoreFeedForward(int l);
+    void restoreAttention(int l);
+    // ---- end issue 20 ----
     // Issue 20: sparse backward matmuls when gy is sparse enough (sparse_backward.h), and
     // what each layer's calls did ([layer]; the classifier counts as the last layer).
     SparseBackwardConfig sparseBackward;
     SparseRows sparseGy;
     std::vector<float> sparseWT, sparseDWT;
     std::vector<BackwardKernelCounts> kernelCounts;
-    int kernelLayer = 0;                       // the layer denseBackward's calls are counted for
-    std::vector<std::vector<float>> ffAShared; // per FF hidden position [N, max width]
+    int kernelLayer = 0; // the layer denseBackward's calls are counted for
     // Whether the last forward zeroed activations (τ_I > 0 or padding rows): only then do
     // gradients need masking by the kept entries (otherwise the masks change nothing).
     bool activationsPruned = false;
@@ -166,7 +202,14 @@ struct Network::Impl {
     std::vector<float> groupContext;                 // [G_max, N, d_max] context, then its gradient
     std::vector<float> groupGrad;                    // [3, G_max, N, d_max] gradients of Q, K, V
     std::vector<float> gLogits;                      // [B, C]
-    std::vector<float> gPooled;                      // [B, H_L]
+    // Issue 20: where gFfA … groupGrad are: their vectors, or in compact mode slots of `work`
+    // (the feed-forward part's behind its tensors, the attention part's behind its own).
+    struct Scratch {
+        float *gFfA = nullptr, *gFfB = nullptr, *gCat = nullptr, *gProj = nullptr, *gScores = nullptr,
+              *gProbs = nullptr, *groupContext = nullptr, *groupGrad = nullptr;
+    } sc;
+    std::array<std::int64_t, 8> scratchSizes{}; // of gFfA … groupGrad, in Scratch's order
+    std::vector<float> gPooled;                 // [B, H_L]
     std::vector<float> convScratch;
     std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
 
@@ -192,10 +235,6 @@ struct Network::Impl {
     void convHeadForwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
     void convHeadBackwardAt(const LayerPlan& plan, const HeadPlan& head, LayerBuffers& buf);
     void layerForward(int l, const Batch& batch, DynaProp* prune);
-    float* ffAData(LayerBuffers& b, std::size_t f) {
-        return compressFeedForward ? ffAShared[f].data() : b.ffA[f].data();
-    }
-    void setCompressFeedForward(bool on);
     // gOut → gIn for layer l.
     void layerBackward(int l, const Batch& batch, DynaProp* prune);
     ForwardResult headForward(const Batch& batch);
@@ -347,12 +386,11 @@ void Network::Impl::allocate() {
         const LayerPlan& p = plans[l];
         LayerBuffers& b = layers[l];
         const std::size_t H = p.hidden;
-        b.proj.resize(N * p.projWidth);
-        b.scores.resize(BSS * p.attentionCount);
-        b.probs.resize(BSS * p.attentionCount);
+        // proj, groupQkv, scores, probs, cat, dense, ffDerivative, ffA, ffOut: sized at the
+        // first forward pass, dense or compact (issue 20: applyStorageMode).
         for (const AttentionGroup& g : p.attentionGroups) {
             const auto groupElements = static_cast<std::size_t>(g.size()) * N * g.dim; // G·N·d
-            b.groupQkv.emplace_back(3 * groupElements);
+            b.groupQkv.emplace_back();
             b.groupQw.emplace_back(g.type == HeadType::SaWma ? groupElements : 0);
             groupMax = std::max(groupMax, groupElements);
             groupHeadsMax = std::max(groupHeadsMax, static_cast<std::size_t>(g.size()));
@@ -364,14 +402,13 @@ void Network::Impl::allocate() {
                 b.convKernel.emplace_back(N * h.kernel);
             }
         }
-        b.cat.resize(N * p.catWidth);
-        for (auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
+        for (auto* v : {&b.r1, &b.r2, &b.y2}) // y1: with the pruned tensors (issue 20)
             v->resize(N * H);
         for (auto* v : {&b.mean1, &b.var1, &b.mean2, &b.var2})
             v->resize(N);
         for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-            b.ffDerivative.emplace_back(N * p.ff[f].out);
-            b.ffA.emplace_back(N * p.ff[f].out);
+            b.ffDerivative.emplace_back();
+            b.ffA.emplace_back();
             fMax = std::max<std::size_t>(fMax, p.ff[f].out);
         }
         if (p.next.present())
@@ -386,17 +423,27 @@ void Network::Impl::allocate() {
     classProbs.resize(maxBatch * C);
     tokenCount.resize(maxBatch);
     transformTmp.resize(N * headDimMax);
-    for (auto* v : {&gOut, &gIn, &gY2, &gR2, &gR1, &gDense, &gNext})
+    for (auto* v : {&gOut, &gIn, &gR2, &gR1, &gDense})
         v->resize(N * hMax);
-    gFfA.resize(N * fMax);
-    gFfB.resize(N * fMax);
-    gCat.resize(N * dMax);
-    gProj.resize(N * pMax);
-    gScores.resize(BSS * groupHeadsMax);
-    gProbs.resize(BSS * groupHeadsMax);
-    gQw.resize(groupMax);
-    groupContext.resize(groupMax);
-    groupGrad.resize(3 * groupMax);
+    // Issue 20: scratch only where some layer uses it (memory is measured): gY2 and gNext with
+    // an inter-layer projection, gFfB with two or more FF hidden layers, gQw with wma heads.
+    const bool anyNext = std::any_of(plans.begin(), plans.end(), [](const LayerPlan& p) { return p.next.present(); });
+    const bool deepFf = std::any_of(plans.begin(), plans.end(), [](const LayerPlan& p) { return p.ff.size() >= 3; });
+    const bool anyWma = std::any_of(plans.begin(), plans.end(), [](const LayerPlan& p) {
+        return std::any_of(p.heads.begin(), p.heads.end(), [](const HeadPlan& h) { return h.type == HeadType::SaWma; });
+    });
+    for (auto* v : {&gY2, &gNext})
+        v->resize(anyNext ? N * hMax : 0);
+    gQw.resize(anyWma ? groupMax : 0);
+    // gFfA … groupGrad: vectors or slots of the work buffer, sized at the first forward pass.
+    scratchSizes = {static_cast<std::int64_t>(N * fMax),
+                    static_cast<std::int64_t>(deepFf ? N * fMax : 0),
+                    static_cast<std::int64_t>(N * dMax),
+                    static_cast<std::int64_t>(N * pMax),
+                    static_cast<std::int64_t>(BSS * groupHeadsMax),
+                    static_cast<std::int64_t>(BSS * groupHeadsMax),
+                    static_cast<std::int64_t>(groupMax),
+                    static_cast<std::int64_t>(3 * groupMax)};
     gLogits.resize(maxBatch * C);
     gPooled.resize(maxBatch * HL);
     for (const LayerPlan& p : plans)
@@ -512,13 +559,13 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     // and oneDNN's fast (brgemm) batched matmuls want dense operands.
     const std::int64_t B = lastBatch, N = B * S, d = g.dim, G = g.size(), P = p.projWidth, D = p.catWidth;
     const std::int64_t GB = G * B, GN = G * N, BSS = B * S * S;
-    float* qAll = buf.groupQkv[static_cast<std::size_t>(g.index)].data(); // [3, G, N, d]
+    float* qAll = buf.at.qkv[static_cast<std::size_t>(g.index)]; // [3, G, N, d]
     float *kAll = qAll + GN * d, *vAll = qAll + 2 * GN * d;
     const std::span<const std::int64_t> columns(g.qkvColumns);
     // In bf16 mode the gathers also write the bf16 copies the attention matmuls read.
-    gatherColumns(buf.proj.data(), P, columns.subspan(0, G), qAll, N, d, dnnl.bf16Output(dense(qAll, GN, d)));
-    gatherColumns(buf.proj.data(), P, columns.subspan(G, G), kAll, N, d, dnnl.bf16Output(dense(kAll, GN, d)));
-    gatherColumns(buf.proj.data(), P, columns.subspan(2 * G, G), vAll, N, d, dnnl.bf16Output(dense(vAll, GN, d)));
+    gatherColumns(buf.at.proj, P, columns.subspan(0, G), qAll, N, d, dnnl.bf16Output(dense(qAll, GN, d)));
+    gatherColumns(buf.at.proj, P, columns.subspan(G, G), kAll, N, d, dnnl.bf16Output(dense(kAll, GN, d)));
+    gatherColumns(buf.at.proj, P, columns.subspan(2 * G, G), vAll, N, d, dnnl.bf16Output(dense(vAll, GN, d)));
     MatView q{qAll, GB, S, d, S * d, d, 1}; // [G·B, S, d]
     const MatView k{kAll, GB, S, d, S * d, d, 1};
     const MatView v{vAll, GB, S, d, S * d, d, 1};
@@ -531,8 +578,8 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
         }
         q = {qw, GB, S, d, S * d, d, 1};
     }
-    float* scores = buf.scores.data() + g.firstAttention * BSS; // [G, B, S, S]
-    float* probs = buf.probs.data() + g.firstAttention * BSS;   // [G, B, S, S]
+    float* scores = buf.at.scores + g.firstAttention * BSS; // [G, B, S, S]
+    float* probs = buf.at.probs + g.firstAttention * BSS;   // [G, B, S, S]
     dnnl.matmul(q, k.t(), {scores, GB, S, S, S * S, S, 1}, nullptr, 1.0f, false, StableAB);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Scores, scores, G * BSS);
@@ -547,30 +594,30 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, G * BSS);
     // context [G, B, S, d] = P · V, then into the heads' columns of cat
-    dnnl.matmul(probsV, v, {groupContext.data(), GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
-    scatterColumns(groupContext.data(), g.catColumns, buf.cat.data(), D, N, d);
+    dnnl.matmul(probsV, v, {sc.groupContext, GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
+    scatterColumns(sc.groupContext, g.catColumns, buf.at.cat, D, N, d);
 }
 
 void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& g, LayerBuffers& buf, int l,
                                       DynaProp* prune) {
     const std::int64_t B = lastBatch, N = B * S, d = g.dim, G = g.size(), P = p.projWidth, D = p.catWidth;
     const std::int64_t GB = G * B, GN = G * N, BSS = B * S * S;
-    const float* qAll = buf.groupQkv[static_cast<std::size_t>(g.index)].data(); // [3, G, N, d]
+    const float* qAll = buf.at.qkv[static_cast<std::size_t>(g.index)]; // [3, G, N, d]
     const MatView q{qAll, GB, S, d, S * d, d, 1};
     const MatView k{qAll + GN * d, GB, S, d, S * d, d, 1};
     const MatView v{qAll + 2 * GN * d, GB, S, d, S * d, d, 1};
     // Gradients of Q, K, V [3, G, N, d], laid out like groupQkv: one scatter into gProj at the end.
-    float* gQ = groupGrad.data();
+    float* gQ = sc.groupGrad;
     float* gK = gQ + GN * d;
     float* gV = gQ + 2 * GN * d;
     const MatView gQV{gQ, GB, S, d, S * d, d, 1}, gKV{gK, GB, S, d, S * d, d, 1}, gVV{gV, GB, S, d, S * d, d, 1};
-    const MatView gCtx{groupContext.data(), GB, S, d, S * d, d, 1};
-    gatherColumns(gCat.data(), D, g.catColumns, groupContext.data(), N, d, dnnl.bf16Output(dense(gCtx.data, GN, d)));
-    const float* scores = buf.scores.data() + g.firstAttention * BSS;
-    const float* probs = buf.probs.data() + g.firstAttention * BSS;
+    const MatView gCtx{sc.groupContext, GB, S, d, S * d, d, 1};
+    gatherColumns(sc.gCat, D, g.catColumns, sc.groupContext, N, d, dnnl.bf16Output(dense(gCtx.data, GN, d)));
+    const float* scores = buf.at.scores + g.firstAttention * BSS;
+    const float* probs = buf.at.probs + g.firstAttention * BSS;
     const MatView probsV{probs, GB, S, S, S * S, S, 1};
-    const MatView gProbsV{gProbs.data(), GB, S, S, S * S, S, 1};
-    const MatView gScoresV{gScores.data(), GB, S, S, S * S, S, 1};
+    const MatView gProbsV{sc.gProbs, GB, S, S, S * S, S, 1};
+    const MatView gScoresV{sc.gScores, GB, S, S, S * S, S, 1};
     // gCtx and gS are each read by two matmuls unchanged: in bf16 mode their producers
     // (the gather above, the softmax backward below) write the bf16 copies, forgotten after use.
     dnnl.matmul(gCtx, v.t(), gProbsV, nullptr, 1.0f, false, StableAB);  // gP [G·B, S, S] = gCtx · Vᵀ
@@ -581,10 +628,10 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
-    attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), GB * S, S,
-                             scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
+    attentionSoftmaxBackward(probs, sc.gProbs, activationsPruned ? scores : nullptr, sc.gScores, GB * S, S, scale,
+                             gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
-        prune->pruneActivationGradient(l, gScores.data(), G * BSS);
+        prune->pruneActivationGradient(l, sc.gScores, G * BSS);
     if (g.type == HeadType::SaSdp) {
         dnnl.matmul(gScoresV, k, gQV, nullptr, 1.0f, false, StableAB);     // gQ = gS · K
         dnnl.matmul(gScoresV.t(), q, gKV, nullptr, 1.0f, false, StableAB); // gK = gSᵀ · Q
@@ -604,15 +651,15 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
             dnnl.matmul(gQwi, dense(params.data() + h.wmaWeight, d, d).t(), dense(gQ + i * N * d, N, d)); // gQ_i
         }
     }
-    scatterColumns(gQ, g.qkvColumns, gProj.data(), P, N, d);
+    scatterColumns(gQ, g.qkvColumns, sc.gProj, P, N, d);
 }
 
 void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
     // out [B, S, d] = Re(F_S · V · F_d)/√(S·d) (l_dft) or D_S · V · D_dᵀ (l_dct)
     const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
-    const MatView v{buf.proj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const MatView v{buf.at.proj + h.vCol, B, S, d, S * P, P, 1};
     const MatView tmp{transformTmp.data(), B, S, d, S * d, d, 1};
-    const MatView out{buf.cat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const MatView out{buf.at.cat + h.catCol, B, S, d, S * D, D, 1};
     const TransformMatrices& ts = transforms.at(S);
     const TransformMatrices& td = transforms.at(static_cast<int>(d));
     if (h.type == HeadType::LDft) {
@@ -630,9 +677,9 @@ void Network::Impl::transformHeadForward(const LayerPlan& p, const HeadPlan& h, 
 void Network::Impl::transformHeadBackward(const LayerPlan& p, const HeadPlan& h) {
     // The DFT real part is self-adjoint (symmetric cos and sin); the DCT's adjoint is D_Sᵀ·g·D_d.
     const std::int64_t B = lastBatch, d = h.dim, P = p.projWidth, D = p.catWidth;
-    const MatView gOutV{gCat.data() + h.catCol, B, S, d, S * D, D, 1};
+    const MatView gOutV{sc.gCat + h.catCol, B, S, d, S * D, D, 1};
     const MatView tmp{transformTmp.data(), B, S, d, S * d, d, 1};
-    const MatView gv{gProj.data() + h.vCol, B, S, d, S * P, P, 1};
+    const MatView gv{sc.gProj + h.vCol, B, S, d, S * P, P, 1};
     const TransformMatrices& ts = transforms.at(S);
     const TransformMatrices& td = transforms.at(static_cast<int>(d));
     if (h.type == HeadType::LDft) {
@@ -649,21 +696,21 @@ void Network::Impl::transformHeadBackward(const LayerPlan& p, const HeadPlan& h)
 
 void Network::Impl::convHeadForwardAt(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
     const ConvHeadShape shape{lastBatch, S, h.dim, h.kernel, p.projWidth, p.catWidth};
-    const float* proj = buf.proj.data();
+    const float* proj = buf.at.proj;
     convHeadForward(shape, convParams(h), proj + h.qCol, proj + h.kCol, proj + h.vCol,
                     buf.convKs[static_cast<std::size_t>(h.convIndex)].data(),
-                    buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), buf.cat.data() + h.catCol);
+                    buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), buf.at.cat + h.catCol);
 }
 
 void Network::Impl::convHeadBackwardAt(const LayerPlan& p, const HeadPlan& h, LayerBuffers& buf) {
     const ConvHeadShape shape{lastBatch, S, h.dim, h.kernel, p.projWidth, p.catWidth};
-    const float* proj = buf.proj.data();
+    const float* proj = buf.at.proj;
     const ConvHeadGrads g{grads.data() + h.convWeight, grads.data() + h.convBias, grads.data() + h.gateWeight,
                           grads.data() + h.gateBias};
     convHeadBackward(shape, convParams(h), proj + h.qCol, proj + h.kCol, proj + h.vCol,
                      buf.convKs[static_cast<std::size_t>(h.convIndex)].data(),
-                     buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), gCat.data() + h.catCol,
-                     gProj.data() + h.qCol, gProj.data() + h.kCol, gProj.data() + h.vCol, g, convScratch);
+                     buf.convKernel[static_cast<std::size_t>(h.convIndex)].data(), sc.gCat + h.catCol,
+                     sc.gProj + h.qCol, sc.gProj + h.kCol, sc.gProj + h.vCol, g, convScratch);
 }
 
 // ---- one encoder layer -------------------------------------------------------------------
@@ -676,15 +723,16 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         if (prune)
             prune->pruneActivation(l, kind, x, n);
     };
+    bindViews(l); // issue 20
     // Heads: fused Q/K/V projection, then each head writes its columns of cat.
-    denseForward(p.proj, b.input, b.proj.data(), N);
-    pruneAct(ActivationKind::Projection, b.proj.data(), N * p.projWidth);
+    denseForward(p.proj, b.input, b.at.proj, N);
+    pruneAct(ActivationKind::Projection, b.at.proj, N * p.projWidth);
     if (p.padsValues && lastHasPadding)
         for (const HeadPlan& h : p.heads)
             if (!isAttentionHead(h.type)) {
-                zeroPaddingRows(b.proj.data() + h.vCol, batch.mask.data(), N, h.dim, p.projWidth);
+                zeroPaddingRows(b.at.proj + h.vCol, batch.mask.data(), N, h.dim, p.projWidth);
                 if (h.kCol >= 0)
-                    zeroPaddingRows(b.proj.data() + h.kCol, batch.mask.data(), N, h.dim, p.projWidth);
+                    zeroPaddingRows(b.at.proj + h.kCol, batch.mask.data(), N, h.dim, p.projWidth);
             }
     for (const AttentionGroup& g : p.attentionGroups)
         attentionForward(p, g, b, batch, l, prune);
@@ -696,21 +744,23 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         else
             convHeadForwardAt(p, h, b);
     }
-    pruneAct(ActivationKind::Context, b.cat.data(), N * p.catWidth);
+    pruneAct(ActivationKind::Context, b.at.cat, N * p.catWidth);
     // Output projection, residual, post-norm.
-    denseForward(p.out, b.cat.data(), b.dense.data(), N);
-    pruneAct(ActivationKind::Dense, b.dense.data(), N * H);
+    denseForward(p.out, b.at.cat, b.at.dense, N);
+    pruneAct(ActivationKind::Dense, b.at.dense, N * H);
+    if (compact &&
+        keepForBackward) // issue 20: the attention part's tensors into the pool; the FF part reuses their work space
+        saveAttention(l);
     // r1 = dense + input and its layer norm in one pass (also y1's bf16 copy for the FF matmuls).
-    layerNormForward(b.dense.data(), b.input, b.r1.data(), b.y1.data(), params.data() + p.ln1Gamma,
-                     params.data() + p.ln1Beta, b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon,
-                     dnnl.bf16Output(dense(b.y1.data(), N, H)));
+    layerNormForward(b.at.dense, b.input, b.r1.data(), b.at.y1, params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
+                     b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon, dnnl.bf16Output(dense(b.at.y1, N, H)));
     // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
-    const float* in = b.y1.data();
+    const float* in = b.at.y1;
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
-        float* z = b.ffDerivative[f].data();
+        float* z = b.at.ffDerivative[f];
         denseForward(p.ff[f], in, z, N);
-        float* a = ffAData(b, f);
+        float* a = b.at.ffA[f];
         if (spec.activation == Activation::Gelu)
             geluForwardKeepDerivative(
                 z, a, N * width,
@@ -721,19 +771,15 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         in = a;
     }
     if (!p.ff.empty()) {
-        denseForward(p.ff.back(), in, b.ffOut.data(), N);
-        if (compressFeedForward)
-            for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-                const std::int64_t width = p.ff[f].out;
-                compressTensor(ffAShared[f].data(), N * width, b.ffASparse[f]);
-                dnnl.forgetBf16(dense(ffAShared[f].data(), N, width)); // the next layer reuses the buffer
-            }
-        pruneAct(ActivationKind::Dense, b.ffOut.data(), N * H);
-        layerNormForward(b.ffOut.data(), b.y1.data(), b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma,
+        denseForward(p.ff.back(), in, b.at.ffOut, N);
+        pruneAct(ActivationKind::Dense, b.at.ffOut, N * H);
+        layerNormForward(b.at.ffOut, b.at.y1, b.r2.data(), b.y2.data(), params.data() + p.ln2Gamma,
                          params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
                          dnnl.bf16Output(dense(b.y2.data(), N, H)));
+        if (compact && keepForBackward) // issue 20
+            saveFeedForward(l);
     } else {
-        std::copy(b.y1.begin(), b.y1.begin() + N * H, b.r2.begin());
+        std::copy(b.at.y1, b.at.y1 + N * H, b.r2.begin());
         layerNormForward(b.r2.data(), nullptr, nullptr, b.y2.data(), params.data() + p.ln2Gamma,
                          params.data() + p.ln2Beta, b.mean2.data(), b.var2.data(), N, H, kLayerNormEpsilon,
                          dnnl.bf16Output(dense(b.y2.data(), N, H)));
@@ -753,6 +799,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         if (prune)
             prune->pruneActivationGradient(l, g, n);
     };
+    bindViews(l); // issue 20
     // Inter-layer projection: gOut [N, H'] → gY2 [N, H].
     const float* gY2p = gOut.data();
     if (p.next.present()) {
@@ -776,18 +823,18 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     if (!p.ff.empty()) {
         const float* gy = gR2.data();
         if (copyGrads) {
-            copyMaskedByNonZero(gR2.data(), b.ffOut.data(), gDense.data(), N * H);
+            if (compact) // issue 20: the mask's bitmap
+                copyMaskedByBits(gR2.data(), b.saved.ffOut, gDense.data());
+            else
+                copyMaskedByNonZero(gR2.data(), b.at.ffOut, gDense.data(), N * H);
             gy = gDense.data();
         }
         pruneGrad(const_cast<float*>(gy), N * H); // with τ_T = 0 this only counts zeros
-        if (compressFeedForward)
-            for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-                decompressTensor(b.ffASparse[f], ffAShared[f].data());
-                dnnl.forgetBf16(dense(ffAShared[f].data(), N, p.ff[f].out));
-            }
+        if (compact) // issue 20: a and f'(z) back from the pool (f'(z) masked by a ≠ 0 already)
+            restoreFeedForward(l);
         for (std::size_t f = p.ff.size(); f-- > 0;) {
             const bool first = f == 0;
-            const float* x = first ? b.y1.data() : ffAData(b, f - 1);
+            const float* x = first ? b.at.y1 : b.at.ffA[f - 1];
             if (first) {
                 denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
@@ -796,10 +843,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             // into whichever of gFfA / gFfB does not hold gy. Pruned activations (a = 0) pass
             // no gradient: their derivative is zeroed first.
             const std::int64_t width = p.ff[f].in;
-            float* derivative = b.ffDerivative[f - 1].data();
-            if (maskGradients)
+            float* derivative = b.at.ffDerivative[f - 1];
+            if (maskGradients && !compact)
                 maskByNonZero(derivative, x, N * width);
-            float* gZ = gy == gFfA.data() ? gFfB.data() : gFfA.data();
+            float* gZ = gy == sc.gFfA ? sc.gFfB : sc.gFfA;
             denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
@@ -808,17 +855,22 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     // Post-norm 1: gY1 → gR1.
     layerNormBackward(b.r1.data(), b.mean1.data(), b.var1.data(), gY1p, params.data() + p.ln1Gamma, gR1.data(),
                       grads.data() + p.ln1Gamma, grads.data() + p.ln1Beta, N, H, kLayerNormEpsilon, normScratch);
+    if (compact) // issue 20: the attention part's tensors back into the work space
+        restoreAttention(l);
     // Output projection: gR1 → gCat.
     const float* gOutProj = gR1.data();
     if (copyGrads) {
-        copyMaskedByNonZero(gR1.data(), b.dense.data(), gDense.data(), N * H);
+        if (compact) // issue 20
+            copyMaskedByBits(gR1.data(), b.saved.dense, gDense.data());
+        else
+            copyMaskedByNonZero(gR1.data(), b.at.dense, gDense.data(), N * H);
         gOutProj = gDense.data();
     }
     pruneGrad(const_cast<float*>(gOutProj), N * H);
-    denseBackward(p.out, b.cat.data(), gOutProj, gCat.data(), false, N);
+    denseBackward(p.out, b.at.cat, gOutProj, sc.gCat, false, N);
     if (maskGradients)
-        maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
-    pruneGrad(gCat.data(), N * p.catWidth);
+        maskByNonZero(sc.gCat, b.at.cat, N * p.catWidth);
+    pruneGrad(sc.gCat, N * p.catWidth);
     // Heads: gCat → gProj.
     for (const AttentionGroup& g : p.attentionGroups)
         attentionBackward(p, g, b, l, prune);
@@ -831,13 +883,258 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             convHeadBackwardAt(p, h, b);
     }
     // Pruned and padding-zeroed projections pass no gradient.
-    if (maskGradients)
-        maskByNonZero(gProj.data(), b.proj.data(), N * p.projWidth);
-    pruneGrad(gProj.data(), N * p.projWidth);
+    if (maskGradients && compact && b.saved.proj.form == SavedTensor::Form::Mask) // issue 20
+        maskByBits(sc.gProj, b.saved.proj);
+    else if (maskGradients)
+        maskByNonZero(sc.gProj, b.at.proj, N * p.projWidth);
+    pruneGrad(sc.gProj, N * p.projWidth);
     // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ, accumulated into gR1, which becomes gIn.
-    denseBackward(p.proj, b.input, gProj.data(), gR1.data(), true, N);
+    denseBackward(p.proj, b.input, sc.gProj, gR1.data(), true, N);
     std::swap(gIn, gR1);
 }
+
+// ---- issue 20: compact storage of the saved activations ----------------------------------
+// Compact mode keeps, per layer, only what the backward pass reads of the pruned tensors, in
+// the pool: Q/K/V, probabilities and the context as bitmap + non-zeros, the feed-forward
+// activation with its derivative as one pair (the derivative is needed only where the
+// activation is kept), and the tensors read only as masks (projection of attention-only layers,
+// raw scores, dense and FF outputs) as bitmaps. The layer being computed uses one work buffer
+// shared by all layers: the attention part's tensors from its start, then (once they are
+// saved) the feed-forward part's. The backward pass restores them there, in the same order.
+
+namespace {
+
+// Offsets (floats) into the work buffer for one layer with N rows and B·S·S score entries.
+struct WorkLayout {
+    std::int64_t proj = 0, scores = 0, probs = 0, cat = 0, dense = 0, attentionEnd = 0;
+    std::vector<std::int64_t> qkv;
+    std::vector<std::int64_t> ffDerivative, ffA;
+    std::int64_t y1 = 0, ffOut = 0, ffEnd = 0;
+};
+
+WorkLayout workLayout(const LayerPlan& p, std::int64_t N, std::int64_t BSS) {
+    WorkLayout w;
+    std::int64_t at = 0;
+    auto take = [&](std::int64_t n) {
+        const std::int64_t here = at;
+        at += (n + 15) / 16 * 16; // 64-byte steps
+        return here;
+    };
+    w.proj = take(N * p.projWidth);
+    for (const AttentionGroup& g : p.attentionGroups)
+        w.qkv.push_back(take(3 * g.size() * N * g.dim));
+    w.scores = take(BSS * p.attentionCount);
+    w.probs = take(BSS * p.attentionCount);
+    w.cat = take(N * p.catWidth);
+    w.dense = take(N * p.hidden);
+    w.attentionEnd = at;
+    // The FF part starts with y1, which layer norm 1 writes while reading `dense`: from 0 where
+    // it ends before `dense`, otherwise after the attention part.
+    at = (N * p.hidden + 15) / 16 * 16 <= w.dense ? 0 : w.attentionEnd;
+    w.y1 = take(N * p.hidden);
+    for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
+        w.ffDerivative.push_back(take(N * p.ff[f].out));
+        w.ffA.push_back(take(N * p.ff[f].out));
+    }
+    w.ffOut = take(N * p.hidden);
+    w.ffEnd = at;
+    return w;
+}
+
+bool hasConvolutionHeads(const LayerPlan& p) {
+    return std::any_of(p.heads.begin(), p.heads.end(), [](const HeadPlan& h) { return h.convIndex >= 0; });
+}
+
+} // namespace
+
+void Network::Impl::applyStorageMode() {
+    const bool want = compressRequested && !dnnl.bf16Matmul();
+    if (storageReady && want == compact) {
+        if (compact)
+            pool.reset();
+        return;
+    }
+    storageReady = true;
+    compact = want;
+    const std::int64_t N = static_cast<std::int64_t>(maxBatch) * S, BSS = N * S;
+    std::int64_t attentionEnd = 0, ffEnd = 0, poolBytes = 1 << 20;
+    using Form = SavedTensor::Form;
+    for (std::size_t l = 0; l < plans.size(); ++l) {
+        const LayerPlan& p = plans[l];
+        LayerBuffers& b = layers[l];
+        auto size = [&](std::vector<float>& v, std::int64_t n, Form form) {
+            if (compact)
+                std::vector<float>().swap(v);
+            else
+                v.assign(static_cast<std::size_t>(n), 0.0f);
+            poolBytes += savedTensorMaxBytes(form, n);
+        };
+        size(b.proj, N * p.projWidth, Form::Sparse);
+        for (std::size_t g = 0; g < p.attentionGroups.size(); ++g) {
+            const AttentionGroup& group = p.attentionGroups[g];
+            size(b.groupQkv[g], 3 * group.size() * N * group.dim, Form::Sparse);
+        }
+        size(b.scores, BSS * p.attentionCount, Form::Mask);
+        size(b.probs, BSS * p.attentionCount, Form::Sparse);
+        size(b.cat, N * p.catWidth, Form::Sparse);
+        size(b.dense, N * p.hidden, Form::Mask);
+        for (std::size_t f = 0; f < b.ffA.size(); ++f) {
+            size(b.ffA[f], N * p.ff[f].out, Form::SparsePair);
+            size(b.ffDerivative[f], N * p.ff[f].out, Form::None);
+        }
+        size(b.ffOut, p.ff.empty() ? 0 : N * p.hidden, Form::Mask); // written only by an FF stack
+        size(b.y1, N * p.hidden, Form::None);
+        b.saved = LayerBuffers::Saved{};
+        b.saved.qkv.resize(p.attentionGroups.size());
+        b.saved.ffA.resize(b.ffA.size());
+        b.saved.ffDeriv.resize(b.ffA.size());
+        const WorkLayout w = workLayout(p, N, BSS);
+        attentionEnd = std::max(attentionEnd, w.attentionEnd);
+        ffEnd = std::max(ffEnd, w.ffEnd);
+    }
+    // Gradient scratch: the feed-forward part's (gFfA, gFfB) behind the FF tensors, the
+    // attention part's (gCat … groupGrad; groupContext is also the forward's P·V) behind the
+    // attention tensors. The two parts never run at once.
+    std::vector<float>* vectors[] = {&gFfA, &gFfB, &gCat, &gProj, &gScores, &gProbs, &groupContext, &groupGrad};
+    float** pointers[] = {&sc.gFfA,    &sc.gFfB,   &sc.gCat,         &sc.gProj,
+                          &sc.gScores, &sc.gProbs, &sc.groupContext, &sc.groupGrad};
+    std::int64_t offsets[8] = {};
+    std::int64_t at = ffEnd;
+    for (int i = 0; i < 8; ++i) {
+        if (i == 2)
+            at = attentionEnd; // the attention part's slots
+        offsets[i] = at;
+        at += (scratchSizes[static_cast<std::size_t>(i)] + 15) / 16 * 16;
+        if (i == 1)
+            ffEnd = at;
+    }
+    const std::int64_t workFloats = std::max(ffEnd, at);
+    for (int i = 0; i < 8; ++i) {
+        if (compact)
+            std::vector<float>().swap(*vectors[i]);
+        else
+            vectors[i]->assign(static_cast<std::size_t>(scratchSizes[static_cast<std::size_t>(i)]), 0.0f);
+    }
+    if (compact) {
+        work.assign(static_cast<std::size_t>(workFloats), 0.0f);
+        for (int i = 0; i < 8; ++i)
+            *pointers[i] = work.data() + offsets[i];
+        pool.reserve(poolBytes);
+        pool.reset();
+    } else {
+        std::vector<float>().swap(work);
+        pool.reserve(0);
+        for (int i = 0; i < 8; ++i)
+            *pointers[i] = vectors[i]->data();
+    }
+}
+
+void Network::Impl::bindViews(int l) {
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    LayerBuffers::Views& v = b.at;
+    v.qkv.resize(p.attentionGroups.size());
+    v.ffA.resize(b.ffA.size());
+    v.ffDerivative.resize(b.ffA.size());
+    if (!compact) {
+        v.proj = b.proj.data();
+        for (std::size_t g = 0; g < v.qkv.size(); ++g)
+            v.qkv[g] = b.groupQkv[g].data();
+        v.scores = b.scores.data();
+        v.probs = b.probs.data();
+        v.cat = b.cat.data();
+        v.dense = b.dense.data();
+        for (std::size_t f = 0; f < v.ffA.size(); ++f) {
+            v.ffA[f] = b.ffA[f].data();
+            v.ffDerivative[f] = b.ffDerivative[f].data();
+        }
+        v.ffOut = b.ffOut.data();
+        v.y1 = b.y1.data();
+        return;
+    }
+    const std::int64_t N = static_cast<std::int64_t>(maxBatch) * S;
+    const WorkLayout w = workLayout(p, N, N * S);
+    float* base = work.data();
+    v.proj = base + w.proj;
+    for (std::size_t g = 0; g < v.qkv.size(); ++g)
+        v.qkv[g] = base + w.qkv[g];
+    v.scores = base + w.scores;
+    v.probs = base + w.probs;
+    v.cat = base + w.cat;
+    v.dense = base + w.dense;
+    for (std::size_t f = 0; f < v.ffA.size(); ++f) {
+        v.ffA[f] = base + w.ffA[f];
+        v.ffDerivative[f] = base + w.ffDerivative[f];
+    }
+    v.ffOut = base + w.ffOut;
+    v.y1 = base + w.y1;
+}
+
+void Network::Impl::saveAttention(int l) {
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    const std::int64_t N = rows(), BSS = N * S;
+    // The projection is read back as values only by convolution heads; otherwise as a mask.
+    b.saved.proj = hasConvolutionHeads(p) ? saveSparse(pool, b.at.proj, N * p.projWidth)
+                                          : saveMask(pool, b.at.proj, N * p.projWidth);
+    for (std::size_t g = 0; g < p.attentionGroups.size(); ++g) {
+        const AttentionGroup& group = p.attentionGroups[g];
+        b.saved.qkv[g] = saveSparse(pool, b.at.qkv[g], 3 * group.size() * N * group.dim);
+    }
+    // Raw scores are read back (as a mask) only when pruning may have zeroed some.
+    b.saved.scores = activationsPruned ? saveMask(pool, b.at.scores, BSS * p.attentionCount) : SavedTensor{};
+    b.saved.probs = saveSparse(pool, b.at.probs, BSS * p.attentionCount);
+    b.saved.cat = saveSparse(pool, b.at.cat, N * p.catWidth);
+    b.saved.dense = saveMask(pool, b.at.dense, N * p.hidden);
+}
+
+void Network::Impl::saveFeedForward(int l) {
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    const std::int64_t N = rows();
+    for (std::size_t f = 0; f < b.at.ffA.size(); ++f) {
+        const std::int64_t n = N * p.ff[f].out;
+        // The backward pass masks the derivative by a ≠ 0 when the forward zeroed anything
+        // (maskGradients): then the pair keeps the derivative only where a is kept.
+        if (maskGradients) {
+            b.saved.ffA[f] = savePair(pool, b.at.ffA[f], b.at.ffDerivative[f], n);
+            b.saved.ffDeriv[f] = SavedTensor{};
+        } else {
+            b.saved.ffA[f] = saveDense(pool, b.at.ffA[f], n);
+            b.saved.ffDeriv[f] = saveDense(pool, b.at.ffDerivative[f], n);
+        }
+    }
+    b.saved.ffOut = saveMask(pool, b.at.ffOut, N * p.hidden);
+}
+
+void Network::Impl::restoreFeedForward(int l) {
+    const LayerPlan& p = plans[static_cast<std::size_t>(l)];
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    // y1 again from r1 and the statistics layer norm 1 saved: the same arithmetic, the same bits.
+    layerNormApply(b.r1.data(), b.mean1.data(), b.var1.data(), params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
+                   b.at.y1, rows(), p.hidden, kLayerNormEpsilon);
+    for (std::size_t f = 0; f < b.at.ffA.size(); ++f) {
+        if (b.saved.ffA[f].form == SavedTensor::Form::SparsePair) {
+            restorePair(b.saved.ffA[f], b.at.ffA[f], b.at.ffDerivative[f], true);
+        } else {
+            restore(b.saved.ffA[f], b.at.ffA[f]);
+            restore(b.saved.ffDeriv[f], b.at.ffDerivative[f]);
+        }
+    }
+}
+
+void Network::Impl::restoreAttention(int l) {
+    LayerBuffers& b = layers[static_cast<std::size_t>(l)];
+    if (b.saved.proj.form == SavedTensor::Form::Sparse)
+        restore(b.saved.proj, b.at.proj);
+    for (std::size_t g = 0; g < b.at.qkv.size(); ++g)
+        restore(b.saved.qkv[g], b.at.qkv[g]);
+    if (b.saved.scores.form != SavedTensor::Form::None)
+        restore(b.saved.scores, b.at.scores); // 1 where the raw score was kept, 0 where pruned
+    restore(b.saved.probs, b.at.probs);
+    restore(b.saved.cat, b.at.cat);
+}
+// ---- end issue 20 ---------------------------------------------------------------------------
 
 // ---- pooling, classifier, loss -------------------------------------------------------------
 
@@ -957,7 +1254,7 @@ int Network::maxBatchSize() const {
     return m->maxBatch;
 }
 
-ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
+ForwardResult Network::forward(const Batch& batch, DynaProp* prune, bool keepForBackward) {
     if (batch.size <= 0 || batch.size > m->maxBatch)
         throw std::invalid_argument("batch size " + std::to_string(batch.size) + " outside 1.." +
                                     std::to_string(m->maxBatch));
@@ -974,6 +1271,8 @@ ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
     m->lastHasPadding =
         std::any_of(batch.mask.begin(), batch.mask.begin() + m->rows(), [](float v) { return v == 0.0f; });
     m->maskGradients = m->activationsPruned || m->lastHasPadding;
+    m->applyStorageMode(); // issue 20
+    m->keepForBackward = keepForBackward;
     m->embeddingForward(batch);
     for (int l = 0; l < m->spec.layerCount(); ++l) {
         m->layers[static_cast<std::size_t>(l)].input =
@@ -984,6 +1283,8 @@ ForwardResult Network::forward(const Batch& batch, DynaProp* prune) {
 }
 
 void Network::backward(const Batch& batch, DynaProp* prune) {
+    if (m->compact && !m->keepForBackward) // issue 20
+        throw std::logic_error("backward after a forward pass that kept nothing for it");
     // Every gradient is overwritten by the backward pass except those accumulated by
     // scatter (token table) or loops (convolution heads): only these are zeroed first.
     for (const ParamTensor& t : m->tensors)
@@ -999,31 +1300,6 @@ void Network::backward(const Batch& batch, DynaProp* prune) {
         std::swap(m->gOut, m->gIn); // the input gradient is the previous layer's output gradient
     }
     m->embeddingBackward(batch, m->gOut.data());
-}
-
-void Network::Impl::setCompressFeedForward(bool on) {
-    if (on == compressFeedForward)
-        return;
-    compressFeedForward = on;
-    const std::size_t N = static_cast<std::size_t>(maxBatch) * S;
-    ffAShared.clear();
-    for (std::size_t l = 0; l < plans.size(); ++l) {
-        const LayerPlan& p = plans[l];
-        LayerBuffers& b = layers[l];
-        for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
-            const std::size_t size = N * static_cast<std::size_t>(p.ff[f].out);
-            if (on) {
-                std::vector<float>().swap(b.ffA[f]); // release the per-layer dense copy
-                if (ffAShared.size() <= f)
-                    ffAShared.resize(f + 1);
-                if (ffAShared[f].size() < size)
-                    ffAShared[f].resize(size);
-            } else {
-                b.ffA[f].resize(size);
-            }
-        }
-        b.ffASparse.assign(on ? p.ff.size() - std::min<std::size_t>(p.ff.size(), 1) : 0, SparseTensor{});
-    }
 }
 
 void Network::setSparseBackward(const SparseBackwardConfig& config) {
@@ -1042,7 +1318,7 @@ std::vector<BackwardKernelCounts> Network::takeBackwardKernelCounts() {
 }
 
 void Network::setCompressSavedActivations(bool on) {
-    m->setCompressFeedForward(on);
+    m->compressRequested = on; // in force from the next forward pass (issue 20)
 }
 
 void Network::setBf16Matmul(bool on) {
@@ -1060,13 +1336,24 @@ std::span<const float> Network::logits() const {
 ActivationMemory Network::savedActivationMemory() const {
     ActivationMemory mem;
     const std::int64_t N = m->rows();
+    const bool compact = m->compact; // issue 20: then what is held is counted, not estimated
     auto account = [&](const std::vector<float>& v, std::int64_t count) {
         if (count <= 0 || v.empty())
             return;
         count = std::min<std::int64_t>(count, static_cast<std::int64_t>(v.size()));
-        const std::int64_t nonZero = std::count_if(v.begin(), v.begin() + count, [](float x) { return x != 0.0f; });
         mem.denseBytes += count * 4;
+        mem.heldBytes += count * 4;
+        if (compact) {
+            mem.compressedBytes += count * 4;
+            return;
+        }
+        const std::int64_t nonZero = std::count_if(v.begin(), v.begin() + count, [](float x) { return x != 0.0f; });
         mem.compressedBytes += std::min(count * 4, (count + 7) / 8 + nonZero * 4);
+    };
+    auto saved = [&](const SavedTensor& t, std::int64_t count) { // issue 20: kept in the pool
+        mem.denseBytes += count * 4;
+        mem.compressedBytes += t.bytes;
+        mem.heldBytes += t.bytes;
     };
     const std::int64_t BSS = static_cast<std::int64_t>(m->lastBatch) * m->S * m->S;
     account(m->embSum, N * m->spec.layers.front().hiddenSize);
@@ -1075,30 +1362,48 @@ ActivationMemory Network::savedActivationMemory() const {
         const auto& p = m->plans[l];
         const auto& b = m->layers[l];
         const std::int64_t H = p.hidden;
-        account(b.proj, N * p.projWidth);
-        for (const auto& v : b.groupQkv)
-            account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
         for (const auto& v : b.groupQw)
             account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
-        account(b.scores, BSS * p.attentionCount);
-        account(b.probs, BSS * p.attentionCount);
         for (const auto& v : b.convKs)
             account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
         for (const auto& v : b.convKernel)
             account(v, static_cast<std::int64_t>(v.size()) / m->maxBatch * m->lastBatch);
+        for (const auto* v : {&b.r1, &b.y1, &b.r2, &b.y2})
+            account(*v, N * H);
+        account(b.next, N * p.next.out);
+        if (compact) {
+            mem.denseBytes += N * H * 4; // y1: recomputed from r1 and its statistics
+            saved(b.saved.proj, N * p.projWidth);
+            for (std::size_t g = 0; g < p.attentionGroups.size(); ++g)
+                saved(b.saved.qkv[g], 3 * p.attentionGroups[g].size() * N * p.attentionGroups[g].dim);
+            saved(b.saved.scores, BSS * p.attentionCount);
+            saved(b.saved.probs, BSS * p.attentionCount);
+            saved(b.saved.cat, N * p.catWidth);
+            saved(b.saved.dense, N * H);
+            if (!p.ff.empty())
+                saved(b.saved.ffOut, N * H);
+            for (std::size_t f = 0; f < b.saved.ffA.size(); ++f) {
+                saved(b.saved.ffA[f], N * p.ff[f].out);
+                saved(b.saved.ffDeriv[f], N * p.ff[f].out);
+            }
+            continue;
+        }
+        account(b.proj, N * p.projWidth);
+        for (std::size_t g = 0; g < p.attentionGroups.size(); ++g)
+            account(b.groupQkv[g], 3 * p.attentionGroups[g].size() * N * p.attentionGroups[g].dim);
+        account(b.scores, BSS * p.attentionCount);
+        account(b.probs, BSS * p.attentionCount);
         account(b.cat, N * p.catWidth);
-        for (const auto* v : {&b.dense, &b.r1, &b.y1, &b.ffOut, &b.r2, &b.y2})
+        for (const auto* v : {&b.dense, &b.ffOut})
             account(*v, N * H);
         for (std::size_t f = 0; f < b.ffDerivative.size(); ++f) {
             account(b.ffDerivative[f], N * p.ff[f].out);
-            if (m->compressFeedForward) {
-                mem.denseBytes += N * p.ff[f].out * 4;
-                mem.compressedBytes += b.ffASparse[f].bytes();
-            } else {
-                account(b.ffA[f], N * p.ff[f].out);
-            }
+            account(b.ffA[f], N * p.ff[f].out);
         }
-        account(b.next, N * p.next.out);
+    }
+    if (compact) {
+        mem.workBytes = static_cast<std::int64_t>(m->work.size()) * 4;
+        mem.poolResidentBytes = m->pool.touched();
     }
     return mem;
 }

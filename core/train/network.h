@@ -33,11 +33,19 @@ struct ParamTensor {
     std::int64_t size() const { return rows * cols; }
 };
 
-// Bytes of the activations kept for the backward pass, dense and as stored when sparse
-// (a bitmap plus the non-zero values, whichever is smaller).
+// Bytes of the activations kept for the backward pass. denseBytes: all of them dense.
+// compressedBytes: with compressed storage in force (setCompressSavedActivations), what is held
+// (the pool's tensors plus those kept dense); otherwise an estimate, each tensor as a bitmap plus
+// its non-zero values or dense, whichever is smaller. heldBytes: what the process holds for them
+// (issue 20); workBytes: compressed storage's shared work buffer (one layer's pruned tensors);
+// poolResidentBytes: the pool's pages that may be resident (its high-water mark, less what it
+// gave back).
 struct ActivationMemory {
     std::int64_t denseBytes = 0;
     std::int64_t compressedBytes = 0;
+    std::int64_t heldBytes = 0;
+    std::int64_t workBytes = 0;
+    std::int64_t poolResidentBytes = 0;
 };
 
 struct ForwardResult {
@@ -62,7 +70,9 @@ public:
     std::int64_t parameterCount() const;
 
     // Forward pass; keeps what backward needs. `prune` may be null (no pruning, no counts).
-    ForwardResult forward(const Batch& batch, DynaProp* prune);
+    // keepForBackward = false (evaluation, calibration): with compressed storage nothing is
+    // saved (issue 20), and backward() refuses to run after it.
+    ForwardResult forward(const Batch& batch, DynaProp* prune, bool keepForBackward = true);
     // Gradients of the mean loss of the last forward() into gradients() (overwritten).
     void backward(const Batch& batch, DynaProp* prune);
 
@@ -71,9 +81,11 @@ public:
     // Mixed precision: matmul operands in bf16 with f32 accumulation (f32 master weights,
     // f32 everything else). Off by default; the gradient checks run in f32.
     void setBf16Matmul(bool on);
-    // Keeps the feed-forward hidden activations (the largest saved tensors) between forward
-    // and backward as bitmap + non-zero values instead of dense: less memory when pruning
-    // makes them sparse, the same results. savedActivationMemory() then reports what is held.
+    // Issue 20: keeps the pruned activations between forward and backward compressed, in a
+    // pool whose resident size follows their non-zeros (activation_store.h): less memory when
+    // pruning makes them sparse, the same results bit for bit. In force from the next forward
+    // pass with f32 matmuls (bf16 matmuls keep dense storage). savedActivationMemory() then
+    // reports what is held.
     void setCompressSavedActivations(bool on);
     ActivationMemory savedActivationMemory() const; // of the last forward
 

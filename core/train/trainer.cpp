@@ -106,6 +106,14 @@ StepReport Trainer::trainStep() {
     // Issue 15: forward and backward see the quantized weights, the optimizer the latent ones.
     std::optional<WeightPrecision::Scope> quantized;
     quantized.emplace(m_weightPrecision.get(), m_network->parameters());
+    // Issue 20: in target mode τ_I comes from a forward pass over the first batch before the
+    // first step, so that this step prunes (and stores compressed) like every other one
+    // rather than running dense and setting the run's peak memory.
+    if (m_config.dynaprop.targetActivationSparsity && m_step == 0 && !m_dynaprop.calibrated()) {
+        m_network->forward(m_batch, &m_dynaprop, false);
+        m_dynaprop.calibrateActivations();
+        m_dynaprop.beginStep();
+    }
     const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
     report.loss = fwd.loss;
     report.accuracy = static_cast<double>(fwd.correct) / m_batch.size;
@@ -120,6 +128,10 @@ StepReport Trainer::trainStep() {
         const ActivationMemory mem = m_network->savedActivationMemory();
         m_peakMemory.denseBytes = std::max(m_peakMemory.denseBytes, mem.denseBytes);
         m_peakMemory.compressedBytes = std::max(m_peakMemory.compressedBytes, mem.compressedBytes);
+        // issue 20: what compressed storage holds
+        m_peakMemory.heldBytes = std::max(m_peakMemory.heldBytes, mem.heldBytes);
+        m_peakMemory.workBytes = std::max(m_peakMemory.workBytes, mem.workBytes);
+        m_peakMemory.poolResidentBytes = std::max(m_peakMemory.poolResidentBytes, mem.poolResidentBytes);
     }
     m_network->backward(m_batch, &m_dynaprop);
     {
@@ -181,7 +193,7 @@ EvalResult Trainer::evaluate(const Dataset::Split& split, std::int64_t maxExampl
         std::iota(indices.begin(), indices.end(), first);
         m_data.fillBatch(split, indices, batch);
         counter.beginStep();
-        const ForwardResult fwd = m_network->forward(batch, &counter);
+        const ForwardResult fwd = m_network->forward(batch, &counter, false); // nothing kept for a backward pass
         lossSum += static_cast<double>(fwd.loss) * count;
         correct += fwd.correct;
         for (const auto& c : counter.stepCounts()) {

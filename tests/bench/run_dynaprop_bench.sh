@@ -7,13 +7,16 @@
 #   dense/oneDNN     no pruning, --dense-backward (the trainer before issue 20)
 #   dp               targets 0.5 activations / 0.9 gradients, sparse kernels (Auto)
 #   dp/oneDNN        the same with --dense-backward (kernels off)
+#   dp/dense-store   dp with the saved activations kept dense (--dense-storage; issue 20's
+#                    compressed storage off, as before it)
 # at 1 and 2 threads, ROUNDS rounds with the configurations interleaved; prints every run,
 # then the median of each configuration's medians and the ratios to dense, and the load
 # average before and after. Then bf16 on this CPU and on a CPU without bf16 hardware
 # (oneDNN capped with ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI): f32, --bf16 (the decision) and
 # --force-bf16 (emulated).
-# Usage: [MODELS="vit bert-mini"] [THREADS="1 2"] [BF16=1] tests/bench/run_dynaprop_bench.sh [BUILD_DIR] [ROUNDS] [STEPS]
-# (MODELS, THREADS and BF16=0 shorten the run on a loaded machine.)
+# Usage: [MODELS="vit bert-mini"] [THREADS="1 2"] [CONFIGS="dense dp …"] [BF16=1] tests/bench/run_dynaprop_bench.sh [BUILD_DIR] [ROUNDS] [STEPS]
+# (MODELS, THREADS, CONFIGS and BF16=0 shorten the run on a loaded machine; the first config
+# listed must be dense: the ratios are to it.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
@@ -42,11 +45,18 @@ configs=(
   "dense/oneDNN|--dense-backward"
   "dp|--target-act 0.5 --target-grad 0.9"
   "dp/oneDNN|--target-act 0.5 --target-grad 0.9 --dense-backward"
+  "dp/dense-store|--target-act 0.5 --target-grad 0.9 --dense-storage"
 )
+want_configs="${CONFIGS:-dense dense/oneDNN dp dp/oneDNN dp/dense-store}"
+chosen=()
+for c in "${configs[@]}"; do
+  case " $want_configs " in *" ${c%%|*} "*) chosen+=("$c") ;; esac
+done
+configs=("${chosen[@]}")
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 mid() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "load before: $(cat /proc/loadavg)"
-declare -A ms cpu rss saved stored
+declare -A ms cpu rss train saved stored work pool
 for threads in $want_threads; do
   for round in $(seq "$rounds"); do
     for m in "${models[@]}"; do
@@ -58,6 +68,9 @@ for threads in $want_threads; do
         ms[$key]+="$(field median_ms "$line") "
         cpu[$key]+="$(field cpu_ms "$line") "
         rss[$key]+="$(field vmhwm_mib "$line") "
+        train[$key]+="$(field vmhwm_train_mib "$line") "
+        work[$key]="$(field work_mib "$line")"
+        pool[$key]="$(field pool_resident_mib "$line")"
         saved[$key]="$(field saved_dense_mib "$line")"
         stored[$key]="$(field saved_stored_mib "$line")"
       done
@@ -66,20 +79,24 @@ for threads in $want_threads; do
 done
 echo "load after: $(cat /proc/loadavg)"
 echo
-echo "step_ms: median wall time per step; cpu_ms: median CPU time per step (all threads), the work"
-printf '%-10s %-13s %3s %10s %7s %9s %7s %10s %7s %12s %12s\n' model config thr step_ms ×dense cpu_ms ×dense peak_MiB ×dense saved_dense stored
+echo "step_ms: median wall time per step; cpu_ms: median CPU time per step (all threads), the work;"
+echo "train_MiB: peak RSS of the training (from the trainer's construction, the data set loaded);"
+echo "peak_MiB: the whole process's; saved_dense: the saved activations dense; stored: what the"
+echo "trainer holds for them (compressed for dp), work: its shared work buffer, pool: resident pool pages"
+printf '%-10s %-13s %3s %9s %6s %8s %6s %9s %6s %8s %6s %8s %8s %6s %6s\n' model config thr step_ms ×dense cpu_ms ×dense train_MiB ×dense peak_MiB ×dense saved_dense stored work pool
 for threads in $want_threads; do
   for m in "${models[@]}"; do
     base="${m%%|*} dense t$threads"
     # shellcheck disable=SC2086
-    bms="$(mid ${ms[$base]})" bcpu="$(mid ${cpu[$base]})" brss="$(mid ${rss[$base]})"
+    bms="$(mid ${ms[$base]})" bcpu="$(mid ${cpu[$base]})" brss="$(mid ${rss[$base]})" btr="$(mid ${train[$base]})"
     for c in "${configs[@]}"; do
       key="${m%%|*} ${c%%|*} t$threads"
       # shellcheck disable=SC2086
-      kms="$(mid ${ms[$key]})" kcpu="$(mid ${cpu[$key]})" krss="$(mid ${rss[$key]})"
+      kms="$(mid ${ms[$key]})" kcpu="$(mid ${cpu[$key]})" krss="$(mid ${rss[$key]})" ktr="$(mid ${train[$key]})"
       awk -v m="${m%%|*}" -v c="${c%%|*}" -v t="$threads" -v a="$kms" -v b="$bms" -v u="$kcpu" -v v="$bcpu" \
-          -v r="$krss" -v q="$brss" -v sd="${saved[$key]}" -v ss="${stored[$key]}" \
-          'BEGIN { printf "%-10s %-13s %3d %10.1f %7.3f %9.1f %7.3f %10.1f %7.3f %12.2f %12.2f\n", m, c, t, a, a / b, u, u / v, r, r / q, sd, ss }'
+          -v r="$krss" -v q="$brss" -v x="$ktr" -v y="$btr" -v sd="${saved[$key]}" -v ss="${stored[$key]}" \
+          -v wk="${work[$key]}" -v pl="${pool[$key]}" \
+          'BEGIN { printf "%-10s %-13s %3d %9.1f %6.3f %8.1f %6.3f %9.1f %6.3f %8.1f %6.3f %8.2f %8.2f %6.2f %6.2f\n", m, c, t, a, a / b, u, u / v, x, x / y, r, r / q, sd, ss, wk, pl }'
     done
   done
 done

@@ -237,16 +237,21 @@ void TestTrainGradients::paddingTokensChangeNothing() {
 // differences of the pruned network still agree (away from the threshold's jumps).
 void TestTrainGradients::pruningMaskMatchesForward_data() {
     QTest::addColumn<bool>("sparseKernels");
-    QTest::newRow("dense kernels") << false;
-    QTest::newRow("sparse kernels") << true;
+    QTest::addColumn<bool>("compressed"); // issue 20: saved activations kept compressed
+    QTest::newRow("dense kernels") << false << false;
+    QTest::newRow("sparse kernels") << true << false;
+    QTest::newRow("dense kernels, compressed activations") << false << true;
+    QTest::newRow("sparse kernels, compressed activations") << true << true;
 }
 
 void TestTrainGradients::pruningMaskMatchesForward() {
     QFETCH(bool, sparseKernels);
+    QFETCH(bool, compressed);
     const TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::C5);
     const TaskShape task = textTask();
     Network net(spec, task, 3);
     net.setSparseBackward({sparseKernels ? SparseBackwardConfig::Mode::Always : SparseBackwardConfig::Mode::Never});
+    net.setCompressSavedActivations(compressed);
     randomize(net, 2);
     const Batch batch = makeBatch(task, 3, 9);
     DynaPropConfig config;
