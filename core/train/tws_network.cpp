@@ -4,7 +4,9 @@
 #include "weight_precision.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 
 namespace tcw::train {
@@ -108,6 +110,51 @@ std::vector<float> binaryModelParameters(const std::vector<ParamTensor>& tensors
         for (std::int64_t i = 0; i < t.size(); ++i)
             out[std::size_t(t.offset + i)] =
                 split.half1[std::size_t(t.offset + i)] + split.half2[std::size_t(t.offset + i)];
+    }
+    return out;
+}
+
+TwsLogitsComparison compareSplitLogits(Network& network, std::span<const float> latent, const TwsNetworkSplit& split,
+                                       const CompressionSpec& spec, const Dataset& data, const Dataset::Split& examples,
+                                       std::int64_t maxExamples) {
+    const std::vector<float> saved(network.parameters().begin(), network.parameters().end());
+    const std::vector<float> ternary = ternaryModelParameters(network.tensors(), latent, spec);
+    const std::vector<float> binary = binaryModelParameters(network.tensors(), split, spec);
+    const std::int64_t n = maxExamples > 0 ? std::min(maxExamples, examples.count) : examples.count;
+    const std::int64_t batchSize = network.maxBatchSize();
+    const std::int64_t classes = data.task.numClasses;
+    TwsLogitsComparison out;
+    std::vector<std::int64_t> idx;
+    std::vector<float> ternaryLogits;
+    auto argmax = [classes](const float* row) { return std::max_element(row, row + classes) - row; };
+    for (std::int64_t start = 0; start < n; start += batchSize) {
+        idx.resize(std::size_t(std::min(batchSize, n - start)));
+        std::iota(idx.begin(), idx.end(), start);
+        const Batch batch = data.makeBatch(examples, idx);
+        std::copy(ternary.begin(), ternary.end(), network.parameters().begin());
+        network.forward(batch, nullptr);
+        ternaryLogits.assign(network.logits().begin(), network.logits().end());
+        std::copy(binary.begin(), binary.end(), network.parameters().begin());
+        network.forward(batch, nullptr);
+        const auto binaryLogits = network.logits();
+        for (std::size_t e = 0; e < idx.size(); ++e) {
+            const float* t = ternaryLogits.data() + e * std::size_t(classes);
+            const float* b = binaryLogits.data() + e * std::size_t(classes);
+            for (std::int64_t c = 0; c < classes; ++c) {
+                out.maxAbsDifference = std::max(out.maxAbsDifference, std::fabs(double(t[c]) - double(b[c])));
+                out.maxAbsLogit = std::max(out.maxAbsLogit, std::fabs(double(t[c])));
+            }
+            const auto label = examples.labels[std::size_t(idx[e])];
+            out.ternaryAccuracy += argmax(t) == label ? 1 : 0;
+            out.binaryAccuracy += argmax(b) == label ? 1 : 0;
+            out.sameArgmax += argmax(t) == argmax(b) ? 1 : 0;
+        }
+    }
+    std::copy(saved.begin(), saved.end(), network.parameters().begin());
+    out.examples = n;
+    if (n > 0) {
+        out.ternaryAccuracy /= double(n);
+        out.binaryAccuracy /= double(n);
     }
     return out;
 }

@@ -9,6 +9,7 @@
 // the binary model computes what the ternary one does, up to float rounding.
 #pragma once
 
+#include "datasets.h"
 #include "design/compression_spec.h"
 #include "network.h"
 
@@ -54,5 +55,19 @@ std::vector<float> ternaryModelParameters(const std::vector<ParamTensor>& tensor
 // split matrix gives x·B₁ + x·B₂ in one pass.
 std::vector<float> binaryModelParameters(const std::vector<ParamTensor>& tensors, const TwsNetworkSplit& split,
                                          const CompressionSpec& spec);
+
+// The two models side by side on the first `maxExamples` examples of a split (0: all): the
+// half-width network runs once with the ternary parameters and once with the binary ones;
+// the network's parameters are restored afterwards.
+struct TwsLogitsComparison {
+    std::int64_t examples = 0;
+    double maxAbsDifference = 0; // max |logit_binary − logit_ternary|
+    double maxAbsLogit = 0;      // max |logit_ternary| (the scale of the difference)
+    double ternaryAccuracy = 0, binaryAccuracy = 0;
+    std::int64_t sameArgmax = 0; // examples both models classify alike
+};
+TwsLogitsComparison compareSplitLogits(Network& network, std::span<const float> latent, const TwsNetworkSplit& split,
+                                       const CompressionSpec& spec, const Dataset& data, const Dataset::Split& examples,
+                                       std::int64_t maxExamples = 0);
 
 } // namespace tcw::train

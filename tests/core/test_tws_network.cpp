@@ -151,6 +151,14 @@ void TestTwsNetwork::trainedNetworkSplitsExactly() {
     const auto binary = logitsWith(net, binaryModelParameters(net.tensors(), split, spec.compression), batch);
     const double d = relativeDifference(ternary, binary);
     QVERIFY2(d < 1e-5, qPrintable(QString("relative logit difference %1").arg(d)));
+    // What tcw tws-split prints: the same comparison over the test split in batches.
+    const auto saved = std::vector<float>(net.parameters().begin(), net.parameters().end());
+    const auto cmp = compareSplitLogits(net, latent, split, spec.compression, data, data.test);
+    QCOMPARE(cmp.examples, data.test.count);
+    QVERIFY(cmp.maxAbsDifference < 1e-5 * cmp.maxAbsLogit);
+    QCOMPARE(cmp.sameArgmax, cmp.examples);
+    QCOMPARE(cmp.ternaryAccuracy, cmp.binaryAccuracy);
+    QVERIFY(std::equal(saved.begin(), saved.end(), net.parameters().begin())); // restored
 }
 
 void TestTwsNetwork::biasesHalvedAndRestCopied() {
