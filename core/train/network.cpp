@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <random>
@@ -96,6 +97,10 @@ struct LayerBuffers {
     std::vector<float> r2, y2;           // [N, H]
     std::vector<float> mean2, var2;      // [N]
     std::vector<float> next;             // [N, H'] inter-layer projection (pruned)
+    // Issue 15: with activation hooks, the inputs of the Q/K/V projection (0), the first FF
+    // layer (2) and the inter-layer projection (3) as the hooks left them (copies: the
+    // originals also feed residuals). Empty without hooks.
+    std::array<std::vector<float>, 4> hookedInput;
 
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
 };
@@ -169,6 +174,29 @@ struct Network::Impl {
     std::vector<float> gPooled;                      // [B, H_L]
     std::vector<float> convScratch;
     std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
+    // Issue 15: activation hooks (null: none) and the gradient scratch of the hooked inputs.
+    ActivationHooks* hooks = nullptr;
+    std::vector<float> gHooked;
+    // The input a dense layer reads: x itself, or with hooks a copy the hooks changed.
+    const float* hookInput(int l, int index, const float* x, std::int64_t cols, LayerBuffers& b) {
+        if (!hooks)
+            return x;
+        std::vector<float>& copy = b.hookedInput[static_cast<std::size_t>(index)];
+        copy.assign(x, x + rows() * cols);
+        hooks->forward(l, ActivationSite::LinearInput, index, copy.data(), rows(), cols);
+        return copy.data();
+    }
+    // With hooks: the backward of a dense layer whose input was hooked, gx (+)= hook⁻¹(gy · Wᵀ).
+    void hookedDenseBackward(int l, int index, const DenseRef& d, LayerBuffers& b, const float* gy, float* gx,
+                             bool accumulateGx) {
+        const std::int64_t n = rows() * d.in;
+        std::vector<float>& x = b.hookedInput[static_cast<std::size_t>(index)];
+        gHooked.resize(static_cast<std::size_t>(n));
+        denseBackward(d, x.data(), gy, gHooked.data(), false, rows());
+        hooks->backward(l, ActivationSite::LinearInput, index, gHooked.data(), x.data(), rows(), d.in);
+        for (std::int64_t i = 0; i < n; ++i)
+            gx[i] = accumulateGx ? gx[i] + gHooked[static_cast<std::size_t>(i)] : gHooked[static_cast<std::size_t>(i)];
+    }
 
     Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
 
@@ -519,6 +547,9 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     gatherColumns(buf.proj.data(), P, columns.subspan(0, G), qAll, N, d, dnnl.bf16Output(dense(qAll, GN, d)));
     gatherColumns(buf.proj.data(), P, columns.subspan(G, G), kAll, N, d, dnnl.bf16Output(dense(kAll, GN, d)));
     gatherColumns(buf.proj.data(), P, columns.subspan(2 * G, G), vAll, N, d, dnnl.bf16Output(dense(vAll, GN, d)));
+    if (hooks) // issue 15
+        for (int c = 0; c < 3; ++c)
+            hooks->forward(l, ActivationSite::QueryKeyValue, 3 * g.index + c, qAll + c * GN * d, GN, d);
     MatView q{qAll, GB, S, d, S * d, d, 1}; // [G·B, S, d]
     const MatView k{kAll, GB, S, d, S * d, d, 1};
     const MatView v{vAll, GB, S, d, S * d, d, 1};
@@ -546,6 +577,8 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, GB, S, S, scale, probsBf16, B);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, G * BSS);
+    if (hooks) // issue 15
+        hooks->forward(l, ActivationSite::AttentionProbabilities, g.index, probs, GB * S, S);
     // context [G, B, S, d] = P · V, then into the heads' columns of cat
     dnnl.matmul(probsV, v, {groupContext.data(), GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
     scatterColumns(groupContext.data(), g.catColumns, buf.cat.data(), D, N, d);
@@ -581,6 +614,9 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
+    if (hooks) // issue 15: back to the softmax's own output, which its backward reads
+        hooks->backward(l, ActivationSite::AttentionProbabilities, g.index, gProbs.data(), const_cast<float*>(probs),
+                        GB * S, S);
     attentionSoftmaxBackward(probs, gProbs.data(), activationsPruned ? scores : nullptr, gScores.data(), GB * S, S,
                              scale, gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
@@ -604,6 +640,10 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
             dnnl.matmul(gQwi, dense(params.data() + h.wmaWeight, d, d).t(), dense(gQ + i * N * d, N, d)); // gQ_i
         }
     }
+    if (hooks) // issue 15
+        for (int c = 0; c < 3; ++c)
+            hooks->backward(l, ActivationSite::QueryKeyValue, 3 * g.index + c, gQ + c * GN * d,
+                            const_cast<float*>(qAll) + c * GN * d, GN, d);
     scatterColumns(gQ, g.qkvColumns, gProj.data(), P, N, d);
 }
 
@@ -677,7 +717,7 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
             prune->pruneActivation(l, kind, x, n);
     };
     // Heads: fused Q/K/V projection, then each head writes its columns of cat.
-    denseForward(p.proj, b.input, b.proj.data(), N);
+    denseForward(p.proj, hookInput(l, 0, b.input, H, b), b.proj.data(), N); // issue 15: hooked input
     pruneAct(ActivationKind::Projection, b.proj.data(), N * p.projWidth);
     if (p.padsValues && lastHasPadding)
         for (const HeadPlan& h : p.heads)
@@ -697,6 +737,8 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
             convHeadForwardAt(p, h, b);
     }
     pruneAct(ActivationKind::Context, b.cat.data(), N * p.catWidth);
+    if (hooks) // issue 15
+        hooks->forward(l, ActivationSite::LinearInput, 1, b.cat.data(), N, p.catWidth);
     // Output projection, residual, post-norm.
     denseForward(p.out, b.cat.data(), b.dense.data(), N);
     pruneAct(ActivationKind::Dense, b.dense.data(), N * H);
@@ -705,7 +747,7 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                      params.data() + p.ln1Beta, b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon,
                      dnnl.bf16Output(dense(b.y1.data(), N, H)));
     // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
-    const float* in = b.y1.data();
+    const float* in = p.ff.empty() ? b.y1.data() : hookInput(l, 2, b.y1.data(), H, b); // issue 15
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
         float* z = b.ffDerivative[f].data();
@@ -718,6 +760,8 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         else
             reluForwardKeepDerivative(z, a, N * width);
         pruneAct(ActivationKind::Dense, a, N * width);
+        if (hooks) // issue 15
+            hooks->forward(l, ActivationSite::FeedForwardHidden, int(f), a, N, width);
         in = a;
     }
     if (!p.ff.empty()) {
@@ -739,9 +783,12 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                          dnnl.bf16Output(dense(b.y2.data(), N, H)));
     }
     if (p.next.present()) {
-        denseForward(p.next, b.y2.data(), b.next.data(), N);
+        denseForward(p.next, hookInput(l, 3, b.y2.data(), H, b), b.next.data(), N); // issue 15: hooked input
         pruneAct(ActivationKind::Dense, b.next.data(), N * p.next.out);
     }
+    if (hooks) // issue 15: observed (distillation)
+        hooks->forward(l, ActivationSite::LayerOutput, 0, const_cast<float*>(b.output()), N,
+                       p.next.present() ? p.next.out : H);
 }
 
 void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
@@ -753,13 +800,18 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         if (prune)
             prune->pruneActivationGradient(l, g, n);
     };
+    if (hooks) // issue 15: e.g. a distillation loss's gradient on the layer's output
+        hooks->backward(l, ActivationSite::LayerOutput, 0, gOut.data(), nullptr, N, p.next.present() ? p.next.out : H);
     // Inter-layer projection: gOut [N, H'] → gY2 [N, H].
     const float* gY2p = gOut.data();
     if (p.next.present()) {
         const std::int64_t Hn = p.next.out;
         copyMaskedByNonZero(gOut.data(), b.next.data(), gNext.data(), N * Hn);
         pruneGrad(gNext.data(), N * Hn);
-        denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
+        if (hooks) // issue 15
+            hookedDenseBackward(l, 3, p.next, b, gNext.data(), gY2.data(), false);
+        else
+            denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
         gY2p = gY2.data();
     }
     // Post-norm 2: gY2 → gR2.
@@ -789,7 +841,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             const bool first = f == 0;
             const float* x = first ? b.y1.data() : ffAData(b, f - 1);
             if (first) {
-                denseBackward(p.ff[f], x, gy, gY1p, true, N);
+                if (hooks) // issue 15
+                    hookedDenseBackward(l, 2, p.ff[f], b, gy, gY1p, true);
+                else
+                    denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
             }
             // g wrt the pre-activation [N, width] = (gy · Wᵀ) ⊙ f'(z) ⊙ (a ≠ 0), in one matmul
@@ -800,6 +855,17 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             if (maskGradients)
                 maskByNonZero(derivative, x, N * width);
             float* gZ = gy == gFfA.data() ? gFfB.data() : gFfA.data();
+            if (hooks) { // issue 15: the hook between gy · Wᵀ and the activation's derivative
+                denseBackward(p.ff[f], x, gy, gZ, false, N);
+                hooks->backward(l, ActivationSite::FeedForwardHidden, int(f - 1), gZ, ffAData(b, f - 1), N, width);
+                if (maskGradients) // by the restored activations
+                    maskByNonZero(derivative, x, N * width);
+                for (std::int64_t i = 0; i < N * width; ++i)
+                    gZ[i] *= derivative[i];
+                pruneGrad(gZ, N * width);
+                gy = gZ;
+                continue;
+            }
             denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
@@ -816,6 +882,8 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     }
     pruneGrad(const_cast<float*>(gOutProj), N * H);
     denseBackward(p.out, b.cat.data(), gOutProj, gCat.data(), false, N);
+    if (hooks) // issue 15
+        hooks->backward(l, ActivationSite::LinearInput, 1, gCat.data(), b.cat.data(), N, p.catWidth);
     if (maskGradients)
         maskByNonZero(gCat.data(), b.cat.data(), N * p.catWidth);
     pruneGrad(gCat.data(), N * p.catWidth);
@@ -835,7 +903,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         maskByNonZero(gProj.data(), b.proj.data(), N * p.projWidth);
     pruneGrad(gProj.data(), N * p.projWidth);
     // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ, accumulated into gR1, which becomes gIn.
-    denseBackward(p.proj, b.input, gProj.data(), gR1.data(), true, N);
+    if (hooks) // issue 15
+        hookedDenseBackward(l, 0, p.proj, b, gProj.data(), gR1.data(), true);
+    else
+        denseBackward(p.proj, b.input, gProj.data(), gR1.data(), true, N);
     std::swap(gIn, gR1);
 }
 
@@ -863,6 +934,8 @@ ForwardResult Network::Impl::headForward(const Batch& batch) {
             out[c] /= count;
     }
     denseForward(classifier, pooled.data(), logits.data(), B);
+    if (hooks) // issue 15: observed (distillation)
+        hooks->forward(spec.layerCount() - 1, ActivationSite::Logits, 0, logits.data(), B, C);
     ForwardResult result;
     double loss = 0.0;
     for (std::int64_t bi = 0; bi < B; ++bi) {
@@ -890,6 +963,8 @@ void Network::Impl::headBackward(const Batch& batch) {
     for (std::int64_t bi = 0; bi < B; ++bi)
         for (std::int64_t c = 0; c < C; ++c)
             gLogits[bi * C + c] = (classProbs[bi * C + c] - (batch.labels[bi] == c ? 1.0f : 0.0f)) / B;
+    if (hooks) // issue 15
+        hooks->backward(spec.layerCount() - 1, ActivationSite::Logits, 0, gLogits.data(), nullptr, B, C);
     denseBackward(classifier, pooled.data(), gLogits.data(), gPooled.data(), false, B);
     // Mean pooling: each real token gets gPooled / count.
     for (std::int64_t bi = 0; bi < B; ++bi)
@@ -1046,11 +1121,26 @@ void Network::setCompressSavedActivations(bool on) {
 }
 
 void Network::setBf16Matmul(bool on) {
+    if (on && m->hooks)
+        throw std::invalid_argument("bf16 matmuls cannot run with activation hooks (quantized activations, "
+                                    "distillation): their bf16 copies are made before the hooks change a tensor");
     m->dnnl.setBf16Matmul(on);
     if (!on)
         return;
     // All parameters are converted in one reorder per step.
     m->dnnl.convertBf16Together(m->params.data(), static_cast<std::int64_t>(m->params.size()));
+}
+
+// Issue 15.
+void Network::setActivationHooks(ActivationHooks* hooks) {
+    if (hooks && m->dnnl.bf16Matmul())
+        throw std::invalid_argument("activation hooks (quantized activations, distillation) need f32 matmuls, not "
+                                    "bf16");
+    m->hooks = hooks;
+    if (!hooks)
+        for (LayerBuffers& b : m->layers)
+            for (auto& v : b.hookedInput)
+                std::vector<float>().swap(v);
 }
 
 std::span<const float> Network::logits() const {

@@ -74,6 +74,15 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
     m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
     m_dynaprop.setCollectMagnitudes(config.collectMagnitudeHistograms);
     m_weightPrecision = std::make_unique<WeightPrecision>(m_network->tensors(), spec.compression); // issue 15
+    if (ActivationQuantization::anyQuantized(spec.compression)) { // issue 15: quantized activations
+        if (prunesActivations)
+            throw std::invalid_argument("quantized activations with activation pruning (τ_I) are not supported: "
+                                        "give τ_I = 0 or 32-bit activations");
+        m_activationQuantization = std::make_unique<ActivationQuantization>(spec, config.activationQuantization);
+        m_hooks.add(m_activationQuantization.get());
+    }
+    if (!m_hooks.empty())
+        m_network->setActivationHooks(&m_hooks);
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 
@@ -145,6 +154,8 @@ StepReport Trainer::trainStep() {
     if (m_pruning) // issue 16: pruned weights get no update
         m_pruning->maskGradients(grads);
     m_optimizer.step(params, grads, m_network->tensors(), m_step);
+    if (m_activationQuantization) // issue 15: scales and shifts, at their own learning rate
+        m_activationQuantization->step(m_step);
     if (m_pruning) // issue 16: the event due at this step, then the masks hold
         m_pruning->afterStep(m_step, params, grads);
     for (std::size_t l = 0; l < m_accumulated.size(); ++l) {
@@ -229,6 +240,9 @@ void Trainer::saveCheckpoint(const std::string& path) const {
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
+    if (m_activationQuantization) // issue 15: the checkpoint does not hold the activation scales
+        throw std::invalid_argument(path + ": resuming a run with quantized activations is not supported (the "
+                                           "checkpoint holds no activation scales)");
     CheckpointState s = train::loadCheckpoint(path);
     // Every array and count is checked against this model and optimizer before it is used:
     // the optimizer and the data order index with them.

@@ -3,6 +3,7 @@
 // a progress callback (the CLI). No printing; divergence is a status, not an exception.
 #pragma once
 
+#include "activation_quantization.h"
 #include "checkpoint.h"
 #include "datasets.h"
 #include "design/run_control.h"
@@ -50,6 +51,8 @@ struct TrainConfig {
     // Issue 16: prune the weights of the model's compression.pruning patterns on this plan
     // (WeightPruning); absent: no weight pruning.
     std::optional<PruningPlan> weightPruning;
+    // Issue 15: how activations the model's CompressionSpec quantizes are trained.
+    ActivationQuantizationConfig activationQuantization;
 };
 
 struct StepReport {
@@ -145,6 +148,8 @@ public:
     std::uint64_t modelFingerprint() const;
     // Issue 16: weight pruning on a schedule; its masks hold around every optimizer step.
     void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
+    // Issue 15: the activation quantizers (null when the model quantizes no activation).
+    const ActivationQuantization* activationQuantization() const { return m_activationQuantization.get(); }
 
 private:
     void batchIndices(std::int64_t step, std::vector<std::int64_t>& out);
@@ -156,6 +161,9 @@ private:
     Optimizer m_optimizer;
     DynaProp m_dynaprop;
     std::unique_ptr<WeightPrecision> m_weightPrecision; // issue 15: quantized weights, latent f32 kept
+    // Issue 15: quantized activations and the hooks the network calls (null when none).
+    std::unique_ptr<ActivationQuantization> m_activationQuantization;
+    HookChain m_hooks;
     std::vector<LayerSparsityCounts> m_accumulated;
     ActivationMemory m_peakMemory;
     std::vector<BackwardKernelCounts> m_backwardKernels; // training steps only
