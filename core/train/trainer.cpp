@@ -81,6 +81,10 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
         m_activationQuantization = std::make_unique<ActivationQuantization>(spec, config.activationQuantization);
         m_hooks.add(m_activationQuantization.get());
     }
+    if (!config.distillation.teacherCheckpoint.empty()) { // issue 15: distillation from a teacher run
+        m_distillation = std::make_unique<Distillation>(spec, data.task, config.batchSize, config.distillation);
+        m_hooks.add(m_distillation.get());
+    }
     if (!m_hooks.empty())
         m_network->setActivationHooks(&m_hooks);
     m_stepsPerEpoch = data.train.count / config.batchSize;
@@ -115,8 +119,22 @@ StepReport Trainer::trainStep() {
     // Issue 15: forward and backward see the quantized weights, the optimizer the latent ones.
     std::optional<WeightPrecision::Scope> quantized;
     quantized.emplace(m_weightPrecision.get(), m_network->parameters());
+    // Issue 15: the teacher's pass on this batch; the student's passes below are distilled.
+    struct Distilling {
+        Distillation* d;
+        ~Distilling() {
+            if (d)
+                d->release();
+        }
+    } distilling{m_distillation.get()};
+    if (m_distillation)
+        m_distillation->prepare(m_batch);
     const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
     report.loss = fwd.loss;
+    if (m_distillation) {
+        report.distillLogit = m_distillation->losses().logit;
+        report.distillHidden = m_distillation->losses().hidden;
+    }
     report.accuracy = static_cast<double>(fwd.correct) / m_batch.size;
     if (!std::isfinite(fwd.loss)) {
         report.finite = false;
@@ -208,18 +226,7 @@ EvalResult Trainer::evaluate(const Dataset::Split& split, std::int64_t maxExampl
 }
 
 std::uint64_t Trainer::modelFingerprint() const {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](std::uint64_t v) {
-        h ^= v;
-        h *= 1099511628211ull;
-    };
-    for (const ParamTensor& t : m_network->tensors()) {
-        for (char c : t.name)
-            mix(static_cast<unsigned char>(c));
-        mix(static_cast<std::uint64_t>(t.rows));
-        mix(static_cast<std::uint64_t>(t.cols));
-    }
-    return h;
+    return parameterFingerprint(m_network->tensors()); // distillation.h (issue 15: teachers are checked alike)
 }
 
 void Trainer::saveCheckpoint(const std::string& path) const {
@@ -339,6 +346,15 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         lossSum += r.loss;
         accSum += r.accuracy;
         ++windowSteps;
+        if (!config.distillation.teacherCheckpoint.empty() && // issue 15: the loss split of the last 10 %
+            trainer.step() > total - std::max<std::int64_t>(1, total / 10)) {
+            auto& d = result.distillation;
+            d.active = true;
+            d.taskLoss += r.loss;
+            d.logitLoss += r.distillLogit;
+            d.hiddenLoss += r.distillHidden;
+            ++d.steps;
+        }
         window.add(r.total);
         if (progress) {
             const auto& layers = trainer.dynaprop().stepCounts();
@@ -398,6 +414,11 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         }
     }
     result.steps = trainer.step();
+    if (auto& d = result.distillation; d.steps > 0) { // issue 15
+        d.taskLoss /= double(d.steps);
+        d.logitLoss /= double(d.steps);
+        d.hiddenLoss /= double(d.steps);
+    }
     if (!result.curve.empty())
         result.finalTrainLoss = result.curve.back().trainLoss;
     if (result.status != TrainStatus::Diverged) {

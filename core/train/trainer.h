@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "datasets.h"
 #include "design/run_control.h"
+#include "distillation.h"
 #include "dynaprop.h"
 #include "network.h"
 #include "optimizer.h"
@@ -53,11 +54,16 @@ struct TrainConfig {
     std::optional<PruningPlan> weightPruning;
     // Issue 15: how activations the model's CompressionSpec quantizes are trained.
     ActivationQuantizationConfig activationQuantization;
+    // Issue 15: distillation from a teacher run (teacherCheckpoint empty: none).
+    DistillationConfig distillation;
 };
 
 struct StepReport {
     bool finite = true; // false: the loss or the gradient norm was NaN/Inf (divergence)
-    float loss = 0.0f;
+    float loss = 0.0f;  // the task's cross-entropy (with distillation: the student's own loss)
+    // Issue 15, with distillation: its unweighted terms (the optimised loss is
+    // loss + w_logit·distillLogit + w_hidden·distillHidden).
+    double distillLogit = 0.0, distillHidden = 0.0;
     double accuracy = 0.0;
     double gradientNorm = 0.0;
     float learningRate = 0.0f;
@@ -121,6 +127,13 @@ struct TrainResult {
     // gradients' density, summed over the training steps.
     std::vector<BackwardKernelCounts> backwardKernels;
     std::vector<WeightPruning::Pruned> weightMasks; // with TrainConfig::weightPruning: the final masks
+    // Issue 15, with distillation: the teacher / student loss split, means over the run's
+    // last 10 % of steps (at least one): task cross-entropy and the unweighted distillation terms.
+    struct DistillationSplit {
+        bool active = false;
+        double taskLoss = 0.0, logitLoss = 0.0, hiddenLoss = 0.0;
+        std::int64_t steps = 0;
+    } distillation;
 };
 
 class Trainer {
@@ -163,6 +176,7 @@ private:
     std::unique_ptr<WeightPrecision> m_weightPrecision; // issue 15: quantized weights, latent f32 kept
     // Issue 15: quantized activations and the hooks the network calls (null when none).
     std::unique_ptr<ActivationQuantization> m_activationQuantization;
+    std::unique_ptr<Distillation> m_distillation; // issue 15: null without a teacher
     HookChain m_hooks;
     std::vector<LayerSparsityCounts> m_accumulated;
     ActivationMemory m_peakMemory;
