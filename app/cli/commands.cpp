@@ -14,6 +14,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addExampleCommand(app, context);
     addDevicesCommand(app, context);
     addProfileCommand(app, context);
+    addTwsSplitCommand(app, context); // issue 15
 }
 
 } // namespace tcw::cli

@@ -29,6 +29,7 @@ void addFormatsCommand(CLI::App& app, CommandContext& context);   // commands_fo
 void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
 void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
 void addProfileCommand(CLI::App& app, CommandContext& context);   // commands_profile.cpp: profile
+void addTwsSplitCommand(CLI::App& app, CommandContext& context);  // commands_tws.cpp: tws-split (issue 15)
 
 // A model to train: a file in any transformer format or a data preset (io), else a preset
 // built into the trainer. Throws std::invalid_argument listing both kinds of names.

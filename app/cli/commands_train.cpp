@@ -221,6 +221,24 @@ void addCommonOptions(CLI::App* cmd, TrainingRequest& r, std::string& model, boo
     cmd->add_option("--eval-max", r.evalMaxExamples, "test examples for the periodic evaluations")
         ->capture_default_str();
     cmd->add_flag("--quiet", quiet, "no progress bar");
+    // Issue 15: quantized activations (--precision wBaB chooses them) and distillation.
+    cmd->add_option_function<std::string>(
+           "--act-quantizer", [&r](const std::string& name) { r.activationLsq = name == "lsq"; },
+           "b-bit activations: uniform (learnable clip) | lsq")
+        ->check(CLI::IsMember({"uniform", "lsq"}))
+        ->default_str("uniform");
+    cmd->add_option("--act-scale-lr", r.activationScaleLearningRate,
+                    "learning rate of the activation scales and shifts (Adam)")
+        ->capture_default_str();
+    cmd->add_option("--teacher", r.teacher, "distil from this run (folder or checkpoint.bin) of the same shape");
+    cmd->add_option("--teacher-precision", r.teacherPrecision, "the teacher's precision, e.g. w1 (default: 32-bit)");
+    cmd->add_option("--distill-weight", r.distillLogitWeight, "weight of the logits' distillation loss (KL·T²)")
+        ->capture_default_str();
+    cmd->add_option("--distill-hidden-weight", r.distillHiddenWeight,
+                    "weight of the per-layer hidden states' distillation loss (MSE)")
+        ->capture_default_str();
+    cmd->add_option("--distill-temperature", r.distillTemperature, "softmax temperature T of the logits' loss")
+        ->capture_default_str();
 }
 
 int runTrain(TrainCommand& c, const fs::path& dataDir) {
@@ -281,6 +299,10 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
                       : std::string())
               << "\n";
     printBackwardKernels(r.backwardKernels);
+    if (r.distillation.active) // issue 15
+        std::cout << "distillation (mean of the last " << r.distillation.steps << " steps): task loss "
+                  << std::setprecision(4) << r.distillation.taskLoss << ", logit loss " << r.distillation.logitLoss
+                  << ", hidden loss " << r.distillation.hiddenLoss << "\n";
     std::cout << "wrote " << (dir / "metrics.json").string() << ", curves.csv, curves.json, sparsity_profile.json, "
               << "checkpoint.bin\n";
     return 0;

@@ -3,6 +3,7 @@
 
 #include "pruning_record.h"
 
+#include "design/precision_shorthand.h"
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/record_json.h"
@@ -124,6 +125,22 @@ Json kernelsJson(const std::vector<train::BackwardKernelCounts>& layers) {
     return out;
 }
 
+// Issue 15: the teacher and the teacher / student loss split (null without a teacher).
+Json distillationJson(const train::TrainResult& r, const train::TrainConfig& config) {
+    const auto& d = config.distillation;
+    if (d.teacherCheckpoint.empty())
+        return nullptr;
+    return {{"teacherCheckpoint", d.teacherCheckpoint},
+            {"teacherPrecision", describeCompression(d.teacherCompression)},
+            {"logitWeight", d.logitWeight},
+            {"hiddenWeight", d.hiddenWeight},
+            {"temperature", d.temperature},
+            {"lossSplitSteps", r.distillation.steps},
+            {"taskLoss", r.distillation.active ? Json(r.distillation.taskLoss) : Json()},
+            {"logitLoss", r.distillation.active ? Json(r.distillation.logitLoss) : Json()},
+            {"hiddenLoss", r.distillation.active ? Json(r.distillation.hiddenLoss) : Json()}};
+}
+
 Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const train::Dataset& data,
                  const train::TrainConfig& config) {
     train::LayerSparsityCounts total;
@@ -171,6 +188,7 @@ Json metricsJson(const train::TrainResult& r, const TransformerSpec& spec, const
             {"sparsity", countsJson(total)},
             {"sparsityPerLayer", layers},
             {"thresholds", thresholds},
+            {"distillation", distillationJson(r, config)}, // issue 15
             {"peakActivationMemoryBytes",
              {{"withoutPruning", r.peakActivationMemory.denseBytes},
               {"withPruning", r.peakActivationMemory.compressedBytes},
@@ -243,6 +261,22 @@ train::TrainConfig makeTrainConfig(const TrainingRequest& o, const train::Datase
     c.checkpointEverySteps = o.checkpointEverySteps;
     c.resumeFrom = o.resumeFrom;
     c.collectMagnitudeHistograms = o.collectMagnitudeHistograms;
+    // Issue 15: quantized activations and distillation.
+    c.activationQuantization.lsq = o.activationLsq;
+    c.activationQuantization.scaleLearningRate = o.activationScaleLearningRate;
+    if (!o.teacher.empty()) {
+        std::error_code ec;
+        const std::filesystem::path teacher(o.teacher);
+        c.distillation.teacherCheckpoint =
+            (std::filesystem::is_directory(teacher, ec) ? teacher / "checkpoint.bin" : teacher).string();
+        if (!o.teacherPrecision.empty())
+            if (const std::string why = applyPrecisionShorthand(o.teacherPrecision, c.distillation.teacherCompression);
+                !why.empty())
+                throw std::invalid_argument("teacher-" + why);
+        c.distillation.logitWeight = o.distillLogitWeight;
+        c.distillation.hiddenWeight = o.distillHiddenWeight;
+        c.distillation.temperature = o.distillTemperature;
+    }
     return c;
 }
 

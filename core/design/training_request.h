@@ -52,6 +52,13 @@ struct TrainingRequest {
     std::int64_t checkpointEverySteps = 0;
     std::string resumeFrom;
     bool collectMagnitudeHistograms = false; // live views: histograms in the progress reports
+    // Issue 15: quantized activations (the model's CompressionSpec chooses which) and
+    // distillation from a teacher run of the same shape.
+    bool activationLsq = false;                // b-bit activations: LSQ instead of the uniform learnable clip
+    float activationScaleLearningRate = 1e-3f; // Adam on the activation scales and shifts
+    std::string teacher;                       // a run folder or its checkpoint.bin ("" = no distillation)
+    std::string teacherPrecision;              // the teacher's precision shorthand ("" = 32-bit)
+    double distillLogitWeight = 1.0, distillHiddenWeight = 1.0, distillTemperature = 1.0;
 
     bool operator==(const TrainingRequest&) const = default;
 };

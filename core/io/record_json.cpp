@@ -277,6 +277,13 @@ std::string trainingRequestJson(const TrainingRequest& o, const std::string& mod
               {"evalMaxExamples", o.evalMaxExamples},
               {"checkpointEverySteps", o.checkpointEverySteps},
               {"resumeFrom", o.resumeFrom},
+              {"activationLsq", o.activationLsq}, // issue 15
+              {"activationScaleLearningRate", o.activationScaleLearningRate},
+              {"teacher", o.teacher},
+              {"teacherPrecision", o.teacherPrecision},
+              {"distillLogitWeight", o.distillLogitWeight},
+              {"distillHiddenWeight", o.distillHiddenWeight},
+              {"distillTemperature", o.distillTemperature},
               {"runDirectory", runDirectory.string()},
               {"checkpoint", (runDirectory / "checkpoint.bin").string()}};
     return j.dump();
@@ -335,6 +342,13 @@ Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const st
         r.integer("evalMaxExamples", o.evalMaxExamples);
         r.integer("checkpointEverySteps", o.checkpointEverySteps);
         r.text("resumeFrom", o.resumeFrom);
+        r.flag("activationLsq", o.activationLsq); // issue 15
+        r.number("activationScaleLearningRate", o.activationScaleLearningRate);
+        r.text("teacher", o.teacher);
+        r.text("teacherPrecision", o.teacherPrecision);
+        r.number("distillLogitWeight", o.distillLogitWeight);
+        r.number("distillHiddenWeight", o.distillHiddenWeight);
+        r.number("distillTemperature", o.distillTemperature);
         r.text("runDirectory", c.runDirectory);
     }
     r.integer("steps", o.steps);

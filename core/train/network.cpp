@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <random>
@@ -96,6 +97,10 @@ struct LayerBuffers {
     std::vector<float> r2, y2;      // [N, H]
     std::vector<float> mean2, var2; // [N]
     std::vector<float> next;        // [N, H'] inter-layer projection (pruned)
+    // Issue 15: with activation hooks, the inputs of the Q/K/V projection (0), the first FF
+    // layer (2) and the inter-layer projection (3) as the hooks left them (copies: the
+    // originals also feed residuals). Empty without hooks.
+    std::array<std::vector<float>, 4> hookedInput;
 
     const float* output() const { return next.empty() ? y2.data() : next.data(); }
 
@@ -212,6 +217,29 @@ struct Network::Impl {
     std::vector<float> gPooled;                 // [B, H_L]
     std::vector<float> convScratch;
     std::vector<float> normScratch; // layer norm backward: per-block parameter-gradient sums
+    // Issue 15: activation hooks (null: none) and the gradient scratch of the hooked inputs.
+    ActivationHooks* hooks = nullptr;
+    std::vector<float> gHooked;
+    // The input a dense layer reads: x itself, or with hooks a copy the hooks changed.
+    const float* hookInput(int l, int index, const float* x, std::int64_t cols, LayerBuffers& b) {
+        if (!hooks)
+            return x;
+        std::vector<float>& copy = b.hookedInput[static_cast<std::size_t>(index)];
+        copy.assign(x, x + rows() * cols);
+        hooks->forward(l, ActivationSite::LinearInput, index, copy.data(), rows(), cols);
+        return copy.data();
+    }
+    // With hooks: the backward of a dense layer whose input was hooked, gx (+)= hook⁻¹(gy · Wᵀ).
+    void hookedDenseBackward(int l, int index, const DenseRef& d, LayerBuffers& b, const float* gy, float* gx,
+                             bool accumulateGx) {
+        const std::int64_t n = rows() * d.in;
+        std::vector<float>& x = b.hookedInput[static_cast<std::size_t>(index)];
+        gHooked.resize(static_cast<std::size_t>(n));
+        denseBackward(d, x.data(), gy, gHooked.data(), false, rows());
+        hooks->backward(l, ActivationSite::LinearInput, index, gHooked.data(), x.data(), rows(), d.in);
+        for (std::int64_t i = 0; i < n; ++i)
+            gx[i] = accumulateGx ? gx[i] + gHooked[static_cast<std::size_t>(i)] : gHooked[static_cast<std::size_t>(i)];
+    }
 
     Impl(const TransformerSpec& s, const TaskShape& t, int maxB);
 
@@ -566,6 +594,9 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     gatherColumns(buf.at.proj, P, columns.subspan(0, G), qAll, N, d, dnnl.bf16Output(dense(qAll, GN, d)));
     gatherColumns(buf.at.proj, P, columns.subspan(G, G), kAll, N, d, dnnl.bf16Output(dense(kAll, GN, d)));
     gatherColumns(buf.at.proj, P, columns.subspan(2 * G, G), vAll, N, d, dnnl.bf16Output(dense(vAll, GN, d)));
+    if (hooks) // issue 15
+        for (int c = 0; c < 3; ++c)
+            hooks->forward(l, ActivationSite::QueryKeyValue, 3 * g.index + c, qAll + c * GN * d, GN, d);
     MatView q{qAll, GB, S, d, S * d, d, 1}; // [G·B, S, d]
     const MatView k{kAll, GB, S, d, S * d, d, 1};
     const MatView v{vAll, GB, S, d, S * d, d, 1};
@@ -593,6 +624,8 @@ void Network::Impl::attentionForward(const LayerPlan& p, const AttentionGroup& g
     attentionSoftmax(scores, lastHasPadding ? batch.mask.data() : nullptr, probs, GB, S, S, scale, probsBf16, B);
     if (prune)
         prune->pruneActivation(l, ActivationKind::Probabilities, probs, G * BSS);
+    if (hooks) // issue 15
+        hooks->forward(l, ActivationSite::AttentionProbabilities, g.index, probs, GB * S, S);
     // context [G, B, S, d] = P · V, then into the heads' columns of cat
     dnnl.matmul(probsV, v, {sc.groupContext, GB, S, d, S * d, d, 1}, nullptr, 1.0f, false, StableAB);
     scatterColumns(sc.groupContext, g.catColumns, buf.at.cat, D, N, d);
@@ -628,6 +661,9 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     const bool gradsPruned =
         prune && prune->config().pruneActivationGradients && prune->thresholds().activationGradient[l] > 0.0f;
+    if (hooks) // issue 15: back to the softmax's own output, which its backward reads
+        hooks->backward(l, ActivationSite::AttentionProbabilities, g.index, sc.gProbs, const_cast<float*>(probs),
+                        GB * S, S);
     attentionSoftmaxBackward(probs, sc.gProbs, activationsPruned ? scores : nullptr, sc.gScores, GB * S, S, scale,
                              gradsPruned ? nullptr : dnnl.bf16Output(gScoresV));
     if (prune)
@@ -651,6 +687,10 @@ void Network::Impl::attentionBackward(const LayerPlan& p, const AttentionGroup& 
             dnnl.matmul(gQwi, dense(params.data() + h.wmaWeight, d, d).t(), dense(gQ + i * N * d, N, d)); // gQ_i
         }
     }
+    if (hooks) // issue 15
+        for (int c = 0; c < 3; ++c)
+            hooks->backward(l, ActivationSite::QueryKeyValue, 3 * g.index + c, gQ + c * GN * d,
+                            const_cast<float*>(qAll) + c * GN * d, GN, d);
     scatterColumns(gQ, g.qkvColumns, sc.gProj, P, N, d);
 }
 
@@ -725,7 +765,7 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     };
     bindViews(l); // issue 20
     // Heads: fused Q/K/V projection, then each head writes its columns of cat.
-    denseForward(p.proj, b.input, b.at.proj, N);
+    denseForward(p.proj, hookInput(l, 0, b.input, H, b), b.at.proj, N); // issue 15: hooked input
     pruneAct(ActivationKind::Projection, b.at.proj, N * p.projWidth);
     if (p.padsValues && lastHasPadding)
         for (const HeadPlan& h : p.heads)
@@ -745,6 +785,8 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
             convHeadForwardAt(p, h, b);
     }
     pruneAct(ActivationKind::Context, b.at.cat, N * p.catWidth);
+    if (hooks) // issue 15
+        hooks->forward(l, ActivationSite::LinearInput, 1, b.at.cat, N, p.catWidth);
     // Output projection, residual, post-norm.
     denseForward(p.out, b.at.cat, b.at.dense, N);
     pruneAct(ActivationKind::Dense, b.at.dense, N * H);
@@ -755,7 +797,7 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
     layerNormForward(b.at.dense, b.input, b.r1.data(), b.at.y1, params.data() + p.ln1Gamma, params.data() + p.ln1Beta,
                      b.mean1.data(), b.var1.data(), N, H, kLayerNormEpsilon, dnnl.bf16Output(dense(b.at.y1, N, H)));
     // Feed-forward stack, residual, post-norm. The pre-activation becomes the derivative.
-    const float* in = b.at.y1;
+    const float* in = p.ff.empty() ? b.at.y1 : hookInput(l, 2, b.at.y1, H, b); // issue 15
     for (std::size_t f = 0; f + 1 < p.ff.size(); ++f) {
         const std::int64_t width = p.ff[f].out;
         float* z = b.at.ffDerivative[f];
@@ -768,6 +810,8 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
         else
             reluForwardKeepDerivative(z, a, N * width);
         pruneAct(ActivationKind::Dense, a, N * width);
+        if (hooks) // issue 15
+            hooks->forward(l, ActivationSite::FeedForwardHidden, int(f), a, N, width);
         in = a;
     }
     if (!p.ff.empty()) {
@@ -785,9 +829,12 @@ void Network::Impl::layerForward(int l, const Batch& batch, DynaProp* prune) {
                          dnnl.bf16Output(dense(b.y2.data(), N, H)));
     }
     if (p.next.present()) {
-        denseForward(p.next, b.y2.data(), b.next.data(), N);
+        denseForward(p.next, hookInput(l, 3, b.y2.data(), H, b), b.next.data(), N); // issue 15: hooked input
         pruneAct(ActivationKind::Dense, b.next.data(), N * p.next.out);
     }
+    if (hooks) // issue 15: observed (distillation)
+        hooks->forward(l, ActivationSite::LayerOutput, 0, const_cast<float*>(b.output()), N,
+                       p.next.present() ? p.next.out : H);
 }
 
 void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
@@ -800,13 +847,18 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             prune->pruneActivationGradient(l, g, n);
     };
     bindViews(l); // issue 20
+    if (hooks) // issue 15: e.g. a distillation loss's gradient on the layer's output
+        hooks->backward(l, ActivationSite::LayerOutput, 0, gOut.data(), nullptr, N, p.next.present() ? p.next.out : H);
     // Inter-layer projection: gOut [N, H'] → gY2 [N, H].
     const float* gY2p = gOut.data();
     if (p.next.present()) {
         const std::int64_t Hn = p.next.out;
         copyMaskedByNonZero(gOut.data(), b.next.data(), gNext.data(), N * Hn);
         pruneGrad(gNext.data(), N * Hn);
-        denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
+        if (hooks) // issue 15
+            hookedDenseBackward(l, 3, p.next, b, gNext.data(), gY2.data(), false);
+        else
+            denseBackward(p.next, b.y2.data(), gNext.data(), gY2.data(), false, N);
         gY2p = gY2.data();
     }
     // Post-norm 2: gY2 → gR2.
@@ -836,7 +888,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             const bool first = f == 0;
             const float* x = first ? b.at.y1 : b.at.ffA[f - 1];
             if (first) {
-                denseBackward(p.ff[f], x, gy, gY1p, true, N);
+                if (hooks) // issue 15
+                    hookedDenseBackward(l, 2, p.ff[f], b, gy, gY1p, true);
+                else
+                    denseBackward(p.ff[f], x, gy, gY1p, true, N);
                 break;
             }
             // g wrt the pre-activation [N, width] = (gy · Wᵀ) ⊙ f'(z) ⊙ (a ≠ 0), in one matmul
@@ -847,6 +902,17 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             if (maskGradients && !compact)
                 maskByNonZero(derivative, x, N * width);
             float* gZ = gy == sc.gFfA ? sc.gFfB : sc.gFfA;
+            if (hooks) { // issue 15: the hook between gy · Wᵀ and the activation's derivative
+                denseBackward(p.ff[f], x, gy, gZ, false, N);
+                hooks->backward(l, ActivationSite::FeedForwardHidden, int(f - 1), gZ, b.at.ffA[f - 1], N, width);
+                if (maskGradients) // by the restored activations
+                    maskByNonZero(derivative, x, N * width);
+                for (std::int64_t i = 0; i < N * width; ++i)
+                    gZ[i] *= derivative[i];
+                pruneGrad(gZ, N * width);
+                gy = gZ;
+                continue;
+            }
             denseBackward(p.ff[f], x, gy, gZ, false, N, derivative);
             pruneGrad(gZ, N * width);
             gy = gZ;
@@ -868,6 +934,8 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
     }
     pruneGrad(const_cast<float*>(gOutProj), N * H);
     denseBackward(p.out, b.at.cat, gOutProj, sc.gCat, false, N);
+    if (hooks) // issue 15
+        hooks->backward(l, ActivationSite::LinearInput, 1, sc.gCat, b.at.cat, N, p.catWidth);
     if (maskGradients)
         maskByNonZero(sc.gCat, b.at.cat, N * p.catWidth);
     pruneGrad(sc.gCat, N * p.catWidth);
@@ -889,7 +957,10 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
         maskByNonZero(sc.gProj, b.at.proj, N * p.projWidth);
     pruneGrad(sc.gProj, N * p.projWidth);
     // gIn [N, H] = gR1 (residual) + gProj · Wpᵀ, accumulated into gR1, which becomes gIn.
-    denseBackward(p.proj, b.input, sc.gProj, gR1.data(), true, N);
+    if (hooks) // issue 15
+        hookedDenseBackward(l, 0, p.proj, b, sc.gProj, gR1.data(), true);
+    else
+        denseBackward(p.proj, b.input, sc.gProj, gR1.data(), true, N);
     std::swap(gIn, gR1);
 }
 
@@ -948,7 +1019,10 @@ bool hasConvolutionHeads(const LayerPlan& p) {
 } // namespace
 
 void Network::Impl::applyStorageMode() {
-    const bool want = compressRequested && !dnnl.bf16Matmul();
+    // Compact storage holds f32 tensors as the forward pass left them; bf16 copies are cached by
+    // address, and activation hooks (issue 15: quantizers, distillation) change tensors in place
+    // and keep copies of their own, so both keep dense storage.
+    const bool want = compressRequested && !dnnl.bf16Matmul() && !hooks;
     if (storageReady && want == compact) {
         if (compact)
             pool.reset();
@@ -1160,6 +1234,8 @@ ForwardResult Network::Impl::headForward(const Batch& batch) {
             out[c] /= count;
     }
     denseForward(classifier, pooled.data(), logits.data(), B);
+    if (hooks) // issue 15: observed (distillation)
+        hooks->forward(spec.layerCount() - 1, ActivationSite::Logits, 0, logits.data(), B, C);
     ForwardResult result;
     double loss = 0.0;
     for (std::int64_t bi = 0; bi < B; ++bi) {
@@ -1187,6 +1263,8 @@ void Network::Impl::headBackward(const Batch& batch) {
     for (std::int64_t bi = 0; bi < B; ++bi)
         for (std::int64_t c = 0; c < C; ++c)
             gLogits[bi * C + c] = (classProbs[bi * C + c] - (batch.labels[bi] == c ? 1.0f : 0.0f)) / B;
+    if (hooks) // issue 15
+        hooks->backward(spec.layerCount() - 1, ActivationSite::Logits, 0, gLogits.data(), nullptr, B, C);
     denseBackward(classifier, pooled.data(), gLogits.data(), gPooled.data(), false, B);
     // Mean pooling: each real token gets gPooled / count.
     for (std::int64_t bi = 0; bi < B; ++bi)
@@ -1322,11 +1400,26 @@ void Network::setCompressSavedActivations(bool on) {
 }
 
 void Network::setBf16Matmul(bool on) {
+    if (on && m->hooks)
+        throw std::invalid_argument("bf16 matmuls cannot run with activation hooks (quantized activations, "
+                                    "distillation): their bf16 copies are made before the hooks change a tensor");
     m->dnnl.setBf16Matmul(on);
     if (!on)
         return;
     // All parameters are converted in one reorder per step.
     m->dnnl.convertBf16Together(m->params.data(), static_cast<std::int64_t>(m->params.size()));
+}
+
+// Issue 15.
+void Network::setActivationHooks(ActivationHooks* hooks) {
+    if (hooks && m->dnnl.bf16Matmul())
+        throw std::invalid_argument("activation hooks (quantized activations, distillation) need f32 matmuls, not "
+                                    "bf16");
+    m->hooks = hooks;
+    if (!hooks)
+        for (LayerBuffers& b : m->layers)
+            for (auto& v : b.hookedInput)
+                std::vector<float>().swap(v);
 }
 
 std::span<const float> Network::logits() const {

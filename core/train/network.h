@@ -53,6 +53,35 @@ struct ForwardResult {
     int correct = 0;   // argmax(logits) == label
 };
 
+// ---- issue 15: activation hooks (activation_quantization.h, distillation.h) -------------
+// Places in the forward pass where a hook sees a tensor [rows, cols]. `index` tells apart the
+// tensors of one site in a layer: LinearInput 0 = the fused Q/K/V projection's input, 1 = the
+// output projection's input (the heads' concatenation), 2 = the first feed-forward layer's,
+// 3 = the inter-layer projection's; QueryKeyValue 3·g + 0/1/2 = Q/K/V of attention group g;
+// AttentionProbabilities g; FeedForwardHidden f (the hidden activation after FF layer f);
+// LayerOutput 0; Logits 0 (layer = the last layer).
+enum class ActivationSite : std::uint8_t {
+    LinearInput,
+    QueryKeyValue,
+    AttentionProbabilities,
+    FeedForwardHidden,
+    LayerOutput,
+    Logits,
+};
+class ActivationHooks {
+public:
+    virtual ~ActivationHooks() = default;
+    // May change x in place (quantize it); the network computes on with what x then holds.
+    // LayerOutput and Logits must leave x unchanged (observed only).
+    virtual void forward(int layer, ActivationSite site, int index, float* x, std::int64_t rows, std::int64_t cols) = 0;
+    // g holds the loss gradient w.r.t. what forward left in x; the hook turns it into the
+    // gradient w.r.t. what x held before (STE masks; a term may be added, e.g. a distillation
+    // loss's). x is the same buffer (null for LayerOutput and Logits): a hook that changed it
+    // writes the original values back, which the rest of the backward pass reads.
+    virtual void backward(int layer, ActivationSite site, int index, float* g, float* x, std::int64_t rows,
+                          std::int64_t cols) = 0;
+};
+
 class Network {
 public:
     Network(const TransformerSpec& spec, const TaskShape& task, int maxBatchSize);
@@ -95,6 +124,9 @@ public:
     void setSparseBackward(const SparseBackwardConfig& config);
     const SparseBackwardConfig& sparseBackward() const;
     std::vector<BackwardKernelCounts> takeBackwardKernelCounts();
+
+    // Issue 15: hooks on activations (null: none, the default). Not with bf16 matmuls.
+    void setActivationHooks(ActivationHooks* hooks);
 
     const TransformerSpec& spec() const;
     const TaskShape& task() const;

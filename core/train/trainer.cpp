@@ -74,6 +74,19 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
     m_network->setCompressSavedActivations(config.compressSavedActivations.value_or(prunesActivations));
     m_dynaprop.setCollectMagnitudes(config.collectMagnitudeHistograms);
     m_weightPrecision = std::make_unique<WeightPrecision>(m_network->tensors(), spec.compression); // issue 15
+    if (ActivationQuantization::anyQuantized(spec.compression)) { // issue 15: quantized activations
+        if (prunesActivations)
+            throw std::invalid_argument("quantized activations with activation pruning (τ_I) are not supported: "
+                                        "give τ_I = 0 or 32-bit activations");
+        m_activationQuantization = std::make_unique<ActivationQuantization>(spec, config.activationQuantization);
+        m_hooks.add(m_activationQuantization.get());
+    }
+    if (!config.distillation.teacherCheckpoint.empty()) { // issue 15: distillation from a teacher run
+        m_distillation = std::make_unique<Distillation>(spec, data.task, config.batchSize, config.distillation);
+        m_hooks.add(m_distillation.get());
+    }
+    if (!m_hooks.empty())
+        m_network->setActivationHooks(&m_hooks);
     m_stepsPerEpoch = data.train.count / config.batchSize;
 }
 
@@ -114,8 +127,22 @@ StepReport Trainer::trainStep() {
         m_dynaprop.calibrateActivations();
         m_dynaprop.beginStep();
     }
+    // Issue 15: the teacher's pass on this batch; the student's passes below are distilled.
+    struct Distilling {
+        Distillation* d;
+        ~Distilling() {
+            if (d)
+                d->release();
+        }
+    } distilling{m_distillation.get()};
+    if (m_distillation)
+        m_distillation->prepare(m_batch);
     const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
     report.loss = fwd.loss;
+    if (m_distillation) {
+        report.distillLogit = m_distillation->losses().logit;
+        report.distillHidden = m_distillation->losses().hidden;
+    }
     report.accuracy = static_cast<double>(fwd.correct) / m_batch.size;
     if (!std::isfinite(fwd.loss)) {
         report.finite = false;
@@ -157,6 +184,8 @@ StepReport Trainer::trainStep() {
     if (m_pruning) // issue 16: pruned weights get no update
         m_pruning->maskGradients(grads);
     m_optimizer.step(params, grads, m_network->tensors(), m_step);
+    if (m_activationQuantization) // issue 15: scales and shifts, at their own learning rate
+        m_activationQuantization->step(m_step);
     if (m_pruning) // issue 16: the event due at this step, then the masks hold
         m_pruning->afterStep(m_step, params, grads);
     for (std::size_t l = 0; l < m_accumulated.size(); ++l) {
@@ -209,18 +238,7 @@ EvalResult Trainer::evaluate(const Dataset::Split& split, std::int64_t maxExampl
 }
 
 std::uint64_t Trainer::modelFingerprint() const {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](std::uint64_t v) {
-        h ^= v;
-        h *= 1099511628211ull;
-    };
-    for (const ParamTensor& t : m_network->tensors()) {
-        for (char c : t.name)
-            mix(static_cast<unsigned char>(c));
-        mix(static_cast<std::uint64_t>(t.rows));
-        mix(static_cast<std::uint64_t>(t.cols));
-    }
-    return h;
+    return parameterFingerprint(m_network->tensors()); // distillation.h (issue 15: teachers are checked alike)
 }
 
 void Trainer::saveCheckpoint(const std::string& path) const {
@@ -241,6 +259,9 @@ void Trainer::saveCheckpoint(const std::string& path) const {
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
+    if (m_activationQuantization) // issue 15: the checkpoint does not hold the activation scales
+        throw std::invalid_argument(path + ": resuming a run with quantized activations is not supported (the "
+                                           "checkpoint holds no activation scales)");
     CheckpointState s = train::loadCheckpoint(path);
     // Every array and count is checked against this model and optimizer before it is used:
     // the optimizer and the data order index with them.
@@ -337,6 +358,15 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         lossSum += r.loss;
         accSum += r.accuracy;
         ++windowSteps;
+        if (!config.distillation.teacherCheckpoint.empty() && // issue 15: the loss split of the last 10 %
+            trainer.step() > total - std::max<std::int64_t>(1, total / 10)) {
+            auto& d = result.distillation;
+            d.active = true;
+            d.taskLoss += r.loss;
+            d.logitLoss += r.distillLogit;
+            d.hiddenLoss += r.distillHidden;
+            ++d.steps;
+        }
         window.add(r.total);
         if (progress) {
             const auto& layers = trainer.dynaprop().stepCounts();
@@ -396,6 +426,11 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
         }
     }
     result.steps = trainer.step();
+    if (auto& d = result.distillation; d.steps > 0) { // issue 15
+        d.taskLoss /= double(d.steps);
+        d.logitLoss /= double(d.steps);
+        d.hiddenLoss /= double(d.steps);
+    }
     if (!result.curve.empty())
         result.finalTrainLoss = result.curve.back().trainLoss;
     // A stop is obeyed at once (issue 18, Seen 12): evaluating the whole test split after a

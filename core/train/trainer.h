@@ -3,9 +3,11 @@
 // a progress callback (the CLI). No printing; divergence is a status, not an exception.
 #pragma once
 
+#include "activation_quantization.h"
 #include "checkpoint.h"
 #include "datasets.h"
 #include "design/run_control.h"
+#include "distillation.h"
 #include "dynaprop.h"
 #include "network.h"
 #include "optimizer.h"
@@ -50,11 +52,18 @@ struct TrainConfig {
     // Issue 16: prune the weights of the model's compression.pruning patterns on this plan
     // (WeightPruning); absent: no weight pruning.
     std::optional<PruningPlan> weightPruning;
+    // Issue 15: how activations the model's CompressionSpec quantizes are trained.
+    ActivationQuantizationConfig activationQuantization;
+    // Issue 15: distillation from a teacher run (teacherCheckpoint empty: none).
+    DistillationConfig distillation;
 };
 
 struct StepReport {
     bool finite = true; // false: the loss or the gradient norm was NaN/Inf (divergence)
-    float loss = 0.0f;
+    float loss = 0.0f;  // the task's cross-entropy (with distillation: the student's own loss)
+    // Issue 15, with distillation: its unweighted terms (the optimised loss is
+    // loss + w_logit·distillLogit + w_hidden·distillHidden).
+    double distillLogit = 0.0, distillHidden = 0.0;
     double accuracy = 0.0;
     double gradientNorm = 0.0;
     float learningRate = 0.0f;
@@ -118,6 +127,13 @@ struct TrainResult {
     // gradients' density, summed over the training steps.
     std::vector<BackwardKernelCounts> backwardKernels;
     std::vector<WeightPruning::Pruned> weightMasks; // with TrainConfig::weightPruning: the final masks
+    // Issue 15, with distillation: the teacher / student loss split, means over the run's
+    // last 10 % of steps (at least one): task cross-entropy and the unweighted distillation terms.
+    struct DistillationSplit {
+        bool active = false;
+        double taskLoss = 0.0, logitLoss = 0.0, hiddenLoss = 0.0;
+        std::int64_t steps = 0;
+    } distillation;
 };
 
 class Trainer {
@@ -145,6 +161,8 @@ public:
     std::uint64_t modelFingerprint() const;
     // Issue 16: weight pruning on a schedule; its masks hold around every optimizer step.
     void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
+    // Issue 15: the activation quantizers (null when the model quantizes no activation).
+    const ActivationQuantization* activationQuantization() const { return m_activationQuantization.get(); }
 
 private:
     void batchIndices(std::int64_t step, std::vector<std::int64_t>& out);
@@ -156,6 +174,10 @@ private:
     Optimizer m_optimizer;
     DynaProp m_dynaprop;
     std::unique_ptr<WeightPrecision> m_weightPrecision; // issue 15: quantized weights, latent f32 kept
+    // Issue 15: quantized activations and the hooks the network calls (null when none).
+    std::unique_ptr<ActivationQuantization> m_activationQuantization;
+    std::unique_ptr<Distillation> m_distillation; // issue 15: null without a teacher
+    HookChain m_hooks;
     std::vector<LayerSparsityCounts> m_accumulated;
     ActivationMemory m_peakMemory;
     std::vector<BackwardKernelCounts> m_backwardKernels; // training steps only

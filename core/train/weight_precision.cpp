@@ -68,22 +68,7 @@ void quantizeWeights(std::span<const float> latent, const Precision& precision, 
 
 WeightPrecision::WeightPrecision(const std::vector<ParamTensor>& tensors, const CompressionSpec& spec)
     : m_tensors(tensors) {
-    // Activations are not quantized by the trainer yet: a model that asks for it is refused
-    // rather than trained at 32-bit activations under a low-bit name.
-    const auto activationRoles = {TensorRole::LinearInputs, TensorRole::QueryKeyValue,
-                                  TensorRole::AttentionProbabilities, TensorRole::FeedForwardHidden};
-    auto checkActivation = [](const Precision& p, TensorRole role, const std::string& where) {
-        if (!(p.quantizer == Quantizer::Float && p.bits == 32))
-            throw std::invalid_argument(where + std::string(tensorRoleName(role)) + ": " + std::to_string(p.bits) +
-                                        "-bit activations cannot be trained yet (weights only); allowed: 32-bit float");
-    };
-    for (TensorRole role : activationRoles)
-        checkActivation(spec.of(role), role, "compression.precision.");
-    for (const PrecisionOverride& o : spec.layerPrecision)
-        for (TensorRole role : activationRoles)
-            if (o.role == role)
-                checkActivation(o.precision, role,
-                                "compression.layerPrecision (layer " + std::to_string(o.layer) + ").");
+    // Activation precisions are activation_quantization.h's (issue 15).
     std::size_t latent = 0;
     for (std::size_t i = 0; i < tensors.size(); ++i) {
         const auto role = weightRoleOf(tensors[i]);

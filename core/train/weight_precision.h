@@ -8,7 +8,7 @@
 //   b-bit symmetric, b = 3…8 → uniform symmetric with the clip at max|W| of the matrix
 //   16/32-bit float → kept as they are (16-bit is not emulated: refused)
 // Roles: encoder-layer matrices are `weights`, embedding tables and the patch projection
-// `embeddings`, the task head `classifier`. Activation precisions are not applied here.
+// `embeddings`, the task head `classifier`. Activation precisions: activation_quantization.h.
 #pragma once
 
 #include "design/compression_spec.h"

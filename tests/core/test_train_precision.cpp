@@ -2,7 +2,8 @@
 // CompressionSpec; WeightPrecision writes BWN / TWN / uniform values into exactly the encoder
 // matrices (embeddings, classifier, biases and norms untouched) and gives the latent weights
 // back bit for bit; a trainer step sees the quantized weights (its loss equals a forward pass
-// of a network holding them) and steps the latent ones; activation precisions are refused.
+// of a network holding them) and steps the latent ones; activation precisions the activation
+// quantizers cannot train are refused.
 #include "design/precision_shorthand.h"
 #include "train/datasets.h"
 #include "train/low_bit_quantizers.h"
@@ -177,13 +178,18 @@ void TestTrainPrecision::halfPrecisionWeightsRoundToNearestEven() {
 }
 
 void TestTrainPrecision::activationPrecisionIsRefused() {
-    const TransformerSpec spec = tinyModel("w1a8");
+    // Quantized activations train since issue 15's activation quantizers; precisions they
+    // cannot train are refused with the role and what is allowed.
+    Trainer trainer(tinyModel("w1a8"), listOps(), config());
+    QVERIFY(trainer.activationQuantization() && trainer.activationQuantization()->active());
+    TransformerSpec half = tinyModel(nullptr);
+    half.compression.precision[std::size_t(TensorRole::LinearInputs)] = {16, Quantizer::Float};
     try {
-        Trainer trainer(spec, listOps(), config());
-        QFAIL("a w1a8 model trained");
+        Trainer refused(half, listOps(), config());
+        QFAIL("16-bit float activations trained");
     } catch (const std::invalid_argument& e) {
         QVERIFY2(QString(e.what()).contains("compression.precision.linearInputs"), e.what());
-        QVERIFY(QString(e.what()).contains("allowed: 32-bit float"));
+        QVERIFY(QString(e.what()).contains("allowed: 1-bit sign, 2–8-bit symmetric, 32-bit float"));
     }
     CompressionSpec asym;
     asym.precision[std::size_t(TensorRole::Weights)] = {8, Quantizer::Asymmetric};
