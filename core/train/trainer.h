@@ -50,6 +50,10 @@ struct TrainConfig {
     // Issue 16: prune the weights of the model's compression.pruning patterns on this plan
     // (WeightPruning); absent: no weight pruning.
     std::optional<PruningPlan> weightPruning;
+    // Issue 14 (GPTran): start from these parameters instead of the seeded initialisation
+    // (a child's weights transferred from its parent, core/codesign/weight_transfer.h). Empty:
+    // the seeded initialisation. Its size must be the model's parameter count.
+    std::vector<float> initialParameters;
 };
 
 struct StepReport {
