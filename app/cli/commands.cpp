@@ -14,6 +14,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addExampleCommand(app, context);
     addDevicesCommand(app, context);
     addProfileCommand(app, context);
+    addGrowPruneCommand(app, context);
 }
 
 } // namespace tcw::cli
