@@ -83,6 +83,7 @@ int runGrowPrune(GrowPruneCommand& c, const fs::path& dataDir) {
                      "fewer than 5 rows for a surrogate)\n";
         return 2;
     }
+    codesign::checkGrowPruneRequest(c.request); // before the workspace is created
     std::optional<store::Workspace> workspace;
     if (fs::exists(c.workspace))
         workspace.emplace(store::Workspace::open(c.workspace));

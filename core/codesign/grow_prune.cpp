@@ -162,7 +162,9 @@ struct Loop {
     }
 };
 
-void checkRequest(const GrowPruneRequest& r) {
+} // namespace
+
+void checkGrowPruneRequest(const GrowPruneRequest& r) {
     if (r.patience < 1)
         throw std::invalid_argument("--patience: " + std::to_string(r.patience) + " (allowed: 1 or more)");
     if (r.maxIterations < 0)
@@ -179,11 +181,9 @@ void checkRequest(const GrowPruneRequest& r) {
         throw std::invalid_argument("--model: " + errors.front().toString());
 }
 
-} // namespace
-
 GrowPruneResult runGrowPrune(const GrowPruneRequest& request, const devices::MeasuredCostModel& cost,
                              store::Workspace& workspace, std::stop_token stop, const GrowPruneProgress& progress) {
-    checkRequest(request);
+    checkGrowPruneRequest(request);
     Loop loop{request, cost, workspace, stop, progress, {}, {}, 0, {}};
     GrowPruneResult& result = loop.result;
 

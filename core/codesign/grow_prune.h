@@ -94,6 +94,9 @@ using GrowPruneProgress = std::function<void(const GrowPruneEvent&)>;
 bool meetsConstraints(const std::optional<devices::DeviceEstimate>& costs, const GrowPruneConstraints& constraints,
                       std::string& violations);
 
+// Throws std::invalid_argument naming the option (--patience, --latency, …) and what is allowed.
+void checkGrowPruneRequest(const GrowPruneRequest& request);
+
 // Runs the loop, storing every node in `workspace` (a design per distinct model, a training run
 // per node, a lineage row per run). Throws std::invalid_argument for a bad request (naming the
 // option) and whatever TrainingJob throws for a data set or a write error; a stop request ends
