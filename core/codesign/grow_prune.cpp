@@ -74,7 +74,6 @@ struct Loop {
     std::stop_token stop;
     const GrowPruneProgress& progress;
     GrowPruneResult result;
-    std::vector<std::vector<float>> parameters; // per node: its trained parameters (completed nodes)
     std::int64_t sessionRunId = 0;
     TaskShape task; // the data set's, from the first job
 
@@ -114,10 +113,6 @@ struct Loop {
         node.runId = outcome.stored ? outcome.stored->runId : 0;
         node.costs = cost.estimate(node.model);
         node.feasible = meetsConstraints(node.costs, request.constraints, node.violations);
-        if (node.status == train::TrainStatus::Completed)
-            parameters.push_back(train::loadCheckpoint((outcome.runDirectory / "checkpoint.bin").string()).parameters);
-        else
-            parameters.emplace_back();
         if (node.parent < 0)
             sessionRunId = node.runId;
 
@@ -184,7 +179,7 @@ void checkGrowPruneRequest(const GrowPruneRequest& r) {
 GrowPruneResult runGrowPrune(const GrowPruneRequest& request, const devices::MeasuredCostModel& cost,
                              store::Workspace& workspace, std::stop_token stop, const GrowPruneProgress& progress) {
     checkGrowPruneRequest(request);
-    Loop loop{request, cost, workspace, stop, progress, {}, {}, 0, {}};
+    Loop loop{request, cost, workspace, stop, progress, {}, 0, {}};
     GrowPruneResult& result = loop.result;
 
     GrowPruneNode root;
@@ -220,7 +215,11 @@ GrowPruneResult runGrowPrune(const GrowPruneRequest& request, const devices::Mea
         const bool grows = op == GrowPruneOperator::GrowHead || op == GrowPruneOperator::GrowFeedForward;
         // Copies: training appends to result.nodes.
         const TransformerSpec parentModel = result.nodes[static_cast<std::size_t>(current)].model;
-        const std::vector<float> parentParameters = loop.parameters[static_cast<std::size_t>(current)];
+        // The current model's trained weights, from its checkpoint (nodes keep no weights in memory).
+        const std::vector<float> parentParameters =
+            train::loadCheckpoint(
+                (result.nodes[static_cast<std::size_t>(current)].runDirectory / "checkpoint.bin").string())
+                .parameters;
         const std::vector<ChildModel> children = applyOperator(op, parentModel, loop.task, parentParameters,
                                                                seedOf(request.seed, iteration, -1), request.sizes);
         int candidate = -1;
