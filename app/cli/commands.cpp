@@ -15,6 +15,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addDevicesCommand(app, context);
     addProfileCommand(app, context);
     addTwsSplitCommand(app, context); // issue 15
+    addGrowPruneCommand(app, context);
 }
 
 } // namespace tcw::cli

@@ -2,6 +2,7 @@
 // runs it and stores its exit code in the context (0 ok, 1 failure, 2 bad input).
 #pragma once
 
+#include "design/training_request.h"
 #include "design/transformer_spec.h"
 
 #include <CLI/CLI.hpp>
@@ -30,6 +31,10 @@ void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_ex
 void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
 void addProfileCommand(CLI::App& app, CommandContext& context);   // commands_profile.cpp: profile
 void addTwsSplitCommand(CLI::App& app, CommandContext& context);  // commands_tws.cpp: tws-split (issue 15)
+void addGrowPruneCommand(CLI::App& app, CommandContext& context); // commands_grow_prune.cpp: grow-prune (issue 14)
+
+// tcw train's data, budget and optimiser options (commands_train.cpp), for commands that train.
+void addCommonTrainingOptions(CLI::App* command, TrainingRequest& request, std::string& model, bool& quiet);
 
 // A model to train: a file in any transformer format or a data preset (io), else a preset
 // built into the trainer. Throws std::invalid_argument listing both kinds of names.

@@ -655,6 +655,10 @@ template <typename F> void guarded(CommandContext& context, const char* name, F&
 
 } // namespace
 
+void addCommonTrainingOptions(CLI::App* command, TrainingRequest& request, std::string& model, bool& quiet) {
+    addCommonOptions(command, request, model, quiet); // issue 14: tcw grow-prune shares them
+}
+
 void addTrainCommands(CLI::App& app, CommandContext& context) {
     auto command = std::make_shared<TrainCommand>();
     TrainingRequest& r = command->job.training;

@@ -6,6 +6,7 @@
 #include "main_window.h"
 #include "models/colour_map.h"
 #include "models/log_model.h"
+#include "panels/grow_prune_page.h"
 #include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -242,6 +243,14 @@ int main(int argc, char** argv) {
     if (options.trainDemo > 0) {
     } else if (!demoPaused) {
         whenDemoPaused = [&screenshot] { screenshot.start(); };
+    } else if (options.view == QLatin1String("grow-prune")) { // issue 14: the tree is read after the workspace opens
+        QObject::connect(window.growPrunePage(), &tcw::widgets::GrowPrunePage::contentShown, &screenshot,
+                         [&screenshot, &window, started = false]() mutable {
+                             if (!started && !window.growPrunePage()->nodes().isEmpty()) {
+                                 started = true;
+                                 screenshot.start();
+                             }
+                         });
     } else if (options.view == QLatin1String("search-page")) {
         // The page's content is read in the background after the workspace opens.
         QObject::connect(window.searchPage(), &tcw::widgets::SearchPage::contentShown, &screenshot,

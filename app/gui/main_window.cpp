@@ -131,6 +131,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     connectSelection();
     connectSearch();
     connectSearchPage();
+    connectGrowPrunePage(); // issue 14
     connectState();
     m_edits->loadPredictor(dataDirectory());
 
@@ -226,7 +227,8 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
     m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
-    createSearchPage(); // the fourth tab
+    createSearchPage();    // the fourth tab
+    createGrowPrunePage(); // the fifth (issue 14)
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -975,6 +977,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("parallel"),
             QStringLiteral("table"),
             QStringLiteral("search-page"),
+            QStringLiteral("grow-prune"),
             QStringLiteral("search"),
             QStringLiteral("training"),
             QStringLiteral("lesson"),
@@ -986,7 +989,7 @@ QStringList MainWindow::viewNames() {
 
 bool MainWindow::showView(const QString& name) {
     const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page")}
+                                    QStringLiteral("search-page"), QStringLiteral("grow-prune")}
                             .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
@@ -1007,6 +1010,8 @@ bool MainWindow::showView(const QString& name) {
             refreshSearchPageList();
             m_searchPage->chooseSearch(m_controller->treeContent().searches.back().id);
         }
+        if (name == QLatin1String("grow-prune")) // issue 14: the tree as the workspace holds it now
+            loadGrowPrunePage();
     } else if (panel >= 0) {
         m_panelDock->show();
         m_panelDock->raise();

@@ -42,6 +42,7 @@ class LogPanel;
 class TrainingPanel;
 class SearchPanel;
 class SearchPage;
+class GrowPrunePage;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -74,6 +75,7 @@ public:
     SearchController* searches() const { return m_search; }
     widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::SearchPage* searchPage() const { return m_searchPage; }
+    widgets::GrowPrunePage* growPrunePage() const { return m_growPrunePage; } // issue 14
     // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
     // Searches group opens it); its content is read in the background.
     void openSearchPage(qint64 searchId);
@@ -161,6 +163,9 @@ private:
     void createSearchPage();
     void connectSearchPage();
     void loadSearchPage(qint64 searchId);
+    void createGrowPrunePage(); // issue 14: main_window_grow_prune.cpp
+    void connectGrowPrunePage();
+    void loadGrowPrunePage();
     void refreshSearchPageList();
     void connectState();
     void dropHiddenFromSelection();
@@ -229,6 +234,8 @@ private:
     widgets::SearchPanel* m_searchPanel = nullptr;
     widgets::SearchPage* m_searchPage = nullptr;
     int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
+    widgets::GrowPrunePage* m_growPrunePage = nullptr; // issue 14: the GPTran tree
+    int m_growPruneGeneration = 0;
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
     widgets::TrainingPanel* m_trainingPanel = nullptr;

@@ -514,6 +514,7 @@ TrainingJob TrainingJob::start(const TrainingJobRequest& request, store::Workspa
     p->config = makeTrainConfig(p->request, p->data);
     if (request.weightPruning)
         p->config.weightPruning = resolvePruningPlan(*request.weightPruning, p->config.optimizer.totalSteps);
+    p->config.initialParameters = request.initialParameters; // issue 14: a grow-prune child's transferred weights
     if (request.runDirectory.empty()) {
         p->runDirectory = newRunDirectory(workspace->path());
         p->createdDirectory = true;

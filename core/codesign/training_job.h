@@ -105,6 +105,9 @@ struct TrainingJobRequest {
     // Issue 16 (tcw prune): prune the model's compression.pruning patterns; the run folder
     // then holds pruning.json (pruning_record.h) beside the masked checkpoint.
     std::optional<WeightPruningRequest> weightPruning;
+    // Issue 14 (tcw grow-prune): the run starts from these parameters (train::TrainConfig::
+    // initialParameters), a child's weights transferred from its parent; empty: seeded init.
+    std::vector<float> initialParameters;
 };
 
 struct TrainingJobOutcome {

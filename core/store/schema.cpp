@@ -4,6 +4,7 @@
 #include "design_migration.h"
 #include "device_tables.h"
 #include "trial_hypervolume_migration.h"
+#include "run_lineage.h" // issue 14: v7
 
 #include <stdexcept>
 #include <string>
@@ -146,6 +147,8 @@ const std::vector<Migration> kMigrations = {
     {5, "v5: the hypervolume of a search after each of its trials", [](Database& db) { addTrialHypervolume(db); }},
     {6, "v6: device profiles and their measured rows (device_tables.cpp)",
      [](Database& db) { createDeviceTables(db); }},
+    {7, "v7: the lineage of grow-and-prune training runs (run_lineage.cpp)",
+     [](Database& db) { createRunLineageTable(db); }},
 };
 
 } // namespace

@@ -12,7 +12,7 @@
 
 namespace tcw::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // PRAGMA application_id of every workspace: "TCWB". Tells our files from other SQLite files.
 inline constexpr std::int32_t kApplicationId = 0x54435742;

@@ -67,6 +67,12 @@ Trainer::Trainer(const TransformerSpec& spec, const Dataset& data, const TrainCo
       m_accumulated(static_cast<std::size_t>(spec.layerCount())) {
     checkDynaProp(config.dynaprop);
     m_network->initialize(config.seed);
+    if (!config.initialParameters.empty()) { // issue 14: weights transferred from a parent model
+        if (config.initialParameters.size() != m_network->parameters().size())
+            throw std::invalid_argument("initial parameters: " + std::to_string(config.initialParameters.size()) +
+                                        " values, the model has " + std::to_string(m_network->parameters().size()));
+        std::copy(config.initialParameters.begin(), config.initialParameters.end(), m_network->parameters().begin());
+    }
     m_network->setBf16Matmul(config.bf16Matmul);
     m_network->setSparseBackward(config.sparseBackward);
     const bool prunesActivations =

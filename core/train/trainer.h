@@ -56,6 +56,10 @@ struct TrainConfig {
     ActivationQuantizationConfig activationQuantization;
     // Issue 15: distillation from a teacher run (teacherCheckpoint empty: none).
     DistillationConfig distillation;
+    // Issue 14 (GPTran): start from these parameters instead of the seeded initialisation
+    // (a child's weights transferred from its parent, core/codesign/weight_transfer.h). Empty:
+    // the seeded initialisation. Its size must be the model's parameter count.
+    std::vector<float> initialParameters;
 };
 
 struct StepReport {

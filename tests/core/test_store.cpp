@@ -264,7 +264,7 @@ void TestStore::migrationsFromFreshFile() {
     QVERIFY(tables.step());
     QCOMPARE(
         QString::fromStdString(tables.text(0)),
-        QStringLiteral("designs,device_profiles,device_rows,evaluations,properties,searches,training_runs,trials"));
+        QStringLiteral("designs,device_profiles,device_rows,evaluations,properties,run_lineage,searches,training_runs,trials"));
     tables = Statement();
     migrate(db, schemaMigrations()); // nothing left to do: no error, same version
     QCOMPARE(db.userVersion(), kSchemaVersion);
