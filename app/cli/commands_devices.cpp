@@ -437,9 +437,8 @@ int runDeviceSearch(const DeviceSearchOptions& o, const fs::path& dataDir) {
     const auto stop = [] { return g_deviceSearchInterrupted != 0; };
     try {
         if (workspace) {
-            const auto run = runStoredDeviceSearch(*workspace, profiles, stored,
-                                                   resumed ? std::optional<std::int64_t>(resumed->id) : std::nullopt,
-                                                   stop);
+            const auto run = runStoredDeviceSearch(
+                *workspace, profiles, stored, resumed ? std::optional<std::int64_t>(resumed->id) : std::nullopt, stop);
             r = run.result;
             stopped = run.stopped;
             std::printf("%s search %lld in %s: %zu trials were stored, %zu written now%s\n",

@@ -250,7 +250,9 @@ search::HypervolumeBox sampleBox(const search::SearchConfig& config, const Techn
 
 // A model × device search (core/devices/device_search_store.h, kDeviceSearchAlgorithm) has
 // no co-design space: it is read, resumed and shown by its own code, never as one of these.
-static bool isAcceleratorSearch(const store::SearchRecord& record) { return record.algorithm != "device-search"; }
+static bool isAcceleratorSearch(const store::SearchRecord& record) {
+    return record.algorithm != "device-search";
+}
 
 std::optional<store::SearchRecord> unfinishedSearch(const store::Workspace& workspace) {
     const auto searches = workspace.searches();

@@ -65,18 +65,21 @@ store::EvaluationRecord evaluationOf(const DeviceProfile& profile, const DeviceP
         e.provenance = store::MetricsProvenance::Predicted;
         e.metricsStdDevFraction = pair.cost.stddevFraction();
     }
-    e.breakdownJson = Json{{"provenance", pair.cost.provenance},
-                           {"latencySigmaS", pair.cost.latencySigma},
-                           {"energySigmaJ", pair.cost.energySigma},
-                           {"peakPowerSigmaW", pair.cost.peakPowerSigma},
-                           {"edgetranLoss", pair.loss}}
-                          .dump();
+    e.breakdownJson = Json{
+        {"provenance", pair.cost.provenance},
+        {"latencySigmaS", pair.cost.latencySigma},
+        {"energySigmaJ", pair.cost.energySigma},
+        {"peakPowerSigmaW", pair.cost.peakPowerSigma},
+        {"edgetranLoss",
+         pair.loss}}.dump();
     return e;
 }
 
 } // namespace
 
-bool isDeviceSearch(const store::SearchRecord& record) { return record.algorithm == kDeviceSearchAlgorithm; }
+bool isDeviceSearch(const store::SearchRecord& record) {
+    return record.algorithm == kDeviceSearchAlgorithm;
+}
 
 std::string deviceSearchConfigJson(const StoredDeviceSearchConfig& c) {
     Json j{{"kind", "deviceSearch"},
@@ -139,8 +142,8 @@ StoredDeviceSearchRun runStoredDeviceSearch(store::Workspace& workspace, const s
                                             std::optional<std::int64_t> resumeId,
                                             const std::function<bool()>& stopRequested) {
     if (profiles.size() != config.deviceIds.size())
-        throw DeviceSearchStoreError("the search names " + std::to_string(config.deviceIds.size()) +
-                                     " devices but " + std::to_string(profiles.size()) + " profiles were given");
+        throw DeviceSearchStoreError("the search names " + std::to_string(config.deviceIds.size()) + " devices but " +
+                                     std::to_string(profiles.size()) + " profiles were given");
     StoredDeviceSearchRun run;
     std::vector<store::TrialRecord> stored;
     if (resumeId) {
@@ -200,11 +203,12 @@ StoredDeviceSearchRun runStoredDeviceSearch(store::Workspace& workspace, const s
             t.designId = designId;
             t.evaluationId = evaluationId;
             t.encodingJson = Json::array({pair.device}).dump();
-            t.predictionJson = Json{{"device", profile.deviceName},
-                                    {"seeded", pair.seeded},
-                                    {"provenance", pair.cost.provenance},
-                                    {"loss", pair.loss}}
-                                   .dump();
+            t.predictionJson = Json{
+                {"device", profile.deviceName},
+                {"seeded", pair.seeded},
+                {"provenance", pair.cost.provenance},
+                {"loss",
+                 pair.loss}}.dump();
             t.objectivesJson = Json::array({pair.glue, pair.cost.latencySeconds, pair.cost.energyJoules.value_or(0),
                                             pair.cost.peakPowerWatts.value_or(0)})
                                    .dump();
