@@ -1,6 +1,7 @@
 #include "device_search_store.h"
 
 #include "device_store.h"
+#include "device_traces.h"
 
 #include "io/formats.h"
 #include "io/io_types.h"
@@ -166,8 +167,10 @@ StoredDeviceSearchRun runStoredDeviceSearch(store::Workspace& workspace, const s
         record.status = store::RunStatus::Running;
         record.stateJson = stateJson(0, "running");
         workspace.transaction([&] {
-            for (const auto& p : profiles)
+            for (const auto& p : profiles) {
                 saveDeviceProfile(workspace.database(), p);
+                saveDeviceTraces(workspace, p);
+            }
             run.searchId = workspace.addSearch(record);
         });
     }
