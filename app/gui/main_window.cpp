@@ -131,6 +131,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     connectSelection();
     connectSearch();
     connectSearchPage();
+    connectDevicesPage();
     connectState();
     m_edits->loadPredictor(dataDirectory());
 
@@ -226,7 +227,8 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
     m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
-    createSearchPage(); // the fourth tab
+    createSearchPage();  // the fourth tab
+    createDevicesPage(); // the fifth
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -369,6 +371,7 @@ void MainWindow::createMenus() {
     view->addAction(a.showPareto);
     view->addAction(a.showParallel);
     view->addAction(a.showTable);
+    view->addAction(m_showDevices);
     view->addSeparator();
     for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock})
         view->addAction(dock->toggleViewAction());
@@ -975,6 +978,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("parallel"),
             QStringLiteral("table"),
             QStringLiteral("search-page"),
+            QStringLiteral("devices"),
             QStringLiteral("search"),
             QStringLiteral("training"),
             QStringLiteral("lesson"),
@@ -986,7 +990,7 @@ QStringList MainWindow::viewNames() {
 
 bool MainWindow::showView(const QString& name) {
     const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page")}
+                                    QStringLiteral("search-page"), QStringLiteral("devices")}
                             .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
