@@ -7,7 +7,6 @@
 namespace tcw::devices {
 
 namespace {
-using profile::PowerTrace;
 std::string key(const std::string& device) {
     return "deviceTraces/" + device;
 }
@@ -15,7 +14,11 @@ std::string key(const std::string& device) {
 
 void saveDeviceTraces(store::Workspace& workspace, const DeviceProfile& profile) {
     DeviceProfile traced = profile;
-    std::erase_if(traced.rows, [](const ProfileRow& r) { return r.trace.empty(); });
+    const auto why = [](const profile::Measure& m) { return !m.available() && !m.reason.empty(); };
+    std::erase_if(traced.rows, [&](const ProfileRow& r) {
+        return r.trace.empty() && !why(r.energyJoulesPerSequence) && !why(r.peakPowerW) && !why(r.averagePowerW) &&
+               !why(r.dynamicEnergyJoulesPerSequence);
+    });
     // An empty document still records that the device has no trace (a re-import drops old ones).
     workspace.setProperty(key(profile.deviceName), io::deviceProfileJson(traced));
 }
@@ -27,12 +30,20 @@ std::string attachDeviceTraces(const store::Workspace& workspace, DeviceProfile&
     const auto traced = io::parseDeviceProfile(*text, key(profile.deviceName));
     if (!traced.value)
         return traced.errors.toString();
-    std::map<std::string, const PowerTrace*> byModel;
+    std::map<std::string, const ProfileRow*> byModel;
     for (const auto& row : traced.value->rows)
-        byModel.emplace(row.modelName, &row.trace);
+        byModel.emplace(row.modelName, &row);
     for (auto& row : profile.rows)
-        if (auto it = byModel.find(row.modelName); it != byModel.end())
-            row.trace = *it->second;
+        if (auto it = byModel.find(row.modelName); it != byModel.end()) {
+            const ProfileRow& kept = *it->second;
+            row.trace = kept.trace;
+            // The measures as measured: values the device tables do not keep (average power,
+            // dynamic energy) and, for one unavailable, the reason and the remedy.
+            row.energyJoulesPerSequence = kept.energyJoulesPerSequence;
+            row.dynamicEnergyJoulesPerSequence = kept.dynamicEnergyJoulesPerSequence;
+            row.averagePowerW = kept.averagePowerW;
+            row.peakPowerW = kept.peakPowerW;
+        }
     return {};
 }
 
