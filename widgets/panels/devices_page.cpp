@@ -115,11 +115,11 @@ DevicesPage::DevicesPage(QWidget* parent)
                             "data (seven devices) to the workspace (Ctrl+Shift+D)"));
     m_profile = bar->addAction(tr("Profile this computer…"));
     m_profile->setObjectName(QStringLiteral("devicesProfile"));
-    m_profile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_profile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
     m_profile->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_profile->setToolTip(tr("Measure inference latency (and energy where a power source is readable) of models on "
                              "this computer with the workbench's oneDNN path, and add it as device "
-                             "\"this-computer\" (Ctrl+Shift+P)"));
+                             "\"this-computer\" (Ctrl+Shift+M)"));
     m_cancel = bar->addAction(tr("Cancel"));
     m_cancel->setObjectName(QStringLiteral("devicesCancel"));
     m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -290,6 +290,7 @@ bool DevicesPage::showDevice(const QString& device) {
         if (m_devices->index(row, 0).data().toString() == device) {
             m_deviceTable->setCurrentIndex(m_devices->index(row, 0));
             m_deviceTable->selectRow(row);
+            m_deviceTable->scrollTo(m_devices->index(row, 0));
             return true;
         }
     return false;

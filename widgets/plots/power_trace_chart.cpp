@@ -31,7 +31,7 @@ PowerTraceChart::PowerTraceChart(QWidget* parent)
     m_band->setBrush(band);
     m_band->setPen(Qt::NoPen);
     m_trace->setPen(QPen(QColor::fromRgb(models::viridis(0.3)), 1.6));
-    m_idle->setPen(QPen(QColor(90, 90, 90), 1.4, Qt::DashLine));
+    m_idle->setPen(QPen(QColor(230, 140, 20), 2.2, Qt::DashLine));
     m_peak->setPen(QPen(QColor(200, 60, 40), 1.6, Qt::DashDotLine));
     const QPen edge(QColor::fromRgb(models::viridis(0.75)).darker(130), 1.2);
     m_windowStart->setPen(edge);
@@ -113,14 +113,15 @@ void PowerTraceChart::setRow(const QString& title, const profile::ProfileRow& ro
         m_peak->setName(tr("peak %1 W").arg(peak, 0, 'f', 1));
         m_peak->setProperty("windowMs", peakWindowMs);
     }
-    const double top = hi * 1.08 + 1e-9;
+    m_y->setRange(0, hi * 1.05 + 1e-9);
+    m_y->applyNiceNumbers();
+    const double top = m_y->max();
     m_windowStart->replace({QPointF(t.windowStartSeconds, 0), QPointF(t.windowStartSeconds, top)});
     m_windowEnd->replace({QPointF(t.windowEndSeconds, 0), QPointF(t.windowEndSeconds, top)});
     m_bandLow->replace({QPointF(t.windowStartSeconds, 0), QPointF(t.windowEndSeconds, 0)});
     m_bandHigh->replace({QPointF(t.windowStartSeconds, top), QPointF(t.windowEndSeconds, top)});
     m_band->setName(tr("window"));
     m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);
-    m_y->setRange(0, top);
     m_x->applyNiceNumbers();
     m_chart->setTitle(tr("%1 — window %2–%3 s, peak over %4 ms")
                           .arg(title)
