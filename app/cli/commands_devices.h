@@ -22,7 +22,6 @@ struct DeviceSearchOptions {
     std::optional<double> peakPowerLimit; // W
     std::string workspace;                // store the search there (core/devices/device_search_store.h)
     bool resume = false;                  // continue the workspace's unfinished device search
-    bool quiet = false;
 };
 
 // `tcw search --targets devices:… [--workspace W [--resume]]`: a model × device search

@@ -746,8 +746,7 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->callback([options, &context] {
         if (!options->targets.empty()) {
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
-                                  options->peakPowerLimit, options->workspace,      options->resume,
-                                  options->quiet};
+                                  options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));
             return;
         }

@@ -6,7 +6,7 @@
 #include "io/formats.h"
 #include "io/io_types.h"
 
-#include <nlohmann/json.hpp>
+#include "io/tree.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +14,7 @@
 
 namespace tcw::devices {
 
-using Json = nlohmann::json;
+using io::detail::Json; // tcw_io's internal document tree, as device_store.cpp
 
 namespace {
 

@@ -113,6 +113,10 @@ private slots:
             }
             QCOMPARE(QString::fromStdString(d->design.targetKind), QStringLiteral("device"));
             QCOMPARE(data.markers[k], widgets::ScatterPlot::Marker::Diamond);
+            // Its energy is the whole device's, not split into dynamic and leakage parts.
+            const QString energyTip =
+                model->index(row, models::DesignTableModel::EnergyColumn).data(Qt::ToolTipRole).toString();
+            QVERIFY2(energyTip.contains("whole device") && !energyTip.contains("leakage 0"), qPrintable(energyTip));
             if (d->latest->provenance == store::MetricsProvenance::Measured) {
                 ++measured;
                 QVERIFY(!hollow);

@@ -32,7 +32,7 @@ constexpr double kGridCell = 8;        // hit-test grid cell, logical pixels
 constexpr double kColourBarWidth = 12; // and its margin: the bar, ticks and title
 constexpr double kRightMargin = 86;
 
-// An anti-aliased disc of radius r (device pixels) as coverage 0…256 on a square kernel.
+// An anti-aliased marker (device pixels) as coverage 0…256 on a square kernel.
 struct Stamp {
     int half = 0;
     std::vector<int> coverage; // (2·half+1)², row-major
@@ -73,27 +73,6 @@ Stamp makeMarkerStamp(ScatterPlot::Marker marker, double radius, double innerRad
                     const double dy = j - s.half + (sj + 0.5) / 4 - 0.5;
                     inside += insideMarker(marker, dx, dy, radius) &&
                               !(innerRadius > 0 && insideMarker(marker, dx, dy, innerRadius));
-                }
-            s.coverage[std::size_t(j * side + i)] = inside * 16;
-        }
-    return s;
-}
-
-// A disc of `radius` pixels, or with innerRadius > 0 a ring (a hollow marker).
-[[maybe_unused]] Stamp makeStamp(double radius, double innerRadius = 0) {
-    Stamp s;
-    s.half = int(std::ceil(radius));
-    const int side = 2 * s.half + 1;
-    s.coverage.resize(std::size_t(side * side));
-    for (int j = 0; j < side; ++j)
-        for (int i = 0; i < side; ++i) {
-            int inside = 0; // 4 × 4 samples per pixel
-            for (int sj = 0; sj < 4; ++sj)
-                for (int si = 0; si < 4; ++si) {
-                    const double dx = i - s.half + (si + 0.5) / 4 - 0.5;
-                    const double dy = j - s.half + (sj + 0.5) / 4 - 0.5;
-                    const double r2 = dx * dx + dy * dy;
-                    inside += r2 <= radius * radius && r2 >= innerRadius * innerRadius;
                 }
             s.coverage[std::size_t(j * side + i)] = inside * 16;
         }
