@@ -6,6 +6,7 @@
 
 #include "devices/device_library.h"
 #include "devices/device_search.h"
+#include "devices/device_search_store.h"
 #include "devices/device_stats.h"
 #include "devices/device_surrogate.h"
 #include "devices/edgetran_import.h"
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -368,13 +370,54 @@ std::string modelSummary(const TransformerSpec& m) {
 }
 } // namespace
 
-int runDeviceSearch(const std::string& targets, int budget, std::uint64_t seed, std::optional<double> peakPowerLimit,
-                    const fs::path& dataDir) {
-    std::string error;
-    const auto ids = deviceSet(targets, dataDir, error);
-    if (!error.empty()) {
-        std::cerr << "--targets: " << error << "\n";
+namespace {
+volatile std::sig_atomic_t g_deviceSearchInterrupted = 0;
+} // namespace
+
+int runDeviceSearch(const DeviceSearchOptions& o, const fs::path& dataDir) {
+    std::optional<store::Workspace> workspace;
+    std::optional<store::SearchRecord> resumed;
+    StoredDeviceSearchConfig stored;
+    stored.targets = o.targets;
+    stored.search.budget = o.budget;
+    stored.search.seed = o.seed;
+    stored.search.objective.peakPowerLimitWatts = o.peakPowerLimit;
+    if (!o.workspace.empty()) {
+        try {
+            std::error_code ec;
+            workspace.emplace(!o.resume && !fs::exists(o.workspace, ec) ? store::Workspace::create(o.workspace)
+                                                                        : store::Workspace::open(o.workspace));
+        } catch (const store::WorkspaceError& e) {
+            std::cerr << "tcw: " << e.what() << "\n";
+            return 1;
+        }
+        if (o.resume) {
+            resumed = unfinishedDeviceSearch(*workspace);
+            if (!resumed) {
+                std::cerr << "tcw search --resume: " << o.workspace
+                          << " holds no unfinished model × device search (start one with --targets devices:…)\n";
+                return 2;
+            }
+            try {
+                stored = parseDeviceSearchConfig(resumed->configJson);
+            } catch (const std::runtime_error& e) {
+                std::cerr << o.workspace << ": search " << resumed->id << ": " << e.what() << "\n";
+                return 2;
+            }
+        }
+    } else if (o.resume) {
+        std::cerr << "tcw search --resume with --targets needs --workspace\n";
         return 2;
+    }
+    std::vector<std::string> ids = stored.deviceIds;
+    if (ids.empty()) {
+        std::string error;
+        ids = deviceSet(o.targets, dataDir, error);
+        if (!error.empty()) {
+            std::cerr << "--targets: " << error << "\n";
+            return 2;
+        }
+        stored.deviceIds = ids;
     }
     std::vector<DeviceProfile> profiles;
     for (const auto& id : ids) {
@@ -383,17 +426,41 @@ int runDeviceSearch(const std::string& targets, int budget, std::uint64_t seed, 
             return 2;
         profiles.push_back(std::move(*p));
     }
-    DeviceSearchConfig config;
-    config.budget = budget;
-    config.seed = seed;
-    config.objective.peakPowerLimitWatts = peakPowerLimit;
+    const std::string& targets = stored.targets;
+    const std::uint64_t seed = stored.search.seed;
+    const std::optional<double> peakPowerLimit = stored.search.objective.peakPowerLimitWatts;
     DeviceSearchResult r;
+    bool stopped = false;
+    g_deviceSearchInterrupted = 0;
+    std::signal(SIGINT, [](int) { g_deviceSearchInterrupted = 1; });
+    std::signal(SIGTERM, [](int) { g_deviceSearchInterrupted = 1; });
+    const auto stop = [] { return g_deviceSearchInterrupted != 0; };
     try {
-        r = searchDevices(profiles, config);
+        if (workspace) {
+            const auto run = runStoredDeviceSearch(
+                *workspace, profiles, stored, resumed ? std::optional<std::int64_t>(resumed->id) : std::nullopt, stop);
+            r = run.result;
+            stopped = run.stopped;
+            std::printf("%s search %lld in %s: %zu trials were stored, %zu written now%s\n",
+                        resumed ? "resumed" : "stored", static_cast<long long>(run.searchId), o.workspace.c_str(),
+                        run.alreadyStored, run.committed,
+                        stopped ? " (interrupted: tcw search --targets … --workspace W --resume continues it)" : "");
+        } else {
+            r = searchDevices(profiles, stored.search, stop);
+        }
     } catch (const std::invalid_argument& e) {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
         std::cerr << "tcw search --targets " << targets << ": " << e.what() << "\n";
         return 2;
+    } catch (const std::runtime_error& e) { // the workspace (store errors, a resume that does not replay)
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        std::cerr << "tcw search --targets " << targets << ": " << e.what() << "\n";
+        return 1;
     }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     std::printf("model × device search over %zu devices (%s), seed %llu: %zu stored pairs + %zu new\n", profiles.size(),
                 targets.c_str(), static_cast<unsigned long long>(seed),
                 static_cast<std::size_t>(
@@ -443,7 +510,7 @@ int runDeviceSearch(const std::string& targets, int budget, std::uint64_t seed, 
     const bool beats = r.bestStored < r.pairs.size() && r.pairs[r.best].loss < r.pairs[r.bestStored].loss;
     std::printf("  the search %s the best stored pair (%.5f vs %.5f)\n", beats ? "beats" : "does not beat",
                 r.pairs[r.best].loss, r.bestStored < r.pairs.size() ? r.pairs[r.bestStored].loss : 0.0);
-    return 0;
+    return stopped ? 1 : 0;
 }
 
 void addDevicesCommand(CLI::App& app, CommandContext& context) {

@@ -663,9 +663,11 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         "search", "co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace");
     search->add_option("--workspace", o.workspace,
                        "workspace file (.tcw); created when missing (required unless --targets)");
-    search->add_option("--targets", o.targets,
-                       "search models × measured devices instead of accelerators: devices:edgetran, devices:all, "
-                       "devices:ID,ID… (docs/devices.md); prints the front, not stored in a workspace");
+    search->add_option(
+        "--targets", o.targets,
+        "search models × measured devices instead of accelerators: devices:edgetran, devices:all, "
+        "devices:ID,ID… (docs/devices.md); prints the front, and with --workspace stores every pair as a "
+        "trial (--resume continues an unfinished one)");
     search->add_option("--peak-power-limit", o.peakPowerLimit,
                        "with --targets: pairs above this peak power (W) are "
                        "infeasible");
@@ -757,8 +759,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->add_flag("--quiet", o.quiet, "no progress bar");
     search->callback([options, &context] {
         if (!options->targets.empty()) {
-            context.exitCode = runDeviceSearch(options->targets, options->request.budget, options->request.seed,
-                                               options->peakPowerLimit, io::findDataDir(context.executablePath));
+            DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
+                                  options->peakPowerLimit, options->workspace,      options->resume};
+            context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));
             return;
         }
         if (options->workspace.empty()) {

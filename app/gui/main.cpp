@@ -7,6 +7,7 @@
 #include "models/colour_map.h"
 #include "models/log_model.h"
 #include "panels/grow_prune_page.h"
+#include "panels/devices_page.h"
 #include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -254,6 +255,15 @@ int main(int argc, char** argv) {
     } else if (options.view == QLatin1String("search-page")) {
         // The page's content is read in the background after the workspace opens.
         QObject::connect(window.searchPage(), &tcw::widgets::SearchPage::contentShown, &screenshot,
+                         [&screenshot, started = false]() mutable {
+                             if (!started) {
+                                 started = true;
+                                 screenshot.start();
+                             }
+                         });
+    } else if (options.view == QLatin1String("devices")) {
+        // The device profiles are read in the background after the workspace opens.
+        QObject::connect(window.devicesPage(), &tcw::widgets::DevicesPage::loaded, &screenshot,
                          [&screenshot, started = false]() mutable {
                              if (!started) {
                                  started = true;

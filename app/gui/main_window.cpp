@@ -131,6 +131,7 @@ MainWindow::MainWindow(models::LogModel* log, QWidget* parent)
     connectSelection();
     connectSearch();
     connectSearchPage();
+    connectDevicesPage();
     connectGrowPrunePage(); // issue 14
     connectState();
     m_edits->loadPredictor(dataDirectory());
@@ -228,7 +229,8 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
     m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
     createSearchPage();    // the fourth tab
-    createGrowPrunePage(); // the fifth (issue 14)
+    createDevicesPage();   // the fifth (issue 14)
+    createGrowPrunePage(); // the sixth (issue 14)
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -371,6 +373,7 @@ void MainWindow::createMenus() {
     view->addAction(a.showPareto);
     view->addAction(a.showParallel);
     view->addAction(a.showTable);
+    view->addAction(m_showDevices);
     view->addSeparator();
     for (QDockWidget* dock : {m_workspaceDock, m_detailDock, m_editorsDock, m_panelDock})
         view->addAction(dock->toggleViewAction());
@@ -977,6 +980,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("parallel"),
             QStringLiteral("table"),
             QStringLiteral("search-page"),
+            QStringLiteral("devices"),
             QStringLiteral("grow-prune"),
             QStringLiteral("search"),
             QStringLiteral("training"),
@@ -989,7 +993,8 @@ QStringList MainWindow::viewNames() {
 
 bool MainWindow::showView(const QString& name) {
     const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page"), QStringLiteral("grow-prune")}
+                                    QStringLiteral("search-page"), QStringLiteral("devices"),
+                                    QStringLiteral("grow-prune")}
                             .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}

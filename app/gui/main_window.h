@@ -43,6 +43,7 @@ class TrainingPanel;
 class SearchPanel;
 class SearchPage;
 class GrowPrunePage;
+class DevicesPage;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -76,6 +77,7 @@ public:
     widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::SearchPage* searchPage() const { return m_searchPage; }
     widgets::GrowPrunePage* growPrunePage() const { return m_growPrunePage; } // issue 14
+    widgets::DevicesPage* devicesPage() const { return m_devicesPage; } // issue 14
     // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
     // Searches group opens it); its content is read in the background.
     void openSearchPage(qint64 searchId);
@@ -161,6 +163,8 @@ private:
     void connectSearch();
     // main_window_search_page.cpp: the explorer's Search tab, one page per stored search.
     void createSearchPage();
+    void createDevicesPage(); // main_window_devices_page.cpp (issue 14)
+    void connectDevicesPage();
     void connectSearchPage();
     void loadSearchPage(qint64 searchId);
     void createGrowPrunePage(); // issue 14: main_window_grow_prune.cpp
@@ -233,6 +237,8 @@ private:
     QTabWidget* m_panelTabs = nullptr;
     widgets::SearchPanel* m_searchPanel = nullptr;
     widgets::SearchPage* m_searchPage = nullptr;
+    widgets::DevicesPage* m_devicesPage = nullptr; // the fifth tab
+    QAction* m_showDevices = nullptr;
     int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
     widgets::GrowPrunePage* m_growPrunePage = nullptr; // issue 14: the GPTran tree
     int m_growPruneGeneration = 0;

@@ -248,10 +248,16 @@ search::HypervolumeBox sampleBox(const search::SearchConfig& config, const Techn
     return search::boxFromSample(sample, config.objectives, accuracyLo, accuracyHi);
 }
 
+// A model × device search (core/devices/device_search_store.h, kDeviceSearchAlgorithm) has
+// no co-design space: it is read, resumed and shown by its own code, never as one of these.
+static bool isAcceleratorSearch(const store::SearchRecord& record) {
+    return record.algorithm != "device-search";
+}
+
 std::optional<store::SearchRecord> unfinishedSearch(const store::Workspace& workspace) {
     const auto searches = workspace.searches();
     for (auto it = searches.rbegin(); it != searches.rend(); ++it)
-        if (it->status != store::RunStatus::Finished)
+        if (it->status != store::RunStatus::Finished && isAcceleratorSearch(*it))
             return *it;
     return std::nullopt;
 }
@@ -262,10 +268,15 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
         record = workspace.search(*searchId);
         if (!record)
             throw SearchSetupError("the workspace has no search " + std::to_string(*searchId));
+        if (!isAcceleratorSearch(*record))
+            throw SearchSetupError("search " + std::to_string(*searchId) +
+                                   " is a model × device search: its pairs are the workspace's designs with a "
+                                   "device target (tcw search --targets devices:… --workspace prints its front)");
     } else {
-        const auto all = workspace.searches();
+        auto all = workspace.searches();
+        std::erase_if(all, [](const store::SearchRecord& r) { return !isAcceleratorSearch(r); });
         if (all.empty())
-            throw SearchSetupError("the workspace holds no search yet (run tcw search first)");
+            throw SearchSetupError("the workspace holds no accelerator search yet (run tcw search first)");
         record = all.back();
     }
     StoredSearch s;

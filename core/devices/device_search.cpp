@@ -63,7 +63,8 @@ GlueModel fitGlue(const std::vector<DeviceProfile>& profiles, std::mt19937_64& r
 } // namespace
 
 DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, const DeviceSearchConfig& config,
-                                 const std::function<bool()>& stopRequested) {
+                                 const std::function<bool()>& stopRequested,
+                                 const std::function<void(std::size_t, const DevicePair&)>& onPair) {
     if (profiles.empty())
         throw std::invalid_argument("no devices to search over");
     if (const std::string bad = config.objective.check(); !bad.empty())
@@ -120,8 +121,11 @@ DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, con
 
     for (std::size_t d = 0; d < profiles.size(); ++d)
         for (const auto& row : profiles[d].rows)
-            if (auto pair = evaluate(d, row.model, row.modelName, true))
+            if (auto pair = evaluate(d, row.model, row.modelName, true)) {
                 result.pairs.push_back(std::move(*pair));
+                if (onPair)
+                    onPair(result.pairs.size() - 1, result.pairs.back());
+            }
     const std::size_t stored = result.pairs.size();
 
     const TransformerSpace space = flexibert2Space();
@@ -165,6 +169,8 @@ DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, con
         if (auto pair = evaluate(device, std::move(model), "", false)) {
             pair->model.name = "s" + std::to_string(made);
             result.pairs.push_back(std::move(*pair));
+            if (onPair)
+                onPair(result.pairs.size() - 1, result.pairs.back());
             ++made;
         }
     }

@@ -49,8 +49,12 @@ struct DeviceSearchResult {
 };
 
 // profiles: the devices searched over (each with ≥ 5 rows). Throws std::invalid_argument
-// naming what is wrong (no profiles, a bad objective, no stored GLUE to fit).
+// naming what is wrong (no profiles, a bad objective, no stored GLUE to fit). onPair, when
+// given, sees each pair the moment it is made, with its index in DeviceSearchResult::pairs
+// (a workspace journal: core/devices/device_search_store.h); stopRequested is asked before
+// each new pair.
 DeviceSearchResult searchDevices(const std::vector<DeviceProfile>& profiles, const DeviceSearchConfig& config,
-                                 const std::function<bool()>& stopRequested = {});
+                                 const std::function<bool()>& stopRequested = {},
+                                 const std::function<void(std::size_t, const DevicePair&)>& onPair = {});
 
 } // namespace tcw::devices

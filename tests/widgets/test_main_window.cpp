@@ -175,11 +175,12 @@ void TestMainWindow::windowBuilds() {
 
     auto* tabs = window.findChild<QTabWidget*>("explorerTabs");
     QVERIFY(tabs);
-    QCOMPARE(tabs->count(), 5);
+    QCOMPARE(tabs->count(), 6);
     QCOMPARE(tabs->tabText(0), QStringLiteral("Pareto"));
     QCOMPARE(tabs->tabText(2), QStringLiteral("Table"));
-    QCOMPARE(tabs->tabText(3), QStringLiteral("Search")); // the search page
-    QCOMPARE(tabs->tabText(4), QStringLiteral("GPTran")); // issue 14: the grow-and-prune tree
+    QCOMPARE(tabs->tabText(3), QStringLiteral("Search"));  // the search page
+    QCOMPARE(tabs->tabText(4), QStringLiteral("Devices")); // issue 14
+    QCOMPARE(tabs->tabText(5), QStringLiteral("GPTran"));  // issue 14: the grow-and-prune tree
     auto* panel = window.findChild<QTabWidget*>("panelTabs");
     QCOMPARE(panel->count(), 4);
     QCOMPARE(panel->tabText(3), QStringLiteral("Log"));

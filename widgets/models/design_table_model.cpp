@@ -509,6 +509,11 @@ QVariant DesignTableModel::toolTipData(int r, int column) const {
             text += '\n' + QString::fromStdString(row.latest->accuracyDetail);
         return text;
     }
+    // A measured device's energy is the whole device's: it has no dynamic / leakage split.
+    if (column == EnergyColumn && row.latest && row.latest->energyTotalNJ() && row.latest->costModel == "measured")
+        return tr("The whole device's energy, %1 nJ (measured or predicted from measurements; no dynamic / "
+                  "leakage split)")
+            .arg(formatNumber(*row.latest->energyTotalNJ()));
     if (column == EnergyColumn && row.latest && row.latest->energyTotalNJ())
         return tr("Dynamic %1 nJ + leakage %2 nJ")
             .arg(formatNumber(row.latest->energyDynamicNJ.value_or(0)),

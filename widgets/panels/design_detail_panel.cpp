@@ -301,7 +301,8 @@ void DesignDetailPanel::refreshStored() {
     if (!latest->accuracyDetail.empty())
         addRow(tr("Accuracy from"), QString::fromStdString(latest->accuracyDetail),
                tr("The surrogate, table entry or training run behind the accuracy"));
-    if (latest->energyDynamicNJ || latest->energyLeakageNJ)
+    // A measured device's energy is the whole device's: no dynamic / leakage split to show.
+    if ((latest->energyDynamicNJ || latest->energyLeakageNJ) && latest->costModel != "measured")
         addRow(tr("Energy split"), tr("%1 nJ dynamic, %2 nJ leakage")
                                        .arg(QLocale().toString(latest->energyDynamicNJ.value_or(0), 'g', 5),
                                             QLocale().toString(latest->energyLeakageNJ.value_or(0), 'g', 5)));

@@ -1,6 +1,8 @@
 // Pareto plot view: model → plot data, selection both ways, constraints from the settings.
 #include "pareto_plot_view.h"
 
+#include "models/point_style.h"
+
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
 #include "models/explorer_settings.h"
@@ -178,6 +180,11 @@ void ParetoPlotView::rebuild() {
     data.sense = {objectiveInfo(xo).higherIsBetter, objectiveInfo(yo).higherIsBetter};
     const int n = m_model->rowCount();
     data.flags.assign(std::size_t(n), 0);
+    data.markers.assign(std::size_t(n), ScatterPlot::Marker::Circle);
+    data.xError.assign(std::size_t(n), NAN);
+    data.yError.assign(std::size_t(n), NAN);
+    for (int m = 0; m < ScatterPlot::kMarkerCount; ++m)
+        data.markerLabels[std::size_t(m)] = models::markerLabel(models::MarkerShape(m));
     // The model ranks the plotted pair once the window has told it so; until then no front.
     const bool ranked = m_model->frontX() == xo && m_model->frontY() == yo;
     const auto& ranks = m_model->paretoRanks();
@@ -196,9 +203,15 @@ void ParetoPlotView::rebuild() {
             f |= ScatterPlot::Eligible;
         if (ranked && k < ranks.size() && ranks[k] == 0)
             f |= ScatterPlot::Front;
-        if (const store::DesignSummary* d = m_model->designAt(i);
-            d && d->latest && !models::provenanceIsFirmNumber(d->latest->provenance))
-            f |= ScatterPlot::Predicted;
+        if (const store::DesignSummary* d = m_model->designAt(i)) {
+            // Shape by the kind of target; hollow with ±σ bars when the metrics are predicted.
+            data.markers[k] = ScatterPlot::Marker(models::markerForTargetKind(d->design.targetKind));
+            if (d->latest && !models::provenanceIsFirmNumber(d->latest->provenance)) {
+                f |= ScatterPlot::Predicted;
+                data.xError[k] = models::objectiveSigma(*d->latest, xo).value_or(NAN);
+                data.yError[k] = models::objectiveSigma(*d->latest, yo).value_or(NAN);
+            }
+        }
         data.flags[k] = f;
     }
     if (ranked)

@@ -32,16 +32,36 @@ constexpr double kGridCell = 8;        // hit-test grid cell, logical pixels
 constexpr double kColourBarWidth = 12; // and its margin: the bar, ticks and title
 constexpr double kRightMargin = 86;
 
-// An anti-aliased disc of radius r (device pixels) as coverage 0…256 on a square kernel.
+// An anti-aliased marker (device pixels) as coverage 0…256 on a square kernel.
 struct Stamp {
     int half = 0;
     std::vector<int> coverage; // (2·half+1)², row-major
 };
 
-// A disc of `radius` pixels, or with innerRadius > 0 a ring (a hollow marker).
-Stamp makeStamp(double radius, double innerRadius = 0) {
+// Whether (dx, dy) lies inside a marker of this shape and size (radius: of the circle of about
+// the same ink; the other shapes are scaled to read as the same size).
+bool insideMarker(ScatterPlot::Marker marker, double dx, double dy, double radius) {
+    switch (marker) {
+    case ScatterPlot::Marker::Circle:
+        return dx * dx + dy * dy <= radius * radius;
+    case ScatterPlot::Marker::Square:
+        return std::max(std::abs(dx), std::abs(dy)) <= 0.88 * radius;
+    case ScatterPlot::Marker::Diamond:
+        return std::abs(dx) + std::abs(dy) <= 1.25 * radius;
+    case ScatterPlot::Marker::Triangle: { // apex up: y from -1.2 r (apex) to 0.8 r (base)
+        const double top = -1.2 * radius, bottom = 0.8 * radius, halfBase = 1.15 * radius;
+        if (dy < top || dy > bottom)
+            return false;
+        return std::abs(dx) <= halfBase * (dy - top) / (bottom - top);
+    }
+    }
+    return false;
+}
+
+// A marker of `radius` pixels, or with innerRadius > 0 its outline only (a hollow marker).
+Stamp makeMarkerStamp(ScatterPlot::Marker marker, double radius, double innerRadius = 0) {
     Stamp s;
-    s.half = int(std::ceil(radius));
+    s.half = int(std::ceil(1.3 * radius));
     const int side = 2 * s.half + 1;
     s.coverage.resize(std::size_t(side * side));
     for (int j = 0; j < side; ++j)
@@ -51,8 +71,8 @@ Stamp makeStamp(double radius, double innerRadius = 0) {
                 for (int si = 0; si < 4; ++si) {
                     const double dx = i - s.half + (si + 0.5) / 4 - 0.5;
                     const double dy = j - s.half + (sj + 0.5) / 4 - 0.5;
-                    const double r2 = dx * dx + dy * dy;
-                    inside += r2 <= radius * radius && r2 >= innerRadius * innerRadius;
+                    inside += insideMarker(marker, dx, dy, radius) &&
+                              !(innerRadius > 0 && insideMarker(marker, dx, dy, innerRadius));
                 }
             s.coverage[std::size_t(j * side + i)] = inside * 16;
         }
@@ -102,6 +122,10 @@ void ScatterPlot::setData(Data data) {
     m_hover = -1;
     m_anyPredicted = std::any_of(m_data.flags.begin(), m_data.flags.end(),
                                  [](quint8 f) { return (f & (Predicted | Visible)) == (Predicted | Visible); });
+    m_markersShown.fill(false);
+    for (std::size_t i = 0; i < m_data.flags.size(); ++i)
+        if (m_data.flags[i] & Visible)
+            m_markersShown[std::size_t(markerOf(i))] = true;
     updateTransformed();
     updateColours();
     if (m_autoView)
@@ -358,9 +382,12 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
     m_screenX.assign(n, NAN);
     m_screenY.assign(n, NAN);
     const models::ColourScale& scale = colourScale();
-    const Stamp disc = makeStamp(kPointRadius * dpr);
-    const Stamp ring = makeStamp(kPointRadius * dpr, (kPointRadius - kRingWidth) * dpr); // same size
-    const int side = 2 * disc.half + 1;
+    std::array<Stamp, kMarkerCount> discs, rings; // filled and hollow, per shape, all of one size
+    for (int m = 0; m < kMarkerCount; ++m) {
+        discs[std::size_t(m)] = makeMarkerStamp(Marker(m), kPointRadius * dpr);
+        rings[std::size_t(m)] = makeMarkerStamp(Marker(m), kPointRadius * dpr, (kPointRadius - kRingWidth) * dpr);
+    }
+    const int side = 2 * discs[0].half + 1;
     const QRectF clip = frame.plot;
     const int width = m_layer.width(), height = m_layer.height();
     const int clipLeft = int(clip.left() * dpr), clipRight = int(clip.right() * dpr);
@@ -397,7 +424,7 @@ void ScatterPlot::rebuildLayer(const Frame& frame, const Chrome& chrome) const {
                 continue;
             const QRgb colour = pointColour(i, scale);
             const bool hollow = f & Predicted;
-            const Stamp& stamp = hollow ? ring : disc;
+            const Stamp& stamp = (hollow ? rings : discs)[std::size_t(markerOf(i))];
             // A ring has less ink than a disc: drawn more opaque so it reads as strongly.
             const unsigned alpha =
                 outside ? (hollow ? 2 * kOutsideAlpha : kOutsideAlpha) : (hollow ? kRingAlpha : kDominatedAlpha);
@@ -464,12 +491,12 @@ void ScatterPlot::drawVectorPoints(QPainter& painter, const Frame& frame) const 
             if (m_data.flags[i] & Predicted) { // hollow, as on screen
                 painter.setPen(QPen(withAlpha(colour, outside ? 2 * kOutsideAlpha : kRingAlpha), kRingWidth));
                 painter.setBrush(Qt::NoBrush);
-                painter.drawEllipse(QPointF(x, y), kPointRadius - kRingWidth / 2, kPointRadius - kRingWidth / 2);
+                painter.drawPath(markerPath(markerOf(i), QPointF(x, y), kPointRadius - kRingWidth / 2));
                 painter.setPen(Qt::NoPen);
                 continue;
             }
             painter.setBrush(withAlpha(colour, outside ? kOutsideAlpha : kDominatedAlpha));
-            painter.drawEllipse(QPointF(x, y), kPointRadius, kPointRadius);
+            painter.drawPath(markerPath(markerOf(i), QPointF(x, y), kPointRadius));
         }
     painter.restore();
 }
@@ -511,6 +538,7 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
     painter.save();
     painter.setClipRect(frame.plot.adjusted(-kFrontRadius - 1, -kFrontRadius - 1, kFrontRadius + 1, kFrontRadius + 1));
     drawConstraints(painter, frame, chrome);
+    drawErrorBars(painter, frame);
 
     // The front: its step line, then its points with an outline (readable in greyscale print).
     if (m_data.frontLine.size() >= 1) {
@@ -538,15 +566,15 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
             continue;
         if (m_data.flags[i] & Predicted) { // hollow: the ring in the point's colour inside the outline
             painter.setBrush(Qt::NoBrush);
-            painter.drawEllipse(q, kFrontRadius, kFrontRadius);
+            painter.drawPath(markerPath(markerOf(i), q, kFrontRadius));
             painter.setPen(QPen(QColor::fromRgb(scale.colour(m_data.colour[i])), kRingWidth));
-            painter.drawEllipse(q, kFrontRadius - kRingWidth, kFrontRadius - kRingWidth);
+            painter.drawPath(markerPath(markerOf(i), q, kFrontRadius - kRingWidth));
             // Back to the outline of the theme (near white on dark), not print black.
             painter.setPen(frontOutline);
             continue;
         }
         painter.setBrush(QColor::fromRgb(scale.colour(m_data.colour[i])));
-        painter.drawEllipse(q, kFrontRadius, kFrontRadius);
+        painter.drawPath(markerPath(markerOf(i), q, kFrontRadius));
     }
 
     // Selection: rings, the current design's thicker.
@@ -712,11 +740,23 @@ void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome
         painter.drawEllipse(c, kPointRadius, kPointRadius);
     });
     if (m_anyPredicted)
-        entry(tr("predicted metrics (filled: simulated or measured)"), [&](QPointF c) {
+        entry(tr("predicted ± σ (filled: simulated or measured)"), [&](QPointF c) {
             painter.setPen(QPen(withAlpha(mid, kRingAlpha), kRingWidth));
             painter.setBrush(Qt::NoBrush);
             painter.drawEllipse(c, kPointRadius - kRingWidth / 2, kPointRadius - kRingWidth / 2);
+            painter.setPen(QPen(withAlpha(mid, kRingAlpha), 1));
+            painter.drawLine(QPointF(c.x() - 5, c.y()), QPointF(c.x() - kPointRadius, c.y()));
+            painter.drawLine(QPointF(c.x() + kPointRadius, c.y()), QPointF(c.x() + 5, c.y()));
         });
+    // The shapes in use, when more than one kind of target is plotted.
+    if (std::count(m_markersShown.begin(), m_markersShown.end(), true) > 1)
+        for (int m = 0; m < kMarkerCount; ++m)
+            if (m_markersShown[std::size_t(m)] && !m_data.markerLabels[std::size_t(m)].isEmpty())
+                entry(m_data.markerLabels[std::size_t(m)], [&, m](QPointF c) {
+                    painter.setPen(Qt::NoPen);
+                    painter.setBrush(chrome.mutedText);
+                    painter.drawPath(markerPath(Marker(m), c, kPointRadius + 0.6));
+                });
     if (m_outsideMode == OutsideMode::Grey)
         entry(tr("infeasible or outside a constraint"), [&](QPointF c) {
             painter.setPen(Qt::NoPen);
@@ -734,6 +774,77 @@ void ScatterPlot::drawLegend(QPainter& painter, const Frame& frame, const Chrome
             painter.drawPolygon(d);
         });
     painter.restore();
+}
+
+QPainterPath ScatterPlot::markerPath(Marker marker, QPointF c, double r) {
+    QPainterPath path;
+    switch (marker) {
+    case Marker::Circle:
+        path.addEllipse(c, r, r);
+        break;
+    case Marker::Square:
+        path.addRect(QRectF(c.x() - 0.88 * r, c.y() - 0.88 * r, 1.76 * r, 1.76 * r));
+        break;
+    case Marker::Diamond: {
+        const double d = 1.25 * r;
+        path.addPolygon(QPolygonF({QPointF(c.x(), c.y() - d), QPointF(c.x() + d, c.y()), QPointF(c.x(), c.y() + d),
+                                   QPointF(c.x() - d, c.y()), QPointF(c.x(), c.y() - d)}));
+        break;
+    }
+    case Marker::Triangle:
+        path.addPolygon(QPolygonF({QPointF(c.x(), c.y() - 1.2 * r), QPointF(c.x() + 1.15 * r, c.y() + 0.8 * r),
+                                   QPointF(c.x() - 1.15 * r, c.y() + 0.8 * r), QPointF(c.x(), c.y() - 1.2 * r)}));
+        break;
+    }
+    return path;
+}
+
+// ±σ bars of the predicted points, in the point's colour, under the markers.
+void ScatterPlot::drawErrorBars(QPainter& painter, const Frame& frame) const {
+    const auto has = [](const std::vector<double>& v, std::size_t i) { return i < v.size() && std::isfinite(v[i]); };
+    const models::ColourScale& scale = colourScale();
+    for (std::size_t i = 0; i < m_data.x.size(); ++i) {
+        if (!(m_data.flags[i] & Predicted) || !drawn(i) || !(has(m_data.xError, i) || has(m_data.yError, i)))
+            continue;
+        const QPointF q(frame.px(m_data.x[i]), frame.py(m_data.y[i]));
+        if (std::isnan(q.x()) || std::isnan(q.y()) || !frame.plot.contains(q))
+            continue;
+        const bool outside = !(m_data.flags[i] & Eligible);
+        painter.setPen(
+            QPen(withAlpha(QColor::fromRgb(pointColour(i, scale)), outside ? kOutsideAlpha : kRingAlpha), 1));
+        const auto bar = [&](double from, double to, bool horizontal) {
+            // A bound at or below zero on a log axis has no position: the bar runs to the edge.
+            double a = horizontal ? frame.px(from) : frame.py(from), b = horizontal ? frame.px(to) : frame.py(to);
+            if (!std::isfinite(a))
+                a = horizontal ? frame.plot.left() : frame.plot.bottom();
+            if (!std::isfinite(b))
+                b = horizontal ? frame.plot.right() : frame.plot.top();
+            // From the marker's edge outwards: a hollow marker stays empty inside.
+            const double gap = 1.3 * kPointRadius;
+            const double c = horizontal ? q.x() : q.y();
+            const double lo = std::min(a, b), hi = std::max(a, b);
+            for (const auto& [s0, s1] : {std::pair{lo, c - gap}, std::pair{c + gap, hi}}) {
+                if (s1 <= s0)
+                    continue;
+                if (horizontal)
+                    painter.drawLine(QPointF(s0, q.y()), QPointF(s1, q.y()));
+                else
+                    painter.drawLine(QPointF(q.x(), s0), QPointF(q.x(), s1));
+            }
+            for (const double end : {lo, hi}) {
+                if (std::abs(end - c) <= gap)
+                    continue;
+                if (horizontal)
+                    painter.drawLine(QPointF(end, q.y() - 2), QPointF(end, q.y() + 2));
+                else
+                    painter.drawLine(QPointF(q.x() - 2, end), QPointF(q.x() + 2, end));
+            }
+        };
+        if (has(m_data.xError, i))
+            bar(m_data.x[i] - m_data.xError[i], m_data.x[i] + m_data.xError[i], true);
+        if (has(m_data.yError, i))
+            bar(m_data.y[i] - m_data.yError[i], m_data.y[i] + m_data.yError[i], false);
+    }
 }
 
 // ---- interaction --------------------------------------------------------------------------

@@ -18,7 +18,9 @@
 #include "plot_widget.h"
 
 #include <QImage>
+#include <QPainterPath>
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -38,10 +40,19 @@ public:
     };
     // What happens to infeasible and constraint-violating points.
     enum class OutsideMode { Grey, Hide };
+    // A point's marker shape: the kind of target its design runs on (ParetoPlotView maps
+    // elector → circle, bat → square, fpga → triangle, device → diamond).
+    enum class Marker : quint8 { Circle, Square, Triangle, Diamond };
+    static constexpr int kMarkerCount = 4;
 
     struct Data {
         std::vector<double> x, y, colour; // display units; NaN when missing
         std::vector<quint8> flags;        // PointFlag bits
+        std::vector<Marker> markers;      // per point; empty: all circles
+        // Half-widths of a point's error bars (±σ, display units); empty or NaN: none. Drawn
+        // for Predicted points, whose σ comes from the surrogate.
+        std::vector<double> xError, yError;
+        std::array<QString, kMarkerCount> markerLabels; // the legend's word per shape ("device")
         std::vector<models::StepPoint> frontLine;
         QString xTitle, yTitle, colourTitle;
         models::AxisSense sense; // which way is better on each axis (shades constraint sides)
@@ -136,6 +147,13 @@ private:
     void drawConstraints(QPainter& painter, const plotting::Frame& frame, const plotting::Chrome& chrome) const;
     std::optional<Qt::Orientation> constraintNear(QPointF pos) const;
     QRgb pointColour(std::size_t i, const models::ColourScale& scale) const;
+    Marker markerOf(std::size_t i) const { return i < m_data.markers.size() ? m_data.markers[i] : Marker::Circle; }
+    void drawErrorBars(QPainter& painter, const plotting::Frame& frame) const;
+
+public:
+    // A marker's outline centred at `centre` with the size of a disc of radius `radius`
+    // (for exports, the overlay and the legend; the cached layer stamps the same shapes).
+    static QPainterPath markerPath(Marker marker, QPointF centre, double radius);
 
     Data m_data;
     models::ColourScale m_colourScale;
@@ -151,7 +169,8 @@ private:
 
     models::AxisScale m_xView, m_yView;
     bool m_autoView = true;
-    bool m_anyPredicted = false; // a visible point is hollow: the legend explains it
+    bool m_anyPredicted = false;                     // a visible point is hollow: the legend explains it
+    std::array<bool, kMarkerCount> m_markersShown{}; // shapes of visible points: the legend names them
 
     Drag m_drag = Drag::None;
     QPointF m_pressPos, m_lastPos;

@@ -1,0 +1,133 @@
+#include "power_trace_chart.h"
+
+#include "models/colour_map.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tcw::widgets {
+
+PowerTraceChart::PowerTraceChart(QWidget* parent)
+    : QWidget(parent), m_chart(new QChart), m_trace(new QLineSeries), m_idle(new QLineSeries), m_peak(new QLineSeries),
+      m_windowStart(new QLineSeries), m_windowEnd(new QLineSeries), m_bandLow(new QLineSeries),
+      m_bandHigh(new QLineSeries), m_band(new QAreaSeries(m_bandHigh, m_bandLow)), m_x(new QValueAxis),
+      m_y(new QValueAxis) {
+    m_trace->setName(tr("power"));
+    m_idle->setName(tr("idle"));
+    m_peak->setName(tr("peak"));
+    m_windowStart->setName(tr("window"));
+    m_windowEnd->setName(tr("window end"));
+    m_band->setName(tr("measured window"));
+    QColor band = QColor::fromRgb(models::viridis(0.75));
+    band.setAlpha(50);
+    m_band->setBrush(band);
+    m_band->setPen(Qt::NoPen);
+    m_trace->setPen(QPen(QColor::fromRgb(models::viridis(0.3)), 1.6));
+    m_idle->setPen(QPen(QColor(230, 140, 20), 2.2, Qt::DashLine));
+    m_peak->setPen(QPen(QColor(200, 60, 40), 1.6, Qt::DashDotLine));
+    const QPen edge(QColor::fromRgb(models::viridis(0.75)).darker(130), 1.2);
+    m_windowStart->setPen(edge);
+    m_windowEnd->setPen(edge);
+    for (QAbstractSeries* s :
+         std::initializer_list<QAbstractSeries*>{m_band, m_trace, m_idle, m_peak, m_windowStart, m_windowEnd})
+        m_chart->addSeries(s);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    for (QAbstractSeries* s : m_chart->series()) {
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+    // One legend entry for the two window edges.
+    for (QLegendMarker* marker : m_chart->legend()->markers(m_windowEnd))
+        marker->setVisible(false);
+    for (QLegendMarker* marker : m_chart->legend()->markers(m_windowStart))
+        marker->setVisible(false);
+    m_x->setTitleText(tr("Time (s)"));
+    m_y->setTitleText(tr("Power (W)"));
+    m_chart->legend()->setAlignment(Qt::AlignTop);
+    m_chart->setMargins({4, 4, 4, 4});
+    m_view = new QChartView(m_chart, this);
+    m_view->setObjectName(QStringLiteral("powerTraceView"));
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setMinimumHeight(180);
+    m_view->setToolTip(tr("The power trace of the selected row: the shaded band is the measured window (timed "
+                          "runs), the dashed line the idle power, the red line the peak power over the profile's "
+                          "peak window"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    clear();
+}
+
+bool PowerTraceChart::hasTrace() const {
+    return m_trace->count() > 0;
+}
+
+void PowerTraceChart::clear(const QString& message) {
+    for (QLineSeries* s : {m_trace, m_idle, m_peak, m_windowStart, m_windowEnd, m_bandLow, m_bandHigh})
+        s->clear();
+    m_chart->setTitle(message.isEmpty() ? tr("Select a measured row with a power trace") : message);
+    m_x->setRange(0, 1);
+    m_y->setRange(0, 1);
+}
+
+void PowerTraceChart::setRow(const QString& title, const profile::ProfileRow& row, std::optional<double> idleW,
+                             double peakWindowMs) {
+    const profile::PowerTrace& t = row.trace;
+    if (t.empty()) {
+        clear(tr("%1: no power trace (%2)")
+                  .arg(title, row.peakPowerW.available()
+                                  ? tr("the source kept none")
+                                  : QString::fromStdString(row.peakPowerW.reason.empty() ? "no power source"
+                                                                                         : row.peakPowerW.reason)));
+        return;
+    }
+    clear();
+    QList<QPointF> points;
+    double hi = 0;
+    for (std::size_t i = 0; i < t.timeSeconds.size() && i < t.powerW.size(); ++i) {
+        points.append(QPointF(t.timeSeconds[i], t.powerW[i]));
+        hi = std::max(hi, t.powerW[i]);
+    }
+    m_trace->replace(points);
+    const double x0 = t.timeSeconds.front(), x1 = t.timeSeconds.back();
+    if (idleW) {
+        m_idle->replace({QPointF(x0, *idleW), QPointF(x1, *idleW)});
+        hi = std::max(hi, *idleW);
+        m_idle->setName(tr("idle %1 W").arg(*idleW, 0, 'f', 1));
+    } else {
+        m_idle->setName(tr("idle (not measured)"));
+    }
+    if (row.peakPowerW.value) {
+        const double peak = *row.peakPowerW.value;
+        m_peak->replace({QPointF(t.windowStartSeconds, peak), QPointF(t.windowEndSeconds, peak)});
+        hi = std::max(hi, peak);
+        m_peak->setName(tr("peak %1 W").arg(peak, 0, 'f', 1));
+        m_peak->setProperty("windowMs", peakWindowMs);
+    }
+    m_y->setRange(0, hi * 1.05 + 1e-9);
+    m_y->applyNiceNumbers();
+    const double top = m_y->max();
+    m_windowStart->replace({QPointF(t.windowStartSeconds, 0), QPointF(t.windowStartSeconds, top)});
+    m_windowEnd->replace({QPointF(t.windowEndSeconds, 0), QPointF(t.windowEndSeconds, top)});
+    m_bandLow->replace({QPointF(t.windowStartSeconds, 0), QPointF(t.windowEndSeconds, 0)});
+    m_bandHigh->replace({QPointF(t.windowStartSeconds, top), QPointF(t.windowEndSeconds, top)});
+    m_band->setName(tr("window"));
+    m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);
+    m_x->applyNiceNumbers();
+    m_chart->setTitle(tr("%1 — window %2–%3 s, peak over %4 ms")
+                          .arg(title)
+                          .arg(t.windowStartSeconds, 0, 'f', 2)
+                          .arg(t.windowEndSeconds, 0, 'f', 2)
+                          .arg(peakWindowMs, 0, 'f', 0));
+}
+
+} // namespace tcw::widgets
