@@ -549,7 +549,7 @@ std::string ms(double seconds) {
 }
 
 int runSelect(const SelectCommand& c, const fs::path& dataDir) {
-    const auto catalogue = codesign::readDeviceCatalogue(c.catalogue);
+    const auto catalogue = codesign::readDeviceCatalogue(c.catalogue, dataDir);
     const auto settings = settingsToTry(c, catalogue);
     const TransformerSpec base = loadTrainableModel(c.model, dataDir);
     const train::Dataset data = codesign::loadTrainingData(c.request.data);
@@ -561,6 +561,7 @@ int runSelect(const SelectCommand& c, const fs::path& dataDir) {
     in.accuracyLimit = c.accuracy;
     in.order = c.order;
     in.catalogue = catalogue.entries;
+    in.deviceLatency = catalogue.deviceLatency();
     std::vector<double> accuracies;
     for (const auto& s : settings) {
         in.settings.push_back(s.setting);
@@ -594,6 +595,8 @@ int runSelect(const SelectCommand& c, const fs::path& dataDir) {
                       << (cell.latencySeconds ? ms(*cell.latencySeconds) : std::string("-"));
             for (const auto& why : cell.reasons)
                 std::cout << " | " << why;
+            if (!cell.provenance.empty())
+                std::cout << " | " << cell.provenance;
             std::cout << "\n";
         }
     }

@@ -160,8 +160,10 @@ private slots:
     void catalogueErrorsNameTheField_data() {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("device kind") << QByteArray(R"({"name": "phone", "kind": "device", "file": "x.json",
- "cost": {"price": 1}})") << "targets[0].kind";
+        QTest::newRow("device file") << QByteArray(R"({"name": "phone", "kind": "device", "file": "x.json",
+ "cost": {"price": 1}})") << "targets[0].file: '";
+        QTest::newRow("device id") << QByteArray(R"({"name": "phone", "kind": "device", "device": "phone9",
+ "cost": {"price": 1}})") << "targets[0].device: 'phone9' is not a device preset; the presets are a100";
         QTest::newRow("unknown cost") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "ok.json",
  "cost": {"speed": 1}})") << "targets[0].cost.speed";
         QTest::newRow("DSPs short") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "broken.json",
