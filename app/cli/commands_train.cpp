@@ -5,6 +5,7 @@
 
 #include "codesign/device_catalogue.h"
 #include "codesign/pruning_record.h"
+#include "codesign/selection_runs.h"
 #include "codesign/training_job.h"
 #include "compress/pruning_mask.h"
 #include "design/precision_shorthand.h"
@@ -487,15 +488,8 @@ std::vector<codesign::CatalogueSetting> settingsToTry(const SelectCommand& c, co
     return out;
 }
 
-// A setting's run folder under --runs ("hierarchical-s0.9-b16").
 std::string settingFolder(const search::CompressionSetting& s) {
-    std::ostringstream out;
-    out << s.pattern << "-s" << s.sparsity << "-b" << s.weightBits;
-    std::string name = out.str();
-    for (auto& ch : name)
-        if (ch == ':' || ch == '/')
-            ch = '_';
-    return name;
+    return codesign::settingRunFolder(s); // "hierarchical-s0.9-b16"
 }
 
 // The test accuracy of the setting trained on the model: read from its run folder's
