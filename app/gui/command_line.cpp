@@ -73,12 +73,28 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
                                             "--screenshot the picture is taken then. The workspace is changed: use "
                                             "a copy."),
         QStringLiteral("TRIALS"));
+    // Issue 16: what the Selection view opens.
+    const QCommandLineOption catalogue(
+        QStringLiteral("catalogue"),
+        QCoreApplication::translate("main", "Open this device catalogue in the Selection view."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption runs(QStringLiteral("runs"),
+                                  QCoreApplication::translate("main", "The Selection view's trained settings: the "
+                                                                      "folder tcw select-device --runs wrote."),
+                                  QStringLiteral("DIR"));
+    const QCommandLineOption pruningRun(
+        QStringLiteral("pruning-run"),
+        QCoreApplication::translate("main", "Show this tcw prune run in the Selection view's pattern viewer."),
+        QStringLiteral("DIR"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main",
                                                                "light or dark: the Fusion style with a light or "
                                                                "dark palette instead of the platform's."),
                                    QStringLiteral("THEME"));
     parser.addOption(theme);
+    parser.addOption(catalogue);
+    parser.addOption(runs);
+    parser.addOption(pruningRun);
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
@@ -157,6 +173,9 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
             return result;
         }
     }
+    result.options.catalogue = parser.value(catalogue);
+    result.options.runs = parser.value(runs);
+    result.options.pruningRun = parser.value(pruningRun);
     if (!result.options.view.isEmpty() && !viewNames.contains(result.options.view))
         result.error = QCoreApplication::translate("main", "Unknown view '%1'; choose one of: %2.")
                            .arg(result.options.view, viewNames.join(QStringLiteral(", ")));

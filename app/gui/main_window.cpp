@@ -226,7 +226,8 @@ void MainWindow::createCentralViews() {
     m_explorerTabs->setTabToolTip(0, tr("Any two objectives against each other, the front as a step line (Ctrl+1)"));
     m_explorerTabs->setTabToolTip(1, tr("Every objective as an axis, one line per design (Ctrl+2)"));
     m_explorerTabs->setTabToolTip(2, tr("Every design with its metrics: sort, filter, select (Ctrl+3)"));
-    createSearchPage(); // the fourth tab
+    createSearchPage();    // the fourth tab
+    createSelectionPage(); // the fifth (issue 16)
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -975,6 +976,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("parallel"),
             QStringLiteral("table"),
             QStringLiteral("search-page"),
+            QStringLiteral("selection"),
             QStringLiteral("search"),
             QStringLiteral("training"),
             QStringLiteral("lesson"),
@@ -986,7 +988,7 @@ QStringList MainWindow::viewNames() {
 
 bool MainWindow::showView(const QString& name) {
     const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page")}
+                                    QStringLiteral("search-page"), QStringLiteral("selection")}
                             .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}

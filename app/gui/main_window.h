@@ -42,6 +42,7 @@ class LogPanel;
 class TrainingPanel;
 class SearchPanel;
 class SearchPage;
+class DeviceSelectionPage;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -74,6 +75,7 @@ public:
     SearchController* searches() const { return m_search; }
     widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::SearchPage* searchPage() const { return m_searchPage; }
+    widgets::DeviceSelectionPage* selectionPage() const { return m_selectionPage; } // issue 16
     // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
     // Searches group opens it); its content is read in the background.
     void openSearchPage(qint64 searchId);
@@ -159,6 +161,7 @@ private:
     void connectSearch();
     // main_window_search_page.cpp: the explorer's Search tab, one page per stored search.
     void createSearchPage();
+    void createSelectionPage(); // issue 16: main_window_selection_page.cpp
     void connectSearchPage();
     void loadSearchPage(qint64 searchId);
     void refreshSearchPageList();
@@ -228,7 +231,8 @@ private:
     QTabWidget* m_panelTabs = nullptr;
     widgets::SearchPanel* m_searchPanel = nullptr;
     widgets::SearchPage* m_searchPage = nullptr;
-    int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
+    widgets::DeviceSelectionPage* m_selectionPage = nullptr; // the explorer's Selection tab (issue 16)
+    int m_searchPageGeneration = 0;                          // a page read that finishes after a newer one is dropped
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
     widgets::TrainingPanel* m_trainingPanel = nullptr;

@@ -54,7 +54,7 @@ std::optional<TransformerSpec> compressedModel(const TransformerSpec& model, con
     return out;
 }
 
-SelectionResult selectDevice(const SelectionInput& in, const AccuracyOracle& accuracy,
+SelectionResult selectDevice(const SelectionInput& in, const SettingAccuracyFn& accuracy,
                              const TechnologyLibrary& technology) {
     SelectionResult r;
     if (in.batch < 1)

@@ -80,13 +80,13 @@ struct SelectionResult {
     std::vector<std::string> errors; // input errors (an entry without the order's cost, …); nothing chosen then
 };
 
-using AccuracyOracle = std::function<std::optional<double>(const CompressionSetting&)>;
+using SettingAccuracyFn = std::function<std::optional<double>(const CompressionSetting&)>;
 
 // The model with the setting's pattern on its linear matrices; the error names the setting.
 std::optional<TransformerSpec> compressedModel(const TransformerSpec& model, const CompressionSetting& s,
                                                std::string& error);
 
-SelectionResult selectDevice(const SelectionInput& input, const AccuracyOracle& accuracy,
+SelectionResult selectDevice(const SelectionInput& input, const SettingAccuracyFn& accuracy,
                              const TechnologyLibrary& technology);
 
 } // namespace tcw::search
