@@ -1,5 +1,6 @@
 // Main window: builds the views and docks of GUI.md and wires them to the controllers.
 #include "main_window.h"
+#include "panels/device_selection_page.h"
 
 #include "app_paths.h"
 #include "cluster_job_dialog.h"
@@ -1042,6 +1043,8 @@ QWidget* MainWindow::screenshotTarget(const QString& view) {
                         : view == QLatin1String("accelerator-editor") || view == QLatin1String("transformer-editor")
                             ? m_editorsDock
                             : nullptr;
+    if (view == QLatin1String("selection"))
+        return m_selectionPage; // the page alone: its matrix and plots at readable size
     if (!dock)
         return this;
     dock->setFloating(true);

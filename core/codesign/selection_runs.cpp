@@ -26,7 +26,7 @@ std::string settingRunFolder(const search::CompressionSetting& s) {
 
 namespace {
 
-std::optional<double> readAccuracy(const fs::path& metrics) {
+std::optional<double> readAccuracy(const fs::path& metrics, std::string* model = nullptr) {
     std::error_code ec;
     if (!fs::is_regular_file(metrics, ec))
         return std::nullopt;
@@ -36,6 +36,8 @@ std::optional<double> readAccuracy(const fs::path& metrics) {
     const auto m = nlohmann::json::parse(text.bytes, nullptr, false);
     if (!m.is_object() || !m.contains("testAccuracy") || !m["testAccuracy"].is_number())
         throw std::invalid_argument(metrics.string() + ": testAccuracy: missing or not a number");
+    if (model && m.contains("model") && m["model"].is_string())
+        *model = m["model"].get<std::string>();
     return m["testAccuracy"].get<double>();
 }
 
@@ -67,7 +69,7 @@ std::vector<SettingRun> settingRuns(const fs::path& runsDirectory) {
         }
         if (settingRunFolder(run.setting) != folder)
             continue; // a name this scheme would not write
-        const auto accuracy = readAccuracy(entry.path() / "metrics.json");
+        const auto accuracy = readAccuracy(entry.path() / "metrics.json", &run.model);
         if (!accuracy)
             continue; // unfinished
         run.accuracy = *accuracy;

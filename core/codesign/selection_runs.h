@@ -27,6 +27,7 @@ std::optional<double> cachedSettingAccuracy(const std::filesystem::path& runsDir
 struct SettingRun {
     search::CompressionSetting setting;
     double accuracy = 0;
+    std::string model; // metrics.json's "model" (empty when absent): the folder belongs to one model
 };
 std::vector<SettingRun> settingRuns(const std::filesystem::path& runsDirectory);
 

@@ -146,7 +146,7 @@ private slots:
               {"pattern": "unstructured", "sparsity": 0.75, "accuracy": 0.80}]})");
         // The 50 % setting's accuracy comes from a runs folder, with one more trained setting.
         const QString runs = dir.filePath("runs");
-        write(runs + "/unstructured-s0.5-b16/metrics.json", R"({"testAccuracy": 0.88})");
+        write(runs + "/unstructured-s0.5-b16/metrics.json", R"({"model": "tiny", "testAccuracy": 0.88})");
         write(runs + "/unstructured-s0.9-b16/metrics.json", R"({"testAccuracy": 0.70})");
         write(runs + "/unfinished-s0.5-b16/log.txt", "no metrics");
 
@@ -194,6 +194,12 @@ private slots:
         QVERIFY(std::abs(page.input().latencyLimitSeconds - 3.02e-3) < 1e-15);
         QCOMPARE(page.result().chosenEntry, std::optional<std::size_t>(0));
         checkMatrixAgainstSelectDevice(page, catalogue);
+        // A runs folder of another model is refused, naming it (its accuracies are not this model's).
+        write(runs + "/block-16x16-s0.5-b16/metrics.json", R"({"model": "bert-tiny", "testAccuracy": 0.5})");
+        page.setRunsFolder(runs);
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.last().first().toString().contains(QStringLiteral("holds runs of bert-tiny")),
+                 qPrintable(failed.last().first().toString()));
     }
 
     void pruningPatternViewer() {

@@ -443,6 +443,11 @@ void DeviceSelectionPage::compute() {
             std::vector<codesign::SettingRun> trained;
             if (!runs.empty())
                 trained = codesign::settingRuns(runs);
+            for (const auto& t : trained)
+                if (!t.model.empty() && t.model != o.input.model.name)
+                    throw std::invalid_argument(runs + ": holds runs of " + t.model + " (" +
+                                                codesign::settingRunFolder(t.setting) + "), the view's model is " +
+                                                o.input.model.name + ": choose that model or another runs folder");
             for (const auto& s : loaded->catalogue.settings) {
                 o.input.settings.push_back(s.setting);
                 std::optional<double> a = s.accuracy;
