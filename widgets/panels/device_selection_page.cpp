@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -287,13 +288,32 @@ void DeviceSelectionPage::buildUi() {
     v->addWidget(m_heatMap, 3);
     v->addWidget(m_formats, 2);
 
+    // The page lives in the explorer's tab: it must not widen the window. Long texts elide or
+    // wrap, combo boxes size to a few characters, plots shrink.
+    for (QLabel* label : {m_catalogueLabel, m_runsLabel, m_runLabel})
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    for (QComboBox* box : {m_model, m_order, m_prunedMatrix}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
+    legend->setWordWrap(true);
+    legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_matrix->setMinimumWidth(200);
     auto* outer = new QSplitter(Qt::Horizontal, this);
     outer->addWidget(left);
     outer->addWidget(viewer);
     outer->setStretchFactor(0, 3);
     outer->setStretchFactor(1, 2);
+    // In a scroll area: a small window scrolls the page rather than growing to fit it.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    outer->setMinimumSize(980, 560);
+    scroll->setWidget(outer);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(outer);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
 }
 
 void DeviceSelectionPage::setDataDir(const QString& dir) {
