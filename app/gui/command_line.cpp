@@ -86,6 +86,14 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QStringLiteral("pruning-run"),
         QCoreApplication::translate("main", "Show this tcw prune run in the Selection view's pattern viewer."),
         QStringLiteral("DIR"));
+    const QCommandLineOption selectionModel(
+        QStringLiteral("selection-model"),
+        QCoreApplication::translate("main", "The Selection view's model: a preset name or a model file."),
+        QStringLiteral("MODEL"));
+    const QCommandLineOption selectionTokens(
+        QStringLiteral("selection-tokens"),
+        QCoreApplication::translate("main", "The Selection view's sequence length (tokens per sequence)."),
+        QStringLiteral("N"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main",
                                                                "light or dark: the Fusion style with a light or "
@@ -95,6 +103,8 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     parser.addOption(catalogue);
     parser.addOption(runs);
     parser.addOption(pruningRun);
+    parser.addOption(selectionModel);
+    parser.addOption(selectionTokens);
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
@@ -176,6 +186,16 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     result.options.catalogue = parser.value(catalogue);
     result.options.runs = parser.value(runs);
     result.options.pruningRun = parser.value(pruningRun);
+    result.options.selectionModel = parser.value(selectionModel);
+    if (parser.isSet(selectionTokens)) {
+        const auto tokens = positiveNumber(parser, selectionTokens);
+        result.options.selectionTokens = int(tokens.value_or(0));
+        if (!tokens || *tokens > 65536) {
+            result.error = QCoreApplication::translate("main", "--selection-tokens takes 1 to 65536 tokens, got '%1'.")
+                               .arg(parser.value(selectionTokens));
+            return result;
+        }
+    }
     if (!result.options.view.isEmpty() && !viewNames.contains(result.options.view))
         result.error = QCoreApplication::translate("main", "Unknown view '%1'; choose one of: %2.")
                            .arg(result.options.view, viewNames.join(QStringLiteral(", ")));

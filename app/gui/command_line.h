@@ -25,6 +25,8 @@ struct CommandLineOptions {
     // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
     // a tcw prune run to open in it; with --view selection the screenshot waits for them.
     QString catalogue, runs, pruningRun;
+    QString selectionModel;  // its model (a preset name or file); empty: the view's default
+    int selectionTokens = 0; // its sequence length; 0: the view's default
 };
 
 struct CommandLineResult {

@@ -194,6 +194,10 @@ int main(int argc, char** argv) {
     // Issue 16: the Selection view's files.
     tcw::widgets::DeviceSelectionPage* selection = window.selectionPage();
     int selectionPending = 0; // what the Selection view still reads before a screenshot of it
+    if (!options.selectionModel.isEmpty())
+        selection->setModel(options.selectionModel);
+    if (options.selectionTokens > 0)
+        selection->setSequenceLength(options.selectionTokens);
     if (!options.runs.isEmpty())
         selection->setRunsFolder(options.runs);
     if (!options.catalogue.isEmpty()) {
