@@ -200,6 +200,7 @@ private slots:
         QVERIFY(failed.wait(60000));
         QVERIFY2(failed.last().first().toString().contains(QStringLiteral("holds runs of bert-tiny")),
                  qPrintable(failed.last().first().toString()));
+        QCOMPARE(page.matrix()->rowCount(), 0); // the matrix of the previous inputs is gone
     }
 
     void pruningPatternViewer() {

@@ -375,17 +375,19 @@ void DeviceSelectionPage::loadCatalogue(const QString& path) {
     m_catalogueLabel->setText(QFileInfo(path).fileName());
     m_catalogueLabel->setToolTip(path);
     showMessage(tr("Reading %1 and fitting its measured devices' cost models…").arg(QFileInfo(path).fileName()), false);
-    const int generation = ++m_generation;
+    const int generation = ++m_catalogueGeneration;
+    ++m_generation; // a computation on the previous catalogue is no longer wanted
     const std::string file = path.toStdString(), data = m_dataDir.toStdString();
     using Result = std::pair<std::shared_ptr<const Loaded>, QString>;
     auto* watcher = new QFutureWatcher<Result>(this);
     connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
-        if (generation != m_generation)
+        if (generation != m_catalogueGeneration)
             return; // another catalogue was asked for meanwhile
         const Result r = watcher->result();
         if (!r.first) {
             m_loaded.reset();
+            clearResult();
             showMessage(r.second, true);
             return;
         }
@@ -434,6 +436,7 @@ void DeviceSelectionPage::compute() {
             return; // a newer computation was asked for
         Outcome o = watcher->result();
         if (!o.error.isEmpty()) {
+            clearResult(); // what it showed belongs to other inputs
             showMessage(o.error, true);
             return;
         }
@@ -537,6 +540,16 @@ QString DeviceSelectionPage::chosenText() const {
              QString::fromStdString(m_input.settings[*m_result.chosenSetting].label()), msText(*cell.latencySeconds),
              msText(m_result.latencyMarginSeconds), QLocale().toString(*cell.accuracy, 'f', 4),
              QLocale().toString(m_result.accuracyMargin, 'f', 4));
+}
+
+void DeviceSelectionPage::clearResult() {
+    m_input = {};
+    m_result = {};
+    m_accuracies.clear();
+    m_matrix->clear();
+    m_matrix->setRowCount(0);
+    m_matrix->setColumnCount(0);
+    m_curves->setCurves({});
 }
 
 void DeviceSelectionPage::showResult() {

@@ -91,6 +91,7 @@ private:
     void scheduleCompute();
     void compute();
     void showResult();
+    void clearResult();
     void showMessage(const QString& text, bool error);
     void chooseCatalogue();
     void chooseRuns();
@@ -103,7 +104,8 @@ private:
     search::SelectionInput m_input;
     search::SelectionResult m_result;
     std::vector<std::optional<double>> m_accuracies;
-    int m_generation = 0;
+    int m_generation = 0;          // computations: a result older than the latest is dropped
+    int m_catalogueGeneration = 0; // catalogue reads: likewise
     std::shared_ptr<const codesign::PrunedRun> m_pruned;
     int m_prunedGeneration = 0;
 
