@@ -94,6 +94,12 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QStringLiteral("selection-tokens"),
         QCoreApplication::translate("main", "The Selection view's sequence length (tokens per sequence)."),
         QStringLiteral("N"));
+    const QCommandLineOption latency(QStringLiteral("latency"),
+                                     QCoreApplication::translate("main", "The Selection view's LC in milliseconds."),
+                                     QStringLiteral("MS"));
+    const QCommandLineOption accuracy(QStringLiteral("accuracy"),
+                                      QCoreApplication::translate("main", "The Selection view's AC, 0 to 1."),
+                                      QStringLiteral("AC"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main",
                                                                "light or dark: the Fusion style with a light or "
@@ -105,6 +111,8 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     parser.addOption(pruningRun);
     parser.addOption(selectionModel);
     parser.addOption(selectionTokens);
+    parser.addOption(latency);
+    parser.addOption(accuracy);
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
@@ -193,6 +201,24 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         if (!tokens || *tokens > 65536) {
             result.error = QCoreApplication::translate("main", "--selection-tokens takes 1 to 65536 tokens, got '%1'.")
                                .arg(parser.value(selectionTokens));
+            return result;
+        }
+    }
+    if (parser.isSet(latency)) {
+        bool ok = false;
+        result.options.latencyMs = parser.value(latency).toDouble(&ok);
+        if (!ok || !(result.options.latencyMs >= 1e-3 && result.options.latencyMs <= 1e4)) {
+            result.error = QCoreApplication::translate("main", "--latency takes 0.001 to 10000 ms, got '%1'.")
+                               .arg(parser.value(latency));
+            return result;
+        }
+    }
+    if (parser.isSet(accuracy)) {
+        bool ok = false;
+        result.options.accuracy = parser.value(accuracy).toDouble(&ok);
+        if (!ok || !(result.options.accuracy >= 0 && result.options.accuracy <= 1)) {
+            result.error =
+                QCoreApplication::translate("main", "--accuracy takes 0 to 1, got '%1'.").arg(parser.value(accuracy));
             return result;
         }
     }

@@ -27,6 +27,8 @@ struct CommandLineOptions {
     QString catalogue, runs, pruningRun;
     QString selectionModel;  // its model (a preset name or file); empty: the view's default
     int selectionTokens = 0; // its sequence length; 0: the view's default
+    double latencyMs = 0;    // its LC in ms; 0: the view's default
+    double accuracy = -1;    // its AC; < 0: the view's default
 };
 
 struct CommandLineResult {

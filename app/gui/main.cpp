@@ -198,6 +198,12 @@ int main(int argc, char** argv) {
         selection->setModel(options.selectionModel);
     if (options.selectionTokens > 0)
         selection->setSequenceLength(options.selectionTokens);
+    if (options.latencyMs > 0)
+        selection->setLatencyLimitMs(options.latencyMs);
+    if (options.accuracy >= 0)
+        selection->setAccuracyLimit(options.accuracy);
+    if (screenshotMode && options.view == QLatin1String("selection"))
+        window.resize(2000, 1250); // room for the page: the picture is the page alone
     if (!options.runs.isEmpty())
         selection->setRunsFolder(options.runs);
     if (!options.catalogue.isEmpty()) {

@@ -245,6 +245,7 @@ void DeviceSelectionPage::buildUi() {
     m_matrix->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_matrix->setSelectionMode(QAbstractItemView::SingleSelection);
     m_matrix->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_matrix->horizontalHeader()->setMinimumSectionSize(70);
     m_curves = new AccuracySparsityPlot(this);
 
     auto* legend = new QLabel(this);
@@ -285,8 +286,8 @@ void DeviceSelectionPage::buildUi() {
     m_formats->setExportName(QStringLiteral("format-sizes"));
     v->addLayout(runRow);
     v->addWidget(m_prunedMatrix);
-    v->addWidget(m_heatMap, 3);
-    v->addWidget(m_formats, 2);
+    v->addWidget(m_heatMap, 1);
+    v->addWidget(m_formats, 1);
 
     // The page lives in the explorer's tab: it must not widen the window. Long texts elide or
     // wrap, combo boxes size to a few characters, plots shrink.
@@ -294,7 +295,7 @@ void DeviceSelectionPage::buildUi() {
         label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     for (QComboBox* box : {m_model, m_order, m_prunedMatrix}) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        box->setMinimumContentsLength(8);
+        box->setMinimumContentsLength(box == m_model ? 16 : 8);
     }
     legend->setWordWrap(true);
     legend->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
@@ -560,7 +561,8 @@ void DeviceSelectionPage::showResult() {
     m_matrix->setColumnCount(int(m_input.settings.size()));
     QStringList columns;
     for (std::size_t k = 0; k < m_input.settings.size(); ++k)
-        columns << QString::fromStdString(m_input.settings[k].label()) + QStringLiteral("\n") +
+        columns << QString::fromStdString(m_input.settings[k].label()).section(' ', 0, 0) + QStringLiteral("\n") +
+                       QString::fromStdString(m_input.settings[k].label()).section(' ', 1) + QStringLiteral("\n") +
                        (m_accuracies[k] ? tr("accuracy %1").arg(QLocale().toString(*m_accuracies[k], 'f', 4))
                                         : tr("no accuracy"));
     m_matrix->setHorizontalHeaderLabels(columns);
