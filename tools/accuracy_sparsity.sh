@@ -24,7 +24,7 @@ fortunes) args="--model fortunes-lid --data fortunes" ;;
 esac
 mkdir -p "$out"
 # shellcheck disable=SC2086
-OMP_WAIT_POLICY=PASSIVE nice -n 19 "$tcw" select-device $args --steps "$steps" --batch 64 --max-test 2000 \
+OMP_WAIT_POLICY=PASSIVE nice -n 10 "$tcw" select-device $args --steps "$steps" --batch 64 --max-test 2000 \
     --threads 1 --quiet --latency 1000 --accuracy 0 --catalogue "$here/data/targets/example-catalogue.json" \
     --patterns unstructured,block-16x16,hierarchical --sparsity 0.5,0.75,0.9 --runs "$out" >"$out/select.txt"
 for dir in "$out"/*/; do
