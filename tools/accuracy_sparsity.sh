@@ -7,6 +7,9 @@
 #
 #   tools/accuracy_sparsity.sh BUILD_DIR fmnist|fortunes OUT_DIR [STEPS]
 #
+# PATTERNS and SPARSITIES (environment, comma-separated) replace the default
+# unstructured,block-16x16,hierarchical and 0.5,0.75,0.9 (the settings train in that order).
+#
 # The budget is short on purpose (a shared 2-core machine): STEPS optimizer steps of batch 64
 # (default 400), tested on 2,000 test examples. The catalogue only decides the printed matrix;
 # the curves are the accuracies.
@@ -26,7 +29,8 @@ mkdir -p "$out"
 # shellcheck disable=SC2086
 OMP_WAIT_POLICY=PASSIVE nice -n 10 "$tcw" select-device $args --steps "$steps" --batch 64 --max-test 2000 \
     --threads 1 --quiet --latency 1000 --accuracy 0 --catalogue "$here/data/targets/example-catalogue.json" \
-    --patterns unstructured,block-16x16,hierarchical --sparsity 0.5,0.75,0.9 --runs "$out" >"$out/select.txt"
+    --patterns "${PATTERNS:-unstructured,block-16x16,hierarchical}" --sparsity "${SPARSITIES:-0.5,0.75,0.9}" \
+    --runs "$out" >"$out/select.txt"
 for dir in "$out"/*/; do
     name=$(basename "$dir")
     acc=$(sed -n 's/.*"testAccuracy": *\([0-9.eE+-]*\).*/\1/p' "$dir/metrics.json" | head -n 1)
