@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
     if (options.accuracy >= 0)
         selection->setAccuracyLimit(options.accuracy);
     if (screenshotMode && options.view == QLatin1String("selection"))
-        window.resize(2000, 1250); // room for the page: the picture is the page alone
+        window.resize(2600, 1250); // room for the page: the picture is the page alone
     if (!options.runs.isEmpty())
         selection->setRunsFolder(options.runs);
     if (!options.catalogue.isEmpty()) {
