@@ -5,9 +5,11 @@
 #include "commands.h"
 
 #include "codesign/pruning_record.h"
+#include "codesign/pruning_run.h"
 #include "compress/pruning_mask.h"
 #include "io/files.h"
 #include "search/device_selection.h"
+#include "sim/pe_load.h"
 #include "train/checkpoint.h"
 #include "train/network.h"
 #include "train/pruning.h"
@@ -29,7 +31,23 @@ struct FormatsCommand {
     std::optional<double> sparsity;
     std::optional<int> bits;
     std::uint64_t seed = 1;
+    int pes = 0, tile = 16; // --pes: also print each matrix's load across PEs (issue 16)
 };
+
+// Each matrix's kept weight tiles per PE (sim/pe_load.h): tile columns dealt round robin, the
+// op waits for the busiest PE.
+void printPeLoad(const codesign::PrunedRun& run, int pes, int tile) {
+    std::cout << "load across " << pes << " PEs, " << tile << "x" << tile
+              << " weight tiles, tile columns dealt round robin (docs/pruning.md#load-across-pes)\n";
+    std::printf("%-30s %10s %10s %10s %10s\n", "tensor", "tiles", "busiest", "even", "imbalance");
+    for (std::size_t i = 0; i < run.masks.size(); ++i) {
+        const auto load = sim::peLoad(run.masks[i], tile, pes);
+        std::printf("%-30s %10lld %10lld %10lld %10.3f\n", run.record.matrices[i].tensor.c_str(),
+                    static_cast<long long>(load.total), static_cast<long long>(load.busiest),
+                    static_cast<long long>(load.balancedCycles(1)), load.imbalance());
+    }
+    std::fflush(stdout);
+}
 
 // The record of a run folder, its masks recounted from the checkpoint beside pruning.json.
 codesign::PruningRecord recordOfRun(const fs::path& run) {
@@ -122,6 +140,10 @@ void addFormatsCommand(CLI::App& app, CommandContext& context) {
         "--bits", [c](int v) { c->bits = v; }, "bits per stored weight (default: the run's, or 16 with --model)");
     cmd->add_option("--seed", c->seed, "with --model: seed of the initial weights the pattern ranks")
         ->capture_default_str();
+    auto* pes = cmd->add_option("--pes", c->pes,
+                                "with RUN: also each matrix's weight tiles per PE, the busiest PE and the imbalance");
+    cmd->add_option("--tile", c->tile, "with --pes: weight tile side")->capture_default_str()->needs(pes);
+    pes->needs(run);
     run->excludes(model);
     model->needs(pattern);
     pattern->needs(model);
@@ -137,6 +159,14 @@ void addFormatsCommand(CLI::App& app, CommandContext& context) {
                 record.format.valueBits = *c->bits;
             }
             printRecord(record);
+            if (c->pes > 0 || c->tile < 1) {
+                if (c->pes < 1 || c->tile < 1)
+                    throw std::invalid_argument("--pes / --tile: at least 1, got " + std::to_string(c->pes) + " / " +
+                                                std::to_string(c->tile));
+                std::error_code ec;
+                const fs::path dir = fs::is_directory(c->run, ec) ? fs::path(c->run) : fs::path(c->run).parent_path();
+                printPeLoad(codesign::loadPrunedRun(dir), c->pes, c->tile);
+            }
             context.exitCode = 0;
         } catch (const std::invalid_argument& e) {
             std::cerr << "tcw formats: " << e.what() << "\n";

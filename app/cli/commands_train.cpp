@@ -5,6 +5,7 @@
 
 #include "codesign/device_catalogue.h"
 #include "codesign/pruning_record.h"
+#include "codesign/selection_runs.h"
 #include "codesign/training_job.h"
 #include "compress/pruning_mask.h"
 #include "design/precision_shorthand.h"
@@ -515,15 +516,8 @@ std::vector<codesign::CatalogueSetting> settingsToTry(const SelectCommand& c, co
     return out;
 }
 
-// A setting's run folder under --runs ("hierarchical-s0.9-b16").
 std::string settingFolder(const search::CompressionSetting& s) {
-    std::ostringstream out;
-    out << s.pattern << "-s" << s.sparsity << "-b" << s.weightBits;
-    std::string name = out.str();
-    for (auto& ch : name)
-        if (ch == ':' || ch == '/')
-            ch = '_';
-    return name;
+    return codesign::settingRunFolder(s); // "hierarchical-s0.9-b16"
 }
 
 // The test accuracy of the setting trained on the model: read from its run folder's
@@ -577,7 +571,7 @@ std::string ms(double seconds) {
 }
 
 int runSelect(const SelectCommand& c, const fs::path& dataDir) {
-    const auto catalogue = codesign::readDeviceCatalogue(c.catalogue);
+    const auto catalogue = codesign::readDeviceCatalogue(c.catalogue, dataDir);
     const auto settings = settingsToTry(c, catalogue);
     const TransformerSpec base = loadTrainableModel(c.model, dataDir);
     const train::Dataset data = codesign::loadTrainingData(c.request.data);
@@ -589,6 +583,7 @@ int runSelect(const SelectCommand& c, const fs::path& dataDir) {
     in.accuracyLimit = c.accuracy;
     in.order = c.order;
     in.catalogue = catalogue.entries;
+    in.deviceLatency = catalogue.deviceLatency();
     std::vector<double> accuracies;
     for (const auto& s : settings) {
         in.settings.push_back(s.setting);
@@ -622,6 +617,8 @@ int runSelect(const SelectCommand& c, const fs::path& dataDir) {
                       << (cell.latencySeconds ? ms(*cell.latencySeconds) : std::string("-"));
             for (const auto& why : cell.reasons)
                 std::cout << " | " << why;
+            if (!cell.provenance.empty())
+                std::cout << " | " << cell.provenance;
             std::cout << "\n";
         }
     }

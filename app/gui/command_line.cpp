@@ -73,12 +73,46 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
                                             "--screenshot the picture is taken then. The workspace is changed: use "
                                             "a copy."),
         QStringLiteral("TRIALS"));
+    // Issue 16: what the Selection view opens.
+    const QCommandLineOption catalogue(
+        QStringLiteral("catalogue"),
+        QCoreApplication::translate("main", "Open this device catalogue in the Selection view."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption runs(QStringLiteral("runs"),
+                                  QCoreApplication::translate("main", "The Selection view's trained settings: the "
+                                                                      "folder tcw select-device --runs wrote."),
+                                  QStringLiteral("DIR"));
+    const QCommandLineOption pruningRun(
+        QStringLiteral("pruning-run"),
+        QCoreApplication::translate("main", "Show this tcw prune run in the Selection view's pattern viewer."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption selectionModel(
+        QStringLiteral("selection-model"),
+        QCoreApplication::translate("main", "The Selection view's model: a preset name or a model file."),
+        QStringLiteral("MODEL"));
+    const QCommandLineOption selectionTokens(
+        QStringLiteral("selection-tokens"),
+        QCoreApplication::translate("main", "The Selection view's sequence length (tokens per sequence)."),
+        QStringLiteral("N"));
+    const QCommandLineOption latency(QStringLiteral("latency"),
+                                     QCoreApplication::translate("main", "The Selection view's LC in milliseconds."),
+                                     QStringLiteral("MS"));
+    const QCommandLineOption accuracy(QStringLiteral("accuracy"),
+                                      QCoreApplication::translate("main", "The Selection view's AC, 0 to 1."),
+                                      QStringLiteral("AC"));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QCoreApplication::translate("main",
                                                                "light or dark: the Fusion style with a light or "
                                                                "dark palette instead of the platform's."),
                                    QStringLiteral("THEME"));
     parser.addOption(theme);
+    parser.addOption(catalogue);
+    parser.addOption(runs);
+    parser.addOption(pruningRun);
+    parser.addOption(selectionModel);
+    parser.addOption(selectionTokens);
+    parser.addOption(latency);
+    parser.addOption(accuracy);
     parser.addOption(screenshot);
     parser.addOption(lesson);
     parser.addOption(lessonStep);
@@ -154,6 +188,37 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         if (!trials) {
             result.error = QCoreApplication::translate("main", "--search-demo takes a number of trials, got '%1'.")
                                .arg(parser.value(searchDemo));
+            return result;
+        }
+    }
+    result.options.catalogue = parser.value(catalogue);
+    result.options.runs = parser.value(runs);
+    result.options.pruningRun = parser.value(pruningRun);
+    result.options.selectionModel = parser.value(selectionModel);
+    if (parser.isSet(selectionTokens)) {
+        const auto tokens = positiveNumber(parser, selectionTokens);
+        result.options.selectionTokens = int(tokens.value_or(0));
+        if (!tokens || *tokens > 65536) {
+            result.error = QCoreApplication::translate("main", "--selection-tokens takes 1 to 65536 tokens, got '%1'.")
+                               .arg(parser.value(selectionTokens));
+            return result;
+        }
+    }
+    if (parser.isSet(latency)) {
+        bool ok = false;
+        result.options.latencyMs = parser.value(latency).toDouble(&ok);
+        if (!ok || !(result.options.latencyMs >= 1e-3 && result.options.latencyMs <= 1e4)) {
+            result.error = QCoreApplication::translate("main", "--latency takes 0.001 to 10000 ms, got '%1'.")
+                               .arg(parser.value(latency));
+            return result;
+        }
+    }
+    if (parser.isSet(accuracy)) {
+        bool ok = false;
+        result.options.accuracy = parser.value(accuracy).toDouble(&ok);
+        if (!ok || !(result.options.accuracy >= 0 && result.options.accuracy <= 1)) {
+            result.error =
+                QCoreApplication::translate("main", "--accuracy takes 0 to 1, got '%1'.").arg(parser.value(accuracy));
             return result;
         }
     }

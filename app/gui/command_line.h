@@ -22,6 +22,13 @@ struct CommandLineOptions {
     QString trainData;  // the demo run's data set (the Training panel's default when empty)
     int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
     QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
+    // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
+    // a tcw prune run to open in it; with --view selection the screenshot waits for them.
+    QString catalogue, runs, pruningRun;
+    QString selectionModel;  // its model (a preset name or file); empty: the view's default
+    int selectionTokens = 0; // its sequence length; 0: the view's default
+    double latencyMs = 0;    // its LC in ms; 0: the view's default
+    double accuracy = -1;    // its AC; < 0: the view's default
 };
 
 struct CommandLineResult {

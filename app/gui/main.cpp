@@ -8,6 +8,7 @@
 #include "models/log_model.h"
 #include "panels/grow_prune_page.h"
 #include "panels/devices_page.h"
+#include "panels/device_selection_page.h"
 #include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -192,6 +193,29 @@ int main(int argc, char** argv) {
                                  QTimer::singleShot(800, &window, whenDemoPaused);
                          });
     }
+    // Issue 16: the Selection view's files.
+    tcw::widgets::DeviceSelectionPage* selection = window.selectionPage();
+    int selectionPending = 0; // what the Selection view still reads before a screenshot of it
+    if (!options.selectionModel.isEmpty())
+        selection->setModel(options.selectionModel);
+    if (options.selectionTokens > 0)
+        selection->setSequenceLength(options.selectionTokens);
+    if (options.latencyMs > 0)
+        selection->setLatencyLimitMs(options.latencyMs);
+    if (options.accuracy >= 0)
+        selection->setAccuracyLimit(options.accuracy);
+    if (screenshotMode && options.view == QLatin1String("selection"))
+        window.resize(2600, 1250); // room for the page: the picture is the page alone
+    if (!options.runs.isEmpty())
+        selection->setRunsFolder(options.runs);
+    if (!options.catalogue.isEmpty()) {
+        ++selectionPending;
+        selection->loadCatalogue(options.catalogue);
+    }
+    if (!options.pruningRun.isEmpty()) {
+        ++selectionPending;
+        selection->loadPruningRun(options.pruningRun);
+    }
     if (!screenshotMode)
         return app.exec();
 
@@ -252,6 +276,21 @@ int main(int argc, char** argv) {
                                  screenshot.start();
                              }
                          });
+    } else if (options.view == QLatin1String("selection") && selectionPending > 0) {
+        // The catalogue (its devices' cost models fitted) and the pruning run are read in the
+        // background; the picture waits for both, or for a failure (then it shows the message).
+        auto done = std::make_shared<int>(selectionPending);
+        const auto one = [&screenshot, done] {
+            if (--*done == 0)
+                screenshot.start();
+        };
+        QObject::connect(selection, &tcw::widgets::DeviceSelectionPage::computed, &screenshot, one,
+                         Qt::SingleShotConnection);
+        QObject::connect(selection, &tcw::widgets::DeviceSelectionPage::pruningRunShown, &screenshot, one,
+                         Qt::SingleShotConnection);
+        QObject::connect(
+            selection, &tcw::widgets::DeviceSelectionPage::failed, &screenshot, [&screenshot] { screenshot.start(); },
+            Qt::SingleShotConnection);
     } else if (options.view == QLatin1String("search-page")) {
         // The page's content is read in the background after the workspace opens.
         QObject::connect(window.searchPage(), &tcw::widgets::SearchPage::contentShown, &screenshot,

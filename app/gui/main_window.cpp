@@ -1,5 +1,6 @@
 // Main window: builds the views and docks of GUI.md and wires them to the controllers.
 #include "main_window.h"
+#include "panels/device_selection_page.h"
 
 #include "app_paths.h"
 #include "cluster_job_dialog.h"
@@ -231,6 +232,7 @@ void MainWindow::createCentralViews() {
     createSearchPage();    // the fourth tab
     createDevicesPage();   // the fifth (issue 14)
     createGrowPrunePage(); // the sixth (issue 14)
+    createSelectionPage(); // the seventh (issue 16)
     m_central->addWidget(m_explorerTabs);
     setCentralWidget(m_central);
 }
@@ -982,6 +984,7 @@ QStringList MainWindow::viewNames() {
             QStringLiteral("search-page"),
             QStringLiteral("devices"),
             QStringLiteral("grow-prune"),
+            QStringLiteral("selection"),
             QStringLiteral("search"),
             QStringLiteral("training"),
             QStringLiteral("lesson"),
@@ -994,7 +997,8 @@ QStringList MainWindow::viewNames() {
 bool MainWindow::showView(const QString& name) {
     const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
                                     QStringLiteral("search-page"), QStringLiteral("devices"),
-                                    QStringLiteral("grow-prune")}
+                                    QStringLiteral("grow-prune"),
+                                    QStringLiteral("selection")}
                             .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
@@ -1050,6 +1054,8 @@ QWidget* MainWindow::screenshotTarget(const QString& view) {
                         : view == QLatin1String("accelerator-editor") || view == QLatin1String("transformer-editor")
                             ? m_editorsDock
                             : nullptr;
+    if (view == QLatin1String("selection"))
+        return m_selectionPage; // the page alone: its matrix and plots at readable size
     if (!dock)
         return this;
     dock->setFloating(true);

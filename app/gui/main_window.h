@@ -44,6 +44,7 @@ class SearchPanel;
 class SearchPage;
 class GrowPrunePage;
 class DevicesPage;
+class DeviceSelectionPage;
 class WelcomePage;
 } // namespace tcw::widgets
 
@@ -78,6 +79,7 @@ public:
     widgets::SearchPage* searchPage() const { return m_searchPage; }
     widgets::GrowPrunePage* growPrunePage() const { return m_growPrunePage; } // issue 14
     widgets::DevicesPage* devicesPage() const { return m_devicesPage; } // issue 14
+    widgets::DeviceSelectionPage* selectionPage() const { return m_selectionPage; } // issue 16
     // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
     // Searches group opens it); its content is read in the background.
     void openSearchPage(qint64 searchId);
@@ -165,6 +167,7 @@ private:
     void createSearchPage();
     void createDevicesPage(); // main_window_devices_page.cpp (issue 14)
     void connectDevicesPage();
+    void createSelectionPage(); // issue 16: main_window_selection_page.cpp
     void connectSearchPage();
     void loadSearchPage(qint64 searchId);
     void createGrowPrunePage(); // issue 14: main_window_grow_prune.cpp
@@ -242,6 +245,7 @@ private:
     int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
     widgets::GrowPrunePage* m_growPrunePage = nullptr; // issue 14: the GPTran tree
     int m_growPruneGeneration = 0;
+    widgets::DeviceSelectionPage* m_selectionPage = nullptr; // the explorer's Selection tab (issue 16)
     widgets::EmptyStateWidget* m_trainingEmpty = nullptr;
     QStackedWidget* m_trainingPage = nullptr; // the empty state (no workspace) or the panel
     widgets::TrainingPanel* m_trainingPanel = nullptr;

@@ -1,4 +1,4 @@
-// The main window's GPTran view (issue 14): the explorer's fifth tab shows the workspace's
+// The main window's GPTran view (issue 14): the explorer's sixth tab shows the workspace's
 // grow-and-prune runs as a tree (tcw grow-prune stores them with their lineage). It is read off
 // the GUI thread whenever the tab is shown or the workspace's content changes; a read that
 // finishes after a newer one or another workspace is dropped. Choosing a node selects its

@@ -3,11 +3,14 @@
 
 #include "json_fields.h"
 
+#include "devices/device_library.h"
+#include "devices/selection_costs.h"
 #include "io/files.h"
 #include "io/target_json.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -48,9 +51,54 @@ Target loadTarget(const Reader& r, const std::string& kind, const fs::path& file
     return *parsed.target;
 }
 
+// A `device` entry: its profile from "device" (a preset id) or "file" (a profile file).
+Target loadDevice(const Reader& r, const Json& t, const std::string& at, const std::string& name,
+                  const fs::path& folder, const fs::path& dataDir, DeviceCatalogue& c) {
+    const bool byId = t.contains("device"), byFile = t.contains("file");
+    if (byId == byFile)
+        r.fail(at + "device", "a device entry names its profile by exactly one of \"device\" (a preset id) and "
+                              "\"file\" (a device profile)");
+    devices::LoadedProfile loaded;
+    std::string field;
+    if (byId) {
+        field = at + "device";
+        const std::string id = r.nonEmptyText(t, "device", at);
+        if (!isDeviceId(id) || !fs::is_regular_file(devices::devicePresetDir(dataDir) / (id + ".json")))
+            r.fail(
+                field, "'" + id + "' is not a device preset; the presets are " + [&] {
+                    std::string all;
+                    for (const auto& p : devices::presetDeviceIds(dataDir))
+                        all += (all.empty() ? "" : ", ") + p;
+                    return all.empty() ? "(none under " + devices::devicePresetDir(dataDir).string() + ")" : all;
+                }());
+        loaded = devices::resolveDeviceProfile(id, dataDir);
+    } else {
+        field = at + "file";
+        const fs::path file = folder / r.nonEmptyText(t, "file", at);
+        std::error_code ec;
+        if (!fs::is_regular_file(file, ec))
+            r.fail(field, "'" + file.string() + "' is not a readable file");
+        loaded = devices::resolveDeviceProfile(file.string(), dataDir);
+    }
+    if (!loaded)
+        r.fail(field, loaded.errors.toString());
+    DeviceTarget d;
+    d.name = name;
+    d.device = loaded->deviceName;
+    const bool known = std::any_of(c.profiles.begin(), c.profiles.end(),
+                                   [&](const profile::DeviceProfile& p) { return p.deviceName == d.device; });
+    if (!known)
+        c.profiles.push_back(*loaded);
+    return Target(d);
+}
+
 } // namespace
 
-DeviceCatalogue readDeviceCatalogue(const fs::path& path) {
+search::DeviceLatencyFn DeviceCatalogue::deviceLatency() const {
+    return devices::measuredDeviceLatency(profiles);
+}
+
+DeviceCatalogue readDeviceCatalogue(const fs::path& path, const fs::path& dataDir) {
     const Reader r(path.string());
     const Json j = r.parseFile(path, "a device catalogue");
     if (r.nonEmptyText(j, "kind", "") != "deviceCatalogue")
@@ -71,12 +119,12 @@ DeviceCatalogue readDeviceCatalogue(const fs::path& path) {
         if (!names.insert(e.name).second)
             r.fail(at + "name", "'" + e.name + "' is used by an earlier target");
         const std::string kind = r.nonEmptyText(t, "kind", at);
+        if (kind != "elector" && kind != "fpga" && kind != "device")
+            r.fail(at + "kind", "'" + kind + "' is not a target kind; allowed: elector, fpga, device");
         if (kind == "device")
-            r.fail(at + "kind", "measured device profiles (kind device, by id) are not in this build; allowed: "
-                                "elector, fpga");
-        if (kind != "elector" && kind != "fpga")
-            r.fail(at + "kind", "'" + kind + "' is not a target kind; allowed: elector, fpga");
-        e.target = loadTarget(r, kind, path.parent_path() / r.nonEmptyText(t, "file", at), at + "file");
+            e.target = loadDevice(r, t, at, e.name, path.parent_path(), dataDir, c);
+        else
+            e.target = loadTarget(r, kind, path.parent_path() / r.nonEmptyText(t, "file", at), at + "file");
         const Json& cost = r.at(t, "cost", at);
         if (!cost.is_object() || cost.empty())
             r.fail(at + "cost", "must be an object of price, tdp, peak-power, area");

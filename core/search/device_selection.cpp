@@ -54,7 +54,7 @@ std::optional<TransformerSpec> compressedModel(const TransformerSpec& model, con
     return out;
 }
 
-SelectionResult selectDevice(const SelectionInput& in, const AccuracyOracle& accuracy,
+SelectionResult selectDevice(const SelectionInput& in, const SettingAccuracyFn& accuracy,
                              const TechnologyLibrary& technology) {
     SelectionResult r;
     if (in.batch < 1)
@@ -118,6 +118,21 @@ SelectionResult selectDevice(const SelectionInput& in, const AccuracyOracle& acc
                 } catch (const std::invalid_argument& ex) {
                     cell.reasons.push_back(std::string("cannot cost: ") + ex.what());
                 }
+            } else if (const DeviceTarget* d = target.device()) {
+                if (!in.deviceLatency) {
+                    cell.reasons.push_back("cannot cost: no measured cost model for device '" + d->device + "'");
+                } else {
+                    // Dense on a device (SelectionInput::deviceLatency): the base model.
+                    const DeviceLatency dl = in.deviceLatency(*d, in.model, in.task, in.batch);
+                    cell.provenance = dl.provenance;
+                    if (dl.latencySeconds)
+                        cell.latencySeconds = dl.latencySeconds;
+                    else
+                        cell.reasons.push_back("cannot cost: " + dl.error);
+                }
+            } else {
+                cell.reasons.push_back("cannot cost: device selection has no cost model for " +
+                                       std::string(targetKindName(target.kind())) + " targets");
             }
             if (cell.latencySeconds && *cell.latencySeconds > in.latencyLimitSeconds)
                 cell.reasons.push_back("latency " + ms(*cell.latencySeconds) + " above LC " +

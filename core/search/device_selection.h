@@ -38,6 +38,16 @@ struct CatalogueEntry {
     std::map<std::string, double> cost;
 };
 
+// The latency of a `device` target (a measured, off-the-shelf device): costed outside this
+// layer (core/devices' measured cost model, devices/selection_costs.h) and handed in here.
+struct DeviceLatency {
+    std::optional<double> latencySeconds; // one inference of `batch` sequences; absent: error says why
+    std::string provenance;               // "measured", "predicted ± σ (…)", and any scaling applied
+    std::string error;
+};
+using DeviceLatencyFn = std::function<DeviceLatency(const DeviceTarget& device, const TransformerSpec& model,
+                                                    const TaskShape& task, int batch)>;
+
 struct SelectionInput {
     TransformerSpec model;
     TaskShape task;
@@ -47,6 +57,11 @@ struct SelectionInput {
     std::string order = "price";    // the cost key entries are ranked by (ascending)
     std::vector<CompressionSetting> settings;
     std::vector<CatalogueEntry> catalogue;
+    // Costs `device` entries (their rows say "cannot cost" without it). A device runs the dense
+    // model whatever the setting (our modelling: off-the-shelf runtimes execute pruned
+    // weights as dense f32, as the devices were measured), so its latency is the same in
+    // every column; its accuracy is still the setting's.
+    DeviceLatencyFn deviceLatency;
 };
 
 struct SelectionCell {
@@ -54,6 +69,7 @@ struct SelectionCell {
     std::optional<double> accuracy;       // absent when the oracle has none
     std::optional<double> latencySeconds; // absent when the target cannot run it
     std::vector<std::string> reasons;     // every failed constraint, with how much it misses by
+    std::string provenance;               // device entries: where the latency comes from; else empty
 };
 
 struct SelectionResult {
@@ -64,13 +80,13 @@ struct SelectionResult {
     std::vector<std::string> errors; // input errors (an entry without the order's cost, …); nothing chosen then
 };
 
-using AccuracyOracle = std::function<std::optional<double>(const CompressionSetting&)>;
+using SettingAccuracyFn = std::function<std::optional<double>(const CompressionSetting&)>;
 
 // The model with the setting's pattern on its linear matrices; the error names the setting.
 std::optional<TransformerSpec> compressedModel(const TransformerSpec& model, const CompressionSetting& s,
                                                std::string& error);
 
-SelectionResult selectDevice(const SelectionInput& input, const AccuracyOracle& accuracy,
+SelectionResult selectDevice(const SelectionInput& input, const SettingAccuracyFn& accuracy,
                              const TechnologyLibrary& technology);
 
 } // namespace tcw::search

@@ -6,8 +6,11 @@
 #include "../support/tcw_process.h"
 
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
 
 namespace {
 
@@ -157,11 +160,61 @@ private slots:
         QCOMPARE(second.out, first.out);
     }
 
+    // tcw formats RUN --pes: each matrix's kept 16 × 16 tiles are its kept blocks (hierarchical
+    // 75 %: half the blocks of each matrix, 96 of 192 for 128 × 384), split over 2 PEs.
+    void formatsPrintsTheLoadAcrossPes() {
+        QTemporaryDir dir;
+        const QString run = dir.filePath("run");
+        const TcwRun pruned = runTcw({"prune",
+                                      "--model",
+                                      "vit-fashion-mnist",
+                                      "--data",
+                                      "fashion-mnist",
+                                      "--data-dir",
+                                      kData + "/datasets/fashion-mnist-mini",
+                                      "--patch",
+                                      "7",
+                                      "--steps",
+                                      "6",
+                                      "--batch",
+                                      "16",
+                                      "--pattern",
+                                      "hierarchical",
+                                      "--target-sparsity",
+                                      "0.75",
+                                      "--schedule",
+                                      "oneshot",
+                                      "--out",
+                                      run,
+                                      "--quiet"});
+        QVERIFY2(pruned.exitCode == 0, qPrintable(pruned.err));
+        const TcwRun formats = runTcw({"formats", run, "--pes", "2"});
+        QVERIFY2(formats.exitCode == 0, qPrintable(formats.err));
+        const QStringList lines = formats.out.split('\n', Qt::SkipEmptyParts);
+        const int header = int(lines.indexOf(QRegularExpression("tensor +tiles +busiest +even +imbalance")));
+        QVERIFY(header > 0);
+        int matrices = 0;
+        for (int i = header + 1; i < lines.size(); ++i) {
+            const QStringList f = lines[i].split(' ', Qt::SkipEmptyParts);
+            QCOMPARE(f.size(), 5);
+            const int tiles = f[1].toInt(), busiest = f[2].toInt(), even = f[3].toInt();
+            const int expected = f[0].contains("heads.proj") ? 96 : f[0].contains("out.weight") ? 32 : 64;
+            QCOMPARE(tiles, expected);
+            QCOMPARE(even, (tiles + 1) / 2);
+            QVERIFY(busiest >= even && busiest <= tiles);
+            QVERIFY(std::abs(f[4].toDouble() - 2.0 * busiest / tiles) <= 0.0005 + 1e-12); // printed to 3 decimals
+            ++matrices;
+        }
+        QCOMPARE(matrices, 16);
+    }
+
     void catalogueErrorsNameTheField_data() {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("device kind") << QByteArray(R"({"name": "phone", "kind": "device", "file": "x.json",
- "cost": {"price": 1}})") << "targets[0].kind";
+        QTest::newRow("device file") << QByteArray(R"({"name": "phone", "kind": "device", "file": "x.json",
+ "cost": {"price": 1}})") << "targets[0].file: '";
+        QTest::newRow("device id") << QByteArray(R"({"name": "phone", "kind": "device", "device": "phone9",
+ "cost": {"price": 1}})") << "targets[0].device: 'phone9' is not a device preset; the presets are a100";
         QTest::newRow("unknown cost") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "ok.json",
  "cost": {"speed": 1}})") << "targets[0].cost.speed";
         QTest::newRow("DSPs short") << QByteArray(R"({"name": "f", "kind": "fpga", "file": "broken.json",
