@@ -200,6 +200,11 @@ SearchOutcome runSteadyState(Optimizer& optimizer, const Problem& problem, const
         std::mutex& mutex;
         bool& closing;
         std::condition_variable& work;
+        // A constructor, not aggregate initialisation: clang 14 (the sanitized tree) has no
+        // parenthesised aggregate initialisation, which std::in_place construction needs.
+        Close(std::mutex& m, bool& c, std::condition_variable& w) : mutex(m), closing(c), work(w) {}
+        Close(const Close&) = delete;
+        Close& operator=(const Close&) = delete;
         ~Close() {
             {
                 std::lock_guard lock(mutex);
