@@ -100,7 +100,12 @@ StoredDeviceSearchConfig parseDeviceSearchConfig(const std::string& text) {
     const auto bad = [](const std::string& field, const std::string& allowed) {
         return std::runtime_error("device search configuration: field \"" + field + "\" must be " + allowed);
     };
-    if (!j.is_object() || j.value("kind", std::string()) != "deviceSearch")
+    // A field's text, or "" when it is absent or not a string (json::value would throw then).
+    const auto stringField = [&j](const char* key) {
+        const auto it = j.find(key);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (!j.is_object() || stringField("kind") != "deviceSearch")
         throw bad("kind", "\"deviceSearch\"");
     StoredDeviceSearchConfig c;
     if (!j.contains("targets") || !j["targets"].is_string())
@@ -120,7 +125,7 @@ StoredDeviceSearchConfig parseDeviceSearchConfig(const std::string& text) {
     if (!j.contains("seed") || !j["seed"].is_number_unsigned())
         throw bad("seed", "a non-negative integer");
     c.search.seed = j["seed"].get<std::uint64_t>();
-    if (j.value("objective", std::string()) != "edgetran")
+    if (stringField("objective") != "edgetran")
         throw bad("objective", "\"edgetran\"");
     if (j.contains("peakPowerLimitWatts")) {
         if (!j["peakPowerLimitWatts"].is_number() || !(j["peakPowerLimitWatts"].get<double>() > 0))

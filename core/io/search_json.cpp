@@ -366,7 +366,10 @@ bool readProposalJson(std::string_view text, search::Proposal& p) {
     if (!parsed.tree || !parsed.tree->is_object())
         return false;
     const Json& j = *parsed.tree;
-    p.origin = j.value("origin", "");
+    // Not j.value("origin", ""): it throws when the stored value is not a string (found by the
+    // 10^6 search_json fuzz run: an array there ended the program).
+    const auto origin = j.find("origin");
+    p.origin = origin != j.end() && origin->is_string() ? origin->get<std::string>() : std::string();
     p.predictedValue.reset();
     p.predictedStdDev.reset();
     if (j.contains("predicted") && j.at("predicted").is_number())

@@ -5,6 +5,8 @@
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/safe_file.h"
+#include "io/search_json.h"
+#include "search/optimizer.h"
 #include "train/checkpoint.h"
 #include "train/presets.h"
 #include "train/trainer.h"
@@ -159,6 +161,19 @@ private slots:
         // (377 million empty layers, 1.4 GB) before its lists were read.
         QTest::newRow("layer count") << "g.json" << QByteArray(R"({"l": 377000448})") << "must be 1 to 1024";
     }
+    // The 10^6 search_json fuzz run: a stored proposal whose "origin" is not a string ended
+    // the program (json::value throws type_error); it now reads as no origin.
+    void storedProposalOfAnotherShapeIsRead() {
+        search::Proposal p;
+        p.origin = "previous";
+        QVERIFY(io::readProposalJson(R"({"origin": [1, 2], "predicted": 0.5})", p));
+        QCOMPARE(p.origin, std::string());
+        QVERIFY(p.predictedValue && *p.predictedValue == 0.5);
+        QVERIFY(io::readProposalJson(R"({"origin": "mutation"})", p));
+        QCOMPARE(p.origin, std::string("mutation"));
+        QVERIFY(!p.predictedValue);
+    }
+
     void parsersEndInErrors() {
         QFETCH(QString, name);
         QFETCH(QByteArray, text);
