@@ -37,7 +37,8 @@ endif()
 
 # The sanitizers' settings for the tests of this tree: leaks are errors, the first report
 # stops the program with a stack, and the leak suppressions name only third-party libraries.
+set(TCW_ASAN_OPTIONS "detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0")
 set(TCW_SANITIZER_ENVIRONMENT
-    "ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=0"
+    "ASAN_OPTIONS=${TCW_ASAN_OPTIONS}"
     "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
     "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizer/lsan.supp:print_suppressions=0")
