@@ -174,6 +174,26 @@ private slots:
         QVERIFY(!p.predictedValue);
     }
 
+    // The same run, after that fix: a stored configuration's seed of 2.2e42 reached
+    // json::get<std::uint64_t>, an out-of-range conversion (UBSan); every whole-number field is
+    // now checked and named.
+    void searchConfigNumbersAreWholeAndInRange() {
+        const auto seed = io::parseSearchConfig(
+            R"({"schemaVersion": 1, "kind": "searchConfig", "algorithm": "boshcode", "budget": 16, "seed": 2.2e42})",
+            "config.json");
+        QVERIFY(!seed);
+        QVERIFY2(seed.errors.toString().find("seed must be a whole number from 0 to 18446744073709551615") !=
+                     std::string::npos,
+                 seed.errors.toString().c_str());
+        const auto budget = io::parseSearchConfig(
+            R"({"schemaVersion": 1, "kind": "searchConfig", "algorithm": "nsga2", "budget": 3000000000, "seed": 1})",
+            "config.json");
+        QVERIFY(!budget);
+        QVERIFY2(budget.errors.toString().find("budget must be a whole number from -2147483648 to 2147483647, got "
+                                               "3000000000") != std::string::npos,
+                 budget.errors.toString().c_str());
+    }
+
     void parsersEndInErrors() {
         QFETCH(QString, name);
         QFETCH(QByteArray, text);
