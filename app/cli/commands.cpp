@@ -16,6 +16,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addProfileCommand(app, context);
     addTwsSplitCommand(app, context); // issue 15
     addGrowPruneCommand(app, context);
+    addResimulateCommand(app, context);
 }
 
 } // namespace tcw::cli

@@ -21,17 +21,18 @@ struct CommandContext {
 // Adds every subcommand; the list is in commands.cpp.
 void registerCommands(CLI::App& app, CommandContext& context);
 
-void addValidateCommand(CLI::App& app, CommandContext& context);  // commands_validate.cpp
-void addConvertCommand(CLI::App& app, CommandContext& context);   // commands_convert.cpp
-void addTrainCommands(CLI::App& app, CommandContext& context);    // commands_train.cpp: train, sweep-thresholds, prune
-void addSimulateCommands(CLI::App& app, CommandContext& context); // commands_simulate.cpp: simulate, sweep
-void addSearchCommands(CLI::App& app, CommandContext& context);   // commands_search.cpp: search, pareto, export
-void addFormatsCommand(CLI::App& app, CommandContext& context);   // commands_formats.cpp: formats
-void addExampleCommand(CLI::App& app, CommandContext& context);   // commands_example.cpp: example-workspace
-void addDevicesCommand(CLI::App& app, CommandContext& context);   // commands_devices.cpp: devices (issue 14)
-void addProfileCommand(CLI::App& app, CommandContext& context);   // commands_profile.cpp: profile
-void addTwsSplitCommand(CLI::App& app, CommandContext& context);  // commands_tws.cpp: tws-split (issue 15)
-void addGrowPruneCommand(CLI::App& app, CommandContext& context); // commands_grow_prune.cpp: grow-prune (issue 14)
+void addValidateCommand(CLI::App& app, CommandContext& context);   // commands_validate.cpp
+void addConvertCommand(CLI::App& app, CommandContext& context);    // commands_convert.cpp
+void addTrainCommands(CLI::App& app, CommandContext& context);     // commands_train.cpp: train, sweep-thresholds, prune
+void addSimulateCommands(CLI::App& app, CommandContext& context);  // commands_simulate.cpp: simulate, sweep
+void addSearchCommands(CLI::App& app, CommandContext& context);    // commands_search.cpp: search, pareto, export
+void addFormatsCommand(CLI::App& app, CommandContext& context);    // commands_formats.cpp: formats
+void addExampleCommand(CLI::App& app, CommandContext& context);    // commands_example.cpp: example-workspace
+void addDevicesCommand(CLI::App& app, CommandContext& context);    // commands_devices.cpp: devices (issue 14)
+void addProfileCommand(CLI::App& app, CommandContext& context);    // commands_profile.cpp: profile
+void addTwsSplitCommand(CLI::App& app, CommandContext& context);   // commands_tws.cpp: tws-split (issue 15)
+void addGrowPruneCommand(CLI::App& app, CommandContext& context);  // commands_grow_prune.cpp: grow-prune (issue 14)
+void addResimulateCommand(CLI::App& app, CommandContext& context); // commands_resimulate.cpp: resimulate
 
 // tcw train's data, budget and optimiser options (commands_train.cpp), for commands that train.
 void addCommonTrainingOptions(CLI::App* command, TrainingRequest& request, std::string& model, bool& quiet);

@@ -82,6 +82,10 @@ MainActions createMainActions(QObject* owner) {
     a.exportWindowPng = make(owner, QObject::tr("&Window as PNG…"), QObject::tr("Save a picture of the window"));
     a.copyWorkspacePath = make(owner, QObject::tr("Copy Workspace &Path"),
                                QObject::tr("Copy the workspace file's full path to the clipboard"));
+    a.resimulateStale =
+        make(owner, QObject::tr("&Re-simulate Stale Designs"),
+             QObject::tr("Cost again the designs whose latency, energy and area an earlier build's cost models "
+                         "computed, and store the new numbers (the earlier ones stay in each design's history)"));
     a.quit = make(owner, QObject::tr("&Quit"), QObject::tr("Quit the workbench"), Key::keyBindings(Key::Quit));
     a.quit->setMenuRole(QAction::QuitRole);
 

@@ -27,6 +27,7 @@ struct MainActions {
     QAction* exportReport = nullptr;
     QAction* exportWindowPng = nullptr;
     QAction* copyWorkspacePath = nullptr;
+    QAction* resimulateStale = nullptr; // enabled while the workspace holds stale evaluations
     QAction* quit = nullptr;
     // Edit (undo / redo come from the QUndoGroup)
     QAction* find = nullptr;

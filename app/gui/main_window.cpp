@@ -1,6 +1,8 @@
 // Main window: builds the views and docks of GUI.md and wires them to the controllers.
 #include "main_window.h"
+
 #include "panels/device_selection_page.h"
+#include "sim/cost_model.h"
 
 #include "app_paths.h"
 #include "cluster_job_dialog.h"
@@ -339,6 +341,7 @@ void MainWindow::createMenus() {
     file->addAction(a.saveAs);
     file->addSeparator();
     file->addAction(a.importDesigns);
+    file->addAction(a.resimulateStale);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(a.exportDesignsJson);
     exportMenu->addAction(a.exportDesignsCsv);
@@ -438,6 +441,7 @@ void MainWindow::createMenus() {
     m_workspaceMenu->addSeparator();
     m_workspaceMenu->addAction(a.saveAs);
     m_workspaceMenu->addAction(a.copyWorkspacePath);
+    m_workspaceMenu->addAction(a.resimulateStale);
     m_workspaceMenu->addAction(a.closeWorkspace);
     m_toolBar->setWorkspaceMenu(m_workspaceMenu);
 
@@ -453,6 +457,7 @@ void MainWindow::createMenus() {
     connect(a.saveAs, &QAction::triggered, m_dialogs, &WorkspaceDialogs::saveAs);
     connect(a.closeWorkspace, &QAction::triggered, m_controller, &WorkspaceController::closeWorkspace);
     connect(a.importDesigns, &QAction::triggered, m_dialogs, &WorkspaceDialogs::importDesigns);
+    connect(a.resimulateStale, &QAction::triggered, m_controller, &WorkspaceController::resimulateStale);
     connect(a.exportTableCsv, &QAction::triggered, m_exports, &ExportActions::exportTableCsv);
     connect(a.exportDesignsJson, &QAction::triggered, m_exports, &ExportActions::exportDesignsJson);
     connect(a.exportDesignsCsv, &QAction::triggered, m_exports, &ExportActions::exportDesignsCsv);
@@ -529,6 +534,12 @@ void MainWindow::createStatusBar() {
                                                 "background: palette(highlight); color: palette(highlighted-text); }"));
     m_writerLabel->hide();
     statusBar()->addPermanentWidget(m_writerLabel);
+    m_staleLabel = new QLabel(this);
+    m_staleLabel->setObjectName(QStringLiteral("staleDesignsLabel"));
+    m_staleLabel->setTextFormat(Qt::RichText);
+    m_staleLabel->hide();
+    connect(m_staleLabel, &QLabel::linkActivated, m_actions.resimulateStale, &QAction::trigger);
+    statusBar()->addPermanentWidget(m_staleLabel);
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_countsLabel);
     m_countsSeparator = separator();
@@ -720,7 +731,25 @@ void MainWindow::updateWorkspaceState() {
     updateEmptyStates();
 }
 
+void MainWindow::updateStaleState() {
+    const std::int64_t stale = m_controller->isOpen() ? m_controller->staleDesigns() : 0;
+    const bool writable = !m_controller->isBlocked() && !m_controller->isWrittenElsewhere();
+    m_actions.resimulateStale->setEnabled(stale > 0 && writable);
+    m_staleLabel->setVisible(stale > 0);
+    m_staleLabel->setText(
+        writable ? tr("%1 costed by an earlier cost model — <a href=\"#\">re-simulate</a>")
+                       .arg(countOf(stale, tr("design"), tr("designs")))
+                 : tr("%1 costed by an earlier cost model").arg(countOf(stale, tr("design"), tr("designs"))));
+    m_staleLabel->setToolTip(
+        tr("The latency, energy and area of %1 were computed by an earlier build's cost models (this build: "
+           "revision %2) and may be out of date.\nFile ▸ Re-simulate Stale Designs costs them again and stores the "
+           "new numbers; the earlier ones stay in each design's history.")
+            .arg(countOf(stale, tr("design"), tr("designs")))
+            .arg(kCostModelRevision));
+}
+
 void MainWindow::updateEmptyStates() {
+    updateStaleState();
     const store::WorkspaceCounts counts = m_controller->counts();
     const int evaluated = m_controller->designModel()->evaluatedCount();
     const QString none = tr("No evaluated designs yet — run a search or import designs (File ▸ Import)");
@@ -995,11 +1024,11 @@ QStringList MainWindow::viewNames() {
 }
 
 bool MainWindow::showView(const QString& name) {
-    const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page"), QStringLiteral("devices"),
-                                    QStringLiteral("grow-prune"),
-                                    QStringLiteral("selection")}
-                            .indexOf(name);
+    const int central =
+        QStringList{QStringLiteral("pareto"),      QStringLiteral("parallel"), QStringLiteral("table"),
+                    QStringLiteral("search-page"), QStringLiteral("devices"),  QStringLiteral("grow-prune"),
+                    QStringLiteral("selection")}
+            .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
                           .indexOf(name);

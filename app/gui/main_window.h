@@ -77,8 +77,8 @@ public:
     SearchController* searches() const { return m_search; }
     widgets::SearchPanel* searchPanel() const { return m_searchPanel; }
     widgets::SearchPage* searchPage() const { return m_searchPage; }
-    widgets::GrowPrunePage* growPrunePage() const { return m_growPrunePage; } // issue 14
-    widgets::DevicesPage* devicesPage() const { return m_devicesPage; } // issue 14
+    widgets::GrowPrunePage* growPrunePage() const { return m_growPrunePage; }       // issue 14
+    widgets::DevicesPage* devicesPage() const { return m_devicesPage; }             // issue 14
     widgets::DeviceSelectionPage* selectionPage() const { return m_selectionPage; } // issue 16
     // Shows the search page (the explorer's Search tab) with this search (the workspace tree's
     // Searches group opens it); its content is read in the background.
@@ -180,6 +180,7 @@ private:
     void placeDocks();
     void updateWorkspaceState();
     void updateEmptyStates();
+    void updateStaleState(); // the stale-designs label and Re-simulate Stale Designs
     void updateRecentMenu(const QStringList& files);
     void updateWhatIf();
     void emphasiseDock(QDockWidget* dock);
@@ -242,7 +243,7 @@ private:
     widgets::SearchPage* m_searchPage = nullptr;
     widgets::DevicesPage* m_devicesPage = nullptr; // the fifth tab
     QAction* m_showDevices = nullptr;
-    int m_searchPageGeneration = 0; // a page read that finishes after a newer one is dropped
+    int m_searchPageGeneration = 0;                    // a page read that finishes after a newer one is dropped
     widgets::GrowPrunePage* m_growPrunePage = nullptr; // issue 14: the GPTran tree
     int m_growPruneGeneration = 0;
     widgets::DeviceSelectionPage* m_selectionPage = nullptr; // the explorer's Selection tab (issue 16)
@@ -267,6 +268,7 @@ private:
     QProgressBar* m_busyBar = nullptr;
     QLabel* m_countsLabel = nullptr;
     QLabel* m_writerLabel = nullptr; // "Read-only: being written by …" while another process writes
+    QLabel* m_staleLabel = nullptr;  // "N designs costed by an earlier cost model" with a re-simulate link
     QWidget* m_countsSeparator = nullptr;
     QLabel* m_choiceLabel = nullptr;
     QProgressBar* m_searchBar = nullptr; // a running search: trials, time left, hypervolume

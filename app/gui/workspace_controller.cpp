@@ -4,9 +4,11 @@
 #include "design_import.h"
 #include "plural.h"
 
+#include "codesign/resimulation.h"
 #include "codesign/search_summary.h"
 #include "codesign/search_writers.h"
 #include "io/search_json.h"
+#include "sim/cost_model.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -71,6 +73,8 @@ WorkspaceSnapshot loadSnapshot(const store::Workspace& workspace, SimMode mode, 
         const auto full = workspace.design(d.design.id);
         snapshot.traits.push_back(full ? models::traitsOf(full->kind, full->specJson) : models::DesignTraits{});
     }
+    for (const auto& d : snapshot.designs)
+        snapshot.staleDesigns += d.latest && codesign::isStale(*d.latest) ? 1 : 0;
     for (const auto& d : snapshot.designs) {
         QString detail;
         if (d.latest)
@@ -344,6 +348,60 @@ void WorkspaceController::addImported(const std::vector<ImportedDesign>& designs
         emit errorOccurred(tr("Some files were not imported"), errors.join(QLatin1Char('\n')));
 }
 
+void WorkspaceController::resimulateStale() {
+    if (!isOpen() || m_staleDesigns == 0 || !ensureWritable(tr("re-simulate stale designs")))
+        return;
+    struct Result {
+        codesign::Recosted recosted;
+        QString error;
+    };
+    const quint64 generation = m_generation;
+    runJob<Result>(
+        [path = m_path] {
+            Result result;
+            try {
+                const store::Workspace reader = store::Workspace::openReadOnly(toPath(path));
+                result.recosted = codesign::recostStale(reader, {});
+            } catch (...) {
+                result.error = describe(std::current_exception());
+            }
+            return result;
+        },
+        [this, generation](Result result) {
+            if (generation != m_generation || !isOpen())
+                return; // another workspace by now
+            if (!result.error.isEmpty()) {
+                emit errorOccurred(tr("Cannot re-simulate"), tr("Nothing was changed: %1").arg(result.error));
+                return;
+            }
+            const codesign::ResimulationReport& report = result.recosted.report;
+            try {
+                codesign::storeRecosted(*m_workspace, result.recosted);
+            } catch (const std::exception& e) {
+                emit errorOccurred(tr("Cannot re-simulate"),
+                                   tr("Nothing was changed: %1").arg(QString::fromStdString(e.what())));
+                return;
+            }
+            reload();
+            QString message =
+                tr("Re-simulated %1 with cost-model revision %2 (%3 with other numbers; largest "
+                   "latency change %4 %)")
+                    .arg(countOf(int(result.recosted.evaluations.size()), tr("evaluation"), tr("evaluations")))
+                    .arg(kCostModelRevision)
+                    .arg(report.changed)
+                    .arg(100.0 * report.largestLatencyChange, 0, 'f', 1);
+            qCInfo(lcWorkspace).noquote() << message;
+            emit statusMessage(message);
+            if (!report.skipped.empty()) {
+                QStringList lines;
+                for (const auto& line : report.skipped)
+                    lines << QString::fromStdString(line);
+                emit errorOccurred(tr("Some designs were not re-simulated"), lines.join(QLatin1Char('\n')));
+            }
+        },
+        false);
+}
+
 void WorkspaceController::setMode(SimMode mode) {
     if (m_mode == mode)
         return;
@@ -433,6 +491,8 @@ void WorkspaceController::applySnapshot(WorkspaceSnapshot snapshot, bool keepSel
     else
         m_selection->clear();
     m_counts = snapshot.counts;
+    // A refresh that only added rows counted only those: the earlier rows keep theirs.
+    m_staleDesigns = added ? m_staleDesigns + snapshot.staleDesigns : snapshot.staleDesigns;
     m_searchMembers = std::move(snapshot.searchMembers);
     if (added) {
         m_treeContent.designs.append(snapshot.tree.designs);

@@ -38,6 +38,9 @@ struct WorkspaceSnapshot {
     models::WorkspaceTreeContent tree;
     store::WorkspaceCounts counts;
     QHash<qint64, QSet<qint64>> searchMembers; // search id → the designs its trials hold
+    // Designs whose latest evaluation in this mode an earlier cost-model revision computed
+    // (codesign/resimulation.h): their costs may be out of date until re-simulated.
+    std::int64_t staleDesigns = 0;
 };
 // known: traits already read, by design id (specifications do not change); only the other
 // designs' specifications are read and parsed.
@@ -63,6 +66,8 @@ public:
     QString displayName() const; // file name without the extension
     SimMode mode() const { return m_mode; }
     store::WorkspaceCounts counts() const { return m_counts; }
+    // Designs whose shown costs an earlier cost-model revision computed, as last read.
+    std::int64_t staleDesigns() const { return m_staleDesigns; }
     // The designs of each search (the explorer's "search:N" filter word), as last read.
     const QHash<qint64, QSet<qint64>>& searchMembers() const { return m_searchMembers; }
     // The workspace tree's items as last read (designs, searches with their titles, runs).
@@ -114,6 +119,9 @@ public slots:
     // (WAL: it never waits for a writer such as a running search), then refreshes the models.
     // Calls while one is under way coalesce into one more afterwards.
     void reloadInBackground();
+    // Costs the stale evaluations again on the worker thread (a read connection of its own),
+    // then stores the results in one transaction here and reloads; statusMessage reports it.
+    void resimulateStale();
 
 signals:
     // Before the models take another workspace's content (open: one was opened or created;
@@ -150,6 +158,7 @@ private:
     QString m_path;
     SimMode m_mode = SimMode::Inference;
     store::WorkspaceCounts m_counts;
+    std::int64_t m_staleDesigns = 0;
     QHash<qint64, QSet<qint64>> m_searchMembers;
     QList<models::WorkspaceTreeContent::Preset> m_presetModels;
     QList<models::WorkspaceTreeContent::Preset> m_presetAccelerators;

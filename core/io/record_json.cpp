@@ -119,6 +119,7 @@ std::string evaluationOptionsJson(const EvaluationOptions& o) {
                 {"patchInputSize", o.task.patchInputSize}}}};
     if (!o.sparsity.empty())
         j["sparsity"] = o.sparsity;
+    j["costModelRevision"] = o.costModelRevision;
     return j.dump();
 }
 
@@ -128,6 +129,7 @@ Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const st
     if (!j)
         return out;
     EvaluationOptions o;
+    o.costModelRevision = 0; // written before revisions were recorded
     Reader top(*j, "", out.errors.errors);
     if (const Json* task = top.object("task")) {
         Reader r(*task, "task", out.errors.errors);
@@ -137,6 +139,7 @@ Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const st
         r.integer("patchInputSize", o.task.patchInputSize);
     }
     top.text("sparsity", o.sparsity);
+    top.integer("costModelRevision", o.costModelRevision);
     if (out.errors.ok())
         out.value = std::move(o);
     return out;

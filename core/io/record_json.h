@@ -8,6 +8,7 @@
 
 #include "design/training_request.h"
 #include "search/objectives.h"
+#include "sim/cost_model.h"
 #include "sim/sim_types.h"
 #include "store/records.h"
 
@@ -20,10 +21,12 @@ namespace tcw::io {
 
 // EvaluationRecord::optionsJson: the task shape the design was costed for and where its
 // sparsity came from. {"task":{"sequenceLength","vocabularySize","numClasses",
-// "patchInputSize"},"sparsity":"…"} ("sparsity" left out when empty).
+// "patchInputSize"},"sparsity":"…","costModelRevision":N} ("sparsity" left out when empty;
+// "costModelRevision" missing in what earlier builds wrote, read as 0).
 struct EvaluationOptions {
     TaskShape task;
-    std::string sparsity; // readable: "scalars 0.5/0.5/0.9", "measured by training run 3", …
+    std::string sparsity;                       // readable: "scalars 0.5/0.5/0.9", "measured by training run 3", …
+    int costModelRevision = kCostModelRevision; // of the cost models that computed the metrics
 
     bool operator==(const EvaluationOptions&) const = default;
 };

@@ -12,6 +12,15 @@
 
 namespace tcw {
 
+// The revision of what the cost models return. Bump it in the commit that changes the result of
+// any cost model for a design that already has one (a fix, a new effect, a new default), and
+// re-cost the example workspace (`tcw resimulate data/examples/example.tcw`): test_resimulation
+// fails until both are done. Every simulated evaluation stores the revision it was costed at
+// (io::EvaluationOptions), so a workspace costed by an earlier build is found and re-costed
+// (`tcw resimulate`, the explorer's Workspace ▸ Re-simulate) instead of showing stale numbers.
+// Revision 0 is every evaluation stored before revisions were recorded (7 December 2026).
+inline constexpr int kCostModelRevision = 1;
+
 class CostModel {
 public:
     virtual ~CostModel() = default;

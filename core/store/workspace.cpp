@@ -685,6 +685,18 @@ bool Workspace::setTrialHypervolume(std::int64_t searchId, std::int64_t position
     return changed;
 }
 
+std::int64_t Workspace::moveTrialsToEvaluation(std::int64_t fromEvaluationId, std::int64_t toEvaluationId) {
+    std::int64_t moved = 0;
+    transaction([&] {
+        m_db.prepare("UPDATE trials SET evaluation_id = ?1 WHERE evaluation_id = ?2")
+            .bind(1, toEvaluationId)
+            .bind(2, fromEvaluationId)
+            .run();
+        moved = m_db.changes();
+    });
+    return moved;
+}
+
 std::vector<std::int64_t> Workspace::searchDesignIds(std::int64_t searchId) const {
     Statement s = m_db.prepare(
         "SELECT DISTINCT design_id FROM trials WHERE search_id = ?1 AND design_id IS NOT NULL ORDER BY design_id");

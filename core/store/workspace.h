@@ -117,6 +117,9 @@ public:
     // Sets the hypervolume of the search's trial at this position (one committed ahead of an
     // earlier position gets it once the gap closes). False when there is no such trial.
     bool setTrialHypervolume(std::int64_t searchId, std::int64_t position, double hypervolume);
+    // Points the trials that hold evaluation `from` at evaluation `to` (a re-costing of the same
+    // design: codesign/resimulation.h); how many moved.
+    std::int64_t moveTrialsToEvaluation(std::int64_t fromEvaluationId, std::int64_t toEvaluationId);
     // The designs a search's trials hold (distinct, ascending): the explorer's "search:N" filter.
     std::vector<std::int64_t> searchDesignIds(std::int64_t searchId) const;
 

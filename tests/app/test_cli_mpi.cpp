@@ -48,8 +48,9 @@ TcwRun runMpi(int ranks, const QStringList& tcwArgs, int timeoutMs = 180000) {
     QProcess process;
     process.setProcessEnvironment(mpiEnvironment());
     process.start(mpirun(), mpirunOptions(ranks) + QStringList{kTcw} + tcwArgs);
-    if (!process.waitForFinished(timeoutMs))
-        return {};
+    if (!process.waitForFinished(tcw::testing::scaledMs(timeoutMs)))
+        return {
+            -1, {}, QStringLiteral("mpirun did not finish within %1 s").arg(tcw::testing::scaledMs(timeoutMs) / 1000)};
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
@@ -172,13 +173,14 @@ private slots:
         QVERIFY(job.waitForStarted());
         QElapsedTimer waited;
         waited.start();
-        while (committedTrials(killed) < 100 && job.state() == QProcess::Running && waited.elapsed() < 150000)
+        while (committedTrials(killed) < 100 && job.state() == QProcess::Running &&
+               waited.elapsed() < tcw::testing::scaledMs(150000))
             QTest::qWait(10);
         QCOMPARE(job.state(), QProcess::Running);
         const pid_t rank0 = rankProcess(job.processId(), 0);
         QVERIFY2(rank0 > 0, "rank 0's process not found under mpirun");
         QCOMPARE(::kill(rank0, SIGKILL), 0);
-        QVERIFY(job.waitForFinished(30000));
+        QVERIFY(job.waitForFinished(tcw::testing::scaledMs(30000)));
         QVERIFY(job.exitCode() != 0);
         const QStringList atKill = storedTrialRows(killed);
         QVERIFY2(atKill.size() >= 100 && atKill.size() < 1500, qPrintable(QString::number(atKill.size())));
@@ -228,7 +230,8 @@ private slots:
         QStringList wholeArgs = args, killedArgs = args;
         wholeArgs[2] = whole;
         killedArgs[2] = killed;
-        const TcwRun uninterrupted = runTcw(wholeArgs);
+        // Its surrogate steps take minutes under the sanitizers on a loaded machine (scaled).
+        const TcwRun uninterrupted = runTcw(wholeArgs, {}, 300000);
         QVERIFY2(uninterrupted.exitCode == 0, qPrintable(uninterrupted.err));
         const QStringList expected = storedTrialRows(whole);
         QCOMPARE(expected.size(), 120);
@@ -239,13 +242,14 @@ private slots:
         QVERIFY(job.waitForStarted());
         QElapsedTimer waited;
         waited.start();
-        while (committedTrials(killed) < 70 && job.state() == QProcess::Running && waited.elapsed() < 150000)
+        while (committedTrials(killed) < 70 && job.state() == QProcess::Running &&
+               waited.elapsed() < tcw::testing::scaledMs(150000))
             QTest::qWait(20);
         QCOMPARE(job.state(), QProcess::Running);
         const pid_t rank0 = rankProcess(job.processId(), 0);
         QVERIFY2(rank0 > 0, "rank 0's process not found under mpirun");
         QCOMPARE(::kill(rank0, SIGKILL), 0);
-        QVERIFY(job.waitForFinished(30000)); // mpirun ends the other ranks
+        QVERIFY(job.waitForFinished(tcw::testing::scaledMs(30000))); // mpirun ends the other ranks
         QVERIFY(job.exitCode() != 0);
         const QStringList atKill = storedTrialRows(killed);
         QVERIFY2(atKill.size() >= 70 && atKill.size() < 120, qPrintable(QString::number(atKill.size())));

@@ -32,8 +32,8 @@ inline TcwRun runTcw(const QStringList& args, const QString& workingDirectory = 
     if (!workingDirectory.isEmpty())
         process.setWorkingDirectory(workingDirectory);
     process.start(QStringLiteral(TCW_CLI_BINARY), args);
-    if (!process.waitForFinished(timeoutMs))
-        return {};
+    if (!process.waitForFinished(timeoutMs)) // the failing check prints why
+        return {-1, {}, QStringLiteral("tcw did not finish within %1 s").arg(timeoutMs / 1000)};
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }

@@ -2,6 +2,7 @@
 // layout round-trips through QSettings, workspaces open / import / save / save as through
 // the controller, selection is shared, and the built executable's --screenshot writes a PNG.
 #include "../support/settings_sandbox.h"
+#include "design/technology_library.h"
 #include "design_import.h"
 #include "edit_controller.h"
 #include "export_actions.h"
@@ -21,6 +22,7 @@
 #include "panels/search_panel.h"
 #include "recent_files.h"
 #include "shortcuts_dialog.h"
+#include "sim/cost_model.h"
 #include "store/workspace.h"
 #include "workspace_controller.h"
 
@@ -140,6 +142,7 @@ private slots:
     void logTabShowsApplicationMessages();
     void liveModelsPassTester();
     void backgroundRefreshSendsOnlyAddedDesigns();
+    void staleDesignsAreCountedAndResimulated();
     void viewsByName();
     void screenshotWritesPng_data();
     void screenshotWritesPng();
@@ -656,6 +659,45 @@ void TestMainWindow::backgroundRefreshSendsOnlyAddedDesigns() {
     app::trimUnchangedRows(empty, {});
     QCOMPARE(empty.unchangedRows, std::size_t(0));
     QCOMPARE(empty.designs.size(), std::size_t(4));
+}
+
+// A design whose shown costs an earlier cost-model revision computed (makeWorkspace's made-up
+// evaluation has no revision: 0) is counted in the status bar; File ▸ Re-simulate Stale
+// Designs costs it again off the GUI thread, and the table then shows the simulator's numbers.
+void TestMainWindow::staleDesignsAreCountedAndResimulated() {
+    const QString path = m_dir.filePath("stale.tcw");
+    makeWorkspace(path, false);
+    MainWindow window;
+    window.show();
+    window.controller()->openWorkspace(path);
+    QVERIFY(waitForOpen(window.controller()));
+    QCOMPARE(window.controller()->staleDesigns(), std::int64_t(1));
+    auto* label = window.findChild<QLabel*>("staleDesignsLabel");
+    QVERIFY(label && label->isVisible());
+    QVERIFY2(label->text().startsWith("1 design costed by an earlier cost model"), qPrintable(label->text()));
+    QVERIFY(label->toolTip().contains(QStringLiteral("revision %1").arg(kCostModelRevision)));
+    QVERIFY(window.actions().resimulateStale->isEnabled());
+
+    window.actions().resimulateStale->trigger();
+    QVERIFY(waitUntilIdle(window.controller()));
+    QCOMPARE(window.controller()->staleDesigns(), std::int64_t(0));
+    QVERIFY(!label->isVisible());
+    QVERIFY(!window.actions().resimulateStale->isEnabled());
+    QVERIFY2(window.statusBar()->currentMessage().startsWith("Re-simulated 1 evaluation with cost-model revision"),
+             qPrintable(window.statusBar()->currentMessage()));
+
+    const auto evaluations = window.controller()->evaluations(3);
+    QCOMPARE(evaluations.size(), std::size_t(2)); // the made-up one stays in the history
+    const std::filesystem::path data = TCW_SOURCE_DATA_DIR;
+    SimOptions options;
+    options.opBreakdown = false;
+    const SimResult fresh =
+        simulate(*io::resolveTransformer("bert-tiny", data).value, io::resolveAccelerator("edge", data).value->spec,
+                 electorTechnology14nm(), options);
+    QCOMPARE(*evaluations.back().latencySeconds, fresh.latencySeconds());
+    QCOMPARE(evaluations.back().accuracy, std::optional<double>(0.8)); // the accuracy is kept
+    const auto summaries = window.controller()->designModel()->designs();
+    QCOMPARE(summaries.back().latest->id, evaluations.back().id); // what the table lists
 }
 
 void TestMainWindow::viewsByName() {

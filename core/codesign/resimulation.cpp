@@ -1,0 +1,205 @@
+#include "resimulation.h"
+
+#include "design/technology_library.h"
+#include "io/formats.h"
+#include "io/record_json.h"
+#include "sim/cost_model.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <variant>
+
+namespace tcw::codesign {
+
+namespace {
+
+std::optional<int> revisionOf(const store::EvaluationRecord& e) {
+    const auto options = io::parseEvaluationOptions(e.optionsJson, "evaluation " + std::to_string(e.id) + " options");
+    if (!options.value)
+        return std::nullopt;
+    return options.value->costModelRevision;
+}
+
+// The latest evaluation of each mode, in mode order ("inference" before "training").
+std::map<std::string, store::EvaluationRecord> latestByMode(std::vector<store::EvaluationRecord> evaluations) {
+    std::map<std::string, store::EvaluationRecord> latest;
+    for (auto& e : evaluations) {
+        auto it = latest.find(e.mode);
+        if (it == latest.end() || e.id > it->second.id)
+            latest[e.mode] = std::move(e);
+    }
+    return latest;
+}
+
+double relativeChange(std::optional<double> before, std::optional<double> after) {
+    if (!before || !after || *before == 0)
+        return (before.value_or(0) == after.value_or(0)) ? 0.0 : 1.0;
+    return std::abs(*after / *before - 1.0);
+}
+
+// The sparsity an evaluation was costed with, from its options' note: the simulator's scalars
+// ("scalars 0.5/0.5/0.9", or no note: what the explorer's edits and imports used) or the
+// profile a training run measured ("measured by training run N"). A reason when it cannot be
+// known (a search's "measured by training" names no run).
+struct SparsityOrReason {
+    SparsitySettings sparsity;
+    std::string reason;
+};
+
+SparsityOrReason sparsityOf(const std::string& note, const std::map<std::int64_t, std::string>& runProfiles) {
+    SparsityOrReason out;
+    if (note.empty())
+        return out; // the simulator's default scalars
+    double a = 0, w = 0, g = 0;
+    if (std::sscanf(note.c_str(), "scalars %lf/%lf/%lf", &a, &w, &g) == 3) {
+        out.sparsity.activation = a;
+        out.sparsity.weight = w;
+        out.sparsity.gradient = g;
+        return out;
+    }
+    long long run = 0;
+    if (std::sscanf(note.c_str(), "measured by training run %lld", &run) == 1) {
+        const auto it = runProfiles.find(run);
+        if (it == runProfiles.end()) {
+            out.reason = "training run " + std::to_string(run) +
+                         ", whose measured sparsity it was costed with, is "
+                         "no longer in the workspace";
+            return out;
+        }
+        if (it->second.empty()) { // a run without a profile was costed dense (training_job.cpp)
+            out.sparsity.activation = out.sparsity.weight = out.sparsity.gradient = 0.0;
+            return out;
+        }
+        auto parsed = io::parseDocument(it->second, io::Syntax::Json, "training run " + std::to_string(run));
+        const auto* profile = parsed.value ? std::get_if<SparsityProfile>(&*parsed.value) : nullptr;
+        if (!profile) {
+            out.reason = "the sparsity profile of training run " + std::to_string(run) + " cannot be read";
+            return out;
+        }
+        out.sparsity.profile = std::make_shared<const SparsityProfile>(*profile);
+        return out;
+    }
+    out.reason = "the sparsity it was costed with (\"" + note + "\") is not stored with it";
+    return out;
+}
+
+} // namespace
+
+bool isStale(const store::EvaluationRecord& evaluation) {
+    if (evaluation.provenance != store::MetricsProvenance::Simulated)
+        return false;
+    const auto revision = revisionOf(evaluation);
+    return !revision || *revision != kCostModelRevision;
+}
+
+std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace) {
+    std::vector<StaleEvaluation> stale;
+    for (const auto& design : workspace.designs()) {
+        for (const auto& [mode, e] : latestByMode(workspace.evaluations(design.id))) {
+            if (isStale(e))
+                stale.push_back({e.id, design.id, mode, revisionOf(e).value_or(0)});
+        }
+    }
+    return stale;
+}
+
+Recosted recostStale(const store::Workspace& workspace, const ResimulationOptions& options, std::stop_token stop) {
+    Recosted out;
+    ResimulationReport& report = out.report;
+    std::vector<store::EvaluationRecord>& updates = out.evaluations;
+    const std::vector<StaleEvaluation> stale = staleEvaluations(workspace);
+    report.stale = static_cast<std::int64_t>(stale.size());
+    if (stale.empty())
+        return out;
+    std::map<std::int64_t, std::string> runProfiles;
+    for (const auto& run : workspace.trainingRuns())
+        runProfiles[run.id] = run.sparsityProfileJson;
+    const TechnologyLibrary technology = electorTechnology14nm(); // the table every stored evaluation used
+
+    std::int64_t done = 0;
+    for (const StaleEvaluation& s : stale) {
+        if (stop.stop_requested()) {
+            report.cancelled = true;
+            updates.clear();
+            out.replaces.clear();
+            return out;
+        }
+        const auto old = workspace.evaluation(s.evaluationId);
+        const auto design = workspace.design(s.designId);
+        const std::string where = "design " + std::to_string(s.designId) + " (" + s.mode + ")";
+        auto skip = [&](const std::string& why) { report.skipped.push_back(where + ": " + why); };
+        if (!old || !design) {
+            skip("it was removed while re-costing");
+        } else if (!costModelFromName(old->costModel)) {
+            skip("its cost model '" + old->costModel + "' is not one this build has");
+        } else if (design->kind != store::DesignKind::Pair) {
+            skip("it is not a co-design (transformer and target)");
+        } else {
+            auto parsed = io::parseDocument(design->specJson, io::Syntax::Json, where);
+            const auto* pair = parsed.value ? std::get_if<io::CodesignPair>(&*parsed.value) : nullptr;
+            const auto* accelerator = pair ? std::get_if<AcceleratorSpec>(&pair->target.spec) : nullptr;
+            const auto stored = io::parseEvaluationOptions(old->optionsJson, where);
+            if (!pair) {
+                skip("its stored design cannot be read: " + parsed.errors.toString());
+            } else if (!accelerator) {
+                skip("its target is not an ELECTOR-class accelerator");
+            } else if (!stored.value) {
+                skip("its stored options cannot be read: " + stored.errors.toString());
+            } else if (SparsityOrReason sparsity = sparsityOf(stored.value->sparsity, runProfiles);
+                       !sparsity.reason.empty()) {
+                skip(sparsity.reason);
+            } else {
+                SimOptions sim = io::simOptionsOf(*old);
+                sim.opBreakdown = false;
+                sim.sparsity = sparsity.sparsity;
+                const SimResult result = simulate(pair->transformer, *accelerator, technology, sim);
+                store::EvaluationRecord e = io::evaluationRecordOf(result, sim, stored.value->sparsity);
+                e.designId = s.designId;
+                e.accuracy = old->accuracy;
+                e.accuracySource = old->accuracySource;
+                e.accuracyStdDev = old->accuracyStdDev;
+                e.accuracyDetail = old->accuracyDetail;
+                const double latency = relativeChange(old->latencySeconds, e.latencySeconds);
+                const double energy = relativeChange(old->energyTotalNJ(), e.energyTotalNJ());
+                report.largestLatencyChange = std::max(report.largestLatencyChange, latency);
+                report.largestEnergyChange = std::max(report.largestEnergyChange, energy);
+                if (old->cycles != e.cycles || latency > 1e-12 || energy > 1e-12 ||
+                    relativeChange(old->areaMM2, e.areaMM2) > 1e-12 || old->feasible != e.feasible)
+                    ++report.changed;
+                updates.push_back(std::move(e));
+                out.replaces.push_back(s.evaluationId);
+            }
+        }
+        if (options.progress)
+            options.progress(++done, report.stale);
+    }
+    return out;
+}
+
+void storeRecosted(store::Workspace& workspace, const Recosted& recosted) {
+    workspace.transaction([&] {
+        for (std::size_t i = 0; i < recosted.evaluations.size(); ++i) {
+            const std::int64_t id = workspace.addEvaluation(recosted.evaluations[i]);
+            workspace.moveTrialsToEvaluation(recosted.replaces[i], id);
+        }
+    });
+}
+
+ResimulationReport resimulateStale(store::Workspace& workspace, const ResimulationOptions& options,
+                                   std::stop_token stop) {
+    Recosted recosted = recostStale(workspace, options, stop);
+    if (options.dryRun || recosted.report.cancelled || recosted.evaluations.empty())
+        return recosted.report;
+    if (stop.stop_requested()) {
+        recosted.report.cancelled = true;
+        return recosted.report;
+    }
+    storeRecosted(workspace, recosted);
+    recosted.report.updated = static_cast<std::int64_t>(recosted.evaluations.size());
+    return recosted.report;
+}
+
+} // namespace tcw::codesign

@@ -1,0 +1,254 @@
+// Stale evaluations: the cost-model revision stored with each evaluation, the example workspace
+// kept current, and re-costing (core/codesign/resimulation.h).
+#include "codesign/resimulation.h"
+#include "design/technology_library.h"
+#include "io/files.h"
+#include "io/formats.h"
+#include "io/record_json.h"
+#include "io/search_json.h"
+#include "sim/cost_model.h"
+#include "store/workspace.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <stop_token>
+#include <variant>
+
+using namespace tcw;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kData = TCW_SOURCE_DATA_DIR;
+
+io::CodesignPair tinyOnEdge() {
+    const auto model = io::resolveTransformer("bert-tiny", kData);
+    const auto accelerator = io::resolveAccelerator("edge", kData);
+    if (!model.value || !accelerator.value)
+        qFatal("bert-tiny or edge preset missing under %s", kData.string().c_str());
+    return io::CodesignPair{"tiny on edge", *model.value, Target(accelerator.value->spec)};
+}
+
+SimOptions defaultOptions(SimMode mode) {
+    SimOptions o;
+    o.mode = mode;
+    o.opBreakdown = false;
+    return o;
+}
+
+// An evaluation as a build before revisions wrote it: no "costModelRevision" in its options,
+// and metrics that are not what the cost model gives today.
+store::EvaluationRecord oldEvaluation(std::int64_t designId, const io::CodesignPair& pair, const std::string& note) {
+    const SimResult now = simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec),
+                                   electorTechnology14nm(), defaultOptions(SimMode::Inference));
+    store::EvaluationRecord e = io::evaluationRecordOf(now, defaultOptions(SimMode::Inference), note);
+    e.designId = designId;
+    auto options = nlohmann::json::parse(e.optionsJson);
+    options.erase("costModelRevision");
+    e.optionsJson = options.dump();
+    *e.cycles += 1000; // what an older model said
+    *e.latencySeconds *= 1.25;
+    e.accuracy = 0.8125;
+    e.accuracySource = store::AccuracySource::Predicted;
+    e.accuracyStdDev = 0.01;
+    e.accuracyDetail = "a surrogate";
+    return e;
+}
+
+} // namespace
+
+class TestResimulation : public QObject {
+    Q_OBJECT
+
+private slots:
+    void revisionIsStoredAndReadBack() {
+        const std::string text = io::evaluationOptionsJson({TaskShape{}, "scalars 0.5/0.5/0.9"});
+        const auto back = io::parseEvaluationOptions(text, "options");
+        QVERIFY(back.value);
+        QCOMPARE(back.value->costModelRevision, kCostModelRevision);
+        // What earlier builds wrote reads as revision 0.
+        const auto old = io::parseEvaluationOptions(R"({"task":{"sequenceLength":128}})", "options");
+        QVERIFY(old.value);
+        QCOMPARE(old.value->costModelRevision, 0);
+        const auto wrong = io::parseEvaluationOptions(R"({"costModelRevision":"two"})", "options");
+        QVERIFY(!wrong.value);
+        QVERIFY(wrong.errors.toString().find("costModelRevision") != std::string::npos);
+    }
+
+    // The workspace `make run` opens shows numbers of this build's cost models: every design's
+    // latest evaluation is at the current revision and equals a fresh simulation. When this fails after
+    // a cost-model change: bump kCostModelRevision and run `tcw resimulate` on it.
+    void exampleWorkspaceIsCurrent() {
+        const fs::path example = kData / "examples" / "example.tcw";
+        const store::Workspace ws = store::Workspace::openReadOnly(example);
+        QVERIFY2(codesign::staleEvaluations(ws).empty(),
+                 "data/examples/example.tcw shows costs of another cost-model revision: run "
+                 "`tcw resimulate data/examples/example.tcw` (see README)");
+        const TechnologyLibrary technology = electorTechnology14nm();
+        int checked = 0;
+        for (const auto& design : ws.designs()) {
+            if (design.kind != store::DesignKind::Pair)
+                continue;
+            const auto parsed = io::parseDocument(design.specJson, io::Syntax::Json, "example");
+            QVERIFY(parsed.value);
+            const auto& pair = std::get<io::CodesignPair>(*parsed.value);
+            // What the explorer shows: the latest evaluation of each mode (earlier ones are history).
+            std::map<std::string, store::EvaluationRecord> latest;
+            for (auto& e : ws.evaluations(design.id))
+                latest[e.mode] = std::move(e); // oldest first
+            for (const auto& [mode, e] : latest) {
+                SimOptions o = io::simOptionsOf(e);
+                o.opBreakdown = false;
+                const SimResult r =
+                    simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), technology, o);
+                const store::EvaluationRecord now = io::evaluationRecordOf(r, o);
+                if (now.cycles != e.cycles || now.energyTotalNJ() != e.energyTotalNJ() || now.areaMM2 != e.areaMM2 ||
+                    now.feasible != e.feasible) {
+                    QFAIL(qPrintable(QStringLiteral("design %1: stored %2 cycles, the cost models give %3 at revision "
+                                                    "%4 — bump kCostModelRevision (core/sim/cost_model.h) and run "
+                                                    "`tcw resimulate data/examples/example.tcw`")
+                                         .arg(design.id)
+                                         .arg(e.cycles.value_or(-1))
+                                         .arg(now.cycles.value_or(-1))
+                                         .arg(kCostModelRevision)));
+                }
+                ++checked;
+            }
+        }
+        QVERIFY(checked >= 2000);
+    }
+
+    void staleEvaluationsAreRecostedAsNewOnes() {
+        QTemporaryDir dir;
+        store::Workspace ws = store::Workspace::create(fs::path(dir.path().toStdString()) / "w.tcw");
+        const io::CodesignPair pair = tinyOnEdge();
+        const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
+        const store::EvaluationRecord old = oldEvaluation(id, pair, "scalars 0.5/0.5/0.9");
+        const auto oldId = ws.addEvaluation(old);
+        store::SearchRecord search;
+        search.name = "s";
+        search.algorithm = "random";
+        const auto searchId = ws.addSearch(search);
+        store::TrialRecord trial;
+        trial.searchId = searchId;
+        trial.designId = id;
+        trial.evaluationId = oldId;
+        trial.position = 0;
+        ws.addTrial(trial);
+        // A current one of another design is not stale.
+        const auto other =
+            ws.addDesign("other", store::DesignKind::Pair,
+                         io::canonicalJson(io::CodesignPair{"other", pair.transformer, Target(AcceleratorSpec{})}));
+        store::EvaluationRecord current = io::evaluationRecordOf(
+            simulate(pair.transformer, AcceleratorSpec{}, electorTechnology14nm(), defaultOptions(SimMode::Inference)),
+            defaultOptions(SimMode::Inference));
+        current.designId = other;
+        ws.addEvaluation(current);
+
+        const auto stale = codesign::staleEvaluations(ws);
+        QCOMPARE(stale.size(), std::size_t(1));
+        QCOMPARE(stale[0].evaluationId, oldId);
+        QCOMPARE(stale[0].revision, 0);
+
+        // A dry run costs and reports, and writes nothing.
+        codesign::ResimulationOptions dry;
+        dry.dryRun = true;
+        const auto preview = codesign::resimulateStale(ws, dry);
+        QCOMPARE(preview.stale, std::int64_t(1));
+        QCOMPARE(preview.updated, std::int64_t(0));
+        QCOMPARE(preview.changed, std::int64_t(1));
+        QCOMPARE(ws.evaluations(id).size(), std::size_t(1));
+        // Latency was 1.25× today's: the change is 1 − 1 / 1.25 = 20 %.
+        QVERIFY(std::abs(preview.largestLatencyChange - 0.2) < 1e-9);
+
+        std::int64_t progressCalls = 0;
+        codesign::ResimulationOptions options;
+        options.progress = [&](std::int64_t done, std::int64_t total) {
+            ++progressCalls;
+            QCOMPARE(total, std::int64_t(1));
+            QCOMPARE(done, progressCalls);
+        };
+        const auto report = codesign::resimulateStale(ws, options);
+        QCOMPARE(report.updated, std::int64_t(1));
+        QVERIFY(report.skipped.empty());
+        QCOMPARE(progressCalls, std::int64_t(1));
+        const auto history = ws.evaluations(id);
+        QCOMPARE(history.size(), std::size_t(2)); // the old one stays
+        QCOMPARE(history[0].cycles, old.cycles);
+        const store::EvaluationRecord& fresh = history[1];
+        const SimResult expected = simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec),
+                                            electorTechnology14nm(), defaultOptions(SimMode::Inference));
+        QCOMPARE(fresh.cycles, std::optional<std::int64_t>(expected.cycles));
+        QCOMPARE(*fresh.latencySeconds, expected.latencySeconds());
+        QCOMPARE(fresh.accuracy, old.accuracy);
+        QCOMPARE(fresh.accuracySource, old.accuracySource);
+        QCOMPARE(fresh.accuracyStdDev, old.accuracyStdDev);
+        QCOMPARE(fresh.accuracyDetail, old.accuracyDetail);
+        QCOMPARE(io::parseEvaluationOptions(fresh.optionsJson, "o").value->sparsity,
+                 std::string("scalars 0.5/0.5/0.9"));
+        QVERIFY(!codesign::isStale(fresh));
+        // The search's trial reads the new numbers too.
+        QCOMPARE(ws.trials(searchId).at(0).evaluationId, std::optional<std::int64_t>(fresh.id));
+        QVERIFY(codesign::staleEvaluations(ws).empty());
+        QCOMPARE(codesign::resimulateStale(ws, {}).stale, std::int64_t(0));
+    }
+
+    // "measured by training run N": costed again with that run's profile, not the scalars.
+    void measuredSparsityComesFromItsTrainingRun() {
+        QTemporaryDir dir;
+        store::Workspace ws = store::Workspace::create(fs::path(dir.path().toStdString()) / "w.tcw");
+        const io::CodesignPair pair = tinyOnEdge();
+        const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
+        SparsityProfile profile;
+        for (int l = 0; l < pair.transformer.layerCount(); ++l)
+            profile.layers.push_back(LayerSparsity{0.9, 0.1, 0.95, 0.95});
+        store::TrainingRunRecord run;
+        run.designId = id;
+        run.name = "run";
+        run.dataset = "fashion-mnist";
+        run.sparsityProfileJson = io::sparsityProfileText(profile);
+        const auto runId = ws.addTrainingRun(run);
+        ws.addEvaluation(oldEvaluation(id, pair, "measured by training run " + std::to_string(runId)));
+        const auto unknown =
+            ws.addDesign("unknown", store::DesignKind::Pair,
+                         io::canonicalJson(io::CodesignPair{"unknown", pair.transformer, Target(AcceleratorSpec{})}));
+        ws.addEvaluation(oldEvaluation(unknown, pair, "measured by training"));
+
+        const auto report = codesign::resimulateStale(ws, {});
+        QCOMPARE(report.stale, std::int64_t(2));
+        QCOMPARE(report.updated, std::int64_t(1));
+        QCOMPARE(report.skipped.size(), std::size_t(1));
+        QVERIFY2(report.skipped[0].find("design " + std::to_string(unknown)) == 0, report.skipped[0].c_str());
+        QVERIFY(report.skipped[0].find("not stored") != std::string::npos);
+
+        SimOptions o = defaultOptions(SimMode::Inference);
+        o.sparsity.profile = std::make_shared<const SparsityProfile>(profile);
+        const SimResult withProfile =
+            simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), electorTechnology14nm(), o);
+        const SimResult withScalars = simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec),
+                                               electorTechnology14nm(), defaultOptions(SimMode::Inference));
+        QVERIFY(withProfile.cycles != withScalars.cycles); // the test can tell the two apart
+        QCOMPARE(ws.evaluations(id).back().cycles, std::optional<std::int64_t>(withProfile.cycles));
+    }
+
+    void aStopBeforeStoringWritesNothing() {
+        QTemporaryDir dir;
+        store::Workspace ws = store::Workspace::create(fs::path(dir.path().toStdString()) / "w.tcw");
+        const io::CodesignPair pair = tinyOnEdge();
+        const auto id = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
+        ws.addEvaluation(oldEvaluation(id, pair, {}));
+        std::stop_source stop;
+        stop.request_stop();
+        const auto report = codesign::resimulateStale(ws, {}, stop.get_token());
+        QVERIFY(report.cancelled);
+        QCOMPARE(report.updated, std::int64_t(0));
+        QCOMPARE(ws.evaluations(id).size(), std::size_t(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestResimulation)
+#include "test_resimulation.moc"
