@@ -324,6 +324,29 @@ void TestLessons::quotedNumbersHold() {
     QCOMPARE(window.controller()->designModel()->rowCount(), 192);
     auto* proxyRows = window.findChild<QTableView*>("designTable")->model();
     QCOMPARE(proxyRows->rowCount(), 64);
+    // The numbers its steps quote, from the designs' latest evaluations (re-costed at the
+    // current cost-model revision): the fastest fixed-model design, the joint search's two
+    // accurate and fast ones, the fixed-accelerator search's most accurate one.
+    std::optional<store::EvaluationRecord> fastestFixedModel, jointAt81, mostAccurateFixedAccelerator;
+    for (const auto& d : window.controller()->designModel()->designs()) {
+        if (!d.latest)
+            continue;
+        const store::EvaluationRecord& e = *d.latest;
+        const QString name = QString::fromStdString(d.design.name);
+        if (name.startsWith("fixed model") &&
+            (!fastestFixedModel || e.latencySeconds < fastestFixedModel->latencySeconds))
+            fastestFixedModel = e;
+        if (name.startsWith("joint") && qRound(e.accuracy.value_or(0) * 1e4) == 8101)
+            jointAt81 = e;
+        if (name.startsWith("fixed accelerator") &&
+            (!mostAccurateFixedAccelerator || e.accuracy > mostAccurateFixedAccelerator->accuracy))
+            mostAccurateFixedAccelerator = e;
+    }
+    QVERIFY(fastestFixedModel && jointAt81 && mostAccurateFixedAccelerator);
+    QCOMPARE(qRound(*fastestFixedModel->latencySeconds * 1e7), 432);            // 0.0432 ms
+    QCOMPARE(qRound(*fastestFixedModel->areaMM2), 2062);                        // 2,062 mm²
+    QCOMPARE(qRound(*jointAt81->latencySeconds * 1e6), 257);                    // 81.01 % at 0.257 ms
+    QCOMPARE(qRound(*mostAccurateFixedAccelerator->latencySeconds * 1e5), 182); // 81.84 % needs 1.82 ms
     lessons->exit();
 }
 
