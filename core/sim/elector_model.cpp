@@ -562,8 +562,20 @@ void ElectorModel::precompute() {
         // Pruned weights whose counts are known are stored and moved at their format's exact
         // size (§3.1a); biases and the rest at the profile's bits. (The formats hold values of
         // 1 to 32 bits; a wider technology keeps the profile's sizes.)
-        if (op.phase == Phase::Forward && op.kind == OpKind::MatMul && op.b.inWeightBuffer && !op.b.batched &&
-            bits >= 1 && bits <= 32)
+        const bool weightOp =
+            op.phase == Phase::Forward && op.kind == OpKind::MatMul && op.b.inWeightBuffer && !op.b.batched;
+        if (weightOp && op.weightPatternSparsity > 0) {
+            // A pruned matrix: its pattern's sparsity, not the profile's, in §3.1's bits; the
+            // main-memory size below when its counts are known.
+            const double before = c.weightReadBits;
+            const double matrixElements = double(op.multiplicity) * double(op.k) * double(op.n);
+            c.bitsB = elector::storedBits(bits, op.weightPatternSparsity);
+            c.weightReadBits = matrixElements * c.bitsB +
+                               (op.weightReadElements - matrixElements) * bitsOf(op.weightReadStorage, op.layer);
+            if (op.layer >= 0 && op.layer < layers)
+                layerWeightDelta[std::size_t(op.layer)] += c.weightReadBits - before;
+        }
+        if (weightOp && bits >= 1 && bits <= 32)
             if (const auto counts = weightCounts(op)) {
                 const auto params = weightFormatParams(op, static_cast<int>(std::lround(bits)));
                 const auto format = m_options.weightFormat.value_or(compress::formatSizes(*counts, params).smallest);

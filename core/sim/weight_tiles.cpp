@@ -37,6 +37,10 @@ void markWeightBlockPruning(Workload& w) {
         if (!matrix)
             continue;
         bool finer = false;
+        double kept = 1;
+        for (const PruningStage& s : w.model.compression.of(*matrix).stages)
+            kept *= 1 - s.ratio;
+        op.weightPatternSparsity = 1 - kept;
         for (const PruningStage& s : w.model.compression.of(*matrix).stages)
             if (s.level == PruningLevel::Block && s.ratio > 0) {
                 op.weightBlockRatio = s.ratio;
@@ -73,6 +77,7 @@ void attachWeightMask(Workload& w, const std::string& opName, compress::WeightMa
             throw std::invalid_argument("weight mask for '" + opName + "': is " + std::to_string(mask.rows) + " × " +
                                         std::to_string(mask.cols) + ", the op's weights are " + std::to_string(op.k) +
                                         " × " + std::to_string(cols));
+        op.weightPatternSparsity = mask.sparsity();
         op.weightMask = std::make_shared<const compress::WeightMask>(std::move(mask));
         return;
     }

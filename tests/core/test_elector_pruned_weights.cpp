@@ -154,13 +154,15 @@ private slots:
         o.sparsity.weight = 0;
         const SimResult r = simulate(m, AcceleratorSpec{}, electorTechnology14nm(), o);
         QCOMPARE(findOp(r, "L0.ff0")->mainMemoryBytes, (1312409.0 + 1024 * 20) / 8);
-        // A finer stage after the block: the counts depend on the weights, the profile's
-        // dense size stays.
+        // A finer stage after the block: the counts depend on the weights; the pattern's
+        // sparsity 1 − 0.25·0.5 = 0.875 in §3.1's bits, min(20, 0.125·20 + 1) = 3.5 per weight.
         m.compression.pruning[std::size_t(WeightMatrix::FeedForward)] =
             PruningPattern{{{PruningLevel::Block, 0.75, BalanceRule::None, PruningCriterion::L2, 16, 16},
                             {PruningLevel::Column, 0.5, BalanceRule::PerBlock, PruningCriterion::L2, 0, 0}}};
         const SimResult finer = simulate(m, AcceleratorSpec{}, electorTechnology14nm(), o);
-        QCOMPARE(findOp(finer, "L0.ff0")->mainMemoryBytes, (256.0 * 1024 + 1024) * 20 / 8);
+        QCOMPARE(findOp(finer, "L0.ff0")->mainMemoryBytes, (256.0 * 1024 * 3.5 + 1024 * 20) / 8);
+        // Unpruned matrices keep the profile's bits: the query projection, dense at 0.
+        QCOMPARE(findOp(finer, "L0.sa_sdp_x4.q")->mainMemoryBytes, 4 * (256.0 * 64 + 64) * 20 / 8);
     }
 
     void maskShapeIsChecked() {
