@@ -39,7 +39,8 @@ void markWeightBlockPruning(Workload& w) {
         bool finer = false;
         double kept = 1;
         for (const PruningStage& s : w.model.compression.of(*matrix).stages)
-            kept *= 1 - s.ratio;
+            if (s.level != PruningLevel::Layer) // which layers lose the matrix depends on the weights
+                kept *= 1 - s.ratio;
         op.weightPatternSparsity = 1 - kept;
         for (const PruningStage& s : w.model.compression.of(*matrix).stages)
             if (s.level == PruningLevel::Block && s.ratio > 0) {

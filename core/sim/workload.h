@@ -80,7 +80,7 @@ struct WorkOp {
     double weightBlockRatio = 0;
     int weightBlockRows = 0, weightBlockCols = 0;
     bool weightBlockOnly = false;     // the block stage is the only stage that prunes (issue 16)
-    double weightPatternSparsity = 0; // 1 − Π(1 − ratio) over the pattern's stages (issue 16)
+    double weightPatternSparsity = 0; // 1 − Π(1 − ratio) over the pattern's stages but layer (issue 16)
     // The weight operand's mask from a pruned run, k × multiplicity·n (heads side by side),
     // attached by attachWeightMask (weight_tiles.h): exact load per PE and stored size. Null:
     // both follow from weightBlockRatio.

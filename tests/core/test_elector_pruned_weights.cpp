@@ -161,6 +161,12 @@ private slots:
                             {PruningLevel::Column, 0.5, BalanceRule::PerBlock, PruningCriterion::L2, 0, 0}}};
         const SimResult finer = simulate(m, AcceleratorSpec{}, electorTechnology14nm(), o);
         QCOMPARE(findOp(finer, "L0.ff0")->mainMemoryBytes, (256.0 * 1024 * 3.5 + 1024 * 20) / 8);
+        // A layer stage removes whole matrices of some layers, which ones the weights decide:
+        // it changes no op's storage here.
+        m.compression.pruning[std::size_t(WeightMatrix::FeedForward)] =
+            PruningPattern{{{PruningLevel::Layer, 0.5, BalanceRule::None, PruningCriterion::L2, 0, 0}}};
+        QCOMPARE(findOp(simulate(m, AcceleratorSpec{}, electorTechnology14nm(), o), "L0.ff0")->mainMemoryBytes,
+                 (256.0 * 1024 + 1024) * 20 / 8);
         // Unpruned matrices keep the profile's bits: the query projection, dense at 0.
         QCOMPARE(findOp(finer, "L0.sa_sdp_x4.q")->mainMemoryBytes, 4 * (256.0 * 64 + 64) * 20 / 8);
     }
