@@ -98,6 +98,9 @@ SelectionResult selectDevice(const SelectionInput& in, const SettingAccuracyFn& 
                 SimOptions o;
                 o.task = in.task;
                 o.opBreakdown = false;
+                // Weights dense unless the setting's pattern prunes them (not the profile's default
+                // of 0.5): the pruned matrices take their pattern's storage (docs/simulator.md §3.1a).
+                o.sparsity.weight = 0;
                 const SimResult sim = simulate(*models[k], run, technology, o);
                 if (!sim.feasible)
                     cell.reasons.push_back("cannot run: " + sim.infeasibleSummary());

@@ -3,6 +3,7 @@
 #include "elector_model.h"
 
 #include "area_model.h"
+#include "pe_load.h"
 #include "weight_tiles.h"
 
 #include <algorithm>
@@ -199,14 +200,29 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         if (workingSetOnly)
             return w;
         // Block-pruned weights: only the kept weight tiles run (weight_tiles.h).
-        const std::int64_t weightTiles = op.b.inWeightBuffer && !bBatched ? keptWeightTiles(op, k, ty) : nt * kt;
-        const std::int64_t tiles = mult * bt * mt * weightTiles;
         const std::int64_t tileTime = tileCycles(op, c, m);
-        w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
-        w.busy = double(tiles) * double(tileTime);
+        std::int64_t weightTileInstances = 0; // kept weight tiles over all mult heads
+        if (op.weightMask && op.b.inWeightBuffer && !bBatched) {
+            // §3.2a: with the pruned run's mask, the weight tile columns are dealt to the PEs
+            // (sim::peLoad: tile column j to PE j mod P), each PE's share of a wave is its L / P
+            // lanes, and every row tile meets every kept tile of the PE's columns: the op takes
+            // ⌈row tiles · busiest PE's tiles / (L / P)⌉ waves.
+            const sim::PeLoad load = sim::peLoad(*op.weightMask, int(ty), m.peCount);
+            weightTileInstances = load.total;
+            const std::int64_t lanesPerPeInWave = std::max<std::int64_t>(1, L / m.peCount);
+            const std::int64_t tiles = bt * mt * load.total;
+            w.computeCycles =
+                std::max(ceilDiv(bt * mt * load.busiest, lanesPerPeInWave) * tileTime, issueCycles(tiles, op, m));
+            w.busy = double(tiles) * double(tileTime);
+        } else {
+            weightTileInstances = mult * (op.b.inWeightBuffer && !bBatched ? keptWeightTiles(op, k, ty) : nt * kt);
+            const std::int64_t tiles = bt * mt * weightTileInstances;
+            w.computeCycles = std::max(ceilDiv(tiles, L) * tileTime, issueCycles(tiles, op, m));
+            w.busy = double(tiles) * double(tileTime);
+        }
         w.macs = double(mult) * double(b) * double(op.m) * double(k) * double(op.n);
         const std::int64_t aReads = mult * (aBatched ? bt : 1) * mt * kt * ceilDiv(nt, columns);
-        const std::int64_t bReads = mult * (bBatched ? bt : 1) * weightTiles * ceilDiv(rowTiles, rows);
+        const std::int64_t bReads = (bBatched ? bt : 1) * weightTileInstances * ceilDiv(rowTiles, rows);
         w.readA = double(aReads) * aBlock * c.bitsA;
         w.readB = double(bReads) * bBlock * c.bitsB;
         w.written = double(mult) * double(b) * double(op.m) * double(op.n) * c.bitsOut;
@@ -520,6 +536,7 @@ void ElectorModel::precompute() {
     };
     m_constants.clear();
     m_constants.reserve(m_workload.ops.size());
+    std::vector<double> layerWeightDelta(std::size_t(layers), 0.0);
     for (const auto& op : m_workload.ops) {
         elector::OpConstants c;
         const LayerSparsity s = sparsityOf(op.layer);
@@ -542,6 +559,34 @@ void ElectorModel::precompute() {
                                 op.gradientReadElements * bitsOf(StorageKind::WeightGradient, op.layer) +
                                 (op.denseReadElements + op.denseWriteElements) * bits +
                                 op.weightWriteElements * bitsOf(StorageKind::Weight, op.layer);
+        // Pruned weights whose counts are known are stored and moved at their format's exact
+        // size (§3.1a); biases and the rest at the profile's bits. (The formats hold values of
+        // 1 to 32 bits; a wider technology keeps the profile's sizes.)
+        const bool weightOp =
+            op.phase == Phase::Forward && op.kind == OpKind::MatMul && op.b.inWeightBuffer && !op.b.batched;
+        if (weightOp && op.weightPatternSparsity > 0) {
+            // A pruned matrix: its pattern's sparsity, not the profile's, in §3.1's bits; the
+            // main-memory size below when its counts are known.
+            const double before = c.weightReadBits;
+            const double matrixElements = double(op.multiplicity) * double(op.k) * double(op.n);
+            c.bitsB = elector::storedBits(bits, op.weightPatternSparsity);
+            c.weightReadBits = matrixElements * c.bitsB +
+                               (op.weightReadElements - matrixElements) * bitsOf(op.weightReadStorage, op.layer);
+            if (op.layer >= 0 && op.layer < layers)
+                layerWeightDelta[std::size_t(op.layer)] += c.weightReadBits - before;
+        }
+        if (weightOp && bits >= 1 && bits <= 32)
+            if (const auto counts = weightCounts(op)) {
+                const auto params = weightFormatParams(op, static_cast<int>(std::lround(bits)));
+                const auto format = m_options.weightFormat.value_or(compress::formatSizes(*counts, params).smallest);
+                const double stored = double(compress::formatBits(format, *counts, params));
+                const double matrixElements = double(counts->rows) * double(counts->cols);
+                const double before = c.weightReadBits;
+                c.weightReadBits =
+                    stored + (op.weightReadElements - matrixElements) * bitsOf(op.weightReadStorage, op.layer);
+                if (op.layer >= 0 && op.layer < layers)
+                    layerWeightDelta[std::size_t(op.layer)] += c.weightReadBits - before;
+            }
         c.liveBitsPerSequence = op.liveActivationElements * bitsOf(StorageKind::Activation, op.layer) +
                                 op.liveGradientElements * bitsOf(StorageKind::ActivationGradient, op.layer);
         c.embeddingBitsPerRow = op.embeddingWidth * bitsOf(op.embeddingStorage, op.layer);
@@ -554,7 +599,8 @@ void ElectorModel::precompute() {
     m_layerWeightBits.assign(layers, 0.0);
     for (int l = 0; l < layers && l < int(m_workload.savedActivationElements.size()); ++l) {
         m_savedBitsPerSequence[l] = m_workload.savedActivationElements[l] * bitsOf(StorageKind::Activation, l);
-        m_layerWeightBits[l] = m_workload.layerWeightElements[l] * bitsOf(StorageKind::Weight, l);
+        m_layerWeightBits[l] =
+            m_workload.layerWeightElements[l] * bitsOf(StorageKind::Weight, l) + layerWeightDelta[std::size_t(l)];
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -116,14 +117,32 @@ std::vector<FpgaMatrix> encoderMatricesUniform(const TransformerSpec& model, dou
     for (int l = 0; l < model.layerCount(); ++l) {
         const LayerSpec& layer = model.layers[std::size_t(l)];
         for (const HeadSpec& h : layer.heads)
-            if (h.type != HeadType::SaSdp)
+            if (isTransformHead(h.type))
                 throw std::invalid_argument("layers[" + std::to_string(l) + "].heads: the fpga model covers '" +
-                                            std::string(headTypeName(HeadType::SaSdp)) + "' heads, not '" +
-                                            std::string(headTypeName(h.type)) + "'");
+                                            std::string(headTypeName(HeadType::SaSdp)) + "', '" +
+                                            std::string(headTypeName(HeadType::SaWma)) +
+                                            "' and convolution heads, not '" + std::string(headTypeName(h.type)) + "'");
         const int H = layer.hiddenSize, D = layer.headDimTotal();
         const std::string at = "layer " + std::to_string(l) + " ";
         for (const char* role : {"query", "key", "value"})
             out.push_back(matrixUniform(at + role, H, D, sparsity, spec));
+        // The heads' own weights, identical heads as one matrix repeated (workload.cpp's groups).
+        std::map<std::pair<HeadType, int>, int> groups;
+        for (const HeadSpec& h : layer.heads)
+            ++groups[{h.type, h.dim}];
+        for (const auto& [key, count] : groups) {
+            const auto [type, d] = key;
+            const std::string head = at + std::string(headTypeName(type)) + " (d " + std::to_string(d) + ") ";
+            if (type == HeadType::SaWma) {
+                out.push_back(matrixUniform(head + "qW", d, d, 0.0, spec, count));
+            } else if (isConvolutionHead(type)) {
+                const int k = convolutionKernelSize(type);
+                out.push_back(matrixUniform(head + "kernel generator", d, k, 0.0, spec, count));
+                FpgaMatrix taps = matrixUniform(head + "depthwise taps", k, d, 0.0, spec, count);
+                taps.streamedIn = taps.streamedOut = d;
+                out.push_back(std::move(taps));
+            }
+        }
         out.push_back(matrixUniform(at + "attention output", D, H, sparsity, spec));
         int in = H;
         for (std::size_t i = 0; i < layer.feedForwardSizes.size(); ++i) {
@@ -170,8 +189,9 @@ FpgaResult evaluateFpga(const FpgaSpec& spec, const std::vector<FpgaMatrix>& mat
         }
         c.meanCycles = sum / double(spec.peCount);
         c.computeSeconds = double(c.busiestCycles) / hz;
-        c.memorySeconds =
-            double(tokens) * double(m.rows + m.cols) * spec.activationBits / 8.0 / (spec.offChipBandwidthGBps * 1e9);
+        c.memorySeconds = double(tokens) *
+                          double((m.streamedIn ? m.streamedIn : m.rows) + (m.streamedOut ? m.streamedOut : m.cols)) *
+                          spec.activationBits / 8.0 / (spec.offChipBandwidthGBps * 1e9);
         c.seconds = std::max(c.computeSeconds, c.memorySeconds);
         r.weightBits += c.bits;
         r.latencySeconds += c.seconds * m.repeat;

@@ -8,7 +8,11 @@
 // (balanced patterns: every PE equally busy, no bank conflicts by construction); activations
 // stream from and to off-chip memory during the compute (a matrix takes the longer of the
 // two). Softmax, layer norm, GELU and the attention's activation-by-activation products are
-// not modelled: the latency is that of the weight matrices.
+// not modelled: the latency is that of the weight matrices. Convolution heads (ConvBERT's
+// dynamic-span convolution, c_5 / c_9 / c_13) add their kernel generator (d × k) and their
+// depthwise convolution's k × d taps (each tap applied to every token, as a matrix's weight
+// is; d activations in and out per token); the dynamic convolution itself multiplies
+// activations by activations and is not modelled, like the attention's scores.
 #pragma once
 
 #include "compress/sparse_format.h"
@@ -30,9 +34,10 @@ struct BankLoad {
 
 struct FpgaMatrix {
     std::string name;
-    int rows = 0, cols = 0;      // in × out
-    int repeat = 1;              // identical matrices (layers) it stands for
-    std::vector<BankLoad> banks; // one per PE
+    int rows = 0, cols = 0;              // in × out
+    int repeat = 1;                      // identical matrices (layers) it stands for
+    std::vector<BankLoad> banks;         // one per PE
+    int streamedIn = 0, streamedOut = 0; // activations per token read and written; 0: rows, cols
 };
 
 // Exact: the mask's columns dealt to the spec's PEs, each bank encoded in the spec's format.
@@ -43,7 +48,10 @@ FpgaMatrix matrixFromMask(std::string name, const compress::WeightMask& mask, co
 // block formats, whose size depends on where the weights are.
 FpgaMatrix matrixUniform(std::string name, int rows, int cols, double sparsity, const FpgaSpec& spec, int repeat = 1);
 // Every linear weight matrix of a model's encoder (Q, K, V and attention output per head
-// kind's projection widths, the feed-forward stack), each at the given sparsity.
+// kind's projection widths, the feed-forward stack), each at the given sparsity; the extra
+// weights of sa_wma heads (d × d) and convolution heads (kernel generator d × k, depthwise
+// taps k × d) dense, as the pruning presets leave them. Throws std::invalid_argument naming
+// the layer for l_dft / l_dct heads (their fixed transforms are not weights of this model).
 std::vector<FpgaMatrix> encoderMatricesUniform(const TransformerSpec& model, double sparsity, const FpgaSpec& spec);
 
 struct FpgaMatrixCost {

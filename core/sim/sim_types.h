@@ -2,6 +2,7 @@
 // the GUI, the search and the CLI read everything they show from a SimResult.
 #pragma once
 
+#include "compress/sparse_format.h"
 #include "design/sparsity_profile.h"
 #include "design/transformer_spec.h"
 #include "design/validation.h"
@@ -50,6 +51,9 @@ struct SimOptions {
     bool powerGating = false;            // elector: idle modules leak nothing
     bool loadFullEmbeddingTable = false; // elector: load all V rows as the reference does
     bool opBreakdown = true;             // fill SimResult::ops (off for fast sweeps)
+    // elector: the format pruned weights are stored in (weight_tiles.h); absent: the smallest
+    // for each matrix, as `tcw prune` records it.
+    std::optional<compress::SparseFormat> weightFormat;
 
     bool operator==(const SimOptions&) const = default;
 };

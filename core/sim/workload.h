@@ -3,10 +3,12 @@
 // lowering serves a whole sweep. Training adds the backward pass and the optimizer update.
 #pragma once
 
+#include "compress/weight_mask.h"
 #include "design/transformer_spec.h"
 #include "sim_types.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,12 @@ struct WorkOp {
     // share of b_r × b_c blocks removed; 0 and 0 × 0 when the weights are not block-pruned.
     double weightBlockRatio = 0;
     int weightBlockRows = 0, weightBlockCols = 0;
+    bool weightBlockOnly = false;     // the block stage is the only stage that prunes (issue 16)
+    double weightPatternSparsity = 0; // 1 − Π(1 − ratio) over the pattern's stages but layer (issue 16)
+    // The weight operand's mask from a pruned run, k × multiplicity·n (heads side by side),
+    // attached by attachWeightMask (weight_tiles.h): exact load per PE and stored size. Null:
+    // both follow from weightBlockRatio.
+    std::shared_ptr<const compress::WeightMask> weightMask;
 };
 
 struct Workload {

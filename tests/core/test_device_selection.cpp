@@ -94,6 +94,19 @@ private slots:
         QVERIFY(r.cells[0][0].latencySeconds.has_value());
     }
 
+    // A convolution head (the ViT preset has c_9 heads) is costed on FPGA rows: heads sa_sdp 16
+    // and c_9 16 keep the Q, K, V, O and FF matrices above (4096 cycles dense) and add the
+    // c_9 head's kernel generator 16 × 9 and depthwise taps 9 × 16, each one 16-column band on
+    // PE 0 with 144 values, dense whatever the setting: 4384 cycles, 43.84 µs; at 50 %
+    // 2048 + 288 = 2336.
+    void convolutionHeadsOnFpgaRows() {
+        SelectionInput in = input();
+        in.model.layers[0].heads = {{HeadType::SaSdp, 16}, {HeadType::C9, 16}};
+        const SelectionResult r = selectDevice(in, oracle, electorTechnology14nm());
+        QCOMPARE(*r.cells[1][0].latencySeconds, 4384 / 100e6);
+        QCOMPARE(*r.cells[1][1].latencySeconds, 2336 / 100e6);
+    }
+
     void sameMatrixEveryRun() {
         const TechnologyLibrary tech = electorTechnology14nm();
         const SelectionResult a = selectDevice(input(), oracle, tech), b = selectDevice(input(), oracle, tech);

@@ -152,6 +152,52 @@ private slots:
         QVERIFY(!r.feasible);
         QCOMPARE(r.reasons.front().substr(0, 8), std::string("peCount:"));
     }
+
+    // Convolution heads (the ViT preset's c_9): their Q, K, V projections are in the H × D
+    // matrices, plus per head a 32 × 9 kernel generator and 9 × 32 depthwise taps (dense, as
+    // the presets leave them). One layer, H 64, heads sa_sdp 32 and two c_9 32 (D 96), feed-
+    // forward 128, dense 16-bit: 3·64·96 + 96·64 + 64·128 + 128·64 + 2·288 + 2·288 = 42112
+    // weights, 673792 bits — 18432 more than three sa_sdp heads of 32.
+    void convolutionHeadsAreCovered() {
+        FpgaSpec zcu = preset("zcu104.json");
+        zcu.weightFormat = 0; // dense
+        QCOMPARE(zcu.blockCols, 16);
+        QCOMPARE(zcu.macsPerPe, 16);
+        TransformerSpec conv = uniformTransformer(1, 64, 3, 128);
+        conv.layers[0].heads = {{HeadType::SaSdp, 32}, {HeadType::C9, 32}, {HeadType::C9, 32}};
+        const auto r = sim::evaluateFpga(zcu, sim::encoderMatricesUniform(conv, 0.0, zcu), 128);
+        QVERIFY(r.feasible);
+        QCOMPARE(r.weightBits, std::uint64_t(673792));
+        TransformerSpec sdp = conv;
+        sdp.layers[0].heads = {{HeadType::SaSdp, 32}, {HeadType::SaSdp, 32}, {HeadType::SaSdp, 32}};
+        QCOMPARE(sim::evaluateFpga(zcu, sim::encoderMatricesUniform(sdp, 0.0, zcu), 128).weightBits,
+                 std::uint64_t(655360));
+        const sim::FpgaMatrixCost *taps = nullptr, *generator = nullptr;
+        for (const auto& m : r.matrices) {
+            if (m.name == "layer 0 c_9 (d 32) depthwise taps")
+                taps = &m;
+            if (m.name == "layer 0 c_9 (d 32) kernel generator")
+                generator = &m;
+        }
+        QVERIFY(taps && generator);
+        // Taps: 32 channels in two 16-wide bands, PEs 0 and 1, 9 · 16 = 144 values each; 128
+        // tokens in ⌈128 / 16⌉ = 8 passes: 1152 cycles. Activations: 32 in and 32 out per token.
+        QCOMPARE(taps->busiestCycles, std::uint64_t(1152));
+        QCOMPARE(taps->memorySeconds, 128.0 * 64 * 2 / 19.2e9);
+        // Generator: its 9 columns are one band on PE 0: 32 · 9 = 288 values, 2304 cycles.
+        QCOMPARE(generator->busiestCycles, std::uint64_t(2304));
+        QCOMPARE(generator->memorySeconds, 128.0 * (32 + 9) * 2 / 19.2e9);
+        // Fixed-transform heads are not weights of this model: refused, naming the layer.
+        TransformerSpec dft = conv;
+        dft.layers[0].heads[1].type = HeadType::LDft;
+        try {
+            sim::encoderMatricesUniform(dft, 0.0, zcu);
+            QFAIL("an l_dft head was costed");
+        } catch (const std::invalid_argument& e) {
+            QCOMPARE(std::string(e.what()).substr(0, 17), std::string("layers[0].heads: "));
+            QVERIFY(std::string(e.what()).find("'l_dft'") != std::string::npos);
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFpga)

@@ -95,6 +95,7 @@ class TestSelectionView : public QObject {
                 const CellJudgement j = judgeCell(cell, in.latencyLimitSeconds, in.accuracyLimit);
                 const QTableWidgetItem* item = m->item(row, k);
                 QCOMPARE(item->data(Qt::UserRole).toInt(), int(j.verdict));
+                QVERIFY(item->text().endsWith(cellText(cell)));
                 QCOMPARE(item->background().color(), verdictColour(j));
                 QCOMPARE(j.verdict == CellVerdict::Feasible, cell.feasible);
                 QCOMPARE(item->data(Qt::UserRole + 2).toBool(),
@@ -121,6 +122,14 @@ private slots:
         QCOMPARE(judgeCell(cell, 4e-3, 0.5).verdict, CellVerdict::Feasible);
         cell.latencySeconds.reset();
         QCOMPARE(judgeCell(cell, 4e-3, 0.5).verdict, CellVerdict::CannotRun);
+        // A cell reads its latency, or why it has none (the tooltip has the reason whole).
+        QCOMPARE(cellText(search::SelectionCell{true, 0.9, 2e-3, {}, {}}), QStringLiteral("2 ms"));
+        cell.reasons = {"accuracy 0.8 below AC 0.85 by 0.05",
+                        "cannot run: the weights need 27.6 MB on chip in bitmap + values at 16 bits, the part has "
+                        "5.0 MB"};
+        QCOMPARE(cellText(cell), QStringLiteral("cannot run\nthe weights need 27.6 MB on…"));
+        cell.reasons = {"cannot cost: no measured cost model for device 'x'"};
+        QCOMPARE(cellText(cell), QStringLiteral("cannot cost\nno measured cost model for…"));
         // A bigger miss is a stronger colour.
         const QColor small = verdictColour({CellVerdict::LatencyFails, 0.1}),
                      big = verdictColour({CellVerdict::LatencyFails, 0.9});

@@ -82,6 +82,28 @@ struct Outcome {
 
 } // namespace
 
+QString cellText(const search::SelectionCell& cell) {
+    if (cell.latencySeconds)
+        return msText(*cell.latencySeconds);
+    if (cell.reasons.empty())
+        return QObject::tr("no latency");
+    // Why there is no latency: a "cannot run / cannot cost" reason, else the setting's error
+    // (selectDevice adds it after the accuracy's).
+    QString reason = QString::fromStdString(cell.reasons.back());
+    for (const auto& why : cell.reasons)
+        if (why.rfind("cannot ", 0) == 0) {
+            reason = QString::fromStdString(why);
+            break;
+        }
+    const qsizetype colon = reason.indexOf(QStringLiteral(": "));
+    QString head = colon < 0 ? reason : reason.left(colon), detail = colon < 0 ? QString() : reason.mid(colon + 2);
+    constexpr int kWidth = 28;
+    auto elide = [](const QString& t) {
+        return t.size() > kWidth ? t.left(kWidth - 1).trimmed() + QStringLiteral("…") : t;
+    };
+    return detail.isEmpty() ? elide(head) : elide(head) + QLatin1Char('\n') + elide(detail);
+}
+
 CellJudgement judgeCell(const search::SelectionCell& cell, double lc, double ac) {
     CellJudgement j;
     if (!cell.latencySeconds || !cell.accuracy)
@@ -585,9 +607,7 @@ void DeviceSelectionPage::showResult() {
             const auto& cell = m_result.cells[e][std::size_t(k)];
             const CellJudgement j = judgeCell(cell, m_input.latencyLimitSeconds, m_input.accuracyLimit);
             const bool chosen = chosenRow && m_result.chosenSetting == std::size_t(k);
-            auto* item =
-                new QTableWidgetItem((chosen ? QStringLiteral("★ ") : QString()) +
-                                     (cell.latencySeconds ? msText(*cell.latencySeconds) : QStringLiteral("—")));
+            auto* item = new QTableWidgetItem((chosen ? QStringLiteral("★ ") : QString()) + cellText(cell));
             item->setBackground(verdictColour(j));
             item->setForeground(QColor(Qt::black));
             item->setTextAlignment(Qt::AlignCenter);

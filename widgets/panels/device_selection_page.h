@@ -44,6 +44,9 @@ struct CellJudgement {
 CellJudgement judgeCell(const search::SelectionCell& cell, double latencyLimitSeconds, double accuracyLimit);
 QColor verdictColour(const CellJudgement& j);
 QString verdictName(CellVerdict v); // "feasible", "latency fails", …
+// What a cell reads: its latency in ms; without one, why: "cannot run" / "cannot cost" and the
+// first words of the reason (the tooltip has them whole), or "no accuracy".
+QString cellText(const search::SelectionCell& cell);
 
 class DeviceSelectionPage : public QWidget {
     Q_OBJECT
