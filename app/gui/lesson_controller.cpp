@@ -9,6 +9,8 @@
 #include "main_window.h"
 #include "models/design_table_model.h"
 #include "panels/control_highlight.h"
+#include "panels/device_selection_page.h"
+#include "panels/devices_page.h"
 #include "panels/lesson_panel.h"
 #include "workspace_controller.h"
 
@@ -45,7 +47,8 @@ LessonController::~LessonController() {
 
 models::LessonVocabulary LessonController::vocabulary() const {
     models::LessonVocabulary v;
-    v.views = {QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table")};
+    v.views = {QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"), QStringLiteral("devices"),
+               QStringLiteral("selection")};
     v.docks = MainWindow::lessonDockNames();
     v.panelTabs = {QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                    QStringLiteral("log")};
@@ -129,6 +132,9 @@ void LessonController::goToStep(int step) {
     const quint64 generation = ++m_generation;
     disconnect(m_openedConnection);
     disconnect(m_failedConnection);
+    disconnect(m_computedConnection);
+    disconnect(m_computeFailedConnection);
+    disconnect(m_devicesConnection);
     m_panel->showStep(step);
     m_panel->setStatus({});
     emit changed();
@@ -164,6 +170,9 @@ void LessonController::applyAfterWorkspace(quint64 generation) {
         return; // a later step or an exit came first
     disconnect(m_openedConnection);
     disconnect(m_failedConnection);
+    disconnect(m_computedConnection);
+    disconnect(m_computeFailedConnection);
+    disconnect(m_devicesConnection);
     m_applying = false;
     m_panel->setStatus({});
     const models::LessonState state = models::effectiveState(*m_lesson, m_step);
@@ -214,6 +223,70 @@ void LessonController::applyAfterWorkspace(quint64 generation) {
     applyEdits(state);
     applyHidden(state.hiddenControls);
     setHighlightedControl(state.highlight);
+    // The step holds once the tabs it shows have their content: the Selection tab's matrix
+    // computed with its inputs, the Devices tab's profiles read.
+    m_waitingForSelection = !state.selection.isEmpty();
+    m_waitingForDevices = state.view == QLatin1String("devices") && m_window->devicesPage()->isReading();
+    if (m_waitingForDevices)
+        m_devicesConnection = connect(m_window->devicesPage(), &widgets::DevicesPage::loaded, this, [this, generation] {
+            m_waitingForDevices = false;
+            finishStep(generation);
+        });
+    m_applying = m_waitingForSelection || m_waitingForDevices;
+    if (m_waitingForSelection)
+        applySelection(state.selection, generation);
+    finishStep(generation);
+}
+
+void LessonController::applySelection(const models::LessonSelection& selection, quint64 generation) {
+    widgets::DeviceSelectionPage* page = m_window->selectionPage();
+    // What the page shows already holds when the step asks for nothing else (a later step that
+    // only keeps the earlier inputs): no second computation.
+    const QString model = !selection.model ? page->model()
+                          : selection.model->endsWith(QLatin1String(".json"))
+                              ? resolveWorkspace(*selection.model) // found like a workspace
+                              : *selection.model;
+    const QString catalogue = selection.catalogue ? resolveWorkspace(*selection.catalogue) : page->cataloguePath();
+    const bool same = canonical(catalogue) == canonical(page->cataloguePath()) && model == page->model() &&
+                      selection.sequence.value_or(page->sequenceLength()) == page->sequenceLength() &&
+                      qFuzzyCompare(selection.latencyMs.value_or(page->latencyLimitMs()), page->latencyLimitMs()) &&
+                      qFuzzyCompare(1 + selection.accuracy.value_or(page->accuracyLimit()), 1 + page->accuracyLimit());
+    if (same && !page->isBusy() && !page->result().cells.empty()) {
+        m_waitingForSelection = false;
+        return;
+    }
+    m_applying = true;
+    m_panel->setStatus(tr("Computing the feasibility matrix…"));
+    m_computedConnection = connect(page, &widgets::DeviceSelectionPage::computed, this, [this, generation] {
+        m_waitingForSelection = false;
+        finishStep(generation);
+    });
+    m_computeFailedConnection =
+        connect(page, &widgets::DeviceSelectionPage::failed, this, [this, generation](const QString& text) {
+            if (generation == m_generation)
+                fail(tr("The Selection tab: %1").arg(text));
+        });
+    page->setModel(model);
+    if (selection.sequence)
+        page->setSequenceLength(*selection.sequence);
+    if (selection.latencyMs)
+        page->setLatencyLimitMs(*selection.latencyMs);
+    if (selection.accuracy)
+        page->setAccuracyLimit(*selection.accuracy);
+    if (canonical(catalogue) != canonical(page->cataloguePath()))
+        page->loadCatalogue(catalogue); // computes once read, with the fields set above
+    else
+        page->refresh();
+}
+
+void LessonController::finishStep(quint64 generation) {
+    if (generation != m_generation || !m_lesson || m_waitingForSelection || m_waitingForDevices)
+        return;
+    disconnect(m_computedConnection);
+    disconnect(m_computeFailedConnection);
+    disconnect(m_devicesConnection);
+    m_applying = false;
+    m_panel->setStatus({});
     emit stepApplied(m_step);
 }
 
@@ -308,6 +381,9 @@ void LessonController::exit(bool restoreWorkspace) {
     ++m_generation;
     disconnect(m_openedConnection);
     disconnect(m_failedConnection);
+    disconnect(m_computedConnection);
+    disconnect(m_computeFailedConnection);
+    disconnect(m_devicesConnection);
     m_applying = false;
     applyHidden({});
     setHighlightedControl({});
@@ -344,21 +420,25 @@ void LessonController::exit(bool restoreWorkspace) {
     emit changed();
 }
 
+QString LessonController::portable(const QString& file) const {
+    const QString path = canonical(file);
+    const QString data = canonical(dataDirectory());
+    const QString lessonDir = m_path.isEmpty() ? QString() : canonical(QFileInfo(m_path).absolutePath());
+    // Portable where possible: beside the lesson, then in the data directory.
+    if (!lessonDir.isEmpty() && path.startsWith(lessonDir + QLatin1Char('/')))
+        return QDir(lessonDir).relativeFilePath(path);
+    if (!data.isEmpty() && path.startsWith(data + QLatin1Char('/')))
+        return QDir(data).relativeFilePath(path);
+    return path;
+}
+
 models::LessonState LessonController::captureState() const {
     models::LessonState s;
     WorkspaceController* workspace = m_window->controller();
     if (workspace->isOpen()) {
-        const QString path = canonical(workspace->filePath());
-        const QString data = canonical(dataDirectory());
-        const QString lessonDir = m_path.isEmpty() ? QString() : canonical(QFileInfo(m_path).absolutePath());
-        // Portable where possible: beside the lesson, then in the data directory.
-        if (!lessonDir.isEmpty() && path.startsWith(lessonDir + QLatin1Char('/')))
-            s.workspace = QDir(lessonDir).relativeFilePath(path);
-        else if (!data.isEmpty() && path.startsWith(data + QLatin1Char('/')))
-            s.workspace = QDir(data).relativeFilePath(path);
-        else
-            s.workspace = path;
-        s.view = m_window->currentCentralView();
+        s.workspace = portable(workspace->filePath());
+        if (vocabulary().views.contains(m_window->currentCentralView()))
+            s.view = m_window->currentCentralView();
     }
     const models::ExplorerChoice& choice = m_window->explorerSettings()->choice();
     s.mode = choice.mode;
@@ -376,6 +456,13 @@ models::LessonState LessonController::captureState() const {
     s.editorTab = m_window->currentEditorTab();
     s.hiddenControls = m_hiddenNames;
     s.highlight = m_highlightName;
+    if (const widgets::DeviceSelectionPage* page = m_window->selectionPage(); !page->cataloguePath().isEmpty()) {
+        s.selection.catalogue = portable(page->cataloguePath());
+        s.selection.model = QFileInfo::exists(page->model()) ? portable(page->model()) : page->model();
+        s.selection.sequence = page->sequenceLength();
+        s.selection.latencyMs = page->latencyLimitMs();
+        s.selection.accuracy = page->accuracyLimit();
+    }
     QStringList fields; // the full names: a short name would record the same edit twice
     for (const FieldInfo& f : fieldsOf(TargetKind::Elector))
         fields << QString::fromUtf8(f.name.data(), qsizetype(f.name.size()));
@@ -439,17 +526,24 @@ bool LessonController::saveAs(const QString& path, QString* error) {
     models::Lesson lesson = *m_lesson;
     // Workspaces recorded beside the old file or by absolute path stay found from the new place.
     const QDir newDir = QFileInfo(path).absoluteDir();
-    for (models::LessonStep& step : lesson.steps)
-        if (step.state.workspace) {
-            const QString resolved = canonical(resolveWorkspace(*step.state.workspace));
-            const QString data = canonical(dataDirectory());
-            if (!data.isEmpty() && resolved.startsWith(data + QLatin1Char('/')))
-                step.state.workspace = QDir(data).relativeFilePath(resolved);
-            else if (resolved.startsWith(canonical(newDir.absolutePath()) + QLatin1Char('/')))
-                step.state.workspace = newDir.relativeFilePath(resolved);
-            else
-                step.state.workspace = resolved;
-        }
+    const auto movePath = [&](std::optional<QString>& written) {
+        if (!written)
+            return;
+        const QString resolved = canonical(resolveWorkspace(*written));
+        const QString data = canonical(dataDirectory());
+        if (!data.isEmpty() && resolved.startsWith(data + QLatin1Char('/')))
+            written = QDir(data).relativeFilePath(resolved);
+        else if (resolved.startsWith(canonical(newDir.absolutePath()) + QLatin1Char('/')))
+            written = newDir.relativeFilePath(resolved);
+        else
+            written = resolved;
+    };
+    for (models::LessonStep& step : lesson.steps) {
+        movePath(step.state.workspace);
+        movePath(step.state.selection.catalogue);
+        if (step.state.selection.model && step.state.selection.model->endsWith(QLatin1String(".json")))
+            movePath(step.state.selection.model);
+    }
     // So do figures: relative to the new file when beside or under it, else by absolute path.
     const QDir oldDir = m_path.isEmpty() ? QDir::current() : QFileInfo(m_path).absoluteDir();
     for (models::LessonStep& step : lesson.steps)

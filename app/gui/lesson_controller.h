@@ -89,9 +89,13 @@ private:
     void rememberUserState(); // the layout, explorer choice, workspace and selection exit restores
     void applyAfterWorkspace(quint64 generation);
     void applyEdits(const models::LessonState& state);
+    // The Selection tab's inputs; the step holds once the page has computed with them.
+    void applySelection(const models::LessonSelection& selection, quint64 generation);
+    void finishStep(quint64 generation);
     void takeOverLeftDock(bool on);
     void applyHidden(const QStringList& names);
     QWidget* control(const QString& name) const;
+    QString portable(const QString& file) const; // beside the lesson, in the data directory, or absolute
     void fail(const QString& text);
 
     MainWindow* m_window;
@@ -107,6 +111,9 @@ private:
     QStringList m_hiddenNames;
     QString m_highlightName;
     QMetaObject::Connection m_openedConnection, m_failedConnection;
+    QMetaObject::Connection m_computedConnection, m_computeFailedConnection; // the Selection tab
+    QMetaObject::Connection m_devicesConnection;                             // the Devices tab
+    bool m_waitingForSelection = false, m_waitingForDevices = false;
 };
 
 } // namespace tcw::app

@@ -9,11 +9,14 @@
 #include "lesson_controller.h"
 #include "main_window.h"
 #include "panels/design_detail_panel.h"
+#include "panels/device_selection_page.h"
+#include "panels/devices_page.h"
 #include "panels/empty_state_widget.h"
 #include "panels/explorer_toolbar.h"
 #include "panels/lesson_panel.h"
 #include "plots/parallel_coordinates.h"
 #include "plots/pareto_plot_view.h"
+#include "plots/selection_plots.h"
 #include "workspace_dialogs.h"
 #include <QComboBox>
 
@@ -34,7 +37,9 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QSlider>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolBar>
 #include <QTreeView>
 
@@ -76,6 +81,15 @@ QList<MainWindow::LessonControl> MainWindow::lessonControls() const {
          m_acceleratorEditor->summary()},
         {QStringLiteral("transformer.editor"), tr("The transformer editor"), m_transformerEditor},
         {QStringLiteral("panel.tabs"), tr("The Search / Training / Lesson / Log tabs"), m_panelTabs},
+        // The Devices and Selection tabs (issues 14 and 16).
+        {QStringLiteral("devices.table"), tr("Devices: the device profiles"), m_devicesPage->deviceTable()},
+        {QStringLiteral("devices.rows"), tr("Devices: the selected device's rows"), m_devicesPage->rowTable()},
+        {QStringLiteral("selection.latency"), tr("Selection: the latency constraint LC"),
+         m_selectionPage->latencySlider()},
+        {QStringLiteral("selection.accuracy"), tr("Selection: the accuracy constraint AC"),
+         m_selectionPage->accuracySlider()},
+        {QStringLiteral("selection.matrix"), tr("Selection: the feasibility matrix"), m_selectionPage->matrix()},
+        {QStringLiteral("selection.curves"), tr("Selection: accuracy against sparsity"), m_selectionPage->curvesPlot()},
     };
     const QStringList modes = {QStringLiteral("toolbar.inference"), QStringLiteral("toolbar.training")};
     for (int i = 0; i < modes.size() && i < m_toolBar->modeActions()->actions().size(); ++i)
@@ -103,8 +117,11 @@ QDockWidget* MainWindow::lessonDock(const QString& name) const {
 }
 
 QString MainWindow::currentCentralView() const {
-    return QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table")}.value(
-        m_explorerTabs->currentIndex());
+    // The explorer's tabs in order (showView's names).
+    return QStringList{QStringLiteral("pareto"),      QStringLiteral("parallel"), QStringLiteral("table"),
+                       QStringLiteral("search-page"), QStringLiteral("devices"),  QStringLiteral("grow-prune"),
+                       QStringLiteral("selection")}
+        .value(m_explorerTabs->currentIndex());
 }
 
 QString MainWindow::currentPanelTab() const {

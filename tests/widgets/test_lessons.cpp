@@ -17,9 +17,17 @@
 #include "panels/lesson_panel.h"
 #include "workspace_controller.h"
 
+#include "devices/device_stats.h"
+#include "devices/device_store.h"
+#include "panels/device_selection_page.h"
+#include "panels/devices_page.h"
+#include "store/workspace.h"
+
 #include <QDialog>
 #include <QDockWidget>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -86,12 +94,15 @@ class TestLessons : public QObject {
 private slots:
     void initTestCase();
     void init();
-    void fiveLessonsShip();
+    void sevenLessonsShip();
     void everyControlIsRegisteredAndNamed();
     void effectiveStateFoldsSteps();
     void shippedLessonLoadsAndEachStepApplies_data();
     void shippedLessonLoadsAndEachStepApplies();
     void quotedNumbersHold();
+    void deadlineLessonNumbersHold();
+    void deviceLessonNumbersHold();
+    void selectionStepsNameWhatFails();
     void badLessonsNameFileAndField_data();
     void badLessonsNameFileAndField();
     void recordSaveLoadRoundTrip();
@@ -115,9 +126,9 @@ void TestLessons::init() {
     QSettings().clear();
 }
 
-void TestLessons::fiveLessonsShip() {
+void TestLessons::sevenLessonsShip() {
     const QStringList files = shippedLessons();
-    QCOMPARE(files.size(), 5);
+    QCOMPARE(files.size(), 7); // the catalogues and the model the lessons use are in lessons/selection
     MainWindow window;
     QStringList titles;
     for (const QString& file : files) {
@@ -130,7 +141,8 @@ void TestLessons::fiveLessonsShip() {
     }
     QCOMPARE(titles, (QStringList{"Tiles, PEs and utilisation", "Memory-bound versus compute-bound",
                                   "DynaProp — sparsity against accuracy", "Pareto fronts and hypervolume",
-                                  "Co-design against one-sided search"}));
+                                  "Co-design against one-sided search", "Which device meets the deadline?",
+                                  "Accelerator or off-the-shelf device?"}));
     // The Lessons menu lists them, before Help.
     QStringList menus;
     for (QAction* a : window.menuBar()->actions())
@@ -222,7 +234,8 @@ void TestLessons::shippedLessonLoadsAndEachStepApplies() {
     QVERIFY(window.lessonDock("workspace")->isVisible());
 
     for (int step = 0; step < int(parsed.lesson->steps.size()); ++step) {
-        QVERIFY2(applyStep(lessons, step), qPrintable(QStringLiteral("step %1 never applied").arg(step + 1)));
+        QVERIFY2(applyStep(lessons, step),
+                 qPrintable(QStringLiteral("step %1 never applied: %2").arg(step + 1).arg(statusText(window))));
         const QString where = QStringLiteral("%1 step %2: ").arg(QFileInfo(file).fileName()).arg(step + 1);
         QVERIFY2(!statusIsError(window), qPrintable(where + statusText(window)));
         const models::LessonState state = models::effectiveState(*parsed.lesson, step);
@@ -348,6 +361,263 @@ void TestLessons::quotedNumbersHold() {
     QCOMPARE(qRound(*jointAt81->latencySeconds * 1e6), 257);                    // 81.01 % at 0.257 ms
     QCOMPARE(qRound(*mostAccurateFixedAccelerator->latencySeconds * 1e5), 182); // 81.84 % needs 1.82 ms
     lessons->exit();
+}
+
+namespace {
+// The Selection tab's matrix now: a cell by target and setting label, the chosen target.
+struct Matrix {
+    const widgets::DeviceSelectionPage* page;
+    std::optional<std::size_t> entry(const QString& name) const {
+        const auto& c = page->input().catalogue;
+        for (std::size_t i = 0; i < c.size(); ++i)
+            if (QString::fromStdString(c[i].name) == name)
+                return i;
+        return std::nullopt;
+    }
+    std::optional<std::size_t> setting(const QString& label) const {
+        const auto& s = page->input().settings;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            if (QString::fromStdString(s[i].label()) == label)
+                return i;
+        return std::nullopt;
+    }
+    const search::SelectionCell& cell(const QString& name, const QString& label) const {
+        return page->result().cells.at(entry(name).value()).at(setting(label).value());
+    }
+    // Latency in µs, rounded: what the lesson quotes to 3 significant digits.
+    long long us(const QString& name, const QString& label) const {
+        return std::llround(cell(name, label).latencySeconds.value() * 1e6);
+    }
+    QString chosen() const {
+        return page->result().chosenEntry
+                   ? QString::fromStdString(page->input().catalogue[*page->result().chosenEntry].name)
+                   : QString();
+    }
+    QString chosenSetting() const {
+        return page->result().chosenSetting
+                   ? QString::fromStdString(page->input().settings[*page->result().chosenSetting].label())
+                   : QString();
+    }
+};
+
+double storedAccuracy(const QString& run) {
+    QFile f(QStringLiteral(TCW_SOURCE_DATA_DIR "/../docs/runs/deadline-bert-tiny/%1/metrics.json").arg(run));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    return QJsonDocument::fromJson(f.readAll()).object().value("testAccuracy").toDouble(-1);
+}
+} // namespace
+
+void TestLessons::deadlineLessonNumbersHold() {
+    // Lesson 6 quotes search::selectDevice through the Selection tab: recomputed here.
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/6-which-device-meets-the-deadline.json"));
+    const Matrix m{window.selectionPage()};
+    const QString dense = "dense 16-bit", h50 = "hierarchical 50 % 16-bit", h75 = "hierarchical 75 % 16-bit",
+                  h90 = "hierarchical 90 % 16-bit";
+    QVERIFY(applyStep(lessons, 0)); // LC 1 ms, AC 0.80, dense only
+    QCOMPARE(window.currentCentralView(), QStringLiteral("selection"));
+    QCOMPARE(m.page->input().model.name, std::string("bert-tiny"));
+    QCOMPARE(m.page->input().task.sequenceLength, 64);
+    QCOMPARE(m.page->input().settings.size(), std::size_t(1));
+    QCOMPARE(m.page->input().catalogue.size(), std::size_t(9)); // 7 devices, 2 FPGAs
+    QCOMPARE(m.us("a100", dense), 1821ll);                      // 1.821 ms
+    QCOMPARE(m.us("zcu104", dense), 737ll);                     // 0.737 ms
+    QCOMPARE(m.chosen(), QStringLiteral("zcu104"));
+    QCOMPARE(m.page->input().catalogue[*m.entry("zcu104")].cost.at("price"), 1500.0);
+
+    QVERIFY(applyStep(lessons, 1)); // LC 0.6 ms
+    QCOMPARE(m.page->latencyLimitMs(), 0.6);
+    QCOMPARE(m.chosen(), QStringLiteral("u200"));
+    QCOMPARE(m.us("u200", dense), 492ll);
+    QCOMPARE(m.page->input().catalogue[*m.entry("u200")].cost.at("price"), 9000.0);
+    for (const auto& row : m.page->result().cells) // no device comes close
+        QVERIFY(!row[0].latencySeconds || *row[0].latencySeconds > 0.4e-3);
+
+    QVERIFY(applyStep(lessons, 2)); // the pruned settings
+    QCOMPARE(m.page->input().settings.size(), std::size_t(4));
+    QCOMPARE(m.us("zcu104", h50), 369ll);
+    QCOMPARE(m.us("zcu104", h75), 184ll);
+    QCOMPARE(m.us("a100", h75), m.us("a100", dense)); // a device runs the dense model
+    QCOMPARE(m.chosen(), QStringLiteral("zcu104"));
+    QCOMPARE(m.chosenSetting(), h75);
+    QCOMPARE(qRound(*m.cell("zcu104", h75).accuracy * 1000), 833);
+
+    QVERIFY(applyStep(lessons, 3)); // LC 0.3 ms
+    QCOMPARE(m.chosen(), QStringLiteral("zcu104"));
+    QCOMPARE(m.chosenSetting(), h75);
+    for (const auto& row : m.page->result().cells) {
+        QVERIFY(!row[*m.setting(dense)].feasible); // nothing dense meets 0.3 ms
+        QVERIFY(!row[*m.setting(h90)].feasible);   // 0.774 fails AC everywhere
+    }
+    QCOMPARE(m.us("zcu104", h90), 74ll);
+    QCOMPARE(qRound(*m.cell("zcu104", h90).accuracy * 1000), 774);
+
+    QVERIFY(applyStep(lessons, 4)); // AC 0.84
+    QCOMPARE(m.chosen(), QStringLiteral("u200"));
+    QCOMPARE(m.chosenSetting(), h50);
+    QCOMPARE(m.us("u200", h50), 246ll);
+    QCOMPARE(qRound(m.page->result().accuracyMargin * 1000), 9);
+    QVERIFY(!m.cell("zcu104", h50).feasible); // 0.369 ms > LC
+
+    // Step 6: the accuracies are the stored runs' (rounded as the catalogue gives them).
+    QVERIFY(applyStep(lessons, 5));
+    const std::vector<std::pair<QString, QString>> runs = {{dense, "dense-s0-b16"},
+                                                           {h50, "hierarchical-s0.5-b16"},
+                                                           {h75, "hierarchical-s0.75-b16"},
+                                                           {h90, "hierarchical-s0.9-b16"}};
+    for (const auto& [label, run] : runs) {
+        const double stored = storedAccuracy(run);
+        QVERIFY2(stored > 0, qPrintable(run));
+        QCOMPARE(qRound(*m.cell("zcu104", label).accuracy * 1000), qRound(stored * 1000));
+    }
+    lessons->exit();
+}
+
+void TestLessons::deviceLessonNumbersHold() {
+    // Lesson 7 quotes the workspace's device profiles, its pairs' provenance and peak power,
+    // and the Selection tab: recomputed here.
+    const QString path = lessonDir() + "/devices.tcw";
+    store::Workspace w = store::Workspace::openReadOnly(path.toStdString());
+    const auto profiles = devices::loadDeviceProfiles(w.database());
+    QCOMPARE(profiles.size(), std::size_t(7));
+    std::size_t rows = 0;
+    std::map<std::string, devices::DeviceSummary> summary;
+    for (const auto& p : profiles) {
+        const auto s = devices::summarize(p);
+        rows += s.rows;
+        summary[s.device] = s;
+    }
+    QCOMPARE(rows, std::size_t(782));
+    QCOMPARE(devices::distinctModels(profiles), std::size_t(686));
+    QCOMPARE(devices::commonModels(profiles).size(), std::size_t(16));
+    const auto ms = [&](const char* d, double scale) { return std::llround(summary.at(d).latency->median * scale); };
+    QCOMPARE(ms("a100", 1e5), 679ll);             // 6.79 ms
+    QCOMPARE(ms("gpu_m1-pro", 1e5), 1765ll);      // 17.65 ms
+    QCOMPARE(ms("cpu_m1-pro", 1e3), 871ll);       // 0.871 s
+    QCOMPARE(ms("cpu_rpi", 1e2), 1042ll);         // 10.42 s
+    QCOMPARE(ms("cpu_jetson-nano", 1e2), 3226ll); // 32.26 s
+    QCOMPARE(ms("npu_ncs", 1e2), 4544ll);         // 45.44 s
+    QCOMPARE(ms("gpu_jetson-nano", 1e2), 5844ll); // 58.44 s
+    const auto watts = [&](const char* d, double scale) {
+        return std::llround(summary.at(d).peakPower->median * scale);
+    };
+    QCOMPARE(watts("a100", 1), 158ll);
+    QCOMPARE(watts("gpu_m1-pro", 10), 223ll);
+    QCOMPARE(watts("cpu_rpi", 10), 48ll);
+    QCOMPARE(watts("npu_ncs", 100), 213ll);
+
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    LessonController* lessons = window.lessons();
+    QVERIFY(lessons->open(lessonDir() + "/7-accelerator-or-device.json"));
+    QVERIFY(applyStep(lessons, 0));
+    QCOMPARE(window.devicesPage()->deviceTable()->model()->rowCount(), 7);
+
+    QVERIFY(applyStep(lessons, 1)); // target:device
+    auto* shown = window.findChild<QTableView*>("designTable")->model();
+    QCOMPARE(shown->rowCount(), 798);
+    const models::DesignTableModel* designs = window.controller()->designModel();
+    int measured = 0, predicted = 0, elector = 0, under10W = 0;
+    double electorMin = 1e30, electorMax = 0;
+    for (int row = 0; row < designs->rowCount(); ++row) {
+        const auto& e = designs->designAt(row)->latest;
+        QVERIFY(e && e->peakPowerMW);
+        if (e->costModel == "elector") {
+            ++elector;
+            electorMin = std::min(electorMin, *e->peakPowerMW);
+            electorMax = std::max(electorMax, *e->peakPowerMW);
+            continue;
+        }
+        measured += e->provenance == store::MetricsProvenance::Measured;
+        predicted += e->provenance == store::MetricsProvenance::Predicted;
+        under10W += *e->peakPowerMW < 10000;
+    }
+    QCOMPARE(measured, 783);
+    QCOMPARE(predicted, 15);
+    QVERIFY(applyStep(lessons, 2)); // provenance:predicted
+    QCOMPARE(shown->rowCount(), 15);
+
+    QVERIFY(applyStep(lessons, 3)); // one model on every target
+    const Matrix m{window.selectionPage()};
+    const QString dense = "dense 16-bit";
+    QCOMPARE(m.us("a100", dense), 6314ll);
+    QCOMPARE(m.us("m1-pro-gpu", dense), 13319ll);
+    QCOMPARE(std::llround(m.cell("rpi", dense).latencySeconds.value() * 100), 1524ll); // 15.24 s
+    QCOMPARE(m.cell("a100", dense).provenance, std::string("measured"));
+    QCOMPARE(m.us("elector-edge", dense), 759ll);
+    QCOMPARE(m.us("elector-server", dense), 129ll);
+    QVERIFY(!m.cell("zcu104", dense).latencySeconds);
+    QVERIFY(!m.cell("u200", dense).latencySeconds);
+    QCOMPARE(qRound(*m.cell("a100", dense).accuracy * 10000), 8378);
+    QCOMPARE(m.chosen(), QStringLiteral("elector-edge"));
+    QVERIFY(applyStep(lessons, 4)); // LC 0.5 ms
+    QCOMPARE(m.chosen(), QStringLiteral("elector-server"));
+    QCOMPARE(m.page->input().catalogue[*m.entry("elector-server")].cost.at("price"), 6000.0);
+
+    QVERIFY(applyStep(lessons, 5)); // peak power under 10 W
+    QCOMPARE(under10W, 354);
+    QCOMPARE(elector, 32);
+    QCOMPARE(qRound(electorMin / 100), 425); // 42.5 W
+    QCOMPARE(qRound(electorMax / 1e4), 121); // 1.21 kW
+    lessons->exit();
+}
+
+void TestLessons::selectionStepsNameWhatFails() {
+    // The selection vocabulary: its fields fold one by one, a bad field names the file and what
+    // is allowed, a catalogue that cannot be read is the step's error, and it round-trips.
+    models::Lesson lesson;
+    lesson.title = "selection";
+    models::LessonStep a, b;
+    a.title = "a";
+    a.state.selection.catalogue = "cat.json";
+    a.state.selection.latencyMs = 5;
+    a.state.selection.accuracy = 0.8;
+    b.title = "b";
+    b.state.selection.latencyMs = 0.5;
+    lesson.steps = {a, b};
+    const auto folded = models::effectiveState(lesson, 1);
+    QCOMPARE(folded.selection.catalogue, std::optional<QString>("cat.json"));
+    QCOMPARE(folded.selection.latencyMs, std::optional<double>(0.5));
+    QCOMPARE(folded.selection.accuracy, std::optional<double>(0.8));
+    const auto reread = models::parseLesson(models::serialiseLesson(lesson), "x.json", {});
+    QVERIFY2(reread.lesson, qPrintable(reread.errors.join('\n')));
+    QCOMPARE(*reread.lesson, lesson);
+
+    const auto bad = models::parseLesson(
+        R"({"schemaVersion":1,"kind":"lesson","title":"t","steps":[{"title":"s","state":{"selection":)"
+        R"({"latencyMs":-1,"sequence":2.5,"order":"price"}}}]})",
+        "bad.json", {});
+    QVERIFY(!bad.lesson);
+    const QString errors = bad.errors.join('\n');
+    QVERIFY2(
+        errors.contains("bad.json: steps[0].state.selection.latencyMs: must be a latency in ms from 0.001 to 10000"),
+        qPrintable(errors));
+    QVERIFY2(errors.contains("bad.json: steps[0].state.selection.sequence: must be a whole number of tokens"),
+             qPrintable(errors));
+    QVERIFY2(errors.contains("bad.json: steps[0].state.selection.order: unknown field; allowed: catalogue, model"),
+             qPrintable(errors));
+
+    // A catalogue that does not exist: the step says so and never holds.
+    const QString path = m_dir.filePath("missing-catalogue.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"schemaVersion":1,"kind":"lesson","title":"t","steps":[{"title":"s","state":{)"
+            R"("workspace":")" TCW_SOURCE_DATA_DIR R"(/examples/example.tcw","view":"selection",)"
+            R"("selection":{"catalogue":"nope.json"}}}]})");
+    f.close();
+    MainWindow window;
+    window.setInteractive(false);
+    window.show();
+    QVERIFY(window.lessons()->open(path));
+    QTRY_VERIFY2_WITH_TIMEOUT(statusText(window).contains("nope.json"), qPrintable(statusText(window)), 30000);
+    QVERIFY(statusIsError(window));
+    QVERIFY(!window.lessons()->isApplying());
+    window.lessons()->exit();
 }
 
 void TestLessons::badLessonsNameFileAndField_data() {

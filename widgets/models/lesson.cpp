@@ -11,6 +11,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tcw::models {
 
@@ -19,8 +20,9 @@ namespace {
 const QStringList kLessonKeys = {"schemaVersion", "kind", "title", "summary", "author", "steps"};
 const QStringList kStepKeys = {"title", "text", "figure", "state"};
 const QStringList kStateKeys = {
-    "workspace", "view",      "mode",     "axes",      "filter",         "bounds",    "select",
-    "showDocks", "hideDocks", "panelTab", "editorTab", "hiddenControls", "highlight", "acceleratorEdits"};
+    "workspace", "view",     "mode",      "axes",           "filter",    "bounds",           "select",   "showDocks",
+    "hideDocks", "panelTab", "editorTab", "hiddenControls", "highlight", "acceleratorEdits", "selection"};
+const QStringList kSelectionKeys = {"catalogue", "model", "sequence", "latencyMs", "accuracy"};
 
 QStringList objectiveKeys() {
     QStringList keys;
@@ -100,6 +102,39 @@ std::optional<Objective> readObjective(Reader& r, const QJsonObject& object, con
     return value ? objectiveFromKey(*value) : std::nullopt;
 }
 
+LessonSelection readSelection(Reader& r, const QJsonValue& value, const QString& path) {
+    LessonSelection s;
+    if (!value.isObject()) {
+        r.error(path, QStringLiteral("must be an object with catalogue, model, sequence, latencyMs and/or accuracy"));
+        return s;
+    }
+    const QJsonObject object = value.toObject();
+    r.unknownKeys(object, kSelectionKeys, path);
+    const QString prefix = path + '.';
+    s.catalogue = r.string(object, QStringLiteral("catalogue"), prefix);
+    s.model = r.string(object, QStringLiteral("model"), prefix);
+    // A number within what the Selection tab's fields accept.
+    auto number = [&](const QString& key, double low, double high, const QString& what) -> std::optional<double> {
+        if (!object.contains(key))
+            return std::nullopt;
+        const QJsonValue v = object.value(key);
+        if (!v.isDouble() || v.toDouble() < low || v.toDouble() > high) {
+            r.error(prefix + key, QStringLiteral("must be %1 from %2 to %3").arg(what).arg(low).arg(high));
+            return std::nullopt;
+        }
+        return v.toDouble();
+    };
+    if (const auto tokens = number(QStringLiteral("sequence"), 1, 65536, QStringLiteral("a whole number of tokens"))) {
+        if (*tokens != std::floor(*tokens))
+            r.error(prefix + "sequence", QStringLiteral("must be a whole number of tokens from 1 to 65536"));
+        else
+            s.sequence = int(*tokens);
+    }
+    s.latencyMs = number(QStringLiteral("latencyMs"), 1e-3, 1e4, QStringLiteral("a latency in ms"));
+    s.accuracy = number(QStringLiteral("accuracy"), 0, 1, QStringLiteral("an accuracy"));
+    return s;
+}
+
 LessonState readState(Reader& r, const QJsonObject& object, const QString& path, const LessonVocabulary& vocabulary) {
     LessonState s;
     r.unknownKeys(object, kStateKeys, path.chopped(1));
@@ -162,6 +197,8 @@ LessonState readState(Reader& r, const QJsonObject& object, const QString& path,
                 s.acceleratorEdits.emplace_back(key, edits.value(key).toDouble());
         }
     }
+    if (object.contains(QStringLiteral("selection")))
+        s.selection = readSelection(r, object.value(QStringLiteral("selection")), path + "selection");
     return s;
 }
 
@@ -286,6 +323,20 @@ QJsonObject writeState(const LessonState& s) {
             edits.insert(field, value);
         o.insert(QStringLiteral("acceleratorEdits"), edits);
     }
+    if (!s.selection.isEmpty()) {
+        QJsonObject selection;
+        if (s.selection.catalogue)
+            selection.insert(QStringLiteral("catalogue"), *s.selection.catalogue);
+        if (s.selection.model)
+            selection.insert(QStringLiteral("model"), *s.selection.model);
+        if (s.selection.sequence)
+            selection.insert(QStringLiteral("sequence"), *s.selection.sequence);
+        if (s.selection.latencyMs)
+            selection.insert(QStringLiteral("latencyMs"), *s.selection.latencyMs);
+        if (s.selection.accuracy)
+            selection.insert(QStringLiteral("accuracy"), *s.selection.accuracy);
+        o.insert(QStringLiteral("selection"), selection);
+    }
     return o;
 }
 } // namespace
@@ -345,6 +396,11 @@ LessonState effectiveState(const Lesson& lesson, int step) {
         take(out.select, s.select);
         take(out.panelTab, s.panelTab);
         take(out.editorTab, s.editorTab);
+        take(out.selection.catalogue, s.selection.catalogue);
+        take(out.selection.model, s.selection.model);
+        take(out.selection.sequence, s.selection.sequence);
+        take(out.selection.latencyMs, s.selection.latencyMs);
+        take(out.selection.accuracy, s.selection.accuracy);
         for (const QString& dock : s.showDocks) {
             hidden.removeAll(dock);
             if (!shown.contains(dock))

@@ -19,11 +19,24 @@
 
 namespace tcw::models {
 
+// The Selection tab's inputs a step sets (issue 16): each field a step gives replaces what the
+// earlier steps gave; the others keep it.
+struct LessonSelection {
+    std::optional<QString> catalogue; // like workspace: the lesson's folder, then the data directory; or absolute
+    std::optional<QString> model;     // a preset name or a model file (relative like catalogue)
+    std::optional<int> sequence;      // tokens per sequence
+    std::optional<double> latencyMs;  // LC
+    std::optional<double> accuracy;   // AC (0–1)
+
+    bool isEmpty() const { return !catalogue && !model && !sequence && !latencyMs && !accuracy; }
+    bool operator==(const LessonSelection&) const = default;
+};
+
 // What one step sets. An absent (std::nullopt / empty) field keeps what the earlier steps set,
 // except hiddenControls, highlight and acceleratorEdits, which hold for their step only.
 struct LessonState {
     std::optional<QString> workspace; // relative to the lesson's folder, then the data directory; or absolute
-    std::optional<QString> view;      // central tab: pareto | parallel | table
+    std::optional<QString> view;      // central tab: pareto | parallel | table | devices | selection
     std::optional<SimMode> mode;
     std::optional<Objective> x, y, colour;
     std::optional<QString> filter;                            // the toolbar's filter text; "" clears it
@@ -35,6 +48,7 @@ struct LessonState {
     QStringList hiddenControls;                               // control names hidden during this step
     QString highlight;                                        // the control outlined during this step
     std::vector<std::pair<QString, double>> acceleratorEdits; // field → value, applied to the selection
+    LessonSelection selection;                                // the Selection tab's catalogue, model, LC, AC
 
     bool operator==(const LessonState&) const = default;
 };

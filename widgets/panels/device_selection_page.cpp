@@ -351,6 +351,29 @@ double DeviceSelectionPage::accuracyLimit() const {
     return m_acField->value();
 }
 
+QString DeviceSelectionPage::model() const {
+    return m_model->currentText();
+}
+
+int DeviceSelectionPage::sequenceLength() const {
+    return m_sequence->value();
+}
+
+bool DeviceSelectionPage::isBusy() const {
+    return m_catalogueReading || m_computing || m_debounce->isActive();
+}
+
+void DeviceSelectionPage::refresh() {
+    if (m_catalogueReading)
+        return; // the reading computes when it ends
+    if (m_loaded)
+        compute();
+    else if (!m_cataloguePath.isEmpty())
+        loadCatalogue(m_cataloguePath); // it failed before: read it again
+    else
+        showMessage(tr("No device catalogue is open: choose one with Catalogue…"), true);
+}
+
 void DeviceSelectionPage::setLatencyLimitMs(double ms) {
     m_lcField->setValue(ms);
 }
@@ -400,6 +423,8 @@ void DeviceSelectionPage::loadCatalogue(const QString& path) {
     showMessage(tr("Reading %1 and fitting its measured devices' cost models…").arg(QFileInfo(path).fileName()), false);
     const int generation = ++m_catalogueGeneration;
     ++m_generation; // a computation on the previous catalogue is no longer wanted
+    m_catalogueReading = true;
+    m_computing = false; // a computation under way is dropped
     const std::string file = path.toStdString(), data = m_dataDir.toStdString();
     using Result = std::pair<std::shared_ptr<const Loaded>, QString>;
     auto* watcher = new QFutureWatcher<Result>(this);
@@ -407,6 +432,7 @@ void DeviceSelectionPage::loadCatalogue(const QString& path) {
         watcher->deleteLater();
         if (generation != m_catalogueGeneration)
             return; // another catalogue was asked for meanwhile
+        m_catalogueReading = false;
         const Result r = watcher->result();
         if (!r.first) {
             m_loaded.reset();
@@ -447,6 +473,7 @@ void DeviceSelectionPage::compute() {
     if (!m_loaded)
         return;
     const int generation = ++m_generation;
+    m_computing = true;
     const auto loaded = m_loaded;
     const std::string model = m_model->currentText().toStdString(), data = m_dataDir.toStdString(),
                       runs = m_runsPath.toStdString(), order = m_order->currentText().toStdString();
@@ -457,6 +484,7 @@ void DeviceSelectionPage::compute() {
         watcher->deleteLater();
         if (generation != m_generation)
             return; // a newer computation was asked for
+        m_computing = false;
         Outcome o = watcher->result();
         if (!o.error.isEmpty()) {
             clearResult(); // what it showed belongs to other inputs

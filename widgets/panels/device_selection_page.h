@@ -69,8 +69,17 @@ public:
     void loadPruningRun(const QString& path);
     void showPrunedMatrix(int index);
 
+    // Computes again with what the fields say now (computed or failed follows): at once when the
+    // catalogue is read, after its reading when that is under way (lessons wait for it).
+    void refresh();
+    // A catalogue is being read or a matrix computed (or waits for the fields to settle).
+    bool isBusy() const;
+
     double latencyLimitMs() const;
     double accuracyLimit() const;
+    QString cataloguePath() const { return m_cataloguePath; }
+    QString model() const;
+    int sequenceLength() const;
     // What the matrix shows now (valid after computed()).
     const search::SelectionInput& input() const { return m_input; }
     const search::SelectionResult& result() const { return m_result; }
@@ -109,6 +118,7 @@ private:
     std::vector<std::optional<double>> m_accuracies;
     int m_generation = 0;          // computations: a result older than the latest is dropped
     int m_catalogueGeneration = 0; // catalogue reads: likewise
+    bool m_catalogueReading = false, m_computing = false;
     std::shared_ptr<const codesign::PrunedRun> m_pruned;
     int m_prunedGeneration = 0;
 

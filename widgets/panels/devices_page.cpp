@@ -235,6 +235,7 @@ void DevicesPage::setWorkspace(const QString& path, const QString& dataDirectory
     m_import->setEnabled(!path.isEmpty() && !m_busy);
     m_profile->setEnabled(!path.isEmpty() && !m_busy);
     if (path.isEmpty()) {
+        m_reading = false;
         setStatus(tr("No workspace open"));
         return;
     }
@@ -246,11 +247,13 @@ void DevicesPage::reload() {
         return;
     const int generation = ++m_generation;
     const QString path = m_path;
+    m_reading = true;
     auto* watcher = new QFutureWatcher<Loaded>(this);
     connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != m_generation)
             return; // another workspace or a newer read came meanwhile
+        m_reading = false;
         const Loaded read = watcher->result();
         const QString shown = m_deviceTable->currentIndex().isValid()
                                   ? m_devices->index(m_deviceTable->currentIndex().row(), 0).data().toString()

@@ -51,6 +51,8 @@ public:
     void setWorkspace(const QString& path, const QString& dataDirectory);
     // Reads the profiles again (off the GUI thread).
     void reload();
+    // Reading the workspace's profiles now (loaded follows).
+    bool isReading() const { return m_reading; }
     // No dialogs (tests, screenshots): Import… and Profile… then use their defaults.
     void setInteractive(bool interactive) { m_interactive = interactive; }
 
@@ -90,6 +92,7 @@ private:
     QString m_path, m_dataDirectory;
     bool m_interactive = true;
     bool m_busy = false;
+    bool m_reading = false;
     int m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_stop;
     QFutureWatcher<DevicesJobResult>* m_job = nullptr; // the running import or profile
