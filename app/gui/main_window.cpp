@@ -995,11 +995,11 @@ QStringList MainWindow::viewNames() {
 }
 
 bool MainWindow::showView(const QString& name) {
-    const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
-                                    QStringLiteral("search-page"), QStringLiteral("devices"),
-                                    QStringLiteral("grow-prune"),
-                                    QStringLiteral("selection")}
-                            .indexOf(name);
+    const int central =
+        QStringList{QStringLiteral("pareto"),      QStringLiteral("parallel"), QStringLiteral("table"),
+                    QStringLiteral("search-page"), QStringLiteral("devices"),  QStringLiteral("grow-prune"),
+                    QStringLiteral("selection")}
+            .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
                           .indexOf(name);
@@ -1223,7 +1223,8 @@ void MainWindow::updateTrainingDesign() {
 bool MainWindow::startTraining() {
     const auto id = m_trainingPanel->designId();
     QString error;
-    if (id && m_training->start(*id, m_trainingPanel->request(), m_trainingPanel->acceleratorPresetFile(), &error)) {
+    if (id && m_training->start(*id, m_trainingPanel->request(), m_trainingPanel->acceleratorPresetFile(), &error,
+                                m_trainingPanel->precision())) {
         m_panelDock->show();
         m_panelDock->raise();
         m_panelTabs->setCurrentWidget(m_trainingPage);
