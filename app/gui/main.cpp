@@ -230,11 +230,15 @@ int main(int argc, char** argv) {
                          [&window, options] {
                              if (!window.controller()->currentDesignId())
                                  window.selectRepresentativeDesign();
-                             if (!options.trainData.isEmpty() || !options.trainTeacher.isEmpty()) {
+                             if (!options.trainData.isEmpty() || !options.trainTeacher.isEmpty() ||
+                                 !options.trainPrecision.isEmpty()) {
                                  auto request = window.trainingPanel()->request();
                                  if (!options.trainData.isEmpty())
                                      request.data.name = options.trainData.toStdString();
                                  request.teacher = options.trainTeacher.toStdString(); // issue 15
+                                 // Quantized activations are not pruned: the trainer refuses τ_I > 0 with them.
+                                 if (options.trainPrecision.contains(QLatin1Char('a')))
+                                     request.tauActivation = 0;
                                  window.trainingPanel()->setRequest(request);
                              }
                              if (!options.trainPrecision.isEmpty() || !options.trainTeacher.isEmpty()) {

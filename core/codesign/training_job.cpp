@@ -385,11 +385,12 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
     auto profile = std::make_shared<SparsityProfile>(result.profile);
     // Simulations first: the transaction only writes.
     std::vector<store::EvaluationRecord> evaluations;
-    // A pair trained at another precision than its stored model's: no evaluation of the pair.
-    if (completed && !(target.precisionOverride && target.accelerator)) {
+    if (completed) {
         for (const SimMode mode : {SimMode::Inference, SimMode::Training}) {
             store::EvaluationRecord e;
-            if (target.accelerator) {
+            // A pair trained at another precision than its stored model's: the evaluations go
+            // to the transformer at that precision, accuracy only (the pair is not evaluated).
+            if (target.accelerator && !target.precisionOverride) {
                 SimOptions options;
                 options.mode = mode;
                 options.task = data.task;

@@ -56,9 +56,10 @@ struct TrainingTarget {
     std::string name;
     TransformerSpec model;
     std::optional<AcceleratorSpec> accelerator;
-    // Issue 15: TrainingJobRequest::precision changed the stored design's precision. The run is
-    // then stored on the transformer at that precision (found or added as its own design, named
-    // "NAME (w1a8)"); a pair gets no trained evaluation (its stored model is at another precision).
+    // Issue 15: TrainingJobRequest::precision changed the stored design's precision. The run and
+    // its trained evaluations (accuracy only) are then stored on the transformer at that
+    // precision (found or added as its own design, named "NAME (w1a8)"); a pair is not evaluated
+    // (its stored model is at another precision).
     bool precisionOverride = false;
 };
 // Reads design `designId` of the workspace. Throws std::invalid_argument when there is no

@@ -252,7 +252,8 @@ void TrainingPanel::createLowBitForm(QFormLayout* f) {
         tr("Weight / activation bits of the encoder layers (tcw train --precision): w1 = BWN sign weights, w2 = "
            "ternary (TWN), w4 / w8 symmetric; a1 = BiT's elastic binarization, a8 = 8-bit. Embeddings and the "
            "classifier stay f32. Empty: the design's own precision. A run at another precision is stored on "
-           "the transformer at that precision (its own design), and a pair gets no trained evaluation"));
+           "the transformer at that precision (its own design) with its trained accuracy; the pair itself, at "
+           "its own precision, is not evaluated"));
     m_precision->setObjectName(QStringLiteral("trainingPrecision"));
     f->addRow(tr("Precision:"), m_precision);
     m_activationQuantizer = new QComboBox;
