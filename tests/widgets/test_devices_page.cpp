@@ -21,6 +21,7 @@
 
 #include <QAction>
 #include <QFile>
+#include <QLabel>
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -170,8 +171,8 @@ private slots:
             QVERIFY(tip.contains(QString::fromStdString(name)));
             if (models::isHashName(QString::fromStdString(name))) {
                 QVERIFY2(!shown.contains(QString::fromStdString(name)), qPrintable(shown));
-                QVERIFY2(shown.startsWith(QStringLiteral("%1 layers · hidden ").arg(it->model.layerCount())),
-                         qPrintable(shown));
+                QVERIFY2(shown.startsWith(QStringLiteral("L%1 · H").arg(it->model.layerCount())), qPrintable(shown));
+                QVERIFY(tip.contains(QStringLiteral("%1 layers · hidden ").arg(it->model.layerCount())));
                 QVERIFY(shown.endsWith(QStringLiteral("(%1)").arg(QString::fromStdString(name.substr(0, 6)))));
             } else {
                 QCOMPARE(shown, QString::fromStdString(name));
@@ -219,6 +220,11 @@ private slots:
                 qPrintable(QStringLiteral("%1 vs %2").arg(highest, 0, 'g', 17).arg(*it->peakPowerW.value, 0, 'g', 17)));
             QVERIFY(chart->peakSeries()->name().contains(QStringLiteral("1000 ms mean")));
             QVERIFY(chart->traceSeries()->name().contains(QStringLiteral("50 ms samples")));
+            // The key under the chart names every drawn line in full (a one-line legend truncated them).
+            for (const QString& part :
+                 {QStringLiteral("50&nbsp;ms&nbsp;samples"), QStringLiteral("mean&nbsp;over&nbsp;1000&nbsp;ms"),
+                  QStringLiteral("highest&nbsp;1000&nbsp;ms&nbsp;mean"), QStringLiteral("idle")})
+                QVERIFY2(chart->keyLabel()->text().contains(part), qPrintable(chart->keyLabel()->text()));
             if (name == "081cb16979c43ce0b68a45650dc2de84") // the README's screenshot: samples reach ~1,500 W
                 QVERIFY(largest > 2 * peak[0].y());
         }

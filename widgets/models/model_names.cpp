@@ -58,10 +58,24 @@ bool isHashName(const QString& name) {
     });
 }
 
+QString compactArchitecture(const TransformerSpec& spec) {
+    if (spec.layers.empty())
+        return tr("no layers");
+    int hLo = spec.layers.front().hiddenSize, hHi = hLo;
+    int aLo = int(spec.layers.front().heads.size()), aHi = aLo;
+    for (const LayerSpec& l : spec.layers) {
+        hLo = std::min(hLo, l.hiddenSize);
+        hHi = std::max(hHi, l.hiddenSize);
+        aLo = std::min(aLo, int(l.heads.size()));
+        aHi = std::max(aHi, int(l.heads.size()));
+    }
+    return QStringLiteral("L%1 · H%2 · A%3").arg(spec.layers.size()).arg(range(hLo, hHi), range(aLo, aHi));
+}
+
 QString displayModelName(const QString& name, const TransformerSpec& spec) {
     if (!isHashName(name) || spec.layers.empty())
         return name;
-    return QStringLiteral("%1 (%2)").arg(architectureSummary(spec), name.left(6));
+    return QStringLiteral("%1 (%2)").arg(compactArchitecture(spec), name.left(6));
 }
 
 QString modelNameToolTip(const QString& name, const TransformerSpec& spec) {

@@ -15,9 +15,13 @@ QString architectureSummary(const TransformerSpec& spec);
 // Whether a model name is a hash (32 or more hex digits), not a name a person gave.
 bool isHashName(const QString& name);
 
-// What a device row calls its model: a hash name becomes the architecture with the hash's first
-// six digits ("6 layers · … (081cb1)", so two models of one summary stay apart); other names
-// are kept.
+// BERT's notation: "L6 · H256–768 · A8–12" (layers, hidden sizes, heads per layer; ranges
+// where layers differ).
+QString compactArchitecture(const TransformerSpec& spec);
+
+// What a device row calls its model: a hash name becomes the compact architecture with the
+// hash's first six digits ("L6 · H256–768 · A8–12 (081cb1)", so two models of one shape stay
+// apart); other names are kept.
 QString displayModelName(const QString& name, const TransformerSpec& spec);
 
 // The tooltip: the full name, the summary and each layer (hidden size, heads by type, FF sizes).

@@ -167,6 +167,7 @@ DevicesPage::DevicesPage(QWidget* parent)
     m_rowTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_rowTable->verticalHeader()->hide();
     m_rowTable->setSortingEnabled(true);
+    m_rowTable->setWordWrap(false);
     m_rowTable->setToolTip(tr("The models measured on the device, per sequence; select a row with a trace to see "
                               "its power over time"));
     m_trace = new PowerTraceChart(this);
@@ -352,10 +353,10 @@ void DevicesPage::showRows() {
         m_rows->appendRow(items);
     }
     m_rowTable->resizeColumnsToContents();
-    // An architecture name can be long: at most ~46 characters wide, elided in the middle
-    // (its end is the hash that tells two models of one shape apart); the tooltip has it all.
+    // An architecture name can be long: at most ~34 characters wide, elided in the middle (its
+    // end is the hash that tells two models of one shape apart); the tooltip has it all.
     m_rowTable->setColumnWidth(
-        0, std::min(m_rowTable->columnWidth(0), 46 * m_rowTable->fontMetrics().averageCharWidth() + 16));
+        0, std::min(m_rowTable->columnWidth(0), 34 * m_rowTable->fontMetrics().averageCharWidth() + 16));
     m_rowTable->setTextElideMode(Qt::ElideMiddle);
     const int pick = firstTraced >= 0 ? firstTraced : 0;
     if (m_rows->rowCount() > 0) {
@@ -376,8 +377,9 @@ void DevicesPage::showTrace() {
     const QString name = m_rows->index(row, 0).data(ModelNameRole).toString();
     for (const auto& r : p->rows)
         if (QString::fromStdString(r.modelName) == name) {
-            m_trace->setRow(QStringLiteral("%1 · %2").arg(QString::fromStdString(p->deviceName), name), r,
-                            p->idlePowerW.value, p->settings);
+            m_trace->setRow(QStringLiteral("%1 · %2").arg(QString::fromStdString(p->deviceName),
+                                                          m_rows->index(row, 0).data().toString()),
+                            r, p->idlePowerW.value, p->settings);
             return;
         }
 }

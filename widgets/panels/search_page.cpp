@@ -68,7 +68,7 @@ SearchPage::SearchPage(QWidget* parent)
     auto* bestBox = new QGroupBox(tr("Best so far against trials"), this);
     auto* bestLayout = new QVBoxLayout(bestBox);
     bestLayout->addWidget(m_best, 1);
-    auto* charts = new QSplitter(Qt::Vertical, this);
+    auto* charts = m_charts = new QSplitter(Qt::Vertical, this);
     charts->addWidget(hvBox);
     charts->addWidget(bestBox);
     // A model × device search's trials, sortable; the front's in bold.
@@ -82,11 +82,16 @@ SearchPage::SearchPage(QWidget* parent)
     m_trialTable->setToolTip(tr("Every pair the search made, in the order it made them: the device, the model, "
                                 "its GLUE score (published or predicted), latency, energy and peak power "
                                 "(measured, or predicted with the device surrogate's σ), and whether it is on "
-                                "the front of the feasible pairs"));
+                                "the front of the feasible pairs; the front's pairs first (click # for the "
+                                "search's order)"));
     m_trials->setSortRole(Qt::UserRole);
+    m_trialTable->setWordWrap(false);
     auto* trialLayout = new QVBoxLayout(m_trialBox);
     trialLayout->addWidget(m_trialTable);
     charts->addWidget(m_trialBox);
+    charts->setStretchFactor(0, 1);
+    charts->setStretchFactor(1, 1);
+    charts->setStretchFactor(2, 2);
 
     auto* body = new QSplitter(Qt::Horizontal, this);
     body->addWidget(scroll);
@@ -204,6 +209,9 @@ void SearchPage::showTrials(const QList<SearchTrialRow>& trials) {
     m_trialBox->setVisible(!trials.isEmpty());
     if (trials.isEmpty())
         return;
+    // The trials take half the height, the two charts a quarter each.
+    const int height = std::max(400, m_charts->height());
+    m_charts->setSizes({height / 4, height / 4, height / 2});
     m_trials->setHorizontalHeaderLabels({tr("#"), tr("Device"), tr("Model"), tr("GLUE (%)"), tr("Latency (ms)"),
                                          tr("Energy (mJ)"), tr("Peak power (W)"), tr("Provenance"), tr("Front")});
     const QLocale locale;
@@ -249,7 +257,10 @@ void SearchPage::showTrials(const QList<SearchTrialRow>& trials) {
                        .arg(locale.toString(trials.size()), locale.toString(onFront)));
     m_trialTable->resizeColumnsToContents();
     m_trialTable->setColumnWidth(
-        2, std::min(m_trialTable->columnWidth(2), 40 * m_trialTable->fontMetrics().averageCharWidth() + 16));
+        2, std::min(m_trialTable->columnWidth(2), 34 * m_trialTable->fontMetrics().averageCharWidth() + 16));
+    // The front first (bold), each part in the order the search made it (a stable sort of the
+    // position order); "#" sorts by position.
+    m_trialTable->sortByColumn(8, Qt::DescendingOrder);
 }
 
 } // namespace tcw::widgets

@@ -21,6 +21,7 @@ class QFormLayout;
 class QLabel;
 class QPushButton;
 class QStandardItemModel;
+class QSplitter;
 class QTableView;
 
 namespace tcw::widgets {
@@ -92,6 +93,7 @@ private:
     QLabel* m_hypervolumeNote;
     BestSoFarChart* m_best;
     QPushButton* m_showDesigns;
+    QSplitter* m_charts;
     QWidget* m_trialBox;
     QTableView* m_trialTable;
     QStandardItemModel* m_trials;

@@ -6,6 +6,7 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QVBoxLayout>
@@ -58,7 +59,9 @@ PowerTraceChart::PowerTraceChart(QWidget* parent)
         marker->setVisible(false);
     m_x->setTitleText(tr("Time (s)"));
     m_y->setTitleText(tr("Power (W)"));
-    m_chart->legend()->setAlignment(Qt::AlignTop);
+    // The key is a wrapped label under the chart: Qt Charts' legend is one line, which a
+    // narrow chart truncates ("power…", "idle 1…").
+    m_chart->legend()->setVisible(false);
     m_chart->setMargins({4, 4, 4, 4});
     m_view = new QChartView(m_chart, this);
     m_view->setObjectName(QStringLiteral("powerTraceView"));
@@ -69,9 +72,15 @@ PowerTraceChart::PowerTraceChart(QWidget* parent)
                           "the shaded band is the measured window (timed runs), the dashed line the idle power. "
                           "Raw samples can spike far above the peak: a counter that advances in steps coarser "
                           "than the sampling period gives samples of 0 and of twice the power"));
+    m_key = new QLabel(this);
+    m_key->setObjectName(QStringLiteral("powerTraceKey"));
+    m_key->setWordWrap(true);
+    m_key->setTextFormat(Qt::RichText);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    layout->setSpacing(2);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_key);
     clear();
 }
 
@@ -83,6 +92,7 @@ void PowerTraceChart::clear(const QString& message) {
     for (QLineSeries* s : {m_trace, m_windowMean, m_idle, m_peak, m_windowStart, m_windowEnd, m_bandLow, m_bandHigh})
         s->clear();
     m_chart->setTitle(message.isEmpty() ? tr("Select a measured row with a power trace") : message);
+    updateKey();
     m_x->setRange(0, 1);
     m_y->setRange(0, 1);
 }
@@ -141,11 +151,30 @@ void PowerTraceChart::setRow(const QString& title, const profile::ProfileRow& ro
     m_band->setName(tr("window"));
     m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);
     m_x->applyNiceNumbers();
-    m_chart->setTitle(tr("%1 — window %2–%3 s, peak over %4 ms")
-                          .arg(title)
-                          .arg(t.windowStartSeconds, 0, 'f', 2)
-                          .arg(t.windowEndSeconds, 0, 'f', 2)
-                          .arg(peakWindowMs, 0, 'f', 0));
+    m_band->setName(tr("window %1–%2 s").arg(t.windowStartSeconds, 0, 'f', 2).arg(t.windowEndSeconds, 0, 'f', 2));
+    m_chart->setTitle(title);
+    updateKey();
+}
+
+void PowerTraceChart::updateKey() {
+    // One swatch and name per drawn series, in the pens' colours; the window edges share the band's.
+    QStringList items;
+    auto item = [&items](const QColor& colour, const QString& name) {
+        items << QStringLiteral("<span style=\"color:%1\">■</span>&nbsp;%2")
+                     .arg(colour.name(), name.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    };
+    if (m_trace->count() > 0) {
+        item(m_band->brush().color().darker(140), m_band->name());
+        item(m_trace->pen().color(), m_trace->name());
+        if (m_windowMean->count() > 0)
+            item(m_windowMean->pen().color(), m_windowMean->name());
+        if (m_idle->count() > 0)
+            item(m_idle->pen().color(), m_idle->name());
+        if (m_peak->count() > 0)
+            item(m_peak->pen().color(), m_peak->name());
+    }
+    m_key->setText(items.join(QStringLiteral(" &nbsp; ")));
+    m_key->setVisible(!items.isEmpty());
 }
 
 } // namespace tcw::widgets

@@ -15,6 +15,7 @@
 #include <optional>
 
 class QChart;
+class QLabel;
 class QChartView;
 class QLineSeries;
 class QAreaSeries;
@@ -44,9 +45,13 @@ public:
     QLineSeries* windowStartSeries() const { return m_windowStart; }
     QLineSeries* windowEndSeries() const { return m_windowEnd; }
     QChartView* chartView() const { return m_view; }
+    QLabel* keyLabel() const { return m_key; } // the legend, wrapped under the chart
 
 private:
+    void updateKey();
+
     QChart* m_chart;
+    QLabel* m_key = nullptr;
     QChartView* m_view;
     QLineSeries *m_trace, *m_windowMean, *m_idle, *m_peak, *m_windowStart, *m_windowEnd;
     QLineSeries *m_bandLow, *m_bandHigh;
