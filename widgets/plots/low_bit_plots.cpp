@@ -142,6 +142,8 @@ QString ScaleCurvePlot::emptyMessage() const {
 
 void ScaleCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const auto& scales = m_series->lowBit().scales();
+    if (scales.empty())
+        return; // the empty message says why
     charts::prepareChart(chart, chrome, font(), tr("Scales per tensor"));
     std::vector<double> values;
     for (const auto& [name, curve] : scales)
@@ -186,6 +188,8 @@ QString LossSplitPlot::emptyMessage() const {
 
 void LossSplitPlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const auto& split = m_series->lowBit().lossSplit();
+    if (split.empty())
+        return; // the empty message says why
     charts::prepareChart(chart, chrome, font(), tr("Teacher / student loss"));
     std::vector<double> values;
     for (const auto& s : split)
@@ -197,7 +201,8 @@ void LossSplitPlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bo
     QCategoryAxis* yAxis = charts::niceAxis(y, 7, tr("Loss"), chrome, font());
     chart.addAxis(xAxis, Qt::AlignBottom);
     chart.addAxis(yAxis, Qt::AlignLeft);
-    const QString names[] = {tr("task (labels)"), tr("logits vs teacher"), tr("hidden vs teacher"), tr("optimised")};
+    // Short names: the legend is one line (whatsThis and the tooltip say what each is).
+    const QString names[] = {tr("task"), tr("logits"), tr("hidden"), tr("optimised")};
     for (int k = 0; k < 4; ++k) {
         auto* line = new QLineSeries;
         line->setName(names[k]);

@@ -66,7 +66,7 @@ PowerTraceChart::PowerTraceChart(QWidget* parent)
     m_view = new QChartView(m_chart, this);
     m_view->setObjectName(QStringLiteral("powerTraceView"));
     m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setMinimumHeight(180);
+    m_view->setMinimumHeight(130); // + the key under it: the page's minimum height stays as it was
     m_view->setToolTip(tr("The power trace of the selected row: the thin line is the raw samples, the bold line "
                           "the mean power over the profile's peak window, whose highest point is the peak (red); "
                           "the shaded band is the measured window (timed runs), the dashed line the idle power. "
@@ -76,6 +76,7 @@ PowerTraceChart::PowerTraceChart(QWidget* parent)
     m_key->setObjectName(QStringLiteral("powerTraceKey"));
     m_key->setWordWrap(true);
     m_key->setTextFormat(Qt::RichText);
+    m_key->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Maximum);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
