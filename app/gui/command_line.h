@@ -11,19 +11,19 @@ class QCommandLineParser;
 namespace tcw::app {
 
 struct CommandLineOptions {
-    QString workspace;      // FILE, empty when not given
-    QString screenshot;     // render the window to this PNG and exit
-    QString view;           // what to show first (see MainWindow::viewNames())
-    qint64 select = 0;      // the design to select once open (0: none)
-    QStringList edits;      // NAME=VALUE edits of the selected co-design's accelerator
-    QString lesson;         // a lesson to start
-    int lessonStep = 1;     // its step to go to, from 1
-    int trainDemo = 0;      // --screenshot after this many training reports of a run on the selection
-    QString trainData;      // the demo run's data set (the Training panel's default when empty)
-    QString trainPrecision; // issue 15: the demo run's precision shorthand; shows the precision plots
-    QString trainTeacher;   // issue 15: the demo run's teacher run folder
-    int searchDemo = 0;     // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
-    QString theme;          // "light" or "dark": the Fusion style with that palette; empty: the platform's
+    QString workspace;  // FILE, empty when not given
+    QString screenshot; // render the window to this PNG and exit
+    QString view;       // what to show first (see MainWindow::viewNames())
+    qint64 select = 0;  // the design to select once open (0: none)
+    QStringList edits;  // NAME=VALUE edits of the selected co-design's accelerator
+    QString lesson;     // a lesson to start
+    int lessonStep = 1; // its step to go to, from 1
+    int trainDemo = 0;  // --screenshot after this many training reports of a run on the selection
+    QString trainData;  // the demo run's data set (the Training panel's default when empty)
+    int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
+    QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
+    // Issue 15: the demo run's precision shorthand (shows the precision plots) and teacher run folder.
+    QString trainPrecision, trainTeacher;
     // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
     // a tcw prune run to open in it; with --view selection the screenshot waits for them.
     QString catalogue, runs, pruningRun;

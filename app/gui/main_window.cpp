@@ -995,11 +995,11 @@ QStringList MainWindow::viewNames() {
 }
 
 bool MainWindow::showView(const QString& name) {
-    const int central =
-        QStringList{QStringLiteral("pareto"),      QStringLiteral("parallel"), QStringLiteral("table"),
-                    QStringLiteral("search-page"), QStringLiteral("devices"),  QStringLiteral("grow-prune"),
-                    QStringLiteral("selection")}
-            .indexOf(name);
+    const int central = QStringList{QStringLiteral("pareto"), QStringLiteral("parallel"), QStringLiteral("table"),
+                                    QStringLiteral("search-page"), QStringLiteral("devices"),
+                                    QStringLiteral("grow-prune"),
+                                    QStringLiteral("selection")}
+                            .indexOf(name);
     const int panel = QStringList{QStringLiteral("search"), QStringLiteral("training"), QStringLiteral("lesson"),
                                   QStringLiteral("log")}
                           .indexOf(name);
