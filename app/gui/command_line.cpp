@@ -66,6 +66,16 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         QStringLiteral("train-data"),
         QCoreApplication::translate("main", "The --train-demo run's data set: fashion-mnist, listops or fortunes."),
         QStringLiteral("NAME"));
+    const QCommandLineOption trainPrecision(
+        QStringLiteral("train-precision"),
+        QCoreApplication::translate("main", "The --train-demo run's precision (w1a1, w1a8, w2a8, w8a8…, as tcw train "
+                                            "--precision); the picture shows the panel's precision plots."),
+        QStringLiteral("PRECISION"));
+    const QCommandLineOption trainTeacher(
+        QStringLiteral("train-teacher"),
+        QCoreApplication::translate("main", "The --train-demo run's teacher: a run folder of the same shape to "
+                                            "distil from."),
+        QStringLiteral("RUN"));
     const QCommandLineOption searchDemo(
         QStringLiteral("search-demo"),
         QCoreApplication::translate("main", "Start an NSGA-II search (seed 1, predicted accuracy) from the Search "
@@ -117,6 +127,8 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     parser.addOption(lesson);
     parser.addOption(lessonStep);
     parser.addOption(trainDemo);
+    parser.addOption(trainPrecision);
+    parser.addOption(trainTeacher);
     parser.addOption(trainData);
     parser.addOption(searchDemo);
     parser.addOption(view);
@@ -173,6 +185,8 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
             return result;
         }
         result.options.trainData = parser.value(trainData);
+        result.options.trainPrecision = parser.value(trainPrecision);
+        result.options.trainTeacher = parser.value(trainTeacher);
         if (!result.options.trainData.isEmpty() &&
             !QStringList{QStringLiteral("fashion-mnist"), QStringLiteral("listops"), QStringLiteral("fortunes")}
                  .contains(result.options.trainData)) {

@@ -22,6 +22,8 @@ struct CommandLineOptions {
     QString trainData;  // the demo run's data set (the Training panel's default when empty)
     int searchDemo = 0; // > 0: start an NSGA-II search from the Search panel, pause it after this many trials
     QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
+    // Issue 15: the demo run's precision shorthand (shows the precision plots) and teacher run folder.
+    QString trainPrecision, trainTeacher;
     // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
     // a tcw prune run to open in it; with --view selection the screenshot waits for them.
     QString catalogue, runs, pruningRun;

@@ -6,9 +6,9 @@
 #include "main_window.h"
 #include "models/colour_map.h"
 #include "models/log_model.h"
-#include "panels/grow_prune_page.h"
-#include "panels/devices_page.h"
 #include "panels/device_selection_page.h"
+#include "panels/devices_page.h"
+#include "panels/grow_prune_page.h"
 #include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -230,10 +230,20 @@ int main(int argc, char** argv) {
                          [&window, options] {
                              if (!window.controller()->currentDesignId())
                                  window.selectRepresentativeDesign();
-                             if (!options.trainData.isEmpty()) {
+                             if (!options.trainData.isEmpty() || !options.trainTeacher.isEmpty() ||
+                                 !options.trainPrecision.isEmpty()) {
                                  auto request = window.trainingPanel()->request();
-                                 request.data.name = options.trainData.toStdString();
+                                 if (!options.trainData.isEmpty())
+                                     request.data.name = options.trainData.toStdString();
+                                 request.teacher = options.trainTeacher.toStdString(); // issue 15
+                                 // Quantized activations are not pruned: the trainer refuses τ_I > 0 with them.
+                                 if (options.trainPrecision.contains(QLatin1Char('a')))
+                                     request.tauActivation = 0;
                                  window.trainingPanel()->setRequest(request);
+                             }
+                             if (!options.trainPrecision.isEmpty() || !options.trainTeacher.isEmpty()) {
+                                 window.trainingPanel()->setPrecision(options.trainPrecision);
+                                 window.trainingPanel()->showLowBitPlots();
                              }
                              window.showView(QStringLiteral("training"));
                              if (!window.startTraining())

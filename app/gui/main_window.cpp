@@ -1252,7 +1252,8 @@ void MainWindow::updateTrainingDesign() {
 bool MainWindow::startTraining() {
     const auto id = m_trainingPanel->designId();
     QString error;
-    if (id && m_training->start(*id, m_trainingPanel->request(), m_trainingPanel->acceleratorPresetFile(), &error)) {
+    if (id && m_training->start(*id, m_trainingPanel->request(), m_trainingPanel->acceleratorPresetFile(), &error,
+                                m_trainingPanel->precision())) {
         m_panelDock->show();
         m_panelDock->raise();
         m_panelTabs->setCurrentWidget(m_trainingPage);

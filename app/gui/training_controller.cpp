@@ -1,6 +1,7 @@
 // Training controller: a job on a worker thread, its reports batched for the GUI.
 #include "training_controller.h"
 
+#include "design/precision_shorthand.h"
 #include "io/files.h"
 #include "sim/cost_model.h"
 #include "workspace_controller.h"
@@ -36,6 +37,26 @@ models::MagnitudeBins binsOf(const train::MagnitudeHistogram& h) {
 
 } // namespace
 
+models::LowBitSnapshot lowBitSnapshotOf(const train::LowBitReport& report) {
+    models::LowBitSnapshot s;
+    for (const auto& w : report.weights) {
+        models::LatentWeights m;
+        m.tensor = QString::fromStdString(w.tensor);
+        m.rule = QString::fromStdString(w.rule);
+        m.bits = w.bits;
+        m.lower = w.lower;
+        m.upper = w.upper;
+        m.counts.assign(w.counts.begin(), w.counts.end());
+        m.boundaries = w.boundaries;
+        m.scale = w.scale;
+        m.zeroFraction = w.zeroFraction;
+        s.weights.push_back(std::move(m));
+    }
+    for (const auto& a : report.activations)
+        s.activations.push_back({QString::fromStdString(a.name), a.bits, a.scale, a.clippedFraction});
+    return s;
+}
+
 QStringList trainingHeatMapRows(int layers) {
     QStringList rows;
     for (int l = 0; l < layers; ++l) {
@@ -51,6 +72,7 @@ struct TrainingController::Job {
     QString workspacePath;
     codesign::TrainingTarget target;
     codesign::TrainingRequest request;
+    std::string precision; // issue 15: the precision shorthand ("" = the design's own)
     std::optional<AcceleratorSpec> costAccelerator;
     QString acceleratorName;
     TechnologyLibrary technology = electorTechnology14nm();
@@ -65,7 +87,7 @@ TrainingController::~TrainingController() {
 }
 
 bool TrainingController::start(qint64 designId, const codesign::TrainingRequest& request,
-                               const QString& acceleratorFile, QString* error) {
+                               const QString& acceleratorFile, QString* error, const QString& precision) {
     auto fail = [error](const QString& text) {
         if (error)
             *error = text;
@@ -82,12 +104,18 @@ bool TrainingController::start(qint64 designId, const codesign::TrainingRequest&
     auto job = std::make_shared<Job>();
     job->workspacePath = m_workspaces->filePath();
     job->request = request;
+    job->precision = precision.trimmed().toStdString();
     job->updateIntervalMs = m_updateIntervalMs;
     try {
         job->target = codesign::trainingTargetOf(*m_workspaces->workspace(), designId);
     } catch (const std::exception& e) {
         return fail(QString::fromStdString(e.what()));
     }
+    // The step cost is simulated at the precision trained (TrainingJob::start applies it again).
+    if (!job->precision.empty())
+        if (const std::string why = applyPrecisionShorthand(job->precision, job->target.model.compression);
+            !why.empty())
+            return fail(tr("Precision: %1").arg(QString::fromStdString(why)));
     if (job->target.accelerator) {
         job->costAccelerator = job->target.accelerator;
         job->acceleratorName = tr("the accelerator of %1").arg(QString::fromStdString(job->target.name));
@@ -102,11 +130,14 @@ bool TrainingController::start(qint64 designId, const codesign::TrainingRequest&
         m_thread.join(); // the previous run has posted its outcome; its thread is ending
     m_control.resume();
     m_running = true;
-    const QString description =
-        tr("%1 on %2, %3 steps, seed %4")
-            .arg(QString::fromStdString(job->target.name), QString::fromStdString(request.data.name))
-            .arg(request.steps)
-            .arg(request.seed);
+    const QString described =
+        job->precision.empty()
+            ? QString::fromStdString(job->target.name)
+            : tr("%1 at %2").arg(QString::fromStdString(job->target.name), QString::fromStdString(job->precision));
+    const QString description = tr("%1 on %2, %3 steps, seed %4")
+                                    .arg(described, QString::fromStdString(request.data.name))
+                                    .arg(request.steps)
+                                    .arg(request.seed);
     emit started(description, trainingHeatMapRows(job->target.model.layerCount()));
     m_thread = std::jthread([this, job](std::stop_token stop) { run(job, stop); });
     return true;
@@ -159,6 +190,7 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
         codesign::TrainingJobRequest request;
         request.training = job->request;
         request.designId = job->target.designId;
+        request.precision = job->precision; // issue 15: applied by TrainingJob::start, as tcw train's
         codesign::TrainingJob training = codesign::TrainingJob::start(request, &workspace, job->technology);
         const train::Dataset& data = training.data();
         const int layers = job->target.model.layerCount();
@@ -223,6 +255,13 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
                                               p.thresholds.activationGradient.end());
             pending.gradientThresholds.insert(pending.gradientThresholds.end(), p.thresholds.weightGradient.begin(),
                                               p.thresholds.weightGradient.end());
+            if (!p.lowBit.empty()) { // issue 15
+                pending.lowBit = lowBitSnapshotOf(p.lowBit);
+                pending.scales.push_back(models::scaleSampleOf(p.step, *pending.lowBit));
+            }
+            if (p.distillation.active)
+                pending.lossSplit.push_back({p.step, p.distillation.taskLoss, p.distillation.logitLoss,
+                                             p.distillation.hiddenLoss, p.distillation.weightedLoss});
             const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - lastPost);
             if (since.count() >= job->updateIntervalMs || p.step == p.totalSteps)
                 flush(p.step == p.totalSteps);

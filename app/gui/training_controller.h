@@ -44,9 +44,11 @@ public:
     void setUpdateIntervalMs(int ms) { m_updateIntervalMs = ms; }
 
     // Starts training design designId of the open workspace. acceleratorFile costs a lone
-    // transformer's steps ("" = no cost shown). False, with *error, when it cannot start.
+    // transformer's steps ("" = no cost shown). precision: a shorthand (w1a8…) the model is
+    // trained at ("" = the design's own; codesign::TrainingJobRequest::precision). False, with
+    // *error, when it cannot start.
     bool start(qint64 designId, const codesign::TrainingRequest& request, const QString& acceleratorFile,
-               QString* error);
+               QString* error, const QString& precision = {});
 
 public slots:
     void pause();
@@ -72,6 +74,9 @@ private:
     bool m_running = false;
     int m_updateIntervalMs = 100;
 };
+
+// The Training panel's view of the trainer's low-bit report (issue 15): the same numbers.
+models::LowBitSnapshot lowBitSnapshotOf(const train::LowBitReport& report);
 
 // Heat-map rows of a model with `layers` layers: per layer its activation kinds, then its
 // activation and weight gradients ("L1 projection", …, "L1 weight grad.").

@@ -388,7 +388,9 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
     if (completed) {
         for (const SimMode mode : {SimMode::Inference, SimMode::Training}) {
             store::EvaluationRecord e;
-            if (target.accelerator) {
+            // A pair trained at another precision than its stored model's: the evaluations go
+            // to the transformer at that precision, accuracy only (the pair is not evaluated).
+            if (target.accelerator && !target.precisionOverride) {
                 SimOptions options;
                 options.mode = mode;
                 options.task = data.task;
@@ -407,8 +409,9 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
     workspace.transaction([&] {
         std::int64_t modelDesignId = target.designId;
         const auto design = workspace.design(target.designId);
-        if (!design || design->kind != store::DesignKind::Transformer) {
-            // A pair's transformer is its own design (as the search stores them).
+        if (target.precisionOverride || !design || design->kind != store::DesignKind::Transformer) {
+            // A pair's transformer is its own design (as the search stores them); so is a
+            // model trained at another precision than the stored design's (issue 15).
             const std::string spec = io::formatDocument(io::Document{target.model}, io::FileFormat::WorkbenchJson).text;
             const auto existing = workspace.findDesign(store::DesignKind::Transformer, spec);
             modelDesignId =
@@ -431,7 +434,7 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         detail << "trained: run " << stored.runId << " (DynaProp on " << data.name << ", " << result.steps
                << " steps, seed " << request.seed << "; " << runDirectory.filename().string() << ")";
         for (auto& e : evaluations) {
-            e.designId = target.designId;
+            e.designId = target.precisionOverride ? modelDesignId : target.designId;
             e.accuracyDetail = detail.str();
             io::EvaluationOptions options{data.task, "measured by training run " + std::to_string(stored.runId)};
             e.optionsJson = io::evaluationOptionsJson(options);
@@ -507,6 +510,17 @@ TrainingJob TrainingJob::start(const TrainingJobRequest& request, store::Workspa
             throw std::invalid_argument("training: give a model to train, or a workspace and a design in it");
         p->target.name = request.model->name;
         p->target.model = *request.model;
+    }
+    if (!request.precision.empty()) { // issue 15
+        CompressionSpec compression = p->target.model.compression;
+        if (const std::string why = applyPrecisionShorthand(request.precision, compression); !why.empty())
+            throw std::invalid_argument("training: " + why);
+        if (!(compression == p->target.model.compression)) {
+            p->target.model.compression = compression;
+            p->target.precisionOverride = workspace != nullptr;
+            if (workspace)
+                p->target.name += " (" + request.precision + ")";
+        }
     }
     if (request.runDirectory.empty() && !workspace)
         throw std::invalid_argument("training: give a run folder (--out) or a workspace to keep the run next to");

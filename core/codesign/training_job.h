@@ -56,6 +56,11 @@ struct TrainingTarget {
     std::string name;
     TransformerSpec model;
     std::optional<AcceleratorSpec> accelerator;
+    // Issue 15: TrainingJobRequest::precision changed the stored design's precision. The run and
+    // its trained evaluations (accuracy only) are then stored on the transformer at that
+    // precision (found or added as its own design, named "NAME (w1a8)"); a pair is not evaluated
+    // (its stored model is at another precision).
+    bool precisionOverride = false;
 };
 // Reads design `designId` of the workspace. Throws std::invalid_argument when there is no
 // such design or it is an accelerator (nothing to train).
@@ -108,6 +113,10 @@ struct TrainingJobRequest {
     // Issue 14 (tcw grow-prune): the run starts from these parameters (train::TrainConfig::
     // initialParameters), a child's weights transferred from its parent; empty: seeded init.
     std::vector<float> initialParameters;
+    // Issue 15 (tcw train --precision, the Training panel's Precision): a precision shorthand
+    // (design/precision_shorthand.h: w1a1, w1a8, w2a8, w8a8, w1…) applied to the trained
+    // model's CompressionSpec; "" trains the model at its own precision.
+    std::string precision;
 };
 
 struct TrainingJobOutcome {

@@ -77,11 +77,14 @@ PowerTrace powerTraceOf(std::span<const PowerSample> s, bool counter, double ori
     return trace;
 }
 
-std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1) {
-    // Intervals (start, end, joules) inside [t0, t1].
-    struct Interval {
-        double start, end, joules;
-    };
+namespace {
+
+struct Interval {
+    double start, end, joules;
+};
+
+// The trace's intervals (start, end, joules) inside [t0, t1].
+std::vector<Interval> intervalsInside(const PowerTrace& trace, bool counter, double t0, double t1) {
     std::vector<Interval> intervals;
     const auto& t = trace.timeSeconds;
     const auto& p = trace.powerW;
@@ -95,9 +98,16 @@ std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double w
         const double meanW = counter ? p[i] : 0.5 * (p[i] + p[i - 1]);
         intervals.push_back({start, end, meanW * (end - start)});
     }
-    if (intervals.empty())
-        return std::nullopt;
-    std::optional<double> peak;
+    return intervals;
+}
+
+} // namespace
+
+PowerTrace windowMeanTrace(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1) {
+    const std::vector<Interval> intervals = intervalsInside(trace, counter, t0, t1);
+    PowerTrace means;
+    means.windowStartSeconds = trace.windowStartSeconds;
+    means.windowEndSeconds = trace.windowEndSeconds;
     std::size_t first = 0;
     double joules = 0;
     // Sliding runs of consecutive intervals: for each end j, the shortest run ending at j that
@@ -113,17 +123,33 @@ std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double w
             ++first;
         }
         const double span = intervals[j].end - intervals[first].start;
-        if (span >= windowSeconds * (1 - 1e-9))
-            peak = peak ? std::max(*peak, joules / span) : joules / span;
+        if (span >= windowSeconds * (1 - 1e-9)) {
+            means.timeSeconds.push_back(intervals[j].end);
+            means.powerW.push_back(joules / span);
+        }
     }
-    if (!peak) // no run reaches the window: the mean over everything inside
-        peak = [&] {
-            double e = 0;
-            for (const Interval& x : intervals)
-                e += x.joules;
-            return e / (intervals.back().end - intervals.front().start);
-        }();
-    return peak;
+    return means;
+}
+
+std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1) {
+    const std::vector<Interval> intervals = intervalsInside(trace, counter, t0, t1);
+    if (intervals.empty())
+        return std::nullopt;
+    const PowerTrace means = windowMeanTrace(trace, counter, windowSeconds, t0, t1);
+    if (!means.powerW.empty())
+        return *std::max_element(means.powerW.begin(), means.powerW.end());
+    // No run reaches the window: the mean over everything inside.
+    double e = 0;
+    for (const Interval& x : intervals)
+        e += x.joules;
+    return e / (intervals.back().end - intervals.front().start);
+}
+
+bool isCounterTrace(const ProfileSettings& settings) {
+    if (settings.powerSource == "rapl" || settings.powerSource == "perf" || settings.powerSource == "nvml")
+        return true;
+    // hwmon reads energy*_input counters when there are any, else power*_input samples.
+    return settings.powerSource == "hwmon" && settings.powerSourceDetail.find("energy") != std::string::npos;
 }
 
 std::optional<double> largestSampleW(const PowerTrace& trace, double t0, double t1) {

@@ -49,6 +49,16 @@ PowerTrace powerTraceOf(std::span<const PowerSample> samples, bool counter, doub
 // interval lies inside [t0, t1].
 std::optional<double> peakPowerW(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1);
 
+// The means peakPowerW takes its largest of: for every run of consecutive intervals inside
+// [t0, t1] that spans at least windowSeconds (the shortest such run ending at each interval),
+// its mean power, placed at the run's end. What the Devices view draws beside the raw samples,
+// so the peak line touches its highest point. Empty when no run spans the window.
+PowerTrace windowMeanTrace(const PowerTrace& trace, bool counter, double windowSeconds, double t0, double t1);
+
+// Whether a profile's traces are a counter's interval means (rapl, perf, nvml, hwmon energy
+// counters) rather than instantaneous samples (hwmon power, csv, imported sensors).
+bool isCounterTrace(const ProfileSettings& settings);
+
 // ProTran's peak: the largest sample with t0 ≤ t ≤ t1.
 std::optional<double> largestSampleW(const PowerTrace& trace, double t0, double t1);
 

@@ -342,6 +342,7 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     LayerSparsityCounts window;
     std::vector<LayerSparsityCounts> windowLayers(static_cast<std::size_t>(spec.layerCount()));
     MagnitudeHistograms windowMagnitudes;
+    TrainProgress::DistillationWindow windowDistillation; // issue 15: sums, then means at a report
     std::int64_t lastGoodCheckpoint = -1;
     while (trainer.step() < total) {
         if (!goOn()) {
@@ -379,6 +380,12 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
             for (std::size_t l = 0; l < windowLayers.size(); ++l)
                 windowLayers[l].add(layers[l]);
             windowMagnitudes.add(r.magnitudes);
+            if (!config.distillation.teacherCheckpoint.empty()) { // issue 15
+                windowDistillation.active = true;
+                windowDistillation.taskLoss += r.loss;
+                windowDistillation.logitLoss += r.distillLogit;
+                windowDistillation.hiddenLoss += r.distillHidden;
+            }
         }
         const std::int64_t step = trainer.step();
         const bool log = step % std::max<std::int64_t>(1, config.logEverySteps) == 0 || step == total;
@@ -417,6 +424,18 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
                 pr.layers = windowLayers;
                 pr.thresholds = trainer.dynaprop().thresholds();
                 pr.magnitudes = windowMagnitudes;
+                // Issue 15: the parameters hold the latent weights between steps.
+                pr.lowBit = lowBitReport(trainer.network().parameters(), trainer.network().tensors(),
+                                         trainer.weightPrecision(), trainer.activationQuantization());
+                if (windowDistillation.active) {
+                    auto& d = pr.distillation;
+                    d.active = true;
+                    d.taskLoss = windowDistillation.taskLoss / double(windowSteps);
+                    d.logitLoss = windowDistillation.logitLoss / double(windowSteps);
+                    d.hiddenLoss = windowDistillation.hiddenLoss / double(windowSteps);
+                    d.weightedLoss = d.taskLoss + config.distillation.logitWeight * d.logitLoss +
+                                     config.distillation.hiddenWeight * d.hiddenLoss;
+                }
                 progress(pr);
             }
             lossSum = accSum = 0.0;
@@ -424,6 +443,7 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
             window = LayerSparsityCounts{};
             std::fill(windowLayers.begin(), windowLayers.end(), LayerSparsityCounts{});
             windowMagnitudes = MagnitudeHistograms{};
+            windowDistillation = TrainProgress::DistillationWindow{};
         }
         if (!config.checkpointPath.empty() && config.checkpointEverySteps > 0 &&
             step % config.checkpointEverySteps == 0) {

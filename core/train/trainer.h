@@ -9,6 +9,7 @@
 #include "design/run_control.h"
 #include "distillation.h"
 #include "dynaprop.h"
+#include "low_bit_report.h"
 #include "network.h"
 #include "optimizer.h"
 #include "pruning.h"
@@ -110,6 +111,15 @@ struct TrainProgress {
     std::vector<LayerSparsityCounts> layers; // zeros / elements per layer and tensor kind
     Thresholds thresholds;                   // in force at the report (calibrated ones in target mode)
     MagnitudeHistograms magnitudes;          // filled when TrainConfig::collectMagnitudeHistograms
+    // Issue 15 (the Training panel): latent weights with their quantizers' boundaries, scales,
+    // clipped shares (empty when nothing is quantized), and with a teacher the window's loss
+    // split: means of the task loss and of the unweighted distillation terms.
+    LowBitReport lowBit;
+    struct DistillationWindow {
+        bool active = false;
+        double taskLoss = 0.0, logitLoss = 0.0, hiddenLoss = 0.0;
+        double weightedLoss = 0.0; // task + w_logit·logit + w_hidden·hidden: what is optimised
+    } distillation;
 };
 
 enum class TrainStatus : std::uint8_t { Completed, Cancelled, Diverged };
@@ -167,6 +177,8 @@ public:
     void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
     // Issue 15: the activation quantizers (null when the model quantizes no activation).
     const ActivationQuantization* activationQuantization() const { return m_activationQuantization.get(); }
+    // Issue 15: the weight quantizers (inactive when the model keeps f32 weights).
+    const WeightPrecision* weightPrecision() const { return m_weightPrecision.get(); }
 
 private:
     void batchIndices(std::int64_t step, std::vector<std::int64_t>& out);

@@ -13,10 +13,14 @@
 #include "panels/search_page.h"
 #include "plots/hypervolume_plot.h"
 #include "store/sqlite.h"
+#include "devices/device_library.h"
+#include "devices/device_search_store.h"
+#include "store/workspace.h"
 
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
@@ -123,6 +127,66 @@ private slots:
         QCOMPARE(page->shownSearch(), qint64(0));
         QVERIFY(page->content().hypervolume.isEmpty());
         QVERIFY(page->hypervolumePlot()->points().isEmpty());
+    }
+
+    // Issue 14: a model × device search stored in a workspace shows like an accelerator search:
+    // its trials (device, model, metrics, provenance, front), best so far and hypervolume.
+    void deviceSearchListsItsTrials() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("devices.tcw"));
+        devices::StoredDeviceSearchConfig config;
+        config.targets = "devices:cpu_rpi,npu_ncs";
+        config.deviceIds = {"cpu_rpi", "npu_ncs"};
+        config.search.budget = 5;
+        config.search.seed = 3;
+        std::vector<devices::DeviceProfile> profiles;
+        for (const auto& id : config.deviceIds)
+            profiles.push_back(*devices::resolveDeviceProfile(id, kData.toStdString()).value);
+        devices::StoredDeviceSearchRun run;
+        {
+            store::Workspace w = store::Workspace::create(path.toStdString());
+            run = devices::runStoredDeviceSearch(w, profiles, config);
+        }
+        MainWindow window;
+        QVERIFY(openCopy(window, path));
+        window.openSearchPage(run.searchId);
+        widgets::SearchPage* page = window.searchPage();
+        QTRY_COMPARE_WITH_TIMEOUT(page->shownSearch(), qint64(run.searchId), 30000);
+        const auto& content = page->content();
+        QVERIFY2(content.error.isEmpty(), qPrintable(content.error));
+        QVERIFY(content.title.contains(QStringLiteral("model × device")));
+        const auto& pairs = run.result.pairs;
+        QCOMPARE(content.trials.size(), qsizetype(pairs.size()));
+        QCOMPARE(content.hypervolume.size(), qsizetype(pairs.size()));
+        QCOMPARE(page->hypervolumePlot()->points().size(), qsizetype(pairs.size()));
+        QCOMPARE(content.bestSoFar.size(), 4);
+        int front = 0;
+        for (qsizetype i = 0; i < content.trials.size(); ++i) {
+            const auto& row = content.trials[i];
+            const auto& p = pairs[std::size_t(i)];
+            QCOMPARE(row.position, i);
+            QCOMPARE(row.device, QString::fromStdString(profiles[p.device].deviceName));
+            QCOMPARE(row.glue, 100.0 * p.glue);
+            QCOMPARE(row.latencyMs, 1e3 * p.cost.latencySeconds);
+            QCOMPARE(row.provenance, QString::fromStdString(p.cost.provenance));
+            // Names instead of EdgeTran's hashes, the hash in the tooltip.
+            if (p.model.name.size() == 32) {
+                QVERIFY2(!row.model.contains(QString::fromStdString(p.model.name)), qPrintable(row.model));
+                QVERIFY(row.modelToolTip.contains(QString::fromStdString(p.model.name)));
+            }
+            front += row.onFront;
+        }
+        QCOMPARE(front, int(run.result.front.size()));
+        for (std::size_t k : run.result.front)
+            QVERIFY(content.trials[qsizetype(k)].onFront);
+        // The table lists them; the best GLUE so far ends at the best feasible GLUE.
+        QVERIFY(page->trialTable()->isVisible());
+        QCOMPARE(page->trialTable()->model()->rowCount(), int(pairs.size()));
+        double best = -1;
+        for (const auto& p : pairs)
+            if (p.feasible)
+                best = std::max(best, 100.0 * p.glue);
+        QCOMPARE(content.bestSoFar[0].value.back(), best);
     }
 
 private:

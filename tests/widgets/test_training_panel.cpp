@@ -12,12 +12,19 @@
 #include "panels/training_panel.h"
 #include "plots/training_plots.h"
 #include "store/workspace.h"
+#include "design/precision_shorthand.h"
+#include "train/checkpoint.h"
+#include "train/low_bit_report.h"
 #include "train/precision.h"
 #include "train/presets.h"
 #include "training_controller.h"
 #include "workspace_controller.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -95,6 +102,7 @@ private slots:
     void loneTransformerCostedOnAPreset();
     void closingDuringARunStopsIt();
     void threadsRememberedAndPrecisionExplained();
+    void lowBitRunShowsTheTrainersNumbers();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -480,6 +488,128 @@ void TestTrainingPanel::threadsRememberedAndPrecisionExplained() {
     panel.setRequest(forced);
     QCOMPARE(note->text().isEmpty(), false);
     QCOMPARE(panel.request().forceBf16, true);
+}
+
+// Issue 15: a run at another precision with a teacher, started from the panel's controls. The
+// panel's low-bit view holds the trainer's numbers: the last report's latent-weight histograms,
+// boundaries, scales and zero shares equal the report of the run's checkpoint (its latent
+// weights at the end), the last loss split equals the run's own (metrics.json), and the run
+// is stored on the transformer at that precision, not on the pair.
+void TestTrainingPanel::lowBitRunShowsTheTrainersNumbers() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("lowbit.tcw");
+    const qint64 pair = makeWorkspace(path);
+    MainWindow window;
+    QVERIFY(openAndSelect(window, path, pair));
+    auto* panel = window.trainingPanel();
+    window.training()->setUpdateIntervalMs(0);
+    QSignalSpy finished(window.training(), &TrainingController::finished);
+
+    // The teacher: the pair's own f32 run.
+    panel->setRequest(smallRequest(4, 2));
+    panel->setPrecision(QString());
+    panel->startAction()->trigger();
+    QVERIFY(finished.wait(120000));
+    const auto teacher = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(teacher.stored, qPrintable(teacher.message));
+    QVERIFY(panel->series().lowBit().latest() == std::nullopt); // f32: nothing quantized
+    QVERIFY(panel->series().lowBit().lossSplit().empty());
+
+    // The student at w2a8 from the panel's fields, as tcw train --precision w2a8 --teacher RUN
+    // --distill-weight 0.7 --distill-hidden-weight 0.3 --distill-temperature 2.
+    codesign::TrainingRequest studentRequest = smallRequest(5, 1);
+    studentRequest.tauActivation = 0; // quantized activations are not pruned (the trainer refuses both)
+    panel->setRequest(studentRequest);
+    panel->findChild<QComboBox*>(QStringLiteral("trainingPrecision"))->setCurrentText(QStringLiteral("w2a8"));
+    panel->findChild<QLineEdit*>(QStringLiteral("trainingTeacher"))->setText(teacher.runDirectory);
+    panel->findChild<QDoubleSpinBox*>(QStringLiteral("trainingDistillWeight"))->setValue(0.7);
+    panel->findChild<QDoubleSpinBox*>(QStringLiteral("trainingDistillHiddenWeight"))->setValue(0.3);
+    panel->findChild<QDoubleSpinBox*>(QStringLiteral("trainingDistillTemperature"))->setValue(2.0);
+    QCOMPARE(panel->precision(), QStringLiteral("w2a8"));
+    QCOMPARE(panel->request().teacher, teacher.runDirectory.toStdString());
+    panel->startAction()->trigger();
+    QVERIFY(finished.wait(120000));
+    const auto student = finished.takeFirst().at(0).value<TrainingOutcome>();
+    QVERIFY2(student.stored, qPrintable(student.message));
+    QCOMPARE(student.status, QStringLiteral("completed"));
+    // Stored on the transformer at w2a8 (its own design), with its accuracy; the pair keeps
+    // its own precision and gets no trained evaluation.
+    QCOMPARE(student.trainedEvaluations, 2);
+    {
+        const store::Workspace ws = store::Workspace::openReadOnly(path.toStdString());
+        const auto runs = ws.trainingRuns();
+        const auto run = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == student.runId; });
+        QVERIFY(run != runs.end());
+        QVERIFY(run->designId != pair);
+        const auto design = ws.design(run->designId);
+        QVERIFY(design && design->kind == store::DesignKind::Transformer);
+        QVERIFY2(QString::fromStdString(design->name).endsWith(QStringLiteral("(w2a8)")), design->name.c_str());
+        const auto trained = ws.evaluations(run->designId);
+        QCOMPARE(int(trained.size()), 2);
+        for (const auto& e : trained) {
+            QCOMPARE(e.accuracySource, store::AccuracySource::Trained);
+            QCOMPARE(*e.accuracy, student.testAccuracy);
+        }
+        for (const auto& e : ws.evaluations(pair))
+            QVERIFY(e.accuracySource != store::AccuracySource::Trained || e.accuracyDetail.find(
+                        "run " + std::to_string(student.runId)) == std::string::npos);
+    }
+
+    const auto& lowBit = panel->series().lowBit();
+    QVERIFY(lowBit.latest().has_value());
+    QCOMPARE(int(lowBit.lossSplit().size()), 5); // one window per step
+    // The last window is the last step: the run's own split (its last 10 % of 5 steps).
+    QFile metricsFile(student.runDirectory + "/metrics.json");
+    QVERIFY(metricsFile.open(QIODevice::ReadOnly));
+    const QJsonObject distillation =
+        QJsonDocument::fromJson(metricsFile.readAll()).object().value("distillation").toObject();
+    const auto& last = lowBit.lossSplit().back();
+    QCOMPARE(last.step, qint64(5));
+    QCOMPARE(last.taskLoss, distillation.value("taskLoss").toDouble());
+    QCOMPARE(last.logitLoss, distillation.value("logitLoss").toDouble());
+    QCOMPARE(last.hiddenLoss, distillation.value("hiddenLoss").toDouble());
+    QVERIFY(std::fabs(last.weightedLoss - (last.taskLoss + 0.7 * last.logitLoss + 0.3 * last.hiddenLoss)) < 1e-12);
+
+    // The latent weights at the end are the checkpoint's: the report of those equals the panel's.
+    TransformerSpec model = train::uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::C5}, {48});
+    QVERIFY(applyPrecisionShorthand("w2a8", model.compression).empty());
+    const codesign::TrainingRequest request = panel->request();
+    const train::Dataset data = codesign::loadTrainingData(request.data);
+    train::Network network(model, data.task, 16);
+    const train::WeightPrecision precision(network.tensors(), model.compression);
+    const train::CheckpointState state =
+        train::loadCheckpoint((student.runDirectory + "/checkpoint.bin").toStdString());
+    const train::LowBitReport expected = train::lowBitReport(state.parameters, network.tensors(), &precision, nullptr);
+    const auto& shown = lowBit.latest()->weights;
+    QCOMPARE(shown.size(), expected.weights.size());
+    QVERIFY(!shown.empty());
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        QCOMPARE(shown[i].tensor, QString::fromStdString(expected.weights[i].tensor));
+        QCOMPARE(shown[i].rule, QStringLiteral("TWN"));
+        QCOMPARE(shown[i].scale, expected.weights[i].scale);
+        QCOMPARE(shown[i].zeroFraction, expected.weights[i].zeroFraction);
+        QCOMPARE(shown[i].boundaries, expected.weights[i].boundaries);
+        QCOMPARE(shown[i].counts, std::vector<qint64>(expected.weights[i].counts.begin(), expected.weights[i].counts.end()));
+    }
+    // Every activation quantizer (8-bit) has a learnt scale; the clipped label states their shares.
+    QVERIFY(!lowBit.latest()->activations.empty());
+    const auto clipped = lowBit.clipped();
+    QVERIFY(clipped.has_value());
+    QVERIFY(panel->findChild<QLabel*>(QStringLiteral("trainingClipped"))->text().contains(QStringLiteral("Clipped")));
+    // A scale curve per quantized tensor, one point per report.
+    QCOMPARE(lowBit.scales().size(), shown.size() + lowBit.latest()->activations.size());
+    QCOMPARE(int(lowBit.scales().at(shown.front().tensor).size()), 5);
+    // The matrix chooser lists the quantized matrices; the plots draw what they hold.
+    QCOMPARE(panel->findChild<QComboBox*>(QStringLiteral("trainingLatentTensor"))->count(), int(shown.size()));
+    for (auto* plot : panel->findChildren<widgets::PlotWidget*>()) {
+        QString error;
+        QVERIFY2(plot->exportTo(dir.filePath(plot->exportName() + ".png"), &error, QSize(400, 240)), qPrintable(error));
+    }
+    // A bad shorthand is refused before a run, naming what is allowed.
+    panel->setPrecision(QStringLiteral("w3a5"));
+    QString error;
+    QVERIFY(!window.training()->start(pair, panel->request(), {}, &error, panel->precision()));
+    QVERIFY2(error.contains(QStringLiteral("w1a1")), qPrintable(error));
 }
 
 QTEST_MAIN(TestTrainingPanel)

@@ -153,11 +153,11 @@ QVariant DeviceTableModel::headerData(int section, Qt::Orientation orientation, 
         case RowsColumn:
             return tr("Models");
         case LatencyColumn:
-            return tr("Latency (ms) min / median / max");
+            return tr("Latency (ms)\nmin / median / max");
         case EnergyColumn:
-            return tr("Energy (mJ) min / median / max");
+            return tr("Energy (mJ)\nmin / median / max");
         case PeakPowerColumn:
-            return tr("Peak power (mW) min / median / max");
+            return tr("Peak power (mW)\nmin / median / max");
         case PowerSourceColumn:
             return tr("Power source");
         case DescriptionColumn:

@@ -25,6 +25,7 @@ void TrainingSeries::apply(const TrainingUpdate& u) {
     m_elapsed = u.elapsedSeconds;
     m_eta = u.etaSeconds;
     m_points.insert(m_points.end(), u.points.begin(), u.points.end());
+    m_lowBit.apply(u.lowBit, u.scales, u.lossSplit); // issue 15
     for (std::size_t i = 0; i < u.sparsityColumns.size(); ++i) {
         m_columns.push_back(u.sparsityColumns[i]);
         m_columnSteps.push_back(i < u.columnSteps.size() ? u.columnSteps[i] : u.step);

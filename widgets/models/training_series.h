@@ -5,6 +5,8 @@
 // trainer's reports on its worker thread, so the GUI thread only appends.
 #pragma once
 
+#include "low_bit_series.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -53,6 +55,11 @@ struct TrainingUpdate {
     std::vector<double> activationThresholds;         // τ_I in force, per layer and activation kind
     std::vector<double> gradientThresholds;           // τ_T in force, per layer (activation and weight gradients)
     std::optional<TrainingCost> cost;                 // when the design has an accelerator
+    // Issue 15: the latest report's latent weights and quantizers (none: nothing quantized),
+    // every report's scales and, with a teacher, loss split.
+    std::optional<LowBitSnapshot> lowBit;
+    std::vector<ScaleSample> scales;
+    std::vector<LossSplitSample> lossSplit;
 };
 
 class TrainingSeries {
@@ -74,6 +81,7 @@ public:
     const std::vector<double>& activationThresholds() const { return m_activationThresholds; }
     const std::vector<double>& gradientThresholds() const { return m_gradientThresholds; }
     const std::optional<TrainingCost>& cost() const { return m_cost; }
+    const LowBitSeries& lowBit() const { return m_lowBit; } // issue 15
     qint64 step() const { return m_step; }
     qint64 totalSteps() const { return m_totalSteps; }
     double elapsedSeconds() const { return m_elapsed; }
@@ -89,6 +97,7 @@ private:
     MagnitudeBins m_activations, m_gradients;
     std::vector<double> m_activationThresholds, m_gradientThresholds;
     std::optional<TrainingCost> m_cost;
+    LowBitSeries m_lowBit;
     qint64 m_step = 0, m_totalSteps = 0;
     double m_elapsed = 0, m_eta = 0;
 };

@@ -1,6 +1,7 @@
 #include "devices_page.h"
 
 #include "models/device_table_model.h"
+#include "models/model_names.h"
 #include "models/objective.h"
 #include "plots/power_trace_chart.h"
 
@@ -155,9 +156,8 @@ DevicesPage::DevicesPage(QWidget* parent)
         m_deviceTable->setItemDelegateForColumn(c, delegate);
     m_deviceTable->verticalHeader()->setDefaultSectionSize(2 * m_deviceTable->fontMetrics().height() + 10);
     m_deviceTable->horizontalHeader()->setStretchLastSection(true);
-    for (int c : {models::DeviceTableModel::LatencyColumn, models::DeviceTableModel::EnergyColumn,
-                  models::DeviceTableModel::PeakPowerColumn})
-        m_deviceTable->horizontalHeader()->resizeSection(c, 230);
+    m_deviceTable->horizontalHeader()->setDefaultAlignment(Qt::AlignCenter); // two-line headers
+    fitDeviceColumns();
     m_deviceTable->setToolTip(tr("The workspace's device profiles; select one to see its rows"));
 
     m_rowTable = new QTableView(this);
@@ -167,6 +167,7 @@ DevicesPage::DevicesPage(QWidget* parent)
     m_rowTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_rowTable->verticalHeader()->hide();
     m_rowTable->setSortingEnabled(true);
+    m_rowTable->setWordWrap(false);
     m_rowTable->setToolTip(tr("The models measured on the device, per sequence; select a row with a trace to see "
                               "its power over time"));
     m_trace = new PowerTraceChart(this);
@@ -259,6 +260,7 @@ void DevicesPage::reload() {
                                   ? m_devices->index(m_deviceTable->currentIndex().row(), 0).data().toString()
                                   : QString();
         m_devices->setProfiles(read.profiles);
+        fitDeviceColumns();
         if (!m_busy) {
             if (!read.error.isEmpty())
                 setStatus(read.error, true);
@@ -288,6 +290,16 @@ void DevicesPage::reload() {
     watcher->setFuture(QtConcurrent::run([path] { return loadProfiles(path); }));
 }
 
+void DevicesPage::fitDeviceColumns() {
+    // Every column as wide as its contents and header (two-line headers for the strips), the
+    // description taking what is left; a long description is elided, not the numbers.
+    QHeaderView* header = m_deviceTable->horizontalHeader();
+    for (int c = 0; c < models::DeviceTableModel::DescriptionColumn; ++c)
+        m_deviceTable->resizeColumnToContents(c);
+    const int description = 48 * m_deviceTable->fontMetrics().averageCharWidth();
+    header->resizeSection(models::DeviceTableModel::DescriptionColumn, description);
+}
+
 bool DevicesPage::showDevice(const QString& device) {
     for (int row = 0; row < m_devices->rowCount(); ++row)
         if (m_devices->index(row, 0).data().toString() == device) {
@@ -310,8 +322,12 @@ void DevicesPage::showRows() {
     int firstTraced = -1;
     for (const auto& row : p->rows) {
         QList<QStandardItem*> items;
-        auto* name = new QStandardItem(QString::fromStdString(row.modelName));
-        name->setToolTip(QString::fromStdString(row.modelName));
+        // EdgeTran's hashes read as the architecture; the hash stays in the tooltip and in
+        // ModelNameRole, by which the trace of the selected row is found.
+        const QString modelName = QString::fromStdString(row.modelName);
+        auto* name = new QStandardItem(models::displayModelName(modelName, row.model));
+        name->setToolTip(models::modelNameToolTip(modelName, row.model));
+        name->setData(modelName, ModelNameRole);
         items << name;
         const auto number = [](std::optional<double> v, double factor, const QString& missing) {
             auto* item = new QStandardItem(v ? models::formatMetric(*v * factor) : missing);
@@ -340,11 +356,11 @@ void DevicesPage::showRows() {
         m_rows->appendRow(items);
     }
     m_rowTable->resizeColumnsToContents();
-    // A model's name is EdgeTran's 32-digit hash: its start is enough (the tooltip and a
-    // wider column show the rest).
+    // An architecture name can be long: at most ~34 characters wide, elided in the middle (its
+    // end is the hash that tells two models of one shape apart); the tooltip has it all.
     m_rowTable->setColumnWidth(
-        0, std::min(m_rowTable->columnWidth(0), 9 * m_rowTable->fontMetrics().averageCharWidth() + 16));
-    m_rowTable->setTextElideMode(Qt::ElideRight);
+        0, std::min(m_rowTable->columnWidth(0), 34 * m_rowTable->fontMetrics().averageCharWidth() + 16));
+    m_rowTable->setTextElideMode(Qt::ElideMiddle);
     const int pick = firstTraced >= 0 ? firstTraced : 0;
     if (m_rows->rowCount() > 0) {
         m_rowTable->setCurrentIndex(m_rows->index(pick, 0));
@@ -361,11 +377,12 @@ void DevicesPage::showTrace() {
     }
     // The rows model is not sorted apart from the profile unless the user sorted it: find the
     // row by its model name.
-    const QString name = m_rows->index(row, 0).data().toString();
+    const QString name = m_rows->index(row, 0).data(ModelNameRole).toString();
     for (const auto& r : p->rows)
         if (QString::fromStdString(r.modelName) == name) {
-            m_trace->setRow(QStringLiteral("%1 · %2").arg(QString::fromStdString(p->deviceName), name), r,
-                            p->idlePowerW.value, p->settings.peakWindowMs);
+            m_trace->setRow(QStringLiteral("%1 · %2").arg(QString::fromStdString(p->deviceName),
+                                                          m_rows->index(row, 0).data().toString()),
+                            r, p->idlePowerW.value, p->settings);
             return;
         }
 }

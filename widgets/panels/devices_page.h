@@ -68,6 +68,9 @@ public:
     QTableView* rowTable() const { return m_rowTable; }
     PowerTraceChart* traceChart() const { return m_trace; }
     QString statusText() const;
+    // The row table's model column: the display name (an architecture for a hash), the model's
+    // own name under this role.
+    static constexpr int ModelNameRole = Qt::UserRole + 7;
     QAction* importAction() const { return m_import; }
     QAction* profileAction() const { return m_profile; }
     QAction* cancelAction() const { return m_cancel; }
@@ -86,6 +89,7 @@ private:
     void finishJob(const DevicesJobResult& result);
     void showRows();
     void showTrace();
+    void fitDeviceColumns(); // sized to contents and headers (issue 14: truncated at 1400 px)
     void setStatus(const QString& text, bool error = false);
     void saveLayout() const;
 

@@ -7,19 +7,26 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace tcw::widgets {
 
 SearchPage::SearchPage(QWidget* parent)
     : QWidget(parent), m_selector(new QComboBox(this)), m_title(new QLabel(this)), m_state(new QLabel(this)),
       m_settings(new QFormLayout), m_hypervolume(new HypervolumePlot(this)), m_hypervolumeNote(new QLabel(this)),
-      m_best(new BestSoFarChart(this)), m_showDesigns(new QPushButton(tr("Show Its Designs in the Explorer"), this)) {
+      m_best(new BestSoFarChart(this)), m_showDesigns(new QPushButton(tr("Show Its Designs in the Explorer"), this)),
+      m_trialBox(new QGroupBox(tr("Trials (model × device)"), this)), m_trialTable(new QTableView(this)),
+      m_trials(new QStandardItemModel(this)) {
     setObjectName(QStringLiteral("searchPage"));
     m_selector->setObjectName(QStringLiteral("searchSelector"));
     m_selector->setToolTip(tr("The workspace's searches; the tree's Searches group opens them here too"));
@@ -61,9 +68,30 @@ SearchPage::SearchPage(QWidget* parent)
     auto* bestBox = new QGroupBox(tr("Best so far against trials"), this);
     auto* bestLayout = new QVBoxLayout(bestBox);
     bestLayout->addWidget(m_best, 1);
-    auto* charts = new QSplitter(Qt::Vertical, this);
+    auto* charts = m_charts = new QSplitter(Qt::Vertical, this);
     charts->addWidget(hvBox);
     charts->addWidget(bestBox);
+    // A model × device search's trials, sortable; the front's in bold.
+    m_trialTable->setObjectName(QStringLiteral("searchTrialTable"));
+    m_trialTable->setModel(m_trials);
+    m_trialTable->setSortingEnabled(true);
+    m_trialTable->verticalHeader()->hide();
+    m_trialTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_trialTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_trialTable->setTextElideMode(Qt::ElideMiddle);
+    m_trialTable->setToolTip(tr("Every pair the search made, in the order it made them: the device, the model, "
+                                "its GLUE score (published or predicted), latency, energy and peak power "
+                                "(measured, or predicted with the device surrogate's σ), and whether it is on "
+                                "the front of the feasible pairs; the front's pairs first (click # for the "
+                                "search's order)"));
+    m_trials->setSortRole(Qt::UserRole);
+    m_trialTable->setWordWrap(false);
+    auto* trialLayout = new QVBoxLayout(m_trialBox);
+    trialLayout->addWidget(m_trialTable);
+    charts->addWidget(m_trialBox);
+    charts->setStretchFactor(0, 1);
+    charts->setStretchFactor(1, 1);
+    charts->setStretchFactor(2, 2);
 
     auto* body = new QSplitter(Qt::Horizontal, this);
     body->addWidget(scroll);
@@ -127,6 +155,8 @@ void SearchPage::clear() {
     m_hypervolumeNote->clear();
     m_best->clear();
     m_showDesigns->setEnabled(false);
+    m_trials->clear();
+    m_trialBox->setVisible(false);
 }
 
 void SearchPage::setContent(const SearchPageContent& content) {
@@ -149,11 +179,16 @@ void SearchPage::setContent(const SearchPageContent& content) {
         field->setTextInteractionFlags(Qt::TextSelectableByMouse);
         m_settings->addRow(label + QLatin1Char(':'), field);
     }
+    showTrials(content.trials);
     m_hypervolume->setBudget(std::max(1, std::max(content.budget, int(content.hypervolume.size()))));
     for (qsizetype i = 0; i < content.hypervolume.size(); ++i)
         m_hypervolume->addPoint(int(i + 1), content.hypervolume[i]);
     if (content.hypervolume.isEmpty())
         m_hypervolumeNote->setText(tr("No trial stored yet."));
+    else if (!content.hypervolumeBasis.isEmpty())
+        m_hypervolumeNote->setText(tr("Hypervolume %1 after %2 trials, %3")
+                                       .arg(locale.toString(content.hypervolume.back(), 'f', 4),
+                                            locale.toString(content.hypervolume.size()), content.hypervolumeBasis));
     else
         m_hypervolumeNote->setText(
             (content.recomputed > 0
@@ -167,6 +202,65 @@ void SearchPage::setContent(const SearchPageContent& content) {
     m_best->setSeries(content.bestSoFar);
     m_showDesigns->setEnabled(content.designs > 0);
     emit contentShown(content.searchId);
+}
+
+void SearchPage::showTrials(const QList<SearchTrialRow>& trials) {
+    m_trials->clear();
+    m_trialBox->setVisible(!trials.isEmpty());
+    if (trials.isEmpty())
+        return;
+    // The trials take half the height, the two charts a quarter each.
+    const int height = std::max(400, m_charts->height());
+    m_charts->setSizes({height / 4, height / 4, height / 2});
+    m_trials->setHorizontalHeaderLabels({tr("#"), tr("Device"), tr("Model"), tr("GLUE (%)"), tr("Latency (ms)"),
+                                         tr("Energy (mJ)"), tr("Peak power (W)"), tr("Provenance"), tr("Front")});
+    const QLocale locale;
+    int onFront = 0;
+    for (const SearchTrialRow& t : trials) {
+        auto text = [](const QString& s, const QVariant& sort) {
+            auto* item = new QStandardItem(s);
+            item->setData(sort, Qt::UserRole);
+            return item;
+        };
+        auto number = [&](double v, int decimals) {
+            auto* item = text(std::isfinite(v) ? locale.toString(v, 'f', decimals) : tr("—"),
+                              std::isfinite(v) ? QVariant(v) : QVariant());
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            return item;
+        };
+        QList<QStandardItem*> row;
+        row << number(double(t.position), 0) << text(t.device, t.device);
+        auto* model = text(t.model, t.model);
+        model->setToolTip(t.modelToolTip);
+        row << model;
+        auto* glue = number(t.glue, 2);
+        glue->setToolTip(t.glueSource == QLatin1String("published") ? tr("GLUE score of the device library's row")
+                                                                    : tr("GLUE predicted (boosted trees)"));
+        row << glue << number(t.latencyMs, 4) << number(t.energyMJ, 2) << number(t.peakPowerW, 1);
+        auto* provenance = text(t.provenance + (t.seeded ? tr(" · stored pair") : QString()), t.provenance);
+        if (!t.feasible)
+            provenance->setToolTip(tr("Above the search's peak-power limit: not on the front"));
+        row << provenance;
+        row << text(t.onFront ? tr("✓") : QString(), t.onFront ? 1 : 0);
+        if (t.onFront) {
+            ++onFront;
+            for (QStandardItem* item : row) {
+                QFont bold = item->font();
+                bold.setBold(true);
+                item->setFont(bold);
+            }
+        }
+        m_trials->appendRow(row);
+    }
+    static_cast<QGroupBox*>(m_trialBox)
+        ->setTitle(tr("Trials (model × device): %1, %2 on the front (bold)")
+                       .arg(locale.toString(trials.size()), locale.toString(onFront)));
+    m_trialTable->resizeColumnsToContents();
+    m_trialTable->setColumnWidth(
+        2, std::min(m_trialTable->columnWidth(2), 34 * m_trialTable->fontMetrics().averageCharWidth() + 16));
+    // The front first (bold), each part in the order the search made it (a stable sort of the
+    // position order); "#" sorts by position.
+    m_trialTable->sortByColumn(8, Qt::DescendingOrder);
 }
 
 } // namespace tcw::widgets

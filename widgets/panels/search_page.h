@@ -3,7 +3,9 @@
 // seed, spaces, status, started / finished, what wrote it), its hypervolume history as stored
 // per trial, the best value so far of each objective against trials, and its designs (a
 // button sets the explorer's filter to "search:N"). The page only shows: the window reads the
-// workspace off the GUI thread and hands it a SearchPageContent.
+// workspace off the GUI thread and hands it a SearchPageContent. A model × device search
+// (issue 14) shows the same, with its trials listed: device, model, metrics, provenance and
+// whether each is on the front.
 #pragma once
 
 #include "plots/best_so_far_chart.h"
@@ -18,10 +20,27 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QPushButton;
+class QStandardItemModel;
+class QSplitter;
+class QTableView;
 
 namespace tcw::widgets {
 
 class HypervolumePlot;
+
+// One trial of a model × device search as the page lists it (display units; NaN: absent).
+struct SearchTrialRow {
+    qint64 position = 0;
+    QString device;
+    QString model, modelToolTip; // the architecture for EdgeTran's hashes; the hash in the tooltip
+    double glue = 0;             // %
+    double latencyMs = 0;
+    double energyMJ = 0;
+    double peakPowerW = 0;
+    QString provenance; // "measured" or "predicted ± σ (…)"
+    QString glueSource; // "published" or "predicted"
+    bool seeded = false, feasible = true, onFront = false;
+};
 
 struct SearchPageContent {
     qint64 searchId = 0;
@@ -31,8 +50,10 @@ struct SearchPageContent {
     int recomputed = 0;                      // of those, values not stored (older workspace)
     QList<BestSoFarChart::Series> bestSoFar; // per objective
     int budget = 0;
-    int designs = 0; // distinct designs among its trials
-    QString error;   // the search could not be read: why
+    int designs = 0;              // distinct designs among its trials
+    QString error;                // the search could not be read: why
+    QList<SearchTrialRow> trials; // a model × device search's trials (empty for other searches)
+    QString hypervolumeBasis;     // how the hypervolume was taken, when not as stored per trial
 };
 
 class SearchPage : public QWidget {
@@ -54,6 +75,7 @@ public:
     HypervolumePlot* hypervolumePlot() const { return m_hypervolume; }
     BestSoFarChart* bestSoFarChart() const { return m_best; }
     QPushButton* showDesignsButton() const { return m_showDesigns; }
+    QTableView* trialTable() const { return m_trialTable; }
 
 signals:
     void searchChosen(qint64 searchId);         // the selector changed: load this search
@@ -61,6 +83,8 @@ signals:
     void contentShown(qint64 searchId);         // setContent() has drawn a search
 
 private:
+    void showTrials(const QList<SearchTrialRow>& trials);
+
     QComboBox* m_selector;
     QLabel* m_title;
     QLabel* m_state;
@@ -69,6 +93,10 @@ private:
     QLabel* m_hypervolumeNote;
     BestSoFarChart* m_best;
     QPushButton* m_showDesigns;
+    QSplitter* m_charts;
+    QWidget* m_trialBox;
+    QTableView* m_trialTable;
+    QStandardItemModel* m_trials;
     SearchPageContent m_content;
 };
 

@@ -2,6 +2,7 @@
 #include "training_panel.h"
 
 #include "models/objective.h"
+#include "plots/low_bit_plots.h"
 #include "plots/training_plots.h"
 #include "train/precision.h"
 
@@ -22,11 +23,14 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tcw::widgets {
@@ -193,6 +197,7 @@ QWidget* TrainingPanel::createForm() {
     f->addRow(QString(), m_precisionNote);
     connect(m_bf16, &QCheckBox::toggled, this, &TrainingPanel::updatePrecisionNote);
     updatePrecisionNote();
+    createLowBitForm(f); // issue 15: precision and teacher, as tcw train's options
     m_logEvery = spin(1, 100'000, 10, tr("Steps between reports: curve points, heat-map columns, histograms"));
     f->addRow(tr("Report every:"), m_logEvery);
     m_evalDuring = new QCheckBox(tr("Test at every report"));
@@ -228,6 +233,155 @@ QWidget* TrainingPanel::createForm() {
     connect(m_thresholdMode, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateThresholdMode);
 
     return form;
+}
+
+void TrainingPanel::createLowBitForm(QFormLayout* f) {
+    auto precisionCombo = [](const QStringList& items, const QString& empty, const QString& tip) {
+        auto* c = new QComboBox;
+        c->setEditable(true); // any shorthand tcw train takes; the core names what is allowed
+        c->addItem(QString());
+        c->addItems(items);
+        c->lineEdit()->setPlaceholderText(empty);
+        c->setToolTip(tip);
+        return c;
+    };
+    m_precision = precisionCombo(
+        {QStringLiteral("w1a1"), QStringLiteral("w1a8"), QStringLiteral("w2a8"), QStringLiteral("w4a8"),
+         QStringLiteral("w8a8"), QStringLiteral("w1"), QStringLiteral("w2"), QStringLiteral("w8")},
+        tr("the design's own"),
+        tr("Weight / activation bits of the encoder layers (tcw train --precision): w1 = BWN sign weights, w2 = "
+           "ternary (TWN), w4 / w8 symmetric; a1 = BiT's elastic binarization, a8 = 8-bit. Embeddings and the "
+           "classifier stay f32. Empty: the design's own precision. A run at another precision is stored on "
+           "the transformer at that precision (its own design) with its trained accuracy; the pair itself, at "
+           "its own precision, is not evaluated"));
+    m_precision->setObjectName(QStringLiteral("trainingPrecision"));
+    f->addRow(tr("Precision:"), m_precision);
+    m_activationQuantizer = new QComboBox;
+    m_activationQuantizer->setObjectName(QStringLiteral("trainingActivationQuantizer"));
+    m_activationQuantizer->addItem(tr("uniform, learnable clip"), false);
+    m_activationQuantizer->addItem(tr("LSQ"), true);
+    m_activationQuantizer->setToolTip(tr("How b-bit activations are quantized (tcw train --act-quantizer)"));
+    f->addRow(tr("Activations:"), m_activationQuantizer);
+    m_teacher = new QLineEdit;
+    m_teacher->setObjectName(QStringLiteral("trainingTeacher"));
+    m_teacher->setPlaceholderText(tr("none"));
+    m_teacher->setToolTip(tr("Distil from this run (its folder or checkpoint.bin), a model of the same shape "
+                             "(tcw train --teacher)"));
+    auto* browse = new QToolButton;
+    browse->setObjectName(QStringLiteral("trainingBrowseTeacher"));
+    browse->setText(tr("Browse…"));
+    browse->setToolTip(tr("Choose the teacher's run folder"));
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Teacher Run Folder"), m_teacher->text());
+        if (!dir.isEmpty())
+            m_teacher->setText(QDir::toNativeSeparators(dir));
+    });
+    auto* teacherRow = new QHBoxLayout;
+    teacherRow->setContentsMargins(0, 0, 0, 0);
+    teacherRow->addWidget(m_teacher, 1);
+    teacherRow->addWidget(browse);
+    f->addRow(tr("Teacher:"), teacherRow);
+    m_teacherPrecision =
+        precisionCombo({QStringLiteral("w1"), QStringLiteral("w2"), QStringLiteral("w4"), QStringLiteral("w8")},
+                       tr("32-bit"), tr("The precision the teacher was trained at (tcw train --teacher-precision)"));
+    m_teacherPrecision->setObjectName(QStringLiteral("trainingTeacherPrecision"));
+    f->addRow(tr("Teacher bits:"), m_teacherPrecision);
+    m_distillLogit = doubleSpin(0, 100, 1.0, 3, 0.1,
+                                tr("Weight of the logits' distillation loss, KL·T² "
+                                   "(tcw train --distill-weight)"));
+    m_distillLogit->setObjectName(QStringLiteral("trainingDistillWeight"));
+    f->addRow(tr("Logit weight:"), m_distillLogit);
+    m_distillHidden = doubleSpin(0, 100, 1.0, 3, 0.1,
+                                 tr("Weight of the per-layer hidden states' distillation "
+                                    "loss, MSE (tcw train --distill-hidden-weight)"));
+    m_distillHidden->setObjectName(QStringLiteral("trainingDistillHiddenWeight"));
+    f->addRow(tr("Hidden weight:"), m_distillHidden);
+    m_distillTemperature = doubleSpin(0.01, 100, 1.0, 2, 0.5,
+                                      tr("Softmax temperature T of the logits' loss "
+                                         "(tcw train --distill-temperature)"));
+    m_distillTemperature->setObjectName(QStringLiteral("trainingDistillTemperature"));
+    f->addRow(tr("Temperature:"), m_distillTemperature);
+    auto updateTeacher = [this] {
+        const bool on = !m_teacher->text().trimmed().isEmpty();
+        for (QWidget* w :
+             std::initializer_list<QWidget*>{m_teacherPrecision, m_distillLogit, m_distillHidden, m_distillTemperature})
+            w->setEnabled(on);
+    };
+    connect(m_teacher, &QLineEdit::textChanged, this, updateTeacher);
+    updateTeacher();
+}
+
+QString TrainingPanel::precision() const {
+    return m_precision->currentText().trimmed();
+}
+
+void TrainingPanel::setPrecision(const QString& shorthand) {
+    m_precision->setCurrentText(shorthand);
+}
+
+void TrainingPanel::showLowBitPlots() {
+    m_plotTabs->setCurrentIndex(1);
+}
+
+QWidget* TrainingPanel::createLowBitPlots() {
+    auto* page = new QWidget;
+    auto* grid = new QGridLayout(page);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+    m_latentTensor = new QComboBox;
+    m_latentTensor->setObjectName(QStringLiteral("trainingLatentTensor"));
+    m_latentTensor->setToolTip(tr("The quantized weight matrix whose latent weights are drawn"));
+    m_latentTensor->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_clipped = new QLabel;
+    m_clipped->setObjectName(QStringLiteral("trainingClipped"));
+    m_clipped->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_clipped->setToolTip(tr("Activation quantizers: the share of their last forward's inputs beyond the scale "
+                             "(|x/α| > 1, |x| > c, or outside LSQ's range), which the STE gives no gradient"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Matrix:")));
+    top->addWidget(m_latentTensor);
+    top->addWidget(m_clipped, 1);
+    grid->addLayout(top, 0, 0, 1, 3);
+    m_latentWeights = new LatentWeightPlot(&m_series);
+    m_scales = new ScaleCurvePlot(&m_series);
+    m_lossSplit = new LossSplitPlot(&m_series);
+    grid->addWidget(m_latentWeights, 1, 0);
+    grid->addWidget(m_scales, 1, 1);
+    grid->addWidget(m_lossSplit, 1, 2);
+    grid->setRowStretch(1, 1);
+    for (int c = 0; c < 3; ++c)
+        grid->setColumnStretch(c, 1);
+    connect(m_latentTensor, &QComboBox::currentIndexChanged, m_latentWeights, &LatentWeightPlot::setTensorIndex);
+    return page;
+}
+
+void TrainingPanel::updateLowBit() {
+    const auto& latest = m_series.lowBit().latest();
+    QStringList names;
+    if (latest)
+        for (const auto& w : latest->weights)
+            names << tr("%1 (%2, %3-bit)").arg(w.tensor, w.rule).arg(w.bits);
+    QStringList shown;
+    for (int i = 0; i < m_latentTensor->count(); ++i)
+        shown << m_latentTensor->itemText(i);
+    if (names != shown) {
+        const int keep = m_latentTensor->currentIndex();
+        const QSignalBlocker block(m_latentTensor);
+        m_latentTensor->clear();
+        m_latentTensor->addItems(names);
+        m_latentTensor->setCurrentIndex(names.isEmpty() ? -1 : std::clamp(keep, 0, int(names.size()) - 1));
+        m_latentWeights->setTensorIndex(std::max(0, m_latentTensor->currentIndex()));
+    }
+    if (const auto c = m_series.lowBit().clipped())
+        m_clipped->setText(tr("Clipped activations: %1% mean over %2 quantizers, at most %3% (%4)")
+                               .arg(QLocale().toString(100 * c->mean, 'f', 2))
+                               .arg(latest->activations.size())
+                               .arg(QLocale().toString(100 * c->max, 'f', 2), c->maxName));
+    else
+        m_clipped->setText(latest ? tr("Activations are not quantized: none clipped") : QString());
+    m_latentWeights->seriesChanged();
+    m_scales->seriesChanged();
+    m_lossSplit->seriesChanged();
 }
 
 QWidget* TrainingPanel::createPlots() {
@@ -266,21 +420,32 @@ QWidget* TrainingPanel::createPlots() {
     m_cost->setToolTip(tr("One training step (forward, backward, update of a batch) simulated on the design's "
                           "accelerator with the sparsity measured so far, against the same step without sparsity"));
     grid->addWidget(m_cost, 1, 0, 1, 3);
+    auto* sparsityPage = new QWidget;
+    auto* sparsityGrid = new QGridLayout(sparsityPage);
+    sparsityGrid->setContentsMargins(0, 0, 0, 0);
+    sparsityGrid->setSpacing(4);
+    m_plotTabs = new QTabWidget;
+    m_plotTabs->setObjectName(QStringLiteral("trainingPlotTabs"));
+    m_plotTabs->addTab(sparsityPage, tr("Curves and sparsity"));
+    m_plotTabs->addTab(createLowBitPlots(), tr("Precision and distillation"));
+    grid->addWidget(m_plotTabs, 2, 0, 1, 3);
+    grid->setRowStretch(2, 1);
     m_lossPlot = new TrainingCurvePlot(TrainingCurvePlot::Quantity::Loss, &m_series);
     m_accuracyPlot = new TrainingCurvePlot(TrainingCurvePlot::Quantity::Accuracy, &m_series);
     m_heatMap = new SparsityHeatMap(&m_series);
     m_activationHistogram = new MagnitudeHistogramPlot(MagnitudeHistogramPlot::Tensors::Activations, &m_series);
     m_gradientHistogram = new MagnitudeHistogramPlot(MagnitudeHistogramPlot::Tensors::Gradients, &m_series);
-    grid->addWidget(m_lossPlot, 2, 0);
-    grid->addWidget(m_accuracyPlot, 2, 1);
-    grid->addWidget(m_activationHistogram, 2, 2);
-    grid->addWidget(m_heatMap, 3, 0, 1, 2);
-    grid->addWidget(m_gradientHistogram, 3, 2);
-    grid->setRowStretch(2, 1);
-    grid->setRowStretch(3, 1);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(2, 1);
+    sparsityGrid->addWidget(m_lossPlot, 0, 0);
+    sparsityGrid->addWidget(m_accuracyPlot, 0, 1);
+    sparsityGrid->addWidget(m_activationHistogram, 0, 2);
+    sparsityGrid->addWidget(m_heatMap, 1, 0, 1, 2);
+    sparsityGrid->addWidget(m_gradientHistogram, 1, 2);
+    sparsityGrid->setRowStretch(0, 1);
+    sparsityGrid->setRowStretch(1, 1);
+    for (int c = 0; c < 3; ++c) {
+        sparsityGrid->setColumnStretch(c, 1);
+        grid->setColumnStretch(c, 1);
+    }
     return plots;
 }
 
@@ -331,6 +496,12 @@ codesign::TrainingRequest TrainingPanel::request() const {
     r.targetActivationSparsity = target ? std::optional<double>(m_targetActivation->value()) : std::nullopt;
     r.targetGradientSparsity = target ? std::optional<double>(m_targetGradient->value()) : std::nullopt;
     r.collectMagnitudeHistograms = true;
+    r.activationLsq = m_activationQuantizer->currentData().toBool(); // issue 15
+    r.teacher = m_teacher->text().trimmed().toStdString();
+    r.teacherPrecision = m_teacherPrecision->currentText().trimmed().toStdString();
+    r.distillLogitWeight = m_distillLogit->value();
+    r.distillHiddenWeight = m_distillHidden->value();
+    r.distillTemperature = m_distillTemperature->value();
     return r;
 }
 
@@ -356,6 +527,12 @@ void TrainingPanel::setRequest(const codesign::TrainingRequest& r) {
     m_tauGradient->setValue(r.tauGradient);
     m_targetActivation->setValue(r.targetActivationSparsity.value_or(0.0));
     m_targetGradient->setValue(r.targetGradientSparsity.value_or(0.0));
+    m_activationQuantizer->setCurrentIndex(r.activationLsq ? 1 : 0); // issue 15
+    m_teacher->setText(QString::fromStdString(r.teacher));
+    m_teacherPrecision->setCurrentText(QString::fromStdString(r.teacherPrecision));
+    m_distillLogit->setValue(r.distillLogitWeight);
+    m_distillHidden->setValue(r.distillHiddenWeight);
+    m_distillTemperature->setValue(r.distillTemperature);
     updatePrecisionNote();
 }
 
@@ -371,6 +548,7 @@ void TrainingPanel::runStarted(const QString& description, const QStringList& he
     for (auto* p :
          std::initializer_list<ChartPlot*>{m_lossPlot, m_accuracyPlot, m_activationHistogram, m_gradientHistogram})
         p->dataChanged();
+    updateLowBit();
     updateActions();
 }
 
@@ -387,6 +565,8 @@ void TrainingPanel::applyUpdate(const models::TrainingUpdate& update) {
     m_gradientHistogram->seriesChanged();
     if (update.cost)
         updateCost();
+    if (update.lowBit || !update.lossSplit.empty())
+        updateLowBit();
 }
 
 QString TrainingPanel::statusText() const {

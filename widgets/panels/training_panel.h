@@ -17,6 +17,8 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
+class QTabWidget;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -29,6 +31,9 @@ namespace tcw::widgets {
 class TrainingCurvePlot;
 class SparsityHeatMap;
 class MagnitudeHistogramPlot;
+class LatentWeightPlot;
+class ScaleCurvePlot;
+class LossSplitPlot;
 
 class TrainingPanel : public QWidget {
     Q_OBJECT
@@ -47,6 +52,11 @@ public:
     // The form as a request (data set, budget, optimiser, thresholds, seed, threads).
     codesign::TrainingRequest request() const;
     void setRequest(const codesign::TrainingRequest& request);
+    // Issue 15: the precision shorthand a start trains at (tcw train --precision; "" = the
+    // design's own), passed to the controller beside the request.
+    QString precision() const;
+    void setPrecision(const QString& shorthand);
+    void showLowBitPlots(); // the "Precision and distillation" tab
 
     // Run state, from the controller.
     void runStarted(const QString& description, const QStringList& heatMapRows);
@@ -81,6 +91,9 @@ signals:
 private:
     QWidget* createForm();
     QWidget* createPlots();
+    void createLowBitForm(QFormLayout* form); // issue 15: precision, teacher, distillation
+    QWidget* createLowBitPlots();             // issue 15: latent weights, scales, loss split
+    void updateLowBit();
     void updateActions();
     void updateThresholdMode();
     void updateCost();
@@ -125,6 +138,20 @@ private:
     SparsityHeatMap* m_heatMap = nullptr;
     MagnitudeHistogramPlot* m_activationHistogram = nullptr;
     MagnitudeHistogramPlot* m_gradientHistogram = nullptr;
+    // Issue 15.
+    QComboBox* m_precision = nullptr;
+    QComboBox* m_activationQuantizer = nullptr;
+    QLineEdit* m_teacher = nullptr;
+    QComboBox* m_teacherPrecision = nullptr;
+    QDoubleSpinBox* m_distillLogit = nullptr;
+    QDoubleSpinBox* m_distillHidden = nullptr;
+    QDoubleSpinBox* m_distillTemperature = nullptr;
+    QTabWidget* m_plotTabs = nullptr;
+    QComboBox* m_latentTensor = nullptr;
+    QLabel* m_clipped = nullptr;
+    LatentWeightPlot* m_latentWeights = nullptr;
+    ScaleCurvePlot* m_scales = nullptr;
+    LossSplitPlot* m_lossSplit = nullptr;
 };
 
 } // namespace tcw::widgets
