@@ -1,6 +1,7 @@
 // The DynaProp training loop (see trainer.h).
 #include "trainer.h"
 
+#include "activation_scales.h"
 #include "pruning.h"
 #include "weight_precision.h"
 
@@ -262,6 +263,9 @@ void Trainer::saveCheckpoint(const std::string& path) const {
     s.pruneRandomState = m_dynaprop.randomState();
     s.accumulated = m_accumulated;
     train::saveCheckpoint(path, s);
+    if (m_activationQuantization) // issue 15: what the run adds for a teacher of a multi-step schedule
+        saveActivationScales(activationScalesPath(path),
+                             {modelFingerprint(), storedQuantizers(*m_activationQuantization)});
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
