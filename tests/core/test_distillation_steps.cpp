@@ -215,12 +215,14 @@ void TestDistillationSteps::quantizedTeacherWithoutScalesIsRefused() {
     QTemporaryDir dir;
     const std::string checkpoint = dir.filePath("teacher.bin").toStdString();
     const TransformerSpec f32 = tinyAt("w32a32");
+    saveActivationScales(activationScalesPath(checkpoint), {}); // an earlier run's, left in the folder
     {
         Trainer teacher(f32, listOps(), shortRun());
         QVERIFY(teacher.trainStep().finite);
         teacher.saveCheckpoint(checkpoint);
     }
-    QVERIFY(!std::filesystem::exists(activationScalesPath(checkpoint))); // 32-bit activations: none written
+    // 32-bit activations: none written, and the earlier run's is gone with its checkpoint.
+    QVERIFY(!std::filesystem::exists(activationScalesPath(checkpoint)));
     DistillationConfig config;
     config.teacherCheckpoint = checkpoint;
     config.teacherCompression = tinyAt("w1a4").compression; // claimed, but the run has no scales
