@@ -138,8 +138,9 @@ std::string checkOutputFolder(const fs::path& dir, std::initializer_list<const c
            "); give --force to replace them, or --out a new folder";
 }
 
-const std::initializer_list<const char*> kRunFiles = {"checkpoint.bin", "metrics.json", "curves.csv", "curves.json",
-                                                      "sparsity_profile.json"};
+const std::initializer_list<const char*> kRunFiles = {
+    "checkpoint.bin", "metrics.json",          "curves.csv",
+    "curves.json",    "sparsity_profile.json", "checkpoint.scales"}; // issue 15: quantized activations
 const std::initializer_list<const char*> kPruneRunFiles = {"checkpoint.bin", "metrics.json",          "curves.csv",
                                                            "curves.json",    "sparsity_profile.json", "pruning.json"};
 

@@ -93,12 +93,49 @@ Precision ActivationQuantization::precisionOf(int layer, ActivationSite site) co
     return role ? m_spec.compression.at(layer, *role) : Precision{};
 }
 
+void ActivationQuantization::restore(const std::vector<Restored>& quantizers, const std::string& source) {
+    m_quantizers.clear();
+    m_restoredFrom.clear();
+    for (const Restored& r : quantizers) {
+        const std::string where = source + ": the quantizer of layer " + std::to_string(r.layer) + ", site " +
+                                  std::to_string(int(r.site)) + ", tensor " + std::to_string(r.index);
+        if (r.layer >= m_spec.layerCount())
+            throw std::invalid_argument(where + ": the model has " + std::to_string(m_spec.layerCount()) + " layers");
+        const Precision p = precisionOf(r.layer, r.site);
+        if (isFloat32(p) || p.bits != r.bits)
+            throw std::invalid_argument(where + " has " + std::to_string(r.bits) + " bits; the model's precision for " +
+                                        "that tensor is " + std::to_string(p.bits) + " bits");
+        // The kind a fresh quantizer of this tensor would get (sign → elastic; b-bit → uniform
+        // or LSQ, either of which the teacher may have been trained with).
+        Entry& q = quantizerFor(r.layer, r.site, r.index, std::int64_t(r.shift.size()));
+        const bool elastic =
+            q.kind == ActivationQuantizerKind::ElasticSigned || q.kind == ActivationQuantizerKind::ElasticUnsigned;
+        const bool restoredElastic =
+            r.kind == ActivationQuantizerKind::ElasticSigned || r.kind == ActivationQuantizerKind::ElasticUnsigned;
+        if (elastic != restoredElastic || (elastic && q.kind != r.kind))
+            throw std::invalid_argument(where + " is " + std::string(activationQuantizerKindName(r.kind)) +
+                                        "; this model's tensor needs " +
+                                        std::string(activationQuantizerKindName(q.kind)));
+        q.kind = r.kind;
+        q.scale = r.scale;
+        q.shift = r.shift;
+        q.shiftGradient.assign(r.shift.size(), 0.0);
+        q.shiftM.assign(r.shift.size(), 0.0);
+        q.shiftV.assign(r.shift.size(), 0.0);
+    }
+    m_restoredFrom = source;
+}
+
 ActivationQuantization::Entry& ActivationQuantization::quantizerFor(int layer, ActivationSite site, int index,
                                                                     std::int64_t cols) {
     const auto key = std::make_tuple(layer, int(site), index);
     auto it = m_quantizers.find(key);
     if (it != m_quantizers.end())
         return it->second;
+    if (!m_restoredFrom.empty())
+        throw std::invalid_argument(m_restoredFrom + ": no quantizer for layer " + std::to_string(layer) + ", site " +
+                                    std::to_string(int(site)) + ", tensor " + std::to_string(index) +
+                                    " (the file is of a model with other activation precisions)");
     const Precision p = precisionOf(layer, site);
     Entry q;
     q.layer = layer;
@@ -129,6 +166,11 @@ void ActivationQuantization::forward(int layer, ActivationSite site, int index, 
     if (isFloat32(precisionOf(layer, site)))
         return; // LayerOutput, Logits and full-precision roles
     Entry& q = quantizerFor(layer, site, index, cols);
+    if (!q.shift.empty() && q.shift.size() != std::size_t(cols)) // a restored quantizer of another width
+        throw std::invalid_argument((m_restoredFrom.empty() ? std::string("activation quantization") : m_restoredFrom) +
+                                    ": the shift of layer " + std::to_string(layer) + ", site " +
+                                    std::to_string(int(site)) + " has " + std::to_string(q.shift.size()) +
+                                    " channels; the tensor has " + std::to_string(cols));
     const std::size_t n = std::size_t(rows * cols);
     q.input.assign(x, x + n);
     const std::span<const float> in(q.input);

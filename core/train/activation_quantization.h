@@ -57,6 +57,22 @@ public:
     // (then zeroed). step counts from 0.
     void step(std::int64_t step);
 
+    // Issue 15, multi-step distillation: a trained run's quantizers (a teacher's), frozen —
+    // a tensor with no restored quantizer is then an error, not a fresh scale from the batch.
+    // Throws std::invalid_argument naming `source` when a quantizer's bits or kind differ from
+    // what this model's CompressionSpec gives that tensor.
+    struct Restored {
+        int layer = 0;
+        ActivationSite site{};
+        int index = 0;
+        ActivationQuantizerKind kind{};
+        int bits = 1;
+        float scale = 0;
+        std::vector<float> shift; // per channel; empty where the quantizer has none
+        bool operator==(const Restored&) const = default;
+    };
+    void restore(const std::vector<Restored>& quantizers, const std::string& source);
+
     struct Entry {
         int layer = 0;
         ActivationSite site{};
@@ -90,6 +106,7 @@ private:
     TransformerSpec m_spec;
     ActivationQuantizationConfig m_config;
     bool m_active = false;
+    std::string m_restoredFrom; // non-empty: frozen quantizers of a teacher (restore())
     std::map<std::tuple<int, int, int>, Entry> m_quantizers;
 };
 

@@ -1,11 +1,13 @@
 #include "distillation.h"
 
 #include "activation_quantization.h"
+#include "activation_scales.h"
 #include "checkpoint.h"
 #include "weight_precision.h"
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 
 namespace tcw::train {
@@ -47,13 +49,51 @@ namespace {
 TransformerSpec teacherSpec(const TransformerSpec& student, const CompressionSpec& compression) {
     TransformerSpec t = student;
     t.compression = compression;
-    if (ActivationQuantization::anyQuantized(compression))
-        throw std::invalid_argument("distillation: a teacher with quantized activations cannot be loaded (its "
-                                    "checkpoint holds no activation scales); give a teacher with 32-bit activations");
     return t;
 }
 
 } // namespace
+
+double logitDistillationLoss(std::span<const float> student, std::span<const float> teacher, std::int64_t rows,
+                             std::int64_t cols, double T, std::vector<float>& gradient) {
+    gradient.resize(std::size_t(rows * cols));
+    double kl = 0;
+    std::vector<double> ps(static_cast<std::size_t>(cols)), pt(static_cast<std::size_t>(cols));
+    auto softmax = [&](const float* z, std::vector<double>& p) {
+        double mx = z[0];
+        for (std::int64_t c = 1; c < cols; ++c)
+            mx = std::max(mx, double(z[c]));
+        double sum = 0;
+        for (std::int64_t c = 0; c < cols; ++c)
+            sum += (p[std::size_t(c)] = std::exp((double(z[c]) - mx) / T));
+        for (auto& v : p)
+            v /= sum;
+    };
+    for (std::int64_t b = 0; b < rows; ++b) {
+        softmax(student.data() + b * cols, ps);
+        softmax(teacher.data() + b * cols, pt);
+        for (std::int64_t c = 0; c < cols; ++c) {
+            const double a = pt[std::size_t(c)], s = ps[std::size_t(c)];
+            if (a > 0)
+                kl += a * (std::log(a) - std::log(s));
+            gradient[std::size_t(b * cols + c)] = float(T * (s - a) / double(rows));
+        }
+    }
+    return T * T * kl / double(rows);
+}
+
+double hiddenDistillationLoss(std::span<const float> student, std::span<const float> teacher,
+                              std::vector<float>& gradient) {
+    const std::size_t n = student.size();
+    gradient.resize(n);
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(student[i]) - double(teacher[i]);
+        sum += d * d;
+        gradient[i] = float(2.0 * d / double(n));
+    }
+    return sum / double(n);
+}
 
 Distillation::Distillation(const TransformerSpec& studentSpec, const TaskShape& task, int maxBatch,
                            const DistillationConfig& config)
@@ -70,7 +110,28 @@ Distillation::Distillation(const TransformerSpec& studentSpec, const TaskShape& 
     std::copy(state.parameters.begin(), state.parameters.end(), m_teacher->parameters().begin());
     WeightPrecision precision(m_teacher->tensors(), spec.compression);
     precision.quantize(m_teacher->parameters()); // frozen: quantized once, the latent values are not needed
-    m_teacher->setActivationHooks(m_recorder.get());
+    if (!ActivationQuantization::anyQuantized(spec.compression)) {
+        m_teacher->setActivationHooks(m_recorder.get());
+        return;
+    }
+    // A step of a multi-step schedule: the teacher's activations as its run quantized them.
+    const std::string scalesPath = activationScalesPath(config.teacherCheckpoint);
+    std::error_code ec;
+    if (!std::filesystem::exists(scalesPath, ec))
+        throw std::invalid_argument(scalesPath +
+                                    ": not found; a teacher with quantized activations needs the activation scales its "
+                                    "run writes beside its checkpoint, or give "
+                                    "the teacher's precision with 32-bit activations (--teacher-precision)");
+    const ActivationScales scales = loadActivationScales(scalesPath);
+    if (scales.modelFingerprint != state.modelFingerprint)
+        throw std::invalid_argument(scalesPath + ": the activation scales are of another model than " +
+                                    config.teacherCheckpoint);
+    m_teacherQuantization = std::make_unique<ActivationQuantization>(spec);
+    m_teacherQuantization->restore(scales.quantizers, scalesPath);
+    m_teacherHooks = std::make_unique<HookChain>();
+    m_teacherHooks->add(m_teacherQuantization.get());
+    m_teacherHooks->add(m_recorder.get());
+    m_teacher->setActivationHooks(m_teacherHooks.get());
 }
 
 Distillation::Distillation(const TransformerSpec& spec, const TaskShape& task, int maxBatch,
@@ -113,44 +174,13 @@ void Distillation::forward(int layer, ActivationSite site, int, float* x, std::i
             throw std::logic_error("distillation: teacher and student hidden states differ in size");
         if (m_hiddenGrad.size() <= std::size_t(layer))
             m_hiddenGrad.resize(std::size_t(layer) + 1);
-        auto& g = m_hiddenGrad[std::size_t(layer)];
-        g.resize(n);
-        double sum = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            const double d = double(x[i]) - double(t[i]);
-            sum += d * d;
-            g[i] = float(2.0 * d / double(n));
-        }
-        m_losses.hidden += sum / double(n);
+        m_losses.hidden += hiddenDistillationLoss({x, n}, t, m_hiddenGrad[std::size_t(layer)]);
         return;
     }
     // Logits [B, C].
-    const auto& t = m_recorder->logits;
-    const double T = m_config.temperature;
-    m_logitGrad.resize(n);
-    double kl = 0;
-    std::vector<double> ps(static_cast<std::size_t>(cols)), pt(static_cast<std::size_t>(cols));
-    for (std::int64_t b = 0; b < rows; ++b) {
-        auto softmax = [&](const float* z, std::vector<double>& p) {
-            double mx = z[0];
-            for (std::int64_t c = 1; c < cols; ++c)
-                mx = std::max(mx, double(z[c]));
-            double sum = 0;
-            for (std::int64_t c = 0; c < cols; ++c)
-                sum += (p[std::size_t(c)] = std::exp((double(z[c]) - mx) / T));
-            for (auto& v : p)
-                v /= sum;
-        };
-        softmax(x + b * cols, ps);
-        softmax(t.data() + b * cols, pt);
-        for (std::int64_t c = 0; c < cols; ++c) {
-            const double a = pt[std::size_t(c)], s = ps[std::size_t(c)];
-            if (a > 0)
-                kl += a * (std::log(a) - std::log(s));
-            m_logitGrad[std::size_t(b * cols + c)] = float(T * (s - a) / double(rows));
-        }
-    }
-    m_losses.logit = T * T * kl / double(rows);
+    if (m_recorder->logits.size() != n)
+        throw std::logic_error("distillation: teacher and student logits differ in size");
+    m_losses.logit = logitDistillationLoss({x, n}, m_recorder->logits, rows, cols, m_config.temperature, m_logitGrad);
 }
 
 void Distillation::backward(int layer, ActivationSite site, int, float* g, float*, std::int64_t rows,

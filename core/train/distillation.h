@@ -8,6 +8,9 @@
 //   total:   task cross-entropy + w_logit·L_logit + w_hidden·L_hidden
 // KL rather than the soft cross-entropy: the same gradient, and 0 when the student equals
 // the teacher. The teacher is frozen: its weights are quantized once at its own precision.
+// A teacher with quantized activations (a step of a multi-step schedule, 32 → 4 → 2 → 1 bits)
+// runs with the activation quantizers its run learned, read from the activation-scales file
+// beside its checkpoint (activation_scales.h).
 #pragma once
 
 #include "batch.h"
@@ -22,9 +25,12 @@
 
 namespace tcw::train {
 
+class ActivationQuantization;
+class HookChain;
+
 struct DistillationConfig {
     std::string teacherCheckpoint;      // a training run's checkpoint.bin ("" = no distillation)
-    CompressionSpec teacherCompression; // the precision the teacher was trained at (weights only)
+    CompressionSpec teacherCompression; // the precision the teacher was trained at
     double logitWeight = 1.0;
     double hiddenWeight = 1.0;
     double temperature = 1.0;
@@ -38,12 +44,19 @@ struct DistillationLosses {
 // The hash of a network's tensor names and shapes that checkpoints carry.
 std::uint64_t parameterFingerprint(const std::vector<ParamTensor>& tensors);
 
+// The two terms on their own (rows × cols, row-major), as the header's equations: each returns
+// the unweighted loss and writes dL/d(student) into `gradient` (resized).
+double logitDistillationLoss(std::span<const float> student, std::span<const float> teacher, std::int64_t rows,
+                             std::int64_t cols, double temperature, std::vector<float>& gradient);
+double hiddenDistillationLoss(std::span<const float> student, std::span<const float> teacher,
+                              std::vector<float>& gradient);
+
 class Distillation : public ActivationHooks {
 public:
     // Builds the teacher (the student's architecture at config.teacherCompression) and loads
-    // its checkpoint. Throws std::invalid_argument naming the file when the checkpoint is of
-    // another model, and for a teacher with quantized activations (its checkpoint holds no
-    // activation scales) or weights' precisions it cannot train.
+    // its checkpoint, and for quantized activations its activation-scales file. Throws
+    // std::invalid_argument naming the file when the checkpoint or scales are of another model
+    // or precision, when the scales file is missing, and for precisions it cannot train.
     Distillation(const TransformerSpec& studentSpec, const TaskShape& task, int maxBatch,
                  const DistillationConfig& config);
     // A teacher given as parameters (tests): `teacherParameters` are used as they stand.
@@ -67,8 +80,10 @@ private:
     void check() const;
     DistillationConfig m_config;
     std::unique_ptr<Network> m_teacher;
-    std::unique_ptr<Recorder> m_recorder;         // the teacher's layer outputs and logits
-    std::vector<std::vector<float>> m_hiddenGrad; // per layer: dL/dh_s of the last forward
+    std::unique_ptr<ActivationQuantization> m_teacherQuantization; // its frozen activation quantizers
+    std::unique_ptr<HookChain> m_teacherHooks;                     // quantization, then the recorder
+    std::unique_ptr<Recorder> m_recorder;                          // the teacher's layer outputs and logits
+    std::vector<std::vector<float>> m_hiddenGrad;                  // per layer: dL/dh_s of the last forward
     std::vector<float> m_logitGrad;
     DistillationLosses m_losses;
     bool m_prepared = false;

@@ -1,12 +1,14 @@
 // The DynaProp training loop (see trainer.h).
 #include "trainer.h"
 
+#include "activation_scales.h"
 #include "pruning.h"
 #include "weight_precision.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -262,6 +264,13 @@ void Trainer::saveCheckpoint(const std::string& path) const {
     s.pruneRandomState = m_dynaprop.randomState();
     s.accumulated = m_accumulated;
     train::saveCheckpoint(path, s);
+    if (m_activationQuantization) { // issue 15: what the run adds for a teacher of a multi-step schedule
+        saveActivationScales(activationScalesPath(path),
+                             {modelFingerprint(), storedQuantizers(*m_activationQuantization)});
+    } else { // an earlier run's scales beside this checkpoint (--force) must not pass for this run's
+        std::error_code ec;
+        std::filesystem::remove(activationScalesPath(path), ec);
+    }
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
