@@ -143,14 +143,14 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
             continue;
         const auto code = io::parseIntListJson(r.encodingJson);
         const auto evaluation = ws.evaluation(*r.evaluationId);
-        if (!code || static_cast<int>(code->size()) != space.dimension() || !evaluation)
+        const auto candidate = code ? space.split(*code) : std::nullopt; // model | accelerator | target
+        if (!candidate || !evaluation)
             throw SearchSetupError("trial " + std::to_string(*r.position) + " of search " + std::to_string(searchId) +
                                    " is damaged (encoding or evaluation missing)");
         search::Trial t;
         t.position = static_cast<int>(*r.position);
         t.round = r.iteration;
-        t.proposal.candidate.model.assign(code->begin(), code->begin() + space.modelLength());
-        t.proposal.candidate.accelerator.assign(code->begin() + space.modelLength(), code->end());
+        t.proposal.candidate = *candidate;
         io::readProposalJson(r.predictionJson, t.proposal);
         search::PairMetrics& m = t.metrics;
         const store::EvaluationRecord& e = *evaluation;
@@ -310,8 +310,10 @@ void WorkspaceJournal::record(const search::Trial& trial) {
     const search::PairMetrics& m = trial.metrics;
     m_workspace.transaction([&] {
         const TransformerSpec model = m_space.model(trial.proposal.candidate);
-        const AcceleratorSpec accelerator = m_space.accelerator(trial.proposal.candidate);
-        const std::string spec = io::pairJson(model, accelerator, "");
+        // The pair with its target of the candidate's kind (a bat trial's design says "bat";
+        // the store reads the kind from the document): issue 15's union search.
+        const bool bat = m_space.targetKind(trial.proposal.candidate) == TargetKind::Bat;
+        const std::string spec = io::pairJson(model, m_space.target(trial.proposal.candidate), "");
         const auto existing = m_workspace.findDesign(store::DesignKind::Pair, spec);
         const std::int64_t designId =
             existing ? *existing : m_workspace.addDesign(label, store::DesignKind::Pair, spec);
@@ -341,7 +343,7 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             SimOptions options = simOptions(m_config);
             e = io::evaluationRecordOf(*m.simulation, options, sparsityNote(measured));
         } else { // metrics that came without their simulation (none the evaluators make today)
-            e.costModel = std::string(costModelName(m_config.costModel));
+            e.costModel = bat ? "bat" : std::string(costModelName(m_config.costModel));
             e.mode = std::string(simModeName(m_config.objectives.mode));
             e.optionsJson = io::evaluationOptionsJson({m_config.task, sparsityNote(measured)});
             e.cycles = m.cycles;

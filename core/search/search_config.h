@@ -85,6 +85,10 @@ struct SearchConfig {
 
     HypervolumeBox box;
 
+    // Issue 15: a union of target kinds (elector, bat) and model-wide precisions as search
+    // dimensions (target_union.h). Empty: an elector-only search (every earlier search).
+    TargetUnion targets;
+
     bool operator==(const SearchConfig&) const = default;
 };
 
