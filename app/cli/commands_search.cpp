@@ -74,6 +74,8 @@ std::string metricText(Metric m, double v) {
         return fixed(v, 1) + " mm²";
     case Metric::PeakPower:
         return fixed(v / 1e3, 2) + " W";
+    case Metric::Robustness: // an accuracy drop
+        return fixed(100 * v, 2) + " pts";
     }
     return fixed(v, 4);
 }
@@ -692,6 +694,13 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->delimiter(',');
     search->add_option("--bat-space", r.batSpace, "with --targets …bat: the BAT-class space, name or file")
         ->capture_default_str();
+    search
+        ->add_option("--robustness-rate", r.robustnessRate,
+                     "objective robustness (needs --accuracy trained): accuracy drop when each stored bit of the "
+                     "encoder weights flips with this probability")
+        ->capture_default_str();
+    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip patterns averaged")
+        ->capture_default_str();
     search->add_option("--peak-power-limit", o.peakPowerLimit,
                        "with --targets: pairs above this peak power (W) are "
                        "infeasible");
@@ -709,8 +718,8 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->capture_default_str();
     search
         ->add_option("--objectives", r.objectives,
-                     "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power "
-                     "(default accuracy,latency,energy,area)")
+                     "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power, "
+                     "robustness (default accuracy,latency,energy,area)")
         ->delimiter(',');
     search
         ->add_option("--weights", r.weights,

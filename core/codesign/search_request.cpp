@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using search::Metric;
 
-const char* const kMetricNames = "accuracy, latency, dynamic-energy, leakage-energy, energy, area, power";
+const char* const kMetricNames = "accuracy, latency, dynamic-energy, leakage-energy, energy, area, power, robustness";
 
 template <typename T>
 std::optional<T> resolveOne(io::Loaded<io::Document> doc, const std::string& what, std::vector<std::string>& errors) {
@@ -194,6 +194,9 @@ BuiltConfig buildSearchConfig(const SearchRequest& r, const fs::path& dataDir) {
     c.candidatesPerStep = r.candidates;
     c.patience = r.patience;
     c.populationSize = r.population;
+    c.robustness.rate = r.robustnessRate; // issue 15
+    c.robustness.seeds = r.robustnessSeeds;
+    c.robustness.maxTestExamples = r.maxTest;
     // Issue 15: a union of target kinds and precisions as search dimensions.
     const std::vector<std::string> precisions = splitList(r.precisions);
     if (!r.targets.empty() || !precisions.empty()) {

@@ -51,6 +51,9 @@ struct SearchRequest {
     std::string targets;
     std::vector<std::string> precisions;
     std::string batSpace = "bat";
+    // Issue 15: the robustness objective's definition (search_config.h RobustnessDefinition).
+    double robustnessRate = 1e-3;
+    int robustnessSeeds = 3;
 };
 
 // "a,b" "c" → a, b, c: the request's lists (weights, objectives), and any option list, may come

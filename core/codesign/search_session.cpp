@@ -22,6 +22,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 namespace tcw::codesign {
 
 namespace fs = std::filesystem;
@@ -126,8 +128,19 @@ std::string stateJson(int committed, std::string_view status) {
     return io::searchStateJson({committed, std::string(status)});
 }
 
+// The robustness drop of a stored trial: the evaluation has no column for it, the trial's
+// objective values (in the search's objective order) hold it (issue 15).
+double storedRobustness(const store::TrialRecord& r, const search::ObjectiveConfig& objectives) {
+    const auto at = std::find(objectives.metrics.begin(), objectives.metrics.end(), search::Metric::Robustness);
+    if (at == objectives.metrics.end())
+        return 0.0;
+    const auto parsed = nlohmann::json::parse(r.objectivesJson, nullptr, false);
+    const auto i = static_cast<std::size_t>(at - objectives.metrics.begin());
+    return parsed.is_array() && i < parsed.size() && parsed[i].is_number() ? parsed[i].get<double>() : 0.0;
+}
+
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
-                                      const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
+                                      const search::ObjectiveConfig& objectives, const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
                                       std::vector<std::int64_t>* evaluationIds,
                                       std::vector<MetricsOrigin>* origins = nullptr,
                                       std::vector<std::optional<double>>* hypervolumes = nullptr) {
@@ -166,6 +179,7 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         m.accuracyStdDev = e.accuracyStdDev.value_or(0);
         m.accuracyOrigin = originOf(e.accuracySource);
         m.accuracyDetail = e.accuracyDetail;
+        m.robustnessDrop = storedRobustness(r, objectives);
         rows.push_back({std::move(t),
                         r.designId.value_or(0),
                         *r.evaluationId,
@@ -287,7 +301,7 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins,
+    s.trials = loadTrials(workspace, s.record.id, s.config.objectives, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins,
                           &s.storedHypervolumes);
     return s;
 }
@@ -427,6 +441,9 @@ std::shared_ptr<const search::AccuracyOracle> makeAccuracyOracle(const search::S
         return model;
     }
     auto trained = std::make_shared<TrainedAccuracy>(config.training, std::move(inputs.trainings));
+    if (std::find(config.objectives.metrics.begin(), config.objectives.metrics.end(), search::Metric::Robustness) !=
+        config.objectives.metrics.end())
+        trained->setRobustness(config.robustness); // issue 15
     try {
         trained->loadData();
     } catch (const std::exception& e) {
@@ -564,7 +581,7 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     io::ExclusiveLock lock = lockSearch(workspace, record->id);
     search::SearchConfig config = parseConfig(*record);
     const search::CoDesignSpace space = search::makeSpace(config);
-    std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
+    std::vector<search::Trial> stored = loadTrials(workspace, record->id, config.objectives, space, nullptr, nullptr);
     SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));
     session.m_parts->lock = std::move(lock);
     recordWriter(workspace, record->id, true, options);

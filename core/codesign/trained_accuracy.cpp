@@ -3,12 +3,17 @@
 
 #include "io/record_json.h"
 #include "io/search_json.h"
+#include "search/pair_evaluator.h"
 #include "train/datasets.h"
+#include "train/robustness.h"
 #include "train/trainer.h"
 #include "training_job.h"
 
+#include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
+#include <unistd.h>
 #include <stdexcept>
 
 namespace tcw::codesign {
@@ -80,7 +85,7 @@ std::string TrainedAccuracy::describe() const {
 
 search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model, std::stop_token stop) const {
     const std::string key = io::trainingKeyJson(model, m_settings);
-    if (const auto it = m_cache.find(key); it != m_cache.end()) {
+    if (const auto it = m_cache.find(key); it != m_cache.end() && !m_robustness) {
         search::AccuracyEstimate e;
         e.value = it->second.accuracy;
         e.origin = search::AccuracyOrigin::Trained;
@@ -128,10 +133,49 @@ search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model,
 
 search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, const std::string& key,
                                                 std::stop_token stop) const {
-    const train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
+    train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
+    // Issue 15: robustness needs the trained weights; the trainer leaves them in a checkpoint
+    // (a temporary file, removed here) that a second trainer loads.
+    std::filesystem::path weights;
+    if (m_robustness) {
+        static std::atomic<int> counter{0};
+        weights = std::filesystem::temp_directory_path() /
+                  ("tcw-robustness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".ckpt");
+        c.checkpointPath = weights.string();
+    }
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() {
+            std::error_code ec;
+            if (!path.empty())
+                std::filesystem::remove(path, ec);
+        }
+    } remove{weights};
     const train::TrainResult r = train::train(model, *m_data, c, stop);
     if (r.status == train::TrainStatus::Cancelled)
         throw std::runtime_error("training cancelled");
+    std::optional<double> robustnessDrop;
+    std::string robustnessNote;
+    if (m_robustness) {
+        if (r.status == train::TrainStatus::Diverged)
+            throw search::EvaluationFailed("training diverged (" + r.message + "): its robustness cannot be measured");
+        train::TrainConfig again = c;
+        again.checkpointPath.clear();
+        train::Trainer trainer(model, *m_data, again);
+        trainer.loadCheckpoint(weights.string());
+        train::BitFlipRobustness d;
+        d.rate = m_robustness->rate;
+        d.seeds = m_robustness->seeds;
+        d.seed = m_robustness->seed;
+        d.maxTestExamples = m_robustness->maxTestExamples;
+        const train::RobustnessResult rr = train::bitFlipRobustness(trainer, model, *m_data, d, stop);
+        robustnessDrop = rr.drop;
+        std::ostringstream note;
+        note << "; robustness: accuracy " << rr.cleanAccuracy << " → mean " << (rr.cleanAccuracy - rr.drop)
+             << " under bit flips at rate " << d.rate << " in stored encoder weights (" << d.seeds << " seeds, "
+             << rr.flippedBits << " bits flipped of " << rr.storedBits * d.seeds << ")";
+        robustnessNote = note.str();
+    }
     search::AccuracyEstimate e;
     e.origin = search::AccuracyOrigin::Trained;
     e.detail = describe();
@@ -152,6 +196,8 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
     }
     outcome->finalAccuracy = e.value;
     outcome->curvesJson = io::trainingCurveJson(outcome->curve);
+    e.robustnessDrop = robustnessDrop;
+    e.detail += robustnessNote;
     e.training = std::move(outcome);
     return e;
 }

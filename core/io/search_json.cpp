@@ -414,6 +414,13 @@ std::string searchConfigJson(const search::SearchConfig& c) {
     j["hypervolumeBox"] = {{"lo", doubles(c.box.lo)}, {"hi", doubles(c.box.hi)}};
     if (!c.targets.empty()) // absent: an elector-only search (every search before issue 15)
         j["targets"] = targetUnionJson(c.targets);
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), search::Metric::Robustness) !=
+        c.objectives.metrics.end()) // the objective's definition, stored with the search (issue 15)
+        j["robustness"] = {{"definition", "accuracy drop under random bit flips in stored encoder weights"},
+                           {"rate", c.robustness.rate},
+                           {"seeds", c.robustness.seeds},
+                           {"seed", c.robustness.seed},
+                           {"maxTestExamples", c.robustness.maxTestExamples}};
     return j.dump(1);
 }
 
@@ -479,6 +486,15 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
         c.box.hi = j.at("hypervolumeBox").at("hi").get<std::vector<double>>();
         if (j.contains("targets"))
             c.targets = readTargetUnion(j.at("targets"));
+        if (j.contains("robustness")) {
+            const Json& r = j.at("robustness");
+            if (!r.is_object() || !r.contains("rate") || !r.at("rate").is_number())
+                throw std::invalid_argument("robustness.rate must be a number");
+            c.robustness.rate = r.at("rate").get<double>();
+            c.robustness.seeds = wholeNumber<int>(r.at("seeds"), "robustness.seeds");
+            c.robustness.seed = wholeNumber<std::uint64_t>(r.at("seed"), "robustness.seed");
+            c.robustness.maxTestExamples = wholeNumber<std::int64_t>(r.at("maxTestExamples"), "robustness.maxTestExamples");
+        }
         for (const std::string& problem : search::validate(c))
             result.errors.errors.push_back({"", problem});
         if (result.errors.errors.empty())

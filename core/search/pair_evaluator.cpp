@@ -80,6 +80,7 @@ PairMetrics SimulationEvaluator::evaluate(const Candidate& candidate, std::stop_
     m.accuracyStdDev = a.stdDev;
     m.accuracyOrigin = a.origin;
     m.accuracyDetail = std::move(a.detail);
+    m.robustnessDrop = a.robustnessDrop.value_or(0.0);
     m.training = std::move(a.training);
     return m;
 }

@@ -48,6 +48,16 @@ std::vector<std::string> validate(const SearchConfig& c) {
         problems.push_back("training needs at least one step and a batch of at least 1");
     if (!c.box.empty() && (c.box.lo.size() != c.objectives.metrics.size() || c.box.hi.size() != c.box.lo.size()))
         problems.push_back("the hypervolume box does not match the objectives");
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), Metric::Robustness) !=
+        c.objectives.metrics.end()) { // issue 15
+        if (c.accuracy != AccuracySourceKind::Trained)
+            problems.push_back("robustness is measured on a trained model's stored weights: use --accuracy trained "
+                               "(a predicted or imported accuracy has no weights to flip)");
+        if (!(c.robustness.rate >= 0.0 && c.robustness.rate <= 1.0) || c.robustness.seeds < 1 ||
+            c.robustness.maxTestExamples < 0)
+            problems.push_back("robustness: the bit-flip rate must be in [0, 1], the seeds at least 1 and the test "
+                               "examples at least 0 (0: all)");
+    }
     if (!c.targets.empty()) { // issue 15: elector ∪ bat with precisions
         if (c.fixedAccelerator)
             problems.push_back("--targets / --precisions search the hardware: they cannot fix the accelerator");

@@ -190,6 +190,25 @@ private slots:
         QCOMPARE(f.size(), std::size_t(1));
         QVERIFY(f.front().find("fixed-point") != std::string::npos);
 
+        // Robustness: stored with its definition; needs a trained model.
+        SearchConfig robust = c;
+        robust.objectives = defaultObjectives();
+        robust.objectives.metrics.push_back(Metric::Robustness);
+        robust.objectives.weights.push_back(referenceWeight(Metric::Robustness));
+        robust.objectives.normalisers.push_back(referenceNormaliser(Metric::Robustness));
+        robust.robustness.rate = 0.01;
+        robust.robustness.seeds = 5;
+        QVERIFY(validate(robust).empty());
+        const std::string robustJson = io::searchConfigJson(robust);
+        QVERIFY(robustJson.find("accuracy drop under random bit flips in stored encoder weights") != std::string::npos);
+        QVERIFY(*io::parseSearchConfig(robustJson, "test") == robust);
+        robust.accuracy = AccuracySourceKind::Predicted;
+        robust.targets = {};
+        const auto r = validate(robust);
+        QCOMPARE(r.size(), std::size_t(1));
+        QVERIFY(r.front().find("robustness is measured on a trained model") != std::string::npos);
+        QCOMPARE(metricFromName("robustness"), std::optional<Metric>(Metric::Robustness));
+
         SearchConfig training = c;
         training.objectives.mode = SimMode::Training;
         QVERIFY(!validate(training).empty());
