@@ -140,8 +140,8 @@ double storedRobustness(const store::TrialRecord& r, const search::ObjectiveConf
 }
 
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
-                                      const search::ObjectiveConfig& objectives, const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
-                                      std::vector<std::int64_t>* evaluationIds,
+                                      const search::ObjectiveConfig& objectives, const search::CoDesignSpace& space,
+                                      std::vector<std::int64_t>* designIds, std::vector<std::int64_t>* evaluationIds,
                                       std::vector<MetricsOrigin>* origins = nullptr,
                                       std::vector<std::optional<double>>* hypervolumes = nullptr) {
     struct Row {
@@ -301,8 +301,8 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.config.objectives, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins,
-                          &s.storedHypervolumes);
+    s.trials = loadTrials(workspace, s.record.id, s.config.objectives, s.problem.space, &s.designIds, &s.evaluationIds,
+                          &s.metricsOrigins, &s.storedHypervolumes);
     return s;
 }
 

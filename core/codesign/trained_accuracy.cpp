@@ -13,8 +13,8 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
-#include <unistd.h>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace tcw::codesign {
 
@@ -134,46 +134,33 @@ search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model,
 search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, const std::string& key,
                                                 std::stop_token stop) const {
     train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
-    // Issue 15: robustness needs the trained weights; the trainer leaves them in a checkpoint
-    // (a temporary file, removed here) that a second trainer loads.
-    std::filesystem::path weights;
+    // Issue 15: robustness is measured on the trained model inside the run (the trainer holds
+    // its learned activation scales, which a checkpoint does not).
+    std::optional<train::RobustnessResult> robustness;
+    train::BitFlipRobustness definition;
     if (m_robustness) {
-        static std::atomic<int> counter{0};
-        weights = std::filesystem::temp_directory_path() /
-                  ("tcw-robustness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".ckpt");
-        c.checkpointPath = weights.string();
+        definition.rate = m_robustness->rate;
+        definition.seeds = m_robustness->seeds;
+        definition.seed = m_robustness->seed;
+        definition.maxTestExamples = m_robustness->maxTestExamples;
+        c.onCompleted = [&](train::Trainer& trainer) {
+            robustness = train::bitFlipRobustness(trainer, model, *m_data, definition, stop);
+        };
     }
-    struct Remove {
-        std::filesystem::path path;
-        ~Remove() {
-            std::error_code ec;
-            if (!path.empty())
-                std::filesystem::remove(path, ec);
-        }
-    } remove{weights};
     const train::TrainResult r = train::train(model, *m_data, c, stop);
     if (r.status == train::TrainStatus::Cancelled)
         throw std::runtime_error("training cancelled");
     std::optional<double> robustnessDrop;
     std::string robustnessNote;
     if (m_robustness) {
-        if (r.status == train::TrainStatus::Diverged)
+        if (r.status == train::TrainStatus::Diverged || !robustness)
             throw search::EvaluationFailed("training diverged (" + r.message + "): its robustness cannot be measured");
-        train::TrainConfig again = c;
-        again.checkpointPath.clear();
-        train::Trainer trainer(model, *m_data, again);
-        trainer.loadCheckpoint(weights.string());
-        train::BitFlipRobustness d;
-        d.rate = m_robustness->rate;
-        d.seeds = m_robustness->seeds;
-        d.seed = m_robustness->seed;
-        d.maxTestExamples = m_robustness->maxTestExamples;
-        const train::RobustnessResult rr = train::bitFlipRobustness(trainer, model, *m_data, d, stop);
-        robustnessDrop = rr.drop;
+        robustnessDrop = robustness->drop;
         std::ostringstream note;
-        note << "; robustness: accuracy " << rr.cleanAccuracy << " → mean " << (rr.cleanAccuracy - rr.drop)
-             << " under bit flips at rate " << d.rate << " in stored encoder weights (" << d.seeds << " seeds, "
-             << rr.flippedBits << " bits flipped of " << rr.storedBits * d.seeds << ")";
+        note << "; robustness: accuracy " << robustness->cleanAccuracy << " → mean "
+             << (robustness->cleanAccuracy - robustness->drop) << " under bit flips at rate " << definition.rate
+             << " in stored encoder weights (" << definition.seeds << " seeds, " << robustness->flippedBits
+             << " bits flipped of " << robustness->storedBits * definition.seeds << ")";
         robustnessNote = note.str();
     }
     search::AccuracyEstimate e;

@@ -493,7 +493,8 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
             c.robustness.rate = r.at("rate").get<double>();
             c.robustness.seeds = wholeNumber<int>(r.at("seeds"), "robustness.seeds");
             c.robustness.seed = wholeNumber<std::uint64_t>(r.at("seed"), "robustness.seed");
-            c.robustness.maxTestExamples = wholeNumber<std::int64_t>(r.at("maxTestExamples"), "robustness.maxTestExamples");
+            c.robustness.maxTestExamples =
+                wholeNumber<std::int64_t>(r.at("maxTestExamples"), "robustness.maxTestExamples");
         }
         for (const std::string& problem : search::validate(c))
             result.errors.errors.push_back({"", problem});

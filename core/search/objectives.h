@@ -26,8 +26,8 @@ enum class Metric : std::uint8_t {
     Robustness,    // accuracy drop under bit flips in stored weights (fraction), minimised; issue 15
 };
 inline constexpr int kMetricCount = 8;
-std::string_view
-metricName(Metric m); // "accuracy", "latency", "dynamic-energy", "leakage-energy", "energy", "area", "power", "robustness"
+std::string_view metricName(
+    Metric m); // "accuracy", "latency", "dynamic-energy", "leakage-energy", "energy", "area", "power", "robustness"
 std::optional<Metric> metricFromName(std::string_view name); // also accepts "total-energy"
 std::string_view metricUnit(Metric m);                       // "", "s", "nJ", "nJ", "nJ", "mm²", "mW"
 inline bool isMaximised(Metric m) {

@@ -26,9 +26,9 @@ class Trainer;
 struct Dataset;
 
 struct BitFlipRobustness {
-    double rate = 1e-3;     // probability that one stored bit flips
-    int seeds = 3;          // independent flip patterns averaged
-    std::uint64_t seed = 1; // pattern i uses the generator seeded with seed + i
+    double rate = 1e-3;               // probability that one stored bit flips
+    int seeds = 3;                    // independent flip patterns averaged
+    std::uint64_t seed = 1;           // pattern i uses the generator seeded with seed + i
     std::int64_t maxTestExamples = 0; // 0: the whole test split
 
     bool operator==(const BitFlipRobustness&) const = default;
