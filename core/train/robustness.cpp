@@ -114,7 +114,7 @@ RobustnessResult bitFlipRobustness(Trainer& trainer, const TransformerSpec& spec
     precision.quantize(params); // the stored values (and the latent ones saved)
     const std::vector<float> stored(params.begin(), params.end());
     const std::int64_t n = d.maxTestExamples > 0 ? std::min(d.maxTestExamples, data.test.count) : data.test.count;
-    const int batch = 64;
+    const int batch = std::max(1, network.maxBatchSize());
     RobustnessResult r;
     try {
         r.cleanAccuracy = accuracyOf(network, data, n, batch, stop);

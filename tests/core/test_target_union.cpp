@@ -204,9 +204,9 @@ private slots:
         QVERIFY(*io::parseSearchConfig(robustJson, "test") == robust);
         robust.accuracy = AccuracySourceKind::Predicted;
         robust.targets = {};
-        const auto r = validate(robust);
-        QCOMPARE(r.size(), std::size_t(1));
-        QVERIFY(r.front().find("robustness is measured on a trained model") != std::string::npos);
+        const auto rp = validate(robust);
+        QCOMPARE(rp.size(), std::size_t(1));
+        QVERIFY(rp.front().find("robustness is measured on a trained model") != std::string::npos);
         QCOMPARE(metricFromName("robustness"), std::optional<Metric>(Metric::Robustness));
 
         SearchConfig training = c;
