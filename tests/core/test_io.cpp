@@ -706,7 +706,7 @@ private slots:
         QVERIFY(std::is_sorted(models.begin(), models.end()));
         QCOMPARE(presetNames(kDataDir, DocumentKind::Accelerator), (std::vector<std::string>{"edge", "server"}));
         QCOMPARE(presetNames(kDataDir, DocumentKind::TransformerSpace),
-                 (std::vector<std::string>{"flexibert2", "laptop"}));
+                 (std::vector<std::string>{"flexibert2", "laptop", "sdp-small"}));
         QCOMPARE(presetNames(kDataDir, DocumentKind::AcceleratorSpace), (std::vector<std::string>{"elector"}));
         const auto laptop = resolveSpace("laptop", kDataDir);
         QVERIFY(laptop.ok() && std::holds_alternative<TransformerSpace>(*laptop.value));
