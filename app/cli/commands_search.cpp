@@ -74,6 +74,8 @@ std::string metricText(Metric m, double v) {
         return fixed(v, 1) + " mm²";
     case Metric::PeakPower:
         return fixed(v / 1e3, 2) + " W";
+    case Metric::Robustness: // an accuracy drop
+        return fixed(100 * v, 2) + " pts";
     }
     return fixed(v, 4);
 }
@@ -340,6 +342,16 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
               << c.acceleratorSpaceName << (c.fixedAccelerator ? " (accelerator fixed)" : "") << "\n  objectives  "
               << objectivesText(c.objectives) << "\n  accuracy    " << search::accuracySourceKindName(c.accuracy)
               << ": " << session->accuracyDescription() << "\n";
+    if (!c.targets.empty()) { // issue 15: the union target dimension
+        std::string kinds, precisions;
+        for (TargetKind k : c.targets.kinds)
+            kinds += (kinds.empty() ? "" : " ∪ ") + std::string(targetKindName(k));
+        for (const auto& p : c.targets.precisions)
+            precisions += (precisions.empty() ? "" : ", ") + p;
+        std::cout << "  targets     " << kinds
+                  << (c.targets.has(TargetKind::Bat) ? " (bat space " + c.targets.bat.name + ")" : "")
+                  << "\n  precisions  " << (precisions.empty() ? "the model's own" : precisions) << "\n";
+    }
     if (mpi)
         std::cout << "  mpi         " << mpi->size() << " ranks: rank 0 (" << mpi->host()
                   << ") optimises and writes the workspace, " << mpi->size() - 1 << " worker rank(s) × "
@@ -610,7 +622,7 @@ int runExport(const ExportOptions& o) {
                  {"encoding", t.proposal.candidate.joined()},
                  {"metrics", std::move(metrics)},
                  {"pair", Json::parse(io::pairJson(
-                              space.model(t.proposal.candidate), space.accelerator(t.proposal.candidate),
+                              space.model(t.proposal.candidate), space.target(t.proposal.candidate),
                               "search " + std::to_string(s->record.id) + " trial " + std::to_string(t.position)))}});
         }
         Json doc = {{"schemaVersion", 1},
@@ -628,6 +640,12 @@ int runExport(const ExportOptions& o) {
         std::vector<std::pair<std::string, std::string>> files;
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
+            if (space.targetKind(t.proposal.candidate) != TargetKind::Elector) {
+                std::cerr << "tcw export: trial " << t.position
+                          << " runs on a bat target, which has no AccelTran configuration; export it with "
+                             "--format json\n";
+                return 1;
+            }
             TransformerSpec model = space.model(t.proposal.candidate);
             model.name = "trial_" + std::to_string(t.position);
             AcceleratorSpec accelerator = space.accelerator(t.proposal.candidate);
@@ -665,9 +683,24 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                        "workspace file (.tcw); created when missing (required unless --targets)");
     search->add_option(
         "--targets", o.targets,
-        "search models × measured devices instead of accelerators: devices:edgetran, devices:all, "
-        "devices:ID,ID… (docs/devices.md); prints the front, and with --workspace stores every pair as a "
+        "target kinds searched together: elector, bat or elector,bat (a categorical dimension plus each kind's "
+        "own space; docs/search.md); or models × measured devices instead: devices:edgetran, devices:all, "
+        "devices:ID,ID… (docs/devices.md), which prints the front, and with --workspace stores every pair as a "
         "trial (--resume continues an unfinished one)");
+    search
+        ->add_option("--precisions", r.precisions,
+                     "model-wide precisions searched: f32, w1a1, w1a8, w2a8, w8a8, … (tcw train --precision); "
+                     "other than f32 needs --accuracy trained")
+        ->delimiter(',');
+    search->add_option("--bat-space", r.batSpace, "with --targets …bat: the BAT-class space, name or file")
+        ->capture_default_str();
+    search
+        ->add_option("--robustness-rate", r.robustnessRate,
+                     "objective robustness (needs --accuracy trained): accuracy drop when each stored bit of the "
+                     "encoder weights flips with this probability")
+        ->capture_default_str();
+    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip patterns averaged")
+        ->capture_default_str();
     search->add_option("--peak-power-limit", o.peakPowerLimit,
                        "with --targets: pairs above this peak power (W) are "
                        "infeasible");
@@ -685,8 +718,8 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         ->capture_default_str();
     search
         ->add_option("--objectives", r.objectives,
-                     "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power "
-                     "(default accuracy,latency,energy,area)")
+                     "comma-separated: accuracy, latency, dynamic-energy, leakage-energy, energy, area, power, "
+                     "robustness (default accuracy,latency,energy,area)")
         ->delimiter(',');
     search
         ->add_option("--weights", r.weights,
@@ -758,7 +791,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
     search->callback([options, &context] {
-        if (!options->targets.empty()) {
+        if (!options->targets.empty() && !options->targets.starts_with("device")) {
+            options->request.targets = options->targets; // elector, bat: the co-design search's kinds
+        } else if (!options->targets.empty()) {
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
                                   options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));

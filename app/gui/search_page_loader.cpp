@@ -37,6 +37,8 @@ Display displayOf(search::Metric metric) {
         return {QObject::tr("Area"), QStringLiteral("mm²"), 1.0};
     case search::Metric::PeakPower:
         return {QObject::tr("Peak power"), QStringLiteral("mW"), 1.0};
+    case search::Metric::Robustness: // issue 15: an accuracy drop
+        return {QObject::tr("Robustness (accuracy drop)"), QStringLiteral("pts"), 100.0};
     }
     return {QString::fromUtf8(search::metricName(metric).data()), {}, 1.0};
 }

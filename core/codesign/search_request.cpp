@@ -4,6 +4,7 @@
 #include "trained_accuracy.h"
 
 #include "io/files.h"
+#include "io/search_json.h"
 
 #include <sstream>
 
@@ -14,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using search::Metric;
 
-const char* const kMetricNames = "accuracy, latency, dynamic-energy, leakage-energy, energy, area, power";
+const char* const kMetricNames = "accuracy, latency, dynamic-energy, leakage-energy, energy, area, power, robustness";
 
 template <typename T>
 std::optional<T> resolveOne(io::Loaded<io::Document> doc, const std::string& what, std::vector<std::string>& errors) {
@@ -193,6 +194,25 @@ BuiltConfig buildSearchConfig(const SearchRequest& r, const fs::path& dataDir) {
     c.candidatesPerStep = r.candidates;
     c.patience = r.patience;
     c.populationSize = r.population;
+    c.robustness.rate = r.robustnessRate; // issue 15
+    c.robustness.seeds = r.robustnessSeeds;
+    c.robustness.maxTestExamples = r.maxTest;
+    // Issue 15: a union of target kinds and precisions as search dimensions.
+    const std::vector<std::string> precisions = splitList(r.precisions);
+    if (!r.targets.empty() || !precisions.empty()) {
+        std::string error;
+        if (const auto kinds = search::parseTargetKinds(r.targets.empty() ? "elector" : r.targets, &error))
+            c.targets.kinds = *kinds;
+        else
+            errors.push_back(error);
+        c.targets.precisions = precisions;
+        if (c.targets.has(TargetKind::Bat)) {
+            if (const auto bat = io::resolveBatSpace(r.batSpace, dataDir))
+                c.targets.bat = *bat;
+            else
+                errors.push_back("--bat-space '" + r.batSpace + "': " + bat.errors.toString());
+        }
+    }
     for (auto& problem : search::validate(c))
         errors.push_back(std::move(problem));
     if (errors.empty())

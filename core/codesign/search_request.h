@@ -46,6 +46,14 @@ struct SearchRequest {
     int candidates = 100;
     int patience = 10;
     int population = 64;
+    // Issue 15: target kinds "elector,bat" (empty: elector only), model-wide precisions
+    // ("f32", "w1a8", …; empty: the model's own), the bat space (bundled name or file).
+    std::string targets;
+    std::vector<std::string> precisions;
+    std::string batSpace = "bat";
+    // Issue 15: the robustness objective's definition (search_config.h RobustnessDefinition).
+    double robustnessRate = 1e-3;
+    int robustnessSeeds = 3;
 };
 
 // "a,b" "c" → a, b, c: the request's lists (weights, objectives), and any option list, may come

@@ -22,6 +22,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 namespace tcw::codesign {
 
 namespace fs = std::filesystem;
@@ -126,9 +128,20 @@ std::string stateJson(int committed, std::string_view status) {
     return io::searchStateJson({committed, std::string(status)});
 }
 
+// The robustness drop of a stored trial: the evaluation has no column for it, the trial's
+// objective values (in the search's objective order) hold it (issue 15).
+double storedRobustness(const store::TrialRecord& r, const search::ObjectiveConfig& objectives) {
+    const auto at = std::find(objectives.metrics.begin(), objectives.metrics.end(), search::Metric::Robustness);
+    if (at == objectives.metrics.end())
+        return 0.0;
+    const auto parsed = nlohmann::json::parse(r.objectivesJson, nullptr, false);
+    const auto i = static_cast<std::size_t>(at - objectives.metrics.begin());
+    return parsed.is_array() && i < parsed.size() && parsed[i].is_number() ? parsed[i].get<double>() : 0.0;
+}
+
 std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t searchId,
-                                      const search::CoDesignSpace& space, std::vector<std::int64_t>* designIds,
-                                      std::vector<std::int64_t>* evaluationIds,
+                                      const search::ObjectiveConfig& objectives, const search::CoDesignSpace& space,
+                                      std::vector<std::int64_t>* designIds, std::vector<std::int64_t>* evaluationIds,
                                       std::vector<MetricsOrigin>* origins = nullptr,
                                       std::vector<std::optional<double>>* hypervolumes = nullptr) {
     struct Row {
@@ -143,14 +156,14 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
             continue;
         const auto code = io::parseIntListJson(r.encodingJson);
         const auto evaluation = ws.evaluation(*r.evaluationId);
-        if (!code || static_cast<int>(code->size()) != space.dimension() || !evaluation)
+        const auto candidate = code ? space.split(*code) : std::nullopt; // model | accelerator | target
+        if (!candidate || !evaluation)
             throw SearchSetupError("trial " + std::to_string(*r.position) + " of search " + std::to_string(searchId) +
                                    " is damaged (encoding or evaluation missing)");
         search::Trial t;
         t.position = static_cast<int>(*r.position);
         t.round = r.iteration;
-        t.proposal.candidate.model.assign(code->begin(), code->begin() + space.modelLength());
-        t.proposal.candidate.accelerator.assign(code->begin() + space.modelLength(), code->end());
+        t.proposal.candidate = *candidate;
         io::readProposalJson(r.predictionJson, t.proposal);
         search::PairMetrics& m = t.metrics;
         const store::EvaluationRecord& e = *evaluation;
@@ -166,6 +179,7 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         m.accuracyStdDev = e.accuracyStdDev.value_or(0);
         m.accuracyOrigin = originOf(e.accuracySource);
         m.accuracyDetail = e.accuracyDetail;
+        m.robustnessDrop = storedRobustness(r, objectives);
         rows.push_back({std::move(t),
                         r.designId.value_or(0),
                         *r.evaluationId,
@@ -287,8 +301,8 @@ StoredSearch readStoredSearch(const store::Workspace& workspace, std::optional<s
     } catch (const std::invalid_argument& e) {
         throw SearchSetupError(e.what());
     }
-    s.trials = loadTrials(workspace, s.record.id, s.problem.space, &s.designIds, &s.evaluationIds, &s.metricsOrigins,
-                          &s.storedHypervolumes);
+    s.trials = loadTrials(workspace, s.record.id, s.config.objectives, s.problem.space, &s.designIds, &s.evaluationIds,
+                          &s.metricsOrigins, &s.storedHypervolumes);
     return s;
 }
 
@@ -310,8 +324,10 @@ void WorkspaceJournal::record(const search::Trial& trial) {
     const search::PairMetrics& m = trial.metrics;
     m_workspace.transaction([&] {
         const TransformerSpec model = m_space.model(trial.proposal.candidate);
-        const AcceleratorSpec accelerator = m_space.accelerator(trial.proposal.candidate);
-        const std::string spec = io::pairJson(model, accelerator, "");
+        // The pair with its target of the candidate's kind (a bat trial's design says "bat";
+        // the store reads the kind from the document): issue 15's union search.
+        const bool bat = m_space.targetKind(trial.proposal.candidate) == TargetKind::Bat;
+        const std::string spec = io::pairJson(model, m_space.target(trial.proposal.candidate), "");
         const auto existing = m_workspace.findDesign(store::DesignKind::Pair, spec);
         const std::int64_t designId =
             existing ? *existing : m_workspace.addDesign(label, store::DesignKind::Pair, spec);
@@ -341,7 +357,7 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             SimOptions options = simOptions(m_config);
             e = io::evaluationRecordOf(*m.simulation, options, sparsityNote(measured));
         } else { // metrics that came without their simulation (none the evaluators make today)
-            e.costModel = std::string(costModelName(m_config.costModel));
+            e.costModel = bat ? "bat" : std::string(costModelName(m_config.costModel));
             e.mode = std::string(simModeName(m_config.objectives.mode));
             e.optionsJson = io::evaluationOptionsJson({m_config.task, sparsityNote(measured)});
             e.cycles = m.cycles;
@@ -425,6 +441,9 @@ std::shared_ptr<const search::AccuracyOracle> makeAccuracyOracle(const search::S
         return model;
     }
     auto trained = std::make_shared<TrainedAccuracy>(config.training, std::move(inputs.trainings));
+    if (std::find(config.objectives.metrics.begin(), config.objectives.metrics.end(), search::Metric::Robustness) !=
+        config.objectives.metrics.end())
+        trained->setRobustness(config.robustness); // issue 15
     try {
         trained->loadData();
     } catch (const std::exception& e) {
@@ -562,7 +581,7 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
     io::ExclusiveLock lock = lockSearch(workspace, record->id);
     search::SearchConfig config = parseConfig(*record);
     const search::CoDesignSpace space = search::makeSpace(config);
-    std::vector<search::Trial> stored = loadTrials(workspace, record->id, space, nullptr, nullptr);
+    std::vector<search::Trial> stored = loadTrials(workspace, record->id, config.objectives, space, nullptr, nullptr);
     SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));
     session.m_parts->lock = std::move(lock);
     recordWriter(workspace, record->id, true, options);

@@ -3,13 +3,18 @@
 
 #include "io/record_json.h"
 #include "io/search_json.h"
+#include "search/pair_evaluator.h"
 #include "train/datasets.h"
+#include "train/robustness.h"
 #include "train/trainer.h"
 #include "training_job.h"
 
+#include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace tcw::codesign {
 
@@ -80,7 +85,7 @@ std::string TrainedAccuracy::describe() const {
 
 search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model, std::stop_token stop) const {
     const std::string key = io::trainingKeyJson(model, m_settings);
-    if (const auto it = m_cache.find(key); it != m_cache.end()) {
+    if (const auto it = m_cache.find(key); it != m_cache.end() && !m_robustness) {
         search::AccuracyEstimate e;
         e.value = it->second.accuracy;
         e.origin = search::AccuracyOrigin::Trained;
@@ -128,10 +133,36 @@ search::AccuracyEstimate TrainedAccuracy::estimate(const TransformerSpec& model,
 
 search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, const std::string& key,
                                                 std::stop_token stop) const {
-    const train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
+    train::TrainConfig c = makeTrainConfig(requestOf(m_settings), *m_data);
+    // Issue 15: robustness is measured on the trained model inside the run (the trainer holds
+    // its learned activation scales, which a checkpoint does not).
+    std::optional<train::RobustnessResult> robustness;
+    train::BitFlipRobustness definition;
+    if (m_robustness) {
+        definition.rate = m_robustness->rate;
+        definition.seeds = m_robustness->seeds;
+        definition.seed = m_robustness->seed;
+        definition.maxTestExamples = m_robustness->maxTestExamples;
+        c.onCompleted = [&](train::Trainer& trainer) {
+            robustness = train::bitFlipRobustness(trainer, model, *m_data, definition, stop);
+        };
+    }
     const train::TrainResult r = train::train(model, *m_data, c, stop);
     if (r.status == train::TrainStatus::Cancelled)
         throw std::runtime_error("training cancelled");
+    std::optional<double> robustnessDrop;
+    std::string robustnessNote;
+    if (m_robustness) {
+        if (r.status == train::TrainStatus::Diverged || !robustness)
+            throw search::EvaluationFailed("training diverged (" + r.message + "): its robustness cannot be measured");
+        robustnessDrop = robustness->drop;
+        std::ostringstream note;
+        note << "; robustness: accuracy " << robustness->cleanAccuracy << " → mean "
+             << (robustness->cleanAccuracy - robustness->drop) << " under bit flips at rate " << definition.rate
+             << " in stored encoder weights (" << definition.seeds << " seeds, " << robustness->flippedBits
+             << " bits flipped of " << robustness->storedBits * definition.seeds << ")";
+        robustnessNote = note.str();
+    }
     search::AccuracyEstimate e;
     e.origin = search::AccuracyOrigin::Trained;
     e.detail = describe();
@@ -152,6 +183,8 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
     }
     outcome->finalAccuracy = e.value;
     outcome->curvesJson = io::trainingCurveJson(outcome->curve);
+    e.robustnessDrop = robustnessDrop;
+    e.detail += robustnessNote;
     e.training = std::move(outcome);
     return e;
 }

@@ -39,11 +39,16 @@ public:
 
     // Loads the data set now (so a missing data set is reported before a search starts).
     void loadData() const;
+    // Issue 15: also measure each trained model's robustness (core/train/robustness.h) under
+    // this definition. Runs cached in the workspace keep no weights, so every model is then
+    // trained by this search; a run that diverges is a failed evaluation (nothing to flip).
+    void setRobustness(search::RobustnessDefinition definition) { m_robustness = definition; }
 
 private:
     search::AccuracyEstimate train(const TransformerSpec& model, const std::string& key, std::stop_token stop) const;
 
     search::TrainingSettings m_settings;
+    std::optional<search::RobustnessDefinition> m_robustness;
     std::map<std::string, CachedTraining> m_cache;
     mutable std::mutex m_mutex;
     mutable std::unique_ptr<train::Dataset> m_data;

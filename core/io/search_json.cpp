@@ -238,6 +238,148 @@ std::vector<std::string> accuracyTableNames(const fs::path& dataDir) {
 
 // ---------------------------------------------------------------- search configuration
 
+namespace {
+
+// Issue 15: the union target dimension. The energy table is stored whole, so a resumed
+// search costs bat designs with the numbers it started with.
+Json batEnergyJson(const BatEnergyTable& e) {
+    return {{"engineFJPerBitProduct", e.engineFJPerBitProduct},
+            {"unitPJPerOutput", e.unitPJPerOutput},
+            {"macPJPerOutput", e.macPJPerOutput},
+            {"bufferPJPerByteAt1MB", e.bufferPJPerByteAt1MB},
+            {"engineLeakageUWPerBitSlot", e.engineLeakageUWPerBitSlot},
+            {"bufferLeakageMWPerMB", e.bufferLeakageMWPerMB},
+            {"engineUM2PerBitSlot", e.engineUM2PerBitSlot},
+            {"unitUM2PerOutput", e.unitUM2PerOutput},
+            {"macUM2PerOutput", e.macUM2PerOutput},
+            {"bufferUM2PerMB", e.bufferUM2PerMB}};
+}
+
+BatEnergyTable readBatEnergy(const Json& j) {
+    BatEnergyTable e;
+    if (!j.is_object())
+        throw std::invalid_argument("targets.bat.energy must be an object");
+    auto number = [&](const char* key, double& out) {
+        if (!j.contains(key))
+            return; // the derived default (sim/bat_energy.h)
+        const Json& v = j.at(key);
+        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+            throw std::invalid_argument(std::string("targets.bat.energy.") + key + " must be a number ≥ 0");
+        out = v.get<double>();
+    };
+    number("engineFJPerBitProduct", e.engineFJPerBitProduct);
+    number("unitPJPerOutput", e.unitPJPerOutput);
+    number("macPJPerOutput", e.macPJPerOutput);
+    number("bufferPJPerByteAt1MB", e.bufferPJPerByteAt1MB);
+    number("engineLeakageUWPerBitSlot", e.engineLeakageUWPerBitSlot);
+    number("bufferLeakageMWPerMB", e.bufferLeakageMWPerMB);
+    number("engineUM2PerBitSlot", e.engineUM2PerBitSlot);
+    number("unitUM2PerOutput", e.unitUM2PerOutput);
+    number("macUM2PerOutput", e.macUM2PerOutput);
+    number("bufferUM2PerMB", e.bufferUM2PerMB);
+    return e;
+}
+
+// {name, fields: [{field, values}], energy}: a bat space, in a search configuration or a YAML file.
+search::BatSpace readBatSpaceTree(const Json& b, const std::string& at) {
+    const std::string prefix = at.empty() ? "" : at + ".";
+    search::BatSpace space;
+    if (!b.is_object() || !b.contains("fields") || !b.at("fields").is_array())
+        throw std::invalid_argument((at.empty() ? "a bat space" : at) + " must be a map with a list 'fields'");
+    space.name = b.contains("name") && b.at("name").is_string() ? b.at("name").get<std::string>() : "bat";
+    for (const Json& f : b.at("fields")) {
+        if (!f.is_object() || !f.contains("field") || !f.at("field").is_string() || !f.contains("values") ||
+            !f.at("values").is_array())
+            throw std::invalid_argument(prefix + "fields: each entry must have 'field' (a bat field's name) and "
+                                                 "'values' (a list of numbers)");
+        space.fields.push_back(f.at("field").get<std::string>());
+        std::vector<double> values;
+        for (const Json& v : f.at("values")) {
+            if (!v.is_number())
+                throw std::invalid_argument(prefix + "fields." + space.fields.back() + ": values must be numbers");
+            values.push_back(v.get<double>());
+        }
+        space.values.push_back(std::move(values));
+    }
+    if (b.contains("energy"))
+        space.energy = readBatEnergy(b.at("energy"));
+    return space;
+}
+
+Json targetUnionJson(const search::TargetUnion& t) {
+    Json kinds = Json::array();
+    for (TargetKind k : t.kinds)
+        kinds.push_back(std::string(targetKindName(k)));
+    Json fields = Json::array();
+    for (std::size_t i = 0; i < t.bat.fields.size(); ++i)
+        fields.push_back({{"field", t.bat.fields[i]}, {"values", doubles(t.bat.values[i])}});
+    return {{"kinds", kinds},
+            {"precisions", t.precisions},
+            {"bat", {{"name", t.bat.name}, {"fields", fields}, {"energy", batEnergyJson(t.bat.energy)}}}};
+}
+
+search::TargetUnion readTargetUnion(const Json& j) {
+    search::TargetUnion t;
+    if (!j.is_object() || !j.contains("kinds") || !j.at("kinds").is_array())
+        throw std::invalid_argument("targets must be an object with a list of kinds");
+    for (const Json& k : j.at("kinds")) {
+        const auto kind = k.is_string() ? targetKindFromName(k.get<std::string>()) : std::nullopt;
+        if (!kind || (*kind != TargetKind::Elector && *kind != TargetKind::Bat))
+            throw std::invalid_argument("targets.kinds: each must be elector or bat");
+        t.kinds.push_back(*kind);
+    }
+    if (j.contains("precisions")) {
+        if (!j.at("precisions").is_array())
+            throw std::invalid_argument("targets.precisions must be a list of names (f32, w1a1, …)");
+        for (const Json& p : j.at("precisions")) {
+            if (!p.is_string())
+                throw std::invalid_argument("targets.precisions must be a list of names (f32, w1a1, …)");
+            t.precisions.push_back(p.get<std::string>());
+        }
+    }
+    if (j.contains("bat"))
+        t.bat = readBatSpaceTree(j.at("bat"), "targets.bat");
+    return t;
+}
+
+} // namespace
+
+Loaded<search::BatSpace> parseBatSpace(std::string_view yamlText, const std::string& file) {
+    Loaded<search::BatSpace> result;
+    result.errors.file = file;
+    auto parsed = detail::parseYamlText(yamlText);
+    if (!parsed.tree) {
+        result.errors.errors = std::move(parsed.errors);
+        return result;
+    }
+    try {
+        search::BatSpace space = readBatSpaceTree(*parsed.tree, "");
+        for (const std::string& problem : space.check())
+            result.errors.errors.push_back({"", problem});
+        if (result.errors.errors.empty())
+            result.value = std::move(space);
+    } catch (const std::exception& e) {
+        result.errors.errors.push_back({"", e.what()});
+    }
+    return result;
+}
+
+Loaded<search::BatSpace> resolveBatSpace(std::string_view nameOrPath, const fs::path& dataDir) {
+    const fs::path given(nameOrPath);
+    std::error_code ec;
+    const fs::path path = given.has_parent_path() || given.has_extension() || fs::exists(given, ec)
+                              ? given
+                              : dataDir / "spaces" / (std::string(nameOrPath) + ".yaml");
+    const ReadResult file = readFileBounded(path, kMaxDocumentBytes, "a bat design space");
+    if (!file.ok()) {
+        Loaded<search::BatSpace> result;
+        result.errors.file = path.string();
+        result.errors.errors.push_back({"", file.error});
+        return result;
+    }
+    return parseBatSpace(file.bytes, path.string());
+}
+
 std::string searchConfigJson(const search::SearchConfig& c) {
     Json j = Json::object();
     j["schemaVersion"] = kSchemaVersion;
@@ -270,6 +412,15 @@ std::string searchConfigJson(const search::SearchConfig& c) {
     if (c.steadyState) // absent: rounds (every search before the steady state existed)
         j["steadyState"] = true;
     j["hypervolumeBox"] = {{"lo", doubles(c.box.lo)}, {"hi", doubles(c.box.hi)}};
+    if (!c.targets.empty()) // absent: an elector-only search (every search before issue 15)
+        j["targets"] = targetUnionJson(c.targets);
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), search::Metric::Robustness) !=
+        c.objectives.metrics.end()) // the objective's definition, stored with the search (issue 15)
+        j["robustness"] = {{"definition", "accuracy drop under random bit flips in stored encoder weights"},
+                           {"rate", c.robustness.rate},
+                           {"seeds", c.robustness.seeds},
+                           {"seed", c.robustness.seed},
+                           {"maxTestExamples", c.robustness.maxTestExamples}};
     return j.dump(1);
 }
 
@@ -333,6 +484,18 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
         c.steadyState = j.value("steadyState", false);
         c.box.lo = j.at("hypervolumeBox").at("lo").get<std::vector<double>>();
         c.box.hi = j.at("hypervolumeBox").at("hi").get<std::vector<double>>();
+        if (j.contains("targets"))
+            c.targets = readTargetUnion(j.at("targets"));
+        if (j.contains("robustness")) {
+            const Json& r = j.at("robustness");
+            if (!r.is_object() || !r.contains("rate") || !r.at("rate").is_number())
+                throw std::invalid_argument("robustness.rate must be a number");
+            c.robustness.rate = r.at("rate").get<double>();
+            c.robustness.seeds = wholeNumber<int>(r.at("seeds"), "robustness.seeds");
+            c.robustness.seed = wholeNumber<std::uint64_t>(r.at("seed"), "robustness.seed");
+            c.robustness.maxTestExamples =
+                wholeNumber<std::int64_t>(r.at("maxTestExamples"), "robustness.maxTestExamples");
+        }
         for (const std::string& problem : search::validate(c))
             result.errors.errors.push_back({"", problem});
         if (result.errors.errors.empty())
@@ -347,6 +510,10 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
 
 std::string pairJson(const TransformerSpec& model, const AcceleratorSpec& accelerator, const std::string& name) {
     return detail::pairJson(CodesignPair{name, model, Target(accelerator)}).dump(); // canonicalJson's text
+}
+
+std::string pairJson(const TransformerSpec& model, const Target& target, const std::string& name) {
+    return detail::pairJson(CodesignPair{name, model, target}).dump();
 }
 
 std::string intListJson(std::span<const int> values) {

@@ -31,9 +31,18 @@ std::vector<std::string> accuracyTableNames(const std::filesystem::path& dataDir
 std::string searchConfigJson(const search::SearchConfig& config);
 Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std::string& file);
 
+// A BAT-class design space (issue 15, data/spaces/bat.yaml): `name`, `fields` as a list of
+// {field: a bat field's name, values: [allowed values]}, and optionally `energy` (the
+// sim/bat_energy.h table, our own modelling; absent entries keep the derived defaults).
+Loaded<search::BatSpace> parseBatSpace(std::string_view yamlText, const std::string& file);
+// A bundled name (data/spaces/NAME.yaml) or a file.
+Loaded<search::BatSpace> resolveBatSpace(std::string_view nameOrPath, const std::filesystem::path& dataDir);
+
 // {"schemaVersion":1,"kind":"pair","name":…,"transformer":{…},"target":{"kind":"elector",…}} on one line
 // (canonical: equal pairs give equal text, hence equal design hashes).
 std::string pairJson(const TransformerSpec& model, const AcceleratorSpec& accelerator, const std::string& name);
+// The same for a pair with a target of any kind (a union search's bat trials, issue 15).
+std::string pairJson(const TransformerSpec& model, const Target& target, const std::string& name);
 
 std::string intListJson(std::span<const int> values);
 std::string numberListJson(std::span<const double> values);

@@ -632,11 +632,9 @@ CodesignPair readPairJson(const Json& root, ValidationErrors& errors) {
         pair.target = readTargetJson(*node, inner);
         for (ValidationError& e : inner)
             errors.push_back({e.path.empty() ? std::string("target") : fieldPath("target", e.path), e.message});
-        // Issue 15: the explorer, the search and the elector cost models take elector targets
-        // only; a bat target is costed by sim/bat_model.h, not yet inside a stored pair.
-        if (inner.empty() && pair.target.kind() == TargetKind::Bat)
-            errors.push_back({"target.kind", "a pair's target must be an elector accelerator for now; bat targets "
-                                             "are costed by the BAT-class model on their own (allowed: elector)"});
+        // Issue 15: a bat target in a pair is what a union search (tcw search --targets
+        // elector,bat) stores for its bat trials; the explorer shows it by kind and edits
+        // elector pairs only (models::partsOf).
     }
     return pair;
 }

@@ -24,6 +24,9 @@ struct AccuracyEstimate {
     AccuracyOrigin origin = AccuracyOrigin::None;
     std::string detail;
     std::shared_ptr<const TrainingOutcome> training; // for AccuracyOrigin::Trained
+    // Issue 15: the trained model's accuracy drop under the search's robustness definition,
+    // when it was asked for (a TrainedAccuracy built with one).
+    std::optional<double> robustnessDrop;
 };
 
 class AccuracyOracle {

@@ -29,6 +29,7 @@ int indexIn(const std::vector<int>& values, int v) {
 std::vector<int> Candidate::joined() const {
     std::vector<int> all = model;
     all.insert(all.end(), accelerator.begin(), accelerator.end());
+    all.insert(all.end(), target.begin(), target.end());
     return all;
 }
 
@@ -56,6 +57,65 @@ CoDesignSpace::CoDesignSpace(TransformerSpace models, AcceleratorSpace accelerat
     if (m_models.layerCounts.empty() || m_models.hiddenSizes.empty() || m_models.headCounts.empty() ||
         m_models.feedForwardSizes.empty() || m_models.feedForwardDepths.empty() || m_models.headTypes.empty())
         throw std::invalid_argument("transformer space '" + m_models.name + "' has an empty list of values");
+    m_firstAcceleratorCode = m_accelerators.encode(m_accelerators.at(0));
+}
+
+void CoDesignSpace::setTargets(TargetUnion targets) {
+    if (targets.empty()) {
+        m_targets = {};
+        return;
+    }
+    if (targets.kinds.empty())
+        targets.kinds = {TargetKind::Elector};
+    if (m_fixedAccelerator)
+        throw std::invalid_argument("a search over several target kinds or precisions cannot fix the accelerator");
+    if (!targets.has(TargetKind::Bat))
+        targets.bat = BatSpace{targets.bat.name, {}, {}, targets.bat.energy}; // no bat levels to carry
+    const auto problems = targets.bat.check();
+    if (!problems.empty())
+        throw std::invalid_argument(problems.front());
+    for (const auto& p : targets.precisions) {
+        CompressionSpec probe;
+        const std::string error = applySearchPrecision(p, probe);
+        if (!error.empty())
+            throw std::invalid_argument(error);
+    }
+    m_targets = std::move(targets);
+}
+
+TargetKind CoDesignSpace::targetKind(const Candidate& c) const {
+    if (m_targets.empty() || c.target.empty())
+        return TargetKind::Elector;
+    return m_targets.kinds[std::size_t(std::clamp(c.target[0], 0, int(m_targets.kinds.size()) - 1))];
+}
+
+std::string CoDesignSpace::precision(const Candidate& c) const {
+    if (m_targets.precisions.empty() || c.target.size() < 2)
+        return {};
+    return m_targets.precisions[std::size_t(std::clamp(c.target[1], 0, int(m_targets.precisions.size()) - 1))];
+}
+
+BatSpec CoDesignSpace::bat(const Candidate& c) const {
+    const std::span<const int> levels =
+        c.target.size() >= 2 ? std::span<const int>(c.target).subspan(2) : std::span<const int>();
+    return m_targets.bat.decode(levels);
+}
+
+Target CoDesignSpace::target(const Candidate& c) const {
+    if (targetKind(c) == TargetKind::Bat)
+        return Target(bat(c));
+    return Target(accelerator(c));
+}
+
+std::optional<Candidate> CoDesignSpace::split(std::span<const int> code) const {
+    if (static_cast<int>(code.size()) != dimension())
+        return std::nullopt;
+    const int m = modelLength(), a = AcceleratorSpace::kEncodingLength;
+    Candidate c;
+    c.model.assign(code.begin(), code.begin() + m);
+    c.accelerator.assign(code.begin() + m, code.begin() + m + a);
+    c.target.assign(code.begin() + m + a, code.end());
+    return c;
 }
 
 void CoDesignSpace::fixModel(const TransformerSpec& model) {
@@ -80,6 +140,13 @@ Candidate CoDesignSpace::sample(std::mt19937_64& rng) const {
     Candidate c;
     c.model = m_fixedModel ? m_fixedModelCode : m_models.encode(m_models.sample(rng));
     c.accelerator = m_fixedAccelerator ? m_fixedAcceleratorCode : m_accelerators.encode(m_accelerators.sample(rng));
+    if (!m_targets.empty()) { // drawn only for a union space: elector-only searches keep their draws
+        c.target.assign(std::size_t(targetLength()), 0);
+        for (int j = 0; j < targetLength(); ++j)
+            c.target[std::size_t(j)] = static_cast<int>(
+                uniformIndex(rng, static_cast<std::uint64_t>(levels(dimension() - targetLength() + j))));
+        return canonical(std::move(c));
+    }
     return c;
 }
 
@@ -91,13 +158,20 @@ Candidate CoDesignSpace::sampleWithModel(const TransformerSpec& model, std::mt19
 }
 
 Candidate CoDesignSpace::encode(const TransformerSpec& model, const AcceleratorSpec& accelerator) const {
-    return canonical({m_models.encode(model), m_accelerators.encode(accelerator)});
+    Candidate c{m_models.encode(model), m_accelerators.encode(accelerator), {}};
+    if (!m_targets.empty()) {
+        c.target.assign(std::size_t(targetLength()), 0);
+        const auto it = std::find(m_targets.kinds.begin(), m_targets.kinds.end(), TargetKind::Elector);
+        c.target[0] = it == m_targets.kinds.end() ? 0 : static_cast<int>(it - m_targets.kinds.begin());
+    }
+    return canonical(std::move(c));
 }
 
 TransformerSpec CoDesignSpace::model(const Candidate& c) const {
-    if (m_fixedModel)
-        return *m_fixedModel;
-    return m_models.decode(c.model);
+    TransformerSpec model = m_fixedModel ? *m_fixedModel : m_models.decode(c.model);
+    if (const std::string p = precision(c); !p.empty())
+        applySearchPrecision(p, model.compression); // checked by setTargets
+    return model;
 }
 
 AcceleratorSpec CoDesignSpace::accelerator(const Candidate& c) const {
@@ -108,7 +182,13 @@ AcceleratorSpec CoDesignSpace::accelerator(const Candidate& c) const {
 
 bool CoDesignSpace::contains(const Candidate& c) const {
     if (static_cast<int>(c.model.size()) != modelLength() ||
-        static_cast<int>(c.accelerator.size()) != AcceleratorSpace::kEncodingLength)
+        static_cast<int>(c.accelerator.size()) != AcceleratorSpace::kEncodingLength ||
+        static_cast<int>(c.target.size()) != targetLength())
+        return false;
+    for (int j = 0; j < targetLength(); ++j)
+        if (c.target[std::size_t(j)] < 0 || c.target[std::size_t(j)] >= levels(dimension() - targetLength() + j))
+            return false;
+    if (!m_targets.empty() && canonical(c) != c)
         return false;
     try {
         return m_models.encode(m_models.decode(c.model)) == c.model &&
@@ -132,13 +212,22 @@ int CoDesignSpace::levels(int i) const {
             return static_cast<int>(m_models.headOptionCount());
         }
     }
-    return static_cast<int>(m_acceleratorValues[i - m].size());
+    if (i - m < AcceleratorSpace::kEncodingLength)
+        return static_cast<int>(m_acceleratorValues[i - m].size());
+    const int j = i - m - AcceleratorSpace::kEncodingLength; // the target part
+    if (j == 0)
+        return static_cast<int>(m_targets.kinds.size());
+    if (j == 1)
+        return std::max<int>(1, static_cast<int>(m_targets.precisions.size()));
+    return static_cast<int>(m_targets.bat.values[std::size_t(j - 2)].size());
 }
 
 int CoDesignSpace::levelOf(const Candidate& c, int i) const {
     const int m = modelLength();
     if (i < m)
         return c.model[i];
+    if (i - m >= AcceleratorSpace::kEncodingLength)
+        return c.target[std::size_t(i - m - AcceleratorSpace::kEncodingLength)];
     return indexIn(m_acceleratorValues[i - m], c.accelerator[i - m]);
 }
 
@@ -147,6 +236,8 @@ void CoDesignSpace::setLevel(Candidate& c, int i, int level) const {
     const int m = modelLength();
     if (i < m)
         c.model[i] = level;
+    else if (i - m >= AcceleratorSpace::kEncodingLength)
+        c.target[std::size_t(i - m - AcceleratorSpace::kEncodingLength)] = level;
     else
         c.accelerator[i - m] = m_acceleratorValues[i - m][level];
 }
@@ -155,6 +246,8 @@ bool CoDesignSpace::isFree(int i) const {
     const int m = modelLength();
     if (i < m)
         return !m_fixedModel;
+    if (i - m >= AcceleratorSpace::kEncodingLength)
+        return true;                          // the target part (a union space never fixes the accelerator)
     return !m_fixedAccelerator && i - m != 2; // tile_y follows tile_x
 }
 
@@ -170,6 +263,16 @@ Candidate CoDesignSpace::canonical(Candidate c) const {
         c.accelerator = m_fixedAcceleratorCode;
     else
         c.accelerator[2] = c.accelerator[1];
+    if (!m_targets.empty()) {
+        c.target.resize(std::size_t(targetLength()), 0);
+        for (int j = 0; j < targetLength(); ++j)
+            c.target[std::size_t(j)] =
+                std::clamp(c.target[std::size_t(j)], 0, levels(dimension() - targetLength() + j) - 1);
+        if (targetKind(c) == TargetKind::Bat)
+            c.accelerator = m_firstAcceleratorCode; // unused: one canonical value
+        else
+            std::fill(c.target.begin() + 2, c.target.end(), 0);
+    }
     return c;
 }
 
@@ -183,7 +286,8 @@ std::vector<double> CoDesignSpace::toUnit(const Candidate& c) const {
 }
 
 Candidate CoDesignSpace::fromUnit(std::span<const double> x) const {
-    Candidate c{std::vector<int>(modelLength(), 0), std::vector<int>(AcceleratorSpace::kEncodingLength, 0)};
+    Candidate c{std::vector<int>(modelLength(), 0), std::vector<int>(AcceleratorSpace::kEncodingLength, 0),
+                std::vector<int>(std::size_t(targetLength()), 0)};
     for (int i = 0; i < dimension(); ++i) {
         const int n = levels(i);
         const double u = std::isfinite(x[i]) ? std::clamp(x[i], 0.0, 1.0) : 0.0;
@@ -215,6 +319,21 @@ Candidate CoDesignSpace::crossover(const Candidate& a, const Candidate& b, std::
         for (int i = 0; i < AcceleratorSpace::kEncodingLength; ++i)
             if (uniform01(rng) < 0.5)
                 child.accelerator[i] = b.accelerator[i];
+    // The target part: kind and precision each from either parent; the bat fields together
+    // with the kind when the child is a bat design whose kind came from a bat parent.
+    if (!m_targets.empty()) {
+        const bool kindFromB = uniform01(rng) < 0.5;
+        const Candidate& kindDonor = kindFromB ? b : a;
+        child.target[0] = kindDonor.target[0];
+        if (uniform01(rng) < 0.5)
+            child.target[1] = b.target[1];
+        const Candidate& other = kindFromB ? a : b;
+        for (std::size_t j = 2; j < child.target.size(); ++j)
+            child.target[j] =
+                (targetKind(other) == TargetKind::Bat && uniform01(rng) < 0.5) ? other.target[j] : kindDonor.target[j];
+        if (targetKind(child) == TargetKind::Elector && targetKind(other) == TargetKind::Bat)
+            child.accelerator = kindDonor.accelerator; // a bat parent's elector part is a placeholder
+    }
     return canonical(std::move(child));
 }
 
@@ -268,6 +387,15 @@ std::string CoDesignSpace::describe(const Candidate& c) const {
     if (maxHidden != minHidden)
         out << "-" << maxHidden;
     out << " heads " << heads << " FF≤" << maxFf;
+    if (const std::string p = precision(c); !p.empty())
+        out << " " << p;
+    if (targetKind(c) == TargetKind::Bat) {
+        const BatSpec b = bat(c);
+        out << " | bat " << b.peCount << "×" << b.lanesPerPe << "×" << b.bitsPerLane
+            << (b.activationFeed == ActivationFeed::BitSerial ? " serial" : " parallel") << " T" << b.tokenBlock
+            << " fifo " << b.fifoKB << "KB " << b.weightBufferMB << "MB/" << b.activationBufferKB << "KB";
+        return out.str();
+    }
     const AcceleratorSpec a = accelerator(c);
     out << " | " << a.peCount << "×" << a.lanesPerPe << "×" << a.macsPerLane << " tile " << a.tileB << "×" << a.tileX
         << " sm" << a.softmaxPerPe << " b" << a.batchSize << " " << a.activationBufferMB << "/" << a.weightBufferMB

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "design/design_space.h"
+#include "target_union.h"
 
 #include <cstdint>
 #include <optional>
@@ -19,10 +20,11 @@ namespace tcw::search {
 struct Candidate {
     std::vector<int> model;       // TransformerSpace::encode
     std::vector<int> accelerator; // AcceleratorSpace::encode (12 raw values)
+    std::vector<int> target;      // a union search's target part (target_union.h); empty otherwise
 
     bool operator==(const Candidate&) const = default;
     auto operator<=>(const Candidate&) const = default;
-    std::vector<int> joined() const; // model then accelerator
+    std::vector<int> joined() const; // model, accelerator, then target
 };
 
 class CoDesignSpace {
@@ -41,12 +43,25 @@ public:
     const AcceleratorSpace& accelerators() const { return m_accelerators; }
 
     int modelLength() const { return m_models.encodingLength(); }
-    int dimension() const { return modelLength() + AcceleratorSpace::kEncodingLength; }
+    int dimension() const { return modelLength() + AcceleratorSpace::kEncodingLength + targetLength(); }
+
+    // Issue 15: a union of target kinds with model-wide precisions (target_union.h). Not with
+    // a fixed accelerator (throws std::invalid_argument). Without it the space is the
+    // elector-only one of every earlier search, encodings unchanged.
+    void setTargets(TargetUnion targets);
+    const TargetUnion& targets() const { return m_targets; }
+    int targetLength() const { return m_targets.length(); }
+    TargetKind targetKind(const Candidate& c) const; // elector when the space has no union
+    std::string precision(const Candidate& c) const; // "" when the space has no precision list
+    BatSpec bat(const Candidate& c) const;           // the bat part (meaningful for bat candidates)
+    Target target(const Candidate& c) const;         // the candidate's target, of its kind
+    // Splits a stored encoding (joined()) into the candidate; nothing when the length is wrong.
+    std::optional<Candidate> split(std::span<const int> code) const;
 
     Candidate sample(std::mt19937_64& rng) const;
     Candidate sampleWithModel(const TransformerSpec& model, std::mt19937_64& rng) const;
     Candidate encode(const TransformerSpec& model, const AcceleratorSpec& accelerator) const;
-    TransformerSpec model(const Candidate& c) const;       // named "m<index code>"
+    TransformerSpec model(const Candidate& c) const;       // named "m<index code>", at the candidate's precision
     AcceleratorSpec accelerator(const Candidate& c) const; // named "a<index code>"
     bool contains(const Candidate& c) const;               // decodes and re-encodes to itself
 
@@ -80,6 +95,8 @@ private:
     std::optional<AcceleratorSpec> m_fixedAccelerator;
     std::vector<int> m_fixedModelCode, m_fixedAcceleratorCode;
     std::vector<std::vector<int>> m_acceleratorValues; // allowed raw values per accelerator entry
+    TargetUnion m_targets;
+    std::vector<int> m_firstAcceleratorCode; // a bat candidate's canonical elector part
 };
 
 } // namespace tcw::search

@@ -27,6 +27,7 @@ constexpr std::array<MetricInfo, kMetricCount> kMetrics = {{
     {Metric::TotalEnergy, "energy", "nJ", 0.3, 1.1e11},
     {Metric::Area, "area", "mm²", 0.1, 30000.0},
     {Metric::PeakPower, "power", "mW", 0.1, 1e6},
+    {Metric::Robustness, "robustness", "", 0.1, 1.0},
 }};
 
 const MetricInfo& info(Metric m) {
@@ -34,7 +35,8 @@ const MetricInfo& info(Metric m) {
 }
 
 double toBoxScale(Metric m, double v) {
-    return isMaximised(m) ? v : std::log10(std::max(v, 1e-300));
+    // Accuracy and robustness (an accuracy drop, 0 when nothing changes) are linear.
+    return isMaximised(m) || m == Metric::Robustness ? v : std::log10(std::max(v, 1e-300));
 }
 
 } // namespace
@@ -86,6 +88,8 @@ double PairMetrics::value(Metric m) const {
         return areaMM2;
     case Metric::PeakPower:
         return peakPowerMW;
+    case Metric::Robustness:
+        return robustnessDrop;
     }
     return 0;
 }
@@ -95,7 +99,7 @@ bool PairMetrics::operator==(const PairMetrics& o) const {
            latencySeconds == o.latencySeconds && dynamicEnergyNJ == o.dynamicEnergyNJ &&
            leakageEnergyNJ == o.leakageEnergyNJ && areaMM2 == o.areaMM2 && peakPowerMW == o.peakPowerMW &&
            accuracy == o.accuracy && accuracyStdDev == o.accuracyStdDev && accuracyOrigin == o.accuracyOrigin &&
-           accuracyDetail == o.accuracyDetail;
+           accuracyDetail == o.accuracyDetail && robustnessDrop == o.robustnessDrop;
 }
 
 ObjectiveConfig defaultObjectives() {
@@ -209,6 +213,11 @@ HypervolumeBox boxFromSample(const std::vector<PairMetrics>& sample, const Objec
         if (isMaximised(metric)) {
             box.lo.push_back(accuracyLo);
             box.hi.push_back(accuracyHi);
+            continue;
+        }
+        if (metric == Metric::Robustness) { // a drop: none at best, the whole accuracy at worst
+            box.lo.push_back(0.0);
+            box.hi.push_back(accuracyHi > 0 ? accuracyHi : 1.0);
             continue;
         }
         double lo = std::numeric_limits<double>::infinity(), hi = 0;

@@ -23,10 +23,11 @@ enum class Metric : std::uint8_t {
     TotalEnergy,   // nJ per batch
     Area,          // mm²
     PeakPower,     // mW
+    Robustness,    // accuracy drop under bit flips in stored weights (fraction), minimised; issue 15
 };
-inline constexpr int kMetricCount = 7;
-std::string_view
-metricName(Metric m); // "accuracy", "latency", "dynamic-energy", "leakage-energy", "energy", "area", "power"
+inline constexpr int kMetricCount = 8;
+std::string_view metricName(
+    Metric m); // "accuracy", "latency", "dynamic-energy", "leakage-energy", "energy", "area", "power", "robustness"
 std::optional<Metric> metricFromName(std::string_view name); // also accepts "total-energy"
 std::string_view metricUnit(Metric m);                       // "", "s", "nJ", "nJ", "nJ", "mm²", "mW"
 inline bool isMaximised(Metric m) {
@@ -88,6 +89,9 @@ struct PairMetrics {
     double accuracyStdDev = 0;
     AccuracyOrigin accuracyOrigin = AccuracyOrigin::None;
     std::string accuracyDetail; // which surrogate, table entry or training run
+    // Issue 15: accuracy drop of the trained model under the search's bit-flip definition
+    // (SearchConfig::robustness); 0 when not measured (robustness not an objective).
+    double robustnessDrop = 0;
 
     // Not part of the values compared: the full simulation and training run behind them, when
     // this process measured them (for the workspace's breakdown and training tables).

@@ -29,6 +29,13 @@ public:
     virtual PairMetrics evaluate(const Candidate& candidate, std::stop_token stop) const = 0;
 };
 
+// A bat candidate (issue 15): the BAT-class model's cycles (sim/bat_model.h) and our own
+// energy, area and peak-power modelling (sim/bat_energy.h), for one sequence of the task.
+// Infeasible with every reason when it does not fit; no metrics when the model cannot be
+// costed (a float precision, a head other than sa_sdp).
+PairMetrics simulateBatPair(const TransformerSpec& model, const BatSpec& target, const TaskShape& task,
+                            const BatEnergyTable& energy);
+
 class SimulationEvaluator : public PairEvaluator {
 public:
     // options.mode selects inference or training costs; options.opBreakdown is turned off

@@ -48,6 +48,48 @@ std::vector<std::string> validate(const SearchConfig& c) {
         problems.push_back("training needs at least one step and a batch of at least 1");
     if (!c.box.empty() && (c.box.lo.size() != c.objectives.metrics.size() || c.box.hi.size() != c.box.lo.size()))
         problems.push_back("the hypervolume box does not match the objectives");
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), Metric::Robustness) !=
+        c.objectives.metrics.end()) { // issue 15
+        if (c.accuracy != AccuracySourceKind::Trained)
+            problems.push_back("robustness is measured on a trained model's stored weights: use --accuracy trained "
+                               "(a predicted or imported accuracy has no weights to flip)");
+        if (!(c.robustness.rate >= 0.0 && c.robustness.rate <= 1.0) || c.robustness.seeds < 1 ||
+            c.robustness.maxTestExamples < 0)
+            problems.push_back("robustness: the bit-flip rate must be in [0, 1], the seeds at least 1 and the test "
+                               "examples at least 0 (0: all)");
+    }
+    if (!c.targets.empty()) { // issue 15: elector ∪ bat with precisions
+        if (c.fixedAccelerator)
+            problems.push_back("--targets / --precisions search the hardware: they cannot fix the accelerator");
+        if (c.targets.has(TargetKind::Bat)) {
+            if (c.objectives.mode != SimMode::Inference)
+                problems.push_back("--targets bat: the BAT-class model costs inference only (use --mode inference)");
+            const bool anyFixedPoint =
+                std::any_of(c.targets.precisions.begin(), c.targets.precisions.end(), [](const std::string& p) {
+                    CompressionSpec probe;
+                    return applySearchPrecision(p, probe).empty() && probe.of(TensorRole::Weights).bits <= 8 &&
+                           probe.of(TensorRole::LinearInputs).quantizer != Quantizer::Float;
+                });
+            if (!anyFixedPoint)
+                problems.push_back(
+                    "--targets bat: the BAT-class model costs fixed-point models only; give --precisions "
+                    "with at least one of w1a1, w1a8, w2a8, w8a8, …");
+            for (const std::string& p : c.targets.bat.check())
+                problems.push_back(p);
+        }
+        for (const std::string& p : c.targets.precisions) {
+            CompressionSpec probe;
+            if (const std::string e = applySearchPrecision(p, probe); !e.empty())
+                problems.push_back("--precisions: " + e);
+        }
+        const bool quantized = std::any_of(c.targets.precisions.begin(), c.targets.precisions.end(),
+                                           [](const std::string& p) { return p != "f32"; });
+        if (quantized && c.accuracy != AccuracySourceKind::Trained)
+            problems.push_back("--precisions: a " + std::string(accuracySourceKindName(c.accuracy)) +
+                               " accuracy comes from a table of 32-bit float models and says nothing about a "
+                               "quantized one; search precisions other than f32 with --accuracy trained (each "
+                               "model is trained at its precision) — no accuracy is assumed");
+    }
     return problems;
 }
 
@@ -57,6 +99,7 @@ CoDesignSpace makeSpace(const SearchConfig& c) {
         space.fixModel(*c.fixedModel);
     if (c.fixedAccelerator)
         space.fixAccelerator(*c.fixedAccelerator);
+    space.setTargets(c.targets);
     return space;
 }
 

@@ -45,6 +45,19 @@ struct TrainingSettings {
     bool operator==(const TrainingSettings&) const = default;
 };
 
+// Issue 15: what `robustness` means, stored with the search: the trained model's accuracy
+// drop when each stored bit of its encoder weight matrices flips with probability `rate`,
+// averaged over `seeds` flip patterns (seeded seed, seed + 1, …), on at most
+// `maxTestExamples` test examples (0: all). Bit layouts per precision: core/train/robustness.h.
+struct RobustnessDefinition {
+    double rate = 1e-3;
+    int seeds = 3;
+    std::uint64_t seed = 1;
+    std::int64_t maxTestExamples = 0;
+
+    bool operator==(const RobustnessDefinition&) const = default;
+};
+
 struct SearchConfig {
     std::string algorithm = "boshcode"; // "boshcode", "nsga2", "random"
     int budget = 512;
@@ -84,6 +97,12 @@ struct SearchConfig {
     bool steadyState = false;
 
     HypervolumeBox box;
+
+    // Issue 15: a union of target kinds (elector, bat) and model-wide precisions as search
+    // dimensions (target_union.h). Empty: an elector-only search (every earlier search).
+    TargetUnion targets;
+    // Issue 15: the definition behind the `robustness` objective (used when it is one).
+    RobustnessDefinition robustness;
 
     bool operator==(const SearchConfig&) const = default;
 };

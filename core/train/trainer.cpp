@@ -474,6 +474,8 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     // evaluated then.
     if (result.status == TrainStatus::Completed) {
         result.test = trainer.evaluate(data.test);
+        if (config.onCompleted) // issue 15: e.g. robustness of the trained weights
+            config.onCompleted(trainer);
     } else {
         constexpr double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
         result.test = EvalResult{kNotMeasured, kNotMeasured, 0, kNotMeasured};

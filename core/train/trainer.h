@@ -25,6 +25,7 @@
 namespace tcw::train {
 
 class WeightPrecision; // weight_precision.h (issue 15)
+class Trainer;
 
 struct TrainConfig {
     int batchSize = 64;
@@ -61,6 +62,10 @@ struct TrainConfig {
     // (a child's weights transferred from its parent, core/codesign/weight_transfer.h). Empty:
     // the seeded initialisation. Its size must be the model's parameter count.
     std::vector<float> initialParameters;
+    // Issue 15 (robustness, core/train/robustness.h): called with the trainer when a run has
+    // completed and its test accuracy is measured (not when cancelled or diverged), to measure
+    // the trained model further with its learned activation scales, which no checkpoint holds.
+    std::function<void(Trainer&)> onCompleted;
 };
 
 struct StepReport {

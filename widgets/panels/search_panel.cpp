@@ -50,6 +50,8 @@ const std::array<MetricDisplay, search::kMetricCount> kMetrics = {{
     {Metric::Area, QT_TRANSLATE_NOOP("SearchPanel", "Area"), "mm²", 1.0, 3000.0},
     // mW, as the explorer's axes, table and detail show peak power (issue 18: one unit).
     {Metric::PeakPower, QT_TRANSLATE_NOOP("SearchPanel", "Peak power"), "mW", 1.0, 50000.0},
+    // Issue 15: accuracy drop under bit flips in stored weights (needs trained accuracy).
+    {Metric::Robustness, QT_TRANSLATE_NOOP("SearchPanel", "Robustness (accuracy drop)"), "pts", 100.0, 5.0},
 }};
 constexpr int kSliderSteps = 100; // weight = slider / 100
 
