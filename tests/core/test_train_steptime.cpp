@@ -1,9 +1,13 @@
-// Issue 20: DynaProp's target-sparsity calibration sorts and selects its samples by their bits
+// Issue 20, the step-time work. (1) GELU with its derivative, vectorised: against the
+// double-precision formula over the whole range a training meets, in every lane position
+// (lengths that end mid-register), with NaN propagated and the infinities' limits.
+// (2) DynaProp's target-sparsity calibration sorts and selects its samples by their bits
 // (a radix sort, a bucket-then-select quantile) instead of std::sort / std::nth_element. The
 // thresholds must be the same floats: here they are recomputed from the same samples (every
 // 61st magnitude, as dynaprop.cpp takes them) with the standard algorithms and the formulas
 // of docs/training.md, and compared exactly, on tensors with zeros, ties, tiny and huge values.
 #include "train/dynaprop.h"
+#include "train/kernels.h"
 
 #include <QtTest>
 
@@ -73,9 +77,39 @@ std::vector<float> tensor(std::uint32_t seed, std::int64_t count, float scale) {
 class TestTrainCalibration : public QObject {
     Q_OBJECT
 private slots:
+    void geluMatchesFormula();
     void thresholdsEqualSortedReference_data();
     void thresholdsEqualSortedReference();
 };
+
+void TestTrainCalibration::geluMatchesFormula() {
+    // [−12, 12) in steps of 1/256, then lengths 1 … 40 (partial registers).
+    std::vector<float> x;
+    for (int i = -12 * 256; i < 12 * 256; ++i)
+        x.push_back(static_cast<float>(i) / 256.0f);
+    double worstA = 0.0, worstD = 0.0;
+    for (const std::size_t length : {x.size(), std::size_t(1), std::size_t(15), std::size_t(17), std::size_t(40)}) {
+        std::vector<float> z(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(length)), a(length);
+        geluForwardKeepDerivative(z.data(), a.data(), static_cast<std::int64_t>(length), nullptr);
+        for (std::size_t i = 0; i < length; ++i) {
+            const double v = x[i], cdf = 0.5 * (1.0 + std::erf(v / std::sqrt(2.0)));
+            const double derivative = cdf + v * std::exp(-0.5 * v * v) / std::sqrt(2.0 * M_PI);
+            worstA = std::max(worstA, std::fabs(a[i] - v * cdf));
+            worstD = std::max(worstD, std::fabs(z[i] - derivative));
+        }
+    }
+    QVERIFY2(worstA < 4e-6 && worstD < 1e-6, (std::to_string(worstA) + " " + std::to_string(worstD)).c_str());
+    // NaN stays NaN (a diverged run is detected downstream); far in the tails GELU is x and 0,
+    // its derivative 1 and 0.
+    std::vector<float> z = {std::nanf(""), 1e30f, -1e30f, 40.0f, -40.0f}, a(z.size());
+    geluForwardKeepDerivative(z.data(), a.data(), static_cast<std::int64_t>(z.size()), nullptr);
+    QVERIFY(std::isnan(a[0]) && std::isnan(z[0]));
+    QVERIFY(a[1] == 1e30f && z[1] == 1.0f);
+    QVERIFY(a[3] == 40.0f && z[3] == 1.0f);
+    // e^(−x²/2) is clamped at e^−87 (expNonPositive), so x·φ(x) is tiny, not 0, far left.
+    QVERIFY(a[2] == 0.0f && std::fabs(z[2]) < 1e-7f);
+    QVERIFY(a[4] == 0.0f && std::fabs(z[4]) < 1e-30f);
+}
 
 void TestTrainCalibration::thresholdsEqualSortedReference_data() {
     QTest::addColumn<int>("count");
@@ -119,4 +153,4 @@ void TestTrainCalibration::thresholdsEqualSortedReference() {
 }
 
 QTEST_APPLESS_MAIN(TestTrainCalibration)
-#include "test_train_calibration.moc"
+#include "test_train_steptime.moc"
