@@ -138,6 +138,30 @@ TCW_VECTOR_CLONES void geluChunk(float* z, float* a, std::int64_t begin, std::in
 }
 
 #ifdef TCW_GELU_AVX512
+// expNonPositive on 16 lanes, the same steps (clamp, Cephes reduction, polynomial, 2^n).
+__attribute__((target("avx512f,avx512dq"))) inline __m512 expNonPositiveAvx512(__m512 y) {
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+    y = _mm512_maskz_max_ps(0xffff, _mm512_set1_ps(-87.0f), y);
+    const __m512 n =
+        _mm512_maskz_roundscale_ps(0xffff, _mm512_fmadd_ps(y, _mm512_set1_ps(std::numbers::log2e_v<float>), half),
+                                   _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 er = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), one);
+    const __mmask16 inRange = _mm512_cmp_ps_mask(n, _mm512_set1_ps(-126.0f), _CMP_GE_OQ) &
+                              _mm512_cmp_ps_mask(n, _mm512_set1_ps(127.0f), _CMP_LE_OQ);
+    const __m512i exponent = _mm512_maskz_cvtps_epi32(inRange, n);
+    const __m512 scale =
+        _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xffff, _mm512_add_epi32(exponent, _mm512_set1_epi32(127)), 23));
+    return _mm512_mul_ps(er, scale);
+}
+
 // Issue 20: geluChunk in AVX-512, the same formula step by step (expNonPositive's clamp,
 // Cephes reduction and polynomial; the erf approximation; Φ and Φ + x·φ). GCC leaves the scalar
 // loop unvectorised (expNonPositive's clamp and floor turn into branches), which made the GELU
@@ -155,26 +179,7 @@ __attribute__((target("avx512f,avx512dq"))) void geluChunkAvx512(float* z, float
         const __mmask16 lanes = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u);
         const __m512 x = _mm512_maskz_loadu_ps(lanes, z + i);
         const __m512 u = _mm512_mul_ps(x, invSqrt2);
-        // e = e^(−u²) (expNonPositive)
-        const __m512 y = _mm512_maskz_max_ps(0xffff, _mm512_set1_ps(-87.0f), _mm512_sub_ps(zero, _mm512_mul_ps(u, u)));
-        const __m512 n =
-            _mm512_maskz_roundscale_ps(0xffff, _mm512_fmadd_ps(y, _mm512_set1_ps(std::numbers::log2e_v<float>), half),
-                                       _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-        __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
-        r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
-        __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-        p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-        const __m512 er = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), one);
-        const __mmask16 inRange = _mm512_cmp_ps_mask(n, _mm512_set1_ps(-126.0f), _CMP_GE_OQ) &
-                                  _mm512_cmp_ps_mask(n, _mm512_set1_ps(127.0f), _CMP_LE_OQ);
-        const __m512i exponent = _mm512_maskz_cvtps_epi32(inRange, n);
-        const __m512 scale = _mm512_castsi512_ps(
-            _mm512_maskz_slli_epi32(0xffff, _mm512_add_epi32(exponent, _mm512_set1_epi32(127)), 23));
-        const __m512 e = _mm512_mul_ps(er, scale);
+        const __m512 e = expNonPositiveAvx512(_mm512_sub_ps(zero, _mm512_mul_ps(u, u))); // e^(−u²)
         // erf(|u|) ≈ 1 − poly(t)·e, t = 1 / (1 + 0.3275911·|u|)
         const __m512 absU = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(u), absBits));
         const __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), absU, one));
@@ -198,6 +203,31 @@ bool geluHasAvx512() {
     return yes;
 }
 #endif
+
+// p[j] = e^(p[j] − mx) for p[j] ≤ mx: 16 lanes at a time where the CPU has AVX-512 (issue 20: the
+// scalar loop does not vectorise, see geluChunkAvx512), else expNonPositive element by element.
+#ifdef TCW_GELU_AVX512
+__attribute__((target("avx512f,avx512dq"))) void expShiftedRowAvx512(float* p, std::int64_t cols, float mx) {
+    const __m512 m = _mm512_set1_ps(mx);
+    for (std::int64_t j = 0; j < cols; j += 16) {
+        const std::int64_t left = cols - j;
+        const __mmask16 lanes = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u);
+        _mm512_mask_storeu_ps(p + j, lanes,
+                              expNonPositiveAvx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, p + j), m)));
+    }
+}
+#endif
+
+void expShiftedRow(float* p, std::int64_t cols, float mx) {
+#ifdef TCW_GELU_AVX512
+    if (geluHasAvx512()) {
+        expShiftedRowAvx512(p, cols, mx);
+        return;
+    }
+#endif
+    for (std::int64_t j = 0; j < cols; ++j)
+        p[j] = expNonPositive(p[j] - mx);
+}
 
 TCW_VECTOR_CLONES void reluChunk(float* z, float* a, std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
@@ -246,8 +276,7 @@ TCW_VECTOR_CLONES void attentionSoftmaxRows(const float* scores, const float* ke
         for (std::int64_t l = 1; l < kLanes; ++l)
             mx = std::max(mx, lanes[l]);
         std::fill(lanes, lanes + kLanes, 0.0f);
-        for (std::int64_t j = 0; j < cols; ++j)
-            p[j] = expNonPositive(p[j] - mx);
+        expShiftedRow(p, cols, mx);
         for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
             for (std::int64_t l = 0; l < kLanes; ++l)
                 lanes[l] += p[j0 + l];
