@@ -4,6 +4,7 @@
 #include "kernels.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -15,13 +16,61 @@ namespace {
 // they do in the measured sparsity (zeros / elements over all pruned tensors).
 constexpr std::int64_t kSampleStride = 61;
 
-// The value below which `fraction` of the samples lie (0 when the fraction is 0).
+// Issue 20: the calibration's sorting and selection by the samples' bits. Samples are
+// magnitudes |x| (sign bit clear), whose IEEE bits order as the floats do (+Inf, then NaN, on
+// top), so sorting the bits as unsigned integers gives std::sort's order for every finite
+// sample, in three counting passes instead of a comparison sort (it was ~2 % of a DynaProp
+// step on BERT-Mini).
+void radixSortMagnitudes(std::vector<float>& samples, std::vector<std::uint32_t>& scratch) {
+    const std::size_t n = samples.size();
+    if (n < 2)
+        return;
+    scratch.resize(2 * n);
+    std::uint32_t* a = scratch.data();
+    std::uint32_t* b = scratch.data() + n;
+    std::memcpy(a, samples.data(), n * sizeof(float));
+    constexpr int kShifts[3] = {0, 11, 22};
+    for (const int shift : kShifts) {
+        std::array<std::size_t, 2048> start{};
+        for (std::size_t i = 0; i < n; ++i)
+            ++start[(a[i] >> shift) & 2047u];
+        std::size_t sum = 0;
+        for (auto& c : start) {
+            const std::size_t count = c;
+            c = sum;
+            sum += count;
+        }
+        for (std::size_t i = 0; i < n; ++i)
+            b[start[(a[i] >> shift) & 2047u]++] = a[i];
+        std::swap(a, b);
+    }
+    std::memcpy(samples.data(), a, n * sizeof(float));
+}
+
+// The value below which `fraction` of the samples lie (0 when the fraction is 0): the k-th
+// smallest, as std::nth_element gives it, found by the top bits first (one counting pass),
+// then among the samples of that bucket alone.
 float quantile(std::vector<float>& samples, double fraction) {
     if (samples.empty() || fraction <= 0.0)
         return 0.0f;
     const auto k = std::min<std::size_t>(samples.size() - 1, static_cast<std::size_t>(fraction * samples.size()));
-    std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
-    return samples[k];
+    constexpr int kShift = 20; // 2048 buckets of the 11 bits below the (clear) sign bit
+    std::array<std::size_t, 2048> counts{};
+    for (const float v : samples)
+        ++counts[(std::bit_cast<std::uint32_t>(v) >> kShift) & 2047u];
+    std::size_t below = 0, bucket = 0;
+    while (below + counts[bucket] <= k)
+        below += counts[bucket++];
+    std::vector<float> inBucket;
+    inBucket.reserve(counts[bucket]);
+    for (const float v : samples)
+        if (((std::bit_cast<std::uint32_t>(v) >> kShift) & 2047u) == bucket)
+            inBucket.push_back(v);
+    const auto r = static_cast<std::ptrdiff_t>(k - below);
+    std::nth_element(inBucket.begin(), inBucket.begin() + r, inBucket.end(), [](float x, float y) {
+        return std::bit_cast<std::uint32_t>(x) < std::bit_cast<std::uint32_t>(y);
+    });
+    return inBucket[static_cast<std::size_t>(r)];
 }
 } // namespace
 
@@ -216,7 +265,7 @@ void DynaProp::endStep() {
     auto updateStochastic = [&](float& tau, std::vector<float>& samples, double target) {
         if (samples.empty())
             return;
-        std::sort(samples.begin(), samples.end());
+        radixSortMagnitudes(samples, m_sortScratch);
         const double n = static_cast<double>(samples.size());
         double prefix = 0.0, next = samples.back();
         for (std::size_t m = 1; m <= samples.size(); ++m) {

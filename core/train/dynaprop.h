@@ -157,7 +157,8 @@ private:
     std::vector<std::array<std::vector<float>, kActivationKindCount>> m_actSamples;
     std::vector<std::vector<float>> m_actGradSamples;
     std::vector<std::vector<float>> m_weightGradSamples;
-    MagnitudeHistograms m_magnitudes; // this step's, when collected
+    MagnitudeHistograms m_magnitudes;         // this step's, when collected
+    std::vector<std::uint32_t> m_sortScratch; // issue 20: the calibration's radix sort
     bool m_collectMagnitudes = false;
     bool m_observing = true;
     bool m_calibrated = false;  // false until the first step's quantiles are known

@@ -8,6 +8,11 @@
 #include <numbers>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TCW_GELU_AVX512 1
+#endif
+
 namespace tcw::train {
 
 // Loops over more than this many elements are shared among the OpenMP threads.
@@ -132,6 +137,98 @@ TCW_VECTOR_CLONES void geluChunk(float* z, float* a, std::int64_t begin, std::in
     }
 }
 
+#ifdef TCW_GELU_AVX512
+// expNonPositive on 16 lanes, the same steps (clamp, Cephes reduction, polynomial, 2^n).
+__attribute__((target("avx512f,avx512dq"))) inline __m512 expNonPositiveAvx512(__m512 y) {
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+    y = _mm512_maskz_max_ps(0xffff, _mm512_set1_ps(-87.0f), y);
+    const __m512 n =
+        _mm512_maskz_roundscale_ps(0xffff, _mm512_fmadd_ps(y, _mm512_set1_ps(std::numbers::log2e_v<float>), half),
+                                   _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);
+    r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    const __m512 er = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), one);
+    const __mmask16 inRange = _mm512_cmp_ps_mask(n, _mm512_set1_ps(-126.0f), _CMP_GE_OQ) &
+                              _mm512_cmp_ps_mask(n, _mm512_set1_ps(127.0f), _CMP_LE_OQ);
+    const __m512i exponent = _mm512_maskz_cvtps_epi32(inRange, n);
+    const __m512 scale =
+        _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xffff, _mm512_add_epi32(exponent, _mm512_set1_epi32(127)), 23));
+    return _mm512_mul_ps(er, scale);
+}
+
+// Issue 20: geluChunk in AVX-512, the same formula step by step (expNonPositive's clamp,
+// Cephes reduction and polynomial; the erf approximation; Φ and Φ + x·φ). GCC leaves the scalar
+// loop unvectorised (expNonPositive's clamp and floor turn into branches), which made the GELU
+// pass ~10 % of a BERT-Mini training step. Results agree with the scalar loop to a few ulp
+// (its multiply-adds are contracted where the compiler chose; here they are explicit); NaN
+// propagates as there (vmaxps returns its second operand, the NaN; cvtps of a NaN n is not used).
+// (The maskz forms with all lanes set avoid GCC 12's false 'may be used uninitialized'.)
+__attribute__((target("avx512f,avx512dq"))) void geluChunkAvx512(float* z, float* a, std::int64_t begin,
+                                                                 std::int64_t end) {
+    const __m512 invSqrt2 = _mm512_set1_ps(0.70710678118654752f), invSqrt2Pi = _mm512_set1_ps(0.39894228040143268f);
+    const __m512 one = _mm512_set1_ps(1.0f), half = _mm512_set1_ps(0.5f), zero = _mm512_setzero_ps();
+    const __m512i absBits = _mm512_set1_epi32(0x7fffffff), signBits = _mm512_set1_epi32(std::int32_t(0x80000000u));
+    for (std::int64_t i = begin; i < end; i += 16) {
+        const std::int64_t left = end - i;
+        const __mmask16 lanes = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u);
+        const __m512 x = _mm512_maskz_loadu_ps(lanes, z + i);
+        const __m512 u = _mm512_mul_ps(x, invSqrt2);
+        const __m512 e = expNonPositiveAvx512(_mm512_sub_ps(zero, _mm512_mul_ps(u, u))); // e^(−u²)
+        // erf(|u|) ≈ 1 − poly(t)·e, t = 1 / (1 + 0.3275911·|u|)
+        const __m512 absU = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(u), absBits));
+        const __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), absU, one));
+        __m512 poly = _mm512_fmadd_ps(t, _mm512_set1_ps(1.061405429f), _mm512_set1_ps(-1.453152027f));
+        poly = _mm512_fmadd_ps(t, poly, _mm512_set1_ps(1.421413741f));
+        poly = _mm512_fmadd_ps(t, poly, _mm512_set1_ps(-0.284496736f));
+        poly = _mm512_fmadd_ps(t, poly, _mm512_set1_ps(0.254829592f));
+        poly = _mm512_mul_ps(t, poly);
+        const __m512 erfAbs = _mm512_fnmadd_ps(poly, e, one);
+        const __m512 signedErf =
+            _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(_mm512_castps_si512(erfAbs), absBits),
+                                                _mm512_and_si512(_mm512_castps_si512(u), signBits)));
+        const __m512 cdf = _mm512_fmadd_ps(half, signedErf, half); // Φ(x)
+        _mm512_mask_storeu_ps(a + i, lanes, _mm512_mul_ps(x, cdf));
+        _mm512_mask_storeu_ps(z + i, lanes, _mm512_fmadd_ps(_mm512_mul_ps(x, e), invSqrt2Pi, cdf)); // Φ(x) + x·φ(x)
+    }
+}
+
+bool geluHasAvx512() {
+    static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    return yes;
+}
+#endif
+
+// p[j] = e^(p[j] − mx) for p[j] ≤ mx: 16 lanes at a time where the CPU has AVX-512 (issue 20: the
+// scalar loop does not vectorise, see geluChunkAvx512), else expNonPositive element by element.
+#ifdef TCW_GELU_AVX512
+__attribute__((target("avx512f,avx512dq"))) void expShiftedRowAvx512(float* p, std::int64_t cols, float mx) {
+    const __m512 m = _mm512_set1_ps(mx);
+    for (std::int64_t j = 0; j < cols; j += 16) {
+        const std::int64_t left = cols - j;
+        const __mmask16 lanes = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1u);
+        _mm512_mask_storeu_ps(p + j, lanes,
+                              expNonPositiveAvx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, p + j), m)));
+    }
+}
+#endif
+
+void expShiftedRow(float* p, std::int64_t cols, float mx) {
+#ifdef TCW_GELU_AVX512
+    if (geluHasAvx512()) {
+        expShiftedRowAvx512(p, cols, mx);
+        return;
+    }
+#endif
+    for (std::int64_t j = 0; j < cols; ++j)
+        p[j] = expNonPositive(p[j] - mx);
+}
+
 TCW_VECTOR_CLONES void reluChunk(float* z, float* a, std::int64_t begin, std::int64_t end) {
     for (std::int64_t i = begin; i < end; ++i) {
         const float x = z[i];
@@ -179,8 +276,7 @@ TCW_VECTOR_CLONES void attentionSoftmaxRows(const float* scores, const float* ke
         for (std::int64_t l = 1; l < kLanes; ++l)
             mx = std::max(mx, lanes[l]);
         std::fill(lanes, lanes + kLanes, 0.0f);
-        for (std::int64_t j = 0; j < cols; ++j)
-            p[j] = expNonPositive(p[j] - mx);
+        expShiftedRow(p, cols, mx);
         for (std::int64_t j0 = 0; j0 < whole; j0 += kLanes)
             for (std::int64_t l = 0; l < kLanes; ++l)
                 lanes[l] += p[j0 + l];
@@ -387,7 +483,12 @@ void scatterColumns(const float* src, std::span<const std::int64_t> columns, flo
 
 void geluForwardKeepDerivative(float* z, float* a, std::int64_t count, std::uint16_t* aBf16) {
     forChunks(count, [&](std::int64_t b, std::int64_t e) {
-        geluChunk(z, a, b, e);
+#ifdef TCW_GELU_AVX512
+        if (geluHasAvx512())
+            geluChunkAvx512(z, a, b, e);
+        else
+#endif
+            geluChunk(z, a, b, e);
         if (aBf16)
             toBf16Chunk(a, aBf16, b, e); // while the chunk is in cache
     });

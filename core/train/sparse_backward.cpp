@@ -9,7 +9,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define TCW_HAVE_AVX512_KERNELS 1
-#define TCW_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+#define TCW_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,popcnt")))
 #else
 #define TCW_HAVE_AVX512_KERNELS 0
 #endif
