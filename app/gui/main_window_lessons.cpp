@@ -34,10 +34,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QSlider>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolBar>

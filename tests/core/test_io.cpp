@@ -895,10 +895,17 @@ private slots:
         o.task.patchInputSize = 16;
         o.sparsity = "measured by training run 3";
         const std::string text = evaluationOptionsJson(o);
-        // The exact text earlier versions wrote, so stored rows and new rows read alike.
+        // The text earlier versions wrote plus the cost-model revision, so stored rows and new
+        // rows read alike.
         QCOMPARE(text, std::string(R"({"task":{"sequenceLength":49,"vocabularySize":0,"numClasses":10,)"
-                                   R"("patchInputSize":16},"sparsity":"measured by training run 3"})"));
+                                   R"("patchInputSize":16},"sparsity":"measured by training run 3",)"
+                                   R"("costModelRevision":)") +
+                           std::to_string(kCostModelRevision) + "}");
         QCOMPARE(*parseEvaluationOptions(text, "e"), o);
+        // What earlier versions wrote (no revision) reads as revision 0: costed before revisions.
+        const auto older = parseEvaluationOptions(R"({"task":{"sequenceLength":49},"sparsity":"x"})", "e");
+        QVERIFY(older.ok());
+        QCOMPARE(older->costModelRevision, 0);
         // An edit saved by an earlier explorer wrote no sparsity; "{}" keeps the default task.
         const auto edit = parseEvaluationOptions(R"({"task":{"sequenceLength":64}})", "e");
         QVERIFY(edit.ok());

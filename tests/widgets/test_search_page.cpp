@@ -7,14 +7,14 @@
 #include "workspace_controller.h"
 
 #include "../support/settings_sandbox.h"
+#include "devices/device_library.h"
+#include "devices/device_search_store.h"
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
 #include "models/workspace_tree_model.h"
 #include "panels/search_page.h"
 #include "plots/hypervolume_plot.h"
 #include "store/sqlite.h"
-#include "devices/device_library.h"
-#include "devices/device_search_store.h"
 #include "store/workspace.h"
 
 #include <QFile>

@@ -73,8 +73,8 @@ class TestSelectionView : public QObject {
         search::SelectionInput in = page.input();
         in.deviceLatency = cat.deviceLatency();
         std::vector<std::optional<double>> accuracies;
-        for (const auto& s : in.settings)
-            accuracies.push_back(page.result().cells[0][accuracies.size()].accuracy);
+        for (std::size_t k = 0; k < in.settings.size(); ++k)
+            accuracies.push_back(page.result().cells[0][k].accuracy);
         const auto oracle = [&](const search::CompressionSetting& s) -> std::optional<double> {
             for (std::size_t k = 0; k < in.settings.size(); ++k)
                 if (in.settings[k].label() == s.label())

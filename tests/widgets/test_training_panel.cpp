@@ -5,6 +5,7 @@
 // partial curve; closing the window during a run stops it cleanly.
 #include "../support/settings_sandbox.h"
 #include "codesign/training_job.h"
+#include "design/precision_shorthand.h"
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/record_json.h"
@@ -12,7 +13,6 @@
 #include "panels/training_panel.h"
 #include "plots/training_plots.h"
 #include "store/workspace.h"
-#include "design/precision_shorthand.h"
 #include "train/checkpoint.h"
 #include "train/low_bit_report.h"
 #include "train/precision.h"
@@ -23,9 +23,9 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -551,8 +551,8 @@ void TestTrainingPanel::lowBitRunShowsTheTrainersNumbers() {
             QCOMPARE(*e.accuracy, student.testAccuracy);
         }
         for (const auto& e : ws.evaluations(pair))
-            QVERIFY(e.accuracySource != store::AccuracySource::Trained || e.accuracyDetail.find(
-                        "run " + std::to_string(student.runId)) == std::string::npos);
+            QVERIFY(e.accuracySource != store::AccuracySource::Trained ||
+                    e.accuracyDetail.find("run " + std::to_string(student.runId)) == std::string::npos);
     }
 
     const auto& lowBit = panel->series().lowBit();
@@ -589,7 +589,8 @@ void TestTrainingPanel::lowBitRunShowsTheTrainersNumbers() {
         QCOMPARE(shown[i].scale, expected.weights[i].scale);
         QCOMPARE(shown[i].zeroFraction, expected.weights[i].zeroFraction);
         QCOMPARE(shown[i].boundaries, expected.weights[i].boundaries);
-        QCOMPARE(shown[i].counts, std::vector<qint64>(expected.weights[i].counts.begin(), expected.weights[i].counts.end()));
+        QCOMPARE(shown[i].counts,
+                 std::vector<qint64>(expected.weights[i].counts.begin(), expected.weights[i].counts.end()));
     }
     // Every activation quantizer (8-bit) has a learnt scale; the clipped label states their shares.
     QVERIFY(!lowBit.latest()->activations.empty());
