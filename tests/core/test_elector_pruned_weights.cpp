@@ -73,7 +73,8 @@ SimResult run(Workload w, const AcceleratorSpec& a, std::optional<SparseFormat> 
     SimOptions o;
     o.weightFormat = format;
     o.sparsity.weight = profileWeightSparsity;
-    const ElectorModel model(std::move(w), electorTechnology14nm(), o);
+    const TechnologyLibrary technology = electorTechnology14nm(); // the model keeps a reference: it must outlive it
+    const ElectorModel model(std::move(w), technology, o);
     return model.evaluate(a);
 }
 
@@ -132,7 +133,8 @@ private slots:
                      {SparseFormat::Bitmap, 45056},
                      {SparseFormat::Dense, 81920}};
         for (const auto& c : cases) {
-            const OpCost* op = findOp(run(w, a, c.format), "ff");
+            const SimResult result = run(w, a, c.format); // op points into it
+            const OpCost* op = findOp(result, "ff");
             QCOMPARE(op->mainMemoryBytes, c.bits / 8);
             QCOMPARE(op->memoryCycles, std::int64_t(std::ceil(c.bits / bandwidth)));
         }
