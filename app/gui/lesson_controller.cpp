@@ -111,6 +111,7 @@ void LessonController::rememberUserState() {
     user.choice = m_window->explorerSettings()->choice();
     user.workspace = m_window->controller()->filePath();
     user.selected = m_window->controller()->currentDesignId();
+    user.selection = m_window->selectionPage()->inputs();
     m_user = user;
 }
 
@@ -247,7 +248,11 @@ void LessonController::applySelection(const models::LessonSelection& selection, 
                               ? resolveWorkspace(*selection.model) // found like a workspace
                               : *selection.model;
     const QString catalogue = selection.catalogue ? resolveWorkspace(*selection.catalogue) : page->cataloguePath();
+    // A lesson that names no data set is costed for the text task, whatever the user had chosen:
+    // its numbers must not depend on the page's state before the lesson.
+    const QString data = selection.data.value_or(QStringLiteral("text"));
     const bool same = canonical(catalogue) == canonical(page->cataloguePath()) && model == page->model() &&
+                      data == page->dataSet() &&
                       selection.sequence.value_or(page->sequenceLength()) == page->sequenceLength() &&
                       qFuzzyCompare(selection.latencyMs.value_or(page->latencyLimitMs()), page->latencyLimitMs()) &&
                       qFuzzyCompare(1 + selection.accuracy.value_or(page->accuracyLimit()), 1 + page->accuracyLimit());
@@ -267,6 +272,7 @@ void LessonController::applySelection(const models::LessonSelection& selection, 
                 fail(tr("The Selection tab: %1").arg(text));
         });
     page->setModel(model);
+    page->setDataSet(data); // checked against the same list when the lesson was read
     if (selection.sequence)
         page->setSequenceLength(*selection.sequence);
     if (selection.latencyMs)
@@ -395,6 +401,8 @@ void LessonController::exit(bool restoreWorkspace) {
     m_user.reset();
     m_window->restoreState(user.layout, MainWindow::kLayoutVersion);
     m_window->explorerSettings()->setChoice(user.choice);
+    if (m_window->selectionPage()->inputs() != user.selection) // the lesson's catalogue, model and limits go
+        m_window->selectionPage()->setInputs(user.selection);
     if (m_window->edits()->session()->isModified()) { // a step's what-if is not the user's
         m_window->edits()->session()->end();
         m_window->edits()->followDesign(m_window->controller()->currentDesignId(), user.choice.mode);

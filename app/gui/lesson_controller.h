@@ -8,6 +8,7 @@
 
 #include "models/explorer_settings.h"
 #include "models/lesson.h"
+#include "panels/device_selection_page.h"
 
 #include <QObject>
 #include <QPointer>
@@ -85,6 +86,7 @@ private:
         models::ExplorerChoice choice;
         QString workspace;
         std::optional<qint64> selected;
+        widgets::DeviceSelectionPage::Inputs selection; // the Selection tab's fields
     };
     void rememberUserState(); // the layout, explorer choice, workspace and selection exit restores
     void applyAfterWorkspace(quint64 generation);

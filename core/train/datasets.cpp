@@ -227,12 +227,18 @@ Dataset loadFashionMnist(const std::string& directory, int patchSide, std::int64
     };
     ds.train = load("train-images-idx3-ubyte", "train-labels-idx1-ubyte", maxTrain);
     ds.test = load("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", maxTest);
-    const int side = 28 / patchSide;
-    ds.task.sequenceLength = side * side;
-    ds.task.vocabularySize = 0;
-    ds.task.numClasses = 10;
-    ds.task.patchInputSize = patchSide * patchSide;
+    ds.task = fashionMnistTask(patchSide);
     return ds;
+}
+
+TaskShape fashionMnistTask(int patchSide) {
+    TaskShape t;
+    const int side = 28 / std::max(1, patchSide);
+    t.sequenceLength = side * side;
+    t.vocabularySize = 0;
+    t.numClasses = 10;
+    t.patchInputSize = patchSide * patchSide;
+    return t;
 }
 
 // ---- GLUE-format TSV -----------------------------------------------------------------------
@@ -488,14 +494,20 @@ std::pair<std::string, int> generateListOpsExpression(std::uint64_t seed, int ma
     return {text, value};
 }
 
+TaskShape listOpsTask(const ListOpsOptions& o) {
+    TaskShape t;
+    t.sequenceLength = o.sequenceLength;
+    t.vocabularySize = static_cast<int>(kListOpsTokens.size());
+    t.numClasses = 10;
+    return t;
+}
+
 Dataset makeListOps(const ListOpsOptions& o) {
     Dataset ds;
     ds.name = "listops";
     for (int c = 0; c < 10; ++c)
         ds.classNames.push_back(std::to_string(c));
-    ds.task.sequenceLength = o.sequenceLength;
-    ds.task.vocabularySize = static_cast<int>(kListOpsTokens.size());
-    ds.task.numClasses = 10;
+    ds.task = listOpsTask(o);
     std::mt19937_64 seeds(o.seed);
     auto make = [&](std::int64_t count) {
         Dataset::Split split;

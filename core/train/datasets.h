@@ -94,6 +94,10 @@ struct ListOpsOptions {
     std::uint64_t seed = 1;
 };
 Dataset makeListOps(const ListOpsOptions& options);
+// The task shapes of the built-in data sets without loading them (what the simulator costs a
+// model for: codesign::taskShapeFor, the Selection view); equal to the loaded data set's task.
+TaskShape listOpsTask(const ListOpsOptions& options = {});
+TaskShape fashionMnistTask(int patchSide);
 // One expression as text ("[MAX 3 [MIN 4 1 ] 2 ]") and its value.
 std::pair<std::string, int> generateListOpsExpression(std::uint64_t seed, int maxDepth, int maxArguments);
 

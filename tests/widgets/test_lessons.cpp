@@ -38,6 +38,7 @@
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -413,6 +414,18 @@ void TestLessons::deadlineLessonNumbersHold() {
     MainWindow window;
     window.setInteractive(false);
     window.show();
+    // The user's own Selection inputs: another model and task, no catalogue. The lesson's numbers
+    // must not depend on them (it costs for the text task), and Exit Lesson gives them back.
+    widgets::DeviceSelectionPage::Inputs mine = window.selectionPage()->inputs();
+    mine.catalogue.clear();
+    mine.model = "vit-fashion-mnist";
+    mine.data = "fashion-mnist";
+    mine.sequence = 200;
+    mine.latencyMs = 2;
+    mine.accuracy = 0.5;
+    window.selectionPage()->setInputs(mine);
+    QCOMPARE(window.selectionPage()->inputs(), mine);
+    QCOMPARE(window.selectionPage()->sequenceLength(), 16); // fixed by the 7×7 patches
     LessonController* lessons = window.lessons();
     QVERIFY(lessons->open(lessonDir() + "/6-which-device-meets-the-deadline.json"));
     const Matrix m{window.selectionPage()};
@@ -422,6 +435,8 @@ void TestLessons::deadlineLessonNumbersHold() {
     QCOMPARE(window.currentCentralView(), QStringLiteral("selection"));
     QCOMPARE(m.page->input().model.name, std::string("bert-tiny"));
     QCOMPARE(m.page->input().task.sequenceLength, 64);
+    QCOMPARE(m.page->input().task.vocabularySize, 30522); // the text task, not the user's Fashion-MNIST
+    QCOMPARE(m.page->input().task.numClasses, 2);
     QCOMPARE(m.page->input().settings.size(), std::size_t(1));
     QCOMPARE(m.page->input().catalogue.size(), std::size_t(9)); // 7 devices, 2 FPGAs
     QCOMPARE(m.us("a100", dense), 1821ll);                      // 1.821 ms
@@ -475,6 +490,9 @@ void TestLessons::deadlineLessonNumbersHold() {
         QCOMPARE(qRound(*m.cell("zcu104", label).accuracy * 1000), qRound(stored * 1000));
     }
     lessons->exit();
+    QCOMPARE(window.selectionPage()->inputs(), mine); // the user's fields, catalogue-less again
+    QVERIFY(window.selectionPage()->cataloguePath().isEmpty());
+    QCOMPARE(window.selectionPage()->matrix()->rowCount(), 0);
 }
 
 void TestLessons::deviceLessonNumbersHold() {
@@ -577,6 +595,7 @@ void TestLessons::selectionStepsNameWhatFails() {
     a.state.selection.catalogue = "cat.json";
     a.state.selection.latencyMs = 5;
     a.state.selection.accuracy = 0.8;
+    a.state.selection.data = "fashion-mnist";
     b.title = "b";
     b.state.selection.latencyMs = 0.5;
     lesson.steps = {a, b};
@@ -584,13 +603,14 @@ void TestLessons::selectionStepsNameWhatFails() {
     QCOMPARE(folded.selection.catalogue, std::optional<QString>("cat.json"));
     QCOMPARE(folded.selection.latencyMs, std::optional<double>(0.5));
     QCOMPARE(folded.selection.accuracy, std::optional<double>(0.8));
+    QCOMPARE(folded.selection.data, std::optional<QString>("fashion-mnist"));
     const auto reread = models::parseLesson(models::serialiseLesson(lesson), "x.json", {});
     QVERIFY2(reread.lesson, qPrintable(reread.errors.join('\n')));
     QCOMPARE(*reread.lesson, lesson);
 
     const auto bad = models::parseLesson(
         R"({"schemaVersion":1,"kind":"lesson","title":"t","steps":[{"title":"s","state":{"selection":)"
-        R"({"latencyMs":-1,"sequence":2.5,"order":"price"}}}]})",
+        R"({"latencyMs":-1,"sequence":2.5,"order":"price","data":"mnist"}}}]})",
         "bad.json", {});
     QVERIFY(!bad.lesson);
     const QString errors = bad.errors.join('\n');
@@ -600,6 +620,8 @@ void TestLessons::selectionStepsNameWhatFails() {
     QVERIFY2(errors.contains("bad.json: steps[0].state.selection.sequence: must be a whole number of tokens"),
              qPrintable(errors));
     QVERIFY2(errors.contains("bad.json: steps[0].state.selection.order: unknown field; allowed: catalogue, model"),
+             qPrintable(errors));
+    QVERIFY2(errors.contains("bad.json: steps[0].state.selection.data: must be one of text, fashion-mnist, listops"),
              qPrintable(errors));
 
     // A catalogue that does not exist: the step says so and never holds.

@@ -7,6 +7,7 @@
 #include "../support/tcw_process.h"
 
 #include "codesign/device_catalogue.h"
+#include "codesign/training_job.h"
 #include "compress/sparse_format.h"
 #include "io/device_profile_json.h"
 #include "io/files.h"
@@ -210,6 +211,38 @@ private slots:
         QVERIFY2(failed.last().first().toString().contains(QStringLiteral("holds runs of bert-tiny")),
                  qPrintable(failed.last().first().toString()));
         QCOMPARE(page.matrix()->rowCount(), 0); // the matrix of the previous inputs is gone
+    }
+
+    void taskIsTheDataSetsAsTheCliLoadsIt() {
+        // The page costs the model for the task `tcw select-device --data D` loads (before this,
+        // it costed every model as a text task of 30,522 tokens and two classes, so a ViT's
+        // latency differed from the command's). Each data set's shape against the loaded data.
+        DeviceSelectionPage page;
+        page.setSequenceLength(200);
+        for (const QString& name : {QStringLiteral("fashion-mnist"), QStringLiteral("listops")}) {
+            codesign::TrainingDataRequest request;
+            request.name = name.toStdString();
+            request.patch = 7; // the page's Fashion-MNIST patches (the preset ViT's)
+            if (name == QLatin1String("fashion-mnist"))
+                request.dataDir = (kData + "/datasets/fashion-mnist-mini").toStdString();
+            request.maxTrain = request.maxTest = 64;
+            const TaskShape loaded = codesign::loadTrainingData(request).task;
+            const TaskShape shape = selectionTask(name, 200);
+            QCOMPARE(shape.sequenceLength, loaded.sequenceLength);
+            QCOMPARE(shape.vocabularySize, loaded.vocabularySize);
+            QCOMPARE(shape.numClasses, loaded.numClasses);
+            QCOMPARE(shape.patchInputSize, loaded.patchInputSize);
+            page.setDataSet(name);
+            QCOMPARE(page.sequenceLength(), loaded.sequenceLength); // the field follows, disabled
+        }
+        page.setDataSet(QStringLiteral("text")); // the user's length comes back
+        QCOMPARE(page.sequenceLength(), 200);
+        const TaskShape text = selectionTask(QStringLiteral("text"), 200);
+        QCOMPARE(text.sequenceLength, 200);
+        QCOMPARE(text.vocabularySize, 30522);
+        QCOMPARE(text.numClasses, 2);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, selectionTask(QStringLiteral("mnist"), 16));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, page.setDataSet(QStringLiteral("mnist")));
     }
 
     void pruningPatternViewer() {

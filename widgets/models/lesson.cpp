@@ -3,6 +3,7 @@
 
 #include "file_write.h"
 #include "io/safe_file.h"
+#include "selection_data_sets.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -22,7 +23,7 @@ const QStringList kStepKeys = {"title", "text", "figure", "state"};
 const QStringList kStateKeys = {
     "workspace", "view",     "mode",      "axes",           "filter",    "bounds",           "select",   "showDocks",
     "hideDocks", "panelTab", "editorTab", "hiddenControls", "highlight", "acceleratorEdits", "selection"};
-const QStringList kSelectionKeys = {"catalogue", "model", "sequence", "latencyMs", "accuracy"};
+const QStringList kSelectionKeys = {"catalogue", "model", "data", "sequence", "latencyMs", "accuracy"};
 
 QStringList objectiveKeys() {
     QStringList keys;
@@ -105,7 +106,8 @@ std::optional<Objective> readObjective(Reader& r, const QJsonObject& object, con
 LessonSelection readSelection(Reader& r, const QJsonValue& value, const QString& path) {
     LessonSelection s;
     if (!value.isObject()) {
-        r.error(path, QStringLiteral("must be an object with catalogue, model, sequence, latencyMs and/or accuracy"));
+        r.error(path,
+                QStringLiteral("must be an object with catalogue, model, data, sequence, latencyMs and/or accuracy"));
         return s;
     }
     const QJsonObject object = value.toObject();
@@ -113,6 +115,12 @@ LessonSelection readSelection(Reader& r, const QJsonValue& value, const QString&
     const QString prefix = path + '.';
     s.catalogue = r.string(object, QStringLiteral("catalogue"), prefix);
     s.model = r.string(object, QStringLiteral("model"), prefix);
+    s.data = r.string(object, QStringLiteral("data"), prefix);
+    if (s.data && !selectionDataSets().contains(*s.data)) {
+        r.error(prefix + "data",
+                QStringLiteral("must be one of %1").arg(selectionDataSets().join(QStringLiteral(", "))));
+        s.data.reset();
+    }
     // A number within what the Selection tab's fields accept.
     auto number = [&](const QString& key, double low, double high, const QString& what) -> std::optional<double> {
         if (!object.contains(key))
@@ -329,6 +337,8 @@ QJsonObject writeState(const LessonState& s) {
             selection.insert(QStringLiteral("catalogue"), *s.selection.catalogue);
         if (s.selection.model)
             selection.insert(QStringLiteral("model"), *s.selection.model);
+        if (s.selection.data)
+            selection.insert(QStringLiteral("data"), *s.selection.data);
         if (s.selection.sequence)
             selection.insert(QStringLiteral("sequence"), *s.selection.sequence);
         if (s.selection.latencyMs)
@@ -398,6 +408,7 @@ LessonState effectiveState(const Lesson& lesson, int step) {
         take(out.editorTab, s.editorTab);
         take(out.selection.catalogue, s.selection.catalogue);
         take(out.selection.model, s.selection.model);
+        take(out.selection.data, s.selection.data);
         take(out.selection.sequence, s.selection.sequence);
         take(out.selection.latencyMs, s.selection.latencyMs);
         take(out.selection.accuracy, s.selection.accuracy);

@@ -24,11 +24,12 @@ namespace tcw::models {
 struct LessonSelection {
     std::optional<QString> catalogue; // like workspace: the lesson's folder, then the data directory; or absolute
     std::optional<QString> model;     // a preset name or a model file (relative like catalogue)
+    std::optional<QString> data;      // the task: one of selectionDataSets() (selection_data_sets.h)
     std::optional<int> sequence;      // tokens per sequence
     std::optional<double> latencyMs;  // LC
     std::optional<double> accuracy;   // AC (0–1)
 
-    bool isEmpty() const { return !catalogue && !model && !sequence && !latencyMs && !accuracy; }
+    bool isEmpty() const { return !catalogue && !model && !data && !sequence && !latencyMs && !accuracy; }
     bool operator==(const LessonSelection&) const = default;
 };
 

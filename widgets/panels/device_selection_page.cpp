@@ -2,11 +2,13 @@
 #include "device_selection_page.h"
 
 #include "codesign/selection_runs.h"
+#include "codesign/trained_accuracy.h"
 #include "compress/mask_grid.h"
 #include "compress/sparse_format.h"
 #include "io/files.h"
 #include "models/breakdown_series.h"
 #include "models/colour_map.h"
+#include "models/selection_data_sets.h"
 #include "plots/bar_chart.h"
 #include "plots/selection_plots.h"
 
@@ -158,6 +160,21 @@ QString verdictName(CellVerdict v) {
     return QObject::tr("cannot run / no accuracy");
 }
 
+TaskShape selectionTask(const QString& dataSet, int textSequenceLength) {
+    if (dataSet == QLatin1String("text")) {
+        TaskShape t; // BERT's WordPiece vocabulary, two classes (TaskShape's defaults)
+        t.sequenceLength = textSequenceLength;
+        return t;
+    }
+    if (dataSet == QLatin1String("fashion-mnist") || dataSet == QLatin1String("listops")) {
+        search::TrainingSettings s; // patch 7: tcw's --patch default
+        s.dataset = dataSet.toStdString();
+        return codesign::taskShapeFor(s);
+    }
+    throw std::invalid_argument("data set '" + dataSet.toStdString() + "': allowed are " +
+                                models::selectionDataSets().join(QStringLiteral(", ")).toStdString());
+}
+
 struct DeviceSelectionPage::Loaded {
     codesign::DeviceCatalogue catalogue;
     search::DeviceLatencyFn deviceLatency;
@@ -191,6 +208,21 @@ void DeviceSelectionPage::buildUi() {
     for (const auto& name : io::presetNames(m_dataDir.toStdString(), io::DocumentKind::Transformer))
         m_model->addItem(QString::fromStdString(name));
     m_model->setCurrentText(QStringLiteral("bert-tiny"));
+    m_data = new QComboBox(this);
+    m_data->addItems(models::selectionDataSets());
+    m_data->setItemData(0,
+                        tr("A BERT-style text task: WordPiece vocabulary of 30,522 tokens, two classes, at the "
+                           "sequence length beside"),
+                        Qt::ToolTipRole);
+    m_data->setItemData(1,
+                        tr("Fashion-MNIST in 7×7 patches: 16 tokens of 49 values, 10 classes (tcw select-device "
+                           "--data fashion-mnist)"),
+                        Qt::ToolTipRole);
+    m_data->setItemData(2,
+                        tr("ListOps: its own sequence length, 32 symbols, 10 classes (tcw select-device "
+                           "--data listops)"),
+                        Qt::ToolTipRole);
+    m_data->setToolTip(tr("The task the model is costed for: its sequence, input embedding and classifier"));
     m_sequence = new QSpinBox(this);
     m_sequence->setRange(1, 65536);
     m_sequence->setValue(128);
@@ -203,15 +235,16 @@ void DeviceSelectionPage::buildUi() {
         {QStringLiteral("price"), QStringLiteral("tdp"), QStringLiteral("peak-power"), QStringLiteral("area")});
     m_order->setToolTip(tr("The cost the catalogue is ranked by (cheapest first)"));
     top->addWidget(open, 0, 0);
-    top->addWidget(m_catalogueLabel, 0, 1, 1, 3);
-    top->addWidget(runs, 0, 4);
-    top->addWidget(m_runsLabel, 0, 5, 1, 3);
+    top->addWidget(m_catalogueLabel, 0, 1, 1, 4);
+    top->addWidget(runs, 0, 5);
+    top->addWidget(m_runsLabel, 0, 6, 1, 3);
     top->addWidget(new QLabel(tr("Model"), this), 1, 0);
     top->addWidget(m_model, 1, 1);
-    top->addWidget(m_sequence, 1, 2);
-    top->addWidget(m_batch, 1, 3);
-    top->addWidget(new QLabel(tr("Rank by"), this), 1, 4);
-    top->addWidget(m_order, 1, 5);
+    top->addWidget(m_data, 1, 2);
+    top->addWidget(m_sequence, 1, 3);
+    top->addWidget(m_batch, 1, 4);
+    top->addWidget(new QLabel(tr("Rank by"), this), 1, 5);
+    top->addWidget(m_order, 1, 6);
 
     m_lcSlider = new QSlider(Qt::Horizontal, this);
     m_lcSlider->setRange(0, kLcSteps);
@@ -228,11 +261,11 @@ void DeviceSelectionPage::buildUi() {
     m_acField->setRange(0, 1);
     m_acField->setSingleStep(0.005);
     top->addWidget(new QLabel(tr("LC"), this), 2, 0);
-    top->addWidget(m_lcSlider, 2, 1, 1, 4);
-    top->addWidget(m_lcField, 2, 5);
+    top->addWidget(m_lcSlider, 2, 1, 1, 5);
+    top->addWidget(m_lcField, 2, 6);
     top->addWidget(new QLabel(tr("AC"), this), 3, 0);
-    top->addWidget(m_acSlider, 3, 1, 1, 4);
-    top->addWidget(m_acField, 3, 5);
+    top->addWidget(m_acSlider, 3, 1, 1, 5);
+    top->addWidget(m_acField, 3, 6);
     connect(m_lcSlider, &QSlider::valueChanged, this, [this](int v) {
         const QSignalBlocker block(m_lcField);
         m_lcField->setValue(lcOfSlider(v));
@@ -254,7 +287,21 @@ void DeviceSelectionPage::buildUi() {
         scheduleCompute();
     });
     connect(m_model, &QComboBox::currentTextChanged, this, &DeviceSelectionPage::scheduleCompute);
-    connect(m_sequence, &QSpinBox::valueChanged, this, &DeviceSelectionPage::scheduleCompute);
+    connect(m_sequence, &QSpinBox::valueChanged, this, [this](int tokens) {
+        if (m_sequence->isEnabled())
+            m_textSequence = tokens;
+        scheduleCompute();
+    });
+    connect(m_data, &QComboBox::currentTextChanged, this, [this](const QString& name) {
+        // A data set of fixed length sets the field (disabled, saying why); "text" gives the
+        // user's length back.
+        const bool text = name == QLatin1String("text");
+        const QSignalBlocker block(m_sequence);
+        m_sequence->setValue(text ? m_textSequence : selectionTask(name, m_textSequence).sequenceLength);
+        m_sequence->setEnabled(text);
+        m_sequence->setToolTip(text ? tr("Tokens per sequence") : tr("Set by the data set"));
+        scheduleCompute();
+    });
     connect(m_batch, &QSpinBox::valueChanged, this, &DeviceSelectionPage::scheduleCompute);
     connect(m_order, &QComboBox::currentTextChanged, this, &DeviceSelectionPage::scheduleCompute);
     setLatencyLimitMs(5);
@@ -315,7 +362,7 @@ void DeviceSelectionPage::buildUi() {
     // wrap, combo boxes size to a few characters, plots shrink.
     for (QLabel* label : {m_catalogueLabel, m_runsLabel, m_runLabel})
         label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    for (QComboBox* box : {m_model, m_order, m_prunedMatrix}) {
+    for (QComboBox* box : {m_model, m_data, m_order, m_prunedMatrix}) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         box->setMinimumContentsLength(box == m_model ? 16 : 8);
     }
@@ -387,7 +434,60 @@ void DeviceSelectionPage::setModel(const QString& nameOrPath) {
 }
 
 void DeviceSelectionPage::setSequenceLength(int tokens) {
-    m_sequence->setValue(tokens);
+    m_textSequence = tokens;
+    if (m_sequence->isEnabled())
+        m_sequence->setValue(tokens);
+}
+
+void DeviceSelectionPage::setDataSet(const QString& name) {
+    if (m_data->findText(name) < 0)
+        throw std::invalid_argument("data set '" + name.toStdString() + "': allowed are " +
+                                    models::selectionDataSets().join(QStringLiteral(", ")).toStdString());
+    m_data->setCurrentText(name);
+}
+
+QString DeviceSelectionPage::dataSet() const {
+    return m_data->currentText();
+}
+
+DeviceSelectionPage::Inputs DeviceSelectionPage::inputs() const {
+    Inputs in;
+    in.catalogue = m_cataloguePath;
+    in.runs = m_runsPath;
+    in.model = m_model->currentText();
+    in.data = m_data->currentText();
+    in.sequence = m_textSequence;
+    in.batch = m_batch->value();
+    in.latencyMs = m_lcField->value();
+    in.accuracy = m_acField->value();
+    in.order = m_order->currentText();
+    return in;
+}
+
+void DeviceSelectionPage::setInputs(const Inputs& in) {
+    setModel(in.model);
+    setDataSet(in.data);
+    setSequenceLength(in.sequence);
+    m_batch->setValue(in.batch);
+    setLatencyLimitMs(in.latencyMs);
+    setAccuracyLimit(in.accuracy);
+    m_order->setCurrentText(in.order);
+    if (in.runs != m_runsPath)
+        setRunsFolder(in.runs);
+    if (in.catalogue.isEmpty() && !m_cataloguePath.isEmpty()) { // the page had none: show none again
+        ++m_catalogueGeneration;
+        ++m_generation;
+        m_catalogueReading = m_computing = false;
+        m_debounce->stop();
+        m_loaded.reset();
+        m_cataloguePath.clear();
+        m_catalogueLabel->setText(tr("no catalogue"));
+        m_catalogueLabel->setToolTip({});
+        clearResult();
+        showMessage(tr("Open a device catalogue (for example data/targets/example-catalogue.json)."), false);
+    } else if (in.catalogue != m_cataloguePath) {
+        loadCatalogue(in.catalogue);
+    }
 }
 
 void DeviceSelectionPage::showMessage(const QString& text, bool error) {
@@ -477,6 +577,7 @@ void DeviceSelectionPage::compute() {
     const auto loaded = m_loaded;
     const std::string model = m_model->currentText().toStdString(), data = m_dataDir.toStdString(),
                       runs = m_runsPath.toStdString(), order = m_order->currentText().toStdString();
+    const QString dataSet = m_data->currentText();
     const int sequence = m_sequence->value(), batch = m_batch->value();
     const double lc = m_lcField->value() * 1e-3, ac = m_acField->value();
     auto* watcher = new QFutureWatcher<Outcome>(this);
@@ -506,7 +607,7 @@ void DeviceSelectionPage::compute() {
             if (!spec)
                 throw std::invalid_argument(spec.errors.toString());
             o.input.model = *spec.value;
-            o.input.task.sequenceLength = sequence;
+            o.input.task = selectionTask(dataSet, sequence); // as tcw select-device --data gives it
             o.input.batch = batch;
             o.input.latencyLimitSeconds = lc;
             o.input.accuracyLimit = ac;

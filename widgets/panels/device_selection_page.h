@@ -14,6 +14,7 @@
 #include "search/device_selection.h"
 
 #include <QColor>
+#include <QStringList>
 #include <QWidget>
 
 #include <memory>
@@ -48,9 +49,25 @@ QString verdictName(CellVerdict v); // "feasible", "latency fails", …
 // first words of the reason (the tooltip has them whole), or "no accuracy".
 QString cellText(const search::SelectionCell& cell);
 
+// The task the page costs for (one of models::selectionDataSets()), as `tcw select-device
+// --data` gives it: the data set's own shape (sequence, vocabulary or patches, classes;
+// Fashion-MNIST in 7×7 patches, tcw's --patch default: 16 tokens); for "text", a BERT-style
+// task (WordPiece vocabulary of 30,522, two classes) at the sequence given. Throws
+// std::invalid_argument naming the allowed data sets.
+TaskShape selectionTask(const QString& dataSet, int textSequenceLength);
+
 class DeviceSelectionPage : public QWidget {
     Q_OBJECT
 public:
+    // Everything the user sets on the page (what a lesson changes and gives back on exit).
+    struct Inputs {
+        QString catalogue, runs, model, data;
+        int sequence = 128, batch = 1;
+        double latencyMs = 5, accuracy = 0.85;
+        QString order;
+        bool operator==(const Inputs&) const = default;
+    };
+
     explicit DeviceSelectionPage(QWidget* parent = nullptr);
     ~DeviceSelectionPage() override;
 
@@ -63,6 +80,12 @@ public:
     void setRunsFolder(const QString& path);
     void setModel(const QString& nameOrPath);
     void setSequenceLength(int tokens);
+    // One of models::selectionDataSets(); the sequence field follows a data set of fixed length.
+    void setDataSet(const QString& name);
+    QString dataSet() const;
+    Inputs inputs() const;
+    // Sets every field; reads the catalogue when it is another one, forgets it when empty.
+    void setInputs(const Inputs& inputs);
     void setLatencyLimitMs(double ms);
     void setAccuracyLimit(double ac);
     // Reads a tcw prune run folder in the background (pruningRunShown or failed).
@@ -125,7 +148,9 @@ private:
     QLabel* m_catalogueLabel = nullptr;
     QLabel* m_runsLabel = nullptr;
     QComboBox* m_model = nullptr;
+    QComboBox* m_data = nullptr;
     QSpinBox* m_sequence = nullptr;
+    int m_textSequence = 128; // the sequence field's value for "text", kept while a data set fixes it
     QSpinBox* m_batch = nullptr;
     QComboBox* m_order = nullptr;
     QSlider* m_lcSlider = nullptr;
