@@ -6,6 +6,7 @@
 #include "tree.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace tcw::io {
 
@@ -111,6 +112,89 @@ private:
 
 // ---------------------------------------------------------------- evaluation options
 
+namespace {
+constexpr std::pair<SparsitySource::Kind, const char*> kSparsityKinds[] = {
+    {SparsitySource::Kind::None, "none"},
+    {SparsitySource::Kind::Scalars, "scalars"},
+    {SparsitySource::Kind::TrainingRun, "training-run"}};
+
+const char* sparsityKindName(SparsitySource::Kind kind) {
+    for (const auto& [k, name] : kSparsityKinds)
+        if (k == kind)
+            return name;
+    return "none";
+}
+
+// The "sparsitySource" object; errors name "sparsitySource.…" and what is allowed.
+std::optional<SparsitySource> readSparsitySource(const Json& j, ValidationErrors& errors) {
+    const std::size_t before = errors.size();
+    Reader r(j, "sparsitySource", errors);
+    SparsitySource s;
+    std::string kind;
+    r.text("kind", kind);
+    bool known = false;
+    for (const auto& [k, name] : kSparsityKinds)
+        if (kind == name) {
+            s.kind = k;
+            known = true;
+        }
+    if (!known && errors.size() == before)
+        errors.push_back({r.path("kind"), "must be one of none, scalars, training-run, got \"" + kind + "\""});
+    if (s.kind == SparsitySource::Kind::Scalars) {
+        r.number("activation", s.activation);
+        r.number("weight", s.weight);
+        r.number("gradient", s.gradient);
+    } else if (s.kind == SparsitySource::Kind::TrainingRun) {
+        std::int64_t run = -1;
+        r.integer("runId", run);
+        if (run >= 0)
+            s.runId = run;
+    }
+    if (errors.size() != before)
+        return std::nullopt;
+    return s;
+}
+} // namespace
+
+SparsitySource SparsitySource::scalarsOf(const SparsitySettings& settings) {
+    SparsitySource s;
+    s.kind = Kind::Scalars;
+    s.activation = settings.activation;
+    s.weight = settings.weight;
+    s.gradient = settings.gradient;
+    return s;
+}
+
+SparsitySource SparsitySource::trainingRun(std::optional<std::int64_t> runId) {
+    SparsitySource s;
+    s.kind = Kind::TrainingRun;
+    s.runId = runId;
+    return s;
+}
+
+std::string sparsitySourceText(const SparsitySource& s) {
+    switch (s.kind) {
+    case SparsitySource::Kind::Scalars: {
+        char text[96];
+        std::snprintf(text, sizeof text, "scalars %g/%g/%g", s.activation, s.weight, s.gradient);
+        return text;
+    }
+    case SparsitySource::Kind::TrainingRun:
+        return s.runId ? "measured by training run " + std::to_string(*s.runId) : "measured by training";
+    case SparsitySource::Kind::None:
+        break;
+    }
+    return "dense";
+}
+
+EvaluationOptions evaluationOptionsOf(const TaskShape& task, const SparsitySource& source) {
+    EvaluationOptions o;
+    o.task = task;
+    o.sparsity = sparsitySourceText(source);
+    o.sparsitySource = source;
+    return o;
+}
+
 std::string evaluationOptionsJson(const EvaluationOptions& o) {
     Json j = {{"task",
                {{"sequenceLength", o.task.sequenceLength},
@@ -119,6 +203,17 @@ std::string evaluationOptionsJson(const EvaluationOptions& o) {
                 {"patchInputSize", o.task.patchInputSize}}}};
     if (!o.sparsity.empty())
         j["sparsity"] = o.sparsity;
+    if (const auto& s = o.sparsitySource) {
+        Json source = {{"kind", sparsityKindName(s->kind)}};
+        if (s->kind == SparsitySource::Kind::Scalars) {
+            source["activation"] = s->activation;
+            source["weight"] = s->weight;
+            source["gradient"] = s->gradient;
+        } else if (s->kind == SparsitySource::Kind::TrainingRun && s->runId) {
+            source["runId"] = *s->runId;
+        }
+        j["sparsitySource"] = std::move(source);
+    }
     j["costModelRevision"] = o.costModelRevision;
     return j.dump();
 }
@@ -139,6 +234,8 @@ Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const st
         r.integer("patchInputSize", o.task.patchInputSize);
     }
     top.text("sparsity", o.sparsity);
+    if (const Json* source = top.object("sparsitySource"))
+        o.sparsitySource = readSparsitySource(*source, out.errors.errors);
     top.integer("costModelRevision", o.costModelRevision);
     if (out.errors.ok())
         out.value = std::move(o);
@@ -146,11 +243,17 @@ Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const st
 }
 
 store::EvaluationRecord evaluationRecordOf(const SimResult& r, const SimOptions& options,
-                                           const std::string& sparsityNote) {
+                                           const std::optional<SparsitySource>& source) {
     store::EvaluationRecord e;
     e.costModel = std::string(costModelName(options.costModel));
     e.mode = std::string(simModeName(options.mode));
-    e.optionsJson = evaluationOptionsJson({options.task, sparsityNote});
+    if (source)
+        e.optionsJson = evaluationOptionsJson(evaluationOptionsOf(options.task, *source));
+    else if (!options.sparsity.profile)
+        e.optionsJson =
+            evaluationOptionsJson(evaluationOptionsOf(options.task, SparsitySource::scalarsOf(options.sparsity)));
+    else
+        e.optionsJson = evaluationOptionsJson({options.task});
     e.cycles = r.cycles;
     e.latencySeconds = r.latencySeconds();
     e.energyDynamicNJ = r.dynamicEnergyNJ();

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stop_token>
 #include <variant>
 
@@ -41,14 +42,19 @@ SimOptions defaultOptions(SimMode mode) {
 }
 
 // An evaluation as a build before revisions wrote it: no "costModelRevision" in its options,
-// and metrics that are not what the cost model gives today.
+// the sparsity as text alone (`note`, left out when empty), and metrics that are not what the
+// cost model gives today.
 store::EvaluationRecord oldEvaluation(std::int64_t designId, const io::CodesignPair& pair, const std::string& note) {
     const SimResult now = simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec),
                                    electorTechnology14nm(), defaultOptions(SimMode::Inference));
-    store::EvaluationRecord e = io::evaluationRecordOf(now, defaultOptions(SimMode::Inference), note);
+    store::EvaluationRecord e = io::evaluationRecordOf(now, defaultOptions(SimMode::Inference));
     e.designId = designId;
     auto options = nlohmann::json::parse(e.optionsJson);
     options.erase("costModelRevision");
+    options.erase("sparsitySource");
+    options.erase("sparsity");
+    if (!note.empty())
+        options["sparsity"] = note;
     e.optionsJson = options.dump();
     *e.cycles += 1000; // what an older model said
     *e.latencySeconds *= 1.25;
@@ -249,6 +255,71 @@ private slots:
                                                electorTechnology14nm(), defaultOptions(SimMode::Inference));
         QVERIFY(withProfile.cycles != withScalars.cycles); // the test can tell the two apart
         QCOMPARE(ws.evaluations(id).back().cycles, std::optional<std::int64_t>(withProfile.cycles));
+    }
+
+    // Rows this build writes carry the sparsity's source itself (kind, scalars, run): re-costing
+    // reads it, not the text beside it — here every text says the default scalars.
+    void theStructuredSourceIsWhatRecostingReads() {
+        QTemporaryDir dir;
+        store::Workspace ws = store::Workspace::create(fs::path(dir.path().toStdString()) / "w.tcw");
+        const io::CodesignPair pair = tinyOnEdge();
+        SparsityProfile profile;
+        for (int l = 0; l < pair.transformer.layerCount(); ++l)
+            profile.layers.push_back(LayerSparsity{0.9, 0.1, 0.95, 0.95});
+        store::TrainingRunRecord run;
+        run.designId = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
+        run.name = "run";
+        run.dataset = "fashion-mnist";
+        run.sparsityProfileJson = io::sparsityProfileText(profile);
+        const auto runId = ws.addTrainingRun(run);
+        SparsitySettings odd;
+        odd.activation = 0.1;
+        odd.weight = 0.2;
+        odd.gradient = 0.3;
+        const io::SparsitySource sources[] = {io::SparsitySource::scalarsOf(odd), io::SparsitySource{},
+                                              io::SparsitySource::trainingRun(runId)};
+        std::vector<std::int64_t> designs;
+        for (const io::SparsitySource& source : sources) {
+            io::CodesignPair named = pair;
+            named.name = io::sparsitySourceText(source);
+            designs.push_back(ws.addDesign(named.name, store::DesignKind::Pair, io::canonicalJson(named)));
+            store::EvaluationRecord e = oldEvaluation(designs.back(), pair, "scalars 0.5/0.5/0.9");
+            io::EvaluationOptions options = *io::parseEvaluationOptions(e.optionsJson, "e");
+            options.sparsitySource = source;
+            options.costModelRevision = kCostModelRevision - 1; // stale
+            e.optionsJson = io::evaluationOptionsJson(options);
+            ws.addEvaluation(e);
+        }
+        const auto report = codesign::resimulateStale(ws, {});
+        QCOMPARE(report.stale, std::int64_t(3));
+        QCOMPARE(report.updated, std::int64_t(3));
+        QVERIFY(report.skipped.empty());
+
+        SparsitySettings dense;
+        dense.activation = dense.weight = dense.gradient = 0.0;
+        SparsitySettings measured;
+        measured.profile = std::make_shared<const SparsityProfile>(profile);
+        const SparsitySettings expected[] = {odd, dense, measured};
+        std::set<std::int64_t> cycles;
+        for (std::size_t i = 0; i < designs.size(); ++i) {
+            SimOptions o = defaultOptions(SimMode::Inference);
+            o.sparsity = expected[i];
+            const SimResult r =
+                simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), electorTechnology14nm(), o);
+            const store::EvaluationRecord fresh = ws.evaluations(designs[i]).back();
+            QCOMPARE(fresh.cycles, std::optional<std::int64_t>(r.cycles));
+            cycles.insert(r.cycles);
+            // The new row keeps the source and the text it was costed with.
+            const auto kept = io::parseEvaluationOptions(fresh.optionsJson, "e");
+            QCOMPARE(kept->sparsitySource, std::optional<io::SparsitySource>(sources[i]));
+            QCOMPARE(kept->sparsity, std::string("scalars 0.5/0.5/0.9"));
+            QCOMPARE(kept->costModelRevision, kCostModelRevision);
+        }
+        // The default scalars give yet other numbers: the test can tell the sources apart.
+        cycles.insert(simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), electorTechnology14nm(),
+                               defaultOptions(SimMode::Inference))
+                          .cycles);
+        QCOMPARE(cycles.size(), std::size_t(4));
     }
 
     void aStopBeforeStoringWritesNothing() {
