@@ -129,22 +129,39 @@ bool isStale(const store::EvaluationRecord& evaluation) {
     return !revision || *revision != kCostModelRevision;
 }
 
-std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace) {
-    std::vector<StaleEvaluation> stale;
+namespace {
+// The latest evaluation of each design and mode that `keep` accepts.
+template <typename Keep> std::vector<StaleEvaluation> latestWhere(const store::Workspace& workspace, Keep keep) {
+    std::vector<StaleEvaluation> found;
     for (const auto& design : workspace.designs()) {
         for (const auto& [mode, e] : latestByMode(workspace.evaluations(design.id))) {
-            if (isStale(e))
-                stale.push_back({e.id, design.id, mode, revisionOf(e).value_or(0)});
+            if (keep(e))
+                found.push_back({e.id, design.id, mode, revisionOf(e).value_or(0)});
         }
     }
-    return stale;
+    return found;
+}
+} // namespace
+
+std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace) {
+    return latestWhere(workspace, [](const store::EvaluationRecord& e) { return isStale(e); });
+}
+
+std::vector<StaleEvaluation> latestSimulatedEvaluations(const store::Workspace& workspace) {
+    return latestWhere(workspace, [](const store::EvaluationRecord& e) {
+        return e.provenance == store::MetricsProvenance::Simulated;
+    });
 }
 
 Recosted recostStale(const store::Workspace& workspace, const ResimulationOptions& options, std::stop_token stop) {
+    return recost(workspace, staleEvaluations(workspace), options, stop);
+}
+
+Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvaluation>& stale,
+                const ResimulationOptions& options, std::stop_token stop) {
     Recosted out;
     ResimulationReport& report = out.report;
     std::vector<store::EvaluationRecord>& updates = out.evaluations;
-    const std::vector<StaleEvaluation> stale = staleEvaluations(workspace);
     report.stale = static_cast<std::int64_t>(stale.size());
     if (stale.empty())
         return out;

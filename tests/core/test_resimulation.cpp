@@ -106,40 +106,32 @@ private slots:
         const store::Workspace ws = store::Workspace::openReadOnly(path.toStdString());
         QVERIFY2(codesign::staleEvaluations(ws).empty(),
                  qPrintable(path + " shows costs of another cost-model revision: run `tcw resimulate " + path + "`"));
-        const TechnologyLibrary technology = electorTechnology14nm();
-        for (const auto& design : ws.designs()) {
-            if (design.kind != store::DesignKind::Pair)
-                continue;
-            const auto parsed = io::parseDocument(design.specJson, io::Syntax::Json, "design");
-            QVERIFY(parsed.value);
-            const auto& pair = std::get<io::CodesignPair>(*parsed.value);
-            const auto* accelerator = std::get_if<AcceleratorSpec>(&pair.target.spec);
-            // What the explorer shows: the latest evaluation of each mode (earlier ones are history).
-            std::map<std::string, store::EvaluationRecord> latest;
-            for (auto& e : ws.evaluations(design.id))
-                latest[e.mode] = std::move(e); // oldest first
-            for (const auto& [mode, e] : latest) {
-                if (!accelerator || e.provenance != store::MetricsProvenance::Simulated)
-                    continue; // measured or predicted numbers are not the cost models'
-                const auto stored = io::parseEvaluationOptions(e.optionsJson, "options");
-                QVERIFY(stored.value);
-                if (!stored.value->sparsity.empty() && stored.value->sparsity.rfind("scalars", 0) != 0)
-                    continue; // a measured profile: test_resimulation's own cases cover re-costing it
-                SimOptions o = io::simOptionsOf(e);
-                o.opBreakdown = false;
-                const SimResult r = simulate(pair.transformer, *accelerator, technology, o);
-                const store::EvaluationRecord now = io::evaluationRecordOf(r, o);
-                if (now.cycles != e.cycles || now.energyTotalNJ() != e.energyTotalNJ() || now.areaMM2 != e.areaMM2 ||
-                    now.feasible != e.feasible) {
-                    QFAIL(qPrintable(QStringLiteral("%1, design %2: stored %3 cycles, the cost models give %4 at "
-                                                    "revision %5 — bump kCostModelRevision (core/sim/cost_model.h) "
-                                                    "and run `tcw resimulate` on it")
-                                         .arg(path)
-                                         .arg(design.id)
-                                         .arg(e.cycles.value_or(-1))
-                                         .arg(now.cycles.value_or(-1))
-                                         .arg(kCostModelRevision)));
-                }
+        // What the explorer shows, the latest simulated evaluation of each design and mode,
+        // costed again as `tcw resimulate` costs (nothing stored) gives the stored numbers.
+        const auto latest = codesign::latestSimulatedEvaluations(ws);
+        const codesign::Recosted again = codesign::recost(ws, latest, {});
+        QCOMPARE(again.report.stale, std::int64_t(latest.size()));
+        for (const std::string& skipped : again.report.skipped) // not the ELECTOR-class cost models' numbers
+            QVERIFY2(skipped.find("is not a co-design") != std::string::npos ||
+                         skipped.find("is not an ELECTOR-class accelerator") != std::string::npos ||
+                         skipped.find("is not one this build has") != std::string::npos,
+                     qPrintable(path + ": " + QString::fromStdString(skipped)));
+        QCOMPARE(again.evaluations.size() + again.report.skipped.size(), latest.size());
+        QVERIFY(!again.evaluations.empty()); // every shipped workspace holds co-designs the cost models priced
+        for (std::size_t i = 0; i < again.evaluations.size(); ++i) {
+            const store::EvaluationRecord& now = again.evaluations[i];
+            const auto e = ws.evaluation(again.replaces[i]);
+            QVERIFY(e);
+            if (now.cycles != e->cycles || now.energyTotalNJ() != e->energyTotalNJ() || now.areaMM2 != e->areaMM2 ||
+                now.feasible != e->feasible) {
+                QFAIL(qPrintable(QStringLiteral("%1, design %2: stored %3 cycles, the cost models give %4 at "
+                                                "revision %5 — bump kCostModelRevision (core/sim/cost_model.h) "
+                                                "and run `tcw resimulate` on it")
+                                     .arg(path)
+                                     .arg(now.designId)
+                                     .arg(e->cycles.value_or(-1))
+                                     .arg(now.cycles.value_or(-1))
+                                     .arg(kCostModelRevision)));
             }
         }
     }
