@@ -40,16 +40,63 @@ double relativeChange(std::optional<double> before, std::optional<double> after)
     return std::abs(*after / *before - 1.0);
 }
 
-// The sparsity an evaluation was costed with, from its options' note: the simulator's scalars
-// ("scalars 0.5/0.5/0.9", or no note: what the explorer's edits and imports used) or the
-// profile a training run measured ("measured by training run N"). A reason when it cannot be
-// known (a search's "measured by training" names no run).
+// The sparsity an evaluation was costed with, or a reason when it cannot be known.
 struct SparsityOrReason {
     SparsitySettings sparsity;
     std::string reason;
 };
 
-SparsityOrReason sparsityOf(const std::string& note, const std::map<std::int64_t, std::string>& runProfiles) {
+// The profile training run `run` measured: its stored profile (a run stored without one was
+// costed dense, training_job.cpp).
+SparsityOrReason measuredBy(std::int64_t run, const std::map<std::int64_t, std::string>& runProfiles) {
+    SparsityOrReason out;
+    const auto it = runProfiles.find(run);
+    if (it == runProfiles.end()) {
+        out.reason = "training run " + std::to_string(run) +
+                     ", whose measured sparsity it was costed with, is "
+                     "no longer in the workspace";
+        return out;
+    }
+    if (it->second.empty()) {
+        out.sparsity.activation = out.sparsity.weight = out.sparsity.gradient = 0.0;
+        return out;
+    }
+    auto parsed = io::parseDocument(it->second, io::Syntax::Json, "training run " + std::to_string(run));
+    const auto* profile = parsed.value ? std::get_if<SparsityProfile>(&*parsed.value) : nullptr;
+    if (!profile) {
+        out.reason = "the sparsity profile of training run " + std::to_string(run) + " cannot be read";
+        return out;
+    }
+    out.sparsity.profile = std::make_shared<const SparsityProfile>(*profile);
+    return out;
+}
+
+// From the options' structured source (what builds since 8 December 2026 write).
+SparsityOrReason sparsityOf(const io::SparsitySource& source, const std::string& note,
+                            const std::map<std::int64_t, std::string>& runProfiles) {
+    SparsityOrReason out;
+    switch (source.kind) {
+    case io::SparsitySource::Kind::None:
+        out.sparsity.activation = out.sparsity.weight = out.sparsity.gradient = 0.0;
+        return out;
+    case io::SparsitySource::Kind::Scalars:
+        out.sparsity.activation = source.activation;
+        out.sparsity.weight = source.weight;
+        out.sparsity.gradient = source.gradient;
+        return out;
+    case io::SparsitySource::Kind::TrainingRun:
+        if (source.runId)
+            return measuredBy(*source.runId, runProfiles);
+        break;
+    }
+    out.reason = "the sparsity it was costed with (\"" + note + "\") is not stored with it";
+    return out;
+}
+
+// The fallback for rows older builds wrote, with the text alone: "scalars 0.5/0.5/0.9", or no
+// text (what the explorer's edits and imports used: the simulator's default scalars), or
+// "measured by training run N". A search's "measured by training" names no run.
+SparsityOrReason sparsityOfOldNote(const std::string& note, const std::map<std::int64_t, std::string>& runProfiles) {
     SparsityOrReason out;
     if (note.empty())
         return out; // the simulator's default scalars
@@ -61,29 +108,16 @@ SparsityOrReason sparsityOf(const std::string& note, const std::map<std::int64_t
         return out;
     }
     long long run = 0;
-    if (std::sscanf(note.c_str(), "measured by training run %lld", &run) == 1) {
-        const auto it = runProfiles.find(run);
-        if (it == runProfiles.end()) {
-            out.reason = "training run " + std::to_string(run) +
-                         ", whose measured sparsity it was costed with, is "
-                         "no longer in the workspace";
-            return out;
-        }
-        if (it->second.empty()) { // a run without a profile was costed dense (training_job.cpp)
-            out.sparsity.activation = out.sparsity.weight = out.sparsity.gradient = 0.0;
-            return out;
-        }
-        auto parsed = io::parseDocument(it->second, io::Syntax::Json, "training run " + std::to_string(run));
-        const auto* profile = parsed.value ? std::get_if<SparsityProfile>(&*parsed.value) : nullptr;
-        if (!profile) {
-            out.reason = "the sparsity profile of training run " + std::to_string(run) + " cannot be read";
-            return out;
-        }
-        out.sparsity.profile = std::make_shared<const SparsityProfile>(*profile);
-        return out;
-    }
+    if (std::sscanf(note.c_str(), "measured by training run %lld", &run) == 1)
+        return measuredBy(run, runProfiles);
     out.reason = "the sparsity it was costed with (\"" + note + "\") is not stored with it";
     return out;
+}
+
+SparsityOrReason sparsityOf(const io::EvaluationOptions& options,
+                            const std::map<std::int64_t, std::string>& runProfiles) {
+    return options.sparsitySource ? sparsityOf(*options.sparsitySource, options.sparsity, runProfiles)
+                                  : sparsityOfOldNote(options.sparsity, runProfiles);
 }
 
 } // namespace
@@ -95,22 +129,39 @@ bool isStale(const store::EvaluationRecord& evaluation) {
     return !revision || *revision != kCostModelRevision;
 }
 
-std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace) {
-    std::vector<StaleEvaluation> stale;
+namespace {
+// The latest evaluation of each design and mode that `keep` accepts.
+template <typename Keep> std::vector<StaleEvaluation> latestWhere(const store::Workspace& workspace, Keep keep) {
+    std::vector<StaleEvaluation> found;
     for (const auto& design : workspace.designs()) {
         for (const auto& [mode, e] : latestByMode(workspace.evaluations(design.id))) {
-            if (isStale(e))
-                stale.push_back({e.id, design.id, mode, revisionOf(e).value_or(0)});
+            if (keep(e))
+                found.push_back({e.id, design.id, mode, revisionOf(e).value_or(0)});
         }
     }
-    return stale;
+    return found;
+}
+} // namespace
+
+std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace) {
+    return latestWhere(workspace, [](const store::EvaluationRecord& e) { return isStale(e); });
+}
+
+std::vector<StaleEvaluation> latestSimulatedEvaluations(const store::Workspace& workspace) {
+    return latestWhere(workspace, [](const store::EvaluationRecord& e) {
+        return e.provenance == store::MetricsProvenance::Simulated;
+    });
 }
 
 Recosted recostStale(const store::Workspace& workspace, const ResimulationOptions& options, std::stop_token stop) {
+    return recost(workspace, staleEvaluations(workspace), options, stop);
+}
+
+Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvaluation>& stale,
+                const ResimulationOptions& options, std::stop_token stop) {
     Recosted out;
     ResimulationReport& report = out.report;
     std::vector<store::EvaluationRecord>& updates = out.evaluations;
-    const std::vector<StaleEvaluation> stale = staleEvaluations(workspace);
     report.stale = static_cast<std::int64_t>(stale.size());
     if (stale.empty())
         return out;
@@ -148,15 +199,18 @@ Recosted recostStale(const store::Workspace& workspace, const ResimulationOption
                 skip("its target is not an ELECTOR-class accelerator");
             } else if (!stored.value) {
                 skip("its stored options cannot be read: " + stored.errors.toString());
-            } else if (SparsityOrReason sparsity = sparsityOf(stored.value->sparsity, runProfiles);
-                       !sparsity.reason.empty()) {
+            } else if (SparsityOrReason sparsity = sparsityOf(*stored.value, runProfiles); !sparsity.reason.empty()) {
                 skip(sparsity.reason);
             } else {
                 SimOptions sim = io::simOptionsOf(*old);
                 sim.opBreakdown = false;
                 sim.sparsity = sparsity.sparsity;
                 const SimResult result = simulate(pair->transformer, *accelerator, technology, sim);
-                store::EvaluationRecord e = io::evaluationRecordOf(result, sim, stored.value->sparsity);
+                store::EvaluationRecord e = io::evaluationRecordOf(result, sim);
+                // The source and text as stored: the scalars or the run it was costed with.
+                io::EvaluationOptions kept = *stored.value;
+                kept.costModelRevision = kCostModelRevision;
+                e.optionsJson = io::evaluationOptionsJson(kept);
                 e.designId = s.designId;
                 e.accuracy = old->accuracy;
                 e.accuracySource = old->accuracySource;

@@ -21,7 +21,8 @@
 
 namespace tcw::codesign {
 
-// One evaluation the explorer shows whose metrics an earlier cost-model revision computed.
+// One simulated evaluation the explorer shows, with the cost-model revision that computed its
+// metrics (stale when it is not this build's).
 struct StaleEvaluation {
     std::int64_t evaluationId = 0;
     std::int64_t designId = 0;
@@ -37,6 +38,9 @@ bool isStale(const store::EvaluationRecord& evaluation);
 // search's trials hold the evaluation their design got when the search ran, which is the
 // design's latest unless something re-costed it since.)
 std::vector<StaleEvaluation> staleEvaluations(const store::Workspace& workspace);
+// The latest simulated evaluation of each design and mode, stale or current; in design id
+// order. Costing these again checks that a workspace shows what the cost models give.
+std::vector<StaleEvaluation> latestSimulatedEvaluations(const store::Workspace& workspace);
 
 struct ResimulationReport {
     std::int64_t stale = 0;   // stale evaluations found
@@ -63,6 +67,9 @@ struct Recosted {
     std::vector<std::int64_t> replaces;               // the stale evaluation each one replaces
 };
 Recosted recostStale(const store::Workspace& workspace, const ResimulationOptions& options, std::stop_token stop = {});
+// The same for the given evaluations (report.stale counts them), stale or not.
+Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvaluation>& evaluations,
+                const ResimulationOptions& options, std::stop_token stop = {});
 // Stores them in one transaction: a new evaluation each (the old ones stay in the design's
 // history), and the search trials that held a stale evaluation now hold its replacement, so a
 // search's front, its export and a resumed search read the same numbers as the explorer. (The

@@ -119,11 +119,6 @@ SimOptions simOptions(const search::SearchConfig& c) {
     return o;
 }
 
-// How a trial's sparsity was set, as its evaluation's options say.
-std::string sparsityNote(bool measuredSparsity) {
-    return measuredSparsity ? "measured by training" : "scalars 0.5/0.5/0.9";
-}
-
 std::string stateJson(int committed, std::string_view status) {
     return io::searchStateJson({committed, std::string(status)});
 }
@@ -333,6 +328,10 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             existing ? *existing : m_workspace.addDesign(label, store::DesignKind::Pair, spec);
 
         std::string accuracyDetail = m.accuracyDetail;
+        // The stored run whose measured sparsity the trial was costed with (see cachedRunId).
+        std::optional<std::int64_t> runId;
+        if (m.training && m.training->cachedRunId && *m.training->cachedRunId >= 0)
+            runId = *m.training->cachedRunId;
         if (m.training && !m.training->cachedRunId) {
             TransformerSpec named = model;
             named.name = label;
@@ -348,18 +347,21 @@ void WorkspaceJournal::record(const search::Trial& trial) {
             run.curvesJson = m.training->curvesJson;
             run.sparsityProfileJson = m.training->sparsityProfileJson;
             run.finishedAt = utcNow();
-            m_workspace.addTrainingRun(run);
+            runId = m_workspace.addTrainingRun(run);
         }
 
-        const bool measured = m.training && m.training->profile;
+        // How the trial's sparsity was set: the profile its training measured, or the scalars.
+        const SimOptions options = simOptions(m_config);
+        const io::SparsitySource sparsity = m.training && m.training->profile
+                                                ? io::SparsitySource::trainingRun(runId)
+                                                : io::SparsitySource::scalarsOf(options.sparsity);
         store::EvaluationRecord e;
         if (m.simulation) {
-            SimOptions options = simOptions(m_config);
-            e = io::evaluationRecordOf(*m.simulation, options, sparsityNote(measured));
+            e = io::evaluationRecordOf(*m.simulation, options, sparsity);
         } else { // metrics that came without their simulation (none the evaluators make today)
             e.costModel = bat ? "bat" : std::string(costModelName(m_config.costModel));
             e.mode = std::string(simModeName(m_config.objectives.mode));
-            e.optionsJson = io::evaluationOptionsJson({m_config.task, sparsityNote(measured)});
+            e.optionsJson = io::evaluationOptionsJson(io::evaluationOptionsOf(m_config.task, sparsity));
             e.cycles = m.cycles;
             e.latencySeconds = m.latencySeconds;
             e.energyDynamicNJ = m.dynamicEnergyNJ;

@@ -436,8 +436,8 @@ StoredTrainingRun storeTrainingRun(store::Workspace& workspace, const TrainingTa
         for (auto& e : evaluations) {
             e.designId = target.precisionOverride ? modelDesignId : target.designId;
             e.accuracyDetail = detail.str();
-            io::EvaluationOptions options{data.task, "measured by training run " + std::to_string(stored.runId)};
-            e.optionsJson = io::evaluationOptionsJson(options);
+            e.optionsJson = io::evaluationOptionsJson(
+                io::evaluationOptionsOf(data.task, io::SparsitySource::trainingRun(stored.runId)));
             stored.evaluationIds.push_back(workspace.addEvaluation(e));
         }
     });

@@ -6,6 +6,7 @@
 #include "tree.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace tcw::io {
 
@@ -32,84 +33,79 @@ template <typename T> std::optional<Json> objectOf(std::string_view text, const 
     return std::move(parsed.tree);
 }
 
-// Field readers: an absent or null key keeps `field`; a key of the wrong type is an error.
-class Reader {
-public:
-    Reader(const Json& object, std::string prefix, ValidationErrors& errors)
-        : m_object(object), m_prefix(std::move(prefix)), m_errors(errors) {}
-
-    template <typename T> void integer(const char* key, T& field) {
-        if (const Json* v = find(key)) {
-            if (v->is_number_integer())
-                field = v->get<T>();
-            else
-                wrong(key, "an integer", *v);
-        }
-    }
-    void number(const char* key, double& field) {
-        if (const Json* v = find(key)) {
-            if (v->is_number())
-                field = v->get<double>();
-            else
-                wrong(key, "a number", *v);
-        }
-    }
-    void number(const char* key, float& field) {
-        double d = field;
-        number(key, d);
-        field = static_cast<float>(d);
-    }
-    void number(const char* key, std::optional<double>& field) {
-        if (const Json* v = find(key)) {
-            if (v->is_number())
-                field = v->get<double>();
-            else
-                wrong(key, "a number or null", *v);
-        }
-    }
-    void text(const char* key, std::string& field) {
-        if (const Json* v = find(key)) {
-            if (v->is_string())
-                field = v->get<std::string>();
-            else
-                wrong(key, "a string", *v);
-        }
-    }
-    void flag(const char* key, bool& field) {
-        if (const Json* v = find(key)) {
-            if (v->is_boolean())
-                field = v->get<bool>();
-            else
-                wrong(key, "true or false", *v);
-        }
-    }
-    const Json* object(const char* key) {
-        const Json* v = find(key);
-        if (v && !v->is_object()) {
-            wrong(key, "an object", *v);
-            return nullptr;
-        }
-        return v;
-    }
-    std::string path(const char* key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
-
-private:
-    const Json* find(const char* key) const {
-        const auto it = m_object.find(key);
-        return it == m_object.end() || it->is_null() ? nullptr : &*it;
-    }
-    void wrong(const char* key, const char* expected, const Json& got) {
-        m_errors.push_back({path(key), std::string("must be ") + expected + ", got " + detail::describe(got)});
-    }
-
-    const Json& m_object;
-    std::string m_prefix;
-    ValidationErrors& m_errors;
-};
+// The blobs' fields are read with detail::ObjectReader::storedBlob: an absent or null key keeps
+// the field; a key of the wrong type is an error naming it and what it must be.
+using detail::ObjectReader;
 
 } // namespace
 
 // ---------------------------------------------------------------- evaluation options
+
+namespace {
+// SparsitySource::Kind's names, in its order.
+const std::vector<std::string> kSparsityKinds = {"none", "scalars", "training-run"};
+
+// The "sparsitySource" object; errors name "sparsitySource.…" and what is allowed.
+std::optional<SparsitySource> readSparsitySource(const Json& j, ValidationErrors& errors) {
+    const std::size_t before = errors.size();
+    auto r = ObjectReader::storedBlob(j, "sparsitySource", errors);
+    SparsitySource s;
+    if (const auto kind = r.choice("kind", kSparsityKinds))
+        s.kind = static_cast<SparsitySource::Kind>(*kind);
+    if (s.kind == SparsitySource::Kind::Scalars) {
+        r.read("activation", s.activation);
+        r.read("weight", s.weight);
+        r.read("gradient", s.gradient);
+    } else if (s.kind == SparsitySource::Kind::TrainingRun) {
+        std::int64_t run = -1;
+        r.read("runId", run);
+        if (run >= 0)
+            s.runId = run;
+    }
+    if (errors.size() != before)
+        return std::nullopt;
+    return s;
+}
+} // namespace
+
+SparsitySource SparsitySource::scalarsOf(const SparsitySettings& settings) {
+    SparsitySource s;
+    s.kind = Kind::Scalars;
+    s.activation = settings.activation;
+    s.weight = settings.weight;
+    s.gradient = settings.gradient;
+    return s;
+}
+
+SparsitySource SparsitySource::trainingRun(std::optional<std::int64_t> runId) {
+    SparsitySource s;
+    s.kind = Kind::TrainingRun;
+    s.runId = runId;
+    return s;
+}
+
+std::string sparsitySourceText(const SparsitySource& s) {
+    switch (s.kind) {
+    case SparsitySource::Kind::Scalars: {
+        char text[96];
+        std::snprintf(text, sizeof text, "scalars %g/%g/%g", s.activation, s.weight, s.gradient);
+        return text;
+    }
+    case SparsitySource::Kind::TrainingRun:
+        return s.runId ? "measured by training run " + std::to_string(*s.runId) : "measured by training";
+    case SparsitySource::Kind::None:
+        break;
+    }
+    return "dense";
+}
+
+EvaluationOptions evaluationOptionsOf(const TaskShape& task, const SparsitySource& source) {
+    EvaluationOptions o;
+    o.task = task;
+    o.sparsity = sparsitySourceText(source);
+    o.sparsitySource = source;
+    return o;
+}
 
 std::string evaluationOptionsJson(const EvaluationOptions& o) {
     Json j = {{"task",
@@ -119,6 +115,17 @@ std::string evaluationOptionsJson(const EvaluationOptions& o) {
                 {"patchInputSize", o.task.patchInputSize}}}};
     if (!o.sparsity.empty())
         j["sparsity"] = o.sparsity;
+    if (const auto& s = o.sparsitySource) {
+        Json source = {{"kind", kSparsityKinds[static_cast<std::size_t>(s->kind)]}};
+        if (s->kind == SparsitySource::Kind::Scalars) {
+            source["activation"] = s->activation;
+            source["weight"] = s->weight;
+            source["gradient"] = s->gradient;
+        } else if (s->kind == SparsitySource::Kind::TrainingRun && s->runId) {
+            source["runId"] = *s->runId;
+        }
+        j["sparsitySource"] = std::move(source);
+    }
     j["costModelRevision"] = o.costModelRevision;
     return j.dump();
 }
@@ -130,27 +137,35 @@ Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const st
         return out;
     EvaluationOptions o;
     o.costModelRevision = 0; // written before revisions were recorded
-    Reader top(*j, "", out.errors.errors);
+    auto top = ObjectReader::storedBlob(*j, "", out.errors.errors);
     if (const Json* task = top.object("task")) {
-        Reader r(*task, "task", out.errors.errors);
-        r.integer("sequenceLength", o.task.sequenceLength);
-        r.integer("vocabularySize", o.task.vocabularySize);
-        r.integer("numClasses", o.task.numClasses);
-        r.integer("patchInputSize", o.task.patchInputSize);
+        auto r = ObjectReader::storedBlob(*task, "task", out.errors.errors);
+        r.read("sequenceLength", o.task.sequenceLength);
+        r.read("vocabularySize", o.task.vocabularySize);
+        r.read("numClasses", o.task.numClasses);
+        r.read("patchInputSize", o.task.patchInputSize);
     }
-    top.text("sparsity", o.sparsity);
-    top.integer("costModelRevision", o.costModelRevision);
+    top.read("sparsity", o.sparsity);
+    if (const Json* source = top.object("sparsitySource"))
+        o.sparsitySource = readSparsitySource(*source, out.errors.errors);
+    top.read("costModelRevision", o.costModelRevision);
     if (out.errors.ok())
         out.value = std::move(o);
     return out;
 }
 
 store::EvaluationRecord evaluationRecordOf(const SimResult& r, const SimOptions& options,
-                                           const std::string& sparsityNote) {
+                                           const std::optional<SparsitySource>& source) {
     store::EvaluationRecord e;
     e.costModel = std::string(costModelName(options.costModel));
     e.mode = std::string(simModeName(options.mode));
-    e.optionsJson = evaluationOptionsJson({options.task, sparsityNote});
+    if (source)
+        e.optionsJson = evaluationOptionsJson(evaluationOptionsOf(options.task, *source));
+    else if (!options.sparsity.profile)
+        e.optionsJson =
+            evaluationOptionsJson(evaluationOptionsOf(options.task, SparsitySource::scalarsOf(options.sparsity)));
+    else
+        e.optionsJson = evaluationOptionsJson({options.task});
     e.cycles = r.cycles;
     e.latencySeconds = r.latencySeconds();
     e.energyDynamicNJ = r.dynamicEnergyNJ();
@@ -218,18 +233,18 @@ Loaded<std::vector<search::TrainingCurvePoint>> parseTrainingCurve(std::string_v
                 continue;
             }
             search::TrainingCurvePoint q;
-            Reader r(p, path, out.errors.errors);
-            r.integer("step", q.step);
-            r.integer("epoch", q.epoch);
-            r.number("trainLoss", q.trainLoss);
-            r.number("trainAccuracy", q.trainAccuracy);
-            r.number("learningRate", q.learningRate);
-            r.number("activationSparsity", q.activationSparsity);
-            r.number("activationGradientSparsity", q.activationGradientSparsity);
-            r.number("weightGradientSparsity", q.weightGradientSparsity);
-            r.number("elapsedSeconds", q.elapsedSeconds);
-            r.number("testLoss", q.testLoss);
-            r.number("testAccuracy", q.testAccuracy);
+            auto r = ObjectReader::storedBlob(p, path, out.errors.errors);
+            r.read("step", q.step);
+            r.read("epoch", q.epoch);
+            r.read("trainLoss", q.trainLoss);
+            r.read("trainAccuracy", q.trainAccuracy);
+            r.read("learningRate", q.learningRate);
+            r.read("activationSparsity", q.activationSparsity);
+            r.read("activationGradientSparsity", q.activationGradientSparsity);
+            r.read("weightGradientSparsity", q.weightGradientSparsity);
+            r.read("elapsedSeconds", q.elapsedSeconds);
+            r.read("testLoss", q.testLoss);
+            r.read("testAccuracy", q.testAccuracy);
             curve.push_back(q);
         }
     }
@@ -299,68 +314,68 @@ Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const st
         return out;
     StoredTrainingConfig c;
     TrainingRequest& o = c.request;
-    Reader r(*j, "", out.errors.errors);
+    auto r = ObjectReader::storedBlob(*j, "", out.errors.errors);
     if (j->contains("dataset")) { // a search's trained-accuracy key
-        r.text("dataset", o.data.name);
-        r.text("dataDir", o.data.dataDir);
-        r.integer("patch", o.data.patch);
-        r.integer("maxTrain", o.data.maxTrain);
-        r.integer("maxTest", o.data.maxTest);
-        r.integer("seed", o.data.seed);
+        r.read("dataset", o.data.name);
+        r.read("dataDir", o.data.dataDir);
+        r.read("patch", o.data.patch);
+        r.read("maxTrain", o.data.maxTrain);
+        r.read("maxTest", o.data.maxTest);
+        r.read("seed", o.data.seed);
     } else {
         if (const auto model = j->find("model"); model != j->end() && model->is_string())
             c.modelName = model->get<std::string>();
         if (const Json* data = r.object("data")) {
-            Reader d(*data, "data", out.errors.errors);
-            d.text("name", o.data.name);
-            d.text("dataDir", o.data.dataDir);
-            d.text("vocabulary", o.data.vocabulary);
-            d.integer("patch", o.data.patch);
-            d.integer("sequenceLength", o.data.sequenceLength);
-            d.integer("maxTrain", o.data.maxTrain);
-            d.integer("maxTest", o.data.maxTest);
-            d.integer("maxPerClass", o.data.maxPerClass);
-            d.integer("seed", o.data.seed);
+            auto d = ObjectReader::storedBlob(*data, "data", out.errors.errors);
+            d.read("name", o.data.name);
+            d.read("dataDir", o.data.dataDir);
+            d.read("vocabulary", o.data.vocabulary);
+            d.read("patch", o.data.patch);
+            d.read("sequenceLength", o.data.sequenceLength);
+            d.read("maxTrain", o.data.maxTrain);
+            d.read("maxTest", o.data.maxTest);
+            d.read("maxPerClass", o.data.maxPerClass);
+            d.read("seed", o.data.seed);
         }
         std::string optimizer = "adamw";
-        r.text("optimizer", optimizer);
+        r.read("optimizer", optimizer);
         if (optimizer != "adamw" && optimizer != "sgd")
             out.errors.errors.push_back({"optimizer", "must be adamw or sgd, got '" + optimizer + "'"});
         o.sgd = optimizer == "sgd";
-        r.integer("epochs", o.epochs);
-        r.number("weightDecay", o.weightDecay);
-        r.number("warmupFraction", o.warmupFraction);
-        r.number("maxGradNorm", o.maxGradNorm);
-        r.number("targetActivationSparsity", o.targetActivationSparsity);
-        r.number("targetGradientSparsity", o.targetGradientSparsity);
-        r.flag("pruneActivationGradients", o.pruneActivationGradients);
-        r.flag("pruneWeightGradients", o.pruneWeightGradients);
-        r.flag("stochasticActivationGradients", o.stochasticActivationGradients);
-        r.flag("bf16Matmul", o.bf16);
-        r.flag("forceBf16Matmul", o.forceBf16);
-        r.flag("denseBackward", o.denseBackward);
-        r.number("sparseMaxDensity", o.sparseMaxDensity);
-        r.integer("logEverySteps", o.logEverySteps);
-        r.integer("evalEverySteps", o.evalEverySteps);
-        r.integer("evalMaxExamples", o.evalMaxExamples);
-        r.integer("checkpointEverySteps", o.checkpointEverySteps);
-        r.text("resumeFrom", o.resumeFrom);
-        r.flag("activationLsq", o.activationLsq); // issue 15
-        r.number("activationScaleLearningRate", o.activationScaleLearningRate);
-        r.text("teacher", o.teacher);
-        r.text("teacherPrecision", o.teacherPrecision);
-        r.number("distillLogitWeight", o.distillLogitWeight);
-        r.number("distillHiddenWeight", o.distillHiddenWeight);
-        r.number("distillTemperature", o.distillTemperature);
-        r.text("runDirectory", c.runDirectory);
+        r.read("epochs", o.epochs);
+        r.read("weightDecay", o.weightDecay);
+        r.read("warmupFraction", o.warmupFraction);
+        r.read("maxGradNorm", o.maxGradNorm);
+        r.read("targetActivationSparsity", o.targetActivationSparsity);
+        r.read("targetGradientSparsity", o.targetGradientSparsity);
+        r.read("pruneActivationGradients", o.pruneActivationGradients);
+        r.read("pruneWeightGradients", o.pruneWeightGradients);
+        r.read("stochasticActivationGradients", o.stochasticActivationGradients);
+        r.read("bf16Matmul", o.bf16);
+        r.read("forceBf16Matmul", o.forceBf16);
+        r.read("denseBackward", o.denseBackward);
+        r.read("sparseMaxDensity", o.sparseMaxDensity);
+        r.read("logEverySteps", o.logEverySteps);
+        r.read("evalEverySteps", o.evalEverySteps);
+        r.read("evalMaxExamples", o.evalMaxExamples);
+        r.read("checkpointEverySteps", o.checkpointEverySteps);
+        r.read("resumeFrom", o.resumeFrom);
+        r.read("activationLsq", o.activationLsq); // issue 15
+        r.read("activationScaleLearningRate", o.activationScaleLearningRate);
+        r.read("teacher", o.teacher);
+        r.read("teacherPrecision", o.teacherPrecision);
+        r.read("distillLogitWeight", o.distillLogitWeight);
+        r.read("distillHiddenWeight", o.distillHiddenWeight);
+        r.read("distillTemperature", o.distillTemperature);
+        r.read("runDirectory", c.runDirectory);
     }
-    r.integer("steps", o.steps);
-    r.integer("batchSize", o.batch);
-    r.number("learningRate", o.learningRate);
-    r.number("tauActivation", o.tauActivation);
-    r.number("tauGradient", o.tauGradient);
-    r.integer("threads", o.threads);
-    r.integer("seed", o.seed);
+    r.read("steps", o.steps);
+    r.read("batchSize", o.batch);
+    r.read("learningRate", o.learningRate);
+    r.read("tauActivation", o.tauActivation);
+    r.read("tauGradient", o.tauGradient);
+    r.read("threads", o.threads);
+    r.read("seed", o.seed);
     if (out.errors.ok())
         out.value = std::move(c);
     return out;
@@ -382,9 +397,9 @@ Loaded<SearchState> parseSearchState(std::string_view text, const std::string& w
     if (!j)
         return out;
     SearchState s;
-    Reader r(*j, "", out.errors.errors);
-    r.integer("trialsCommitted", s.trialsCommitted);
-    r.text("status", s.status);
+    auto r = ObjectReader::storedBlob(*j, "", out.errors.errors);
+    r.read("trialsCommitted", s.trialsCommitted);
+    r.read("status", s.status);
     if (s.trialsCommitted < 0)
         out.errors.errors.push_back({"trialsCommitted", "must be 0 or more, got " + std::to_string(s.trialsCommitted)});
     if (out.errors.ok())

@@ -12,33 +12,65 @@
 #include "sim/sim_types.h"
 #include "store/records.h"
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tcw::io {
 
+// Where the sparsity an evaluation was costed with came from, so that it can be costed again
+// with the same: none (dense, no operand skipped), the simulator's three scalars, or the
+// profile a training run measured (stored with the run; a run stored without one was costed
+// dense).
+struct SparsitySource {
+    enum class Kind { None, Scalars, TrainingRun };
+    Kind kind = Kind::None;
+    double activation = 0, weight = 0, gradient = 0; // Kind::Scalars
+    // Kind::TrainingRun: the run; absent when the writer could not name it (a search's trial
+    // that reused a run another trial of the same search trained).
+    std::optional<std::int64_t> runId;
+
+    static SparsitySource scalarsOf(const SparsitySettings& settings);
+    static SparsitySource trainingRun(std::optional<std::int64_t> runId);
+    bool operator==(const SparsitySource&) const = default;
+};
+// The readable form kept beside it: "dense", "scalars 0.5/0.5/0.9", "measured by training run 3"
+// ("measured by training" without a run).
+std::string sparsitySourceText(const SparsitySource& source);
+
 // EvaluationRecord::optionsJson: the task shape the design was costed for and where its
 // sparsity came from. {"task":{"sequenceLength","vocabularySize","numClasses",
-// "patchInputSize"},"sparsity":"…","costModelRevision":N} ("sparsity" left out when empty;
-// "costModelRevision" missing in what earlier builds wrote, read as 0).
+// "patchInputSize"},"sparsity":"…","sparsitySource":{"kind":"none"|"scalars"|"training-run",
+// "activation","weight","gradient" (scalars),"runId" (training-run)},"costModelRevision":N}
+// ("sparsity" left out when empty, "sparsitySource" when unknown; what builds before
+// 8 December 2026 wrote has the text alone, and no "costModelRevision" before 7 December, read
+// as 0).
 struct EvaluationOptions {
     TaskShape task;
-    std::string sparsity;                       // readable: "scalars 0.5/0.5/0.9", "measured by training run 3", …
+    std::string sparsity; // readable: "scalars 0.5/0.5/0.9", "measured by training run 3", …
+    // Structured: what re-costing reads. Absent in rows older builds wrote (the text says, in
+    // the forms resimulation.cpp still reads) and where the writer did not know it.
+    std::optional<SparsitySource> sparsitySource;
     int costModelRevision = kCostModelRevision; // of the cost models that computed the metrics
 
     bool operator==(const EvaluationOptions&) const = default;
 };
+// Options with the source and its text.
+EvaluationOptions evaluationOptionsOf(const TaskShape& task, const SparsitySource& source);
 std::string evaluationOptionsJson(const EvaluationOptions& options);
 Loaded<EvaluationOptions> parseEvaluationOptions(std::string_view text, const std::string& where);
 
 // A simulation as the workspace stores it: the totals in the metric columns, the task shape
-// as evaluationOptionsJson (with `sparsityNote`), the totals again as breakdown JSON (no per-op
-// rows: the explorer recomputes them). Accuracy is left unset. The one place SimResult
+// and the sparsity's source as evaluationOptionsJson, the totals again as breakdown JSON (no
+// per-op rows: the explorer recomputes them). Accuracy is left unset. The one place SimResult
 // becomes an EvaluationRecord (searches, training runs, edits saved from the explorer).
+// Without `source`: the scalars of options.sparsity, or none recorded when it has a profile
+// (only its writer knows which run measured it).
 store::EvaluationRecord evaluationRecordOf(const SimResult& result, const SimOptions& options,
-                                           const std::string& sparsityNote = {});
+                                           const std::optional<SparsitySource>& source = std::nullopt);
 
 // The SimOptions a stored evaluation was costed with: its mode, cost model and task shape (an
 // unreadable options blob keeps the default task); sparsity scalars are the simulator's

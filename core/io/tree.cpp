@@ -242,6 +242,31 @@ std::optional<int> readInt(const Json& v, const std::string& path, ValidationErr
     return std::nullopt;
 }
 
+template <std::integral T>
+std::optional<T> readWhole(const Json& v, const std::string& path, ValidationErrors& errors) {
+    bool fits = false;
+    if (v.is_number_unsigned()) {
+        fits = v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max());
+    } else if (v.is_number_integer()) {
+        const std::int64_t x = v.get<std::int64_t>();
+        fits = x < 0 ? std::numeric_limits<T>::is_signed && x >= std::int64_t(std::numeric_limits<T>::min())
+                     : std::uint64_t(x) <= std::uint64_t(std::numeric_limits<T>::max());
+    }
+    if (fits)
+        return v.is_number_unsigned() ? T(v.get<std::uint64_t>()) : T(v.get<std::int64_t>());
+    errors.push_back({path, "must be a whole number from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
+                                std::to_string(std::numeric_limits<T>::max()) + ", got " +
+                                (v.is_number() ? shortened(v.dump()) : describe(v))});
+    return std::nullopt;
+}
+
+template std::optional<int> readWhole(const Json&, const std::string&, ValidationErrors&);
+template std::optional<unsigned> readWhole(const Json&, const std::string&, ValidationErrors&);
+template std::optional<long> readWhole(const Json&, const std::string&, ValidationErrors&);
+template std::optional<unsigned long> readWhole(const Json&, const std::string&, ValidationErrors&);
+template std::optional<long long> readWhole(const Json&, const std::string&, ValidationErrors&);
+template std::optional<unsigned long long> readWhole(const Json&, const std::string&, ValidationErrors&);
+
 std::optional<double> readNumber(const Json& v, const std::string& path, ValidationErrors& errors) {
     if (v.is_number())
         return v.get<double>();
@@ -337,11 +362,63 @@ ObjectReader::ObjectReader(const Json& node, std::string path, ValidationErrors&
     }
 }
 
+ObjectReader::ObjectReader(const Json& node, std::string path, ValidationErrors& errors)
+    : m_path(std::move(path)), m_errors(errors), m_nullIsAbsent(true) {
+    if (!node.is_object()) {
+        m_errors.push_back({m_path, "must be an object, got " + describe(node)});
+        return;
+    }
+    m_object = &node;
+}
+
+ObjectReader ObjectReader::storedBlob(const Json& node, std::string path, ValidationErrors& errors) {
+    return ObjectReader(node, std::move(path), errors);
+}
+
 const Json* ObjectReader::find(std::string_view key) const {
     if (!m_object)
         return nullptr;
     const auto it = m_object->find(std::string(key));
-    return it == m_object->end() ? nullptr : &*it;
+    return it == m_object->end() || (m_nullIsAbsent && it->is_null()) ? nullptr : &*it;
+}
+
+void ObjectReader::read(std::string_view key, bool& field) {
+    if (const Json* v = find(key))
+        if (const auto x = readBool(*v, path(key), m_errors))
+            field = *x;
+}
+
+void ObjectReader::read(std::string_view key, double& field) {
+    if (const Json* v = find(key))
+        if (const auto x = readNumber(*v, path(key), m_errors))
+            field = *x;
+}
+
+void ObjectReader::read(std::string_view key, float& field) {
+    double d = field;
+    read(key, d);
+    field = static_cast<float>(d);
+}
+
+void ObjectReader::read(std::string_view key, std::optional<double>& field) {
+    if (const Json* v = find(key))
+        if (const auto x = readNumber(*v, path(key), m_errors))
+            field = *x;
+}
+
+void ObjectReader::read(std::string_view key, std::string& field) {
+    if (const Json* v = find(key))
+        if (auto x = readString(*v, path(key), m_errors))
+            field = std::move(*x);
+}
+
+const Json* ObjectReader::object(std::string_view key) {
+    const Json* v = find(key);
+    if (v && !v->is_object()) {
+        m_errors.push_back({path(key), "must be an object, got " + describe(*v)});
+        return nullptr;
+    }
+    return v;
 }
 
 const Json* ObjectReader::required(std::string_view key) {

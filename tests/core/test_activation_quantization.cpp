@@ -13,6 +13,8 @@
 #include "train/presets.h"
 #include "train/trainer.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -26,32 +28,7 @@ using namespace tcw::train;
 namespace {
 
 TaskShape textTask() {
-    TaskShape t;
-    t.sequenceLength = 7;
-    t.vocabularySize = 20;
-    t.numClasses = 3;
-    return t;
-}
-
-Batch makeBatch(const TaskShape& task, int B, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    Batch batch;
-    batch.size = B;
-    batch.sequenceLength = task.sequenceLength;
-    const int S = task.sequenceLength;
-    batch.mask.assign(std::size_t(B) * S, 1.0f);
-    std::uniform_int_distribution<int> tok(2, task.vocabularySize - 1);
-    batch.tokens.resize(std::size_t(B) * S);
-    for (auto& t : batch.tokens)
-        t = tok(rng);
-    for (int s = 5; s < S; ++s) { // padding in the last sequence
-        batch.tokens[std::size_t((B - 1) * S + s)] = 0;
-        batch.mask[std::size_t((B - 1) * S + s)] = 0.0f;
-    }
-    std::uniform_int_distribution<int> label(0, task.numClasses - 1);
-    for (int b = 0; b < B; ++b)
-        batch.labels.push_back(label(rng));
-    return batch;
+    return testing::textTask(7);
 }
 
 // Two layers of different widths (inter-layer projection), attention (sdp, wma) and
@@ -112,26 +89,12 @@ struct SmoothHooks : ActivationHooks {
 };
 
 const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 96;
-        o.testCount = 32;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
+    return testing::tinyListOps(96, 32);
 }
 
+// A short run whose activation scales learn at 1e-2.
 TrainConfig smallConfig(int steps) {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = steps;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = steps;
+    TrainConfig c = testing::shortRun(steps);
     c.activationQuantization.scaleLearningRate = 1e-2f;
     return c;
 }
@@ -172,7 +135,7 @@ void TestActivationQuantization::hookSitesMatchFiniteDifferences() {
         p += n(rng);
     SmoothHooks hooks;
     net.setActivationHooks(&hooks);
-    const Batch batch = makeBatch(task, 3, 4);
+    const Batch batch = testing::randomBatch(task, 3, 4);
     auto totalLoss = [&] {
         hooks.penalty = 0;
         const double ce = net.forward(batch, nullptr).loss;
@@ -332,7 +295,7 @@ void TestActivationQuantization::scaleGradientMatchesFiniteDifferences() {
         p += n(rng);
     ActivationQuantization q(spec, {.shift = false});
     net.setActivationHooks(&q);
-    const Batch batch = makeBatch(task, 3, 8);
+    const Batch batch = testing::randomBatch(task, 3, 8);
     net.forward(batch, nullptr);
     net.backward(batch, nullptr);
     // Only where no binarized tensor lies between the site and the loss: the last layer's FF

@@ -11,6 +11,8 @@
 #include "train/presets.h"
 #include "train/trainer.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,32 +25,11 @@ using namespace tcw::train;
 namespace {
 
 TaskShape textTask() {
-    TaskShape t;
-    t.sequenceLength = 7;
-    t.vocabularySize = 20;
-    t.numClasses = 3;
-    return t;
+    return testing::textTask(7);
 }
 
-Batch makeBatch(const TaskShape& task, int B, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    Batch batch;
-    batch.size = B;
-    batch.sequenceLength = task.sequenceLength;
-    const int S = task.sequenceLength;
-    batch.mask.assign(std::size_t(B) * S, 1.0f);
-    std::uniform_int_distribution<int> tok(2, task.vocabularySize - 1);
-    batch.tokens.resize(std::size_t(B) * S);
-    for (auto& t : batch.tokens)
-        t = tok(rng);
-    for (int s = 5; s < S; ++s) {
-        batch.tokens[std::size_t((B - 1) * S + s)] = 0;
-        batch.mask[std::size_t((B - 1) * S + s)] = 0.0f;
-    }
-    std::uniform_int_distribution<int> label(0, task.numClasses - 1);
-    for (int b = 0; b < B; ++b)
-        batch.labels.push_back(label(rng));
-    return batch;
+const Dataset& listOps() {
+    return testing::tinyListOps(96, 32);
 }
 
 TransformerSpec twoLayers() {
@@ -73,18 +54,6 @@ void perturb(std::span<float> p, std::uint64_t seed, float sigma) {
         v += n(rng);
 }
 
-const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 96;
-        o.testCount = 32;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
-}
-
 } // namespace
 
 class TestDistillation : public QObject {
@@ -100,7 +69,7 @@ void TestDistillation::studentEqualToTeacherHasZeroLoss() {
     Network net(twoLayers(), task, 3);
     net.initialize(1);
     perturb(net.parameters(), 2, 0.3f);
-    const Batch batch = makeBatch(task, 3, 4);
+    const Batch batch = testing::randomBatch(task, 3, 4);
     net.forward(batch, nullptr);
     net.backward(batch, nullptr);
     const std::vector<float> plain(net.gradients().begin(), net.gradients().end());
@@ -129,7 +98,7 @@ void TestDistillation::gradientMatchesFiniteDifferences() {
     const DistillationConfig config{.logitWeight = 0.7, .hiddenWeight = 0.5, .temperature = 2.0};
     Distillation d(twoLayers(), task, 3, teacher, config);
     net.setActivationHooks(&d);
-    const Batch batch = makeBatch(task, 3, 4);
+    const Batch batch = testing::randomBatch(task, 3, 4);
     d.prepare(batch);
     auto total = [&] {
         const double ce = net.forward(batch, nullptr).loss;
@@ -183,14 +152,7 @@ void TestDistillation::trainerDistilsFromATeacherRun() {
     QTemporaryDir dir;
     const std::string teacherPath = dir.filePath("teacher.bin").toStdString();
     TransformerSpec spec = uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::SaSdp}, {48});
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = 4;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = 4;
+    const TrainConfig c = testing::shortRun(4);
     {
         Trainer teacher(spec, listOps(), c);
         for (int s = 0; s < 4; ++s)

@@ -12,6 +12,8 @@
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -26,27 +28,7 @@ using namespace tcw::train;
 namespace {
 
 const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 96;
-        o.testCount = 32;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
-}
-
-TrainConfig shortRun() {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = 4;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = 4;
-    return c;
+    return testing::tinyListOps(96, 32);
 }
 
 TransformerSpec tinyAt(const char* precision) {
@@ -153,7 +135,7 @@ void TestDistillationSteps::quantizedTeacherRunsWithItsScales() {
     const std::string checkpoint = dir.filePath("teacher.bin").toStdString();
     const TransformerSpec spec = tinyAt("w1a4");
     {
-        Trainer teacher(spec, listOps(), shortRun());
+        Trainer teacher(spec, listOps(), testing::shortRun(4));
         for (int s = 0; s < 4; ++s)
             QVERIFY(teacher.trainStep().finite);
         teacher.saveCheckpoint(checkpoint);
@@ -204,7 +186,7 @@ void TestDistillationSteps::quantizedTeacherRunsWithItsScales() {
     student.setActivationHooks(nullptr);
 
     // A distilled W1A1 run from the W1A4 teacher trains and reports its loss split.
-    TrainConfig sc = shortRun();
+    TrainConfig sc = testing::shortRun(4);
     sc.distillation = config;
     const TrainResult r = tcw::train::train(tinyAt("w1a1"), listOps(), sc);
     QCOMPARE(r.status, TrainStatus::Completed);
@@ -217,7 +199,7 @@ void TestDistillationSteps::quantizedTeacherWithoutScalesIsRefused() {
     const TransformerSpec f32 = tinyAt("w32a32");
     saveActivationScales(activationScalesPath(checkpoint), {}); // an earlier run's, left in the folder
     {
-        Trainer teacher(f32, listOps(), shortRun());
+        Trainer teacher(f32, listOps(), testing::shortRun(4));
         QVERIFY(teacher.trainStep().finite);
         teacher.saveCheckpoint(checkpoint);
     }

@@ -915,10 +915,48 @@ private slots:
         // A wrong type names the blob and the field.
         const auto bad = parseEvaluationOptions(R"({"task":{"numClasses":"ten"}})", "evaluation 7 options");
         QVERIFY(!bad.ok());
-        QVERIFY2(bad.errors.toString().find("evaluation 7 options: task.numClasses: must be an integer") !=
-                     std::string::npos,
+        QVERIFY2(bad.errors.toString().find("evaluation 7 options: task.numClasses: must be a whole number from "
+                                            "-2147483648 to 2147483647, got the string 'ten'") != std::string::npos,
                  bad.errors.toString().c_str());
         QVERIFY(!parseEvaluationOptions("[1,2]", "e").ok());
+    }
+
+    // The structured sparsity source beside the readable text (what re-costing reads).
+    void evaluationOptionsSparsitySource() {
+        SparsitySettings settings;
+        settings.activation = 0.25;
+        settings.weight = 0.125;
+        settings.gradient = 0.75;
+        const EvaluationOptions scalars = evaluationOptionsOf(TaskShape{}, SparsitySource::scalarsOf(settings));
+        QCOMPARE(scalars.sparsity, std::string("scalars 0.25/0.125/0.75"));
+        const std::string text = evaluationOptionsJson(scalars);
+        QVERIFY2(text.find(R"("sparsitySource":{"kind":"scalars","activation":0.25,"weight":0.125,"gradient":0.75})") !=
+                     std::string::npos,
+                 text.c_str());
+        QCOMPARE(*parseEvaluationOptions(text, "e"), scalars);
+        for (const SparsitySource& source :
+             {SparsitySource{}, SparsitySource::trainingRun(7), SparsitySource::trainingRun(std::nullopt)}) {
+            const EvaluationOptions o = evaluationOptionsOf(TaskShape{}, source);
+            QCOMPARE(*parseEvaluationOptions(evaluationOptionsJson(o), "e"), o);
+        }
+        QCOMPARE(evaluationOptionsOf(TaskShape{}, SparsitySource{}).sparsity, std::string("dense"));
+        QCOMPARE(evaluationOptionsOf(TaskShape{}, SparsitySource::trainingRun(7)).sparsity,
+                 std::string("measured by training run 7"));
+        QCOMPARE(evaluationOptionsOf(TaskShape{}, SparsitySource::trainingRun(std::nullopt)).sparsity,
+                 std::string("measured by training"));
+        // What older builds wrote has the text alone: no source.
+        QVERIFY(!parseEvaluationOptions(R"({"sparsity":"scalars 0.5/0.5/0.9"})", "e")->sparsitySource);
+        // A wrong kind or field names the blob, the field and what is allowed.
+        const auto kind = parseEvaluationOptions(R"({"sparsitySource":{"kind":"half"}})", "evaluation 9 options");
+        QVERIFY(!kind.ok());
+        QVERIFY2(kind.errors.toString().find("evaluation 9 options: sparsitySource.kind: 'half' is not one of none, "
+                                             "scalars, training-run") != std::string::npos,
+                 kind.errors.toString().c_str());
+        const auto weight =
+            parseEvaluationOptions(R"({"sparsitySource":{"kind":"scalars","weight":"half"}})", "evaluation 9 options");
+        QVERIFY2(weight.errors.toString().find("sparsitySource.weight: must be a number") != std::string::npos,
+                 weight.errors.toString().c_str());
+        QVERIFY(!parseEvaluationOptions(R"({"sparsitySource":[1]})", "e").ok());
     }
 
     void evaluationRecordOfCopiesTheSimulation() {
@@ -932,7 +970,7 @@ private slots:
         options.mode = SimMode::Training;
         options.costModel = CostModelKind::AcceltranFast;
         options.task.sequenceLength = 32;
-        const store::EvaluationRecord e = evaluationRecordOf(r, options, "scalars 0.5/0.5/0.9");
+        const store::EvaluationRecord e = evaluationRecordOf(r, options); // the default scalars
         QCOMPARE(e.costModel, std::string("acceltran-fast"));
         QCOMPARE(e.mode, std::string("training"));
         QCOMPARE(*e.cycles, std::int64_t(7000));
@@ -942,6 +980,16 @@ private slots:
         QCOMPARE(e.infeasibleReason, std::string("weights do not fit"));
         QVERIFY(!e.accuracy.has_value());
         QCOMPARE(parseEvaluationOptions(e.optionsJson, "e")->sparsity, std::string("scalars 0.5/0.5/0.9"));
+        QCOMPARE(parseEvaluationOptions(e.optionsJson, "e")->sparsitySource,
+                 std::optional<SparsitySource>(SparsitySource::scalarsOf(SparsitySettings{})));
+        // A profile names no source unless its writer says which run measured it.
+        SimOptions measured = options;
+        measured.sparsity.profile = std::make_shared<const SparsityProfile>();
+        QVERIFY(!parseEvaluationOptions(evaluationRecordOf(r, measured).optionsJson, "e")->sparsitySource);
+        const auto byRun =
+            parseEvaluationOptions(evaluationRecordOf(r, measured, SparsitySource::trainingRun(4)).optionsJson, "e");
+        QCOMPARE(byRun->sparsity, std::string("measured by training run 4"));
+        QCOMPARE(byRun->sparsitySource->runId, std::optional<std::int64_t>(4));
         const SimOptions back = simOptionsOf(e);
         QCOMPARE(back.mode, options.mode);
         QCOMPARE(back.costModel, options.costModel);

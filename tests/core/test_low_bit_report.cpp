@@ -9,6 +9,8 @@
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -20,27 +22,13 @@ using namespace tcw::train;
 namespace {
 
 const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 64;
-        o.testCount = 16;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
+    return testing::tinyListOps(64, 16);
 }
 
+// A short run that reports every step.
 TrainConfig smallConfig(int steps) {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = steps;
-    c.seed = 3;
-    c.threads = 1;
+    TrainConfig c = testing::shortRun(steps);
     c.logEverySteps = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = steps;
     return c;
 }
 

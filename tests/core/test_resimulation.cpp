@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <stop_token>
 #include <variant>
 
@@ -41,14 +42,19 @@ SimOptions defaultOptions(SimMode mode) {
 }
 
 // An evaluation as a build before revisions wrote it: no "costModelRevision" in its options,
-// and metrics that are not what the cost model gives today.
+// the sparsity as text alone (`note`, left out when empty), and metrics that are not what the
+// cost model gives today.
 store::EvaluationRecord oldEvaluation(std::int64_t designId, const io::CodesignPair& pair, const std::string& note) {
     const SimResult now = simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec),
                                    electorTechnology14nm(), defaultOptions(SimMode::Inference));
-    store::EvaluationRecord e = io::evaluationRecordOf(now, defaultOptions(SimMode::Inference), note);
+    store::EvaluationRecord e = io::evaluationRecordOf(now, defaultOptions(SimMode::Inference));
     e.designId = designId;
     auto options = nlohmann::json::parse(e.optionsJson);
     options.erase("costModelRevision");
+    options.erase("sparsitySource");
+    options.erase("sparsity");
+    if (!note.empty())
+        options["sparsity"] = note;
     e.optionsJson = options.dump();
     *e.cycles += 1000; // what an older model said
     *e.latencySeconds *= 1.25;
@@ -100,40 +106,32 @@ private slots:
         const store::Workspace ws = store::Workspace::openReadOnly(path.toStdString());
         QVERIFY2(codesign::staleEvaluations(ws).empty(),
                  qPrintable(path + " shows costs of another cost-model revision: run `tcw resimulate " + path + "`"));
-        const TechnologyLibrary technology = electorTechnology14nm();
-        for (const auto& design : ws.designs()) {
-            if (design.kind != store::DesignKind::Pair)
-                continue;
-            const auto parsed = io::parseDocument(design.specJson, io::Syntax::Json, "design");
-            QVERIFY(parsed.value);
-            const auto& pair = std::get<io::CodesignPair>(*parsed.value);
-            const auto* accelerator = std::get_if<AcceleratorSpec>(&pair.target.spec);
-            // What the explorer shows: the latest evaluation of each mode (earlier ones are history).
-            std::map<std::string, store::EvaluationRecord> latest;
-            for (auto& e : ws.evaluations(design.id))
-                latest[e.mode] = std::move(e); // oldest first
-            for (const auto& [mode, e] : latest) {
-                if (!accelerator || e.provenance != store::MetricsProvenance::Simulated)
-                    continue; // measured or predicted numbers are not the cost models'
-                const auto stored = io::parseEvaluationOptions(e.optionsJson, "options");
-                QVERIFY(stored.value);
-                if (!stored.value->sparsity.empty() && stored.value->sparsity.rfind("scalars", 0) != 0)
-                    continue; // a measured profile: test_resimulation's own cases cover re-costing it
-                SimOptions o = io::simOptionsOf(e);
-                o.opBreakdown = false;
-                const SimResult r = simulate(pair.transformer, *accelerator, technology, o);
-                const store::EvaluationRecord now = io::evaluationRecordOf(r, o);
-                if (now.cycles != e.cycles || now.energyTotalNJ() != e.energyTotalNJ() || now.areaMM2 != e.areaMM2 ||
-                    now.feasible != e.feasible) {
-                    QFAIL(qPrintable(QStringLiteral("%1, design %2: stored %3 cycles, the cost models give %4 at "
-                                                    "revision %5 — bump kCostModelRevision (core/sim/cost_model.h) "
-                                                    "and run `tcw resimulate` on it")
-                                         .arg(path)
-                                         .arg(design.id)
-                                         .arg(e.cycles.value_or(-1))
-                                         .arg(now.cycles.value_or(-1))
-                                         .arg(kCostModelRevision)));
-                }
+        // What the explorer shows, the latest simulated evaluation of each design and mode,
+        // costed again as `tcw resimulate` costs (nothing stored) gives the stored numbers.
+        const auto latest = codesign::latestSimulatedEvaluations(ws);
+        const codesign::Recosted again = codesign::recost(ws, latest, {});
+        QCOMPARE(again.report.stale, std::int64_t(latest.size()));
+        for (const std::string& skipped : again.report.skipped) // not the ELECTOR-class cost models' numbers
+            QVERIFY2(skipped.find("is not a co-design") != std::string::npos ||
+                         skipped.find("is not an ELECTOR-class accelerator") != std::string::npos ||
+                         skipped.find("is not one this build has") != std::string::npos,
+                     qPrintable(path + ": " + QString::fromStdString(skipped)));
+        QCOMPARE(again.evaluations.size() + again.report.skipped.size(), latest.size());
+        QVERIFY(!again.evaluations.empty()); // every shipped workspace holds co-designs the cost models priced
+        for (std::size_t i = 0; i < again.evaluations.size(); ++i) {
+            const store::EvaluationRecord& now = again.evaluations[i];
+            const auto e = ws.evaluation(again.replaces[i]);
+            QVERIFY(e);
+            if (now.cycles != e->cycles || now.energyTotalNJ() != e->energyTotalNJ() || now.areaMM2 != e->areaMM2 ||
+                now.feasible != e->feasible) {
+                QFAIL(qPrintable(QStringLiteral("%1, design %2: stored %3 cycles, the cost models give %4 at "
+                                                "revision %5 — bump kCostModelRevision (core/sim/cost_model.h) "
+                                                "and run `tcw resimulate` on it")
+                                     .arg(path)
+                                     .arg(now.designId)
+                                     .arg(e->cycles.value_or(-1))
+                                     .arg(now.cycles.value_or(-1))
+                                     .arg(kCostModelRevision)));
             }
         }
     }
@@ -249,6 +247,71 @@ private slots:
                                                electorTechnology14nm(), defaultOptions(SimMode::Inference));
         QVERIFY(withProfile.cycles != withScalars.cycles); // the test can tell the two apart
         QCOMPARE(ws.evaluations(id).back().cycles, std::optional<std::int64_t>(withProfile.cycles));
+    }
+
+    // Rows this build writes carry the sparsity's source itself (kind, scalars, run): re-costing
+    // reads it, not the text beside it — here every text says the default scalars.
+    void theStructuredSourceIsWhatRecostingReads() {
+        QTemporaryDir dir;
+        store::Workspace ws = store::Workspace::create(fs::path(dir.path().toStdString()) / "w.tcw");
+        const io::CodesignPair pair = tinyOnEdge();
+        SparsityProfile profile;
+        for (int l = 0; l < pair.transformer.layerCount(); ++l)
+            profile.layers.push_back(LayerSparsity{0.9, 0.1, 0.95, 0.95});
+        store::TrainingRunRecord run;
+        run.designId = ws.addDesign(pair.name, store::DesignKind::Pair, io::canonicalJson(pair));
+        run.name = "run";
+        run.dataset = "fashion-mnist";
+        run.sparsityProfileJson = io::sparsityProfileText(profile);
+        const auto runId = ws.addTrainingRun(run);
+        SparsitySettings odd;
+        odd.activation = 0.1;
+        odd.weight = 0.2;
+        odd.gradient = 0.3;
+        const io::SparsitySource sources[] = {io::SparsitySource::scalarsOf(odd), io::SparsitySource{},
+                                              io::SparsitySource::trainingRun(runId)};
+        std::vector<std::int64_t> designs;
+        for (const io::SparsitySource& source : sources) {
+            io::CodesignPair named = pair;
+            named.name = io::sparsitySourceText(source);
+            designs.push_back(ws.addDesign(named.name, store::DesignKind::Pair, io::canonicalJson(named)));
+            store::EvaluationRecord e = oldEvaluation(designs.back(), pair, "scalars 0.5/0.5/0.9");
+            io::EvaluationOptions options = *io::parseEvaluationOptions(e.optionsJson, "e");
+            options.sparsitySource = source;
+            options.costModelRevision = kCostModelRevision - 1; // stale
+            e.optionsJson = io::evaluationOptionsJson(options);
+            ws.addEvaluation(e);
+        }
+        const auto report = codesign::resimulateStale(ws, {});
+        QCOMPARE(report.stale, std::int64_t(3));
+        QCOMPARE(report.updated, std::int64_t(3));
+        QVERIFY(report.skipped.empty());
+
+        SparsitySettings dense;
+        dense.activation = dense.weight = dense.gradient = 0.0;
+        SparsitySettings measured;
+        measured.profile = std::make_shared<const SparsityProfile>(profile);
+        const SparsitySettings expected[] = {odd, dense, measured};
+        std::set<std::int64_t> cycles;
+        for (std::size_t i = 0; i < designs.size(); ++i) {
+            SimOptions o = defaultOptions(SimMode::Inference);
+            o.sparsity = expected[i];
+            const SimResult r =
+                simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), electorTechnology14nm(), o);
+            const store::EvaluationRecord fresh = ws.evaluations(designs[i]).back();
+            QCOMPARE(fresh.cycles, std::optional<std::int64_t>(r.cycles));
+            cycles.insert(r.cycles);
+            // The new row keeps the source and the text it was costed with.
+            const auto kept = io::parseEvaluationOptions(fresh.optionsJson, "e");
+            QCOMPARE(kept->sparsitySource, std::optional<io::SparsitySource>(sources[i]));
+            QCOMPARE(kept->sparsity, std::string("scalars 0.5/0.5/0.9"));
+            QCOMPARE(kept->costModelRevision, kCostModelRevision);
+        }
+        // The default scalars give yet other numbers: the test can tell the sources apart.
+        cycles.insert(simulate(pair.transformer, std::get<AcceleratorSpec>(pair.target.spec), electorTechnology14nm(),
+                               defaultOptions(SimMode::Inference))
+                          .cycles);
+        QCOMPARE(cycles.size(), std::size_t(4));
     }
 
     void aStopBeforeStoringWritesNothing() {

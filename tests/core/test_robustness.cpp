@@ -7,6 +7,8 @@
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -18,27 +20,7 @@ using namespace tcw::train;
 namespace {
 
 const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 128;
-        o.testCount = 64;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
-}
-
-TrainConfig config(int steps) {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = steps;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = steps;
-    return c;
+    return testing::tinyListOps(128, 64);
 }
 
 TransformerSpec model(int weightBits) {
@@ -96,7 +78,7 @@ private slots:
     void accuracyDropOfATrainedModel() {
         const Dataset& data = listOps();
         const TransformerSpec spec = model(1);
-        Trainer trainer(spec, data, config(6));
+        Trainer trainer(spec, data, testing::shortRun(6));
         for (int i = 0; i < 6; ++i)
             trainer.trainStep();
         const std::vector<float> before(trainer.network().parameters().begin(), trainer.network().parameters().end());

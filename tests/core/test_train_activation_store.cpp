@@ -12,6 +12,8 @@
 #include "train/network.h"
 #include "train/trainer.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <sys/mman.h>
@@ -31,6 +33,10 @@ Q_DECLARE_METATYPE(tcw::TransformerSpec)
 Q_DECLARE_METATYPE(tcw::TaskShape)
 
 namespace {
+
+TaskShape textTask() {
+    return testing::textTask(9);
+}
 
 // `count` values of which about `density` are non-zero, with the awkward ones mixed in.
 std::vector<float> awkward(std::int64_t count, double density, std::uint64_t seed) {
@@ -67,54 +73,6 @@ TransformerSpec oneLayer(HeadType a, HeadType b, std::vector<int> ff = {24}, Act
     layer.feedForwardSizes = std::move(ff);
     spec.layers.push_back(layer);
     return spec;
-}
-
-TaskShape textTask() {
-    TaskShape t;
-    t.sequenceLength = 9;
-    t.vocabularySize = 20;
-    t.numClasses = 3;
-    return t;
-}
-
-// Tokens (the last sequence padded after 5) or patches (no padding).
-Batch makeBatch(const TaskShape& task, int B, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    Batch batch;
-    batch.size = B;
-    batch.sequenceLength = task.sequenceLength;
-    const int S = task.sequenceLength;
-    batch.mask.assign(static_cast<std::size_t>(B) * S, 1.0f);
-    if (task.patchInputSize > 0) {
-        std::normal_distribution<float> n(0.0f, 1.0f);
-        batch.patches.resize(static_cast<std::size_t>(B) * S * task.patchInputSize);
-        for (auto& x : batch.patches)
-            x = n(rng);
-    } else {
-        std::uniform_int_distribution<int> tok(2, task.vocabularySize - 1);
-        batch.tokens.resize(static_cast<std::size_t>(B) * S);
-        for (auto& t : batch.tokens)
-            t = tok(rng);
-        for (int s = 5; s < S; ++s) {
-            batch.tokens[static_cast<std::size_t>((B - 1) * S + s)] = 0;
-            batch.mask[static_cast<std::size_t>((B - 1) * S + s)] = 0.0f;
-        }
-    }
-    std::uniform_int_distribution<int> label(0, task.numClasses - 1);
-    for (int b = 0; b < B; ++b)
-        batch.labels.push_back(label(rng));
-    return batch;
-}
-
-void randomize(Network& net, std::uint64_t seed) {
-    net.initialize(seed);
-    std::mt19937_64 rng(seed + 7);
-    std::normal_distribution<float> n(0.0f, 0.3f);
-    for (const ParamTensor& t : net.tensors()) {
-        float* p = net.parameters().data() + t.offset;
-        for (std::int64_t i = 0; i < t.size(); ++i)
-            p[i] += n(rng);
-    }
 }
 
 // Resident pages of [p, p + bytes) (mincore).
@@ -291,8 +249,8 @@ void TestTrainActivationStore::compactNetworkSameBits() {
     const int B = 3;
     Network plain(spec, task, B), compact(spec, task, B);
     compact.setCompressSavedActivations(true);
-    randomize(plain, 11);
-    randomize(compact, 11);
+    testing::randomize(plain, 11);
+    testing::randomize(compact, 11);
     DynaPropConfig config;
     config.tauActivation = pruned ? 0.05f : 0.0f;
     config.tauGradient = pruned ? 1e-3f : 0.0f;
@@ -300,7 +258,7 @@ void TestTrainActivationStore::compactNetworkSameBits() {
     // Several steps (the pool is reused and the parameters move), a smaller batch in between.
     for (int step = 0; step < 4; ++step) {
         const int b = step == 2 ? 2 : B;
-        const Batch batch = makeBatch(task, b, 5 + step);
+        const Batch batch = testing::randomBatch(task, b, 5 + step);
         prunePlain.beginStep();
         pruneCompact.beginStep();
         const ForwardResult a = plain.forward(batch, &prunePlain);
@@ -328,7 +286,7 @@ void TestTrainActivationStore::compactNetworkSameBits() {
         }
     }
     // A forward pass that keeps nothing for the backward pass (evaluation) is refused a backward.
-    const Batch batch = makeBatch(task, B, 1);
+    const Batch batch = testing::randomBatch(task, B, 1);
     compact.forward(batch, nullptr, false);
     bool refused = false;
     try {

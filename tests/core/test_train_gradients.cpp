@@ -8,6 +8,8 @@
 #include "train/kernels.h"
 #include "train/network.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <omp.h>
@@ -24,6 +26,10 @@ Q_DECLARE_METATYPE(tcw::TaskShape)
 
 namespace {
 
+TaskShape textTask() {
+    return testing::textTask(9);
+}
+
 TransformerSpec oneLayer(HeadType a, HeadType b, std::vector<int> ff = {24}, Activation act = Activation::Gelu) {
     TransformerSpec spec;
     spec.name = "check";
@@ -34,55 +40,6 @@ TransformerSpec oneLayer(HeadType a, HeadType b, std::vector<int> ff = {24}, Act
     layer.feedForwardSizes = std::move(ff);
     spec.layers.push_back(layer);
     return spec;
-}
-
-TaskShape textTask() {
-    TaskShape t;
-    t.sequenceLength = 9;
-    t.vocabularySize = 20;
-    t.numClasses = 3;
-    return t;
-}
-
-Batch makeBatch(const TaskShape& task, int B, std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    Batch batch;
-    batch.size = B;
-    batch.sequenceLength = task.sequenceLength;
-    const int S = task.sequenceLength;
-    batch.mask.assign(static_cast<std::size_t>(B) * S, 1.0f);
-    if (task.patchInputSize > 0) {
-        std::normal_distribution<float> n(0.0f, 1.0f);
-        batch.patches.resize(static_cast<std::size_t>(B) * S * task.patchInputSize);
-        for (auto& x : batch.patches)
-            x = n(rng);
-    } else {
-        std::uniform_int_distribution<int> tok(2, task.vocabularySize - 1);
-        batch.tokens.resize(static_cast<std::size_t>(B) * S);
-        for (auto& t : batch.tokens)
-            t = tok(rng);
-        // The last sequence is padded after 5 tokens: the padding mask is exercised.
-        for (int s = 5; s < S; ++s) {
-            batch.tokens[static_cast<std::size_t>((B - 1) * S + s)] = 0;
-            batch.mask[static_cast<std::size_t>((B - 1) * S + s)] = 0.0f;
-        }
-    }
-    std::uniform_int_distribution<int> label(0, task.numClasses - 1);
-    for (int b = 0; b < B; ++b)
-        batch.labels.push_back(label(rng));
-    return batch;
-}
-
-// Random weights larger than the default init, so every path carries signal.
-void randomize(Network& net, std::uint64_t seed) {
-    net.initialize(seed);
-    std::mt19937_64 rng(seed + 7);
-    std::normal_distribution<float> n(0.0f, 0.3f);
-    for (const ParamTensor& t : net.tensors()) {
-        float* p = net.parameters().data() + t.offset;
-        for (std::int64_t i = 0; i < t.size(); ++i)
-            p[i] += n(rng);
-    }
 }
 
 } // namespace
@@ -150,8 +107,8 @@ void TestTrainGradients::gradients() {
     Network net(spec, task, B);
     QCOMPARE(net.parameterCount(), spec.parameterCount(task));
     net.setSparseBackward({sparseKernels ? SparseBackwardConfig::Mode::Always : SparseBackwardConfig::Mode::Never});
-    randomize(net, 11);
-    const Batch batch = makeBatch(task, B, 5);
+    testing::randomize(net, 11);
+    const Batch batch = testing::randomBatch(task, B, 5);
     net.forward(batch, nullptr);
     net.backward(batch, nullptr);
     const std::vector<float> grads(net.gradients().begin(), net.gradients().end());
@@ -214,8 +171,8 @@ void TestTrainGradients::paddingTokensChangeNothing() {
     const TaskShape task = textTask();
     const int B = 3;
     Network net(spec, task, B);
-    randomize(net, 4);
-    Batch batch = makeBatch(task, B, 5); // the last sequence is padded after 5 tokens
+    testing::randomize(net, 4);
+    Batch batch = testing::randomBatch(task, B, 5); // the last sequence is padded after 5 tokens
     const float loss = net.forward(batch, nullptr).loss;
     net.backward(batch, nullptr);
     const std::vector<float> grads(net.gradients().begin(), net.gradients().end());
@@ -252,8 +209,8 @@ void TestTrainGradients::pruningMaskMatchesForward() {
     Network net(spec, task, 3);
     net.setSparseBackward({sparseKernels ? SparseBackwardConfig::Mode::Always : SparseBackwardConfig::Mode::Never});
     net.setCompressSavedActivations(compressed);
-    randomize(net, 2);
-    const Batch batch = makeBatch(task, 3, 9);
+    testing::randomize(net, 2);
+    const Batch batch = testing::randomBatch(task, 3, 9);
     DynaPropConfig config;
     config.tauActivation = 0.05f;
     DynaProp prune(1, config);
@@ -291,7 +248,7 @@ void TestTrainGradients::pruningMaskMatchesForward() {
 void TestTrainGradients::sparseKernelsMatchDenseWithPruning() {
     TransformerSpec spec = oneLayer(HeadType::SaSdp, HeadType::C5, {40, 24});
     const TaskShape task = textTask();
-    const Batch batch = makeBatch(task, 3, 9);
+    const Batch batch = testing::randomBatch(task, 3, 9);
     DynaPropConfig config;
     config.tauActivation = 0.02f;
     config.tauGradient = 2e-3f;
@@ -302,7 +259,7 @@ void TestTrainGradients::sparseKernelsMatchDenseWithPruning() {
                                                 SparseBackwardConfig::Mode::Auto};
     for (int k = 0; k < 3; ++k) {
         Network net(spec, task, 3);
-        randomize(net, 2);
+        testing::randomize(net, 2);
         net.setSparseBackward({modes[k], 0.5});
         DynaProp prune(1, config);
         prune.beginStep();
@@ -340,10 +297,10 @@ void TestTrainGradients::bf16MatmulsCloseToF32() {
     spec.layers.push_back(second);
     const TaskShape task = textTask();
     Network net(spec, task, 3);
-    const Batch batch = makeBatch(task, 3, 8);
+    const Batch batch = testing::randomBatch(task, 3, 8);
     // Two parameter sets in turn: stale bf16 copies of the first would spoil the second.
     for (std::uint64_t seed : {4u, 5u}) {
-        randomize(net, seed);
+        testing::randomize(net, seed);
         net.setBf16Matmul(false);
         const float lossF32 = net.forward(batch, nullptr).loss;
         net.backward(batch, nullptr);

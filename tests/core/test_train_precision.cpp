@@ -11,6 +11,8 @@
 #include "train/trainer.h"
 #include "train/weight_precision.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -22,36 +24,16 @@ using namespace tcw::train;
 
 namespace {
 
+const Dataset& listOps() {
+    return testing::tinyListOps(128, 32);
+}
+
 TransformerSpec tinyModel(const char* precision) {
     TransformerSpec spec = uniformModel("tiny", 2, 32, {HeadType::SaSdp, HeadType::SaSdp}, {48});
     if (precision)
         QTest::qVerify(applyPrecisionShorthand(precision, spec.compression).empty(), "shorthand", "", __FILE__,
                        __LINE__);
     return spec;
-}
-
-const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 128;
-        o.testCount = 32;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
-}
-
-TrainConfig config() {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = 4;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = 4;
-    return c;
 }
 
 } // namespace
@@ -131,7 +113,7 @@ void TestTrainPrecision::quantizesEncoderMatricesOnly() {
 
 void TestTrainPrecision::trainStepSeesQuantizedWeights() {
     const TransformerSpec spec = tinyModel("w1");
-    Trainer trainer(spec, listOps(), config());
+    Trainer trainer(spec, listOps(), testing::shortRun(4));
     const std::vector<float> latent(trainer.network().parameters().begin(), trainer.network().parameters().end());
     // The loss a plain network gives with the BWN weights written in.
     Network reference(spec, listOps().task, 16);
@@ -180,12 +162,12 @@ void TestTrainPrecision::halfPrecisionWeightsRoundToNearestEven() {
 void TestTrainPrecision::activationPrecisionIsRefused() {
     // Quantized activations train since issue 15's activation quantizers; precisions they
     // cannot train are refused with the role and what is allowed.
-    Trainer trainer(tinyModel("w1a8"), listOps(), config());
+    Trainer trainer(tinyModel("w1a8"), listOps(), testing::shortRun(4));
     QVERIFY(trainer.activationQuantization() && trainer.activationQuantization()->active());
     TransformerSpec half = tinyModel(nullptr);
     half.compression.precision[std::size_t(TensorRole::LinearInputs)] = {16, Quantizer::Float};
     try {
-        Trainer refused(half, listOps(), config());
+        Trainer refused(half, listOps(), testing::shortRun(4));
         QFAIL("16-bit float activations trained");
     } catch (const std::invalid_argument& e) {
         QVERIFY2(QString(e.what()).contains("compression.precision.linearInputs"), e.what());

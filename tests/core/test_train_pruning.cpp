@@ -5,6 +5,8 @@
 #include "train/pruning.h"
 #include "train/trainer.h"
 
+#include "../support/train_fixtures.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -15,27 +17,7 @@ using namespace tcw::train;
 namespace {
 
 const Dataset& listOps() {
-    static const Dataset data = [] {
-        ListOpsOptions o;
-        o.trainCount = 128;
-        o.testCount = 32;
-        o.maxDepth = 2;
-        o.sequenceLength = 16;
-        return makeListOps(o);
-    }();
-    return data;
-}
-
-TrainConfig config(int steps) {
-    TrainConfig c;
-    c.batchSize = 16;
-    c.steps = steps;
-    c.seed = 3;
-    c.threads = 1;
-    c.optimizer.learningRate = 3e-3f;
-    c.optimizer.warmupSteps = 1;
-    c.optimizer.totalSteps = steps;
-    return c;
+    return testing::tinyListOps(128, 32);
 }
 
 // 2 layers of 32 with 2 heads and a 64-wide feed-forward layer; FF pruned hierarchically in
@@ -73,7 +55,7 @@ private slots:
     // columns of kept blocks, and the pruned weights are 0 at every later step.
     void masksStayFixedWhileFineTuning() {
         const TransformerSpec spec = prunedModel();
-        Trainer trainer(spec, listOps(), config(8));
+        Trainer trainer(spec, listOps(), testing::shortRun(8));
         auto pruning = std::make_shared<WeightPruning>(spec, trainer.network(), PruningPlan{PruneSchedule::OneShot, 2});
         trainer.setPruning(pruning);
         std::vector<compress::WeightMask> first;
@@ -122,7 +104,7 @@ private slots:
         TransformerSpec spec = uniformTransformer(1, 32, 2, 64);
         spec.compression.pruning[std::size_t(WeightMatrix::FeedForward)] = {
             {{PruningLevel::Element, 0.75, BalanceRule::None, PruningCriterion::Magnitude, 0, 0}}};
-        Trainer trainer(spec, listOps(), config(7));
+        Trainer trainer(spec, listOps(), testing::shortRun(7));
         auto pruning =
             std::make_shared<WeightPruning>(spec, trainer.network(), PruningPlan{PruneSchedule::Gradual, 0, 6, 3});
         trainer.setPruning(pruning);
@@ -143,7 +125,7 @@ private slots:
         TransformerSpec spec = uniformTransformer(1, 32, 2, 64);
         spec.compression.pruning[std::size_t(WeightMatrix::Query)] = {
             {{PruningLevel::Element, 0.5, BalanceRule::None, PruningCriterion::L1, 0, 0}}};
-        Trainer trainer(spec, listOps(), config(1));
+        Trainer trainer(spec, listOps(), testing::shortRun(1));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, WeightPruning(spec, trainer.network(), PruningPlan{}));
     }
 };

@@ -1,10 +1,8 @@
 // Low-bit training plots: latent weights with boundaries, scales per tensor, loss split.
 #include "low_bit_plots.h"
 
-#include "chart_axes.h"
 #include "models/colour_map.h"
 
-#include <QCategoryAxis>
 #include <QChart>
 #include <QLegend>
 #include <QLineSeries>
@@ -15,20 +13,10 @@
 
 namespace tcw::widgets {
 
-namespace {
-
-void attach(QChart& chart, QAbstractSeries* series, QAbstractAxis* x, QAbstractAxis* y) {
-    chart.addSeries(series);
-    series->attachAxis(x);
-    series->attachAxis(y);
-}
-
-} // namespace
-
 // ---- latent weights -------------------------------------------------------------------------
 
 LatentWeightPlot::LatentWeightPlot(const models::TrainingSeries* series, QWidget* parent)
-    : ChartPlot(parent), m_series(series) {
+    : TrainingChart(series, parent) {
     setExportName(QStringLiteral("training-latent-weights"));
     setWhatsThis(tr("The latent f32 weights of one quantized matrix at the latest report (share per bin) and the "
                     "quantizer's decision boundaries: 0 for BWN, ±Δ for TWN, the rounding steps of b-bit "
@@ -50,14 +38,13 @@ const models::LatentWeights* LatentWeightPlot::shown() const {
 QString LatentWeightPlot::emptyMessage() const {
     if (shown())
         return {};
-    return m_series->points().empty() ? tr("No run yet") : tr("The weights are not quantized (f32)");
+    return noRunYetOr(tr("The weights are not quantized (f32)"));
 }
 
 void LatentWeightPlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const models::LatentWeights* w = shown();
     if (!w)
         return;
-    charts::prepareChart(chart, chrome, font(), tr("Latent weights: %1").arg(w->tensor));
     qint64 total = 0;
     for (qint64 c : w->counts)
         total += c;
@@ -67,14 +54,10 @@ void LatentWeightPlot::buildChart(QChart& chart, const plotting::Chrome& chrome,
     const double span = std::max(1e-12, w->upper - w->lower);
     const models::AxisScale xScale{w->lower - 0.02 * span, w->upper + 0.02 * span, false};
     const models::AxisScale yScale{0.0, std::max(0.01, peak * 1.1), false};
-    QCategoryAxis* xAxis = charts::niceAxis(xScale, 8, tr("Latent weight"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(yScale, 7, tr("Share"), chrome, font());
-    chart.addAxis(xAxis, Qt::AlignBottom);
-    chart.addAxis(yAxis, Qt::AlignLeft);
+    const Axes axes = prepare(chart, chrome, tr("Latent weights: %1").arg(w->tensor), xScale, tr("Latent weight"),
+                              yScale, tr("Share"));
     // The histogram as a step outline.
-    auto* bars = new QLineSeries;
-    bars->setName(tr("%1 latent weights").arg(QLocale().toString(total)));
-    bars->setPen(QPen(models::palette::series(0), 1.6));
+    auto* bars = line(tr("%1 latent weights").arg(QLocale().toString(total)), QPen(models::palette::series(0), 1.6));
     const double width = (w->upper - w->lower) / double(std::max<std::size_t>(1, w->counts.size()));
     bars->append(w->lower, 0);
     for (std::size_t b = 0; b < w->counts.size(); ++b) {
@@ -83,7 +66,7 @@ void LatentWeightPlot::buildChart(QChart& chart, const plotting::Chrome& chrome,
         bars->append(w->lower + double(b + 1) * width, share);
     }
     bars->append(w->upper, 0);
-    attach(chart, bars, xAxis, yAxis);
+    attach(chart, bars, axes);
     // Boundaries: dashed verticals in one series (a NaN-free zig-zag along the top and bottom).
     if (!w->boundaries.empty()) {
         auto* lines = new QLineSeries;
@@ -102,9 +85,8 @@ void LatentWeightPlot::buildChart(QChart& chart, const plotting::Chrome& chrome,
             lines->append(b, top ? 0.0 : yScale.hi);
             top = !top;
         }
-        attach(chart, lines, xAxis, yAxis);
+        attach(chart, lines, axes);
     }
-    chart.legend()->setAlignment(Qt::AlignTop);
 }
 
 QString LatentWeightPlot::pointToolTip(const QAbstractSeries*, QPointF point) const {
@@ -126,8 +108,7 @@ QString LatentWeightPlot::pointToolTip(const QAbstractSeries*, QPointF point) co
 
 // ---- scales ---------------------------------------------------------------------------------
 
-ScaleCurvePlot::ScaleCurvePlot(const models::TrainingSeries* series, QWidget* parent)
-    : ChartPlot(parent), m_series(series) {
+ScaleCurvePlot::ScaleCurvePlot(const models::TrainingSeries* series, QWidget* parent) : TrainingChart(series, parent) {
     setExportName(QStringLiteral("training-scales"));
     setWhatsThis(tr("The scale of every quantized tensor over the reports: α of BWN weights, α_t of TWN weights, "
                     "the clip of b-bit weights (max |W|), and the learnt scale or clip of each activation "
@@ -137,43 +118,34 @@ ScaleCurvePlot::ScaleCurvePlot(const models::TrainingSeries* series, QWidget* pa
 QString ScaleCurvePlot::emptyMessage() const {
     if (!m_series->lowBit().scales().empty())
         return {};
-    return m_series->points().empty() ? tr("No run yet") : tr("Nothing is quantized: no scales");
+    return noRunYetOr(tr("Nothing is quantized: no scales"));
 }
 
 void ScaleCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const auto& scales = m_series->lowBit().scales();
     if (scales.empty())
         return; // the empty message says why
-    charts::prepareChart(chart, chrome, font(), tr("Scales per tensor"));
     std::vector<double> values;
     for (const auto& [name, curve] : scales)
         for (const auto& [step, v] : curve)
             values.push_back(v);
     const models::AxisScale y = models::fittedScale(values, true);
-    const double lastStep = std::max<double>(1.0, double(m_series->totalSteps()));
-    QCategoryAxis* xAxis = charts::niceAxis(models::AxisScale{0.0, lastStep, false}, 8, tr("Step"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(y, 7, tr("Scale"), chrome, font());
-    chart.addAxis(xAxis, Qt::AlignBottom);
-    chart.addAxis(yAxis, Qt::AlignLeft);
+    const Axes axes = prepare(chart, chrome, tr("Scales per tensor"), stepScale(), tr("Step"), y, tr("Scale"));
     int i = 0;
     for (const auto& [name, curve] : scales) {
-        auto* line = new QLineSeries;
-        line->setName(name);
-        line->setPen(QPen(models::palette::series(i++), 1.2));
+        QLineSeries* scale = line(name, QPen(models::palette::series(i++), 1.2));
         for (const auto& [step, v] : curve)
             if (v > 0)
-                line->append(double(step), std::log10(v)); // a log axis: log10 units
-        attach(chart, line, xAxis, yAxis);
+                scale->append(double(step), std::log10(v)); // a log axis: log10 units
+        attach(chart, scale, axes);
     }
     // More tensors than a legend can name readably: the tooltips name them.
     chart.legend()->setVisible(scales.size() <= 6);
-    chart.legend()->setAlignment(Qt::AlignTop);
 }
 
 // ---- loss split -----------------------------------------------------------------------------
 
-LossSplitPlot::LossSplitPlot(const models::TrainingSeries* series, QWidget* parent)
-    : ChartPlot(parent), m_series(series) {
+LossSplitPlot::LossSplitPlot(const models::TrainingSeries* series, QWidget* parent) : TrainingChart(series, parent) {
     setExportName(QStringLiteral("training-loss-split"));
     setWhatsThis(tr("With a teacher: the student's cross-entropy on the labels, the logits' distillation loss "
                     "(KL·T²) and the hidden states' (MSE), unweighted, and the weighted sum that is optimised; "
@@ -183,40 +155,32 @@ LossSplitPlot::LossSplitPlot(const models::TrainingSeries* series, QWidget* pare
 QString LossSplitPlot::emptyMessage() const {
     if (!m_series->lowBit().lossSplit().empty())
         return {};
-    return m_series->points().empty() ? tr("No run yet") : tr("No teacher: no distillation loss");
+    return noRunYetOr(tr("No teacher: no distillation loss"));
 }
 
 void LossSplitPlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const auto& split = m_series->lowBit().lossSplit();
     if (split.empty())
         return; // the empty message says why
-    charts::prepareChart(chart, chrome, font(), tr("Teacher / student loss"));
     std::vector<double> values;
     for (const auto& s : split)
         values.insert(values.end(), {s.taskLoss, s.logitLoss, s.hiddenLoss, s.weightedLoss});
     models::AxisScale y = models::fittedScale(values, false);
     y.lo = std::max(0.0, y.lo);
-    const double lastStep = std::max<double>(1.0, double(m_series->totalSteps()));
-    QCategoryAxis* xAxis = charts::niceAxis(models::AxisScale{0.0, lastStep, false}, 8, tr("Step"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(y, 7, tr("Loss"), chrome, font());
-    chart.addAxis(xAxis, Qt::AlignBottom);
-    chart.addAxis(yAxis, Qt::AlignLeft);
+    const Axes axes = prepare(chart, chrome, tr("Teacher / student loss"), stepScale(), tr("Step"), y, tr("Loss"));
     // Short names: the legend is one line (whatsThis and the tooltip say what each is).
     const QString names[] = {tr("task"), tr("logits"), tr("hidden"), tr("optimised")};
     for (int k = 0; k < 4; ++k) {
-        auto* line = new QLineSeries;
-        line->setName(names[k]);
         QPen pen(models::palette::series(k), k == 3 ? 1.0 : 1.6);
         if (k == 3)
             pen.setStyle(Qt::DashLine);
-        line->setPen(pen);
+        QLineSeries* curve = line(names[k], pen);
         for (const auto& s : split) {
             const double v = k == 0 ? s.taskLoss : k == 1 ? s.logitLoss : k == 2 ? s.hiddenLoss : s.weightedLoss;
-            line->append(double(s.step), v);
+            curve->append(double(s.step), v);
         }
-        attach(chart, line, xAxis, yAxis);
+        attach(chart, curve, axes);
     }
-    chart.legend()->setAlignment(Qt::AlignTop);
 }
 
 QString LossSplitPlot::pointToolTip(const QAbstractSeries*, QPointF point) const {

@@ -1,13 +1,11 @@
 // Training plots: curves, sparsity heat map, magnitude histograms with τ lines.
 #include "training_plots.h"
 
-#include "chart_axes.h"
 #include "models/colour_map.h"
 #include "models/objective.h"
 #include "plot_painting.h"
 
 #include <QAreaSeries>
-#include <QCategoryAxis>
 #include <QChart>
 #include <QLegend>
 #include <QLineSeries>
@@ -43,7 +41,7 @@ QString percentText(double fraction) {
 // ---- curves -------------------------------------------------------------------------------
 
 TrainingCurvePlot::TrainingCurvePlot(Quantity quantity, const models::TrainingSeries* series, QWidget* parent)
-    : ChartPlot(parent), m_quantity(quantity), m_series(series) {
+    : TrainingChart(series, parent), m_quantity(quantity) {
     setExportName(quantity == Quantity::Loss ? QStringLiteral("training-loss") : QStringLiteral("training-accuracy"));
     setWhatsThis(quantity == Quantity::Loss
                      ? tr("Cross-entropy loss: the training mean since the previous report (line) and the test "
@@ -53,12 +51,11 @@ TrainingCurvePlot::TrainingCurvePlot(Quantity quantity, const models::TrainingSe
 }
 
 QString TrainingCurvePlot::emptyMessage() const {
-    return m_series->points().empty() ? tr("No run yet") : QString();
+    return noRunYetOr(QString());
 }
 
 void TrainingCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome, bool) const {
     const bool loss = m_quantity == Quantity::Loss;
-    charts::prepareChart(chart, chrome, font(), loss ? tr("Loss") : tr("Accuracy"));
     const auto& points = m_series->points();
     auto trainOf = [loss](const models::TrainingCurveSample& p) { return loss ? p.trainLoss : p.trainAccuracy; };
     auto testOf = [loss](const models::TrainingCurveSample& p) { return loss ? p.testLoss : p.testAccuracy; };
@@ -70,15 +67,10 @@ void TrainingCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome
     models::AxisScale y = loss ? models::fittedScale(values, false) : models::AxisScale{0.0, 1.0, false};
     if (loss)
         y.lo = std::max(0.0, y.lo);
-    const double lastStep = std::max<double>(1.0, static_cast<double>(m_series->totalSteps()));
-    QCategoryAxis* xAxis = charts::niceAxis(models::AxisScale{0.0, lastStep, false}, 8, tr("Step"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(y, 7, loss ? tr("Loss") : tr("Accuracy"), chrome, font());
-    chart.addAxis(xAxis, Qt::AlignBottom);
-    chart.addAxis(yAxis, Qt::AlignLeft);
+    const QString name = loss ? tr("Loss") : tr("Accuracy");
+    const Axes axes = prepare(chart, chrome, name, stepScale(), tr("Step"), y, name);
 
-    auto* train = new QLineSeries;
-    train->setName(tr("train"));
-    train->setPen(QPen(models::palette::series(0), 1.6));
+    QLineSeries* train = line(tr("train"), QPen(models::palette::series(0), 1.6));
     auto* test = new QScatterSeries;
     test->setName(tr("test"));
     test->setMarkerSize(7);
@@ -90,12 +82,8 @@ void TrainingCurvePlot::buildChart(QChart& chart, const plotting::Chrome& chrome
         if (std::isfinite(testOf(p)))
             test->append(static_cast<double>(p.step), testOf(p));
     }
-    for (QXYSeries* series : {static_cast<QXYSeries*>(train), static_cast<QXYSeries*>(test)}) {
-        chart.addSeries(series);
-        series->attachAxis(xAxis);
-        series->attachAxis(yAxis);
-    }
-    chart.legend()->setAlignment(Qt::AlignTop);
+    attach(chart, train, axes);
+    attach(chart, test, axes);
 }
 
 QString TrainingCurvePlot::pointToolTip(const QAbstractSeries* series, QPointF point) const {
@@ -243,7 +231,7 @@ void SparsityHeatMap::mouseMoveEvent(QMouseEvent* event) {
 // ---- histograms -----------------------------------------------------------------------------
 
 MagnitudeHistogramPlot::MagnitudeHistogramPlot(Tensors tensors, const models::TrainingSeries* series, QWidget* parent)
-    : ChartPlot(parent), m_tensors(tensors), m_series(series) {
+    : TrainingChart(series, parent), m_tensors(tensors) {
     setExportName(tensors == Tensors::Activations ? QStringLiteral("activation-magnitudes")
                                                   : QStringLiteral("gradient-magnitudes"));
     setWhatsThis(tensors == Tensors::Activations
@@ -301,8 +289,6 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
     const models::MagnitudeBins& bins = activations ? m_series->activations() : m_series->gradients();
     const auto taus = positiveSorted(activations ? m_series->activationThresholds() : m_series->gradientThresholds());
     const QString tauName = activations ? QStringLiteral("τ_I") : QStringLiteral("τ_T");
-    charts::prepareChart(chart, chrome, font(), activations ? tr("Activation magnitudes") : tr("Gradient magnitudes"));
-    chart.legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     const qint64 total = bins.total();
     const auto [first, last] = occupiedBins(bins);
     double peak = 0;
@@ -310,23 +296,16 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
         peak = std::max(peak, static_cast<double>(bins.counts[static_cast<std::size_t>(b)]) / total);
     const models::AxisScale xScale = magnitudeScale();
     const models::AxisScale yScale{0.0, std::max(0.01, peak * 1.1), false};
-    QCategoryAxis* xAxis =
-        charts::niceAxis(xScale, 8, activations ? tr("|activation|") : tr("|gradient|"), chrome, font());
-    QCategoryAxis* yAxis = charts::niceAxis(yScale, 7, tr("Share"), chrome, font());
-    chart.addAxis(xAxis, Qt::AlignBottom);
-    chart.addAxis(yAxis, Qt::AlignLeft);
-    auto attach = [&](QAbstractSeries* series) {
-        chart.addSeries(series);
-        series->attachAxis(xAxis);
-        series->attachAxis(yAxis);
-    };
+    const Axes axes = prepare(chart, chrome, activations ? tr("Activation magnitudes") : tr("Gradient magnitudes"),
+                              xScale, activations ? tr("|activation|") : tr("|gradient|"), yScale, tr("Share"));
+    chart.legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     const double yTop = yScale.hi;
     // τ: a band from the smallest to the largest threshold in force (target mode calibrates one
     // per layer and kind), a line at the median.
     const QColor tauColour = models::palette::constraint();
     if (!taus.empty()) {
         const double tLo = std::log10(taus.front()), tHi = std::log10(taus.back());
-        const double median = taus[taus.size() / 2];
+        const double tauMedian = taus[taus.size() / 2];
         if (tHi > tLo) {
             auto* upper = new QLineSeries;
             upper->append(tLo, yTop);
@@ -339,15 +318,15 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
             fill.setAlpha(40);
             band->setBrush(fill);
             band->setPen(Qt::NoPen);
-            attach(band);
+            attach(chart, band, axes);
         }
-        auto* line = new QLineSeries;
-        line->setName(
-            tr("%1 = %2%3").arg(tauName, QLocale().toString(median, 'g', 3), tHi > tLo ? tr(" (median)") : QString()));
-        line->append(std::log10(median), 0);
-        line->append(std::log10(median), yTop);
-        line->setPen(QPen(tauColour, 2, Qt::DashLine));
-        attach(line);
+        QLineSeries* median =
+            line(tr("%1 = %2%3")
+                     .arg(tauName, QLocale().toString(tauMedian, 'g', 3), tHi > tLo ? tr(" (median)") : QString()),
+                 QPen(tauColour, 2, Qt::DashLine));
+        median->append(std::log10(tauMedian), 0);
+        median->append(std::log10(tauMedian), yTop);
+        attach(chart, median, axes);
     }
     if (total > 0 && first > 0) {
         // The bins as a step outline over a filled area (bars of log-spaced widths).
@@ -370,14 +349,11 @@ void MagnitudeHistogramPlot::buildChart(QChart& chart, const plotting::Chrome& c
         fill.setAlpha(170);
         area->setBrush(fill);
         area->setPen(QPen(barColour.darker(120), 0.8));
-        attach(area);
+        attach(chart, area, axes);
     }
     if (taus.empty()) {
         // Said in the legend: nothing is pruned.
-        auto* none = new QLineSeries;
-        none->setName(tr("%1 = 0: nothing pruned").arg(tauName));
-        none->setPen(QPen(tauColour, 2, Qt::DashLine));
-        attach(none);
+        attach(chart, line(tr("%1 = 0: nothing pruned").arg(tauName), QPen(tauColour, 2, Qt::DashLine)), axes);
     }
 }
 

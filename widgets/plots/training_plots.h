@@ -5,22 +5,18 @@
 // changed, so a report costs the GUI little.
 #pragma once
 
-#include "chart_plot.h"
-#include "models/training_series.h"
+#include "training_chart.h"
 
 #include <QImage>
 
 namespace tcw::widgets {
 
-class TrainingCurvePlot : public ChartPlot {
+class TrainingCurvePlot : public TrainingChart {
     Q_OBJECT
 
 public:
     enum class Quantity { Loss, Accuracy };
     TrainingCurvePlot(Quantity quantity, const models::TrainingSeries* series, QWidget* parent = nullptr);
-    QSize sizeHint() const override { return {360, 200}; }
-    QSize minimumSizeHint() const override { return {200, 140}; }
-    void seriesChanged() { scheduleRebuild(); }
     QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
 
 protected:
@@ -29,7 +25,6 @@ protected:
 
 private:
     Quantity m_quantity;
-    const models::TrainingSeries* m_series;
 };
 
 class SparsityHeatMap : public PlotWidget {
@@ -54,15 +49,12 @@ private:
 // Bins on a log |x| axis (a step outline over a filled area, in log10 units), the share of
 // elements per bin on a linear axis, τ as a dashed line at the median threshold in force and a
 // band from the smallest to the largest.
-class MagnitudeHistogramPlot : public ChartPlot {
+class MagnitudeHistogramPlot : public TrainingChart {
     Q_OBJECT
 
 public:
     enum class Tensors { Activations, Gradients };
     MagnitudeHistogramPlot(Tensors tensors, const models::TrainingSeries* series, QWidget* parent = nullptr);
-    QSize sizeHint() const override { return {360, 200}; }
-    QSize minimumSizeHint() const override { return {200, 140}; }
-    void seriesChanged() { scheduleRebuild(); }
     QString pointToolTip(const QAbstractSeries* series, QPointF point) const override;
     // The |x| axis' range (data units) and the largest share, as the chart shows them.
     models::AxisScale magnitudeScale() const;
@@ -73,7 +65,6 @@ protected:
 
 private:
     Tensors m_tensors;
-    const models::TrainingSeries* m_series;
 };
 
 } // namespace tcw::widgets
