@@ -10,7 +10,7 @@
 //     compress-stores) and the two matmuls run on it; otherwise the caller runs oneDNN.
 //  3. gx: each row is a sum of the rows of Wᵀ that its non-zeros pick, accumulated in
 //     registers over blocks of 128 outputs (row skipping: a zero costs nothing).
-//     dW: gy is also compressed by columns (CSC, one more pass over column blocks); row j of
+//     dW: the rows' lists are also sorted by columns (CSC, per block of 64 columns); row j of
 //     dWᵀ = Σ over column j's non-zeros of g[n, j]·x[n, :], accumulated in registers over
 //     blocks of 128, so each element is summed in row order for any thread count; dWᵀ is
 //     transposed into dW at the end.
@@ -34,7 +34,8 @@ struct SparseRows {
     std::vector<std::int64_t> rowStart; // [rows + 1] into index / value
     std::vector<std::int32_t> index;    // column of each non-zero, ascending within a row
     std::vector<float> value;
-    std::vector<std::uint16_t> rowCount; // [blocks of 64 columns][rows] counts (pass 1)
+    std::vector<std::uint16_t> rowCount;  // [blocks of 64 columns][rows] counts (pass 1)
+    std::vector<std::int64_t> blockStart; // [blocks][rows]: where row r's non-zeros of block b start
     // The same non-zeros by column (CSC), for dW.
     std::vector<std::int64_t> colStart; // [cols + 1] into row / colValue
     std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
