@@ -339,6 +339,7 @@ Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const st
         r.flag("bf16Matmul", o.bf16);
         r.flag("forceBf16Matmul", o.forceBf16);
         r.flag("denseBackward", o.denseBackward);
+        o.sparseMaxDensity = 0.1; // absent in records before issue 20's kernels: read as their first default
         r.number("sparseMaxDensity", o.sparseMaxDensity);
         r.integer("logEverySteps", o.logEverySteps);
         r.integer("evalEverySteps", o.evalEverySteps);

@@ -65,8 +65,9 @@ struct SparseBackwardConfig {
     enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
     // Auto: sparse when gy's density (non-zeros / elements) is at most this. The break-even
     // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
-    // kernels were faster than oneDNN at density 0.1 and slower at 0.2 in every shape.
-    double maxDensity = 0.1;
+    // kernels were faster than oneDNN at density 0.15 in every shape, level at 0.2 and slower
+    // at 0.25 (0.1 before the kernels' compression and cache order were reworked).
+    double maxDensity = 0.2;
 };
 
 // What the backward matmuls of one layer did, summed over calls.
