@@ -63,12 +63,12 @@ void weightColumnsPortable(const float* x, std::int64_t in, const SparseRows& g,
     }
 }
 
-void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index) {
     std::int64_t k = 0;
     for (std::int64_t c = 0; c < cols; ++c)
         if (row[c] != 0.0f) {
             index[k] = static_cast<std::int32_t>(c);
-            value[k++] = row[c];
+            ++k;
         }
 }
 
@@ -77,7 +77,7 @@ void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float
     float acc[kOutBlock];
     std::fill(acc, acc + w, 0.0f);
     for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
-        const float v = g.value[k];
+        const float v = g.dense[n * g.cols + g.index[k]];
         const float* src = wT + std::int64_t(g.index[k]) * in + i0;
         for (std::int64_t i = 0; i < w; ++i)
             acc[i] += v * src[i];
@@ -138,7 +138,7 @@ TCW_AVX512 void sumsCountBlockAvx512(const float* g, std::int64_t rows, std::int
     _mm512_mask_storeu_ps(o + 48, k3, a3);
 }
 
-TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int32_t* index) {
     const __m512 zero = _mm512_setzero_ps();
     const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     std::int64_t k = 0;
@@ -152,7 +152,6 @@ TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int3
         // vcompressps is microcoded on some CPUs (AMD Zen 4: ~100 cycles), the register form not.
         const int n = __builtin_popcount(nz);
         const __mmask16 low = __mmask16((1u << n) - 1u);
-        _mm512_mask_storeu_ps(value + k, low, _mm512_maskz_compress_ps(nz, v));
         _mm512_mask_storeu_epi32(index + k, low,
                                  _mm512_maskz_compress_epi32(nz, _mm512_add_epi32(lanes, _mm512_set1_epi32(int(c)))));
         k += n;
@@ -167,7 +166,7 @@ TCW_AVX512 void rowBlockTimesTransposed(const SparseRows& g, std::int64_t n, con
     for (int q = 0; q < NV; ++q)
         acc[q] = _mm512_setzero_ps();
     const std::int32_t* idx = g.index.data();
-    const float* val = g.value.data();
+    const float* val = g.dense + n * g.cols; // the row's values, by column
     const std::int64_t kEnd = g.rowStart[n + 1];
     for (std::int64_t k = g.rowStart[n]; k < kEnd; ++k) {
         if (k + kPrefetchAhead < kEnd) { // the rows the next non-zeros pick (no pattern to predict)
@@ -175,7 +174,7 @@ TCW_AVX512 void rowBlockTimesTransposed(const SparseRows& g, std::int64_t n, con
             for (int q = 0; q < NV; ++q)
                 _mm_prefetch(ahead + 64 * q, _MM_HINT_T0);
         }
-        const __m512 v = _mm512_set1_ps(val[k]);
+        const __m512 v = _mm512_set1_ps(val[idx[k]]);
         const float* src = wT + std::int64_t(idx[k]) * in + i0;
         for (int q = 0; q < NV; ++q) {
             const __m512 w = q + 1 < NV ? _mm512_loadu_ps(src + 16 * q) : _mm512_maskz_loadu_ps(last, src + 16 * q);
@@ -289,7 +288,11 @@ TCW_AVX512 void weightColumnsAvx512(const float* x, std::int64_t in, const Spars
 }
 
 // dst[c * ds + r] = src[r * ss + c] for a 16 × 16 tile: unpacks within 128-bit lanes, then
-// two rounds of lane shuffles (exact: values are only moved).
+// two rounds of lane shuffles (exact: values are only moved). GCC 12 warns of the undefined
+// vector its unpack and shuffle intrinsics start from (a false positive).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 TCW_AVX512 void transpose16x16(const float* src, std::int64_t ss, float* dst, std::int64_t ds) {
     __m512 r[16], t[16];
     for (int i = 0; i < 16; ++i)
@@ -316,6 +319,7 @@ TCW_AVX512 void transpose16x16(const float* src, std::int64_t ss, float* dst, st
     for (int i = 0; i < 16; ++i)
         _mm512_storeu_ps(dst + i * ds, r[i]);
 }
+#pragma GCC diagnostic pop
 
 #endif // TCW_HAVE_AVX512_KERNELS
 
@@ -400,30 +404,37 @@ std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t 
     return s.rowStart.back();
 }
 
+// A vector's capacity grown once to a whole gradient's size: later calls of any density or
+// smaller shape never reallocate, so the heap keeps no freed blocks of the smaller sizes, and
+// only the elements written become resident (reserve touches no page).
+template <class T> void resizeReserved(std::vector<T>& v, std::int64_t n, std::int64_t whole) {
+    if (v.capacity() < static_cast<std::size_t>(n))
+        v.reserve(static_cast<std::size_t>(std::max(n, whole)));
+    v.resize(static_cast<std::size_t>(n));
+}
+
 void compressRows(const float* g, SparseRows& s, SparseIsa isa) {
     const std::int64_t nnz = s.nonZeros();
-    // compressstoreu writes exactly the selected lanes, so no slack is needed.
-    s.index.resize(static_cast<std::size_t>(nnz));
-    s.value.resize(static_cast<std::size_t>(nnz));
+    s.dense = g;
+    resizeReserved(s.index, nnz, s.rows * s.cols);
     const bool avx = useAvx512(isa);
 #pragma omp parallel for if (s.rows * s.cols > kParallelWork) schedule(static)
     for (std::int64_t r = 0; r < s.rows; ++r) {
         std::int32_t* index = s.index.data() + s.rowStart[r];
-        float* value = s.value.data() + s.rowStart[r];
 #if TCW_HAVE_AVX512_KERNELS
         if (avx) {
-            compressRowAvx512(g + r * s.cols, s.cols, index, value);
+            compressRowAvx512(g + r * s.cols, s.cols, index);
             continue;
         }
 #endif
         (void)avx;
-        compressRowPortable(g + r * s.cols, s.cols, index, value);
+        compressRowPortable(g + r * s.cols, s.cols, index);
     }
     // By columns, from the rows' lists (not a second pass over g): each block of 64 columns is
     // one thread's, its rows in order; a row's non-zeros of block b start after those of the
     // blocks before it (the counts of pass 1).
-    s.row.resize(static_cast<std::size_t>(nnz));
-    s.colValue.resize(static_cast<std::size_t>(nnz));
+    resizeReserved(s.row, nnz, s.rows * s.cols);
+    resizeReserved(s.colValue, nnz, s.rows * s.cols);
     const std::int64_t blocks = columnBlocks(s.cols);
     s.blockStart.resize(static_cast<std::size_t>(blocks * s.rows));
     for (std::int64_t r = 0; r < s.rows; ++r) {
@@ -442,15 +453,16 @@ void compressRows(const float* g, SparseRows& s, SparseIsa isa) {
         const std::int64_t* start = s.blockStart.data() + blk * s.rows;
         const std::uint16_t* counts = s.rowCount.data() + blk * s.rows;
         const std::int32_t* index = s.index.data();
-        const float* value = s.value.data();
         std::int32_t* rowOut = s.row.data();
         float* valueOut = s.colValue.data();
-        for (std::int64_t r = 0; r < s.rows; ++r)
+        for (std::int64_t r = 0; r < s.rows; ++r) {
+            const float* row = g + r * s.cols;
             for (std::int64_t k = start[r], end = start[r] + counts[r]; k < end; ++k) {
                 const std::int64_t at = cursor[index[k] - c0]++;
                 rowOut[at] = static_cast<std::int32_t>(r);
-                valueOut[at] = value[k];
+                valueOut[at] = row[index[k]];
             }
+        }
     }
 }
 

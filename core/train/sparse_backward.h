@@ -6,8 +6,9 @@
 //  1. The bias-gradient pass, which reads gy anyway, also counts its non-zeros per row
 //     (columnSumsCounting): the density of this call is known at no extra pass.
 //  2. If the density is at most the break-even (SparseBackwardConfig), gy is compressed by
-//     rows (CSR: column indices and values of each row's non-zeros, one pass, AVX-512
-//     compress-stores) and the two matmuls run on it; otherwise the caller runs oneDNN.
+//     rows (CSR: column indices of each row's non-zeros, one pass, AVX-512 compresses; the
+//     values are read from gy itself) and the two matmuls run on it; otherwise the caller
+//     runs oneDNN.
 //  3. gx: each row is a sum of the rows of Wᵀ that its non-zeros pick, accumulated in
 //     registers over blocks of 128 outputs (row skipping: a zero costs nothing).
 //     dW: the rows' lists are also sorted by columns (CSC, per block of 64 columns); row j of
@@ -31,9 +32,11 @@ SparseIsa bestSparseIsa();
 // A [rows, cols] gradient's non-zeros by row.
 struct SparseRows {
     std::int64_t rows = 0, cols = 0;
-    std::vector<std::int64_t> rowStart; // [rows + 1] into index / value
+    std::vector<std::int64_t> rowStart; // [rows + 1] into index
     std::vector<std::int32_t> index;    // column of each non-zero, ascending within a row
-    std::vector<float> value;
+    // The gradient compressRows was given: the kernels read a row's values from it (no copy of
+    // them is kept), so it must outlive their calls.
+    const float* dense = nullptr;
     std::vector<std::uint16_t> rowCount;  // [blocks of 64 columns][rows] counts (pass 1)
     std::vector<std::int64_t> blockStart; // [blocks][rows]: where row r's non-zeros of block b start
     // The same non-zeros by column (CSC), for dW.
@@ -48,7 +51,8 @@ struct SparseRows {
 std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t cols, float* out, SparseRows& s,
                                 SparseIsa isa = bestSparseIsa());
 
-// After columnSumsCounting on the same g: fills both compressed forms.
+// After columnSumsCounting on the same g: fills both compressed forms (g must stay alive while
+// the kernels run on them).
 void compressRows(const float* g, SparseRows& s, SparseIsa isa = bestSparseIsa());
 
 // gx [rows, in] = g · Wᵀ (+ gx if accumulate) (⊙ m, laid out like gx, if m is non-null),
