@@ -847,7 +847,7 @@ void Network::Impl::layerBackward(int l, const Batch& batch, DynaProp* prune) {
             prune->pruneActivationGradient(l, g, n);
     };
     bindViews(l); // issue 20
-    if (hooks)    // issue 15: e.g. a distillation loss's gradient on the layer's output
+    if (hooks) // issue 15: e.g. a distillation loss's gradient on the layer's output
         hooks->backward(l, ActivationSite::LayerOutput, 0, gOut.data(), nullptr, N, p.next.present() ? p.next.out : H);
     // Inter-layer projection: gOut [N, H'] → gY2 [N, H].
     const float* gY2p = gOut.data();
