@@ -354,6 +354,7 @@ Loaded<StoredTrainingConfig> parseTrainingConfig(std::string_view text, const st
         r.read("bf16Matmul", o.bf16);
         r.read("forceBf16Matmul", o.forceBf16);
         r.read("denseBackward", o.denseBackward);
+        o.sparseMaxDensity = 0.1; // absent in records before issue 20's kernels: read as their first default
         r.read("sparseMaxDensity", o.sparseMaxDensity);
         r.read("logEverySteps", o.logEverySteps);
         r.read("evalEverySteps", o.evalEverySteps);

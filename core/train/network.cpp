@@ -187,7 +187,7 @@ struct Network::Impl {
     // what each layer's calls did ([layer]; the classifier counts as the last layer).
     SparseBackwardConfig sparseBackward;
     SparseRows sparseGy;
-    std::vector<float> sparseWT, sparseDWT;
+    std::vector<float> sparseScratch; // Wᵀ or dWᵀ of a sparse backward call (issue 20), one at a time
     std::vector<BackwardKernelCounts> kernelCounts;
     int kernelLayer = 0; // the layer denseBackward's calls are counted for
     // Whether the last forward zeroed activations (τ_I > 0 or padding rows): only then do
@@ -507,9 +507,9 @@ void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float
             double(nonZeros) <= sparseBackward.maxDensity * double(n * d.out)) {
             ++counts.sparseCalls;
             compressRows(gy, sparseGy);
-            sparseWeightGradient(x, d.in, sparseGy, grads.data() + d.w, sparseDWT);
+            sparseWeightGradient(x, d.in, sparseGy, grads.data() + d.w, sparseScratch);
             if (gx)
-                sparseTimesTransposed(sparseGy, params.data() + d.w, d.in, gx, accumulateGx, gxTimes, sparseWT);
+                sparseTimesTransposed(sparseGy, params.data() + d.w, d.in, gx, accumulateGx, gxTimes, sparseScratch);
             return;
         }
     } else {

@@ -21,6 +21,7 @@ namespace {
 constexpr std::int64_t kColumnBlock = 64; // columns per block of the counting pass
 constexpr std::int64_t kOutBlock = 128;   // outputs kept in registers (8 × 16 floats)
 constexpr std::int64_t kParallelWork = 1 << 15;
+constexpr std::int64_t kPrefetchAhead = 4; // non-zeros ahead whose operand rows are prefetched
 
 std::int64_t columnBlocks(std::int64_t cols) {
     return (cols + kColumnBlock - 1) / kColumnBlock;
@@ -46,20 +47,6 @@ void sumsCountBlockPortable(const float* g, std::int64_t rows, std::int64_t cols
     std::copy(perColumn, perColumn + (c1 - c0), colCounts + c0);
 }
 
-// Column block [c0, c1) of g into the CSC arrays, rows in order (cursor: colStart copy).
-void compressColumnsBlock(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, std::int64_t c1,
-                          std::int64_t* cursor, std::int32_t* rowOut, float* valueOut) {
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* row = g + r * cols;
-        for (std::int64_t c = c0; c < c1; ++c)
-            if (row[c] != 0.0f) {
-                const std::int64_t k = cursor[c]++;
-                rowOut[k] = static_cast<std::int32_t>(r);
-                valueOut[k] = row[c];
-            }
-    }
-}
-
 // dWᵀ[j, i0 : i0 + w] = Σ over column j's non-zeros of g[n, j]·x[n, i0 : i0 + w].
 void weightColumnsPortable(const float* x, std::int64_t in, const SparseRows& g, std::int64_t i0, std::int64_t w,
                            std::int64_t j0, std::int64_t j1, float* dWT) {
@@ -76,32 +63,29 @@ void weightColumnsPortable(const float* x, std::int64_t in, const SparseRows& g,
     }
 }
 
-void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+void compressRowPortable(const float* row, std::int64_t cols, std::int32_t* index) {
     std::int64_t k = 0;
     for (std::int64_t c = 0; c < cols; ++c)
         if (row[c] != 0.0f) {
             index[k] = static_cast<std::int32_t>(c);
-            value[k++] = row[c];
+            ++k;
         }
 }
 
-void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in, float* gx,
-                                bool accumulate, const float* m) {
+void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in, std::int64_t i0,
+                                std::int64_t w, float* gx, bool accumulate, const float* m) {
     float acc[kOutBlock];
-    for (std::int64_t i0 = 0; i0 < in; i0 += kOutBlock) {
-        const std::int64_t w = std::min(kOutBlock, in - i0);
-        std::fill(acc, acc + w, 0.0f);
-        for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
-            const float v = g.value[k];
-            const float* src = wT + std::int64_t(g.index[k]) * in + i0;
-            for (std::int64_t i = 0; i < w; ++i)
-                acc[i] += v * src[i];
-        }
-        float* dst = gx + n * in + i0;
-        for (std::int64_t i = 0; i < w; ++i) {
-            float r = m ? acc[i] * m[n * in + i0 + i] : acc[i];
-            dst[i] = accumulate ? dst[i] + r : r;
-        }
+    std::fill(acc, acc + w, 0.0f);
+    for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
+        const float v = g.dense[n * g.cols + g.index[k]];
+        const float* src = wT + std::int64_t(g.index[k]) * in + i0;
+        for (std::int64_t i = 0; i < w; ++i)
+            acc[i] += v * src[i];
+    }
+    float* dst = gx + n * in + i0;
+    for (std::int64_t i = 0; i < w; ++i) {
+        float r = m ? acc[i] * m[n * in + i0 + i] : acc[i];
+        dst[i] = accumulate ? dst[i] + r : r;
     }
 }
 
@@ -154,7 +138,7 @@ TCW_AVX512 void sumsCountBlockAvx512(const float* g, std::int64_t rows, std::int
     _mm512_mask_storeu_ps(o + 48, k3, a3);
 }
 
-TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int32_t* index, float* value) {
+TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int32_t* index) {
     const __m512 zero = _mm512_setzero_ps();
     const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     std::int64_t k = 0;
@@ -164,9 +148,13 @@ TCW_AVX512 void compressRowAvx512(const float* row, std::int64_t cols, std::int3
         const __mmask16 nz = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
         if (!nz)
             continue;
-        _mm512_mask_compressstoreu_ps(value + k, nz, v);
-        _mm512_mask_compressstoreu_epi32(index + k, nz, _mm512_add_epi32(lanes, _mm512_set1_epi32(int(c))));
-        k += __builtin_popcount(nz);
+        // Compressed in a register, then a masked store of the low lanes: the memory form of
+        // vcompressps is microcoded on some CPUs (AMD Zen 4: ~100 cycles), the register form not.
+        const int n = __builtin_popcount(nz);
+        const __mmask16 low = __mmask16((1u << n) - 1u);
+        _mm512_mask_storeu_epi32(index + k, low,
+                                 _mm512_maskz_compress_epi32(nz, _mm512_add_epi32(lanes, _mm512_set1_epi32(int(c)))));
+        k += n;
     }
 }
 
@@ -178,9 +166,15 @@ TCW_AVX512 void rowBlockTimesTransposed(const SparseRows& g, std::int64_t n, con
     for (int q = 0; q < NV; ++q)
         acc[q] = _mm512_setzero_ps();
     const std::int32_t* idx = g.index.data();
-    const float* val = g.value.data();
-    for (std::int64_t k = g.rowStart[n]; k < g.rowStart[n + 1]; ++k) {
-        const __m512 v = _mm512_set1_ps(val[k]);
+    const float* val = g.dense + n * g.cols; // the row's values, by column
+    const std::int64_t kEnd = g.rowStart[n + 1];
+    for (std::int64_t k = g.rowStart[n]; k < kEnd; ++k) {
+        if (k + kPrefetchAhead < kEnd) { // the rows the next non-zeros pick (no pattern to predict)
+            const char* ahead = reinterpret_cast<const char*>(wT + std::int64_t(idx[k + kPrefetchAhead]) * in + i0);
+            for (int q = 0; q < NV; ++q)
+                _mm_prefetch(ahead + 64 * q, _MM_HINT_T0);
+        }
+        const __m512 v = _mm512_set1_ps(val[idx[k]]);
         const float* src = wT + std::int64_t(idx[k]) * in + i0;
         for (int q = 0; q < NV; ++q) {
             const __m512 w = q + 1 < NV ? _mm512_loadu_ps(src + 16 * q) : _mm512_maskz_loadu_ps(last, src + 16 * q);
@@ -200,58 +194,34 @@ TCW_AVX512 void rowBlockTimesTransposed(const SparseRows& g, std::int64_t n, con
 }
 
 TCW_AVX512 void rowTimesTransposedAvx512(const SparseRows& g, std::int64_t n, const float* wT, std::int64_t in,
-                                         float* gx, bool accumulate, const float* m) {
-    for (std::int64_t i0 = 0; i0 < in; i0 += kOutBlock) {
-        const std::int64_t w = std::min(kOutBlock, in - i0);
-        const int nv = int((w + 15) / 16);
-        const __mmask16 last = tailMask(w - 16 * (nv - 1));
-        switch (nv) {
-        case 1:
-            rowBlockTimesTransposed<1>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 2:
-            rowBlockTimesTransposed<2>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 3:
-            rowBlockTimesTransposed<3>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 4:
-            rowBlockTimesTransposed<4>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 5:
-            rowBlockTimesTransposed<5>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 6:
-            rowBlockTimesTransposed<6>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        case 7:
-            rowBlockTimesTransposed<7>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        default:
-            rowBlockTimesTransposed<8>(g, n, wT, in, i0, last, gx, accumulate, m);
-            break;
-        }
-    }
-}
-
-// compressColumnsBlock with the zeros skipped 16 at a time (only set mask bits are visited).
-TCW_AVX512 void compressColumnsBlockAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
-                                           std::int64_t c1, std::int64_t* cursor, std::int32_t* rowOut,
-                                           float* valueOut) {
-    const __m512 zero = _mm512_setzero_ps();
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* row = g + r * cols;
-        for (std::int64_t c = c0; c < c1; c += 16) {
-            const __m512 v = _mm512_maskz_loadu_ps(tailMask(c1 - c), row + c);
-            unsigned nz = _mm512_cmp_ps_mask(v, zero, _CMP_NEQ_UQ);
-            while (nz) {
-                const std::int64_t j = c + __builtin_ctz(nz);
-                nz &= nz - 1;
-                const std::int64_t k = cursor[j]++;
-                rowOut[k] = static_cast<std::int32_t>(r);
-                valueOut[k] = row[j];
-            }
-        }
+                                         std::int64_t i0, std::int64_t w, float* gx, bool accumulate, const float* m) {
+    const int nv = int((w + 15) / 16);
+    const __mmask16 last = tailMask(w - 16 * (nv - 1));
+    switch (nv) {
+    case 1:
+        rowBlockTimesTransposed<1>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 2:
+        rowBlockTimesTransposed<2>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 3:
+        rowBlockTimesTransposed<3>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 4:
+        rowBlockTimesTransposed<4>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 5:
+        rowBlockTimesTransposed<5>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 6:
+        rowBlockTimesTransposed<6>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    case 7:
+        rowBlockTimesTransposed<7>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
+    default:
+        rowBlockTimesTransposed<8>(g, n, wT, in, i0, last, gx, accumulate, m);
+        break;
     }
 }
 
@@ -264,7 +234,14 @@ TCW_AVX512 void weightColumnsBlock(const float* x, std::int64_t in, const Sparse
         __m512 acc[NV];
         for (int q = 0; q < NV; ++q)
             acc[q] = _mm512_setzero_ps();
-        for (std::int64_t k = g.colStart[j]; k < g.colStart[j + 1]; ++k) {
+        const std::int64_t kEnd = g.colStart[j + 1];
+        for (std::int64_t k = g.colStart[j]; k < kEnd; ++k) {
+            if (k + kPrefetchAhead < kEnd) {
+                const char* ahead =
+                    reinterpret_cast<const char*>(x + std::int64_t(rowIdx[k + kPrefetchAhead]) * in + i0);
+                for (int q = 0; q < NV; ++q)
+                    _mm_prefetch(ahead + 64 * q, _MM_HINT_T0);
+            }
             const __m512 v = _mm512_set1_ps(val[k]);
             const float* xp = x + std::int64_t(rowIdx[k]) * in + i0;
             for (int q = 0; q < NV; ++q) {
@@ -310,6 +287,40 @@ TCW_AVX512 void weightColumnsAvx512(const float* x, std::int64_t in, const Spars
     }
 }
 
+// dst[c * ds + r] = src[r * ss + c] for a 16 × 16 tile: unpacks within 128-bit lanes, then
+// two rounds of lane shuffles (exact: values are only moved). GCC 12 warns of the undefined
+// vector its unpack and shuffle intrinsics start from (a false positive).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+TCW_AVX512 void transpose16x16(const float* src, std::int64_t ss, float* dst, std::int64_t ds) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; ++i)
+        r[i] = _mm512_loadu_ps(src + i * ss);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int h = 0; h < 16; h += 8)
+        for (int i = 0; i < 4; ++i) {
+            t[h + i] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0x88);
+            t[h + i + 4] = _mm512_shuffle_f32x4(r[h + i], r[h + i + 4], 0xdd);
+        }
+    for (int i = 0; i < 8; ++i) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+    for (int i = 0; i < 16; ++i)
+        _mm512_storeu_ps(dst + i * ds, r[i]);
+}
+#pragma GCC diagnostic pop
+
 #endif // TCW_HAVE_AVX512_KERNELS
 
 bool useAvx512(SparseIsa isa) {
@@ -321,16 +332,28 @@ bool useAvx512(SparseIsa isa) {
 #endif
 }
 
-// dst [cols, rows] = srcᵀ, src [rows, cols]; 32 × 32 tiles.
-void transpose(const float* src, std::int64_t rows, std::int64_t cols, float* dst) {
+// dst [cols, rows] = srcᵀ, src [rows, cols]; 32 × 32 tiles, whole 16 × 16 tiles in AVX-512
+// registers where the CPU has it (the scalar loop was ~8 % of the sparse path's time).
+void transpose(const float* src, std::int64_t rows, std::int64_t cols, float* dst, bool avx) {
     constexpr std::int64_t T = 32;
     const std::int64_t tr = (rows + T - 1) / T, tc = (cols + T - 1) / T;
 #pragma omp parallel for collapse(2) if (rows * cols > kParallelWork) schedule(static)
     for (std::int64_t a = 0; a < tr; ++a)
-        for (std::int64_t b = 0; b < tc; ++b)
-            for (std::int64_t r = a * T; r < std::min(rows, (a + 1) * T); ++r)
-                for (std::int64_t c = b * T; c < std::min(cols, (b + 1) * T); ++c)
+        for (std::int64_t b = 0; b < tc; ++b) {
+            const std::int64_t r0 = a * T, r1 = std::min(rows, r0 + T), c0 = b * T, c1 = std::min(cols, c0 + T);
+#if TCW_HAVE_AVX512_KERNELS
+            if (avx && r1 - r0 == T && c1 - c0 == T) {
+                for (std::int64_t r = r0; r < r1; r += 16)
+                    for (std::int64_t c = c0; c < c1; c += 16)
+                        transpose16x16(src + r * cols + c, cols, dst + c * rows + r, rows);
+                continue;
+            }
+#endif
+            (void)avx;
+            for (std::int64_t r = r0; r < r1; ++r)
+                for (std::int64_t c = c0; c < c1; ++c)
                     dst[c * rows + r] = src[r * cols + c];
+        }
 }
 
 } // namespace
@@ -381,60 +404,90 @@ std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t 
     return s.rowStart.back();
 }
 
+// A vector's capacity grown once to a whole gradient's size: later calls of any density or
+// smaller shape never reallocate, so the heap keeps no freed blocks of the smaller sizes, and
+// only the elements written become resident (reserve touches no page).
+template <class T> void resizeReserved(std::vector<T>& v, std::int64_t n, std::int64_t whole) {
+    if (v.capacity() < static_cast<std::size_t>(n))
+        v.reserve(static_cast<std::size_t>(std::max(n, whole)));
+    v.resize(static_cast<std::size_t>(n));
+}
+
 void compressRows(const float* g, SparseRows& s, SparseIsa isa) {
     const std::int64_t nnz = s.nonZeros();
-    // compressstoreu writes exactly the selected lanes, so no slack is needed.
-    s.index.resize(static_cast<std::size_t>(nnz));
-    s.value.resize(static_cast<std::size_t>(nnz));
+    s.dense = g;
+    resizeReserved(s.index, nnz, s.rows * s.cols);
     const bool avx = useAvx512(isa);
 #pragma omp parallel for if (s.rows * s.cols > kParallelWork) schedule(static)
     for (std::int64_t r = 0; r < s.rows; ++r) {
         std::int32_t* index = s.index.data() + s.rowStart[r];
-        float* value = s.value.data() + s.rowStart[r];
 #if TCW_HAVE_AVX512_KERNELS
         if (avx) {
-            compressRowAvx512(g + r * s.cols, s.cols, index, value);
+            compressRowAvx512(g + r * s.cols, s.cols, index);
             continue;
         }
 #endif
         (void)avx;
-        compressRowPortable(g + r * s.cols, s.cols, index, value);
+        compressRowPortable(g + r * s.cols, s.cols, index);
     }
-    // By columns: each block of 64 columns is one thread's, its rows in order.
-    s.row.resize(static_cast<std::size_t>(nnz));
-    s.colValue.resize(static_cast<std::size_t>(nnz));
-    std::vector<std::int64_t> cursor(s.colStart.begin(), s.colStart.end() - 1);
+    // By columns, from the rows' lists (not a second pass over g): each block of 64 columns is
+    // one thread's, its rows in order; a row's non-zeros of block b start after those of the
+    // blocks before it (the counts of pass 1).
+    resizeReserved(s.row, nnz, s.rows * s.cols);
+    resizeReserved(s.colValue, nnz, s.rows * s.cols);
     const std::int64_t blocks = columnBlocks(s.cols);
-#pragma omp parallel for if (s.rows * s.cols > kParallelWork && blocks > 1) schedule(static)
+    s.blockStart.resize(static_cast<std::size_t>(blocks * s.rows));
+    for (std::int64_t r = 0; r < s.rows; ++r) {
+        std::int64_t k = s.rowStart[static_cast<std::size_t>(r)];
+        for (std::int64_t blk = 0; blk < blocks; ++blk) {
+            s.blockStart[static_cast<std::size_t>(blk * s.rows + r)] = k;
+            k += s.rowCount[static_cast<std::size_t>(blk * s.rows + r)];
+        }
+    }
+#pragma omp parallel for if (nnz > kParallelWork / 4 && blocks > 1) schedule(static)
     for (std::int64_t blk = 0; blk < blocks; ++blk) {
         const std::int64_t c0 = blk * kColumnBlock, c1 = std::min(s.cols, c0 + kColumnBlock);
-#if TCW_HAVE_AVX512_KERNELS
-        if (avx) {
-            compressColumnsBlockAvx512(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
-            continue;
+        std::int64_t cursor[kColumnBlock];
+        for (std::int64_t c = c0; c < c1; ++c)
+            cursor[c - c0] = s.colStart[static_cast<std::size_t>(c)];
+        const std::int64_t* start = s.blockStart.data() + blk * s.rows;
+        const std::uint16_t* counts = s.rowCount.data() + blk * s.rows;
+        const std::int32_t* index = s.index.data();
+        std::int32_t* rowOut = s.row.data();
+        float* valueOut = s.colValue.data();
+        for (std::int64_t r = 0; r < s.rows; ++r) {
+            const float* row = g + r * s.cols;
+            for (std::int64_t k = start[r], end = start[r] + counts[r]; k < end; ++k) {
+                const std::int64_t at = cursor[index[k] - c0]++;
+                rowOut[at] = static_cast<std::int32_t>(r);
+                valueOut[at] = row[index[k]];
+            }
         }
-#endif
-        compressColumnsBlock(g, s.rows, s.cols, c0, c1, cursor.data(), s.row.data(), s.colValue.data());
     }
 }
 
 void sparseTimesTransposed(const SparseRows& g, const float* w, std::int64_t in, float* gx, bool accumulate,
                            const float* m, std::vector<float>& wT, SparseIsa isa) {
     wT.resize(static_cast<std::size_t>(g.cols * in));
-    transpose(w, in, g.cols, wT.data());
     const bool avx = useAvx512(isa);
+    transpose(w, in, g.cols, wT.data(), avx);
     const bool parallel = g.nonZeros() * in > kParallelWork || g.rows * in > kParallelWork;
+    // Rows outer, blocks of 128 outputs inner (rows inner was slower on an AMD EPYC with a
+    // 1 MiB L2: the row's non-zeros are then read once per block from further away).
+    const std::int64_t iBlocks = (in + kOutBlock - 1) / kOutBlock;
 #pragma omp parallel for if (parallel) schedule(dynamic, 16)
-    for (std::int64_t n = 0; n < g.rows; ++n) {
+    for (std::int64_t n = 0; n < g.rows; ++n)
+        for (std::int64_t ib = 0; ib < iBlocks; ++ib) {
+            const std::int64_t i0 = ib * kOutBlock, width = std::min(kOutBlock, in - i0);
 #if TCW_HAVE_AVX512_KERNELS
-        if (avx) {
-            rowTimesTransposedAvx512(g, n, wT.data(), in, gx, accumulate, m);
-            continue;
-        }
+            if (avx) {
+                rowTimesTransposedAvx512(g, n, wT.data(), in, i0, width, gx, accumulate, m);
+                continue;
+            }
 #endif
-        (void)avx;
-        rowTimesTransposedPortable(g, n, wT.data(), in, gx, accumulate, m);
-    }
+            (void)avx;
+            rowTimesTransposedPortable(g, n, wT.data(), in, i0, width, gx, accumulate, m);
+        }
 }
 
 void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, float* dW, std::vector<float>& scratch,
@@ -450,9 +503,11 @@ void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, 
     const std::int64_t jRanges =
         std::min<std::int64_t>(std::max<std::int64_t>(1, g.cols), std::max<std::int64_t>(1, 8 * threads));
     const std::int64_t jStep = (g.cols + jRanges - 1) / jRanges;
+    // Blocks of 128 columns of dWᵀ outer: the slice of x they read ([rows, 128]) stays in the
+    // cache over the column ranges.
 #pragma omp parallel for collapse(2) if (parallel) schedule(dynamic, 1)
-    for (std::int64_t jr = 0; jr < jRanges; ++jr)
-        for (std::int64_t ib = 0; ib < iBlocks; ++ib) {
+    for (std::int64_t ib = 0; ib < iBlocks; ++ib)
+        for (std::int64_t jr = 0; jr < jRanges; ++jr) {
             const std::int64_t i0 = ib * kOutBlock, w = std::min(kOutBlock, in - i0);
             const std::int64_t j0 = jr * jStep, j1 = std::min(g.cols, j0 + jStep);
             if (j0 >= j1)
@@ -466,7 +521,7 @@ void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, 
             (void)avx;
             weightColumnsPortable(x, in, g, i0, w, j0, j1, dWT);
         }
-    transpose(dWT, g.cols, in, dW);
+    transpose(dWT, g.cols, in, dW, avx);
 }
 
 } // namespace tcw::train

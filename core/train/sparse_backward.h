@@ -6,11 +6,12 @@
 //  1. The bias-gradient pass, which reads gy anyway, also counts its non-zeros per row
 //     (columnSumsCounting): the density of this call is known at no extra pass.
 //  2. If the density is at most the break-even (SparseBackwardConfig), gy is compressed by
-//     rows (CSR: column indices and values of each row's non-zeros, one pass, AVX-512
-//     compress-stores) and the two matmuls run on it; otherwise the caller runs oneDNN.
+//     rows (CSR: column indices of each row's non-zeros, one pass, AVX-512 compresses; the
+//     values are read from gy itself) and the two matmuls run on it; otherwise the caller
+//     runs oneDNN.
 //  3. gx: each row is a sum of the rows of Wᵀ that its non-zeros pick, accumulated in
 //     registers over blocks of 128 outputs (row skipping: a zero costs nothing).
-//     dW: gy is also compressed by columns (CSC, one more pass over column blocks); row j of
+//     dW: the rows' lists are also sorted by columns (CSC, per block of 64 columns); row j of
 //     dWᵀ = Σ over column j's non-zeros of g[n, j]·x[n, :], accumulated in registers over
 //     blocks of 128, so each element is summed in row order for any thread count; dWᵀ is
 //     transposed into dW at the end.
@@ -31,10 +32,13 @@ SparseIsa bestSparseIsa();
 // A [rows, cols] gradient's non-zeros by row.
 struct SparseRows {
     std::int64_t rows = 0, cols = 0;
-    std::vector<std::int64_t> rowStart; // [rows + 1] into index / value
+    std::vector<std::int64_t> rowStart; // [rows + 1] into index
     std::vector<std::int32_t> index;    // column of each non-zero, ascending within a row
-    std::vector<float> value;
-    std::vector<std::uint16_t> rowCount; // [blocks of 64 columns][rows] counts (pass 1)
+    // The gradient compressRows was given: the kernels read a row's values from it (no copy of
+    // them is kept), so it must outlive their calls.
+    const float* dense = nullptr;
+    std::vector<std::uint16_t> rowCount;  // [blocks of 64 columns][rows] counts (pass 1)
+    std::vector<std::int64_t> blockStart; // [blocks][rows]: where row r's non-zeros of block b start
     // The same non-zeros by column (CSC), for dW.
     std::vector<std::int64_t> colStart; // [cols + 1] into row / colValue
     std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
@@ -47,7 +51,8 @@ struct SparseRows {
 std::int64_t columnSumsCounting(const float* g, std::int64_t rows, std::int64_t cols, float* out, SparseRows& s,
                                 SparseIsa isa = bestSparseIsa());
 
-// After columnSumsCounting on the same g: fills both compressed forms.
+// After columnSumsCounting on the same g: fills both compressed forms (g must stay alive while
+// the kernels run on them).
 void compressRows(const float* g, SparseRows& s, SparseIsa isa = bestSparseIsa());
 
 // gx [rows, in] = g · Wᵀ (+ gx if accumulate) (⊙ m, laid out like gx, if m is non-null),
@@ -64,8 +69,9 @@ struct SparseBackwardConfig {
     enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
     // Auto: sparse when gy's density (non-zeros / elements) is at most this. The break-even
     // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
-    // kernels were faster than oneDNN at density 0.1 and slower at 0.2 in every shape.
-    double maxDensity = 0.1;
+    // kernels were faster than oneDNN at density 0.15 in every shape, level at 0.2 and slower
+    // at 0.25 (0.1 before the kernels' compression and cache order were reworked).
+    double maxDensity = 0.2;
 };
 
 // What the backward matmuls of one layer did, summed over calls.

@@ -9,6 +9,8 @@
 #   dp/oneDNN        the same with --dense-backward (kernels off)
 #   dp/dense-store   dp with the saved activations kept dense (--dense-storage; issue 20's
 #                    compressed storage off, as before it)
+#   dp/max0.1        dp with the sparse kernels' break-even at the earlier default 0.1
+#                    (--sparse-max-density 0.1; not run unless CONFIGS names it)
 # at 1 and 2 threads, ROUNDS rounds with the configurations interleaved; prints every run,
 # then the median of each configuration's medians and the ratios to dense, and the load
 # average before and after. Then bf16 on this CPU and on a CPU without bf16 hardware
@@ -46,6 +48,7 @@ configs=(
   "dp|--target-act 0.5 --target-grad 0.9"
   "dp/oneDNN|--target-act 0.5 --target-grad 0.9 --dense-backward"
   "dp/dense-store|--target-act 0.5 --target-grad 0.9 --dense-storage"
+  "dp/max0.1|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.1"
 )
 want_configs="${CONFIGS:-dense dense/oneDNN dp dp/oneDNN dp/dense-store}"
 chosen=()

@@ -62,9 +62,10 @@ void TestTrainSparseBackward::equalToDense_data() {
     QTest::addColumn<qint64>("out");
     QTest::addColumn<double>("density");
     QTest::addColumn<bool>("avx512");
-    const Shape shapes[] = {{37, 129, 70}, {1, 17, 1}, {48, 160, 260}, {25, 300, 65}, {8, 5, 200}};
+    const Shape shapes[] = {{37, 129, 70}, {1, 17, 1},    {48, 160, 260}, {25, 300, 65},
+                            {8, 5, 200},   {130, 64, 64}, {3, 1, 129}};
     for (const Shape& s : shapes)
-        for (double d : {0.0, 0.02, 0.1, 0.5, 1.0})
+        for (double d : {0.0, 0.02, 0.1, 0.2, 0.3, 0.5, 1.0})
             for (bool avx : {false, true})
                 QTest::addRow("%lldx%lldx%lld d=%.2f %s", (long long)s.rows, (long long)s.in, (long long)s.out, d,
                               avx ? "avx512" : "portable")
@@ -109,6 +110,31 @@ void TestTrainSparseBackward::equalToDense() {
     QCOMPARE(columnSumsCounting(gy.data(), rows, out, biasOut.data(), s, isa), nonZeros);
     compressRows(gy.data(), s, isa);
     QCOMPARE(s.nonZeros(), nonZeros);
+    // Both compressed forms exactly: by rows in column order, by columns in row order.
+    std::vector<std::int64_t> rowStart{0}, colStart(out + 1, 0);
+    std::vector<std::int32_t> index, row;
+    std::vector<float> colValue;
+    for (std::int64_t n = 0; n < rows; ++n) {
+        for (std::int64_t j = 0; j < out; ++j)
+            if (gy[n * out + j] != 0.0f) {
+                index.push_back(std::int32_t(j));
+            }
+        rowStart.push_back(std::int64_t(index.size()));
+    }
+    for (std::int64_t j = 0; j < out; ++j) {
+        for (std::int64_t n = 0; n < rows; ++n)
+            if (gy[n * out + j] != 0.0f) {
+                row.push_back(std::int32_t(n));
+                colValue.push_back(gy[n * out + j]);
+            }
+        colStart[j + 1] = std::int64_t(row.size());
+    }
+    QCOMPARE(s.rowStart, rowStart);
+    QCOMPARE(s.index, index);
+    QCOMPARE(s.dense, gy.data()); // the values are read from gy
+    QCOMPARE(s.colStart, colStart);
+    QCOMPARE(s.row, row);
+    QCOMPARE(s.colValue, colValue);
     QString why;
     QVERIFY2(close(biasOut, bias, biasScale, 1e-5, why), qPrintable(why));
 
@@ -182,7 +208,7 @@ void TestTrainSparseBackward::densityCountedInTheBiasPass() {
         compressRows(gy.data(), s, isa);
         QCOMPARE(s.rowStart, (std::vector<std::int64_t>{0, 2, 2, 4}));
         QCOMPARE(s.index, (std::vector<std::int32_t>{0, 2, 0, 2}));
-        QCOMPARE(s.value, (std::vector<float>{1.0f, -2.0f, 3.0f, 4.0f}));
+        QCOMPARE(s.colValue, (std::vector<float>{1.0f, 3.0f, -2.0f, 4.0f}));
     }
 }
 
