@@ -5,6 +5,7 @@
 #include "acceltran_fast_model.h"
 
 #include "area_model.h"
+#include "precision_bits.h"
 
 #include <algorithm>
 #include <array>
@@ -37,6 +38,9 @@ struct Op {
     std::int64_t rows = 0;
     std::int64_t inner = 0;
     std::int64_t cols = 0;
+    // Issue 15 (our extension, not the reference): a memory op's values at b bits instead of
+    // the native IL + FL cost b / (IL + FL) of the native traffic. 1 for every native tensor.
+    double bitScale = 1.0;
 };
 
 // The heads of one layer in one direction (2.5, 2.6). A head with an empty compute list is
@@ -46,9 +50,11 @@ struct HeadGroup {
     std::vector<std::int32_t> headEnds; // end offset in computeOps of each head's list
     // (M3) the heads' memory ops cost energy but no cycles (QUIRK 5), so only their element
     // counts are kept, per sequence (× B at evaluate()).
-    std::int64_t loadElementsPerSequence = 0;
-    std::int64_t activationStoreElementsPerSequence = 0;
-    std::int64_t weightStoreElementsPerSequence = 0;
+    // Issue 15: in native-width elements (an element of b bits counts b / (IL + FL)); whole
+    // numbers, as before, when every tensor is native.
+    double loadElementsPerSequence = 0;
+    double activationStoreElementsPerSequence = 0;
+    double weightStoreElementsPerSequence = 0;
     double macsPerSequence = 0; // true multiply-accumulates of the MM / CONV ops (breakdown only)
 };
 
@@ -69,6 +75,7 @@ struct Block {
     std::int64_t from = 0; // FF: input width x; LN / NL: width of the shape (B, S, width)
     std::int64_t to = 0;   // FF: output width y
     std::string name;
+    bool hidden = false; // FF: its output is a feed-forward hidden activation (issue 15)
 };
 
 std::int64_t ceilDiv(std::int64_t a, std::int64_t b) {
@@ -87,6 +94,7 @@ struct Lowering {
     std::int64_t sequenceLength = 128; // S
     std::int64_t embeddingRows = 0;    // V + S: the one 2-D shape (no batch)
     std::int64_t embeddingCols = 0;    // H_0
+    double embeddingScale = 1.0;       // issue 15: embeddings' bits / (IL + FL), 1 when native
     std::vector<Item> items;           // the block sequence without the embedding, in order
     std::vector<HeadGroup> groups;
 };
@@ -113,7 +121,7 @@ void appendForwardBlocks(const TransformerSpec& model, int l, std::vector<Block>
         for (; i < layer.feedForwardSizes.size(); ++i) {
             const std::int64_t y = layer.feedForwardSizes[i];
             const std::string ff = at + "ff" + std::to_string(i);
-            blocks.push_back({Block::Kind::FeedForward, l, x, y, ff});
+            blocks.push_back({Block::Kind::FeedForward, l, x, y, ff, true});
             blocks.push_back({Block::Kind::Nonlinearity, l, x, 0, ff + ".nl"});
             x = y;
         }
@@ -134,15 +142,33 @@ void addMatMul(HeadGroup& g, bool backward, std::int64_t M, std::int64_t K, std:
     g.macsPerSequence += double(M) * double(K) * double(N);
 }
 
+// Issue 15: b / (IL + FL) for the tensor roles of one layer in the forward pass (inference);
+// all 1 when every role is native (precision_bits.h).
+struct LayerScales {
+    double weights = 1, linearInputs = 1, qkv = 1, probabilities = 1, hidden = 1;
+};
+
+LayerScales layerScales(const PrecisionBits& p, int layer) {
+    const double native = p.nativeBits();
+    auto scale = [&](TensorRole role) { return p.allNative() ? 1.0 : double(p.bits(role, layer)) / native; };
+    return {scale(TensorRole::Weights), scale(TensorRole::LinearInputs), scale(TensorRole::QueryKeyValue),
+            scale(TensorRole::AttentionProbabilities), scale(TensorRole::FeedForwardHidden)};
+}
+
 // One attention head (2.5 tables; numbers in comments are the table rows). d is the head's
 // projection width; S the sequence length; H the layer's hidden size.
-void lowerAttentionHead(HeadGroup& g, bool wma, bool backward, std::int64_t S, std::int64_t H, std::int64_t d) {
+void lowerAttentionHead(HeadGroup& g, bool wma, bool backward, std::int64_t S, std::int64_t H, std::int64_t d,
+                        const LayerScales& x) {
     if (!backward) {
         // Memory: Wq, Wk, Wv (B,H,d); [wma: W (B,d,d)]; Wo (B,d,H).
-        g.loadElementsPerSequence += 3 * H * d + (wma ? d * d : 0) + d * H;
+        g.loadElementsPerSequence += double(3 * H * d + (wma ? d * d : 0) + d * H) * x.weights;
         // Stores: Q, K, V (B,S,d); [wma (B,S,d)]; scores, probabilities (B,S,S); context
-        // (B,S,d); output (B,S,H).
-        g.activationStoreElementsPerSequence += 3 * S * d + (wma ? S * d : 0) + 2 * S * S + S * d + S * H;
+        // (B,S,d); output (B,S,H). Issue 15: Q, K, V (and the WMA product) at the qkv bits,
+        // probabilities at theirs, the context (the output projection's input) at the linear
+        // inputs' bits; scores and the output native.
+        g.activationStoreElementsPerSequence += double(3 * S * d + (wma ? S * d : 0)) * x.qkv + double(S * S) +
+                                                double(S * S) * x.probabilities + double(S * d) * x.linearInputs +
+                                                double(S * H);
         for (int i = 0; i < 3; ++i)
             addMatMul(g, false, S, H, d); // 4-6: (B,S,H) × (B,H,d)
         if (wma)
@@ -154,7 +180,7 @@ void lowerAttentionHead(HeadGroup& g, bool wma, bool backward, std::int64_t S, s
         return;
     }
     // Backward: 13 matmuls (15 for wma) and 7 weight stores (8 for wma), all κ = weight.
-    g.weightStoreElementsPerSequence += d * H + S * d + d * S + S * d + (wma ? d * d : 0) + 3 * H * d;
+    g.weightStoreElementsPerSequence += double(d * H + S * d + d * S + S * d + (wma ? d * d : 0) + 3 * H * d);
     addMatMul(g, true, d, S, H); // 1: o[wgt]
     addMatMul(g, true, S, H, d); // 3: sdp-v[del]
     addMatMul(g, true, S, S, d); // 4: sdp-v[wgt]
@@ -174,19 +200,19 @@ void lowerAttentionHead(HeadGroup& g, bool wma, bool backward, std::int64_t S, s
     addMatMul(g, true, H, S, S); // 22: v[wgt]
 }
 
-HeadGroup lowerHeadGroup(const LayerSpec& layer, std::int64_t S, bool backward) {
+HeadGroup lowerHeadGroup(const LayerSpec& layer, std::int64_t S, bool backward, const LayerScales& x) {
     HeadGroup g;
     const std::int64_t H = layer.hiddenSize;
     for (const HeadSpec& head : layer.heads) {
         const auto before = g.computeOps.size();
         if (isAttentionHead(head.type)) {
-            lowerAttentionHead(g, head.type == HeadType::SaWma, backward, S, H, head.dim);
+            lowerAttentionHead(g, head.type == HeadType::SaWma, backward, S, H, head.dim, x);
         } else if (isTransformHead(head.type)) {
             // QUIRK 13: sized by H, the dim is ignored. QUIRK 10: no backward ops.
             if (!backward) {
-                g.loadElementsPerSequence += S * S; // the DFT / DCT matrix (B,S,S)
-                addMatMul(g, false, S, S, H);       // (B,S,S) × (B,S,H)
-                g.activationStoreElementsPerSequence += S * H;
+                g.loadElementsPerSequence += double(S * S); // the DFT / DCT matrix (B,S,S), fixed: native
+                addMatMul(g, false, S, S, H);               // (B,S,S) × (B,S,H)
+                g.activationStoreElementsPerSequence += double(S * H) * x.linearInputs; // a head output
             }
         } else if (isConvolutionHead(head.type)) {
             // QUIRK 13: sized by H. The backward conv uses S as its kernel (QUIRK 8 then
@@ -196,10 +222,10 @@ HeadGroup lowerHeadGroup(const LayerSpec& layer, std::int64_t S, bool backward) 
             g.computeOps.push_back({OpCode::Conv, backward, S, kernel, H});
             g.macsPerSequence += double(S) * double(H) * double(kernel);
             if (backward) {
-                g.weightStoreElementsPerSequence += k * H; // (B,k,H)
+                g.weightStoreElementsPerSequence += double(k * H); // (B,k,H)
             } else {
-                g.loadElementsPerSequence += k * H; // (B,k,H)
-                g.activationStoreElementsPerSequence += S * H;
+                g.loadElementsPerSequence += double(k * H) * x.weights;                 // (B,k,H)
+                g.activationStoreElementsPerSequence += double(S * H) * x.linearInputs; // a head output
             }
         }
         if (g.computeOps.size() != before)
@@ -209,13 +235,14 @@ HeadGroup lowerHeadGroup(const LayerSpec& layer, std::int64_t S, bool backward) 
 }
 
 // Expands one block into items: forward (2.3) or its backward lowering (2.4).
-void expandBlock(const TransformerSpec& model, const Block& b, Phase phase, Lowering& out) {
+void expandBlock(const TransformerSpec& model, const Block& b, Phase phase, const PrecisionBits& precision,
+                 Lowering& out) {
     const bool backward = phase == Phase::Backward;
     const std::int64_t S = out.sequenceLength;
     auto item = [&](Op op, std::string name) { out.items.push_back({op, -1, phase, b.layer, std::move(name)}); };
     switch (b.kind) {
     case Block::Kind::Heads:
-        out.groups.push_back(lowerHeadGroup(model.layers[b.layer], S, backward));
+        out.groups.push_back(lowerHeadGroup(model.layers[b.layer], S, backward, layerScales(precision, b.layer)));
         out.items.push_back({Op{}, static_cast<std::int32_t>(out.groups.size() - 1), phase, b.layer,
                              backward ? b.name + ".bwd" : b.name});
         break;
@@ -227,9 +254,13 @@ void expandBlock(const TransformerSpec& model, const Block& b, Phase phase, Lowe
         break;
     case Block::Kind::FeedForward:
         if (!backward) {
-            item({OpCode::Load, false, b.from, 0, b.to}, b.name + ".load");        // (B,x,y)
-            item({OpCode::MatMul, false, S, b.from, b.to}, b.name + ".matmul");    // (B,S,x)×(B,x,y)
-            item({OpCode::StoreActivation, false, S, 0, b.to}, b.name + ".store"); // (B,S,y)
+            // Issue 15: the weights at the layer's weight bits; the output at the hidden bits
+            // when it is a feed-forward hidden activation (an inner FF's), else native.
+            const LayerScales x = layerScales(precision, b.layer);
+            item({OpCode::Load, false, b.from, 0, b.to, x.weights}, b.name + ".load"); // (B,x,y)
+            item({OpCode::MatMul, false, S, b.from, b.to}, b.name + ".matmul");        // (B,S,x)×(B,x,y)
+            item({OpCode::StoreActivation, false, S, 0, b.to, b.hidden ? x.hidden : 1.0},
+                 b.name + ".store"); // (B,S,y)
         } else {
             // QUIRK 10: the weight gradient only, (B,x,S) × (B,S,y); no input gradient.
             item({OpCode::MatMul, true, b.from, S, b.to}, b.name + ".dW");
@@ -239,19 +270,21 @@ void expandBlock(const TransformerSpec& model, const Block& b, Phase phase, Lowe
     }
 }
 
-Lowering lowerModel(const TransformerSpec& model, const TaskShape& task, SimMode mode) {
+Lowering lowerModel(const TransformerSpec& model, const TaskShape& task, SimMode mode, const PrecisionBits& precision) {
     Lowering out;
     out.sequenceLength = task.sequenceLength;
     out.embeddingRows = std::int64_t(task.vocabularySize) + task.sequenceLength;
     out.embeddingCols = model.layers.front().hiddenSize;
+    if (!precision.allNative())
+        out.embeddingScale = double(precision.bits(TensorRole::Embeddings, -1)) / double(precision.nativeBits());
     std::vector<Block> blocks;
     for (int l = 0; l < model.layerCount(); ++l)
         appendForwardBlocks(model, l, blocks);
     for (const Block& b : blocks)
-        expandBlock(model, b, Phase::Forward, out);
+        expandBlock(model, b, Phase::Forward, precision, out);
     if (mode == SimMode::Training) // 2.4: reversed blocks; heads inside a group keep their order
         for (auto it = blocks.rbegin(); it != blocks.rend(); ++it)
-            expandBlock(model, *it, Phase::Backward, out);
+            expandBlock(model, *it, Phase::Backward, precision, out);
     return out;
 }
 
@@ -283,9 +316,10 @@ struct Tally {
     std::int64_t softmaxCycles = 0;   // (C4)
     std::int64_t layerNormCycles = 0; // (C5)
     std::int64_t groupMacTiles = 0;   // (C3): tiles of MAC-class ops inside head groups
-    std::int64_t loadElements = 0;    // (M1), (M3)
-    std::int64_t activationStoreElements = 0;
-    std::int64_t weightStoreElements = 0;
+    // (M1), (M3) in native-width elements (issue 15): whole numbers when every tensor is native.
+    double loadElements = 0;
+    double activationStoreElements = 0;
+    double weightStoreElements = 0;
 
     Tally& operator+=(const Tally& o) {
         cycles += o.cycles;
@@ -487,14 +521,15 @@ std::int64_t runSingleOp(const Context& ctx, const Op& op, Tally& t, std::int64_
     const std::int64_t n = ctx.batch * op.rows * op.cols; // n(B, rows, cols), memory ops
     switch (op.code) {
     case OpCode::Load: // (M1)
-        t.loadElements += n;
-        return ceilToCycles(double(n) * ctx.weightBitsPerValue / ctx.mainMemoryBitsPerCycle);
+        // Issue 15: wf_w · b / (IL + FL) for weights of b bits (bitScale 1: the reference).
+        t.loadElements += double(n) * op.bitScale;
+        return ceilToCycles(double(n) * (ctx.weightBitsPerValue * op.bitScale) / ctx.mainMemoryBitsPerCycle);
     case OpCode::StoreActivation: // (M2)
-        t.activationStoreElements += n;
-        return ceilToCycles(double(n) * ctx.activationBitsPerValue / ctx.bufferBitsPerCycle);
+        t.activationStoreElements += double(n) * op.bitScale;
+        return ceilToCycles(double(n) * (ctx.activationBitsPerValue * op.bitScale) / ctx.bufferBitsPerCycle);
     case OpCode::StoreWeight: // (M2) QUIRK 11: "overwrite" stores cost full cycles and energy
-        t.weightStoreElements += n;
-        return ceilToCycles(double(n) * ctx.weightBitsPerValue / ctx.bufferBitsPerCycle);
+        t.weightStoreElements += double(n) * op.bitScale;
+        return ceilToCycles(double(n) * (ctx.weightBitsPerValue * op.bitScale) / ctx.bufferBitsPerCycle);
     case OpCode::MatMul:
     case OpCode::Conv: { // (C1), (C2); QUIRK 12: no (C3) outside head groups
         const OpCharge c = op.code == OpCode::MatMul ? matMulCharge(ctx, op) : convCharge(ctx, op);
@@ -603,8 +638,14 @@ AcceltranFastModel::AcceltranFastModel(const TransformerSpec& model, const Techn
     fraction("weight", m_sparsity.weight);
     fraction("gradient", m_sparsity.gradient);
 
+    // Issue 15: per-tensor bits (precision_bits.h); a precision the data path cannot hold is a
+    // reason like the others.
+    const PrecisionBits precision(model.compression, technology.bitsPerValue(), options.mode);
+    for (const std::string& problem : precision.problems())
+        m_setupErrors.push_back("model: " + problem);
+
     if (m_setupErrors.empty())
-        m_lowering = std::make_shared<const Lowering>(lowerModel(model, options.task, options.mode));
+        m_lowering = std::make_shared<const Lowering>(lowerModel(model, options.task, options.mode, precision));
 }
 
 SimResult AcceltranFastModel::evaluate(const AcceleratorSpec& a) const {
@@ -651,7 +692,9 @@ SimResult AcceltranFastModel::evaluate(const AcceleratorSpec& a) const {
     // (E1): the only capacity the reference checks is the embedding table (V + S, H_0)
     // against the weight buffer.
     const std::int64_t embeddingElements = low.embeddingRows * low.embeddingCols;
-    const double embeddingBits = double(embeddingElements) * ctx.weightBitsPerValue;
+    // Issue 15: the token table at the embeddings' bits (embeddingScale 1: the reference).
+    const double embeddingBitsPerValue = ctx.weightBitsPerValue * low.embeddingScale;
+    const double embeddingBits = double(embeddingElements) * embeddingBitsPerValue;
     const double weightBufferBits = a.weightBufferMB * 1024 * 1024 * 8;
     if (weightBufferBits < embeddingBits) {
         r.feasible = false;
@@ -659,7 +702,7 @@ SimResult AcceltranFastModel::evaluate(const AcceleratorSpec& a) const {
             "the embedding table (" + std::to_string(low.embeddingRows) + " x " + std::to_string(low.embeddingCols) +
             " values, " + formatNumber("%.0f", embeddingBits) +
             " bits = " + formatNumber("%.2f", embeddingBits / (8.0 * 1024 * 1024)) + " MB at " +
-            formatNumber("%g", ctx.weightBitsPerValue) + " bits per value) does not fit in the weight buffer (" +
+            formatNumber("%g", embeddingBitsPerValue) + " bits per value) does not fit in the weight buffer (" +
             formatNumber("%g", a.weightBufferMB) + " MB = " + formatNumber("%.0f", weightBufferBits) + " bits)");
         return r;
     }
@@ -714,9 +757,9 @@ SimResult AcceltranFastModel::evaluate(const AcceleratorSpec& a) const {
             const HeadGroup& g = low.groups[item.group];
             delta.cycles = runHeadGroup(g, ctx, delta, staleTiles);
             // (M3) QUIRK 5: the heads' loads and stores cost energy only.
-            delta.loadElements += ctx.batch * g.loadElementsPerSequence;
-            delta.activationStoreElements += ctx.batch * g.activationStoreElementsPerSequence;
-            delta.weightStoreElements += ctx.batch * g.weightStoreElementsPerSequence;
+            delta.loadElements += double(ctx.batch) * g.loadElementsPerSequence;
+            delta.activationStoreElements += double(ctx.batch) * g.activationStoreElementsPerSequence;
+            delta.weightStoreElements += double(ctx.batch) * g.weightStoreElementsPerSequence;
             macs = double(ctx.batch) * g.macsPerSequence;
         } else {
             delta.cycles = runSingleOp(ctx, item.op, delta, staleTiles);

@@ -19,7 +19,10 @@ namespace tcw {
 // (io::EvaluationOptions), so a workspace costed by an earlier build is found and re-costed
 // (`tcw resimulate`, the explorer's Workspace ▸ Re-simulate) instead of showing stale numbers.
 // Revision 0 is every evaluation stored before revisions were recorded (7 December 2026).
-inline constexpr int kCostModelRevision = 1;
+// Revision 2 (issue 15): elector and acceltran-fast store and move each tensor at the bits of
+// its CompressionSpec role (precision_bits.h); designs without a fixed-point precision cost
+// as at revision 1, those with one (union searches over precisions) move.
+inline constexpr int kCostModelRevision = 2;
 
 class CostModel {
 public:

@@ -4,6 +4,7 @@
 
 #include "area_model.h"
 #include "pe_load.h"
+#include "precision_bits.h"
 #include "weight_tiles.h"
 
 #include <algorithm>
@@ -197,6 +198,7 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         const double bWave = double(columns * slices * bInstances) * bBlock * c.bitsB;
         (op.a.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += aWave;
         (op.b.inWeightBuffer ? w.waveWeightBits : w.waveActBits) += bWave;
+        w.waveMaskBits = aWave / c.widthA + bWave / c.widthB;
         if (workingSetOnly)
             return w;
         // Block-pruned weights: only the kept weight tiles run (weight_tiles.h).
@@ -239,6 +241,7 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         w.readA = elements * c.bitsA * (op.phase == Phase::Backward ? 2 : 1);
         w.written = elements * c.bitsOut;
         w.waveActBits = double(std::min(tiles, L)) * double(tb * tx * ty) * c.bitsA;
+        w.waveMaskBits = w.waveActBits / c.widthA;
     } else {
         // §3.4 element-wise work on the lanes (non-linearities, adds, convolutions, optimizer):
         // tiles of tb·tx·ty elements, k operations each, Mc per cycle.
@@ -254,17 +257,23 @@ OpWork opWork(const WorkOp& op, const OpConstants& c, const Machine& m, std::int
         w.readA = double(mult) * double(elements) * c.bitsA * inputs * window;
         w.written = double(mult) * double(elements) * c.bitsOut;
         w.waveActBits = double(std::min(tiles, L)) * double(tileElements) * c.bitsA * inputs * window;
+        w.waveMaskBits = w.waveActBits / c.widthA;
     }
     return w;
 }
 
 namespace {
 
-// Fits `copies` waves: operand tiles in each buffer, their zero masks (one bit per element)
-// in the mask buffer.
-bool fitsBuffers(const Machine& m, double actBits, double weightBits, double copies) {
-    return copies * actBits <= m.actCapacity && copies * weightBits <= m.weightCapacity &&
-           copies * (actBits + weightBits) / m.bitsPerValue <= m.maskCapacity;
+// Bits of the zero masks of `copies` waves (one bit per element). All native width: the
+// formula before precision existed, so such designs cost what they did bit for bit.
+double waveMaskBits(const OpWork& w, const OpConstants& c, const Machine& m, double copies) {
+    return c.nativeWidths ? copies * (w.waveActBits + w.waveWeightBits) / m.bitsPerValue : copies * w.waveMaskBits;
+}
+
+// Fits `copies` waves: operand tiles in each buffer, their zero masks in the mask buffer.
+bool fitsBuffers(const Machine& m, const OpConstants& c, const OpWork& w, double copies) {
+    return copies * w.waveActBits <= m.actCapacity && copies * w.waveWeightBits <= m.weightCapacity &&
+           waveMaskBits(w, c, m, copies) <= m.maskCapacity;
 }
 
 Unit unitOf(const WorkOp& op) {
@@ -282,13 +291,13 @@ WaveChoice chooseWave(const WorkOp& op, const OpConstants& c, const Machine& m, 
     WaveChoice choice;
     choice.work = opWork(op, c, m, extraElements, units, false);
     choice.waveTiles = units;
-    choice.doubleBuffered = fitsBuffers(m, choice.work.waveActBits, choice.work.waveWeightBits, 2);
+    choice.doubleBuffered = fitsBuffers(m, c, choice.work, 2);
     if (choice.doubleBuffered)
         return choice;
     // The same test from the wave's working set alone (cheap: used by the bisection).
     auto waveFits = [&](std::int64_t L) {
         const OpWork w = opWork(op, c, m, extraElements, L, /*workingSetOnly=*/true);
-        return fitsBuffers(m, w.waveActBits, w.waveWeightBits, 2);
+        return fitsBuffers(m, c, w, 2);
     };
     if (waveFits(1)) {
         // Largest wave that still double-buffers (the working set grows with L).
@@ -308,11 +317,11 @@ WaveChoice chooseWave(const WorkOp& op, const OpConstants& c, const Machine& m, 
     // One tile at a time, no overlap.
     choice.work = opWork(op, c, m, extraElements, 1, false);
     choice.waveTiles = 1;
-    choice.tileFits = fitsBuffers(m, choice.work.waveActBits, choice.work.waveWeightBits, 1);
+    choice.tileFits = fitsBuffers(m, c, choice.work, 1);
     return choice;
 }
 
-std::string tileDoesNotFitReason(const WorkOp& op, const OpWork& w, const Machine& m) {
+std::string tileDoesNotFitReason(const WorkOp& op, const OpConstants& c, const OpWork& w, const Machine& m) {
     const bool act = w.waveActBits > m.actCapacity;
     const bool weight = w.waveWeightBits > m.weightCapacity;
     return op.name + ": one tile's " +
@@ -320,8 +329,8 @@ std::string tileDoesNotFitReason(const WorkOp& op, const OpWork& w, const Machin
                       megabytes(m.actCapacity)
             : weight ? "weights need " + megabytes(w.waveWeightBits) + " of weight buffer, it has " +
                            megabytes(m.weightCapacity)
-                     : "zero masks need " + megabytes((w.waveActBits + w.waveWeightBits) / m.bitsPerValue) +
-                           " of mask buffer, it has " + megabytes(m.maskCapacity));
+                     : "zero masks need " + megabytes(waveMaskBits(w, c, m, 1)) + " of mask buffer, it has " +
+                           megabytes(m.maskCapacity));
 }
 
 OpEstimate estimateOp(const WorkOp& op, const OpConstants& c, const Machine& m, const ResidencyPlan& plan,
@@ -347,7 +356,9 @@ OpEstimate estimateOp(const WorkOp& op, const OpConstants& c, const Machine& m, 
         const bool fullTable = options.loadFullEmbeddingTable && op.embeddingVocabularyRows < 1e299;
         const double tokenRows = fullTable ? op.embeddingVocabularyRows
                                            : std::min(op.embeddingTokenRowsPerSequence * B, op.embeddingVocabularyRows);
-        opMainBits += (tokenRows + op.embeddingFixedRows) * c.embeddingBitsPerRow;
+        opMainBits += c.embeddingBitsPerRow == c.embeddingFixedBitsPerRow
+                          ? (tokenRows + op.embeddingFixedRows) * c.embeddingBitsPerRow
+                          : tokenRows * c.embeddingBitsPerRow + op.embeddingFixedRows * c.embeddingFixedBitsPerRow;
     }
     e.mainBits = opMainBits;
     e.memoryCycles = static_cast<std::int64_t>(std::ceil(opMainBits / m.mainBandwidth));
@@ -361,7 +372,9 @@ OpEstimate estimateOp(const WorkOp& op, const OpConstants& c, const Machine& m, 
         std::ceil(std::max(e.toActBuffer / m.actBandwidth, e.toWeightBuffer / m.weightBandwidth)));
     // Zero masks of compressed operands go through the mask buffer: one bit per element.
     const double bits = m.bitsPerValue;
-    e.maskBits = (c.bitsA < bits ? w.readA / c.bitsA : 0) + (c.bitsB < bits ? w.readB / c.bitsB : 0);
+    e.maskBits = c.nativeWidths
+                     ? (c.bitsA < bits ? w.readA / c.bitsA : 0) + (c.bitsB < bits ? w.readB / c.bitsB : 0)
+                     : (c.bitsA < c.widthA ? w.readA / c.bitsA : 0) + (c.bitsB < c.widthB ? w.readB / c.bitsB : 0);
 
     // Overlap (§4.3): with double buffering the next wave's operands stream in while this one
     // computes; the embedding look-up starts the run and has nothing to hide behind.
@@ -517,23 +530,33 @@ void ElectorModel::precompute() {
     m_bitsPerValue = m_technology.bitsPerValue();
     const double bits = m_bitsPerValue;
     const int layers = std::max(1, m_workload.layerCount);
+    // Issue 15: the bits of each tensor role (precision_bits.h). With every role native this
+    // is the model before precision existed, formula for formula.
+    const PrecisionBits precision(m_workload.model.compression, m_technology.bitsPerValue(), m_workload.mode);
+    m_precisionProblems = precision.problems();
+    const bool allNative = precision.allNative();
+    auto widthOf = [&](const std::optional<TensorRole>& role, int layer) {
+        return role && !allNative ? double(precision.bits(*role, layer)) : bits;
+    };
     auto sparsityOf = [&](int layer) { return m_options.sparsity.forLayer(std::max(0, layer)); };
-    auto bitsOf = [&](StorageKind kind, int layer) {
+    // Stored bits of one element of `kind` whose precision is `width` bits (§3.1).
+    auto bitsAt = [&](StorageKind kind, int layer, double width) {
         const LayerSparsity s = sparsityOf(layer);
         switch (kind) {
         case StorageKind::Activation:
-            return elector::storedBits(bits, s.activation);
+            return elector::storedBits(width, s.activation);
         case StorageKind::ActivationGradient:
-            return elector::storedBits(bits, s.activationGradient);
+            return elector::storedBits(width, s.activationGradient);
         case StorageKind::Weight:
-            return elector::storedBits(bits, s.weight);
+            return elector::storedBits(width, s.weight);
         case StorageKind::WeightGradient:
-            return elector::storedBits(bits, s.weightGradient);
+            return elector::storedBits(width, s.weightGradient);
         case StorageKind::Dense:
-            return bits;
+            return width;
         }
-        return bits;
+        return width;
     };
+    auto bitsOf = [&](StorageKind kind, int layer) { return bitsAt(kind, layer, bits); };
     m_constants.clear();
     m_constants.reserve(m_workload.ops.size());
     std::vector<double> layerWeightDelta(std::size_t(layers), 0.0);
@@ -551,10 +574,19 @@ void ElectorModel::precompute() {
             c.density = 1 - s.activationGradient;
             break;
         }
-        c.bitsA = bitsOf(op.a.storage, op.layer);
-        c.bitsB = bitsOf(op.b.storage, op.layer);
-        c.bitsOut = bitsOf(op.outputStorage, op.layer);
-        c.weightReadBits = op.weightReadElements * bitsOf(op.weightReadStorage, op.layer);
+        c.widthA = widthOf(op.a.role, op.layer);
+        c.widthB = widthOf(op.b.role, op.layer);
+        const double widthOut = widthOf(op.outputRole, op.layer);
+        const double widthW = widthOf(op.weightRole, op.layer);
+        c.nativeWidths = c.widthA == bits && c.widthB == bits && widthOut == bits && widthW == bits;
+        c.bitsA = bitsAt(op.a.storage, op.layer, c.widthA);
+        c.bitsB = bitsAt(op.b.storage, op.layer, c.widthB);
+        c.bitsOut = bitsAt(op.outputStorage, op.layer, widthOut);
+        // Weights from main memory: the matrix at its role's bits, biases and norms native.
+        c.weightReadBits = widthW == bits ? op.weightReadElements * bitsOf(op.weightReadStorage, op.layer)
+                                          : op.weightMatrixElements * bitsAt(op.weightReadStorage, op.layer, widthW) +
+                                                (op.weightReadElements - op.weightMatrixElements) *
+                                                    bitsOf(op.weightReadStorage, op.layer);
         c.fixedMainMemoryBits = op.weightGradientWriteElements * bitsOf(StorageKind::WeightGradient, op.layer) +
                                 op.gradientReadElements * bitsOf(StorageKind::WeightGradient, op.layer) +
                                 (op.denseReadElements + op.denseWriteElements) * bits +
@@ -569,15 +601,15 @@ void ElectorModel::precompute() {
             // main-memory size below when its counts are known.
             const double before = c.weightReadBits;
             const double matrixElements = double(op.multiplicity) * double(op.k) * double(op.n);
-            c.bitsB = elector::storedBits(bits, op.weightPatternSparsity);
+            c.bitsB = elector::storedBits(c.widthB, op.weightPatternSparsity);
             c.weightReadBits = matrixElements * c.bitsB +
                                (op.weightReadElements - matrixElements) * bitsOf(op.weightReadStorage, op.layer);
             if (op.layer >= 0 && op.layer < layers)
                 layerWeightDelta[std::size_t(op.layer)] += c.weightReadBits - before;
         }
-        if (weightOp && bits >= 1 && bits <= 32)
+        if (weightOp && c.widthB >= 1 && c.widthB <= 32)
             if (const auto counts = weightCounts(op)) {
-                const auto params = weightFormatParams(op, static_cast<int>(std::lround(bits)));
+                const auto params = weightFormatParams(op, static_cast<int>(std::lround(c.widthB)));
                 const auto format = m_options.weightFormat.value_or(compress::formatSizes(*counts, params).smallest);
                 const double stored = double(compress::formatBits(format, *counts, params));
                 const double matrixElements = double(counts->rows) * double(counts->cols);
@@ -589,7 +621,20 @@ void ElectorModel::precompute() {
             }
         c.liveBitsPerSequence = op.liveActivationElements * bitsOf(StorageKind::Activation, op.layer) +
                                 op.liveGradientElements * bitsOf(StorageKind::ActivationGradient, op.layer);
+        if (!allNative) // the live tensors stored at a role's bits instead of the native ones
+            for (std::size_t r = 0; r < kStoredActivationRoles.size(); ++r)
+                if (op.liveRoleElements[r] > 0)
+                    c.liveBitsPerSequence +=
+                        op.liveRoleElements[r] * (bitsAt(StorageKind::Activation, op.layer,
+                                                         double(precision.bits(kStoredActivationRoles[r], op.layer))) -
+                                                  bitsOf(StorageKind::Activation, op.layer));
+        // Embedding rows: a token table at the embeddings' bits; learned positions (fixed rows)
+        // and patches native.
         c.embeddingBitsPerRow = op.embeddingWidth * bitsOf(op.embeddingStorage, op.layer);
+        c.embeddingFixedBitsPerRow = c.embeddingBitsPerRow;
+        if (!allNative && op.embeddingStorage == StorageKind::Weight && op.kind == OpKind::Embedding)
+            c.embeddingBitsPerRow = op.embeddingWidth * bitsAt(StorageKind::Weight, op.layer,
+                                                               double(precision.bits(TensorRole::Embeddings, -1)));
         if (op.kind == OpKind::Update)
             c.updateBitsPerRow = op.embeddingWidth * (2 * bitsOf(StorageKind::Weight, -1) +
                                                       bitsOf(StorageKind::WeightGradient, -1) + 4 * bits);
@@ -622,6 +667,10 @@ void ElectorModel::precompute() {
         if (r.infeasibleReasons.empty())
             r.infeasibleReasons.push_back("the accelerator cannot be built from the technology table");
         return r;
+    }
+    for (const std::string& problem : m_precisionProblems) { // issue 15: wider than the data path
+        r.feasible = false;
+        r.infeasibleReasons.push_back(problem);
     }
     if (!feasibility.runsTheModel) {
         r.feasible = false;
@@ -695,7 +744,7 @@ void ElectorModel::precompute() {
         if (!e.wave.tileFits) {
             r.feasible = false;
             if (r.infeasibleReasons.size() < 8)
-                r.infeasibleReasons.push_back(tileDoesNotFitReason(op, e.wave.work, machine));
+                r.infeasibleReasons.push_back(tileDoesNotFitReason(op, c, e.wave.work, machine));
         }
         addOp(totals, e, op.phase, machine.clockMHz);
         if (breakdown) {

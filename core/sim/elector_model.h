@@ -10,6 +10,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace tcw {
@@ -35,6 +36,7 @@ private:
     std::vector<double> m_savedBitsPerSequence;    // per layer
     std::vector<double> m_layerWeightBits;         // per layer
     double m_bitsPerValue = 20;
+    std::vector<std::string> m_precisionProblems; // issue 15: precisions wider than the data path
 };
 
 } // namespace tcw

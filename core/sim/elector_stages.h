@@ -22,11 +22,17 @@ inline constexpr double kBitsPerMB = 1024.0 * 1024.0 * 8.0;
 struct OpConstants {
     double density = 1; // fraction of MACs the lanes cannot skip
     double bitsA = 0, bitsB = 0, bitsOut = 0;
-    double weightReadBits = 0;      // per op, before the reload fraction
-    double fixedMainMemoryBits = 0; // dW written, optimizer traffic
-    double liveBitsPerSequence = 0; // transient activations + gradients live during the op
-    double embeddingBitsPerRow = 0; // bits of one embedding row
-    double updateBitsPerRow = 0;    // lazy update traffic of one embedding row
+    double weightReadBits = 0;           // per op, before the reload fraction
+    double fixedMainMemoryBits = 0;      // dW written, optimizer traffic
+    double liveBitsPerSequence = 0;      // transient activations + gradients live during the op
+    double embeddingBitsPerRow = 0;      // bits of one embedding row (a token's, or a patch)
+    double embeddingFixedBitsPerRow = 0; // bits of one learned-position row (issue 15: always native)
+    double updateBitsPerRow = 0;         // lazy update traffic of one embedding row
+    // Issue 15: the precision width of operands A and B (their role's bits before compression;
+    // the native width for unquantized tensors) and whether the op is all native width (then
+    // every formula is the one of the model before precision existed, bit for bit).
+    double widthA = 20, widthB = 20;
+    bool nativeWidths = true;
 };
 
 // ---- Stage 1: feasibility (§6). The technology-table variants an accelerator is built from;
@@ -88,6 +94,7 @@ struct OpWork {
     double busy = 0;                            // unit-cycles of work (tiles × tile time)
     double readA = 0, readB = 0, written = 0;   // buffer bits
     double waveActBits = 0, waveWeightBits = 0; // distinct data one wave holds
+    double waveMaskBits = 0;                    // their zero masks: a bit per stored element (issue 15)
     double macs = 0;
 };
 // Cycles one tile of the op holds its unit (t in §3.2–3.4).
@@ -126,7 +133,8 @@ struct OpEstimate {
 OpEstimate estimateOp(const WorkOp& op, const OpConstants& c, const Machine& machine, const ResidencyPlan& plan,
                       const SimOptions& options);
 // Why an op whose single tile does not fit is infeasible, naming the buffer and both sizes.
-std::string tileDoesNotFitReason(const WorkOp& op, const OpWork& oneTile, const Machine& machine);
+std::string tileDoesNotFitReason(const WorkOp& op, const OpConstants& constants, const OpWork& oneTile,
+                                 const Machine& machine);
 
 // An exposed spill (a write and a read back, or one of them) of `bits` through main memory.
 struct SpillEstimate {

@@ -25,6 +25,7 @@ struct Tensor {
     bool gradient = false;
     int producer = -1;
     int lastUse = -1;
+    std::optional<TensorRole> role; // issue 15: stored at this role's bits (none: native)
 };
 
 class Lowering {
@@ -59,6 +60,13 @@ private:
     int tensor(double elementsPerSequence, bool gradient = false) {
         m_tensors.push_back({elementsPerSequence, gradient, -1, -1});
         return static_cast<int>(m_tensors.size()) - 1;
+    }
+    // Issue 15: `t` is stored at `role`'s bits — the role of every forward reader of the tensor
+    // (a tensor that any reader takes at full precision, such as a layer input the residual
+    // adds, stays native): its producer writes it so and its readers read it so.
+    void setRole(WorkOp& producer, int t, TensorRole role) {
+        producer.outputRole = role;
+        m_tensors[t].role = role;
     }
     int addOp(WorkOp op, std::initializer_list<int> inputs, int output);
     int addOp(WorkOp op, const std::vector<int>& inputs, int output);
@@ -131,6 +139,9 @@ WorkOp Lowering::denseOp(std::string name, Phase phase, int layer, int mult, std
     op.b = {false, true, StorageKind::Weight};
     op.density = DensitySource::Activation;
     op.weightReadElements = double(mult) * double(k * n + (withBias ? n : 0));
+    op.weightMatrixElements = double(mult) * double(k * n);
+    op.weightRole = TensorRole::Weights;
+    op.b.role = TensorRole::Weights;
     return op;
 }
 
@@ -195,6 +206,9 @@ int Lowering::embeddingForward() {
         op.b = {false, true, StorageKind::Weight};
         op.density = DensitySource::Dense;
         op.weightReadElements = double(m_task.patchInputSize * H + H);
+        op.weightMatrixElements = double(m_task.patchInputSize * H);
+        op.weightRole = TensorRole::Embeddings; // the patch projection (model_size.h)
+        op.b.role = TensorRole::Embeddings;
         op.embeddingTokenRowsPerSequence = double(S);
         op.embeddingVocabularyRows = 1e300; // every token's patch is distinct input data
         op.embeddingWidth = double(m_task.patchInputSize);
@@ -223,9 +237,13 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
     const std::string p = "L" + std::to_string(l) + "." + std::string(headTypeName(h.head.type)) +
                           (c > 1 ? "_x" + std::to_string(c) : std::string()) + ".";
     const Phase F = Phase::Forward;
+    const bool attention = isAttentionHead(h.head.type);
     auto projection = [&](const char* what) {
         const int t = tensor(double(c * S * d));
-        addOp(denseOp(p + what, F, l, c, S, H, d), {x}, t);
+        WorkOp op = denseOp(p + what, F, l, c, S, H, d);
+        if (attention) // Q, K and V of attention heads (issue 15); other heads keep theirs native
+            setRole(op, t, TensorRole::QueryKeyValue);
+        addOp(op, {x}, t);
         return t;
     };
     if (isAttentionHead(h.head.type)) {
@@ -235,18 +253,27 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
         int queries = h.q;
         if (h.head.type == HeadType::SaWma) {
             h.qw = tensor(double(c * S * d));
-            addOp(denseOp(p + "qW", F, l, c, S, d, d, false), {h.q}, h.qw);
+            WorkOp qw = denseOp(p + "qW", F, l, c, S, d, d, false);
+            qw.a.role = TensorRole::QueryKeyValue;
+            setRole(qw, h.qw, TensorRole::QueryKeyValue);
+            addOp(qw, {h.q}, h.qw);
             queries = h.qw;
         }
         const int scores = tensor(double(c * S * S));
-        addOp(activationMatMul(p + "scores", F, l, c, S, d, S, DensitySource::Activation), {queries, h.k}, scores);
+        WorkOp scoresOp = activationMatMul(p + "scores", F, l, c, S, d, S, DensitySource::Activation);
+        scoresOp.a.role = scoresOp.b.role = TensorRole::QueryKeyValue;
+        addOp(scoresOp, {queries, h.k}, scores);
         h.probabilities = tensor(double(c * S * S));
-        addOp(elementwise(p + "softmax", OpKind::Softmax, Unit::Softmax, F, l, c, S, S, kSoftmaxPasses,
-                          DensitySource::Dense),
-              {scores}, h.probabilities);
+        WorkOp softmax = elementwise(p + "softmax", OpKind::Softmax, Unit::Softmax, F, l, c, S, S, kSoftmaxPasses,
+                                     DensitySource::Dense);
+        setRole(softmax, h.probabilities, TensorRole::AttentionProbabilities);
+        addOp(softmax, {scores}, h.probabilities);
         h.out = tensor(double(c * S * d));
-        addOp(activationMatMul(p + "context", F, l, c, S, S, d, DensitySource::Activation), {h.probabilities, h.v},
-              h.out);
+        WorkOp context = activationMatMul(p + "context", F, l, c, S, S, d, DensitySource::Activation);
+        context.a.role = TensorRole::AttentionProbabilities;
+        context.b.role = TensorRole::QueryKeyValue;
+        setRole(context, h.out, TensorRole::LinearInputs); // read by the output projection only
+        addOp(context, {h.probabilities, h.v}, h.out);
     } else if (isTransformHead(h.head.type)) {
         // Real 2-D transform of V: along features (d → d, or d → 2d for the DFT's cos and
         // sin parts), then along the sequence with fixed S×S (or S×2S) matrices.
@@ -256,7 +283,10 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
         WorkOp features = denseOp(p + "transform.features", F, l, c, S, d, d * parts, false);
         features.kind = OpKind::Transform;
         features.b.storage = StorageKind::Dense;
+        features.b.role.reset(); // a fixed matrix, native
         features.weightReadStorage = StorageKind::Dense;
+        features.weightMatrixElements = 0;
+        features.weightRole.reset();
         addOp(features, {h.v}, h.mixed);
         h.out = tensor(double(c * S * d));
         WorkOp sequence = base(p + "transform.sequence", OpKind::Transform, F, l, c);
@@ -268,6 +298,7 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
         sequence.density = DensitySource::Activation;
         sequence.weightReadElements = double(c) * double(S * S * parts);
         sequence.weightReadStorage = StorageKind::Dense;
+        setRole(sequence, h.out, TensorRole::LinearInputs);
         addOp(sequence, {h.mixed}, h.out);
     } else {
         // Dynamic-span separable convolution (ConvBERT): kernel_t = softmax((q ⊙ conv_k(K))·Wg).
@@ -279,6 +310,8 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
         WorkOp depthwise = elementwise(p + "depthwise", OpKind::Convolution, Unit::MacLanes, F, l, c, S, d, k,
                                        DensitySource::Activation);
         depthwise.weightReadElements = double(c) * double(d * k + d);
+        depthwise.weightMatrixElements = double(c) * double(d * k);
+        depthwise.weightRole = TensorRole::Weights;
         addOp(depthwise, {h.k}, h.kConv);
         h.product = tensor(double(c * S * d));
         addOp(elementwise(p + "span", OpKind::Elementwise, Unit::MacLanes, F, l, c, S, d, 1, DensitySource::Activation),
@@ -290,9 +323,10 @@ int Lowering::headForward(int l, int x, int hidden, HeadTensors& h) {
                           DensitySource::Dense),
               {logits}, h.kernel);
         h.out = tensor(double(c * S * d));
-        addOp(elementwise(p + "dynamic", OpKind::Convolution, Unit::MacLanes, F, l, c, S, d, k,
-                          DensitySource::Activation),
-              {h.v, h.kernel}, h.out);
+        WorkOp dynamic = elementwise(p + "dynamic", OpKind::Convolution, Unit::MacLanes, F, l, c, S, d, k,
+                                     DensitySource::Activation);
+        setRole(dynamic, h.out, TensorRole::LinearInputs);
+        addOp(dynamic, {h.v, h.kernel}, h.out);
     }
     return h.out;
 }
@@ -318,7 +352,9 @@ int Lowering::layerForward(int l, int x, LayerTensors& lt) {
     const std::int64_t concat = layer.headDimTotal();
     lt.concat = -1;
     const int projected = tensor(double(S * H));
-    addOp(denseOp(p + "attention.output", F, l, 1, S, concat, H), headOutputs, projected);
+    WorkOp output = denseOp(p + "attention.output", F, l, 1, S, concat, H);
+    output.a.role = TensorRole::LinearInputs;
+    addOp(output, headOutputs, projected);
     lt.attention = tensor(double(S * H));
     addOp(elementwise(p + "attention.residual", OpKind::Elementwise, Unit::MacLanes, F, l, 1, S, H, 1,
                       DensitySource::Dense),
@@ -335,12 +371,16 @@ int Lowering::layerForward(int l, int x, LayerTensors& lt) {
         const std::int64_t size = layer.feedForwardSizes[f];
         lt.ffInputs.push_back(y);
         const int pre = tensor(double(S * size));
-        addOp(denseOp(p + "ff" + std::to_string(f), F, l, 1, S, width, size), {y}, pre);
+        WorkOp ff = denseOp(p + "ff" + std::to_string(f), F, l, 1, S, width, size);
+        if (f > 0)
+            ff.a.role = TensorRole::FeedForwardHidden;
+        addOp(ff, {y}, pre);
         lt.ffPre.push_back(pre);
         const int act = tensor(double(S * size));
-        addOp(elementwise(p + "ff" + std::to_string(f) + "." + std::string(activationName(m_w.model.activation)),
-                          OpKind::Nonlinearity, Unit::MacLanes, F, l, 1, S, size, 1, DensitySource::Activation),
-              {pre}, act);
+        WorkOp nl = elementwise(p + "ff" + std::to_string(f) + "." + std::string(activationName(m_w.model.activation)),
+                                OpKind::Nonlinearity, Unit::MacLanes, F, l, 1, S, size, 1, DensitySource::Activation);
+        setRole(nl, act, TensorRole::FeedForwardHidden); // read by the next feed-forward matmul only
+        addOp(nl, {pre}, act);
         y = act;
         width = size;
     }
@@ -348,7 +388,9 @@ int Lowering::layerForward(int l, int x, LayerTensors& lt) {
     if (!layer.feedForwardSizes.empty()) {
         lt.ffInputs.push_back(y);
         lt.ffOut = tensor(double(S * H));
-        addOp(denseOp(p + "ff.out", F, l, 1, S, width, H), {y}, lt.ffOut);
+        WorkOp out = denseOp(p + "ff.out", F, l, 1, S, width, H);
+        out.a.role = TensorRole::FeedForwardHidden; // the last hidden activation
+        addOp(out, {y}, lt.ffOut);
         const int sum = tensor(double(S * H));
         addOp(
             elementwise(p + "ff.residual", OpKind::Elementwise, Unit::MacLanes, F, l, 1, S, H, 1, DensitySource::Dense),
@@ -377,7 +419,9 @@ int Lowering::classifierForward(int x, int& pooled) {
                       DensitySource::Activation),
           {x}, pooled);
     const int logits = tensor(double(C));
-    addOp(denseOp("classifier", Phase::Forward, -1, 1, 1, H, C), {pooled}, logits);
+    WorkOp classifier = denseOp("classifier", Phase::Forward, -1, 1, 1, H, C);
+    classifier.weightRole = classifier.b.role = TensorRole::Classifier;
+    addOp(classifier, {pooled}, logits);
     if (m_mode == SimMode::Inference)
         return logits;
     const int loss = tensor(double(C), true);
@@ -607,6 +651,8 @@ void Lowering::update(int layer, double parameters) {
 
 void Lowering::computeLiveness() {
     std::vector<double> liveAct(m_w.ops.size() + 1, 0.0), liveGrad(m_w.ops.size() + 1, 0.0);
+    constexpr std::size_t kRoles = kStoredActivationRoles.size();
+    std::vector<std::array<double, kRoles>> liveRole(m_w.ops.size() + 1, std::array<double, kRoles>{});
     for (const auto& t : m_tensors) {
         if (t.producer < 0)
             continue;
@@ -620,13 +666,24 @@ void Lowering::computeLiveness() {
         auto& live = t.gradient ? liveGrad : liveAct;
         live[t.producer] += t.elementsPerSequence; // difference array over [producer, last]
         live[last + 1] -= t.elementsPerSequence;
+        if (t.role && !t.gradient)
+            for (std::size_t r = 0; r < kRoles; ++r)
+                if (kStoredActivationRoles[r] == *t.role) {
+                    liveRole[t.producer][r] += t.elementsPerSequence;
+                    liveRole[last + 1][r] -= t.elementsPerSequence;
+                }
     }
+    std::array<double, kRoles> roleSum{};
     double act = 0, grad = 0;
     for (std::size_t i = 0; i < m_w.ops.size(); ++i) {
         act += liveAct[i];
         grad += liveGrad[i];
         m_w.ops[i].liveActivationElements = act;
         m_w.ops[i].liveGradientElements = grad;
+        for (std::size_t r = 0; r < kRoles; ++r) {
+            roleSum[r] += liveRole[i][r];
+            m_w.ops[i].liveRoleElements[r] = roleSum[r];
+        }
     }
 }
 

@@ -4,11 +4,14 @@
 #pragma once
 
 #include "compress/weight_mask.h"
+#include "design/compression_spec.h"
 #include "design/transformer_spec.h"
 #include "sim_types.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +36,15 @@ struct Operand {
     bool batched = true;
     bool inWeightBuffer = false; // weights and fixed matrices live in the weight buffer
     StorageKind storage = StorageKind::Activation;
+    // Issue 15: the CompressionSpec role whose bits the operand is stored at (inference;
+    // precision_bits.h); none: the accelerator's native width.
+    std::optional<TensorRole> role;
 };
+
+// The activation roles a stored tensor can have (issue 15), indexing the per-role live sums.
+inline constexpr std::array<TensorRole, 4> kStoredActivationRoles = {
+    TensorRole::LinearInputs, TensorRole::QueryKeyValue, TensorRole::AttentionProbabilities,
+    TensorRole::FeedForwardHidden};
 
 struct WorkOp {
     std::string name; // "L0.sa_sdp×2.q", "L1.ff0", "L1.bwd.ff0.dW", ...
@@ -53,12 +64,18 @@ struct WorkOp {
     bool contractsOverBatch = false;
     Operand a, b;
     StorageKind outputStorage = StorageKind::Activation;
+    std::optional<TensorRole> outputRole; // issue 15: the output's stored role (none: native)
     DensitySource density = DensitySource::Activation;
 
     // Main-memory traffic that does not depend on residency (elements, per op).
     double weightReadElements = 0;   // weights / fixed matrices streamed in, once per op
     bool weightReadIsReload = false; // backward re-read: skipped for weights still resident
     StorageKind weightReadStorage = StorageKind::Weight;
+    // Issue 15: the part of weightReadElements that is a weight matrix stored at the bits of
+    // weightRole (weights, embeddings or classifier); biases, norms, positions and fixed
+    // matrices (the rest) stay at the native width, as the trainer keeps them in float.
+    double weightMatrixElements = 0;
+    std::optional<TensorRole> weightRole;
     double weightGradientWriteElements = 0; // dW written out
     double denseReadElements = 0;           // optimizer state (m, v) read
     double denseWriteElements = 0;          // optimizer state written, weights written back
@@ -74,6 +91,8 @@ struct WorkOp {
     // Liveness (elements per sequence), filled by the lowering for the residency model.
     double liveActivationElements = 0; // activations live while this op runs (not saved ones)
     double liveGradientElements = 0;
+    // Issue 15: the part of liveActivationElements stored at each of kStoredActivationRoles.
+    std::array<double, kStoredActivationRoles.size()> liveRoleElements{};
 
     // Block pruning of the weight operand B (k × n), forward ops only (weight_tiles.h): the
     // share of b_r × b_c blocks removed; 0 and 0 × 0 when the weights are not block-pruned.

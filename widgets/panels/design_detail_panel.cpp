@@ -1,10 +1,12 @@
 // Design detail: the summary and charts follow the edit session; the form the stored design.
 #include "design_detail_panel.h"
 
+#include "design/compression_spec.h"
 #include "editors/what_if_summary.h"
 #include "empty_state_widget.h"
 #include "models/breakdown_series.h"
 #include "models/design_table_model.h"
+#include "models/design_traits.h"
 #include "models/edit_session.h"
 #include "models/objective.h"
 #include "models/op_table_model.h"
@@ -22,6 +24,7 @@
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
+#include <QStringList>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -38,6 +41,20 @@ QString kindText(store::DesignKind kind) {
         return DesignDetailPanel::tr("Co-design");
     }
     return {};
+}
+
+// Issue 15: how the cost model that produced the numbers reads the model's precision.
+QString compressionToolTip(const std::string& costModel) {
+    if (costModel == "elector" || costModel == "acceltran-fast")
+        return QObject::tr("How the model is quantized and pruned. %1 stores and moves each tensor at its "
+                           "role's bits (float roles at the technology's native fixed-point width) and computes "
+                           "at that fixed width: fewer bits make memory-bound ops cheaper, compute-bound ones "
+                           "not. Training runs are costed at full precision.")
+            .arg(QString::fromStdString(costModel));
+    if (costModel == "bat")
+        return QObject::tr("How the model is quantized and pruned. The BAT-class model runs its binary matrix "
+                           "engine at these bits and stores the weights at them.");
+    return QObject::tr("How the model is quantized and pruned");
 }
 
 QLabel* sectionTitle(const QString& text, QWidget* parent) {
@@ -284,7 +301,18 @@ void DesignDetailPanel::refreshStored() {
            tr("%1 in %2 mode, %3 in all").arg(inMode).arg(QString::fromStdString(modeName)).arg(m_evaluations.size()));
     addRow(tr("Content hash"), QString::fromStdString(d.hash.substr(0, 12)),
            tr("SHA-256 of the stored specification: %1").arg(QString::fromStdString(d.hash)));
+    // Issue 15: the model's precision, beside the cost model that read it.
+    const auto parts = models::partsOf(d.specJson);
+    auto addCompression = [&](const std::string& costModel) {
+        if (!parts || !parts->transformer)
+            return;
+        QStringList lines;
+        for (const std::string& line : describeCompression(parts->transformer->compression))
+            lines << QString::fromStdString(line);
+        addRow(tr("Compression"), lines.join(QStringLiteral("; ")), compressionToolTip(costModel));
+    };
     if (!latest) {
+        addCompression({});
         addRow(tr("Metrics"), tr("Not evaluated in %1 mode yet.").arg(QString::fromStdString(modeName)));
         return;
     }
@@ -312,6 +340,7 @@ void DesignDetailPanel::refreshStored() {
            latest->feasible ? tr("yes") : tr("no: %1").arg(QString::fromStdString(latest->infeasibleReason)));
     addRow(tr("Cost model"), QString::fromStdString(latest->costModel),
            tr("The simulator's cost model that produced these numbers"));
+    addCompression(latest->costModel);
     if (latest->provenance != store::MetricsProvenance::None)
         addRow(tr("Metrics from"), models::provenanceText(*latest),
                tr("Where latency, energy and area come from: simulated, measured, predicted (± σ) or published"));
