@@ -29,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <map>
 
 using namespace tcw;
@@ -108,6 +109,7 @@ class TestLessonBits : public QObject {
 
 private slots:
     void initTestCase();
+    void setUpIsQuoted();
     void workspaceNumbersAreQuoted();
     void batStagesAreQuoted();
     void sizesAreQuoted();
@@ -131,6 +133,45 @@ void TestLessonBits::initTestCase() {
     for (const store::DesignRecord& d : w.designs()) // the summaries leave the documents out
         designs.at(d.name).design.specJson = d.specJson;
     QCOMPARE(designs.size(), std::size_t(10)); // five pairs and the five trained models
+}
+
+void TestLessonBits::setUpIsQuoted() {
+    // Step 1: how every model was trained (each run's stored configuration), the BAT-class
+    // design's engine and the ELECTOR accelerator's batch.
+    const store::Workspace w = store::Workspace::openReadOnly(kWorkspace.toStdString());
+    const auto runs = w.trainingRuns();
+    QCOMPARE(runs.size(), std::size_t(5));
+    for (const auto& run : runs) {
+        const QJsonObject c = QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object();
+        QCOMPARE(c.value("dataset").toString(), QStringLiteral("fashion-mnist"));
+        QCOMPARE(c.value("patch").toInt(), 7);
+        const QString budget = QStringLiteral("%1 steps of %2 images, %3 training and %4 test examples, seed %5")
+                                   .arg(c.value("steps").toInt())
+                                   .arg(c.value("batchSize").toInt())
+                                   .arg(grouped(c.value("maxTrain").toInt()), grouped(c.value("maxTest").toInt()))
+                                   .arg(c.value("seed").toInt());
+        QUOTED(0, budget);
+    }
+    for (const char* p : {"w8a8", "w2a8", "w1a8", "w1a1"}) {
+        const auto bat = batOf(designs.at(std::string(p) + " on BAT-class").design);
+        QVERIFY(bat);
+        QUOTED(0, QStringLiteral("%1 PEs × %2 lanes × %3 one-bit products")
+                      .arg(bat->peCount)
+                      .arg(bat->lanesPerPe)
+                      .arg(bat->bitsPerLane));
+        QCOMPARE(bat->activationFeed, ActivationFeed::BitSerial); // "fed bit-serially"
+    }
+    const auto parsed = io::parseDocument(designs.at("f32 on ELECTOR").design.specJson, io::Syntax::Json, "f32");
+    const auto* pair = parsed ? std::get_if<io::CodesignPair>(&*parsed.value) : nullptr;
+    QVERIFY(pair && pair->target.elector());
+    QUOTED(0, QStringLiteral("per batch of %1").arg(pair->target.elector()->batchSize));
+    // Step 2: "a standard error of about 0.95 points" for each of the five accuracies.
+    for (const auto& [name, d] : designs)
+        if (d.latest && d.latest->accuracy) {
+            const double p = *d.latest->accuracy;
+            const double se = 100 * std::sqrt(p * (1 - p) / 2000);
+            QVERIFY2(se > 0.9 && se < 1.0, name.c_str());
+        }
 }
 
 void TestLessonBits::workspaceNumbersAreQuoted() {
