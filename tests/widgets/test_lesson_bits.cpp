@@ -252,6 +252,17 @@ void TestLessonBits::batStagesAreQuoted() {
             else if (s.layer == 0 && stage.name != "engine")
                 largestOther = std::max(largestOther, stage.cyclesPerBlock);
     QVERIFY(layerNorm > largestOther);
+    // The step's figure draws the same cycles and engine shares.
+    QFile figure(QStringLiteral(TCW_SOURCE_DATA_DIR "/lessons/figures/bat-stages.svg"));
+    QVERIFY(figure.open(QIODevice::ReadOnly));
+    const QString svg = QString::fromUtf8(figure.readAll());
+    QCOMPARE(perLayer("w2a8", false), perLayer("w1a8", false));
+    for (const auto& [label, p] : {std::pair{"w8a8", "w8a8"}, {"w2a8, w1a8", "w1a8"}, {"w1a1", "w1a1"}}) {
+        const QString cycles = QStringLiteral("%1: %2 cycles").arg(label, grouped(perLayer(p, false)));
+        const QString share =
+            "engine " + fixed(100.0 * double(perLayer(p, true)) / double(perLayer(p, false)), 1) + " %";
+        QVERIFY2(svg.contains(cycles) && svg.contains(share), qPrintable(cycles + " / " + share));
+    }
     QUOTED(4, "the layer norm, <b>" + grouped(layerNorm) + "</b> cycles per layer");
 }
 
