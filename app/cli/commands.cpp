@@ -4,6 +4,8 @@
 
 namespace tcw::cli {
 
+void addModelSizeCommand(CLI::App& app, CommandContext& context); // commands_model_size.cpp (issue 15)
+
 void registerCommands(CLI::App& app, CommandContext& context) {
     addValidateCommand(app, context);
     addConvertCommand(app, context);
@@ -17,6 +19,7 @@ void registerCommands(CLI::App& app, CommandContext& context) {
     addTwsSplitCommand(app, context); // issue 15
     addGrowPruneCommand(app, context);
     addResimulateCommand(app, context);
+    addModelSizeCommand(app, context); // issue 15: lesson "How few bits?"
 }
 
 } // namespace tcw::cli

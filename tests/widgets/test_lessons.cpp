@@ -95,7 +95,7 @@ class TestLessons : public QObject {
 private slots:
     void initTestCase();
     void init();
-    void sevenLessonsShip();
+    void eightLessonsShip();
     void everyControlIsRegisteredAndNamed();
     void effectiveStateFoldsSteps();
     void shippedLessonLoadsAndEachStepApplies_data();
@@ -127,9 +127,9 @@ void TestLessons::init() {
     QSettings().clear();
 }
 
-void TestLessons::sevenLessonsShip() {
+void TestLessons::eightLessonsShip() {
     const QStringList files = shippedLessons();
-    QCOMPARE(files.size(), 7); // the catalogues and the model the lessons use are in lessons/selection
+    QCOMPARE(files.size(), 8); // the catalogues and the models the lessons use are in lessons/selection, lessons/bits
     MainWindow window;
     QStringList titles;
     for (const QString& file : files) {
@@ -143,7 +143,7 @@ void TestLessons::sevenLessonsShip() {
     QCOMPARE(titles, (QStringList{"Tiles, PEs and utilisation", "Memory-bound versus compute-bound",
                                   "DynaProp — sparsity against accuracy", "Pareto fronts and hypervolume",
                                   "Co-design against one-sided search", "Which device meets the deadline?",
-                                  "Accelerator or off-the-shelf device?"}));
+                                  "Accelerator or off-the-shelf device?", "How few bits?"}));
     // The Lessons menu lists them, before Help.
     QStringList menus;
     for (QAction* a : window.menuBar()->actions())
