@@ -10,6 +10,7 @@
 #include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "codesign/trained_accuracy.h"
+#include "devices/device_library.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -312,6 +313,11 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                 std::cerr << "note: search " << open->id << " in " << o.workspace
                           << " did not finish; `tcw search --workspace " << o.workspace
                           << " --resume` continues it. Starting a new search.\n";
+            // Issue 14: measured devices in the union come from the shipped presets; an id that is
+            // no preset is looked up among the workspace's own profiles (imported, profiled).
+            for (const std::string& id : config->targets.devices)
+                if (const auto preset = devices::resolveDeviceProfile(id, dataDir); preset.ok())
+                    sessionOptions.deviceProfiles.push_back(*preset.value);
             session.emplace(codesign::SearchSession::start(*workspace, std::move(*config), sessionOptions));
         }
     } catch (const codesign::SearchSetupError& e) {
@@ -348,8 +354,12 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
             kinds += (kinds.empty() ? "" : " ∪ ") + std::string(targetKindName(k));
         for (const auto& p : c.targets.precisions)
             precisions += (precisions.empty() ? "" : ", ") + p;
+        std::string deviceList;
+        for (const auto& d : c.targets.devices)
+            deviceList += (deviceList.empty() ? "" : ", ") + d;
         std::cout << "  targets     " << kinds
                   << (c.targets.has(TargetKind::Bat) ? " (bat space " + c.targets.bat.name + ")" : "")
+                  << (deviceList.empty() ? "" : " (devices " + deviceList + "; measured, per sequence)")
                   << "\n  precisions  " << (precisions.empty() ? "the model's own" : precisions) << "\n";
     }
     if (mpi)
