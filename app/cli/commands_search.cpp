@@ -539,6 +539,12 @@ std::optional<std::vector<int>> select(const codesign::StoredSearch& s, const st
     return chosen;
 }
 
+// A design's target as export writes it: "elector", "bat" or "device:ID" (issue 14).
+std::string targetLabel(const search::CoDesignSpace& space, const search::Candidate& c) {
+    const TargetKind kind = space.targetKind(c);
+    return kind == TargetKind::Device ? "device:" + space.device(c) : std::string(targetKindName(kind));
+}
+
 int runExport(const ExportOptions& o) {
     // The workspace is an input: never written over, --force or not.
     io::WriteOptions writeOptions;
@@ -579,7 +585,8 @@ int runExport(const ExportOptions& o) {
                              "cost_model",
                              "model_encoding",
                              "accelerator_encoding",
-                             "design"};
+                             "design",
+                             "target"}; // issue 14: elector, bat or device:ID
         std::vector<io::CsvRow> rows;
         auto num = [](double v) {
             char text[40];
@@ -589,13 +596,17 @@ int runExport(const ExportOptions& o) {
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
             const auto& m = t.metrics;
+            // A measured device has no area and no split of its energy: those cells stay empty.
+            const bool device = space.targetKind(t.proposal.candidate) == TargetKind::Device;
+            const auto known = [&](double v) { return device ? std::string() : num(v); };
             rows.push_back({std::to_string(t.position), std::to_string(t.round), t.proposal.origin, num(m.accuracy),
                             std::string(search::accuracyOriginName(m.accuracyOrigin)), num(m.accuracyStdDev),
-                            num(m.latencySeconds), num(m.dynamicEnergyNJ), num(m.leakageEnergyNJ),
-                            num(m.totalEnergyNJ()), num(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
+                            num(m.latencySeconds), known(m.dynamicEnergyNJ), known(m.leakageEnergyNJ),
+                            num(m.totalEnergyNJ()), known(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
                             std::string(store::metricsProvenanceName(s->metricsOrigins[std::size_t(p)].provenance)),
                             s->metricsOrigins[std::size_t(p)].costModel, io::intListJson(t.proposal.candidate.model),
-                            io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate)});
+                            io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate),
+                            targetLabel(space, t.proposal.candidate)});
         }
         const auto errors = io::writeCsv(o.out, header, rows, writeOptions);
         if (!errors.ok()) {
@@ -620,6 +631,13 @@ int runExport(const ExportOptions& o) {
                             {"areaMM2", m.areaMM2},
                             {"peakPowerMW", m.peakPowerMW},
                             {"feasible", m.feasible}};
+            if (space.targetKind(t.proposal.candidate) == TargetKind::Device) {
+                // Issue 14: a measured device reports no cycles, no area and its energy as the
+                // whole device's total only: those values are absent, not zero.
+                for (const char* absent : {"cycles", "energyDynamicNJ", "energyLeakageNJ", "areaMM2"})
+                    metrics.erase(absent);
+            }
+            metrics["target"] = targetLabel(space, t.proposal.candidate);
             const codesign::MetricsOrigin& origin = s->metricsOrigins[static_cast<std::size_t>(p)];
             metrics["provenance"] = store::metricsProvenanceName(origin.provenance);
             metrics["costModel"] = origin.costModel;
@@ -651,9 +669,9 @@ int runExport(const ExportOptions& o) {
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
             if (space.targetKind(t.proposal.candidate) != TargetKind::Elector) {
-                std::cerr << "tcw export: trial " << t.position
-                          << " runs on a bat target, which has no AccelTran configuration; export it with "
-                             "--format json\n";
+                std::cerr << "tcw export: trial " << t.position << " runs on a "
+                          << targetKindName(space.targetKind(t.proposal.candidate))
+                          << " target, which has no AccelTran configuration; export it with --format json\n";
                 return 1;
             }
             TransformerSpec model = space.model(t.proposal.candidate);
