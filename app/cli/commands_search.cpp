@@ -712,7 +712,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->add_option(
         "--targets", o.targets,
         "target kinds searched together: elector, bat or elector,bat (a categorical dimension plus each kind's "
-        "own space; docs/search.md); or models × measured devices instead: devices:edgetran, devices:all, "
+        "own space; docs/search.md), and measured devices with them, last: elector,devices:edgetran, "
+        "elector,bat,devices:ID,ID… (per-sequence costs by the measured cost model; area is refused); or models "
+        "× measured devices alone: devices:edgetran, devices:all, "
         "devices:ID,ID… (docs/devices.md), which prints the front, and with --workspace stores every pair as a "
         "trial (--resume continues an unfinished one)");
     search
