@@ -22,6 +22,8 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <random>
+#include <set>
 #include <stop_token>
 
 using namespace tcw;
@@ -128,6 +130,46 @@ private slots:
         const auto problems = devices::mixedDeviceProblems(kDevices, presets(), 64);
         QCOMPARE(problems.size(), std::size_t(2));
         QVERIFY(QString::fromStdString(problems.front()).contains("sequence length 128"));
+    }
+
+    void threeKindSpaceStaysCanonical() {
+        // elector ∪ bat ∪ devices with precisions: a device design takes f32, every kind is
+        // drawn, the unit-cube view round-trips, crossover and mutation stay in the space.
+        codesign::SearchRequest r;
+        r.targets = "elector,bat,devices:gpu_m1-pro,cpu_rpi";
+        r.precisions = {"f32", "w1a8"};
+        r.accuracy = "trained";
+        r.modelSpace = "sdp-small";
+        r.objectives = {"accuracy", "latency", "energy", "power"};
+        const auto built = codesign::buildSearchConfig(r, kDataDir);
+        QVERIFY2(built.config, built.errors.empty() ? "" : built.errors.front().c_str());
+        const CoDesignSpace space = makeSpace(*built.config);
+        QCOMPARE(space.targets().devices, kDevices);
+        std::mt19937_64 rng(11);
+        std::set<std::string> seen;
+        Candidate previous = space.sample(rng);
+        for (int i = 0; i < 2000; ++i) {
+            const Candidate c = space.sample(rng);
+            QVERIFY(space.contains(c));
+            const TargetKind kind = space.targetKind(c);
+            seen.insert(kind == TargetKind::Device ? space.device(c) : std::string(targetKindName(kind)));
+            if (kind == TargetKind::Device) {
+                QCOMPARE(space.precision(c), std::string("f32"));
+                QCOMPARE(space.target(c).device()->device, space.device(c));
+            } else {
+                QCOMPARE(c.target.back(), 0); // a non-device design's device level is canonical
+            }
+            QCOMPARE(space.fromUnit(space.toUnit(c)), c);
+            QVERIFY(space.contains(space.crossover(c, previous, rng)));
+            QVERIFY(space.contains(space.mutate(c, 0.3, rng)));
+            previous = c;
+        }
+        QCOMPARE(seen, (std::set<std::string>{"elector", "bat", "gpu_m1-pro", "cpu_rpi"}));
+
+        r.precisions = {"w1a8"}; // no f32 for the devices
+        const auto refused = codesign::buildSearchConfig(r, kDataDir);
+        QVERIFY(!refused.config);
+        QVERIFY(QString::fromStdString(refused.errors.front()).contains("f32"));
     }
 
     void deviceDesignIsTheMeasuredRowExactly() {
