@@ -824,6 +824,15 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         if (!options->targets.empty() && !options->targets.starts_with("device")) {
             options->request.targets = options->targets; // elector, bat: the co-design search's kinds
         } else if (!options->targets.empty()) {
+            const std::string list = options->targets + ",";
+            for (const char* kind : {",elector,", ",bat,"}) // issue 14: a mixed list puts the devices last
+                if (list.find(kind) != std::string::npos) {
+                    std::cerr << "tcw search: --targets: the device set comes last in a mixed search, e.g. "
+                                 "elector,bat,devices:edgetran (got '"
+                              << options->targets << "')\n";
+                    context.exitCode = 2;
+                    return;
+                }
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
                                   options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));

@@ -18,7 +18,9 @@ std::vector<std::string> mixedDeviceProblems(const std::vector<std::string>& dev
         const auto p =
             std::find_if(profiles.begin(), profiles.end(), [&](const DeviceProfile& d) { return d.deviceName == id; });
         if (p == profiles.end()) {
-            problems.push_back("device '" + id + "': no profile of that id is loaded");
+            problems.push_back("device '" + id +
+                               "': no profile of that id is loaded (neither a preset under data/devices/presets nor "
+                               "a profile in the workspace's device tables; tcw devices list shows the presets)");
             continue;
         }
         if (p->settings.sequenceLength != sequenceLength)

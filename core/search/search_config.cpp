@@ -113,7 +113,8 @@ std::vector<std::string> mixedDeviceProblems(const SearchConfig& c) {
     const auto refused = [&](Metric m) -> std::string {
         switch (m) {
         case Metric::Area:
-            return "a measured device has no area";
+            return "a measured device has no area (the default objectives include it: give --objectives "
+                   "accuracy,latency,energy[,power])";
         case Metric::DynamicEnergy:
         case Metric::LeakageEnergy:
             return "a measured device's energy is the whole device's, not split into dynamic and leakage parts "
