@@ -10,6 +10,7 @@
 #include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "codesign/trained_accuracy.h"
+#include "devices/device_library.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -312,6 +313,11 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                 std::cerr << "note: search " << open->id << " in " << o.workspace
                           << " did not finish; `tcw search --workspace " << o.workspace
                           << " --resume` continues it. Starting a new search.\n";
+            // Issue 14: measured devices in the union come from the shipped presets; an id that is
+            // no preset is looked up among the workspace's own profiles (imported, profiled).
+            for (const std::string& id : config->targets.devices)
+                if (const auto preset = devices::resolveDeviceProfile(id, dataDir); preset.ok())
+                    sessionOptions.deviceProfiles.push_back(*preset.value);
             session.emplace(codesign::SearchSession::start(*workspace, std::move(*config), sessionOptions));
         }
     } catch (const codesign::SearchSetupError& e) {
@@ -348,8 +354,12 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
             kinds += (kinds.empty() ? "" : " ∪ ") + std::string(targetKindName(k));
         for (const auto& p : c.targets.precisions)
             precisions += (precisions.empty() ? "" : ", ") + p;
+        std::string deviceList;
+        for (const auto& d : c.targets.devices)
+            deviceList += (deviceList.empty() ? "" : ", ") + d;
         std::cout << "  targets     " << kinds
                   << (c.targets.has(TargetKind::Bat) ? " (bat space " + c.targets.bat.name + ")" : "")
+                  << (deviceList.empty() ? "" : " (devices " + deviceList + "; measured, per sequence)")
                   << "\n  precisions  " << (precisions.empty() ? "the model's own" : precisions) << "\n";
     }
     if (mpi)
@@ -529,6 +539,12 @@ std::optional<std::vector<int>> select(const codesign::StoredSearch& s, const st
     return chosen;
 }
 
+// A design's target as export writes it: "elector", "bat" or "device:ID" (issue 14).
+std::string targetLabel(const search::CoDesignSpace& space, const search::Candidate& c) {
+    const TargetKind kind = space.targetKind(c);
+    return kind == TargetKind::Device ? "device:" + space.device(c) : std::string(targetKindName(kind));
+}
+
 int runExport(const ExportOptions& o) {
     // The workspace is an input: never written over, --force or not.
     io::WriteOptions writeOptions;
@@ -569,7 +585,8 @@ int runExport(const ExportOptions& o) {
                              "cost_model",
                              "model_encoding",
                              "accelerator_encoding",
-                             "design"};
+                             "design",
+                             "target"}; // issue 14: elector, bat or device:ID
         std::vector<io::CsvRow> rows;
         auto num = [](double v) {
             char text[40];
@@ -579,13 +596,17 @@ int runExport(const ExportOptions& o) {
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
             const auto& m = t.metrics;
+            // A measured device has no area and no split of its energy: those cells stay empty.
+            const bool device = space.targetKind(t.proposal.candidate) == TargetKind::Device;
+            const auto known = [&](double v) { return device ? std::string() : num(v); };
             rows.push_back({std::to_string(t.position), std::to_string(t.round), t.proposal.origin, num(m.accuracy),
                             std::string(search::accuracyOriginName(m.accuracyOrigin)), num(m.accuracyStdDev),
-                            num(m.latencySeconds), num(m.dynamicEnergyNJ), num(m.leakageEnergyNJ),
-                            num(m.totalEnergyNJ()), num(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
+                            num(m.latencySeconds), known(m.dynamicEnergyNJ), known(m.leakageEnergyNJ),
+                            num(m.totalEnergyNJ()), known(m.areaMM2), num(m.peakPowerMW), m.feasible ? "1" : "0",
                             std::string(store::metricsProvenanceName(s->metricsOrigins[std::size_t(p)].provenance)),
                             s->metricsOrigins[std::size_t(p)].costModel, io::intListJson(t.proposal.candidate.model),
-                            io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate)});
+                            io::intListJson(t.proposal.candidate.accelerator), space.describe(t.proposal.candidate),
+                            targetLabel(space, t.proposal.candidate)});
         }
         const auto errors = io::writeCsv(o.out, header, rows, writeOptions);
         if (!errors.ok()) {
@@ -610,6 +631,13 @@ int runExport(const ExportOptions& o) {
                             {"areaMM2", m.areaMM2},
                             {"peakPowerMW", m.peakPowerMW},
                             {"feasible", m.feasible}};
+            if (space.targetKind(t.proposal.candidate) == TargetKind::Device) {
+                // Issue 14: a measured device reports no cycles, no area and its energy as the
+                // whole device's total only: those values are absent, not zero.
+                for (const char* absent : {"cycles", "energyDynamicNJ", "energyLeakageNJ", "areaMM2"})
+                    metrics.erase(absent);
+            }
+            metrics["target"] = targetLabel(space, t.proposal.candidate);
             const codesign::MetricsOrigin& origin = s->metricsOrigins[static_cast<std::size_t>(p)];
             metrics["provenance"] = store::metricsProvenanceName(origin.provenance);
             metrics["costModel"] = origin.costModel;
@@ -641,9 +669,9 @@ int runExport(const ExportOptions& o) {
         for (int p : *chosen) {
             const auto& t = s->trials[static_cast<std::size_t>(p)];
             if (space.targetKind(t.proposal.candidate) != TargetKind::Elector) {
-                std::cerr << "tcw export: trial " << t.position
-                          << " runs on a bat target, which has no AccelTran configuration; export it with "
-                             "--format json\n";
+                std::cerr << "tcw export: trial " << t.position << " runs on a "
+                          << targetKindName(space.targetKind(t.proposal.candidate))
+                          << " target, which has no AccelTran configuration; export it with --format json\n";
                 return 1;
             }
             TransformerSpec model = space.model(t.proposal.candidate);
@@ -684,7 +712,9 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->add_option(
         "--targets", o.targets,
         "target kinds searched together: elector, bat or elector,bat (a categorical dimension plus each kind's "
-        "own space; docs/search.md); or models × measured devices instead: devices:edgetran, devices:all, "
+        "own space; docs/search.md), and measured devices with them, last: elector,devices:edgetran, "
+        "elector,bat,devices:ID,ID… (per-sequence costs by the measured cost model; area is refused); or models "
+        "× measured devices alone: devices:edgetran, devices:all, "
         "devices:ID,ID… (docs/devices.md), which prints the front, and with --workspace stores every pair as a "
         "trial (--resume continues an unfinished one)");
     search
@@ -794,6 +824,15 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
         if (!options->targets.empty() && !options->targets.starts_with("device")) {
             options->request.targets = options->targets; // elector, bat: the co-design search's kinds
         } else if (!options->targets.empty()) {
+            const std::string list = options->targets + ",";
+            for (const char* kind : {",elector,", ",bat,"}) // issue 14: a mixed list puts the devices last
+                if (list.find(kind) != std::string::npos) {
+                    std::cerr << "tcw search: --targets: the device set comes last in a mixed search, e.g. "
+                                 "elector,bat,devices:edgetran (got '"
+                              << options->targets << "')\n";
+                    context.exitCode = 2;
+                    return;
+                }
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
                                   options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));

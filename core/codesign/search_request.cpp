@@ -1,6 +1,8 @@
 // Building a search's configuration from names and text: shared by tcw search and the GUI.
 #include "search_request.h"
 
+#include "devices/device_library.h"
+
 #include "trained_accuracy.h"
 
 #include "io/files.h"
@@ -200,11 +202,17 @@ BuiltConfig buildSearchConfig(const SearchRequest& r, const fs::path& dataDir) {
     // Issue 15: a union of target kinds and precisions as search dimensions.
     const std::vector<std::string> precisions = splitList(r.precisions);
     if (!r.targets.empty() || !precisions.empty()) {
-        std::string error;
-        if (const auto kinds = search::parseTargetKinds(r.targets.empty() ? "elector" : r.targets, &error))
+        std::string error, deviceSet;
+        if (const auto kinds = search::parseTargetKinds(r.targets.empty() ? "elector" : r.targets, &error, &deviceSet))
             c.targets.kinds = *kinds;
         else
             errors.push_back(error);
+        if (!deviceSet.empty()) { // issue 14: measured devices mixed with accelerator kinds
+            std::string setError;
+            c.targets.devices = devices::deviceSet(deviceSet, dataDir, setError);
+            if (c.targets.devices.empty())
+                errors.push_back("--targets: " + (setError.empty() ? "no device in '" + deviceSet + "'" : setError));
+        }
         c.targets.precisions = precisions;
         if (c.targets.has(TargetKind::Bat)) {
             if (const auto bat = io::resolveBatSpace(r.batSpace, dataDir))

@@ -5,6 +5,8 @@
 
 #include "trained_accuracy.h"
 
+#include "devices/device_store.h"
+#include "devices/mixed_costs.h"
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/record_json.h"
@@ -117,6 +119,32 @@ SimOptions simOptions(const search::SearchConfig& c) {
     o.task = c.task;
     o.opBreakdown = false;
     return o;
+}
+
+// Issue 14: a device design's evaluation, as a model × device search stores one (cost model
+// `measured`, energy as the total, no area; measured or predicted with the relative σ).
+store::EvaluationRecord deviceEvaluationRecord(const search::PairMetrics& m) {
+    store::EvaluationRecord e;
+    e.costModel = "measured";
+    e.mode = "inference";
+    e.latencySeconds = m.latencySeconds;
+    if (m.dynamicEnergyNJ > 0)
+        e.energyDynamicNJ = m.dynamicEnergyNJ;
+    if (m.peakPowerMW > 0)
+        e.peakPowerMW = m.peakPowerMW;
+    e.feasible = m.feasible;
+    e.infeasibleReason = m.infeasibleReason;
+    if (const auto* note = m.measuredCost.get()) {
+        e.optionsJson = note->optionsJson;
+        e.breakdownJson = note->breakdownJson;
+        if (note->measured) {
+            e.provenance = store::MetricsProvenance::Measured;
+        } else {
+            e.provenance = store::MetricsProvenance::Predicted;
+            e.metricsStdDevFraction = note->stddevFraction;
+        }
+    }
+    return e;
 }
 
 std::string stateJson(int committed, std::string_view status) {
@@ -245,9 +273,11 @@ search::AccuracyOrigin originOf(store::AccuracySource source) {
 }
 
 search::HypervolumeBox sampleBox(const search::SearchConfig& config, const TechnologyLibrary& technology,
-                                 double accuracyLo, double accuracyHi, int samples) {
+                                 double accuracyLo, double accuracyHi, int samples,
+                                 const search::DeviceCostFn& deviceCosts) {
     const search::CoDesignSpace space = search::makeSpace(config);
-    const search::SimulationEvaluator evaluator(space, technology, simOptions(config), nullptr);
+    search::SimulationEvaluator evaluator(space, technology, simOptions(config), nullptr);
+    evaluator.setDeviceCosts(deviceCosts);
     std::vector<search::PairMetrics> sample;
     for (int k = 0; k < samples; ++k) {
         // Seed 0, not the search's: searches of one space share a box and compare.
@@ -356,7 +386,9 @@ void WorkspaceJournal::record(const search::Trial& trial) {
                                                 ? io::SparsitySource::trainingRun(runId)
                                                 : io::SparsitySource::scalarsOf(options.sparsity);
         store::EvaluationRecord e;
-        if (m.simulation) {
+        if (m_space.targetKind(trial.proposal.candidate) == TargetKind::Device) {
+            e = deviceEvaluationRecord(m); // issue 14: the `measured` cost model's
+        } else if (m.simulation) {
             e = io::evaluationRecordOf(*m.simulation, options, sparsity);
         } else { // metrics that came without their simulation (none the evaluators make today)
             e.costModel = bat ? "bat" : std::string(costModelName(m_config.costModel));
@@ -497,7 +529,38 @@ struct SearchSession::Parts {
     std::unique_ptr<search::SimulationEvaluator> evaluator;
     std::unique_ptr<search::Optimizer> optimizer;
     std::vector<TransformerSpec> tableModels;
+    std::vector<profile::DeviceProfile> deviceProfiles; // issue 14: of config.targets.devices
 };
+
+namespace {
+// Issue 14: the profiles of a union's measured devices, in the configuration's order: a given
+// one, else the workspace's of that id; every problem (a missing device, another sequence length)
+// is a SearchSetupError naming the device.
+std::vector<profile::DeviceProfile> searchDeviceProfiles(store::Workspace& workspace,
+                                                         const search::SearchConfig& config,
+                                                         const std::vector<profile::DeviceProfile>& given) {
+    if (!config.targets.has(TargetKind::Device))
+        return {};
+    std::vector<profile::DeviceProfile> all = given; // given ones first, then the workspace's
+    try {
+        for (auto& p : devices::loadDeviceProfiles(workspace.database()))
+            all.push_back(std::move(p));
+    } catch (const std::exception& e) {
+        throw SearchSetupError(std::string("the workspace's device profiles: ") + e.what());
+    }
+    std::vector<profile::DeviceProfile> chosen;
+    for (const std::string& id : config.targets.devices)
+        for (const auto& p : all)
+            if (p.deviceName == id) {
+                chosen.push_back(p);
+                break;
+            }
+    const auto problems = devices::mixedDeviceProblems(config.targets.devices, chosen, config.task.sequenceLength);
+    if (!problems.empty())
+        throw SearchSetupError(problems.front());
+    return chosen;
+}
+} // namespace
 
 SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,
                              const SessionOptions& options, std::vector<search::Trial> stored)
@@ -521,6 +584,9 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
     }
     p.evaluator =
         std::make_unique<search::SimulationEvaluator>(p.problem.space, p.technology, simOptions(m_config), p.accuracy);
+    p.deviceProfiles = searchDeviceProfiles(m_workspace, m_config, m_options.deviceProfiles);
+    if (!p.deviceProfiles.empty())
+        p.evaluator->setDeviceCosts(devices::mixedDeviceCosts(p.deviceProfiles, m_config.objectives));
     p.optimizer =
         search::makeOptimizer(m_config, p.problem, search::initialCandidates(m_config, p.problem.space, p.tableModels));
 }
@@ -556,7 +622,10 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     }
     if (config.box.empty()) {
         try {
-            config.box = sampleBox(config, electorTechnology14nm(), lo, hi);
+            const auto profiles = searchDeviceProfiles(workspace, config, options.deviceProfiles);
+            config.box = sampleBox(config, electorTechnology14nm(), lo, hi, 512,
+                                   profiles.empty() ? search::DeviceCostFn{}
+                                                    : devices::mixedDeviceCosts(profiles, config.objectives));
         } catch (const std::invalid_argument& e) {
             throw SearchSetupError(e.what());
         }
@@ -570,6 +639,8 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     record.stateJson = stateJson(0, "pending");
     // Build first: bad input is reported before anything is written.
     SearchSession session(workspace, 0, config, options, {});
+    for (const auto& p : session.m_parts->deviceProfiles) // issue 14: a resumed search reads them here
+        devices::saveDeviceProfile(workspace.database(), p);
     session.m_searchId = workspace.addSearch(record);
     session.m_parts->lock = lockSearch(workspace, session.m_searchId);
     recordWriter(workspace, session.m_searchId, false, options);

@@ -13,6 +13,7 @@
 #include "store/workspace.h"
 
 #include "design/technology_library.h"
+#include "profile/device_profile.h"
 
 #include <filesystem>
 #include <map>
@@ -98,6 +99,11 @@ struct SessionOptions {
     // Which program runs the search ("tcw search", "the GUI's Search panel"), recorded in the
     // workspace's properties with the login name (searchWriterKey); empty: not recorded.
     std::string writer;
+    // Issue 14: the device profiles a search with measured devices in its union starts with
+    // (the configuration's targets.devices, by id); they are saved into the workspace's device
+    // tables with the search, and a resumed search reads them from there. A device not given
+    // here is looked up among the workspace's own profiles.
+    std::vector<profile::DeviceProfile> deviceProfiles;
 };
 
 // The workspace property that says who started a search ("search 3 started by") or last
@@ -158,8 +164,10 @@ private:
 
 // The box a new search measures hypervolume in: hardware metrics of a seeded sample of the
 // space, accuracy over [lo, hi].
+// deviceCosts: how the device designs of a union with measured devices are costed (issue 14).
 search::HypervolumeBox sampleBox(const search::SearchConfig& config, const TechnologyLibrary& technology,
-                                 double accuracyLo, double accuracyHi, int samples = 512);
+                                 double accuracyLo, double accuracyHi, int samples = 512,
+                                 const search::DeviceCostFn& deviceCosts = {});
 
 // The store's name for an accuracy origin, and back.
 store::AccuracySource storeSource(search::AccuracyOrigin origin);

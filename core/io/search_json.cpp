@@ -1,6 +1,8 @@
 // JSON of the co-design search: configuration, accuracy tables, pairs, trial details.
 #include "search_json.h"
 
+#include "design/device_target.h"
+
 #include "files.h"
 #include "format_trees.h"
 #include "safe_file.h"
@@ -303,9 +305,12 @@ Json targetUnionJson(const search::TargetUnion& t) {
     Json fields = Json::array();
     for (std::size_t i = 0; i < t.bat.fields.size(); ++i)
         fields.push_back({{"field", t.bat.fields[i]}, {"values", doubles(t.bat.values[i])}});
-    return {{"kinds", kinds},
-            {"precisions", t.precisions},
-            {"bat", {{"name", t.bat.name}, {"fields", fields}, {"energy", batEnergyJson(t.bat.energy)}}}};
+    Json j = {{"kinds", kinds},
+              {"precisions", t.precisions},
+              {"bat", {{"name", t.bat.name}, {"fields", fields}, {"energy", batEnergyJson(t.bat.energy)}}}};
+    if (!t.devices.empty()) // issue 14: absent in every union without measured devices
+        j["devices"] = t.devices;
+    return j;
 }
 
 search::TargetUnion readTargetUnion(const Json& j) {
@@ -314,8 +319,8 @@ search::TargetUnion readTargetUnion(const Json& j) {
         throw std::invalid_argument("targets must be an object with a list of kinds");
     for (const Json& k : j.at("kinds")) {
         const auto kind = k.is_string() ? targetKindFromName(k.get<std::string>()) : std::nullopt;
-        if (!kind || (*kind != TargetKind::Elector && *kind != TargetKind::Bat))
-            throw std::invalid_argument("targets.kinds: each must be elector or bat");
+        if (!kind || (*kind != TargetKind::Elector && *kind != TargetKind::Bat && *kind != TargetKind::Device))
+            throw std::invalid_argument("targets.kinds: each must be elector, bat or device");
         t.kinds.push_back(*kind);
     }
     if (j.contains("precisions")) {
@@ -329,6 +334,16 @@ search::TargetUnion readTargetUnion(const Json& j) {
     }
     if (j.contains("bat"))
         t.bat = readBatSpaceTree(j.at("bat"), "targets.bat");
+    if (j.contains("devices")) {
+        if (!j.at("devices").is_array())
+            throw std::invalid_argument("targets.devices must be a list of device ids");
+        for (const Json& d : j.at("devices")) {
+            if (!d.is_string() || !isDeviceId(d.get<std::string>()))
+                throw std::invalid_argument("targets.devices must be a list of device ids (letters, digits, '_', "
+                                            "'-', '.')");
+            t.devices.push_back(d.get<std::string>());
+        }
+    }
     return t;
 }
 

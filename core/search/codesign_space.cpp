@@ -1,6 +1,8 @@
 // The joint co-design space: encodings, the unit-cube view, snapping and variation.
 #include "codesign_space.h"
 
+#include "design/device_target.h"
+
 #include "rng.h"
 
 #include <algorithm>
@@ -71,6 +73,26 @@ void CoDesignSpace::setTargets(TargetUnion targets) {
         throw std::invalid_argument("a search over several target kinds or precisions cannot fix the accelerator");
     if (!targets.has(TargetKind::Bat))
         targets.bat = BatSpace{targets.bat.name, {}, {}, targets.bat.energy}; // no bat levels to carry
+    if (!targets.has(TargetKind::Device))
+        targets.devices.clear();
+    else if (targets.devices.empty())
+        throw std::invalid_argument("a search over measured devices needs at least one device profile");
+    m_f32Level = 0;
+    if (targets.has(TargetKind::Device) && !targets.precisions.empty()) {
+        const auto f32 = std::find(targets.precisions.begin(), targets.precisions.end(), "f32");
+        if (f32 == targets.precisions.end())
+            throw std::invalid_argument("a measured device ran the f32 models of its profile: the precisions must "
+                                        "include f32");
+        m_f32Level = static_cast<int>(f32 - targets.precisions.begin());
+    }
+    for (std::size_t i = 0; i < targets.devices.size(); ++i) {
+        if (!isDeviceId(targets.devices[i]))
+            throw std::invalid_argument("device id '" + targets.devices[i] +
+                                        "' is not allowed (letters, digits, '_', '-' and '.')");
+        if (std::find(targets.devices.begin(), targets.devices.begin() + std::ptrdiff_t(i), targets.devices[i]) !=
+            targets.devices.begin() + std::ptrdiff_t(i))
+            throw std::invalid_argument("device '" + targets.devices[i] + "' is listed twice");
+    }
     const auto problems = targets.bat.check();
     if (!problems.empty())
         throw std::invalid_argument(problems.front());
@@ -101,9 +123,21 @@ BatSpec CoDesignSpace::bat(const Candidate& c) const {
     return m_targets.bat.decode(levels);
 }
 
+std::size_t CoDesignSpace::deviceIndex(const Candidate& c) const {
+    if (m_targets.devices.empty() || c.target.empty())
+        return 0;
+    return std::size_t(std::clamp(c.target.back(), 0, int(m_targets.devices.size()) - 1));
+}
+
+std::string CoDesignSpace::device(const Candidate& c) const {
+    return m_targets.devices.empty() ? std::string() : m_targets.devices[deviceIndex(c)];
+}
+
 Target CoDesignSpace::target(const Candidate& c) const {
     if (targetKind(c) == TargetKind::Bat)
         return Target(bat(c));
+    if (targetKind(c) == TargetKind::Device)
+        return Target(DeviceTarget{device(c), device(c)});
     return Target(accelerator(c));
 }
 
@@ -219,6 +253,8 @@ int CoDesignSpace::levels(int i) const {
         return static_cast<int>(m_targets.kinds.size());
     if (j == 1)
         return std::max<int>(1, static_cast<int>(m_targets.precisions.size()));
+    if (j - 2 >= m_targets.bat.length()) // the device level (issue 14)
+        return static_cast<int>(m_targets.devices.size());
     return static_cast<int>(m_targets.bat.values[std::size_t(j - 2)].size());
 }
 
@@ -268,10 +304,16 @@ Candidate CoDesignSpace::canonical(Candidate c) const {
         for (int j = 0; j < targetLength(); ++j)
             c.target[std::size_t(j)] =
                 std::clamp(c.target[std::size_t(j)], 0, levels(dimension() - targetLength() + j) - 1);
-        if (targetKind(c) == TargetKind::Bat)
+        const TargetKind kind = targetKind(c);
+        const auto batEnd = c.target.begin() + 2 + m_targets.bat.length();
+        if (kind != TargetKind::Elector)
             c.accelerator = m_firstAcceleratorCode; // unused: one canonical value
+        if (kind != TargetKind::Bat)
+            std::fill(c.target.begin() + 2, batEnd, 0);
+        if (kind != TargetKind::Device)
+            std::fill(batEnd, c.target.end(), 0); // the device level, when the space has devices
         else
-            std::fill(c.target.begin() + 2, c.target.end(), 0);
+            c.target[1] = m_f32Level; // a device runs the f32 model its profile measured
     }
     return c;
 }
@@ -328,11 +370,15 @@ Candidate CoDesignSpace::crossover(const Candidate& a, const Candidate& b, std::
         if (uniform01(rng) < 0.5)
             child.target[1] = b.target[1];
         const Candidate& other = kindFromB ? a : b;
-        for (std::size_t j = 2; j < child.target.size(); ++j)
+        const std::size_t batEnd = 2 + std::size_t(m_targets.bat.length());
+        for (std::size_t j = 2; j < child.target.size(); ++j) {
+            // A bat field from a bat parent, the device level from a device parent.
+            const TargetKind owner = j < batEnd ? TargetKind::Bat : TargetKind::Device;
             child.target[j] =
-                (targetKind(other) == TargetKind::Bat && uniform01(rng) < 0.5) ? other.target[j] : kindDonor.target[j];
-        if (targetKind(child) == TargetKind::Elector && targetKind(other) == TargetKind::Bat)
-            child.accelerator = kindDonor.accelerator; // a bat parent's elector part is a placeholder
+                (targetKind(other) == owner && uniform01(rng) < 0.5) ? other.target[j] : kindDonor.target[j];
+        }
+        if (targetKind(child) == TargetKind::Elector && targetKind(other) != TargetKind::Elector)
+            child.accelerator = kindDonor.accelerator; // a bat or device parent's elector part is a placeholder
     }
     return canonical(std::move(child));
 }
@@ -394,6 +440,10 @@ std::string CoDesignSpace::describe(const Candidate& c) const {
         out << " | bat " << b.peCount << "×" << b.lanesPerPe << "×" << b.bitsPerLane
             << (b.activationFeed == ActivationFeed::BitSerial ? " serial" : " parallel") << " T" << b.tokenBlock
             << " fifo " << b.fifoKB << "KB " << b.weightBufferMB << "MB/" << b.activationBufferKB << "KB";
+        return out.str();
+    }
+    if (targetKind(c) == TargetKind::Device) {
+        out << " | device " << device(c);
         return out.str();
     }
     const AcceleratorSpec a = accelerator(c);

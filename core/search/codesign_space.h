@@ -54,7 +54,11 @@ public:
     TargetKind targetKind(const Candidate& c) const; // elector when the space has no union
     std::string precision(const Candidate& c) const; // "" when the space has no precision list
     BatSpec bat(const Candidate& c) const;           // the bat part (meaningful for bat candidates)
-    Target target(const Candidate& c) const;         // the candidate's target, of its kind
+    // Issue 14: a device candidate's device, as its index into targets().devices and its id
+    // (0 and "" when the space has no devices).
+    std::size_t deviceIndex(const Candidate& c) const;
+    std::string device(const Candidate& c) const;
+    Target target(const Candidate& c) const; // the candidate's target, of its kind
     // Splits a stored encoding (joined()) into the candidate; nothing when the length is wrong.
     std::optional<Candidate> split(std::span<const int> code) const;
 
@@ -97,6 +101,7 @@ private:
     std::vector<std::vector<int>> m_acceleratorValues; // allowed raw values per accelerator entry
     TargetUnion m_targets;
     std::vector<int> m_firstAcceleratorCode; // a bat candidate's canonical elector part
+    int m_f32Level = 0;                      // a device candidate's precision level (issue 14)
 };
 
 } // namespace tcw::search

@@ -74,6 +74,16 @@ struct TrainingOutcome {
     std::optional<std::int64_t> cachedRunId;
 };
 
+// Issue 14: how a device design's metrics were obtained by the `measured` cost model
+// (core/devices), as its workspace evaluation records it.
+struct MeasuredCostNote {
+    std::string device;        // the device profile's id
+    bool measured = false;     // the device's own row; else the surrogate's prediction
+    double stddevFraction = 0; // a prediction's largest σ / value
+    std::string optionsJson;   // the evaluation's options (device, batch and sequence of its rows)
+    std::string breakdownJson; // provenance text and σ per measure
+};
+
 // Everything a search knows about one evaluated pair. Plain values, so a stored evaluation
 // rebuilds it exactly (a resumed search sees the same numbers as the run that measured them).
 struct PairMetrics {
@@ -97,6 +107,7 @@ struct PairMetrics {
     // this process measured them (for the workspace's breakdown and training tables).
     std::shared_ptr<const SimResult> simulation;
     std::shared_ptr<const TrainingOutcome> training;
+    std::shared_ptr<const MeasuredCostNote> measuredCost; // issue 14: a device design's
 
     double totalEnergyNJ() const { return dynamicEnergyNJ + leakageEnergyNJ; }
     double value(Metric m) const;

@@ -42,6 +42,14 @@ PairMetrics SimulationEvaluator::simulate(const Candidate& candidate, const SimO
     const TransformerSpec model = m_space.model(candidate);
     if (m_space.targetKind(candidate) == TargetKind::Bat)
         return simulateBatPair(model, m_space.bat(candidate), options.task, m_space.targets().bat.energy);
+    if (m_space.targetKind(candidate) == TargetKind::Device) {
+        if (m_deviceCosts)
+            return m_deviceCosts(model, m_space.device(candidate));
+        PairMetrics m;
+        m.feasible = false;
+        m.infeasibleReason = "device '" + m_space.device(candidate) + "': no device profiles were loaded to cost it";
+        return m;
+    }
     const AcceleratorSpec accelerator = m_space.accelerator(candidate);
     // Lowering a model takes ~0.1 ms, an evaluation ~30 µs: no cache of prepared models needed.
     auto result = std::make_shared<SimResult>(prepareCostModel(model, m_technology, options)->evaluate(accelerator));
@@ -70,7 +78,7 @@ PairMetrics SimulationEvaluator::evaluate(const Candidate& candidate, std::stop_
         m.infeasibleReason = std::string("evaluation failed: ") + e.what();
         return m;
     }
-    if (a.training && a.training->profile) {
+    if (a.training && a.training->profile && m_space.targetKind(candidate) != TargetKind::Device) {
         // Trained here: cost the pair with the sparsity the training measured, not the scalars.
         SimOptions measured = m_options;
         measured.sparsity.profile = a.training->profile;

@@ -8,6 +8,7 @@
 #include "design/technology_library.h"
 #include "sim/sim_types.h"
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <stop_token>
@@ -36,6 +37,12 @@ public:
 PairMetrics simulateBatPair(const TransformerSpec& model, const BatSpec& target, const TaskShape& task,
                             const BatEnergyTable& energy);
 
+// Issue 14: the cost of a device candidate's model on the device with this profile id (the
+// `measured` cost model lives in core/devices, which builds on this library, so it is handed
+// in): latency, energy and peak power with a MeasuredCostNote; infeasible with the reason
+// when the device cannot report what the search needs. Thread-safe.
+using DeviceCostFn = std::function<PairMetrics(const TransformerSpec& model, const std::string& device)>;
+
 class SimulationEvaluator : public PairEvaluator {
 public:
     // options.mode selects inference or training costs; options.opBreakdown is turned off
@@ -47,6 +54,8 @@ public:
     PairMetrics simulate(const Candidate& candidate) const;
 
     const SimOptions& options() const { return m_options; }
+    // Issue 14: how device candidates are costed; without it they are infeasible, with the reason.
+    void setDeviceCosts(DeviceCostFn costs) { m_deviceCosts = std::move(costs); }
 
 private:
     PairMetrics simulate(const Candidate& candidate, const SimOptions& options) const;
@@ -55,6 +64,7 @@ private:
     TechnologyLibrary m_technology;
     SimOptions m_options;
     std::shared_ptr<const AccuracyOracle> m_accuracy;
+    DeviceCostFn m_deviceCosts;
 };
 
 } // namespace tcw::search

@@ -77,6 +77,9 @@ std::vector<std::string> validate(const SearchConfig& c) {
             for (const std::string& p : c.targets.bat.check())
                 problems.push_back(p);
         }
+        if (c.targets.has(TargetKind::Device))
+            for (const std::string& p : mixedDeviceProblems(c))
+                problems.push_back(p);
         for (const std::string& p : c.targets.precisions) {
             CompressionSpec probe;
             if (const std::string e = applySearchPrecision(p, probe); !e.empty())
@@ -90,6 +93,48 @@ std::vector<std::string> validate(const SearchConfig& c) {
                                "quantized one; search precisions other than f32 with --accuracy trained (each "
                                "model is trained at its precision) — no accuracy is assumed");
     }
+    return problems;
+}
+
+std::vector<std::string> mixedDeviceProblems(const SearchConfig& c) {
+    // docs/search.md, "Measured devices in the union": an objective or constraint that a kind
+    // of the union can never report is refused, so every design of the front is compared on
+    // the same objectives.
+    std::vector<std::string> problems;
+    if (c.objectives.mode != SimMode::Inference)
+        problems.push_back("--targets devices:…: the devices' profiles measured inference only (use --mode inference)");
+    if (c.targets.devices.empty())
+        problems.push_back("--targets devices:…: no device profile named");
+    if (!c.targets.precisions.empty() &&
+        std::find(c.targets.precisions.begin(), c.targets.precisions.end(), "f32") == c.targets.precisions.end())
+        problems.push_back("--precisions: a measured device ran the 32-bit float models of its profile; add f32 to "
+                           "the list (device designs take it, the other kinds any listed precision)");
+    const bool electorWithoutPeak = c.targets.has(TargetKind::Elector) && c.costModel == CostModelKind::AcceltranFast;
+    const auto refused = [&](Metric m) -> std::string {
+        switch (m) {
+        case Metric::Area:
+            return "a measured device has no area (the default objectives include it: give --objectives "
+                   "accuracy,latency,energy[,power])";
+        case Metric::DynamicEnergy:
+        case Metric::LeakageEnergy:
+            return "a measured device's energy is the whole device's, not split into dynamic and leakage parts "
+                   "(use energy)";
+        case Metric::PeakPower:
+            return electorWithoutPeak ? "the acceltran-fast cost model reports no peak power for an ELECTOR design "
+                                        "(use --cost-model elector)"
+                                      : std::string();
+        default:
+            return {};
+        }
+    };
+    for (Metric m : c.objectives.metrics)
+        if (const std::string why = refused(m); !why.empty())
+            problems.push_back("--objectives: " + std::string(metricName(m)) +
+                               " cannot be an objective of a search with measured devices: " + why);
+    for (const Constraint& k : c.objectives.constraints)
+        if (const std::string why = refused(k.metric); !why.empty())
+            problems.push_back("constraint on " + std::string(metricName(k.metric)) +
+                               ": not allowed in a search with measured devices: " + why);
     return problems;
 }
 

@@ -110,6 +110,11 @@ struct SearchConfig {
 // Problems with a configuration, each a readable sentence; empty when it can run.
 std::vector<std::string> validate(const SearchConfig& config);
 
+// Issue 14: why a union with measured devices cannot run as configured (an objective or
+// constraint a device or an ELECTOR design cannot report, a mode other than inference, no f32
+// among the precisions), each a sentence naming the field; validate() includes them.
+std::vector<std::string> mixedDeviceProblems(const SearchConfig& config);
+
 CoDesignSpace makeSpace(const SearchConfig& config);
 
 // TransCODE's initial pairs: the table's models (those in the model space, in table order)

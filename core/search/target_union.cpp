@@ -85,24 +85,39 @@ bool TargetUnion::has(TargetKind k) const {
     return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
 }
 
-std::optional<std::vector<TargetKind>> parseTargetKinds(std::string_view text, std::string* error) {
+std::optional<std::vector<TargetKind>> parseTargetKinds(std::string_view text, std::string* error,
+                                                        std::string* deviceSet) {
     std::vector<TargetKind> kinds;
+    const std::string_view allowed = deviceSet ? "elector, bat, devices:…" : "elector, bat";
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t comma = text.find(',', start);
-        const std::string_view item =
+        std::string_view item =
             text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        if (deviceSet && (item.starts_with("devices:") || item.starts_with("device:"))) {
+            // The device set runs to the end of the text (its ids are comma-separated too).
+            if (std::find(kinds.begin(), kinds.end(), TargetKind::Device) != kinds.end()) {
+                if (error)
+                    *error = "--targets: devices are listed twice";
+                return std::nullopt;
+            }
+            *deviceSet = std::string(text.substr(start));
+            kinds.push_back(TargetKind::Device);
+            break;
+        }
         start = comma == std::string_view::npos ? text.size() + 1 : comma + 1;
         if (item.empty())
             continue;
         const auto kind = targetKindFromName(item);
         if (!kind || (*kind != TargetKind::Elector && *kind != TargetKind::Bat)) {
             if (error) {
-                *error = "--targets: '" + std::string(item) +
-                         "' is not a target kind a co-design search covers (elector, bat";
-                *error += item.starts_with("device")
+                *error = "--targets: '" + std::string(item) + "' is not a target kind a co-design search covers (" +
+                         std::string(allowed);
+                *error += !deviceSet && item.starts_with("device")
                               ? "; measured devices are searched alone, with --targets devices:…)"
-                              : ")";
+                              : (deviceSet && item.starts_with("device") ? "; measured devices are written "
+                                                                           "devices:edgetran or devices:ID,ID…, last)"
+                                                                         : ")");
             }
             return std::nullopt;
         }
@@ -115,7 +130,7 @@ std::optional<std::vector<TargetKind>> parseTargetKinds(std::string_view text, s
     }
     if (kinds.empty()) {
         if (error)
-            *error = "--targets: no target kind (elector, bat)";
+            *error = "--targets: no target kind (" + std::string(allowed) + ")";
         return std::nullopt;
     }
     return kinds;

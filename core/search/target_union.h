@@ -1,11 +1,13 @@
 // The target dimension of a co-design search over a UNION of target kinds (issue 15 Done-when
-// 6, issue 14 "mixed with accelerator spaces"): a categorical choice of kind (elector | bat)
+// 6, issue 14 "mixed with accelerator spaces"): a categorical choice of kind (elector | bat |
+// device)
 // plus each kind's own parameters, and a model-wide precision chosen from a list (issue 15:
 // precision as a search dimension). A candidate's target part is
-//   [kind level, precision level, bat field levels …]
+//   [kind level, precision level, bat field levels …, device level (only with devices)]
 // (levels are indices into the lists below); the elector part stays the 12 raw TransCODE
-// values. Unused parts are canonical: a bat candidate's elector values are the space's first
-// ones, an elector candidate's bat levels are 0.
+// values. Unused parts are canonical: a bat or device candidate's elector values are the
+// space's first ones, an elector or device candidate's bat levels are 0, a non-device
+// candidate's device level is 0.
 #pragma once
 
 #include "design/bat_target.h"
@@ -51,19 +53,25 @@ std::string applySearchPrecision(std::string_view name, CompressionSpec& spec);
 // What a search's target dimension holds; empty kinds and precisions: the search has no
 // target part (an elector-only search, as every search before issue 15).
 struct TargetUnion {
-    std::vector<TargetKind> kinds;       // elector and/or bat, each once, in the user's order
+    std::vector<TargetKind> kinds;       // elector, bat and/or device, each once, in the user's order
     std::vector<std::string> precisions; // model-wide precisions; empty: the model's own (f32)
     BatSpace bat;
+    // Issue 14 (mixed search): the measured devices when kinds holds TargetKind::Device, by
+    // device profile id; a device candidate's target part ends with its index into this list.
+    std::vector<std::string> devices;
 
     bool operator==(const TargetUnion&) const = default;
     bool empty() const { return kinds.empty() && precisions.empty(); }
     bool has(TargetKind k) const;
-    // Kind and precision entries, then the bat fields' levels.
-    int length() const { return empty() ? 0 : 2 + bat.length(); }
+    // Kind and precision entries, then the bat fields' levels, then (with devices) the device level.
+    int length() const { return empty() ? 0 : 2 + bat.length() + (has(TargetKind::Device) ? 1 : 0); }
 };
 
-// "elector,bat" → the kinds; an error naming the allowed kinds otherwise ("devices:…" mixed
-// with accelerators says where the device search is).
-std::optional<std::vector<TargetKind>> parseTargetKinds(std::string_view text, std::string* error);
+// "elector,bat" → the kinds; an error naming the allowed kinds otherwise. Issue 14: with
+// deviceSet given, a last item "devices:…" (all the text from it on: "devices:edgetran",
+// "devices:gpu_m1-pro,cpu_rpi") adds TargetKind::Device and is copied to *deviceSet for the
+// device library to resolve (core/devices/device_library.h); without it devices are refused.
+std::optional<std::vector<TargetKind>> parseTargetKinds(std::string_view text, std::string* error,
+                                                        std::string* deviceSet = nullptr);
 
 } // namespace tcw::search
