@@ -352,6 +352,9 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                   << (c.targets.has(TargetKind::Bat) ? " (bat space " + c.targets.bat.name + ")" : "")
                   << "\n  precisions  " << (precisions.empty() ? "the model's own" : precisions) << "\n";
     }
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), search::Metric::Robustness) !=
+        c.objectives.metrics.end()) // issue 15: the objective's definition
+        std::cout << "  robustness  " << search::describe(c.robustness) << "\n";
     if (mpi)
         std::cout << "  mpi         " << mpi->size() << " ranks: rank 0 (" << mpi->host()
                   << ") optimises and writes the workspace, " << mpi->size() - 1 << " worker rank(s) × "
@@ -695,11 +698,22 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->add_option("--bat-space", r.batSpace, "with --targets …bat: the BAT-class space, name or file")
         ->capture_default_str();
     search
-        ->add_option("--robustness-rate", r.robustnessRate,
-                     "objective robustness (needs --accuracy trained): accuracy drop when each stored bit of the "
-                     "encoder weights flips with this probability")
+        ->add_option("--robustness-kind", r.robustnessKind,
+                     "objective robustness (needs --accuracy trained): bitflip (stored weight bits flip at "
+                     "--robustness-rate) or noise (Gaussian noise of --robustness-sigma × each activation "
+                     "vector's RMS on the linear-layer inputs)")
+        ->check(CLI::IsMember({"bitflip", "noise"}))
         ->capture_default_str();
-    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip patterns averaged")
+    search
+        ->add_option("--robustness-rate", r.robustnessRate,
+                     "robustness bitflip: accuracy drop when each stored bit of the encoder weights flips with "
+                     "this probability")
+        ->capture_default_str();
+    search
+        ->add_option("--robustness-sigma", r.robustnessSigma,
+                     "robustness noise: the noise's standard deviation relative to each activation vector's RMS")
+        ->capture_default_str();
+    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip or noise patterns averaged")
         ->capture_default_str();
     search->add_option("--peak-power-limit", o.peakPowerLimit,
                        "with --targets: pairs above this peak power (W) are "
