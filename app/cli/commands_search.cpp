@@ -46,6 +46,7 @@ struct SearchOptions {
     bool quiet = false;
     bool sync = false; // under MPI: commit each round in position order
     bool resumeIfUnfinished = false;
+    bool printConfig = false;             // print the configuration the options build, and stop (no workspace needed)
     std::string targets;                  // devices:… — a model × device search (issue 14)
     std::optional<double> peakPowerLimit; // W, with --targets
     std::string deviceObjective = "edgetran";
@@ -804,6 +805,10 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "continue the workspace's unfinished search if it has one, else start this one (job scripts "
                      "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
+    search->add_flag("--print-config", o.printConfig,
+                     "print the configuration these options build (JSON, as a search stores it before it adds the "
+                     "accuracy table's hash and the hypervolume box) or every problem with them, and exit without "
+                     "searching");
     search->callback([options, &context] {
         if (!options->targets.empty() && !options->targets.starts_with("device")) {
             options->request.targets = options->targets; // elector, bat: the co-design search's kinds
@@ -811,6 +816,15 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
                                   options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));
+            return;
+        }
+        if (options->printConfig) {
+            const auto built = codesign::buildSearchConfig(options->request, io::findDataDir(context.executablePath));
+            for (const std::string& error : built.errors)
+                std::cerr << "tcw search: " << error << "\n";
+            if (built.config)
+                std::cout << io::searchConfigJson(*built.config) << "\n";
+            context.exitCode = built.config ? 0 : 2;
             return;
         }
         if (options->workspace.empty()) {

@@ -83,6 +83,11 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
                                             "--screenshot the picture is taken then. The workspace is changed: use "
                                             "a copy."),
         QStringLiteral("TRIALS"));
+    const QCommandLineOption searchForm( // issue 15
+        QStringLiteral("search-form"),
+        QCoreApplication::translate("main", "Show this search configuration (JSON, as `tcw search --print-config` "
+                                            "writes it) in the Search panel's form."),
+        QStringLiteral("FILE"));
     // Issue 16: what the Selection view opens.
     const QCommandLineOption catalogue(
         QStringLiteral("catalogue"),
@@ -131,6 +136,7 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
     parser.addOption(trainTeacher);
     parser.addOption(trainData);
     parser.addOption(searchDemo);
+    parser.addOption(searchForm); // issue 15
     parser.addOption(view);
     parser.addOption(select);
     parser.addOption(edit);
@@ -154,6 +160,7 @@ CommandLineResult parseCommandLine(QCommandLineParser& parser, const QStringList
         return result;
     }
     result.options.view = parser.value(view);
+    result.options.searchForm = parser.value(searchForm); // issue 15
     result.options.edits = parser.values(edit);
     result.options.lesson = parser.value(lesson);
     if (parser.isSet(lessonStep)) {

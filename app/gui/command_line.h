@@ -24,6 +24,8 @@ struct CommandLineOptions {
     QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
     // Issue 15: the demo run's precision shorthand (shows the precision plots) and teacher run folder.
     QString trainPrecision, trainTeacher;
+    QString
+        searchForm; // issue 15: a search configuration (JSON, `tcw search --print-config`) shown in the Search panel
     // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
     // a tcw prune run to open in it; with --view selection the screenshot waits for them.
     QString catalogue, runs, pruningRun;
