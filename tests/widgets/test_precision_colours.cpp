@@ -18,6 +18,7 @@
 
 #include <QImage>
 #include <QPainter>
+#include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>

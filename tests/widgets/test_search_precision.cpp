@@ -143,9 +143,10 @@ private slots:
         const CliRun run = printConfig({"--accuracy", "trained", "--objectives", "accuracy,latency", "--targets",
                                         "elector,bat", "--precisions", "f32"});
         QCOMPARE(run.exitCode, 2);
-        QStringList cli = run.err.trimmed().split(QLatin1Char('\n'));
-        for (QString& line : cli)
-            line.remove(QStringLiteral("tcw search: "));
+        QStringList cli;
+        for (const QString& line : run.err.split(QLatin1Char('\n')))
+            if (line.startsWith(QStringLiteral("tcw search: ")))
+                cli << line.mid(12);
         QCOMPARE(panel.validationErrors(), cli);
         QVERIFY(panel.validationErrors().join(' ').contains(QStringLiteral("fixed-point")));
         auto* label = panel.findChild<QLabel*>(QStringLiteral("searchValidation"));

@@ -192,7 +192,9 @@ void SearchPrecisionBox::updateControls() {
         for (int i = 0; i < m_precisions->count(); ++i) {
             QListWidgetItem* item = m_precisions->item(i);
             const bool applies = m_idle && (m_trained || item->text() == QLatin1String("f32"));
-            item->setFlags(applies ? item->flags() | Qt::ItemIsEnabled : item->flags() & ~Qt::ItemIsEnabled);
+            Qt::ItemFlags flags = item->flags();
+            flags.setFlag(Qt::ItemIsEnabled, applies);
+            item->setFlags(flags);
             item->setToolTip(
                 item->text() == QLatin1String("f32")
                     ? tr("Every tensor 32-bit float (tcw train --precision w32a32)")
