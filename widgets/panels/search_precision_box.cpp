@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QSize>
 #include <QSpinBox>
 
 namespace tcw::widgets {
@@ -31,7 +32,7 @@ QStringList SearchPrecisionBox::precisionNames() {
 
 SearchPrecisionBox::SearchPrecisionBox(QWidget* parent) : QGroupBox(tr("Targets, precision, robustness"), parent) {
     setObjectName(QStringLiteral("searchPrecisionBox"));
-    setMaximumWidth(300);
+    setMaximumWidth(270);
     auto* form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
@@ -55,19 +56,27 @@ SearchPrecisionBox::SearchPrecisionBox(QWidget* parent) : QGroupBox(tr("Targets,
     m_precisions->setFlow(QListView::LeftToRight);
     m_precisions->setWrapping(true);
     m_precisions->setResizeMode(QListView::Adjust);
-    m_precisions->setSpacing(1);
+    m_precisions->setUniformItemSizes(true);
+    m_precisions->setGridSize(QSize(m_precisions->fontMetrics().horizontalAdvance(QStringLiteral("w8a8")) + 30,
+                                    m_precisions->fontMetrics().height() + 6));
+    m_precisions->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_precisions->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_precisions->setToolTip(tr("The model-wide precisions searched, as tcw search --precisions (none ticked: each "
+                                "model's own)"));
     for (const QString& name : precisionNames()) {
         auto* item = new QListWidgetItem(name, m_precisions);
         item->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
         item->setCheckState(Qt::Unchecked);
     }
-    m_precisions->setMaximumHeight(3 * m_precisions->fontMetrics().height() + 12);
+    // Three to a row: every precision in view without scrolling.
+    m_precisions->setFixedSize(3 * m_precisions->gridSize().width() + 2 * m_precisions->frameWidth() + 4,
+                               3 * m_precisions->gridSize().height() + 2 * m_precisions->frameWidth() + 2);
     form->addRow(tr("Precisions"), m_precisions);
 
     m_kind = new QComboBox(this);
     m_kind->setObjectName(QStringLiteral("searchRobustnessKind"));
-    m_kind->addItem(tr("Bit flips in stored weights"), QStringLiteral("bitflip"));
-    m_kind->addItem(tr("Gaussian activation noise"), QStringLiteral("noise"));
+    m_kind->addItem(tr("Weight bit flips"), QStringLiteral("bitflip"));
+    m_kind->addItem(tr("Activation noise"), QStringLiteral("noise"));
     m_kind->setToolTip(tr("What the robustness objective measures, as the accuracy drop of the trained model: each "
                           "stored bit of its encoder weights flipping with a probability, or Gaussian noise of σ × "
                           "each activation vector's RMS on the inputs of its linear layers (before their "
@@ -95,9 +104,17 @@ SearchPrecisionBox::SearchPrecisionBox(QWidget* parent) : QGroupBox(tr("Targets,
     m_rateLabel = new QLabel(tr("Flip rate"), this);
     m_sigmaLabel = new QLabel(tr("Noise σ"), this);
     form->addRow(tr("Robustness"), m_kind);
-    form->addRow(m_rateLabel, m_rate);
-    form->addRow(m_sigmaLabel, m_sigma);
-    form->addRow(tr("Seeds"), m_seeds);
+    auto* values = new QHBoxLayout; // the rate or σ, and the seeds, on one line
+    values->addWidget(m_rate, 1);
+    values->addWidget(m_sigma, 1);
+    values->addWidget(new QLabel(tr("seeds"), this));
+    values->addWidget(m_seeds);
+    auto* valueLabels = new QWidget(this); // "Flip rate" or "Noise σ", whichever applies
+    auto* labelLayout = new QHBoxLayout(valueLabels);
+    labelLayout->setContentsMargins(0, 0, 0, 0);
+    labelLayout->addWidget(m_rateLabel);
+    labelLayout->addWidget(m_sigmaLabel);
+    form->addRow(valueLabels, values);
     m_note = new QLabel(this);
     m_note->setObjectName(QStringLiteral("searchPrecisionNote"));
     m_note->setWordWrap(true);
