@@ -198,8 +198,12 @@ BuiltConfig buildSearchConfig(const SearchRequest& r, const fs::path& dataDir) {
         c.robustness.kind = *kind;
     else
         errors.push_back("--robustness-kind '" + r.robustnessKind + "' is not bitflip or noise");
-    c.robustness.rate = r.robustnessRate;
-    c.robustness.sigma = r.robustnessSigma;
+    // Only the kind's own number is stored; the other keeps its default (a configuration then
+    // equals itself read back, and a resumed search compares equal).
+    if (c.robustness.kind == search::RobustnessKind::ActivationNoise)
+        c.robustness.sigma = r.robustnessSigma;
+    else
+        c.robustness.rate = r.robustnessRate;
     c.robustness.seeds = r.robustnessSeeds;
     c.robustness.maxTestExamples = r.maxTest;
     // Issue 15: a union of target kinds and precisions as search dimensions.

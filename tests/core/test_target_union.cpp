@@ -206,6 +206,7 @@ private slots:
         SearchConfig noisy = robust;
         noisy.robustness.kind = RobustnessKind::ActivationNoise;
         noisy.robustness.sigma = 0.25;
+        noisy.robustness.rate = RobustnessDefinition{}.rate; // only the kind's own number is stored
         QVERIFY(validate(noisy).empty());
         const std::string noisyJson = io::searchConfigJson(noisy);
         QVERIFY(noisyJson.find("\"kind\": \"noise\"") != std::string::npos);
