@@ -218,7 +218,10 @@ private slots:
                                                             "must be a finite number ≥ 0"}));
         // A configuration from before the noise definition (no "kind") reads as bit flips.
         std::string old = robustJson;
-        QVERIFY(old.find("\"kind\"") == std::string::npos);
+        const std::size_t member = old.find("\"robustness\": {");
+        QVERIFY(member != std::string::npos);
+        const std::string object = old.substr(member, old.find('}', member) - member);
+        QVERIFY(object.find("\"kind\"") == std::string::npos && object.find("\"rate\"") != std::string::npos);
         QCOMPARE(io::parseSearchConfig(old, "test").value->robustness.kind, RobustnessKind::BitFlip);
         const std::string unknown = std::string(robustJson).insert(robustJson.find("\"rate\""), "\"kind\": \"heat\", ");
         QVERIFY(
