@@ -47,6 +47,7 @@ struct SearchOptions {
     bool quiet = false;
     bool sync = false; // under MPI: commit each round in position order
     bool resumeIfUnfinished = false;
+    bool printConfig = false;             // print the configuration the options build, and stop (no workspace needed)
     std::string targets;                  // devices:… — a model × device search (issue 14)
     std::optional<double> peakPowerLimit; // W, with --targets
     std::string deviceObjective = "edgetran";
@@ -362,6 +363,9 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                   << (deviceList.empty() ? "" : " (devices " + deviceList + "; measured, per sequence)")
                   << "\n  precisions  " << (precisions.empty() ? "the model's own" : precisions) << "\n";
     }
+    if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), search::Metric::Robustness) !=
+        c.objectives.metrics.end()) // issue 15: the objective's definition
+        std::cout << "  robustness  " << search::describe(c.robustness) << "\n";
     if (mpi)
         std::cout << "  mpi         " << mpi->size() << " ranks: rank 0 (" << mpi->host()
                   << ") optimises and writes the workspace, " << mpi->size() - 1 << " worker rank(s) × "
@@ -725,11 +729,22 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     search->add_option("--bat-space", r.batSpace, "with --targets …bat: the BAT-class space, name or file")
         ->capture_default_str();
     search
-        ->add_option("--robustness-rate", r.robustnessRate,
-                     "objective robustness (needs --accuracy trained): accuracy drop when each stored bit of the "
-                     "encoder weights flips with this probability")
+        ->add_option("--robustness-kind", r.robustnessKind,
+                     "objective robustness (needs --accuracy trained): bitflip (stored weight bits flip at "
+                     "--robustness-rate) or noise (Gaussian noise of --robustness-sigma × each activation "
+                     "vector's RMS on the linear-layer inputs)")
+        ->check(CLI::IsMember({"bitflip", "noise"}))
         ->capture_default_str();
-    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip patterns averaged")
+    search
+        ->add_option("--robustness-rate", r.robustnessRate,
+                     "robustness bitflip: accuracy drop when each stored bit of the encoder weights flips with "
+                     "this probability")
+        ->capture_default_str();
+    search
+        ->add_option("--robustness-sigma", r.robustnessSigma,
+                     "robustness noise: the noise's standard deviation relative to each activation vector's RMS")
+        ->capture_default_str();
+    search->add_option("--robustness-seeds", r.robustnessSeeds, "objective robustness: flip or noise patterns averaged")
         ->capture_default_str();
     search->add_option("--peak-power-limit", o.peakPowerLimit,
                        "with --targets: pairs above this peak power (W) are "
@@ -820,6 +835,10 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
                      "continue the workspace's unfinished search if it has one, else start this one (job scripts "
                      "that may be requeued)");
     search->add_flag("--quiet", o.quiet, "no progress bar");
+    search->add_flag("--print-config", o.printConfig,
+                     "print the configuration these options build (JSON, as a search stores it before it adds the "
+                     "accuracy table's hash and the hypervolume box) or every problem with them, and exit without "
+                     "searching");
     search->callback([options, &context] {
         if (!options->targets.empty() && !options->targets.starts_with("device")) {
             options->request.targets = options->targets; // elector, bat: the co-design search's kinds
@@ -836,6 +855,15 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
             DeviceSearchOptions d{options->targets,        options->request.budget, options->request.seed,
                                   options->peakPowerLimit, options->workspace,      options->resume};
             context.exitCode = runDeviceSearch(d, io::findDataDir(context.executablePath));
+            return;
+        }
+        if (options->printConfig) {
+            const auto built = codesign::buildSearchConfig(options->request, io::findDataDir(context.executablePath));
+            for (const std::string& error : built.errors)
+                std::cerr << "tcw search: " << error << "\n";
+            if (built.config)
+                std::cout << io::searchConfigJson(*built.config) << "\n";
+            context.exitCode = built.config ? 0 : 2;
             return;
         }
         if (options->workspace.empty()) {

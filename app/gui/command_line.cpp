@@ -4,6 +4,8 @@
 // it takes when the value is refused.
 #include "command_line.h"
 
+#include "models/selection_data_sets.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
@@ -76,6 +78,16 @@ std::vector<OptionRow> optionTable(const QStringList& viewNames) {
              const auto tokens = positiveNumber(values.back(), 65536);
              o.selectionTokens = int(tokens.value_or(0));
              return tokens ? QString() : tr("--selection-tokens takes 1 to 65536 tokens, got '%1'.").arg(values.back());
+         }},
+        {"selection-data", "NAME",
+         tr("The Selection view's task: %1 (as tcw select-device --data; fashion-mnist in 7×7 patches).")
+             .arg(models::selectionDataSets().join(QStringLiteral(", "))),
+         [](const QStringList& values, CommandLineOptions& o) {
+             o.selectionData = values.back();
+             return models::selectionDataSets().contains(o.selectionData)
+                        ? QString()
+                        : tr("--selection-data: '%1' is not one of %2.")
+                              .arg(o.selectionData, models::selectionDataSets().join(QStringLiteral(", ")));
          }},
         {"latency", "MS", tr("The Selection view's LC in milliseconds."),
          [](const QStringList& values, CommandLineOptions& o) {
@@ -151,6 +163,13 @@ std::vector<OptionRow> optionTable(const QStringList& viewNames) {
              const auto trials = positiveNumber(values.back());
              o.searchDemo = int(trials.value_or(0));
              return trials ? QString() : tr("--search-demo takes a number of trials, got '%1'.").arg(values.back());
+         }},
+        {"search-form", "FILE", // issue 15
+         tr("Show this search configuration (JSON, as `tcw search --print-config` writes it) in the Search panel's "
+            "form."),
+         [](const QStringList& values, CommandLineOptions& o) {
+             o.searchForm = values.back();
+             return QString();
          }},
         {"view", "NAME", tr("Show NAME first, one of: %1.").arg(viewNames.join(QStringLiteral(", "))),
          [viewNames](const QStringList& values, CommandLineOptions& o) {

@@ -24,11 +24,14 @@ struct CommandLineOptions {
     QString theme;      // "light" or "dark": the Fusion style with that palette; empty: the platform's
     // Issue 15: the demo run's precision shorthand (shows the precision plots) and teacher run folder.
     QString trainPrecision, trainTeacher;
+    QString
+        searchForm; // issue 15: a search configuration (JSON, `tcw search --print-config`) shown in the Search panel
     // The Selection view (issue 16): a device catalogue, the trained settings' runs folder and
     // a tcw prune run to open in it; with --view selection the screenshot waits for them.
     QString catalogue, runs, pruningRun;
     QString selectionModel;  // its model (a preset name or file); empty: the view's default
     int selectionTokens = 0; // its sequence length; 0: the view's default
+    QString selectionData;   // its task (models::selectionDataSets()); empty: the view's default
     double latencyMs = 0;    // its LC in ms; 0: the view's default
     double accuracy = -1;    // its AC; < 0: the view's default
 };

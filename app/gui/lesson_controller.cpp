@@ -186,8 +186,10 @@ void LessonController::applyAfterWorkspace(quint64 generation) {
         choice.x = *state.x;
     if (state.y)
         choice.y = *state.y;
-    if (state.colour)
+    if (state.colour) {
         choice.colour = *state.colour;
+        choice.colourByPrecision = false; // issue 15: the step's colour objective shows, not the precisions
+    }
     if (state.filter)
         choice.filterText = *state.filter;
     if (state.bounds)

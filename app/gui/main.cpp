@@ -1,6 +1,7 @@
 // transcode-workbench: the desktop application. Parses the command line, captures the log,
 // builds the main window and opens the workspace; --screenshot renders the window and exits.
 #include "command_line.h"
+#include "io/search_json.h"
 #include "lesson_controller.h"
 #include "log_capture.h"
 #include "main_window.h"
@@ -158,6 +159,19 @@ int main(int argc, char** argv) {
         window.lessons()->start(*parsedLesson.lesson, options.lesson);
         window.lessons()->goToStep(options.lessonStep - 1);
     }
+    // Issue 15, --search-form: a search configuration shown in the Search panel's form.
+    if (!options.searchForm.isEmpty()) {
+        QFile file(options.searchForm);
+        const bool read = file.open(QIODevice::ReadOnly);
+        const auto config = tcw::io::parseSearchConfig(read ? file.readAll().toStdString() : std::string(),
+                                                       options.searchForm.toStdString());
+        if (!read || !config) {
+            std::fprintf(stderr, "transcode-workbench: --search-form %s: %s\n", qPrintable(options.searchForm),
+                         read ? config.errors.toString().c_str() : qPrintable(file.errorString()));
+            return 2;
+        }
+        window.searchPanel()->showSearch(*config.value);
+    }
     // --search-demo: a search started from the panel, paused mid-run once the explorer shows
     // its trials; the screenshot (if any) waits for that.
     bool demoPaused = options.searchDemo <= 0;
@@ -198,6 +212,8 @@ int main(int argc, char** argv) {
     int selectionPending = 0; // what the Selection view still reads before a screenshot of it
     if (!options.selectionModel.isEmpty())
         selection->setModel(options.selectionModel);
+    if (!options.selectionData.isEmpty())
+        selection->setDataSet(options.selectionData);
     if (options.selectionTokens > 0)
         selection->setSequenceLength(options.selectionTokens);
     if (options.latencyMs > 0)

@@ -196,7 +196,16 @@ BuiltConfig buildSearchConfig(const SearchRequest& r, const fs::path& dataDir) {
     c.candidatesPerStep = r.candidates;
     c.patience = r.patience;
     c.populationSize = r.population;
-    c.robustness.rate = r.robustnessRate; // issue 15
+    if (const auto kind = search::robustnessKindFromName(r.robustnessKind)) // issue 15
+        c.robustness.kind = *kind;
+    else
+        errors.push_back("--robustness-kind '" + r.robustnessKind + "' is not bitflip or noise");
+    // Only the kind's own number is stored; the other keeps its default (a configuration then
+    // equals itself read back, and a resumed search compares equal).
+    if (c.robustness.kind == search::RobustnessKind::ActivationNoise)
+        c.robustness.sigma = r.robustnessSigma;
+    else
+        c.robustness.rate = r.robustnessRate;
     c.robustness.seeds = r.robustnessSeeds;
     c.robustness.maxTestExamples = r.maxTest;
     // Issue 15: a union of target kinds and precisions as search dimensions.

@@ -52,7 +52,9 @@ struct SearchRequest {
     std::vector<std::string> precisions;
     std::string batSpace = "bat";
     // Issue 15: the robustness objective's definition (search_config.h RobustnessDefinition).
-    double robustnessRate = 1e-3;
+    std::string robustnessKind = "bitflip"; // bitflip | noise
+    double robustnessRate = 1e-3;           // bitflip
+    double robustnessSigma = 0.1;           // noise: relative to each activation vector's RMS
     int robustnessSeeds = 3;
 };
 

@@ -128,14 +128,16 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
     // Issue 15: robustness is measured on the trained model inside the run (the trainer holds
     // its learned activation scales, which a checkpoint does not).
     std::optional<train::RobustnessResult> robustness;
-    train::BitFlipRobustness definition;
     if (m_robustness) {
-        definition.rate = m_robustness->rate;
-        definition.seeds = m_robustness->seeds;
-        definition.seed = m_robustness->seed;
-        definition.maxTestExamples = m_robustness->maxTestExamples;
         c.onCompleted = [&](train::Trainer& trainer) {
-            robustness = train::bitFlipRobustness(trainer, model, *m_data, definition, stop);
+            const search::RobustnessDefinition& d = *m_robustness;
+            if (d.kind == search::RobustnessKind::ActivationNoise) {
+                const train::ActivationNoiseRobustness noise{d.sigma, d.seeds, d.seed, d.maxTestExamples};
+                robustness = train::activationNoiseRobustness(trainer, *m_data, noise, stop);
+            } else {
+                const train::BitFlipRobustness flips{d.rate, d.seeds, d.seed, d.maxTestExamples};
+                robustness = train::bitFlipRobustness(trainer, model, *m_data, flips, stop);
+            }
         };
     }
     const train::TrainResult r = train::train(model, *m_data, c, stop);
@@ -149,9 +151,12 @@ search::AccuracyEstimate TrainedAccuracy::train(const TransformerSpec& model, co
         robustnessDrop = robustness->drop;
         std::ostringstream note;
         note << "; robustness: accuracy " << robustness->cleanAccuracy << " → mean "
-             << (robustness->cleanAccuracy - robustness->drop) << " under bit flips at rate " << definition.rate
-             << " in stored encoder weights (" << definition.seeds << " seeds, " << robustness->flippedBits
-             << " bits flipped of " << robustness->storedBits * definition.seeds << ")";
+             << (robustness->cleanAccuracy - robustness->drop) << ", " << search::describe(*m_robustness);
+        if (m_robustness->kind == search::RobustnessKind::ActivationNoise)
+            note << " (" << robustness->noisyValues << " activation values perturbed)";
+        else
+            note << " (" << robustness->flippedBits << " bits flipped of "
+                 << robustness->storedBits * m_robustness->seeds << ")";
         robustnessNote = note.str();
     }
     search::AccuracyEstimate e;

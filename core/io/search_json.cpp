@@ -421,11 +421,19 @@ std::string searchConfigJson(const search::SearchConfig& c) {
         j["targets"] = targetUnionJson(c.targets);
     if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), search::Metric::Robustness) !=
         c.objectives.metrics.end()) // the objective's definition, stored with the search (issue 15)
-        j["robustness"] = {{"definition", "accuracy drop under random bit flips in stored encoder weights"},
-                           {"rate", c.robustness.rate},
-                           {"seeds", c.robustness.seeds},
-                           {"seed", c.robustness.seed},
-                           {"maxTestExamples", c.robustness.maxTestExamples}};
+    {
+        Json r = {{"definition", search::describe(c.robustness)},
+                  {"seeds", c.robustness.seeds},
+                  {"seed", c.robustness.seed},
+                  {"maxTestExamples", c.robustness.maxTestExamples}};
+        if (c.robustness.kind == search::RobustnessKind::ActivationNoise) { // absent kind: bit flips
+            r["kind"] = "noise";
+            r["sigma"] = c.robustness.sigma;
+        } else {
+            r["rate"] = c.robustness.rate;
+        }
+        j["robustness"] = std::move(r);
+    }
     return j.dump(1);
 }
 
@@ -493,9 +501,20 @@ Loaded<search::SearchConfig> parseSearchConfig(std::string_view text, const std:
             c.targets = readTargetUnion(j.at("targets"));
         if (j.contains("robustness")) {
             const Json& r = j.at("robustness");
-            if (!r.is_object() || !r.contains("rate") || !r.at("rate").is_number())
-                throw std::invalid_argument("robustness.rate must be a number");
-            c.robustness.rate = r.at("rate").get<double>();
+            if (!r.is_object())
+                throw std::invalid_argument("robustness must be an object");
+            const std::string kind = r.contains("kind") && r.at("kind").is_string() ? r.at("kind").get<std::string>()
+                                     : r.contains("kind")                           ? std::string("?")
+                                                                                    : std::string("bitflip");
+            if (const auto k = search::robustnessKindFromName(kind))
+                c.robustness.kind = *k;
+            else
+                throw std::invalid_argument("robustness.kind must be bitflip or noise");
+            const char* number = c.robustness.kind == search::RobustnessKind::ActivationNoise ? "sigma" : "rate";
+            if (!r.contains(number) || !r.at(number).is_number())
+                throw std::invalid_argument(std::string("robustness.") + number + " must be a number");
+            (c.robustness.kind == search::RobustnessKind::ActivationNoise ? c.robustness.sigma : c.robustness.rate) =
+                r.at(number).get<double>();
             c.robustness.seeds = wholeNumber<int>(r.at("seeds"), "robustness.seeds");
             c.robustness.seed = wholeNumber<std::uint64_t>(r.at("seed"), "robustness.seed");
             c.robustness.maxTestExamples =

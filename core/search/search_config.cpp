@@ -51,12 +51,10 @@ std::vector<std::string> validate(const SearchConfig& c) {
     if (std::find(c.objectives.metrics.begin(), c.objectives.metrics.end(), Metric::Robustness) !=
         c.objectives.metrics.end()) { // issue 15
         if (c.accuracy != AccuracySourceKind::Trained)
-            problems.push_back("robustness is measured on a trained model's stored weights: use --accuracy trained "
-                               "(a predicted or imported accuracy has no weights to flip)");
-        if (!(c.robustness.rate >= 0.0 && c.robustness.rate <= 1.0) || c.robustness.seeds < 1 ||
-            c.robustness.maxTestExamples < 0)
-            problems.push_back("robustness: the bit-flip rate must be in [0, 1], the seeds at least 1 and the test "
-                               "examples at least 0 (0: all)");
+            problems.push_back("robustness is measured on a trained model: use --accuracy trained (a predicted or "
+                               "imported accuracy has no weights to flip and no activations to perturb)");
+        for (std::string& p : check(c.robustness))
+            problems.push_back(std::move(p));
     }
     if (!c.targets.empty()) { // issue 15: elector ∪ bat with precisions
         if (c.fixedAccelerator)

@@ -8,6 +8,7 @@
 #include "nsga2.h"
 #include "objectives.h"
 #include "optimizer.h"
+#include "robustness_definition.h" // issue 15
 
 #include "design/design_space.h"
 #include "sim/sim_types.h"
@@ -43,19 +44,6 @@ struct TrainingSettings {
     int threads = 1; // per training run (several run at once)
 
     bool operator==(const TrainingSettings&) const = default;
-};
-
-// Issue 15: what `robustness` means, stored with the search: the trained model's accuracy
-// drop when each stored bit of its encoder weight matrices flips with probability `rate`,
-// averaged over `seeds` flip patterns (seeded seed, seed + 1, …), on at most
-// `maxTestExamples` test examples (0: all). Bit layouts per precision: core/train/robustness.h.
-struct RobustnessDefinition {
-    double rate = 1e-3;
-    int seeds = 3;
-    std::uint64_t seed = 1;
-    std::int64_t maxTestExamples = 0;
-
-    bool operator==(const RobustnessDefinition&) const = default;
 };
 
 struct SearchConfig {

@@ -1,6 +1,7 @@
 // Accuracy drop under random bit flips in stored weights (robustness.h).
 #include "robustness.h"
 
+#include "activation_quantization.h"
 #include "trainer.h"
 #include "weight_precision.h"
 
@@ -138,6 +139,90 @@ RobustnessResult bitFlipRobustness(Trainer& trainer, const TransformerSpec& spec
         throw;
     }
     std::copy(latent.begin(), latent.end(), params.begin());
+    const double mean =
+        std::accumulate(r.flippedAccuracy.begin(), r.flippedAccuracy.end(), 0.0) / double(r.flippedAccuracy.size());
+    r.drop = r.cleanAccuracy - mean;
+    return r;
+}
+
+namespace {
+
+// Noise on the linear inputs, then whatever hooks the trainer runs (its quantizers).
+class NoiseHook : public ActivationHooks {
+public:
+    NoiseHook(double sigma, ActivationHooks* next) : m_sigma(sigma), m_next(next) {}
+    void start(std::uint64_t seed) {
+        m_rng.seed(seed);
+        m_on = true;
+    }
+    void stop() { m_on = false; }
+    std::int64_t noisyValues() const { return m_count; }
+
+    void forward(int layer, ActivationSite site, int index, float* x, std::int64_t rows, std::int64_t cols) override {
+        if (m_on && site == ActivationSite::LinearInput)
+            m_count += addRelativeGaussianNoise(x, rows, cols, m_sigma, m_rng);
+        if (m_next)
+            m_next->forward(layer, site, index, x, rows, cols);
+    }
+    void backward(int, ActivationSite, int, float*, float*, std::int64_t, std::int64_t) override {
+        throw std::logic_error("robustness: activation noise is an evaluation, it has no backward pass");
+    }
+
+private:
+    double m_sigma;
+    ActivationHooks* m_next;
+    std::mt19937_64 m_rng;
+    bool m_on = false;
+    std::int64_t m_count = 0;
+};
+
+} // namespace
+
+std::int64_t addRelativeGaussianNoise(float* x, std::int64_t rows, std::int64_t cols, double sigma,
+                                      std::mt19937_64& rng) {
+    if (!(sigma >= 0.0) || !std::isfinite(sigma))
+        throw std::invalid_argument("robustness: the activation-noise σ must be a finite number ≥ 0");
+    if (sigma == 0.0 || rows <= 0 || cols <= 0)
+        return 0;
+    std::normal_distribution<double> z(0.0, 1.0);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        float* row = x + r * cols;
+        double sumSquares = 0;
+        for (std::int64_t j = 0; j < cols; ++j)
+            sumSquares += double(row[j]) * double(row[j]);
+        const double scale = sigma * std::sqrt(sumSquares / double(cols));
+        for (std::int64_t j = 0; j < cols; ++j)
+            row[j] = static_cast<float>(double(row[j]) + scale * z(rng));
+    }
+    return rows * cols;
+}
+
+RobustnessResult activationNoiseRobustness(Trainer& trainer, const Dataset& data, const ActivationNoiseRobustness& d,
+                                           std::stop_token stop) {
+    if (!(d.sigma >= 0.0) || !std::isfinite(d.sigma) || d.seeds < 1)
+        throw std::invalid_argument("robustness: the activation-noise σ must be a finite number ≥ 0 and at least one "
+                                    "seed is needed");
+    Network& network = trainer.network();
+    ActivationHooks* own = trainer.activationHooks();
+    NoiseHook noise(d.sigma, own);
+    const std::int64_t n = d.maxTestExamples > 0 ? std::min(d.maxTestExamples, data.test.count) : data.test.count;
+    const int batch = std::max(1, network.maxBatchSize());
+    RobustnessResult r;
+    // The clean pass runs through the same hook (switched off), so that σ = 0 repeats it exactly.
+    network.setActivationHooks(&noise);
+    try {
+        r.cleanAccuracy = accuracyOf(network, data, n, batch, stop);
+        for (int i = 0; i < d.seeds; ++i) {
+            noise.start(d.seed + std::uint64_t(i));
+            r.flippedAccuracy.push_back(accuracyOf(network, data, n, batch, stop));
+            noise.stop();
+        }
+    } catch (...) {
+        network.setActivationHooks(own);
+        throw;
+    }
+    network.setActivationHooks(own);
+    r.noisyValues = noise.noisyValues();
     const double mean =
         std::accumulate(r.flippedAccuracy.begin(), r.flippedAccuracy.end(), 0.0) / double(r.flippedAccuracy.size());
     r.drop = r.cleanAccuracy - mean;

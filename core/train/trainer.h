@@ -182,6 +182,8 @@ public:
     void setPruning(std::shared_ptr<WeightPruning> pruning) { m_pruning = std::move(pruning); }
     // Issue 15: the activation quantizers (null when the model quantizes no activation).
     const ActivationQuantization* activationQuantization() const { return m_activationQuantization.get(); }
+    // Issue 15: the hooks the network runs (quantizers, distillation); null when none.
+    ActivationHooks* activationHooks() { return m_hooks.empty() ? nullptr : &m_hooks; }
     // Issue 15: the weight quantizers (inactive when the model keeps f32 weights).
     const WeightPrecision* weightPrecision() const { return m_weightPrecision.get(); }
 

@@ -67,6 +67,8 @@ private slots:
                                            "runs/t",
                                            "--search-demo",
                                            "7",
+                                           "--search-form",
+                                           "form.json",
                                            "--theme",
                                            "dark",
                                            "--catalogue",
@@ -79,6 +81,8 @@ private slots:
                                            "bert-tiny",
                                            "--selection-tokens",
                                            "128",
+                                           "--selection-data",
+                                           "listops",
                                            "--latency",
                                            "2.5",
                                            "--accuracy",
@@ -103,6 +107,8 @@ private slots:
         QCOMPARE(o.pruningRun, QString("prune/1"));
         QCOMPARE(o.selectionModel, QString("bert-tiny"));
         QCOMPARE(o.selectionTokens, 128);
+        QCOMPARE(o.selectionData, QString("listops"));
+        QCOMPARE(o.searchForm, QString("form.json"));
         QCOMPARE(o.latencyMs, 2.5);
         QCOMPARE(o.accuracy, 0.75);
     }
@@ -145,6 +151,8 @@ private slots:
                                 << "--selection-tokens takes 1 to 65536 tokens, got '65537'.";
         QTest::newRow("tokens text") << QStringList{"--selection-tokens", "many"}
                                      << "--selection-tokens takes 1 to 65536 tokens, got 'many'.";
+        QTest::newRow("selection data") << QStringList{"--selection-data", "mnist"}
+                                        << "--selection-data: 'mnist' is not one of text, fashion-mnist, listops.";
         QTest::newRow("latency low") << QStringList{"--latency", "0.0009"}
                                      << "--latency takes 0.001 to 10000 ms, got '0.0009'.";
         QTest::newRow("latency high") << QStringList{"--latency", "10001"}
@@ -185,6 +193,7 @@ private slots:
                                       "--pruning-run <DIR>",
                                       "--selection-model <MODEL>",
                                       "--selection-tokens <N>",
+                                      "--selection-data <NAME>",
                                       "--latency <MS>",
                                       "--accuracy <AC>",
                                       "--screenshot <PNG>",
@@ -195,6 +204,7 @@ private slots:
                                       "--train-teacher <RUN>",
                                       "--train-data <NAME>",
                                       "--search-demo <TRIALS>",
+                                      "--search-form <FILE>",
                                       "--view <NAME>",
                                       "--select <ID>",
                                       "--edit <NAME=VALUE>"};

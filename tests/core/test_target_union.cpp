@@ -202,6 +202,31 @@ private slots:
         const std::string robustJson = io::searchConfigJson(robust);
         QVERIFY(robustJson.find("accuracy drop under random bit flips in stored encoder weights") != std::string::npos);
         QVERIFY(*io::parseSearchConfig(robustJson, "test") == robust);
+        // The second definition, Gaussian activation noise: stored with its σ, read back equal.
+        SearchConfig noisy = robust;
+        noisy.robustness.kind = RobustnessKind::ActivationNoise;
+        noisy.robustness.sigma = 0.25;
+        noisy.robustness.rate = RobustnessDefinition{}.rate; // only the kind's own number is stored
+        QVERIFY(validate(noisy).empty());
+        const std::string noisyJson = io::searchConfigJson(noisy);
+        QVERIFY(noisyJson.find("\"kind\": \"noise\"") != std::string::npos);
+        QVERIFY(noisyJson.find("σ = 0.25 × each activation vector's RMS, mean of 5 seeds") != std::string::npos);
+        QVERIFY(noisyJson.find("\"rate\"") == std::string::npos);
+        QVERIFY(*io::parseSearchConfig(noisyJson, "test") == noisy);
+        noisy.robustness.sigma = -1;
+        QCOMPARE(validate(noisy), (std::vector<std::string>{"robustness: the activation-noise σ (--robustness-sigma) "
+                                                            "must be a finite number ≥ 0"}));
+        // A configuration from before the noise definition (no "kind") reads as bit flips.
+        std::string old = robustJson;
+        const std::size_t member = old.find("\"robustness\": {");
+        QVERIFY(member != std::string::npos);
+        const std::string object = old.substr(member, old.find('}', member) - member);
+        QVERIFY(object.find("\"kind\"") == std::string::npos && object.find("\"rate\"") != std::string::npos);
+        QCOMPARE(io::parseSearchConfig(old, "test").value->robustness.kind, RobustnessKind::BitFlip);
+        const std::string unknown = std::string(robustJson).insert(robustJson.find("\"rate\""), "\"kind\": \"heat\", ");
+        QVERIFY(
+            io::parseSearchConfig(unknown, "test").errors.toString().find("robustness.kind must be bitflip or noise") !=
+            std::string::npos);
         robust.accuracy = AccuracySourceKind::Predicted;
         robust.targets = {};
         const auto rp = validate(robust);
@@ -237,6 +262,21 @@ private slots:
         QVERIFY(std::any_of(wrong.errors.begin(), wrong.errors.end(), [](const std::string& e) {
             return e.find("\"w3a8\": expected wBaB") != std::string::npos;
         }));
+        // The robustness definition from the request (the CLI's --robustness-kind/-sigma/-seeds).
+        r.precisions = {"w1a8"};
+        r.objectives = {"accuracy,latency,robustness"};
+        r.robustnessKind = "noise";
+        r.robustnessSigma = 0.5;
+        r.robustnessSeeds = 2;
+        const auto noise = codesign::buildSearchConfig(r, kDataDir);
+        QVERIFY2(noise.errors.empty(), noise.errors.empty() ? "" : noise.errors.front().c_str());
+        QCOMPARE(noise.config->robustness.kind, RobustnessKind::ActivationNoise);
+        QCOMPARE(noise.config->robustness.sigma, 0.5);
+        QCOMPARE(noise.config->robustness.seeds, 2);
+        QCOMPARE(noise.config->robustness.maxTestExamples, r.maxTest);
+        r.robustnessKind = "heat";
+        const auto heat = codesign::buildSearchConfig(r, kDataDir);
+        QCOMPARE(heat.errors, (std::vector<std::string>{"--robustness-kind 'heat' is not bitflip or noise"}));
     }
 
     void mixedSearchIsReproducibleTrialForTrial() {

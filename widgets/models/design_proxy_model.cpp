@@ -30,6 +30,7 @@ std::optional<std::pair<int, QString>> DesignFilter::qualifiedColumn(const QStri
     static const std::pair<QLatin1String, int> kKeys[] = {
         {QLatin1String("target:"), DesignTableModel::TargetKindColumn},
         {QLatin1String("provenance:"), DesignTableModel::ProvenanceColumn},
+        {QLatin1String("precision:"), DesignTableModel::PrecisionColumn}, // issue 15
     };
     for (const auto& [key, column] : kKeys)
         if (word.startsWith(key, Qt::CaseInsensitive))

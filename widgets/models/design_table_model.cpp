@@ -440,6 +440,8 @@ QVariant DesignTableModel::displayData(int r, int column) const {
         return row.latest ? provenanceText(*row.latest) : QString();
     case TargetKindColumn:
         return QString::fromStdString(row.design.targetKind);
+    case PrecisionColumn: // issue 15
+        return std::size_t(r) < m_traits.size() ? m_traits[std::size_t(r)].precision : QString();
     case CreatedColumn:
         return localTime(row.design.createdAt);
     case IdColumn:
@@ -578,6 +580,8 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Metrics from");
         case TargetKindColumn:
             return tr("Target");
+        case PrecisionColumn:
+            return tr("Precision");
         }
     }
     if (role == Qt::TextAlignmentRole)
@@ -624,6 +628,10 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
                       "hardware, predicted by a surrogate (± its relative σ) or published");
         case TargetKindColumn:
             return tr("The kind of hardware the design runs on (type target:KIND in the filter to keep one kind)");
+        case PrecisionColumn:
+            return tr("The model's precision: f32 (every tensor 32-bit float, as every model before precision "
+                      "existed), wBaA (B-bit weights, A-bit activations, as tcw train --precision) or mixed "
+                      "(per-layer or per-role precisions); type precision:NAME in the filter to keep one");
         }
     }
     return {};

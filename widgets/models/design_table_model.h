@@ -56,6 +56,7 @@ public:
         MainMemoryColumn,
         ProvenanceColumn, // where the hardware metrics come from: simulated, measured, predicted, published
         TargetKindColumn, // the kind of hardware target: "elector", … ("" for a lone transformer)
+        PrecisionColumn,  // issue 15: the model's precision, "f32", "w1a8", "mixed" ("" for a lone accelerator)
         ColumnCount
     };
 

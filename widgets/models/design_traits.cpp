@@ -1,6 +1,7 @@
 // Design traits: parse through tcw_io, then read the few numbers.
 #include "design_traits.h"
 
+#include "design/precision_label.h"
 #include "io/formats.h"
 
 #include <variant>
@@ -12,6 +13,7 @@ DesignTraits traitsOf(const TransformerSpec* model, const AcceleratorSpec* accel
     if (model) {
         t.layers = model->layerCount();
         t.parametersM = double(model->parameterCount(TaskShape{})) / 1e6;
+        t.precision = QString::fromStdString(precisionLabel(model->compression)); // issue 15
     }
     if (accelerator) {
         t.peCount = accelerator->peCount;

@@ -20,6 +20,7 @@ struct DesignTraits {
     std::optional<int> batchSize;
     std::optional<double> bufferMB; // activation + weight + mask
     QString mainMemory;             // "dram_32_2_1"
+    QString precision;              // issue 15: the model's precision, "f32", "w1a8", "mixed" (precision_label.h)
 
     bool operator==(const DesignTraits&) const = default;
 };

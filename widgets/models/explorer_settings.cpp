@@ -12,7 +12,7 @@ ExplorerSettings::ExplorerSettings(QObject* parent) : QObject(parent) {}
 QString ExplorerSettings::summary() const {
     return tr("x: %1 · y: %2 · colour: %3 · %4")
         .arg(objectiveInfo(m_choice.x).labelWithUnit(), objectiveInfo(m_choice.y).labelWithUnit(),
-             objectiveInfo(m_choice.colour).labelWithUnit(),
+             m_choice.colourByPrecision ? tr("Precision") : objectiveInfo(m_choice.colour).labelWithUnit(),
              m_choice.mode == SimMode::Inference ? tr("inference") : tr("training"));
 }
 
@@ -25,6 +25,10 @@ void ExplorerSettings::load(QSettings& settings) {
     c.x = objective("x", c.x);
     c.y = objective("y", c.y);
     c.colour = objective("colour", c.colour);
+    // Issue 15: "precision" colours by the model's precision; the objective is kept beside it.
+    c.colourByPrecision = settings.value(QStringLiteral("colour")).toString() == QLatin1String("precision");
+    if (const auto kept = objectiveFromKey(settings.value(QStringLiteral("colourObjective")).toString()))
+        c.colour = *kept;
     const auto mode = simModeFromName(settings.value(QStringLiteral("mode")).toString().toStdString());
     c.mode = mode.value_or(c.mode);
     settings.endGroup();
@@ -35,7 +39,9 @@ void ExplorerSettings::save(QSettings& settings) const {
     settings.beginGroup(QStringLiteral("explorer"));
     settings.setValue(QStringLiteral("x"), objectiveInfo(m_choice.x).key);
     settings.setValue(QStringLiteral("y"), objectiveInfo(m_choice.y).key);
-    settings.setValue(QStringLiteral("colour"), objectiveInfo(m_choice.colour).key);
+    settings.setValue(QStringLiteral("colour"),
+                      m_choice.colourByPrecision ? QStringLiteral("precision") : objectiveInfo(m_choice.colour).key);
+    settings.setValue(QStringLiteral("colourObjective"), objectiveInfo(m_choice.colour).key);
     settings.setValue(QStringLiteral("mode"), QString::fromUtf8(simModeName(m_choice.mode)));
     settings.endGroup();
 }
@@ -44,6 +50,7 @@ void ExplorerSettings::setChoice(const ExplorerChoice& choice) {
     setXObjective(choice.x);
     setYObjective(choice.y);
     setColourObjective(choice.colour);
+    setColourByPrecision(choice.colourByPrecision);
     setMode(choice.mode);
     setFilterText(choice.filterText);
     if (m_choice.bounds != choice.bounds) {
@@ -106,6 +113,14 @@ void ExplorerSettings::setColourObjective(Objective objective) {
         return;
     m_choice.colour = objective;
     emit colourObjectiveChanged(objective);
+    emit changed();
+}
+
+void ExplorerSettings::setColourByPrecision(bool on) {
+    if (m_choice.colourByPrecision == on)
+        return;
+    m_choice.colourByPrecision = on;
+    emit colourByPrecisionChanged(on);
     emit changed();
 }
 

@@ -22,6 +22,9 @@ struct ExplorerChoice {
     Objective x = Objective::Latency;
     Objective y = Objective::Accuracy;
     Objective colour = Objective::Energy;
+    // Issue 15: the Pareto plot colours its points by the model's precision (categorical, one
+    // series colour per precision) instead of by `colour` (kept for when this is switched off).
+    bool colourByPrecision = false;
     SimMode mode = SimMode::Inference;
     QString filterText;
     std::vector<ObjectiveBound> bounds; // constraint thresholds, at most one per objective
@@ -39,6 +42,7 @@ public:
     Objective xObjective() const { return m_choice.x; }
     Objective yObjective() const { return m_choice.y; }
     Objective colourObjective() const { return m_choice.colour; }
+    bool colourByPrecision() const { return m_choice.colourByPrecision; }
     SimMode mode() const { return m_choice.mode; }
     QString filterText() const { return m_choice.filterText; }
     const std::vector<ObjectiveBound>& bounds() const { return m_choice.bounds; }
@@ -58,6 +62,7 @@ public slots:
     void setXObjective(tcw::models::Objective objective);
     void setYObjective(tcw::models::Objective objective);
     void setColourObjective(tcw::models::Objective objective);
+    void setColourByPrecision(bool on);
     void setMode(tcw::SimMode mode);
     void setFilterText(const QString& text);
     // Nothing (std::nullopt) removes the objective's constraint.
@@ -68,6 +73,7 @@ signals:
     void xObjectiveChanged(tcw::models::Objective objective);
     void yObjectiveChanged(tcw::models::Objective objective);
     void colourObjectiveChanged(tcw::models::Objective objective);
+    void colourByPrecisionChanged(bool on);
     void modeChanged(tcw::SimMode mode);
     void filterTextChanged(const QString& text);
     void boundsChanged();

@@ -46,8 +46,17 @@ ExplorerToolBar::ExplorerToolBar(models::ExplorerSettings* settings, QWidget* pa
             [this] { m_settings->setXObjective(Objective(m_x->currentData().toInt())); });
     connect(m_y, &QComboBox::currentIndexChanged, this,
             [this] { m_settings->setYObjective(Objective(m_y->currentData().toInt())); });
-    connect(m_colour, &QComboBox::currentIndexChanged, this,
-            [this] { m_settings->setColourObjective(Objective(m_colour->currentData().toInt())); });
+    // Issue 15: the model's precision, categorical (data −1: not an objective).
+    m_colour->addItem(tr("Precision"), -1);
+    m_colour->setItemData(m_colour->count() - 1,
+                          tr("The model's precision (f32, w1a8, …): one colour per precision, with a key"),
+                          Qt::ToolTipRole);
+    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] {
+        const int data = m_colour->currentData().toInt();
+        if (data >= 0)
+            m_settings->setColourObjective(Objective(data));
+        m_settings->setColourByPrecision(data < 0);
+    });
     addSeparator();
 
     m_modeGroup = new QActionGroup(this);
@@ -148,7 +157,12 @@ void ExplorerToolBar::focusFilter() {
 void ExplorerToolBar::syncFromSettings() {
     selectObjective(m_x, m_settings->xObjective());
     selectObjective(m_y, m_settings->yObjective());
-    selectObjective(m_colour, m_settings->colourObjective());
+    if (m_settings->colourByPrecision()) {
+        const QSignalBlocker block(m_colour);
+        m_colour->setCurrentIndex(m_colour->findData(-1));
+    } else {
+        selectObjective(m_colour, m_settings->colourObjective());
+    }
     (m_settings->mode() == SimMode::Training ? m_training : m_inference)->setChecked(true);
     if (m_filter->text() != m_settings->filterText()) {
         const QSignalBlocker block(m_filter);

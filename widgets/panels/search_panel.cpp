@@ -5,6 +5,7 @@
 #include "io/files.h"
 #include "io/search_json.h"
 #include "plots/hypervolume_plot.h"
+#include "search_precision_box.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -121,6 +122,9 @@ SearchPanel::SearchPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(createSetup(), 0);
     layout->addWidget(createObjectives(), 0);
+    m_precisionBox = new SearchPrecisionBox(content); // issue 15
+    connect(m_precisionBox, &SearchPrecisionBox::changed, this, &SearchPanel::scheduleValidation);
+    layout->addWidget(m_precisionBox, 0);
     layout->addWidget(createRun(), 1);
     scroll->setWidget(content);
     auto* outer = new QVBoxLayout(this);
@@ -423,6 +427,7 @@ codesign::SearchRequest SearchPanel::request() const {
             r.constraints.push_back(name + (search::isMaximised(kMetrics[i].metric) ? ">=" : "<=") +
                                     number(row.bound->value() / kMetrics[i].factor).toStdString());
     }
+    m_precisionBox->fillRequest(r); // issue 15
     if (r.objectives.empty())
         r.objectives.push_back("none"); // named in the validation error rather than replaced by the defaults
     return r;
@@ -458,6 +463,7 @@ void SearchPanel::showSearch(const search::SearchConfig& c) {
         if (bound != o.constraints.end())
             row.bound->setValue(bound->bound * kMetrics[i].factor);
     }
+    m_precisionBox->showSearch(c); // issue 15
     validate();
 }
 
@@ -514,6 +520,11 @@ void SearchPanel::setConstraint(search::Metric metric, bool on, double boundInDi
     ObjectiveRow& row = m_rows[std::size_t(rowOf(metric))];
     row.constrained->setChecked(on);
     row.bound->setValue(boundInDisplayUnits);
+    validate();
+}
+
+void SearchPanel::setAccuracySource(const QString& name) {
+    selectByData(m_accuracy, name);
     validate();
 }
 
@@ -579,6 +590,17 @@ void SearchPanel::updateControls() {
         row.constrained->setEnabled(idle);
         row.bound->setEnabled(idle && row.constrained->isChecked());
     }
+    // Issue 15: robustness is measured on a trained model; ticked anyway, it stays untickable
+    // (and the validation line says why).
+    ObjectiveRow& robustness = m_rows[std::size_t(rowOf(Metric::Robustness))];
+    robustness.used->setEnabled(idle && (trained || robustness.used->isChecked()));
+    robustness.used->setToolTip(
+        trained ? tr("Search on the trained model's accuracy drop under bit flips or activation noise (defined in "
+                     "Targets, precision, robustness; lower is better)")
+                : tr("Needs Accuracy: Trained on a data set: a predicted or imported accuracy has no weights to flip "
+                     "and no activations to perturb"));
+    if (m_precisionBox)
+        m_precisionBox->setApplicability(trained, robustness.used->isChecked(), idle);
 }
 
 void SearchPanel::resetProgress(int budget) {

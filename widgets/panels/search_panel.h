@@ -26,6 +26,7 @@ class QToolButton;
 namespace tcw::widgets {
 
 class HypervolumePlot;
+class SearchPrecisionBox;
 
 class SearchPanel : public QWidget {
     Q_OBJECT
@@ -68,6 +69,8 @@ public:
 
     State state() const { return m_state; }
     HypervolumePlot* hypervolumePlot() const { return m_plot; }
+    // Issue 15: the targets, precision and robustness controls.
+    SearchPrecisionBox* precisionBox() const { return m_precisionBox; }
     QString statusText() const;
 
     // Setup controls, for tests and --search-demo: choose by value.
@@ -78,6 +81,7 @@ public:
     void setWeighted(bool weighted);
     void setCostMode(SimMode mode);
     void setConstraint(search::Metric metric, bool on, double boundInDisplayUnits);
+    void setAccuracySource(const QString& name); // predicted | imported | workspace | trained
 
 public slots:
     void setState(tcw::widgets::SearchPanel::State state);
@@ -135,6 +139,7 @@ private:
     QToolButton* m_transcodeWeights = nullptr;
     std::array<ObjectiveRow, search::kMetricCount> m_rows;
     QLabel* m_validation = nullptr;
+    SearchPrecisionBox* m_precisionBox = nullptr; // issue 15
     QTimer* m_validationTimer = nullptr;
 
     QAction* m_start = nullptr;

@@ -2,6 +2,7 @@
 #include "pareto_plot_view.h"
 
 #include "models/point_style.h"
+#include "models/precision_colours.h"
 
 #include "models/design_proxy_model.h"
 #include "models/design_table_model.h"
@@ -148,6 +149,7 @@ ParetoPlotView::ParetoPlotView(models::DesignTableModel* model, models::DesignPr
     });
     connect(m_proxy, &models::DesignProxyModel::filterChanged, this, &ParetoPlotView::rebuild);
     connect(m_settings, &models::ExplorerSettings::colourObjectiveChanged, this, &ParetoPlotView::rebuild);
+    connect(m_settings, &models::ExplorerSettings::colourByPrecisionChanged, this, &ParetoPlotView::rebuild);
     connect(m_settings, &models::ExplorerSettings::boundsChanged, this, &ParetoPlotView::updateConstraintLines);
     connect(m_selection, &QItemSelectionModel::selectionChanged, this, &ParetoPlotView::syncSelection);
     connect(m_selection, &QItemSelectionModel::currentChanged, this, &ParetoPlotView::syncSelection);
@@ -177,6 +179,15 @@ void ParetoPlotView::rebuild() {
     data.xTitle = objectiveInfo(xo).labelWithUnit();
     data.yTitle = objectiveInfo(yo).labelWithUnit();
     data.colourTitle = objectiveInfo(co).labelWithUnit();
+    if (m_settings->colourByPrecision()) { // issue 15: one colour per precision, with a key
+        std::vector<QString> labels(std::size_t(m_model->rowCount()));
+        for (int i = 0; i < m_model->rowCount(); ++i)
+            labels[std::size_t(i)] = m_model->index(i, DesignTableModel::PrecisionColumn).data().toString();
+        models::PrecisionCategories categories = models::precisionCategories(labels);
+        data.category = std::move(categories.category);
+        data.categories = std::move(categories.names);
+        data.colourTitle = tr("Precision");
+    }
     data.sense = {objectiveInfo(xo).higherIsBetter, objectiveInfo(yo).higherIsBetter};
     const int n = m_model->rowCount();
     data.flags.assign(std::size_t(n), 0);

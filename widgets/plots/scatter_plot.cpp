@@ -164,9 +164,14 @@ void ScatterPlot::updateColours() {
     // On a dark background viridis' darkest purple all but vanishes: start the scale higher.
     m_colourScale.setFloor(models::palette::isDark(palette().color(QPalette::Base)) ? 0.25 : 0.0);
     m_colours.resize(m_data.colour.size());
-    for (std::size_t i = 0; i < m_colours.size(); ++i)
-        m_colours[i] =
-            m_data.flags[i] & Eligible ? m_colourScale.colour(m_data.colour[i]) : models::ColourScale::missingColour();
+    const bool categorical = !m_data.categories.isEmpty(); // issue 15: colour by precision
+    for (std::size_t i = 0; i < m_colours.size(); ++i) {
+        const int category = categorical && i < m_data.category.size() ? m_data.category[i] : -1;
+        m_colours[i] = !(m_data.flags[i] & Eligible) ? models::ColourScale::missingColour()
+                       : !categorical                ? m_colourScale.colour(m_data.colour[i])
+                       : category >= 0               ? models::palette::series(category).rgb()
+                                                     : models::ColourScale::missingColour();
+    }
 }
 
 void ScatterPlot::setLogScale(bool x, bool y) {
@@ -567,13 +572,13 @@ void ScatterPlot::drawOverlay(QPainter& painter, const Frame& frame, const Chrom
         if (m_data.flags[i] & Predicted) { // hollow: the ring in the point's colour inside the outline
             painter.setBrush(Qt::NoBrush);
             painter.drawPath(markerPath(markerOf(i), q, kFrontRadius));
-            painter.setPen(QPen(QColor::fromRgb(scale.colour(m_data.colour[i])), kRingWidth));
+            painter.setPen(QPen(QColor::fromRgb(pointColour(i, scale)), kRingWidth));
             painter.drawPath(markerPath(markerOf(i), q, kFrontRadius - kRingWidth));
             // Back to the outline of the theme (near white on dark), not print black.
             painter.setPen(frontOutline);
             continue;
         }
-        painter.setBrush(QColor::fromRgb(scale.colour(m_data.colour[i])));
+        painter.setBrush(QColor::fromRgb(pointColour(i, scale)));
         painter.drawPath(markerPath(markerOf(i), q, kFrontRadius));
     }
 
@@ -685,7 +690,36 @@ void ScatterPlot::drawConstraints(QPainter& painter, const Frame& frame, const C
     Q_UNUSED(chrome);
 }
 
+// Issue 15: one swatch and name per category, top down, the title along the right edge.
+void ScatterPlot::drawCategoryKey(QPainter& painter, const QRectF& rect, const Frame& frame,
+                                  const Chrome& chrome) const {
+    painter.save();
+    const QFont small = plotting::smallFont(painter.font());
+    painter.setFont(small);
+    const QFontMetricsF fm(small);
+    const double left = frame.plot.right() + 14, step = fm.height() + 4;
+    double y = frame.plot.top() + 4 + fm.height() / 2;
+    for (int k = 0; k < m_data.categories.size() && y < frame.plot.bottom(); ++k, y += step) {
+        painter.setPen(QPen(chrome.axis, 0.8));
+        painter.setBrush(models::palette::series(k));
+        painter.drawEllipse(QPointF(left + kPointRadius, y), kPointRadius + 0.5, kPointRadius + 0.5);
+        painter.setPen(chrome.text);
+        painter.drawText(QPointF(left + 2 * kPointRadius + 5, y + fm.ascent() / 2 - 1),
+                         plotting::elided(fm, m_data.categories[k], rect.right() - left - 2 * kPointRadius - 22));
+    }
+    painter.setPen(chrome.text);
+    const double middle = frame.plot.center().y();
+    painter.translate(rect.right() - 6, middle + fm.horizontalAdvance(m_data.colourTitle) / 2);
+    painter.rotate(-90);
+    painter.drawText(QPointF(0, 0), plotting::elided(fm, m_data.colourTitle, frame.plot.height()));
+    painter.restore();
+}
+
 void ScatterPlot::drawColourBar(QPainter& painter, const QRectF& rect, const Frame& frame, const Chrome& chrome) const {
+    if (!m_data.categories.isEmpty()) {
+        drawCategoryKey(painter, rect, frame, chrome);
+        return;
+    }
     const models::ColourScale& scale = colourScale();
     const QRectF bar(frame.plot.right() + 14, frame.plot.top() + 4, kColourBarWidth, frame.plot.height() - 8);
     painter.save();

@@ -55,6 +55,11 @@ public:
         std::array<QString, kMarkerCount> markerLabels; // the legend's word per shape ("device")
         std::vector<models::StepPoint> frontLine;
         QString xTitle, yTitle, colourTitle;
+        // Issue 15, categorical colours (colour by precision): when `categories` is not empty,
+        // point i is drawn in palette::series(category[i]) (−1: the missing colour) instead of
+        // by `colour`, and a key naming each category replaces the colour bar.
+        std::vector<int> category;
+        QStringList categories;
         models::AxisSense sense; // which way is better on each axis (shades constraint sides)
     };
 
@@ -99,6 +104,9 @@ public:
     QRectF plotRect() const;
 
     void render(QPainter& painter, const QRectF& rect, bool forExport) const override;
+    // The colour point i is drawn in (eligible points: by value or category; others grey).
+    QRgb colourOf(int index) const { return m_colours.at(std::size_t(index)); }
+    const models::ColourScale& colourScale() const { return m_colourScale; }
 
 public slots:
     void resetView();
@@ -131,7 +139,6 @@ private:
     enum class Drag { None, Pending, Zoom, Select, Pan, ConstraintX, ConstraintY };
 
     plotting::Frame frameFor(const QRectF& rect) const;
-    const models::ColourScale& colourScale() const { return m_colourScale; }
     void updateColours();            // the colour scale and each point's colour, after data or filter changes
     void updateTransformed();        // log10 of the coordinates on log axes, after data or axis changes
     bool drawn(std::size_t i) const; // shown at all (visible and not hidden by the outside mode)
@@ -143,6 +150,8 @@ private:
     void drawVectorPoints(QPainter& painter, const plotting::Frame& frame) const;
     void drawColourBar(QPainter& painter, const QRectF& rect, const plotting::Frame& frame,
                        const plotting::Chrome& chrome) const;
+    void drawCategoryKey(QPainter& painter, const QRectF& rect, const plotting::Frame& frame,
+                         const plotting::Chrome& chrome) const;
     void drawLegend(QPainter& painter, const plotting::Frame& frame, const plotting::Chrome& chrome) const;
     void drawConstraints(QPainter& painter, const plotting::Frame& frame, const plotting::Chrome& chrome) const;
     std::optional<Qt::Orientation> constraintNear(QPointF pos) const;
