@@ -3,6 +3,8 @@
 #include "design/technology_library.h"
 #include "io/formats.h"
 #include "io/record_json.h"
+#include "io/search_json.h"
+#include "search/pair_evaluator.h"
 #include "sim/cost_model.h"
 
 #include <cmath>
@@ -120,6 +122,22 @@ SparsityOrReason sparsityOf(const io::EvaluationOptions& options,
                                   : sparsityOfOldNote(options.sparsity, runProfiles);
 }
 
+// Issue 15: the BAT-class energy table each bat evaluation was costed with — its search's
+// (stored whole in the search's configuration; a user's file may have overridden the derived
+// default). Evaluations no search points at (an explorer edit) take the default.
+std::map<std::int64_t, BatEnergyTable> batEnergyByEvaluation(const store::Workspace& workspace) {
+    std::map<std::int64_t, BatEnergyTable> out;
+    for (const auto& search : workspace.searches()) {
+        const auto config = io::parseSearchConfig(search.configJson, "search " + std::to_string(search.id));
+        if (!config.value || !config.value->targets.has(TargetKind::Bat))
+            continue;
+        for (const auto& trial : workspace.trials(search.id))
+            if (trial.evaluationId)
+                out.emplace(*trial.evaluationId, config.value->targets.bat.energy);
+    }
+    return out;
+}
+
 } // namespace
 
 bool isStale(const store::EvaluationRecord& evaluation) {
@@ -168,7 +186,8 @@ Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvalua
     std::map<std::int64_t, std::string> runProfiles;
     for (const auto& run : workspace.trainingRuns())
         runProfiles[run.id] = run.sparsityProfileJson;
-    const TechnologyLibrary technology = electorTechnology14nm(); // the table every stored evaluation used
+    const TechnologyLibrary technology = electorTechnology14nm();    // the table every stored evaluation used
+    std::optional<std::map<std::int64_t, BatEnergyTable>> batEnergy; // read at the first bat evaluation
 
     std::int64_t done = 0;
     for (const StaleEvaluation& s : stale) {
@@ -182,8 +201,60 @@ Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvalua
         const auto design = workspace.design(s.designId);
         const std::string where = "design " + std::to_string(s.designId) + " (" + s.mode + ")";
         auto skip = [&](const std::string& why) { report.skipped.push_back(where + ": " + why); };
+        // A re-costed evaluation: the stored accuracy kept, the change counted, the trials moved.
+        auto keep = [&](store::EvaluationRecord e) {
+            e.designId = s.designId;
+            e.accuracy = old->accuracy;
+            e.accuracySource = old->accuracySource;
+            e.accuracyStdDev = old->accuracyStdDev;
+            e.accuracyDetail = old->accuracyDetail;
+            const double latency = relativeChange(old->latencySeconds, e.latencySeconds);
+            const double energy = relativeChange(old->energyTotalNJ(), e.energyTotalNJ());
+            report.largestLatencyChange = std::max(report.largestLatencyChange, latency);
+            report.largestEnergyChange = std::max(report.largestEnergyChange, energy);
+            if (old->cycles != e.cycles || latency > 1e-12 || energy > 1e-12 ||
+                relativeChange(old->areaMM2, e.areaMM2) > 1e-12 || old->feasible != e.feasible ||
+                relativeChange(old->peakPowerMW, e.peakPowerMW) > 1e-12)
+                ++report.changed;
+            updates.push_back(std::move(e));
+            out.replaces.push_back(s.evaluationId);
+        };
         if (!old || !design) {
             skip("it was removed while re-costing");
+        } else if (old->costModel == "bat") {
+            // The BAT-class model (issue 15) has no sparsity input: the design, the stored task
+            // and its search's energy table give the metrics, as the search computed them.
+            auto parsed = io::parseDocument(design->specJson, io::Syntax::Json, where);
+            const auto* pair = parsed.value ? std::get_if<io::CodesignPair>(&*parsed.value) : nullptr;
+            const auto* bat = pair ? std::get_if<BatSpec>(&pair->target.spec) : nullptr;
+            const auto stored = io::parseEvaluationOptions(old->optionsJson, where);
+            if (!bat) {
+                skip("its stored design is not a BAT-class co-design");
+            } else if (!stored.value) {
+                skip("its stored options cannot be read: " + stored.errors.toString());
+            } else {
+                if (!batEnergy)
+                    batEnergy = batEnergyByEvaluation(workspace);
+                const auto table = batEnergy->find(old->id);
+                const search::PairMetrics m =
+                    search::simulateBatPair(pair->transformer, *bat, stored.value->task,
+                                            table != batEnergy->end() ? table->second : BatEnergyTable{});
+                store::EvaluationRecord e;
+                e.costModel = "bat";
+                e.mode = old->mode;
+                io::EvaluationOptions kept = *stored.value;
+                kept.costModelRevision = kCostModelRevision;
+                e.optionsJson = io::evaluationOptionsJson(kept);
+                e.cycles = m.cycles;
+                e.latencySeconds = m.latencySeconds;
+                e.energyDynamicNJ = m.dynamicEnergyNJ;
+                e.energyLeakageNJ = m.leakageEnergyNJ;
+                e.areaMM2 = m.areaMM2;
+                e.peakPowerMW = m.peakPowerMW;
+                e.feasible = m.feasible;
+                e.infeasibleReason = m.infeasibleReason;
+                keep(std::move(e));
+            }
         } else if (!costModelFromName(old->costModel)) {
             skip("its cost model '" + old->costModel + "' is not one this build has");
         } else if (design->kind != store::DesignKind::Pair) {
@@ -211,20 +282,7 @@ Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvalua
                 io::EvaluationOptions kept = *stored.value;
                 kept.costModelRevision = kCostModelRevision;
                 e.optionsJson = io::evaluationOptionsJson(kept);
-                e.designId = s.designId;
-                e.accuracy = old->accuracy;
-                e.accuracySource = old->accuracySource;
-                e.accuracyStdDev = old->accuracyStdDev;
-                e.accuracyDetail = old->accuracyDetail;
-                const double latency = relativeChange(old->latencySeconds, e.latencySeconds);
-                const double energy = relativeChange(old->energyTotalNJ(), e.energyTotalNJ());
-                report.largestLatencyChange = std::max(report.largestLatencyChange, latency);
-                report.largestEnergyChange = std::max(report.largestEnergyChange, energy);
-                if (old->cycles != e.cycles || latency > 1e-12 || energy > 1e-12 ||
-                    relativeChange(old->areaMM2, e.areaMM2) > 1e-12 || old->feasible != e.feasible)
-                    ++report.changed;
-                updates.push_back(std::move(e));
-                out.replaces.push_back(s.evaluationId);
+                keep(std::move(e));
             }
         }
         if (options.progress)

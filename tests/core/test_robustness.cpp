@@ -182,7 +182,7 @@ private slots:
         spec.layers[1].hiddenSize = 48;
         // 8-bit linear inputs: the noise is added before their quantizers, which run on.
         spec.compression.precision[std::size_t(TensorRole::LinearInputs)] = Precision{8, Quantizer::Symmetric};
-        TrainConfig c = config(60);
+        TrainConfig c = testing::shortRun(60);
         Trainer trainer(spec, data, c);
         for (int i = 0; i < 60; ++i)
             trainer.trainStep();
