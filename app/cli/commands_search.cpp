@@ -275,9 +275,26 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                     mpi->send(rank, cluster::kStopTag, {});
         }
     } release{mpi.get()};
+    std::error_code ec;
+    const bool creating = !o.resume && !fs::exists(o.workspace, ec) && !fs::is_symlink(o.workspace, ec);
     auto workspace = openWorkspace(o.workspace, !o.resume);
     if (!workspace)
         return 2;
+    // A search refused before it starts (a bad option, a missing accuracy table…) leaves no
+    // file behind: the workspace this command created goes again, with its WAL files.
+    struct RemoveIfRefused {
+        std::optional<store::Workspace>& workspace;
+        const std::string& path;
+        bool armed;
+        ~RemoveIfRefused() {
+            if (!armed)
+                return;
+            workspace.reset(); // closed before its files go
+            std::error_code ignored;
+            for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+                fs::remove(path + suffix, ignored);
+        }
+    } removeIfRefused{workspace, o.workspace, creating};
     const bool resume = o.resume || (o.resumeIfUnfinished && codesign::unfinishedSearch(*workspace));
     codesign::SessionOptions sessionOptions;
     sessionOptions.dataDir = dataDir;
@@ -325,6 +342,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
         std::cerr << "tcw search: " << e.what() << "\n";
         return 2;
     }
+    removeIfRefused.armed = false; // the search is stored: the workspace stays, whatever follows
     const search::SearchConfig& c = session->config();
     if (mpi) {
         try {

@@ -136,6 +136,27 @@ private slots:
         QCOMPARE(QFileInfo::exists(dir.filePath("x.json")), kind == "readonly");
     }
 
+    void aRefusedSearchLeavesNoFile() {
+        // A search refused before it starts does not leave the workspace it would have created
+        // (before, an empty .tcw stayed behind after every mistyped option).
+        QTemporaryDir dir;
+        const QString path = dir.filePath("new.tcw");
+        const TcwRun r = runTcw({"search", "--workspace", path, "--objectives", "accuracy,speed", "--quiet"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("speed"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(path));
+        QVERIFY(!QFileInfo::exists(path + "-wal"));
+        QVERIFY(!QFileInfo::exists(path + "-shm"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+        // An existing workspace is left as it was, refused or not.
+        QCOMPARE(runTcw({"search", "--workspace", path, "--algorithm", "random", "--budget", "3", "--quiet"}).exitCode,
+                 0);
+        const QByteArray before = readFile(path);
+        QCOMPARE(runTcw({"search", "--workspace", path, "--objectives", "accuracy,speed", "--quiet"}).exitCode, 2);
+        QVERIFY(QFileInfo::exists(path));
+        QCOMPARE(readFile(path), before);
+    }
+
     void paretoAndExport() {
         QTemporaryDir dir;
         const QString ws = dir.filePath("w.tcw");
