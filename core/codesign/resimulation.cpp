@@ -5,6 +5,7 @@
 #include "io/record_json.h"
 #include "io/search_json.h"
 #include "search/pair_evaluator.h"
+#include "search_session.h"
 #include "sim/cost_model.h"
 
 #include <cmath>
@@ -239,21 +240,9 @@ Recosted recost(const store::Workspace& workspace, const std::vector<StaleEvalua
                 const search::PairMetrics m =
                     search::simulateBatPair(pair->transformer, *bat, stored.value->task,
                                             table != batEnergy->end() ? table->second : BatEnergyTable{});
-                store::EvaluationRecord e;
-                e.costModel = "bat";
-                e.mode = old->mode;
                 io::EvaluationOptions kept = *stored.value;
                 kept.costModelRevision = kCostModelRevision;
-                e.optionsJson = io::evaluationOptionsJson(kept);
-                e.cycles = m.cycles;
-                e.latencySeconds = m.latencySeconds;
-                e.energyDynamicNJ = m.dynamicEnergyNJ;
-                e.energyLeakageNJ = m.leakageEnergyNJ;
-                e.areaMM2 = m.areaMM2;
-                e.peakPowerMW = m.peakPowerMW;
-                e.feasible = m.feasible;
-                e.infeasibleReason = m.infeasibleReason;
-                keep(std::move(e));
+                keep(metricsEvaluationRecord(m, "bat", old->mode, io::evaluationOptionsJson(kept)));
             }
         } else if (!costModelFromName(old->costModel)) {
             skip("its cost model '" + old->costModel + "' is not one this build has");

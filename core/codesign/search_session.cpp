@@ -147,6 +147,27 @@ store::EvaluationRecord deviceEvaluationRecord(const search::PairMetrics& m) {
     return e;
 }
 
+} // namespace
+
+store::EvaluationRecord metricsEvaluationRecord(const search::PairMetrics& m, std::string costModel, std::string mode,
+                                                std::string optionsJson) {
+    store::EvaluationRecord e;
+    e.costModel = std::move(costModel);
+    e.mode = std::move(mode);
+    e.optionsJson = std::move(optionsJson);
+    e.cycles = m.cycles;
+    e.latencySeconds = m.latencySeconds;
+    e.energyDynamicNJ = m.dynamicEnergyNJ;
+    e.energyLeakageNJ = m.leakageEnergyNJ;
+    e.areaMM2 = m.areaMM2;
+    e.peakPowerMW = m.peakPowerMW;
+    e.feasible = m.feasible;
+    e.infeasibleReason = m.infeasibleReason;
+    return e;
+}
+
+namespace {
+
 std::string stateJson(int committed, std::string_view status) {
     return io::searchStateJson({committed, std::string(status)});
 }
@@ -391,17 +412,9 @@ void WorkspaceJournal::record(const search::Trial& trial) {
         } else if (m.simulation) {
             e = io::evaluationRecordOf(*m.simulation, options, sparsity);
         } else { // metrics that came without their simulation (none the evaluators make today)
-            e.costModel = bat ? "bat" : std::string(costModelName(m_config.costModel));
-            e.mode = std::string(simModeName(m_config.objectives.mode));
-            e.optionsJson = io::evaluationOptionsJson(io::evaluationOptionsOf(m_config.task, sparsity));
-            e.cycles = m.cycles;
-            e.latencySeconds = m.latencySeconds;
-            e.energyDynamicNJ = m.dynamicEnergyNJ;
-            e.energyLeakageNJ = m.leakageEnergyNJ;
-            e.areaMM2 = m.areaMM2;
-            e.peakPowerMW = m.peakPowerMW;
-            e.feasible = m.feasible;
-            e.infeasibleReason = m.infeasibleReason;
+            e = metricsEvaluationRecord(m, bat ? "bat" : std::string(costModelName(m_config.costModel)),
+                                        std::string(simModeName(m_config.objectives.mode)),
+                                        io::evaluationOptionsJson(io::evaluationOptionsOf(m_config.task, sparsity)));
         }
         e.designId = designId;
         e.accuracySource = storeSource(m.accuracyOrigin);

@@ -33,6 +33,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// An evaluation from metrics that came without a SimResult (the BAT-class model's): the
+// totals, feasibility and reason, under this cost model, mode and options (EvaluationOptions
+// JSON). The search stores its bat trials so, and `tcw resimulate` re-costs them so.
+store::EvaluationRecord metricsEvaluationRecord(const search::PairMetrics& metrics, std::string costModel,
+                                                std::string mode, std::string optionsJson);
+
 // Where a trial's hardware metrics come from: its stored evaluation's provenance and cost model.
 struct MetricsOrigin {
     store::MetricsProvenance provenance = store::MetricsProvenance::Simulated;
