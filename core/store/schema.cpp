@@ -3,8 +3,8 @@
 
 #include "design_migration.h"
 #include "device_tables.h"
-#include "trial_hypervolume_migration.h"
 #include "run_lineage.h" // issue 14: v7
+#include "trial_hypervolume_migration.h"
 
 #include <stdexcept>
 #include <string>
@@ -163,8 +163,13 @@ void migrate(Database& db, const std::vector<Migration>& migrations) {
             throw std::invalid_argument("migration " + std::to_string(i) + " must lead to version " +
                                         std::to_string(i + 1));
     }
+    // A workspace of the current format needs no write: opening it must not take the write
+    // lock, which another process (a running search committing a trial) may hold for a moment —
+    // waiting for it made every open of a busy workspace fail after the busy timeout.
+    if (migrations.empty() || db.userVersion() >= migrations.back().toVersion)
+        return;
     Transaction transaction(db);
-    const int from = db.userVersion();
+    const int from = db.userVersion(); // read again under the lock: another process may have migrated it
     for (const Migration& step : migrations) {
         if (step.toVersion <= from)
             continue;
@@ -177,7 +182,7 @@ void migrate(Database& db, const std::vector<Migration>& migrations) {
             throw error; // ~Transaction rolls back every step
         }
     }
-    if (!migrations.empty() && migrations.back().toVersion > from)
+    if (migrations.back().toVersion > from)
         db.setUserVersion(migrations.back().toVersion);
     transaction.commit();
 }

@@ -57,6 +57,12 @@ WorkspaceError fromSqlite(const fs::path& path, const SqliteError& e) {
     case SQLITE_NOTADB:
         return WorkspaceError(Reason::Corrupt, quoted(path) + " is damaged and cannot be opened (" + e.what() +
                                                    "). Restore it from a backup or a copy made with Save As.");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return WorkspaceError(Reason::Io, quoted(path) +
+                                              " is being written by another process (a running search, training or "
+                                              "import) and stayed locked; try again when it has finished (" +
+                                              e.what() + ").");
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:

@@ -5,6 +5,7 @@
 #include "store/workspace.h"
 
 #include <QtTest>
+#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -80,6 +81,7 @@ private slots:
     void transactionRollsBackOnConstraintViolation();
     void raiiTransactionRollsBackWithoutCommit();
     void checkpointEmptiesTheWal();
+    void openingABusyWorkspaceWaitsForNothing();
     void backupCopiesEverything();
     void backupLeavesNoJournalBesideTheSource();
     void backupRefusesItself();
@@ -264,7 +266,8 @@ void TestStore::migrationsFromFreshFile() {
     QVERIFY(tables.step());
     QCOMPARE(
         QString::fromStdString(tables.text(0)),
-        QStringLiteral("designs,device_profiles,device_rows,evaluations,properties,run_lineage,searches,training_runs,trials"));
+        QStringLiteral(
+            "designs,device_profiles,device_rows,evaluations,properties,run_lineage,searches,training_runs,trials"));
     tables = Statement();
     migrate(db, schemaMigrations()); // nothing left to do: no error, same version
     QCOMPARE(db.userVersion(), kSchemaVersion);
@@ -449,6 +452,33 @@ void TestStore::checkpointEmptiesTheWal() {
     const QString copy = dir.filePath("copy.tcw");
     QVERIFY(QFile::copy(path, copy));
     QCOMPARE(Workspace::open(toPath(copy)).counts().designs, std::int64_t(20));
+}
+
+// A search in another process holds the write lock while it commits a trial. Opening the
+// workspace (to resume, list or plot) writes nothing and must not wait for that lock: it did
+// (the migration check took it), so a loaded machine's open failed with "database is locked".
+// A write that cannot get the lock within the busy timeout says who to wait for.
+void TestStore::openingABusyWorkspaceWaitsForNothing() {
+    QTemporaryDir dir;
+    const auto path = toPath(dir.filePath("busy.tcw"));
+    Workspace::create(toPath(dir.filePath("busy.tcw")));
+    Database writer = Database::open(path, Database::Mode::ReadWrite);
+    writer.exec("BEGIN IMMEDIATE");
+    writer.exec("INSERT INTO properties (key, value) VALUES ('held', 'by another process')");
+    QElapsedTimer timer;
+    timer.start();
+    Workspace reader = Workspace::open(path);
+    QVERIFY2(timer.elapsed() < 1500, "opening waited for the other writer's lock");
+    QVERIFY(!reader.property("held")); // the other's transaction is not committed
+    try {
+        reader.setProperty("mine", "1");
+        QFAIL("a write went through while another connection held the write lock");
+    } catch (const SqliteError& e) {
+        QCOMPARE(e.code(), SQLITE_BUSY);
+    }
+    writer.exec("COMMIT");
+    QCOMPARE(reader.property("held"), std::optional<std::string>("by another process"));
+    reader.setProperty("mine", "1"); // the lock is free again
 }
 
 void TestStore::backupCopiesEverything() {
