@@ -295,13 +295,11 @@ int main(int argc, char** argv) {
     } else if (!demoPaused) {
         whenDemoPaused = [&screenshot] { screenshot.start(); };
     } else if (options.view == QLatin1String("grow-prune")) { // issue 14: the tree is read after the workspace opens
-        QObject::connect(window.growPrunePage(), &tcw::widgets::GrowPrunePage::contentShown, &screenshot,
-                         [&screenshot, &window, started = false]() mutable {
-                             if (!started && !window.growPrunePage()->nodes().isEmpty()) {
-                                 started = true;
-                                 screenshot.start();
-                             }
-                         });
+        // Taken once the tree has been read, whether the workspace holds one or not (waiting
+        // for nodes never ended on a workspace without grow-and-prune runs).
+        QObject::connect(
+            &window, &tcw::app::MainWindow::growPruneTreeLoaded, &screenshot, [&screenshot] { screenshot.start(); },
+            Qt::SingleShotConnection);
     } else if (options.view == QLatin1String("selection") && selectionPending > 0) {
         // The catalogue (its devices' cost models fitted) and the pruning run are read in the
         // background; the picture waits for both, or for a failure (then it shows the message).
@@ -326,6 +324,14 @@ int main(int argc, char** argv) {
                                  screenshot.start();
                              }
                          });
+        // A workspace without a search has no content to wait for: the page as it is.
+        QObject::connect(
+            window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &screenshot,
+            [&screenshot, &window] {
+                if (window.controller()->treeContent().searches.isEmpty())
+                    screenshot.start();
+            },
+            Qt::SingleShotConnection);
     } else if (options.view == QLatin1String("devices")) {
         // The device profiles are read in the background after the workspace opens.
         QObject::connect(window.devicesPage(), &tcw::widgets::DevicesPage::loaded, &screenshot,

@@ -152,6 +152,11 @@ public:
     // does not overwrite the user's saved layout.
     void setInteractive(bool interactive);
 
+signals:
+    // The GPTran tab has shown the tree the workspace holds now (read in the background),
+    // empty or not.
+    void growPruneTreeLoaded();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 

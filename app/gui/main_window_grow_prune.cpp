@@ -50,6 +50,7 @@ void MainWindow::loadGrowPrunePage() {
             return;
         const GrowPruneTreeContent content = watcher->result();
         m_growPrunePage->setNodes(content.nodes, content.error);
+        emit growPruneTreeLoaded();
     });
     watcher->setFuture(QtConcurrent::run([path] { return loadGrowPruneTree(path); }));
 }

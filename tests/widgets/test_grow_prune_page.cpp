@@ -143,6 +143,12 @@ void TestGrowPrunePage::treeInTheWindowSelectsDesigns() {
     window.controller()->openWorkspace(empty);
     QVERIFY(QTest::qWaitFor([&] { return window.controller()->isOpen() && !window.controller()->isBusy(); }, 60000));
     QVERIFY(QTest::qWaitFor([&] { return page->nodes().isEmpty() && page->tree()->topLevelItemCount() == 0; }, 10000));
+    // A workspace opened while the tab is shown gets its own tree read (it stayed cleared,
+    // saying "no session", until the user switched tabs), and the window says when it is in.
+    QSignalSpy loaded(&window, &MainWindow::growPruneTreeLoaded);
+    window.controller()->openWorkspace(m.path);
+    QVERIFY(QTest::qWaitFor([&] { return page->nodes().size() == 4; }, 30000));
+    QVERIFY(loaded.count() >= 1);
 }
 
 QTEST_MAIN(TestGrowPrunePage)

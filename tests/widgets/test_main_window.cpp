@@ -724,6 +724,13 @@ void TestMainWindow::screenshotWritesPng_data() {
                                       << "table" << 0;
     QTest::newRow("workspace, selection") << "shot.tcw"
                                           << "selection" << 0; // issue 16: the page alone, nothing opened in it
+    // A workspace without grow-and-prune runs: the picture waited for a tree that never came.
+    QTest::newRow("workspace, grow-prune") << "shot.tcw"
+                                           << "grow-prune" << 0;
+    QTest::newRow("workspace, devices") << "shot.tcw"
+                                        << "devices" << 0;
+    QTest::newRow("workspace, search-page") << "shot.tcw"
+                                            << "search-page" << 0;
     QTest::newRow("missing file") << "does-not-exist.tcw" << QString() << 1;
 }
 
