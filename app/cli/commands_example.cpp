@@ -98,8 +98,8 @@ int runExample(const ExampleOptions& o, const fs::path& dataDir) {
 void addExampleCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ExampleOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "example-workspace", "rebuild the example workspace: random + NSGA-II co-designs of FlexiBERT 2.0 × ELECTOR "
-                             "with predicted accuracies");
+        "example-workspace", "Rebuild the example workspace: random + NSGA-II co-designs of FlexiBERT 2.0 × ELECTOR "
+                             "with predicted accuracies.");
     cmd->add_option("--out", options->out, "workspace file to write")->capture_default_str();
     cmd->add_option("--random", options->randomPairs, "pairs sampled at random")->capture_default_str();
     cmd->add_option("--nsga2", options->nsga2Pairs, "pairs an NSGA-II search adds")->capture_default_str();

@@ -129,8 +129,8 @@ void printRecord(const codesign::PruningRecord& record) {
 
 void addFormatsCommand(CLI::App& app, CommandContext& context) {
     auto c = std::make_shared<FormatsCommand>();
-    auto* cmd = app.add_subcommand("formats", "every pruned weight matrix's exact size in dense, bitmap + values, "
-                                              "CSR, BCSR, CBR-style and two-level formats, with totals");
+    auto* cmd = app.add_subcommand("formats", "Every pruned weight matrix's exact size in dense, bitmap + values, "
+                                              "CSR, BCSR, CBR-style and two-level formats, with totals.");
     auto* run = cmd->add_option("RUN", c->run, "a tcw prune run folder, or its checkpoint.bin");
     auto* model = cmd->add_option("--model", c->model, "instead of RUN: a model (preset name or file)");
     auto* pattern = cmd->add_option("--pattern", c->pattern, "with --model: a pruning preset");

@@ -147,7 +147,7 @@ void addGrowPruneCommand(CLI::App& app, CommandContext& context) {
     codesign::GrowPruneRequest& r = c->request;
     auto* cmd = app.add_subcommand(
         "grow-prune", "GPTran: grow and prune a model block by block, each child trained from its parent's weights "
-                      "and accepted only when it meets the device target's constraints");
+                      "and accepted only when it meets the device target's constraints.");
     addCommonTrainingOptions(cmd, r.training, c->model, c->quiet);
     cmd->add_option("--target", c->target, "device:ID (tcw devices list) or device:FILE")->required();
     cmd->add_option_function<double>(

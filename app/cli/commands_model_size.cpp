@@ -64,8 +64,8 @@ void addModelSizeCommand(CLI::App& app, CommandContext& context) {
     o->task.sequenceLength = 128;
     o->task.vocabularySize = 30522;
     o->task.numClasses = 2;
-    auto* cmd = app.add_subcommand("model-size", "a model's stored size at a precision, with what stays 32-bit "
-                                                 "(encoder weights, scales, embeddings, classifier, biases/norms)");
+    auto* cmd = app.add_subcommand("model-size", "A model's stored size at a precision, with what stays 32-bit "
+                                                 "(encoder weights, scales, embeddings, classifier, biases/norms).");
     cmd->add_option("--model", o->model, "a model: preset name or file")->required();
     cmd->add_option("--precision", o->precision,
                     "f32, w1, w1a1, w2a8, w8a8, … as tcw train --precision (default: the model's own)");

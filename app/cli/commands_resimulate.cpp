@@ -64,8 +64,8 @@ int runResimulate(const ResimulateOptions& o) {
 void addResimulateCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ResimulateOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "resimulate", "re-cost the evaluations an earlier build's cost models computed (each design's latest "
-                      "evaluation per mode), storing the new numbers as new evaluations in one transaction");
+        "resimulate", "Re-cost the evaluations an earlier build's cost models computed (each design's latest "
+                      "evaluation per mode), storing the new numbers as new evaluations in one transaction.");
     cmd->add_option("workspace", options->workspace, "workspace file (.tcw)")->required();
     cmd->add_flag("--dry-run", options->dryRun, "report what would change, write nothing");
     cmd->footer("Exit status: 0 every stale evaluation re-costed (or none stale), 1 some could not be (listed), "

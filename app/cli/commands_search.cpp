@@ -728,7 +728,7 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     SearchOptions& o = *options;
     codesign::SearchRequest& r = o.request;
     CLI::App* search = app.add_subcommand(
-        "search", "co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace");
+        "search", "Co-design search of transformer × accelerator pairs (BOSHCODE, NSGA-II, random) into a workspace.");
     search->add_option("--workspace", o.workspace,
                        "workspace file (.tcw); created when missing (required unless --targets)");
     search->add_option(
@@ -893,13 +893,13 @@ void addSearchCommands(CLI::App& app, CommandContext& context) {
     });
 
     auto read = std::make_shared<ReadOptions>();
-    CLI::App* pareto = app.add_subcommand("pareto", "print a search's Pareto front as a table (deterministic order)");
+    CLI::App* pareto = app.add_subcommand("pareto", "Print a search's Pareto front as a table (deterministic order).");
     pareto->add_option("workspace", read->workspace, "workspace file (.tcw)")->required();
     pareto->add_option("--search", read->search, "search id (default: the latest)");
     pareto->callback([read, &context] { context.exitCode = runPareto(*read); });
 
     auto exportOptions = std::make_shared<ExportOptions>();
-    CLI::App* exporter = app.add_subcommand("export", "write pairs of a search as JSON, CSV or the reference formats");
+    CLI::App* exporter = app.add_subcommand("export", "Write pairs of a search as JSON, CSV or the reference formats.");
     exporter->add_option("workspace", exportOptions->read.workspace, "workspace file (.tcw)")->required();
     exporter->add_option("--search", exportOptions->read.search, "search id (default: the latest)");
     exporter->add_option("--selection", exportOptions->selection, "front | all | best | knee | trial numbers 3,17,42")

@@ -660,7 +660,7 @@ void addCommonTrainingOptions(CLI::App* command, TrainingRequest& request, std::
 void addTrainCommands(CLI::App& app, CommandContext& context) {
     auto command = std::make_shared<TrainCommand>();
     TrainingRequest& r = command->job.training;
-    auto* train = app.add_subcommand("train", "train a transformer with DynaProp runtime pruning");
+    auto* train = app.add_subcommand("train", "Train a transformer with DynaProp runtime pruning.");
     addCommonOptions(train, r, command->model, command->quiet);
     auto* tauAct = train->add_option("--tau-act", r.tauActivation, "τ_I: |activation| ≤ τ_I → 0");
     auto* tauGrad = train->add_option("--tau-grad", r.tauGradient, "τ_T: |gradient| ≤ τ_T → 0");
@@ -704,7 +704,7 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     auto sweepCommand = std::make_shared<SweepCommand>();
     auto acts = std::make_shared<std::string>("0,0.02,0.04,0.06");
     auto grads = std::make_shared<std::string>("0,0.0001,0.0002");
-    auto* sweep = app.add_subcommand("sweep-thresholds", "train once per (τ_I, τ_T) grid point; one record each");
+    auto* sweep = app.add_subcommand("sweep-thresholds", "Train once per (τ_I, τ_T) grid point; one record each.");
     addCommonOptions(sweep, sweepCommand->request, sweepCommand->model, sweepCommand->quiet);
     sweep->add_option("--tau-act", *acts, "comma-separated τ_I values")->capture_default_str();
     sweep->add_option("--tau-grad", *grads, "comma-separated τ_T values")->capture_default_str();
@@ -718,8 +718,8 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
     pruneCommand->train.job.weightPruning.emplace();
     auto& plan = *pruneCommand->train.job.weightPruning;
     auto* prune = app.add_subcommand(
-        "prune", "train with the weights pruned to a pattern on a schedule; writes the masked checkpoint and "
-                 "pruning.json (per-matrix pattern, counts, every format's exact size)");
+        "prune", "Train with the weights pruned to a pattern on a schedule; writes the masked checkpoint and "
+                 "pruning.json (per-matrix pattern, counts, every format's exact size).");
     addCommonOptions(prune, pruneCommand->train.job.training, pruneCommand->train.model, pruneCommand->train.quiet);
     prune
         ->add_option("--pattern", pruneCommand->pattern,
@@ -745,8 +745,8 @@ void addTrainCommands(CLI::App& app, CommandContext& context) {
         guarded(context, "tcw prune", [&] { return runPrune(*pruneCommand, io::findDataDir(context.executablePath)); });
     });
     auto select = std::make_shared<SelectCommand>();
-    auto* sel = app.add_subcommand("select-device", "the cheapest catalogue target meeting a latency (LC) and an "
-                                                    "accuracy (AC) constraint, with the full feasibility matrix");
+    auto* sel = app.add_subcommand("select-device", "The cheapest catalogue target meeting a latency (LC) and an "
+                                                    "accuracy (AC) constraint, with the full feasibility matrix.");
     addCommonOptions(sel, select->request, select->model, select->quiet);
     sel->add_option("--latency", select->latencyMs, "LC: latency limit of one inference, milliseconds")->required();
     sel->add_option("--accuracy", select->accuracy, "AC: test accuracy floor, 0..1")->required();

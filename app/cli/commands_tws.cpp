@@ -177,8 +177,8 @@ int runTwsSplit(TwsSplitCommand c, const fs::path& dataDir) {
 void addTwsSplitCommand(CLI::App& app, CommandContext& context) {
     auto c = std::make_shared<TwsSplitCommand>();
     c->data.name.clear();
-    auto* cmd = app.add_subcommand("tws-split", "ternary weight splitting: a half-width ternary run (--precision w2) "
-                                                "into a full-width binary model, with its equivalence error");
+    auto* cmd = app.add_subcommand("tws-split", "Ternary weight splitting: a half-width ternary run (--precision w2) "
+                                                "into a full-width binary model, with its equivalence error.");
     cmd->add_option("RUN", c->run, "a tcw train run folder trained with ternary weights")->required();
     cmd->add_option("--out", c->out, "folder for the split model (checkpoint.bin, tws_split.json)")->required();
     cmd->add_option("--share", c->share, "share λ of the first half (0.5 = BinaryBERT; others: our weighting)")
