@@ -59,12 +59,30 @@ private slots:
         store::Workspace::create(path.toStdString());
         widgets::DevicesPage page;
         page.setInteractive(false);
+        page.setShowPresets(false); // the workspace's profiles alone (presets: importShowsTheLibrarysNumbers)
         page.resize(1200, 800);
         page.show();
         QSignalSpy loaded(&page, &widgets::DevicesPage::loaded);
         page.setWorkspace(path, kData);
         QVERIFY(loaded.wait(10000));
-        QCOMPARE(page.deviceModel()->rowCount(), 0);
+        // The presets the workbench ships are listed beside the (empty) workspace's profiles,
+        // marked as such, with the preset's own numbers.
+        page.setShowPresets(true);
+        QVERIFY(!page.isReading() || loaded.wait(10000));
+        const auto presetIds = devices::presetDeviceIds(kData.toStdString());
+        QCOMPARE(presetIds.size(), std::size_t(8)); // EdgeTran's seven and the H100
+        QTRY_COMPARE(page.deviceModel()->rowCount(), int(presetIds.size()));
+        for (int row = 0; row < page.deviceModel()->rowCount(); ++row) {
+            QVERIFY(page.deviceModel()->isShipped(row));
+            QCOMPARE(page.deviceModel()->index(row, models::DeviceTableModel::LibraryColumn).data().toString(),
+                     QStringLiteral("shipped"));
+            QCOMPARE(page.deviceModel()->profileAt(row)->deviceName, presetIds[std::size_t(row)]);
+        }
+        QVERIFY(page.statusText().startsWith("No device profiles in this workspace yet (the 8 shipped presets"));
+        // Hidden again: only the workspace's (none), and the choice is remembered.
+        page.setShowPresets(false);
+        QTRY_COMPARE(page.deviceModel()->rowCount(), 0);
+        QVERIFY(!QSettings().value("devices/showPresets").toBool());
         QVERIFY(page.statusText().startsWith("No device profiles"));
 
         widgets::DevicesJobResult result;
@@ -144,6 +162,7 @@ private slots:
         store::Workspace::create(path.toStdString());
         widgets::DevicesPage page;
         page.setInteractive(false);
+        page.setShowPresets(false); // the workspace's profiles alone (presets: importShowsTheLibrarysNumbers)
         page.resize(1200, 800);
         page.show();
         QSignalSpy loaded(&page, &widgets::DevicesPage::loaded);
@@ -242,6 +261,7 @@ private slots:
         store::Workspace::create(path.toStdString());
         widgets::DevicesPage page;
         page.setInteractive(false);
+        page.setShowPresets(false); // the workspace's profiles alone (presets: importShowsTheLibrarysNumbers)
         QSignalSpy loaded(&page, &widgets::DevicesPage::loaded);
         page.setWorkspace(path, kData);
         QVERIFY(loaded.wait(10000));
@@ -297,6 +317,7 @@ private slots:
         }
         app::MainWindow window;
         window.setInteractive(false);
+        window.devicesPage()->setShowPresets(false); // first the workspace's profile alone
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy loaded(window.devicesPage(), &widgets::DevicesPage::loaded);
@@ -308,6 +329,22 @@ private slots:
         auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("explorerTabs"));
         QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(window.devicesPage()));
         QCOMPARE(window.devicesPage()->deviceModel()->rowCount(), 1);
+        // With the shipped presets: the workspace's npu_ncs first and once (its preset hidden
+        // behind it), then the seven other presets.
+        window.devicesPage()->setShowPresets(true);
+        const auto* devicesModel = window.devicesPage()->deviceModel();
+        QTRY_COMPARE(devicesModel->rowCount(), 8);
+        QCOMPARE(devicesModel->profileAt(0)->deviceName, std::string("npu_ncs"));
+        QVERIFY(!devicesModel->isShipped(0));
+        QCOMPARE(devicesModel->index(0, models::DeviceTableModel::LibraryColumn).data().toString(),
+                 QStringLiteral("workspace"));
+        for (int row = 1; row < 8; ++row) {
+            QVERIFY(devicesModel->isShipped(row));
+            QVERIFY(devicesModel->profileAt(row)->deviceName != "npu_ncs");
+        }
+        QVERIFY(window.devicesPage()->statusText().contains("1 device profile in the workspace, 7 shipped presets"));
+        window.devicesPage()->setShowPresets(false);
+        QTRY_COMPARE(devicesModel->rowCount(), 1);
         QVERIFY(!window.devicesPage()->importAction()->toolTip().isEmpty());
         // Ctrl+5 comes back to it from another tab.
         QVERIFY(window.showView(QStringLiteral("table")));

@@ -32,13 +32,19 @@ QString unitOf(int column) {
 
 DeviceTableModel::DeviceTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void DeviceTableModel::setProfiles(std::vector<devices::DeviceProfile> profiles) {
+void DeviceTableModel::setProfiles(std::vector<devices::DeviceProfile> profiles, std::vector<bool> shipped) {
     beginResetModel();
     m_profiles = std::move(profiles);
+    m_shipped = std::move(shipped);
+    m_shipped.resize(m_profiles.size(), false);
     m_summaries.clear();
     for (const auto& p : m_profiles)
         m_summaries.push_back(devices::summarize(p));
     endResetModel();
+}
+
+bool DeviceTableModel::isShipped(int row) const {
+    return row >= 0 && std::size_t(row) < m_shipped.size() && m_shipped[std::size_t(row)];
 }
 
 const devices::DeviceProfile* DeviceTableModel::profileAt(int row) const {
@@ -119,6 +125,8 @@ QVariant DeviceTableModel::data(const QModelIndex& index, int role) const {
             return qlonglong(p->rows.size());
         case PowerSourceColumn:
             return QString::fromStdString(p->settings.powerSource);
+        case LibraryColumn:
+            return isShipped(index.row()) ? tr("shipped") : tr("workspace");
         case DescriptionColumn:
             return QString::fromStdString(p->description);
         default:
@@ -126,6 +134,13 @@ QVariant DeviceTableModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) {
+        if (column == LibraryColumn)
+            return isShipped(index.row())
+                       ? tr("A preset shipped with the workbench (devices/presets in its data folder): searches "
+                            "(devices:ID, devices:edgetran) and tcw simulate --target device:%1 use it; a search "
+                            "that uses it, or Import…, copies it into the workspace")
+                             .arg(QString::fromStdString(p->deviceName))
+                       : tr("Stored in this workspace (imported, profiled, or copied by a search that used it)");
         if (column == PowerSourceColumn)
             return QString::fromStdString(p->settings.powerSourceDetail.empty() ? p->settings.powerSource
                                                                                 : p->settings.powerSourceDetail);
@@ -160,6 +175,8 @@ QVariant DeviceTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Peak power (mW)\nmin / median / max");
         case PowerSourceColumn:
             return tr("Power source");
+        case LibraryColumn:
+            return tr("From");
         case DescriptionColumn:
             return tr("Description");
         default:

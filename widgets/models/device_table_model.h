@@ -27,6 +27,7 @@ public:
         EnergyColumn,    // mJ
         PeakPowerColumn, // mW
         PowerSourceColumn,
+        LibraryColumn, // where the profile comes from: the workspace or the presets the workbench ships
         DescriptionColumn,
         ColumnCount
     };
@@ -36,7 +37,10 @@ public:
 
     explicit DeviceTableModel(QObject* parent = nullptr);
 
-    void setProfiles(std::vector<devices::DeviceProfile> profiles);
+    // shipped[i]: profile i is a preset shipped with the workbench (DATA/devices/presets), not
+    // one of the workspace's; missing entries are the workspace's.
+    void setProfiles(std::vector<devices::DeviceProfile> profiles, std::vector<bool> shipped = {});
+    bool isShipped(int row) const;
     const std::vector<devices::DeviceProfile>& profiles() const { return m_profiles; }
     const devices::DeviceProfile* profileAt(int row) const;
     // min / median / max of a spread column in its unit.
@@ -54,6 +58,7 @@ public:
 
 private:
     std::vector<devices::DeviceProfile> m_profiles;
+    std::vector<bool> m_shipped;
     std::vector<devices::DeviceSummary> m_summaries;
 };
 

@@ -5,6 +5,7 @@
 #include "models/objective.h"
 #include "plots/power_trace_chart.h"
 
+#include "devices/device_library.h"
 #include "devices/device_store.h"
 #include "devices/device_traces.h"
 #include "devices/edgetran_import.h"
@@ -35,6 +36,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace tcw::widgets {
 
@@ -82,11 +84,15 @@ private:
 };
 
 struct Loaded {
-    std::vector<devices::DeviceProfile> profiles;
+    std::vector<devices::DeviceProfile> profiles; // the workspace's, then the shipped presets
+    std::vector<bool> shipped;                    // per profile: a shipped preset
+    int inWorkspace = 0;
     QString error;
 };
 
-Loaded loadProfiles(const QString& path) {
+// The workspace's profiles and, with presets, every shipped preset whose id the workspace does
+// not hold (its own copy, perhaps re-measured, is the one that counts).
+Loaded loadProfiles(const QString& path, const QString& dataDirectory, bool presets) {
     Loaded out;
     try {
         store::Workspace w = store::Workspace::openReadOnly(path.toStdString());
@@ -96,6 +102,23 @@ Loaded loadProfiles(const QString& path) {
                 out.error += QString::fromStdString(error) + '\n';
     } catch (const std::exception& e) {
         out.error = QString::fromStdString(e.what());
+    }
+    out.inWorkspace = int(out.profiles.size());
+    out.shipped.assign(out.profiles.size(), false);
+    if (presets && !dataDirectory.isEmpty()) {
+        const std::filesystem::path data = dataDirectory.toStdString();
+        for (const std::string& id : devices::presetDeviceIds(data)) {
+            if (std::any_of(out.profiles.begin(), out.profiles.begin() + out.inWorkspace,
+                            [&](const devices::DeviceProfile& p) { return p.deviceName == id; }))
+                continue;
+            auto preset = devices::resolveDeviceProfile(id, data);
+            if (!preset.value) {
+                out.error += QString::fromStdString(preset.errors.toString()) + '\n';
+                continue;
+            }
+            out.profiles.push_back(std::move(*preset.value));
+            out.shipped.push_back(true);
+        }
     }
     return out;
 }
@@ -127,6 +150,18 @@ DevicesPage::DevicesPage(QWidget* parent)
     m_cancel->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_cancel->setToolTip(tr("Stop the running import or profile (Esc); nothing is saved"));
     m_cancel->setEnabled(false);
+    bar->addSeparator();
+    m_showPresets = bar->addAction(tr("Shipped Presets"));
+    m_showPresets->setObjectName(QStringLiteral("devicesShowPresets"));
+    m_showPresets->setCheckable(true);
+    m_showPresets->setToolTip(tr("List the device presets shipped with the workbench (EdgeTran's seven, the "
+                                 "H100) beside the workspace's profiles; searches and tcw simulate --target "
+                                 "device:ID use them without an import"));
+    m_showPresets->setChecked(QSettings().value(QStringLiteral("devices/showPresets"), true).toBool());
+    connect(m_showPresets, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("devices/showPresets"), on);
+        reload();
+    });
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
     m_progress->setVisible(false);
@@ -158,7 +193,8 @@ DevicesPage::DevicesPage(QWidget* parent)
     m_deviceTable->horizontalHeader()->setStretchLastSection(true);
     m_deviceTable->horizontalHeader()->setDefaultAlignment(Qt::AlignCenter); // two-line headers
     fitDeviceColumns();
-    m_deviceTable->setToolTip(tr("The workspace's device profiles; select one to see its rows"));
+    m_deviceTable->setToolTip(tr("The workspace's device profiles and the shipped presets; select one to see its "
+                                 "rows"));
 
     m_rowTable = new QTableView(this);
     m_rowTable->setObjectName(QStringLiteral("deviceRowTable"));
@@ -259,20 +295,30 @@ void DevicesPage::reload() {
         const QString shown = m_deviceTable->currentIndex().isValid()
                                   ? m_devices->index(m_deviceTable->currentIndex().row(), 0).data().toString()
                                   : QString();
-        m_devices->setProfiles(read.profiles);
+        m_devices->setProfiles(read.profiles, read.shipped);
         fitDeviceColumns();
         if (!m_busy) {
             if (!read.error.isEmpty())
                 setStatus(read.error, true);
-            else if (read.profiles.empty())
-                setStatus(tr("No device profiles in this workspace yet: Import… adds a profile or EdgeTran's data, "
-                             "Profile this computer… measures this one, and a device search stores the ones it "
-                             "searched."));
+            else if (read.inWorkspace == 0)
+                setStatus(tr("No device profiles in this workspace yet%1: Import… adds a profile or EdgeTran's "
+                             "data, Profile this computer… measures this one, and a device search stores the ones "
+                             "it searched.")
+                              .arg(read.profiles.empty() ? QString()
+                                   : read.profiles.size() == 1
+                                       ? tr(" (the shipped preset is listed)")
+                                       : tr(" (the %1 shipped presets are listed)").arg(read.profiles.size())));
             else if (m_status->text().isEmpty() || m_status->text() == tr("No workspace open") ||
-                     m_status->text().startsWith(tr("No device profiles")))
-                setStatus(read.profiles.size() == 1
-                              ? tr("1 device profile in the workspace")
-                              : tr("%1 device profiles in the workspace").arg(read.profiles.size()));
+                     m_status->text().startsWith(tr("No device profiles")) ||
+                     m_status->text().contains(tr("in the workspace"))) {
+                const int presets = int(read.profiles.size()) - read.inWorkspace;
+                setStatus((read.inWorkspace == 1 ? tr("1 device profile in the workspace")
+                                                 : tr("%1 device profiles in the workspace").arg(read.inWorkspace)) +
+                          (presets == 0
+                               ? QString()
+                               : (presets == 1 ? tr(", 1 shipped preset") : tr(", %1 shipped presets").arg(presets)) +
+                                     (read.inWorkspace == 1 ? tr(" beside it") : tr(" beside them"))));
+            }
         }
         // The device shown before, else the first with a power trace to show, else the first.
         if (shown.isEmpty() || !showDevice(shown)) {
@@ -287,7 +333,13 @@ void DevicesPage::reload() {
         }
         emit loaded();
     });
-    watcher->setFuture(QtConcurrent::run([path] { return loadProfiles(path); }));
+    watcher->setFuture(QtConcurrent::run([path, data = m_dataDirectory, presets = m_showPresets->isChecked()] {
+        return loadProfiles(path, data, presets);
+    }));
+}
+
+void DevicesPage::setShowPresets(bool show) {
+    m_showPresets->setChecked(show); // toggled reads again when it changes
 }
 
 void DevicesPage::fitDeviceColumns() {

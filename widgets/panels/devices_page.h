@@ -74,6 +74,10 @@ public:
     QAction* importAction() const { return m_import; }
     QAction* profileAction() const { return m_profile; }
     QAction* cancelAction() const { return m_cancel; }
+    // Whether the presets the workbench ships (DATA/devices/presets) are listed beside the
+    // workspace's profiles (a workspace profile of the same id hides its preset). Remembered.
+    QAction* showPresetsAction() const { return m_showPresets; }
+    void setShowPresets(bool show);
     // Selects the device (by id) and, when it has one, its first row with a power trace.
     bool showDevice(const QString& device);
 
@@ -109,7 +113,7 @@ private:
     QSplitter *m_split, *m_lower;
     QLabel* m_status;
     QProgressBar* m_progress;
-    QAction *m_import, *m_profile, *m_cancel;
+    QAction *m_import, *m_profile, *m_cancel, *m_showPresets;
 };
 
 } // namespace tcw::widgets
