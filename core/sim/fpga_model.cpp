@@ -275,7 +275,7 @@ FpgaResult evaluateFpga(const FpgaSpec& spec, const std::vector<FpgaMatrix>& mat
         const std::string bits = most == 0 || fewest == most ? std::to_string(most ? most : spec.weightBits)
                                                              : std::to_string(fewest) + " to " + std::to_string(most);
         r.reasons.push_back("the weights need " + mb(double(r.weightBits)) + " on chip in " + format + " at " + bits +
-                            " bits, the part has " + mb(spec.onChipMemoryBits));
+                            (bits == "1" ? " bit" : " bits") + ", the part has " + mb(spec.onChipMemoryBits));
     }
     return r;
 }
