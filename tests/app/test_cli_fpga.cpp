@@ -1,6 +1,7 @@
 // Issue 15/16: tcw simulate --target fpga:… end to end — the model's precision (--precision)
 // moves the on-chip size and the fit; the numbers are the cost model's (test_fpga_precision
-// derives them); bad input exits 2 naming what is allowed.
+// derives them); --precision on elector and acceltran-fast gives docs/simulator.md's table;
+// bad input exits 2 naming what is allowed.
 #include "../support/tcw_process.h"
 
 #include <QJsonArray>
@@ -35,6 +36,23 @@ private slots:
             QCOMPARE(o.value("matrices").toArray().size(), 24);
             QCOMPARE(o.value("matrices").toArray().at(0).toObject().value("weightBits").toInt(), bits);
         }
+    }
+
+    // --precision on an accelerator: docs/simulator.md's BERT-Tiny on edge table (issue 15),
+    // elector and acceltran-fast.
+    void precisionOnAccelerators() {
+        for (auto [precision, cycles, energy] : {std::tuple{"f32", "11,695 cycles", "total 215.8 µJ"},
+                                                 std::tuple{"w8a8", "11,277 cycles", "total 185.5 µJ"},
+                                                 std::tuple{"w1a1", "11,001 cycles", "total 165.2 µJ"}}) {
+            const auto r =
+                runTcw({"simulate", "--model", "bert-tiny", "--accelerator", "edge", "--precision", precision});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.contains(cycles) && r.out.contains(QString::fromUtf8(energy)), qPrintable(r.out));
+        }
+        const auto fast = runTcw({"simulate", "--model", "bert-tiny", "--accelerator", "edge", "--precision", "w1a1",
+                                  "--cost-model", "acceltran-fast"});
+        QCOMPARE(fast.exitCode, 0);
+        QVERIFY2(fast.out.contains("154,474 cycles"), qPrintable(fast.out));
     }
 
     void badInputExits2() {
