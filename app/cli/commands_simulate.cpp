@@ -2,8 +2,10 @@
 // accelerator design space on all cores, with the Pareto-optimal accelerators.
 #include "commands.h"
 #include "commands_devices.h"
+#include "commands_fpga.h"
 #include "progress_bar.h"
 
+#include "design/precision_shorthand.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "io/sim_result_json.h"
@@ -41,6 +43,7 @@ struct CostOptions {
     int classes = 2;
     bool fullEmbeddingTable = false;
     bool powerGating = false;
+    std::string precision; // issue 15: w8a8, w1a1, f32… over the model's own (empty: its own)
 };
 
 void addCostOptions(CLI::App* command, CostOptions& o) {
@@ -49,6 +52,9 @@ void addCostOptions(CLI::App* command, CostOptions& o) {
                      "Transformer: a file (workbench JSON or FlexiBERT 2.0 model dict) or a "
                      "preset name (bert-tiny, bert-mini, bert-small, bert-medium, bert-base)")
         ->required();
+    command->add_option("--precision", o.precision,
+                        "The model at this precision: f32, w1, w1a1, w2a8, w8a8, … as tcw train --precision "
+                        "(default: the model's own compression)");
     command->add_option("--mode", o.mode, "inference or training (forward, backward and AdamW update)")
         ->check(CLI::IsMember({"inference", "training"}))
         ->capture_default_str();
@@ -103,6 +109,15 @@ std::optional<Prepared> prepare(const CostOptions& o, const std::filesystem::pat
         return std::nullopt;
     }
     p.model = *model.value;
+    if (o.precision == "f32") {
+        p.model.compression.precision = {};
+        p.model.compression.layerPrecision.clear();
+    } else if (!o.precision.empty()) {
+        if (const std::string error = applyPrecisionShorthand(o.precision, p.model.compression); !error.empty()) {
+            std::cerr << "--precision: " << error << "\n";
+            return std::nullopt;
+        }
+    }
     if (const auto errors = validate(p.model); !errors.empty()) {
         std::cerr << io::FileErrors{o.model, errors}.toString() << "\n";
         return std::nullopt;
@@ -248,9 +263,19 @@ int runSimulate(const SimulateOptions& o, const std::filesystem::path& dataDir) 
     if (!prepared)
         return 2;
     if (!o.target.empty()) {
+        if (o.target.rfind("fpga:", 0) == 0) { // issue 15/16: the fpga cost model at the model's precision
+            if (prepared->options.mode != SimMode::Inference || !o.cost.sparsityFile.empty()) {
+                std::cerr << "--target fpga: costs inference with one --weight-sparsity (not --mode training or "
+                             "--sparsity)\n";
+                return 2;
+            }
+            return simulateOnFpga(prepared->model, o.target.substr(5), o.cost.sequenceLength,
+                                  o.cost.weightSparsity.value_or(0.0), dataDir, o.json);
+        }
         if (o.target.rfind("device:", 0) != 0) {
             std::cerr << "--target: '" << o.target.substr(0, 60)
-                      << "' is not a target; use device:ID (tcw devices list) or --accelerator for an accelerator\n";
+                      << "' is not a target; use device:ID (tcw devices list), fpga:NAME (data/targets) or "
+                         "--accelerator for an accelerator\n";
             return 2;
         }
         return simulateOnDevice(prepared->model, o.target.substr(7), dataDir, o.json);
@@ -410,7 +435,9 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
     command
         ->add_option("--target", simulate->target,
                      "A device instead of an accelerator: device:ID (a preset of tcw devices list, or device:FILE); "
-                     "answers with the measured row or the surrogate's prediction ± σ")
+                     "answers with the measured row or the surrogate's prediction ± σ. Or an FPGA: fpga:NAME "
+                     "(zcu104, u200 under data/targets) or fpga:FILE, costed for one --seq sequence at the "
+                     "model's precision, weights pruned by --weight-sparsity (default 0)")
         ->excludes("--accelerator");
     command->add_flag("--json", simulate->json, "Print the whole result as JSON (schemaVersion 1, kind simResult)");
     command->add_option("--ops", simulate->ops, "How many op rows to list, slowest first: a number or 'all'")
@@ -420,6 +447,7 @@ void addSimulateCommands(CLI::App& app, CommandContext& context) {
         "Examples:\n"
         "  tcw simulate --model bert-tiny --accelerator edge\n"
         "  tcw simulate --model bert-tiny --target device:gpu_m1-pro\n"
+        "  tcw simulate --model run/model.json --target fpga:zcu104 --weight-sparsity 0.9\n"
         "  tcw simulate --model bert-base --accelerator server --mode training --cost-model acceltran-fast\n"
         "  tcw simulate --model run/model.json --accelerator edge --mode training --sparsity run/sparsity.json");
     command->callback(

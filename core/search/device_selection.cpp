@@ -111,8 +111,8 @@ SelectionResult selectDevice(const SelectionInput& in, const SettingAccuracyFn& 
                 run.weightBits = s.weightBits;
                 try {
                     const double sparsity = s.pattern == "dense" ? 0.0 : s.sparsity;
-                    const auto fr = sim::evaluateFpga(run, sim::encoderMatricesUniform(*models[k], sparsity, run),
-                                                      std::int64_t(in.batch) * in.task.sequenceLength);
+                    const auto fr = sim::evaluateFpgaModel(run, *models[k], sparsity,
+                                                           std::int64_t(in.batch) * in.task.sequenceLength);
                     if (!fr.feasible)
                         for (const auto& why : fr.reasons)
                             cell.reasons.push_back("cannot run: " + why);

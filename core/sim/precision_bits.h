@@ -13,11 +13,14 @@
 //   - precision moves inference only: quantization-aware training keeps latent weights,
 //     gradients and optimizer state at full precision, so training runs cost at the native
 //     width throughout.
+// The fpga target has two native widths (its weightBits and activationBits): the second
+// constructor takes a width per role, with the words that name where it comes from.
 #pragma once
 
 #include "design/compression_spec.h"
 #include "sim_types.h"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,15 @@ namespace tcw {
 class PrecisionBits {
 public:
     PrecisionBits(const CompressionSpec& spec, int nativeBits, SimMode mode);
+    // One native width per role (by TensorRole), each with the words problems() uses for it
+    // ("the fpga target's 16-bit weights (weightBits)"). A width of 0: the cost model does
+    // not cost that role; its precision is not checked and bits() must not be asked for it.
+    PrecisionBits(const CompressionSpec& spec, const std::array<int, kTensorRoleCount>& nativeBits, SimMode mode,
+                  const std::array<std::string, kTensorRoleCount>& widthNames);
 
+    // The native width (of the weights, for the per-role constructor).
     int nativeBits() const { return m_native; }
+    int nativeBits(TensorRole role) const { return m_natives[std::size_t(role)]; }
     // True when every tensor is stored at the native width (the default spec, training, or a
     // spec of float roles only): the cost models then take their unchanged native-width path.
     bool allNative() const { return m_allNative; }
@@ -39,6 +49,7 @@ public:
 
 private:
     CompressionSpec m_spec;
+    std::array<int, kTensorRoleCount> m_natives{};
     int m_native;
     bool m_training;
     bool m_allNative = true;

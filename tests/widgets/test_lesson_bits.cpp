@@ -17,6 +17,7 @@
 #include "sim/bat_model.h"
 #include "store/workspace.h"
 
+#include "../support/lesson_steps.h"
 #include "../support/settings_sandbox.h"
 
 #include <QFile>
@@ -362,18 +363,7 @@ void TestLessonBits::stepsShowWhatTheyName() {
     window.show();
     app::LessonController* lessons = window.lessons();
     QVERIFY(lessons->open(kLesson));
-    const auto apply = [&](int step) {
-        QSignalSpy applied(lessons, &app::LessonController::stepApplied);
-        lessons->goToStep(step);
-        return QTest::qWaitFor(
-            [&] {
-                for (const QList<QVariant>& args : applied)
-                    if (args.at(0).toInt() == step)
-                        return true;
-                return false;
-            },
-            30000);
-    };
+    const auto apply = [&](int step) { return testing::applyStep(lessons, step); };
     QVERIFY(apply(0));
     QCOMPARE(window.controller()->designModel()->rowCount(), 10);
     QVERIFY(apply(3)); // only the BAT-class designs
