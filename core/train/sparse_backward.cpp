@@ -745,13 +745,16 @@ void tiledTimesTransposed(const float* g, SparseRows& s, const float* w, std::in
     const bool avx = useAvx512(isa);
     transposeBlocked(w, in, cols, wT.data(), avx);
     const std::int64_t tiles = (rows + kTileRows - 1) / kTileRows;
-    resizeReserved(s.tileCols, tiles * cols, rows * cols);
+    // The lists live in the CSR index's storage (a call runs one kind of kernel): pages the
+    // per-non-zero kernels have made resident, so the tiles add nothing to the peak RSS.
+    resizeReserved(s.index, tiles * cols, rows * cols);
+    std::int32_t* tileCols = s.index.data();
     s.tileColCount.resize(static_cast<std::size_t>(tiles));
     const bool parallel = rows * cols > kParallelWork;
 #pragma omp parallel for if (parallel) schedule(static)
     for (std::int64_t t = 0; t < tiles; ++t) {
         const int R = int(std::min(kTileRows, rows - t * kTileRows));
-        std::int32_t* list = s.tileCols.data() + t * cols;
+        std::int32_t* list = tileCols + t * cols;
 #if TCW_HAVE_AVX512_KERNELS
         if (avx) {
             s.tileColCount[static_cast<std::size_t>(t)] = unionColsAvx512(g, cols, t * kTileRows, R, list);
@@ -772,9 +775,9 @@ void tiledTimesTransposed(const float* g, SparseRows& s, const float* w, std::in
             for (std::int64_t t = tg * perTask, t1 = std::min(tiles, t + perTask); t < t1; ++t) {
                 const std::int64_t n0 = t * kTileRows;
                 const int R = int(std::min(kTileRows, rows - n0));
-                runTile(avx, R, s.tileCols.data() + t * cols, s.tileColCount[static_cast<std::size_t>(t)], 0,
-                        g + n0 * cols, 1, cols, wT.data() + ob * cols * kTileWidth, kTileWidth, width,
-                        gx + n0 * in + i0, in, false, accumulate, m ? m + n0 * in + i0 : nullptr);
+                runTile(avx, R, tileCols + t * cols, s.tileColCount[static_cast<std::size_t>(t)], 0, g + n0 * cols, 1,
+                        cols, wT.data() + ob * cols * kTileWidth, kTileWidth, width, gx + n0 * in + i0, in, false,
+                        accumulate, m ? m + n0 * in + i0 : nullptr);
             }
         }
 }
@@ -789,17 +792,20 @@ void tiledWeightGradient(const float* x, std::int64_t in, const float* g, Sparse
     const std::int64_t oBlocks = (in + kTileWidth - 1) / kTileWidth;
     const bool parallel = rows * cols > kParallelWork;
     const int threads = parallel ? std::max(1, omp_get_max_threads()) : 1;
-    // dWᵀ [cols, in], then one packed [chunk, 64] slice of x per thread.
-    scratch.resize(static_cast<std::size_t>(cols * in + threads * kSparseRowChunk * kTileWidth));
+    scratch.resize(static_cast<std::size_t>(cols * in)); // dWᵀ
+    // The lists and the packed slices of x (one [chunk, 64] per thread) live in the CSC arrays'
+    // storage (a call runs one kind of kernel), as the gx lists do in the CSR index's.
+    resizeReserved(s.colValue, threads * kSparseRowChunk * kTileWidth, rows * cols);
     float* dWT = scratch.data();
-    resizeReserved(s.groupRows, groups * rows, rows * cols);
+    resizeReserved(s.row, groups * rows, rows * cols);
+    std::int32_t* groupRows = s.row.data();
     s.groupRowCount.resize(static_cast<std::size_t>(groups));
 #if TCW_HAVE_AVX512_KERNELS
     if (avx) {
         const std::int64_t sixteens = (cols + 15) / 16;
 #pragma omp parallel for if (parallel) schedule(static)
         for (std::int64_t b = 0; b < sixteens; ++b)
-            unionRowsAvx512(g, rows, cols, b * 16, s.groupRows.data() + b * (16 / kTileRows) * rows,
+            unionRowsAvx512(g, rows, cols, b * 16, groupRows + b * (16 / kTileRows) * rows,
                             s.groupRowCount.data() + b * (16 / kTileRows));
     }
 #endif
@@ -808,13 +814,13 @@ void tiledWeightGradient(const float* x, std::int64_t in, const float* g, Sparse
         for (std::int64_t q = 0; q < groups; ++q) {
             const int R = int(std::min(kTileRows, cols - q * kTileRows));
             s.groupRowCount[static_cast<std::size_t>(q)] =
-                unionRowsPortable(g, rows, cols, q * kTileRows, R, s.groupRows.data() + q * rows);
+                unionRowsPortable(g, rows, cols, q * kTileRows, R, groupRows + q * rows);
         }
     }
     // Where each group's list reaches each chunk of rows ([groups][chunks + 1]).
     s.groupChunkStart.resize(static_cast<std::size_t>(groups * (chunks + 1)));
     for (std::int64_t q = 0; q < groups; ++q) {
-        const std::int32_t* list = s.groupRows.data() + q * rows;
+        const std::int32_t* list = groupRows + q * rows;
         const std::int64_t count = s.groupRowCount[static_cast<std::size_t>(q)];
         std::int64_t* at = s.groupChunkStart.data() + q * (chunks + 1);
         std::int64_t k = 0;
@@ -832,7 +838,7 @@ void tiledWeightGradient(const float* x, std::int64_t in, const float* g, Sparse
     // chunk's rows to the sums stored after the chunk before (a stored float loads back the same).
 #pragma omp parallel for if (parallel) schedule(dynamic, 1)
     for (std::int64_t ob = 0; ob < oBlocks; ++ob) {
-        float* packed = scratch.data() + cols * in + std::int64_t(omp_get_thread_num()) * kSparseRowChunk * kTileWidth;
+        float* packed = s.colValue.data() + std::int64_t(omp_get_thread_num()) * kSparseRowChunk * kTileWidth;
         const std::int64_t i0 = ob * kTileWidth, width = std::min(kTileWidth, in - i0);
         for (std::int64_t c = 0; c < chunks; ++c) {
             const std::int64_t r0 = c * kSparseRowChunk, r1 = std::min(rows, r0 + kSparseRowChunk);
@@ -842,7 +848,7 @@ void tiledWeightGradient(const float* x, std::int64_t in, const float* g, Sparse
                 const std::int64_t j0 = q * kTileRows;
                 const int R = int(std::min(kTileRows, cols - j0));
                 const std::int64_t* at = s.groupChunkStart.data() + q * (chunks + 1);
-                const std::int32_t* list = s.groupRows.data() + q * rows;
+                const std::int32_t* list = groupRows + q * rows;
                 runTile(avx, R, list + at[c], at[c + 1] - at[c], r0, g + j0, cols, 1, packed, kTileWidth, width,
                         dWT + j0 * in + i0, in, c > 0, false, nullptr);
             }

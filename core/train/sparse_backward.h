@@ -47,9 +47,9 @@ struct SparseRows {
     std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
     std::vector<float> colValue;
     // Tiled kernels (steptime3): per tile of kTileRows rows, the columns where any of its rows is
-    // non-zero ([tiles][cols], tileColCount per tile); per group of kTileRows columns, the rows
-    // where any of them is ([groups][rows], groupRowCount per group).
-    std::vector<std::int32_t> tileCols, groupRows;
+    // non-zero ([tiles][cols] in index's storage, tileColCount per tile); per group of kTileRows
+    // columns, the rows where any of them is ([groups][rows] in row's storage, groupRowCount per
+    // group). After a tiled call index / row / colValue hold those, not the compressed forms.
     std::vector<std::int64_t> tileColCount, groupRowCount;
     std::vector<std::int64_t> groupChunkStart; // [groups][chunks of kSparseRowChunk rows + 1] into a group's list
     std::int64_t nonZeros() const { return rowStart.empty() ? 0 : rowStart.back(); }
