@@ -98,11 +98,12 @@ struct SparseBackwardConfig {
     // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
     // kernels were faster than oneDNN at density 0.15 in every shape, level at 0.2 and slower
     // at 0.25 (0.1 before the kernels' compression and cache order were reworked).
+    // Steptime3: the tiled kernels above 0.2 are level with oneDNN up to about 0.3
+    // (--sparse-max-density 0.3 sends BERT-Mini's FF-down gradients to them).
     double maxDensity = 0.2;
     // Sparse calls with a density above this run the tiled kernels (steptime3), the others the
     // per-non-zero ones: on BERT-Mini's shapes the tiles were faster from about 0.2 (FF down
-    // 0.22: 0.86× oneDNN against 1.07×; 0.27: 0.98× against 1.38×) and slower below. With the
-    // default maxDensity they run only where --sparse-max-density raises it.
+    // 0.22: 0.86× oneDNN against 1.07×; 0.27: 0.98× against 1.38×) and slower below.
     double tiledMinDensity = 0.2;
     bool tiled(std::int64_t nonZeros, std::int64_t elements) const {
         return double(nonZeros) > tiledMinDensity * double(elements);
