@@ -94,7 +94,8 @@ void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float
 // entry e of list (ascending): acc[r, :] += coef[e·eStride + r·rStride] · src[(e − srcBase)·srcStride + :].
 // Then (gx only) ⊙ m, + out if accumulate; stored to out.
 constexpr std::int64_t kTileWidth = 64; // 4 × 16 floats per row of a tile: 16 accumulators
-// (2 × 8 and 1 × 8 tiles of 128 were slower on the FF shapes at densities 0.17–0.27)
+// (at density 0.27, tiles of 2 × 128 were faster on FF down but slower on FF up and the
+// projections; 1 × 128 slower on all three: docs/training.md)
 
 void tilePortable(int R, const std::int32_t* list, std::int64_t count, std::int64_t srcBase, const float* coef,
                   std::int64_t eStride, std::int64_t rStride, const float* src, std::int64_t srcStride, std::int64_t w,
