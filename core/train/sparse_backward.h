@@ -98,9 +98,9 @@ struct SparseBackwardConfig {
     // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
     // kernels were faster than oneDNN at density 0.15 in every shape, level at 0.2 and slower
     // at 0.25 (0.1 before the kernels' compression and cache order were reworked).
-    // Steptime3: the tiled kernels above 0.2 are level with oneDNN up to about 0.3
-    // (--sparse-max-density 0.3 sends BERT-Mini's FF-down gradients to them).
-    double maxDensity = 0.2;
+    // Steptime3: 0.3, the tiled kernels above 0.2 being level with oneDNN up to about 0.3
+    // (BERT-Mini's FF-down gradients, 0.25–0.28, now go to them).
+    double maxDensity = 0.3;
     // Sparse calls with a density above this run the tiled kernels (steptime3), the others the
     // per-non-zero ones: on BERT-Mini's shapes the tiles were faster from about 0.2 (FF down
     // 0.22: 0.86× oneDNN against 1.07×; 0.27: 0.98× against 1.38×) and slower below.

@@ -11,8 +11,10 @@
 #                    compressed storage off, as before it)
 #   dp/max0.1        dp with the sparse kernels' break-even at the earlier default 0.1
 #                    (--sparse-max-density 0.1; not run unless CONFIGS names it)
-#   dp/max0.3        dp with the break-even raised to 0.3: gradients of density 0.2–0.3
-#                    (BERT-Mini's FF down) run the tiled kernels, not oneDNN (not run unless named)
+#   dp/max0.3        dp with the break-even at 0.3 (the default since steptime3; before it dp
+#                    ran with 0.2): gradients of density 0.2–0.3 (BERT-Mini's FF down) run the
+#                    tiled kernels, not oneDNN (not run unless named)
+#   dp/max0.2        dp with steptime2's break-even, 0.2: those on oneDNN (not run unless named)
 #   dense@base, dp@base   dense and dp run by another build's bench_dynaprop, BASELINE=path
 #                    (e.g. main's, copied aside), for a side-by-side of two builds
 # at 1 and 2 threads, ROUNDS rounds with the configurations interleaved; prints every run,
@@ -54,6 +56,7 @@ configs=(
   "dp/dense-store|--target-act 0.5 --target-grad 0.9 --dense-storage"
   "dp/max0.1|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.1"
   "dp/max0.3|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.3"
+  "dp/max0.2|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.2"
   "dense@base|"
   "dp@base|--target-act 0.5 --target-grad 0.9"
 )
