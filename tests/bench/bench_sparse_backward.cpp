@@ -6,9 +6,10 @@
 // (CLOCK_PROCESS_CPUTIME_ID): on a machine loaded by others, wall time mostly measures the
 // waits for a core, CPU time the work (all threads together, so compare at equal threads).
 // Prints one line per (shape, density) with both medians and their ratio (sparse / dense;
-// < 1: the sparse kernels are faster).
-// With --phases, also the sparse path's phases (count in the bias pass, compress, dW, gx),
-// medians of each. --densities takes a comma-separated list.
+// < 1: the sparse kernels are faster), then the tiled kernels' (steptime3: count, tiled dW and
+// gx, in the same rounds) median and ratio to oneDNN.
+// With --phases, also the sparse path's phases (count in the bias pass, compress, dW, gx) and
+// the tiled dW and gx, medians of each. --densities takes a comma-separated list.
 // Usage: bench_sparse_backward [--threads N] [--repeats N] [--rows N] [--densities D,…] [--phases 1]
 #include "train/dnnl_context.h"
 #include "train/kernels.h"
