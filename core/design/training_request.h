@@ -44,8 +44,8 @@ struct TrainingRequest {
     // Issue 20: the dense layers' backward matmuls skip the zeros of incoming gradients whose
     // density is at most sparseMaxDensity (train/sparse_backward.h), unless denseBackward.
     bool denseBackward = false;
-    // 0.2: the break-even measured after steptime2's kernel rework (docs/training.md); 0.1 before.
-    double sparseMaxDensity = 0.2;
+    // 0.3 since steptime3's tiled kernels (docs/training.md); 0.2 after steptime2's rework, 0.1 before.
+    double sparseMaxDensity = 0.3;
     std::uint64_t seed = 1; // initialisation and data order
     std::int64_t logEverySteps = 20;
     std::int64_t evalEverySteps = 0;

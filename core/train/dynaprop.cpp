@@ -16,6 +16,19 @@ namespace {
 // they do in the measured sparsity (zeros / elements over all pruned tensors).
 constexpr std::int64_t kSampleStride = 61;
 
+// The first sampled element of a tensor of count elements, and room for its samples at the end
+// of samples (filled by the pruning pass).
+std::int64_t sampleStart(std::int64_t count) {
+    return (count % kSampleStride) / 2;
+}
+float* appendSamples(std::vector<float>& samples, std::int64_t count) {
+    const std::int64_t start = sampleStart(count);
+    const std::int64_t n = count > start ? (count - 1 - start) / kSampleStride + 1 : 0;
+    const std::size_t old = samples.size();
+    samples.resize(old + static_cast<std::size_t>(n));
+    return samples.data() + old;
+}
+
 // Issue 20: the calibration's sorting and selection by the samples' bits. Samples are
 // magnitudes |x| (sign bit clear), whose IEEE bits order as the floats do (+Inf, then NaN, on
 // top), so sorting the bits as unsigned integers gives std::sort's order for every finite
@@ -165,11 +178,11 @@ std::int64_t DynaProp::prune(float* x, std::int64_t count, float tau, SparsityCo
     if (m_collectMagnitudes && m_observing)
         histogram.add(x, count);
     // Calibration samples are the magnitudes before pruning, so the quantile for the target
-    // is exact whatever τ is in force.
-    if (samples && m_observing)
-        for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
-            samples->push_back(std::fabs(x[i]));
-    const std::int64_t zeros = pruneByMagnitude(x, count, tau);
+    // is exact whatever τ is in force; taken in the pruning pass (steptime3).
+    float* sampleOut = samples && m_observing ? appendSamples(*samples, count) : nullptr;
+    const std::int64_t zeros =
+        sampleOut ? pruneByMagnitudeSampling(x, count, tau, sampleOut, sampleStart(count), kSampleStride)
+                  : pruneByMagnitude(x, count, tau);
     if (m_observing) {
         counter.zeros += zeros;
         counter.elements += count;
@@ -188,9 +201,7 @@ std::int64_t DynaProp::pruneStochastic(float* x, std::int64_t count, float tau, 
                                        std::vector<float>* samples, MagnitudeHistogram& histogram) {
     if (m_collectMagnitudes && m_observing)
         histogram.add(x, count);
-    if (samples && m_observing)
-        for (std::int64_t i = (count % kSampleStride) / 2; i < count; i += kSampleStride)
-            samples->push_back(std::fabs(x[i]));
+    float* sampleOut = samples && m_observing ? appendSamples(*samples, count) : nullptr;
     // One step of the xorshift state per call keys the counter-based draws of its elements
     // (the state is what checkpoints keep).
     std::uint64_t r = m_random;
@@ -198,7 +209,10 @@ std::int64_t DynaProp::pruneStochastic(float* x, std::int64_t count, float tau, 
     r ^= r >> 7;
     r ^= r << 17;
     m_random = r;
-    const std::int64_t zeros = pruneStochastically(x, count, tau, static_cast<std::uint32_t>(r >> 32));
+    const auto key = static_cast<std::uint32_t>(r >> 32);
+    const std::int64_t zeros =
+        sampleOut ? pruneStochasticallySampling(x, count, tau, key, sampleOut, sampleStart(count), kSampleStride)
+                  : pruneStochastically(x, count, tau, key);
     if (m_observing) {
         counter.zeros += zeros;
         counter.elements += count;

@@ -89,6 +89,14 @@ std::int64_t pruneByMagnitude(float* x, std::int64_t count, float tau);
 // random states, so the loop vectorises and runs in parallel. Returns the zeros made.
 std::int64_t pruneStochastically(float* x, std::int64_t count, float tau, std::uint32_t key);
 
+// The same passes, also writing the calibration samples |x[start + k·stride]| (before pruning)
+// to samples[k] for every start + k·stride < count, taken in the pruning pass itself
+// (steptime3): the same values as a gather before it.
+std::int64_t pruneByMagnitudeSampling(float* x, std::int64_t count, float tau, float* samples, std::int64_t start,
+                                      std::int64_t stride);
+std::int64_t pruneStochasticallySampling(float* x, std::int64_t count, float tau, std::uint32_t key, float* samples,
+                                         std::int64_t start, std::int64_t stride);
+
 // DFT (real part, split as cos and sin) and orthonormal DCT-II matrices of size n×n.
 struct TransformMatrices {
     std::vector<float> cosine; // [n, n] cos(2π jk/n)

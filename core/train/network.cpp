@@ -506,6 +506,13 @@ void Network::Impl::denseBackward(const DenseRef& d, const float* x, const float
         if (sparseBackward.mode == SparseBackwardConfig::Mode::Always ||
             double(nonZeros) <= sparseBackward.maxDensity * double(n * d.out)) {
             ++counts.sparseCalls;
+            if (sparseBackward.tiled(nonZeros, n * d.out)) { // steptime3: register tiles over unions
+                tiledWeightGradient(x, d.in, gy, sparseGy, grads.data() + d.w, sparseScratch);
+                if (gx)
+                    tiledTimesTransposed(gy, sparseGy, params.data() + d.w, d.in, gx, accumulateGx, gxTimes,
+                                         sparseScratch);
+                return;
+            }
             compressRows(gy, sparseGy);
             sparseWeightGradient(x, d.in, sparseGy, grads.data() + d.w, sparseScratch);
             if (gx)

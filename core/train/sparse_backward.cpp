@@ -89,6 +89,66 @@ void rowTimesTransposedPortable(const SparseRows& g, std::int64_t n, const float
     }
 }
 
+// ---- tiled kernels (steptime3) ---------------------------------------------------------------
+// A tile: R output rows × w ≤ kTileWidth outputs, from 0 (or out's values: fromOut). For each
+// entry e of list (ascending): acc[r, :] += coef[e·eStride + r·rStride] · src[(e − srcBase)·srcStride + :].
+// Then (gx only) ⊙ m, + out if accumulate; stored to out.
+constexpr std::int64_t kTileWidth = 64; // 4 × 16 floats per row of a tile: 16 accumulators
+// (at density 0.27, tiles of 2 × 128 were faster on FF down but slower on FF up and the
+// projections; 1 × 128 slower on all three: docs/training.md)
+
+void tilePortable(int R, const std::int32_t* list, std::int64_t count, std::int64_t srcBase, const float* coef,
+                  std::int64_t eStride, std::int64_t rStride, const float* src, std::int64_t srcStride, std::int64_t w,
+                  float* out, std::int64_t outStride, bool fromOut, bool accumulate, const float* m) {
+    float acc[kTileRows][kTileWidth] = {};
+    if (fromOut)
+        for (int r = 0; r < R; ++r)
+            std::copy(out + r * outStride, out + r * outStride + w, acc[r]);
+    for (std::int64_t t = 0; t < count; ++t) {
+        const std::int64_t e = list[t];
+        const float* sr = src + (e - srcBase) * srcStride;
+        for (int r = 0; r < R; ++r) {
+            const float v = coef[e * eStride + r * rStride];
+            for (std::int64_t i = 0; i < w; ++i)
+                acc[r][i] += v * sr[i];
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        float* dst = out + r * outStride;
+        for (std::int64_t i = 0; i < w; ++i) {
+            const float v = m ? acc[r][i] * m[r * outStride + i] : acc[r][i];
+            dst[i] = accumulate ? dst[i] + v : v;
+        }
+    }
+}
+
+// Rows of g where any of the columns c0 … c0 + R − 1 is non-zero (ascending); returns the count.
+std::int64_t unionRowsPortable(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0, int R,
+                               std::int32_t* list) {
+    std::int64_t k = 0;
+    for (std::int64_t n = 0; n < rows; ++n) {
+        bool any = false;
+        for (int r = 0; r < R; ++r)
+            any |= g[n * cols + c0 + r] != 0.0f;
+        list[k] = static_cast<std::int32_t>(n);
+        k += any;
+    }
+    return k;
+}
+
+// Columns where any of the rows n0 … n0 + R − 1 of g is non-zero (ascending); returns the count.
+std::int64_t unionColsPortable(const float* g, std::int64_t cols, std::int64_t n0, int R, std::int32_t* list) {
+    std::int64_t k = 0;
+    for (std::int64_t c = 0; c < cols; ++c) {
+        bool any = false;
+        for (int r = 0; r < R; ++r)
+            any |= g[(n0 + r) * cols + c] != 0.0f;
+        list[k] = static_cast<std::int32_t>(c);
+        k += any;
+    }
+    return k;
+}
+
 #if TCW_HAVE_AVX512_KERNELS
 
 TCW_AVX512 __mmask16 tailMask(std::int64_t remaining) {
@@ -321,6 +381,118 @@ TCW_AVX512 void transpose16x16(const float* src, std::int64_t ss, float* dst, st
 }
 #pragma GCC diagnostic pop
 
+template <int R, int NV>
+TCW_AVX512 void tileAvx512(const std::int32_t* list, std::int64_t count, std::int64_t srcBase, const float* coef,
+                           std::int64_t eStride, std::int64_t rStride, const float* src, std::int64_t srcStride,
+                           std::int64_t w, float* out, std::int64_t outStride, bool fromOut, bool accumulate,
+                           const float* m) {
+    __mmask16 mask[NV];
+#pragma GCC unroll 16
+    for (int q = 0; q < NV; ++q)
+        mask[q] = tailMask(w - 16 * q);
+    __m512 acc[R * NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+        for (int q = 0; q < NV; ++q)
+            acc[r * NV + q] =
+                fromOut ? _mm512_maskz_loadu_ps(mask[q], out + r * outStride + 16 * q) : _mm512_setzero_ps();
+    for (std::int64_t t = 0; t < count; ++t) {
+        const std::int64_t e = list[t];
+        const float* sr = src + (e - srcBase) * srcStride;
+        __m512 x[NV];
+#pragma GCC unroll 16
+        for (int q = 0; q < NV; ++q)
+            x[q] = _mm512_maskz_loadu_ps(mask[q], sr + 16 * q);
+        const float* c = coef + e * eStride;
+#pragma GCC unroll 16
+        for (int r = 0; r < R; ++r) {
+            const __m512 v = _mm512_set1_ps(c[r * rStride]);
+#pragma GCC unroll 16
+            for (int q = 0; q < NV; ++q)
+                acc[r * NV + q] = _mm512_fmadd_ps(v, x[q], acc[r * NV + q]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+        for (int q = 0; q < NV; ++q) {
+            float* dst = out + r * outStride + 16 * q;
+            __m512 v = acc[r * NV + q];
+            if (m)
+                v = _mm512_mul_ps(v, _mm512_maskz_loadu_ps(mask[q], m + r * outStride + 16 * q));
+            if (accumulate)
+                v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask[q], dst), v);
+            _mm512_mask_storeu_ps(dst, mask[q], v);
+        }
+}
+
+void tileDispatch(bool avx, int R, const std::int32_t* list, std::int64_t count, std::int64_t srcBase,
+                  const float* coef, std::int64_t eStride, std::int64_t rStride, const float* src,
+                  std::int64_t srcStride, std::int64_t w, float* out, std::int64_t outStride, bool fromOut,
+                  bool accumulate, const float* m) {
+    static_assert(kTileRows == 4 && kTileWidth == 64, "the tiles below are 1–4 rows × 4 vectors");
+    if (avx) {
+#define TCW_TILE(RR)                                                                                                   \
+    return tileAvx512<RR, 4>(list, count, srcBase, coef, eStride, rStride, src, srcStride, w, out, outStride, fromOut, \
+                             accumulate, m)
+        switch (R) {
+        case 1:
+            TCW_TILE(1);
+        case 2:
+            TCW_TILE(2);
+        case 3:
+            TCW_TILE(3);
+        default:
+            TCW_TILE(4);
+        }
+#undef TCW_TILE
+    }
+    tilePortable(R, list, count, srcBase, coef, eStride, rStride, src, srcStride, w, out, outStride, fromOut,
+                 accumulate, m);
+}
+
+// Columns where any of the R rows from n0 is non-zero: the rows' compare masks OR-ed, the column
+// numbers compressed in a register and stored masked (as compressRowAvx512).
+TCW_AVX512 std::int64_t unionColsAvx512(const float* g, std::int64_t cols, std::int64_t n0, int R, std::int32_t* list) {
+    const __m512 zero = _mm512_setzero_ps();
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    std::int64_t k = 0;
+    for (std::int64_t c = 0; c < cols; c += 16) {
+        const __mmask16 load = tailMask(cols - c);
+        __mmask16 nz = 0;
+        for (int r = 0; r < R; ++r)
+            nz |= _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(load, g + (n0 + r) * cols + c), zero, _CMP_NEQ_UQ);
+        if (!nz)
+            continue;
+        const int n = __builtin_popcount(nz);
+        _mm512_mask_storeu_epi32(list + k, __mmask16((1u << n) - 1u),
+                                 _mm512_maskz_compress_epi32(nz, _mm512_add_epi32(lanes, _mm512_set1_epi32(int(c)))));
+        k += n;
+    }
+    return k;
+}
+
+// For the groups of kTileRows columns in the 16 from c0: the rows where any of a group's columns
+// is non-zero (one 16-lane compare per row; a group's nibble of the mask decides).
+TCW_AVX512 void unionRowsAvx512(const float* g, std::int64_t rows, std::int64_t cols, std::int64_t c0,
+                                std::int32_t* lists, std::int64_t* counts) {
+    const __m512 zero = _mm512_setzero_ps();
+    const __mmask16 load = tailMask(cols - c0);
+    constexpr int TR = int(kTileRows);
+    const int groups = int((std::min<std::int64_t>(16, cols - c0) + TR - 1) / TR);
+    const unsigned bits = (1u << TR) - 1u;
+    std::int64_t k[16] = {};
+    for (std::int64_t n = 0; n < rows; ++n) {
+        const unsigned nz = _mm512_cmp_ps_mask(_mm512_maskz_loadu_ps(load, g + n * cols + c0), zero, _CMP_NEQ_UQ);
+        for (int q = 0; q < groups; ++q) {
+            lists[q * rows + k[q]] = static_cast<std::int32_t>(n);
+            k[q] += ((nz >> (TR * q)) & bits) != 0;
+        }
+    }
+    for (int q = 0; q < groups; ++q)
+        counts[q] = k[q];
+}
 #endif // TCW_HAVE_AVX512_KERNELS
 
 bool useAvx512(SparseIsa isa) {
@@ -522,6 +694,168 @@ void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, 
             weightColumnsPortable(x, in, g, i0, w, j0, j1, dWT);
         }
     transpose(dWT, g.cols, in, dW, avx);
+}
+
+// ---- tiled kernels (steptime3) ---------------------------------------------------------------
+
+namespace {
+void runTile(bool avx, int R, const std::int32_t* list, std::int64_t count, std::int64_t srcBase, const float* coef,
+             std::int64_t eStride, std::int64_t rStride, const float* src, std::int64_t srcStride, std::int64_t w,
+             float* out, std::int64_t outStride, bool fromOut, bool accumulate, const float* m) {
+#if TCW_HAVE_AVX512_KERNELS
+    tileDispatch(avx, R, list, count, srcBase, coef, eStride, rStride, src, srcStride, w, out, outStride, fromOut,
+                 accumulate, m);
+#else
+    (void)avx;
+    tilePortable(R, list, count, srcBase, coef, eStride, rStride, src, srcStride, w, out, outStride, fromOut,
+                 accumulate, m);
+#endif
+}
+} // namespace
+
+// dst[b][c][r − 64·b] = src[r, c] for blocks b of 64 of src's rows (src [rows, cols]): Wᵀ in
+// blocks of 64 outputs, each block's [cols, 64] slice contiguous (a slice read with a stride of
+// a power of two bytes keeps few cache sets: the slice did not stay in L2).
+void transposeBlocked(const float* src, std::int64_t rows, std::int64_t cols, float* dst, bool avx) {
+    const std::int64_t blocks = (rows + kTileWidth - 1) / kTileWidth;
+#pragma omp parallel for if (rows * cols > kParallelWork) schedule(static)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+        const std::int64_t r0 = b * kTileWidth, r1 = std::min(rows, r0 + kTileWidth);
+        float* d = dst + b * cols * kTileWidth;
+        std::int64_t c0 = 0;
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx && r1 - r0 == kTileWidth) {
+            for (; c0 + 16 <= cols; c0 += 16)
+                for (std::int64_t r = r0; r < r1; r += 16)
+                    transpose16x16(src + r * cols + c0, cols, d + c0 * kTileWidth + (r - r0), kTileWidth);
+        }
+#endif
+        (void)avx;
+        for (std::int64_t r = r0; r < r1; ++r)
+            for (std::int64_t c = c0; c < cols; ++c)
+                d[c * kTileWidth + (r - r0)] = src[r * cols + c];
+    }
+}
+
+void tiledTimesTransposed(const float* g, SparseRows& s, const float* w, std::int64_t in, float* gx, bool accumulate,
+                          const float* m, std::vector<float>& wT, SparseIsa isa) {
+    const std::int64_t rows = s.rows, cols = s.cols;
+    s.dense = g;
+    const std::int64_t oBlocks = (in + kTileWidth - 1) / kTileWidth;
+    wT.resize(static_cast<std::size_t>(oBlocks * cols * kTileWidth));
+    const bool avx = useAvx512(isa);
+    transposeBlocked(w, in, cols, wT.data(), avx);
+    const std::int64_t tiles = (rows + kTileRows - 1) / kTileRows;
+    // The lists live in the CSR index's storage (a call runs one kind of kernel): pages the
+    // per-non-zero kernels have made resident, so the tiles add nothing to the peak RSS.
+    resizeReserved(s.index, tiles * cols, rows * cols);
+    std::int32_t* tileCols = s.index.data();
+    s.tileColCount.resize(static_cast<std::size_t>(tiles));
+    const bool parallel = rows * cols > kParallelWork;
+#pragma omp parallel for if (parallel) schedule(static)
+    for (std::int64_t t = 0; t < tiles; ++t) {
+        const int R = int(std::min(kTileRows, rows - t * kTileRows));
+        std::int32_t* list = tileCols + t * cols;
+#if TCW_HAVE_AVX512_KERNELS
+        if (avx) {
+            s.tileColCount[static_cast<std::size_t>(t)] = unionColsAvx512(g, cols, t * kTileRows, R, list);
+            continue;
+        }
+#endif
+        s.tileColCount[static_cast<std::size_t>(t)] = unionColsPortable(g, cols, t * kTileRows, R, list);
+    }
+    // Blocks of 64 outputs outer: the block's [cols, 64] slice of Wᵀ stays in L2 over the row
+    // tiles. Tasks are (block, 16 row tiles); every element is one task's, so the bits do not
+    // depend on the threads.
+    const std::int64_t perTask = 16;
+    const std::int64_t tileGroups = (tiles + perTask - 1) / perTask;
+#pragma omp parallel for collapse(2) if (parallel) schedule(dynamic, 1)
+    for (std::int64_t ob = 0; ob < oBlocks; ++ob)
+        for (std::int64_t tg = 0; tg < tileGroups; ++tg) {
+            const std::int64_t i0 = ob * kTileWidth, width = std::min(kTileWidth, in - i0);
+            for (std::int64_t t = tg * perTask, t1 = std::min(tiles, t + perTask); t < t1; ++t) {
+                const std::int64_t n0 = t * kTileRows;
+                const int R = int(std::min(kTileRows, rows - n0));
+                runTile(avx, R, tileCols + t * cols, s.tileColCount[static_cast<std::size_t>(t)], 0, g + n0 * cols, 1,
+                        cols, wT.data() + ob * cols * kTileWidth, kTileWidth, width, gx + n0 * in + i0, in, false,
+                        accumulate, m ? m + n0 * in + i0 : nullptr);
+            }
+        }
+}
+
+void tiledWeightGradient(const float* x, std::int64_t in, const float* g, SparseRows& s, float* dW,
+                         std::vector<float>& scratch, SparseIsa isa) {
+    const std::int64_t rows = s.rows, cols = s.cols;
+    s.dense = g;
+    const bool avx = useAvx512(isa);
+    const std::int64_t groups = (cols + kTileRows - 1) / kTileRows;
+    const std::int64_t chunks = std::max<std::int64_t>(1, (rows + kSparseRowChunk - 1) / kSparseRowChunk);
+    const std::int64_t oBlocks = (in + kTileWidth - 1) / kTileWidth;
+    const bool parallel = rows * cols > kParallelWork;
+    const int threads = parallel ? std::max(1, omp_get_max_threads()) : 1;
+    scratch.resize(static_cast<std::size_t>(cols * in)); // dWᵀ
+    // The lists and the packed slices of x (one [chunk, 64] per thread) live in the CSC arrays'
+    // storage (a call runs one kind of kernel), as the gx lists do in the CSR index's.
+    resizeReserved(s.colValue, threads * kSparseRowChunk * kTileWidth, rows * cols);
+    float* dWT = scratch.data();
+    resizeReserved(s.row, groups * rows, rows * cols);
+    std::int32_t* groupRows = s.row.data();
+    s.groupRowCount.resize(static_cast<std::size_t>(groups));
+#if TCW_HAVE_AVX512_KERNELS
+    if (avx) {
+        const std::int64_t sixteens = (cols + 15) / 16;
+#pragma omp parallel for if (parallel) schedule(static)
+        for (std::int64_t b = 0; b < sixteens; ++b)
+            unionRowsAvx512(g, rows, cols, b * 16, groupRows + b * (16 / kTileRows) * rows,
+                            s.groupRowCount.data() + b * (16 / kTileRows));
+    }
+#endif
+    if (!avx) {
+#pragma omp parallel for if (parallel) schedule(static)
+        for (std::int64_t q = 0; q < groups; ++q) {
+            const int R = int(std::min(kTileRows, cols - q * kTileRows));
+            s.groupRowCount[static_cast<std::size_t>(q)] =
+                unionRowsPortable(g, rows, cols, q * kTileRows, R, groupRows + q * rows);
+        }
+    }
+    // Where each group's list reaches each chunk of rows ([groups][chunks + 1]).
+    s.groupChunkStart.resize(static_cast<std::size_t>(groups * (chunks + 1)));
+    for (std::int64_t q = 0; q < groups; ++q) {
+        const std::int32_t* list = groupRows + q * rows;
+        const std::int64_t count = s.groupRowCount[static_cast<std::size_t>(q)];
+        std::int64_t* at = s.groupChunkStart.data() + q * (chunks + 1);
+        std::int64_t k = 0;
+        for (std::int64_t c = 0; c < chunks; ++c) {
+            at[c] = k;
+            while (k < count && list[k] < (c + 1) * kSparseRowChunk)
+                ++k;
+        }
+        at[chunks] = count;
+    }
+    // dWᵀ[j .. j + 3, block] = Σ over the rows where g[:, j .. j + 3] has a non-zero of
+    // g[n, j + r]·x[n, block], rows ascending. A task is a block of 64 outputs; chunk by chunk
+    // of rows (in order), x's [chunk, 64] slice is copied contiguous (x's rows are a power of two
+    // bytes apart: read in place, the slice kept few cache sets) and every column group adds its
+    // chunk's rows to the sums stored after the chunk before (a stored float loads back the same).
+#pragma omp parallel for if (parallel) schedule(dynamic, 1)
+    for (std::int64_t ob = 0; ob < oBlocks; ++ob) {
+        float* packed = s.colValue.data() + std::int64_t(omp_get_thread_num()) * kSparseRowChunk * kTileWidth;
+        const std::int64_t i0 = ob * kTileWidth, width = std::min(kTileWidth, in - i0);
+        for (std::int64_t c = 0; c < chunks; ++c) {
+            const std::int64_t r0 = c * kSparseRowChunk, r1 = std::min(rows, r0 + kSparseRowChunk);
+            for (std::int64_t n = r0; n < r1; ++n)
+                std::copy(x + n * in + i0, x + n * in + i0 + width, packed + (n - r0) * kTileWidth);
+            for (std::int64_t q = 0; q < groups; ++q) {
+                const std::int64_t j0 = q * kTileRows;
+                const int R = int(std::min(kTileRows, cols - j0));
+                const std::int64_t* at = s.groupChunkStart.data() + q * (chunks + 1);
+                const std::int32_t* list = groupRows + q * rows;
+                runTile(avx, R, list + at[c], at[c + 1] - at[c], r0, g + j0, cols, 1, packed, kTileWidth, width,
+                        dWT + j0 * in + i0, in, c > 0, false, nullptr);
+            }
+        }
+    }
+    transpose(dWT, cols, in, dW, avx);
 }
 
 } // namespace tcw::train

@@ -29,6 +29,9 @@ namespace tcw::train {
 enum class SparseIsa : std::uint8_t { Portable, Avx512 };
 SparseIsa bestSparseIsa();
 
+// Rows per chunk of the tiled dW kernel: a [256, 64] slice of x (64 KiB) copied contiguous.
+constexpr std::int64_t kSparseRowChunk = 256;
+
 // A [rows, cols] gradient's non-zeros by row.
 struct SparseRows {
     std::int64_t rows = 0, cols = 0;
@@ -43,6 +46,12 @@ struct SparseRows {
     std::vector<std::int64_t> colStart; // [cols + 1] into row / colValue
     std::vector<std::int32_t> row;      // row of each non-zero, ascending within a column
     std::vector<float> colValue;
+    // Tiled kernels (steptime3): per tile of kTileRows rows, the columns where any of its rows is
+    // non-zero ([tiles][cols] in index's storage, tileColCount per tile); per group of kTileRows
+    // columns, the rows where any of them is ([groups][rows] in row's storage, groupRowCount per
+    // group). After a tiled call index / row / colValue hold those, not the compressed forms.
+    std::vector<std::int64_t> tileColCount, groupRowCount;
+    std::vector<std::int64_t> groupChunkStart; // [groups][chunks of kSparseRowChunk rows + 1] into a group's list
     std::int64_t nonZeros() const { return rowStart.empty() ? 0 : rowStart.back(); }
 };
 
@@ -64,6 +73,24 @@ void sparseTimesTransposed(const SparseRows& g, const float* w, std::int64_t in,
 void sparseWeightGradient(const float* x, std::int64_t in, const SparseRows& g, float* dW, std::vector<float>& scratch,
                           SparseIsa isa = bestSparseIsa());
 
+// Steptime3, for gradients too dense for one operand row per non-zero (≈ 0.15–0.35, the
+// feed-forward gradients of BERT-Mini's DynaProp step): register tiles of kTileRows rows (gx) or
+// kTileRows columns (dW) × 64 outputs. A tile runs over the union of its rows' (columns')
+// non-zeros in ascending order, loading each operand row once for all kTileRows and multiplying
+// the tile's zeros too (they add ±0, so each element is the same sum in the same order as the
+// kernels above, up to the sign of a zero sum or a NaN where W or x holds an infinity). The
+// unions are built in one pass over g (no compressRows); g must stay alive, as for those.
+constexpr std::int64_t kTileRows = 4;
+
+// gx [rows, in] = g · Wᵀ (+ gx if accumulate) (⊙ m), as sparseTimesTransposed; s after
+// columnSumsCounting on g. wT: scratch for Wᵀ [cols, in].
+void tiledTimesTransposed(const float* g, SparseRows& s, const float* w, std::int64_t in, float* gx, bool accumulate,
+                          const float* m, std::vector<float>& wT, SparseIsa isa = bestSparseIsa());
+
+// dW [in, cols] = xᵀ · g, as sparseWeightGradient. scratch: dWᵀ [cols, in].
+void tiledWeightGradient(const float* x, std::int64_t in, const float* g, SparseRows& s, float* dW,
+                         std::vector<float>& scratch, SparseIsa isa = bestSparseIsa());
+
 // When the sparse kernels run instead of oneDNN's dense matmuls.
 struct SparseBackwardConfig {
     enum class Mode : std::uint8_t { Auto, Never, Always } mode = Mode::Auto;
@@ -71,7 +98,16 @@ struct SparseBackwardConfig {
     // measured with bench_sparse_backward on BERT-Mini's shapes (docs/training.md): the
     // kernels were faster than oneDNN at density 0.15 in every shape, level at 0.2 and slower
     // at 0.25 (0.1 before the kernels' compression and cache order were reworked).
-    double maxDensity = 0.2;
+    // Steptime3: 0.3, the tiled kernels above 0.2 being level with oneDNN up to about 0.3
+    // (BERT-Mini's FF-down gradients, 0.25–0.28, now go to them).
+    double maxDensity = 0.3;
+    // Sparse calls with a density above this run the tiled kernels (steptime3), the others the
+    // per-non-zero ones: on BERT-Mini's shapes the tiles were faster from about 0.2 (FF down
+    // 0.22: 0.86× oneDNN against 1.07×; 0.27: 0.98× against 1.38×) and slower below.
+    double tiledMinDensity = 0.2;
+    bool tiled(std::int64_t nonZeros, std::int64_t elements) const {
+        return double(nonZeros) > tiledMinDensity * double(elements);
+    }
 };
 
 // What the backward matmuls of one layer did, summed over calls.

@@ -6,9 +6,10 @@
 // (CLOCK_PROCESS_CPUTIME_ID): on a machine loaded by others, wall time mostly measures the
 // waits for a core, CPU time the work (all threads together, so compare at equal threads).
 // Prints one line per (shape, density) with both medians and their ratio (sparse / dense;
-// < 1: the sparse kernels are faster).
-// With --phases, also the sparse path's phases (count in the bias pass, compress, dW, gx),
-// medians of each. --densities takes a comma-separated list.
+// < 1: the sparse kernels are faster), then the tiled kernels' (steptime3: count, tiled dW and
+// gx, in the same rounds) median and ratio to oneDNN.
+// With --phases, also the sparse path's phases (count in the bias pass, compress, dW, gx) and
+// the tiled dW and gx, medians of each. --densities takes a comma-separated list.
 // Usage: bench_sparse_backward [--threads N] [--repeats N] [--rows N] [--densities D,…] [--phases 1]
 #include "train/dnnl_context.h"
 #include "train/kernels.h"
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
                 v = u(rng);
             SparseRows sparse;
             std::vector<float> wT, dWT;
-            std::vector<double> sparseMs, denseMs, countMs, compressMs, dWMs, gxMs;
+            std::vector<double> sparseMs, denseMs, countMs, compressMs, dWMs, gxMs, tiledMs, tiledDwMs, tiledGxMs;
             for (int r = 0; r < repeats + 1; ++r) {
                 const double t0 = cpuMs();
                 columnSumsCounting(gy.data(), rows, s.out, db.data(), sparse);
@@ -104,6 +105,18 @@ int main(int argc, char** argv) {
                     dWMs.push_back(tc - tb);
                     gxMs.push_back(t1 - tc);
                 }
+                const double tt0 = cpuMs();
+                columnSumsCounting(gy.data(), rows, s.out, db.data(), sparse);
+                tiledWeightGradient(x.data(), s.in, gy.data(), sparse, dW.data(), dWT);
+                const double tt1 = cpuMs();
+                tiledTimesTransposed(gy.data(), sparse, w.data(), s.in, gx.data(), false, nullptr, wT);
+                const double tt2 = cpuMs();
+                if (r > 0) {
+                    tiledMs.push_back(tt2 - tt0);
+                    tiledDwMs.push_back(tt1 - tt0);
+                    tiledGxMs.push_back(tt2 - tt1);
+                }
+                const double td = cpuMs();
                 columnSums(gy.data(), rows, s.out, s.out, db.data());
                 dnnl.matmul(dense(x.data(), rows, s.in).t(), dense(gy.data(), rows, s.out),
                             dense(dW.data(), s.in, s.out));
@@ -113,14 +126,17 @@ int main(int argc, char** argv) {
                 if (r == 0)
                     continue; // warm-up: primitives built, buffers touched
                 sparseMs.push_back(t1 - t0);
-                denseMs.push_back(t2 - t1);
+                denseMs.push_back(t2 - td);
             }
             const double a = median(sparseMs), b = median(denseMs);
             std::printf("in=%lld out=%lld density=%.2f sparse_cpu_ms=%.3f dense_cpu_ms=%.3f ratio=%.3f\n",
                         static_cast<long long>(s.in), static_cast<long long>(s.out), density, a, b, a / b);
+            std::printf("  tiled: tiled_cpu_ms=%.3f ratio=%.3f\n", median(tiledMs), median(tiledMs) / b);
             if (phases)
-                std::printf("  phases: count_ms=%.3f compress_ms=%.3f dW_ms=%.3f gx_ms=%.3f\n", median(countMs),
-                            median(compressMs), median(dWMs), median(gxMs));
+                std::printf("  phases: count_ms=%.3f compress_ms=%.3f dW_ms=%.3f gx_ms=%.3f tiled_dW_ms=%.3f "
+                            "tiled_gx_ms=%.3f\n",
+                            median(countMs), median(compressMs), median(dWMs), median(gxMs), median(tiledDwMs),
+                            median(tiledGxMs));
             std::fflush(stdout);
         }
     return 0;

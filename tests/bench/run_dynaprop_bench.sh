@@ -11,6 +11,12 @@
 #                    compressed storage off, as before it)
 #   dp/max0.1        dp with the sparse kernels' break-even at the earlier default 0.1
 #                    (--sparse-max-density 0.1; not run unless CONFIGS names it)
+#   dp/max0.3        dp with the break-even at 0.3 (the default since steptime3; before it dp
+#                    ran with 0.2): gradients of density 0.2–0.3 (BERT-Mini's FF down) run the
+#                    tiled kernels, not oneDNN (not run unless named)
+#   dp/max0.2        dp with steptime2's break-even, 0.2: those on oneDNN (not run unless named)
+#   dense@base, dp@base   dense and dp run by another build's bench_dynaprop, BASELINE=path
+#                    (e.g. main's, copied aside), for a side-by-side of two builds
 # at 1 and 2 threads, ROUNDS rounds with the configurations interleaved; prints every run,
 # then the median of each configuration's medians and the ratios to dense, and the load
 # average before and after. Then bf16 on this CPU and on a CPU without bf16 hardware
@@ -49,6 +55,10 @@ configs=(
   "dp/oneDNN|--target-act 0.5 --target-grad 0.9 --dense-backward"
   "dp/dense-store|--target-act 0.5 --target-grad 0.9 --dense-storage"
   "dp/max0.1|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.1"
+  "dp/max0.3|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.3"
+  "dp/max0.2|--target-act 0.5 --target-grad 0.9 --sparse-max-density 0.2"
+  "dense@base|"
+  "dp@base|--target-act 0.5 --target-grad 0.9"
 )
 want_configs="${CONFIGS:-dense dense/oneDNN dp dp/oneDNN dp/dense-store}"
 chosen=()
@@ -66,7 +76,9 @@ for threads in $want_threads; do
       for c in "${configs[@]}"; do
         key="${m%%|*} ${c%%|*} t$threads"
         # shellcheck disable=SC2086
-        line="$(nice -n 5 "$bench" ${m#*|} ${c#*|} --threads "$threads" --steps "$steps" --warmup 2)"
+        exe="$bench"
+        case "${c%%|*}" in *@base) exe="${BASELINE:?set BASELINE to the other bench_dynaprop}" ;; esac
+        line="$(nice -n 5 "$exe" ${m#*|} ${c#*|} --threads "$threads" --steps "$steps" --warmup 2)"
         echo "$key: $line"
         ms[$key]+="$(field median_ms "$line") "
         cpu[$key]+="$(field cpu_ms "$line") "

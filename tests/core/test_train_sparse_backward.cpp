@@ -63,7 +63,7 @@ void TestTrainSparseBackward::equalToDense_data() {
     QTest::addColumn<double>("density");
     QTest::addColumn<bool>("avx512");
     const Shape shapes[] = {{37, 129, 70}, {1, 17, 1},    {48, 160, 260}, {25, 300, 65},
-                            {8, 5, 200},   {130, 64, 64}, {3, 1, 129}};
+                            {8, 5, 200},   {130, 64, 64}, {3, 1, 129},    {521, 70, 18}};
     for (const Shape& s : shapes)
         for (double d : {0.0, 0.02, 0.1, 0.2, 0.3, 0.5, 1.0})
             for (bool avx : {false, true})
@@ -170,6 +170,31 @@ void TestTrainSparseBackward::equalToDense() {
         QVERIFY2(std::abs(dWDense[i] - dWOut[i]) <= 1e-5 * (1.0 + dWScale[i]), qPrintable(QString::number(i)));
     for (std::size_t i = 0; i < gxDense.size(); ++i)
         QVERIFY2(std::abs(gxDense[i] - gxOut[i]) <= 1e-5 * (1.0 + gxScale[i]), qPrintable(QString::number(i)));
+
+    // Steptime3: the tiled kernels sum the same terms in the same order plus the tiles' zeros
+    // (each adds ±0), so they equal the per-non-zero kernels as floats (only the sign of a zero
+    // sum may differ, and −0 == +0), and the reference to float tolerance. 521 rows: three
+    // chunks of 256 for dW, the last partial; partial row tiles, column groups and output blocks.
+    SparseRows t;
+    std::vector<float> tiledBias(out), tiledScratch, tiledDW(in * out, -3.0f);
+    QCOMPARE(columnSumsCounting(gy.data(), rows, out, tiledBias.data(), t, isa), nonZeros);
+    tiledWeightGradient(x.data(), in, gy.data(), t, tiledDW.data(), tiledScratch, isa);
+    QVERIFY2(close(tiledDW, dW, dWScale, 1e-5, why), qPrintable("tiled dW " + why));
+    for (std::size_t i = 0; i < tiledDW.size(); ++i)
+        QVERIFY2(tiledDW[i] == dWOut[i],
+                 qPrintable(QStringLiteral("tiled dW %1: %2 vs %3").arg(i).arg(tiledDW[i]).arg(dWOut[i])));
+    std::vector<float> tiledGx(rows * in, 55.0f), tiledAcc = gxStart, tiledTimes(rows * in, 9.0f);
+    tiledTimesTransposed(gy.data(), t, w.data(), in, tiledGx.data(), false, nullptr, tiledScratch, isa);
+    tiledTimesTransposed(gy.data(), t, w.data(), in, tiledAcc.data(), true, nullptr, tiledScratch, isa);
+    tiledTimesTransposed(gy.data(), t, w.data(), in, tiledTimes.data(), false, m.data(), tiledScratch, isa);
+    QVERIFY2(close(tiledGx, gx, gxScale, 1e-5, why), qPrintable("tiled gx " + why));
+    QVERIFY2(close(tiledAcc, acc, accScale, 1e-5, why), qPrintable("tiled gx += " + why));
+    QVERIFY2(close(tiledTimes, times, timesScale, 1e-5, why), qPrintable("tiled gx ⊙ m " + why));
+    for (std::size_t i = 0; i < tiledGx.size(); ++i) {
+        QVERIFY2(tiledGx[i] == gxOut[i], qPrintable(QStringLiteral("tiled gx %1").arg(i)));
+        QVERIFY2(tiledAcc[i] == gxAcc[i], qPrintable(QStringLiteral("tiled gx += %1").arg(i)));
+        QVERIFY2(tiledTimes[i] == gxTimes[i], qPrintable(QStringLiteral("tiled gx ⊙ m %1").arg(i)));
+    }
 }
 
 void TestTrainSparseBackward::sameBitsForAnyThreadCount() {
@@ -178,7 +203,7 @@ void TestTrainSparseBackward::sameBitsForAnyThreadCount() {
     const auto gy = randomSparse(rows * out, 0.1, rng);
     const auto x = randomDense(rows * in, rng);
     const auto w = randomDense(in * out, rng);
-    std::vector<float> results[2][3];
+    std::vector<float> results[2][5];
     for (int t = 0; t < 2; ++t) {
         omp_set_num_threads(t + 1);
         SparseRows s;
@@ -190,9 +215,13 @@ void TestTrainSparseBackward::sameBitsForAnyThreadCount() {
         sparseWeightGradient(x.data(), in, s, results[t][1].data(), scratch);
         results[t][2].resize(rows * in);
         sparseTimesTransposed(s, w.data(), in, results[t][2].data(), false, nullptr, scratch);
+        results[t][3].resize(in * out); // the tiled kernels (steptime3)
+        tiledWeightGradient(x.data(), in, gy.data(), s, results[t][3].data(), scratch);
+        results[t][4].resize(rows * in);
+        tiledTimesTransposed(gy.data(), s, w.data(), in, results[t][4].data(), false, nullptr, scratch);
     }
     omp_set_num_threads(1);
-    for (int k = 0; k < 3; ++k)
+    for (int k = 0; k < 5; ++k)
         QVERIFY(results[0][k] == results[1][k]);
 }
 

@@ -10,6 +10,7 @@
 #include "train/kernels.h"
 
 #include <QtTest>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -80,6 +81,7 @@ private slots:
     void geluMatchesFormula();
     void thresholdsEqualSortedReference_data();
     void thresholdsEqualSortedReference();
+    void samplesTakenInThePruningPass();
 };
 
 void TestTrainCalibration::geluMatchesFormula() {
@@ -150,6 +152,43 @@ void TestTrainCalibration::thresholdsEqualSortedReference() {
         QCOMPARE(t.weightGradient[0], referenceQuantile(sw, gradTarget));
         QVERIFY(t.activationGradient[1] > 0.0f);
     }
+}
+
+// Steptime3: the calibration samples are taken inside the pruning pass, block by block. They
+// must be the gather's values (before pruning), and the pruned tensor and zero count those of
+// the plain passes, at lengths around the 1024-element blocks, the 16 Ki-element chunks and
+// the sample stride, at 1 and 2 threads (chunks split among threads).
+void TestTrainCalibration::samplesTakenInThePruningPass() {
+    std::mt19937 rng(5);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (int threads : {1, 2}) {
+        omp_set_num_threads(threads);
+        for (std::int64_t n : {1, 2, 60, 61, 62, 1023, 1024, 1025, 16384, 16384 + 61 * 3, 200001}) {
+            std::vector<float> x(static_cast<std::size_t>(n));
+            for (float& v : x)
+                v = normal(rng);
+            x[0] = 0.0f;
+            const std::vector<float> expected = samplesOf(x);
+            const std::int64_t start = (n % kStride) / 2;
+            for (int kind = 0; kind < 3; ++kind) { // magnitude, count only (τ = 0), stochastic
+                std::vector<float> plain = x, fused = x;
+                std::vector<float> samples(expected.size(), -1.0f);
+                const float tau = kind == 1 ? 0.0f : 0.7f;
+                std::int64_t zerosPlain = 0, zerosFused = 0;
+                if (kind == 2) {
+                    zerosPlain = pruneStochastically(plain.data(), n, tau, 77u);
+                    zerosFused = pruneStochasticallySampling(fused.data(), n, tau, 77u, samples.data(), start, kStride);
+                } else {
+                    zerosPlain = pruneByMagnitude(plain.data(), n, tau);
+                    zerosFused = pruneByMagnitudeSampling(fused.data(), n, tau, samples.data(), start, kStride);
+                }
+                QCOMPARE(zerosFused, zerosPlain);
+                QCOMPARE(fused, plain);
+                QCOMPARE(samples, expected);
+            }
+        }
+    }
+    omp_set_num_threads(1);
 }
 
 QTEST_APPLESS_MAIN(TestTrainCalibration)
