@@ -200,7 +200,7 @@ void ParallelCoordinatesPlot::drawAxes(QPainter& painter, const QRectF& plot, co
         painter.save();
         painter.setFont(small);
         painter.setPen(chrome.mutedText);
-        const QString better = info.higherIsBetter ? tr("↑ better") : tr("↓ better");
+        const QString better = objectiveInfo(m_axes[a]).higherIsBetter ? tr("↑ better") : tr("↓ better");
         const QFontMetricsF sm(small);
         painter.drawText(QPointF(x - sm.horizontalAdvance(better) / 2, plot.top() - 10), better);
         painter.restore();
