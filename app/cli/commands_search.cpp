@@ -15,6 +15,7 @@
 #include "io/files.h"
 #include "io/formats.h"
 #include "io/search_json.h"
+#include "search/objective_units.h"
 #include "search/pareto.h"
 #include "store/workspace.h"
 
@@ -211,8 +212,11 @@ std::string metricsOriginText(const codesign::StoredSearch& s, int position) {
 void printFront(const codesign::StoredSearch& s, const std::vector<int>& positions, std::size_t limit) {
     std::vector<std::string> header = {"trial"};
     bool hasAccuracy = false;
+    // A union search's latency and energy are per sequence for every kind (objective_units.h).
+    const bool perSequence = search::perSequenceObjectives(s.config.targets);
     for (Metric m : s.config.objectives.metrics) {
-        header.push_back(std::string(search::metricName(m)));
+        header.push_back(std::string(search::metricName(m)) +
+                         (search::metricBasis(m, s.config.targets) == "per sequence" ? "/seq" : ""));
         if (m == Metric::Accuracy) {
             header.push_back("source");
             hasAccuracy = true;
@@ -244,6 +248,9 @@ void printFront(const codesign::StoredSearch& s, const std::vector<int>& positio
     printTable(header, rows);
     if (positions.size() > limit)
         std::cout << "… " << positions.size() - limit << " more (tcw pareto shows them all)\n";
+    if (perSequence)
+        std::cout << "/seq: per sequence for every kind (an ELECTOR design's batch latency and energy divided by its "
+                     "batch_size; bat designs are costed for one sequence; device rows are per sequence)\n";
 }
 
 // ---------------------------------------------------------------- tcw search
@@ -589,6 +596,10 @@ int runExport(const ExportOptions& o) {
         return 2;
     }
     const auto& space = s->problem.space;
+    // A union search's latency and energy are per sequence for every kind (objective_units.h),
+    // and its columns say so; an ELECTOR-only search's are per batch, as they always were.
+    const bool perSequence = search::perSequenceObjectives(s->config.targets);
+    const std::string per = perSequence ? "_per_sequence" : "";
     if (o.format == "csv") {
         io::CsvRow header = {"trial",
                              "round",
@@ -596,10 +607,10 @@ int runExport(const ExportOptions& o) {
                              "accuracy",
                              "accuracy_source",
                              "accuracy_stddev",
-                             "latency_s",
-                             "energy_dynamic_nj",
-                             "energy_leakage_nj",
-                             "energy_total_nj",
+                             "latency_s" + per,
+                             "energy_dynamic_nj" + per,
+                             "energy_leakage_nj" + per,
+                             "energy_total_nj" + per,
                              "area_mm2",
                              "peak_power_mw",
                              "feasible",
@@ -658,6 +669,18 @@ int runExport(const ExportOptions& o) {
                 // whole device's total only: those values are absent, not zero.
                 for (const char* absent : {"cycles", "energyDynamicNJ", "energyLeakageNJ", "areaMM2"})
                     metrics.erase(absent);
+            }
+            if (perSequence) {
+                // Latency and energy per sequence; an ELECTOR design's cycles are of its batch.
+                metrics["basis"] = "per sequence";
+                const Target target = space.target(t.proposal.candidate);
+                if (target.elector()) {
+                    metrics["batchSize"] = search::sequencesPerEvaluation(target);
+                    if (metrics.contains("cycles")) {
+                        metrics["batchCycles"] = m.cycles;
+                        metrics.erase("cycles");
+                    }
+                }
             }
             metrics["target"] = targetLabel(space, t.proposal.candidate);
             const codesign::MetricsOrigin& origin = s->metricsOrigins[static_cast<std::size_t>(p)];

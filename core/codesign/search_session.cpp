@@ -12,6 +12,7 @@
 #include "io/record_json.h"
 #include "io/search_json.h"
 #include "io/sim_result_json.h"
+#include "search/objective_units.h"
 #include "search/rng.h"
 #include "store/sha256.h"
 #include "train/datasets.h"
@@ -224,6 +225,10 @@ std::vector<search::Trial> loadTrials(const store::Workspace& ws, std::int64_t s
         m.accuracyOrigin = originOf(e.accuracySource);
         m.accuracyDetail = e.accuracyDetail;
         m.robustnessDrop = storedRobustness(r, objectives);
+        // The evaluation is the simulator's (an ELECTOR design's per batch); a union search
+        // compares per sequence, as its evaluator did (search/objective_units.h).
+        if (search::perSequenceObjectives(space.targets()))
+            m = search::perSequence(std::move(m), search::sequencesPerEvaluation(space.target(*candidate)));
         rows.push_back({std::move(t),
                         r.designId.value_or(0),
                         *r.evaluationId,
@@ -575,8 +580,25 @@ std::vector<profile::DeviceProfile> searchDeviceProfiles(store::Workspace& works
 }
 } // namespace
 
+struct SearchSession::DeviceCosts {
+    std::vector<profile::DeviceProfile> profiles;
+    search::DeviceCostFn costs; // empty without devices
+};
+
+// The union's devices with their costs: each profile's surrogates are fit here, once per session
+// (start() uses them for the box and hands them to the session).
+SearchSession::DeviceCosts SearchSession::loadDevices(store::Workspace& workspace, const search::SearchConfig& config,
+                                                      const std::vector<profile::DeviceProfile>& given) {
+    DeviceCosts d;
+    d.profiles = searchDeviceProfiles(workspace, config, given);
+    if (!d.profiles.empty())
+        d.costs = devices::mixedDeviceCosts(d.profiles, config.objectives);
+    return d;
+}
+
 SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,
-                             const SessionOptions& options, std::vector<search::Trial> stored)
+                             const SessionOptions& options, std::vector<search::Trial> stored,
+                             const DeviceCosts* devices)
     : m_workspace(workspace), m_searchId(searchId), m_config(std::move(config)), m_options(options),
       m_stored(std::move(stored)), m_parts(std::make_unique<Parts>()) {
     Parts& p = *m_parts;
@@ -597,9 +619,14 @@ SearchSession::SearchSession(store::Workspace& workspace, std::int64_t searchId,
     }
     p.evaluator =
         std::make_unique<search::SimulationEvaluator>(p.problem.space, p.technology, simOptions(m_config), p.accuracy);
-    p.deviceProfiles = searchDeviceProfiles(m_workspace, m_config, m_options.deviceProfiles);
-    if (!p.deviceProfiles.empty())
-        p.evaluator->setDeviceCosts(devices::mixedDeviceCosts(p.deviceProfiles, m_config.objectives));
+    DeviceCosts loaded;
+    if (!devices) {
+        loaded = loadDevices(m_workspace, m_config, m_options.deviceProfiles);
+        devices = &loaded;
+    }
+    p.deviceProfiles = devices->profiles;
+    if (devices->costs)
+        p.evaluator->setDeviceCosts(devices->costs);
     p.optimizer =
         search::makeOptimizer(m_config, p.problem, search::initialCandidates(m_config, p.problem.space, p.tableModels));
 }
@@ -633,12 +660,14 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
             hi = std::min(1.0, max + 0.05);
         }
     }
+    // A union search compares every kind per sequence (search/objective_units.h); the marker
+    // says its stored objectives, box and hypervolumes are in that unit.
+    config.targets.objectivesPerSequence = search::perSequenceObjectives(config.targets);
+    // The union's measured devices, their surrogates fit once: for the box and the session.
+    const DeviceCosts devices = loadDevices(workspace, config, options.deviceProfiles);
     if (config.box.empty()) {
         try {
-            const auto profiles = searchDeviceProfiles(workspace, config, options.deviceProfiles);
-            config.box = sampleBox(config, electorTechnology14nm(), lo, hi, 512,
-                                   profiles.empty() ? search::DeviceCostFn{}
-                                                    : devices::mixedDeviceCosts(profiles, config.objectives));
+            config.box = sampleBox(config, electorTechnology14nm(), lo, hi, 512, devices.costs);
         } catch (const std::invalid_argument& e) {
             throw SearchSetupError(e.what());
         }
@@ -651,7 +680,7 @@ SearchSession SearchSession::start(store::Workspace& workspace, search::SearchCo
     record.status = store::RunStatus::Pending;
     record.stateJson = stateJson(0, "pending");
     // Build first: bad input is reported before anything is written.
-    SearchSession session(workspace, 0, config, options, {});
+    SearchSession session(workspace, 0, config, options, {}, &devices);
     for (const auto& p : session.m_parts->deviceProfiles) // issue 14: a resumed search reads them here
         devices::saveDeviceProfile(workspace.database(), p);
     session.m_searchId = workspace.addSearch(record);
@@ -666,6 +695,14 @@ SearchSession SearchSession::resume(store::Workspace& workspace, const SessionOp
         throw SearchSetupError("the workspace has no unfinished search to resume");
     io::ExclusiveLock lock = lockSearch(workspace, record->id);
     search::SearchConfig config = parseConfig(*record);
+    if (search::perSequenceObjectives(config.targets) && !config.targets.objectivesPerSequence)
+        throw SearchSetupError(
+            "search " + std::to_string(record->id) + " in " + workspace.path().string() +
+            " was stored before union searches compared every target kind per sequence: its objective values, "
+            "hypervolumes and box hold ELECTOR designs per batch of their batch_size beside bat and device designs "
+            "per sequence, so continuing it would mix the two units on one front. Its trials and evaluations are "
+            "intact (tcw pareto and tcw export show them per sequence); start a new search with the same options "
+            "to continue the exploration");
     const search::CoDesignSpace space = search::makeSpace(config);
     std::vector<search::Trial> stored = loadTrials(workspace, record->id, config.objectives, space, nullptr, nullptr);
     SearchSession session(workspace, record->id, std::move(config), options, std::move(stored));

@@ -156,8 +156,14 @@ public:
     void markFailed();
 
 private:
+    // The measured devices of a union, loaded and their surrogates fit (once per session).
+    struct DeviceCosts;
+    static DeviceCosts loadDevices(store::Workspace& workspace, const search::SearchConfig& config,
+                                   const std::vector<profile::DeviceProfile>& given);
+    // devices: already loaded and fit (start() fits them for the box); null: loaded here.
     SearchSession(store::Workspace& workspace, std::int64_t searchId, search::SearchConfig config,
-                  const SessionOptions& options, std::vector<search::Trial> stored);
+                  const SessionOptions& options, std::vector<search::Trial> stored,
+                  const DeviceCosts* devices = nullptr);
 
     store::Workspace& m_workspace;
     std::int64_t m_searchId;

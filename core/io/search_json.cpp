@@ -310,6 +310,8 @@ Json targetUnionJson(const search::TargetUnion& t) {
               {"bat", {{"name", t.bat.name}, {"fields", fields}, {"energy", batEnergyJson(t.bat.energy)}}}};
     if (!t.devices.empty()) // issue 14: absent in every union without measured devices
         j["devices"] = t.devices;
+    if (t.objectivesPerSequence) // one unit across kinds (search/objective_units.h)
+        j["objectiveUnits"] = "per sequence";
     return j;
 }
 
@@ -343,6 +345,11 @@ search::TargetUnion readTargetUnion(const Json& j) {
                                             "'-', '.')");
             t.devices.push_back(d.get<std::string>());
         }
+    }
+    if (j.contains("objectiveUnits")) { // absent: a search stored before the per-sequence rule
+        if (!j.at("objectiveUnits").is_string() || j.at("objectiveUnits").get<std::string>() != "per sequence")
+            throw std::invalid_argument("targets.objectiveUnits must be \"per sequence\" (or absent)");
+        t.objectivesPerSequence = true;
     }
     return t;
 }

@@ -1,6 +1,8 @@
 // Simulation plus accuracy for one pair.
 #include "pair_evaluator.h"
 
+#include "objective_units.h"
+
 #include "sim/bat_energy.h"
 #include "sim/cost_model.h"
 
@@ -63,6 +65,10 @@ PairMetrics SimulationEvaluator::simulate(const Candidate& candidate, const SimO
     m.areaMM2 = result->totalAreaMM2();
     m.peakPowerMW = result->peakPowerMW;
     m.simulation = std::move(result);
+    // A union search compares every kind per sequence (objective_units.h): the batch's figures
+    // over its batch_size; the simulation attached (what the workspace stores) stays per batch.
+    if (perSequenceObjectives(m_space.targets()))
+        return perSequence(std::move(m), sequencesPerEvaluation(Target(accelerator)));
     return m;
 }
 

@@ -50,7 +50,10 @@ public:
     SimulationEvaluator(CoDesignSpace space, TechnologyLibrary technology, SimOptions options,
                         std::shared_ptr<const AccuracyOracle> accuracy);
     PairMetrics evaluate(const Candidate& candidate, std::stop_token stop) const override;
-    // Hardware metrics only (no accuracy), for the hypervolume box.
+    // Hardware metrics only (no accuracy), for the hypervolume box. In a union search
+    // (perSequenceObjectives) an ELECTOR design's latency and energy come per sequence (the
+    // batch's / batch_size, objective_units.h) with the per-batch SimResult attached; in an
+    // ELECTOR-only search they are the simulator's, per batch.
     PairMetrics simulate(const Candidate& candidate) const;
 
     const SimOptions& options() const { return m_options; }

@@ -59,6 +59,11 @@ struct TargetUnion {
     // Issue 14 (mixed search): the measured devices when kinds holds TargetKind::Device, by
     // device profile id; a device candidate's target part ends with its index into this list.
     std::vector<std::string> devices;
+    // Set when the search was stored under the per-sequence rule (objective_units.h): its
+    // trials' objective values, hypervolumes and box are per sequence for every kind. A union
+    // search stored before the rule lacks it (its ELECTOR objectives are per batch); resuming
+    // one is refused (codesign::SearchSession::resume). Stored as "objectiveUnits".
+    bool objectivesPerSequence = false;
 
     bool operator==(const TargetUnion&) const = default;
     bool empty() const { return kinds.empty() && precisions.empty(); }

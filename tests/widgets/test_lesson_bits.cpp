@@ -165,7 +165,9 @@ void TestLessonBits::setUpIsQuoted() {
     const auto parsed = io::parseDocument(designs.at("f32 on ELECTOR").design.specJson, io::Syntax::Json, "f32");
     const auto* pair = parsed ? std::get_if<io::CodesignPair>(&*parsed.value) : nullptr;
     QVERIFY(pair && pair->target.elector());
-    QUOTED(0, QStringLiteral("per batch of %1").arg(pair->target.elector()->batchSize));
+    // The circle is simulated for a batch and shown per sequence (the plot mixes kinds).
+    QUOTED(0, QStringLiteral("a batch of %1 sequences").arg(pair->target.elector()->batchSize));
+    QUOTED(0, QStringLiteral("divided by %1").arg(pair->target.elector()->batchSize));
     // Step 2: "a standard error of about 0.95 points" for each of the five accuracies.
     for (const auto& [name, d] : designs)
         if (d.latest && d.latest->accuracy) {

@@ -148,9 +148,13 @@ bool DesignProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
         return true;
     if (!m_filter.ranges.empty()) {
         const auto* table = qobject_cast<const DesignTableModel*>(sourceModel());
-        const store::DesignSummary* design = table ? table->designAt(sourceRow) : nullptr;
-        if (design && !m_filter.acceptsValues(*design))
-            return false;
+        // The table's values: the unit its columns and the plots show (per sequence when mixed).
+        if (table && sourceRow >= 0 && sourceRow < table->rowCount())
+            for (const ObjectiveRange& r : m_filter.ranges) {
+                const double value = table->values(r.objective)[std::size_t(sourceRow)];
+                if (std::isnan(value) || value < r.lo || value > r.hi)
+                    return false;
+            }
     }
     if (m_filter.words.isEmpty())
         return true;

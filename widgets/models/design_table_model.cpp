@@ -123,15 +123,47 @@ void DesignTableModel::appendDesigns(std::vector<store::DesignSummary> designs, 
     emit frontChanged();
 }
 
+bool DesignTableModel::mixesKinds() const {
+    return std::any_of(m_designs.begin(), m_designs.end(), [](const store::DesignSummary& d) {
+        return d.latest && (d.design.targetKind == "bat" || d.design.targetKind == "device");
+    });
+}
+
+double DesignTableModel::rowValue(std::size_t i, Objective objective) const {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const store::DesignSummary& d = m_designs[i];
+    if (!d.latest)
+        return nan;
+    const double value = objectiveValue(*d.latest, objective).value_or(nan);
+    if (!m_perSequence || !objectiveHasSequenceBasis(objective) || d.design.targetKind != "elector")
+        return value; // bat designs and device rows are per sequence already
+    // An ELECTOR design's evaluation is of one batch: per sequence, / its batch size; unknown
+    // batch size: absent, never a per-batch number under a per-sequence title.
+    const std::optional<int> batch = i < m_traits.size() ? m_traits[i].batchSize : std::nullopt;
+    return batch && *batch > 0 ? value / *batch : nan;
+}
+
 void DesignTableModel::assignValues(std::size_t first) {
+    const bool perSequence = mixesKinds();
+    const bool unitChanged = perSequence != m_perSequence;
+    m_perSequence = perSequence;
+    if (unitChanged)
+        first = 0; // every row in the new unit
     for (const ObjectiveInfo& info : allObjectives()) {
         std::vector<double>& column = m_values[std::size_t(info.objective)];
         column.resize(m_designs.size(), std::numeric_limits<double>::quiet_NaN());
         for (std::size_t i = first; i < m_designs.size(); ++i)
-            column[i] = m_designs[i].latest ? objectiveValue(*m_designs[i].latest, info.objective)
-                                                  .value_or(std::numeric_limits<double>::quiet_NaN())
-                                            : std::numeric_limits<double>::quiet_NaN();
+            column[i] = rowValue(i, info.objective);
     }
+    if (unitChanged && first < m_designs.size()) {
+        emit headerDataChanged(Qt::Horizontal, LatencyColumn, EnergyColumn);
+        if (!m_designs.empty())
+            emit dataChanged(index(0, LatencyColumn), index(rowCount() - 1, EnergyColumn));
+    }
+}
+
+QString DesignTableModel::objectiveTitle(Objective objective) const {
+    return models::objectiveTitle(objective, m_perSequence);
 }
 
 void DesignTableModel::setFront(Objective x, Objective y, const std::vector<ObjectiveBound>& bounds) {
@@ -192,9 +224,12 @@ bool DesignTableModel::isFeasible(int row) const {
 
 Dominance DesignTableModel::dominanceOf(const store::EvaluationRecord& evaluation) const {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    return dominanceAgainst(objectiveValue(evaluation, m_frontX).value_or(nan),
-                            objectiveValue(evaluation, m_frontY).value_or(nan), values(m_frontX), values(m_frontY),
-                            frontSense(), m_eligible);
+    // Per sequence, an evaluation alone (no design, so no batch size) is not comparable in
+    // latency or energy: absent rather than a per-batch number among per-sequence ones.
+    const auto comparable = [&](Objective o) { return !m_perSequence || !objectiveHasSequenceBasis(o); };
+    return dominanceAgainst(comparable(m_frontX) ? objectiveValue(evaluation, m_frontX).value_or(nan) : nan,
+                            comparable(m_frontY) ? objectiveValue(evaluation, m_frontY).value_or(nan) : nan,
+                            values(m_frontX), values(m_frontY), frontSense(), m_eligible);
 }
 
 void DesignTableModel::setInExportSet(const QList<int>& rows, bool in) {
@@ -321,8 +356,8 @@ QVariant DesignTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case ExportRole:
         if (const auto objective = objectiveOfColumn(column)) {
-            const auto value = row.latest ? objectiveValue(*row.latest, *objective) : std::nullopt;
-            return value ? QString::number(*value, 'g', QLocale::FloatingPointShortest) : QString();
+            const double value = rowValue(std::size_t(index.row()), *objective);
+            return std::isnan(value) ? QString() : QString::number(value, 'g', QLocale::FloatingPointShortest);
         }
         if (column == CreatedColumn)
             return QString::fromStdString(row.design.createdAt);
@@ -400,8 +435,8 @@ QVariant DesignTableModel::displayData(int r, int column) const {
     if (const auto objective = objectiveOfColumn(column)) {
         if (!row.latest)
             return QStringLiteral("—");
-        const auto value = objectiveValue(*row.latest, *objective);
-        return value ? formatNumber(*value) : QStringLiteral("—");
+        const double value = rowValue(std::size_t(r), *objective);
+        return std::isnan(value) ? QStringLiteral("—") : formatNumber(value);
     }
     switch (column) {
     case NameColumn:
@@ -533,9 +568,16 @@ QVariant DesignTableModel::headerData(int section, Qt::Orientation orientation, 
     if (const auto objective = objectiveOfColumn(section)) {
         const ObjectiveInfo& info = objectiveInfo(*objective);
         if (role == Qt::DisplayRole)
-            return info.labelWithUnit();
-        if (role == Qt::ToolTipRole)
-            return info.description + ' ' + (info.higherIsBetter ? tr("Higher is better.") : tr("Lower is better."));
+            return objectiveTitle(*objective);
+        if (role == Qt::ToolTipRole) {
+            QString text =
+                info.description + ' ' + (info.higherIsBetter ? tr("Higher is better.") : tr("Lower is better."));
+            if (m_perSequence && objectiveHasSequenceBasis(*objective))
+                text += ' ' + tr("The designs mix target kinds, so this is per sequence: an ELECTOR design's batch "
+                                 "figure divided by its batch size; bat designs and measured devices are per "
+                                 "sequence already.");
+            return text;
+        }
         if (role == Qt::TextAlignmentRole)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};

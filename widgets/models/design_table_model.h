@@ -99,8 +99,16 @@ public:
     const std::vector<ObjectiveBound>& bounds() const { return m_bounds; }
     AxisSense frontSense() const;
 
-    // Column-wise values in display units (NaN when missing), for plots: by row.
+    // Column-wise values in display units (NaN when missing), for plots: by row. Latency and
+    // energy are per sequence while perSequence() (an ELECTOR design's / its batch size; NaN
+    // when its batch size is unknown): one unit across kinds, as a union search compares them.
     const std::vector<double>& values(Objective objective) const;
+    // True when an evaluated design's target is not an ELECTOR accelerator (bat, device): the
+    // designs mix kinds, so latency and energy are shown per sequence (core/search/
+    // objective_units.h). An ELECTOR-only workspace stays per batch, as it always was.
+    bool perSequence() const { return m_perSequence; }
+    // The column and axis title of an objective: "Latency per sequence (ms)" while perSequence().
+    QString objectiveTitle(Objective objective) const;
     const std::vector<int>& paretoRanks() const { return m_ranks; }
     const std::vector<bool>& eligible() const { return m_eligible; }
     bool isFeasible(int row) const;
@@ -144,6 +152,9 @@ private:
     std::vector<store::DesignSummary> m_designs;
     std::vector<DesignTraits> m_traits;          // empty or one per design
     std::array<std::vector<double>, 5> m_values; // by Objective
+    bool m_perSequence = false;                  // see perSequence()
+    bool mixesKinds() const;
+    double rowValue(std::size_t row, Objective objective) const; // display unit, per sequence when mixed
     std::vector<int> m_ranks;
     std::vector<bool> m_eligible;
     Objective m_frontX = Objective::Latency;

@@ -62,6 +62,17 @@ std::optional<double> objectiveValue(const store::EvaluationRecord& e, Objective
     return std::nullopt;
 }
 
+bool objectiveHasSequenceBasis(Objective objective) {
+    return objective == Objective::Latency || objective == Objective::Energy;
+}
+
+QString objectiveTitle(Objective objective, bool perSequence) {
+    const ObjectiveInfo& info = objectiveInfo(objective);
+    if (!perSequence || !objectiveHasSequenceBasis(objective))
+        return info.labelWithUnit();
+    return QCoreApplication::translate("Objective", "%1 per sequence (%2)").arg(info.label, info.unit);
+}
+
 QString formatMetric(double value) {
     const double a = std::abs(value);
     if (std::isnan(value))

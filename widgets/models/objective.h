@@ -37,6 +37,13 @@ std::optional<Objective> objectiveFromKey(const QString& key);
 // The objective's value in its display unit (ms, mJ, %, ...), if the evaluation has it.
 std::optional<double> objectiveValue(const store::EvaluationRecord& evaluation, Objective objective);
 
+// One unit across target kinds (core/search/objective_units.h): when the plotted designs mix
+// kinds, latency and energy are per sequence — an ELECTOR design's batch figures divided by its
+// batch size. Whether an objective has such a basis (latency, energy), and its axis or column
+// title then: "Latency per sequence (ms)"; without perSequence, labelWithUnit().
+bool objectiveHasSequenceBasis(Objective objective);
+QString objectiveTitle(Objective objective, bool perSequence);
+
 // A metric for people: four significant digits, without exponents up to 10⁹ (1,188,000 rather
 // than 1.188e+06), locale-grouped.
 QString formatMetric(double value);

@@ -5,6 +5,7 @@
 #include "io/files.h"
 #include "io/search_json.h"
 #include "plots/hypervolume_plot.h"
+#include "search/objective_units.h"
 #include "search_precision_box.h"
 
 #include <QAction>
@@ -479,6 +480,17 @@ void SearchPanel::validate() {
     m_validationTimer->stop();
     m_errors.clear();
     const codesign::SearchRequest r = request();
+    { // Issues 14/15: a union search's latency and energy bounds are per sequence (objective_units.h).
+        search::TargetUnion union_;
+        std::string deviceSet;
+        if (!r.targets.empty())
+            if (const auto kinds = search::parseTargetKinds(r.targets, nullptr, &deviceSet))
+                union_.kinds = *kinds;
+        for (std::size_t i = 0; i < kMetrics.size() && i < m_rows.size(); ++i)
+            m_rows[i].bound->setSuffix(
+                QLatin1Char(' ') + QString::fromUtf8(kMetrics[i].unit) +
+                (search::metricBasis(kMetrics[i].metric, union_) == "per sequence" ? tr(" per sequence") : QString()));
+    }
     if (r.objectives.size() == 1 && r.objectives.front() == "none") {
         m_errors << tr("Tick at least one objective");
     } else {

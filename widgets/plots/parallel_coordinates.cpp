@@ -192,8 +192,7 @@ void ParallelCoordinatesPlot::drawAxes(QPainter& painter, const QRectF& plot, co
             painter.drawRect(QRectF(QPointF(x - 7, m_brushFrom), QPointF(x + 7, m_brushTo)).normalized());
         }
         plotting::drawVerticalAxis(painter, x, plot, m_scales[a], chrome, a + 1 < m_axes.size());
-        const auto& info = objectiveInfo(m_axes[a]);
-        const QString title = info.labelWithUnit() + (m_scales[a].logarithmic ? tr(" (log)") : QString());
+        const QString title = m_model->objectiveTitle(m_axes[a]) + (m_scales[a].logarithmic ? tr(" (log)") : QString());
         painter.setPen(chrome.text);
         painter.setFont(painter.font());
         const double w = fm.horizontalAdvance(title);
@@ -201,7 +200,7 @@ void ParallelCoordinatesPlot::drawAxes(QPainter& painter, const QRectF& plot, co
         painter.save();
         painter.setFont(small);
         painter.setPen(chrome.mutedText);
-        const QString better = info.higherIsBetter ? tr("↑ better") : tr("↓ better");
+        const QString better = objectiveInfo(m_axes[a]).higherIsBetter ? tr("↑ better") : tr("↓ better");
         const QFontMetricsF sm(small);
         painter.drawText(QPointF(x - sm.horizontalAdvance(better) / 2, plot.top() - 10), better);
         painter.restore();

@@ -176,9 +176,9 @@ void ParetoPlotView::rebuild() {
     data.x = m_model->values(xo);
     data.y = m_model->values(yo);
     data.colour = m_model->values(co);
-    data.xTitle = objectiveInfo(xo).labelWithUnit();
-    data.yTitle = objectiveInfo(yo).labelWithUnit();
-    data.colourTitle = objectiveInfo(co).labelWithUnit();
+    data.xTitle = m_model->objectiveTitle(xo); // "… per sequence" when the designs mix kinds
+    data.yTitle = m_model->objectiveTitle(yo);
+    data.colourTitle = m_model->objectiveTitle(co);
     if (m_settings->colourByPrecision()) { // issue 15: one colour per precision, with a key
         std::vector<QString> labels(std::size_t(m_model->rowCount()));
         for (int i = 0; i < m_model->rowCount(); ++i)
@@ -278,8 +278,12 @@ void ParetoPlotView::updateWhatIf() {
         return;
     }
     const Objective xo = m_settings->xObjective(), yo = m_settings->yObjective();
-    const auto x = models::objectiveValue(*m_whatIf, xo);
-    const auto y = models::objectiveValue(*m_whatIf, yo);
+    // Per sequence (mixed kinds) an edit's latency and energy are of its batch: not placed.
+    const auto comparable = [&](Objective o) {
+        return !m_model->perSequence() || !models::objectiveHasSequenceBasis(o);
+    };
+    const auto x = comparable(xo) ? models::objectiveValue(*m_whatIf, xo) : std::nullopt;
+    const auto y = comparable(yo) ? models::objectiveValue(*m_whatIf, yo) : std::nullopt;
     const bool placed = x && y && m_whatIf->feasible;
     m_dominance = m_model->dominanceOf(*m_whatIf);
     m_whatIfStatus =
