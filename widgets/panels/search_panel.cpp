@@ -125,12 +125,17 @@ SearchPanel::SearchPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(createSetup(), 0);
     layout->addWidget(createObjectives(), 0);
+    // The targets column: kinds, precisions and robustness (issue 15) over the measured devices
+    // (issue 14), so that the panel grows down, not wider than the window.
+    auto* targets = new QVBoxLayout;
     m_precisionBox = new SearchPrecisionBox(content); // issue 15
     connect(m_precisionBox, &SearchPrecisionBox::changed, this, &SearchPanel::scheduleValidation);
-    layout->addWidget(m_precisionBox, 0);
+    targets->addWidget(m_precisionBox, 0);
     m_devicesBox = new SearchDevicesBox(content); // issue 14
+    m_devicesBox->setMaximumWidth(m_precisionBox->maximumWidth());
     connect(m_devicesBox, &SearchDevicesBox::changed, this, &SearchPanel::scheduleValidation);
-    layout->addWidget(m_devicesBox, 0);
+    targets->addWidget(m_devicesBox, 1);
+    layout->addLayout(targets, 0);
     layout->addWidget(createRun(), 1);
     scroll->setWidget(content);
     auto* outer = new QVBoxLayout(this);
