@@ -363,7 +363,7 @@ private slots:
     // the panel, the mixed search stores designs of both kinds — the trials, value for value,
     // of an uninterrupted `tcw search` with the same options.
     void mixedSearchFromThePanel() {
-        constexpr int kBudget = 400;
+        constexpr int kBudget = 200;
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("mixed.tcw"));
         const QString reference = dir.filePath(QStringLiteral("reference.tcw"));

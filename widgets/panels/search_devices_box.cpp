@@ -173,9 +173,13 @@ void SearchDevicesBox::setDataDirectory(const std::filesystem::path& dataDir) {
 }
 
 void SearchDevicesBox::setWorkspaceProfiles(const std::vector<devices::DeviceProfile>& profiles) {
-    m_workspace.clear();
+    std::vector<Entry> read;
     for (const auto& p : profiles)
-        m_workspace.push_back({trimmed(p), int(p.rows.size()), false});
+        read.push_back({trimmed(p), int(p.rows.size()), false});
+    const auto same = [](const Entry& a, const Entry& b) { return a.rowCount == b.rowCount && a.profile == b.profile; };
+    if (std::equal(read.begin(), read.end(), m_workspace.begin(), m_workspace.end(), same))
+        return; // read again (the workspace changed elsewhere), the same devices
+    m_workspace = std::move(read);
     rebuildList();
     updateControls();
     emit changed();
