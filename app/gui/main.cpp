@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
         QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
                          [&window, panel] {
                              window.showView(QStringLiteral("search"));
+                             panel->devicesBox()->setDevicesOn(false); // ELECTOR alone, whatever was remembered
                              panel->setAlgorithm(QStringLiteral("nsga2"));
                              panel->setBudget(2000);
                              panel->setSeed(1);
