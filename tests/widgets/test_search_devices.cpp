@@ -15,6 +15,7 @@
 
 #include "../support/settings_sandbox.h"
 #include "../support/stored_trials.h"
+#include "codesign/cluster_job.h"
 #include "codesign/search_request.h"
 #include "codesign/search_session.h"
 #include "devices/device_library.h"
@@ -221,6 +222,37 @@ private slots:
         QVERIFY2(other.validationErrors().isEmpty(), qPrintable(other.validationErrors().join('\n')));
         const codesign::BuiltConfig again = codesign::buildSearchConfig(other.request(), kData.toStdString());
         QVERIFY(again.config && *again.config == *built.config);
+    }
+
+    // The cluster job script's `tcw search` options (Write Cluster Job Script…) carry the
+    // devices and the rest of the targets group: the CLI builds the panel's configuration from
+    // them (before, --targets, --precisions and the robustness definition were left out, and a
+    // job searched ELECTOR alone).
+    void jobScriptArgumentsCarryTheTargets() {
+        widgets::SearchPanel panel;
+        QVERIFY(preparePanel(panel));
+        panel.setAlgorithm(QStringLiteral("nsga2"));
+        panel.setAccuracySource(QStringLiteral("trained"));
+        panel.setCostMode(SimMode::Inference);
+        tickObjectives(panel, {Metric::Accuracy, Metric::Latency, Metric::TotalEnergy, Metric::Robustness});
+        panel.precisionBox()->setTargets(true, true);
+        panel.precisionBox()->setPrecisions({QStringLiteral("f32"), QStringLiteral("w1a8")});
+        panel.precisionBox()->setRobustness(search::RobustnessKind::ActivationNoise, 0.25, 2);
+        panel.devicesBox()->setDevicesOn(true);
+        panel.devicesBox()->setChosen({QStringLiteral("h100"), QStringLiteral("cpu_rpi")});
+        panel.setBudget(64);
+        // (Trained on Fashion-MNIST, the task has 16 tokens: the devices' 128 would be refused
+        // when the search starts; the configuration itself builds.)
+        const codesign::BuiltConfig built = codesign::buildSearchConfig(panel.request(), kData.toStdString());
+        QVERIFY2(built.config, built.errors.empty() ? "" : built.errors.front().c_str());
+        QStringList args;
+        for (const auto& a : codesign::searchArguments(panel.request()))
+            args << QString::fromStdString(a);
+        QVERIFY2(args.join(' ').contains(QStringLiteral("--targets elector,bat,devices:h100,cpu_rpi")),
+                 qPrintable(args.join(' ')));
+        const CliRun run = printConfig(args);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(run.out.trimmed(), QString::fromStdString(io::searchConfigJson(*built.config)).trimmed());
     }
 
     // Where devices cannot join, the choice is greyed with the CLI's words; ticked anyway, the
