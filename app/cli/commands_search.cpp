@@ -340,9 +340,7 @@ int runSearchCommand(const SearchOptions& o, const fs::path& dataDir) {
                           << " --resume` continues it. Starting a new search.\n";
             // Issue 14: measured devices in the union come from the shipped presets; an id that is
             // no preset is looked up among the workspace's own profiles (imported, profiled).
-            for (const std::string& id : config->targets.devices)
-                if (const auto preset = devices::resolveDeviceProfile(id, dataDir); preset.ok())
-                    sessionOptions.deviceProfiles.push_back(*preset.value);
+            sessionOptions.deviceProfiles = devices::presetProfiles(config->targets.devices, dataDir);
             session.emplace(codesign::SearchSession::start(*workspace, std::move(*config), sessionOptions));
         }
     } catch (const codesign::SearchSetupError& e) {

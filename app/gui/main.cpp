@@ -10,6 +10,7 @@
 #include "panels/device_selection_page.h"
 #include "panels/devices_page.h"
 #include "panels/grow_prune_page.h"
+#include "panels/search_devices_box.h"
 #include "panels/search_page.h"
 #include "panels/search_panel.h"
 #include "panels/training_panel.h"
@@ -183,6 +184,7 @@ int main(int argc, char** argv) {
         QObject::connect(window.controller(), &tcw::app::WorkspaceController::workspaceOpened, &window,
                          [&window, panel] {
                              window.showView(QStringLiteral("search"));
+                             panel->devicesBox()->setDevicesOn(false); // ELECTOR alone, whatever was remembered
                              panel->setAlgorithm(QStringLiteral("nsga2"));
                              panel->setBudget(2000);
                              panel->setSeed(1);
@@ -315,6 +317,23 @@ int main(int argc, char** argv) {
         QObject::connect(
             selection, &tcw::widgets::DeviceSelectionPage::failed, &screenshot, [&screenshot] { screenshot.start(); },
             Qt::SingleShotConnection);
+    } else if (options.view == QLatin1String("search")) {
+        // Issue 14: the Search panel's measured devices — the presets and the workspace's
+        // profiles are read in the background; the picture waits for both.
+        auto done = std::make_shared<int>(int(window.searchPanel()->devicesBox()->isLoading()) +
+                                          int(!options.workspace.isEmpty()));
+        const auto one = [&screenshot, done] {
+            if (--*done == 0)
+                screenshot.start();
+        };
+        if (*done == 0)
+            screenshot.start();
+        if (window.searchPanel()->devicesBox()->isLoading())
+            QObject::connect(window.searchPanel()->devicesBox(), &tcw::widgets::SearchDevicesBox::presetsLoaded,
+                             &screenshot, one, Qt::SingleShotConnection);
+        if (!options.workspace.isEmpty())
+            QObject::connect(window.devicesPage(), &tcw::widgets::DevicesPage::loaded, &screenshot, one,
+                             Qt::SingleShotConnection);
     } else if (options.view == QLatin1String("search-page")) {
         // The page's content is read in the background after the workspace opens.
         QObject::connect(window.searchPage(), &tcw::widgets::SearchPage::contentShown, &screenshot,

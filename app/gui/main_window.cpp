@@ -1084,7 +1084,14 @@ QWidget* MainWindow::screenshotTarget(const QString& view) {
                             ? m_editorsDock
                             : nullptr;
     if (view == QLatin1String("selection"))
-        return m_selectionPage; // the page alone: its matrix and plots at readable size
+        return m_selectionPage;            // the page alone: its matrix and plots at readable size
+    if (view == QLatin1String("search")) { // the Search panel alone, every group in view (issue 14)
+        m_panelDock->setFloating(true);
+        m_panelDock->resize(QSize(1800, 620));
+        m_panelDock->show();
+        m_panelDock->layout()->activate();
+        return m_panelDock;
+    }
     if (!dock)
         return this;
     dock->setFloating(true);

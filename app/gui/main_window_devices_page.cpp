@@ -6,7 +6,9 @@
 #include "main_window.h"
 #include "workspace_controller.h"
 
+#include "models/device_table_model.h"
 #include "panels/devices_page.h"
+#include "panels/search_panel.h"
 
 #include <QAction>
 #include <QTabWidget>
@@ -33,8 +35,14 @@ void MainWindow::connectDevicesPage() {
         m_devicesPage->setInteractive(m_interactive);
         m_devicesPage->setWorkspace(path, dataDirectory());
     });
-    connect(m_controller, &WorkspaceController::workspaceClosed, this,
-            [this] { m_devicesPage->setWorkspace({}, dataDirectory()); });
+    connect(m_controller, &WorkspaceController::workspaceClosed, this, [this] {
+        m_devicesPage->setWorkspace({}, dataDirectory());
+        m_searchPanel->setWorkspaceDevices({});
+    });
+    // Issue 14: the Search panel lists the workspace's devices beside the presets (read once,
+    // by this page, off the GUI thread).
+    connect(m_devicesPage, &widgets::DevicesPage::loaded, this,
+            [this] { m_searchPanel->setWorkspaceDevices(m_devicesPage->deviceModel()->profiles()); });
     connect(m_controller, &WorkspaceController::contentChanged, m_devicesPage, &widgets::DevicesPage::reload);
 }
 

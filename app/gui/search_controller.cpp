@@ -6,6 +6,7 @@
 #include "workspace_controller.h"
 
 #include "codesign/search_session.h"
+#include "devices/device_library.h"
 #include "io/record_json.h"
 #include "store/workspace.h"
 
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -161,6 +163,11 @@ void SearchController::launch(Job job) {
             options.dataDir = job.dataDir;
             options.writer = "the GUI's Search panel";
             options.threads = job.threads > 0 ? job.threads : std::max(1, int(std::thread::hardware_concurrency()) - 1);
+            // Issue 14: a new mixed search's measured devices from the presets, as `tcw search`
+            // gives them (an id that is no preset is the workspace's own); a resumed one reads
+            // the profiles it saved in the workspace.
+            if (job.config)
+                options.deviceProfiles = devices::presetProfiles(job.config->targets.devices, job.dataDir);
             codesign::SearchSession session = job.config
                                                   ? codesign::SearchSession::start(workspace, *job.config, options)
                                                   : codesign::SearchSession::resume(workspace, options);
@@ -172,7 +179,13 @@ void SearchController::launch(Job job) {
                          QString::fromStdString(c.acceleratorSpaceName))
                     .arg(c.budget)
                     .arg(c.seed)
-                    .arg(QString::fromStdString(session.accuracyDescription()));
+                    .arg(QString::fromStdString(session.accuracyDescription())) +
+                (c.targets.devices.empty()
+                     ? QString()
+                     : tr("; measured devices %1")
+                           .arg(QString::fromStdString(std::accumulate(
+                               std::next(c.targets.devices.begin()), c.targets.devices.end(), c.targets.devices.front(),
+                               [](std::string a, const std::string& b) { return a + ", " + b; }))));
             if (!job.config)
                 post([this, c] { emit resumedWith(c); });
             post([this, id = session.searchId(), budget = c.budget, stored = session.storedTrials(), description,

@@ -86,6 +86,16 @@ std::vector<std::string> searchArguments(const SearchRequest& r) {
     integer("--candidates", r.candidates, d.candidates);
     integer("--patience", r.patience, d.patience);
     integer("--population", r.population, d.population);
+    // Issues 15 and 14: the target kinds (with measured devices, last), precisions, the bat space
+    // and the robustness definition — without them a job ran an ELECTOR-only search.
+    text("--targets", r.targets, d.targets);
+    if (!r.precisions.empty())
+        add("--precisions", joined(r.precisions));
+    text("--bat-space", r.batSpace, d.batSpace);
+    text("--robustness-kind", r.robustnessKind, d.robustnessKind);
+    real("--robustness-rate", r.robustnessRate, d.robustnessRate);
+    real("--robustness-sigma", r.robustnessSigma, d.robustnessSigma);
+    integer("--robustness-seeds", r.robustnessSeeds, d.robustnessSeeds);
     return a;
 }
 

@@ -82,4 +82,12 @@ std::vector<std::string> deviceSet(const std::string& text, const fs::path& data
     return ids;
 }
 
+std::vector<DeviceProfile> presetProfiles(const std::vector<std::string>& ids, const fs::path& dataDir) {
+    std::vector<DeviceProfile> out;
+    for (const std::string& id : ids)
+        if (auto preset = resolveDeviceProfile(id, dataDir); preset.ok())
+            out.push_back(std::move(*preset.value));
+    return out;
+}
+
 } // namespace tcw::devices

@@ -20,4 +20,10 @@ LoadedProfile resolveDeviceProfile(const std::string& nameOrPath, const std::fil
 // those ids; "device:ID" → ID. Empty with `error` set when the text is none of these.
 std::vector<std::string> deviceSet(const std::string& text, const std::filesystem::path& dataDir, std::string& error);
 
+// Issue 14, a mixed search's device costs: the profiles of these ids that resolve as above (a
+// preset, or a profile file), in the ids' order; an id that is neither is left out for the
+// search to find among the workspace's device tables. `tcw search` and the GUI's Search panel
+// both hand a new mixed search its presets this way.
+std::vector<DeviceProfile> presetProfiles(const std::vector<std::string>& ids, const std::filesystem::path& dataDir);
+
 } // namespace tcw::devices

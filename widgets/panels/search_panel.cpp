@@ -6,7 +6,10 @@
 #include "io/search_json.h"
 #include "plots/hypervolume_plot.h"
 #include "search/objective_units.h"
+#include "search_devices_box.h"
 #include "search_precision_box.h"
+
+#include "codesign/device_request.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -123,9 +126,17 @@ SearchPanel::SearchPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(createSetup(), 0);
     layout->addWidget(createObjectives(), 0);
+    // The targets column: kinds, precisions and robustness (issue 15) over the measured devices
+    // (issue 14), so that the panel grows down, not wider than the window.
+    auto* targets = new QVBoxLayout;
     m_precisionBox = new SearchPrecisionBox(content); // issue 15
     connect(m_precisionBox, &SearchPrecisionBox::changed, this, &SearchPanel::scheduleValidation);
-    layout->addWidget(m_precisionBox, 0);
+    targets->addWidget(m_precisionBox, 0);
+    m_devicesBox = new SearchDevicesBox(content); // issue 14
+    m_devicesBox->setMaximumWidth(m_precisionBox->maximumWidth());
+    connect(m_devicesBox, &SearchDevicesBox::changed, this, &SearchPanel::scheduleValidation);
+    targets->addWidget(m_devicesBox, 1);
+    layout->addLayout(targets, 0);
     layout->addWidget(createRun(), 1);
     scroll->setWidget(content);
     auto* outer = new QVBoxLayout(this);
@@ -399,10 +410,19 @@ void SearchPanel::setDataDirectory(const std::filesystem::path& dataDir) {
             m_table->addItem(QString::fromStdString(name));
         m_table->setCurrentIndex(std::max(0, m_table->findText(QStringLiteral("flexibert2_glue16"))));
     }
+    m_devicesBox->setDataDirectory(dataDir); // the presets, read off the GUI thread
     validate();
 }
 
+void SearchPanel::setWorkspaceDevices(const std::vector<devices::DeviceProfile>& profiles) {
+    m_devicesBox->setWorkspaceProfiles(profiles);
+}
+
 codesign::SearchRequest SearchPanel::request() const {
+    return formRequest(true);
+}
+
+codesign::SearchRequest SearchPanel::formRequest(bool withDevices) const {
     codesign::SearchRequest r;
     r.algorithm = m_algorithm->currentData().toString().toStdString();
     r.budget = m_budget->value();
@@ -429,6 +449,8 @@ codesign::SearchRequest SearchPanel::request() const {
                                     number(row.bound->value() / kMetrics[i].factor).toStdString());
     }
     m_precisionBox->fillRequest(r); // issue 15
+    if (withDevices)
+        m_devicesBox->fillRequest(r); // issue 14: the device set last, as --targets takes it
     if (r.objectives.empty())
         r.objectives.push_back("none"); // named in the validation error rather than replaced by the defaults
     return r;
@@ -465,6 +487,7 @@ void SearchPanel::showSearch(const search::SearchConfig& c) {
             row.bound->setValue(bound->bound * kMetrics[i].factor);
     }
     m_precisionBox->showSearch(c); // issue 15
+    m_devicesBox->showSearch(c);   // issue 14
     validate();
 }
 
@@ -496,6 +519,26 @@ void SearchPanel::validate() {
     } else {
         for (const auto& e : codesign::buildSearchConfig(r, m_dataDir).errors)
             m_errors << QString::fromStdString(e);
+    }
+    // Issue 14: whether measured devices can join a search of the other choices — the errors
+    // `tcw search` names once the device set is added (they grey the device choice).
+    codesign::SearchRequest alone = formRequest(false);
+    if (alone.targets == "none")
+        alone.targets.clear(); // neither kind ticked: judge the devices beside ELECTOR
+    const codesign::DeviceApplicability applicability =
+        codesign::deviceApplicability(alone, m_devicesBox->probeSet().toStdString(), m_dataDir);
+    m_deviceRefusals.clear();
+    for (const auto& e : applicability.refusals)
+        m_deviceRefusals << QString::fromStdString(e);
+    m_deviceSequenceLength = applicability.sequenceLength;
+    if (m_devicesBox->devicesOn()) {
+        if (r.targets == "none")
+            m_errors << tr("Measured devices join ELECTOR or BAT-class designs here: tick one of them in Targets too "
+                           "(devices alone are the model × device search, tcw search --targets devices:…)");
+        else if (m_devicesBox->chosen().isEmpty())
+            m_errors << tr("Tick at least one measured device, or untick Search measured devices too");
+        else // what the search would refuse at its start: a device measured at another length, one not loaded
+            m_errors << m_devicesBox->chosenProblems(m_deviceSequenceLength);
     }
     m_validation->setText(m_errors.join(QLatin1Char('\n')));
     m_validation->setVisible(!m_errors.isEmpty());
@@ -613,6 +656,8 @@ void SearchPanel::updateControls() {
                      "and no activations to perturb"));
     if (m_precisionBox)
         m_precisionBox->setApplicability(trained, robustness.used->isChecked(), idle);
+    if (m_devicesBox)
+        m_devicesBox->setApplicability(m_deviceRefusals, m_deviceSequenceLength, idle);
 }
 
 void SearchPanel::resetProgress(int budget) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "codesign/search_request.h"
+#include "devices/device_rows.h"
 
 #include <QWidget>
 
@@ -27,6 +28,7 @@ namespace tcw::widgets {
 
 class HypervolumePlot;
 class SearchPrecisionBox;
+class SearchDevicesBox;
 
 class SearchPanel : public QWidget {
     Q_OBJECT
@@ -71,6 +73,10 @@ public:
     HypervolumePlot* hypervolumePlot() const { return m_plot; }
     // Issue 15: the targets, precision and robustness controls.
     SearchPrecisionBox* precisionBox() const { return m_precisionBox; }
+    // Issue 14: the measured devices a mixed search covers.
+    SearchDevicesBox* devicesBox() const { return m_devicesBox; }
+    // The open workspace's device profiles (imported, profiled), listed beside the presets.
+    void setWorkspaceDevices(const std::vector<devices::DeviceProfile>& profiles);
     QString statusText() const;
 
     // Setup controls, for tests and --search-demo: choose by value.
@@ -116,6 +122,8 @@ private:
     void validate();
     void updateControls();
     void applyTranscodeWeights();
+    // The form's request; withDevices false: as if no measured device were chosen.
+    codesign::SearchRequest formRequest(bool withDevices) const;
 
     std::filesystem::path m_dataDir;
     State m_state = State::NoWorkspace;
@@ -140,6 +148,9 @@ private:
     std::array<ObjectiveRow, search::kMetricCount> m_rows;
     QLabel* m_validation = nullptr;
     SearchPrecisionBox* m_precisionBox = nullptr; // issue 15
+    SearchDevicesBox* m_devicesBox = nullptr;     // issue 14
+    QStringList m_deviceRefusals;                 // why devices cannot join (the core's words)
+    int m_deviceSequenceLength = 0;               // the search's task's (0: no configuration)
     QTimer* m_validationTimer = nullptr;
 
     QAction* m_start = nullptr;
