@@ -40,7 +40,7 @@ ValidationErrors checkProfileBits(const SparsityProfile& profile, const Compress
         check("linearInputs", have.linearInputs, want.linearInputs);
         check("qkv", have.queryKeyValue, want.queryKeyValue);
         check("attentionProbabilities", have.attentionProbabilities, want.attentionProbabilities);
-        check("feedForwardHidden", have.feedForwardHidden, want.feedForwardHidden);
+        check("ffnHidden", have.feedForwardHidden, want.feedForwardHidden);
     }
     return errors;
 }
@@ -71,10 +71,10 @@ std::vector<std::string> sparsityBitsLines(const SparsityProfile& profile) {
                            std::to_string(b.attentionProbabilities) + ", FFN hidden " +
                            std::to_string(b.feedForwardHidden) + "; zeros: weights " + percentText(l.weight);
         if (l.weightBeforeQuantizer)
-            line += " (" + percentText(*l.weightBeforeQuantizer) + " before the quantizer, from pruning)";
+            line += " (" + percentText(*l.weightBeforeQuantizer) + " of the latent weights: pruning)";
         line += ", activations " + percentText(l.activation);
         if (l.activationBeforeQuantizer)
-            line += " (" + percentText(*l.activationBeforeQuantizer) + " before the quantizers, from τ_I)";
+            line += " (" + percentText(*l.activationBeforeQuantizer) + " before the quantizers)";
         lines.push_back(std::move(line));
     }
     return lines;

@@ -47,7 +47,7 @@ ValidationErrors validate(const SparsityProfile& p) {
         bits("linearInputs", l.bits.linearInputs);
         bits("qkv", l.bits.queryKeyValue);
         bits("attentionProbabilities", l.bits.attentionProbabilities);
-        bits("feedForwardHidden", l.bits.feedForwardHidden);
+        bits("ffnHidden", l.bits.feedForwardHidden);
     }
     return errors;
 }

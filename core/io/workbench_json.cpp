@@ -455,12 +455,12 @@ SparsityProfile readSparsityProfileJson(const Json& root, ValidationErrors& erro
                 l.read("weightBeforeQuantizer", s.weightBeforeQuantizer);
                 if (const Json* bits = l.object("bits")) {
                     ObjectReader b(*bits, l.path("bits"), errors,
-                                   {"weights", "linearInputs", "qkv", "attentionProbabilities", "feedForwardHidden"});
+                                   {"weights", "linearInputs", "qkv", "attentionProbabilities", "ffnHidden"});
                     b.read("weights", s.bits.weights);
                     b.read("linearInputs", s.bits.linearInputs);
                     b.read("qkv", s.bits.queryKeyValue);
                     b.read("attentionProbabilities", s.bits.attentionProbabilities);
-                    b.read("feedForwardHidden", s.bits.feedForwardHidden);
+                    b.read("ffnHidden", s.bits.feedForwardHidden);
                 }
             }
             p.layers.push_back(s);
@@ -773,7 +773,7 @@ Json sparsityProfileJson(const SparsityProfile& p) {
                              {"linearInputs", s.bits.linearInputs},
                              {"qkv", s.bits.queryKeyValue},
                              {"attentionProbabilities", s.bits.attentionProbabilities},
-                             {"feedForwardHidden", s.bits.feedForwardHidden}};
+                             {"ffnHidden", s.bits.feedForwardHidden}};
         if (s.activationBeforeQuantizer)
             l["activationBeforeQuantizer"] = numberJson(*s.activationBeforeQuantizer);
         if (s.weightBeforeQuantizer)
