@@ -23,6 +23,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 
@@ -102,6 +103,15 @@ void TestSparsityBits::ternaryWeightsStoreTheTwnZeroShare() {
         QCOMPARE(*profile.layers[l].weightBeforeQuantizer, 0.0);
         QVERIFY(!profile.layers[l].activationBeforeQuantizer.has_value()); // f32 activations
     }
+    // What tcw train and the Training panel show: one line per layer with bits and zeros.
+    const auto lines = sparsityBitsLines(profile);
+    QCOMPARE(lines.size(), std::size_t(2));
+    char weightText[32];
+    std::snprintf(weightText, sizeof weightText, "weights %.2f %%", 100.0 * want[1].fraction());
+    QVERIFY2(lines[1].rfind("layer 1: bits weights 2, linear inputs 32,", 0) == 0, lines[1].c_str());
+    QVERIFY2(lines[1].find(std::string("zeros: ") + weightText + " (0.00 % of the latent weights: pruning)") !=
+                 std::string::npos,
+             lines[1].c_str());
 }
 
 void TestSparsityBits::signedBinaryWeightsHaveNoZeros() {
@@ -138,6 +148,7 @@ void TestSparsityBits::floatRunIsUnchanged() {
         QVERIFY(profile.layers[l].bits.allFloat());
         QVERIFY(!profile.layers[l].activationBeforeQuantizer && !profile.layers[l].weightBeforeQuantizer);
     }
+    QVERIFY(sparsityBitsLines(profile).empty()); // nothing extra to show
     // Its JSON has no new field: it reads as files did before.
     const std::string text = io::sparsityProfileText(profile);
     QVERIFY(text.find("bits") == std::string::npos);
