@@ -1198,10 +1198,11 @@ void MainWindow::createTraining() {
                           .arg(o.steps);
         else
             summary = tr("Run %1 %2 at step %3 — stored with its curve so far").arg(o.runId).arg(o.status).arg(o.steps);
+        QString panelText = summary;
         if (o.stored && !o.sparsityBits.isEmpty()) // issue 15: what the quantizers left for the cost models
-            summary += QLatin1Char('\n') + tr("Sparsity after the quantizers:") + QLatin1Char('\n') +
-                       o.sparsityBits.join(QLatin1Char('\n'));
-        m_trainingPanel->runFinished(summary, o.stored && o.status == QLatin1String("completed"),
+            panelText += QLatin1Char('\n') + tr("Sparsity after the quantizers:") + QLatin1Char('\n') +
+                         o.sparsityBits.join(QLatin1Char('\n'));
+        m_trainingPanel->runFinished(panelText, o.stored && o.status == QLatin1String("completed"),
                                      o.stored ? std::optional<qint64>(o.steps) : std::nullopt);
         statusBar()->showMessage(summary, kStatusTimeoutMs);
         updateTrainingDesign();
