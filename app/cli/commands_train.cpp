@@ -9,6 +9,7 @@
 #include "codesign/training_job.h"
 #include "compress/pruning_mask.h"
 #include "design/precision_shorthand.h"
+#include "design/sparsity_bits.h"
 #include "design/technology_library.h"
 #include "io/files.h"
 #include "io/formats.h"
@@ -301,6 +302,11 @@ int runTrain(TrainCommand& c, const fs::path& dataDir) {
                       : std::string())
               << "\n";
     printBackwardKernels(r.backwardKernels);
+    if (const auto lines = sparsityBitsLines(r.profile); !lines.empty()) { // issue 15
+        std::cout << "sparsity as the matmuls read it, after the quantizers (sparsity_profile.json):\n";
+        for (const std::string& line : lines)
+            std::cout << "  " << line << "\n";
+    }
     if (r.distillation.active) // issue 15
         std::cout << "distillation (mean of the last " << r.distillation.steps << " steps): task loss "
                   << std::setprecision(4) << r.distillation.taskLoss << ", logit loss " << r.distillation.logitLoss

@@ -6,10 +6,12 @@
 
 #include "app_paths.h"
 #include "cluster_job_dialog.h"
+#include "design/sparsity_bits.h"
 #include "edit_controller.h"
 #include "editors/accelerator_editor.h"
 #include "editors/transformer_editor.h"
 #include "export_actions.h"
+#include "io/formats.h"
 #include "io/record_json.h"
 #include "lesson_controller.h"
 #include "models/design_proxy_model.h"
@@ -1203,7 +1205,11 @@ void MainWindow::createTraining() {
                           .arg(o.steps);
         else
             summary = tr("Run %1 %2 at step %3 — stored with its curve so far").arg(o.runId).arg(o.status).arg(o.steps);
-        m_trainingPanel->runFinished(summary, o.stored && o.status == QLatin1String("completed"),
+        QString panelText = summary;
+        if (o.stored && !o.sparsityBits.isEmpty()) // issue 15: what the quantizers left for the cost models
+            panelText += QLatin1Char('\n') + tr("Sparsity after the quantizers:") + QLatin1Char('\n') +
+                         o.sparsityBits.join(QLatin1Char('\n'));
+        m_trainingPanel->runFinished(panelText, o.stored && o.status == QLatin1String("completed"),
                                      o.stored ? std::optional<qint64>(o.steps) : std::nullopt);
         statusBar()->showMessage(summary, kStatusTimeoutMs);
         updateTrainingDesign();
@@ -1235,6 +1241,13 @@ void MainWindow::showStoredTrainingRun(qint64 runId) {
                                 QString::fromStdString(run.dataset), QString::fromStdString(run.name));
         if (run.finalAccuracy)
             text += tr(" · test accuracy %1%").arg(100.0 * *run.finalAccuracy, 0, 'f', 2);
+        if (!run.sparsityProfileJson.empty()) { // issue 15: bits and zeros after the quantizers
+            const auto profile =
+                io::parseDocument(run.sparsityProfileJson, io::Syntax::Json, where + " sparsity profile");
+            if (profile && std::holds_alternative<SparsityProfile>(*profile.value))
+                for (const std::string& line : sparsityBitsLines(std::get<SparsityProfile>(*profile.value)))
+                    text += QLatin1Char('\n') + QString::fromStdString(line);
+        }
         m_trainingPanel->showStoredRun(text, curve, planned);
         return;
     }

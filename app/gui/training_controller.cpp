@@ -2,6 +2,7 @@
 #include "training_controller.h"
 
 #include "design/precision_shorthand.h"
+#include "design/sparsity_bits.h"
 #include "io/files.h"
 #include "sim/cost_model.h"
 #include "workspace_controller.h"
@@ -208,7 +209,8 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
         auto flush = [&](bool final) {
             if (job->costAccelerator && (final || Clock::now() - lastCost >= std::chrono::seconds(1))) {
                 lastCost = Clock::now();
-                auto profile = std::make_shared<SparsityProfile>(train::makeSparsityProfile(soFar, "so far"));
+                auto profile = std::make_shared<SparsityProfile>(
+                    train::makeSparsityProfile(soFar, "so far", job->target.model.compression));
                 const SimResult now = codesign::simulateTarget(job->target.model, *job->costAccelerator, data.task,
                                                                SimMode::Training, job->technology, profile);
                 models::TrainingCost cost;
@@ -279,6 +281,8 @@ void TrainingController::run(std::shared_ptr<Job> job, std::stop_token stop) {
         outcome.testLoss = result.test.loss;
         outcome.runDirectory = QString::fromStdString(done.runDirectory.string());
         outcome.trainedEvaluations = done.stored ? static_cast<int>(done.stored->evaluationIds.size()) : 0;
+        for (const std::string& line : sparsityBitsLines(result.profile)) // issue 15
+            outcome.sparsityBits << QString::fromStdString(line);
     } catch (const std::exception& e) {
         outcome.status = QStringLiteral("failed");
         outcome.message = QString::fromStdString(e.what());

@@ -13,6 +13,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <thread>
@@ -30,6 +31,7 @@ struct TrainingOutcome {
     double testAccuracy = 0, testLoss = 0;
     QString runDirectory; // curves, metrics, profile and checkpoint
     int trainedEvaluations = 0;
+    QStringList sparsityBits; // issue 15: per layer, bits and zeros after the quantizers (none: all f32)
 };
 
 class TrainingController : public QObject {

@@ -107,11 +107,18 @@ Json countsJson(const train::LayerSparsityCounts& c) {
     Json kinds = Json::object();
     for (int k = 0; k < train::kActivationKindCount; ++k)
         kinds[train::activationKindName(static_cast<train::ActivationKind>(k))] = c.activation[k].fraction();
-    return {{"activation", c.activationTotal().fraction()},
-            {"activationByKind", kinds},
-            {"activationGradient", c.activationGradient.fraction()},
-            {"weightGradient", c.weightGradient.fraction()},
-            {"weight", c.weight.fraction()}};
+    Json out = {{"activation", c.activationTotal().fraction()},
+                {"activationByKind", kinds},
+                {"activationGradient", c.activationGradient.fraction()},
+                {"weightGradient", c.weightGradient.fraction()},
+                {"weight", c.weight.fraction()}};
+    // Issue 15: where quantizers acted, the activations as the matmuls read them (the profile's
+    // fraction; "activation" stays DynaProp's count before them) and the latent weights' zeros.
+    if (c.activationQuantizerZeros != 0)
+        out["activationAfterQuantizers"] = c.activationConsumed().fraction();
+    if (c.latentWeight.elements > 0)
+        out["weightBeforeQuantizer"] = c.latentWeight.fraction();
+    return out;
 }
 
 // Issue 20: per layer, the backward matmuls that ran sparse and dense and the incoming

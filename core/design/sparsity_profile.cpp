@@ -34,6 +34,20 @@ ValidationErrors validate(const SparsityProfile& p) {
         fraction("weight", l.weight);
         fraction("activationGradient", l.activationGradient);
         fraction("weightGradient", l.weightGradient);
+        // Issue 15: bits per tensor and the zeros before the quantizer.
+        if (l.activationBeforeQuantizer)
+            fraction("activationBeforeQuantizer", *l.activationBeforeQuantizer);
+        if (l.weightBeforeQuantizer)
+            fraction("weightBeforeQuantizer", *l.weightBeforeQuantizer);
+        auto bits = [&](const char* field, int v) {
+            if (v != 1 && v != 2 && v != 4 && v != 8 && v != 16 && v != 32)
+                errors.push_back({at + "bits." + field, "must be one of 1, 2, 4, 8, 16, 32, got " + std::to_string(v)});
+        };
+        bits("weights", l.bits.weights);
+        bits("linearInputs", l.bits.linearInputs);
+        bits("qkv", l.bits.queryKeyValue);
+        bits("attentionProbabilities", l.bits.attentionProbabilities);
+        bits("ffnHidden", l.bits.feedForwardHidden);
     }
     return errors;
 }

@@ -442,12 +442,26 @@ SparsityProfile readSparsityProfileJson(const Json& root, ValidationErrors& erro
         for (std::size_t i = 0; i < layers->size(); ++i) {
             LayerSparsity s;
             ObjectReader l((*layers)[i], indexPath("layers", i), errors,
-                           {"activation", "weight", "activationGradient", "weightGradient"});
+                           {"activation", "weight", "activationGradient", "weightGradient", "bits",
+                            "activationBeforeQuantizer", "weightBeforeQuantizer"});
             if (l.isObject()) {
                 assignIf(s.activation, l.number("activation"));
                 assignIf(s.weight, l.number("weight"));
                 assignIf(s.activationGradient, l.number("activationGradient"));
                 assignIf(s.weightGradient, l.number("weightGradient"));
+                // Issue 15: bits per tensor (absent: 32-bit float, as files before them meant)
+                // and the zeros before the quantizers (absent: none acted).
+                l.read("activationBeforeQuantizer", s.activationBeforeQuantizer);
+                l.read("weightBeforeQuantizer", s.weightBeforeQuantizer);
+                if (const Json* bits = l.object("bits")) {
+                    ObjectReader b(*bits, l.path("bits"), errors,
+                                   {"weights", "linearInputs", "qkv", "attentionProbabilities", "ffnHidden"});
+                    b.read("weights", s.bits.weights);
+                    b.read("linearInputs", s.bits.linearInputs);
+                    b.read("qkv", s.bits.queryKeyValue);
+                    b.read("attentionProbabilities", s.bits.attentionProbabilities);
+                    b.read("ffnHidden", s.bits.feedForwardHidden);
+                }
             }
             p.layers.push_back(s);
         }
@@ -753,6 +767,17 @@ Json sparsityProfileJson(const SparsityProfile& p) {
         l["weight"] = numberJson(s.weight);
         l["activationGradient"] = numberJson(s.activationGradient);
         l["weightGradient"] = numberJson(s.weightGradient);
+        // Issue 15: written where they say something (an f32 profile reads as it did before).
+        if (!s.bits.allFloat())
+            l["bits"] = Json{{"weights", s.bits.weights},
+                             {"linearInputs", s.bits.linearInputs},
+                             {"qkv", s.bits.queryKeyValue},
+                             {"attentionProbabilities", s.bits.attentionProbabilities},
+                             {"ffnHidden", s.bits.feedForwardHidden}};
+        if (s.activationBeforeQuantizer)
+            l["activationBeforeQuantizer"] = numberJson(*s.activationBeforeQuantizer);
+        if (s.weightBeforeQuantizer)
+            l["weightBeforeQuantizer"] = numberJson(*s.weightBeforeQuantizer);
         layers.push_back(std::move(l));
     }
     j["layers"] = std::move(layers);

@@ -4,6 +4,8 @@
 // procedure (3.8) for head groups. Every defect of the reference is kept and marked QUIRK.
 #include "acceltran_fast_model.h"
 
+#include "design/sparsity_bits.h"
+
 #include "area_model.h"
 #include "precision_bits.h"
 
@@ -643,6 +645,9 @@ AcceltranFastModel::AcceltranFastModel(const TransformerSpec& model, const Techn
     const PrecisionBits precision(model.compression, technology.bitsPerValue(), options.mode);
     for (const std::string& problem : precision.problems())
         m_setupErrors.push_back("model: " + problem);
+    if (s.profile) // issue 15: a profile measured at other bits is not this model's
+        for (const ValidationError& e : checkProfileBits(*s.profile, model.compression, model.layerCount(), model.name))
+            m_setupErrors.push_back("sparsity profile: " + e.toString());
 
     if (m_setupErrors.empty())
         m_lowering = std::make_shared<const Lowering>(lowerModel(model, options.task, options.mode, precision));

@@ -2,6 +2,8 @@
 // comments refer to it). All cycle counts are integers; energies are nJ (mW × µs).
 #include "elector_model.h"
 
+#include "design/sparsity_bits.h"
+
 #include "area_model.h"
 #include "pe_load.h"
 #include "precision_bits.h"
@@ -534,6 +536,10 @@ void ElectorModel::precompute() {
     // is the model before precision existed, formula for formula.
     const PrecisionBits precision(m_workload.model.compression, m_technology.bitsPerValue(), m_workload.mode);
     m_precisionProblems = precision.problems();
+    if (m_options.sparsity.profile) // issue 15: a profile measured at other bits is not this model's
+        for (const ValidationError& e : checkProfileBits(*m_options.sparsity.profile, m_workload.model.compression,
+                                                         m_workload.model.layerCount(), m_workload.model.name))
+            m_precisionProblems.push_back("sparsity profile: " + e.toString());
     const bool allNative = precision.allNative();
     auto widthOf = [&](const std::optional<TensorRole>& role, int layer) {
         return role && !allNative ? double(precision.bits(*role, layer)) : bits;

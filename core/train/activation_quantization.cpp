@@ -76,7 +76,7 @@ bool ActivationQuantization::anyQuantized(const CompressionSpec& spec) {
 }
 
 ActivationQuantization::ActivationQuantization(const TransformerSpec& spec, const ActivationQuantizationConfig& config)
-    : m_spec(spec), m_config(config) {
+    : m_spec(spec), m_config(config), m_zeroDeltas(std::size_t(std::max(0, spec.layerCount())), 0) {
     if (!(config.scaleLearningRate > 0))
         throw std::invalid_argument("activation scale learning rate must be positive, got " +
                                     std::to_string(config.scaleLearningRate));
@@ -224,9 +224,29 @@ void ActivationQuantization::forward(int layer, ActivationSite site, int index, 
         break;
     }
     }
-    std::copy(out.begin(), out.end(), x);
+    // One pass writes the values back and counts the zeros before and after (issue 15).
+    std::int64_t inputZeros = 0, outputZeros = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        inputZeros += x[i] == 0.0f;
+        outputZeros += out[i] == 0.0f;
+        x[i] = out[i];
+    }
     q.clippedFraction = n ? double(clipped) / double(n) : 0.0;
-    q.zeroFraction = n ? double(std::count(out.begin(), out.end(), 0.0f)) / double(n) : 0.0;
+    q.zeroFraction = n ? double(outputZeros) / double(n) : 0.0;
+    q.inputZeros = inputZeros;
+    q.outputZeros = outputZeros;
+    q.elements = std::int64_t(n);
+    const bool counted = site == ActivationSite::QueryKeyValue || site == ActivationSite::AttentionProbabilities ||
+                         site == ActivationSite::FeedForwardHidden ||
+                         (site == ActivationSite::LinearInput && index == 1);
+    if (counted && layer >= 0 && std::size_t(layer) < m_zeroDeltas.size())
+        m_zeroDeltas[std::size_t(layer)] += outputZeros - inputZeros;
+}
+
+std::vector<std::int64_t> ActivationQuantization::takeZeroDeltas() {
+    std::vector<std::int64_t> deltas(m_zeroDeltas.size(), 0);
+    deltas.swap(m_zeroDeltas);
+    return deltas;
 }
 
 void ActivationQuantization::backward(int layer, ActivationSite site, int index, float* g, float* x, std::int64_t rows,

@@ -85,6 +85,8 @@ public:
         std::vector<double> shiftGradient;
         double clippedFraction = 0; // of the last forward: |u/α| > 1 (elastic), |x| > c, outside [Q_n, Q_p]·α
         double zeroFraction = 0;    // of the last forward's quantized values
+        // Issue 15: exact zeros of the last forward's input and output, and its size.
+        std::int64_t inputZeros = 0, outputZeros = 0, elements = 0;
         // Adam moments and the last forward's input (what backward needs).
         double m = 0, v = 0;
         std::vector<double> shiftM, shiftV;
@@ -92,6 +94,14 @@ public:
     };
     const std::map<std::tuple<int, int, int>, Entry>& quantizers() const { return m_quantizers; }
     const ActivationQuantizationConfig& config() const { return m_config; }
+
+    // Issue 15: per layer, the zeros the quantizers added (negative: took away) since the last
+    // call, in the tensors DynaProp counts as activations: Q/K/V (its projection kind), the
+    // attention probabilities, the output projection's input (context) and the FFN hidden
+    // values (dense). The other linear inputs (the layer's input, y1, the inter-layer
+    // projection's) are quantized copies of tensors DynaProp does not count, in f32 runs
+    // either, so they stay out of the profile. Counted in the quantizer's own pass.
+    std::vector<std::int64_t> takeZeroDeltas();
     // The quantizer of one tensor (null before its first forward): tests and views read it,
     // finite-difference checks move its scale.
     Entry* entry(int layer, ActivationSite site, int index) {
@@ -108,6 +118,7 @@ private:
     bool m_active = false;
     std::string m_restoredFrom; // non-empty: frozen quantizers of a teacher (restore())
     std::map<std::tuple<int, int, int>, Entry> m_quantizers;
+    std::vector<std::int64_t> m_zeroDeltas; // issue 15: per layer, since takeZeroDeltas()
 };
 
 // Several hooks in a row (quantization, then distillation): forward in order, backward in

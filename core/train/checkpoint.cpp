@@ -108,6 +108,11 @@ void saveCheckpoint(const std::string& path, const CheckpointState& s) {
         w.count(c.weightGradient);
         w.count(c.weight);
     }
+    // Issue 15: the quantizers' counts, after everything older builds wrote (which read them as 0).
+    for (const auto& c : s.accumulated) {
+        w.put(c.activationQuantizerZeros);
+        w.count(c.latentWeight);
+    }
     // Temporary file, fsync, rename: a full disk is an error and the last good checkpoint stays.
     // The run owns its checkpoint, so an earlier one is replaced.
     io::writeFileOrThrow(path, w.bytes(), io::WriteOptions{.overwrite = true});
@@ -162,6 +167,17 @@ CheckpointState loadCheckpoint(const std::string& path) {
         c.weight = r.count("the weight sparsity counts");
         s.accumulated.push_back(c);
     }
+    if (!r.atEnd()) // issue 15: the quantizers' counts (absent in older checkpoints)
+        for (auto& c : s.accumulated) {
+            c.activationQuantizerZeros = r.get<std::int64_t>("the quantizers' activation zero counts");
+            c.latentWeight = r.count("the latent weight sparsity counts");
+            const std::int64_t consumed = c.activationTotal().zeros + c.activationQuantizerZeros;
+            if (consumed < 0 || consumed > c.activationTotal().elements)
+                throw std::runtime_error(path + ": corrupt checkpoint (the quantizers' activation zero count " +
+                                         std::to_string(c.activationQuantizerZeros) + " leaves " +
+                                         std::to_string(consumed) + " zeros of " +
+                                         std::to_string(c.activationTotal().elements) + " elements)");
+        }
     if (!r.atEnd())
         throw std::runtime_error(path + ": corrupt checkpoint (bytes after its last field)");
     return s;

@@ -1,6 +1,7 @@
 // DynaProp thresholds, pruning loops, zero counting and target-sparsity calibration.
 #include "dynaprop.h"
 
+#include "design/sparsity_bits.h"
 #include "kernels.h"
 
 #include <algorithm>
@@ -94,12 +95,20 @@ SparsityCount LayerSparsityCounts::activationTotal() const {
     return total;
 }
 
+SparsityCount LayerSparsityCounts::activationConsumed() const {
+    SparsityCount total = activationTotal();
+    total.zeros += activationQuantizerZeros;
+    return total;
+}
+
 void LayerSparsityCounts::add(const LayerSparsityCounts& o) {
     for (std::size_t k = 0; k < activation.size(); ++k)
         activation[k].add(o.activation[k]);
     activationGradient.add(o.activationGradient);
     weightGradient.add(o.weightGradient);
     weight.add(o.weight);
+    activationQuantizerZeros += o.activationQuantizerZeros;
+    latentWeight.add(o.latentWeight);
 }
 
 void MagnitudeHistogram::add(const float* x, std::int64_t count) {
@@ -252,6 +261,14 @@ void DynaProp::countWeights(int layer, const float* w, std::int64_t count) {
     c.elements += count;
 }
 
+void DynaProp::addQuantizerCounts(int layer, std::int64_t activationZeros, const SparsityCount& latentWeight) {
+    if (!m_observing)
+        return;
+    auto& c = m_counts[static_cast<std::size_t>(layer)];
+    c.activationQuantizerZeros += activationZeros;
+    c.latentWeight.add(latentWeight);
+}
+
 void DynaProp::beginStep() {
     for (auto& c : m_counts)
         c = LayerSparsityCounts{};
@@ -324,13 +341,22 @@ void DynaProp::calibrateActivations() { // issue 20
                 m_thresholds.activation[l][k] = quantile(m_actSamples[l][k], *m_config.targetActivationSparsity);
 }
 
-SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source) {
+SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source,
+                                    const CompressionSpec& compression) {
     SparsityProfile profile;
     profile.source = source;
-    for (const auto& c : accumulated) {
+    for (std::size_t l = 0; l < accumulated.size(); ++l) {
+        const LayerSparsityCounts& c = accumulated[l];
         LayerSparsity s;
-        s.activation = c.activationTotal().fraction();
+        s.bits = tensorBitsAt(compression, static_cast<int>(l)); // issue 15
+        s.activation = c.activationConsumed().fraction();
+        const TensorBits& b = s.bits;
+        if (b.linearInputs != 32 || b.queryKeyValue != 32 || b.attentionProbabilities != 32 ||
+            b.feedForwardHidden != 32)
+            s.activationBeforeQuantizer = c.activationTotal().fraction();
         s.weight = c.weight.fraction();
+        if (c.latentWeight.elements > 0)
+            s.weightBeforeQuantizer = c.latentWeight.fraction();
         s.activationGradient = c.activationGradient.fraction();
         s.weightGradient = c.weightGradient.fraction();
         profile.layers.push_back(s);

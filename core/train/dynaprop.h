@@ -4,6 +4,7 @@
 // the magnitudes seen. Counts zeros per layer and kind, which makes the SparsityProfile.
 #pragma once
 
+#include "design/compression_spec.h"
 #include "design/sparsity_profile.h"
 
 #include <array>
@@ -59,9 +60,18 @@ struct LayerSparsityCounts {
     std::array<SparsityCount, kActivationKindCount> activation; // per kind
     SparsityCount activationGradient;
     SparsityCount weightGradient;
-    SparsityCount weight;
+    SparsityCount weight; // the encoder layer's weight matrices as the matmuls read them (issue 15: quantized)
+    // Issue 15: zeros the activation quantizers made minus those they took away, in the tensors
+    // counted in `activation` (activation_quantization.h says which); 0 without quantized activations.
+    std::int64_t activationQuantizerZeros = 0;
+    // Issue 15: zeros of the latent weights before the weight quantizer, over the tensors of
+    // `weight` (elements 0 when no weight of the layer is quantized).
+    SparsityCount latentWeight;
 
+    // Zeros DynaProp's τ_I left in the counted activations (before any quantizer).
     SparsityCount activationTotal() const;
+    // Issue 15: the same tensors as the matmuls read them, after the quantizers.
+    SparsityCount activationConsumed() const;
     void add(const LayerSparsityCounts& o);
     bool operator==(const LayerSparsityCounts&) const = default;
 };
@@ -118,6 +128,9 @@ public:
     void pruneWeightGradient(int layer, float* g, std::int64_t count);
     // Counts zeros of weights (not pruned; reported for the profile).
     void countWeights(int layer, const float* w, std::int64_t count);
+    // Issue 15: what the quantizers counted in their own pass over the values, while observing:
+    // activation zeros they added (negative: removed) and the zeros of latent weights.
+    void addQuantizerCounts(int layer, std::int64_t activationZeros, const SparsityCount& latentWeight);
 
     // Counting and calibration sampling happen only while observing (training steps);
     // evaluation prunes with the same thresholds but changes nothing.
@@ -165,8 +178,12 @@ private:
     std::uint64_t m_random = 0; // xorshift state of the stochastic pruning
 };
 
-// Mean over steps of per-layer sparsity → the profile the simulator reads.
-SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source);
+// Mean over steps of per-layer sparsity → the profile the simulator reads. Issue 15: with the
+// model's compression the profile records each layer's bits, its activation and weight
+// fractions are those after the quantizers, and where a quantizer acted the fractions before
+// it are kept beside them.
+SparsityProfile makeSparsityProfile(const std::vector<LayerSparsityCounts>& accumulated, const std::string& source,
+                                    const CompressionSpec& compression = {});
 
 std::string activationKindName(ActivationKind kind);
 

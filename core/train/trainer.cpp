@@ -135,6 +135,8 @@ StepReport Trainer::trainStep() {
         m_dynaprop.calibrateActivations();
         m_dynaprop.beginStep();
     }
+    if (m_activationQuantization) // issue 15: the zeros of this step's forward pass only
+        m_activationQuantization->takeZeroDeltas();
     // Issue 15: the teacher's pass on this batch; the student's passes below are distilled.
     struct Distilling {
         Distillation* d;
@@ -146,6 +148,11 @@ StepReport Trainer::trainStep() {
     if (m_distillation)
         m_distillation->prepare(m_batch);
     const ForwardResult fwd = m_network->forward(m_batch, &m_dynaprop);
+    if (m_activationQuantization) { // issue 15: the activations as the matmuls read them
+        const std::vector<std::int64_t> added = m_activationQuantization->takeZeroDeltas();
+        for (std::size_t l = 0; l < added.size() && l < m_accumulated.size(); ++l)
+            m_dynaprop.addQuantizerCounts(static_cast<int>(l), added[l], {});
+    }
     report.loss = fwd.loss;
     if (m_distillation) {
         report.distillLogit = m_distillation->losses().logit;
@@ -182,10 +189,27 @@ StepReport Trainer::trainStep() {
         return report;
     }
     auto params = m_network->parameters();
-    for (const ParamTensor& t : m_network->tensors()) {
+    // Issue 15: the weight zeros are those of the encoder layers' matrices as the matmuls read
+    // them (quantized: the scope above still holds); the embeddings and the classifier, which
+    // the profile's layers do not describe, stay out (they only mattered once pruned). Where
+    // weights are quantized, the latent weights' zeros (what pruning made) come beside them,
+    // counted in the quantizer's own pass.
+    const auto& tensors = m_network->tensors();
+    std::vector<std::int64_t> latentZeros(tensors.size(), -1);
+    if (m_weightPrecision->active())
+        for (const WeightPrecision::Entry& e : m_weightPrecision->entries())
+            latentZeros[e.tensor] = e.latentZeros;
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        const ParamTensor& t = tensors[i];
         m_dynaprop.pruneWeightGradient(t.layer, grads.data() + t.offset, t.size());
-        if (t.decay) // weights proper (matrices), not biases or norms
-            m_dynaprop.countWeights(t.layer, params.data() + t.offset, t.size());
+        if (weightRoleOf(t) != TensorRole::Weights)
+            continue;
+        const std::int64_t before = m_dynaprop.stepCounts()[static_cast<std::size_t>(t.layer)].weight.zeros;
+        m_dynaprop.countWeights(t.layer, params.data() + t.offset, t.size());
+        if (m_weightPrecision->active()) {
+            const std::int64_t own = m_dynaprop.stepCounts()[static_cast<std::size_t>(t.layer)].weight.zeros - before;
+            m_dynaprop.addQuantizerCounts(t.layer, 0, {latentZeros[i] >= 0 ? latentZeros[i] : own, t.size()});
+        }
     }
     quantized.reset(); // latent weights back before the optimizer step
     report.learningRate = learningRateAt(m_config.optimizer, m_step);
@@ -483,7 +507,7 @@ TrainResult train(const TransformerSpec& spec, const Dataset& data, const TrainC
     if (result.status != TrainStatus::Diverged && !config.checkpointPath.empty())
         trainer.saveCheckpoint(config.checkpointPath);
     result.accumulated = trainer.accumulated();
-    result.profile = makeSparsityProfile(result.accumulated, spec.name + " on " + data.name);
+    result.profile = makeSparsityProfile(result.accumulated, spec.name + " on " + data.name, spec.compression);
     result.thresholds = trainer.dynaprop().thresholds();
     result.peakActivationMemory = trainer.peakActivationMemory();
     result.backwardKernels = trainer.backwardKernels();

@@ -88,11 +88,16 @@ void WeightPrecision::quantize(std::span<float> params) {
     if (m_quantized)
         throw std::logic_error("WeightPrecision::quantize: already quantized");
     std::size_t at = 0;
-    for (const Entry& e : m_entries) {
+    for (Entry& e : m_entries) {
         const ParamTensor& t = m_tensors[e.tensor];
         const std::span<float> w = params.subspan(std::size_t(t.offset), std::size_t(t.size()));
         const std::span<float> saved(m_latent.data() + at, w.size());
-        std::copy(w.begin(), w.end(), saved.begin());
+        std::int64_t zeros = 0; // issue 15: counted in the copy's pass
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            saved[i] = w[i];
+            zeros += w[i] == 0.0f;
+        }
+        e.latentZeros = zeros;
         quantizeWeights(saved, e.precision, w);
         at += w.size();
     }

@@ -35,6 +35,7 @@ public:
     struct Entry {
         std::size_t tensor = 0; // index into the network's tensors
         Precision precision;
+        std::int64_t latentZeros = 0; // issue 15: exact zeros of the latent weights at the last quantize()
     };
     const std::vector<Entry>& entries() const { return m_entries; }
 

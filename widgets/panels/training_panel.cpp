@@ -408,6 +408,7 @@ QWidget* TrainingPanel::createPlots() {
     m_progress->setToolTip(tr("Optimizer steps done of the run's total"));
     m_status = new QLabel(tr("No run yet"));
     m_status->setObjectName(QStringLiteral("trainingStatus"));
+    m_status->setWordWrap(true); // issue 15: a quantized run's per-layer bits and zeros follow the summary
     m_status->setToolTip(tr("The run's state, time spent and time left"));
     statusRow->addWidget(m_progress, 1);
     statusRow->addWidget(m_status, 2);
