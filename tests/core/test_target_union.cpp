@@ -340,9 +340,9 @@ private slots:
         QCOMPARE(run.trials.size(), std::size_t(16));
         const auto stored = codesign::readStoredSearch(ws);
         QVERIFY(stored.trials == run.trials);
-        TargetUnion expected = c.targets;
-        expected.objectivesPerSequence = true; // start() marks a union search per sequence
-        QVERIFY(stored.config.targets == expected);
+        TargetUnion expectedTargets = c.targets;
+        expectedTargets.objectivesPerSequence = true; // start() marks a union search per sequence
+        QVERIFY(stored.config.targets == expectedTargets);
         int bat = 0;
         for (std::size_t i = 0; i < stored.trials.size(); ++i) {
             const Candidate& cand = stored.trials[i].proposal.candidate;

@@ -10,6 +10,7 @@
 #include "edit_controller.h"
 #include "lesson_controller.h"
 #include "main_window.h"
+#include "models/device_table_model.h"
 #include "models/design_table_model.h"
 #include "models/edit_session.h"
 #include "models/explorer_settings.h"
@@ -561,9 +562,15 @@ void TestLessons::deviceLessonAtStep(int step, MainWindow& window) {
     const QString dense = "dense 16-bit";
     DesignCounts& c = m_deviceCounts;
     switch (step) {
-    case 0:
-        QCOMPARE(window.devicesPage()->deviceTable()->model()->rowCount(), 7);
+    case 0: { // the lesson workspace's seven devices, and the shipped H100 preset beside them
+        const models::DeviceTableModel* devices = window.devicesPage()->deviceModel();
+        int inWorkspace = 0;
+        for (int row = 0; row < devices->rowCount(); ++row)
+            inWorkspace += !devices->isShipped(row);
+        QCOMPARE(inWorkspace, 7);
+        QCOMPARE(devices->rowCount(), window.devicesPage()->showPresetsAction()->isChecked() ? 8 : 7);
         break;
+    }
     case 1: { // target:device
         QCOMPARE(shown->rowCount(), 798);
         const models::DesignTableModel* designs = window.controller()->designModel();
