@@ -547,7 +547,7 @@ void MainWindow::createStatusBar() {
     m_countsSeparator = separator();
     statusBar()->addPermanentWidget(m_countsSeparator);
     statusBar()->addPermanentWidget(m_choiceLabel);
-    m_choiceLabel->setText(m_explorerSettings->summary());
+    m_choiceLabel->setText(m_explorerSettings->summary(m_controller->designModel()->perSequence()));
 }
 
 void MainWindow::connectWorkspace() {
@@ -573,15 +573,26 @@ void MainWindow::connectWorkspace() {
     connect(m_explorerSettings, &models::ExplorerSettings::changed, this, [this] {
         QSettings settings;
         m_explorerSettings->save(settings);
-        m_choiceLabel->setText(m_explorerSettings->summary());
+        m_choiceLabel->setText(m_explorerSettings->summary(m_controller->designModel()->perSequence()));
     });
     connect(m_explorerSettings, &models::ExplorerSettings::modeChanged, m_controller, &WorkspaceController::setMode);
     connect(m_explorerSettings, &models::ExplorerSettings::filterTextChanged, m_proxy,
             &models::DesignProxyModel::setFilterText);
     connect(m_explorerSettings, &models::ExplorerSettings::changed, this, [this] {
-        statusBar()->showMessage(tr("Explorer: %1").arg(m_explorerSettings->summary()), kStatusTimeoutMs);
+        statusBar()->showMessage(
+            tr("Explorer: %1").arg(m_explorerSettings->summary(m_controller->designModel()->perSequence())),
+            kStatusTimeoutMs);
     });
     m_proxy->setFilterText(m_explorerSettings->filterText());
+    // Issues 14/15: once the designs mix target kinds latency and energy are per sequence; the
+    // toolbar's choices and the status bar's summary say so, as the axes and columns do.
+    const auto unitLabels = [this] {
+        const bool perSequence = m_controller->designModel()->perSequence();
+        m_toolBar->setPerSequence(perSequence);
+        m_choiceLabel->setText(m_explorerSettings->summary(perSequence));
+    };
+    connect(m_controller->designModel(), &QAbstractItemModel::modelReset, this, unitLabels);
+    connect(m_controller->designModel(), &QAbstractItemModel::headerDataChanged, this, unitLabels);
 
     // The Pareto rank and the front follow the plotted objectives and the constraint lines.
     auto setFront = [this] {

@@ -9,10 +9,10 @@ namespace tcw::models {
 
 ExplorerSettings::ExplorerSettings(QObject* parent) : QObject(parent) {}
 
-QString ExplorerSettings::summary() const {
+QString ExplorerSettings::summary(bool perSequence) const {
     return tr("x: %1 · y: %2 · colour: %3 · %4")
-        .arg(objectiveInfo(m_choice.x).labelWithUnit(), objectiveInfo(m_choice.y).labelWithUnit(),
-             m_choice.colourByPrecision ? tr("Precision") : objectiveInfo(m_choice.colour).labelWithUnit(),
+        .arg(objectiveTitle(m_choice.x, perSequence), objectiveTitle(m_choice.y, perSequence),
+             m_choice.colourByPrecision ? tr("Precision") : objectiveTitle(m_choice.colour, perSequence),
              m_choice.mode == SimMode::Inference ? tr("inference") : tr("training"));
 }
 

@@ -49,7 +49,9 @@ public:
     std::optional<double> bound(Objective objective) const;
 
     // "x: Latency (ms) · y: Accuracy (%) · colour: Energy (mJ) · inference"
-    QString summary() const;
+    // "x: … · y: … · colour: … · mode"; perSequence: the latency and energy titles say "per
+    // sequence" (the explorer's designs mix target kinds, DesignTableModel::perSequence()).
+    QString summary(bool perSequence = false) const;
 
     // Reads and writes the group "explorer"; unknown or missing keys keep the defaults. The
     // filter and the constraint bounds are not kept: they belong to one workspace, and a

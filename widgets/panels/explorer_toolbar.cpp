@@ -132,6 +132,13 @@ QComboBox* ExplorerToolBar::objectiveCombo(int axis) const {
     }
 }
 
+void ExplorerToolBar::setPerSequence(bool perSequence) {
+    for (QComboBox* combo : {m_x, m_y, m_colour})
+        for (int i = 0; i < combo->count(); ++i)
+            if (const QVariant data = combo->itemData(i); data.isValid() && data.toInt() >= 0)
+                combo->setItemText(i, models::objectiveTitle(models::Objective(data.toInt()), perSequence));
+}
+
 void ExplorerToolBar::setWorkspaceMenu(QMenu* menu) {
     m_workspaceButton->setMenu(menu);
 }

@@ -24,6 +24,9 @@ public:
     // The workspace button: its text is the open workspace's name, its menu the app's
     // workspace commands (new, open, recent, ...).
     void setWorkspaceMenu(QMenu* menu);
+    // The objective choices' texts per sequence (latency and energy) while the explorer's
+    // designs mix target kinds, as its axes and columns are titled then.
+    void setPerSequence(bool perSequence);
     void setWorkspace(const QString& name, const QString& path); // empty name: none open
 
     QActionGroup* modeActions() const { return m_modeGroup; }
