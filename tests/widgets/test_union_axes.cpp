@@ -3,11 +3,7 @@
 // sequence — an ELECTOR design's batch figures divided by its batch size — and the columns and
 // axes say so; an ELECTOR-only workspace keeps its per-batch numbers and titles.
 #include "models/design_table_model.h"
-#include "models/explorer_settings.h"
 #include "models/objective.h"
-#include "panels/explorer_toolbar.h"
-
-#include <QComboBox>
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -100,33 +96,6 @@ private slots:
         QVERIFY(headers.count() >= 1);
         QCOMPARE(model.values(Objective::Latency)[0], 2.0); // the earlier row, now per sequence
         QCOMPARE(model.values(Objective::Latency)[1], 4.0);
-    }
-
-    // The toolbar's objective choices and the status bar's summary are titled like the axes:
-    // per sequence while the designs mix kinds, per batch (the plain label) otherwise.
-    void toolbarAndSummarySayTheUnit() {
-        ExplorerSettings settings;
-        ExplorerChoice choice = settings.choice();
-        choice.x = Objective::Latency;
-        choice.y = Objective::Accuracy;
-        choice.colour = Objective::Energy;
-        settings.setChoice(choice);
-        widgets::ExplorerToolBar bar(&settings);
-        auto* x = bar.objectiveCombo(0);
-        const int latency = x->findData(int(Objective::Latency));
-        const int accuracy = x->findData(int(Objective::Accuracy));
-        QVERIFY(latency >= 0 && accuracy >= 0);
-        const QString perBatch = x->itemText(latency);
-        QCOMPARE(perBatch, objectiveInfo(Objective::Latency).labelWithUnit());
-        bar.setPerSequence(true);
-        QCOMPARE(x->itemText(latency), objectiveTitle(Objective::Latency, true));
-        QVERIFY(x->itemText(latency).contains("per sequence"));
-        QCOMPARE(x->itemText(accuracy), objectiveInfo(Objective::Accuracy).labelWithUnit()); // no basis
-        QVERIFY(settings.summary(true).contains(objectiveTitle(Objective::Latency, true)));
-        QVERIFY(settings.summary(true).contains(objectiveTitle(Objective::Energy, true)));
-        QVERIFY(!settings.summary(false).contains("per sequence"));
-        bar.setPerSequence(false);
-        QCOMPARE(x->itemText(latency), perBatch);
     }
 };
 
