@@ -64,6 +64,8 @@ FpgaSpec small() {
     return s;
 }
 
+// A reference into the result: a temporary result would leave it dangling.
+const sim::FpgaMatrixCost& named(sim::FpgaResult&&, const std::string&) = delete;
 const sim::FpgaMatrixCost& named(const sim::FpgaResult& r, const std::string& name) {
     for (const auto& m : r.matrices)
         if (m.name == name)
@@ -107,7 +109,8 @@ private slots:
         for (auto [b, bits] : {std::pair{16, 589824}, {8, 327680}, {4, 196608}, {1, 98304}}) {
             TransformerSpec m = oneLayer();
             m.compression.precision[std::size_t(TensorRole::Weights)] = fixed(b);
-            const auto& out = named(sim::evaluateFpgaModel(bitmap, m, 0.5, 128), "layer 0 feed-forward out");
+            const sim::FpgaResult r = sim::evaluateFpgaModel(bitmap, m, 0.5, 128);
+            const auto& out = named(r, "layer 0 feed-forward out");
             QCOMPARE(out.bits, std::uint64_t(bits));
             QCOMPARE(out.busiestCycles, std::uint64_t(512));
         }
